@@ -1,0 +1,250 @@
+/**
+ * The GPT: nanoGPT's model, written as llm.c's forward/backward pairs over flat buffers.
+ *
+ *   ids ─► wte + wpe ─► L × Block ─► ln_f ─► lm_head (= wteᵀ) ─► logits ─► softmax ─► loss
+ *   Block(x):  x = x + attn(ln_1(x));   x = x + mlp(ln_2(x))
+ *   attn:  c_attn → causal multi-head attention → c_proj
+ *   mlp:   c_fc → GELU → c_proj
+ *
+ * Legend: B batch, T time, C channels, NH heads, V vocab, L layers, N = B*T rows.
+ */
+import type { FloatArray, IdArray } from "../tensor/types.ts";
+import { type Kernels, referenceKernels } from "../tensor/kernels.ts";
+import type { Random } from "../tensor/random.ts";
+import { embeddingForward, embeddingBackward } from "../tensor/embedding.ts";
+import { layernormForward, layernormBackward } from "../tensor/layernorm.ts";
+import { geluForward, geluBackward } from "../tensor/gelu.ts";
+import { residualForward, residualBackward } from "../tensor/residual.ts";
+import { softmaxForward, crossEntropyForward, crossEntropySoftmaxBackward } from "../tensor/crossentropy.ts";
+import { type GPTConfig, validateConfig } from "./config.ts";
+import { type ParamViews, countParams, paramSpecs, paramViews } from "./params.ts";
+import { type Activations, activationSize, activationViews } from "./activations.ts";
+
+export interface GPTOptions {
+  /** float32 for real use; float64 for gradient checks */
+  dtype?: "float32" | "float64";
+  /** matrix-product and attention kernels (default: the readable TypeScript reference) */
+  kernels?: Kernels;
+}
+
+export interface ForwardResult {
+  /** [B, T, V] raw scores for the next token at every position */
+  logits: FloatArray;
+  /** mean cross-entropy over positions whose target is not −1; null without targets */
+  loss: number | null;
+}
+
+export class GPT {
+  readonly config: GPTConfig;
+  readonly dtype: "float32" | "float64";
+  readonly kernels: Kernels;
+  /** every parameter, one flat buffer laid out by paramSpecs */
+  readonly params: FloatArray;
+  readonly views: ParamViews;
+  /** gradients, same layout as params */
+  readonly grads: FloatArray;
+  readonly gradViews: ParamViews;
+
+  private acts: Activations | null = null;
+  private dacts: Activations | null = null;
+  private lastIds: IdArray | null = null;
+  private lastTargets: IdArray | null = null;
+
+  constructor(config: GPTConfig, options: GPTOptions = {}) {
+    this.config = validateConfig({ ...config });
+    this.dtype = options.dtype ?? "float32";
+    this.kernels = this.dtype === "float32" ? options.kernels ?? referenceKernels : referenceKernels;
+    const n = countParams(this.config);
+    this.params = this.alloc(n);
+    this.grads = this.alloc(n);
+    this.views = paramViews(this.config, this.params);
+    this.gradViews = paramViews(this.config, this.grads);
+    // LayerNorm weights start at 1 (everything else is 0 until init())
+    for (const s of paramSpecs(this.config)) {
+      if (s.group === "layernorm" && s.name.endsWith(".weight")) this.params.fill(1, s.offset, s.offset + s.size);
+    }
+  }
+
+  /** nanoGPT's initialisation: weights ~ N(0, 0.02), residual projections (c_proj) scaled by 1/√(2L). */
+  init(rng: Random): this {
+    const projStd = 0.02 / Math.sqrt(2 * this.config.nLayer);
+    for (const s of paramSpecs(this.config)) {
+      const view = this.params.subarray(s.offset, s.offset + s.size);
+      if (s.group === "layernorm") {
+        view.fill(s.name.endsWith(".weight") ? 1 : 0);
+      } else if (s.shape.length === 1) {
+        view.fill(0); // Linear biases
+      } else {
+        const std = s.name.endsWith("c_proj.weight") ? projStd : 0.02;
+        for (let i = 0; i < view.length; i++) view[i] = rng.normal() * std;
+      }
+    }
+    return this;
+  }
+
+  /** Copies parameters in (e.g. from a checkpoint); the length must match exactly. */
+  loadParams(flat: ArrayLike<number>): this {
+    if (flat.length !== this.params.length) {
+      throw new Error(`parameter buffer has ${flat.length} values, this config needs ${this.params.length}`);
+    }
+    this.params.set(flat);
+    return this;
+  }
+
+  /**
+   * Runs the model on ids [B, T]. With targets [B, T] (−1 = ignore) it also computes the loss
+   * and remembers what backward() needs.
+   */
+  forward(ids: IdArray, B: number, T: number, targets: IdArray | null = null): ForwardResult {
+    this.checkInputs(ids, B, T, targets);
+    const { nEmbd: C, nHead: NH, vocabSize: V } = this.config;
+    const N = B * T;
+    const k = this.kernels;
+    const p = this.views;
+    const a = this.activationsFor(B, T);
+
+    // 1. token + position embedding
+    embeddingForward(a.encoded, ids, p.wte, p.wpe, B, T, C);
+    let x = a.encoded;
+    for (let l = 0; l < this.config.nLayer; l++) {
+      const w = p.blocks[l];
+      const la = a.layers[l];
+      // 2. attention sub-block: x + c_proj(attention(c_attn(ln_1(x))))
+      layernormForward(la.ln1, la.ln1Mean, la.ln1Rstd, x, w.ln1w, w.ln1b, N, C);
+      k.linearForward(la.qkv, la.ln1, w.attnW, w.attnB, N, C, 3 * C);
+      k.attentionForward(la.attY, la.preatt, la.att, la.qkv, B, T, C, NH);
+      k.linearForward(la.attProj, la.attY, w.projW, w.projB, N, C, C);
+      residualForward(la.residual2, x, la.attProj, N * C);
+      // 3. MLP sub-block: x + c_proj(gelu(c_fc(ln_2(x))))
+      layernormForward(la.ln2, la.ln2Mean, la.ln2Rstd, la.residual2, w.ln2w, w.ln2b, N, C);
+      k.linearForward(la.fch, la.ln2, w.fcW, w.fcB, N, C, 4 * C);
+      geluForward(la.fchGelu, la.fch, N * 4 * C);
+      k.linearForward(la.fcProj, la.fchGelu, w.fcProjW, w.fcProjB, N, 4 * C, C);
+      residualForward(la.residual3, la.residual2, la.fcProj, N * C);
+      x = la.residual3;
+    }
+    // 4. final LayerNorm and the output head, tied to the token embedding
+    layernormForward(a.lnf, a.lnfMean, a.lnfRstd, x, p.lnfw, p.lnfb, N, C);
+    k.linearForward(a.logits, a.lnf, p.wte, null, N, C, V);
+
+    this.lastIds = ids;
+    this.lastTargets = targets;
+    if (targets === null) return { logits: a.logits, loss: null };
+
+    // 5. softmax and cross-entropy, averaged over the positions that have a target
+    softmaxForward(a.probs, a.logits, N, V);
+    crossEntropyForward(a.losses, a.probs, targets, N, V);
+    let sum = 0;
+    let count = 0;
+    for (let i = 0; i < N; i++) {
+      if (targets[i] >= 0) {
+        sum += a.losses[i];
+        count++;
+      }
+    }
+    return { logits: a.logits, loss: count > 0 ? sum / count : 0 };
+  }
+
+  /** Back-propagates the last forward's mean loss; ACCUMULATES into this.grads. */
+  backward(): void {
+    const a = this.acts;
+    const d = this.dacts;
+    const ids = this.lastIds;
+    const targets = this.lastTargets;
+    if (!a || !d || !ids || !targets) throw new Error("backward() needs a forward() with targets first");
+    const { nEmbd: C, nHead: NH, vocabSize: V, nLayer: L } = this.config;
+    const { B, T } = a;
+    const N = B * T;
+    const k = this.kernels;
+    const p = this.views;
+    const g = this.gradViews;
+    d.flat.fill(0);
+
+    // 1. d(mean loss)/d(loss_i) = 1/count for every position with a target
+    let count = 0;
+    for (let i = 0; i < N; i++) if (targets[i] >= 0) count++;
+    for (let i = 0; i < N; i++) d.losses[i] = targets[i] >= 0 ? 1 / count : 0;
+    // 2. through softmax + cross-entropy to the logits, then the tied output head
+    crossEntropySoftmaxBackward(d.logits, d.losses, a.probs, targets, N, V);
+    k.linearBackward(d.lnf, g.wte, null, d.logits, a.lnf, p.wte, N, C, V);
+    // 3. final LayerNorm: its input is the last block's output
+    const lastOut = L > 0 ? a.layers[L - 1].residual3 : a.encoded;
+    const dLastOut = L > 0 ? d.layers[L - 1].residual3 : d.encoded;
+    layernormBackward(dLastOut, g.lnfw, g.lnfb, d.lnf, lastOut, p.lnfw, a.lnfMean, a.lnfRstd, N, C);
+    // 4. the blocks, last to first
+    for (let l = L - 1; l >= 0; l--) {
+      const w = p.blocks[l];
+      const dw = g.blocks[l];
+      const la = a.layers[l];
+      const dl = d.layers[l];
+      const x = l === 0 ? a.encoded : a.layers[l - 1].residual3;
+      const dx = l === 0 ? d.encoded : d.layers[l - 1].residual3;
+      // 4a. MLP sub-block
+      residualBackward(dl.residual2, dl.fcProj, dl.residual3, N * C);
+      k.linearBackward(dl.fchGelu, dw.fcProjW, dw.fcProjB, dl.fcProj, la.fchGelu, w.fcProjW, N, 4 * C, C);
+      geluBackward(dl.fch, la.fch, dl.fchGelu, N * 4 * C);
+      k.linearBackward(dl.ln2, dw.fcW, dw.fcB, dl.fch, la.ln2, w.fcW, N, C, 4 * C);
+      layernormBackward(dl.residual2, dw.ln2w, dw.ln2b, dl.ln2, la.residual2, w.ln2w, la.ln2Mean, la.ln2Rstd, N, C);
+      // 4b. attention sub-block
+      residualBackward(dx, dl.attProj, dl.residual2, N * C);
+      k.linearBackward(dl.attY, dw.projW, dw.projB, dl.attProj, la.attY, w.projW, N, C, C);
+      k.attentionBackward(dl.qkv, dl.preatt, dl.att, dl.attY, la.qkv, la.att, B, T, C, NH);
+      k.linearBackward(dl.ln1, dw.attnW, dw.attnB, dl.qkv, la.ln1, w.attnW, N, C, 3 * C);
+      layernormBackward(dx, dw.ln1w, dw.ln1b, dl.ln1, x, w.ln1w, la.ln1Mean, la.ln1Rstd, N, C);
+    }
+    // 5. into the token and position tables
+    embeddingBackward(g.wte, g.wpe, d.encoded, ids, B, T, C);
+  }
+
+  zeroGrad(): void {
+    this.grads.fill(0);
+  }
+
+  /**
+   * Softmaxed attention weights of the last forward for one layer: [B, NH, T, T]
+   * (row = query position, column = key position; 0 above the diagonal).
+   */
+  attentionWeights(layer: number): FloatArray {
+    if (!this.acts) throw new Error("attentionWeights() needs a forward() first");
+    if (!Number.isInteger(layer) || layer < 0 || layer >= this.config.nLayer) {
+      throw new Error(`layer ${layer} does not exist: the model has layers 0–${this.config.nLayer - 1}`);
+    }
+    return this.acts.layers[layer].att;
+  }
+
+  /** The last forward's activations (for pictures and the explanatory mode). */
+  get activations(): Activations | null {
+    return this.acts;
+  }
+
+  private alloc(n: number): FloatArray {
+    return this.dtype === "float64" ? new Float64Array(n) : this.kernels.alloc(n);
+  }
+
+  private activationsFor(B: number, T: number): Activations {
+    if (this.acts && this.acts.B === B && this.acts.T === T) return this.acts;
+    const size = activationSize(this.config, B, T);
+    this.acts = activationViews(this.config, B, T, this.alloc(size));
+    this.dacts = activationViews(this.config, B, T, this.alloc(size));
+    return this.acts;
+  }
+
+  private checkInputs(ids: IdArray, B: number, T: number, targets: IdArray | null): void {
+    const { blockSize, vocabSize } = this.config;
+    if (!Number.isInteger(B) || B < 1 || !Number.isInteger(T) || T < 1) {
+      throw new Error(`batch ${B} × time ${T} must both be positive integers`);
+    }
+    if (T > blockSize) throw new Error(`context has ${T} tokens, block size is ${blockSize}`);
+    if (ids.length !== B * T) throw new Error(`ids has ${ids.length} values, batch ${B} × time ${T} needs ${B * T}`);
+    if (targets && targets.length !== B * T) {
+      throw new Error(`targets has ${targets.length} values, batch ${B} × time ${T} needs ${B * T}`);
+    }
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (id < 0 || id >= vocabSize) throw new Error(`token id ${id} at position ${i} is outside the vocabulary 0–${vocabSize - 1}`);
+      if (targets && (targets[i] < -1 || targets[i] >= vocabSize)) {
+        throw new Error(`target ${targets[i]} at position ${i} is outside the vocabulary 0–${vocabSize - 1} (−1 = ignore)`);
+      }
+    }
+  }
+}

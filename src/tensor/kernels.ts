@@ -1,0 +1,40 @@
+/**
+ * The small interface behind which the hot loops live. The model calls matrix products and
+ * attention only through a `Kernels` object, so a faster implementation (WebAssembly SIMD,
+ * several threads) can replace the readable reference without touching the model.
+ *
+ * Sizes: N rows (B*T), IC in-channels, OC out-channels, B batch, T time, C channels, NH heads.
+ * Every backward ACCUMULATES (+=) into its gradient outputs.
+ */
+import type { FloatArray } from "./types.ts";
+import { linearForward, linearBackward } from "./linear.ts";
+import { attentionForward, attentionBackward } from "./attention.ts";
+
+export interface Kernels {
+  /** shown in benchmarks and `info` */
+  name: string;
+  /** a zeroed buffer these kernels can work on without copying */
+  alloc(length: number): Float32Array;
+  /** out[N,OC] = inp[N,IC] · weight[OC,IC]ᵀ + bias[OC] */
+  linearForward(out: FloatArray, inp: FloatArray, weight: FloatArray, bias: FloatArray | null,
+    N: number, IC: number, OC: number): void;
+  /** dinp[N,IC] += dout·weight;  dweight[OC,IC] += doutᵀ·inp;  dbias[OC] += Σ_rows dout */
+  linearBackward(dinp: FloatArray, dweight: FloatArray, dbias: FloatArray | null, dout: FloatArray,
+    inp: FloatArray, weight: FloatArray, N: number, IC: number, OC: number): void;
+  /** causal multi-head attention over qkv[B,T,3C] → out[B,T,C]; keeps preatt and softmaxed att [B,NH,T,T] */
+  attentionForward(out: FloatArray, preatt: FloatArray, att: FloatArray, qkv: FloatArray,
+    B: number, T: number, C: number, NH: number): void;
+  /** dqkv[B,T,3C] += …; dpreatt and datt [B,NH,T,T] are scratch it accumulates into (caller zeroes) */
+  attentionBackward(dqkv: FloatArray, dpreatt: FloatArray, datt: FloatArray, dout: FloatArray,
+    qkv: FloatArray, att: FloatArray, B: number, T: number, C: number, NH: number): void;
+}
+
+/** The readable TypeScript kernels: the reference every faster kernel is tested against. */
+export const referenceKernels: Kernels = {
+  name: "typescript",
+  alloc: (length) => new Float32Array(length),
+  linearForward,
+  linearBackward,
+  attentionForward,
+  attentionBackward,
+};

@@ -1,0 +1,194 @@
+/**
+ * The training loop: sample a batch, forward, backward, clip, AdamW step, repeat;
+ * evaluate on held-out data every so often and report progress.
+ *
+ * Deterministic: the same model init, data, options and seed give the same losses bit for bit.
+ */
+import type { IdArray } from "../tensor/types.ts";
+import { seededRandom } from "../tensor/random.ts";
+import type { GPT } from "../model/gpt.ts";
+import { paramSpecs } from "../model/params.ts";
+import { AdamW, DEFAULT_ADAMW, type AdamWSettings, clipGradNorm } from "./adamw.ts";
+import { learningRateAt, type LrSchedule } from "./schedule.ts";
+import { randomBatch, type Split } from "./loader.ts";
+
+export interface TrainOptions {
+  /** B: windows per step */
+  batchSize: number;
+  /** T: tokens per window (at most the model's block size) */
+  blockSize: number;
+  /** steps to run; with timeBudgetSeconds and no steps, estimated from the first steps' speed */
+  steps?: number;
+  /** stop when this much wall time has passed (the schedule is fitted to it when steps is unset) */
+  timeBudgetSeconds?: number;
+  maxLr: number;
+  minLr: number;
+  warmupSteps: number;
+  gradClip: number;
+  /** evaluate every this many steps (and at the end) */
+  evalInterval: number;
+  /** val batches averaged per evaluation */
+  evalBatches: number;
+  seed: number;
+  adamw?: AdamWSettings;
+}
+
+export const DEFAULT_TRAIN: Omit<TrainOptions, "batchSize" | "blockSize"> = {
+  maxLr: 1e-3,
+  minLr: 1e-4,
+  warmupSteps: 100,
+  gradClip: 1.0,
+  evalInterval: 250,
+  evalBatches: 20,
+  seed: 1337,
+};
+
+export interface LossPoint {
+  step: number;
+  trainLoss: number;
+  valLoss: number | null;
+  lr: number;
+  tokens: number;
+}
+
+export interface Progress extends LossPoint {
+  totalSteps: number;
+  tokensPerSecond: number;
+  elapsedSeconds: number;
+  etaSeconds: number;
+}
+
+export interface TrainHooks {
+  /** after every step, after any evaluation of that step (cheap callers only) */
+  onStep?: (p: Progress) => void;
+  /** after every evaluation, including the last: a good moment to save a checkpoint */
+  onEval?: (p: Progress) => void;
+  /** polled every step; true stops the run after the current step */
+  shouldStop?: () => boolean;
+}
+
+/** What a later run needs to continue exactly where this one stopped. */
+export interface TrainState {
+  step: number;
+  totalSteps: number;
+  optimizer: { t: number; m: Float32Array; v: Float32Array };
+  rngState: number;
+}
+
+export interface TrainResult {
+  steps: number;
+  totalSteps: number;
+  curve: LossPoint[];
+  finalTrainLoss: number;
+  finalValLoss: number | null;
+  bestValLoss: number | null;
+  seconds: number;
+  tokensPerSecond: number;
+  stopped: "done" | "time" | "requested";
+  state: TrainState;
+}
+
+/** Mean loss over `batches` random windows of `data`, forward only. */
+export function evaluateLoss(model: GPT, data: IdArray, batches: number, B: number, T: number, seed: number): number {
+  const rng = seededRandom(seed);
+  let sum = 0;
+  for (let i = 0; i < batches; i++) {
+    const batch = randomBatch(data, B, T, rng);
+    sum += model.forward(batch.x, B, T, batch.y).loss!;
+  }
+  return sum / batches;
+}
+
+export function train(model: GPT, split: Split, options: TrainOptions, hooks: TrainHooks = {}, resume?: TrainState): TrainResult {
+  const o = options;
+  const B = o.batchSize;
+  const T = o.blockSize;
+  if (T > model.config.blockSize) throw new Error(`training block ${T} is longer than the model's block size ${model.config.blockSize}`);
+  if (o.steps === undefined && o.timeBudgetSeconds === undefined) throw new Error("train needs steps or a time budget");
+  for (const [name, data] of [["train", split.train], ["val", split.val]] as const) {
+    if (data.length < T + 1) throw new Error(`the ${name} split has ${data.length} tokens, a window of block ${T} needs ${T + 1}`);
+  }
+
+  const optimizer = new AdamW(paramSpecs(model.config), model.params.length, o.adamw ?? DEFAULT_ADAMW);
+  const rng = seededRandom(o.seed, resume?.rngState);
+  let step = 0;
+  let totalSteps = o.steps ?? Number.MAX_SAFE_INTEGER;
+  if (resume) {
+    optimizer.t = resume.optimizer.t;
+    optimizer.m.set(resume.optimizer.m);
+    optimizer.v.set(resume.optimizer.v);
+    step = resume.step;
+    totalSteps = resume.totalSteps;
+  }
+  const schedule = (): LrSchedule => ({ maxLr: o.maxLr, minLr: o.minLr, warmupSteps: o.warmupSteps, totalSteps });
+
+  const curve: LossPoint[] = [];
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  const startStep = step;
+  let lastTrainLoss = NaN;
+  let lastValLoss: number | null = null;
+  let bestValLoss: number | null = null;
+  let stopped: TrainResult["stopped"] = "done";
+  let evalSeed = o.seed + 1;
+
+  const progress = (point: LossPoint): Progress => {
+    const secs = elapsed();
+    const done = step - startStep;
+    const tokensPerSecond = done > 0 ? (done * B * T) / secs : 0;
+    const etaSeconds = done > 0 ? ((totalSteps - step) * secs) / done : NaN;
+    return { ...point, totalSteps, tokensPerSecond, elapsedSeconds: secs, etaSeconds };
+  };
+  const evaluate = (lr: number) => {
+    // a fresh seed each evaluation, independent of the training batches
+    lastValLoss = evaluateLoss(model, split.val, o.evalBatches, B, T, evalSeed++);
+    if (bestValLoss === null || lastValLoss < bestValLoss) bestValLoss = lastValLoss;
+    const point: LossPoint = { step, trainLoss: lastTrainLoss, valLoss: lastValLoss, lr, tokens: step * B * T };
+    curve[curve.length - 1] = point; // replace this step's point with one that carries val loss
+    hooks.onEval?.(progress(point));
+  };
+
+  while (step < totalSteps) {
+    // 1. learning rate for this step
+    const lr = learningRateAt(step, schedule());
+    // 2. a batch, forward with targets, backward
+    const batch = randomBatch(split.train, B, T, rng);
+    const { loss } = model.forward(batch.x, B, T, batch.y);
+    model.zeroGrad();
+    model.backward();
+    // 3. clip the gradient's global norm, then one AdamW step
+    clipGradNorm(model.grads, o.gradClip);
+    optimizer.step(model.params, model.grads, lr);
+    step += 1;
+    lastTrainLoss = loss!;
+    const point: LossPoint = { step, trainLoss: lastTrainLoss, valLoss: null, lr, tokens: step * B * T };
+    curve.push(point);
+
+    // 4. with only a time budget, fit the schedule to the speed of the first steps
+    if (o.steps === undefined && o.timeBudgetSeconds !== undefined && step - startStep === 5 && !resume) {
+      const perStep = elapsed() / 5;
+      totalSteps = Math.max(step + 1, Math.floor(o.timeBudgetSeconds / perStep));
+    }
+    const outOfTime = o.timeBudgetSeconds !== undefined && elapsed() >= o.timeBudgetSeconds;
+    const requested = hooks.shouldStop?.() ?? false;
+    const last = step >= totalSteps || outOfTime || requested;
+    if (step % o.evalInterval === 0 || last) evaluate(lr);
+    hooks.onStep?.(progress(curve[curve.length - 1]));
+    if (outOfTime && step < totalSteps) { stopped = "time"; break; }
+    if (requested && step < totalSteps) { stopped = "requested"; break; }
+  }
+
+  const seconds = elapsed();
+  return {
+    steps: step,
+    totalSteps,
+    curve,
+    finalTrainLoss: lastTrainLoss,
+    finalValLoss: lastValLoss,
+    bestValLoss,
+    seconds,
+    tokensPerSecond: seconds > 0 ? ((step - startStep) * B * T) / seconds : 0,
+    stopped,
+    state: { step, totalSteps, optimizer: { t: optimizer.t, m: optimizer.m, v: optimizer.v }, rngState: rng.state() },
+  };
+}
