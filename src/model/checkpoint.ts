@@ -27,8 +27,6 @@
  * accepted; a file without `config` is refused, since nHead cannot be read off the shapes.
  */
 import { createHash } from "node:crypto";
-import { open, readFile, rename, rm } from "node:fs/promises";
-import { dirname } from "node:path";
 import { validateConfig, type GPTConfig } from "./config.ts";
 import { countParams, paramSpecs } from "./params.ts";
 import { decodeSafetensors, encodeSafetensors, float32LittleEndianBytes, type TensorToWrite } from "./safetensors.ts";
@@ -243,57 +241,4 @@ function listProblems(problems: string[]): string {
   const shown = problems.slice(0, MAX_PROBLEMS_LISTED).join("; ");
   const more = problems.length - MAX_PROBLEMS_LISTED;
   return more > 0 ? `${shown}; and ${more} more problem(s)` : shown;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Files (the only file I/O of src/model; could move to src/store if the layering demands it)
-
-/** Saves atomically: a reader sees the old file or the new one, never half of one. */
-export async function saveCheckpoint(path: string, config: GPTConfig, params: Float32Array, meta: CheckpointMeta): Promise<void> {
-  // 1. encode first: a bad model never touches the disk
-  const bytes = saveCheckpointBytes(config, params, meta);
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    // 2. write the temporary file and flush it to the disk
-    const handle = await open(tmp, "w");
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    // 3. rename over the target (atomic on POSIX file systems)
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true }).catch(() => undefined);
-    throw new Error(`${path}: cannot save checkpoint: ${(err as Error).message}`, { cause: err });
-  }
-  // 4. flush the directory entry so the rename survives a crash (best effort: not on every OS)
-  await syncDirectory(dirname(path));
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, "r");
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // e.g. Windows cannot open a directory; the file itself is already flushed
-  }
-}
-
-/** Reads and checks a checkpoint file; errors name the path. */
-export async function loadCheckpoint(path: string): Promise<LoadedCheckpoint> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new Error(`checkpoint file not found: ${path}`, { cause: err });
-    throw new Error(`${path}: cannot read checkpoint: ${(err as Error).message}`, { cause: err });
-  }
-  return loadCheckpointBytes(bytes, path);
 }

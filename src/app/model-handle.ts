@@ -1,0 +1,27 @@
+/**
+ * A model ready to use: the network, its tokenizer, what its checkpoint says about it, and a
+ * name to show ("default model", "this server's model"). Every use case takes one of these.
+ */
+import { GPT } from "../model/gpt.ts";
+import type { CheckpointMeta, LoadedCheckpoint } from "../model/checkpoint.ts";
+import type { Kernels } from "../tensor/kernels.ts";
+import { type Tokenizer, tokenizerFromJSON } from "../tokenizer/tokenizer.ts";
+import { type LogitSource, modelLogitSource } from "../sample/generate.ts";
+
+export interface ModelHandle {
+  name: string;
+  model: GPT;
+  tokenizer: Tokenizer;
+  meta: CheckpointMeta;
+  /** next-token logits for generation */
+  source: LogitSource;
+}
+
+export function handleFromCheckpoint(checkpoint: LoadedCheckpoint, name: string, kernels?: Kernels): ModelHandle {
+  const tokenizer = tokenizerFromJSON(checkpoint.meta.tokenizer);
+  if (tokenizer.vocabSize !== checkpoint.config.vocabSize) {
+    throw new Error(`${name}: tokenizer has ${tokenizer.vocabSize} tokens, the model's vocabulary is ${checkpoint.config.vocabSize}`);
+  }
+  const model = new GPT(checkpoint.config, { kernels }).loadParams(checkpoint.params);
+  return { name, model, tokenizer, meta: checkpoint.meta, source: modelLogitSource(model) };
+}

@@ -1,0 +1,47 @@
+/**
+ * Turning what a user typed into the model's input. Every message the model learned from
+ * starts after an end-of-text token, so a prompt starts with one too: the model then knows
+ * "a new message begins here", and even an empty prompt has a context.
+ */
+import type { ModelHandle } from "./model-handle.ts";
+
+/** Longest text any command accepts (Discord's own message limit is 2000; option values 6000). */
+export const MAX_INPUT_CHARS = 6000;
+
+export interface Prompt {
+  /** token ids fed to the model: [eot, ...text], cut to the last blockSize tokens */
+  ids: number[];
+  /** how many characters the tokenizer did not know (shown as an unknown token) */
+  unknown: number;
+  /** how many tokens were dropped from the start to fit the block size */
+  dropped: number;
+}
+
+export class InputError extends Error {
+  constructor(message: string, readonly code: string) {
+    super(message);
+  }
+}
+
+/** Checks a user's text: not over the limit. Empty text is allowed where `allowEmpty`. */
+export function checkText(text: unknown, allowEmpty: boolean): string {
+  if (typeof text !== "string") throw new InputError(`the text must be a string, got ${typeof text}`, "not-text");
+  if (text.length > MAX_INPUT_CHARS) {
+    throw new InputError(`the text has ${text.length} characters, the limit is ${MAX_INPUT_CHARS}`, "too-long");
+  }
+  if (!allowEmpty && text.trim().length === 0) throw new InputError("the text is empty", "empty");
+  return text;
+}
+
+export function encodePrompt(handle: ModelHandle, text: string): Prompt {
+  const { ids, unknown } = handle.tokenizer.encode(text);
+  const all = [handle.tokenizer.eotId, ...ids];
+  const limit = handle.model.config.blockSize;
+  const dropped = Math.max(0, all.length - limit);
+  return { ids: all.slice(dropped), unknown, dropped };
+}
+
+/** Readable token strings for pictures: the special token shown by name. */
+export function tokenLabels(handle: ModelHandle, ids: readonly number[]): string[] {
+  return ids.map((id) => handle.tokenizer.tokenText(id));
+}
