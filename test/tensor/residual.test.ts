@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { residualBackward, residualForward } from "../../src/tensor/residual.ts";
+import { randnArray, seededRandom } from "../helpers/random.ts";
+import {
+  GRADIENT_TOLERANCE, checkGradient, maxRelativeDifference, roundedToFloat32, weightedSum,
+} from "./harness.ts";
+
+const N = 12;
+
+function setup(seed: number) {
+  const random = seededRandom(seed);
+  return { a: randnArray(N, random), b: randnArray(N, random), g: randnArray(N, random) }; // all [N]
+}
+
+describe("residual", () => {
+  it("adds element by element", () => {
+    const out = new Float64Array(3);
+    residualForward(out, new Float64Array([1, 2, 3]), new Float64Array([10, 20, 30]), 3);
+    expect(Array.from(out)).toEqual([11, 22, 33]);
+  });
+
+  it("backward matches central differences for both inputs", () => {
+    const { a, b, g } = setup(1);
+    const out = new Float64Array(N);
+    const loss = () => {
+      residualForward(out, a, b, N);
+      return weightedSum(out, g);
+    };
+    const da = new Float64Array(N), db = new Float64Array(N);
+    residualBackward(da, db, g, N);
+    expect(checkGradient("residual", "da", loss, a, da)).toBeLessThan(GRADIENT_TOLERANCE);
+    expect(checkGradient("residual", "db", loss, b, db)).toBeLessThan(GRADIENT_TOLERANCE);
+  });
+
+  it("backward accumulates: two calls give twice the gradient", () => {
+    const { g } = setup(2);
+    const da = new Float64Array(N), db = new Float64Array(N);
+    residualBackward(da, db, g, N);
+    residualBackward(da, db, g, N);
+    for (let i = 0; i < N; i++) {
+      expect(da[i]).toBe(2 * g[i]);
+      expect(db[i]).toBe(2 * g[i]);
+    }
+  });
+
+  it("float32 forward agrees with float64", () => {
+    const { a, b } = setup(3);
+    const x = roundedToFloat32(a), y = roundedToFloat32(b);
+    const out32 = new Float32Array(N), out64 = new Float64Array(N);
+    residualForward(out32, x.f32, y.f32, N);
+    residualForward(out64, x.f64, y.f64, N);
+    expect(maxRelativeDifference(out32, out64)).toBeLessThan(1e-5);
+  });
+});
