@@ -60,9 +60,9 @@ export interface Progress extends LossPoint {
 
 export interface TrainHooks {
   /** after every step, after any evaluation of that step (cheap callers only) */
-  onStep?: (p: Progress) => void;
+  onStep?: (p: Progress, curve: readonly LossPoint[]) => void;
   /** after every evaluation, including the last: a good moment to save a checkpoint */
-  onEval?: (p: Progress) => void;
+  onEval?: (p: Progress, curve: readonly LossPoint[]) => void;
   /** polled every step; true stops the run after the current step */
   shouldStop?: () => boolean;
 }
@@ -145,7 +145,7 @@ export function train(model: GPT, split: Split, options: TrainOptions, hooks: Tr
     if (bestValLoss === null || lastValLoss < bestValLoss) bestValLoss = lastValLoss;
     const point: LossPoint = { step, trainLoss: lastTrainLoss, valLoss: lastValLoss, lr, tokens: step * B * T };
     curve[curve.length - 1] = point; // replace this step's point with one that carries val loss
-    hooks.onEval?.(progress(point));
+    hooks.onEval?.(progress(point), curve);
   };
 
   while (step < totalSteps) {
@@ -173,7 +173,7 @@ export function train(model: GPT, split: Split, options: TrainOptions, hooks: Tr
     const requested = hooks.shouldStop?.() ?? false;
     const last = step >= totalSteps || outOfTime || requested;
     if (step % o.evalInterval === 0 || last) evaluate(lr);
-    hooks.onStep?.(progress(curve[curve.length - 1]));
+    hooks.onStep?.(progress(curve[curve.length - 1]), curve);
     if (outOfTime && step < totalSteps) { stopped = "time"; break; }
     if (requested && step < totalSteps) { stopped = "requested"; break; }
   }

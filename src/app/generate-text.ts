@@ -1,0 +1,61 @@
+/** `/generate`, chat and `/trace`: continue a text with the model. */
+import { DEFAULT_SAMPLING, type SamplingSettings, validateSampling } from "../sample/sampling.ts";
+import { generate, type GenerationStep } from "../sample/generate.ts";
+import type { ModelHandle } from "./model-handle.ts";
+import { checkText, encodePrompt, InputError } from "./prompt.ts";
+
+export interface GenerateTextOptions extends SamplingSettings {
+  maxTokens: number;
+  seed: number;
+  /** stop at the end of a message (the end-of-text token) */
+  stopAtEnd: boolean;
+}
+
+export const GENERATE_DEFAULTS: GenerateTextOptions = { ...DEFAULT_SAMPLING, maxTokens: 100, seed: 1, stopAtEnd: true };
+export const MAX_GENERATE_TOKENS = 500;
+
+export interface GeneratedText {
+  prompt: string;
+  /** only the continuation */
+  text: string;
+  ids: number[];
+  steps: GenerationStep[];
+  stoppedBy: "maxTokens" | "stopToken";
+  unknown: number;
+  options: GenerateTextOptions;
+}
+
+/** Throws an InputError naming each option out of range. */
+export function checkGenerateOptions(o: GenerateTextOptions): GenerateTextOptions {
+  if (!Number.isInteger(o.maxTokens) || o.maxTokens < 1 || o.maxTokens > MAX_GENERATE_TOKENS) {
+    throw new InputError(`tokens must be a whole number from 1 to ${MAX_GENERATE_TOKENS}, got ${o.maxTokens}`, "bad-tokens");
+  }
+  if (!Number.isSafeInteger(o.seed)) throw new InputError(`seed must be a whole number, got ${o.seed}`, "bad-seed");
+  try {
+    validateSampling(o);
+  } catch (err) {
+    throw new InputError((err as Error).message, "bad-sampling");
+  }
+  return o;
+}
+
+export function generateText(handle: ModelHandle, prompt: string, options: Partial<GenerateTextOptions> = {}): GeneratedText {
+  const o = checkGenerateOptions({ ...GENERATE_DEFAULTS, ...options });
+  checkText(prompt, true);
+  const encoded = encodePrompt(handle, prompt);
+  const g = generate(handle.source, encoded.ids, {
+    ...o,
+    repetitionWindow: 64,
+    stopToken: o.stopAtEnd ? handle.tokenizer.eotId : undefined,
+    candidatesPerStep: 5,
+  });
+  return {
+    prompt,
+    text: handle.tokenizer.decode(g.ids),
+    ids: g.ids,
+    steps: g.steps,
+    stoppedBy: g.stoppedBy,
+    unknown: encoded.unknown,
+    options: o,
+  };
+}

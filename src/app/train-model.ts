@@ -1,0 +1,130 @@
+/**
+ * Training a new model from documents: the use case behind `cli train`, `npm run train:default`,
+ * the bot's `/train` (inside a worker thread) and the web playground.
+ *
+ *   1. shuffle the documents (seeded) so the held-out 10 % has every kind of text
+ *   2. build a tokenizer from them (character-level or byte-level BPE)
+ *   3. one token stream with end-of-text before each document; split 90/10
+ *   4. a fresh GPT of the chosen preset, seeded; train; a checkpoint at every evaluation
+ */
+import { GPT } from "../model/gpt.ts";
+import { type PresetName, presetConfig } from "../model/config.ts";
+import { saveCheckpointBytes } from "../model/checkpoint.ts";
+import type { Kernels } from "../tensor/kernels.ts";
+import { seededRandom } from "../tensor/random.ts";
+import type { Tokenizer } from "../tokenizer/tokenizer.ts";
+import { trainCharTokenizer } from "../tokenizer/char.ts";
+import { trainBpeTokenizer } from "../tokenizer/bpe.ts";
+import { splitTrainVal } from "../train/loader.ts";
+import { DEFAULT_TRAIN, type LossPoint, type Progress, train, type TrainOptions, type TrainResult } from "../train/trainer.ts";
+import { shuffleDocuments, tokenStream } from "./corpus.ts";
+
+export interface TrainModelOptions {
+  preset: PresetName;
+  tokenizer: "char" | "bpe";
+  /** for BPE: the vocabulary size to learn (≥ 257 + a few merges) */
+  vocabSize: number;
+  /** steps to run; or a time budget */
+  steps?: number;
+  minutes?: number;
+  seed: number;
+  batchSize?: number;
+  evalInterval?: number;
+  evalBatches?: number;
+  maxLr?: number;
+  minLr?: number;
+  warmupSteps?: number;
+}
+
+export interface TrainModelHooks {
+  onProgress?: (p: Progress) => void;
+  /** a complete checkpoint after every evaluation (including the last) */
+  onCheckpoint?: (bytes: Uint8Array, p: Progress) => void;
+  shouldStop?: () => boolean;
+}
+
+export interface TrainedModel {
+  checkpoint: Uint8Array;
+  result: TrainResult;
+  tokenizer: Tokenizer;
+  corpus: { documents: number; characters: number; tokens: number; unknown: number };
+}
+
+export const BATCH_SIZE: Record<PresetName, number> = { tiny: 8, baby: 12, small: 8 };
+
+/** The loss curve kept inside a checkpoint: every evaluation, and at most ~400 other points. */
+export function thinCurve(curve: readonly LossPoint[], keep = 400): LossPoint[] {
+  const stride = Math.max(1, Math.ceil(curve.length / keep));
+  return curve.filter((p, i) => p.valLoss !== null || i % stride === 0 || i === curve.length - 1);
+}
+
+export function buildTokenizer(kind: "char" | "bpe", text: string, vocabSize: number): Tokenizer {
+  return kind === "char" ? trainCharTokenizer(text) : trainBpeTokenizer(text, vocabSize);
+}
+
+export function trainModel(documents: string[], o: TrainModelOptions, hooks: TrainModelHooks = {}, kernels?: Kernels): TrainedModel {
+  if (documents.length === 0) throw new Error("nothing to train on: the corpus has no text");
+  if (o.steps === undefined && o.minutes === undefined) throw new Error("give a number of steps or minutes");
+  // 1–3. documents → tokenizer → token stream → train/val split
+  const docs = shuffleDocuments(documents, o.seed);
+  const text = docs.join("\n");
+  const tokenizer = buildTokenizer(o.tokenizer, text, o.vocabSize);
+  const { tokens, unknown } = tokenStream(tokenizer, docs);
+  const config = presetConfig(o.preset, tokenizer.vocabSize);
+  const T = config.blockSize;
+  const needed = Math.ceil((T + 1) / 0.1) + 1;
+  if (tokens.length < needed) {
+    throw new Error(`the corpus has ${tokens.length} tokens; the ${o.preset} preset (block ${T}) needs at least ${needed}, so that 10 % can be held out`);
+  }
+  const split = splitTrainVal(tokens);
+
+  // 4. a fresh model, trained with a checkpoint at every evaluation
+  const model = new GPT(config, { kernels }).init(seededRandom(o.seed));
+  const options: TrainOptions = {
+    ...DEFAULT_TRAIN,
+    batchSize: o.batchSize ?? BATCH_SIZE[o.preset],
+    blockSize: T,
+    steps: o.steps,
+    timeBudgetSeconds: o.minutes !== undefined ? o.minutes * 60 : undefined,
+    seed: o.seed,
+    evalInterval: o.evalInterval ?? DEFAULT_TRAIN.evalInterval,
+    evalBatches: o.evalBatches ?? DEFAULT_TRAIN.evalBatches,
+    maxLr: o.maxLr ?? DEFAULT_TRAIN.maxLr,
+    minLr: o.minLr ?? DEFAULT_TRAIN.minLr,
+    warmupSteps: o.warmupSteps ?? Math.min(DEFAULT_TRAIN.warmupSteps, Math.max(1, Math.floor((o.steps ?? 1000) / 10))),
+  };
+  const started = Date.now();
+  const snapshot = (p: Progress, curve: readonly LossPoint[]) =>
+    saveCheckpointBytes(config, model.params as Float32Array, {
+      tokenizer: tokenizer.toJSON(),
+      step: p.step,
+      valLoss: p.valLoss,
+      trainLoss: p.trainLoss,
+      preset: o.preset,
+      extra: {
+        curve: thinCurve(curve),
+        totalSteps: p.totalSteps,
+        batchSize: options.batchSize,
+        blockSize: T,
+        tokensSeen: p.tokens,
+        trainSeconds: (Date.now() - started) / 1000,
+        corpusTokens: tokens.length,
+        options: { ...o },
+      },
+    });
+  let lastBytes: Uint8Array | null = null;
+  const result = train(model, split, options, {
+    shouldStop: hooks.shouldStop,
+    onStep: (p) => hooks.onProgress?.(p),
+    onEval: (p, curve) => {
+      lastBytes = snapshot(p, curve);
+      hooks.onCheckpoint?.(lastBytes, p);
+    },
+  });
+  return {
+    checkpoint: lastBytes!,
+    result,
+    tokenizer,
+    corpus: { documents: docs.length, characters: text.length, tokens: tokens.length, unknown },
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * The common shape of every tokenizer: text in, token ids out, and back.
+ *
+ * Two kinds exist (see char.ts and bpe.ts). Both reserve one special token,
+ * end-of-text `<|endoftext|>`, that separates documents / chat messages in the
+ * training stream and lets generation stop. The literal string "<|endoftext|>"
+ * typed by a user is ordinary text for `encode`; only `encodeWithSpecial`
+ * (for trusted corpora) and the `eotId` constant produce the special token.
+ */
+import { bpeTokenizerFromJSON } from "./bpe.ts";
+import { charTokenizerFromJSON } from "./char.ts";
+import { describeValue, isRecord } from "./json-checks.ts";
+
+export interface EncodeResult {
+  ids: number[];
+  /** how many characters mapped to the unknown token (always 0 for byte-level BPE) */
+  unknown: number;
+}
+
+export type TokenizerKind = "char" | "bpe";
+
+export interface Tokenizer {
+  readonly kind: TokenizerKind;
+  /** V: ids are 0 … vocabSize-1 */
+  readonly vocabSize: number;
+  /** id of the end-of-text token; decodes to "" and shows as "<|endoftext|>" */
+  readonly eotId: number;
+  /** Encode user text. "<|endoftext|>" inside it is plain text, never the special token. */
+  encode(text: string): EncodeResult;
+  /** Encode trusted text where each literal "<|endoftext|>" becomes `eotId`. */
+  encodeWithSpecial(text: string): EncodeResult;
+  /** Text of an id sequence. Never throws: ids out of range become U+FFFD, eot becomes "". */
+  decode(ids: ArrayLike<number>): string;
+  /**
+   * The text of one token, for pictures: its decoded characters; for a BPE token
+   * holding part of a UTF-8 sequence, a readable form like "<e3 81>".
+   */
+  tokenText(id: number): string;
+  /** A JSON-safe description, enough to rebuild the tokenizer exactly. */
+  toJSON(): TokenizerJSON;
+}
+
+/** Saved form of a character tokenizer (layout documented in char.ts). */
+export interface CharTokenizerJSON {
+  kind: "char";
+  version: 1;
+  vocabSize: number;
+  /** one code point (or lone surrogate) per entry, in id order starting at the first character id */
+  chars: string[];
+}
+
+/** Saved form of a byte-level BPE tokenizer (layout documented in bpe.ts). */
+export interface BpeTokenizerJSON {
+  kind: "bpe";
+  version: 1;
+  vocabSize: number;
+  /** name of the pre-splitter the merges were learned with */
+  splitter: string;
+  /** merge i joins ids [left, right] into the new id FIRST_MERGE_ID + i */
+  merges: [number, number][];
+}
+
+export type TokenizerJSON = CharTokenizerJSON | BpeTokenizerJSON;
+
+/**
+ * Rebuild a tokenizer from its toJSON() form (an object, or that object as a
+ * JSON string, as stored in a checkpoint's metadata). Validates everything and
+ * throws an error naming the first thing that is wrong.
+ */
+export function tokenizerFromJSON(json: unknown): Tokenizer {
+  // 1. accept the string form of the metadata
+  if (typeof json === "string") {
+    try {
+      json = JSON.parse(json) as unknown;
+    } catch (error) {
+      throw new Error(`tokenizer JSON is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  // 2. dispatch on kind; each kind validates its own fields
+  if (!isRecord(json)) throw new Error(`tokenizer JSON must be an object, got ${describeValue(json)}`);
+  const kind = json["kind"];
+  if (kind === "char") return charTokenizerFromJSON(json);
+  if (kind === "bpe") return bpeTokenizerFromJSON(json);
+  throw new Error(`unknown tokenizer kind ${describeValue(kind)} (expected "char" or "bpe")`);
+}
