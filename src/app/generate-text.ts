@@ -3,6 +3,7 @@ import { DEFAULT_SAMPLING, type SamplingSettings, validateSampling } from "../sa
 import { generate, type GenerationStep } from "../sample/generate.ts";
 import type { ModelHandle } from "./model-handle.ts";
 import { checkText, encodePrompt, InputError } from "./prompt.ts";
+import { withDefaults } from "./options.ts";
 
 export interface GenerateTextOptions extends SamplingSettings {
   maxTokens: number;
@@ -40,7 +41,7 @@ export function checkGenerateOptions(o: GenerateTextOptions): GenerateTextOption
 }
 
 export function generateText(handle: ModelHandle, prompt: string, options: Partial<GenerateTextOptions> = {}): GeneratedText {
-  const o = checkGenerateOptions({ ...GENERATE_DEFAULTS, ...options });
+  const o = checkGenerateOptions(withDefaults(GENERATE_DEFAULTS, options));
   checkText(prompt, true);
   const encoded = encodePrompt(handle, prompt);
   const g = generate(handle.source, encoded.ids, {

@@ -2,6 +2,7 @@
 import { topCandidates } from "../sample/sampling.ts";
 import type { ModelHandle } from "./model-handle.ts";
 import { checkText, encodePrompt, InputError, tokenLabels } from "./prompt.ts";
+import { withDefaults } from "./options.ts";
 
 export interface PredictOptions {
   /** how many candidates (1–50) */
@@ -23,7 +24,7 @@ export interface PredictResult {
 export const PREDICT_DEFAULTS: PredictOptions = { k: 10, temperature: 1 };
 
 export function predictNext(handle: ModelHandle, text: string, options: Partial<PredictOptions> = {}): PredictResult {
-  const { k, temperature } = { ...PREDICT_DEFAULTS, ...options };
+  const { k, temperature } = withDefaults(PREDICT_DEFAULTS, options);
   checkText(text, true);
   if (!Number.isInteger(k) || k < 1 || k > 50) throw new InputError(`k must be a whole number from 1 to 50, got ${k}`, "bad-k");
   if (!Number.isFinite(temperature) || temperature <= 0 || temperature > 10) {

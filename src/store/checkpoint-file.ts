@@ -9,11 +9,19 @@ import { type CheckpointMeta, type LoadedCheckpoint, loadCheckpointBytes, saveCh
 
 /** Saves atomically: a reader sees the old file or the new one, never half of one. */
 export async function saveCheckpoint(path: string, config: GPTConfig, params: Float32Array, meta: CheckpointMeta): Promise<void> {
-  // 1. encode first: a bad model never touches the disk
-  const bytes = saveCheckpointBytes(config, params, meta);
+  // encode first: a bad model never touches the disk
+  await writeFileAtomic(path, saveCheckpointBytes(config, params, meta));
+}
+
+/**
+ * Writes bytes so that a crash leaves either the old file or the new one:
+ *   1. write a temporary file beside the target and flush it to the disk
+ *   2. rename it over the target (atomic on POSIX file systems)
+ *   3. flush the folder so the rename itself survives a crash
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
   try {
-    // 2. write the temporary file and flush it to the disk
     const handle = await open(tmp, "w");
     try {
       await handle.writeFile(bytes);
@@ -21,13 +29,11 @@ export async function saveCheckpoint(path: string, config: GPTConfig, params: Fl
     } finally {
       await handle.close();
     }
-    // 3. rename over the target (atomic on POSIX file systems)
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => undefined);
     throw new Error(`${path}: cannot save checkpoint: ${(err as Error).message}`, { cause: err });
   }
-  // 4. flush the directory entry so the rename survives a crash (best effort: not on every OS)
   await syncDirectory(dirname(path));
 }
 

@@ -1,0 +1,46 @@
+/**
+ * The scriptable console: `npm run cli -- <command> [options]`.
+ * Mistakes (unknown command or option, missing file, empty input, corrupt model) get one line
+ * on stderr and exit code 2 (usage) or 1 (failure); never a stack trace.
+ */
+import { InputError } from "../../app/prompt.ts";
+import { UsageError } from "./args.ts";
+import * as chat from "./commands/chat.ts";
+import * as generate from "./commands/generate.ts";
+import * as predict from "./commands/predict.ts";
+import * as train from "./commands/train.ts";
+import * as info from "./commands/info.ts";
+
+interface CliCommand {
+  usage: string;
+  run(argv: string[]): Promise<void>;
+}
+
+export const COMMANDS: Record<string, CliCommand> = { chat, generate, predict, train, info };
+
+export function helpText(): string {
+  return ["usage: npm run cli -- <command> [options]", "", ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join("\n");
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    process.stdout.write(`${helpText()}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(", ")}`);
+    await command.run(rest);
+    return 0;
+  } catch (err) {
+    const usage = err instanceof UsageError;
+    const known = usage || err instanceof InputError || err instanceof Error;
+    process.stderr.write(`error: ${known ? (err as Error).message : String(err)}\n`);
+    return usage ? 2 : 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await runCli(process.argv.slice(2));
+}
