@@ -16,7 +16,7 @@ import type { Tokenizer } from "../tokenizer/tokenizer.ts";
 import { trainCharTokenizer } from "../tokenizer/char.ts";
 import { trainBpeTokenizer } from "../tokenizer/bpe.ts";
 import { splitTrainVal } from "../train/loader.ts";
-import { DEFAULT_TRAIN, type LossPoint, type Progress, train, type TrainOptions, type TrainResult } from "../train/trainer.ts";
+import { DEFAULT_TRAIN, evaluateAllWindows, type LossPoint, type Progress, train, type TrainOptions, type TrainResult } from "../train/trainer.ts";
 import { shuffleDocuments, tokenStream } from "./corpus.ts";
 
 export interface TrainModelOptions {
@@ -62,21 +62,32 @@ export function buildTokenizer(kind: "char" | "bpe", text: string, vocabSize: nu
   return kind === "char" ? trainCharTokenizer(text) : trainBpeTokenizer(text, vocabSize);
 }
 
+/** Steps 1 and 3: the shuffled documents as one token stream, split 90/10 (also used to re-check a checkpoint). */
+export function corpusSplit(documents: readonly string[], seed: number, tokenizer: Tokenizer) {
+  const docs = shuffleDocuments(documents, seed);
+  const { tokens, unknown } = tokenStream(tokenizer, docs);
+  return { docs, tokens, unknown, split: splitTrainVal(tokens) };
+}
+
+/** Recomputes a trained model's recorded val loss from the documents it was trained on. */
+export function recomputeHeldOutLoss(model: GPT, tokenizer: Tokenizer, documents: readonly string[], seed: number, batchSize: number): number {
+  const { split } = corpusSplit(documents, seed, tokenizer);
+  return evaluateAllWindows(model, split.val, batchSize, model.config.blockSize);
+}
+
 export function trainModel(documents: string[], o: TrainModelOptions, hooks: TrainModelHooks = {}, kernels?: Kernels): TrainedModel {
   if (documents.length === 0) throw new Error("nothing to train on: the corpus has no text");
   if (o.steps === undefined && o.minutes === undefined) throw new Error("give a number of steps or minutes");
   // 1–3. documents → tokenizer → token stream → train/val split
-  const docs = shuffleDocuments(documents, o.seed);
-  const text = docs.join("\n");
+  const text = documents.join("\n");
   const tokenizer = buildTokenizer(o.tokenizer, text, o.vocabSize);
-  const { tokens, unknown } = tokenStream(tokenizer, docs);
+  const { docs, tokens, unknown, split } = corpusSplit(documents, o.seed, tokenizer);
   const config = presetConfig(o.preset, tokenizer.vocabSize);
   const T = config.blockSize;
   const needed = Math.ceil((T + 1) / 0.1) + 1;
   if (tokens.length < needed) {
     throw new Error(`the corpus has ${tokens.length} tokens; the ${o.preset} preset (block ${T}) needs at least ${needed}, so that 10 % can be held out`);
   }
-  const split = splitTrainVal(tokens);
 
   // 4. a fresh model, trained with a checkpoint at every evaluation
   const model = new GPT(config, { kernels }).init(seededRandom(o.seed));
@@ -94,11 +105,11 @@ export function trainModel(documents: string[], o: TrainModelOptions, hooks: Tra
     warmupSteps: o.warmupSteps ?? Math.min(DEFAULT_TRAIN.warmupSteps, Math.max(1, Math.floor((o.steps ?? 1000) / 10))),
   };
   const started = Date.now();
-  const snapshot = (p: Progress, curve: readonly LossPoint[]) =>
+  const snapshot = (p: Progress, curve: readonly LossPoint[], heldOutLoss: number | null = null) =>
     saveCheckpointBytes(config, model.params as Float32Array, {
       tokenizer: tokenizer.toJSON(),
       step: p.step,
-      valLoss: p.valLoss,
+      valLoss: heldOutLoss ?? p.valLoss,
       trainLoss: p.trainLoss,
       preset: o.preset,
       extra: {
@@ -109,20 +120,27 @@ export function trainModel(documents: string[], o: TrainModelOptions, hooks: Tra
         tokensSeen: p.tokens,
         trainSeconds: (Date.now() - started) / 1000,
         corpusTokens: tokens.length,
+        valLossMethod: heldOutLoss === null ? `mean of ${options.evalBatches} random val batches` : "mean over all non-overlapping windows of the held-out 10 %",
         options: { ...o },
       },
     });
-  let lastBytes: Uint8Array | null = null;
+  let lastProgress: Progress | null = null;
   const result = train(model, split, options, {
     shouldStop: hooks.shouldStop,
     onStep: (p) => hooks.onProgress?.(p),
     onEval: (p, curve) => {
-      lastBytes = snapshot(p, curve);
-      hooks.onCheckpoint?.(lastBytes, p);
+      lastProgress = p;
+      hooks.onCheckpoint?.(snapshot(p, curve), p);
     },
   });
+  // 5. the final checkpoint records the loss over the whole held-out split: anyone can recompute it
+  const heldOutLoss = evaluateAllWindows(model, split.val, options.batchSize, T);
+  const final = { ...lastProgress!, valLoss: heldOutLoss };
+  const checkpoint = snapshot(final, result.curve, heldOutLoss);
+  hooks.onCheckpoint?.(checkpoint, final);
+  result.finalValLoss = heldOutLoss;
   return {
-    checkpoint: lastBytes!,
+    checkpoint,
     result,
     tokenizer,
     corpus: { documents: docs.length, characters: text.length, tokens: tokens.length, unknown },

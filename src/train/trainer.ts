@@ -99,6 +99,28 @@ export function evaluateLoss(model: GPT, data: IdArray, batches: number, B: numb
   return sum / batches;
 }
 
+/**
+ * Mean loss over EVERY non-overlapping window of `data` (windows start at 0, T, 2T, …), in
+ * batches of B: deterministic, so anyone can recompute a checkpoint's recorded val loss.
+ */
+export function evaluateAllWindows(model: GPT, data: IdArray, B: number, T: number): number {
+  const windows = Math.floor((data.length - 1) / T);
+  if (windows < 1) throw new Error(`${data.length} tokens cannot fill one window of ${T} + 1`);
+  let sum = 0;
+  for (let first = 0; first < windows; first += B) {
+    const b = Math.min(B, windows - first);
+    const x = new Int32Array(b * T);
+    const y = new Int32Array(b * T);
+    for (let i = 0; i < b; i++) {
+      const start = (first + i) * T;
+      x.set(data.subarray(start, start + T), i * T);
+      y.set(data.subarray(start + 1, start + T + 1), i * T);
+    }
+    sum += model.forward(x, b, T, y).loss! * b; // the batch mean counts once per window
+  }
+  return sum / windows;
+}
+
 export function train(model: GPT, split: Split, options: TrainOptions, hooks: TrainHooks = {}, resume?: TrainState): TrainResult {
   const o = options;
   const B = o.batchSize;
