@@ -6,14 +6,15 @@ import { GPT } from "../model/gpt.ts";
 import type { CheckpointMeta, LoadedCheckpoint } from "../model/checkpoint.ts";
 import type { Kernels } from "../tensor/kernels.ts";
 import { type Tokenizer, tokenizerFromJSON } from "../tokenizer/tokenizer.ts";
-import { type LogitSource, modelLogitSource } from "../sample/generate.ts";
+import type { LogitSource } from "../sample/generate.ts";
+import { KVCachedModel } from "../model/kv-cache.ts";
 
 export interface ModelHandle {
   name: string;
   model: GPT;
   tokenizer: Tokenizer;
   meta: CheckpointMeta;
-  /** next-token logits for generation */
+  /** next-token logits for generation (KV-cached: one row of work per new token) */
   source: LogitSource;
 }
 
@@ -23,5 +24,5 @@ export function handleFromCheckpoint(checkpoint: LoadedCheckpoint, name: string,
     throw new Error(`${name}: tokenizer has ${tokenizer.vocabSize} tokens, the model's vocabulary is ${checkpoint.config.vocabSize}`);
   }
   const model = new GPT(checkpoint.config, { kernels }).loadParams(checkpoint.params);
-  return { name, model, tokenizer, meta: checkpoint.meta, source: modelLogitSource(model) };
+  return { name, model, tokenizer, meta: checkpoint.meta, source: new KVCachedModel(model) };
 }
