@@ -1,7 +1,10 @@
 /**
  * Writing text = predicting the next token, again and again:
  *
- *   1. feed the last `blockSize` tokens (the context slides once it is longer)
+ *   1. feed the context window: all tokens while they fit in `blockSize`; once they no longer
+ *      fit, the window jumps forward to keep the most recent half block (then grows again).
+ *      Jumping by half a block, not one token, lets a KV cache keep its keys and values for
+ *      half a block of steps (positions stay put) — and both paths see the same windows.
  *   2. take the logits at the last position
  *   3. choose a token (sampling.ts), append it, repeat
  *   4. stop after maxTokens, or at the end-of-text token
@@ -49,7 +52,7 @@ export interface GenerateOptions extends SamplingSettings {
 }
 
 export interface GenerationStep {
-  /** the tokens the model saw for this step (after sliding) */
+  /** the tokens the model saw for this step (the current window) */
   context: number[];
   /** the most likely tokens at this step, probabilities after temperature */
   candidates: Candidate[];
@@ -73,9 +76,12 @@ export function* generateSteps(source: LogitSource, prompt: ArrayLike<number>, o
   if (!Number.isInteger(o.maxTokens) || o.maxTokens < 0) throw new Error(`maxTokens must be a whole number ≥ 0, got ${o.maxTokens}`);
   const rng = seededRandom(o.seed);
   const all = Array.from(prompt);
+  const keep = Math.ceil(source.blockSize / 2);
+  let windowStart = Math.max(0, all.length - source.blockSize);
   for (let n = 0; n < o.maxTokens; n++) {
-    // 1. the sliding window: at most blockSize most recent tokens
-    const context = all.slice(Math.max(0, all.length - source.blockSize));
+    // 1. the window: jump forward by half a block when the tokens no longer fit
+    if (all.length - windowStart > source.blockSize) windowStart = all.length - keep;
+    const context = all.slice(windowStart);
     // 2. logits for the next token
     const logits = source.nextLogits(Int32Array.from(context));
     // 3. penalise repeats, filter, pick with one random number

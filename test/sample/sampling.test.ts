@@ -87,12 +87,16 @@ describe("generation", () => {
     return { source, seen };
   }
 
-  it("slides the context once it passes the block size", () => {
+  it("slides the context by half a block once it passes the block size", () => {
     const { source, seen } = countingSource(4, 10);
-    const g = generate(source, [0, 1, 2], { ...options, temperature: 0, maxTokens: 5 });
-    expect(g.ids).toEqual([3, 4, 5, 6, 7]);
-    expect(seen).toEqual([[0, 1, 2], [0, 1, 2, 3], [1, 2, 3, 4], [2, 3, 4, 5], [3, 4, 5, 6]]);
-    expect(g.steps[2].context).toEqual([1, 2, 3, 4]);
+    const g = generate(source, [0, 1, 2], { ...options, temperature: 0, maxTokens: 6 });
+    expect(g.ids).toEqual([3, 4, 5, 6, 7, 8]);
+    expect(seen).toEqual([[0, 1, 2], [0, 1, 2, 3], [3, 4], [3, 4, 5], [3, 4, 5, 6], [6, 7]]);
+    expect(g.steps[2].context).toEqual([3, 4]);
+    // a prompt longer than the block starts with its last blockSize tokens
+    const long = countingSource(4, 10);
+    generate(long.source, [0, 1, 2, 3, 4, 5], { ...options, temperature: 0, maxTokens: 1 });
+    expect(long.seen).toEqual([[2, 3, 4, 5]]);
   });
 
   it("stops at the stop token, without including it", () => {
