@@ -5,17 +5,7 @@ import { handleFromCheckpoint } from "../../src/app/model-handle.ts";
 import { generateText } from "../../src/app/generate-text.ts";
 import { predictNext } from "../../src/app/predict.ts";
 import { startTrainingJob } from "../../src/app/training-job.ts";
-
-/** A small two-language corpus with many repeats: enough to learn something in a few steps. */
-export function smallCorpus(): string[] {
-  const docs: string[] = [];
-  for (let i = 0; i < 120; i++) {
-    docs.push(`It rained yesterday, but today it is sunny. Message ${i % 7}.`);
-    docs.push(`昨日は雨だったけど、今日は晴れだった。${i % 5}`);
-    docs.push("The model predicts the next token, again and again.");
-  }
-  return docs;
-}
+import { smallCorpus } from "../helpers/corpus.ts";
 
 describe("trainModel", () => {
   const options = { preset: "tiny" as const, tokenizer: "bpe" as const, vocabSize: 300, steps: 40, seed: 3, evalInterval: 20 };

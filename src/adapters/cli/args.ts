@@ -15,7 +15,10 @@ export function parseOptions(argv: string[], spec: OptionSpec, command: string):
     return values as Record<string, string | boolean | undefined>;
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    const message = (err as Error).message.replace(/\. To specify a positional argument.*$/s, "");
+    // node's messages can run over several lines: keep one
+    const message = (err as Error).message
+      .replace(/\. To specify a positional argument.*$/s, "")
+      .replace(/ argument is ambiguous\..*$/s, " needs a value; for a value starting with a dash write it as --option=-1");
     throw new UsageError(`${command}: ${message}`);
   }
 }
