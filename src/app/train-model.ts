@@ -62,6 +62,13 @@ export function buildTokenizer(kind: "char" | "bpe", text: string, vocabSize: nu
   return kind === "char" ? trainCharTokenizer(text) : trainBpeTokenizer(text, vocabSize);
 }
 
+/** The `count` most frequent token ids of a stream, most frequent first (for labelling pictures). */
+export function mostFrequent(tokens: Int32Array, count: number): number[] {
+  const counts = new Map<number, number>();
+  for (const id of tokens) counts.set(id, (counts.get(id) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, count).map(([id]) => id);
+}
+
 /** Steps 1 and 3: the shuffled documents as one token stream, split 90/10 (also used to re-check a checkpoint). */
 export function corpusSplit(documents: readonly string[], seed: number, tokenizer: Tokenizer) {
   const docs = shuffleDocuments(documents, seed);
@@ -104,6 +111,7 @@ export function trainModel(documents: string[], o: TrainModelOptions, hooks: Tra
     minLr: o.minLr ?? DEFAULT_TRAIN.minLr,
     warmupSteps: o.warmupSteps ?? Math.min(DEFAULT_TRAIN.warmupSteps, Math.max(1, Math.floor((o.steps ?? 1000) / 10))),
   };
+  const frequentTokens = mostFrequent(tokens, 300);
   const started = Date.now();
   const snapshot = (p: Progress, curve: readonly LossPoint[], heldOutLoss: number | null = null) =>
     saveCheckpointBytes(config, model.params as Float32Array, {
@@ -120,6 +128,7 @@ export function trainModel(documents: string[], o: TrainModelOptions, hooks: Tra
         tokensSeen: p.tokens,
         trainSeconds: (Date.now() - started) / 1000,
         corpusTokens: tokens.length,
+        frequentTokens,
         valLossMethod: heldOutLoss === null ? `mean of ${options.evalBatches} random val batches` : "mean over all non-overlapping windows of the held-out 10 %",
         options: { ...o },
       },

@@ -10,13 +10,17 @@ import * as generate from "./commands/generate.ts";
 import * as predict from "./commands/predict.ts";
 import * as train from "./commands/train.ts";
 import * as info from "./commands/info.ts";
+import * as attention from "./commands/attention.ts";
+import * as trace from "./commands/trace.ts";
+import * as tokens from "./commands/tokens.ts";
+import * as embeddings from "./commands/embeddings.ts";
 
 interface CliCommand {
   usage: string;
   run(argv: string[]): Promise<void>;
 }
 
-export const COMMANDS: Record<string, CliCommand> = { chat, generate, predict, train, info };
+export const COMMANDS: Record<string, CliCommand> = { chat, generate, predict, train, info, attention, trace, tokens, embeddings };
 
 export function helpText(): string {
   return ["usage: npm run cli -- <command> [options]", "", ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join("\n");

@@ -1,0 +1,82 @@
+/**
+ * The pictures every adapter posts, from the use cases' results: the console, the bot and the
+ * web playground call these, so a picture made anywhere is the same picture.
+ */
+import { renderPredictions } from "../render/predictions.ts";
+import { renderGenerationTrace } from "../render/trace.ts";
+import { renderTokens } from "../render/tokens.ts";
+import { renderLossCurve } from "../render/loss.ts";
+import { renderEmbeddings } from "../render/embeddings.ts";
+import { nearestByCosine, pca2 } from "../render/project.ts";
+import type { Lang } from "../render/lang.ts";
+import type { ModelHandle } from "./model-handle.ts";
+import type { PredictResult } from "./predict.ts";
+import type { GeneratedText } from "./generate-text.ts";
+import type { ModelInfo } from "./model-info.ts";
+import { checkText } from "./prompt.ts";
+
+export function predictPicture(result: PredictResult, lang: Lang, modelName: string): Promise<Uint8Array> {
+  return renderPredictions({
+    context: result.text,
+    candidates: result.candidates.map((c) => ({ token: c.token, prob: c.prob })),
+    temperature: result.temperature,
+    modelName,
+    lang,
+  });
+}
+
+/** Each generation step: the text so far, the top candidates, and the token chosen. */
+export function tracePicture(handle: ModelHandle, generated: GeneratedText, lang: Lang): Promise<Uint8Array> {
+  const t = handle.tokenizer;
+  const chosen = generated.steps.map((s) => s.chosen);
+  const steps = generated.steps.map((s, i) => ({
+    // decode everything so far at once: a character split over several byte tokens stays whole
+    context: generated.prompt + t.decode(chosen.slice(0, i)),
+    candidates: s.candidates.map((c) => ({ token: t.tokenText(c.id), prob: c.prob })),
+    chosen: t.tokenText(s.chosen),
+  }));
+  return renderGenerationTrace({ steps, modelName: handle.name, lang });
+}
+
+export function tokensPicture(handle: ModelHandle, text: string, lang: Lang): Promise<Uint8Array> {
+  checkText(text, false);
+  const { ids } = handle.tokenizer.encode(text);
+  return renderTokens({
+    text,
+    tokens: ids.map((id) => ({ id, text: handle.tokenizer.tokenText(id) })),
+    modelName: handle.name,
+    lang,
+    vocabSize: handle.tokenizer.vocabSize,
+  });
+}
+
+export function lossPicture(info: ModelInfo, lang: Lang): Promise<Uint8Array> {
+  return renderLossCurve({ points: info.curve, totalSteps: info.totalSteps ?? undefined, modelName: info.name, lang });
+}
+
+/**
+ * The token embeddings projected to 2-D (PCA), labelled for the `count` most frequent tokens,
+ * and the nearest neighbours by cosine of `query`'s first token.
+ */
+export function embeddingsPicture(handle: ModelHandle, lang: Lang, query?: string, count = 120): Promise<Uint8Array> {
+  const { vocabSize: V, nEmbd: C } = handle.model.config;
+  const wte = handle.model.views.wte as Float32Array;
+  const labels = Array.from({ length: V }, (_, id) => handle.tokenizer.tokenText(id));
+  const { x, y } = pca2(wte, V, C);
+  const queryId = query ? handle.tokenizer.encode(query).ids[0] : undefined;
+  // label the most frequent tokens of the training text (recorded in the checkpoint), else the first ids
+  const extra = (handle.meta.extra ?? {}) as { frequentTokens?: number[] };
+  const candidates = Array.isArray(extra.frequentTokens) ? extra.frequentTokens : Array.from({ length: V }, (_, id) => id);
+  const shown = new Set<number>();
+  for (const id of candidates) {
+    if (shown.size >= count) break;
+    if (Number.isInteger(id) && id >= 0 && id < V && id !== handle.tokenizer.eotId && labels[id].trim() !== "") shown.add(id);
+  }
+  if (queryId !== undefined) shown.add(queryId);
+  const points = [...shown].map((id) => ({ label: labels[id], x: x[id], y: y[id], highlight: id === queryId }));
+  const neighbours = queryId === undefined ? undefined : {
+    query: labels[queryId],
+    items: nearestByCosine(wte, V, C, queryId, 8).map((n) => ({ label: labels[n.index], cosine: n.cosine })),
+  };
+  return renderEmbeddings({ points, neighbours, modelName: handle.name, lang });
+}
