@@ -191,7 +191,7 @@ export async function renderLossCurve(input: LossCurveInput): Promise<Buffer> {
   const bottom = plot.top + plot.height;
   const right = plot.left + plot.width;
 
-  drawAxes(ctx, layout, points, text);
+  drawAxes(ctx, layout, points, text, input.lang);
 
   // everything inside the plot is clipped to it
   ctx.save();
@@ -238,7 +238,7 @@ export async function renderLossCurve(input: LossCurveInput): Promise<Buffer> {
     ctx.lineWidth = 3;
     polyline(ctx, trainXY);
     ctx.fillStyle = COLORS.primary;
-    if (trainPoints.length <= 30) for (const [x, y] of trainXY) dot(ctx, x, y, 4.5);
+    if (trainPoints.length <= 30) for (const [x, y] of trainXY) dot(ctx, x, y, trainPoints.length <= 3 ? 7 : 4.5);
   } else {
     ctx.globalAlpha = 0.3;
     ctx.lineWidth = 1.5;
@@ -296,7 +296,7 @@ function dot(ctx: Ctx, x: number, y: number, r: number): void {
 }
 
 /** Grid, ticks and axis titles: loss left, learning rate right, steps (and tokens) below. */
-function drawAxes(ctx: Ctx, layout: LossCurveLayout, points: LossPoint[], text: Labels): void {
+function drawAxes(ctx: Ctx, layout: LossCurveLayout, points: LossPoint[], text: Labels, lang: Lang): void {
   const { plot } = layout;
   const bottom = plot.top + plot.height;
   const right = plot.left + plot.width;
@@ -321,7 +321,7 @@ function drawAxes(ctx: Ctx, layout: LossCurveLayout, points: LossPoint[], text: 
     const tokens = layout.hasTokens ? tokensAt(points, t) : null;
     if (tokens !== null) {
       ctx.fillStyle = COLORS.textDim;
-      drawText(ctx, formatCompact(tokens, text === LABELS.ja ? "ja" : "en"), x, bottom + 46, "center");
+      drawText(ctx, formatCompact(tokens, lang), x, bottom + 46, "center");
     }
   }
   ctx.strokeStyle = COLORS.axis;

@@ -36,6 +36,16 @@ export function measuringContext(): Ctx {
   return scratch;
 }
 
+/**
+ * The top `height` pixels of a picture, for pictures drawn on a tall canvas first
+ * because their height is only known after drawing.
+ */
+export function cropPicture(picture: Picture, height: number): Picture {
+  const cropped = createPicture(picture.width, Math.min(picture.height, Math.ceil(height)));
+  cropped.ctx.drawImage(picture.canvas, 0, 0);
+  return cropped;
+}
+
 /** PNG bytes (encoded off the main thread by the canvas library). */
 export async function toPng(picture: Picture): Promise<Buffer> {
   return picture.canvas.encode("png");

@@ -4,10 +4,11 @@
  *
  * The font has "␣" but not "↵" (U+21B5) or "⇥" (U+21E5): those two are drawn here as small
  * vector arrows, so they look the same on every machine (no tofu boxes, no system fallback).
+ * "…" is drawn here too, so truncation marks always look alike.
  * Every function that measures or draws text goes through `splitRuns` for that reason.
  */
 import type { SKRSContext2D } from "@napi-rs/canvas";
-import { fontSpec, type FontWeight } from "./fonts.ts";
+import { fontCovers, fontSpec, type FontWeight } from "./fonts.ts";
 
 export type Ctx = SKRSContext2D;
 
@@ -22,7 +23,7 @@ const TAB_MARK = "⇥";
  */
 export function visibleToken(text: string): string {
   let out = "";
-  for (const ch of text) {
+  for (const ch of spellMissingGlyphs(text)) {
     const code = ch.codePointAt(0) ?? 0;
     if (ch === " ") out += "␣";
     else if (ch === "\n") out += NEWLINE_MARK;
@@ -41,7 +42,37 @@ export function visibleToken(text: string): string {
  */
 export function visibleText(text: string): string {
   let out = "";
-  for (const ch of text) out += ch === " " || ch === "\u3000" ? ch : visibleToken(ch);
+  for (const ch of spellMissingGlyphs(text)) out += ch === " " || ch === "\u3000" ? ch : visibleToken(ch);
+  return out;
+}
+
+/** Joiners and variation selectors: drawn as nothing, so never "missing". */
+function isInvisibleModifier(code: number): boolean {
+  return code === 0x200d || (code >= 0xfe00 && code <= 0xfe0f) || (code >= 0xe0100 && code <= 0xe01ef);
+}
+
+/**
+ * Replaces each user-perceived character the bundled font cannot draw (emoji, rare
+ * symbols) by its code point, "U+1F642" — an honest label instead of an empty box.
+ * Marks we draw ourselves (↵ ⇥ …) and control characters are left to the callers.
+ */
+export function spellMissingGlyphs(text: string): string {
+  // fast path: everything in the font (the usual case)
+  let allCovered = true;
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (code >= 0x20 && code !== 0x7f && !fontCovers(code) && !isInvisibleModifier(code) && ch !== NEWLINE_MARK && ch !== TAB_MARK) {
+      allCovered = false;
+      break;
+    }
+  }
+  if (allCovered) return text;
+  let out = "";
+  for (const g of graphemes(text)) {
+    const codes = Array.from(g, (ch) => ch.codePointAt(0)!);
+    const missing = codes.some((c) => c >= 0x20 && c !== 0x7f && !fontCovers(c) && !isInvisibleModifier(c) && c !== 0x21b5 && c !== 0x21e5);
+    out += missing ? `U+${codes[0].toString(16).toUpperCase().padStart(4, "0")}${codes.length > 1 ? ELLIPSIS : ""}` : g;
+  }
   return out;
 }
 
@@ -63,7 +94,7 @@ function splitRuns(text: string): Run[] {
   const runs: Run[] = [];
   let plain = "";
   for (const ch of text) {
-    if (ch === NEWLINE_MARK || ch === TAB_MARK) {
+    if (ch === NEWLINE_MARK || ch === TAB_MARK || ch === ELLIPSIS) {
       if (plain) runs.push({ kind: "text", text: plain });
       plain = "";
       runs.push({ kind: "mark", mark: ch });
@@ -75,12 +106,17 @@ function splitRuns(text: string): Run[] {
 
 /** Advance width of a hand-drawn mark, in ems. */
 const MARK_EM = 0.85;
+const ELLIPSIS_EM = 0.8;
+
+function markWidth(mark: string, em: number): number {
+  return em * (mark === ELLIPSIS ? ELLIPSIS_EM : MARK_EM);
+}
 
 /** Width of `text` in the current font. */
 export function textWidth(ctx: Ctx, text: string): number {
   let width = 0;
   const em = currentFontSize(ctx);
-  for (const run of splitRuns(text)) width += run.kind === "text" ? ctx.measureText(run.text).width : em * MARK_EM;
+  for (const run of splitRuns(text)) width += run.kind === "text" ? ctx.measureText(run.text).width : markWidth(run.mark, em);
   return width;
 }
 
@@ -104,14 +140,32 @@ export function drawText(ctx: Ctx, text: string, x: number, y: number, align: Al
       cursor += ctx.measureText(run.text).width;
     } else {
       drawMark(ctx, run.mark, cursor, y, em);
-      cursor += em * MARK_EM;
+      cursor += markWidth(run.mark, em);
     }
   }
   ctx.restore();
 }
 
-/** ↵ and ⇥ as strokes inside a box em*MARK_EM wide, centred on y. */
+/**
+ * ↵ and ⇥ as strokes inside a box em*MARK_EM wide, centred on y; "…" as three dots on the
+ * baseline (the font's own "…" switches between a centred Japanese and a low Latin form
+ * depending on its neighbours, which looked inconsistent in truncated text).
+ */
 function drawMark(ctx: Ctx, mark: string, x: number, y: number, em: number): void {
+  if (mark === ELLIPSIS) {
+    // sit the dots where the font puts a period
+    const period = ctx.measureText(".");
+    const dotY = y + (period.actualBoundingBoxDescent - period.actualBoundingBoxAscent) / 2;
+    const r = Math.max(0.9, em * 0.055);
+    const w = em * ELLIPSIS_EM;
+    ctx.beginPath();
+    for (const f of [0.2, 0.5, 0.8]) {
+      ctx.moveTo(x + w * f + r, dotY);
+      ctx.arc(x + w * f, dotY, r, 0, Math.PI * 2);
+    }
+    ctx.fill();
+    return;
+  }
   const w = em * MARK_EM;
   const head = em * 0.17;
   ctx.save();
