@@ -7,6 +7,7 @@ import { renderGenerationTrace } from "../render/trace.ts";
 import { renderTokens } from "../render/tokens.ts";
 import { renderLossCurve } from "../render/loss.ts";
 import { renderEmbeddings } from "../render/embeddings.ts";
+import { renderModelCard } from "../render/modelcard.ts";
 import { nearestByCosine, pca2 } from "../render/project.ts";
 import type { Lang } from "../render/lang.ts";
 import type { ModelHandle } from "./model-handle.ts";
@@ -79,4 +80,15 @@ export function embeddingsPicture(handle: ModelHandle, lang: Lang, query?: strin
     items: nearestByCosine(wte, V, C, queryId, 8).map((n) => ({ label: labels[n.index], cosine: n.cosine })),
   };
   return renderEmbeddings({ points, neighbours, modelName: handle.name, lang });
+}
+
+/** The architecture as stacked blocks with the parameter count of each part. */
+export function modelCardPicture(info: ModelInfo, lang: Lang): Promise<Uint8Array> {
+  return renderModelCard({
+    config: info.config,
+    counts: info.params,
+    modelName: info.name,
+    lang,
+    stats: { step: info.step, valLoss: info.valLoss ?? undefined, tokenizer: `${info.tokenizer.kind} · ${info.tokenizer.vocabSize}` },
+  });
 }

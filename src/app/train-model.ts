@@ -145,7 +145,8 @@ export function trainModel(documents: string[], o: TrainModelOptions, hooks: Tra
   // 5. the final checkpoint records the loss over the whole held-out split: anyone can recompute it
   const heldOutLoss = evaluateAllWindows(model, split.val, options.batchSize, T);
   const final = { ...lastProgress!, valLoss: heldOutLoss };
-  const checkpoint = snapshot(final, result.curve, heldOutLoss);
+  const curve = result.curve.map((p, i) => (i === result.curve.length - 1 ? { ...p, valLoss: heldOutLoss } : p));
+  const checkpoint = snapshot(final, curve, heldOutLoss);
   hooks.onCheckpoint?.(checkpoint, final);
   result.finalValLoss = heldOutLoss;
   return {

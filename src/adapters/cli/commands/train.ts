@@ -10,9 +10,19 @@ import type { TrainModelOptions } from "../../../app/train-model.ts";
 import { writeFileAtomic } from "../../../store/checkpoint-file.ts";
 import { numberOption, parseOptions, stringOption, UsageError } from "../args.ts";
 import { LiveLine, progressLine, formatDuration } from "../progress-bar.ts";
+import { loadCheckpointBytes } from "../../../model/checkpoint.ts";
+import { handleFromCheckpoint } from "../../../app/model-handle.ts";
+import { modelInfo } from "../../../app/model-info.ts";
+import { lossPicture } from "../../../app/pictures.ts";
+import { langOption } from "../lang.ts";
 
 export const usage =
-  "train --corpus FILE|DIR [--preset tiny|baby|small] [--tokenizer char|bpe] [--vocab-size N] [--iters N | --minutes M] [--seed S] [--out FILE] [--eval-interval N] [--eval-batches N]";
+  "train --corpus FILE|DIR [--preset tiny|baby|small] [--tokenizer char|bpe] [--vocab-size N] [--iters N | --minutes M] [--seed S] [--out FILE] [--eval-interval N] [--eval-batches N] [--lang ja|en]";
+
+/** model.safetensors → model.loss.png */
+export function lossCurvePath(out: string): string {
+  return out.replace(/(\.safetensors)?$/, ".loss.png");
+}
 
 export function trainOptionsFrom(v: Record<string, string | boolean | undefined>): TrainModelOptions {
   const preset = stringOption(v, "preset") ?? "baby";
@@ -38,8 +48,9 @@ export async function run(argv: string[]): Promise<void> {
   const v = parseOptions(argv, {
     corpus: { type: "string" }, preset: { type: "string" }, tokenizer: { type: "string" }, "vocab-size": { type: "string" },
     iters: { type: "string" }, minutes: { type: "string" }, seed: { type: "string" }, out: { type: "string" },
-    "eval-interval": { type: "string" }, "eval-batches": { type: "string" },
+    "eval-interval": { type: "string" }, "eval-batches": { type: "string" }, lang: { type: "string" },
   }, "train");
+  const lang = langOption(stringOption(v, "lang"));
   const corpusPath = stringOption(v, "corpus");
   if (!corpusPath) throw new UsageError("train: --corpus FILE|DIR is required");
   const options = trainOptionsFrom(v);
@@ -61,7 +72,12 @@ export async function run(argv: string[]): Promise<void> {
     onCheckpoint: (bytes, p) => {
       lastVal = p.valLoss;
       line.log(`step ${p.step}: train loss ${p.trainLoss.toFixed(4)}, val loss ${p.valLoss?.toFixed(4)} — checkpoint saved to ${out}`);
-      saving = saving.then(() => writeFileAtomic(out, bytes));
+      // the checkpoint, then its loss curve drawn from what it records (the same picture /model shows)
+      saving = saving.then(async () => {
+        await writeFileAtomic(out, bytes);
+        const info = modelInfo(handleFromCheckpoint(loadCheckpointBytes(bytes, out), out));
+        await writeFileAtomic(lossCurvePath(out), await lossPicture(info, lang));
+      });
     },
   });
   let interrupts = 0;
@@ -81,7 +97,7 @@ export async function run(argv: string[]): Promise<void> {
     line.log(
       `done: ${summary.steps} steps in ${formatDuration(summary.seconds)} (${Math.round(summary.tokensPerSecond)} tokens/s), ` +
       `final val loss ${summary.finalValLoss?.toFixed(4)}, vocabulary ${summary.vocabSize}, ${summary.corpus.tokens} corpus tokens` +
-      (summary.corpus.unknown > 0 ? `, ${summary.corpus.unknown} unknown characters` : "") + ` → ${out}`,
+      (summary.corpus.unknown > 0 ? `, ${summary.corpus.unknown} unknown characters` : "") + ` → ${out} (loss curve: ${lossCurvePath(out)})`,
     );
   } finally {
     process.off("SIGINT", onInterrupt);

@@ -1,0 +1,156 @@
+/**
+ * Starting the bot: the store, the model registry, the commands of commands/, the client and
+ * its event handlers. `startBot` resolves once the bot is connected and has its guilds;
+ * `startSharded` runs one such bot per shard in child processes (discord.js ShardingManager),
+ * all sharing the SQLite file (WAL + busy timeout).
+ */
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { type Client, type Collection, Events, REST, Routes, ShardingManager } from "discord.js";
+import { fastestKernels } from "../../app/kernels.ts";
+import { ModelRegistry } from "../../app/model-registry.ts";
+import { type Config, configToEnv } from "../../config.ts";
+import { openStore, type Store } from "../../store/index.ts";
+import { handleChatMessage } from "./chat.ts";
+import { createClient } from "./client.ts";
+import type { Command } from "./command.ts";
+import { loadCommands } from "./command-loader.ts";
+import { dispatchInteraction } from "./dispatcher.ts";
+import { consoleLogger, type Logger } from "./log.ts";
+import { SerialQueue } from "./serial-queue.ts";
+
+/** Chat replies waiting for the model at most; more get a "busy" line. */
+const CHAT_QUEUE_LIMIT = 8;
+
+export interface BotDeps {
+  /** default: openStore(config.databasePath), closed on stop */
+  store?: Store;
+  /** default: the store's models, then the default model */
+  registry?: ModelRegistry;
+  /** default: the files of commands/ */
+  commands?: Collection<string, Command>;
+  log?: Logger;
+}
+
+export interface BotHandle {
+  client: Client<true>;
+  store: Store;
+  registry: ModelRegistry;
+  commands: Collection<string, Command>;
+  stop(): Promise<void>;
+}
+
+export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotHandle> {
+  const log = deps.log ?? consoleLogger;
+  const ownStore = deps.store === undefined;
+  const store = deps.store ?? openStore(config.databasePath);
+  try {
+    const registry =
+      deps.registry ??
+      new ModelRegistry({ models: store.models, defaultModelPath: config.defaultModelPath, kernels: fastestKernels(), onWarning: (m) => log.warn(m) });
+    const commands = deps.commands ?? (await loadCommands());
+    const client = createClient(config);
+    const chatQueue = new SerialQueue(CHAT_QUEUE_LIMIT);
+
+    // events
+    client.on(Events.InteractionCreate, (interaction) => {
+      dispatchInteraction(interaction, { config, store, registry, log, commands }).catch((err: unknown) => log.error("interaction handling failed", { id: interaction.id }, err));
+    });
+    client.on(Events.MessageCreate, (message) => {
+      handleChatMessage(message, { registry, log, queue: chatQueue }).catch((err: unknown) => log.error("message handling failed", { id: message.id }, err));
+    });
+    client.on(Events.GuildCreate, (guild) => store.guilds.upsert({ id: guild.id, name: guild.name }));
+    client.on(Events.Error, (err) => log.error("discord.js client error", {}, err));
+    client.on(Events.Warn, (message) => log.warn(message));
+    client.on(Events.ShardError, (err, shardId) => log.error("shard connection error", { shard: shardId }, err));
+
+    const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
+    try {
+      await client.login(config.token);
+      await ready;
+    } catch (err) {
+      await client.destroy();
+      throw err;
+    }
+    const readyClient = client as Client<true>;
+
+    // runs left "running" by a previous process of this shard died with it
+    const guildIds = [...readyClient.guilds.cache.keys()];
+    for (const guild of readyClient.guilds.cache.values()) store.guilds.upsert({ id: guild.id, name: guild.name });
+    const interrupted = store.runs.markInterrupted(process.env.SHARDING_MANAGER === "true" ? guildIds : undefined);
+    log.info(`logged in as ${readyClient.user.tag}`, { guilds: guildIds.length, commands: commands.size, interruptedRuns: interrupted, shards: readyClient.ws.shards.size });
+
+    return {
+      client: readyClient,
+      store,
+      registry,
+      commands,
+      async stop() {
+        await client.destroy();
+        if (ownStore) store.close();
+      },
+    };
+  } catch (err) {
+    if (ownStore) store.close();
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sharding
+
+/** The file each shard process runs. */
+export const SHARD_PROCESS_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "shard-process.ts");
+
+export interface ShardedOptions {
+  log?: Logger;
+  /** ms between starting shards (Discord allows one identify per 5 s per bucket); default 5500 */
+  spawnDelayMs?: number;
+  /** ms to wait for each shard to be ready; default 60 s */
+  readyTimeoutMs?: number;
+}
+
+export interface ShardedHandle {
+  manager: ShardingManager;
+  totalShards: number;
+  stop(): Promise<void>;
+}
+
+export async function startSharded(config: Config, options: ShardedOptions = {}): Promise<ShardedHandle> {
+  const log = options.log ?? consoleLogger;
+  if (config.shards === undefined) throw new Error("startSharded needs SHARDS (\"auto\" or a number)");
+  // discord.js would ask discord.com itself for "auto": ask DISCORD_API_URL instead
+  const totalShards = config.shards === "auto" ? await recommendedShardCount(config) : config.shards;
+  const manager = new ShardingManager(SHARD_PROCESS_FILE, {
+    token: config.token,
+    totalShards,
+    mode: "process",
+    respawn: true,
+    // shard processes run TypeScript like this one does
+    execArgv: ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href],
+  });
+  manager.on("shardCreate", (shard) => {
+    // the children get exactly this config, whether it came from .env or the environment
+    Object.assign(shard.env as Record<string, unknown>, configToEnv(config));
+    shard.on("death", () => log.warn("shard process exited", { shard: shard.id }));
+    log.info("starting shard", { shard: shard.id, of: totalShards });
+  });
+  const stop = async () => {
+    for (const shard of manager.shards.values()) shard.kill();
+  };
+  try {
+    await manager.spawn({ amount: totalShards, delay: options.spawnDelayMs ?? 5500, timeout: options.readyTimeoutMs ?? 60_000 });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { manager, totalShards, stop };
+}
+
+/** What GET /gateway/bot recommends, asked at DISCORD_API_URL. */
+export async function recommendedShardCount(config: Config): Promise<number> {
+  const rest = new REST({ api: config.apiUrl }).setToken(config.token);
+  const info = (await rest.get(Routes.gatewayBot())) as { shards: number };
+  return Math.max(1, info.shards);
+}

@@ -1,0 +1,84 @@
+/**
+ * Chat: when someone mentions the bot in a server, or writes to it in a DM, it answers with
+ * the guild's model (DMs: the default model). Typing first, then the recent conversation as the
+ * prompt, then the generated reply — with every mention made inert, so it never pings anyone.
+ */
+import { cleanContent, type Message, PermissionFlagsBits } from "discord.js";
+import type { ModelRegistry } from "../../app/model-registry.ts";
+import { chatPromptIds, generateChatReply } from "./chat-prompt.ts";
+import { langOfText, strings } from "./i18n.ts";
+import type { Logger } from "./log.ts";
+import { inertMentions, replyToMessage } from "./outgoing.ts";
+import { QueueFullError, type SerialQueue } from "./serial-queue.ts";
+
+/** How many earlier messages of the channel the prompt includes. */
+export const HISTORY_MESSAGES = 12;
+
+export interface ChatDeps {
+  registry: ModelRegistry;
+  log: Logger;
+  queue: SerialQueue;
+}
+
+export async function handleChatMessage(message: Message, deps: ChatDeps): Promise<void> {
+  const me = message.client.user;
+  if (message.author.bot || message.system || message.author.id === me.id) return;
+  const inDm = !message.inGuild();
+  if (!inDm && !message.mentions.users.has(me.id)) return;
+  const where = { guild: message.guildId, channel: message.channelId, message: message.id, user: message.author.id };
+  const current = promptText(message, me.id);
+  const text = strings(langOfText(current));
+
+  try {
+    // 1. show that the bot is writing
+    if ("sendTyping" in message.channel) await message.channel.sendTyping().catch((err: unknown) => deps.log.warn("cannot send typing", { ...where, error: String(err) }));
+    // 2. the conversation so far, and the model
+    const earlier = await earlierMessages(message, deps.log);
+    const handle = await deps.registry.forGuild(message.guildId);
+    // 3. generate (one chat at a time), 4. reply without pings
+    const generated = await deps.queue.run(() =>
+      generateChatReply(handle, chatPromptIds(handle, [...earlier, current]), { seed: seedOf(message.id) }),
+    );
+    const reply = inertMentions(generated.trim());
+    await replyToMessage(message, reply.length > 0 ? reply : text.chatFallback);
+  } catch (err) {
+    if (err instanceof QueueFullError) {
+      await replyToMessage(message, text.busy).catch(() => undefined);
+      return;
+    }
+    deps.log.error("chat reply failed", where, err);
+  }
+}
+
+/** The message's text for the prompt: the bot's own mention removed, other mentions as @names. */
+export function promptText(message: Message, botId: string): string {
+  const withoutBot = message.content.replace(new RegExp(`<@!?${botId}>`, "g"), " ").replace(/\s+/g, " ").trim();
+  return cleanContent(withoutBot, message.channel);
+}
+
+/** Up to HISTORY_MESSAGES earlier messages, oldest first; none if the bot may not read history. */
+async function earlierMessages(message: Message, log: Logger): Promise<string[]> {
+  if (message.inGuild()) {
+    const me = message.guild.members.me;
+    const allowed = me ? message.channel.permissionsFor(me)?.has(PermissionFlagsBits.ReadMessageHistory) : false;
+    if (!allowed) {
+      log.info("no Read Message History here: answering from the message alone", { guild: message.guildId, channel: message.channelId });
+      return [];
+    }
+  }
+  try {
+    const fetched = await message.channel.messages.fetch({ limit: HISTORY_MESSAGES, before: message.id });
+    return [...fetched.values()]
+      .reverse()
+      .map((m) => promptText(m, message.client.user.id))
+      .filter((t) => t.length > 0);
+  } catch (err) {
+    log.warn("cannot read the channel's history: answering from the message alone", { channel: message.channelId, error: String(err) });
+    return [];
+  }
+}
+
+/** A seed from the message id: the same message always gets the same reply. */
+function seedOf(messageId: string): number {
+  return Number(BigInt(messageId) % 2147483647n);
+}

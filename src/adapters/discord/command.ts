@@ -1,0 +1,39 @@
+/**
+ * The shape of a command file in commands/ (the discord.js guide's layout): the slash command's
+ * definition as `data`, and `execute`, which stays thin and calls src/app.
+ *
+ *   export const data = new SlashCommandBuilder().setName("predict")…;
+ *   export const defer = "public";                       // optional: the reply takes a while
+ *   export const userPermissions = ["ManageGuild"];      // optional: admin commands
+ *   export const botPermissions = ["ReadMessageHistory"]; // optional: what the bot needs here
+ *   export async function execute(interaction, ctx) { … }
+ */
+import type { ChatInputCommandInteraction, PermissionsString, RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord.js";
+import type { ModelRegistry } from "../../app/model-registry.ts";
+import type { Config } from "../../config.ts";
+import type { Store } from "../../store/index.ts";
+import type { Lang, Strings } from "./i18n.ts";
+import type { Logger } from "./log.ts";
+
+export interface CommandContext {
+  config: Config;
+  store: Store;
+  registry: ModelRegistry;
+  log: Logger;
+  /** the user's language and the strings in it */
+  lang: Lang;
+  text: Strings;
+}
+
+export interface Command {
+  data: { name: string; toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody };
+  /** defer at once, before execute runs: for replies that can take more than a moment */
+  defer?: "public" | "ephemeral";
+  /** only in servers */
+  guildOnly?: boolean;
+  /** permissions the user needs (e.g. ManageGuild for admin commands) */
+  userPermissions?: PermissionsString[];
+  /** permissions the bot needs in the channel */
+  botPermissions?: PermissionsString[];
+  execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void>;
+}

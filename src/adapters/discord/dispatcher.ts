@@ -1,0 +1,78 @@
+/**
+ * The single entry for interactions: finds the command by name, checks where it may run and
+ * who may run it, defers slow commands at once (Discord's 3-second rule), runs it, and turns
+ * any error into one ephemeral line for the user (the details go to the log, never to the chat).
+ */
+import { type ChatInputCommandInteraction, type Collection, type Interaction, MessageFlags } from "discord.js";
+import { InputError } from "../../app/prompt.ts";
+import type { Command, CommandContext } from "./command.ts";
+import { langOfLocale, strings, type Strings } from "./i18n.ts";
+import { respond } from "./outgoing.ts";
+
+export type DispatchDeps = Omit<CommandContext, "lang" | "text"> & { commands: Collection<string, Command> };
+
+export async function dispatchInteraction(interaction: Interaction, deps: DispatchDeps): Promise<void> {
+  if (!interaction.isChatInputCommand()) return;
+  const lang = langOfLocale(interaction.locale);
+  const text = strings(lang);
+  const name = interaction.commandName;
+  const where = interactionContext(interaction);
+
+  // 1. the command, and whether it may run here, for this user, with the bot's permissions
+  const command = deps.commands.get(name);
+  const refusal = command === undefined ? text.unknownCommand(name) : refusalFor(command, interaction, text);
+  if (refusal !== undefined) {
+    if (command === undefined) deps.log.warn("unknown command", where);
+    await respond(interaction, refusal, { ephemeral: true }).catch((err: unknown) => deps.log.error("cannot send a refusal", where, err));
+    return;
+  }
+
+  // 2. run it, deferring first when it says it is slow
+  try {
+    if (command!.defer) await interaction.deferReply(command!.defer === "ephemeral" ? { flags: MessageFlags.Ephemeral } : {});
+    await command!.execute(interaction, { ...deps, lang, text });
+  } catch (err) {
+    // 3. one line for the user; the stack for the log
+    const line = userMessageFor(err, text, name);
+    if (!(err instanceof InputError)) deps.log.error(`/${name} failed`, where, err);
+    await respond(interaction, line, { ephemeral: true }).catch((sendErr: unknown) => deps.log.error(`cannot report the failure of /${name}`, where, sendErr));
+  }
+}
+
+/** Why the command may not run here (translated), or undefined if it may. */
+function refusalFor(command: Command, interaction: ChatInputCommandInteraction, text: Strings): string | undefined {
+  const inGuild = interaction.inGuild();
+  if ((command.guildOnly || command.userPermissions?.length) && !inGuild) return text.guildOnly;
+  const userMissing = command.userPermissions?.length ? (interaction.memberPermissions?.missing(command.userPermissions) ?? command.userPermissions) : [];
+  if (userMissing.length > 0) return text.userLacks(userMissing);
+  const botMissing = inGuild && command.botPermissions?.length ? interaction.appPermissions.missing(command.botPermissions) : [];
+  if (botMissing.length > 0) return text.botLacks(botMissing);
+  return undefined;
+}
+
+/**
+ * What to tell the user about an error: an input problem as its own message (commands translate
+ * the ones they know, with the values), a missing model, or "failed".
+ */
+export function userMessageFor(err: unknown, text: Strings, commandName: string): string {
+  if (err instanceof InputError) return err.message;
+  if (isMissingFile(err)) return text.modelMissing;
+  return text.commandFailed(commandName);
+}
+
+function isMissingFile(err: unknown): boolean {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return true;
+  }
+  return false;
+}
+
+function interactionContext(i: ChatInputCommandInteraction): Record<string, unknown> {
+  return {
+    command: i.commandName,
+    guild: i.guildId,
+    channel: i.channelId,
+    user: i.user.id,
+    options: Object.fromEntries(i.options.data.map((o) => [o.name, o.value])),
+  };
+}

@@ -1,0 +1,92 @@
+/** Messages kept for training a guild's model: one row per Discord message, per guild. */
+import type { Db } from "./database.ts";
+
+export interface StoredMessage {
+  id: string;
+  guildId: string;
+  channelId: string;
+  authorId: string;
+  text: string;
+  /** ms since the epoch (the message's Discord timestamp) */
+  createdAt: number;
+}
+
+interface MessageRow {
+  id: string;
+  guild_id: string;
+  channel_id: string;
+  author_id: string;
+  text: string;
+  created_at: number;
+}
+
+export interface RecentOptions {
+  /** only this channel */
+  channelId?: string;
+  /** at most this many (the newest ones); default 50 */
+  limit?: number;
+  /** only messages older than this time (ms) */
+  before?: number;
+}
+
+const COLUMNS = "id, guild_id, channel_id, author_id, text, created_at";
+
+export function messageRepository(db: Db) {
+  const insert = db.prepare<[string, string, string, string, string, number]>(
+    "INSERT OR IGNORE INTO messages (guild_id, id, channel_id, author_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+  );
+  const count = db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM messages WHERE guild_id = ?");
+  const countChannel = db.prepare<[string, string], { n: number }>("SELECT count(*) AS n FROM messages WHERE guild_id = ? AND channel_id = ?");
+  const recent = db.prepare<{ guild: string; channel: string | null; before: number; limit: number }, MessageRow>(
+    `SELECT ${COLUMNS} FROM messages
+     WHERE guild_id = :guild AND (:channel IS NULL OR channel_id = :channel) AND created_at < :before
+     ORDER BY created_at DESC, id DESC LIMIT :limit`,
+  );
+  const texts = db.prepare<[string], { text: string }>("SELECT text FROM messages WHERE guild_id = ? ORDER BY created_at, id");
+  const newest = db.prepare<[string, string], MessageRow>(
+    `SELECT ${COLUMNS} FROM messages WHERE guild_id = ? AND channel_id = ? ORDER BY created_at DESC, id DESC LIMIT 1`,
+  );
+  const deleteAuthor = db.prepare<[string, string]>("DELETE FROM messages WHERE guild_id = ? AND author_id = ?");
+  const toMessage = (r: MessageRow): StoredMessage => ({
+    id: r.id,
+    guildId: r.guild_id,
+    channelId: r.channel_id,
+    authorId: r.author_id,
+    text: r.text,
+    createdAt: r.created_at,
+  });
+  const add = (m: StoredMessage): boolean => insert.run(m.guildId, m.id, m.channelId, m.authorId, m.text, m.createdAt).changes > 0;
+  const addAll = db.transaction((ms: readonly StoredMessage[]) => ms.reduce((n, m) => n + (add(m) ? 1 : 0), 0));
+
+  return {
+    /** Stores a message; false when this guild already has it. */
+    add,
+    /** Stores many in one transaction; returns how many were new. */
+    addMany(ms: readonly StoredMessage[]): number {
+      return addAll(ms);
+    },
+    count(guildId: string, channelId?: string): number {
+      return (channelId === undefined ? count.get(guildId) : countChannel.get(guildId, channelId))!.n;
+    },
+    /** The newest messages (optionally of one channel, before a time), returned oldest first. */
+    recent(guildId: string, options: RecentOptions = {}): StoredMessage[] {
+      const limit = options.limit ?? 50;
+      if (!Number.isInteger(limit) || limit < 0) throw new Error(`limit must be a whole number ≥ 0, got ${limit}`);
+      const rows = recent.all({ guild: guildId, channel: options.channelId ?? null, before: options.before ?? Number.MAX_SAFE_INTEGER, limit });
+      return rows.reverse().map(toMessage);
+    },
+    /** Every text of the guild, oldest first: the training corpus. */
+    texts(guildId: string): string[] {
+      return texts.all(guildId).map((r) => r.text);
+    },
+    /** The newest stored message of a channel (to continue collecting after it). */
+    newest(guildId: string, channelId: string): StoredMessage | undefined {
+      const row = newest.get(guildId, channelId);
+      return row && toMessage(row);
+    },
+    /** Forgets one person's messages in one guild; returns how many. */
+    deleteAuthor(guildId: string, authorId: string): number {
+      return deleteAuthor.run(guildId, authorId).changes;
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * The database schema as an ordered list of migrations. The database's `PRAGMA user_version`
+ * is the number of migrations applied; opening a database applies the missing ones in order,
+ * each in its own transaction. Never edit a migration that has shipped: append a new one.
+ *
+ * Times are milliseconds since the Unix epoch (INTEGER). Every table holding a guild's data
+ * has a `guild_id` column, and every query of the store filters on it.
+ */
+export interface Migration {
+  /** what it does, for error messages */
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    name: "1: guilds, settings, messages, models, training runs and their loss points",
+    sql: `
+      CREATE TABLE guilds (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL DEFAULT '',
+        joined_at  INTEGER NOT NULL
+      );
+
+      CREATE TABLE settings (
+        guild_id   TEXT NOT NULL,
+        key        TEXT NOT NULL,
+        value_json TEXT NOT NULL,
+        PRIMARY KEY (guild_id, key)
+      );
+
+      CREATE TABLE messages (
+        guild_id   TEXT NOT NULL,
+        id         TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        author_id  TEXT NOT NULL,
+        text       TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (guild_id, id)
+      );
+      CREATE INDEX messages_by_time ON messages (guild_id, created_at, id);
+      CREATE INDEX messages_by_channel ON messages (guild_id, channel_id, created_at);
+
+      CREATE TABLE runs (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        guild_id     TEXT NOT NULL,
+        status       TEXT NOT NULL CHECK (status IN ('running', 'done', 'stopped', 'failed', 'interrupted')),
+        started_at   INTEGER NOT NULL,
+        finished_at  INTEGER,
+        options_json TEXT NOT NULL,
+        error        TEXT
+      );
+      CREATE INDEX runs_by_guild ON runs (guild_id, id);
+      CREATE INDEX runs_by_status ON runs (status);
+
+      CREATE TABLE run_points (
+        run_id     INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        step       INTEGER NOT NULL,
+        train_loss REAL NOT NULL,
+        val_loss   REAL,
+        lr         REAL NOT NULL,
+        tokens     INTEGER NOT NULL,
+        PRIMARY KEY (run_id, step)
+      );
+
+      CREATE TABLE models (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        guild_id    TEXT NOT NULL,
+        checkpoint  BLOB NOT NULL,
+        config_json TEXT NOT NULL,
+        step        INTEGER NOT NULL,
+        val_loss    REAL,
+        train_loss  REAL,
+        run_id      INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+        created_at  INTEGER NOT NULL
+      );
+      CREATE INDEX models_by_guild ON models (guild_id, id);
+    `,
+  },
+];

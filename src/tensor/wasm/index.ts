@@ -1,0 +1,245 @@
+/**
+ * Kernels whose matrix products run in WebAssembly with 128-bit SIMD (see ./program.ts for
+ * the blocked, packed, register-tiled product and ./heap.ts for the memory they work in).
+ *
+ *   const kernels = createWasmKernels();
+ *   const x = kernels.alloc(N * C);    // lives inside the WebAssembly memory: used in place
+ *
+ * Arguments:
+ *   - Float32Arrays from this backend's `alloc` (or subarrays of them) are read and written in
+ *     place, no copy.
+ *   - Any other Float32Array is copied into per-call scratch (and outputs copied back): same
+ *     results, a little slower.
+ *   - Float64Arrays (gradient checks) go to the reference TypeScript kernels.
+ * Attention runs in WebAssembly too when the head size C/NH is a multiple of 4 (else the
+ * reference); its exponentials are a float32 polynomial (relative error < 2e-7).
+ *
+ * Float32 sums: the products add in float32 in a blocked order, so results differ from the
+ * reference (which sums in doubles) by float32 rounding, ~1e-6 of the sum of |terms|.
+ */
+import type { Kernels } from "../kernels.ts";
+import type { FloatArray } from "../types.ts";
+import { linearBackward as referenceLinearBackward, linearForward as referenceLinearForward } from "../linear.ts";
+import {
+  attentionBackward as referenceAttentionBackward, attentionForward as referenceAttentionForward,
+} from "../attention.ts";
+import { type HeapOptions, Scratch, WasmHeap } from "./heap.ts";
+import { KERNEL_WASM_BASE64 } from "./kernel-bytes.ts";
+import { BLOCKING, INIT_FROM_BIAS, INIT_FROM_C, INIT_ZERO, packFloats } from "./program.ts";
+
+interface KernelExports {
+  gemm(c: number, ldc: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number,
+    bias: number, M: number, N: number, K: number, init: number, packA: number, packB: number, tile: number): void;
+  colsum(out: number, src: number, rows: number, cols: number): void;
+  attnForward(out: number, preatt: number, att: number, qkv: number,
+    B: number, T: number, C: number, NH: number, HS: number, scale: number): void;
+  attnBackward(dqkv: number, dpreatt: number, datt: number, dout: number, qkv: number, att: number,
+    B: number, T: number, C: number, NH: number, HS: number, scale: number): void;
+}
+
+/** The Kernels interface plus what a caller may need to share the memory (e.g. with workers). */
+export interface WasmKernels extends Kernels {
+  readonly memory: WebAssembly.Memory;
+  /** true when `array` lives in this backend's memory (it will be used in place) */
+  owns(array: FloatArray): boolean;
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+/** The compiled module (compiled once per thread, instantiated per backend). */
+export function kernelModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(Buffer.from(KERNEL_WASM_BASE64, "base64"));
+  return compiled;
+}
+
+export function createWasmKernels(options: HeapOptions = {}): WasmKernels {
+  const heap = new WasmHeap(options);
+  const instance = new WebAssembly.Instance(kernelModule(), { env: { memory: heap.memory } });
+  const wasm = instance.exports as unknown as KernelExports;
+
+  // packing buffers and the edge tile, for the whole life of the backend
+  const floats = packFloats(BLOCKING);
+  const packA = heap.reserve(floats.packA * 4);
+  const packB = heap.reserve(floats.packB * 4);
+  const tile = heap.reserve(floats.tile * 4);
+  const scratch = new Scratch(heap);
+
+  /** the byte address of `array` inside the memory, copying it into scratch when it is elsewhere */
+  function place(array: Float32Array, length: number, copyIn: boolean): number {
+    const own = heap.addressOf(array);
+    if (own >= 0) return own;
+    const address = scratch.take(length);
+    if (copyIn) heap.floats.set(array.subarray(0, length), address / 4);
+    return address;
+  }
+
+  /** copies a result computed in scratch back into a foreign array */
+  function giveBack(array: Float32Array, address: number, length: number): void {
+    if (heap.addressOf(array) >= 0) return;
+    array.set(heap.floats.subarray(address / 4, address / 4 + length));
+  }
+
+  function linearForward(out: FloatArray, inp: FloatArray, weight: FloatArray, bias: FloatArray | null,
+    N: number, IC: number, OC: number): void {
+    if (out instanceof Float64Array || inp instanceof Float64Array || weight instanceof Float64Array
+      || bias instanceof Float64Array) {
+      referenceLinearForward(out, inp, weight, bias, N, IC, OC);
+      return;
+    }
+    checkSizes("linearForward", N, IC, OC);
+    checkLength("linearForward", "out", out, N * OC, "N*OC");
+    checkLength("linearForward", "inp", inp, N * IC, "N*IC");
+    checkLength("linearForward", "weight", weight, OC * IC, "OC*IC");
+    if (bias !== null) checkLength("linearForward", "bias", bias, OC, "OC");
+    if (N === 0 || OC === 0) return;
+
+    scratch.begin();
+    const outAt = place(out, N * OC, false);
+    const inpAt = place(inp, N * IC, true);
+    const weightAt = place(weight, OC * IC, true);
+    const biasAt = bias === null ? 0 : place(bias, OC, true);
+    if (IC === 0) {
+      // no products: every row is the bias (or zero)
+      const floats = heap.floats;
+      for (let n = 0; n < N; n++) {
+        for (let o = 0; o < OC; o++) floats[outAt / 4 + n * OC + o] = bias === null ? 0 : floats[biasAt / 4 + o];
+      }
+    } else {
+      // out[N,OC] = bias + inp[N,IC] · B, B(i,o) = weight[o·IC + i]
+      wasm.gemm(outAt, OC, inpAt, IC, 1, weightAt, 1, IC, biasAt, N, OC, IC,
+        bias === null ? INIT_ZERO : INIT_FROM_BIAS, packA, packB, tile);
+    }
+    giveBack(out, outAt, N * OC);
+  }
+
+  function linearBackward(dinp: FloatArray, dweight: FloatArray, dbias: FloatArray | null, dout: FloatArray,
+    inp: FloatArray, weight: FloatArray, N: number, IC: number, OC: number): void {
+    if (dinp instanceof Float64Array || dweight instanceof Float64Array || dbias instanceof Float64Array
+      || dout instanceof Float64Array || inp instanceof Float64Array || weight instanceof Float64Array) {
+      referenceLinearBackward(dinp, dweight, dbias, dout, inp, weight, N, IC, OC);
+      return;
+    }
+    checkSizes("linearBackward", N, IC, OC);
+    checkLength("linearBackward", "dinp", dinp, N * IC, "N*IC");
+    checkLength("linearBackward", "dweight", dweight, OC * IC, "OC*IC");
+    if (dbias !== null) checkLength("linearBackward", "dbias", dbias, OC, "OC");
+    checkLength("linearBackward", "dout", dout, N * OC, "N*OC");
+    checkLength("linearBackward", "inp", inp, N * IC, "N*IC");
+    checkLength("linearBackward", "weight", weight, OC * IC, "OC*IC");
+    if (N === 0 || OC === 0) return;
+
+    scratch.begin();
+    const doutAt = place(dout, N * OC, true);
+    if (IC > 0) {
+      const dinpAt = place(dinp, N * IC, true);
+      const dweightAt = place(dweight, OC * IC, true);
+      const inpAt = place(inp, N * IC, true);
+      const weightAt = place(weight, OC * IC, true);
+      // 1. dinp[N,IC] += dout[N,OC] · weight[OC,IC]
+      wasm.gemm(dinpAt, IC, doutAt, OC, 1, weightAt, IC, 1, 0, N, IC, OC, INIT_FROM_C, packA, packB, tile);
+      // 2. dweight[OC,IC] += doutᵀ · inp, A(o,n) = dout[n·OC + o]
+      wasm.gemm(dweightAt, IC, doutAt, 1, OC, inpAt, IC, 1, 0, OC, IC, N, INIT_FROM_C, packA, packB, tile);
+      giveBack(dinp, dinpAt, N * IC);
+      giveBack(dweight, dweightAt, OC * IC);
+    }
+    // 3. dbias[OC] += Σ_rows dout
+    if (dbias !== null) {
+      const dbiasAt = place(dbias, OC, true);
+      wasm.colsum(dbiasAt, doutAt, N, OC);
+      giveBack(dbias, dbiasAt, OC);
+    }
+  }
+
+  function attentionForward(out: FloatArray, preatt: FloatArray, att: FloatArray, qkv: FloatArray,
+    B: number, T: number, C: number, NH: number): void {
+    const HS = C / NH;
+    if (out instanceof Float64Array || preatt instanceof Float64Array || att instanceof Float64Array
+      || qkv instanceof Float64Array || !Number.isInteger(HS) || HS % 4 !== 0) {
+      referenceAttentionForward(out, preatt, att, qkv, B, T, C, NH);
+      return;
+    }
+    checkAttentionSizes("attentionForward", B, T, C, NH);
+    checkLength("attentionForward", "out", out, B * T * C, "B*T*C");
+    checkLength("attentionForward", "preatt", preatt, B * NH * T * T, "B*NH*T*T");
+    checkLength("attentionForward", "att", att, B * NH * T * T, "B*NH*T*T");
+    checkLength("attentionForward", "qkv", qkv, B * T * 3 * C, "B*T*3C");
+    if (B * T * C === 0) return;
+
+    scratch.begin();
+    const outAt = place(out, B * T * C, false);
+    const preattAt = place(preatt, B * NH * T * T, false);
+    const attAt = place(att, B * NH * T * T, false);
+    const qkvAt = place(qkv, B * T * 3 * C, true);
+    wasm.attnForward(outAt, preattAt, attAt, qkvAt, B, T, C, NH, HS, 1 / Math.sqrt(HS));
+    giveBack(out, outAt, B * T * C);
+    giveBack(preatt, preattAt, B * NH * T * T);
+    giveBack(att, attAt, B * NH * T * T);
+  }
+
+  function attentionBackward(dqkv: FloatArray, dpreatt: FloatArray, datt: FloatArray, dout: FloatArray,
+    qkv: FloatArray, att: FloatArray, B: number, T: number, C: number, NH: number): void {
+    const HS = C / NH;
+    if (dqkv instanceof Float64Array || dpreatt instanceof Float64Array || datt instanceof Float64Array
+      || dout instanceof Float64Array || qkv instanceof Float64Array || att instanceof Float64Array
+      || !Number.isInteger(HS) || HS % 4 !== 0) {
+      referenceAttentionBackward(dqkv, dpreatt, datt, dout, qkv, att, B, T, C, NH);
+      return;
+    }
+    checkAttentionSizes("attentionBackward", B, T, C, NH);
+    checkLength("attentionBackward", "dqkv", dqkv, B * T * 3 * C, "B*T*3C");
+    checkLength("attentionBackward", "dpreatt", dpreatt, B * NH * T * T, "B*NH*T*T");
+    checkLength("attentionBackward", "datt", datt, B * NH * T * T, "B*NH*T*T");
+    checkLength("attentionBackward", "dout", dout, B * T * C, "B*T*C");
+    checkLength("attentionBackward", "qkv", qkv, B * T * 3 * C, "B*T*3C");
+    checkLength("attentionBackward", "att", att, B * NH * T * T, "B*NH*T*T");
+    if (B * T * C === 0) return;
+
+    scratch.begin();
+    const dqkvAt = place(dqkv, B * T * 3 * C, true);
+    const dpreattAt = place(dpreatt, B * NH * T * T, true);
+    const dattAt = place(datt, B * NH * T * T, true);
+    const doutAt = place(dout, B * T * C, true);
+    const qkvAt = place(qkv, B * T * 3 * C, true);
+    const attAt = place(att, B * NH * T * T, true);
+    wasm.attnBackward(dqkvAt, dpreattAt, dattAt, doutAt, qkvAt, attAt, B, T, C, NH, HS, 1 / Math.sqrt(HS));
+    giveBack(dqkv, dqkvAt, B * T * 3 * C);
+    giveBack(dpreatt, dpreattAt, B * NH * T * T);
+    giveBack(datt, dattAt, B * NH * T * T);
+  }
+
+  return {
+    name: "wasm-simd",
+    memory: heap.memory,
+    owns: (array) => array instanceof Float32Array && heap.addressOf(array) >= 0,
+    alloc: (length) => heap.alloc(length),
+    linearForward,
+    linearBackward,
+    attentionForward,
+    attentionBackward,
+  };
+}
+
+function checkSizes(kernel: string, N: number, IC: number, OC: number): void {
+  for (const [name, value] of [["N", N], ["IC", IC], ["OC", OC]] as const) {
+    if (!Number.isInteger(value) || value < 0) throw new Error(`${kernel}: ${name} must be a whole number ≥ 0, got ${value}`);
+  }
+  // byte offsets are i32 inside the module
+  if (Math.max(N * IC, N * OC, OC * IC) * 4 >= 2 ** 31) {
+    throw new Error(`${kernel}: N=${N}, IC=${IC}, OC=${OC} is too large for 32-bit byte offsets`);
+  }
+}
+
+function checkAttentionSizes(kernel: string, B: number, T: number, C: number, NH: number): void {
+  for (const [name, value] of [["B", B], ["T", T], ["C", C], ["NH", NH]] as const) {
+    if (!Number.isInteger(value) || value < 0) throw new Error(`${kernel}: ${name} must be a whole number ≥ 0, got ${value}`);
+  }
+  if (Math.max(B * T * 3 * C, B * NH * T * T) * 4 >= 2 ** 31) {
+    throw new Error(`${kernel}: B=${B}, T=${T}, C=${C}, NH=${NH} is too large for 32-bit byte offsets`);
+  }
+}
+
+function checkLength(kernel: string, name: string, array: FloatArray, needed: number, formula: string): void {
+  if (array.length < needed) {
+    throw new Error(`${kernel}: ${name} has ${array.length} floats, ${formula} = ${needed}`);
+  }
+}

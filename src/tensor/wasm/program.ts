@@ -1,0 +1,516 @@
+/**
+ * The kernels' WebAssembly, written with ./assembler.ts. `buildKernelModule()` returns the
+ * module's bytes; scripts/build-wasm.ts stores them in ./kernel-bytes.ts, which the runtime
+ * loads (a test checks the two still agree).
+ *
+ * One general matrix product does every linear layer:
+ *
+ *   C[M,N] = (C or bias or 0) + A[M,K] · B[K,N]
+ *
+ * with A and B given by element strides, so a transposed operand is just other strides:
+ *   forward   out[N,OC]     = bias + inp[N,IC] · weightᵀ       A = inp,   B(i,o) = weight[o,i]
+ *   backward  dinp[N,IC]   += dout[N,OC] · weight[OC,IC]       A = dout,  B = weight
+ *             dweight[OC,IC] += doutᵀ · inp[N,IC]              A(o,n) = dout[n,o], B = inp
+ *
+ * It is blocked like BLIS / llm.c's CPU matmuls:
+ *   for each NC-wide slab of C's columns and each KC-deep slice of K:
+ *     1. pack that B block into NR-wide column panels  [KC][NR] (zero-padded)
+ *     for each MC-tall block of rows:
+ *       2. pack that A block into MR-tall row panels     [KC][MR] (zero-padded)
+ *       3. for every NR-panel of B (stays in L1) and every MR-panel of A (streams from L2):
+ *          the micro-kernel keeps the MR×NR tile of C in MR·NR/4 f32x4 registers and adds
+ *          one outer product per step of k: NR/4 vector loads of B, MR broadcast loads of A,
+ *          MR·NR/4 multiplies and adds (no FMA: relaxed SIMD is behind a flag in Node 20).
+ *   Tiles on the ragged right/bottom edge go through a small MR×NR scratch tile.
+ *
+ * Every address is a byte address in the one shared memory; strides are in elements.
+ */
+import { F32, F32x4, type FunctionBuilder, I32, type Local, ModuleBuilder, type ValType } from "./assembler.ts";
+
+/** The blocking of the product (sizes in floats). */
+export interface Blocking {
+  /** rows of the micro-kernel's C tile */
+  MR: number;
+  /** columns of the micro-kernel's C tile (a multiple of 4: one f32x4 per 4 columns) */
+  NR: number;
+  /** depth of one K slice: a B panel KC×NR and an A panel MR×KC stay in L1 */
+  KC: number;
+  /** rows of one packed A block (multiple of MR): MC×KC floats stay in L2 */
+  MC: number;
+  /** columns of one packed B block (multiple of NR) */
+  NC: number;
+  /** steps of k per trip of the micro-kernel's main loop */
+  UNROLL: number;
+}
+
+/**
+ * The blocking the stored module is built with, chosen by measurement (Node 20 / V8 11.3 on a
+ * Zen 5 core, baby-model shapes):
+ *   - 2×16 (8 accumulators, 4 B vectors, 1 broadcast: 14 of the 16 xmm registers) ran at
+ *     ~55 GFLOP/s; 4×8 at ~46, 6×16 at ~38, 4×12 and 3×16 spill.
+ *   - UNROLL 1: TurboFan schedules all loads of an unrolled body first, runs out of registers
+ *     and spills accumulators to the stack (2: ~34 GFLOP/s, 4: ~30, 8: ~28).
+ *   - KC, MC, NC barely matter at these sizes (everything fits in L2); these keep a B panel
+ *     (16 KiB) in L1 and the packed blocks in L2 for larger models.
+ */
+export const BLOCKING: Blocking = { MR: 2, NR: 16, KC: 256, MC: 64, NC: 512, UNROLL: 1 };
+
+/** floats the packing buffers need: A block [MC,KC], B block [KC,NC], edge tile [MR,NR] */
+export function packFloats({ MR, NR, KC, MC, NC }: Blocking): { packA: number; packB: number; tile: number } {
+  return { packA: MC * KC, packB: KC * NC, tile: MR * NR };
+}
+
+/** How C starts before the products are added (the gemm's `init` argument). */
+export const INIT_ZERO = 0;
+export const INIT_FROM_C = 1;
+export const INIT_FROM_BIAS = 2;
+
+/** The largest memory the module accepts, in 64 KiB pages (4 GiB, all of wasm32). */
+export const MAX_PAGES = 65536;
+
+export function buildKernelModule(blocking: Blocking = BLOCKING): Uint8Array<ArrayBuffer> {
+  const { MR, NR, KC, MC, NC, UNROLL } = blocking;
+  if (NR % 4 !== 0 || MC % MR !== 0 || NC % NR !== 0 || MR % 1 !== 0 || UNROLL < 1) {
+    throw new Error(`bad blocking ${JSON.stringify(blocking)}`);
+  }
+  const module = new ModuleBuilder();
+  module.importMemory({ module: "env", name: "memory", minimum: 1, maximum: MAX_PAGES, shared: true });
+
+  const NV = NR / 4; // f32x4 vectors across one tile row
+
+  // -------------------------------------------------------------------------------------------
+  // micro(pa, pb, k, c, ldcBytes, init, bias)
+  //   tile C[MR,NR] at c (rows ldcBytes apart) = start + Σ_p A[:,p] ⊗ B[p,:]
+  //   pa: packed A panel [k][MR]; pb: packed B panel [k][NR]; start per `init`
+  const micro = module.func("micro", {
+    pa: "i32", pb: "i32", k: "i32", c: "i32", ldc: "i32", init: "i32", bias: "i32",
+  });
+  micro.define((f, { pa, pb, k, c, ldc, init, bias }) => {
+    const acc: Local[][] = [];
+    for (let r = 0; r < MR; r++) acc.push(Array.from({ length: NV }, () => f.local("v128")));
+    const b: Local[] = Array.from({ length: NV }, () => f.local("v128"));
+    const a = f.local("v128");
+    const row = f.local("i32");
+    const left = f.local("i32");
+
+    // 1. the tile's starting value
+    f.ifThen(I32.eq(init, INIT_FROM_C), () => {
+      f.set(row, c);
+      for (let r = 0; r < MR; r++) {
+        for (let v = 0; v < NV; v++) f.set(acc[r][v], F32x4.load(row, 16 * v));
+        if (r < MR - 1) f.inc(row, ldc);
+      }
+    }, () => {
+      f.ifThen(I32.eq(init, INIT_FROM_BIAS), () => {
+        for (let v = 0; v < NV; v++) f.set(b[v], F32x4.load(bias, 16 * v));
+      }, () => {
+        for (let v = 0; v < NV; v++) f.set(b[v], F32x4.zero());
+      });
+      for (let r = 0; r < MR; r++) for (let v = 0; v < NV; v++) f.set(acc[r][v], b[v]);
+    });
+
+    // 2. one outer product per step of k: `u` steps ahead of pa/pb
+    const step = (u: number) => {
+      for (let v = 0; v < NV; v++) f.set(b[v], F32x4.load(pb, 4 * (u * NR + 4 * v)));
+      for (let r = 0; r < MR; r++) {
+        f.set(a, F32x4.loadSplat(pa, 4 * (u * MR + r)));
+        for (let v = 0; v < NV; v++) f.set(acc[r][v], F32x4.add(acc[r][v], F32x4.mul(a, b[v])));
+      }
+    };
+    f.set(left, k);
+    f.whileLoop(I32.geS(left, UNROLL), () => {
+      for (let u = 0; u < UNROLL; u++) step(u);
+      f.inc(pa, 4 * MR * UNROLL);
+      f.inc(pb, 4 * NR * UNROLL);
+      f.inc(left, -UNROLL);
+    });
+    f.whileLoop(I32.gtS(left, 0), () => {
+      step(0);
+      f.inc(pa, 4 * MR);
+      f.inc(pb, 4 * NR);
+      f.inc(left, -1);
+    });
+
+    // 3. store the tile
+    f.set(row, c);
+    for (let r = 0; r < MR; r++) {
+      for (let v = 0; v < NV; v++) f.store(row, acc[r][v], 16 * v);
+      if (r < MR - 1) f.inc(row, ldc);
+    }
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // packA(dst, src, rs, cs, mc, kc): rows 0..mc of A (element (i,p) at src + 4(i·rs + p·cs)),
+  //   columns 0..kc, into panels of MR rows: panel q at dst + 4·q·MR·kc, element (r,p) at [p·MR + r]
+  const packA = module.func("packA", { dst: "i32", src: "i32", rs: "i32", cs: "i32", mc: "i32", kc: "i32" });
+  packA.define((f, { dst, src, rs, cs, mc, kc }) => {
+    const i0 = f.local("i32"), h = f.local("i32"), r = f.local("i32"), p = f.local("i32");
+    const s = f.local("i32"), d = f.local("i32"), panel = f.local("i32"), cs4 = f.local("i32");
+    f.set(cs4, I32.shl(cs, 2));
+    f.set(panel, dst);
+    f.forRange(i0, 0, mc, MR, () => {
+      f.set(h, I32.minS(MR, I32.sub(mc, i0)));
+      f.ifThen(I32.and(I32.eq(rs, 1), I32.eq(h, MR)), () => {
+        // the panel's MR values at each p are contiguous: copy them as vectors
+        f.set(s, I32.add(src, I32.shl(i0, 2)));
+        f.set(d, panel);
+        f.forRange(p, 0, kc, 1, () => {
+          for (let v = 0; v < Math.floor(MR / 4); v++) f.store(d, F32x4.load(s, 16 * v), 16 * v);
+          for (let r0 = 4 * Math.floor(MR / 4); r0 < MR; r0++) f.store(d, F32.load(s, 4 * r0), 4 * r0);
+          f.inc(s, cs4);
+          f.inc(d, 4 * MR);
+        });
+      }, () => {
+        // row by row (each row of A read along p), then zero rows h..MR
+        f.forRange(r, 0, MR, 1, () => {
+          f.set(d, I32.add(panel, I32.shl(r, 2)));
+          f.ifThen(I32.ltS(r, h), () => {
+            f.set(s, I32.add(src, I32.shl(I32.mul(I32.add(i0, r), rs), 2)));
+            f.forRange(p, 0, kc, 1, () => {
+              f.store(d, F32.load(s));
+              f.inc(s, cs4);
+              f.inc(d, 4 * MR);
+            });
+          }, () => {
+            f.forRange(p, 0, kc, 1, () => {
+              f.store(d, F32.c(0));
+              f.inc(d, 4 * MR);
+            });
+          });
+        });
+      });
+      f.inc(panel, I32.mul(kc, 4 * MR));
+    });
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // packB(dst, src, rs, cs, kc, nc): rows 0..kc, columns 0..nc of B (element (p,j) at
+  //   src + 4(p·rs + j·cs)) into panels of NR columns: panel q at dst + 4·q·NR·kc, (p,c) at [p·NR + c]
+  const packB = module.func("packB", { dst: "i32", src: "i32", rs: "i32", cs: "i32", kc: "i32", nc: "i32" });
+  packB.define((f, { dst, src, rs, cs, kc, nc }) => {
+    const j0 = f.local("i32"), w = f.local("i32"), col = f.local("i32"), p = f.local("i32");
+    const s = f.local("i32"), d = f.local("i32"), panel = f.local("i32"), rs4 = f.local("i32");
+    f.set(rs4, I32.shl(rs, 2));
+    f.set(panel, dst);
+    f.forRange(j0, 0, nc, NR, () => {
+      f.set(w, I32.minS(NR, I32.sub(nc, j0)));
+      f.ifThen(I32.and(I32.eq(cs, 1), I32.eq(w, NR)), () => {
+        // each row's NR values are contiguous: copy them as vectors
+        f.set(s, I32.add(src, I32.shl(j0, 2)));
+        f.set(d, panel);
+        f.forRange(p, 0, kc, 1, () => {
+          for (let v = 0; v < NR / 4; v++) f.store(d, F32x4.load(s, 16 * v), 16 * v);
+          f.inc(s, rs4);
+          f.inc(d, 4 * NR);
+        });
+      }, () => {
+        // column by column (each column of B read along p), then zero columns w..NR
+        f.forRange(col, 0, NR, 1, () => {
+          f.set(d, I32.add(panel, I32.shl(col, 2)));
+          f.ifThen(I32.ltS(col, w), () => {
+            f.set(s, I32.add(src, I32.shl(I32.mul(I32.add(j0, col), cs), 2)));
+            f.forRange(p, 0, kc, 1, () => {
+              f.store(d, F32.load(s));
+              f.inc(s, rs4);
+              f.inc(d, 4 * NR);
+            });
+          }, () => {
+            f.forRange(p, 0, kc, 1, () => {
+              f.store(d, F32.c(0));
+              f.inc(d, 4 * NR);
+            });
+          });
+        });
+      });
+      f.inc(panel, I32.mul(kc, 4 * NR));
+    });
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // gemm(c, ldc, a, rsA, csA, b, rsB, csB, bias, M, N, K, init, packA, packB, tile)
+  //   C[M,N] (rows ldc elements apart) = start + A[M,K]·B[K,N]; start per `init`
+  //   (INIT_FROM_BIAS reads bias[N]). packA/packB/tile: scratch of PACK_A/PACK_B/TILE_FLOATS.
+  const gemm = module.func("gemm", {
+    c: "i32", ldc: "i32", a: "i32", rsA: "i32", csA: "i32", b: "i32", rsB: "i32", csB: "i32",
+    bias: "i32", M: "i32", N: "i32", K: "i32", init: "i32", pa: "i32", pb: "i32", tile: "i32",
+  }, { exported: true });
+  gemm.define((f, { c, ldc, a, rsA, csA, b, rsB, csB, bias, M, N, K, init, pa, pb, tile }) => {
+    const jc = f.local("i32"), nc = f.local("i32"), pc = f.local("i32"), kc = f.local("i32");
+    const ic = f.local("i32"), mc = f.local("i32"), jr = f.local("i32"), nr = f.local("i32");
+    const ir = f.local("i32"), mr = f.local("i32"), mode = f.local("i32"), ctile = f.local("i32");
+    const apanel = f.local("i32"), bpanel = f.local("i32"), biasAt = f.local("i32");
+    const ldc4 = f.local("i32"), r = f.local("i32"), col = f.local("i32"), t = f.local("i32");
+    f.set(ldc4, I32.shl(ldc, 2));
+    f.forRange(jc, 0, N, NC, () => {
+      f.set(nc, I32.minS(NC, I32.sub(N, jc)));
+      f.forRange(pc, 0, K, KC, () => {
+        f.set(kc, I32.minS(KC, I32.sub(K, pc)));
+        // later K slices add to what the first one wrote
+        f.set(mode, init);
+        f.ifThen(I32.gtS(pc, 0), () => f.set(mode, INIT_FROM_C));
+        // 1. pack B[pc.., jc..]
+        f.call(packB, [pb, I32.add(b, I32.shl(I32.add(I32.mul(pc, rsB), I32.mul(jc, csB)), 2)), rsB, csB, kc, nc]);
+        f.forRange(ic, 0, M, MC, () => {
+          f.set(mc, I32.minS(MC, I32.sub(M, ic)));
+          // 2. pack A[ic.., pc..]
+          f.call(packA, [pa, I32.add(a, I32.shl(I32.add(I32.mul(ic, rsA), I32.mul(pc, csA)), 2)), rsA, csA, mc, kc]);
+          // 3. every tile of this block
+          f.forRange(jr, 0, nc, NR, () => {
+            f.set(nr, I32.minS(NR, I32.sub(nc, jr)));
+            f.set(bpanel, I32.add(pb, I32.shl(I32.mul(jr, kc), 2)));
+            f.set(biasAt, I32.add(bias, I32.shl(I32.add(jc, jr), 2)));
+            f.forRange(ir, 0, mc, MR, () => {
+              f.set(mr, I32.minS(MR, I32.sub(mc, ir)));
+              f.set(apanel, I32.add(pa, I32.shl(I32.mul(ir, kc), 2)));
+              f.set(ctile, I32.add(c, I32.shl(I32.add(I32.mul(I32.add(ic, ir), ldc), I32.add(jc, jr)), 2)));
+              f.ifThen(I32.and(I32.eq(mr, MR), I32.eq(nr, NR)), () => {
+                f.call(micro, [apanel, bpanel, kc, ctile, ldc4, mode, biasAt]);
+              }, () => {
+                // ragged edge: start the scratch tile like C's valid part, compute, copy back
+                f.forRange(r, 0, MR, 1, () => {
+                  f.forRange(col, 0, NR, 1, () => {
+                    f.set(t, I32.add(tile, I32.shl(I32.add(I32.mul(r, NR), col), 2)));
+                    f.store(t, F32.c(0));
+                    f.ifThen(I32.and(I32.ltS(r, mr), I32.ltS(col, nr)), () => {
+                      f.ifThen(I32.eq(mode, INIT_FROM_C), () => {
+                        f.store(t, F32.load(I32.add(ctile, I32.add(I32.mul(r, ldc4), I32.shl(col, 2)))));
+                      });
+                      f.ifThen(I32.eq(mode, INIT_FROM_BIAS), () => {
+                        f.store(t, F32.load(I32.add(biasAt, I32.shl(col, 2))));
+                      });
+                    });
+                  });
+                });
+                f.call(micro, [apanel, bpanel, kc, tile, 4 * NR, INIT_FROM_C, 0]);
+                f.forRange(r, 0, mr, 1, () => {
+                  f.forRange(col, 0, nr, 1, () => {
+                    f.store(I32.add(ctile, I32.add(I32.mul(r, ldc4), I32.shl(col, 2))),
+                      F32.load(I32.add(tile, I32.shl(I32.add(I32.mul(r, NR), col), 2))));
+                  });
+                });
+              });
+            });
+          });
+        });
+      });
+    });
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // colsum(out, src, rows, cols): out[j] += Σ_n src[n·cols + j]  (the bias gradient)
+  //   16 columns at a time (one cache line of each row), then 4, then one
+  const colsum = module.func("colsum", { out: "i32", src: "i32", rows: "i32", cols: "i32" }, { exported: true });
+  colsum.define((f, { out, src, rows, cols }) => {
+    const j = f.local("i32"), n = f.local("i32"), s = f.local("i32"), stride = f.local("i32");
+    const sums = Array.from({ length: 4 }, () => f.local("v128"));
+    const sum = f.local("f32");
+    f.set(stride, I32.shl(cols, 2));
+    f.set(j, 0);
+    for (const width of [16, 4]) {
+      const vectors = width / 4;
+      f.whileLoop(I32.leS(I32.add(j, width), cols), () => {
+        for (let v = 0; v < vectors; v++) f.set(sums[v], F32x4.zero());
+        f.set(s, I32.add(src, I32.shl(j, 2)));
+        f.forRange(n, 0, rows, 1, () => {
+          for (let v = 0; v < vectors; v++) f.set(sums[v], F32x4.add(sums[v], F32x4.load(s, 16 * v)));
+          f.inc(s, stride);
+        });
+        const at = I32.add(out, I32.shl(j, 2));
+        for (let v = 0; v < vectors; v++) f.store(at, F32x4.add(F32x4.load(at, 16 * v), sums[v]), 16 * v);
+        f.inc(j, width);
+      });
+    }
+    f.whileLoop(I32.ltS(j, cols), () => {
+      f.set(sum, F32.c(0));
+      f.set(s, I32.add(src, I32.shl(j, 2)));
+      f.forRange(n, 0, rows, 1, () => {
+        f.set(sum, F32.add(sum, F32.load(s)));
+        f.inc(s, stride);
+      });
+      const at = I32.add(out, I32.shl(j, 2));
+      f.store(at, F32.add(F32.load(at), sum));
+      f.inc(j, 1);
+    });
+  });
+
+  defineAttention(module);
+  return module.encode();
+}
+
+/**
+ * e^x in float32 for x ≤ 0 (a score minus its row's max), into `out`; NaN stays NaN.
+ * Range reduction x = n·ln2 + r, |r| ≤ ln2/2 (ln2 split in two so n·ln2_hi is exact), then
+ * e^r by its Taylor polynomial to r⁶ (relative error < 2e-7), then scaled by 2^n built from
+ * the exponent bits. Below −87.33 the result would not be a normal float32: it is 0.
+ */
+function emitExp(f: FunctionBuilder<Record<string, ValType>>, x: Local, out: Local, n: Local, r: Local): void {
+  f.ifThen(F32.lt(x, F32.c(-87.33)), () => f.set(out, F32.c(0)), () => {
+    f.set(n, F32.nearest(F32.mul(x, F32.c(Math.LOG2E))));
+    f.set(r, F32.add(F32.sub(x, F32.mul(n, F32.c(0.693359375))), F32.mul(n, F32.c(2.12194440e-4))));
+    let poly = F32.c(1 / 720);
+    for (const coefficient of [1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1]) poly = F32.add(F32.c(coefficient), F32.mul(r, poly));
+    f.set(out, F32.mul(poly, F32.fromBits(I32.shl(I32.add(F32.toI32(n), 127), 23))));
+  });
+}
+
+/**
+ * Causal multi-head attention, the reference's math (../attention.ts) with f32x4 along the
+ * head's channels. Sizes as there; HS = C/NH must be a multiple of 4. Byte strides: a token's
+ * qkv row is 3C floats, its out/dout row C floats; row (b,h,t) of preatt/att/… is T floats.
+ */
+function defineAttention(module: ModuleBuilder): void {
+  const sizes = { B: "i32", T: "i32", C: "i32", NH: "i32", HS: "i32", scale: "f32" } as const;
+
+  // attnForward(out, preatt, att, qkv, B, T, C, NH, HS, scale)
+  const forward = module.func("attnForward", { out: "i32", preatt: "i32", att: "i32", qkv: "i32", ...sizes }, { exported: true });
+  forward.define((f, { out, preatt, att, qkv, B, T, C, NH, HS, scale }) => {
+    const C3b = f.local("i32"), Cb = f.local("i32"), HSb = f.local("i32");
+    const b = f.local("i32"), t = f.local("i32"), h = f.local("i32"), t2 = f.local("i32"), i = f.local("i32");
+    const q = f.local("i32"), key = f.local("i32"), prow = f.local("i32"), arow = f.local("i32");
+    const o = f.local("i32"), value = f.local("i32"), kbase = f.local("i32");
+    const max = f.local("f32"), score = f.local("f32"), sum = f.local("f32"), e = f.local("f32");
+    const n = f.local("f32"), r = f.local("f32"), inv = f.local("f32");
+    const acc = Array.from({ length: 4 }, () => f.local("v128")), w = f.local("v128");
+    f.set(C3b, I32.mul(C, 12));
+    f.set(Cb, I32.shl(C, 2));
+    f.set(HSb, I32.shl(HS, 2));
+    f.forRange(b, 0, B, 1, () => f.forRange(t, 0, T, 1, () => f.forRange(h, 0, NH, 1, () => {
+      f.set(kbase, I32.add(qkv, I32.add(I32.mul(I32.mul(b, T), C3b), I32.add(Cb, I32.mul(h, HSb)))));
+      f.set(q, I32.add(I32.sub(kbase, Cb), I32.mul(t, C3b)));
+      f.set(prow, I32.shl(I32.mul(I32.add(I32.mul(I32.add(I32.mul(b, NH), h), T), t), T), 2));
+      f.set(arow, I32.add(att, prow));
+      f.inc(prow, preatt);
+
+      // 1. scores q·k/√HS for t2 ≤ t, and their max
+      f.set(max, F32.c(-Infinity));
+      f.set(key, kbase);
+      f.forRange(t2, 0, I32.add(t, 1), 1, () => {
+        f.set(acc[0], F32x4.zero());
+        f.forRange(i, 0, HSb, 16, () => {
+          f.set(acc[0], F32x4.add(acc[0], F32x4.mul(F32x4.load(I32.add(q, i)), F32x4.load(I32.add(key, i)))));
+        });
+        f.set(score, F32.mul(F32x4.sum(acc[0]), scale));
+        f.store(I32.add(prow, I32.shl(t2, 2)), score);
+        f.set(max, F32.max(max, score));
+        f.inc(key, C3b);
+      });
+
+      // 2. softmax over t2 ≤ t; the future is exactly 0 in both rows
+      f.set(sum, F32.c(0));
+      f.forRange(t2, 0, I32.add(t, 1), 1, () => {
+        f.set(score, F32.sub(F32.load(I32.add(prow, I32.shl(t2, 2))), max));
+        emitExp(f, score, e, n, r);
+        f.store(I32.add(arow, I32.shl(t2, 2)), e);
+        f.set(sum, F32.add(sum, e));
+      });
+      f.set(inv, F32.div(F32.c(1), sum));
+      f.forRange(t2, 0, I32.add(t, 1), 1, () => {
+        const at = I32.add(arow, I32.shl(t2, 2));
+        f.store(at, F32.mul(F32.load(at), inv));
+      });
+      f.forRange(t2, I32.add(t, 1), T, 1, () => {
+        f.store(I32.add(prow, I32.shl(t2, 2)), F32.c(0));
+        f.store(I32.add(arow, I32.shl(t2, 2)), F32.c(0));
+      });
+
+      // 3. out_t = Σ att[t2]·v_t2, 16 channels at a time, then 4
+      f.set(o, I32.add(out, I32.add(I32.mul(I32.add(I32.mul(b, T), t), Cb), I32.mul(h, HSb))));
+      f.set(i, 0);
+      for (const width of [16, 4]) {
+        const vectors = width / 4;
+        f.whileLoop(I32.leS(I32.add(i, 4 * width), HSb), () => {
+          for (let j = 0; j < vectors; j++) f.set(acc[j], F32x4.zero());
+          f.set(value, I32.add(I32.add(kbase, Cb), i));
+          f.forRange(t2, 0, I32.add(t, 1), 1, () => {
+            f.set(w, F32x4.loadSplat(I32.add(arow, I32.shl(t2, 2))));
+            for (let j = 0; j < vectors; j++) {
+              f.set(acc[j], F32x4.add(acc[j], F32x4.mul(w, F32x4.load(value, 16 * j))));
+            }
+            f.inc(value, C3b);
+          });
+          for (let j = 0; j < vectors; j++) f.store(I32.add(o, i), acc[j], 16 * j);
+          f.inc(i, 4 * width);
+        });
+      }
+    })));
+  });
+
+  // attnBackward(dqkv, dpreatt, datt, dout, qkv, att, B, T, C, NH, HS, scale)
+  const backward = module.func("attnBackward", {
+    dqkv: "i32", dpreatt: "i32", datt: "i32", dout: "i32", qkv: "i32", att: "i32", ...sizes,
+  }, { exported: true });
+  backward.define((f, { dqkv, dpreatt, datt, dout, qkv, att, B, T, C, NH, HS, scale }) => {
+    const C3b = f.local("i32"), Cb = f.local("i32"), HSb = f.local("i32");
+    const b = f.local("i32"), t = f.local("i32"), h = f.local("i32"), t2 = f.local("i32"), i = f.local("i32");
+    const qOff = f.local("i32"), kOff = f.local("i32"), d = f.local("i32"), row = f.local("i32");
+    const at = f.local("i32"), x = f.local("i32"), dx = f.local("i32");
+    const wd = f.local("f32"), a = f.local("f32");
+    const acc = Array.from({ length: 4 }, () => f.local("v128"));
+    const qv = Array.from({ length: 4 }, () => f.local("v128"));
+    const w = f.local("v128"), dd = f.local("v128");
+    f.set(C3b, I32.mul(C, 12));
+    f.set(Cb, I32.shl(C, 2));
+    f.set(HSb, I32.shl(HS, 2));
+    f.forRange(b, 0, B, 1, () => f.forRange(t, 0, T, 1, () => f.forRange(h, 0, NH, 1, () => {
+      // byte offsets inside qkv/dqkv: this token's query, key 0 of the batch row (value 0 is +Cb)
+      f.set(kOff, I32.add(I32.mul(I32.mul(b, T), C3b), I32.add(Cb, I32.mul(h, HSb))));
+      f.set(qOff, I32.add(I32.sub(kOff, Cb), I32.mul(t, C3b)));
+      f.set(d, I32.add(dout, I32.add(I32.mul(I32.add(I32.mul(b, T), t), Cb), I32.mul(h, HSb))));
+      f.set(row, I32.shl(I32.mul(I32.add(I32.mul(I32.add(I32.mul(b, NH), h), T), t), T), 2));
+
+      // 3. datt[t2] += v_t2·dout_t;  dv_t2 += att[t2]·dout_t
+      f.forRange(t2, 0, I32.add(t, 1), 1, () => {
+        f.set(at, I32.add(I32.add(kOff, Cb), I32.mul(t2, C3b)));
+        f.set(x, I32.add(qkv, at));
+        f.set(dx, I32.add(dqkv, at));
+        f.set(w, F32x4.loadSplat(I32.add(att, I32.add(row, I32.shl(t2, 2)))));
+        f.set(acc[0], F32x4.zero());
+        f.forRange(i, 0, HSb, 16, () => {
+          f.set(dd, F32x4.load(I32.add(d, i)));
+          f.set(acc[0], F32x4.add(acc[0], F32x4.mul(F32x4.load(I32.add(x, i)), dd)));
+          f.store(I32.add(dx, i), F32x4.add(F32x4.load(I32.add(dx, i)), F32x4.mul(w, dd)));
+        });
+        f.set(at, I32.add(datt, I32.add(row, I32.shl(t2, 2))));
+        f.store(at, F32.add(F32.load(at), F32x4.sum(acc[0])));
+      });
+
+      // 2. dpreatt[t2] += att[t2]·(datt[t2] − Σ att·datt)
+      f.set(wd, F32.c(0));
+      f.forRange(t2, 0, I32.add(t, 1), 1, () => {
+        f.set(at, I32.add(row, I32.shl(t2, 2)));
+        f.set(wd, F32.add(wd, F32.mul(F32.load(I32.add(att, at)), F32.load(I32.add(datt, at)))));
+      });
+      f.forRange(t2, 0, I32.add(t, 1), 1, () => {
+        f.set(at, I32.add(row, I32.shl(t2, 2)));
+        f.set(a, F32.load(I32.add(att, at)));
+        f.store(I32.add(dpreatt, at), F32.add(F32.load(I32.add(dpreatt, at)),
+          F32.mul(a, F32.sub(F32.load(I32.add(datt, at)), wd))));
+      });
+
+      // 1. dq_t += Σ dpreatt[t2]/√HS · k_t2;  dk_t2 += dpreatt[t2]/√HS · q_t  (16 channels at a time, then 4)
+      f.set(i, 0);
+      for (const width of [16, 4]) {
+        const vectors = width / 4;
+        f.whileLoop(I32.leS(I32.add(i, 4 * width), HSb), () => {
+          for (let j = 0; j < vectors; j++) {
+            f.set(acc[j], F32x4.zero());
+            f.set(qv[j], F32x4.load(I32.add(I32.add(qkv, qOff), i), 16 * j));
+          }
+          f.forRange(t2, 0, I32.add(t, 1), 1, () => {
+            f.set(w, F32x4.splat(F32.mul(F32.load(I32.add(dpreatt, I32.add(row, I32.shl(t2, 2)))), scale)));
+            f.set(at, I32.add(I32.add(kOff, I32.mul(t2, C3b)), i));
+            f.set(x, I32.add(qkv, at));
+            f.set(dx, I32.add(dqkv, at));
+            for (let j = 0; j < vectors; j++) {
+              f.set(acc[j], F32x4.add(acc[j], F32x4.mul(w, F32x4.load(x, 16 * j))));
+              f.store(dx, F32x4.add(F32x4.load(dx, 16 * j), F32x4.mul(w, qv[j])), 16 * j);
+            }
+          });
+          f.set(at, I32.add(I32.add(dqkv, qOff), i));
+          for (let j = 0; j < vectors; j++) f.store(at, F32x4.add(F32x4.load(at, 16 * j), acc[j]), 16 * j);
+          f.inc(i, 4 * width);
+        });
+      }
+    })));
+  });
+}
