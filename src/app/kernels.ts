@@ -1,13 +1,24 @@
 /**
- * Which kernels the app uses: the fastest available implementation, or the readable reference
- * when MINIGPT_KERNELS=typescript is set (useful to compare, or if a platform lacks WASM SIMD).
+ * Which kernels the app uses: WebAssembly SIMD (src/tensor/wasm, ~30× the TypeScript matrix
+ * products), or the readable TypeScript reference when MINIGPT_KERNELS=typescript is set (to
+ * compare, or where WebAssembly SIMD is missing).
  */
 import { type Kernels, referenceKernels } from "../tensor/kernels.ts";
+import { createWasmKernels } from "../tensor/wasm/index.ts";
 
 let chosen: Kernels | null = null;
 
 export function fastestKernels(): Kernels {
   if (chosen) return chosen;
-  chosen = referenceKernels;
+  if (process.env.MINIGPT_KERNELS === "typescript") {
+    chosen = referenceKernels;
+  } else {
+    try {
+      chosen = createWasmKernels();
+    } catch (err) {
+      process.emitWarning(`WebAssembly SIMD kernels unavailable (${(err as Error).message}); using the TypeScript kernels`);
+      chosen = referenceKernels;
+    }
+  }
   return chosen;
 }

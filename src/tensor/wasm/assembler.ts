@@ -4,18 +4,21 @@
  * and a rebuild gives the same bytes on every machine.
  *
  * It covers only what the kernels need: one imported (shared) memory, functions over i32, f32
- * and v128 locals, structured control flow, loads/stores and a handful of i32, f32 and f32x4
- * instructions. Code is written as expression trees; a statement appends to the current
- * function body:
+ * and v128 locals with no results, structured control flow, loads/stores and a handful of
+ * i32, f32 and f32x4 instructions. Code is written as expression trees; each statement method
+ * appends to the current function body. For example, y[i] += x[i] over n floats, 4 at a time:
  *
- *   const fn = module.func("scale", { ptr: "i32", n: "i32" }, { exported: true });
- *   fn.define((f, { ptr, n }) => {
- *     const end = f.local("i32");
- *     f.set(end, I32.add(ptr, I32.shl(n, 2)));
- *     f.whileLoop(I32.ltU(ptr, end), () => {
- *       f.store(F32x4 ...)
+ *   const module = new ModuleBuilder();
+ *   module.importMemory({ module: "env", name: "memory", minimum: 1, maximum: 16, shared: true });
+ *   const add = module.func("add", { x: "i32", y: "i32", n: "i32" }, { exported: true });
+ *   add.define((f, { x, y, n }) => {
+ *     const i = f.local("i32");
+ *     f.forRange(i, 0, I32.shl(n, 2), 16, () => {          // i: byte offset
+ *       const at = I32.add(y, i);
+ *       f.store(at, F32x4.add(F32x4.load(at), F32x4.load(I32.add(x, i))));
  *     });
  *   });
+ *   const bytes = module.encode();
  *
  * Byte layout follows the WebAssembly core specification (binary format, section 5) and the
  * fixed-width SIMD proposal's opcode table (0xFD prefix, LEB128 sub-opcodes).

@@ -25,7 +25,9 @@ import {
 } from "../attention.ts";
 import { type HeapOptions, Scratch, WasmHeap } from "./heap.ts";
 import { KERNEL_WASM_BASE64 } from "./kernel-bytes.ts";
-import { BLOCKING, INIT_FROM_BIAS, INIT_FROM_C, INIT_ZERO, packFloats } from "./program.ts";
+import {
+  BLOCKING, type Blocking, INIT_FROM_BIAS, INIT_FROM_C, INIT_ZERO, buildKernelModule, packFloats,
+} from "./program.ts";
 
 interface KernelExports {
   gemm(c: number, ldc: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number,
@@ -52,13 +54,22 @@ export function kernelModule(): WebAssembly.Module {
   return compiled;
 }
 
-export function createWasmKernels(options: HeapOptions = {}): WasmKernels {
+export interface WasmKernelOptions extends HeapOptions {
+  /**
+   * Build the module with another blocking instead of loading the stored one (tests use tiny
+   * blocks to cross every block edge; tuning tries others).
+   */
+  blocking?: Blocking;
+}
+
+export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels {
   const heap = new WasmHeap(options);
-  const instance = new WebAssembly.Instance(kernelModule(), { env: { memory: heap.memory } });
+  const module = options.blocking ? new WebAssembly.Module(buildKernelModule(options.blocking)) : kernelModule();
+  const instance = new WebAssembly.Instance(module, { env: { memory: heap.memory } });
   const wasm = instance.exports as unknown as KernelExports;
 
   // packing buffers and the edge tile, for the whole life of the backend
-  const floats = packFloats(BLOCKING);
+  const floats = packFloats(options.blocking ?? BLOCKING);
   const packA = heap.reserve(floats.packA * 4);
   const packB = heap.reserve(floats.packB * 4);
   const tile = heap.reserve(floats.tile * 4);

@@ -23,7 +23,12 @@
  *          MR·NR/4 multiplies and adds (no FMA: relaxed SIMD is behind a flag in Node 20).
  *   Tiles on the ragged right/bottom edge go through a small MR×NR scratch tile.
  *
- * Every address is a byte address in the one shared memory; strides are in elements.
+ * The module also exports `colsum` (the bias gradient) and causal multi-head attention,
+ * forward and backward (`attnForward`, `attnBackward`, see defineAttention below).
+ *
+ * Every address is a byte address in the one shared memory; strides are in elements. The
+ * functions keep no state of their own (scratch comes in as arguments), so several threads
+ * can run them at once on one shared memory with separate pack buffers.
  */
 import { F32, F32x4, type FunctionBuilder, I32, type Local, ModuleBuilder, type ValType } from "./assembler.ts";
 
@@ -70,7 +75,8 @@ export const MAX_PAGES = 65536;
 
 export function buildKernelModule(blocking: Blocking = BLOCKING): Uint8Array<ArrayBuffer> {
   const { MR, NR, KC, MC, NC, UNROLL } = blocking;
-  if (NR % 4 !== 0 || MC % MR !== 0 || NC % NR !== 0 || MR % 1 !== 0 || UNROLL < 1) {
+  const positive = [MR, NR, KC, MC, NC, UNROLL].every((x) => Number.isInteger(x) && x >= 1);
+  if (!positive || NR % 4 !== 0 || MC % MR !== 0 || NC % NR !== 0) {
     throw new Error(`bad blocking ${JSON.stringify(blocking)}`);
   }
   const module = new ModuleBuilder();
