@@ -60,10 +60,20 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
     client.on(Events.MessageCreate, (message) => {
       handleChatMessage(message, { registry, log, queue: chatQueue }).catch((err: unknown) => log.error("message handling failed", { id: message.id }, err));
     });
-    client.on(Events.GuildCreate, (guild) => store.guilds.upsert({ id: guild.id, name: guild.name }));
+    client.on(Events.GuildCreate, (guild) => {
+      try {
+        store.guilds.upsert({ id: guild.id, name: guild.name });
+      } catch (err) {
+        log.error("cannot record a guild", { guild: guild.id }, err);
+      }
+    });
     client.on(Events.Error, (err) => log.error("discord.js client error", {}, err));
     client.on(Events.Warn, (message) => log.warn(message));
     client.on(Events.ShardError, (err, shardId) => log.error("shard connection error", { shard: shardId }, err));
+
+    // load the default model while connecting: the first command then answers at once,
+    // and a missing file is reported at start rather than at the first /predict
+    registry.defaultModel().catch((err: unknown) => log.warn(`the default model cannot be loaded: ${(err as Error).message}`));
 
     const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
     try {

@@ -9,7 +9,8 @@ export function describeStartupError(err: unknown, apiUrl?: string): string {
     return "Discord rejected DISCORD_TOKEN (401 Unauthorized): the token is wrong or was reset. Copy a new one from the Developer Portal (Bot → Reset Token).";
   }
   if (code === DiscordjsErrorCodes.TokenMissing) return "DISCORD_TOKEN is missing.";
-  if (code === DiscordjsErrorCodes.DisallowedIntents) {
+  // discord.js's own code, or @discordjs/ws's plain error on gateway close code 4014
+  if (code === DiscordjsErrorCodes.DisallowedIntents || (err instanceof Error && err.message === "Used disallowed intents")) {
     return "Discord refused the Message Content intent: enable it in the Developer Portal (Bot → Privileged Gateway Intents → Message Content Intent).";
   }
   const cause = (err as { cause?: { code?: string } })?.cause?.code ?? (typeof code === "string" ? code : undefined);

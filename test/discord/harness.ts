@@ -1,0 +1,103 @@
+/**
+ * Starts the fake Discord and the real bot against it, in a temp folder with a tiny default
+ * model, with the commands registered (so the fake types interaction options like Discord).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { startBot, type BotHandle } from "../../src/adapters/discord/bot.ts";
+import { deployCommands } from "../../src/adapters/discord/deploy.ts";
+import { loadCommands } from "../../src/adapters/discord/command-loader.ts";
+import type { Logger } from "../../src/adapters/discord/log.ts";
+import type { ModelHandle } from "../../src/app/model-handle.ts";
+import { ModelRegistry } from "../../src/app/model-registry.ts";
+import { type Config, readConfig } from "../../src/config.ts";
+import { openStore } from "../../src/store/index.ts";
+import { FakeDiscord, type FakeDiscordOptions } from "../fake-discord/server.ts";
+import { writeTinyModel } from "./tiny-model.ts";
+
+/** A registry whose answer a test can override (e.g. a model that writes "@everyone"). */
+export class TestRegistry extends ModelRegistry {
+  override: ModelHandle | undefined;
+  override async forGuild(guildId: string | null | undefined): Promise<ModelHandle> {
+    return this.override ?? super.forGuild(guildId);
+  }
+}
+
+export interface LogLine {
+  level: "info" | "warn" | "error";
+  message: string;
+  context?: Record<string, unknown>;
+  error?: unknown;
+}
+
+export interface Harness {
+  fake: FakeDiscord;
+  bot: BotHandle;
+  config: Config;
+  registry: TestRegistry;
+  logs: LogLine[];
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export function testConfig(fake: FakeDiscord, dir: string, extra: Record<string, string> = {}): Config {
+  return readConfig({
+    DISCORD_TOKEN: fake.token,
+    DISCORD_APPLICATION_ID: fake.applicationId,
+    DISCORD_API_URL: fake.apiUrl,
+    DATABASE_PATH: path.join(dir, "bot.db"),
+    DEFAULT_MODEL_PATH: path.join(dir, "default-model.safetensors"),
+    ...extra,
+  });
+}
+
+export function capturingLogger(lines: LogLine[]): Logger {
+  return {
+    info: (message, context) => lines.push({ level: "info", message, context }),
+    warn: (message, context) => lines.push({ level: "warn", message, context }),
+    error: (message, context, error) => lines.push({ level: "error", message, context, error }),
+  };
+}
+
+export async function startHarness(options: FakeDiscordOptions = {}): Promise<Harness> {
+  const dir = mkdtempSync(path.join(tmpdir(), "bot-test-"));
+  const fake = await FakeDiscord.start(options);
+  const config = testConfig(fake, dir);
+  writeTinyModel(config.defaultModelPath!);
+  const logs: LogLine[] = [];
+  const store = openStore(config.databasePath);
+  const registry = new TestRegistry({ models: store.models, defaultModelPath: config.defaultModelPath });
+  const commands = await loadCommands();
+  await deployCommands(config, commands);
+  const bot = await startBot(config, { store, registry, commands, log: capturingLogger(logs) });
+  return {
+    fake,
+    bot,
+    config,
+    registry,
+    logs,
+    dir,
+    async stop() {
+      await bot.stop();
+      store.close();
+      await fake.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Width and height from a PNG's IHDR chunk (after checking the signature). */
+export function pngSize(bytes: Uint8Array): { width: number; height: number } {
+  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (!signature.every((b, i) => bytes[i] === b)) throw new Error("not a PNG: wrong signature");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (String.fromCharCode(...bytes.subarray(12, 16)) !== "IHDR") throw new Error("not a PNG: no IHDR chunk first");
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
