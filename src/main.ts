@@ -1,7 +1,52 @@
 /**
- * `npm start`: with DISCORD_TOKEN set, the Discord bot; without it, the same bot locally on the
- * shipped default model, in this console.
+ * `npm start`: with DISCORD_TOKEN set (in the environment or .env), the Discord bot; without it,
+ * the same bot locally on the shipped default model, in this console.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { ConfigError, loadConfig, parseEnvFile } from "./config.ts";
 import { runCli } from "./adapters/cli/main.ts";
 
-process.exitCode = await runCli(["chat", ...process.argv.slice(2)]);
+function tokenIsSet(): boolean {
+  if (process.env.DISCORD_TOKEN?.trim()) return true;
+  if (!existsSync(".env")) return false;
+  try {
+    return Boolean(parseEnvFile(readFileSync(".env", "utf8")).DISCORD_TOKEN?.trim());
+  } catch {
+    return true; // a broken .env: let loadConfig report it
+  }
+}
+
+async function startDiscord(): Promise<number> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n(see .env.example)\n`);
+      return 1;
+    }
+    throw err;
+  }
+  const { startBot, startSharded } = await import("./adapters/discord/bot.ts");
+  const { describeStartupError } = await import("./adapters/discord/startup-error.ts");
+  try {
+    const handle = config.shards !== undefined ? await startSharded(config) : await startBot(config);
+    const stop = async () => {
+      await handle.stop();
+      process.exit(0);
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`${describeStartupError(err, config.apiUrl)}\n`);
+    return 1;
+  }
+}
+
+if (tokenIsSet()) {
+  const code = await startDiscord();
+  if (code !== 0) process.exit(code);
+} else {
+  process.exitCode = await runCli(["chat", ...process.argv.slice(2)]);
+}
