@@ -50,13 +50,27 @@ export function generateText(handle: ModelHandle, prompt: string, options: Parti
     stopToken: o.stopAtEnd ? handle.tokenizer.eotId : undefined,
     candidatesPerStep: 5,
   });
+  const ids = withoutBrokenTail(handle, g.ids);
   return {
     prompt,
-    text: handle.tokenizer.decode(g.ids),
-    ids: g.ids,
+    text: handle.tokenizer.decode(ids),
+    ids,
     steps: g.steps,
     stoppedBy: g.stoppedBy,
     unknown: encoded.unknown,
     options: o,
   };
+}
+
+/**
+ * Generation can stop in the middle of a character that takes several byte tokens (Japanese
+ * takes three): drop up to three trailing tokens when they only make a broken character (�).
+ */
+function withoutBrokenTail(handle: ModelHandle, ids: number[]): number[] {
+  if (!handle.tokenizer.decode(ids).endsWith("\uFFFD")) return ids;
+  for (let cut = 1; cut <= Math.min(3, ids.length); cut++) {
+    const shorter = ids.slice(0, ids.length - cut);
+    if (!handle.tokenizer.decode(shorter).endsWith("\uFFFD")) return shorter;
+  }
+  return ids;
 }
