@@ -18,21 +18,16 @@ import {
   float32LittleEndianBytes,
   type TensorToWrite,
 } from "../../src/model/safetensors.ts";
+import { seededRandom as projectRandom } from "../../src/tensor/random.ts";
 
 const SOURCE = "model.safetensors";
 const withBias: GPTConfig = { vocabSize: 11, blockSize: 8, nLayer: 2, nHead: 2, nEmbd: 8, bias: true };
 const noBias: GPTConfig = { ...withBias, bias: false };
 
-/** mulberry32: a small seeded generator, uniform in [0, 1) */
+/** The project's seeded generator (src/tensor/random.ts), as a plain uniform [0, 1) function. */
 function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = projectRandom(seed);
+  return () => random.next();
 }
 
 function randomParams(config: GPTConfig, seed: number): Float32Array {

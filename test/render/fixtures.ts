@@ -2,17 +2,12 @@
 import { expect } from "vitest";
 import { createCanvas, loadImage } from "@napi-rs/canvas";
 import { MAX_WIDTH } from "../../src/render/theme.ts";
+import { seededRandom as projectRandom } from "../../src/tensor/random.ts";
 
-/** A small deterministic generator (mulberry32) so fixtures never change. */
+/** The project's seeded generator (src/tensor/random.ts), as a plain uniform [0, 1) function. */
 export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = projectRandom(seed);
+  return () => random.next();
 }
 
 /** Causal softmax rows [T, T]: each query spreads its attention over keys ≤ query. */

@@ -1,3 +1,4 @@
+import { seededRandom as projectRandom } from "../../src/tensor/random.ts";
 /** Shared test inputs for the tokenizer tests (not a test file itself). */
 
 /** Strings every tokenizer must round-trip exactly (BPE always; char when trained on them). */
@@ -34,16 +35,10 @@ export function mixedCorpus(): string {
   return out.join("\n");
 }
 
-/** mulberry32: a tiny seeded generator, uniform in [0, 1). */
+/** The project's seeded generator (src/tensor/random.ts), as a plain uniform [0, 1) function. */
 export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = projectRandom(seed);
+  return () => random.next();
 }
 
 /** Code point ranges across many planes, including lone surrogates and noncharacters. */
