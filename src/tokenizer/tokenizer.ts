@@ -33,7 +33,7 @@ export interface Tokenizer {
   decode(ids: ArrayLike<number>): string;
   /**
    * The text of one token, for pictures: its decoded characters; for a BPE token
-   * holding part of a UTF-8 sequence, a readable form like "<e3 81>".
+   * holding part of a UTF-8 sequence, a readable form like "<e3><81>".
    */
   tokenText(id: number): string;
   /** A JSON-safe description, enough to rebuild the tokenizer exactly. */

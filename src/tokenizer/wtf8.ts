@@ -139,7 +139,7 @@ export function decodeWtf8(bytes: ArrayLike<number>): string {
 /**
  * A readable form of bytes that may not be whole characters, for pictures:
  * valid sequences as their text, each run of invalid bytes as lowercase hex in
- * angle brackets. [0x61, 0xe3, 0x81] → "a<e3 81>".
+ * angle brackets. [0x61, 0xe3, 0x81] → "a<e3><81>".
  */
 export function describeBytes(bytes: ArrayLike<number>): string {
   const units: number[] = [];
@@ -153,7 +153,7 @@ export function describeBytes(bytes: ArrayLike<number>): string {
   const flushInvalid = () => {
     if (invalidHex.length === 0) return;
     flushUnits();
-    text += `<${invalidHex.join(" ")}>`;
+    text += invalidHex.map((h) => `<${h}>`).join("");
     invalidHex.length = 0;
   };
   // 2. walk sequences; valid ones end any pending invalid group

@@ -61,10 +61,10 @@ describe("WTF-8 decoding of arbitrary bytes", () => {
 describe("describeBytes (token text for pictures)", () => {
   it("shows whole characters as text and partial sequences as hex", () => {
     expect(describeBytes([0xe3, 0x81, 0x82])).toBe("あ");
-    expect(describeBytes([0x61, 0xe3, 0x81])).toBe("a<e3 81>");
-    expect(describeBytes([0xe3, 0x81, 0x61, 0xff])).toBe("<e3 81>a<ff>");
-    expect(describeBytes([0xff, 0xfe])).toBe("<ff fe>");
-    expect(describeBytes([0x81, 0x82])).toBe("<81 82>");
+    expect(describeBytes([0x61, 0xe3, 0x81])).toBe("a<e3><81>");
+    expect(describeBytes([0xe3, 0x81, 0x61, 0xff])).toBe("<e3><81>a<ff>");
+    expect(describeBytes([0xff, 0xfe])).toBe("<ff><fe>");
+    expect(describeBytes([0x81, 0x82])).toBe("<81><82>");
     expect(describeBytes([0xed, 0xa0, 0x80])).toBe("\uD800");
   });
 });

@@ -3,7 +3,7 @@
  * Inside: /predict TEXT, /temperature T, /tokens N, /seed S, /help, /quit (or Ctrl-D).
  */
 import { createInterface } from "node:readline/promises";
-import { generateText, GENERATE_DEFAULTS, type GenerateTextOptions } from "../../../app/generate-text.ts";
+import { checkGenerateOptions, generateText, GENERATE_DEFAULTS, type GenerateTextOptions } from "../../../app/generate-text.ts";
 import { predictNext } from "../../../app/predict.ts";
 import { modelInfo } from "../../../app/model-info.ts";
 import { visibleToken } from "../../../render/text.ts";
@@ -31,21 +31,18 @@ export async function run(argv: string[]): Promise<void> {
   };
   const info = modelInfo(handle);
   const out = process.stdout;
+  const color = out.isTTY === true;
   out.write(`minigpt console — ${info.name}: ${info.preset ?? "custom"} model, ${info.params.total.toLocaleString("en-US")} parameters, ` +
     `${info.tokenizer.kind} tokenizer (${info.tokenizer.vocabSize} tokens), val loss ${info.valLoss?.toFixed(3) ?? "?"}\n`);
   const describe = () => `settings: temperature ${settings.temperature}, top-k ${settings.topK}, top-p ${settings.topP}, up to ${settings.maxTokens} tokens, seed ${settings.seed}`;
   out.write(`${describe()}\n${HELP}\n`);
 
-  const rl = createInterface({ input: process.stdin, output: out, terminal: process.stdin.isTTY });
+  const rl = createInterface({ input: process.stdin, output: out, terminal: process.stdin.isTTY, prompt: "> " });
   rl.on("SIGINT", () => rl.close());
   try {
-    for (;;) {
-      let line: string;
-      try {
-        line = await rl.question("> ");
-      } catch {
-        break; // closed (Ctrl-D / Ctrl-C / end of input)
-      }
+    rl.prompt();
+    // the line iterator (not question()) keeps every line when input is piped in
+    for await (const line of rl) {
       const text = line.trimEnd();
       if (text === "/quit" || text === "/exit") break;
       try {
@@ -59,20 +56,21 @@ export async function run(argv: string[]): Promise<void> {
           if (value === undefined || !Number.isFinite(n)) out.write(`/${name} needs a number\n`);
           else {
             const next = { ...settings, [name === "tokens" ? "maxTokens" : name]: n };
-            generateText(handle, "", { ...next, maxTokens: 1 }); // validates the new value
+            checkGenerateOptions(next);
             Object.assign(settings, next);
             out.write(`${describe()}\n`);
           }
         } else if (text.startsWith("/")) out.write(`unknown command ${text.split(/\s/)[0]}: try /help\n`);
-        else {
+        else if (text.trim() !== "") {
           const r = generateText(handle, text, settings);
-          out.write(`${text}\x1b[36m${r.text}\x1b[0m\n`);
+          out.write(`${text}${color ? "\x1b[36m" : ""}${r.text}${color ? "\x1b[0m" : ""}\n`);
           if (r.unknown > 0) out.write(`(${r.unknown} character(s) were unknown to this model)\n`);
           settings.seed += 1;
         }
       } catch (err) {
         out.write(`error: ${(err as Error).message}\n`);
       }
+      rl.prompt();
     }
   } finally {
     rl.close();
