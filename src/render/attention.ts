@@ -133,7 +133,7 @@ export function attentionHeadLayout(input: AttentionHeadInput): AttentionHeadLay
   };
   const cellFor = (rowLabelWidth: number) => {
     const available = MAX_WIDTH - 2 * m - rowLabelWidth - 12 - 24 - SCALE_BAR_WIDTH;
-    return Math.max(8, Math.min(110, Math.floor(available / shownCount)));
+    return Math.max(8, Math.min(72, Math.floor(available / shownCount)));
   };
   // label size follows the cell size, which depends on the label width: settle in two passes
   let labelSize: number = TYPE.label;
