@@ -82,6 +82,9 @@ export function runRepository(db: Db, now: () => number) {
     const row = byId.get(runId);
     return row && row.guild_id === guildId ? row : undefined;
   };
+  const addPoints = db.transaction((runId: number, ps: readonly LossPoint[]) => {
+    for (const p of ps) addPoint.run(runId, p.step, p.trainLoss, p.valLoss, p.lr, p.tokens);
+  });
   const interruptGuilds = db.transaction((ids: readonly string[], at: number) => ids.reduce((n, id) => n + interruptGuild.run(at, id).changes, 0));
 
   return {
@@ -97,6 +100,11 @@ export function runRepository(db: Db, now: () => number) {
       const row = byId.get(runId);
       if (!row) throw new Error(`training run ${runId} does not exist`);
       addPoint.run(runId, p.step, p.trainLoss, p.valLoss, p.lr, p.tokens);
+    },
+    /** Adds (or replaces) many points in one transaction. */
+    addPoints(runId: number, ps: readonly LossPoint[]): void {
+      if (!byId.get(runId)) throw new Error(`training run ${runId} does not exist`);
+      addPoints(runId, ps);
     },
     /** Ends a running run. Throws if the run does not exist or is not running. */
     finish(runId: number, status: FinishedStatus, error: string | null = null): TrainingRun {

@@ -11,6 +11,7 @@ import { loadCommands } from "../../src/adapters/discord/command-loader.ts";
 import type { Logger } from "../../src/adapters/discord/log.ts";
 import type { ModelHandle } from "../../src/app/model-handle.ts";
 import { ModelRegistry } from "../../src/app/model-registry.ts";
+import { type TrainingOverrides, TrainingService } from "../../src/app/training-service.ts";
 import { type Config, readConfig } from "../../src/config.ts";
 import { openStore } from "../../src/store/index.ts";
 import { FakeDiscord, type FakeDiscordOptions } from "../fake-discord/server.ts";
@@ -36,6 +37,7 @@ export interface Harness {
   bot: BotHandle;
   config: Config;
   registry: TestRegistry;
+  training: TrainingService;
   logs: LogLine[];
   dir: string;
   stop(): Promise<void>;
@@ -60,7 +62,12 @@ export function capturingLogger(lines: LogLine[]): Logger {
   };
 }
 
-export async function startHarness(options: FakeDiscordOptions = {}): Promise<Harness> {
+export interface HarnessOptions extends FakeDiscordOptions {
+  /** e.g. a fixed small number of steps, so /train ends in seconds */
+  training?: TrainingOverrides;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(path.join(tmpdir(), "bot-test-"));
   const fake = await FakeDiscord.start(options);
   const config = testConfig(fake, dir);
@@ -68,14 +75,16 @@ export async function startHarness(options: FakeDiscordOptions = {}): Promise<Ha
   const logs: LogLine[] = [];
   const store = openStore(config.databasePath);
   const registry = new TestRegistry({ models: store.models, defaultModelPath: config.defaultModelPath });
+  const training = new TrainingService({ store, registry, overrides: options.training, onWarning: (message) => logs.push({ level: "warn", message }) });
   const commands = await loadCommands();
   await deployCommands(config, commands);
-  const bot = await startBot(config, { store, registry, commands, log: capturingLogger(logs) });
+  const bot = await startBot(config, { store, registry, commands, training, log: capturingLogger(logs) });
   return {
     fake,
     bot,
     config,
     registry,
+    training,
     logs,
     dir,
     async stop() {

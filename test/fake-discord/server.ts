@@ -24,6 +24,7 @@ import {
   makeGuild,
   makeMember,
   makeMessage,
+  makeTextChannel,
   makeUser,
   mentionedUsers,
   Permission,
@@ -84,6 +85,8 @@ export interface InteractOptions {
   command: string;
   /** option values by name; types come from the registered command, else inferred */
   options?: Record<string, string | number | boolean>;
+  /** run this subcommand of the command (the options are then the subcommand's) */
+  subcommand?: string;
   guildId?: string;
   channelId?: string;
   user?: UserJSON;
@@ -241,7 +244,7 @@ export class FakeDiscord extends EventEmitter {
       type: 2,
       token,
       version: 1,
-      data: { id: this.commandId(o.command, guild?.id), name: o.command, type: 1, options: this.commandOptions(o.command, guild?.id, o.options ?? {}) },
+      data: { id: this.commandId(o.command, guild?.id), name: o.command, type: 1, options: this.commandOptions(o.command, guild?.id, o.options ?? {}, o.subcommand) },
       channel_id: channel.id,
       channel: { ...channel },
       locale: o.locale ?? "en-US",
@@ -292,14 +295,31 @@ export class FakeDiscord extends EventEmitter {
     return message;
   }
 
-  /** Puts older messages into a channel's history (for GET /channels/{id}/messages). */
-  seedHistory(channelId: string, messages: { author?: UserJSON; content: string }[], startAt = Date.now() - 3_600_000): MessageJSON[] {
+  /**
+   * Puts older messages into a channel's history (for GET /channels/{id}/messages), one second
+   * apart from `startAt`. `type` other than 0 makes a system message (e.g. 7, a member joined).
+   */
+  seedHistory(channelId: string, messages: { author?: UserJSON; content: string; type?: number }[], startAt = Date.now() - 3_600_000): MessageJSON[] {
     const channel = this.channel(channelId);
-    const seeded = messages.map((m, i) =>
-      makeMessage({ id: snowflake(startAt + i * 1000), channelId, ...(channel?.guild_id !== undefined && { guildId: channel.guild_id }), author: m.author ?? this.alice, content: m.content }),
-    );
+    const seeded = messages.map((m, i) => {
+      const at = startAt + i * 1000;
+      const message = makeMessage({ id: snowflake(at), channelId, ...(channel?.guild_id !== undefined && { guildId: channel.guild_id }), author: m.author ?? this.alice, content: m.content });
+      message.timestamp = new Date(at).toISOString();
+      if (m.type !== undefined) message.type = m.type;
+      return message;
+    });
     this.history(channelId).unshift(...seeded);
     return seeded;
+  }
+
+  /** Adds a text channel to a guild (announced with CHANNEL_CREATE when the bot is connected). */
+  addChannel(name: string, guildId: string = this.guild.id): ChannelJSON {
+    const guild = this.guilds.find((g) => g.id === guildId);
+    if (!guild) throw new Error(`no guild ${guildId}`);
+    const channel = makeTextChannel(guild.id, name, guild.channels.length);
+    guild.channels.push(channel);
+    if (this.gateway.sessions.size > 0) this.gateway.dispatch(this.gateway.sessionFor(guild.id), "CHANNEL_CREATE", channel);
+    return channel;
   }
 
   /** Takes permissions away from the bot in one channel (a member overwrite + CHANNEL_UPDATE). */
@@ -431,14 +451,17 @@ export class FakeDiscord extends EventEmitter {
   }
 
   /** Options as Discord sends them, typed by the registered definition when there is one. */
-  private commandOptions(name: string, guildId: string | undefined, values: Record<string, string | number | boolean>) {
+  private commandOptions(name: string, guildId: string | undefined, values: Record<string, string | number | boolean>, subcommand?: string) {
     const registered = [...(guildId ? (this.commands.get(guildId) ?? []) : []), ...(this.commands.get("global") ?? [])];
-    const definition = registered.find((c) => c.name === name) as { options?: { name: string; type: number }[] } | undefined;
-    return Object.entries(values).map(([optionName, value]) => {
-      const declared = definition?.options?.find((o) => o.name === optionName)?.type;
+    type OptionDefinition = { name: string; type: number; options?: OptionDefinition[] };
+    const definition = registered.find((c) => c.name === name) as { options?: OptionDefinition[] } | undefined;
+    const declared = subcommand === undefined ? definition?.options : definition?.options?.find((o) => o.name === subcommand && o.type === 1)?.options;
+    const typed = Object.entries(values).map(([optionName, value]) => {
+      const type = declared?.find((o) => o.name === optionName)?.type;
       const inferred = typeof value === "string" ? 3 : typeof value === "boolean" ? 5 : Number.isInteger(value) ? 4 : 10;
-      return { name: optionName, type: declared ?? inferred, value };
+      return { name: optionName, type: type ?? inferred, value };
     });
+    return subcommand === undefined ? typed : [{ name: subcommand, type: 1, options: typed }];
   }
 
   private waitForShown(it: FakeInteraction): Promise<ShownMessage> {

@@ -155,6 +155,16 @@ describe("training runs", () => {
     expect(store.runs.get("g3", c.id)?.status).toBe("stopped");
   });
 
+  it("adds many points in one go, replacing those of the same step", () => {
+    const run = store.runs.start("g1");
+    store.runs.addPoint(run.id, { step: 10, trainLoss: 3, valLoss: null, lr: 1, tokens: 10 });
+    store.runs.addPoints(run.id, Array.from({ length: 10 }, (_, i) => ({ step: i + 1, trainLoss: 4 - i / 10, valLoss: i === 9 ? 3.5 : null, lr: 1, tokens: i + 1 })));
+    const points = store.runs.points("g1", run.id);
+    expect(points.map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(points[9]).toMatchObject({ trainLoss: 3.1, valLoss: 3.5 });
+    expect(() => store.runs.addPoints(999, [])).toThrow("training run 999 does not exist");
+  });
+
   it("survives a restart: a run left running is found after reopening", () => {
     const run = store.runs.start("g1", { steps: 10 });
     store.runs.addPoint(run.id, { step: 5, trainLoss: 2, valLoss: 2.1, lr: 0.5, tokens: 100 });

@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { type Client, type Collection, Events, REST, Routes, ShardingManager } from "discord.js";
 import { fastestKernels } from "../../app/kernels.ts";
 import { ModelRegistry } from "../../app/model-registry.ts";
+import { TrainingService } from "../../app/training-service.ts";
 import { type Config, configToEnv } from "../../config.ts";
 import { openStore, type Store } from "../../store/index.ts";
 import { handleChatMessage } from "./chat.ts";
@@ -30,6 +31,8 @@ export interface BotDeps {
   registry?: ModelRegistry;
   /** default: the files of commands/ */
   commands?: Collection<string, Command>;
+  /** default: worker-thread trainings on the store and registry; stopped with the bot */
+  training?: TrainingService;
   log?: Logger;
 }
 
@@ -38,6 +41,7 @@ export interface BotHandle {
   store: Store;
   registry: ModelRegistry;
   commands: Collection<string, Command>;
+  training: TrainingService;
   stop(): Promise<void>;
 }
 
@@ -50,12 +54,14 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
       deps.registry ??
       new ModelRegistry({ models: store.models, defaultModelPath: config.defaultModelPath, kernels: fastestKernels(), onWarning: (m) => log.warn(m) });
     const commands = deps.commands ?? (await loadCommands());
+    const training =
+      deps.training ?? new TrainingService({ store, registry, onWarning: (m, err) => log.warn(err === undefined ? m : `${m}: ${err instanceof Error ? err.message : String(err)}`) });
     const client = createClient(config);
     const chatQueue = new SerialQueue(CHAT_QUEUE_LIMIT);
 
     // events
     client.on(Events.InteractionCreate, (interaction) => {
-      dispatchInteraction(interaction, { config, store, registry, log, commands }).catch((err: unknown) => log.error("interaction handling failed", { id: interaction.id }, err));
+      dispatchInteraction(interaction, { config, store, registry, training, log, commands }).catch((err: unknown) => log.error("interaction handling failed", { id: interaction.id }, err));
     });
     client.on(Events.MessageCreate, (message) => {
       handleChatMessage(message, { registry, log, queue: chatQueue }).catch((err: unknown) => log.error("message handling failed", { id: message.id }, err));
@@ -96,7 +102,10 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
       store,
       registry,
       commands,
+      training,
       async stop() {
+        // trainings die with the bot: their workers are ended and their runs marked interrupted
+        await training.shutdown();
         await client.destroy();
         if (ownStore) store.close();
       },

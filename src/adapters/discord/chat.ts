@@ -5,7 +5,7 @@
  */
 import { cleanContent, type Message, PermissionFlagsBits } from "discord.js";
 import type { ModelRegistry } from "../../app/model-registry.ts";
-import { chatPromptIds, generateChatReply } from "./chat-prompt.ts";
+import { chatPromptIds, generateChatReply } from "../../app/chat.ts";
 import { langOfText, strings } from "./i18n.ts";
 import type { Logger } from "./log.ts";
 import { inertMentions, replyToMessage } from "./outgoing.ts";

@@ -10,6 +10,7 @@
  */
 import type { ChatInputCommandInteraction, PermissionsString, RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord.js";
 import type { ModelRegistry } from "../../app/model-registry.ts";
+import type { TrainingService } from "../../app/training-service.ts";
 import type { Config } from "../../config.ts";
 import type { Store } from "../../store/index.ts";
 import type { Lang, Strings } from "./i18n.ts";
@@ -19,6 +20,8 @@ export interface CommandContext {
   config: Config;
   store: Store;
   registry: ModelRegistry;
+  /** guild trainings: one at a time per guild, in worker threads */
+  training: TrainingService;
   log: Logger;
   /** the user's language and the strings in it */
   lang: Lang;

@@ -3,6 +3,9 @@
  * (interaction.locale "ja") gets Japanese; everyone else English. Chat replies follow the
  * language of the message they answer.
  */
+import type { TrainingOutcome, TrainingSnapshot } from "../../app/training-service.ts";
+import { discordTime, formatDuration, formatInt, formatLoss } from "./format.ts";
+
 export type Lang = "en" | "ja";
 
 export function langOfLocale(locale: string | null | undefined): Lang {
@@ -47,6 +50,38 @@ export interface Strings {
   predictUnknown(count: number): string;
   predictDropped(count: number): string;
   chatFallback: string;
+
+  // /attention
+  attentionHead(v: { quote: string; model: string; layer: number; head: number }): string;
+  attentionGrid(v: { quote: string; model: string; layers: number; heads: number; layer?: number }): string;
+  // /generate, /trace
+  generateFooter(v: { model: string; tokens: number; temperature: number; topK: number; topP: number; seed: number }): string;
+  generateEnded: string;
+  generateNothing: string;
+  traceFooter(v: { model: string; steps: number; seed: number }): string;
+  // /tokens
+  tokensLine(v: { characters: number; tokens: number; kind: string; vocabSize: number; model: string }): string;
+  // /model
+  modelOwn(v: { model: string; messages: number | null }): string;
+  modelDefault(model: string): string;
+  modelShape(v: { preset: string | null; params: number; layers: number; heads: number; width: number; context: number; kind: string; vocabSize: number }): string;
+  modelTraining(v: { step: number; totalSteps: number | null; tokensSeen: number | null; valLoss: number | null; trainLoss: number | null; createdAt: number | null; seconds: number | null }): string;
+  modelCurve(source: "run" | "checkpoint" | "none", points: number): string;
+  // /train
+  trainModelName: string;
+  trainReading(v: { channels: string; read: number; kept: number; max: number }): string;
+  trainProgress(s: TrainingSnapshot): string;
+  trainOutcome(o: TrainingOutcome): string;
+  trainAlreadyRunning(progress: string): string;
+  trainNotEnoughText(v: { messages: number; characters: number; needMessages: number; needCharacters: number; preset: string; read: number }): string;
+  trainNoSuchChannel(reference: string): string;
+  trainNotTextChannel(channel: string): string;
+  trainTooManyChannels(max: number): string;
+  trainBotLacksIn(channel: string, permissions: string[]): string;
+  trainReadFailed(channels: string): string;
+  trainNotRunning(last?: { status: string; at: number | null; steps: number | null }): string;
+  trainStopping: string;
+  trainStopReply(o: TrainingOutcome): string;
 }
 
 const list = (items: string[], and: string) => (items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} ${and} ${items[items.length - 1]}`);
@@ -71,6 +106,22 @@ const en: Strings = {
         return `The text is too long: ${v.length} characters, the limit is ${v.limit}.`;
       case "empty":
         return "The text is empty.";
+      case "bad-layer":
+        return `Layer ${v.layer} does not exist: this model has layers 0–${Number(v.layers) - 1}.`;
+      case "bad-head":
+        return `Head ${v.head} does not exist: this model has heads 0–${Number(v.heads) - 1} in each layer.`;
+      case "bad-tokens":
+        return `tokens must be a whole number from 1 to ${v.max} (you gave ${v.tokens}).`;
+      case "bad-seed":
+        return `seed must be a whole number (you gave ${v.seed}).`;
+      case "bad-sampling":
+        return `Sampling options out of range: temperature 0–10, top_k 0 or more, top_p above 0 and at most 1 (you gave temperature ${v.temperature}, top_k ${v.topK}, top_p ${v.topP}).`;
+      case "bad-minutes":
+        return `minutes must be from 1 to ${v.max} (you gave ${v.minutes}).`;
+      case "bad-max-messages":
+        return `max_messages must be from ${v.min} to ${v.max} (you gave ${v.value}).`;
+      case "bad-preset":
+        return `preset must be tiny or baby (you gave ${v.preset}).`;
       default:
         return undefined;
     }
@@ -80,6 +131,88 @@ const en: Strings = {
   predictUnknown: (n) => `${n} character${n === 1 ? " is" : "s are"} unknown to this model (shown as <unk>).`,
   predictDropped: (n) => `The text was too long for the model's context: the first ${n} token${n === 1 ? " was" : "s were"} left out.`,
   chatFallback: "…I have no words for that yet. Talk to me more and I'll learn!",
+
+  attentionHead: (v) => `Attention of layer ${v.layer}, head ${v.head} for “${v.quote}” (${v.model}): each row is a token, its colours show how much it looks at each earlier token.`,
+  attentionGrid: (v) =>
+    `Attention of all ${v.layers} layers × ${v.heads} heads for “${v.quote}” (${v.model}).` +
+    (v.layer !== undefined ? ` To see one head of layer ${v.layer} large, add head.` : " Add layer and head to see one of them large."),
+  generateFooter: (v) => `-# ${v.model} · ${v.tokens} token${v.tokens === 1 ? "" : "s"} · temperature ${v.temperature} · top_k ${v.topK} · top_p ${v.topP} · seed ${v.seed}`,
+  generateEnded: "(the model ended its message here)",
+  generateNothing: "(the model ended its message at once: nothing was written)",
+  traceFooter: (v) => `-# ${v.model} · ${v.steps} step${v.steps === 1 ? "" : "s"} · seed ${v.seed} · each row of the picture is one step: the candidates the model weighed and the token it chose`,
+  tokensLine: (v) =>
+    `${formatInt(v.characters, "en")} character${v.characters === 1 ? "" : "s"} → **${formatInt(v.tokens, "en")} token${v.tokens === 1 ? "" : "s"}** (${v.model}: ${v.kind === "bpe" ? "BPE" : "character"} tokenizer, vocabulary of ${formatInt(v.vocabSize, "en")}).`,
+  modelOwn: (v) => `**${v.model}**: this server's own model, trained here${v.messages !== null ? ` on ${formatInt(v.messages, "en")} messages` : ""}.`,
+  modelDefault: (model) => `**${model}**: this server has not trained its own model yet (an admin can run \`/train start\`).`,
+  modelShape: (v) =>
+    `${v.preset ? `${v.preset} preset · ` : ""}${formatInt(v.params, "en")} parameters · ${v.layers} layers × ${v.heads} heads, ${v.width} wide, context of ${v.context} tokens · ` +
+    `${v.kind === "bpe" ? "BPE" : "character"} tokenizer with ${formatInt(v.vocabSize, "en")} tokens`,
+  modelTraining: (v) =>
+    [
+      `trained ${formatInt(v.step, "en")}${v.totalSteps !== null && v.totalSteps !== v.step ? ` of ${formatInt(v.totalSteps, "en")}` : ""} steps`,
+      v.tokensSeen !== null ? `${formatInt(v.tokensSeen, "en")} tokens seen` : undefined,
+      v.seconds !== null ? `in ${formatDuration(v.seconds, "en")}` : undefined,
+      `val loss ${formatLoss(v.valLoss)}`,
+      `train loss ${formatLoss(v.trainLoss)}`,
+      v.createdAt !== null ? `made ${discordTime(v.createdAt)}` : undefined,
+    ]
+      .filter((x) => x !== undefined)
+      .join(" · ")
+      .replace(/^t/, "T"),
+  modelCurve: (source, n) =>
+    source === "run"
+      ? `Loss curve: the training run's records (${formatInt(n, "en")} points).`
+      : source === "checkpoint"
+        ? "Loss curve: as recorded in the checkpoint."
+        : "No loss curve was recorded for this model.",
+  trainModelName: "this server's new model",
+  trainReading: (v) => `📖 Reading the message history of ${v.channels}: ${formatInt(v.read, "en")} of at most ${formatInt(v.max, "en")} messages read, ${formatInt(v.kept, "en")} kept (bots, system messages and empty ones are skipped)…`,
+  trainProgress: (s) => {
+    const head = `🧠 Training this server's model (${s.preset} preset, ${s.minutes} min)${s.corpus ? ` on ${formatInt(s.corpus.messages, "en")} messages (${formatInt(s.corpus.characters, "en")} characters)` : ""}.`;
+    if (s.step === 0) return `${head}\nPreparing: learning the tokenizer from the messages…${s.stopRequested ? "\nStopping…" : ""}`;
+    const parts = [
+      `step **${formatInt(s.step, "en")}**${s.totalSteps !== null ? ` / ${formatInt(s.totalSteps, "en")}` : ""}`,
+      `loss ${formatLoss(s.trainLoss)}`,
+      `val loss ${formatLoss(s.valLoss)}`,
+      `${formatInt(s.tokensPerSecond, "en")} tokens/s`,
+      s.etaSeconds !== null ? `about ${formatDuration(s.etaSeconds, "en")} left` : undefined,
+    ].filter((x) => x !== undefined);
+    return `${head}\n${parts.join(" · ")}${s.stopRequested ? "\n⏹️ Stopping after this step; the last checkpoint will be kept…" : ""}`;
+  },
+  trainOutcome: (o) => {
+    switch (o.status) {
+      case "done":
+        return `✅ Training finished: ${formatInt(o.step, "en")} steps in ${formatDuration(o.seconds, "en")} (${formatInt(o.tokensPerSecond, "en")} tokens/s), val loss ${formatLoss(o.valLoss)}. This server now uses its new model${o.model ? ` (server model #${o.model.id})` : ""}: mention me to chat with it!`;
+      case "stopped":
+        return o.model
+          ? `⏹️ Training stopped at step ${formatInt(o.step, "en")}${o.totalSteps !== null ? ` of ${formatInt(o.totalSteps, "en")}` : ""}. The last checkpoint (step ${formatInt(o.model.step, "en")}, val loss ${formatLoss(o.model.valLoss)}) is now this server's model (server model #${o.model.id}).`
+          : `⏹️ Training stopped before its first evaluation: there is no checkpoint to keep, so this server keeps its previous model.`;
+      case "failed":
+        return o.tooFewTokens
+          ? `❌ Training failed: the messages make only ${formatInt(o.tooFewTokens.tokens, "en")} tokens, the ${o.tooFewTokens.preset} preset needs at least ${formatInt(o.tooFewTokens.needed, "en")}. This server keeps its previous model.`
+          : "❌ Training failed (the error was logged). This server keeps its previous model.";
+      case "interrupted":
+        return "⚠️ Training was interrupted (the bot restarted or shut down). This server keeps its previous model.";
+      case "cancelled":
+        return "⏹️ Stopped while reading messages: nothing was trained, and this server keeps its model.";
+    }
+  },
+  trainAlreadyRunning: (progress) => `A training is already running in this server (one at a time):\n${progress}\nUse \`/train status\` to follow it or \`/train stop\` to stop it.`,
+  trainNotEnoughText: (v) =>
+    `Not enough text to learn from: ${formatInt(v.messages, "en")} message${v.messages === 1 ? "" : "s"} with ${formatInt(v.characters, "en")} characters are stored for this server ` +
+    `(${formatInt(v.read, "en")} read just now). The ${v.preset} preset needs at least ${formatInt(v.needMessages, "en")} messages and ${formatInt(v.needCharacters, "en")} characters: ` +
+    "add channels or raise max_messages.",
+  trainNoSuchChannel: (ref) => `I can't find the channel ${ref} in this server. Give channels as #mentions, separated by spaces.`,
+  trainNotTextChannel: (channel) => `${channel} is not a text channel I can read messages from.`,
+  trainTooManyChannels: (max) => `Give at most ${max} channels at once.`,
+  trainBotLacksIn: (channel, p) => `I need the ${list(p.map((n) => `**${en.permission(n)}**`), "and")} permission in ${channel} to read its history. Please ask a server admin to give it to me.`,
+  trainReadFailed: (channels) => `⚠️ I could not read ${channels}; trained on the other channels.`,
+  trainNotRunning: (last) =>
+    last === undefined
+      ? "No training is running, and this server has never trained a model. An admin can start one with `/train start`."
+      : `No training is running. The last one ${last.status === "done" ? "finished" : `ended (${last.status})`}${last.at !== null ? ` ${discordTime(last.at)}` : ""}${last.steps !== null ? ` after ${formatInt(last.steps, "en")} steps` : ""}.`,
+  trainStopping: "⏹️ Stopping: the training's own message will say when the last checkpoint is installed.",
+  trainStopReply: (o) => en.trainOutcome(o),
 };
 
 const ja: Strings = {
@@ -102,6 +235,22 @@ const ja: Strings = {
         return `テキストが長すぎます（${v.length} 文字、上限は ${v.limit} 文字）。`;
       case "empty":
         return "テキストが空です。";
+      case "bad-layer":
+        return `レイヤー ${v.layer} はありません。このモデルのレイヤーは 0〜${Number(v.layers) - 1} です。`;
+      case "bad-head":
+        return `ヘッド ${v.head} はありません。このモデルの各レイヤーのヘッドは 0〜${Number(v.heads) - 1} です。`;
+      case "bad-tokens":
+        return `トークン数は 1〜${v.max} の整数で指定してください（指定された値: ${v.tokens}）。`;
+      case "bad-seed":
+        return `シードは整数で指定してください（指定された値: ${v.seed}）。`;
+      case "bad-sampling":
+        return `サンプリングの設定が範囲外です。温度は 0〜10、top_k は 0 以上、top_p は 0 より大きく 1 以下です（指定された値: 温度 ${v.temperature}、top_k ${v.topK}、top_p ${v.topP}）。`;
+      case "bad-minutes":
+        return `学習時間は 1〜${v.max} 分で指定してください（指定された値: ${v.minutes}）。`;
+      case "bad-max-messages":
+        return `最大メッセージ数は ${v.min}〜${v.max} で指定してください（指定された値: ${v.value}）。`;
+      case "bad-preset":
+        return `プリセットは tiny か baby を指定してください（指定された値: ${v.preset}）。`;
       default:
         return undefined;
     }
@@ -111,6 +260,86 @@ const ja: Strings = {
   predictUnknown: (n) => `このモデルが知らない文字が ${n} 個ありました（<unk> と表示）。`,
   predictDropped: (n) => `テキストがモデルの文脈長を超えたため、先頭の ${n} トークンは読まれていません。`,
   chatFallback: "……まだうまく言葉が出てきません。もっと話しかけてくれたら覚えます！",
+
+  attentionHead: (v) => `「${v.quote}」のレイヤー ${v.layer}・ヘッド ${v.head} のアテンション（${v.model}）: 各行がひとつのトークンで、色はそれより前の各トークンをどれだけ見ているかを表します。`,
+  attentionGrid: (v) =>
+    `「${v.quote}」の全 ${v.layers} レイヤー × ${v.heads} ヘッドのアテンション（${v.model}）。` +
+    (v.layer !== undefined ? `レイヤー ${v.layer} のヘッドを大きく見るには head（ヘッド）も指定してください。` : "layer（レイヤー）と head（ヘッド）を指定すると、ひとつを大きく表示します。"),
+  generateFooter: (v) => `-# ${v.model} · ${v.tokens} トークン · 温度 ${v.temperature} · top_k ${v.topK} · top_p ${v.topP} · シード ${v.seed}`,
+  generateEnded: "（モデルはここでメッセージを終えました）",
+  generateNothing: "（モデルはすぐにメッセージを終えました。何も書かれていません）",
+  traceFooter: (v) => `-# ${v.model} · ${v.steps} ステップ · シード ${v.seed} · 画像の各行が 1 ステップです。モデルが比べた候補と、選んだトークンを示します`,
+  tokensLine: (v) =>
+    `${formatInt(v.characters, "ja")} 文字 → **${formatInt(v.tokens, "ja")} トークン**（${v.model}: ${v.kind === "bpe" ? "BPE" : "文字単位の"}トークナイザー、語彙 ${formatInt(v.vocabSize, "ja")}）。`,
+  modelOwn: (v) => `**${v.model}**: このサーバーで${v.messages !== null ? ` ${formatInt(v.messages, "ja")} 件のメッセージから` : ""}学習した、このサーバー専用のモデルです。`,
+  modelDefault: (model) => `**${model}**: このサーバーはまだ自分のモデルを学習していません（管理者が \`/train start\` で学習できます）。`,
+  modelShape: (v) =>
+    `${v.preset ? `プリセット ${v.preset} · ` : ""}パラメータ ${formatInt(v.params, "ja")} 個 · ${v.layers} レイヤー × ${v.heads} ヘッド、幅 ${v.width}、文脈 ${v.context} トークン · ` +
+    `${v.kind === "bpe" ? "BPE" : "文字単位の"}トークナイザー（${formatInt(v.vocabSize, "ja")} トークン）`,
+  modelTraining: (v) =>
+    [
+      `学習 ${formatInt(v.step, "ja")}${v.totalSteps !== null && v.totalSteps !== v.step ? ` / ${formatInt(v.totalSteps, "ja")}` : ""} ステップ`,
+      v.tokensSeen !== null ? `学習したトークン ${formatInt(v.tokensSeen, "ja")}` : undefined,
+      v.seconds !== null ? `所要 ${formatDuration(v.seconds, "ja")}` : undefined,
+      `検証損失 ${formatLoss(v.valLoss)}`,
+      `学習損失 ${formatLoss(v.trainLoss)}`,
+      v.createdAt !== null ? `作成 ${discordTime(v.createdAt)}` : undefined,
+    ]
+      .filter((x) => x !== undefined)
+      .join(" · "),
+  modelCurve: (source, n) =>
+    source === "run"
+      ? `損失の曲線: 学習の記録から（${formatInt(n, "ja")} 点）。`
+      : source === "checkpoint"
+        ? "損失の曲線: チェックポイントに記録されたもの。"
+        : "このモデルには損失の曲線が記録されていません。",
+  trainModelName: "このサーバーの新しいモデル",
+  trainReading: (v) => `📖 ${v.channels} のメッセージ履歴を読んでいます: 最大 ${formatInt(v.max, "ja")} 件のうち ${formatInt(v.read, "ja")} 件を読み、${formatInt(v.kept, "ja")} 件を使います（ボット・システムメッセージ・空のメッセージは除きます）…`,
+  trainProgress: (s) => {
+    const head = `🧠 このサーバーのモデルを学習しています（プリセット ${s.preset}、${s.minutes} 分）${s.corpus ? `: メッセージ ${formatInt(s.corpus.messages, "ja")} 件（${formatInt(s.corpus.characters, "ja")} 文字）` : ""}。`;
+    if (s.step === 0) return `${head}\n準備中: メッセージからトークナイザーを作っています…${s.stopRequested ? "\n停止しています…" : ""}`;
+    const parts = [
+      `ステップ **${formatInt(s.step, "ja")}**${s.totalSteps !== null ? ` / ${formatInt(s.totalSteps, "ja")}` : ""}`,
+      `損失 ${formatLoss(s.trainLoss)}`,
+      `検証損失 ${formatLoss(s.valLoss)}`,
+      `毎秒 ${formatInt(s.tokensPerSecond, "ja")} トークン`,
+      s.etaSeconds !== null ? `残り約 ${formatDuration(s.etaSeconds, "ja")}` : undefined,
+    ].filter((x) => x !== undefined);
+    return `${head}\n${parts.join(" · ")}${s.stopRequested ? "\n⏹️ このステップで停止し、最後のチェックポイントを残します…" : ""}`;
+  },
+  trainOutcome: (o) => {
+    switch (o.status) {
+      case "done":
+        return `✅ 学習が終わりました: ${formatInt(o.step, "ja")} ステップ、${formatDuration(o.seconds, "ja")}（毎秒 ${formatInt(o.tokensPerSecond, "ja")} トークン）、検証損失 ${formatLoss(o.valLoss)}。このサーバーは新しいモデル${o.model ? `（このサーバーのモデル #${o.model.id}）` : ""}を使います。メンションして話しかけてみてください！`;
+      case "stopped":
+        return o.model
+          ? `⏹️ ステップ ${formatInt(o.step, "ja")}${o.totalSteps !== null ? ` / ${formatInt(o.totalSteps, "ja")}` : ""} で学習を停止しました。最後のチェックポイント（ステップ ${formatInt(o.model.step, "ja")}、検証損失 ${formatLoss(o.model.valLoss)}）をこのサーバーのモデル（#${o.model.id}）にしました。`
+          : "⏹️ 最初の評価の前に停止したため、残せるチェックポイントがありません。このサーバーは前のモデルを使い続けます。";
+      case "failed":
+        return o.tooFewTokens
+          ? `❌ 学習に失敗しました: メッセージが ${formatInt(o.tooFewTokens.tokens, "ja")} トークンにしかならず、プリセット ${o.tooFewTokens.preset} には ${formatInt(o.tooFewTokens.needed, "ja")} トークン以上が必要です。このサーバーは前のモデルを使い続けます。`
+          : "❌ 学習に失敗しました（エラーは記録しました）。このサーバーは前のモデルを使い続けます。";
+      case "interrupted":
+        return "⚠️ 学習が中断されました（ボットの再起動または終了）。このサーバーは前のモデルを使い続けます。";
+      case "cancelled":
+        return "⏹️ メッセージを読んでいる途中で停止しました。学習はしておらず、このサーバーのモデルは変わりません。";
+    }
+  },
+  trainAlreadyRunning: (progress) => `このサーバーではすでに学習が進行中です（同時にひとつまで）:\n${progress}\n\`/train status\` で様子を見るか、\`/train stop\` で停止できます。`,
+  trainNotEnoughText: (v) =>
+    `学習に使える文章が足りません: このサーバーに保存されたメッセージは ${formatInt(v.messages, "ja")} 件・${formatInt(v.characters, "ja")} 文字です（今回読んだのは ${formatInt(v.read, "ja")} 件）。` +
+    `プリセット ${v.preset} には ${formatInt(v.needMessages, "ja")} 件以上・${formatInt(v.needCharacters, "ja")} 文字以上が必要です。チャンネルを増やすか、最大メッセージ数を大きくしてください。`,
+  trainNoSuchChannel: (ref) => `このサーバーにチャンネル ${ref} が見つかりません。チャンネルは #メンションで、空白で区切って指定してください。`,
+  trainNotTextChannel: (channel) => `${channel} はメッセージを読めるテキストチャンネルではありません。`,
+  trainTooManyChannels: (max) => `一度に指定できるチャンネルは ${max} 個までです。`,
+  trainBotLacksIn: (channel, p) => `${channel} の履歴を読むには、ボットに「${p.map((n) => ja.permission(n)).join("」「")}」の権限が必要です。サーバー管理者に付与を依頼してください。`,
+  trainReadFailed: (channels) => `⚠️ ${channels} は読めなかったため、ほかのチャンネルで学習しました。`,
+  trainNotRunning: (last) =>
+    last === undefined
+      ? "学習は行われていません。このサーバーはまだモデルを学習したことがありません。管理者が `/train start` で始められます。"
+      : `学習は行われていません。前回の学習は${last.at !== null ? ` ${discordTime(last.at)} に` : ""}${last.status === "done" ? "完了" : `終了（${last.status}）`}しました${last.steps !== null ? `（${formatInt(last.steps, "ja")} ステップ）` : ""}。`,
+  trainStopping: "⏹️ 停止しています。最後のチェックポイントを組み込んだら、学習のメッセージでお知らせします。",
+  trainStopReply: (o) => ja.trainOutcome(o),
 };
 
 const STRINGS: Record<Lang, Strings> = { en, ja };

@@ -26,16 +26,19 @@ export function messageOptions(message: string | Outgoing) {
 }
 
 /**
- * Answers an interaction in whatever state it is in: first reply, edit of a deferral, or a
- * follow-up. An ephemeral answer to a public deferral replaces the "thinking…" message with
- * an ephemeral follow-up (a deferral's visibility cannot change afterwards).
+ * Answers an interaction in whatever state it is in: the first reply; after a deferral, the
+ * original message is edited — every time, so a long task can keep one message up to date
+ * (discord.js marks a deferred interaction "replied" after its first edit); after a plain
+ * reply, a follow-up. An ephemeral answer to a public deferral is an ephemeral follow-up (a
+ * deferral's visibility cannot change afterwards); if nothing but "thinking…" was shown yet,
+ * that message is deleted first.
  */
 export async function respond(interaction: ChatInputCommandInteraction, message: string | Outgoing, options: { ephemeral?: boolean } = {}): Promise<void> {
   const payload = messageOptions(message);
   const flags = options.ephemeral ? MessageFlags.Ephemeral : undefined;
-  if (interaction.deferred && !interaction.replied) {
+  if (interaction.deferred) {
     if (options.ephemeral && !interaction.ephemeral) {
-      await interaction.deleteReply().catch(() => undefined);
+      if (!interaction.replied) await interaction.deleteReply().catch(() => undefined);
       await interaction.followUp({ ...payload, flags: MessageFlags.Ephemeral });
     } else {
       await interaction.editReply(payload);
@@ -45,6 +48,11 @@ export async function respond(interaction: ChatInputCommandInteraction, message:
   } else {
     await interaction.reply({ ...payload, ...(flags !== undefined && { flags }) } as InteractionReplyOptions & { withResponse?: false });
   }
+}
+
+/** Posts in a channel (e.g. when an interaction's 15-minute token has run out), pinging nobody. */
+export async function sendToChannel(channel: { send(options: ReturnType<typeof messageOptions>): Promise<unknown> }, message: string | Outgoing): Promise<void> {
+  await channel.send(messageOptions(message));
 }
 
 /** Replies to a message without pinging its author. */

@@ -9,9 +9,9 @@
  * the baby model takes seconds in total but never blocks the bot for more than one forward pass.
  */
 import { setImmediate as nextTurn } from "node:timers/promises";
-import type { ModelHandle } from "../../app/model-handle.ts";
-import { generateSteps } from "../../sample/generate.ts";
-import { DEFAULT_SAMPLING, type SamplingSettings } from "../../sample/sampling.ts";
+import type { ModelHandle } from "./model-handle.ts";
+import { generateSteps } from "../sample/generate.ts";
+import { DEFAULT_SAMPLING, type SamplingSettings } from "../sample/sampling.ts";
 
 export const CHAT_MAX_TOKENS = 60;
 

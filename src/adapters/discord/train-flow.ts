@@ -1,0 +1,265 @@
+/**
+ * /train start|status|stop on Discord. The training itself (one per guild, the worker thread,
+ * points to the store, installing the model) is src/app/training-service.ts; this file does
+ * what only Discord can: pick and check the channels, read their history through the API, and
+ * keep one reply up to date with the progress and a live loss curve.
+ *
+ *   start:  checks → reserve the guild → defer → read history (stored as it comes) → train
+ *           → live edits every few seconds → the outcome, with the final curve
+ *   status: the running training's progress and curve, or the last run
+ *   stop:   asks the worker to stop; answers once the last checkpoint is installed
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { ChannelType, type ChatInputCommandInteraction, type GuildBasedChannel, type GuildTextBasedChannel, type PermissionsString } from "discord.js";
+import { InputError } from "../../app/prompt.ts";
+import {
+  DEFAULT_TRAINING_MINUTES,
+  DEFAULT_TRAINING_PRESET,
+  type GuildTraining,
+  isTrainingPreset,
+  MAX_TRAINING_MINUTES,
+  type TrainingOutcome,
+  TrainingError,
+  trainingLossPicture,
+} from "../../app/training-service.ts";
+import type { CommandContext } from "./command.ts";
+import { readHistory } from "./history.ts";
+import { LiveReply } from "./live-reply.ts";
+import { type Outgoing, respond, sendToChannel } from "./outgoing.ts";
+
+export const DEFAULT_MAX_MESSAGES = 2000;
+export const MIN_MAX_MESSAGES = 50;
+export const MAX_MAX_MESSAGES = 20_000;
+export const MAX_CHANNELS = 5;
+/** How long /train stop waits for the last checkpoint before answering anyway. */
+const STOP_WAIT_MS = 60_000;
+const NEEDED_TO_READ: PermissionsString[] = ["ViewChannel", "ReadMessageHistory"];
+
+type GuildInteraction = ChatInputCommandInteraction<"cached">;
+
+/** What each training reads (for the "reading…" lines of /train status and a refused second /train). */
+const readingOf = new WeakMap<GuildTraining, { channels: string; max: number }>();
+
+/** The options of /train start, checked (Discord checks ranges too; this is for anything else that sends them). */
+export function startOptions(interaction: ChatInputCommandInteraction, ctx: CommandContext) {
+  const preset = interaction.options.getString("preset") ?? DEFAULT_TRAINING_PRESET;
+  const minutes = interaction.options.getInteger("minutes") ?? DEFAULT_TRAINING_MINUTES;
+  const maxMessages = interaction.options.getInteger("max_messages") ?? DEFAULT_MAX_MESSAGES;
+  const fail = (code: string, values: Record<string, unknown>) => new InputError(ctx.text.inputError(code, values) ?? code, code);
+  if (!isTrainingPreset(preset)) throw fail("bad-preset", { preset });
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_TRAINING_MINUTES) throw fail("bad-minutes", { minutes, max: MAX_TRAINING_MINUTES });
+  if (!Number.isInteger(maxMessages) || maxMessages < MIN_MAX_MESSAGES || maxMessages > MAX_MAX_MESSAGES) {
+    throw fail("bad-max-messages", { value: maxMessages, min: MIN_MAX_MESSAGES, max: MAX_MAX_MESSAGES });
+  }
+  return { preset, minutes, maxMessages, channels: interaction.options.getString("channels") };
+}
+
+export async function startTraining(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const i = await cachedGuildInteraction(interaction);
+  const options = startOptions(i, ctx);
+
+  // 1. the channels, and whether the bot may read each of them
+  const channels = resolveChannels(i, options.channels, ctx);
+  for (const channel of channels) {
+    const missing = await missingToRead(i, channel);
+    if (missing.length > 0) {
+      await respond(i, ctx.text.trainBotLacksIn(channelMention(channel), missing), { ephemeral: true });
+      return;
+    }
+  }
+
+  // 2. one training per guild
+  let training: GuildTraining;
+  try {
+    training = ctx.training.begin(i.guildId, { preset: options.preset, minutes: options.minutes });
+  } catch (err) {
+    if (err instanceof TrainingError && err.code === "already-training" && err.training) {
+      await respond(i, ctx.text.trainAlreadyRunning(progressText(err.training, ctx)), { ephemeral: true });
+      return;
+    }
+    throw err;
+  }
+
+  try {
+    await i.deferReply();
+    await runTraining(i, ctx, training, channels, options.maxMessages);
+  } catch (err) {
+    // a progress message left behind would say "reading…" forever: the error line replaces it
+    if (i.replied) await i.deleteReply().catch(() => undefined);
+    throw err;
+  } finally {
+    // whatever happened, the guild is free again (a no-op once the training has started)
+    training.cancel();
+  }
+}
+
+async function runTraining(i: GuildInteraction, ctx: CommandContext, training: GuildTraining, channels: GuildTextBasedChannel[], maxMessages: number): Promise<void> {
+  const where = { guild: i.guildId, channel: i.channelId, user: i.user.id };
+  const channelList = channels.map(channelMention).join(" ");
+  readingOf.set(training, { channels: channelList, max: maxMessages });
+  const live = new LiveReply(
+    async () => respond(i, await liveView(training, ctx)),
+    (err) => ctx.log.warn("cannot edit the /train progress", { ...where, error: String(err) }),
+  );
+  const unsubscribe = training.subscribe(() => live.poke());
+  live.poke();
+
+  // 1. read the history; every page is stored at once (idempotent by message id)
+  let read;
+  try {
+    read = await readHistory(channels, {
+      guildId: i.guildId,
+      max: maxMessages,
+      before: i.id,
+      shouldStop: () => training.stopRequested,
+      onPage: (kept, totals) => {
+        ctx.store.messages.addMany(kept);
+        training.noteCollected(totals.read, totals.kept);
+      },
+    });
+  } catch (err) {
+    unsubscribe();
+    await live.close();
+    throw err;
+  }
+  for (const f of read.failed) ctx.log.warn("cannot read a channel's history for /train", { ...where, readChannel: f.channel.id, error: String(f.error) });
+  const failedNote = read.failed.length > 0 ? ctx.text.trainReadFailed(read.failed.map((f) => channelMention(f.channel)).join(" ")) : undefined;
+  if (read.failed.length === channels.length) {
+    unsubscribe();
+    await live.close();
+    throw new Error(`no channel could be read: ${read.failed.map((f) => `${f.channel.id}: ${String(f.error)}`).join("; ")}`);
+  }
+
+  // 2. train on everything stored for this guild (a stop while reading ends here)
+  if (read.stopped || training.stopRequested) {
+    training.cancel();
+  } else {
+    try {
+      training.train();
+    } catch (err) {
+      unsubscribe();
+      await live.close();
+      if (err instanceof TrainingError && err.code === "not-enough-text") {
+        // the "reading…" message has done its job: only the asker sees why nothing was trained
+        if (i.replied) await i.deleteReply().catch(() => undefined);
+        await respond(i, ctx.text.trainNotEnoughText({ ...(err.values as { messages: number; characters: number; needMessages: number; needCharacters: number; preset: string }), read: read.read }), { ephemeral: true });
+        return;
+      }
+      throw err;
+    }
+  }
+
+  // 3. the outcome replaces the live progress
+  const outcome = await training.done;
+  unsubscribe();
+  await live.close();
+  if (outcome.status === "failed") ctx.log.error("/train failed", { ...where, run: training.runId }, outcome.error);
+  const final = await outcomeView(training, outcome, ctx, failedNote);
+  try {
+    await respond(i, final);
+  } catch (err) {
+    // the interaction's token lasts 15 minutes: after that, say it in the channel
+    ctx.log.warn("cannot edit the /train reply: posting the outcome in the channel", { ...where, error: String(err) });
+    if (i.channel) await sendToChannel(i.channel, final);
+    else throw err;
+  }
+}
+
+export async function trainingStatus(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const guildId = interaction.guildId!;
+  const training = ctx.training.current(guildId);
+  if (training) {
+    await respond(interaction, await liveView(training, ctx), { ephemeral: true });
+    return;
+  }
+  const last = ctx.store.runs.latest(guildId);
+  const steps = last ? (ctx.store.runs.points(guildId, last.id).at(-1)?.step ?? null) : null;
+  await respond(interaction, ctx.text.trainNotRunning(last && { status: last.status, at: last.finishedAt ?? last.startedAt, steps }), { ephemeral: true });
+}
+
+export async function stopTraining(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const training = ctx.training.stop(interaction.guildId!);
+  if (!training) {
+    const last = ctx.store.runs.latest(interaction.guildId!);
+    const steps = last ? (ctx.store.runs.points(interaction.guildId!, last.id).at(-1)?.step ?? null) : null;
+    await respond(interaction, ctx.text.trainNotRunning(last && { status: last.status, at: last.finishedAt ?? last.startedAt, steps }), { ephemeral: true });
+    return;
+  }
+  // the worker stops after its current step, evaluates, and sends its last checkpoint
+  await interaction.deferReply();
+  const outcome = await Promise.race([training.done, sleep(STOP_WAIT_MS, null, { ref: false })]);
+  await respond(interaction, outcome === null ? ctx.text.trainStopping : ctx.text.trainStopReply(outcome));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** The live message: reading progress, or training progress with the loss curve so far. */
+async function liveView(training: GuildTraining, ctx: CommandContext): Promise<Outgoing> {
+  const content = progressText(training, ctx);
+  const s = training.snapshot();
+  if (s.phase === "collecting" || training.points.length === 0) return { content };
+  const png = await trainingLossPicture(training.points, s.totalSteps, ctx.text.trainModelName, ctx.lang);
+  return { content, files: [{ name: "loss.png", data: png }] };
+}
+
+async function outcomeView(training: GuildTraining, outcome: TrainingOutcome, ctx: CommandContext, note: string | undefined): Promise<Outgoing> {
+  const content = [ctx.text.trainOutcome(outcome), note].filter((x) => x !== undefined).join("\n");
+  if (training.points.length === 0) return { content };
+  const name = outcome.model ? ctx.text.modelName(`server model #${outcome.model.id}`) : ctx.text.trainModelName;
+  const png = await trainingLossPicture(training.points, outcome.totalSteps, name, ctx.lang);
+  return { content, files: [{ name: "loss.png", data: png }] };
+}
+
+/** One or two lines: where a training is (reading, or step/loss/ETA). */
+function progressText(training: GuildTraining, ctx: CommandContext): string {
+  const s = training.snapshot();
+  if (s.phase !== "collecting") return ctx.text.trainProgress(s);
+  const reading = readingOf.get(training) ?? { channels: "", max: s.collected.read };
+  return ctx.text.trainReading({ channels: reading.channels, read: s.collected.read, kept: s.collected.kept, max: reading.max });
+}
+
+async function cachedGuildInteraction(interaction: ChatInputCommandInteraction): Promise<GuildInteraction> {
+  if (interaction.inCachedGuild()) return interaction;
+  throw new Error(`guild ${interaction.guildId} is not in the cache (the Guilds intent is missing?)`);
+}
+
+/** The channels named in `spec` (#mentions, ids or names), or the current channel. */
+export function resolveChannels(i: GuildInteraction, spec: string | null, ctx: CommandContext): GuildTextBasedChannel[] {
+  const refs = (spec ?? "").split(/[\s,、]+/).filter((r) => r.length > 0);
+  const found = new Map<string, GuildTextBasedChannel>();
+  if (refs.length === 0) {
+    const here = i.channel;
+    if (!here) throw new InputError(ctx.text.trainNoSuchChannel(`<#${i.channelId}>`), "no-channel");
+    found.set(here.id, here);
+  }
+  for (const ref of refs) {
+    const id = /^<#(\d{17,20})>$/.exec(ref)?.[1] ?? (/^\d{17,20}$/.test(ref) ? ref : undefined);
+    const name = ref.replace(/^#/, "").toLowerCase();
+    const channel: GuildBasedChannel | undefined =
+      id !== undefined ? i.guild.channels.cache.get(id) : i.guild.channels.cache.find((c) => c.name.toLowerCase() === name && c.isTextBased());
+    if (!channel) throw new InputError(ctx.text.trainNoSuchChannel(plainRef(ref)), "no-channel");
+    if (!channel.isTextBased() || channel.type === ChannelType.GuildVoice || channel.type === ChannelType.GuildStageVoice) {
+      throw new InputError(ctx.text.trainNotTextChannel(channelMention(channel)), "not-text-channel");
+    }
+    found.set(channel.id, channel);
+  }
+  if (found.size > MAX_CHANNELS) throw new InputError(ctx.text.trainTooManyChannels(MAX_CHANNELS), "too-many-channels");
+  return [...found.values()];
+}
+
+/** What the bot lacks to read a channel's history (the command's own channel: as Discord says in the interaction). */
+async function missingToRead(i: GuildInteraction, channel: GuildTextBasedChannel): Promise<PermissionsString[]> {
+  if (channel.id === i.channelId) return i.appPermissions.missing(NEEDED_TO_READ);
+  const me = i.guild.members.me ?? (await i.guild.members.fetchMe());
+  const permissions = channel.permissionsFor(me);
+  return permissions ? permissions.missing(NEEDED_TO_READ) : NEEDED_TO_READ;
+}
+
+function channelMention(channel: { id: string }): string {
+  return `<#${channel.id}>`;
+}
+
+/** A reference the user typed, shown harmlessly. */
+function plainRef(ref: string): string {
+  return `\`${ref.replace(/`/g, "ˋ").slice(0, 40)}\``;
+}

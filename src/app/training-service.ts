@@ -1,0 +1,523 @@
+/**
+ * Training a guild's own model: the orchestration the Discord bot's /train and the web
+ * playground's "local" space share.
+ *
+ *   - one training per guild at a time (a second `begin` is refused with the running one's progress)
+ *   - the guild's stored messages (store.messages, oldest first) are the corpus, one document each
+ *   - the training itself runs in a worker thread (startTrainingJob): the event loop only
+ *     receives progress reports and checkpoint bytes
+ *   - every report and evaluation becomes a loss point of the run in the store, so the curve
+ *     can be drawn again after a restart
+ *   - when the run ends (finished, out of time, or stopped on request) its last checkpoint is
+ *     installed as the guild's model; until then the previous model keeps answering
+ *
+ *   const t = service.begin(guildId, { preset: "baby", minutes: 5 });   // TrainingError if one runs
+ *   t.noteCollected(read, kept);                                         // while reading messages
+ *   t.train();                                                           // TrainingError if too little text
+ *   const off = t.subscribe(() => show(t.snapshot()));
+ *   const outcome = await t.done;                                        // never rejects
+ */
+import { PRESETS, type PresetName } from "../model/config.ts";
+import { renderLossCurve } from "../render/loss.ts";
+import type { Lang } from "../render/lang.ts";
+import type { ModelInfo as StoredModelInfo, Store } from "../store/index.ts";
+import type { LossPoint, Progress } from "../train/trainer.ts";
+import type { ModelRegistry } from "./model-registry.ts";
+import { InputError } from "./prompt.ts";
+import { thinCurve, type TrainModelOptions } from "./train-model.ts";
+import { startTrainingJob, type TrainingJob, type TrainingJobHooks, type TrainingSummary } from "./training-job.ts";
+
+/** The presets a guild may train: both learn something within minutes on one CPU core. */
+export const TRAINING_PRESETS = ["tiny", "baby"] as const satisfies readonly PresetName[];
+export type TrainingPreset = (typeof TRAINING_PRESETS)[number];
+
+/** baby (4 layers, 128 wide, 64 tokens of context) writes recognisable text after a few minutes. */
+export const DEFAULT_TRAINING_PRESET: TrainingPreset = "baby";
+export const DEFAULT_TRAINING_MINUTES = 5;
+export const MAX_TRAINING_MINUTES = 10;
+/** A guild keeps its newest few models (each a few MB in the database). */
+export const KEEP_MODELS = 3;
+/** At least this many messages, whatever their length. */
+export const MIN_MESSAGES = 10;
+
+/** Evaluate every so many steps (a checkpoint follows each evaluation). */
+const EVAL_INTERVAL: Record<TrainingPreset, number> = { tiny: 200, baby: 100 };
+const EVAL_BATCHES = 10;
+/** A run's curve is stored at up to this many points (every evaluation is kept). */
+const STORED_POINTS = 1000;
+/** A totalSteps this large means "not known yet" (a time budget before its first steps). */
+const UNKNOWN_TOTAL = 1e12;
+
+export type TrainingPhase = "collecting" | "training" | "done" | "stopped" | "failed" | "interrupted" | "cancelled";
+export type TrainingErrorCode = "already-training" | "not-enough-text" | "bad-preset" | "bad-minutes";
+
+/** A refusal the user can act on; `values` carries the numbers for a translated message. */
+export class TrainingError extends InputError {
+  constructor(message: string, override readonly code: TrainingErrorCode, readonly values: Record<string, unknown>, readonly training?: GuildTraining) {
+    super(message, code);
+  }
+}
+
+export interface GuildTrainingRequest {
+  preset: TrainingPreset;
+  /** the time budget of the training itself (reading messages not included) */
+  minutes: number;
+  seed?: number;
+}
+
+/** For tests and benchmarks: a fixed number of steps instead of the time budget, and so on. */
+export interface TrainingOverrides {
+  steps?: number;
+  evalInterval?: number;
+  evalBatches?: number;
+  vocabSize?: number;
+}
+
+export interface TrainingOutcome {
+  status: Exclude<TrainingPhase, "collecting" | "training">;
+  /** the model installed for the guild (done, or stopped with a checkpoint) */
+  model: StoredModelInfo | null;
+  step: number;
+  totalSteps: number | null;
+  valLoss: number | null;
+  trainLoss: number | null;
+  seconds: number;
+  tokensPerSecond: number;
+  summary: TrainingSummary | null;
+  /** why it failed */
+  error: string | null;
+  /** the numbers of a corpus that turned out too small inside the worker */
+  tooFewTokens?: { tokens: number; needed: number; preset: string };
+}
+
+/** What a progress message or /train status shows. */
+export interface TrainingSnapshot {
+  phase: TrainingPhase;
+  preset: TrainingPreset;
+  minutes: number;
+  collected: { read: number; kept: number };
+  corpus: { messages: number; characters: number } | null;
+  step: number;
+  /** null while unknown (a time budget before its first steps) */
+  totalSteps: number | null;
+  trainLoss: number | null;
+  /** the latest evaluation */
+  valLoss: number | null;
+  tokensPerSecond: number;
+  elapsedSeconds: number;
+  /** null while unknown */
+  etaSeconds: number | null;
+  stopRequested: boolean;
+  runId: number | null;
+  startedAt: number;
+}
+
+export type TrainingStore = Pick<Store, "messages" | "runs" | "models">;
+export type StartJob = (documents: string[], options: TrainModelOptions, hooks: TrainingJobHooks) => TrainingJob;
+
+export interface TrainingServiceOptions {
+  store: TrainingStore;
+  registry: ModelRegistry;
+  /** default: a worker thread (startTrainingJob) */
+  startJob?: StartJob;
+  overrides?: TrainingOverrides;
+  keepModels?: number;
+  /** told about problems that do not stop a training (a store write failed…) */
+  onWarning?: (message: string, error?: unknown) => void;
+}
+
+/** How much text a preset needs: enough tokens for a 90/10 split with a full window in the 10 %. */
+export function corpusRequirement(preset: TrainingPreset): { messages: number; characters: number; tokens: number } {
+  const T = PRESETS[preset].blockSize;
+  const tokens = Math.ceil((T + 1) / 0.1) + 1;
+  // BPE makes fewer tokens than characters in English; twice the tokens is a safe floor
+  return { messages: MIN_MESSAGES, characters: 2 * tokens, tokens };
+}
+
+/** A BPE vocabulary that suits the amount of text: more merges only where the text repeats them. */
+export function vocabSizeFor(characters: number): number {
+  return Math.max(300, Math.min(2048, 257 + Math.round(characters / 40)));
+}
+
+export function isTrainingPreset(name: string): name is TrainingPreset {
+  return (TRAINING_PRESETS as readonly string[]).includes(name);
+}
+
+export class TrainingService {
+  private readonly active = new Map<string, GuildTraining>();
+  private readonly startJob: StartJob;
+  /** mutable: tests switch to a fixed number of steps */
+  overrides: TrainingOverrides;
+
+  constructor(private readonly options: TrainingServiceOptions) {
+    this.startJob = options.startJob ?? startTrainingJob;
+    this.overrides = { ...options.overrides };
+  }
+
+  /** The guild's training in progress (collecting or training), if any. */
+  current(guildId: string): GuildTraining | undefined {
+    return this.active.get(guildId);
+  }
+
+  /** Reserves the guild for a new training. Throws TrainingError "already-training" with the running one. */
+  begin(guildId: string, request: GuildTrainingRequest): GuildTraining {
+    if (!isTrainingPreset(request.preset)) {
+      throw new TrainingError(`the preset must be one of ${TRAINING_PRESETS.join(", ")}, got "${request.preset}"`, "bad-preset", { preset: request.preset });
+    }
+    if (!Number.isFinite(request.minutes) || request.minutes <= 0 || request.minutes > MAX_TRAINING_MINUTES) {
+      throw new TrainingError(`minutes must be above 0 and at most ${MAX_TRAINING_MINUTES}, got ${request.minutes}`, "bad-minutes", { minutes: request.minutes, max: MAX_TRAINING_MINUTES });
+    }
+    const running = this.active.get(guildId);
+    if (running) throw new TrainingError(`guild ${guildId} is already training a model`, "already-training", {}, running);
+    const training = new GuildTraining(guildId, request, {
+      store: this.options.store,
+      registry: this.options.registry,
+      startJob: this.startJob,
+      overrides: () => this.overrides,
+      keepModels: this.options.keepModels ?? KEEP_MODELS,
+      warn: (m, e) => this.options.onWarning?.(m, e),
+      release: () => {
+        if (this.active.get(guildId) === training) this.active.delete(guildId);
+      },
+    });
+    this.active.set(guildId, training);
+    return training;
+  }
+
+  /** Asks the guild's training to stop (the last checkpoint is kept); undefined if none runs. */
+  stop(guildId: string): GuildTraining | undefined {
+    const training = this.active.get(guildId);
+    training?.requestStop();
+    return training;
+  }
+
+  /** Ends every training at once (bot shutdown): workers are killed, runs marked interrupted. */
+  async shutdown(): Promise<void> {
+    const all = [...this.active.values()];
+    await Promise.all(all.map((t) => t.interrupt()));
+  }
+}
+
+interface TrainingDeps {
+  store: TrainingStore;
+  registry: ModelRegistry;
+  startJob: StartJob;
+  overrides: () => TrainingOverrides;
+  keepModels: number;
+  warn: (message: string, error?: unknown) => void;
+  release: () => void;
+}
+
+/** One guild's training, from reading its messages to the installed model. */
+export class GuildTraining {
+  phase: TrainingPhase = "collecting";
+  readonly startedAt = Date.now();
+  collected = { read: 0, kept: 0 };
+  corpus: { messages: number; characters: number } | null = null;
+  runId: number | null = null;
+  trainOptions: TrainModelOptions | null = null;
+  progress: Progress | null = null;
+  /** the loss curve so far, by step (what the live picture draws) */
+  readonly points: LossPoint[] = [];
+  /** the newest evaluation's progress (a checkpoint exists for it) */
+  lastCheckpoint: Progress | null = null;
+  stopRequested = false;
+  outcome: TrainingOutcome | null = null;
+  readonly done: Promise<TrainingOutcome>;
+
+  private resolveDone!: (o: TrainingOutcome) => void;
+  private job: TrainingJob | null = null;
+  private checkpointBytes: Uint8Array | null = null;
+  private interrupting = false;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(readonly guildId: string, readonly request: GuildTrainingRequest, private readonly deps: TrainingDeps) {
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  /** Calls `listener` after every change (progress, checkpoint, phase); returns the unsubscribe. */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** While reading messages: how many were read and kept so far. */
+  noteCollected(read: number, kept: number): void {
+    this.collected = { read, kept };
+    this.notify();
+  }
+
+  /**
+   * Starts the worker on the guild's stored messages (or the given documents). Throws
+   * TrainingError "not-enough-text" — and frees the guild — when there is too little text.
+   */
+  train(documents?: string[]): void {
+    if (this.phase !== "collecting") throw new Error(`the training of guild ${this.guildId} has already ${this.phase === "training" ? "started" : "ended"}`);
+    const { store } = this.deps;
+    const docs = (documents ?? store.messages.texts(this.guildId)).filter((d) => d.trim().length > 0);
+    const characters = docs.reduce((n, d) => n + d.length, 0);
+    this.corpus = { messages: docs.length, characters };
+    const need = corpusRequirement(this.request.preset);
+    if (docs.length < need.messages || characters < need.characters) {
+      this.end({ status: "cancelled" });
+      throw new TrainingError(
+        `only ${docs.length} messages (${characters} characters) to learn from; the ${this.request.preset} preset needs at least ${need.messages} messages and ${need.characters} characters`,
+        "not-enough-text",
+        { messages: docs.length, characters, needMessages: need.messages, needCharacters: need.characters, preset: this.request.preset },
+      );
+    }
+
+    // 1. the options: BPE sized to the text, the time budget (or a fixed step count for tests)
+    const o = this.deps.overrides();
+    const preset = this.request.preset;
+    const options: TrainModelOptions = {
+      preset,
+      tokenizer: "bpe",
+      vocabSize: o.vocabSize ?? vocabSizeFor(characters),
+      seed: this.request.seed ?? 1337,
+      evalInterval: o.evalInterval ?? EVAL_INTERVAL[preset],
+      evalBatches: o.evalBatches ?? EVAL_BATCHES,
+      ...(o.steps !== undefined ? { steps: o.steps } : { minutes: this.request.minutes }),
+    };
+    this.trainOptions = options;
+    // 2. the run in the store, 3. the worker
+    const run = store.runs.start(this.guildId, { ...options, messages: docs.length, characters });
+    this.runId = run.id;
+    this.phase = "training";
+    try {
+      this.job = this.deps.startJob(docs, options, {
+        onProgress: (p) => this.guarded("progress", () => this.onProgress(p)),
+        onCheckpoint: (bytes, p) => this.guarded("checkpoint", () => this.onCheckpoint(bytes, p)),
+      });
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    this.job.done.then(
+      (summary) => this.complete(summary),
+      (err: unknown) => this.fail(err),
+    );
+    this.notify();
+  }
+
+  /** Before train(): gives the guild back (e.g. reading the messages failed or was stopped). */
+  cancel(): void {
+    if (this.phase === "collecting") this.end({ status: "cancelled" });
+  }
+
+  /** Asks for a graceful end: while collecting, the reader stops; while training, the worker stops after its step. */
+  requestStop(): void {
+    if (this.outcome) return;
+    this.stopRequested = true;
+    this.job?.stop();
+    this.notify();
+  }
+
+  /** Bot shutdown: kill the worker now; the run is marked interrupted and nothing is installed. */
+  async interrupt(): Promise<void> {
+    if (this.outcome) return;
+    this.interrupting = true;
+    this.stopRequested = true;
+    if (this.job) {
+      await this.job.kill();
+      await this.done;
+    } else {
+      this.end({ status: "interrupted" });
+    }
+  }
+
+  /** The numbers a progress message shows. */
+  snapshot(): TrainingSnapshot {
+    const p = this.progress;
+    const totalKnown = p !== null && p.totalSteps < UNKNOWN_TOTAL;
+    let eta: number | null = p !== null && Number.isFinite(p.etaSeconds) && totalKnown ? p.etaSeconds : null;
+    if (p !== null && this.trainOptions?.minutes !== undefined) {
+      const left = Math.max(0, this.trainOptions.minutes * 60 - p.elapsedSeconds);
+      eta = eta === null ? left : Math.min(eta, left);
+    }
+    return {
+      phase: this.phase,
+      preset: this.request.preset,
+      minutes: this.request.minutes,
+      collected: { ...this.collected },
+      corpus: this.corpus && { ...this.corpus },
+      step: p?.step ?? 0,
+      totalSteps: p === null ? (this.trainOptions?.steps ?? null) : totalKnown ? p.totalSteps : null,
+      trainLoss: p !== null && Number.isFinite(p.trainLoss) ? p.trainLoss : null,
+      valLoss: latestValLoss(this.points),
+      tokensPerSecond: p?.tokensPerSecond ?? 0,
+      elapsedSeconds: p?.elapsedSeconds ?? 0,
+      etaSeconds: eta,
+      stopRequested: this.stopRequested,
+      runId: this.runId,
+      startedAt: this.startedAt,
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private onProgress(p: Progress): void {
+    this.progress = p;
+    this.record(p);
+  }
+
+  private onCheckpoint(bytes: Uint8Array, p: Progress): void {
+    this.checkpointBytes = bytes;
+    this.lastCheckpoint = p;
+    this.progress = p;
+    this.record(p);
+  }
+
+  /** A point for the live curve and the store (one per step: a later report of a step replaces it). */
+  private record(p: Progress): void {
+    const point: LossPoint = { step: p.step, trainLoss: p.trainLoss, valLoss: p.valLoss, lr: p.lr, tokens: p.tokens };
+    const last = this.points[this.points.length - 1];
+    if (last?.step === point.step) {
+      // keep a validation loss already known for this step
+      this.points[this.points.length - 1] = { ...point, valLoss: point.valLoss ?? last.valLoss };
+    } else if (last === undefined || last.step < point.step) {
+      this.points.push(point);
+    }
+    if (this.runId !== null && Number.isFinite(point.trainLoss)) {
+      try {
+        this.deps.store.runs.addPoint(this.runId, this.points[this.points.length - 1]);
+      } catch (err) {
+        this.deps.warn(`cannot store a loss point of run ${this.runId} (guild ${this.guildId})`, err);
+      }
+    }
+    this.notify();
+  }
+
+  /** The worker finished (all steps, out of time, or stopped on request): install its last checkpoint. */
+  private complete(summary: TrainingSummary): void {
+    if (this.interrupting) return this.finishInterrupted();
+    const { store, registry } = this.deps;
+    const runId = this.runId!;
+    const bytes = this.checkpointBytes;
+    const final = this.lastCheckpoint;
+    if (bytes === null || final === null) {
+      this.fail(new Error("the training ended without a checkpoint"));
+      return;
+    }
+    // 1. the whole curve (thinned), with the final evaluation last
+    try {
+      const curve = thinCurve(summary.curve, STORED_POINTS).filter((p) => Number.isFinite(p.trainLoss) && p.step !== final.step);
+      const finalPoint: LossPoint = { step: final.step, trainLoss: final.trainLoss, valLoss: final.valLoss, lr: final.lr, tokens: final.tokens };
+      store.runs.addPoints(runId, [...curve, finalPoint]);
+      this.points.splice(0, this.points.length, ...[...curve, finalPoint].sort((a, b) => a.step - b.step));
+    } catch (err) {
+      this.deps.warn(`cannot store the loss curve of run ${runId} (guild ${this.guildId})`, err);
+    }
+    // 2. install: the previous model answers until this returns
+    let model: StoredModelInfo;
+    try {
+      model = registry.install(this.guildId, bytes, { runId }).info;
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    try {
+      store.models.prune(this.guildId, this.deps.keepModels);
+    } catch (err) {
+      this.deps.warn(`cannot prune the old models of guild ${this.guildId}`, err);
+    }
+    const status = summary.stopped === "requested" ? "stopped" : "done";
+    this.finishRun(status, null);
+    this.end({
+      status,
+      model,
+      step: final.step,
+      totalSteps: summary.totalSteps,
+      valLoss: final.valLoss,
+      trainLoss: final.trainLoss,
+      seconds: summary.seconds,
+      tokensPerSecond: summary.tokensPerSecond,
+      summary,
+    });
+  }
+
+  private fail(err: unknown): void {
+    if (this.interrupting) return this.finishInterrupted();
+    const message = err instanceof Error ? err.message : String(err);
+    this.finishRun("failed", message);
+    const tooFew = /the corpus has (\d+) tokens; the (\w+) preset \(block \d+\) needs at least (\d+)/.exec(message);
+    this.end({
+      status: "failed",
+      error: message,
+      ...(tooFew && { tooFewTokens: { tokens: Number(tooFew[1]), preset: tooFew[2], needed: Number(tooFew[3]) } }),
+    });
+  }
+
+  private finishInterrupted(): void {
+    this.finishRun("interrupted", null);
+    this.end({ status: "interrupted" });
+  }
+
+  private finishRun(status: "done" | "stopped" | "failed" | "interrupted", error: string | null): void {
+    if (this.runId === null) return;
+    try {
+      this.deps.store.runs.finish(this.runId, status, error);
+    } catch (err) {
+      this.deps.warn(`cannot finish run ${this.runId} (guild ${this.guildId}) as ${status}`, err);
+    }
+  }
+
+  private end(o: Partial<TrainingOutcome> & { status: TrainingOutcome["status"] }): void {
+    if (this.outcome) return;
+    const p = this.lastCheckpoint ?? this.progress;
+    this.outcome = {
+      model: null,
+      step: p?.step ?? 0,
+      totalSteps: p && p.totalSteps < UNKNOWN_TOTAL ? p.totalSteps : null,
+      valLoss: latestValLoss(this.points),
+      trainLoss: p && Number.isFinite(p.trainLoss) ? p.trainLoss : null,
+      seconds: p?.elapsedSeconds ?? 0,
+      tokensPerSecond: p?.tokensPerSecond ?? 0,
+      summary: null,
+      error: null,
+      ...o,
+    };
+    this.phase = this.outcome.status;
+    this.checkpointBytes = null;
+    this.deps.release();
+    this.notify();
+    this.resolveDone(this.outcome);
+  }
+
+  /** Runs a hook's work; a failure is reported, never passed to the worker's job (it would end the training). */
+  private guarded(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.deps.warn(`training of guild ${this.guildId}: handling a ${what} report failed`, err);
+    }
+  }
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener();
+      } catch (err) {
+        this.deps.warn(`training of guild ${this.guildId}: a progress listener failed`, err);
+      }
+    }
+  }
+}
+
+function latestValLoss(points: readonly LossPoint[]): number | null {
+  for (let i = points.length - 1; i >= 0; i--) {
+    const v = points[i].valLoss;
+    if (v !== null && Number.isFinite(v)) return v;
+  }
+  return null;
+}
+
+/** The loss curve of a training (live or stored) as a picture: the same one /model shows. */
+export function trainingLossPicture(points: readonly LossPoint[], totalSteps: number | null, modelName: string, lang: Lang): Promise<Uint8Array> {
+  return renderLossCurve({
+    points: points.filter((p) => Number.isFinite(p.trainLoss)).map((p) => ({ ...p })),
+    ...(totalSteps !== null && totalSteps < UNKNOWN_TOTAL && { totalSteps }),
+    modelName,
+    lang,
+  });
+}
