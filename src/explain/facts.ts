@@ -1,0 +1,333 @@
+/**
+ * The numbers each explanation is written around. src/app/explain computes them from the live
+ * model; the texts (ja.ts, en.ts) only format and word them. Token texts are raw (the texts
+ * make whitespace visible and escape markdown).
+ */
+import type { TopicName } from "./topics.ts";
+import type { Table } from "./table.ts";
+
+export interface ModelFacts {
+  name: string;
+  /** this server's own model, trained on its messages */
+  isGuildModel: boolean;
+}
+
+export interface LearningFacts {
+  params: number;
+  vocabSize: number;
+  /** ln V: the loss of guessing uniformly */
+  guessLoss: number;
+  step: number;
+  totalSteps: number | null;
+  /** train loss of the first and last recorded steps (null without a stored curve) */
+  firstLoss: number | null;
+  lastLoss: number | null;
+  valLoss: number | null;
+  tokensSeen: number | null;
+  trainSeconds: number | null;
+  batchSize: number | null;
+  blockSize: number;
+  maxLr: number;
+  /** measured now: the loss on a sample sentence */
+  sentence: string;
+  sentenceLoss: number;
+}
+
+export interface TokenScore {
+  token: string;
+  prob: number;
+  /** −ln prob */
+  loss: number;
+  /** the model's most likely token at that point */
+  guess: string;
+  guessProb: number;
+}
+
+export interface LossFacts {
+  sentence: string;
+  rows: TokenScore[];
+  sum: number;
+  mean: number;
+  guessLoss: number;
+  vocabSize: number;
+  /** tokens of the text beyond the model's context, not scored */
+  dropped: number;
+}
+
+export interface DerivativeRow {
+  h: number;
+  forward: number;
+  central: number;
+}
+
+export interface DerivativeFacts {
+  sentence: string;
+  loss: number;
+  paramName: string;
+  row: number;
+  col: number;
+  /** which third of c_attn the row belongs to */
+  part: "query" | "key" | "value";
+  layer: number;
+  value: number;
+  backprop: number;
+  rows: DerivativeRow[];
+  params: number;
+  forwardSeconds: number;
+  backwardSeconds: number;
+  /** 2N forward passes */
+  numericalSeconds: number;
+  /** relative error of the central difference at h = 1e-3 */
+  centralErrorAt1e3: number;
+  /** whether w + 1e-10 rounds back to w in float32 (the smallest step vanishes) */
+  smallestStepVanishes: boolean;
+}
+
+export type DescentKind = "small" | "good" | "large";
+
+export interface DescentPathFacts {
+  kind: DescentKind;
+  lr: number;
+  losses: number[];
+  /** first step whose loss is higher than the step before (1-based), null if none */
+  firstRise: number | null;
+}
+
+export interface DescentFacts {
+  sentence: string;
+  params: number;
+  channels: [number, number];
+  paramNames: [string, string];
+  start: [number, number];
+  /** the walks start at the model's own values (else beside the valley, the model being at its bottom) */
+  startIsModel: boolean;
+  modelPoint: [number, number];
+  minimum: [number, number];
+  minLoss: number;
+  modelLoss: number;
+  steps: number;
+  /** largest curvature (Hessian eigenvalue) of the slice near the valley */
+  curvature: number;
+  paths: DescentPathFacts[];
+}
+
+export interface ScheduleFacts {
+  maxLr: number;
+  minLr: number;
+  warmupSteps: number;
+  totalSteps: number;
+  /** the last step the model trained, and its learning rate */
+  step: number;
+  lrAtStep: number;
+  /** whether the model's file recorded its options (else the defaults are shown) */
+  recorded: boolean;
+}
+
+export interface LearningRateFacts extends DescentFacts {
+  schedule: ScheduleFacts;
+}
+
+export interface NetworkFacts {
+  C: number;
+  hidden: number;
+  nLayer: number;
+  blockSize: number;
+  vocabSize: number;
+  mlpParamsPerBlock: number;
+  mlpMacsPerToken: number;
+  allMlpMacsPerToken: number;
+  attentionMacsPerToken: number;
+  modelMacsPerToken: number;
+  /** the example token, its MLP numbers in layer 0 before and after GELU */
+  token: string;
+  pre: number[];
+  post: number[];
+  /** share of all layer-0 MLP inputs (all tokens of the text) that were negative */
+  negativeShare: number;
+  sentence: string;
+}
+
+export interface TokensFacts {
+  text: string;
+  kind: "char" | "bpe";
+  vocabSize: number;
+  chars: number;
+  tokens: number;
+  merges: number | null;
+  unknown: number;
+  /** the first token, its id and the start of its embedding row */
+  first: { token: string; id: number; vector: number[] } | null;
+  C: number;
+  /** tokens of the text beyond what is shown */
+  pieces: { token: string; id: number }[];
+}
+
+export interface EmbeddingsFacts {
+  query: string;
+  queryId: number;
+  C: number;
+  vector: number[];
+  neighbours: { token: string; cosine: number }[];
+  vocabSize: number;
+}
+
+export interface AttentionRow {
+  position: number;
+  token: string;
+  /** q·k/√HS as the engine computed it */
+  score: number;
+  weight: number;
+  /** the first channels of this key's Value */
+  value: number[];
+}
+
+export interface AttentionFacts {
+  text: string;
+  tokens: number;
+  /** tokens at the start of the text that did not fit in the context */
+  dropped: number;
+  layer: number;
+  head: number;
+  nLayer: number;
+  nHead: number;
+  headSize: number;
+  query: string;
+  /** the keys with the largest weights, in position order */
+  rows: AttentionRow[];
+  /** keys not in rows */
+  others: { count: number; weight: number };
+  /** the first channels of the head's output for the query: Σ weight × Value (engine's numbers) */
+  output: number[];
+}
+
+export interface GenerationFacts {
+  prompt: string;
+  output: string;
+  vocabSize: number;
+  steps: { candidates: { token: string; prob: number }[]; chosen: string; chosenProb: number }[];
+  temperature: number;
+  topK: number;
+  topP: number;
+  seed: number;
+  stoppedAtEnd: boolean;
+}
+
+export interface ParameterCounts {
+  embedding: number;
+  position: number;
+  attention: number;
+  mlp: number;
+  layernorm: number;
+  total: number;
+}
+
+export interface ParametersFacts {
+  counts: ParameterCounts;
+  bytes: number;
+  nLayer: number;
+  nHead: number;
+  C: number;
+  vocabSize: number;
+  blockSize: number;
+  gpt2: number;
+  gpt3: number;
+}
+
+export interface ComputeFacts {
+  params: number;
+  tokensSeen: number;
+  seconds: number;
+  /** "training": from the recorded run; "measured": one training step timed just now */
+  source: "training" | "measured";
+  flops: number;
+  flopsPerSecond: number;
+  gpt3Params: number;
+  gpt3Tokens: number;
+  gpt3Flops: number;
+  gpt3Seconds: number;
+  perTokenFlops: number;
+}
+
+export interface FactsOf {
+  learning: LearningFacts;
+  loss: LossFacts;
+  derivative: DerivativeFacts;
+  "gradient-descent": DescentFacts;
+  "learning-rate": LearningRateFacts;
+  "neural-network": NetworkFacts;
+  tokens: TokensFacts;
+  embeddings: EmbeddingsFacts;
+  attention: AttentionFacts;
+  generation: GenerationFacts;
+  parameters: ParametersFacts;
+  compute: ComputeFacts;
+}
+
+/** Strings the pictures of each topic need (all drawn text comes from the texts). */
+export interface ChartWords {
+  title: string;
+  subtitle: string;
+  notes: string[];
+}
+
+export interface DescentPictureWords extends ChartWords {
+  mapHeading: string;
+  xLabel: string;
+  yLabel: string;
+  pathLabel: (kind: DescentKind, lr: string) => string;
+  start: string;
+  model: string;
+  minimum: string;
+  chartHeading: string;
+  chartX: string;
+  chartY: string;
+  low: string;
+  high: string;
+}
+
+export interface PictureWordsOf {
+  learning: Record<string, never>;
+  loss: ChartWords & { token: string; prob: string; loss: string; guess: string; mean: (v: string) => string; more: (n: number) => string };
+  derivative: ChartWords & {
+    sliceHeading: string; sliceX: string; sliceY: string; curve: string; tangent: string; point: string;
+    errorHeading: string; errorX: string; errorY: string; forward: string; central: string;
+  };
+  "gradient-descent": DescentPictureWords;
+  "learning-rate": DescentPictureWords & { schedule: ChartWords & { xLabel: string; yLabel: string; line: string; recorded: string; warmupEnd: string; lastStep: string } };
+  "neural-network": ChartWords & { gelu: string; sigmoid: string; samples: string; xLabel: string; yLabel: string; histogram: string };
+  tokens: Record<string, never>;
+  embeddings: Record<string, never>;
+  attention: Record<string, never>;
+  generation: Record<string, never>;
+  parameters: ChartWords & { heading: string; axis: string; thisModel: string; gpt2: string; gpt3: string; breakdown: string; parts: Record<keyof Omit<ParameterCounts, "total">, string> };
+  compute: ChartWords & { heading: string; axis: string; bars: { thisToken: string; thisTraining: string; gpt3Token: string; gpt3Training: string }; time: (seconds: number) => string };
+}
+
+export interface TopicText<K extends TopicName> {
+  title: string;
+  /** Discord markdown; the table (if any) comes right after it, so the body ends by introducing it */
+  body: string;
+  table?: Table;
+  pictures: PictureWordsOf[K];
+}
+
+export interface PathItem {
+  topic: TopicName;
+  line: string;
+}
+
+export interface ExplainTexts {
+  lang: "ja" | "en";
+  /** the first line of every explanation: which model */
+  modelLine(m: ModelFacts): string;
+  defaults: {
+    sentence: string;
+    prompt: string;
+    /** words to show neighbours of when the user gives none: the first that is one token is used */
+    queries: string[];
+  };
+  path: { title: string; intro: string; items: Record<TopicName, string>; footer: string };
+  /** "… and N more" for tables cut to fit */
+  moreRows: (n: number) => string;
+  topics: { [K in TopicName]: (facts: FactsOf[K], model: ModelFacts) => TopicText<K> };
+}

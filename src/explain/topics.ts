@@ -1,0 +1,34 @@
+/**
+ * The topics of the explanatory mode, in the order of the learning path: first what learning
+ * is (a search for parameters, the loss, derivatives, gradient descent, the learning rate),
+ * then what the network is made of (layers, tokens, vectors, attention), how it writes, and
+ * finally how big it is and what it costs.
+ */
+export const TOPICS = [
+  "learning",
+  "loss",
+  "derivative",
+  "gradient-descent",
+  "learning-rate",
+  "neural-network",
+  "tokens",
+  "embeddings",
+  "attention",
+  "generation",
+  "parameters",
+  "compute",
+] as const;
+
+export type TopicName = (typeof TOPICS)[number];
+
+export type ExplainLang = "ja" | "en";
+
+export const LANGS: readonly ExplainLang[] = ["ja", "en"];
+
+export function isTopicName(name: unknown): name is TopicName {
+  return typeof name === "string" && (TOPICS as readonly string[]).includes(name);
+}
+
+export function isExplainLang(lang: unknown): lang is ExplainLang {
+  return lang === "ja" || lang === "en";
+}

@@ -1,0 +1,128 @@
+/**
+ * Every topic in both languages: it renders within Discord's limits, names the model, its
+ * pictures are real PNGs, and its numbers are the model's (another model → other numbers).
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { explainText, explainTopic, explanationMessage, MAX_EXPLANATION_CHARS, TOPICS, type TopicName } from "../../src/app/explain/index.ts";
+import type { ModelHandle } from "../../src/app/model-handle.ts";
+import { MAX_INPUT_CHARS } from "../../src/app/prompt.ts";
+import { trainModel } from "../../src/app/train-model.ts";
+import { smallCorpus } from "../helpers/corpus.ts";
+import { decodePng, isPng, loadHandle, MODEL_NAME, numbersIn, perturbedHandle, reshapedHandle, trainTestModel } from "./helpers.ts";
+
+const LANGS = ["ja", "en"] as const;
+/** Topics whose numbers come from the model's shape and training record, not its weight values. */
+const SHAPE_TOPICS: TopicName[] = ["parameters", "compute"];
+
+let checkpoint: Uint8Array;
+let handle: ModelHandle;
+
+beforeAll(() => {
+  checkpoint = trainTestModel();
+  handle = loadHandle(checkpoint);
+});
+
+/**
+ * The numbers of an explanation, without its first line (the model line). For `derivative`
+ * only its table: the text also gives timings, which differ from run to run anyway.
+ */
+function figures(handleToUse: ModelHandle, topic: TopicName, lang: "ja" | "en"): string[] {
+  const e = explainText(handleToUse, topic, { lang });
+  if (topic === "derivative") return numbersIn(e.table ?? "");
+  return numbersIn(`${e.text}\n${e.table ?? ""}`.split("\n").slice(1).join("\n"));
+}
+
+describe.each(LANGS)("explanations in %s", (lang) => {
+  it.each(TOPICS)("%s: text within the limit, model named, pictures are sane PNGs", async (topic) => {
+    const e = await explainTopic(handle, topic, { lang });
+    expect(e.topic).toBe(topic);
+    expect(e.lang).toBe(lang);
+    expect(e.title.length).toBeGreaterThan(3);
+    const message = explanationMessage(e);
+    expect(message.length).toBeLessThanOrEqual(MAX_EXPLANATION_CHARS);
+    expect(e.text.split("\n")[0]).toContain(MODEL_NAME);
+    if (e.table) {
+      expect(e.table.startsWith("```\n")).toBe(true);
+      expect(e.table.endsWith("\n```")).toBe(true);
+    }
+    // Japanese texts are written in Japanese, English ones in English
+    const kana = /[\u3040-\u30ff]/.test(e.text);
+    expect(kana).toBe(lang === "ja");
+    expect(e.pictures.length).toBeGreaterThanOrEqual(1);
+    for (const picture of e.pictures) {
+      expect(picture.name).toMatch(/^[a-z-]+\.png$/);
+      expect(isPng(picture.png)).toBe(true);
+      const decoded = await decodePng(picture.png);
+      expect(decoded.width).toBeGreaterThanOrEqual(600);
+      expect(decoded.width).toBeLessThanOrEqual(1600);
+      expect(decoded.height).toBeGreaterThanOrEqual(200);
+      expect(decoded.height).toBeLessThanOrEqual(3600);
+      expect(decoded.colours).toBeGreaterThan(20); // text, lines and shading, not a blank canvas
+    }
+  });
+
+  it.each(TOPICS.filter((t) => !SHAPE_TOPICS.includes(t)))("%s: the numbers are this model's (changed weights → changed numbers)", (topic) => {
+    const original = figures(handle, topic, lang);
+    expect(original.length).toBeGreaterThan(3);
+    expect(figures(perturbedHandle(checkpoint), topic, lang)).not.toEqual(original);
+    // the same weights give the same numbers: nothing random, nothing left over from a previous call
+    expect(figures(loadHandle(checkpoint), topic, lang)).toEqual(original);
+  });
+
+  it.each(SHAPE_TOPICS)("%s: the numbers are this model's (other shape and training record → other numbers)", (topic) => {
+    const original = figures(handle, topic, lang);
+    expect(figures(reshapedHandle(checkpoint), topic, lang)).not.toEqual(original);
+  });
+
+  it("says when the model is the server's own, trained on its messages", () => {
+    const e = explainText(handle, "loss", { lang, isGuildModel: true });
+    expect(e.text.split("\n")[0]).toMatch(lang === "ja" ? /このサーバーのメッセージで学習/ : /this server's own model, trained on this server's messages/);
+    expect(explainText(handle, "loss", { lang }).text.split("\n")[0]).not.toMatch(/server/);
+  });
+
+  it.each(TOPICS)("%s: the longest allowed text still fits in one message", (topic) => {
+    const long = (lang === "ja" ? "昨日は雨だったけど、今日は晴れだった。" : "It rained yesterday, but today it is sunny. ").repeat(400).slice(0, MAX_INPUT_CHARS);
+    const e = explainText(handle, topic, { lang, text: long });
+    expect(e.text.length + (e.table ? e.table.length + 1 : 0)).toBeLessThanOrEqual(MAX_EXPLANATION_CHARS);
+  });
+});
+
+describe("user text inside explanations", () => {
+  it("cannot ping anyone or break the markdown", () => {
+    for (const topic of ["loss", "tokens", "attention", "generation"] as const) {
+      const e = explainText(handle, topic, { lang: "en", text: "@everyone look **here** `x` <@123>" });
+      const message = `${e.text}\n${e.table ?? ""}`;
+      expect(message).not.toMatch(/@everyone|@here|<@\d/);
+      expect(message).not.toContain("**here**");
+    }
+  });
+
+  it("a blank text means the topic's default sentence", () => {
+    expect(explainText(handle, "loss", { lang: "ja", text: "   " }).text).toContain("昨日は雨だったけど");
+    expect(explainText(handle, "loss", { lang: "en" }).text).toContain("It rained yesterday");
+  });
+});
+
+describe("other kinds of models and texts", () => {
+  it("a character-level model with no training record (an imported checkpoint) still explains everything", async () => {
+    const char = loadHandle(trainModel(smallCorpus(), { preset: "tiny", tokenizer: "char", vocabSize: 0, steps: 5, seed: 2, evalInterval: 5 }).checkpoint, "imported");
+    const bare: ModelHandle = { ...char, meta: { ...char.meta, extra: {} } };
+    for (const lang of LANGS) {
+      for (const topic of TOPICS) {
+        const e = explainText(bare, topic, { lang });
+        expect(e.text.length + (e.table ? e.table.length + 1 : 0)).toBeLessThanOrEqual(MAX_EXPLANATION_CHARS);
+      }
+      expect(explainText(bare, "learning", { lang }).text).toMatch(lang === "ja" ? /学習の記録が残っていない/ : /no record of its training curve/);
+      expect(explainText(bare, "compute", { lang }).text).toMatch(lang === "ja" ? /今測りました/ : /timed on this machine just now/);
+      expect(explainText(bare, "learning-rate", { lang }).text).toMatch(lang === "ja" ? /標準のスケジュール/ : /the default schedule/);
+      expect(explainText(bare, "tokens", { lang }).text).toMatch(lang === "ja" ? /1文字ずつ/ : /character by character/);
+    }
+    const pictures = (await explainTopic(bare, "learning", { lang: "en" })).pictures;
+    expect(isPng(pictures[0].png)).toBe(true); // the "nothing to show" picture
+  });
+
+  it.each(TOPICS)("%s: a one-token text works", (topic) => {
+    const e = explainText(handle, topic, { lang: "en", text: "a" });
+    expect(e.text.length).toBeGreaterThan(100);
+  });
+});
