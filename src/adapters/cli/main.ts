@@ -15,13 +15,14 @@ import * as trace from "./commands/trace.ts";
 import * as tokens from "./commands/tokens.ts";
 import * as embeddings from "./commands/embeddings.ts";
 import * as card from "./commands/card.ts";
+import * as explain from "./commands/explain.ts";
 
 interface CliCommand {
   usage: string;
   run(argv: string[]): Promise<void>;
 }
 
-export const COMMANDS: Record<string, CliCommand> = { chat, generate, predict, train, info, attention, trace, tokens, embeddings, card };
+export const COMMANDS: Record<string, CliCommand> = { chat, generate, predict, train, info, attention, trace, tokens, embeddings, card, explain };
 
 export function helpText(): string {
   return ["usage: npm run cli -- <command> [options]", "", ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join("\n");

@@ -1,0 +1,41 @@
+/** /explain end to end: the real bot against the fake Discord, on the tiny default model. */
+import { loadImage } from "@napi-rs/canvas";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Harness, startHarness } from "./harness.ts";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+describe("/explain", () => {
+  it("attention: text with the live numbers plus a PNG", async () => {
+    const interaction = h.fake.interact({ command: "explain", options: { topic: "attention", text: "hello world" } });
+    const ack = await interaction.acknowledged();
+    expect((ack.body as { type: number }).type).toBe(5);
+    const reply = await interaction.reply();
+    expect(reply.content.length).toBeGreaterThan(100);
+    expect(reply.content.length).toBeLessThanOrEqual(2000);
+    expect(reply.content).toMatch(/default model/);
+    expect(reply.files.length).toBeGreaterThanOrEqual(1);
+    const image = await loadImage(reply.files[0].data);
+    expect(image.width).toBeGreaterThan(300);
+  });
+
+  it("in Japanese for a Japanese user, and the topic list without a topic", async () => {
+    const ja = await h.fake.interact({ command: "explain", options: { topic: "loss" }, locale: "ja" }).reply();
+    expect(ja.content).toMatch(/[\u3040-\u30ff]/);
+    const list = await h.fake.interact({ command: "explain", options: {} }).reply();
+    expect(list.content).toMatch(/`learning`/);
+    expect(list.content).toMatch(/`compute`/);
+  });
+
+  it("every message it sent had mentions switched off", () => {
+    const sent = h.fake.messagesSent();
+    expect(sent.length).toBeGreaterThan(0);
+    for (const body of sent) expect(h.fake.pingsOf(body)).toEqual({ everyone: false, users: [], roles: [], repliedUser: false });
+  });
+});
