@@ -10,7 +10,8 @@
  */
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { ModelHandle } from "./model-handle.ts";
-import { generateSteps } from "../sample/generate.ts";
+import { type GenerationStep, generateSteps } from "../sample/generate.ts";
+import type { GeneratedText } from "./generate-text.ts";
 import { DEFAULT_SAMPLING, type SamplingSettings } from "../sample/sampling.ts";
 
 export const CHAT_MAX_TOKENS = 60;
@@ -30,21 +31,61 @@ export interface ChatGenerateOptions {
   sampling?: SamplingSettings;
 }
 
+export interface ChatReply {
+  text: string;
+  /** every step that made the reply: context, top candidates, chosen token */
+  steps: GenerationStep[];
+}
+
 /** The model's next message after the prompt (until end-of-text or maxTokens), yielding between steps. */
-export async function generateChatReply(handle: ModelHandle, promptIds: readonly number[], o: ChatGenerateOptions): Promise<string> {
+export async function generateChatReply(handle: ModelHandle, promptIds: readonly number[], o: ChatGenerateOptions): Promise<ChatReply> {
   const ids: number[] = [];
+  const kept: GenerationStep[] = [];
   const steps = generateSteps(handle.source, promptIds, {
     ...(o.sampling ?? DEFAULT_SAMPLING),
     maxTokens: o.maxTokens ?? CHAT_MAX_TOKENS,
     seed: o.seed,
     repetitionWindow: 64,
     stopToken: handle.tokenizer.eotId,
-    candidatesPerStep: 1,
+    candidatesPerStep: 3,
   });
   for (const step of steps) {
     if (step.chosen === handle.tokenizer.eotId) break;
     ids.push(step.chosen);
+    kept.push(step);
     await nextTurn();
   }
-  return handle.tokenizer.decode(ids);
+  return { text: handle.tokenizer.decode(ids), steps: kept };
+}
+
+/**
+ * Explain mode: under a chat reply, each generated token with the model's top alternatives,
+ * e.g. `今日 (81%) · 日 4% · 今 1%`, as many lines as fit in `budget` characters.
+ */
+export function chatBreakdown(handle: ModelHandle, steps: readonly GenerationStep[], budget: number): string {
+  // JSON-style escapes make spaces and newlines visible; backticks could close the code block
+  const show = (id: number) => JSON.stringify(handle.tokenizer.tokenText(id)).slice(1, -1).replace(/`/g, "ˋ");
+  const pct = (p: number) => `${(p * 100).toFixed(p < 0.1 ? 1 : 0)}%`;
+  const lines: string[] = [];
+  let used = 0;
+  for (const step of steps) {
+    const chosenProb = step.candidates.find((c) => c.id === step.chosen)?.prob ?? step.chosenProb;
+    const others = step.candidates.filter((c) => c.id !== step.chosen).slice(0, 2).map((c) => `${show(c.id)} ${pct(c.prob)}`);
+    const line = [`${show(step.chosen)} (${pct(chosenProb)})`, ...others].join(" · ");
+    if (used + line.length + 1 > budget) {
+      lines.push(`… ${steps.length - lines.length} more`);
+      break;
+    }
+    lines.push(line);
+    used += line.length + 1;
+  }
+  return lines.join("\n");
+}
+
+/** The reply's steps in the shape the generation-trace picture takes. */
+export function chatAsGeneration(prompt: string, reply: ChatReply): GeneratedText {
+  return {
+    prompt, text: reply.text, ids: reply.steps.map((s) => s.chosen), steps: reply.steps, stoppedBy: "stopToken", unknown: 0,
+    options: { ...DEFAULT_SAMPLING, maxTokens: CHAT_MAX_TOKENS, seed: 0, stopAtEnd: true },
+  };
 }

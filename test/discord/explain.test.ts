@@ -39,3 +39,34 @@ describe("/explain", () => {
     for (const body of sent) expect(h.fake.pingsOf(body)).toEqual({ everyone: false, users: [], roles: [], repliedUser: false });
   });
 });
+
+describe("/settings explain", () => {
+  const channelMessagePost = (channel: string, replyTo: string) => (r: { method: string; path: string; body: unknown }) =>
+    r.method === "POST" && r.path === `/channels/${channel}/messages` &&
+    (r.body as { message_reference?: { message_id?: string } } | undefined)?.message_reference?.message_id === replyTo;
+
+  it("turns a per-user breakdown with the trace picture on and off", async () => {
+    const on = await h.fake.interact({ command: "settings", subcommand: "explain", options: { mode: "on" }, user: h.fake.bob }).reply();
+    expect(on.ephemeral).toBe(true);
+    expect(on.content).toMatch(/Explain mode is \*\*on\*\*/);
+
+    const channel = h.fake.channelId;
+    const said = h.fake.say({ content: `<@${h.fake.botUser.id}> hello there`, author: h.fake.bob });
+    const reply = await h.fake.waitForRequest(channelMessagePost(channel, said.id));
+    const content = (reply.body as { content: string }).content;
+    expect(content).toMatch(/How I chose each token/);
+    expect(content).toMatch(/\(\d+(\.\d)?%\)/);
+    expect(content.length).toBeLessThanOrEqual(2000);
+    expect(reply.files.map((f) => f.filename)).toContain("trace.png");
+
+    // alice never switched it on: her replies stay plain
+    const aliceSaid = h.fake.say({ content: `<@${h.fake.botUser.id}> hello there` });
+    const plain = await h.fake.waitForRequest(channelMessagePost(channel, aliceSaid.id));
+    expect((plain.body as { content: string }).content).not.toMatch(/How I chose/);
+
+    await h.fake.interact({ command: "settings", subcommand: "explain", options: { mode: "off" }, user: h.fake.bob }).reply();
+    const again = h.fake.say({ content: `<@${h.fake.botUser.id}> hello again`, author: h.fake.bob });
+    const off = await h.fake.waitForRequest(channelMessagePost(channel, again.id));
+    expect((off.body as { content: string }).content).not.toMatch(/How I chose/);
+  });
+});

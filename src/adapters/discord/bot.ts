@@ -64,7 +64,7 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
       dispatchInteraction(interaction, { config, store, registry, training, log, commands }).catch((err: unknown) => log.error("interaction handling failed", { id: interaction.id }, err));
     });
     client.on(Events.MessageCreate, (message) => {
-      handleChatMessage(message, { registry, log, queue: chatQueue }).catch((err: unknown) => log.error("message handling failed", { id: message.id }, err));
+      handleChatMessage(message, { registry, log, queue: chatQueue, store }).catch((err: unknown) => log.error("message handling failed", { id: message.id }, err));
     });
     client.on(Events.GuildCreate, (guild) => {
       try {

@@ -5,7 +5,10 @@
  */
 import { cleanContent, type Message, PermissionFlagsBits } from "discord.js";
 import type { ModelRegistry } from "../../app/model-registry.ts";
-import { chatPromptIds, generateChatReply } from "../../app/chat.ts";
+import { chatAsGeneration, chatBreakdown, chatPromptIds, generateChatReply } from "../../app/chat.ts";
+import { explainModeOn } from "../../app/user-settings.ts";
+import { tracePicture } from "../../app/pictures.ts";
+import type { Store } from "../../store/index.ts";
 import { langOfText, strings } from "./i18n.ts";
 import type { Logger } from "./log.ts";
 import { inertMentions, replyToMessage } from "./outgoing.ts";
@@ -18,6 +21,8 @@ export interface ChatDeps {
   registry: ModelRegistry;
   log: Logger;
   queue: SerialQueue;
+  /** where per-user settings (explain mode) live; without it, plain replies */
+  store?: Pick<Store, "settings">;
 }
 
 export async function handleChatMessage(message: Message, deps: ChatDeps): Promise<void> {
@@ -39,8 +44,17 @@ export async function handleChatMessage(message: Message, deps: ChatDeps): Promi
     const generated = await deps.queue.run(() =>
       generateChatReply(handle, chatPromptIds(handle, [...earlier, current]), { seed: seedOf(message.id) }),
     );
-    const reply = inertMentions(generated.trim());
-    await replyToMessage(message, reply.length > 0 ? reply : text.chatFallback);
+    const reply = inertMentions(generated.text.trim());
+    const body = reply.length > 0 ? reply : text.chatFallback;
+    if (deps.store && generated.steps.length > 0 && explainModeOn(deps.store, message.guildId, message.author.id)) {
+      // explain mode: the reply, each token's runners-up, and the step-by-step picture
+      const budget = 1900 - body.length - text.explainBreakdownTitle.length - 12;
+      const breakdown = inertMentions(chatBreakdown(handle, generated.steps, Math.max(0, budget)));
+      const png = await tracePicture(handle, chatAsGeneration(current, generated), langOfText(current));
+      await replyToMessage(message, { content: `${body}\n\n-# ${text.explainBreakdownTitle}\n\`\`\`\n${breakdown}\n\`\`\``, files: [{ name: "trace.png", data: png }] });
+      return;
+    }
+    await replyToMessage(message, body);
   } catch (err) {
     if (err instanceof QueueFullError) {
       await replyToMessage(message, text.busy).catch(() => undefined);

@@ -50,6 +50,10 @@ export interface Strings {
   predictUnknown(count: number): string;
   predictDropped(count: number): string;
   chatFallback: string;
+  /** /settings explain on|off */
+  explainModeSet: (on: boolean) => string;
+  /** the heading of the breakdown under a chat reply in explain mode */
+  explainBreakdownTitle: string;
 
   // /attention
   attentionHead(v: { quote: string; model: string; layer: number; head: number }): string;
@@ -131,6 +135,10 @@ const en: Strings = {
   predictUnknown: (n) => `${n} character${n === 1 ? " is" : "s are"} unknown to this model (shown as <unk>).`,
   predictDropped: (n) => `The text was too long for the model's context: the first ${n} token${n === 1 ? " was" : "s were"} left out.`,
   chatFallback: "…I have no words for that yet. Talk to me more and I'll learn!",
+  explainModeSet: (on) => on
+    ? "Explain mode is **on** for you: my chat replies now show, for each token I wrote, the alternatives I weighed, and the step-by-step picture."
+    : "Explain mode is **off** for you: plain chat replies.",
+  explainBreakdownTitle: "How I chose each token (chosen, then the runners-up):",
 
   attentionHead: (v) => `Attention of layer ${v.layer}, head ${v.head} for “${v.quote}” (${v.model}): each row is a token, its colours show how much it looks at each earlier token.`,
   attentionGrid: (v) =>
@@ -260,6 +268,10 @@ const ja: Strings = {
   predictUnknown: (n) => `このモデルが知らない文字が ${n} 個ありました（<unk> と表示）。`,
   predictDropped: (n) => `テキストがモデルの文脈長を超えたため、先頭の ${n} トークンは読まれていません。`,
   chatFallback: "……まだうまく言葉が出てきません。もっと話しかけてくれたら覚えます！",
+  explainModeSet: (on) => on
+    ? "説明モードを**オン**にしました。これからの返事には、書いたトークンごとに迷った候補とその確率、そして1ステップずつの図がつきます。"
+    : "説明モードを**オフ**にしました。ふつうの返事に戻ります。",
+  explainBreakdownTitle: "トークンの選び方（選んだもの、続いて次点の候補）:",
 
   attentionHead: (v) => `「${v.quote}」のレイヤー ${v.layer}・ヘッド ${v.head} のアテンション（${v.model}）: 各行がひとつのトークンで、色はそれより前の各トークンをどれだけ見ているかを表します。`,
   attentionGrid: (v) =>
