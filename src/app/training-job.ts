@@ -4,21 +4,13 @@
  * when the worker has finished, failed or died (a dying worker never takes the caller down).
  */
 import { Worker } from "node:worker_threads";
-import type { Progress, LossPoint } from "../train/trainer.ts";
+import type { Progress, TrainResult } from "../train/trainer.ts";
 import type { TrainModelOptions } from "./train-model.ts";
 
-export interface TrainingSummary {
-  steps: number;
-  totalSteps: number;
-  finalTrainLoss: number;
-  finalValLoss: number | null;
-  bestValLoss: number | null;
-  seconds: number;
-  tokensPerSecond: number;
-  stopped: "done" | "time" | "requested";
+/** The training's result, without the optimizer state (it stays in the worker). */
+export interface TrainingSummary extends Omit<TrainResult, "state"> {
   corpus: { documents: number; characters: number; tokens: number; unknown: number };
   vocabSize: number;
-  curve: LossPoint[];
 }
 
 export interface TrainingJobHooks {

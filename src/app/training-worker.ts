@@ -7,6 +7,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { trainModel, type TrainModelOptions } from "./train-model.ts";
 import { fastestKernels } from "./kernels.ts";
+import type { TrainingSummary } from "./training-job.ts";
 
 const { documents, options, stopFlag } = workerData as { documents: string[]; options: TrainModelOptions; stopFlag: SharedArrayBuffer };
 const stop = new Int32Array(stopFlag);
@@ -29,16 +30,9 @@ try {
       port.postMessage({ type: "checkpoint", bytes: copy, progress: p }, [copy.buffer]);
     },
   }, fastestKernels());
-  const { result, corpus, tokenizer } = trained;
-  port.postMessage({
-    type: "done",
-    summary: {
-      steps: result.steps, totalSteps: result.totalSteps, finalTrainLoss: result.finalTrainLoss,
-      finalValLoss: result.finalValLoss, bestValLoss: result.bestValLoss, seconds: result.seconds,
-      tokensPerSecond: result.tokensPerSecond, stopped: result.stopped, corpus,
-      vocabSize: tokenizer.vocabSize, curve: result.curve,
-    },
-  });
+  const { state: _state, ...result } = trained.result; // the optimizer state stays here
+  const summary: TrainingSummary = { ...result, corpus: trained.corpus, vocabSize: trained.tokenizer.vocabSize };
+  port.postMessage({ type: "done", summary });
 } catch (err) {
   port.postMessage({ type: "error", message: (err as Error).message });
 }
