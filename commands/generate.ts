@@ -4,6 +4,7 @@
  */
 import { type ChatInputCommandInteraction, SlashCommandBuilder } from "discord.js";
 import { checkGenerateOptions, GENERATE_DEFAULTS, generateText, type GenerateTextOptions } from "../src/app/generate-text.ts";
+import { verbatimIndexFor } from "../src/app/verbatim.ts";
 import { withDefaults } from "../src/app/options.ts";
 import { checkText, InputError, MAX_INPUT_CHARS } from "../src/app/prompt.ts";
 import type { CommandContext } from "../src/adapters/discord/command.ts";
@@ -93,8 +94,11 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   // 2. write (a few hundred ms at most for MAX_TOKENS), then show
   await interaction.deferReply();
   const handle = await ctx.registry.forGuild(interaction.guildId);
-  const result = generateText(handle, prompt, options);
-  const footer = ctx.text.generateFooter({
+  const generated = generateText(handle, prompt, options);
+  // never hand a stored message back word for word
+  const redacted = verbatimIndexFor(ctx.store, interaction.guildId)?.redact(generated.text);
+  const result = redacted?.cut ? { ...generated, text: redacted.text } : generated;
+  const footer = (redacted?.cut ? `${ctx.text.verbatimCut}\n` : "") + ctx.text.generateFooter({
     model: ctx.text.modelName(handle.name),
     tokens: result.ids.length,
     temperature: options.temperature,

@@ -47,6 +47,11 @@ export function messageRepository(db: Db) {
     `SELECT ${COLUMNS} FROM messages WHERE guild_id = ? AND channel_id = ? ORDER BY created_at DESC, id DESC LIMIT 1`,
   );
   const deleteAuthor = db.prepare<[string, string]>("DELETE FROM messages WHERE guild_id = ? AND author_id = ?");
+  const countAuthorBefore = db.prepare<[string, string, number], { n: number }>(
+    "SELECT count(*) AS n FROM messages WHERE guild_id = ? AND author_id = ? AND created_at < ?",
+  );
+  const deleteOne = db.prepare<[string, string]>("DELETE FROM messages WHERE guild_id = ? AND id = ?");
+  const updateText = db.prepare<[string, string, string]>("UPDATE messages SET text = ? WHERE guild_id = ? AND id = ?");
   const toMessage = (r: MessageRow): StoredMessage => ({
     id: r.id,
     guildId: r.guild_id,
@@ -83,6 +88,18 @@ export function messageRepository(db: Db) {
     newest(guildId: string, channelId: string): StoredMessage | undefined {
       const row = newest.get(guildId, channelId);
       return row && toMessage(row);
+    },
+    /** How many of one person's messages in a guild were written before a time (ms). */
+    countAuthorBefore(guildId: string, authorId: string, before: number): number {
+      return countAuthorBefore.get(guildId, authorId, before)!.n;
+    },
+    /** A message deleted on Discord is deleted here; true when it was stored. */
+    delete(guildId: string, id: string): boolean {
+      return deleteOne.run(guildId, id).changes > 0;
+    },
+    /** A message edited on Discord is edited here; true when it was stored. */
+    updateText(guildId: string, id: string, text: string): boolean {
+      return updateText.run(text, guildId, id).changes > 0;
     },
     /** Forgets one person's messages in one guild; returns how many. */
     deleteAuthor(guildId: string, authorId: string): number {

@@ -66,6 +66,26 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
     client.on(Events.MessageCreate, (message) => {
       handleChatMessage(message, { registry, log, queue: chatQueue, store }).catch((err: unknown) => log.error("message handling failed", { id: message.id }, err));
     });
+    // what people delete or edit on Discord is deleted or edited in the store too
+    const forget = (guildId: string | null, id: string) => {
+      if (guildId === null) return;
+      try {
+        store.messages.delete(guildId, id);
+      } catch (err) {
+        log.error("cannot forget a deleted message", { guild: guildId, message: id }, err);
+      }
+    };
+    client.on(Events.MessageDelete, (message) => forget(message.guildId, message.id));
+    client.on(Events.MessageBulkDelete, (messages) => messages.forEach((m) => forget(m.guildId, m.id)));
+    client.on(Events.MessageUpdate, (_old, updated) => {
+      if (updated.guildId === null || typeof updated.content !== "string") return;
+      try {
+        if (updated.content.trim() === "") store.messages.delete(updated.guildId, updated.id);
+        else store.messages.updateText(updated.guildId, updated.id, updated.content);
+      } catch (err) {
+        log.error("cannot update an edited message", { guild: updated.guildId, message: updated.id }, err);
+      }
+    });
     client.on(Events.GuildCreate, (guild) => {
       try {
         store.guilds.upsert({ id: guild.id, name: guild.name });

@@ -7,6 +7,7 @@ import { cleanContent, type Message, PermissionFlagsBits } from "discord.js";
 import type { ModelRegistry } from "../../app/model-registry.ts";
 import { chatAsGeneration, chatBreakdown, chatPromptIds, generateChatReply } from "../../app/chat.ts";
 import { explainModeOn } from "../../app/user-settings.ts";
+import { verbatimIndexFor } from "../../app/verbatim.ts";
 import { tracePicture } from "../../app/pictures.ts";
 import type { Store } from "../../store/index.ts";
 import { langOfText, strings } from "./i18n.ts";
@@ -22,7 +23,7 @@ export interface ChatDeps {
   log: Logger;
   queue: SerialQueue;
   /** where per-user settings (explain mode) live; without it, plain replies */
-  store?: Pick<Store, "settings">;
+  store?: Pick<Store, "settings" | "messages">;
 }
 
 export async function handleChatMessage(message: Message, deps: ChatDeps): Promise<void> {
@@ -44,9 +45,11 @@ export async function handleChatMessage(message: Message, deps: ChatDeps): Promi
     const generated = await deps.queue.run(() =>
       generateChatReply(handle, chatPromptIds(handle, [...earlier, current]), { seed: seedOf(message.id) }),
     );
-    const reply = inertMentions(generated.text.trim());
-    const body = reply.length > 0 ? reply : text.chatFallback;
-    if (deps.store && generated.steps.length > 0 && explainModeOn(deps.store, message.guildId, message.author.id)) {
+    // never hand a stored message back word for word
+    const redacted = deps.store ? verbatimIndexFor(deps.store, message.guildId)?.redact(generated.text) : undefined;
+    const reply = inertMentions((redacted?.text ?? generated.text).trim());
+    const body = reply.length > 0 ? (redacted?.cut ? `${reply}\n${text.verbatimCut}` : reply) : text.chatFallback;
+    if (deps.store && !redacted?.cut && generated.steps.length > 0 && explainModeOn(deps.store, message.guildId, message.author.id)) {
       // explain mode: the reply, each token's runners-up, and the step-by-step picture
       const budget = 1900 - body.length - text.explainBreakdownTitle.length - 12;
       const breakdown = inertMentions(chatBreakdown(handle, generated.steps, Math.max(0, budget)));

@@ -12,7 +12,7 @@ export function createClient(config: Config): Client {
   const underShardingManager = process.env.SHARDING_MANAGER === "true";
   return new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
-    partials: [Partials.Channel],
+    partials: [Partials.Channel, Partials.Message], // Message: deletes and edits of messages sent before the bot started
     rest: { api: config.apiUrl },
     allowedMentions: { parse: [], repliedUser: false },
     failIfNotExists: false,

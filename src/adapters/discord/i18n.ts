@@ -54,6 +54,12 @@ export interface Strings {
   explainModeSet: (on: boolean) => string;
   /** the heading of the breakdown under a chat reply in explain mode */
   explainBreakdownTitle: string;
+  /** a generated text repeated a stored message word for word: that part was cut */
+  verbatimCut: string;
+  /** /privacy */
+  privacy: string;
+  /** /forget-me */
+  forgotten: (r: { deleted: number; modelTrainedOnThem: boolean }) => string;
 
   // /attention
   attentionHead(v: { quote: string; model: string; layer: number; head: number }): string;
@@ -139,6 +145,21 @@ const en: Strings = {
     ? "Explain mode is **on** for you: my chat replies now show, for each token I wrote, the alternatives I weighed, and the step-by-step picture."
     : "Explain mode is **off** for you: plain chat replies.",
   explainBreakdownTitle: "How I chose each token (chosen, then the runners-up):",
+  verbatimCut: "-# […] marks a part that repeated someone's stored message word for word; I left it out.",
+  privacy: [
+    "**What this bot stores, and for how long**",
+    "• **Messages** — only when a server admin runs `/train`: for each message read, its id, server, channel, author id, text and time. Bots' and system messages are never stored. They stay until you run `/forget-me`, the message is deleted or edited on Discord (the copy follows), or the server's data is wiped.",
+    "• **Models** — the server's own model (numbers learned from those messages) and its training runs with their loss curves. The newest three models are kept.",
+    "• **Settings** — your explain-mode choice (`/settings explain`).",
+    "• Chat and the other commands read your message to answer it; nothing else of it is kept.",
+    "A server's messages and model are used only in that server. Replies never ping anyone, and a reply that would repeat a stored message word for word (40+ characters) has that part cut out.",
+    "`/forget-me` deletes your stored messages in this server and tells you whether the current model learned from them.",
+  ].join("\n"),
+  forgotten: (r) =>
+    (r.deleted === 0 ? "I had no stored messages of yours in this server." : `Deleted ${r.deleted} stored message${r.deleted === 1 ? "" : "s"} of yours in this server.`) +
+    (r.modelTrainedOnThem
+      ? " The current model of this server was trained on them, so it may still echo what it learned: ask an admin to run `/train start` again to make a model without them."
+      : " The current model was not trained on them."),
 
   attentionHead: (v) => `Attention of layer ${v.layer}, head ${v.head} for “${v.quote}” (${v.model}): each row is a token, its colours show how much it looks at each earlier token.`,
   attentionGrid: (v) =>
@@ -272,6 +293,21 @@ const ja: Strings = {
     ? "説明モードを**オン**にしました。これからの返事には、書いたトークンごとに迷った候補とその確率、そして1ステップずつの図がつきます。"
     : "説明モードを**オフ**にしました。ふつうの返事に戻ります。",
   explainBreakdownTitle: "トークンの選び方（選んだもの、続いて次点の候補）:",
+  verbatimCut: "-# […] の部分は、保存されただれかのメッセージをそのまま繰り返していたので省きました。",
+  privacy: [
+    "**このボットが保存するものと、その期間**",
+    "• **メッセージ** — サーバーの管理者が `/train` を実行したときだけ保存します。読んだメッセージごとに ID、サーバー、チャンネル、投稿者の ID、本文、時刻です。ボットやシステムのメッセージは保存しません。`/forget-me` を使うまで、Discord でそのメッセージが削除・編集されるまで（保存側も追従します）、またはサーバーのデータが消去されるまで残ります。",
+    "• **モデル** — そのメッセージから学んだサーバー専用のモデル（数値の集まり）と、学習の記録（損失の曲線）。新しい 3 つまで残します。",
+    "• **設定** — あなたの説明モードの選択（`/settings explain`）。",
+    "• チャットやほかのコマンドは、答えるためにあなたのメッセージを読むだけで、それ以外は保存しません。",
+    "サーバーのメッセージとモデルはそのサーバーの中だけで使います。返事がだれかに通知を送ることはありません。保存されたメッセージを 40 文字以上そのまま繰り返しそうな部分は省きます。",
+    "`/forget-me` で、このサーバーに保存されたあなたのメッセージを削除し、今のモデルがそれを学習したかどうかをお知らせします。",
+  ].join("\n"),
+  forgotten: (r) =>
+    (r.deleted === 0 ? "このサーバーには、あなたのメッセージは保存されていませんでした。" : `このサーバーに保存されていたあなたのメッセージを ${r.deleted} 件削除しました。`) +
+    (r.modelTrainedOnThem
+      ? "このサーバーの今のモデルはそれを使って学習したので、覚えた内容が出てくるかもしれません。管理者に `/train start` をもう一度実行してもらえば、あなたのメッセージなしでモデルを作り直せます。"
+      : "今のモデルはそれを学習していません。"),
 
   attentionHead: (v) => `「${v.quote}」のレイヤー ${v.layer}・ヘッド ${v.head} のアテンション（${v.model}）: 各行がひとつのトークンで、色はそれより前の各トークンをどれだけ見ているかを表します。`,
   attentionGrid: (v) =>
