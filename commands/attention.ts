@@ -41,6 +41,9 @@ export const data = new SlashCommandBuilder()
       .setMinValue(0),
   );
 
+/** heavy: limited per user */
+export const expensive = true;
+
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const text = interaction.options.getString("text", true);
   const layer = interaction.options.getInteger("layer") ?? undefined;

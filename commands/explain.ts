@@ -42,6 +42,9 @@ export const data = new SlashCommandBuilder()
 
 export const defer = "public";
 
+/** heavy: limited per user */
+export const expensive = true;
+
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const topic = interaction.options.getString("topic") as TopicName | null;
   const lang = (interaction.options.getString("language") as "ja" | "en" | null) ?? ctx.lang;

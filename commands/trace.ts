@@ -48,6 +48,9 @@ export const data = new SlashCommandBuilder()
       .setMinValue(0),
   );
 
+/** heavy: limited per user */
+export const expensive = true;
+
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const prompt = interaction.options.getString("prompt", true);
   const options: GenerateTextOptions = withDefaults(GENERATE_DEFAULTS, {

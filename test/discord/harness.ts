@@ -14,6 +14,7 @@ import { ModelRegistry } from "../../src/app/model-registry.ts";
 import { type TrainingOverrides, TrainingService } from "../../src/app/training-service.ts";
 import { type Config, readConfig } from "../../src/config.ts";
 import { openStore } from "../../src/store/index.ts";
+import type { RateLimiter } from "../../src/app/rate-limit.ts";
 import { FakeDiscord, type FakeDiscordOptions } from "../fake-discord/server.ts";
 import { writeTinyModel } from "./tiny-model.ts";
 
@@ -65,6 +66,8 @@ export function capturingLogger(lines: LogLine[]): Logger {
 export interface HarnessOptions extends FakeDiscordOptions {
   /** e.g. a fixed small number of steps, so /train ends in seconds */
   training?: TrainingOverrides;
+  /** the per-user limit on expensive work (default: none, so tests can send bursts) */
+  rateLimiter?: RateLimiter;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -78,7 +81,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const training = new TrainingService({ store, registry, overrides: options.training, onWarning: (message) => logs.push({ level: "warn", message }) });
   const commands = await loadCommands();
   await deployCommands(config, commands);
-  const bot = await startBot(config, { store, registry, commands, training, log: capturingLogger(logs) });
+  const bot = await startBot(config, { store, registry, commands, training, log: capturingLogger(logs), rateLimiter: options.rateLimiter ?? null });
   return {
     fake,
     bot,

@@ -13,6 +13,7 @@ import { ModelRegistry } from "../../app/model-registry.ts";
 import { TrainingService } from "../../app/training-service.ts";
 import { type Config, configToEnv } from "../../config.ts";
 import { openStore, type Store } from "../../store/index.ts";
+import { DEFAULT_RATE_LIMIT, RateLimiter } from "../../app/rate-limit.ts";
 import { handleChatMessage } from "./chat.ts";
 import { createClient } from "./client.ts";
 import type { Command } from "./command.ts";
@@ -25,6 +26,8 @@ import { SerialQueue } from "./serial-queue.ts";
 const CHAT_QUEUE_LIMIT = 8;
 
 export interface BotDeps {
+  /** the per-user limit on expensive work; null turns it off */
+  rateLimiter?: RateLimiter | null;
   /** default: openStore(config.databasePath), closed on stop */
   store?: Store;
   /** default: the store's models, then the default model */
@@ -58,13 +61,15 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
       deps.training ?? new TrainingService({ store, registry, onWarning: (m, err) => log.warn(err === undefined ? m : `${m}: ${err instanceof Error ? err.message : String(err)}`) });
     const client = createClient(config);
     const chatQueue = new SerialQueue(CHAT_QUEUE_LIMIT);
+    // expensive commands and chat, per user (null: no limit, for tests that send bursts)
+    const rateLimiter = deps.rateLimiter === undefined ? new RateLimiter(DEFAULT_RATE_LIMIT) : deps.rateLimiter;
 
     // events
     client.on(Events.InteractionCreate, (interaction) => {
-      dispatchInteraction(interaction, { config, store, registry, training, log, commands }).catch((err: unknown) => log.error("interaction handling failed", { id: interaction.id }, err));
+      dispatchInteraction(interaction, { config, store, registry, training, log, commands, rateLimiter }).catch((err: unknown) => log.error("interaction handling failed", { id: interaction.id }, err));
     });
     client.on(Events.MessageCreate, (message) => {
-      handleChatMessage(message, { registry, log, queue: chatQueue, store }).catch((err: unknown) => log.error("message handling failed", { id: message.id }, err));
+      handleChatMessage(message, { registry, log, queue: chatQueue, store, rateLimiter }).catch((err: unknown) => log.error("message handling failed", { id: message.id }, err));
     });
     // what people delete or edit on Discord is deleted or edited in the store too
     const forget = (guildId: string | null, id: string) => {

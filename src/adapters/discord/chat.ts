@@ -8,6 +8,7 @@ import type { ModelRegistry } from "../../app/model-registry.ts";
 import { chatAsGeneration, chatBreakdown, chatPromptIds, generateChatReply } from "../../app/chat.ts";
 import { explainModeOn } from "../../app/user-settings.ts";
 import { verbatimIndexFor } from "../../app/verbatim.ts";
+import type { RateLimiter } from "../../app/rate-limit.ts";
 import { tracePicture } from "../../app/pictures.ts";
 import type { Store } from "../../store/index.ts";
 import { langOfText, strings } from "./i18n.ts";
@@ -24,6 +25,8 @@ export interface ChatDeps {
   queue: SerialQueue;
   /** where per-user settings (explain mode) live; without it, plain replies */
   store?: Pick<Store, "settings" | "messages">;
+  /** the per-user limit on expensive work */
+  rateLimiter?: RateLimiter | null;
 }
 
 export async function handleChatMessage(message: Message, deps: ChatDeps): Promise<void> {

@@ -41,6 +41,7 @@ function checkCommand(module: Partial<Command>, source: string, existing: Collec
     execute: module.execute,
     ...(module.defer !== undefined && { defer: module.defer }),
     ...(module.guildOnly !== undefined && { guildOnly: module.guildOnly }),
+    ...(module.expensive !== undefined && { expensive: module.expensive }),
     ...(module.userPermissions !== undefined && { userPermissions: module.userPermissions }),
     ...(module.botPermissions !== undefined && { botPermissions: module.botPermissions }),
   };

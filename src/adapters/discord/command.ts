@@ -38,5 +38,7 @@ export interface Command {
   userPermissions?: PermissionsString[];
   /** permissions the bot needs in the channel */
   botPermissions?: PermissionsString[];
+  /** heavy work (a forward pass per token, several pictures): limited per user */
+  expensive?: boolean;
   execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void>;
 }

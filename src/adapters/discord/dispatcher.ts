@@ -8,8 +8,9 @@ import { InputError } from "../../app/prompt.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { langOfLocale, strings, type Strings } from "./i18n.ts";
 import { respond } from "./outgoing.ts";
+import type { RateLimiter } from "../../app/rate-limit.ts";
 
-export type DispatchDeps = Omit<CommandContext, "lang" | "text"> & { commands: Collection<string, Command> };
+export type DispatchDeps = Omit<CommandContext, "lang" | "text"> & { commands: Collection<string, Command>; rateLimiter?: RateLimiter | null };
 
 export async function dispatchInteraction(interaction: Interaction, deps: DispatchDeps): Promise<void> {
   if (!interaction.isChatInputCommand()) return;
@@ -20,7 +21,11 @@ export async function dispatchInteraction(interaction: Interaction, deps: Dispat
 
   // 1. the command, and whether it may run here, for this user, with the bot's permissions
   const command = deps.commands.get(name);
-  const refusal = command === undefined ? text.unknownCommand(name) : refusalFor(command, interaction, text);
+  let refusal = command === undefined ? text.unknownCommand(name) : refusalFor(command, interaction, text);
+  if (refusal === undefined && command?.expensive && deps.rateLimiter) {
+    const wait = deps.rateLimiter.take(interaction.user.id);
+    if (wait > 0) refusal = text.tryAgainIn(wait);
+  }
   if (refusal !== undefined) {
     if (command === undefined) deps.log.warn("unknown command", where);
     await respond(interaction, refusal, { ephemeral: true }).catch((err: unknown) => deps.log.error("cannot send a refusal", where, err));

@@ -56,6 +56,8 @@ export interface Strings {
   explainBreakdownTitle: string;
   /** a generated text repeated a stored message word for word: that part was cut */
   verbatimCut: string;
+  /** the per-user limit on expensive commands */
+  tryAgainIn: (seconds: number) => string;
   /** /privacy */
   privacy: string;
   /** /forget-me */
@@ -146,6 +148,7 @@ const en: Strings = {
     : "Explain mode is **off** for you: plain chat replies.",
   explainBreakdownTitle: "How I chose each token (chosen, then the runners-up):",
   verbatimCut: "-# […] marks a part that repeated someone's stored message word for word; I left it out.",
+  tryAgainIn: (s) => `I'm still catching my breath from your last requests: please try again in ${s} s.`,
   privacy: [
     "**What this bot stores, and for how long**",
     "• **Messages** — only when a server admin runs `/train`: for each message read, its id, server, channel, author id, text and time. Bots' and system messages are never stored. They stay until you run `/forget-me`, the message is deleted or edited on Discord (the copy follows), or the server's data is wiped.",
@@ -294,6 +297,7 @@ const ja: Strings = {
     : "説明モードを**オフ**にしました。ふつうの返事に戻ります。",
   explainBreakdownTitle: "トークンの選び方（選んだもの、続いて次点の候補）:",
   verbatimCut: "-# […] の部分は、保存されただれかのメッセージをそのまま繰り返していたので省きました。",
+  tryAgainIn: (s) => `続けてのリクエストで少し息切れしています。${s} 秒後にもう一度どうぞ。`,
   privacy: [
     "**このボットが保存するものと、その期間**",
     "• **メッセージ** — サーバーの管理者が `/train` を実行したときだけ保存します。読んだメッセージごとに ID、サーバー、チャンネル、投稿者の ID、本文、時刻です。ボットやシステムのメッセージは保存しません。`/forget-me` を使うまで、Discord でそのメッセージが削除・編集されるまで（保存側も追従します）、またはサーバーのデータが消去されるまで残ります。",
