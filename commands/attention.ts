@@ -60,7 +60,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   // 2. one forward pass and the picture
   await interaction.deferReply();
   const modelName = ctx.text.modelName(handle.name);
-  const result = await attentionPicture({ ...handle, name: modelName }, text, { layer, head, lang: ctx.lang });
+  const result = await ctx.heavy(() => attentionPicture({ ...handle, name: modelName }, text, { layer, head, lang: ctx.lang }));
   const quote = quoteEnd(text, ctx.text.predictEmptyText);
   const lines = [
     result.kind === "head"

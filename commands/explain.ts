@@ -56,7 +56,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   const handle = await ctx.registry.forGuild(interaction.guildId);
   const stored = interaction.guildId ? ctx.store.models.latestInfo(interaction.guildId) : undefined;
   const isGuildModel = stored !== undefined && stored !== null && handle.name === guildModelName(stored.id);
-  const explanation = await explainTopic(handle, topic, { lang, text, isGuildModel });
+  const explanation = await ctx.heavy(() => explainTopic(handle, topic, { lang, text, isGuildModel }));
   await respond(interaction, {
     content: explanationMessage(explanation),
     files: explanation.pictures.map((p) => ({ name: p.name, data: p.png })),

@@ -97,7 +97,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   // 2. write (a few hundred ms at most for MAX_TOKENS), then show
   await interaction.deferReply();
   const handle = await ctx.registry.forGuild(interaction.guildId);
-  const generated = generateText(handle, prompt, options);
+  const generated = await ctx.heavy(() => generateText(handle, prompt, options));
   // never hand a stored message back word for word
   const redacted = verbatimIndexFor(ctx.store, interaction.guildId)?.redact(generated.text);
   const result = redacted?.cut ? { ...generated, text: redacted.text } : generated;

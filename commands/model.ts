@@ -44,7 +44,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
     }),
     ctx.text.modelCurve(report.curveSource, report.curve.length),
   ];
-  const files = [{ name: "model.png", data: await modelCardPicture(info, ctx.lang) }];
-  if (report.curve.length > 0) files.push({ name: "loss.png", data: await lossPicture(info, ctx.lang) });
+  const files = [{ name: "model.png", data: await ctx.heavy(() => modelCardPicture(info, ctx.lang)) }];
+  if (report.curve.length > 0) files.push({ name: "loss.png", data: await ctx.heavy(() => lossPicture(info, ctx.lang)) });
   await respond(interaction, { content: lines.join("\n"), files });
 }

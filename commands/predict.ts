@@ -63,7 +63,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   // 2. the picture takes longer: defer, draw, then edit the reply
   await interaction.deferReply();
   const modelName = ctx.text.modelName(handle.name);
-  const png = await predictPicture(result, ctx.lang, modelName);
+  const png = await ctx.heavy(() => predictPicture(result, ctx.lang, modelName));
   await respond(interaction, {
     content: predictSummary(result, modelName, ctx.text),
     files: [{ name: "predict.png", data: png }],

@@ -69,8 +69,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   await interaction.deferReply();
   const handle = await ctx.registry.forGuild(interaction.guildId);
   const modelName = ctx.text.modelName(handle.name);
-  const result = generateText(handle, prompt, options);
-  const png = await tracePicture({ ...handle, name: modelName }, result, ctx.lang);
+  const { result, png } = await ctx.heavy(async () => {
+    const result = generateText(handle, prompt, options);
+    return { result, png: await tracePicture({ ...handle, name: modelName }, result, ctx.lang) };
+  });
   const footer = ctx.text.traceFooter({ model: modelName, steps: result.steps.length, seed: options.seed });
   await respond(interaction, { content: generatedMessage(result, ctx.text, footer), files: [{ name: "trace.png", data: png }] });
 }

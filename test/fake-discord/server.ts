@@ -78,7 +78,7 @@ export interface FakeInteraction {
   /** resolves with the first callback request (reply or deferral) */
   acknowledged(): Promise<RecordedRequest>;
   /** resolves with the first message shown that has content, files or embeds */
-  reply(): Promise<ShownMessage>;
+  reply(timeoutMs?: number): Promise<ShownMessage>;
 }
 
 export interface InteractOptions {
@@ -268,7 +268,7 @@ export class FakeDiscord extends EventEmitter {
       sentAt: performance.now(),
       followUps: [],
       acknowledged: () => fake.waitForRequest((r) => r.path === `/interactions/${id}/${token}/callback`, `the callback of interaction ${id} (/${o.command})`),
-      reply: () => fake.waitForShown(interaction),
+      reply: (timeoutMs?: number) => fake.waitForShown(interaction, timeoutMs),
     };
     this.interactions.push(interaction);
     this.gateway.dispatch(this.gateway.sessionFor(guild?.id), "INTERACTION_CREATE", payload);
@@ -464,9 +464,9 @@ export class FakeDiscord extends EventEmitter {
     return subcommand === undefined ? typed : [{ name: subcommand, type: 1, options: typed }];
   }
 
-  private waitForShown(it: FakeInteraction): Promise<ShownMessage> {
+  private waitForShown(it: FakeInteraction, timeoutMs?: number): Promise<ShownMessage> {
     const belongs = (r: RecordedRequest) => r.path.includes(`/${it.token}`) && r.status !== undefined && r.status < 300 && showsMessage(r);
-    return this.waitForRequest(belongs, `a message for interaction ${it.id} (/${it.commandName})`).then((request) => {
+    return this.waitForRequest(belongs, `a message for interaction ${it.id} (/${it.commandName})`, timeoutMs).then((request) => {
       const body = ((request.path.endsWith("/callback") ? (request.body as { data?: unknown }).data : request.body) ?? {}) as Record<string, unknown>;
       return { request, body, content: String(body.content ?? ""), ephemeral: (Number(body.flags ?? 0) & EPHEMERAL) !== 0, files: request.files };
     });

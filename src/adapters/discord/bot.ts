@@ -14,6 +14,7 @@ import { TrainingService } from "../../app/training-service.ts";
 import { type Config, configToEnv } from "../../config.ts";
 import { openStore, type Store } from "../../store/index.ts";
 import { DEFAULT_RATE_LIMIT, RateLimiter } from "../../app/rate-limit.ts";
+import { createHeavyQueue } from "./heavy-queue.ts";
 import { handleChatMessage } from "./chat.ts";
 import { createClient } from "./client.ts";
 import type { Command } from "./command.ts";
@@ -61,12 +62,13 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
       deps.training ?? new TrainingService({ store, registry, onWarning: (m, err) => log.warn(err === undefined ? m : `${m}: ${err instanceof Error ? err.message : String(err)}`) });
     const client = createClient(config);
     const chatQueue = new SerialQueue(CHAT_QUEUE_LIMIT);
+    const heavy = createHeavyQueue();
     // expensive commands and chat, per user (null: no limit, for tests that send bursts)
     const rateLimiter = deps.rateLimiter === undefined ? new RateLimiter(DEFAULT_RATE_LIMIT) : deps.rateLimiter;
 
     // events
     client.on(Events.InteractionCreate, (interaction) => {
-      dispatchInteraction(interaction, { config, store, registry, training, log, commands, rateLimiter }).catch((err: unknown) => log.error("interaction handling failed", { id: interaction.id }, err));
+      dispatchInteraction(interaction, { config, store, registry, training, log, commands, rateLimiter, heavy }).catch((err: unknown) => log.error("interaction handling failed", { id: interaction.id }, err));
     });
     client.on(Events.MessageCreate, (message) => {
       handleChatMessage(message, { registry, log, queue: chatQueue, store, rateLimiter }).catch((err: unknown) => log.error("message handling failed", { id: message.id }, err));

@@ -15,6 +15,7 @@ import type { Config } from "../../config.ts";
 import type { Store } from "../../store/index.ts";
 import type { Lang, Strings } from "./i18n.ts";
 import type { Logger } from "./log.ts";
+import type { HeavyQueue } from "./heavy-queue.ts";
 
 export interface CommandContext {
   config: Config;
@@ -23,6 +24,8 @@ export interface CommandContext {
   /** guild trainings: one at a time per guild, in worker threads */
   training: TrainingService;
   log: Logger;
+  /** runs heavy work (a forward pass, a picture) one job at a time, yielding in between */
+  heavy: HeavyQueue;
   /** the user's language and the strings in it */
   lang: Lang;
   text: Strings;
