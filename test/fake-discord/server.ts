@@ -175,8 +175,8 @@ export class FakeDiscord extends EventEmitter {
     const fake = new FakeDiscord(server, options);
     server.on("request", (req, res) => {
       fake.onRequest(req).then(
-        ({ status, body }) => {
-          res.writeHead(status, body === undefined ? {} : { "content-type": "application/json" });
+        ({ status, body, headers }) => {
+          res.writeHead(status, { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers });
           res.end(body === undefined ? undefined : JSON.stringify(body));
         },
         (err: Error) => {
@@ -413,7 +413,28 @@ export class FakeDiscord extends EventEmitter {
   // -------------------------------------------------------------------------------------------
   // Internals
 
-  private async onRequest(req: IncomingMessage): Promise<{ status: number; body?: unknown }> {
+  /** Faults to answer instead of the real route (429 with Retry-After, 500, …), each a number of times. */
+  private readonly faults: { match: (r: RecordedRequest) => boolean; status: number; retryAfterSeconds?: number; times: number }[] = [];
+
+  /** The next `times` requests that match get `status` (429 comes with Retry-After) instead of an answer. */
+  injectFault(fault: { match: (r: RecordedRequest) => boolean; status: number; retryAfterSeconds?: number; times?: number }): void {
+    this.faults.push({ ...fault, times: fault.times ?? 1 });
+  }
+
+  private faultFor(record: RecordedRequest): { status: number; body?: unknown; headers?: Record<string, string> } | undefined {
+    const fault = this.faults.find((f) => f.times > 0 && f.match(record));
+    if (!fault) return undefined;
+    fault.times -= 1;
+    if (fault.status !== 429) return { status: fault.status, body: { message: "injected fault", code: 0 } };
+    const after = fault.retryAfterSeconds ?? 0.2;
+    return {
+      status: 429,
+      body: { message: "You are being rate limited.", retry_after: after, global: false },
+      headers: { "retry-after": String(after), "x-ratelimit-scope": "user", "x-ratelimit-limit": "1", "x-ratelimit-remaining": "0", "x-ratelimit-reset-after": String(after), "x-ratelimit-bucket": "injected" },
+    };
+  }
+
+  private async onRequest(req: IncomingMessage): Promise<{ status: number; body?: unknown; headers?: Record<string, string> }> {
     const raw = await readBody(req);
     const url = new URL(req.url ?? "/", this.baseUrl);
     const pathname = decodeURIComponent(url.pathname); // discord.js sends @original as %40original
@@ -437,7 +458,8 @@ export class FakeDiscord extends EventEmitter {
       record.body = JSON.parse(raw.toString("utf8"));
     }
     // 2. the answer
-    const result = pathname.startsWith(API_PREFIX) ? handleRoute(this, record) : { status: 404, body: { message: "404: Not Found", code: 0 } };
+    const result: { status: number; body?: unknown; headers?: Record<string, string> } =
+      this.faultFor(record) ?? (pathname.startsWith(API_PREFIX) ? handleRoute(this, record) : { status: 404, body: { message: "404: Not Found", code: 0 } });
     record.status = result.status;
     record.response = result.body;
     this.requests.push(record);
