@@ -17,6 +17,8 @@ export const DEFAULT_MODEL_NAME = "default model";
 export interface GuildModelSource {
   latestId(guildId: string): number | undefined;
   latest(guildId: string): StoredModel | undefined;
+  get(guildId: string, id: number): StoredModel | undefined;
+  list(guildId: string): ModelInfo[];
   add(model: NewModel): ModelInfo;
 }
 
@@ -116,20 +118,24 @@ export class ModelRegistry {
     }
     const cached = this.guildModels.get(guildId);
     if (cached?.modelId === latestId) return cached.handle;
-    if (this.broken.has(latestId)) return undefined;
-    // 2. load it
-    const stored = models.latest(guildId);
-    if (!stored) return undefined;
-    try {
-      const checkpoint = loadCheckpointBytes(stored.checkpoint, `stored model #${stored.id} of guild ${guildId}`);
-      const handle = handleFromCheckpoint(checkpoint, guildModelName(stored.id), this.options.kernels);
-      this.guildModels.set(guildId, { modelId: stored.id, handle });
-      return handle;
-    } catch (err) {
-      this.broken.add(stored.id);
-      this.options.onWarning?.(`${(err as Error).message}; guild ${guildId} uses the default model instead`);
-      return undefined;
+    // 2. load it; a broken one (e.g. a checksum mismatch) falls back to the newest older one that loads
+    const ids = [latestId, ...models.list(guildId).map((m) => m.id).filter((id) => id !== latestId).sort((a, b) => b - a)];
+    for (const id of ids) {
+      if (this.broken.has(id)) continue;
+      const stored = models.get(guildId, id);
+      if (!stored) continue;
+      try {
+        const checkpoint = loadCheckpointBytes(stored.checkpoint, `stored model #${stored.id} of guild ${guildId}`);
+        const handle = handleFromCheckpoint(checkpoint, guildModelName(stored.id), this.options.kernels);
+        this.guildModels.set(guildId, { modelId: latestId, handle });
+        if (id !== latestId) this.options.onWarning?.(`guild ${guildId} keeps serving its last good model #${id}`);
+        return handle;
+      } catch (err) {
+        this.broken.add(id);
+        this.options.onWarning?.(`${(err as Error).message}; guild ${guildId} uses ${ids.length > 1 ? "an older model or " : ""}the default model instead`);
+      }
     }
+    return undefined;
   }
 }
 

@@ -88,3 +88,26 @@ describe("ModelRegistry", () => {
     expect(() => new ModelRegistry({ defaultModelPath: defaultPath }).install("g1", tinyCheckpointBytes())).toThrow("cannot install a model for guild g1: this registry has no model store");
   });
 });
+
+describe("a corrupt newest model", () => {
+  it("is refused (checksum) while the guild keeps its last good model", async () => {
+    const d = mkdtempSync(path.join(tmpdir(), "registry-corrupt-"));
+    const s = openStore(path.join(d, "bot.db"));
+    try {
+      const warnings: string[] = [];
+      const registry = new ModelRegistry({ models: s.models, defaultModelPath: defaultPath, onWarning: (m) => warnings.push(m) });
+      const good = registry.install("g9", tinyCheckpointBytes(2)).handle;
+      // a newer checkpoint whose data was damaged after it was written: one byte flipped near the end
+      const damaged = tinyCheckpointBytes(3);
+      damaged[damaged.length - 3] ^= 0xff;
+      s.models.add({ guildId: "g9", checkpoint: damaged, config: good.model.config, step: 5 });
+      const served = await registry.forGuild("g9");
+      expect(served.name).toBe(good.name);
+      expect(warnings.join("\n")).toMatch(/checksum mismatch/);
+      expect(warnings.join("\n")).toMatch(/keeps serving its last good model/);
+    } finally {
+      s.close();
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
