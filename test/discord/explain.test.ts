@@ -2,6 +2,7 @@
 import { loadImage } from "@napi-rs/canvas";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./harness.ts";
+import { scriptedHandle } from "./tiny-model.ts";
 
 let h: Harness;
 beforeAll(async () => {
@@ -51,6 +52,9 @@ describe("/settings explain", () => {
     expect(on.content).toMatch(/Explain mode is \*\*on\*\*/);
 
     const channel = h.fake.channelId;
+    // a model that always writes the same words: the reply is never empty, whatever the seed
+    h.registry.override = scriptedHandle("hello back to you");
+    try {
     const said = h.fake.say({ content: `<@${h.fake.botUser.id}> hello there`, author: h.fake.bob });
     const reply = await h.fake.waitForRequest(channelMessagePost(channel, said.id));
     const content = (reply.body as { content: string }).content;
@@ -68,5 +72,8 @@ describe("/settings explain", () => {
     const again = h.fake.say({ content: `<@${h.fake.botUser.id}> hello again`, author: h.fake.bob });
     const off = await h.fake.waitForRequest(channelMessagePost(channel, again.id));
     expect((off.body as { content: string }).content).not.toMatch(/How I chose/);
+    } finally {
+      h.registry.override = undefined;
+    }
   });
 });
