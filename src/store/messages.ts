@@ -51,6 +51,7 @@ export function messageRepository(db: Db) {
     "SELECT count(*) AS n FROM messages WHERE guild_id = ? AND author_id = ? AND created_at < ?",
   );
   const deleteOne = db.prepare<[string, string]>("DELETE FROM messages WHERE guild_id = ? AND id = ?");
+  const deleteBefore = db.prepare<[string, number]>("DELETE FROM messages WHERE guild_id = ? AND created_at < ?");
   const updateText = db.prepare<[string, string, string]>("UPDATE messages SET text = ? WHERE guild_id = ? AND id = ?");
   const toMessage = (r: MessageRow): StoredMessage => ({
     id: r.id,
@@ -92,6 +93,10 @@ export function messageRepository(db: Db) {
     /** How many of one person's messages in a guild were written before a time (ms). */
     countAuthorBefore(guildId: string, authorId: string, before: number): number {
       return countAuthorBefore.get(guildId, authorId, before)!.n;
+    },
+    /** Deletes the guild's messages written before a time (ms): the retention period; returns how many. */
+    deleteBefore(guildId: string, before: number): number {
+      return deleteBefore.run(guildId, before).changes;
     },
     /** A message deleted on Discord is deleted here; true when it was stored. */
     delete(guildId: string, id: string): boolean {

@@ -15,6 +15,7 @@ import { type Config, configToEnv } from "../../config.ts";
 import { openStore, type Store } from "../../store/index.ts";
 import { DEFAULT_RATE_LIMIT, RateLimiter } from "../../app/rate-limit.ts";
 import { createHeavyQueue } from "./heavy-queue.ts";
+import { applyRetention } from "../../app/guild-policy.ts";
 import { handleChatMessage } from "./chat.ts";
 import { createClient } from "./client.ts";
 import type { Command } from "./command.ts";
@@ -96,6 +97,7 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
     client.on(Events.GuildCreate, (guild) => {
       try {
         store.guilds.upsert({ id: guild.id, name: guild.name });
+        applyRetention(store, guild.id); // the retention period, at every start
       } catch (err) {
         log.error("cannot record a guild", { guild: guild.id }, err);
       }

@@ -58,6 +58,12 @@ export interface Strings {
   verbatimCut: string;
   /** the per-user limit on expensive commands */
   tryAgainIn: (seconds: number) => string;
+  /** /admin */
+  adminChannels: (channels: string[]) => string;
+  adminRetention: (days: number) => string;
+  adminWiped: (rows: number) => string;
+  adminWipeNeedsConfirm: string;
+  trainChannelNotAllowed: (channel: string, allowed: string[]) => string;
   /** /privacy */
   privacy: string;
   /** /forget-me */
@@ -149,9 +155,14 @@ const en: Strings = {
   explainBreakdownTitle: "How I chose each token (chosen, then the runners-up):",
   verbatimCut: "-# […] marks a part that repeated someone's stored message word for word; I left it out.",
   tryAgainIn: (s) => `I'm still catching my breath from your last requests: please try again in ${s} s.`,
+  adminChannels: (c) => (c.length === 0 ? "`/train` may now read any channel the bot can read." : `\`/train\` may now read only: ${c.join(" ")}.`),
+  adminRetention: (d) => (d === 0 ? "Stored messages are now kept until someone runs `/forget-me` or the data is wiped." : `Stored messages older than ${d} day${d === 1 ? "" : "s"} are now deleted (before every training and when the bot starts).`),
+  adminWiped: (n) => `Wiped this server's data: ${n} stored rows (messages, models, training runs, settings). The server now uses the default model.`,
+  adminWipeNeedsConfirm: "This deletes every stored message, model and training run of this server. Run it again with `confirm: true` to do it.",
+  trainChannelNotAllowed: (c, a) => `An admin allowed \`/train\` to read only ${a.join(" ")}; ${c} is not one of them.`,
   privacy: [
     "**What this bot stores, and for how long**",
-    "• **Messages** — only when a server admin runs `/train`: for each message read, its id, server, channel, author id, text and time. Bots' and system messages are never stored. They stay until you run `/forget-me`, the message is deleted or edited on Discord (the copy follows), or the server's data is wiped.",
+    "• **Messages** — only when a server admin runs `/train`: for each message read, its id, server, channel, author id, text and time. Bots' and system messages are never stored. They stay until you run `/forget-me`, the message is deleted or edited on Discord (the copy follows), the server's retention period passes (`/admin retention`), or the server's data is wiped (`/admin wipe`).",
     "• **Models** — the server's own model (numbers learned from those messages) and its training runs with their loss curves. The newest three models are kept.",
     "• **Settings** — your explain-mode choice (`/settings explain`).",
     "• Chat and the other commands read your message to answer it; nothing else of it is kept.",
@@ -298,9 +309,14 @@ const ja: Strings = {
   explainBreakdownTitle: "トークンの選び方（選んだもの、続いて次点の候補）:",
   verbatimCut: "-# […] の部分は、保存されただれかのメッセージをそのまま繰り返していたので省きました。",
   tryAgainIn: (s) => `続けてのリクエストで少し息切れしています。${s} 秒後にもう一度どうぞ。`,
+  adminChannels: (c) => (c.length === 0 ? "`/train` はボットが読めるすべてのチャンネルを読めるようになりました。" : `\`/train\` が読めるのは次のチャンネルだけになりました: ${c.join(" ")}`),
+  adminRetention: (d) => (d === 0 ? "保存したメッセージは、`/forget-me` かデータの消去まで残ります。" : `${d} 日より古い保存メッセージは削除されます（学習の前と、ボットの起動時）。`),
+  adminWiped: (n) => `このサーバーのデータを消去しました（メッセージ・モデル・学習記録・設定の ${n} 行）。これからは標準のモデルを使います。`,
+  adminWipeNeedsConfirm: "このサーバーの保存メッセージ・モデル・学習記録をすべて削除します。実行するには `confirm: true` をつけてもう一度どうぞ。",
+  trainChannelNotAllowed: (c, a) => `管理者が \`/train\` に許可したのは ${a.join(" ")} だけです。${c} は含まれていません。`,
   privacy: [
     "**このボットが保存するものと、その期間**",
-    "• **メッセージ** — サーバーの管理者が `/train` を実行したときだけ保存します。読んだメッセージごとに ID、サーバー、チャンネル、投稿者の ID、本文、時刻です。ボットやシステムのメッセージは保存しません。`/forget-me` を使うまで、Discord でそのメッセージが削除・編集されるまで（保存側も追従します）、またはサーバーのデータが消去されるまで残ります。",
+    "• **メッセージ** — サーバーの管理者が `/train` を実行したときだけ保存します。読んだメッセージごとに ID、サーバー、チャンネル、投稿者の ID、本文、時刻です。ボットやシステムのメッセージは保存しません。`/forget-me` を使うまで、Discord でそのメッセージが削除・編集されるまで（保存側も追従します）、サーバーの保存期間（`/admin retention`）が過ぎるまで、またはサーバーのデータが消去される（`/admin wipe`）まで残ります。",
     "• **モデル** — そのメッセージから学んだサーバー専用のモデル（数値の集まり）と、学習の記録（損失の曲線）。新しい 3 つまで残します。",
     "• **設定** — あなたの説明モードの選択（`/settings explain`）。",
     "• チャットやほかのコマンドは、答えるためにあなたのメッセージを読むだけで、それ以外は保存しません。",

@@ -11,6 +11,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { ChannelType, type ChatInputCommandInteraction, type GuildBasedChannel, type GuildTextBasedChannel, type PermissionsString } from "discord.js";
+import { allowedChannels, applyRetention } from "../../app/guild-policy.ts";
 import { InputError } from "../../app/prompt.ts";
 import {
   DEFAULT_TRAINING_MINUTES,
@@ -58,8 +59,15 @@ export async function startTraining(interaction: ChatInputCommandInteraction, ct
   const i = await cachedGuildInteraction(interaction);
   const options = startOptions(i, ctx);
 
-  // 1. the channels, and whether the bot may read each of them
+  // 1. the channels: allowed by the admins, and readable by the bot
   const channels = resolveChannels(i, options.channels, ctx);
+  const allowed = allowedChannels(ctx.store, i.guildId);
+  const refused = allowed === null ? undefined : channels.find((c) => !allowed.includes(c.id));
+  if (refused && allowed) {
+    await respond(i, ctx.text.trainChannelNotAllowed(channelMention(refused), allowed.map((id) => channelMention({ id }))), { ephemeral: true });
+    return;
+  }
+  applyRetention(ctx.store, i.guildId);
   for (const channel of channels) {
     const missing = await missingToRead(i, channel);
     if (missing.length > 0) {

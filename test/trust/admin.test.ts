@@ -1,0 +1,65 @@
+/** /admin: allowed channels for /train, retention, wipe — with a real SQLite file. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MEMBER_PERMISSIONS, Permission } from "../fake-discord/index.ts";
+import { type Harness, startHarness } from "../discord/harness.ts";
+import { openStore } from "../../src/store/index.ts";
+
+const ADMIN = MEMBER_PERMISSIONS | Permission.ManageGuild;
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const withStore = <T,>(fn: (s: ReturnType<typeof openStore>) => T): T => {
+  const s = openStore(h.config.databasePath);
+  try {
+    return fn(s);
+  } finally {
+    s.close();
+  }
+};
+const admin = (subcommand: string, options: Record<string, string | number | boolean> = {}) =>
+  h.fake.interact({ command: "admin", subcommand, options, memberPermissions: ADMIN }).reply();
+
+describe("/admin", () => {
+  it("is refused to members without Manage Server", async () => {
+    const reply = await h.fake.interact({ command: "admin", subcommand: "wipe", options: { confirm: true } }).reply();
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toMatch(/Manage Server/i);
+  });
+
+  it("channels: /train may then read only those", async () => {
+    const other = h.fake.addChannel("elsewhere");
+    const set = await admin("channels", { channels: `<#${other.id}>` });
+    expect(set.content).toMatch(new RegExp(`only: <#${other.id}>`));
+    const refused = await h.fake.interact({ command: "train", subcommand: "start", options: { preset: "tiny" }, memberPermissions: ADMIN }).reply();
+    expect(refused.ephemeral).toBe(true);
+    expect(refused.content).toMatch(/is not one of them/);
+    expect((await admin("channels")).content).toMatch(/any channel/);
+  });
+
+  it("retention deletes stored messages older than N days", async () => {
+    const guild = h.fake.guild.id;
+    const day = 24 * 60 * 60 * 1000;
+    withStore((s) => s.messages.addMany([
+      { id: "8001", guildId: guild, channelId: h.fake.channelId, authorId: "1", text: "old", createdAt: Date.now() - 40 * day },
+      { id: "8002", guildId: guild, channelId: h.fake.channelId, authorId: "1", text: "new", createdAt: Date.now() - 1 * day },
+    ]));
+    const reply = await admin("retention", { days: 30 });
+    expect(reply.content).toMatch(/older than 30 days/);
+    const texts = withStore((s) => s.messages.recent(guild, { limit: 100 }).map((m) => m.text));
+    expect(texts).toContain("new");
+    expect(texts).not.toContain("old");
+  });
+
+  it("wipe needs confirm, then deletes the server's data", async () => {
+    const guild = h.fake.guild.id;
+    expect((await admin("wipe")).content).toMatch(/confirm: true/);
+    expect(withStore((s) => s.messages.count(guild))).toBeGreaterThan(0);
+    expect((await admin("wipe", { confirm: true })).content).toMatch(/Wiped this server's data/);
+    expect(withStore((s) => s.messages.count(guild))).toBe(0);
+  });
+});
