@@ -55,23 +55,23 @@ describe("/settings explain", () => {
     // a model that always writes the same words: the reply is never empty, whatever the seed
     h.registry.override = scriptedHandle("hello back to you");
     try {
-    const said = h.fake.say({ content: `<@${h.fake.botUser.id}> hello there`, author: h.fake.bob });
-    const reply = await h.fake.waitForRequest(channelMessagePost(channel, said.id));
-    const content = (reply.body as { content: string }).content;
-    expect(content).toMatch(/How I chose each token/);
-    expect(content).toMatch(/\(\d+(\.\d)?%\)/);
-    expect(content.length).toBeLessThanOrEqual(2000);
-    expect(reply.files.map((f) => f.filename)).toContain("trace.png");
+      const said = h.fake.say({ content: `<@${h.fake.botUser.id}> hello there`, author: h.fake.bob });
+      const reply = await h.fake.waitForRequest(channelMessagePost(channel, said.id));
+      const content = (reply.body as { content: string }).content;
+      expect(content).toMatch(/How I chose each token/);
+      expect(content).toMatch(/\(\d+(\.\d)?%\)/);
+      expect(content.length).toBeLessThanOrEqual(2000);
+      expect(reply.files.map((f) => f.filename)).toContain("trace.png");
 
-    // alice never switched it on: her replies stay plain
-    const aliceSaid = h.fake.say({ content: `<@${h.fake.botUser.id}> hello there` });
-    const plain = await h.fake.waitForRequest(channelMessagePost(channel, aliceSaid.id));
-    expect((plain.body as { content: string }).content).not.toMatch(/How I chose/);
+      // alice never switched it on: her replies stay plain
+      const aliceSaid = h.fake.say({ content: `<@${h.fake.botUser.id}> hello there` });
+      const plain = await h.fake.waitForRequest(channelMessagePost(channel, aliceSaid.id));
+      expect((plain.body as { content: string }).content).not.toMatch(/How I chose/);
 
-    await h.fake.interact({ command: "settings", subcommand: "explain", options: { mode: "off" }, user: h.fake.bob }).reply();
-    const again = h.fake.say({ content: `<@${h.fake.botUser.id}> hello again`, author: h.fake.bob });
-    const off = await h.fake.waitForRequest(channelMessagePost(channel, again.id));
-    expect((off.body as { content: string }).content).not.toMatch(/How I chose/);
+      await h.fake.interact({ command: "settings", subcommand: "explain", options: { mode: "off" }, user: h.fake.bob }).reply();
+      const again = h.fake.say({ content: `<@${h.fake.botUser.id}> hello again`, author: h.fake.bob });
+      const off = await h.fake.waitForRequest(channelMessagePost(channel, again.id));
+      expect((off.body as { content: string }).content).not.toMatch(/How I chose/);
     } finally {
       h.registry.override = undefined;
     }
