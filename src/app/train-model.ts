@@ -9,14 +9,15 @@
  */
 import { GPT } from "../model/gpt.ts";
 import { type PresetName, presetConfig } from "../model/config.ts";
-import { saveCheckpointBytes } from "../model/checkpoint.ts";
+import { type LoadedCheckpoint, loadCheckpointBytes, saveCheckpointBytes } from "../model/checkpoint.ts";
+import { tokenizerFromJSON } from "../tokenizer/tokenizer.ts";
 import type { Kernels } from "../tensor/kernels.ts";
 import { seededRandom } from "../tensor/random.ts";
 import type { Tokenizer } from "../tokenizer/tokenizer.ts";
 import { trainCharTokenizer } from "../tokenizer/char.ts";
 import { trainBpeTokenizer } from "../tokenizer/bpe.ts";
 import { splitTrainVal } from "../train/loader.ts";
-import { DEFAULT_TRAIN, evaluateAllWindows, type LossPoint, type Progress, train, type TrainOptions, type TrainResult } from "../train/trainer.ts";
+import { DEFAULT_TRAIN, evaluateAllWindows, type LossPoint, type Progress, train, type TrainOptions, type TrainResult, type TrainState } from "../train/trainer.ts";
 import { shuffleDocuments, tokenStream } from "./corpus.ts";
 
 export interface TrainModelOptions {
@@ -34,6 +35,8 @@ export interface TrainModelOptions {
   maxLr?: number;
   minLr?: number;
   warmupSteps?: number;
+  /** continue from this checkpoint (an interrupted run's last): its tokenizer, weights and step */
+  resumeFrom?: Uint8Array;
 }
 
 export interface TrainModelHooks {
@@ -69,6 +72,14 @@ export function mostFrequent(tokens: Int32Array, count: number): number[] {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, count).map(([id]) => id);
 }
 
+/** Where a resumed run starts: the checkpoint's step, its planned length, fresh AdamW moments. */
+function resumeStateFor(resumed: LoadedCheckpoint, size: number, o: TrainModelOptions): TrainState {
+  const step = resumed.meta.step;
+  const planned = Number((resumed.meta.extra as { totalSteps?: unknown } | undefined)?.totalSteps);
+  const totalSteps = o.steps !== undefined ? step + o.steps : Number.isFinite(planned) && planned > step ? planned : step + 1000;
+  return { step, totalSteps, optimizer: { t: 0, m: new Float32Array(size), v: new Float32Array(size) }, rngState: seededRandom(o.seed + step).state() };
+}
+
 /** Steps 1 and 3: the shuffled documents as one token stream, split 90/10 (also used to re-check a checkpoint). */
 export function corpusSplit(documents: readonly string[], seed: number, tokenizer: Tokenizer) {
   const docs = shuffleDocuments(documents, seed);
@@ -85,9 +96,10 @@ export function recomputeHeldOutLoss(model: GPT, tokenizer: Tokenizer, documents
 export function trainModel(documents: string[], o: TrainModelOptions, hooks: TrainModelHooks = {}, kernels?: Kernels): TrainedModel {
   if (documents.length === 0) throw new Error("nothing to train on: the corpus has no text");
   if (o.steps === undefined && o.minutes === undefined) throw new Error("give a number of steps or minutes");
-  // 1–3. documents → tokenizer → token stream → train/val split
+  // 1–3. documents → tokenizer (or the resumed checkpoint's) → token stream → train/val split
+  const resumed = o.resumeFrom ? loadCheckpointBytes(o.resumeFrom, "the checkpoint to resume") : null;
   const text = documents.join("\n");
-  const tokenizer = buildTokenizer(o.tokenizer, text, o.vocabSize);
+  const tokenizer = resumed ? tokenizerFromJSON(resumed.meta.tokenizer) : buildTokenizer(o.tokenizer, text, o.vocabSize);
   const { docs, tokens, unknown, split } = corpusSplit(documents, o.seed, tokenizer);
   const config = presetConfig(o.preset, tokenizer.vocabSize);
   const T = config.blockSize;
@@ -96,8 +108,14 @@ export function trainModel(documents: string[], o: TrainModelOptions, hooks: Tra
     throw new Error(`the corpus has ${tokens.length} tokens; the ${o.preset} preset (block ${T}) needs at least ${needed}, so that 10 % can be held out`);
   }
 
-  // 4. a fresh model, trained with a checkpoint at every evaluation
+  // 4. a fresh model (or the resumed weights), trained with a checkpoint at every evaluation
   const model = new GPT(config, { kernels }).init(seededRandom(o.seed));
+  if (resumed) {
+    if (resumed.config.vocabSize !== config.vocabSize || resumed.config.nEmbd !== config.nEmbd || resumed.config.nLayer !== config.nLayer) {
+      throw new Error(`the checkpoint to resume is not a ${o.preset} model of this tokenizer`);
+    }
+    model.loadParams(resumed.params);
+  }
   const options: TrainOptions = {
     ...DEFAULT_TRAIN,
     batchSize: o.batchSize ?? BATCH_SIZE[o.preset],
@@ -130,22 +148,25 @@ export function trainModel(documents: string[], o: TrainModelOptions, hooks: Tra
         corpusTokens: tokens.length,
         frequentTokens,
         valLossMethod: heldOutLoss === null ? `mean of ${options.evalBatches} random val batches` : "mean over all non-overlapping windows of the held-out 10 %",
-        options: { ...o },
+        options: { ...o, resumeFrom: undefined, resumedFromStep: resumed?.meta.step },
       },
     });
   let lastProgress: Progress | null = null;
+  // a resumed run continues the same schedule from its step, with fresh optimizer moments
+  const resumeState = resumed ? resumeStateFor(resumed, model.params.length, o) : undefined;
+  const earlierCurve = resumed && Array.isArray(resumed.meta.extra?.curve) ? (resumed.meta.extra.curve as LossPoint[]) : [];
   const result = train(model, split, options, {
     shouldStop: hooks.shouldStop,
     onStep: (p) => hooks.onProgress?.(p),
     onEval: (p, curve) => {
       lastProgress = p;
-      hooks.onCheckpoint?.(snapshot(p, curve), p);
+      hooks.onCheckpoint?.(snapshot(p, [...earlierCurve, ...curve]), p);
     },
-  });
+  }, resumeState);
   // 5. the final checkpoint records the loss over the whole held-out split: anyone can recompute it
   const heldOutLoss = evaluateAllWindows(model, split.val, options.batchSize, T);
   const final = { ...lastProgress!, valLoss: heldOutLoss };
-  const curve = result.curve.map((p, i) => (i === result.curve.length - 1 ? { ...p, valLoss: heldOutLoss } : p));
+  const curve = [...earlierCurve, ...result.curve.map((p, i) => (i === result.curve.length - 1 ? { ...p, valLoss: heldOutLoss } : p))];
   const checkpoint = snapshot(final, curve, heldOutLoss);
   hooks.onCheckpoint?.(checkpoint, final);
   result.finalValLoss = heldOutLoss;

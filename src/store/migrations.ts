@@ -77,4 +77,8 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX models_by_guild ON models (guild_id, id);
     `,
   },
+  {
+    name: "2: the last checkpoint of each training run, to resume an interrupted one",
+    sql: `ALTER TABLE runs ADD COLUMN checkpoint BLOB;`,
+  },
 ];

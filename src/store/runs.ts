@@ -65,6 +65,11 @@ export function runRepository(db: Db, now: () => number) {
   const finish = db.prepare<[string, number, string | null, number]>(
     "UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE id = ? AND status = 'running'",
   );
+  const saveCheckpoint = db.prepare<[Uint8Array, number]>("UPDATE runs SET checkpoint = ? WHERE id = ?");
+  const checkpointOf = db.prepare<[number], { checkpoint: Uint8Array | null }>("SELECT checkpoint FROM runs WHERE id = ?");
+  const latestResumable = db.prepare<[string], RunRow>(
+    `SELECT ${RUN} FROM runs WHERE guild_id = ? AND status IN ('interrupted', 'stopped', 'failed') AND checkpoint IS NOT NULL ORDER BY id DESC LIMIT 1`,
+  );
   const interruptAll = db.prepare<[number]>("UPDATE runs SET status = 'interrupted', finished_at = ? WHERE status = 'running'");
   const interruptGuild = db.prepare<[number, string]>("UPDATE runs SET status = 'interrupted', finished_at = ? WHERE status = 'running' AND guild_id = ?");
 
@@ -135,6 +140,21 @@ export function runRepository(db: Db, now: () => number) {
     },
     running(guildId: string): TrainingRun | undefined {
       const row = running.get(guildId);
+      return row && toRun(row);
+    },
+    /** Keeps a run's newest checkpoint (safetensors bytes), so an interrupted run can resume. */
+    saveCheckpoint(runId: number, bytes: Uint8Array): void {
+      saveCheckpoint.run(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), runId);
+    },
+    /** The run's newest checkpoint, if it has one (nothing for another guild's run). */
+    checkpoint(guildId: string, runId: number): Uint8Array | undefined {
+      if (!owned(guildId, runId)) return undefined;
+      const bytes = checkpointOf.get(runId)?.checkpoint;
+      return bytes ? new Uint8Array(bytes) : undefined;
+    },
+    /** The guild's newest run that ended early (interrupted, stopped, failed) with a checkpoint to resume. */
+    latestResumable(guildId: string): TrainingRun | undefined {
+      const row = latestResumable.get(guildId);
       return row && toRun(row);
     },
     /** The guild's runs, newest first. */

@@ -54,3 +54,20 @@ describe("trainModel", () => {
     await expect(job.done).rejects.toThrow("the corpus has");
   });
 });
+
+describe("resuming a run", () => {
+  it("continues from a checkpoint: its tokenizer, weights and step, and the curve goes on", () => {
+    const o = { preset: "tiny" as const, tokenizer: "bpe" as const, vocabSize: 300, steps: 20, seed: 4, evalInterval: 10 };
+    const first = trainModel(smallCorpus(), o);
+    const firstMeta = loadCheckpointBytes(first.checkpoint, "first").meta;
+    const resumed = trainModel(smallCorpus(), { ...o, resumeFrom: first.checkpoint });
+    const meta = loadCheckpointBytes(resumed.checkpoint, "resumed").meta;
+    expect(meta.step).toBe(40);
+    expect(meta.tokenizer).toEqual(firstMeta.tokenizer);
+    const curve = (meta.extra as { curve: { step: number }[] }).curve;
+    expect(curve[0].step).toBe(1);
+    expect(curve[curve.length - 1].step).toBe(40);
+    expect(meta.valLoss!).toBeLessThan(firstMeta.valLoss!);
+    expect(JSON.stringify(meta.extra).length).toBeLessThan(200_000); // the resumed bytes are not copied into the metadata
+  });
+});
