@@ -59,6 +59,13 @@ export const data = new SlashCommandBuilder()
           .setDescription(`The model's size (default ${DEFAULT_TRAINING_PRESET})`)
           .setDescriptionLocalizations({ ja: `モデルの大きさ（既定 ${DEFAULT_TRAINING_PRESET}）` })
           .addChoices(...TRAINING_PRESETS.map((p) => ({ name: PRESET_NAMES[p].en, name_localizations: { ja: PRESET_NAMES[p].ja }, value: p }))),
+      )
+      .addBooleanOption((o) =>
+        o
+          .setName("resume")
+          .setNameLocalizations({ ja: "再開" })
+          .setDescription("Continue the last run that was interrupted or stopped, from its last checkpoint")
+          .setDescriptionLocalizations({ ja: "中断・停止した最後の学習を、最後のチェックポイントから続けます" }),
       ),
   )
   .addSubcommand((s) =>

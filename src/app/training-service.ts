@@ -63,6 +63,8 @@ export interface GuildTrainingRequest {
   /** the time budget of the training itself (reading messages not included) */
   minutes: number;
   seed?: number;
+  /** continue an earlier run that ended early, from its last checkpoint */
+  resumeFrom?: { runId: number; checkpoint: Uint8Array };
 }
 
 /** For tests and benchmarks: a fixed number of steps instead of the time budget, and so on. */
@@ -278,10 +280,11 @@ export class GuildTraining {
       evalInterval: o.evalInterval ?? EVAL_INTERVAL[preset],
       evalBatches: o.evalBatches ?? EVAL_BATCHES,
       ...(o.steps !== undefined ? { steps: o.steps } : { minutes: this.request.minutes }),
+      ...(this.request.resumeFrom && { resumeFrom: this.request.resumeFrom.checkpoint }),
     };
     this.trainOptions = options;
     // 2. the run in the store, 3. the worker
-    const run = store.runs.start(this.guildId, { ...options, messages: docs.length, characters });
+    const run = store.runs.start(this.guildId, { ...options, resumeFrom: undefined, resumedRun: this.request.resumeFrom?.runId, messages: docs.length, characters });
     this.runId = run.id;
     this.phase = "training";
     try {
@@ -363,6 +366,8 @@ export class GuildTraining {
 
   private onCheckpoint(bytes: Uint8Array, p: Progress): void {
     this.checkpointBytes = bytes;
+    // kept with the run: if the process dies, /train start resume:true continues from here
+    if (this.runId !== null) this.deps.store.runs.saveCheckpoint(this.runId, bytes);
     this.lastCheckpoint = p;
     this.progress = p;
     this.record(p);

@@ -104,7 +104,7 @@ describe("/train refusals", () => {
     expect(registered.name_localizations).toEqual({ ja: "学習" });
     expect(registered.options.map((o) => [o.name, o.type, o.name_localizations.ja])).toEqual([["start", 1, "開始"], ["status", 1, "状況"], ["stop", 1, "停止"]]);
     const start = registered.options[0].options!;
-    expect(start.map((o) => o.name)).toEqual(["channels", "max_messages", "minutes", "preset"]);
+    expect(start.map((o) => o.name)).toEqual(["channels", "max_messages", "minutes", "preset", "resume"]);
     for (const o of start) {
       expect(o.name_localizations.ja, o.name).toBeTruthy();
       expect(o.description_localizations.ja, o.name).toBeTruthy();

@@ -64,6 +64,7 @@ export interface Strings {
   adminWiped: (rows: number) => string;
   adminWipeNeedsConfirm: string;
   trainChannelNotAllowed: (channel: string, allowed: string[]) => string;
+  trainNothingToResume: string;
   /** /privacy */
   privacy: string;
   /** /forget-me */
@@ -159,6 +160,7 @@ const en: Strings = {
   adminRetention: (d) => (d === 0 ? "Stored messages are now kept until someone runs `/forget-me` or the data is wiped." : `Stored messages older than ${d} day${d === 1 ? "" : "s"} are now deleted (before every training and when the bot starts).`),
   adminWiped: (n) => `Wiped this server's data: ${n} stored rows (messages, models, training runs, settings). The server now uses the default model.`,
   adminWipeNeedsConfirm: "This deletes every stored message, model and training run of this server. Run it again with `confirm: true` to do it.",
+  trainNothingToResume: "There is no interrupted or stopped training with a checkpoint to resume in this server.",
   trainChannelNotAllowed: (c, a) => `An admin allowed \`/train\` to read only ${a.join(" ")}; ${c} is not one of them.`,
   privacy: [
     "**What this bot stores, and for how long**",
@@ -313,6 +315,7 @@ const ja: Strings = {
   adminRetention: (d) => (d === 0 ? "保存したメッセージは、`/forget-me` かデータの消去まで残ります。" : `${d} 日より古い保存メッセージは削除されます（学習の前と、ボットの起動時）。`),
   adminWiped: (n) => `このサーバーのデータを消去しました（メッセージ・モデル・学習記録・設定の ${n} 行）。これからは標準のモデルを使います。`,
   adminWipeNeedsConfirm: "このサーバーの保存メッセージ・モデル・学習記録をすべて削除します。実行するには `confirm: true` をつけてもう一度どうぞ。",
+  trainNothingToResume: "このサーバーには、再開できる（チェックポイントのある）中断・停止した学習がありません。",
   trainChannelNotAllowed: (c, a) => `管理者が \`/train\` に許可したのは ${a.join(" ")} だけです。${c} は含まれていません。`,
   privacy: [
     "**このボットが保存するものと、その期間**",

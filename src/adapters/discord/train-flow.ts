@@ -17,6 +17,7 @@ import {
   DEFAULT_TRAINING_MINUTES,
   DEFAULT_TRAINING_PRESET,
   type GuildTraining,
+  type GuildTrainingRequest,
   isTrainingPreset,
   MAX_TRAINING_MINUTES,
   type TrainingOutcome,
@@ -52,15 +53,30 @@ export function startOptions(interaction: ChatInputCommandInteraction, ctx: Comm
   if (!Number.isInteger(maxMessages) || maxMessages < MIN_MAX_MESSAGES || maxMessages > MAX_MAX_MESSAGES) {
     throw fail("bad-max-messages", { value: maxMessages, min: MIN_MAX_MESSAGES, max: MAX_MAX_MESSAGES });
   }
-  return { preset, minutes, maxMessages, channels: interaction.options.getString("channels") };
+  return { preset, minutes, maxMessages, channels: interaction.options.getString("channels"), resume: interaction.options.getBoolean("resume") === true };
 }
 
 export async function startTraining(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const i = await cachedGuildInteraction(interaction);
   const options = startOptions(i, ctx);
 
-  // 1. the channels: allowed by the admins, and readable by the bot
-  const channels = resolveChannels(i, options.channels, ctx);
+  // 0. resuming: the newest run that ended early, from its last checkpoint, on the stored messages
+  let resumeFrom: GuildTrainingRequest["resumeFrom"];
+  let preset = options.preset;
+  if (options.resume) {
+    const run = ctx.store.runs.latestResumable(i.guildId);
+    const checkpoint = run && ctx.store.runs.checkpoint(i.guildId, run.id);
+    if (!run || !checkpoint) {
+      await respond(i, ctx.text.trainNothingToResume, { ephemeral: true });
+      return;
+    }
+    const runPreset = (run.options as { preset?: unknown }).preset;
+    if (typeof runPreset === "string" && isTrainingPreset(runPreset)) preset = runPreset;
+    resumeFrom = { runId: run.id, checkpoint };
+  }
+
+  // 1. the channels: allowed by the admins, and readable by the bot (nothing to read when resuming)
+  const channels = resumeFrom ? [] : resolveChannels(i, options.channels, ctx);
   const allowed = allowedChannels(ctx.store, i.guildId);
   const refused = allowed === null ? undefined : channels.find((c) => !allowed.includes(c.id));
   if (refused && allowed) {
@@ -79,7 +95,7 @@ export async function startTraining(interaction: ChatInputCommandInteraction, ct
   // 2. one training per guild
   let training: GuildTraining;
   try {
-    training = ctx.training.begin(i.guildId, { preset: options.preset, minutes: options.minutes });
+    training = ctx.training.begin(i.guildId, { preset, minutes: options.minutes, ...(resumeFrom && { resumeFrom }) });
   } catch (err) {
     if (err instanceof TrainingError && err.code === "already-training" && err.training) {
       await respond(i, ctx.text.trainAlreadyRunning(progressText(err.training, ctx)), { ephemeral: true });
@@ -112,9 +128,9 @@ async function runTraining(i: GuildInteraction, ctx: CommandContext, training: G
   const unsubscribe = training.subscribe(() => live.poke());
   live.poke();
 
-  // 1. read the history; every page is stored at once (idempotent by message id)
-  let read;
-  try {
+  // 1. read the history; every page is stored at once (idempotent by message id); a resumed run reads nothing
+  let read: Awaited<ReturnType<typeof readHistory>> | { read: number; failed: []; stopped: boolean } = { read: 0, failed: [], stopped: false };
+  if (channels.length > 0) try {
     read = await readHistory(channels, {
       guildId: i.guildId,
       max: maxMessages,
@@ -132,7 +148,7 @@ async function runTraining(i: GuildInteraction, ctx: CommandContext, training: G
   }
   for (const f of read.failed) ctx.log.warn("cannot read a channel's history for /train", { ...where, readChannel: f.channel.id, error: String(f.error) });
   const failedNote = read.failed.length > 0 ? ctx.text.trainReadFailed(read.failed.map((f) => channelMention(f.channel)).join(" ")) : undefined;
-  if (read.failed.length === channels.length) {
+  if (channels.length > 0 && read.failed.length === channels.length) {
     unsubscribe();
     await live.close();
     throw new Error(`no channel could be read: ${read.failed.map((f) => `${f.channel.id}: ${String(f.error)}`).join("; ")}`);
