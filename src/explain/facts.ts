@@ -5,6 +5,7 @@
  */
 import type { TopicName } from "./topics.ts";
 import type { Table } from "./table.ts";
+import type { ParameterCounts } from "../model/params.ts";
 
 export interface ModelFacts {
   name: string;
@@ -212,14 +213,6 @@ export interface GenerationFacts {
   stoppedAtEnd: boolean;
 }
 
-export interface ParameterCounts {
-  embedding: number;
-  position: number;
-  attention: number;
-  mlp: number;
-  layernorm: number;
-  total: number;
-}
 
 export interface ParametersFacts {
   counts: ParameterCounts;

@@ -63,8 +63,11 @@ export function countParams(config: GPTConfig): number {
   return last.offset + last.size;
 }
 
+/** Parameter counts per group, each summed over all layers (layernorm includes ln_f), and the total. */
+export type ParameterCounts = Record<ParamGroup | "total", number>;
+
 /** Exact parameter count per group, plus the total. */
-export function countParamsByGroup(config: GPTConfig): Record<ParamGroup | "total", number> {
+export function countParamsByGroup(config: GPTConfig): ParameterCounts {
   const counts = { embedding: 0, position: 0, attention: 0, mlp: 0, layernorm: 0, total: 0 };
   for (const s of paramSpecs(config)) {
     counts[s.group] += s.size;

@@ -9,6 +9,7 @@ import { labelsFor, type Lang } from "./lang.ts";
 import { formatCompact, formatInt, formatLoss, formatPercent } from "./format.ts";
 import { createPicture, cropPicture, drawHeader, fillRoundRect, HEADER_HEIGHT, roundRectPath, toPng } from "./picture.ts";
 import { drawText, fitText, setFont, type Ctx } from "./text.ts";
+import type { ParameterCounts } from "../model/params.ts";
 
 export interface ModelCardConfig {
   vocabSize: number;
@@ -19,15 +20,6 @@ export interface ModelCardConfig {
   bias: boolean;
 }
 
-/** Parameter counts per group, each summed over all layers (layernorm includes ln_f). */
-export interface ParameterCounts {
-  embedding: number;
-  position: number;
-  attention: number;
-  mlp: number;
-  layernorm: number;
-  total: number;
-}
 
 export interface ModelCardInput {
   config: ModelCardConfig;
