@@ -10,6 +10,7 @@ import { formatCompact, formatInt, formatLoss, formatPercent } from "./format.ts
 import { createPicture, cropPicture, drawHeader, fillRoundRect, HEADER_HEIGHT, roundRectPath, toPng } from "./picture.ts";
 import { drawText, fitText, setFont, type Ctx } from "./text.ts";
 import type { ParameterCounts } from "../model/params.ts";
+export type { ParameterCounts } from "../model/params.ts";
 
 export interface ModelCardConfig {
   vocabSize: number;
