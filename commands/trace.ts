@@ -4,17 +4,13 @@
  */
 import { type ChatInputCommandInteraction, SlashCommandBuilder } from "discord.js";
 import { checkGenerateOptions, GENERATE_DEFAULTS, generateText, type GenerateTextOptions } from "../src/app/generate-text.ts";
-import { tracePicture } from "../src/app/pictures.ts";
+import { DEFAULT_TRACE_TOKENS, MAX_TRACE_TOKENS, tracePicture } from "../src/app/pictures.ts";
 import { withDefaults } from "../src/app/options.ts";
 import { checkText, InputError, MAX_INPUT_CHARS } from "../src/app/prompt.ts";
 import type { CommandContext } from "../src/adapters/discord/command.ts";
 import { generatedMessage, randomSeed } from "../src/adapters/discord/generated-text.ts";
 import { checked } from "../src/adapters/discord/input-error.ts";
 import { respond } from "../src/adapters/discord/outgoing.ts";
-
-/** The picture has one row per step; this many fit. */
-export const MAX_TRACE_TOKENS = 20;
-export const DEFAULT_TRACE_TOKENS = 12;
 
 export const data = new SlashCommandBuilder()
   .setName("trace")

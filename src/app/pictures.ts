@@ -26,6 +26,10 @@ export function predictPicture(result: PredictResult, lang: Lang, modelName: str
   });
 }
 
+/** The trace picture has one row per step; this many fit (src/render/trace.ts). */
+export const MAX_TRACE_TOKENS = 20;
+export const DEFAULT_TRACE_TOKENS = 12;
+
 /** Each generation step: the text so far, the top candidates, and the token chosen. */
 export function tracePicture(handle: ModelHandle, generated: GeneratedText, lang: Lang): Promise<Uint8Array> {
   const t = handle.tokenizer;

@@ -14,7 +14,7 @@ import { TrainingService } from "../../app/training-service.ts";
 import { type Config, configToEnv } from "../../config.ts";
 import { openStore, type Store } from "../../store/index.ts";
 import { DEFAULT_RATE_LIMIT, RateLimiter } from "../../app/rate-limit.ts";
-import { createHeavyQueue } from "./heavy-queue.ts";
+import { createHeavyQueue } from "../../app/heavy-queue.ts";
 import { applyRetention } from "../../app/guild-policy.ts";
 import { handleChatMessage } from "./chat.ts";
 import { createClient } from "./client.ts";

@@ -15,7 +15,7 @@ import type { Config } from "../../config.ts";
 import type { Store } from "../../store/index.ts";
 import type { Lang, Strings } from "./i18n.ts";
 import type { Logger } from "./log.ts";
-import type { HeavyQueue } from "./heavy-queue.ts";
+import type { HeavyQueue } from "../../app/heavy-queue.ts";
 
 export interface CommandContext {
   config: Config;

@@ -1,4 +1,4 @@
-/** Small text formats the replies share: numbers, losses, durations, quotes, Discord timestamps. */
+/** Small text formats the replies share: quotes, Discord timestamps (numbers: src/app/number-format.ts). */
 import { escapeMarkdown } from "discord.js";
 import type { Lang } from "./i18n.ts";
 import { inertMentions } from "./outgoing.ts";
@@ -6,29 +6,7 @@ import { inertMentions } from "./outgoing.ts";
 /** How much of a user's text a reply quotes (its end, when longer). */
 export const QUOTE_CHARS = 60;
 
-export function formatInt(n: number, lang: Lang): string {
-  return Math.round(n).toLocaleString(lang === "ja" ? "ja-JP" : "en-US");
-}
-
-export function formatLoss(loss: number | null | undefined): string {
-  return loss === null || loss === undefined || !Number.isFinite(loss) ? "–" : loss.toFixed(3);
-}
-
-/** 75 → "1 min 15 s" / "1分15秒"; under a minute in seconds; hours as "1 h 5 min". */
-export function formatDuration(seconds: number, lang: Lang): string {
-  const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const r = s % 60;
-  if (lang === "ja") {
-    if (h > 0) return `${h}時間${m > 0 ? `${m}分` : ""}`;
-    if (m > 0) return `${m}分${r > 0 ? `${r}秒` : ""}`;
-    return `${r}秒`;
-  }
-  if (h > 0) return `${h} h${m > 0 ? ` ${m} min` : ""}`;
-  if (m > 0) return `${m} min${r > 0 ? ` ${r} s` : ""}`;
-  return `${r} s`;
-}
+export { formatDuration, formatInt, formatLoss } from "../../app/number-format.ts";
 
 /** A Discord timestamp (shown in each reader's own time zone and language); R = "3 minutes ago". */
 export function discordTime(ms: number, style: "R" | "f" | "d" = "R"): string {

@@ -4,6 +4,7 @@
  * language of the message they answer.
  */
 import type { TrainingOutcome, TrainingSnapshot } from "../../app/training-service.ts";
+import { inputErrorMessage } from "../../app/input-messages.ts";
 import { discordTime, formatDuration, formatInt, formatLoss } from "./format.ts";
 
 export type Lang = "en" | "ja";
@@ -115,36 +116,7 @@ const en: Strings = {
   modelMissing: "No model is available yet: the default model file is missing. Please tell the bot's host.",
   busy: "I'm busy thinking about other messages. Please try again in a moment.",
   modelName: (name) => name,
-  inputError(code, v) {
-    switch (code) {
-      case "bad-k":
-        return `k must be a whole number from 1 to 50 (you gave ${v.k}).`;
-      case "bad-temperature":
-        return `temperature must be above 0 and at most 10 (you gave ${v.temperature}).`;
-      case "too-long":
-        return `The text is too long: ${v.length} characters, the limit is ${v.limit}.`;
-      case "empty":
-        return "The text is empty.";
-      case "bad-layer":
-        return `Layer ${v.layer} does not exist: this model has layers 0–${Number(v.layers) - 1}.`;
-      case "bad-head":
-        return `Head ${v.head} does not exist: this model has heads 0–${Number(v.heads) - 1} in each layer.`;
-      case "bad-tokens":
-        return `tokens must be a whole number from 1 to ${v.max} (you gave ${v.tokens}).`;
-      case "bad-seed":
-        return `seed must be a whole number (you gave ${v.seed}).`;
-      case "bad-sampling":
-        return `Sampling options out of range: temperature 0–10, top_k 0 or more, top_p above 0 and at most 1 (you gave temperature ${v.temperature}, top_k ${v.topK}, top_p ${v.topP}).`;
-      case "bad-minutes":
-        return `minutes must be from 1 to ${v.max} (you gave ${v.minutes}).`;
-      case "bad-max-messages":
-        return `max_messages must be from ${v.min} to ${v.max} (you gave ${v.value}).`;
-      case "bad-preset":
-        return `preset must be tiny or baby (you gave ${v.preset}).`;
-      default:
-        return undefined;
-    }
-  },
+  inputError: (code, v) => inputErrorMessage("en", code, v),
   predictHeader: (text, model, t) => `Most likely next tokens after “${text}” (${model}${t === 1 ? "" : `, temperature ${t}`}):`,
   predictEmptyText: "(empty text)",
   predictUnknown: (n) => `${n} character${n === 1 ? " is" : "s are"} unknown to this model (shown as <unk>).`,
@@ -270,36 +242,7 @@ const ja: Strings = {
   modelMissing: "まだ使えるモデルがありません（既定のモデルのファイルが見つかりません）。ボットの管理者に知らせてください。",
   busy: "ほかのメッセージを考えている最中です。少し待ってからもう一度どうぞ。",
   modelName: (name) => name.replace(/^default model$/, "既定のモデル").replace(/^server model #(\d+)$/, "このサーバーのモデル #$1"),
-  inputError(code, v) {
-    switch (code) {
-      case "bad-k":
-        return `k は 1〜50 の整数で指定してください（指定された値: ${v.k}）。`;
-      case "bad-temperature":
-        return `temperature（温度）は 0 より大きく 10 以下で指定してください（指定された値: ${v.temperature}）。`;
-      case "too-long":
-        return `テキストが長すぎます（${v.length} 文字、上限は ${v.limit} 文字）。`;
-      case "empty":
-        return "テキストが空です。";
-      case "bad-layer":
-        return `レイヤー ${v.layer} はありません。このモデルのレイヤーは 0〜${Number(v.layers) - 1} です。`;
-      case "bad-head":
-        return `ヘッド ${v.head} はありません。このモデルの各レイヤーのヘッドは 0〜${Number(v.heads) - 1} です。`;
-      case "bad-tokens":
-        return `トークン数は 1〜${v.max} の整数で指定してください（指定された値: ${v.tokens}）。`;
-      case "bad-seed":
-        return `シードは整数で指定してください（指定された値: ${v.seed}）。`;
-      case "bad-sampling":
-        return `サンプリングの設定が範囲外です。温度は 0〜10、top_k は 0 以上、top_p は 0 より大きく 1 以下です（指定された値: 温度 ${v.temperature}、top_k ${v.topK}、top_p ${v.topP}）。`;
-      case "bad-minutes":
-        return `学習時間は 1〜${v.max} 分で指定してください（指定された値: ${v.minutes}）。`;
-      case "bad-max-messages":
-        return `最大メッセージ数は ${v.min}〜${v.max} で指定してください（指定された値: ${v.value}）。`;
-      case "bad-preset":
-        return `プリセットは tiny か baby を指定してください（指定された値: ${v.preset}）。`;
-      default:
-        return undefined;
-    }
-  },
+  inputError: (code, v) => inputErrorMessage("ja", code, v),
   predictHeader: (text, model, t) => `「${text}」の次に来そうなトークン（${model}${t === 1 ? "" : `、温度 ${t}`}）:`,
   predictEmptyText: "（空のテキスト）",
   predictUnknown: (n) => `このモデルが知らない文字が ${n} 個ありました（<unk> と表示）。`,
