@@ -1,10 +1,10 @@
 /**
  * `npm start`: with DISCORD_TOKEN set (in the environment or .env), the Discord bot; without it,
- * the same bot locally on the shipped default model, in this console.
+ * the same bot in a browser: the web playground on http://127.0.0.1:3000/ (PORT, HOST).
+ * `npm run console` is the same bot in this terminal.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { ConfigError, loadConfig, parseEnvFile } from "./config.ts";
-import { runCli } from "./adapters/cli/main.ts";
 
 function tokenIsSet(): boolean {
   if (process.env.DISCORD_TOKEN?.trim()) return true;
@@ -48,5 +48,28 @@ if (tokenIsSet()) {
   const code = await startDiscord();
   if (code !== 0) process.exit(code);
 } else {
-  process.exitCode = await runCli(["chat", ...process.argv.slice(2)]);
+  const code = await startPlaygroundFromEnv();
+  if (code !== 0) process.exit(code);
+}
+
+async function startPlaygroundFromEnv(): Promise<number> {
+  const { playgroundSettings, startPlayground } = await import("./adapters/web/playground.ts");
+  try {
+    const playground = await startPlayground(playgroundSettings());
+    process.stdout.write(
+      `MiniGPT playground: open ${playground.web.url} in your browser (no DISCORD_TOKEN is set, so the bot runs here).
+` +
+        "The console version: npm run console · stop: Ctrl+C\n",
+    );
+    const stop = async () => {
+      await playground.stop();
+      process.exit(0);
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
 }

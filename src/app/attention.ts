@@ -31,10 +31,10 @@ export function attentionMaps(handle: ModelHandle, text: string): AttentionMaps 
 export function checkLayerHead(handle: ModelHandle, layer?: number, head?: number): void {
   const { nLayer, nHead } = handle.model.config;
   if (layer !== undefined && (!Number.isInteger(layer) || layer < 0 || layer >= nLayer)) {
-    throw new InputError(`layer ${layer} does not exist: this model has layers 0–${nLayer - 1}`, "bad-layer");
+    throw new InputError(`layer ${layer} does not exist: this model has layers 0–${nLayer - 1}`, "bad-layer", { layer, layers: nLayer });
   }
   if (head !== undefined && (!Number.isInteger(head) || head < 0 || head >= nHead)) {
-    throw new InputError(`head ${head} does not exist: this model has heads 0–${nHead - 1}`, "bad-head");
+    throw new InputError(`head ${head} does not exist: this model has heads 0–${nHead - 1}`, "bad-head", { head, heads: nHead });
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Tokenizer } from "../tokenizer/tokenizer.ts";
 import { seededRandom } from "../tensor/random.ts";
 
@@ -15,6 +16,22 @@ export function splitDocuments(text: string): string[] {
     .split(/\n[ \t]*\n+/)
     .map((d) => d.trim())
     .filter((d) => d.length > 0);
+}
+
+/** data/corpus in the project folder: the English and Japanese texts the default model learned. */
+export const SHIPPED_CORPUS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../data/corpus");
+
+/** A training text of the web playground may be at most this long (the shipped corpus is ~220 k). */
+export const MAX_TRAINING_TEXT_CHARS = 1_000_000;
+
+/**
+ * A pasted or uploaded text as documents: its paragraphs, or, when it has fewer than
+ * `minDocuments` of them (a poem, a list, a chat log), its non-empty lines.
+ */
+export function documentsOfText(text: string, minDocuments: number): string[] {
+  const paragraphs = splitDocuments(text);
+  if (paragraphs.length >= minDocuments) return paragraphs;
+  return text.replace(/\r\n?/g, "\n").split("\n").map((l) => l.trim()).filter((l) => l.length > 0);
 }
 
 /** The same documents in a seeded random order (so a 90/10 split holds every kind of text). */

@@ -15,6 +15,11 @@ export interface GenerateTextOptions extends SamplingSettings {
 export const GENERATE_DEFAULTS: GenerateTextOptions = { ...DEFAULT_SAMPLING, maxTokens: 100, seed: 1, stopAtEnd: true };
 export const MAX_GENERATE_TOKENS = 500;
 
+/** A seed for a run where the user gave none: shown with the text, so it can be made again. */
+export function randomSeed(): number {
+  return Math.floor(Math.random() * 1_000_000);
+}
+
 export interface GeneratedText {
   prompt: string;
   /** only the continuation */
@@ -29,13 +34,13 @@ export interface GeneratedText {
 /** Throws an InputError naming each option out of range. */
 export function checkGenerateOptions(o: GenerateTextOptions): GenerateTextOptions {
   if (!Number.isInteger(o.maxTokens) || o.maxTokens < 1 || o.maxTokens > MAX_GENERATE_TOKENS) {
-    throw new InputError(`tokens must be a whole number from 1 to ${MAX_GENERATE_TOKENS}, got ${o.maxTokens}`, "bad-tokens");
+    throw new InputError(`tokens must be a whole number from 1 to ${MAX_GENERATE_TOKENS}, got ${o.maxTokens}`, "bad-tokens", { tokens: o.maxTokens, max: MAX_GENERATE_TOKENS });
   }
-  if (!Number.isSafeInteger(o.seed)) throw new InputError(`seed must be a whole number, got ${o.seed}`, "bad-seed");
+  if (!Number.isSafeInteger(o.seed)) throw new InputError(`seed must be a whole number, got ${o.seed}`, "bad-seed", { seed: o.seed });
   try {
     validateSampling(o);
   } catch (err) {
-    throw new InputError((err as Error).message, "bad-sampling");
+    throw new InputError((err as Error).message, "bad-sampling", { temperature: o.temperature, topK: o.topK, topP: o.topP });
   }
   return o;
 }

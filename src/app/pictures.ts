@@ -16,6 +16,9 @@ import type { GeneratedText } from "./generate-text.ts";
 import type { ModelInfo } from "./model-info.ts";
 import { checkText } from "./prompt.ts";
 
+/** The font files of every picture (regular, bold): pages that show the pictures can use them too. */
+export { fontPaths as pictureFontFiles } from "../render/fonts.ts";
+
 export function predictPicture(result: PredictResult, lang: Lang, modelName: string): Promise<Uint8Array> {
   return renderPredictions({
     context: result.text,

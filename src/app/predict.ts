@@ -26,9 +26,9 @@ export const PREDICT_DEFAULTS: PredictOptions = { k: 10, temperature: 1 };
 export function predictNext(handle: ModelHandle, text: string, options: Partial<PredictOptions> = {}): PredictResult {
   const { k, temperature } = withDefaults(PREDICT_DEFAULTS, options);
   checkText(text, true);
-  if (!Number.isInteger(k) || k < 1 || k > 50) throw new InputError(`k must be a whole number from 1 to 50, got ${k}`, "bad-k");
+  if (!Number.isInteger(k) || k < 1 || k > 50) throw new InputError(`k must be a whole number from 1 to 50, got ${k}`, "bad-k", { k });
   if (!Number.isFinite(temperature) || temperature <= 0 || temperature > 10) {
-    throw new InputError(`temperature must be above 0 and at most 10, got ${temperature}`, "bad-temperature");
+    throw new InputError(`temperature must be above 0 and at most 10, got ${temperature}`, "bad-temperature", { temperature });
   }
   const prompt = encodePrompt(handle, text);
   const logits = handle.source.nextLogits(Int32Array.from(prompt.ids));

@@ -53,8 +53,8 @@ export type TrainingErrorCode = "already-training" | "not-enough-text" | "bad-pr
 
 /** A refusal the user can act on; `values` carries the numbers for a translated message. */
 export class TrainingError extends InputError {
-  constructor(message: string, override readonly code: TrainingErrorCode, readonly values: Record<string, unknown>, readonly training?: GuildTraining) {
-    super(message, code);
+  constructor(message: string, override readonly code: TrainingErrorCode, values: Record<string, unknown>, readonly training?: GuildTraining) {
+    super(message, code, values);
   }
 }
 

@@ -17,7 +17,8 @@ const FONT_FILES = ["400Regular/NotoSansJP_400Regular.ttf", "700Bold/NotoSansJP_
 
 let registered = false;
 
-function fontPaths(): string[] {
+/** The regular and bold TTF files (the web playground serves them to browsers without Japanese fonts). */
+export function fontPaths(): string[] {
   const require = createRequire(import.meta.url);
   const packageDir = path.dirname(require.resolve("@expo-google-fonts/noto-sans-jp/package.json"));
   return FONT_FILES.map((file) => path.join(packageDir, file));

@@ -22,7 +22,4 @@ export function generatedMessage(result: GeneratedText, text: Strings, footer: s
   return `${cutText(body, MESSAGE_LIMIT - footer.length - 1)}\n${footer}`;
 }
 
-/** A seed for a run where the user gave none: shown in the footer, so the text can be repeated. */
-export function randomSeed(): number {
-  return Math.floor(Math.random() * 1_000_000);
-}
+export { randomSeed } from "../../app/generate-text.ts";

@@ -1,0 +1,31 @@
+/**
+ * Chat in the playground: the conversation so far (kept by the page, oldest first) is the
+ * prompt, and whatever the model writes up to its end-of-text is its reply — the same chat as
+ * the bot's mentions (src/app/chat.ts).
+ */
+import { chatPromptIds, generateChatReply } from "../../app/chat.ts";
+import { randomSeed } from "../../app/generate-text.ts";
+import { checkText } from "../../app/prompt.ts";
+import { RequestError, type WebContext } from "./command-spec.ts";
+import { redactStored } from "./commands/shared.ts";
+import { texts } from "./texts.ts";
+
+/** Only the newest messages fit the model's context anyway. */
+export const CHAT_HISTORY = 8;
+
+export async function chatReply(ctx: WebContext, messages: unknown): Promise<{ text: string }> {
+  const t = texts(ctx.lang);
+  // 1. the conversation: strings, the newest one not empty, each within the input limit
+  if (!Array.isArray(messages) || messages.length === 0 || !messages.every((m) => typeof m === "string")) {
+    throw new RequestError("messages must be a non-empty list of texts", "bad-messages", {});
+  }
+  const recent = (messages as string[]).slice(-CHAT_HISTORY);
+  for (const m of recent) checkText(m, true);
+  checkText(recent[recent.length - 1], false);
+  // 2. the model's next message
+  const handle = await ctx.registry.forGuild(ctx.space);
+  const reply = await ctx.heavy(() => generateChatReply(handle, chatPromptIds(handle, recent), { seed: randomSeed() }));
+  const { text, cut } = redactStored(ctx, reply.text.trim());
+  if (text === "") return { text: t.chatFallback };
+  return { text: cut ? `${text}\n${t.verbatimCut}` : text };
+}

@@ -1,0 +1,36 @@
+/** /attention text [layer] [head]: which earlier tokens each token looks at (one head large, or all). */
+import { attentionPicture } from "../../../app/attention.ts";
+import { checkText, MAX_INPUT_CHARS } from "../../../app/prompt.ts";
+import type { WebCommand } from "../command-spec.ts";
+import { quoteEnd, texts } from "../texts.ts";
+
+export const attention: WebCommand = {
+  spec: {
+    name: "attention",
+    description: { en: "Which earlier tokens each token looks at, in every layer and head", ja: "各トークンが前のどのトークンに注目しているか（レイヤー・ヘッドごと）" },
+    options: [
+      { name: "text", type: "string", required: true, maxLength: MAX_INPUT_CHARS, description: { en: "A text for the model to read", ja: "モデルに読ませる文章" } },
+      { name: "layer", type: "integer", min: 0, description: { en: "Which layer (from 0; default 0 when a head is given)", ja: "どのレイヤーか（0 から）" } },
+      { name: "head", type: "integer", min: 0, description: { en: "Which head to show large (default: all heads)", ja: "大きく表示するヘッド（既定: すべて）" } },
+    ],
+  },
+  async run(o, ctx) {
+    const t = texts(ctx.lang);
+    const text = checkText(o.text, false);
+    const layer = o.layer as number | undefined;
+    const head = o.head as number | undefined;
+    const handle = await ctx.registry.forGuild(ctx.space);
+    const model = t.modelName(handle.name);
+    const { nLayer, nHead } = handle.model.config;
+    const result = await ctx.heavy(() => attentionPicture({ ...handle, name: model }, text, { layer, head, lang: ctx.lang }));
+    const quote = quoteEnd(text);
+    const lines = [
+      result.kind === "head"
+        ? t.attentionHead({ quote, model, layer: layer ?? 0, head: head! })
+        : t.attentionGrid({ quote, model, layers: nLayer, heads: nHead }),
+    ];
+    if (result.maps.unknown > 0) lines.push(t.unknownChars(result.maps.unknown));
+    if (result.maps.dropped > 0) lines.push(t.droppedTokens(result.maps.dropped));
+    return { text: lines.join("\n"), images: [{ name: "attention.png", png: result.png }] };
+  },
+};

@@ -1,0 +1,24 @@
+/** /tokens text: how the model's tokenizer cuts a text into tokens, with each token's id. */
+import { tokensPicture } from "../../../app/pictures.ts";
+import { checkText, MAX_INPUT_CHARS } from "../../../app/prompt.ts";
+import type { WebCommand } from "../command-spec.ts";
+import { texts } from "../texts.ts";
+
+export const tokens: WebCommand = {
+  spec: {
+    name: "tokens",
+    description: { en: "How the model cuts a text into tokens", ja: "モデルが文章をどのようにトークンに分けるか" },
+    options: [{ name: "text", type: "string", required: true, maxLength: MAX_INPUT_CHARS, description: { en: "Any text", ja: "好きな文章" } }],
+  },
+  async run(o, ctx) {
+    const t = texts(ctx.lang);
+    const text = checkText(o.text, false);
+    const handle = await ctx.registry.forGuild(ctx.space);
+    const model = t.modelName(handle.name);
+    const { ids, unknown } = handle.tokenizer.encode(text);
+    const png = await ctx.heavy(() => tokensPicture({ ...handle, name: model }, text, ctx.lang));
+    const lines = [t.tokensLine({ characters: [...text].length, tokens: ids.length, kind: handle.tokenizer.kind, vocabSize: handle.tokenizer.vocabSize, model })];
+    if (unknown > 0) lines.push(t.unknownChars(unknown));
+    return { text: lines.join("\n"), images: [{ name: "tokens.png", png }] };
+  },
+};

@@ -1,0 +1,74 @@
+/**
+ * /train in the playground: one training at a time in the store's "local" space, on a pasted
+ * or uploaded text or on the shipped corpus. The training itself (worker thread, loss points and
+ * checkpoints in the store, installing the model at the end) is src/app/training-service.ts,
+ * the same as the bot's; this file only turns requests into documents and replies.
+ */
+import { documentsOfText, MAX_TRAINING_TEXT_CHARS, readCorpus, SHIPPED_CORPUS_DIR, splitDocuments } from "../../app/corpus.ts";
+import { InputError } from "../../app/prompt.ts";
+import { MIN_MESSAGES, type TrainingPreset, trainingLossPicture } from "../../app/training-service.ts";
+import { RequestError, type WebContext, type WebReply } from "./command-spec.ts";
+import { texts } from "./texts.ts";
+
+export interface LocalTrainingRequest {
+  source: "corpus" | "text";
+  /** the pasted or uploaded text (source "text") */
+  text?: string;
+  preset: TrainingPreset;
+  minutes: number;
+}
+
+/** Starts the space's training; a second one while one runs is answered with the running one. */
+export function startLocalTraining(ctx: WebContext, request: LocalTrainingRequest): WebReply {
+  const t = texts(ctx.lang);
+  // 1. the documents
+  let documents: string[];
+  if (request.source === "corpus") {
+    documents = splitDocuments(readCorpus(SHIPPED_CORPUS_DIR));
+  } else {
+    const text = request.text;
+    if (typeof text !== "string" || text.trim() === "") throw new InputError("the training text is empty", "empty");
+    if (text.length > MAX_TRAINING_TEXT_CHARS) {
+      throw new RequestError(`the training text has ${text.length} characters, at most ${MAX_TRAINING_TEXT_CHARS}`, "train-text-too-long", { length: text.length, limit: MAX_TRAINING_TEXT_CHARS });
+    }
+    documents = documentsOfText(text, MIN_MESSAGES);
+  }
+  // 2. reserve the space (TrainingError "already-training", "bad-preset", "bad-minutes")
+  if (ctx.training.current(ctx.space)) return { text: t.trainAlreadyRunning, training: true };
+  const training = ctx.training.begin(ctx.space, { preset: request.preset, minutes: request.minutes });
+  // 3. the worker (TrainingError "not-enough-text", and the space is free again)
+  training.train(documents);
+  return { text: t.trainProgress(training.snapshot()), training: true };
+}
+
+/** The running training's progress and curve, or what the last run did. */
+export async function localTrainingStatus(ctx: WebContext): Promise<WebReply> {
+  const t = texts(ctx.lang);
+  const training = ctx.training.current(ctx.space);
+  if (!training) return { text: t.trainNotRunning };
+  const png = await lossCurvePng(ctx);
+  return { text: t.trainProgress(training.snapshot()), training: true, ...(png && { images: [{ name: "loss.png", png }] }) };
+}
+
+export function stopLocalTraining(ctx: WebContext): WebReply {
+  const t = texts(ctx.lang);
+  const training = ctx.training.stop(ctx.space);
+  return training ? { text: t.trainStopping, training: true } : { text: t.trainNotRunning };
+}
+
+/**
+ * The loss curve of the running training, else of the space's latest run, as the bot draws it;
+ * null when there is no point to draw yet.
+ */
+export async function lossCurvePng(ctx: WebContext): Promise<Uint8Array | null> {
+  const t = texts(ctx.lang);
+  const training = ctx.training.current(ctx.space);
+  if (training) {
+    if (training.points.length === 0) return null;
+    return trainingLossPicture(training.points, training.snapshot().totalSteps, t.modelName("new model"), ctx.lang);
+  }
+  const run = ctx.store.runs.latest(ctx.space);
+  const points = run ? ctx.store.runs.points(ctx.space, run.id) : [];
+  if (!run || points.length === 0) return null;
+  return trainingLossPicture(points, null, t.modelName(`run #${run.id}`), ctx.lang);
+}

@@ -1,0 +1,511 @@
+// The playground page: a chat with the model, the bot's slash commands with autocompletion,
+// their pictures inline, and /train with a live loss curve. Plain browser JavaScript, no build.
+// Everything the user or the model wrote is put in the page as text (textContent), never as HTML.
+
+const UI = {
+  en: {
+    title: "MiniGPT playground",
+    placeholder: "Say something, or type / for commands",
+    send: "Send",
+    you: "You",
+    bot: "MiniGPT",
+    system: "Playground",
+    hint: "Enter sends · Shift+Enter: new line · / shows the commands · Tab completes",
+    welcome: "Hi! I am a tiny language model that runs on this computer. Talk to me and I will continue the conversation, or try **/predict The cat**, **/attention The cat sat on the mat**, **/explain** — and teach me your own text with **/train**.",
+    thinking: "thinking…",
+    network: "The playground's server did not answer. Is `npm start` still running?",
+    model: (name) => `model: ${name}`,
+    other: "日本語",
+    paste: "Paste a text here (10 or more lines or paragraphs), or choose a .txt file:",
+    file: "Upload .txt",
+    preset: "Size",
+    minutes: "Minutes",
+    start: "Start training",
+    corpus: "Use the shipped corpus",
+    stop: "Stop",
+    fileTooBig: (mb) => `That file is too big (${mb} MB); choose one under 3 MB.`,
+    following: "Training…",
+  },
+  ja: {
+    title: "MiniGPT プレイグラウンド",
+    placeholder: "話しかけるか、/ でコマンドを入力",
+    send: "送信",
+    you: "あなた",
+    bot: "MiniGPT",
+    system: "プレイグラウンド",
+    hint: "Enter で送信 · Shift+Enter で改行 · / でコマンド一覧 · Tab で補完",
+    welcome: "こんにちは！このコンピューターの上で動く小さな言語モデルです。話しかけると会話の続きを書きます。**/predict 今日は**、**/attention 猫が座った**、**/explain** も試してみてください。**/train** であなたの文章を学習させることもできます。",
+    thinking: "考え中…",
+    network: "プレイグラウンドのサーバーが応答しません。`npm start` は動いていますか？",
+    model: (name) => `モデル: ${name}`,
+    other: "English",
+    paste: "ここに文章を貼り付けるか（10 行・10 段落以上）、.txt ファイルを選んでください:",
+    file: ".txt をアップロード",
+    preset: "大きさ",
+    minutes: "分",
+    start: "学習を始める",
+    corpus: "付属のコーパスを使う",
+    stop: "止める",
+    fileTooBig: (mb) => `ファイルが大きすぎます（${mb} MB）。3 MB 未満のものを選んでください。`,
+    following: "学習中…",
+  },
+};
+
+const MAX_UPLOAD_BYTES = 3 * 1024 * 1024;
+const CURVE_REFRESH_MS = 1200;
+
+let lang = localStorage.getItem("lang") ?? (navigator.language.toLowerCase().startsWith("ja") ? "ja" : "en");
+let commands = [];
+/** the chat so far, oldest first: what the model reads as the conversation */
+const conversation = [];
+
+const $ = (id) => document.getElementById(id);
+const log = $("log");
+const input = $("input");
+const suggestions = $("suggestions");
+
+// ---------------------------------------------------------------------------------------------
+// Text: a small, safe subset of Discord's markup — **bold**, `code`, ```blocks```, "-# " small lines
+
+function appendInline(parent, text) {
+  const parts = text.split(/(\*\*[^*]+\*\*|`[^`]+`)/);
+  for (const part of parts) {
+    if (part.startsWith("**") && part.endsWith("**") && part.length > 4) {
+      const b = document.createElement("strong");
+      b.textContent = part.slice(2, -2);
+      parent.append(b);
+    } else if (part.startsWith("`") && part.endsWith("`") && part.length > 2) {
+      const c = document.createElement("code");
+      c.textContent = part.slice(1, -1);
+      parent.append(c);
+    } else if (part) {
+      parent.append(document.createTextNode(part));
+    }
+  }
+}
+
+function renderText(element, text) {
+  element.replaceChildren();
+  const blocks = text.split(/```/);
+  blocks.forEach((block, i) => {
+    if (i % 2 === 1) {
+      const pre = document.createElement("pre");
+      pre.textContent = block.replace(/^[a-z]*\n/, "");
+      element.append(pre);
+      return;
+    }
+    block.split("\n").forEach((line, j, lines) => {
+      if (line.startsWith("-# ")) {
+        const small = document.createElement("small");
+        appendInline(small, line.slice(3));
+        element.append(small);
+      } else {
+        appendInline(element, line);
+      }
+      if (j < lines.length - 1) element.append("\n");
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages
+
+function addMessage(kind, text, images = []) {
+  const t = UI[lang];
+  const row = document.createElement("article");
+  row.className = `message ${kind}`;
+  const avatar = document.createElement("div");
+  avatar.className = "avatar";
+  avatar.textContent = kind === "user" ? t.you.slice(0, 1) : kind === "bot" ? "◆" : "!";
+  const bubble = document.createElement("div");
+  bubble.className = "bubble";
+  const author = document.createElement("div");
+  author.className = "author";
+  author.textContent = kind === "user" ? t.you : kind === "bot" ? t.bot : t.system;
+  const time = document.createElement("span");
+  time.className = "time";
+  time.textContent = new Date().toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
+  author.append(time);
+  const body = document.createElement("div");
+  body.className = "body";
+  renderText(body, text);
+  bubble.append(author, body);
+  if (images.length > 0) bubble.append(imageRow(images));
+  row.append(avatar, bubble);
+  log.append(row);
+  row.scrollIntoView({ block: "end" });
+  return { row, body, bubble };
+}
+
+/** Follows the newest message while the reader is at the bottom (not while they scroll back). */
+function keepAtBottom(force = false) {
+  const nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 400;
+  if (force || nearBottom) log.scrollTop = log.scrollHeight;
+}
+
+function imageRow(images) {
+  const box = document.createElement("div");
+  box.className = "images";
+  for (const image of images) {
+    const link = document.createElement("a");
+    link.href = image.url;
+    link.target = "_blank";
+    link.rel = "noopener";
+    const img = document.createElement("img");
+    img.src = image.url;
+    img.alt = image.name;
+    img.width = image.width;
+    img.height = image.height;
+    img.dataset.name = image.name;
+    img.addEventListener("load", () => keepAtBottom());
+    link.append(img);
+    box.append(link);
+  }
+  return box;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Talking to the server
+
+async function post(path, body) {
+  let response;
+  try {
+    response = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...body, lang }) });
+  } catch {
+    throw new Error(UI[lang].network);
+  }
+  const data = await response.json().catch(() => ({ error: `${response.status} ${response.statusText}` }));
+  if (!response.ok) throw new Error(data.error ?? `${response.status}`);
+  return data;
+}
+
+async function send(line) {
+  addMessage("user", line);
+  const pending = addMessage("bot", UI[lang].thinking);
+  pending.body.classList.add("typing");
+  try {
+    if (line.startsWith("/")) {
+      const reply = await post("/api/command", { line });
+      pending.row.remove();
+      showReply(reply);
+    } else {
+      conversation.push(line);
+      const reply = await post("/api/chat", { messages: conversation });
+      conversation.push(reply.text);
+      pending.row.remove();
+      addMessage("bot", reply.text);
+    }
+  } catch (err) {
+    pending.row.remove();
+    addMessage("error", err.message);
+  }
+}
+
+function showReply(reply) {
+  const { bubble } = addMessage("bot", reply.text, reply.images);
+  if (reply.panel === "train") bubble.append(trainPanel());
+  if (reply.training) followTraining(bubble);
+}
+
+// ---------------------------------------------------------------------------------------------
+// /train: the panel, and following a training live
+
+function trainPanel() {
+  const t = UI[lang];
+  const card = document.createElement("form");
+  card.className = "card train-panel";
+  const label = document.createElement("div");
+  label.textContent = t.paste;
+  const text = document.createElement("textarea");
+  text.name = "text";
+  const row = document.createElement("div");
+  row.className = "row";
+  const file = document.createElement("input");
+  file.type = "file";
+  file.accept = ".txt,text/plain";
+  file.setAttribute("aria-label", t.file);
+  file.addEventListener("change", async () => {
+    const chosen = file.files?.[0];
+    if (!chosen) return;
+    if (chosen.size > MAX_UPLOAD_BYTES) return addMessage("error", t.fileTooBig((chosen.size / 1048576).toFixed(1)));
+    text.value = await chosen.text();
+  });
+  const preset = select("preset", ["baby", "tiny"]);
+  const minutes = document.createElement("input");
+  minutes.type = "number";
+  minutes.name = "minutes";
+  minutes.min = "1";
+  minutes.max = "10";
+  minutes.value = "2";
+  const start = button(t.start, "primary");
+  start.type = "submit";
+  const corpus = button(t.corpus, "ghost");
+  row.append(file, labelled(t.preset, preset), labelled(t.minutes, minutes), start, corpus);
+  card.append(label, text, row);
+  const begin = async (source) => {
+    start.disabled = corpus.disabled = true;
+    try {
+      const reply = await post("/api/train", { source, text: source === "text" ? text.value : undefined, preset: preset.value, minutes: Number(minutes.value) });
+      showReply(reply);
+    } catch (err) {
+      addMessage("error", err.message);
+    } finally {
+      start.disabled = corpus.disabled = false;
+    }
+  };
+  card.addEventListener("submit", (e) => {
+    e.preventDefault();
+    begin("text");
+  });
+  corpus.addEventListener("click", () => begin("corpus"));
+  return card;
+}
+
+function followTraining(bubble) {
+  const t = UI[lang];
+  const card = document.createElement("div");
+  card.className = "card training";
+  const line = document.createElement("div");
+  line.className = "training-line";
+  line.textContent = t.following;
+  const bar = document.createElement("div");
+  bar.className = "progress";
+  const fill = document.createElement("div");
+  bar.append(fill);
+  const curve = document.createElement("img");
+  curve.className = "curve";
+  curve.alt = "loss curve";
+  curve.hidden = true;
+  curve.addEventListener("load", () => keepAtBottom());
+  const stop = button(t.stop, "danger");
+  stop.addEventListener("click", async () => {
+    stop.disabled = true;
+    try {
+      await post("/api/train/stop", {});
+    } catch (err) {
+      addMessage("error", err.message);
+    }
+  });
+  card.append(line, bar, curve, stop);
+  bubble.append(card);
+  keepAtBottom(true);
+
+  let shownPoints = 0;
+  let lastRefresh = 0;
+  const refreshCurve = (points, force) => {
+    if (points === shownPoints || (!force && Date.now() - lastRefresh < CURVE_REFRESH_MS)) return;
+    shownPoints = points;
+    lastRefresh = Date.now();
+    curve.src = `/api/train/curve.png?lang=${lang}&points=${points}`;
+    curve.hidden = false;
+    curve.dataset.points = String(points);
+  };
+  const events = new EventSource(`/api/train/events?lang=${lang}`);
+  events.addEventListener("progress", (e) => {
+    const p = JSON.parse(e.data);
+    renderText(line, p.text);
+    if (p.totalSteps) fill.style.width = `${Math.min(100, (100 * p.step) / p.totalSteps).toFixed(1)}%`;
+    if (p.points > 0) refreshCurve(p.points, false);
+    keepAtBottom();
+  });
+  events.addEventListener("end", (e) => {
+    const p = JSON.parse(e.data);
+    events.close();
+    renderText(line, p.text);
+    fill.style.width = "100%";
+    stop.remove();
+    if (p.points > 0) refreshCurve(p.points, true);
+    card.classList.add("ended");
+    loadCommands();
+  });
+  events.addEventListener("idle", (e) => {
+    events.close();
+    renderText(line, JSON.parse(e.data).text);
+    stop.remove();
+  });
+  events.onerror = () => {
+    if (events.readyState === EventSource.CLOSED) stop.remove();
+  };
+}
+
+function select(name, values) {
+  const s = document.createElement("select");
+  s.name = name;
+  for (const v of values) s.append(new Option(v, v));
+  return s;
+}
+
+function labelled(text, control) {
+  const l = document.createElement("label");
+  l.append(text, control);
+  return l;
+}
+
+function button(text, kind) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = kind;
+  b.textContent = text;
+  return b;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Autocompletion of commands, options and choices
+
+let shown = [];
+let selected = 0;
+
+/** What to suggest for the text before the cursor. */
+function suggestionsFor(before) {
+  if (!before.startsWith("/")) return [];
+  const space = before.indexOf(" ");
+  if (space < 0) {
+    const typed = before.slice(1).toLowerCase();
+    return commands
+      .filter((c) => c.name.startsWith(typed))
+      .map((c) => ({ label: `/${c.name}`, description: c.description[lang], replace: [0, before.length], insert: `/${c.name} ` }));
+  }
+  const command = commands.find((c) => c.name === before.slice(1, space).toLowerCase());
+  if (!command) return [];
+  const word = /(\S*)$/.exec(before)[1];
+  const start = before.length - word.length;
+  const colon = word.search(/[:=]/);
+  if (colon >= 0) {
+    // choices of an option: "preset:ba" → baby
+    const option = command.options.find((o) => o.name === word.slice(0, colon).toLowerCase());
+    const typed = word.slice(colon + 1).toLowerCase();
+    return (option?.choices ?? [])
+      .filter((c) => c.value.startsWith(typed))
+      .map((c) => ({ label: `${option.name}:${c.value}`, description: c.label[lang], replace: [start, before.length], insert: `${option.name}:${c.value} ` }));
+  }
+  const used = new Set([...before.matchAll(/(?:^|\s)([a-z_]+)[:=]/g)].map((m) => m[1]));
+  return command.options
+    .filter((o) => !used.has(o.name) && o.name.startsWith(word.toLowerCase()))
+    .map((o) => ({ label: `${o.name}:`, description: optionHelp(o), replace: [start, before.length], insert: `${o.name}:` }));
+}
+
+function optionHelp(o) {
+  const range = o.min !== undefined || o.max !== undefined ? ` [${o.min ?? ""}–${o.max ?? ""}]` : "";
+  const required = o.required ? (lang === "ja" ? "（必須）" : " (required)") : "";
+  return `${o.description[lang]}${range}${required}`;
+}
+
+function updateSuggestions() {
+  const before = input.value.slice(0, input.selectionStart);
+  shown = suggestionsFor(before);
+  selected = 0;
+  suggestions.replaceChildren(
+    ...shown.map((s, i) => {
+      const li = document.createElement("li");
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", String(i === selected));
+      const name = document.createElement("span");
+      name.className = "name";
+      name.textContent = s.label;
+      const desc = document.createElement("span");
+      desc.className = "desc";
+      desc.textContent = s.description;
+      li.append(name, desc);
+      li.addEventListener("mousedown", (e) => {
+        e.preventDefault();
+        accept(i);
+      });
+      return li;
+    }),
+  );
+  suggestions.hidden = shown.length === 0;
+}
+
+function moveSelection(delta) {
+  selected = (selected + delta + shown.length) % shown.length;
+  [...suggestions.children].forEach((li, i) => li.setAttribute("aria-selected", String(i === selected)));
+  suggestions.children[selected]?.scrollIntoView({ block: "nearest" });
+}
+
+function accept(i) {
+  const s = shown[i];
+  const after = input.value.slice(input.selectionStart);
+  input.value = input.value.slice(0, s.replace[0]) + s.insert + after;
+  const cursor = s.replace[0] + s.insert.length;
+  input.setSelectionRange(cursor, cursor);
+  input.focus();
+  updateSuggestions();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page
+
+function applyLanguage() {
+  const t = UI[lang];
+  document.documentElement.lang = lang;
+  document.title = t.title;
+  $("title").textContent = t.title;
+  input.placeholder = t.placeholder;
+  $("send").textContent = t.send;
+  $("hint").textContent = t.hint;
+  $("lang-toggle").textContent = t.other;
+}
+
+/** The commands for autocompletion, and the name of the model that answers. */
+async function loadCommands() {
+  try {
+    const response = await fetch(`/api/commands?lang=${lang}`);
+    if (!response.ok) return;
+    const data = await response.json();
+    commands = data.commands;
+    $("model-name").textContent = UI[lang].model(data.model);
+  } catch {
+    // the next message will report a dead server
+  }
+}
+
+input.addEventListener("input", () => {
+  input.style.height = "auto";
+  input.style.height = `${input.scrollHeight}px`;
+  updateSuggestions();
+});
+input.addEventListener("keydown", (e) => {
+  if (!suggestions.hidden && shown.length > 0) {
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      return moveSelection(e.key === "ArrowDown" ? 1 : -1);
+    }
+    // Tab completes anything; Enter completes a half-typed command name ("/pre" → "/predict ")
+    const half = shown[selected].label.startsWith("/") && shown[selected].insert.trim() !== input.value.trim();
+    if (e.key === "Tab" || (e.key === "Enter" && !e.shiftKey && !e.isComposing && half)) {
+      e.preventDefault();
+      return accept(selected);
+    }
+    if (e.key === "Escape") {
+      suggestions.hidden = true;
+      return;
+    }
+  }
+  if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    $("composer-form").requestSubmit();
+  }
+});
+$("composer-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const line = input.value.trim();
+  if (!line) return;
+  input.value = "";
+  input.style.height = "auto";
+  suggestions.hidden = true;
+  send(line);
+});
+$("lang-toggle").addEventListener("click", () => {
+  lang = lang === "ja" ? "en" : "ja";
+  localStorage.setItem("lang", lang);
+  applyLanguage();
+  updateSuggestions();
+  loadCommands();
+});
+
+// the Japanese font first: text laid out while it still loads could keep the fallback's empty boxes
+await Promise.all(["400", "700"].map((weight) => document.fonts.load(`${weight} 1em "Playground JP"`, "あ"))).catch(() => undefined);
+applyLanguage();
+addMessage("bot", UI[lang].welcome);
+await loadCommands();
+input.focus();

@@ -1,0 +1,195 @@
+/**
+ * What the playground says, in English and Japanese (the page sends the browser's language).
+ * Sentences about bad option values come from src/app/input-messages.ts, like the bot's.
+ */
+import { inputErrorMessage } from "../../app/input-messages.ts";
+import { expectedInEnglish } from "./command-spec.ts";
+import { formatDuration, formatInt, formatLoss } from "../../app/number-format.ts";
+import type { TrainingOutcome, TrainingSnapshot } from "../../app/training-service.ts";
+
+export type Lang = "en" | "ja";
+
+/** "ja-JP,ja;q=0.9,en;q=0.8" or "ja" → "ja"; everything else English. */
+export function langOf(value: unknown): Lang {
+  return typeof value === "string" && value.trim().toLowerCase().startsWith("ja") ? "ja" : "en";
+}
+
+/** The sentence for an InputError (or a typed line the parser refused), stating the values. */
+export function errorSentence(lang: Lang, code: string, values: Record<string, unknown>, fallback: string): string {
+  const ja = lang === "ja";
+  switch (code) {
+    case "not-a-command":
+      return ja ? "コマンドは「/」で始まります。" : "A command starts with “/”.";
+    case "unknown-command":
+      return ja ? `/${values.name} というコマンドはありません。使えるコマンド: ${values.commands}` : `There is no /${values.name}. The commands are: ${values.commands}`;
+    case "unexpected-text":
+      return ja ? `/${values.command} は文章をとりません。オプション: ${values.options}` : `/${values.command} takes no text. Its options: ${values.options}`;
+    case "option-twice":
+      return ja ? `${values.option} が 2 回指定されています。` : `${values.option} is given twice.`;
+    case "option-missing":
+      return ja ? `/${values.command} には ${values.option} が必要です。` : `/${values.command} needs ${values.option}.`;
+    case "bad-option": {
+      const v = values as { option: string; value: string; kind: string; min: number | null; max: number | null; choices: string | null };
+      return ja ? `${v.option} には${expectedInJapanese(v)}を指定してください（指定された値: ${v.value}）。` : `${v.option} must be ${expectedInEnglish(v)} (you gave ${v.value}).`;
+    }
+    case "bad-messages":
+      return ja ? "messages には会話の文章のリスト（空でないもの）を送ってください。" : "messages must be a non-empty list of texts (the conversation so far).";
+    case "train-text-too-long":
+      return texts(lang).trainTextTooLong(values as { length: number; limit: number });
+    case "not-enough-text":
+      return texts(lang).trainNotEnoughText(values as { characters: number; needCharacters: number; preset: string });
+    default:
+      return inputErrorMessage(lang, code, values) ?? fallback;
+  }
+}
+
+function expectedInJapanese(v: { kind: string; min: number | null; max: number | null; choices: string | null }): string {
+  const range = v.min !== null && v.max !== null ? ` ${v.min}〜${v.max} の` : v.min !== null ? ` ${v.min} 以上の` : v.max !== null ? ` ${v.max} 以下の` : "";
+  switch (v.kind) {
+    case "choice": return ` ${v.choices} のどれか`;
+    case "integer": return `${range}整数`;
+    case "number": return `${range}数`;
+    case "boolean": return " true か false ";
+    default: return "文章";
+  }
+}
+
+export interface WebTexts {
+  modelName(name: string): string;
+  chatFallback: string;
+  verbatimCut: string;
+  predictHeader(v: { quote: string; model: string; temperature: number }): string;
+  unknownChars(n: number): string;
+  droppedTokens(n: number): string;
+  attentionHead(v: { quote: string; model: string; layer: number; head: number }): string;
+  attentionGrid(v: { quote: string; model: string; layers: number; heads: number }): string;
+  generateFooter(v: { model: string; tokens: number; temperature: number; topK: number; topP: number; seed: number }): string;
+  traceFooter(v: { model: string; steps: number; seed: number }): string;
+  tokensLine(v: { characters: number; tokens: number; kind: string; vocabSize: number; model: string }): string;
+  modelLine(v: { model: string; own: boolean; params: number; layers: number; heads: number; width: number; context: number; step: number; valLoss: number | null }): string;
+  trainPanel: string;
+  trainProgress(s: TrainingSnapshot): string;
+  trainOutcome(o: TrainingOutcome): string;
+  trainNotRunning: string;
+  trainStopping: string;
+  trainAlreadyRunning: string;
+  trainNotEnoughText(v: { characters: number; needCharacters: number; preset: string }): string;
+  trainTextTooLong(v: { length: number; limit: number }): string;
+  serverError(command: string): string;
+}
+
+const en: WebTexts = {
+  modelName: (name) => (name === "default model" ? "the default model" : name.replace(/^server model #(\d+)$/, "your model #$1")),
+  chatFallback: "…I have no words for that yet. Train me on some text with /train and I'll learn!",
+  verbatimCut: "[…] marks a part that repeated a training text word for word; I left it out.",
+  predictHeader: (v) => `Most likely next tokens after “${v.quote}” (${v.model}${v.temperature === 1 ? "" : `, temperature ${v.temperature}`}):`,
+  unknownChars: (n) => `${n} character${n === 1 ? " is" : "s are"} unknown to this model (shown as <unk>).`,
+  droppedTokens: (n) => `The text was longer than the model's context: the first ${n} token${n === 1 ? " was" : "s were"} left out.`,
+  attentionHead: (v) => `Attention of layer ${v.layer}, head ${v.head} for “${v.quote}” (${v.model}): each row is a token; its colours show how much it looks at each earlier token.`,
+  attentionGrid: (v) => `Attention of all ${v.layers} layers × ${v.heads} heads for “${v.quote}” (${v.model}). Add layer:0 head:0 to see one head large.`,
+  generateFooter: (v) => `${v.model} · ${v.tokens} token${v.tokens === 1 ? "" : "s"} · temperature ${v.temperature} · top_k ${v.topK} · top_p ${v.topP} · seed ${v.seed}`,
+  traceFooter: (v) => `${v.model} · ${v.steps} step${v.steps === 1 ? "" : "s"} · seed ${v.seed} · each row of the picture is one step: the candidates the model weighed and the token it chose`,
+  tokensLine: (v) => `${formatInt(v.characters, "en")} characters → **${formatInt(v.tokens, "en")} tokens** (${v.model}: ${v.kind === "bpe" ? "BPE" : "character"} tokenizer, vocabulary of ${formatInt(v.vocabSize, "en")}).`,
+  modelLine: (v) =>
+    `**${v.model}**${v.own ? ": trained here, in this playground" : ": the model shipped with the bot (train your own with /train)"}.\n` +
+    `${formatInt(v.params, "en")} parameters · ${v.layers} layers × ${v.heads} heads, ${v.width} wide · context of ${v.context} tokens · trained ${formatInt(v.step, "en")} steps · val loss ${formatLoss(v.valLoss)}`,
+  trainPanel: "Train your own model: paste a text or upload a .txt file (or use the shipped corpus), pick a size and a time, and watch the loss fall.",
+  trainProgress: (s) => {
+    if (s.step === 0) return `Training (${s.preset}, ${s.minutes} min): learning the tokenizer…`;
+    const parts = [
+      `step **${formatInt(s.step, "en")}**${s.totalSteps !== null ? ` / ${formatInt(s.totalSteps, "en")}` : ""}`,
+      `loss ${formatLoss(s.trainLoss)}`,
+      `val loss ${formatLoss(s.valLoss)}`,
+      `${formatInt(s.tokensPerSecond, "en")} tokens/s`,
+      s.etaSeconds !== null ? `about ${formatDuration(s.etaSeconds, "en")} left` : undefined,
+    ].filter((x) => x !== undefined);
+    return parts.join(" · ") + (s.stopRequested ? " · stopping…" : "");
+  },
+  trainOutcome: (o) => {
+    switch (o.status) {
+      case "done":
+        return `Training finished: ${formatInt(o.step, "en")} steps in ${formatDuration(o.seconds, "en")}, val loss ${formatLoss(o.valLoss)}. The playground now uses your new model${o.model ? ` (#${o.model.id})` : ""}: say something to it!`;
+      case "stopped":
+        return o.model
+          ? `Training stopped at step ${formatInt(o.step, "en")}. The last checkpoint (step ${formatInt(o.model.step, "en")}, val loss ${formatLoss(o.model.valLoss)}) is now the playground's model (#${o.model.id}).`
+          : "Training stopped before its first evaluation: there was no checkpoint to keep, so the previous model stays.";
+      case "failed":
+        return o.tooFewTokens
+          ? `Training failed: the text makes only ${formatInt(o.tooFewTokens.tokens, "en")} tokens; the ${o.tooFewTokens.preset} preset needs at least ${formatInt(o.tooFewTokens.needed, "en")}. The previous model stays.`
+          : `Training failed: ${o.error ?? "unknown error"}. The previous model stays.`;
+      case "interrupted":
+        return "Training was interrupted (the server stopped). The previous model stays.";
+      case "cancelled":
+        return "Training was cancelled before it began.";
+    }
+  },
+  trainNotRunning: "No training is running. Start one with /train.",
+  trainStopping: "Stopping after the current step; the last checkpoint will be kept…",
+  trainAlreadyRunning: "A training is already running (one at a time): follow it below or stop it with /train stop.",
+  trainNotEnoughText: (v) => `Not enough text to learn from: ${formatInt(v.characters, "en")} characters; the ${v.preset} preset needs at least ${formatInt(v.needCharacters, "en")} characters in 10 or more lines or paragraphs.`,
+  trainTextTooLong: (v) => `The text is too long to train on here: ${formatInt(v.length, "en")} characters, the limit is ${formatInt(v.limit, "en")}.`,
+  serverError: (command) => `Sorry, ${command} failed on the server. The error is in the server's log.`,
+};
+
+const ja: WebTexts = {
+  modelName: (name) => (name === "default model" ? "既定のモデル" : name.replace(/^server model #(\d+)$/, "あなたのモデル #$1")),
+  chatFallback: "…まだ言葉が見つかりません。/train で文章を学習させてください！",
+  verbatimCut: "[…] の部分は学習した文章をそのまま繰り返していたので省きました。",
+  predictHeader: (v) => `「${v.quote}」の次に来そうなトークン（${v.model}${v.temperature === 1 ? "" : `、温度 ${v.temperature}`}）:`,
+  unknownChars: (n) => `このモデルが知らない文字が ${n} 個ありました（<unk> と表示）。`,
+  droppedTokens: (n) => `文章がモデルの文脈より長かったため、最初の ${n} トークンは使っていません。`,
+  attentionHead: (v) => `「${v.quote}」のレイヤー ${v.layer}・ヘッド ${v.head} のアテンション（${v.model}）: 各行が 1 つのトークンで、色はそれより前のどのトークンにどれだけ注目しているかを表します。`,
+  attentionGrid: (v) => `「${v.quote}」の全 ${v.layers} レイヤー × ${v.heads} ヘッドのアテンション（${v.model}）。layer:0 head:0 を付けると 1 つのヘッドを大きく表示します。`,
+  generateFooter: (v) => `${v.model} · ${v.tokens} トークン · 温度 ${v.temperature} · top_k ${v.topK} · top_p ${v.topP} · シード ${v.seed}`,
+  traceFooter: (v) => `${v.model} · ${v.steps} ステップ · シード ${v.seed} · 図の各行が 1 ステップ（モデルが比べた候補と、選んだトークン）`,
+  tokensLine: (v) => `${formatInt(v.characters, "ja")} 文字 → **${formatInt(v.tokens, "ja")} トークン**（${v.model}: ${v.kind === "bpe" ? "BPE" : "文字単位の"}トークナイザー、語彙 ${formatInt(v.vocabSize, "ja")}）。`,
+  modelLine: (v) =>
+    `**${v.model}**${v.own ? ": このプレイグラウンドで学習したモデル" : ": ボットに付属のモデル（/train で自分のモデルを学習できます）"}。\n` +
+    `パラメータ ${formatInt(v.params, "ja")} 個 · ${v.layers} レイヤー × ${v.heads} ヘッド、幅 ${v.width} · 文脈 ${v.context} トークン · ${formatInt(v.step, "ja")} ステップ学習 · 検証損失 ${formatLoss(v.valLoss)}`,
+  trainPanel: "自分のモデルを学習させましょう: 文章を貼り付けるか .txt ファイルを選び（付属のコーパスも使えます）、大きさと時間を選ぶと、損失が下がっていく様子が見られます。",
+  trainProgress: (s) => {
+    if (s.step === 0) return `学習中（${s.preset}、${s.minutes} 分）: トークナイザーを学習しています…`;
+    const parts = [
+      `ステップ **${formatInt(s.step, "ja")}**${s.totalSteps !== null ? ` / ${formatInt(s.totalSteps, "ja")}` : ""}`,
+      `損失 ${formatLoss(s.trainLoss)}`,
+      `検証損失 ${formatLoss(s.valLoss)}`,
+      `${formatInt(s.tokensPerSecond, "ja")} トークン/秒`,
+      s.etaSeconds !== null ? `残り約 ${formatDuration(s.etaSeconds, "ja")}` : undefined,
+    ].filter((x) => x !== undefined);
+    return parts.join(" · ") + (s.stopRequested ? " · 停止中…" : "");
+  },
+  trainOutcome: (o) => {
+    switch (o.status) {
+      case "done":
+        return `学習が終わりました: ${formatInt(o.step, "ja")} ステップ、${formatDuration(o.seconds, "ja")}、検証損失 ${formatLoss(o.valLoss)}。これからは新しいモデル${o.model ? `（#${o.model.id}）` : ""}が答えます。話しかけてみてください！`;
+      case "stopped":
+        return o.model
+          ? `ステップ ${formatInt(o.step, "ja")} で学習を止めました。最後のチェックポイント（ステップ ${formatInt(o.model.step, "ja")}、検証損失 ${formatLoss(o.model.valLoss)}）が今のモデル（#${o.model.id}）です。`
+          : "最初の評価の前に止めたため、残すチェックポイントがありません。前のモデルのままです。";
+      case "failed":
+        return o.tooFewTokens
+          ? `学習に失敗しました: 文章が ${formatInt(o.tooFewTokens.tokens, "ja")} トークンしかなく、${o.tooFewTokens.preset} には ${formatInt(o.tooFewTokens.needed, "ja")} トークン以上が必要です。前のモデルのままです。`
+          : `学習に失敗しました: ${o.error ?? "不明なエラー"}。前のモデルのままです。`;
+      case "interrupted":
+        return "サーバーが止まったため学習が中断されました。前のモデルのままです。";
+      case "cancelled":
+        return "学習は始まる前に取り消されました。";
+    }
+  },
+  trainNotRunning: "学習は行われていません。/train で始められます。",
+  trainStopping: "今のステップのあとで止めます。最後のチェックポイントは残ります…",
+  trainAlreadyRunning: "すでに学習中です（一度に 1 つ）。下で進み具合を見るか、/train stop で止めてください。",
+  trainNotEnoughText: (v) => `学習する文章が足りません: ${formatInt(v.characters, "ja")} 文字。${v.preset} には 10 行（または 10 段落）以上、${formatInt(v.needCharacters, "ja")} 文字以上が必要です。`,
+  trainTextTooLong: (v) => `学習する文章が長すぎます（${formatInt(v.length, "ja")} 文字、上限は ${formatInt(v.limit, "ja")} 文字）。`,
+  serverError: (command) => `すみません、サーバーで ${command} が失敗しました。エラーはサーバーのログにあります。`,
+};
+
+export function texts(lang: Lang): WebTexts {
+  return lang === "ja" ? ja : en;
+}
+
+/** The end of a user's text on one line, for quoting in a reply. */
+export function quoteEnd(text: string, max = 60): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length <= max ? line : `…${line.slice(line.length - max + 1)}`;
+}

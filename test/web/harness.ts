@@ -1,0 +1,52 @@
+/**
+ * The playground for tests: the real server on a free port of 127.0.0.1, the shipped default
+ * model, a fresh SQLite store in a temp folder, and trainings of a fixed number of steps.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { ModelRegistry } from "../../src/app/model-registry.ts";
+import { TrainingService, type TrainingOverrides } from "../../src/app/training-service.ts";
+import { fastestKernels } from "../../src/app/kernels.ts";
+import { openStore, type Store } from "../../src/store/index.ts";
+import { startWebServer } from "../../src/adapters/web/server.ts";
+
+export interface TestPlayground {
+  url: string;
+  store: Store;
+  training: TrainingService;
+  registry: ModelRegistry;
+  /** errors the server logged (a test that expects none checks it is empty) */
+  errors: unknown[];
+  close(): Promise<void>;
+}
+
+export async function startTestPlayground(overrides: TrainingOverrides = { steps: 40, evalInterval: 10, evalBatches: 2 }): Promise<TestPlayground> {
+  const dir = mkdtempSync(path.join(tmpdir(), "minigpt-web-"));
+  const store = openStore(path.join(dir, "bot.db"));
+  const registry = new ModelRegistry({ models: store.models, kernels: fastestKernels() });
+  const training = new TrainingService({ store, registry, overrides });
+  const errors: unknown[] = [];
+  const web = await startWebServer({ registry, store, training, port: 0, onError: (_m, e) => errors.push(e) });
+  return {
+    url: web.url,
+    store,
+    training,
+    registry,
+    errors,
+    async close() {
+      await training.shutdown();
+      await web.close();
+      store.close();
+    },
+  };
+}
+
+/** POSTs JSON; returns the status and the parsed answer. */
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** A training text from the shipped corpus (enough for the baby preset). */
+export const TRAINING_TEXT_FILE = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../data/corpus/en/07-attention.txt");
