@@ -38,7 +38,8 @@ export function startLocalTraining(ctx: WebContext, request: LocalTrainingReques
   const training = ctx.training.begin(ctx.space, { preset: request.preset, minutes: request.minutes });
   // 3. the worker (TrainingError "not-enough-text", and the space is free again)
   training.train(documents);
-  return { text: t.trainProgress(training.snapshot()), training: true };
+  const corpus = training.snapshot().corpus!;
+  return { text: t.trainStarted({ preset: request.preset, minutes: request.minutes, ...corpus }), training: true };
 }
 
 /** The running training's progress and curve, or what the last run did. */

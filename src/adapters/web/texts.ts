@@ -68,6 +68,7 @@ export interface WebTexts {
   tokensLine(v: { characters: number; tokens: number; kind: string; vocabSize: number; model: string }): string;
   modelLine(v: { model: string; own: boolean; params: number; layers: number; heads: number; width: number; context: number; step: number; valLoss: number | null }): string;
   trainPanel: string;
+  trainStarted(v: { preset: string; minutes: number; messages: number; characters: number }): string;
   trainProgress(s: TrainingSnapshot): string;
   trainOutcome(o: TrainingOutcome): string;
   trainNotRunning: string;
@@ -94,6 +95,7 @@ const en: WebTexts = {
     `**${v.model}**${v.own ? ": trained here, in this playground" : ": the model shipped with the bot (train your own with /train)"}.\n` +
     `${formatInt(v.params, "en")} parameters · ${v.layers} layers × ${v.heads} heads, ${v.width} wide · context of ${v.context} tokens · trained ${formatInt(v.step, "en")} steps · val loss ${formatLoss(v.valLoss)}`,
   trainPanel: "Train your own model: paste a text or upload a .txt file (or use the shipped corpus), pick a size and a time, and watch the loss fall.",
+  trainStarted: (v) => `Training a new **${v.preset}** model for up to ${v.minutes} min on ${formatInt(v.messages, "en")} passages (${formatInt(v.characters, "en")} characters). The current model answers until it is ready.`,
   trainProgress: (s) => {
     if (s.step === 0) return `Training (${s.preset}, ${s.minutes} min): learning the tokenizer…`;
     const parts = [
@@ -147,6 +149,7 @@ const ja: WebTexts = {
     `**${v.model}**${v.own ? ": このプレイグラウンドで学習したモデル" : ": ボットに付属のモデル（/train で自分のモデルを学習できます）"}。\n` +
     `パラメータ ${formatInt(v.params, "ja")} 個 · ${v.layers} レイヤー × ${v.heads} ヘッド、幅 ${v.width} · 文脈 ${v.context} トークン · ${formatInt(v.step, "ja")} ステップ学習 · 検証損失 ${formatLoss(v.valLoss)}`,
   trainPanel: "自分のモデルを学習させましょう: 文章を貼り付けるか .txt ファイルを選び（付属のコーパスも使えます）、大きさと時間を選ぶと、損失が下がっていく様子が見られます。",
+  trainStarted: (v) => `新しい **${v.preset}** モデルを最長 ${v.minutes} 分、${formatInt(v.messages, "ja")} 個の段落（${formatInt(v.characters, "ja")} 文字）で学習します。完成までは今のモデルが答えます。`,
   trainProgress: (s) => {
     if (s.step === 0) return `学習中（${s.preset}、${s.minutes} 分）: トークナイザーを学習しています…`;
     const parts = [

@@ -138,9 +138,12 @@ function addMessage(kind, text, images = []) {
 }
 
 /** Follows the newest message while the reader is at the bottom (not while they scroll back). */
+let atBottom = true;
+log.addEventListener("scroll", () => {
+  atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+});
 function keepAtBottom(force = false) {
-  const nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 400;
-  if (force || nearBottom) log.scrollTop = log.scrollHeight;
+  if (force || atBottom) log.scrollTop = log.scrollHeight;
 }
 
 function imageRow(images) {
@@ -246,6 +249,7 @@ function trainPanel() {
     start.disabled = corpus.disabled = true;
     try {
       const reply = await post("/api/train", { source, text: source === "text" ? text.value : undefined, preset: preset.value, minutes: Number(minutes.value) });
+      if (reply.training) card.remove(); // started: /train opens a new panel for the next one
       showReply(reply);
     } catch (err) {
       addMessage("error", err.message);
