@@ -13,7 +13,6 @@ import { type Kernels, referenceKernels } from "../tensor/kernels.ts";
 import type { Random } from "../tensor/random.ts";
 import { embeddingForward, embeddingBackward } from "../tensor/embedding.ts";
 import { layernormForward, layernormBackward } from "../tensor/layernorm.ts";
-import { geluForward, geluBackward } from "../tensor/gelu.ts";
 import { residualForward, residualBackward } from "../tensor/residual.ts";
 import { softmaxForward, crossEntropyForward, crossEntropySoftmaxBackward } from "../tensor/crossentropy.ts";
 import { type GPTConfig, validateConfig } from "./config.ts";
@@ -118,7 +117,7 @@ export class GPT {
       // 3. MLP sub-block: x + c_proj(gelu(c_fc(ln_2(x))))
       layernormForward(la.ln2, la.ln2Mean, la.ln2Rstd, la.residual2, w.ln2w, w.ln2b, N, C);
       k.linearForward(la.fch, la.ln2, w.fcW, w.fcB, N, C, 4 * C);
-      geluForward(la.fchGelu, la.fch, N * 4 * C);
+      k.geluForward(la.fchGelu, la.fch, N * 4 * C);
       k.linearForward(la.fcProj, la.fchGelu, w.fcProjW, w.fcProjB, N, 4 * C, C);
       residualForward(la.residual3, la.residual2, la.fcProj, N * C);
       x = la.residual3;
@@ -182,7 +181,7 @@ export class GPT {
       // 4a. MLP sub-block
       residualBackward(dl.residual2, dl.fcProj, dl.residual3, N * C);
       k.linearBackward(dl.fchGelu, dw.fcProjW, dw.fcProjB, dl.fcProj, la.fchGelu, w.fcProjW, N, 4 * C, C);
-      geluBackward(dl.fch, la.fch, dl.fchGelu, N * 4 * C);
+      k.geluBackward(dl.fch, la.fch, dl.fchGelu, N * 4 * C);
       k.linearBackward(dl.ln2, dw.fcW, dw.fcB, dl.fch, la.ln2, w.fcW, N, C, 4 * C);
       layernormBackward(dl.residual2, dw.ln2w, dw.ln2b, dl.ln2, la.residual2, w.ln2w, la.ln2Mean, la.ln2Rstd, N, C);
       // 4b. attention sub-block

@@ -8,10 +8,14 @@
  *   2. per layer: ln_1 → c_attn → (q, k, v); k, v appended to the cache; attention of q over
  *      positions 0…n; c_proj; residual; ln_2 → c_fc → GELU → c_proj; residual
  *   3. ln_f → logits = wte · x   (only for the last token of a context)
+ *
+ * Every matrix here multiplies one row, so the cache keeps its own transposed copy of each
+ * weight ([in, out]): the kernels then stream the weights row by row instead of packing them
+ * on every call. The copy is taken when the cache is made and again on reset().
  */
 import { layernormForward } from "../tensor/layernorm.ts";
-import { geluForward } from "../tensor/gelu.ts";
 import { residualForward } from "../tensor/residual.ts";
+import { transposeWeight } from "../tensor/linear.ts";
 import { attentionStepForward } from "../tensor/attention-step.ts";
 import type { GPT } from "./gpt.ts";
 
@@ -33,6 +37,9 @@ export class KVCachedModel {
   private readonly att: Float32Array;
   private readonly stat = new Float32Array(2); // mean, rstd
   private readonly logits: Float32Array;
+  /** per layer: c_attn, attn c_proj, c_fc, mlp c_proj weights transposed [in, out]; and wte [C, V] */
+  private readonly weightsT: { attn: Float32Array; proj: Float32Array; fc: Float32Array; fcProj: Float32Array }[];
+  private readonly wteT: Float32Array;
 
   constructor(private readonly model: GPT) {
     const { blockSize, nEmbd: C, nHead: NH, nLayer: L, vocabSize: V } = model.config;
@@ -51,11 +58,27 @@ export class KVCachedModel {
     this.fchGelu = alloc(4 * C);
     this.att = alloc(NH * blockSize);
     this.logits = alloc(V);
+    this.weightsT = Array.from({ length: L }, () => ({ attn: alloc(3 * C * C), proj: alloc(C * C), fc: alloc(4 * C * C), fcProj: alloc(4 * C * C) }));
+    this.wteT = alloc(V * C);
+    this.copyWeights();
   }
 
-  /** Forget everything cached (e.g. after the weights change). */
+  /** Forget everything cached and copy the weights again (e.g. after they changed). */
   reset(): void {
     this.cached = [];
+    this.copyWeights();
+  }
+
+  private copyWeights(): void {
+    const { nEmbd: C, vocabSize: V } = this.model.config;
+    this.model.views.blocks.forEach((w, l) => {
+      const t = this.weightsT[l];
+      transposeWeight(t.attn, w.attnW, 3 * C, C);
+      transposeWeight(t.proj, w.projW, C, C);
+      transposeWeight(t.fc, w.fcW, 4 * C, C);
+      transposeWeight(t.fcProj, w.fcProjW, C, 4 * C);
+    });
+    transposeWeight(this.wteT, this.model.views.wte, V, C);
   }
 
   /** Logits [V] for the token after `context`; reuses the cache when context extends it. */
@@ -89,28 +112,29 @@ export class KVCachedModel {
     for (let c = 0; c < C; c++) x[c] = p.wte[id * C + c] + p.wpe[n * C + c];
     for (let l = 0; l < m.config.nLayer; l++) {
       const w = p.blocks[l];
+      const wT = this.weightsT[l];
       const keys = this.keys[l];
       const values = this.values[l];
       // 2a. attention: this token's q, k, v; k and v join the cache at row n
       layernormForward(ln, mean, rstd, x, w.ln1w, w.ln1b, 1, C);
-      k.linearForward(qkv, ln, w.attnW, w.attnB, 1, C, 3 * C);
+      k.linearRowForward(qkv, ln, wT.attn, w.attnB, C, 3 * C);
       keys.set(qkv.subarray(C, 2 * C), n * C);
       values.set(qkv.subarray(2 * C, 3 * C), n * C);
       attentionStepForward(attY, att, qkv.subarray(0, C), keys, values, n + 1, C, NH);
-      k.linearForward(proj, attY, w.projW, w.projB, 1, C, C);
+      k.linearRowForward(proj, attY, wT.proj, w.projB, C, C);
       residualForward(x, x, proj, C);
       // 2b. MLP
       layernormForward(ln, mean, rstd, x, w.ln2w, w.ln2b, 1, C);
-      k.linearForward(fch, ln, w.fcW, w.fcB, 1, C, 4 * C);
-      geluForward(fchGelu, fch, 4 * C);
-      k.linearForward(proj, fchGelu, w.fcProjW, w.fcProjB, 1, 4 * C, C);
+      k.linearRowForward(fch, ln, wT.fc, w.fcB, C, 4 * C);
+      k.geluForward(fchGelu, fch, 4 * C);
+      k.linearRowForward(proj, fchGelu, wT.fcProj, w.fcProjB, 4 * C, C);
       residualForward(x, x, proj, C);
     }
     this.cached.push(id);
     // 3. the output head, only when someone will read it
     if (wantLogits) {
       layernormForward(ln, mean, rstd, x, p.lnfw, p.lnfb, 1, C);
-      k.linearForward(this.logits, ln, p.wte, null, 1, C, V);
+      k.linearRowForward(this.logits, ln, this.wteT, null, C, V);
     }
   }
 }

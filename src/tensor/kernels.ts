@@ -7,8 +7,9 @@
  * Every backward ACCUMULATES (+=) into its gradient outputs.
  */
 import type { FloatArray } from "./types.ts";
-import { linearForward, linearBackward } from "./linear.ts";
+import { linearForward, linearBackward, linearRowForward } from "./linear.ts";
 import { attentionForward, attentionBackward } from "./attention.ts";
+import { geluBackward, geluForward } from "./gelu.ts";
 
 export interface Kernels {
   /** shown in benchmarks and `info` */
@@ -18,9 +19,15 @@ export interface Kernels {
   /** out[N,OC] = inp[N,IC] · weight[OC,IC]ᵀ + bias[OC] */
   linearForward(out: FloatArray, inp: FloatArray, weight: FloatArray, bias: FloatArray | null,
     N: number, IC: number, OC: number): void;
+  /** out[OC] = x[IC] · weightT[IC,OC] + bias[OC]: one row, weight kept transposed; equals linearForward bit for bit */
+  linearRowForward(out: FloatArray, x: FloatArray, weightT: FloatArray, bias: FloatArray | null, IC: number, OC: number): void;
   /** dinp[N,IC] += dout·weight;  dweight[OC,IC] += doutᵀ·inp;  dbias[OC] += Σ_rows dout */
   linearBackward(dinp: FloatArray, dweight: FloatArray, dbias: FloatArray | null, dout: FloatArray,
     inp: FloatArray, weight: FloatArray, N: number, IC: number, OC: number): void;
+  /** out[N] = gelu(inp[N]) (tanh form) */
+  geluForward(out: FloatArray, inp: FloatArray, N: number): void;
+  /** dinp[N] += gelu'(inp)·dout */
+  geluBackward(dinp: FloatArray, inp: FloatArray, dout: FloatArray, N: number): void;
   /** causal multi-head attention over qkv[B,T,3C] → out[B,T,C]; keeps preatt and softmaxed att [B,NH,T,T] */
   attentionForward(out: FloatArray, preatt: FloatArray, att: FloatArray, qkv: FloatArray,
     B: number, T: number, C: number, NH: number): void;
@@ -34,7 +41,10 @@ export const referenceKernels: Kernels = {
   name: "typescript",
   alloc: (length) => new Float32Array(length),
   linearForward,
+  linearRowForward,
   linearBackward,
   attentionForward,
   attentionBackward,
+  geluForward,
+  geluBackward,
 };

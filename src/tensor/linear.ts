@@ -27,6 +27,32 @@ export function linearForward(
 }
 
 /**
+ * One row through the layer with its weight stored transposed, weightT [IC,OC] (generation with
+ * a KV cache keeps such a copy: the fast kernels then read every weight row-wise):
+ *
+ *   out[o] = bias[o] + Σ_i x[i]·weightT[i,o]
+ *
+ * Each output is the same double sum, in the same order, as linearForward's: equal bit for bit.
+ */
+export function linearRowForward(
+  out: FloatArray, x: FloatArray, weightT: FloatArray, bias: FloatArray | null, IC: number, OC: number,
+): void {
+  const sums = new Float64Array(OC);
+  for (let o = 0; o < OC; o++) sums[o] = bias === null ? 0 : bias[o];
+  for (let i = 0; i < IC; i++) {
+    const xi = x[i];
+    const row = i * OC;
+    for (let o = 0; o < OC; o++) sums[o] += xi * weightT[row + o];
+  }
+  for (let o = 0; o < OC; o++) out[o] = sums[o];
+}
+
+/** weightT[IC,OC] = weight[OC,IC]ᵀ (the copy linearRowForward reads). */
+export function transposeWeight(weightT: FloatArray, weight: FloatArray, OC: number, IC: number): void {
+  for (let o = 0; o < OC; o++) for (let i = 0; i < IC; i++) weightT[i * OC + o] = weight[o * IC + i];
+}
+
+/**
  * Gradients of the layer:
  *   1. dinp[n,i]    += Σ_o dout[n,o]·weight[o,i]     (dout · weight)
  *   2. dweight[o,i] += Σ_n dout[n,o]·inp[n,i]        (doutᵀ · inp)

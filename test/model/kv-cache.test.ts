@@ -5,9 +5,13 @@ import { presetConfig } from "../../src/model/config.ts";
 import { seededRandom } from "../../src/tensor/random.ts";
 import { generate, modelLogitSource } from "../../src/sample/generate.ts";
 import { DEFAULT_SAMPLING } from "../../src/sample/sampling.ts";
+import { type Kernels, referenceKernels } from "../../src/tensor/kernels.ts";
+import { createWasmKernels } from "../../src/tensor/wasm/index.ts";
 
-function model(bias: boolean) {
-  const m = new GPT(presetConfig("tiny", 40, { bias })).init(seededRandom(4));
+const wasm = createWasmKernels();
+
+function model(bias: boolean, kernels: Kernels = referenceKernels) {
+  const m = new GPT(presetConfig("tiny", 40, { bias }), { kernels }).init(seededRandom(4));
   // non-zero biases and gains, so every term of the cached path matters
   const rng = seededRandom(5);
   for (let i = 0; i < m.params.length; i++) m.params[i] += 0.05 * rng.normal();
@@ -32,8 +36,21 @@ describe("KV-cached generation", () => {
     });
   }
 
+  it("with the WebAssembly kernels, matches the full pass to float32 rounding (its attention's exp is a polynomial)", () => {
+    const m = model(true, wasm);
+    const full = modelLogitSource(m);
+    const cached = new KVCachedModel(m);
+    const rng = seededRandom(7);
+    const ids = Array.from({ length: 16 }, () => rng.int(40));
+    for (let t = 1; t <= 16; t++) {
+      const context = Int32Array.from(ids.slice(0, t));
+      const a = cached.nextLogits(context), b = full.nextLogits(context);
+      for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i]), `t=${t} logit ${i}`).toBeLessThan(1e-5);
+    }
+  });
+
   it("generates the same tokens as the cache-less path for the same seed, across context slides", () => {
-    const m = model(false);
+    const m = model(false, wasm);
     const options = { ...DEFAULT_SAMPLING, temperature: 1, maxTokens: 40, seed: 9, repetitionWindow: 16, candidatesPerStep: 3 };
     const plain = generate(modelLogitSource(m), [1, 2, 3], options);
     const fast = generate(new KVCachedModel(m), [1, 2, 3], options);

@@ -215,6 +215,22 @@ export const F32 = {
   toI32: (a: Expr): Expr => node("i32", [0xfc, 0x00], [expectType(a, "f32", "i32.trunc_sat_f32_s")]),
 };
 
+function v128Binary(sub: number, name: string) {
+  return (a: Expr, b: Expr): Expr => node("v128", simdOpcode(sub), [expectType(a, "v128", name), expectType(b, "v128", name)]);
+}
+
+/** 128-bit SIMD: four i32 lanes (the bits of f32 lanes, for building powers of two) */
+export const I32x4 = {
+  /** four lanes of the same i32 constant (v128.const) */
+  c(value: number): Expr {
+    const lanes = new Uint8Array(new Int32Array([value, value, value, value]).buffer);
+    return { type: "v128", emit: (w) => { w.raw(simdOpcode(0x0c)); w.raw(lanes); } };
+  },
+  add: v128Binary(0xae, "i32x4.add"),
+  /** each lane shifted left by `bits` */
+  shl: (a: Expr, bits: I32Like): Expr => node("v128", simdOpcode(0xab), [expectType(a, "v128", "i32x4.shl"), expectType(asExpr(bits), "i32", "i32x4.shl")]),
+};
+
 /** 128-bit SIMD: four f32 lanes */
 export const F32x4 = {
   /** all lanes zero */
@@ -228,8 +244,25 @@ export const F32x4 = {
   splat: (a: Expr): Expr => node("v128", simdOpcode(0x13), [expectType(a, "f32", "f32x4.splat")]),
   extractLane: (a: Expr, lane: number): Expr =>
     node("f32", simdOpcode(0x1f), [expectType(a, "v128", "f32x4.extract_lane")], (w) => w.byte(lane)),
-  add: (a: Expr, b: Expr): Expr => node("v128", simdOpcode(0xe4), [expectType(a, "v128", "f32x4.add"), expectType(b, "v128", "f32x4.add")]),
-  mul: (a: Expr, b: Expr): Expr => node("v128", simdOpcode(0xe6), [expectType(a, "v128", "f32x4.mul"), expectType(b, "v128", "f32x4.mul")]),
+  /** four lanes of the same f32 constant (v128.const) */
+  c(value: number): Expr {
+    const lanes = new Uint8Array(new Float32Array([value, value, value, value]).buffer);
+    return { type: "v128", emit: (w) => { w.raw(simdOpcode(0x0c)); w.raw(lanes); } };
+  },
+  add: v128Binary(0xe4, "f32x4.add"),
+  sub: v128Binary(0xe5, "f32x4.sub"),
+  mul: v128Binary(0xe6, "f32x4.mul"),
+  div: v128Binary(0xe7, "f32x4.div"),
+  min: v128Binary(0xe8, "f32x4.min"),
+  max: v128Binary(0xe9, "f32x4.max"),
+  /** lanes a > b: all ones where true, else zero (false for NaN) */
+  gt: v128Binary(0x44, "f32x4.gt"),
+  /** the bits of a and b (v128.and) */
+  and: v128Binary(0x4e, "v128.and"),
+  /** each lane rounded to the nearest integer, ties to even */
+  nearest: (a: Expr): Expr => node("v128", simdOpcode(0x6a), [expectType(a, "v128", "f32x4.nearest")]),
+  /** each lane f32 → i32 toward zero, saturating (i32x4.trunc_sat_f32x4_s) */
+  toI32x4: (a: Expr): Expr => node("v128", simdOpcode(0xf8), [expectType(a, "v128", "i32x4.trunc_sat_f32x4_s")]),
   /** lane0 + lane1 + lane2 + lane3 (an f32); `a` is emitted four times, so pass a local */
   sum(a: Expr): Expr {
     return F32.add(F32.add(F32x4.extractLane(a, 0), F32x4.extractLane(a, 1)),

@@ -19,10 +19,13 @@
  */
 import type { Kernels } from "../kernels.ts";
 import type { FloatArray } from "../types.ts";
-import { linearBackward as referenceLinearBackward, linearForward as referenceLinearForward } from "../linear.ts";
+import {
+  linearBackward as referenceLinearBackward, linearForward as referenceLinearForward, linearRowForward as referenceLinearRowForward,
+} from "../linear.ts";
 import {
   attentionBackward as referenceAttentionBackward, attentionForward as referenceAttentionForward,
 } from "../attention.ts";
+import { geluBackward as referenceGeluBackward, geluForward as referenceGeluForward } from "../gelu.ts";
 import { type HeapOptions, Scratch, WasmHeap } from "./heap.ts";
 import { KERNEL_WASM_BASE64 } from "./kernel-bytes.ts";
 import {
@@ -33,6 +36,9 @@ interface KernelExports {
   gemm(c: number, ldc: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number,
     bias: number, M: number, N: number, K: number, init: number, packA: number, packB: number, tile: number): void;
   colsum(out: number, src: number, rows: number, cols: number): void;
+  geluForward(out: number, inp: number, n: number): void;
+  geluBackward(dinp: number, inp: number, dout: number, n: number): void;
+  rowTimesT(out: number, x: number, wt: number, bias: number, IC: number, OC: number, init: number): void;
   attnForward(out: number, preatt: number, att: number, qkv: number,
     B: number, T: number, C: number, NH: number, HS: number, scale: number): void;
   attnBackward(dqkv: number, dpreatt: number, datt: number, dout: number, qkv: number, att: number,
@@ -121,6 +127,61 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
         bias === null ? INIT_ZERO : INIT_FROM_BIAS, packA, packB, tile);
     }
     giveBack(out, outAt, N * OC);
+  }
+
+  function linearRowForward(out: FloatArray, x: FloatArray, weightT: FloatArray, bias: FloatArray | null, IC: number, OC: number): void {
+    if (out instanceof Float64Array || x instanceof Float64Array || weightT instanceof Float64Array || bias instanceof Float64Array) {
+      referenceLinearRowForward(out, x, weightT, bias, IC, OC);
+      return;
+    }
+    checkSizes("linearRowForward", 1, IC, OC);
+    checkLength("linearRowForward", "out", out, OC, "OC");
+    checkLength("linearRowForward", "x", x, IC, "IC");
+    checkLength("linearRowForward", "weightT", weightT, IC * OC, "IC*OC");
+    if (bias !== null) checkLength("linearRowForward", "bias", bias, OC, "OC");
+    if (OC === 0) return;
+    scratch.begin();
+    const outAt = place(out, OC, false);
+    const xAt = place(x, IC, true);
+    const weightAt = place(weightT, IC * OC, true);
+    const biasAt = bias === null ? 0 : place(bias, OC, true);
+    wasm.rowTimesT(outAt, xAt, weightAt, biasAt, IC, OC, bias === null ? INIT_ZERO : INIT_FROM_BIAS);
+    giveBack(out, outAt, OC);
+  }
+
+  /** GELU four at a time in WebAssembly; the last N mod 4 elements (and float64) by the reference */
+  function geluForward(out: FloatArray, inp: FloatArray, N: number): void {
+    if (out instanceof Float64Array || inp instanceof Float64Array) return referenceGeluForward(out, inp, N);
+    checkLength("geluForward", "out", out, N, "N");
+    checkLength("geluForward", "inp", inp, N, "N");
+    const vectorN = N - (N % 4);
+    if (vectorN > 0) {
+      scratch.begin();
+      const outAt = place(out, vectorN, false);
+      const inpAt = place(inp, vectorN, true);
+      wasm.geluForward(outAt, inpAt, vectorN);
+      giveBack(out, outAt, vectorN);
+    }
+    if (vectorN < N) referenceGeluForward(out.subarray(vectorN), inp.subarray(vectorN), N - vectorN);
+  }
+
+  function geluBackward(dinp: FloatArray, inp: FloatArray, dout: FloatArray, N: number): void {
+    if (dinp instanceof Float64Array || inp instanceof Float64Array || dout instanceof Float64Array) {
+      return referenceGeluBackward(dinp, inp, dout, N);
+    }
+    checkLength("geluBackward", "dinp", dinp, N, "N");
+    checkLength("geluBackward", "inp", inp, N, "N");
+    checkLength("geluBackward", "dout", dout, N, "N");
+    const vectorN = N - (N % 4);
+    if (vectorN > 0) {
+      scratch.begin();
+      const dinpAt = place(dinp, vectorN, true);
+      const inpAt = place(inp, vectorN, true);
+      const doutAt = place(dout, vectorN, true);
+      wasm.geluBackward(dinpAt, inpAt, doutAt, vectorN);
+      giveBack(dinp, dinpAt, vectorN);
+    }
+    if (vectorN < N) referenceGeluBackward(dinp.subarray(vectorN), inp.subarray(vectorN), dout.subarray(vectorN), N - vectorN);
   }
 
   function linearBackward(dinp: FloatArray, dweight: FloatArray, dbias: FloatArray | null, dout: FloatArray,
@@ -224,9 +285,12 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     owns: (array) => array instanceof Float32Array && heap.addressOf(array) >= 0,
     alloc: (length) => heap.alloc(length),
     linearForward,
+    linearRowForward,
     linearBackward,
     attentionForward,
     attentionBackward,
+    geluForward,
+    geluBackward,
   };
 }
 

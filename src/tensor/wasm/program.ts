@@ -23,14 +23,16 @@
  *          MR·NR/4 multiplies and adds (no FMA: relaxed SIMD is behind a flag in Node 20).
  *   Tiles on the ragged right/bottom edge go through a small MR×NR scratch tile.
  *
- * The module also exports `colsum` (the bias gradient) and causal multi-head attention,
- * forward and backward (`attnForward`, `attnBackward`, see defineAttention below).
+ * The module also exports `colsum` (the bias gradient), `rowTimesT` (one row through a
+ * transposed weight, for generation) and causal multi-head attention, forward and backward
+ * (`attnForward`, `attnBackward`, see defineAttention below), and GELU forward and backward
+ * (`geluForward`, `geluBackward`, see defineGelu).
  *
  * Every address is a byte address in the one shared memory; strides are in elements. The
  * functions keep no state of their own (scratch comes in as arguments), so several threads
  * can run them at once on one shared memory with separate pack buffers.
  */
-import { F32, F32x4, type FunctionBuilder, I32, type Local, ModuleBuilder, type ValType } from "./assembler.ts";
+import { type Expr, F32, F32x4, type FunctionBuilder, I32, I32x4, type Local, ModuleBuilder, type ValType } from "./assembler.ts";
 
 /** The blocking of the product (sizes in floats). */
 export interface Blocking {
@@ -339,7 +341,61 @@ export function buildKernelModule(blocking: Blocking = BLOCKING): Uint8Array<Arr
     });
   });
 
+  // -------------------------------------------------------------------------------------------
+  // rowTimesT(out, x, wt, bias, IC, OC, init): out[o] = start + Σ_i x[i]·wt[i·OC + o]
+  //   One row through a layer whose weight is kept transposed, wt [IC,OC] (the KV cache's step:
+  //   no packing, every load a vector). Each output adds its products in ascending i, one f32
+  //   multiply and one f32 add at a time, exactly as the micro-kernel does: the results equal
+  //   gemm's bit for bit. 16 outputs at a time, then 4, then one.
+  const rowTimesT = module.func("rowTimesT", {
+    out: "i32", x: "i32", wt: "i32", bias: "i32", IC: "i32", OC: "i32", init: "i32",
+  }, { exported: true });
+  rowTimesT.define((f, { out, x, wt, bias, IC, OC, init }) => {
+    const o = f.local("i32"), i = f.local("i32"), w = f.local("i32"), xs = f.local("i32"), stride = f.local("i32");
+    const acc = Array.from({ length: 4 }, () => f.local("v128"));
+    const a = f.local("v128");
+    const sum = f.local("f32");
+    f.set(stride, I32.shl(OC, 2));
+    f.set(o, 0);
+    for (const width of [16, 4]) {
+      const vectors = width / 4;
+      f.whileLoop(I32.leS(I32.add(o, width), OC), () => {
+        // 1. start from the bias (or zero)
+        f.ifThen(I32.eq(init, INIT_FROM_BIAS), () => {
+          for (let v = 0; v < vectors; v++) f.set(acc[v], F32x4.load(I32.add(bias, I32.shl(o, 2)), 16 * v));
+        }, () => {
+          for (let v = 0; v < vectors; v++) f.set(acc[v], F32x4.zero());
+        });
+        // 2. acc += x[i] · wt[i, o…o+width) for i = 0 … IC−1
+        f.set(w, I32.add(wt, I32.shl(o, 2)));
+        f.set(xs, x);
+        f.forRange(i, 0, IC, 1, () => {
+          f.set(a, F32x4.loadSplat(xs));
+          for (let v = 0; v < vectors; v++) f.set(acc[v], F32x4.add(acc[v], F32x4.mul(a, F32x4.load(w, 16 * v))));
+          f.inc(w, stride);
+          f.inc(xs, 4);
+        });
+        for (let v = 0; v < vectors; v++) f.store(I32.add(out, I32.shl(o, 2)), acc[v], 16 * v);
+        f.inc(o, width);
+      });
+    }
+    f.whileLoop(I32.ltS(o, OC), () => {
+      f.set(sum, F32.c(0));
+      f.ifThen(I32.eq(init, INIT_FROM_BIAS), () => f.set(sum, F32.load(I32.add(bias, I32.shl(o, 2)))));
+      f.set(w, I32.add(wt, I32.shl(o, 2)));
+      f.set(xs, x);
+      f.forRange(i, 0, IC, 1, () => {
+        f.set(sum, F32.add(sum, F32.mul(F32.load(xs), F32.load(w))));
+        f.inc(w, stride);
+        f.inc(xs, 4);
+      });
+      f.store(I32.add(out, I32.shl(o, 2)), sum);
+      f.inc(o, 1);
+    });
+  });
+
   defineAttention(module);
+  defineGelu(module);
   return module.encode();
 }
 
@@ -518,5 +574,72 @@ function defineAttention(module: ModuleBuilder): void {
         });
       }
     })));
+  });
+}
+
+/**
+ * 1 + tanh u and 1 − tanh u of four lanes, into `plus` and `minus`, without cancellation:
+ *   1 + tanh u = 2·e^{2u}/(e^{2u} + 1),   1 − tanh u = 2/(e^{2u} + 1)
+ * with 2u clamped to ±80 (tanh is ±1 in float32 long before) and e^{2u} as in emitExp:
+ * 2u = n·ln2 + r, e^r by its Taylor polynomial to r⁶, times 2^n built from the exponent bits
+ * (n within ±116: always a normal float). Below 2u = −80, 1 + tanh u is 0 (as float32's tanh is
+ * −1 there). GELU needs 1 + tanh and 1 − tanh² = (1 + tanh)(1 − tanh).
+ */
+function emitOnePlusMinusTanh(f: FunctionBuilder<Record<string, ValType>>, u: Expr, plus: Local, minus: Local, r: Local, alive: Local): void {
+  const n = minus; // reused: n is done with before `minus` is written
+  f.set(r, F32x4.add(u, u));
+  f.set(alive, F32x4.gt(r, F32x4.c(-80)));
+  f.set(r, F32x4.min(F32x4.max(r, F32x4.c(-80)), F32x4.c(80)));
+  f.set(n, F32x4.nearest(F32x4.mul(r, F32x4.c(Math.LOG2E))));
+  f.set(r, F32x4.add(F32x4.sub(r, F32x4.mul(n, F32x4.c(0.693359375))), F32x4.mul(n, F32x4.c(2.12194440e-4))));
+  let poly: Expr = F32x4.c(1 / 720);
+  for (const coefficient of [1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1]) poly = F32x4.add(F32x4.c(coefficient), F32x4.mul(r, poly));
+  const twoToN = I32x4.shl(I32x4.add(F32x4.toI32x4(n), I32x4.c(127)), 23);
+  f.set(plus, F32x4.mul(poly, twoToN)); // e^{2u}
+  f.set(minus, F32x4.div(F32x4.c(2), F32x4.add(plus, F32x4.c(1))));
+  f.set(plus, F32x4.and(F32x4.mul(plus, minus), alive));
+}
+
+/**
+ * GELU in its tanh form, four elements at a time (../gelu.ts is the readable reference):
+ *   geluForward(out, inp, n):        out = 0.5·x·(1 + tanh u),  u = √(2/π)·(x + 0.044715·x³)
+ *   geluBackward(dinp, inp, dout, n): dinp += (0.5·(1 + tanh u) + 0.5·x·(1 − tanh²u)·du/dx)·dout
+ * n is a multiple of 4 (the caller does the rest with the reference).
+ */
+function defineGelu(module: ModuleBuilder): void {
+  const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+  const CUBIC = 0.044715;
+  const forward = module.func("geluForward", { out: "i32", inp: "i32", n: "i32" }, { exported: true });
+  forward.define((f, { out, inp, n }) => {
+    const i = f.local("i32"), end = f.local("i32");
+    const x = f.local("v128"), plus = f.local("v128"), minus = f.local("v128"), r = f.local("v128"), alive = f.local("v128");
+    f.set(end, I32.shl(n, 2));
+    f.forRange(i, 0, end, 16, () => {
+      f.set(x, F32x4.load(I32.add(inp, i)));
+      // 1. u = √(2/π)·(x + 0.044715·x³)   2. 0.5·x·(1 + tanh u)
+      const u = F32x4.mul(F32x4.c(SQRT_2_OVER_PI), F32x4.add(x, F32x4.mul(F32x4.c(CUBIC), F32x4.mul(x, F32x4.mul(x, x)))));
+      emitOnePlusMinusTanh(f, u, plus, minus, r, alive);
+      f.store(I32.add(out, i), F32x4.mul(F32x4.mul(F32x4.c(0.5), x), plus));
+    });
+  });
+
+  const backward = module.func("geluBackward", { dinp: "i32", inp: "i32", dout: "i32", n: "i32" }, { exported: true });
+  backward.define((f, { dinp, inp, dout, n }) => {
+    const i = f.local("i32"), end = f.local("i32");
+    const x = f.local("v128"), plus = f.local("v128"), minus = f.local("v128"), r = f.local("v128"), slope = f.local("v128"), alive = f.local("v128");
+    f.set(end, I32.shl(n, 2));
+    f.forRange(i, 0, end, 16, () => {
+      f.set(x, F32x4.load(I32.add(inp, i)));
+      const u = F32x4.mul(F32x4.c(SQRT_2_OVER_PI), F32x4.add(x, F32x4.mul(F32x4.c(CUBIC), F32x4.mul(x, F32x4.mul(x, x)))));
+      emitOnePlusMinusTanh(f, u, plus, minus, r, alive);
+      // du/dx = √(2/π)·(1 + 3·0.044715·x²);  slope = 0.5·(1 + tanh) + 0.5·x·(1 − tanh²)·du/dx
+      // (beyond |x| = 30, 1 − t² is exactly 0 in float32: x is clamped so x·du/dx stays finite)
+      f.set(x, F32x4.min(F32x4.max(x, F32x4.c(-30)), F32x4.c(30)));
+      const dudx = F32x4.mul(F32x4.c(SQRT_2_OVER_PI), F32x4.add(F32x4.c(1), F32x4.mul(F32x4.c(3 * CUBIC), F32x4.mul(x, x))));
+      f.set(slope, F32x4.add(F32x4.mul(F32x4.c(0.5), plus),
+        F32x4.mul(F32x4.mul(F32x4.mul(F32x4.c(0.5), x), F32x4.mul(plus, minus)), dudx)));
+      const at = I32.add(dinp, i);
+      f.store(at, F32x4.add(F32x4.load(at), F32x4.mul(slope, F32x4.load(I32.add(dout, i)))));
+    });
   });
 }
