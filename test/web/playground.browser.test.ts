@@ -123,6 +123,24 @@ describe.skipIf(!hasChromium)(hasChromium ? "the playground in Chromium" : "the 
     await expect.poll(() => page.textContent("#model-name")).toMatch(/your model #\d+/);
   }, 180_000);
 
+  it("/train on an uploaded .txt file can be stopped, keeping the last checkpoint", async () => {
+    await send("/train");
+    const panel = page.locator(".train-panel").last();
+    await panel.locator("input[type=file]").setInputFiles({ name: "attention.txt", mimeType: "text/plain", buffer: readFileSync(TRAINING_TEXT_FILE) });
+    await expect.poll(() => panel.locator("textarea").inputValue()).toContain("Attention");
+    await panel.locator("select[name=preset]").selectOption("baby");
+    await panel.locator("button[type=submit]").click();
+    const card = page.locator(".card.training").last();
+    // stop once the first evaluation (a checkpoint) is in
+    await expect.poll(() => card.locator(".training-line").textContent(), { timeout: 60_000 }).toMatch(/val loss \d/);
+    await card.locator("button.danger").click();
+    await page.waitForSelector(".card.training.ended >> nth=1", { timeout: 60_000 });
+    expect(await card.locator(".training-line").textContent()).toMatch(/^Training stopped at step \d+\. The last checkpoint \(step \d+/);
+    await shot("6b-stopped");
+    const run = pg.store.runs.latest("local");
+    expect(run?.status).toBe("stopped");
+  }, 120_000);
+
   it("speaks Japanese to a Japanese browser", async () => {
     const ja = await browser.newPage({ viewport: { width: 1100, height: 700 }, locale: "ja-JP" });
     await ja.goto(pg.url);

@@ -185,8 +185,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     });
   });
   const { port } = server.address() as AddressInfo;
+  // on every interface (HOST=0.0.0.0): this computer reaches it as localhost
+  const shown = host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
   return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}/`,
+    url: `http://${shown}:${port}/`,
     server,
     async close() {
       for (const stream of streams) stream.end();
