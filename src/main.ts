@@ -56,11 +56,13 @@ async function startPlaygroundFromEnv(): Promise<number> {
   const { playgroundSettings, startPlayground } = await import("./adapters/web/playground.ts");
   try {
     const playground = await startPlayground(playgroundSettings());
-    process.stdout.write(
-      `MiniGPT playground: open ${playground.web.url} in your browser (no DISCORD_TOKEN is set, so the bot runs here).
-` +
-        "The console version: npm run console · stop: Ctrl+C\n",
-    );
+    const everywhere = process.env.HOST?.trim() === "0.0.0.0" || process.env.HOST?.trim() === "::";
+    const lines = [
+      `MiniGPT playground: open ${playground.web.url} in your browser (no DISCORD_TOKEN is set, so the bot runs here).`,
+      ...(everywhere ? ["It listens on every network interface (HOST): anyone who can reach this computer can use it."] : []),
+      "The console version: npm run console · stop: Ctrl+C",
+    ];
+    process.stdout.write(`${lines.join("\n")}\n`);
     const stop = async () => {
       await playground.stop();
       process.exit(0);
