@@ -5,7 +5,8 @@
 import { GPT } from "../model/gpt.ts";
 import type { CheckpointMeta, LoadedCheckpoint } from "../model/checkpoint.ts";
 import type { Kernels } from "../tensor/kernels.ts";
-import { type Tokenizer, tokenizerFromJSON } from "../tokenizer/tokenizer.ts";
+import type { Tokenizer } from "../tokenizer/tokenizer.ts";
+import { tokenizerFromJSON } from "../tokenizer/from-json.ts";
 import type { LogitSource } from "../sample/generate.ts";
 import { KVCachedModel } from "../model/kv-cache.ts";
 

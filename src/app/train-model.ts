@@ -10,7 +10,7 @@
 import { GPT } from "../model/gpt.ts";
 import { type PresetName, presetConfig } from "../model/config.ts";
 import { type LoadedCheckpoint, loadCheckpointBytes, saveCheckpointBytes } from "../model/checkpoint.ts";
-import { tokenizerFromJSON } from "../tokenizer/tokenizer.ts";
+import { tokenizerFromJSON } from "../tokenizer/from-json.ts";
 import type { Kernels } from "../tensor/kernels.ts";
 import { seededRandom } from "../tensor/random.ts";
 import type { Tokenizer } from "../tokenizer/tokenizer.ts";

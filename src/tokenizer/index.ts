@@ -1,6 +1,6 @@
 /** Public surface of the tokenizers: import from here. */
 export type { EncodeResult, Tokenizer, TokenizerJSON, TokenizerKind, CharTokenizerJSON, BpeTokenizerJSON } from "./tokenizer.ts";
-export { tokenizerFromJSON } from "./tokenizer.ts";
+export { tokenizerFromJSON } from "./from-json.ts";
 export { END_OF_TEXT } from "./special.ts";
 export { CharTokenizer, trainCharTokenizer, charTokenizerFromJSON, type CharTrainOptions } from "./char.ts";
 export { BpeTokenizer, trainBpeTokenizer, bpeTokenizerFromJSON, type BpeTrainOptions } from "./bpe.ts";

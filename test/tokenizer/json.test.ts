@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { trainBpeTokenizer } from "../../src/tokenizer/bpe.ts";
 import { trainCharTokenizer } from "../../src/tokenizer/char.ts";
-import { tokenizerFromJSON, type Tokenizer } from "../../src/tokenizer/tokenizer.ts";
+import type { Tokenizer } from "../../src/tokenizer/tokenizer.ts";
+import { tokenizerFromJSON } from "../../src/tokenizer/from-json.ts";
 import { ROUND_TRIP_SAMPLES, mixedCorpus } from "./samples.ts";
 
 /** Save as a checkpoint would (JSON text), load, and compare encodings of every sample. */

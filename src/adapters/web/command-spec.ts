@@ -14,7 +14,7 @@ import type { TrainingService } from "../../app/training-service.ts";
 import type { HeavyQueue } from "../../app/heavy-queue.ts";
 import { InputError } from "../../app/prompt.ts";
 import type { Store } from "../../store/index.ts";
-import type { Lang } from "./texts.ts";
+import { expectedInEnglish, type Lang } from "./texts.ts";
 
 export type Bilingual = { en: string; ja: string };
 
@@ -147,18 +147,6 @@ export function checkOption(option: OptionSpec, value: unknown): OptionValue {
       if (["false", "no", "off", "0"].includes(word)) return false;
       throw fail("boolean");
     }
-  }
-}
-
-/** What a "bad-option" error expected, in words: "a whole number from 1 to 50", "one of tiny, baby". */
-export function expectedInEnglish(v: { kind: string; min: number | null; max: number | null; choices: string | null }): string {
-  const range = v.min !== null && v.max !== null ? ` from ${v.min} to ${v.max}` : v.min !== null ? ` of at least ${v.min}` : v.max !== null ? ` of at most ${v.max}` : "";
-  switch (v.kind) {
-    case "choice": return `one of ${v.choices}`;
-    case "integer": return `a whole number${range}`;
-    case "number": return `a number${range}`;
-    case "boolean": return "true or false";
-    default: return "a text";
   }
 }
 

@@ -3,7 +3,6 @@
  * Sentences about bad option values come from src/app/input-messages.ts, like the bot's.
  */
 import { inputErrorMessage } from "../../app/input-messages.ts";
-import { expectedInEnglish } from "./command-spec.ts";
 import { formatDuration, formatInt, formatLoss } from "../../app/number-format.ts";
 import type { TrainingOutcome, TrainingSnapshot } from "../../app/training-service.ts";
 
@@ -40,6 +39,18 @@ export function errorSentence(lang: Lang, code: string, values: Record<string, u
       return texts(lang).trainNotEnoughText(values as { characters: number; needCharacters: number; preset: string });
     default:
       return inputErrorMessage(lang, code, values) ?? fallback;
+  }
+}
+
+/** What a "bad-option" error expected, in words: "a whole number from 1 to 50", "one of tiny, baby". */
+export function expectedInEnglish(v: { kind: string; min: number | null; max: number | null; choices: string | null }): string {
+  const range = v.min !== null && v.max !== null ? ` from ${v.min} to ${v.max}` : v.min !== null ? ` of at least ${v.min}` : v.max !== null ? ` of at most ${v.max}` : "";
+  switch (v.kind) {
+    case "choice": return `one of ${v.choices}`;
+    case "integer": return `a whole number${range}`;
+    case "number": return `a number${range}`;
+    case "boolean": return "true or false";
+    default: return "a text";
   }
 }
 
