@@ -4,6 +4,9 @@ import type { ModelHandle } from "./model-handle.ts";
 import { checkText, encodePrompt, InputError, tokenLabels } from "./prompt.ts";
 import { withDefaults } from "./options.ts";
 
+/** A token as the pictures and replies show it: spaces, newlines and bytes made visible. */
+export { visibleToken } from "../render/text.ts";
+
 export interface PredictOptions {
   /** how many candidates (1–50) */
   k: number;

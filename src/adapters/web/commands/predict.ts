@@ -1,8 +1,7 @@
 /** /predict text [k] [temperature]: the most likely next tokens, as a list and the bot's picture. */
 import { predictPicture } from "../../../app/pictures.ts";
-import { PREDICT_DEFAULTS, predictNext } from "../../../app/predict.ts";
+import { PREDICT_DEFAULTS, predictNext, visibleToken } from "../../../app/predict.ts";
 import { MAX_INPUT_CHARS } from "../../../app/prompt.ts";
-import { visibleToken } from "../../../render/text.ts";
 import type { WebCommand } from "../command-spec.ts";
 import { quoteEnd, texts } from "../texts.ts";
 
