@@ -12,8 +12,6 @@ import type { FloatArray, IdArray } from "../tensor/types.ts";
 import { type Kernels, referenceKernels } from "../tensor/kernels.ts";
 import type { Random } from "../tensor/random.ts";
 import { embeddingForward, embeddingBackward } from "../tensor/embedding.ts";
-import { layernormForward, layernormBackward } from "../tensor/layernorm.ts";
-import { residualForward, residualBackward } from "../tensor/residual.ts";
 import { softmaxForward, crossEntropyForward, crossEntropySoftmaxBackward } from "../tensor/crossentropy.ts";
 import { type GPTConfig, validateConfig } from "./config.ts";
 import { type ParamViews, countParams, paramSpecs, paramViews } from "./params.ts";
@@ -22,7 +20,7 @@ import { type Activations, activationSize, activationViews } from "./activations
 export interface GPTOptions {
   /** float32 for real use; float64 for gradient checks */
   dtype?: "float32" | "float64";
-  /** matrix-product and attention kernels (default: the readable TypeScript reference) */
+  /** the hot loops: matrix products, attention, GELU, LayerNorm, residual sums (default: the readable TypeScript reference) */
   kernels?: Kernels;
 }
 
@@ -109,21 +107,21 @@ export class GPT {
       const w = p.blocks[l];
       const la = a.layers[l];
       // 2. attention sub-block: x + c_proj(attention(c_attn(ln_1(x))))
-      layernormForward(la.ln1, la.ln1Mean, la.ln1Rstd, x, w.ln1w, w.ln1b, N, C);
+      k.layernormForward(la.ln1, la.ln1Mean, la.ln1Rstd, x, w.ln1w, w.ln1b, N, C);
       k.linearForward(la.qkv, la.ln1, w.attnW, w.attnB, N, C, 3 * C);
       k.attentionForward(la.attY, la.preatt, la.att, la.qkv, B, T, C, NH);
       k.linearForward(la.attProj, la.attY, w.projW, w.projB, N, C, C);
-      residualForward(la.residual2, x, la.attProj, N * C);
+      k.residualForward(la.residual2, x, la.attProj, N * C);
       // 3. MLP sub-block: x + c_proj(gelu(c_fc(ln_2(x))))
-      layernormForward(la.ln2, la.ln2Mean, la.ln2Rstd, la.residual2, w.ln2w, w.ln2b, N, C);
+      k.layernormForward(la.ln2, la.ln2Mean, la.ln2Rstd, la.residual2, w.ln2w, w.ln2b, N, C);
       k.linearForward(la.fch, la.ln2, w.fcW, w.fcB, N, C, 4 * C);
       k.geluForward(la.fchGelu, la.fch, N * 4 * C);
       k.linearForward(la.fcProj, la.fchGelu, w.fcProjW, w.fcProjB, N, 4 * C, C);
-      residualForward(la.residual3, la.residual2, la.fcProj, N * C);
+      k.residualForward(la.residual3, la.residual2, la.fcProj, N * C);
       x = la.residual3;
     }
     // 4. final LayerNorm and the output head, tied to the token embedding
-    layernormForward(a.lnf, a.lnfMean, a.lnfRstd, x, p.lnfw, p.lnfb, N, C);
+    k.layernormForward(a.lnf, a.lnfMean, a.lnfRstd, x, p.lnfw, p.lnfb, N, C);
     k.linearForward(a.logits, a.lnf, p.wte, null, N, C, V);
 
     this.lastIds = ids;
@@ -169,7 +167,7 @@ export class GPT {
     // 3. final LayerNorm: its input is the last block's output
     const lastOut = L > 0 ? a.layers[L - 1].residual3 : a.encoded;
     const dLastOut = L > 0 ? d.layers[L - 1].residual3 : d.encoded;
-    layernormBackward(dLastOut, g.lnfw, g.lnfb, d.lnf, lastOut, p.lnfw, a.lnfMean, a.lnfRstd, N, C);
+    k.layernormBackward(dLastOut, g.lnfw, g.lnfb, d.lnf, lastOut, p.lnfw, a.lnfMean, a.lnfRstd, N, C);
     // 4. the blocks, last to first
     for (let l = L - 1; l >= 0; l--) {
       const w = p.blocks[l];
@@ -179,17 +177,17 @@ export class GPT {
       const x = l === 0 ? a.encoded : a.layers[l - 1].residual3;
       const dx = l === 0 ? d.encoded : d.layers[l - 1].residual3;
       // 4a. MLP sub-block
-      residualBackward(dl.residual2, dl.fcProj, dl.residual3, N * C);
+      k.residualBackward(dl.residual2, dl.fcProj, dl.residual3, N * C);
       k.linearBackward(dl.fchGelu, dw.fcProjW, dw.fcProjB, dl.fcProj, la.fchGelu, w.fcProjW, N, 4 * C, C);
       k.geluBackward(dl.fch, la.fch, dl.fchGelu, N * 4 * C);
       k.linearBackward(dl.ln2, dw.fcW, dw.fcB, dl.fch, la.ln2, w.fcW, N, C, 4 * C);
-      layernormBackward(dl.residual2, dw.ln2w, dw.ln2b, dl.ln2, la.residual2, w.ln2w, la.ln2Mean, la.ln2Rstd, N, C);
+      k.layernormBackward(dl.residual2, dw.ln2w, dw.ln2b, dl.ln2, la.residual2, w.ln2w, la.ln2Mean, la.ln2Rstd, N, C);
       // 4b. attention sub-block
-      residualBackward(dx, dl.attProj, dl.residual2, N * C);
+      k.residualBackward(dx, dl.attProj, dl.residual2, N * C);
       k.linearBackward(dl.attY, dw.projW, dw.projB, dl.attProj, la.attY, w.projW, N, C, C);
       k.attentionBackward(dl.qkv, dl.preatt, dl.att, dl.attY, la.qkv, la.att, B, T, C, NH);
       k.linearBackward(dl.ln1, dw.attnW, dw.attnB, dl.qkv, la.ln1, w.attnW, N, C, 3 * C);
-      layernormBackward(dx, dw.ln1w, dw.ln1b, dl.ln1, x, w.ln1w, la.ln1Mean, la.ln1Rstd, N, C);
+      k.layernormBackward(dx, dw.ln1w, dw.ln1b, dl.ln1, x, w.ln1w, la.ln1Mean, la.ln1Rstd, N, C);
     }
     // 5. into the token and position tables
     embeddingBackward(g.wte, g.wpe, d.encoded, ids, B, T, C);

@@ -1,7 +1,8 @@
 /**
- * The small interface behind which the hot loops live. The model calls matrix products and
- * attention only through a `Kernels` object, so a faster implementation (WebAssembly SIMD,
- * several threads) can replace the readable reference without touching the model.
+ * The small interface behind which the hot loops live. The model calls matrix products,
+ * attention, GELU, LayerNorm and residual sums, and the optimizer its AdamW update, only through
+ * a `Kernels` object, so a faster implementation (WebAssembly SIMD, several threads) can replace
+ * the readable reference without touching the model.
  *
  * Sizes: N rows (B*T), IC in-channels, OC out-channels, B batch, T time, C channels, NH heads.
  * Every backward ACCUMULATES (+=) into its gradient outputs.
@@ -10,6 +11,9 @@ import type { FloatArray } from "./types.ts";
 import { linearForward, linearBackward, linearRowForward } from "./linear.ts";
 import { attentionForward, attentionBackward } from "./attention.ts";
 import { geluBackward, geluForward } from "./gelu.ts";
+import { layernormBackward, layernormForward } from "./layernorm.ts";
+import { residualBackward, residualForward } from "./residual.ts";
+import { type AdamWUpdate, adamwUpdate } from "./adamw.ts";
 
 export interface Kernels {
   /** shown in benchmarks and `info` */
@@ -28,6 +32,18 @@ export interface Kernels {
   geluForward(out: FloatArray, inp: FloatArray, N: number): void;
   /** dinp[N] += gelu'(inp)·dout */
   geluBackward(dinp: FloatArray, inp: FloatArray, dout: FloatArray, N: number): void;
+  /** out[N,C] = (inp − mean)·rstd·weight[C] + bias[C] row by row; stores mean[N] and rstd[N] */
+  layernormForward(out: FloatArray, mean: FloatArray, rstd: FloatArray, inp: FloatArray, weight: FloatArray,
+    bias: FloatArray | null, N: number, C: number): void;
+  /** dinp[N,C] += …;  dweight[C] += Σ_rows dout·x̂;  dbias[C] += Σ_rows dout (from the forward's mean and rstd) */
+  layernormBackward(dinp: FloatArray, dweight: FloatArray, dbias: FloatArray | null, dout: FloatArray,
+    inp: FloatArray, weight: FloatArray, mean: FloatArray, rstd: FloatArray, N: number, C: number): void;
+  /** out[N] = a[N] + b[N] */
+  residualForward(out: FloatArray, a: FloatArray, b: FloatArray, N: number): void;
+  /** da[N] += dout;  db[N] += dout */
+  residualBackward(da: FloatArray, db: FloatArray, dout: FloatArray, N: number): void;
+  /** one AdamW step of N parameters sharing one weight decay: params, m, v [N] updated in place, grads read */
+  adamwUpdate(params: FloatArray, grads: FloatArray, m: FloatArray, v: FloatArray, N: number, update: AdamWUpdate): void;
   /** causal multi-head attention over qkv[B,T,3C] → out[B,T,C]; keeps preatt and softmaxed att [B,NH,T,T] */
   attentionForward(out: FloatArray, preatt: FloatArray, att: FloatArray, qkv: FloatArray,
     B: number, T: number, C: number, NH: number): void;
@@ -47,4 +63,9 @@ export const referenceKernels: Kernels = {
   attentionBackward,
   geluForward,
   geluBackward,
+  layernormForward,
+  layernormBackward,
+  residualForward,
+  residualBackward,
+  adamwUpdate,
 };

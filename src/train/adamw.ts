@@ -2,14 +2,12 @@
  * AdamW over the flat parameter buffer, with decoupled weight decay on 2-D weights only
  * (matrices and embeddings decay; biases and LayerNorm gains do not), as nanoGPT configures it.
  *
- * For every parameter p with gradient g, at step t (1-based):
- *   1. m = β1·m + (1−β1)·g            (running mean of gradients)
- *   2. v = β2·v + (1−β2)·g²           (running mean of squared gradients)
- *   3. m̂ = m / (1−β1ᵗ),  v̂ = v / (1−β2ᵗ)   (bias correction)
- *   4. p = p − lr·wd·p               (decoupled weight decay, 2-D weights only)
- *   5. p = p − lr · m̂ / (√v̂ + ε)
+ * The buffer is cut once into runs of parameters that share a weight decay; each step updates
+ * every run with the kernels' `adamwUpdate` (../tensor/adamw.ts has the readable math:
+ * m and v running means of g and g², bias-corrected, then p −= lr·wd·p and p −= lr·m̂/(√v̂ + ε)).
  */
 import type { FloatArray } from "../tensor/types.ts";
+import { type Kernels, referenceKernels } from "../tensor/kernels.ts";
 import type { ParamSpec } from "../model/params.ts";
 
 export interface AdamWSettings {
@@ -21,6 +19,13 @@ export interface AdamWSettings {
 
 export const DEFAULT_ADAMW: AdamWSettings = { beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1 };
 
+/** parameters [offset, offset + size) of the flat buffer, all with this weight decay */
+interface DecayRun {
+  offset: number;
+  size: number;
+  weightDecay: number;
+}
+
 export class AdamW {
   /** first moments, same layout as the parameters */
   readonly m: Float32Array;
@@ -28,38 +33,45 @@ export class AdamW {
   readonly v: Float32Array;
   /** steps taken so far */
   t = 0;
-  /** weight decay per element: wd for 2-D tensors, 0 for the rest */
-  private readonly decay: Float32Array;
+  private readonly runs: DecayRun[];
 
-  constructor(specs: ParamSpec[], size: number, readonly settings: AdamWSettings = DEFAULT_ADAMW) {
-    this.m = new Float32Array(size);
-    this.v = new Float32Array(size);
-    this.decay = new Float32Array(size);
-    for (const s of specs) {
-      if (s.shape.length >= 2) this.decay.fill(settings.weightDecay, s.offset, s.offset + s.size);
-    }
+  /**
+   * `kernels` runs the update (pass the model's, so m and v live where its params do: the
+   * WebAssembly kernels then update all four buffers in place).
+   */
+  constructor(specs: ParamSpec[], size: number, readonly settings: AdamWSettings = DEFAULT_ADAMW,
+    private readonly kernels: Kernels = referenceKernels) {
+    this.m = kernels.alloc(size);
+    this.v = kernels.alloc(size);
+    this.runs = decayRuns(specs, size, settings.weightDecay);
   }
 
   step(params: FloatArray, grads: FloatArray, lr: number): void {
     const { beta1, beta2, eps } = this.settings;
-    const { m, v, decay } = this;
     this.t += 1;
-    const correction1 = 1 - Math.pow(beta1, this.t);
-    const correction2 = 1 - Math.pow(beta2, this.t);
-    for (let i = 0; i < params.length; i++) {
-      const g = grads[i];
-      const mi = beta1 * m[i] + (1 - beta1) * g;
-      const vi = beta2 * v[i] + (1 - beta2) * g * g;
-      m[i] = mi;
-      v[i] = vi;
-      const mHat = mi / correction1;
-      const vHat = vi / correction2;
-      let p = params[i];
-      p -= lr * decay[i] * p;
-      p -= (lr * mHat) / (Math.sqrt(vHat) + eps);
-      params[i] = p;
+    for (const { offset, size, weightDecay } of this.runs) {
+      const end = offset + size;
+      this.kernels.adamwUpdate(params.subarray(offset, end), grads.subarray(offset, end),
+        this.m.subarray(offset, end), this.v.subarray(offset, end), size,
+        { lr, weightDecay, beta1, beta2, eps, step: this.t });
     }
   }
+}
+
+/** [0, size) cut into runs of one weight decay: wd inside 2-D (or larger) tensors, 0 elsewhere */
+function decayRuns(specs: ParamSpec[], size: number, weightDecay: number): DecayRun[] {
+  const decays = new Uint8Array(size);
+  for (const s of specs) {
+    if (s.shape.length >= 2) decays.fill(1, s.offset, s.offset + s.size);
+  }
+  const runs: DecayRun[] = [];
+  for (let start = 0; start < size;) {
+    let end = start + 1;
+    while (end < size && decays[end] === decays[start]) end++;
+    runs.push({ offset: start, size: end - start, weightDecay: decays[start] === 1 ? weightDecay : 0 });
+    start = end;
+  }
+  return runs;
 }
 
 /**

@@ -131,7 +131,7 @@ export function train(model: GPT, split: Split, options: TrainOptions, hooks: Tr
     if (data.length < T + 1) throw new Error(`the ${name} split has ${data.length} tokens, a window of block ${T} needs ${T + 1}`);
   }
 
-  const optimizer = new AdamW(paramSpecs(model.config), model.params.length, o.adamw ?? DEFAULT_ADAMW);
+  const optimizer = new AdamW(paramSpecs(model.config), model.params.length, o.adamw ?? DEFAULT_ADAMW, model.kernels);
   const rng = seededRandom(o.seed, resume?.rngState);
   let step = 0;
   let totalSteps = o.steps ?? Number.MAX_SAFE_INTEGER;

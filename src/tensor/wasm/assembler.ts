@@ -205,6 +205,7 @@ export const F32 = {
   mul: f32Binary(0x94),
   div: f32Binary(0x95),
   max: f32Binary(0x97),
+  sqrt: (a: Expr): Expr => node("f32", [0x91], [expectType(a, "f32", "f32.sqrt")]),
   /** round to the nearest integer, ties to even */
   nearest: (a: Expr): Expr => node("f32", [0x90], [expectType(a, "f32", "f32.nearest")]),
   /** i32 → f32 (signed) */
@@ -253,6 +254,7 @@ export const F32x4 = {
   sub: v128Binary(0xe5, "f32x4.sub"),
   mul: v128Binary(0xe6, "f32x4.mul"),
   div: v128Binary(0xe7, "f32x4.div"),
+  sqrt: (a: Expr): Expr => node("v128", simdOpcode(0xe3), [expectType(a, "v128", "f32x4.sqrt")]),
   min: v128Binary(0xe8, "f32x4.min"),
   max: v128Binary(0xe9, "f32x4.max"),
   /** lanes a > b: all ones where true, else zero (false for NaN) */

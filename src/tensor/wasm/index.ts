@@ -12,7 +12,8 @@
  *     results, a little slower.
  *   - Float64Arrays (gradient checks) go to the reference TypeScript kernels.
  * Attention runs in WebAssembly too when the head size C/NH is a multiple of 4 (else the
- * reference); its exponentials are a float32 polynomial (relative error < 2e-7).
+ * reference); its exponentials are a float32 polynomial (relative error < 2e-7). LayerNorm,
+ * residual sums and the AdamW update run in WebAssembly by the same rules (./row-kernels.ts).
  *
  * Float32 sums: the products add in float32 in a blocked order, so results differ from the
  * reference (which sums in doubles) by float32 rounding, ~1e-6 of the sum of |terms|.
@@ -28,6 +29,7 @@ import {
 import { geluBackward as referenceGeluBackward, geluForward as referenceGeluForward } from "../gelu.ts";
 import { type HeapOptions, Scratch, WasmHeap } from "./heap.ts";
 import { KERNEL_WASM_BASE64 } from "./kernel-bytes.ts";
+import { type RowExports, createRowKernels } from "./row-kernels.ts";
 import {
   BLOCKING, type Blocking, INIT_FROM_BIAS, INIT_FROM_C, INIT_ZERO, buildKernelModule, packFloats,
 } from "./program.ts";
@@ -291,6 +293,8 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     attentionBackward,
     geluForward,
     geluBackward,
+    // LayerNorm, residual sums and AdamW: ./row-kernels.ts
+    ...createRowKernels(instance.exports as unknown as RowExports, { begin: () => scratch.begin(), place, giveBack }),
   };
 }
 

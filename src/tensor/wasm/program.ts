@@ -26,13 +26,16 @@
  * The module also exports `colsum` (the bias gradient), `rowTimesT` (one row through a
  * transposed weight, for generation) and causal multi-head attention, forward and backward
  * (`attnForward`, `attnBackward`, see defineAttention below), and GELU forward and backward
- * (`geluForward`, `geluBackward`, see defineGelu).
+ * (`geluForward`, `geluBackward`, see defineGelu), and LayerNorm, residual sums and the AdamW
+ * update (`layernormForward`, `layernormBackward`, `residualForward`, `residualBackward`,
+ * `adamwUpdate`, see ./program-rows.ts).
  *
  * Every address is a byte address in the one shared memory; strides are in elements. The
  * functions keep no state of their own (scratch comes in as arguments), so several threads
  * can run them at once on one shared memory with separate pack buffers.
  */
 import { type Expr, F32, F32x4, type FunctionBuilder, I32, I32x4, type Local, ModuleBuilder, type ValType } from "./assembler.ts";
+import { defineRowKernels } from "./program-rows.ts";
 
 /** The blocking of the product (sizes in floats). */
 export interface Blocking {
@@ -396,6 +399,7 @@ export function buildKernelModule(blocking: Blocking = BLOCKING): Uint8Array<Arr
 
   defineAttention(module);
   defineGelu(module);
+  defineRowKernels(module);
   return module.encode();
 }
 

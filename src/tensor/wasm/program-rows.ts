@@ -1,0 +1,232 @@
+/**
+ * The training step's row-wise and element-wise kernels, for ./program.ts, four lanes at a time:
+ *
+ *   layernormForward(out, mean, rstd, inp, weight, bias, N, C)                    ../layernorm.ts
+ *   layernormBackward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C)  ../layernorm.ts
+ *   residualForward(out, a, b, n) / residualBackward(da, db, dout, n)             ../residual.ts
+ *   adamwUpdate(params, grads, m, v, n, …)                                        ../adamw.ts
+ *
+ * Each loop's math is written once against `Lanes` and emitted twice: with f32x4 over the first
+ * ⌊n/4⌋·4 elements, then with single f32s over the last n mod 4, so any length works in place.
+ * Addresses are byte addresses; a bias or dbias address of 0 means "none" (the heap never hands
+ * out address 0). Sums are float32 (the references sum in doubles): each lane keeps its own
+ * partial sum, the four are added at the end.
+ */
+import { type Expr, F32, F32x4, type FunctionBuilder, I32, type I32Like, type Local, type ModuleBuilder, type ValType } from "./assembler.ts";
+
+type Fn = FunctionBuilder<Record<string, ValType>>;
+type LaneType = "v128" | "f32";
+
+/** The operations the loops use, for one of the two widths. */
+interface Lanes {
+  type: LaneType;
+  /** bytes per element group: 16 for f32x4, 4 for f32 */
+  bytes: number;
+  load(addr: I32Like): Expr;
+  add(a: Expr, b: Expr): Expr;
+  sub(a: Expr, b: Expr): Expr;
+  mul(a: Expr, b: Expr): Expr;
+  div(a: Expr, b: Expr): Expr;
+  sqrt(a: Expr): Expr;
+}
+
+const VECTOR: Lanes = {
+  type: "v128", bytes: 16, load: (addr) => F32x4.load(addr),
+  add: F32x4.add, sub: F32x4.sub, mul: F32x4.mul, div: F32x4.div, sqrt: F32x4.sqrt,
+};
+const SCALAR: Lanes = {
+  type: "f32", bytes: 4, load: (addr) => F32.load(addr),
+  add: F32.add, sub: F32.sub, mul: F32.mul, div: F32.div, sqrt: F32.sqrt,
+};
+
+/** A value held at both widths: `pair[lanes.type]` is the one a loop body reads. */
+type Pair = Record<LaneType, Local>;
+
+function pair(f: Fn): Pair {
+  return { v128: f.local("v128"), f32: f.local("f32") };
+}
+
+/**
+ * for every element: body(lanes) with `at` = its byte offset (16 bytes a step while 4 elements
+ * are left, then 4). `constants` are f32 values the body reads from their Pair: each is splat
+ * into its v128 once before the vector loop, copied into its f32 once before the scalar loop.
+ */
+function eachElement(f: Fn, n: Local, at: Local, end: Local, constants: Array<[Pair, Expr]>, body: (lanes: Lanes) => void): void {
+  // 1. four at a time over ⌊n/4⌋·4 elements
+  for (const [held, value] of constants) f.set(held.v128, F32x4.splat(value));
+  f.set(end, I32.shl(I32.and(n, -4), 2));
+  f.forRange(at, 0, end, 16, () => body(VECTOR));
+  // 2. one at a time over the other n mod 4, from where the vectors stopped
+  for (const [held, value] of constants) f.set(held.f32, value);
+  f.forRange(at, end, I32.shl(n, 2), 4, () => body(SCALAR));
+}
+
+/** zero for both widths */
+function clear(f: Fn, sum: Pair): void {
+  f.set(sum.v128, F32x4.zero());
+  f.set(sum.f32, F32.c(0));
+}
+
+/** the four lanes of sum.v128 plus sum.f32: a sum over the whole row */
+function total(sum: Pair): Expr {
+  return F32.add(F32x4.sum(sum.v128), sum.f32);
+}
+
+/** LayerNorm's epsilon, as in ../layernorm.ts (float32 1e-5) */
+const EPS = 1e-5;
+
+export function defineRowKernels(module: ModuleBuilder): void {
+  defineLayernormForward(module);
+  defineLayernormBackward(module);
+  defineResidual(module);
+  defineAdamW(module);
+}
+
+// layernormForward(out, mean, rstd, inp, weight, bias, N, C): rows of C floats; bias 0 = none
+function defineLayernormForward(module: ModuleBuilder): void {
+  const fn = module.func("layernormForward", {
+    out: "i32", mean: "i32", rstd: "i32", inp: "i32", weight: "i32", bias: "i32", N: "i32", C: "i32",
+  }, { exported: true });
+  fn.define((f, { out, mean, rstd, inp, weight, bias, N, C }) => {
+    const row = f.local("i32"), x = f.local("i32"), y = f.local("i32"), at = f.local("i32"), end = f.local("i32");
+    const count = f.local("f32"), m = f.local("f32"), s = f.local("f32");
+    const sum = pair(f), centered = pair(f), mHeld = pair(f), sHeld = pair(f);
+    f.set(count, F32.fromI32(C));
+    f.forRange(row, 0, N, 1, () => {
+      f.set(x, I32.add(inp, I32.shl(I32.mul(row, C), 2)));
+      f.set(y, I32.add(out, I32.shl(I32.mul(row, C), 2)));
+      // 1. mean = Σ_c x[c] / C
+      clear(f, sum);
+      eachElement(f, C, at, end, [], (L) => f.set(sum[L.type], L.add(sum[L.type], L.load(I32.add(x, at)))));
+      f.set(m, F32.div(total(sum), count));
+      // 2. rstd = 1/√(Σ_c (x[c] − mean)² / C + eps)
+      clear(f, sum);
+      eachElement(f, C, at, end, [[mHeld, m]], (L) => {
+        f.set(centered[L.type], L.sub(L.load(I32.add(x, at)), mHeld[L.type]));
+        f.set(sum[L.type], L.add(sum[L.type], L.mul(centered[L.type], centered[L.type])));
+      });
+      f.set(s, F32.div(F32.c(1), F32.sqrt(F32.add(F32.div(total(sum), count), F32.c(EPS)))));
+      // 3. out[c] = (x[c] − mean)·rstd·weight[c] + bias[c]
+      const constants: Array<[Pair, Expr]> = [[mHeld, m], [sHeld, s]];
+      const scaled = (L: Lanes) =>
+        L.mul(L.mul(L.sub(L.load(I32.add(x, at)), mHeld[L.type]), sHeld[L.type]), L.load(I32.add(weight, at)));
+      f.ifThen(I32.eqz(bias), () => {
+        eachElement(f, C, at, end, constants, (L) => f.store(I32.add(y, at), scaled(L)));
+      }, () => {
+        eachElement(f, C, at, end, constants, (L) => f.store(I32.add(y, at), L.add(scaled(L), L.load(I32.add(bias, at)))));
+      });
+      f.store(I32.add(mean, I32.shl(row, 2)), m);
+      f.store(I32.add(rstd, I32.shl(row, 2)), s);
+    });
+  });
+}
+
+// layernormBackward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C): dbias 0 = none.
+//   With x̂ = (x − mean)·rstd and dx̂ = dout·weight, per row:
+//   1. the row means of dx̂ and of dx̂·x̂
+//   2. dbias += dout;  dweight += dout·x̂;  dinp += rstd·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂))
+function defineLayernormBackward(module: ModuleBuilder): void {
+  const fn = module.func("layernormBackward", {
+    dinp: "i32", dweight: "i32", dbias: "i32", dout: "i32", inp: "i32", weight: "i32", mean: "i32", rstd: "i32",
+    N: "i32", C: "i32",
+  }, { exported: true });
+  fn.define((f, { dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C }) => {
+    const row = f.local("i32"), offset = f.local("i32"), x = f.local("i32"), dy = f.local("i32"), dx = f.local("i32");
+    const at = f.local("i32"), end = f.local("i32");
+    const count = f.local("f32"), m = f.local("f32"), s = f.local("f32"), meanD = f.local("f32"), meanDX = f.local("f32");
+    const sumD = pair(f), sumDX = pair(f), xhat = pair(f), dxhat = pair(f), g = pair(f);
+    const mHeld = pair(f), sHeld = pair(f), meanDHeld = pair(f), meanDXHeld = pair(f);
+    f.set(count, F32.fromI32(C));
+    f.forRange(row, 0, N, 1, () => {
+      f.set(offset, I32.shl(I32.mul(row, C), 2));
+      f.set(x, I32.add(inp, offset));
+      f.set(dy, I32.add(dout, offset));
+      f.set(dx, I32.add(dinp, offset));
+      f.set(m, F32.load(I32.add(mean, I32.shl(row, 2))));
+      f.set(s, F32.load(I32.add(rstd, I32.shl(row, 2))));
+      const normalized = (L: Lanes) => L.mul(L.sub(L.load(I32.add(x, at)), mHeld[L.type]), sHeld[L.type]);
+
+      // 1. mean(dx̂) and mean(dx̂·x̂)
+      clear(f, sumD);
+      clear(f, sumDX);
+      eachElement(f, C, at, end, [[mHeld, m], [sHeld, s]], (L) => {
+        f.set(xhat[L.type], normalized(L));
+        f.set(dxhat[L.type], L.mul(L.load(I32.add(dy, at)), L.load(I32.add(weight, at))));
+        f.set(sumD[L.type], L.add(sumD[L.type], dxhat[L.type]));
+        f.set(sumDX[L.type], L.add(sumDX[L.type], L.mul(dxhat[L.type], xhat[L.type])));
+      });
+      f.set(meanD, F32.div(total(sumD), count));
+      f.set(meanDX, F32.div(total(sumDX), count));
+
+      // 2. the three gradients (dbias only when there is one)
+      const constants: Array<[Pair, Expr]> = [[mHeld, m], [sHeld, s], [meanDHeld, meanD], [meanDXHeld, meanDX]];
+      const gradients = (L: Lanes, withBias: boolean) => {
+        f.set(g[L.type], L.load(I32.add(dy, at)));
+        f.set(xhat[L.type], normalized(L));
+        if (withBias) f.store(I32.add(dbias, at), L.add(L.load(I32.add(dbias, at)), g[L.type]));
+        f.store(I32.add(dweight, at), L.add(L.load(I32.add(dweight, at)), L.mul(g[L.type], xhat[L.type])));
+        const dnorm = L.mul(g[L.type], L.load(I32.add(weight, at)));
+        const inner = L.sub(L.sub(dnorm, meanDHeld[L.type]), L.mul(xhat[L.type], meanDXHeld[L.type]));
+        f.store(I32.add(dx, at), L.add(L.load(I32.add(dx, at)), L.mul(sHeld[L.type], inner)));
+      };
+      f.ifThen(I32.eqz(dbias), () => {
+        eachElement(f, C, at, end, constants, (L) => gradients(L, false));
+      }, () => {
+        eachElement(f, C, at, end, constants, (L) => gradients(L, true));
+      });
+    });
+  });
+}
+
+// residualForward(out, a, b, n): out = a + b
+// residualBackward(da, db, dout, n): da += dout; db += dout
+function defineResidual(module: ModuleBuilder): void {
+  const forward = module.func("residualForward", { out: "i32", a: "i32", b: "i32", n: "i32" }, { exported: true });
+  forward.define((f, { out, a, b, n }) => {
+    const at = f.local("i32"), end = f.local("i32");
+    eachElement(f, n, at, end, [], (L) => f.store(I32.add(out, at), L.add(L.load(I32.add(a, at)), L.load(I32.add(b, at)))));
+  });
+
+  const backward = module.func("residualBackward", { da: "i32", db: "i32", dout: "i32", n: "i32" }, { exported: true });
+  backward.define((f, { da, db, dout, n }) => {
+    const at = f.local("i32"), end = f.local("i32"), d = pair(f);
+    eachElement(f, n, at, end, [], (L) => {
+      f.set(d[L.type], L.load(I32.add(dout, at)));
+      f.store(I32.add(da, at), L.add(L.load(I32.add(da, at)), d[L.type]));
+      f.store(I32.add(db, at), L.add(L.load(I32.add(db, at)), d[L.type]));
+    });
+  });
+}
+
+// adamwUpdate(params, grads, m, v, n, beta1, oneMinusBeta1, beta2, oneMinusBeta2, correction1,
+//   correction2, lr, lrDecay, eps): one AdamW step, the reference's steps 1–5, with the constants
+//   computed by the caller in doubles (oneMinusBeta = 1 − β, correction = 1 − βᵗ,
+//   lrDecay = lr·weightDecay), so that only the per-element arithmetic is float32.
+function defineAdamW(module: ModuleBuilder): void {
+  const fn = module.func("adamwUpdate", {
+    params: "i32", grads: "i32", m: "i32", v: "i32", n: "i32",
+    beta1: "f32", oneMinusBeta1: "f32", beta2: "f32", oneMinusBeta2: "f32",
+    correction1: "f32", correction2: "f32", lr: "f32", lrDecay: "f32", eps: "f32",
+  }, { exported: true });
+  fn.define((f, { params, grads, m, v, n, beta1, oneMinusBeta1, beta2, oneMinusBeta2, correction1, correction2, lr, lrDecay, eps }) => {
+    const at = f.local("i32"), end = f.local("i32");
+    const g = pair(f), mi = pair(f), vi = pair(f), p = pair(f);
+    const held = Array.from({ length: 9 }, () => pair(f));
+    const values = [beta1, oneMinusBeta1, beta2, oneMinusBeta2, correction1, correction2, lr, lrDecay, eps];
+    const [b1, c1m, b2, c2m, corr1, corr2, rate, rateDecay, epsilon] = held;
+    eachElement(f, n, at, end, held.map((h, i) => [h, values[i]] as [Pair, Expr]), (L) => {
+      const t = L.type;
+      f.set(g[t], L.load(I32.add(grads, at)));
+      // 1. m = β1·m + (1−β1)·g    2. v = β2·v + (1−β2)·g²
+      f.set(mi[t], L.add(L.mul(b1[t], L.load(I32.add(m, at))), L.mul(c1m[t], g[t])));
+      f.set(vi[t], L.add(L.mul(b2[t], L.load(I32.add(v, at))), L.mul(L.mul(c2m[t], g[t]), g[t])));
+      f.store(I32.add(m, at), mi[t]);
+      f.store(I32.add(v, at), vi[t]);
+      // 3.–5. p −= lr·wd·p + lr·m̂/(√v̂ + ε), m̂ = m/(1−β1ᵗ), v̂ = v/(1−β2ᵗ): both changes are
+      //   added first, so p is rounded once (the reference, in doubles, rounds p once too)
+      f.set(p[t], L.load(I32.add(params, at)));
+      const step = L.div(L.mul(rate[t], L.div(mi[t], corr1[t])), L.add(L.sqrt(L.div(vi[t], corr2[t])), epsilon[t]));
+      f.store(I32.add(params, at), L.sub(p[t], L.add(L.mul(rateDecay[t], p[t]), step)));
+    });
+  });
+}

@@ -1,0 +1,171 @@
+/**
+ * The WebAssembly LayerNorm, residual and AdamW kernels (./program-rows.ts) behind the `Kernels`
+ * methods of the same names, with the backend's argument rules (see ./index.ts):
+ *   - Float32Arrays in the backend's memory are used in place; other Float32Arrays are copied
+ *     into scratch (outputs copied back);
+ *   - any Float64Array sends the call to the readable reference.
+ * Sums are float32 in WebAssembly and doubles in the references: results agree to a few float32
+ * roundings (test/tensor/wasm-{layernorm,residual,adamw}.test.ts state the tolerances).
+ */
+import type { Kernels } from "../kernels.ts";
+import type { FloatArray } from "../types.ts";
+import {
+  layernormBackward as referenceLayernormBackward, layernormForward as referenceLayernormForward,
+} from "../layernorm.ts";
+import {
+  residualBackward as referenceResidualBackward, residualForward as referenceResidualForward,
+} from "../residual.ts";
+import { type AdamWUpdate, adamwUpdate as referenceAdamwUpdate } from "../adamw.ts";
+
+/** The module's exports these kernels call (byte addresses; 0 = no bias). */
+export interface RowExports {
+  layernormForward(out: number, mean: number, rstd: number, inp: number, weight: number, bias: number, N: number, C: number): void;
+  layernormBackward(dinp: number, dweight: number, dbias: number, dout: number, inp: number, weight: number,
+    mean: number, rstd: number, N: number, C: number): void;
+  residualForward(out: number, a: number, b: number, n: number): void;
+  residualBackward(da: number, db: number, dout: number, n: number): void;
+  adamwUpdate(params: number, grads: number, m: number, v: number, n: number,
+    beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
+    correction1: number, correction2: number, lr: number, lrDecay: number, eps: number): void;
+}
+
+/** How the backend hands arrays to the module. */
+export interface Placement {
+  /** forget the previous call's scratch */
+  begin(): void;
+  /** the byte address of `array`'s first `length` floats, copied into scratch when it lives elsewhere */
+  place(array: Float32Array, length: number, copyIn: boolean): number;
+  /** copies a result computed in scratch back into a foreign array (no-op for the backend's own) */
+  giveBack(array: Float32Array, address: number, length: number): void;
+}
+
+type RowKernels = Pick<Kernels, "layernormForward" | "layernormBackward" | "residualForward" | "residualBackward" | "adamwUpdate">;
+
+export function createRowKernels(wasm: RowExports, { begin, place, giveBack }: Placement): RowKernels {
+  function layernormForward(out: FloatArray, mean: FloatArray, rstd: FloatArray,
+    inp: FloatArray, weight: FloatArray, bias: FloatArray | null, N: number, C: number): void {
+    if (out instanceof Float64Array || mean instanceof Float64Array || rstd instanceof Float64Array
+      || inp instanceof Float64Array || weight instanceof Float64Array || bias instanceof Float64Array) {
+      referenceLayernormForward(out, mean, rstd, inp, weight, bias, N, C);
+      return;
+    }
+    checkCounts("layernormForward", { N, C });
+    checkLength("layernormForward", "out", out, N * C, "N*C");
+    checkLength("layernormForward", "mean", mean, N, "N");
+    checkLength("layernormForward", "rstd", rstd, N, "N");
+    checkLength("layernormForward", "inp", inp, N * C, "N*C");
+    checkLength("layernormForward", "weight", weight, C, "C");
+    if (bias !== null) checkLength("layernormForward", "bias", bias, C, "C");
+    if (N === 0 || C === 0) return;
+
+    begin();
+    const outAt = place(out, N * C, false);
+    const meanAt = place(mean, N, false);
+    const rstdAt = place(rstd, N, false);
+    const inpAt = place(inp, N * C, true);
+    const weightAt = place(weight, C, true);
+    const biasAt = bias === null ? 0 : place(bias, C, true);
+    wasm.layernormForward(outAt, meanAt, rstdAt, inpAt, weightAt, biasAt, N, C);
+    giveBack(out, outAt, N * C);
+    giveBack(mean, meanAt, N);
+    giveBack(rstd, rstdAt, N);
+  }
+
+  function layernormBackward(dinp: FloatArray, dweight: FloatArray, dbias: FloatArray | null,
+    dout: FloatArray, inp: FloatArray, weight: FloatArray, mean: FloatArray, rstd: FloatArray, N: number, C: number): void {
+    if (dinp instanceof Float64Array || dweight instanceof Float64Array || dbias instanceof Float64Array
+      || dout instanceof Float64Array || inp instanceof Float64Array || weight instanceof Float64Array
+      || mean instanceof Float64Array || rstd instanceof Float64Array) {
+      referenceLayernormBackward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C);
+      return;
+    }
+    checkCounts("layernormBackward", { N, C });
+    checkLength("layernormBackward", "dinp", dinp, N * C, "N*C");
+    checkLength("layernormBackward", "dweight", dweight, C, "C");
+    if (dbias !== null) checkLength("layernormBackward", "dbias", dbias, C, "C");
+    checkLength("layernormBackward", "dout", dout, N * C, "N*C");
+    checkLength("layernormBackward", "inp", inp, N * C, "N*C");
+    checkLength("layernormBackward", "weight", weight, C, "C");
+    checkLength("layernormBackward", "mean", mean, N, "N");
+    checkLength("layernormBackward", "rstd", rstd, N, "N");
+    if (N === 0 || C === 0) return;
+
+    begin();
+    const dinpAt = place(dinp, N * C, true);
+    const dweightAt = place(dweight, C, true);
+    const dbiasAt = dbias === null ? 0 : place(dbias, C, true);
+    wasm.layernormBackward(dinpAt, dweightAt, dbiasAt, place(dout, N * C, true), place(inp, N * C, true),
+      place(weight, C, true), place(mean, N, true), place(rstd, N, true), N, C);
+    giveBack(dinp, dinpAt, N * C);
+    giveBack(dweight, dweightAt, C);
+    if (dbias !== null) giveBack(dbias, dbiasAt, C);
+  }
+
+  function residualForward(out: FloatArray, a: FloatArray, b: FloatArray, N: number): void {
+    if (out instanceof Float64Array || a instanceof Float64Array || b instanceof Float64Array) {
+      referenceResidualForward(out, a, b, N);
+      return;
+    }
+    checkCounts("residualForward", { N });
+    for (const [name, array] of [["out", out], ["a", a], ["b", b]] as const) checkLength("residualForward", name, array, N, "N");
+    if (N === 0) return;
+    begin();
+    const outAt = place(out, N, false);
+    wasm.residualForward(outAt, place(a, N, true), place(b, N, true), N);
+    giveBack(out, outAt, N);
+  }
+
+  function residualBackward(da: FloatArray, db: FloatArray, dout: FloatArray, N: number): void {
+    if (da instanceof Float64Array || db instanceof Float64Array || dout instanceof Float64Array) {
+      referenceResidualBackward(da, db, dout, N);
+      return;
+    }
+    checkCounts("residualBackward", { N });
+    for (const [name, array] of [["da", da], ["db", db], ["dout", dout]] as const) checkLength("residualBackward", name, array, N, "N");
+    if (N === 0) return;
+    begin();
+    const daAt = place(da, N, true);
+    const dbAt = place(db, N, true);
+    wasm.residualBackward(daAt, dbAt, place(dout, N, true), N);
+    giveBack(da, daAt, N);
+    giveBack(db, dbAt, N);
+  }
+
+  function adamwUpdate(params: FloatArray, grads: FloatArray, m: FloatArray, v: FloatArray, N: number, update: AdamWUpdate): void {
+    if (params instanceof Float64Array || grads instanceof Float64Array || m instanceof Float64Array || v instanceof Float64Array) {
+      referenceAdamwUpdate(params, grads, m, v, N, update);
+      return;
+    }
+    checkCounts("adamwUpdate", { N });
+    for (const [name, array] of [["params", params], ["grads", grads], ["m", m], ["v", v]] as const) {
+      checkLength("adamwUpdate", name, array, N, "N");
+    }
+    if (N === 0) return;
+    // the constants in doubles, as the reference computes them; only the per-element math is float32
+    const { lr, weightDecay, beta1, beta2, eps, step } = update;
+    begin();
+    const paramsAt = place(params, N, true);
+    const mAt = place(m, N, true);
+    const vAt = place(v, N, true);
+    wasm.adamwUpdate(paramsAt, place(grads, N, true), mAt, vAt, N, beta1, 1 - beta1, beta2, 1 - beta2,
+      1 - Math.pow(beta1, step), 1 - Math.pow(beta2, step), lr, lr * weightDecay, eps);
+    giveBack(params, paramsAt, N);
+    giveBack(m, mAt, N);
+    giveBack(v, vAt, N);
+  }
+
+  return { layernormForward, layernormBackward, residualForward, residualBackward, adamwUpdate };
+}
+
+function checkCounts(kernel: string, counts: Record<string, number>): void {
+  for (const [name, value] of Object.entries(counts)) {
+    if (!Number.isInteger(value) || value < 0) throw new Error(`${kernel}: ${name} must be a whole number ≥ 0, got ${value}`);
+  }
+  // byte offsets are i32 inside the module
+  const elements = Object.values(counts).reduce((a, b) => a * b, 1);
+  if (elements * 4 >= 2 ** 31) throw new Error(`${kernel}: ${JSON.stringify(counts)} is too large for 32-bit byte offsets`);
+}
+
+function checkLength(kernel: string, name: string, array: FloatArray, needed: number, formula: string): void {
+  if (array.length < needed) throw new Error(`${kernel}: ${name} has ${array.length} floats, ${formula} = ${needed}`);
+}
