@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { trainModel, type TrainModelOptions } from "./train-model.ts";
-import { fastestKernels } from "./kernels.ts";
+import { trainingKernels } from "./kernels.ts";
 import type { TrainingSummary } from "./training-job.ts";
 
 const { documents, options, stopFlag } = workerData as { documents: string[]; options: TrainModelOptions; stopFlag: SharedArrayBuffer };
@@ -29,7 +29,7 @@ try {
       const copy = bytes.slice();
       port.postMessage({ type: "checkpoint", bytes: copy, progress: p }, [copy.buffer]);
     },
-  }, fastestKernels());
+  }, trainingKernels());
   const { state: _state, ...result } = trained.result; // the optimizer state stays here
   const summary: TrainingSummary = { ...result, corpus: trained.corpus, vocabSize: trained.tokenizer.vocabSize };
   port.postMessage({ type: "done", summary });

@@ -28,6 +28,7 @@ import {
 } from "../attention.ts";
 import { geluBackward as referenceGeluBackward, geluForward as referenceGeluForward } from "../gelu.ts";
 import { type HeapOptions, Scratch, WasmHeap } from "./heap.ts";
+import { KernelThread } from "./threads.ts";
 import { KERNEL_WASM_BASE64 } from "./kernel-bytes.ts";
 import { type RowExports, createRowKernels } from "./row-kernels.ts";
 import {
@@ -52,6 +53,8 @@ export interface WasmKernels extends Kernels {
   readonly memory: WebAssembly.Memory;
   /** true when `array` lives in this backend's memory (it will be used in place) */
   owns(array: FloatArray): boolean;
+  /** ends the helper thread, if any */
+  close?(): Promise<void>;
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -68,7 +71,18 @@ export interface WasmKernelOptions extends HeapOptions {
    * blocks to cross every block edge; tuning tries others).
    */
   blocking?: Blocking;
+  /**
+   * 2: a helper worker thread takes half of every large matrix product, attention and GELU
+   * (./threads.ts). It blocks the calling thread while both halves run, so use it in worker
+   * threads (the training), not on the bot's main thread. Default 1.
+   */
+  threads?: 1 | 2;
 }
+
+/** Below this many rows (N, or B·T) a product is not worth handing half of to the other thread. */
+const MIN_SPLIT_ROWS = 32;
+/** …and elementwise work below this many elements */
+const MIN_SPLIT_ELEMENTS = 16384;
 
 export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels {
   const heap = new WasmHeap(options);
@@ -82,6 +96,9 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
   const packB = heap.reserve(floats.packB * 4);
   const tile = heap.reserve(floats.tile * 4);
   const scratch = new Scratch(heap);
+  // the helper thread, with packing buffers of its own
+  const helper = options.threads === 2 ? new KernelThread(module, heap.memory) : null;
+  const helperPack = helper && { packA: heap.reserve(floats.packA * 4), packB: heap.reserve(floats.packB * 4), tile: heap.reserve(floats.tile * 4) };
 
   /** the byte address of `array` inside the memory, copying it into scratch when it is elsewhere */
   function place(array: Float32Array, length: number, copyIn: boolean): number {
@@ -125,8 +142,15 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       }
     } else {
       // out[N,OC] = bias + inp[N,IC] · B, B(i,o) = weight[o·IC + i]
-      wasm.gemm(outAt, OC, inpAt, IC, 1, weightAt, 1, IC, biasAt, N, OC, IC,
-        bias === null ? INIT_ZERO : INIT_FROM_BIAS, packA, packB, tile);
+      const init = bias === null ? INIT_ZERO : INIT_FROM_BIAS;
+      // with a helper thread: it takes rows h…N, this thread rows 0…h
+      const h = helper && N >= 2 * MIN_SPLIT_ROWS ? 2 * Math.floor(N / 4) : N;
+      if (h < N) {
+        helper!.post("gemm", [outAt + 4 * h * OC, OC, inpAt + 4 * h * IC, IC, 1, weightAt, 1, IC, biasAt, N - h, OC, IC,
+          init, helperPack!.packA, helperPack!.packB, helperPack!.tile]);
+      }
+      wasm.gemm(outAt, OC, inpAt, IC, 1, weightAt, 1, IC, biasAt, h, OC, IC, init, packA, packB, tile);
+      helper?.wait();
     }
     giveBack(out, outAt, N * OC);
   }
@@ -161,7 +185,10 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       scratch.begin();
       const outAt = place(out, vectorN, false);
       const inpAt = place(inp, vectorN, true);
-      wasm.geluForward(outAt, inpAt, vectorN);
+      const half = helper && vectorN >= MIN_SPLIT_ELEMENTS ? 4 * Math.floor(vectorN / 8) : vectorN;
+      if (half < vectorN) helper!.post("geluForward", [outAt + 4 * half, inpAt + 4 * half, vectorN - half]);
+      wasm.geluForward(outAt, inpAt, half);
+      helper?.wait();
       giveBack(out, outAt, vectorN);
     }
     if (vectorN < N) referenceGeluForward(out.subarray(vectorN), inp.subarray(vectorN), N - vectorN);
@@ -180,7 +207,10 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       const dinpAt = place(dinp, vectorN, true);
       const inpAt = place(inp, vectorN, true);
       const doutAt = place(dout, vectorN, true);
-      wasm.geluBackward(dinpAt, inpAt, doutAt, vectorN);
+      const half = helper && vectorN >= MIN_SPLIT_ELEMENTS ? 4 * Math.floor(vectorN / 8) : vectorN;
+      if (half < vectorN) helper!.post("geluBackward", [dinpAt + 4 * half, inpAt + 4 * half, doutAt + 4 * half, vectorN - half]);
+      wasm.geluBackward(dinpAt, inpAt, doutAt, half);
+      helper?.wait();
       giveBack(dinp, dinpAt, vectorN);
     }
     if (vectorN < N) referenceGeluBackward(dinp.subarray(vectorN), inp.subarray(vectorN), dout.subarray(vectorN), N - vectorN);
@@ -209,10 +239,15 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       const dweightAt = place(dweight, OC * IC, true);
       const inpAt = place(inp, N * IC, true);
       const weightAt = place(weight, OC * IC, true);
-      // 1. dinp[N,IC] += dout[N,OC] · weight[OC,IC]
+      // 2. dweight[OC,IC] += doutᵀ · inp, A(o,n) = dout[n·OC + o]: on the helper thread, if any,
+      //    while this one does 1. dinp[N,IC] += dout[N,OC] · weight[OC,IC]
+      const dweightArgs = (pack: { packA: number; packB: number; tile: number }) =>
+        [dweightAt, IC, doutAt, 1, OC, inpAt, IC, 1, 0, OC, IC, N, INIT_FROM_C, pack.packA, pack.packB, pack.tile] as const;
+      const split = helper !== null && N >= 2 * MIN_SPLIT_ROWS;
+      if (split) helper.post("gemm", dweightArgs(helperPack!));
       wasm.gemm(dinpAt, IC, doutAt, OC, 1, weightAt, IC, 1, 0, N, IC, OC, INIT_FROM_C, packA, packB, tile);
-      // 2. dweight[OC,IC] += doutᵀ · inp, A(o,n) = dout[n·OC + o]
-      wasm.gemm(dweightAt, IC, doutAt, 1, OC, inpAt, IC, 1, 0, OC, IC, N, INIT_FROM_C, packA, packB, tile);
+      if (split) helper.wait();
+      else wasm.gemm(...dweightArgs({ packA, packB, tile }));
       giveBack(dinp, dinpAt, N * IC);
       giveBack(dweight, dweightAt, OC * IC);
     }
@@ -244,7 +279,14 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     const preattAt = place(preatt, B * NH * T * T, false);
     const attAt = place(att, B * NH * T * T, false);
     const qkvAt = place(qkv, B * T * 3 * C, true);
-    wasm.attnForward(outAt, preattAt, attAt, qkvAt, B, T, C, NH, HS, 1 / Math.sqrt(HS));
+    // with a helper thread: it takes batch rows b…B, this thread 0…b
+    const b = helper && B >= 2 && B * T >= 2 * MIN_SPLIT_ROWS ? Math.floor(B / 2) : B;
+    if (b < B) {
+      const tt = 4 * NH * T * T;
+      helper!.post("attnForward", [outAt + 4 * b * T * C, preattAt + b * tt, attAt + b * tt, qkvAt + 12 * b * T * C, B - b, T, C, NH, HS, 1 / Math.sqrt(HS)]);
+    }
+    wasm.attnForward(outAt, preattAt, attAt, qkvAt, b, T, C, NH, HS, 1 / Math.sqrt(HS));
+    helper?.wait();
     giveBack(out, outAt, B * T * C);
     giveBack(preatt, preattAt, B * NH * T * T);
     giveBack(att, attAt, B * NH * T * T);
@@ -275,14 +317,22 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     const doutAt = place(dout, B * T * C, true);
     const qkvAt = place(qkv, B * T * 3 * C, true);
     const attAt = place(att, B * NH * T * T, true);
-    wasm.attnBackward(dqkvAt, dpreattAt, dattAt, doutAt, qkvAt, attAt, B, T, C, NH, HS, 1 / Math.sqrt(HS));
+    const b = helper && B >= 2 && B * T >= 2 * MIN_SPLIT_ROWS ? Math.floor(B / 2) : B;
+    if (b < B) {
+      const tt = 4 * NH * T * T, tc3 = 12 * T * C;
+      helper!.post("attnBackward", [dqkvAt + b * tc3, dpreattAt + b * tt, dattAt + b * tt, doutAt + 4 * b * T * C,
+        qkvAt + b * tc3, attAt + b * tt, B - b, T, C, NH, HS, 1 / Math.sqrt(HS)]);
+    }
+    wasm.attnBackward(dqkvAt, dpreattAt, dattAt, doutAt, qkvAt, attAt, b, T, C, NH, HS, 1 / Math.sqrt(HS));
+    helper?.wait();
     giveBack(dqkv, dqkvAt, B * T * 3 * C);
     giveBack(dpreatt, dpreattAt, B * NH * T * T);
     giveBack(datt, dattAt, B * NH * T * T);
   }
 
   return {
-    name: "wasm-simd",
+    name: helper ? "wasm-simd ×2 threads" : "wasm-simd",
+    ...(helper && { close: () => helper.close() }),
     memory: heap.memory,
     owns: (array) => array instanceof Float32Array && heap.addressOf(array) >= 0,
     alloc: (length) => heap.alloc(length),

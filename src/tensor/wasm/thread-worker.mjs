@@ -1,0 +1,36 @@
+// A second thread for the WebAssembly kernels (see ./threads.ts): the same module over the same
+// shared memory. It waits for a job, runs one exported function with the job's arguments,
+// says it is done, and waits again. Plain JavaScript: it needs no TypeScript loader.
+import { workerData } from "node:worker_threads";
+
+const { module, memory, control } = workerData;
+const ints = new Int32Array(control);
+let exports;
+try {
+  exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+} catch (err) {
+  // the posting thread cannot see this worker's events while it waits: say so in the control block
+  Atomics.store(ints, 5, 1);
+  Atomics.notify(ints, 1);
+  throw err;
+}
+const args = new Float64Array(control, 64);
+const names = workerData.functions;
+
+let seen = 0;
+for (;;) {
+  // 1. wait until the job number moves past the last one done
+  Atomics.wait(ints, 0, seen);
+  seen = Atomics.load(ints, 0);
+  const fn = ints[2];
+  if (fn < 0) break;
+  // 2. run it (numbers become the i32/f32 parameters), 3. report
+  try {
+    exports[names[fn]](...args.subarray(0, ints[3]));
+    ints[4] = 0;
+  } catch {
+    ints[4] = 1;
+  }
+  Atomics.store(ints, 1, seen);
+  Atomics.notify(ints, 1);
+}

@@ -1,0 +1,79 @@
+/**
+ * A second core for the WebAssembly kernels: one worker thread that instantiates the same
+ * module over the same shared memory, so a kernel can hand it half of its work.
+ *
+ *   const helper = new KernelThread(module, memory);
+ *   helper.post("gemm", [...]);   // the worker starts on its half
+ *   …                             // this thread does the other half
+ *   helper.wait();                // both halves are in memory
+ *
+ * The two threads meet through a small SharedArrayBuffer: [0] the job number this thread
+ * posted, [1] the job number the worker finished, [2] which function, [3] how many arguments,
+ * [4] 1 if the worker's call threw, [5] 1 if the worker could not start; the arguments follow as float64 (an i32 address or an f32
+ * scale is exact in a float64). Waiting is Atomics.wait: meant for worker threads (the
+ * training runs in one), never the bot's main thread.
+ */
+import { Worker } from "node:worker_threads";
+
+/** The exports a helper thread may run, by number. */
+export const THREAD_FUNCTIONS = ["gemm", "colsum", "attnForward", "attnBackward", "geluForward", "geluBackward"] as const;
+export type ThreadFunction = (typeof THREAD_FUNCTIONS)[number];
+
+const MAX_ARGS = 24;
+/** no kernel call takes anywhere near this long */
+const SILENT_MS = 60_000;
+
+export class KernelThread {
+  private readonly ints: Int32Array;
+  private readonly args: Float64Array;
+  private readonly worker: Worker;
+  private job = 0;
+  private busy = false;
+
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory) {
+    const control = new SharedArrayBuffer(64 + 8 * MAX_ARGS);
+    this.ints = new Int32Array(control);
+    this.args = new Float64Array(control, 64);
+    this.worker = new Worker(new URL("./thread-worker.mjs", import.meta.url), {
+      workerData: { module, memory, control, functions: THREAD_FUNCTIONS },
+    });
+    // the process may end while the helper waits for work
+    this.worker.unref();
+  }
+
+  /** Starts `fn(...args)` on the helper thread; wait() before posting again or reading its output. */
+  post(fn: ThreadFunction, args: readonly number[]): void {
+    if (this.busy) throw new Error(`KernelThread: post(${fn}) while the previous job runs`);
+    if (args.length > MAX_ARGS) throw new Error(`KernelThread: ${args.length} arguments, at most ${MAX_ARGS}`);
+    this.args.set(args);
+    this.ints[2] = THREAD_FUNCTIONS.indexOf(fn);
+    this.ints[3] = args.length;
+    this.busy = true;
+    Atomics.store(this.ints, 0, ++this.job);
+    Atomics.notify(this.ints, 0);
+  }
+
+  /** Blocks until the posted job is done (an error if the helper died or stays silent for a minute). */
+  wait(): void {
+    if (!this.busy) return;
+    const started = Date.now();
+    for (;;) {
+      const done = Atomics.load(this.ints, 1);
+      if (done === this.job) break;
+      if (this.ints[5] !== 0) throw new Error("KernelThread: the helper thread could not instantiate the kernels");
+      if (Date.now() - started > SILENT_MS) throw new Error(`KernelThread: the helper thread did not finish ${THREAD_FUNCTIONS[this.ints[2]]} in ${SILENT_MS / 1000} s`);
+      Atomics.wait(this.ints, 1, done, 200);
+    }
+    this.busy = false;
+    if (this.ints[4] !== 0) throw new Error("KernelThread: the helper thread's kernel call failed");
+  }
+
+  /** Ends the helper thread. */
+  async close(): Promise<void> {
+    this.wait();
+    this.ints[2] = -1;
+    Atomics.store(this.ints, 0, ++this.job);
+    Atomics.notify(this.ints, 0);
+    await this.worker.terminate();
+  }
+}

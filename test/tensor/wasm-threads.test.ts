@@ -1,0 +1,89 @@
+/**
+ * Two threads on one shared memory: every kernel that hands half of its work to the helper
+ * thread gives the very floats of the single-threaded kernel (each half runs the same code on
+ * its own rows), and a whole training step leaves identical weights.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { GPT } from "../../src/model/gpt.ts";
+import { presetConfig } from "../../src/model/config.ts";
+import { paramSpecs } from "../../src/model/params.ts";
+import { AdamW, DEFAULT_ADAMW } from "../../src/train/adamw.ts";
+import { createWasmKernels, type WasmKernels } from "../../src/tensor/wasm/index.ts";
+import { fillRandn, seededRandom } from "../helpers/random.ts";
+
+const one = createWasmKernels();
+const two = createWasmKernels({ threads: 2 });
+afterAll(() => two.close?.());
+
+/** the same random values in each backend's memory */
+function pair(n: number, seed: number): [Float32Array, Float32Array] {
+  const values = fillRandn(new Float32Array(n), seededRandom(seed));
+  const a = one.alloc(n), b = two.alloc(n);
+  a.set(values);
+  b.set(values);
+  return [a, b];
+}
+const same = (a: Float32Array, b: Float32Array) => expect(Buffer.from(b.buffer, b.byteOffset, b.byteLength).equals(Buffer.from(a.buffer, a.byteOffset, a.byteLength))).toBe(true);
+
+describe("createWasmKernels({ threads: 2 })", () => {
+  it("says so in its name", () => {
+    expect(two.name).toBe("wasm-simd ×2 threads");
+  });
+
+  it("linear forward and backward: the same floats as one thread (even and odd row counts)", () => {
+    for (const [N, IC, OC] of [[768, 128, 384], [131, 33, 17], [64, 512, 128], [10, 8, 8]]) {
+      const [inp1, inp2] = pair(N * IC, 1), [w1, w2] = pair(OC * IC, 2), [b1, b2] = pair(OC, 3);
+      const [o1, o2] = pair(N * OC, 4);
+      one.linearForward(o1, inp1, w1, b1, N, IC, OC);
+      two.linearForward(o2, inp2, w2, b2, N, IC, OC);
+      same(o1, o2);
+      const [d1, d2] = pair(N * OC, 5), [di1, di2] = pair(N * IC, 6), [dw1, dw2] = pair(OC * IC, 7), [db1, db2] = pair(OC, 8);
+      one.linearBackward(di1, dw1, db1, d1, inp1, w1, N, IC, OC);
+      two.linearBackward(di2, dw2, db2, d2, inp2, w2, N, IC, OC);
+      same(di1, di2);
+      same(dw1, dw2);
+      same(db1, db2);
+    }
+  });
+
+  it("attention and GELU: the same floats as one thread", () => {
+    const [B, T, C, NH] = [12, 64, 128, 4];
+    const [qkv1, qkv2] = pair(B * T * 3 * C, 9);
+    const [out1, out2] = pair(B * T * C, 10), [p1, p2] = pair(B * NH * T * T, 11), [a1, a2] = pair(B * NH * T * T, 12);
+    one.attentionForward(out1, p1, a1, qkv1, B, T, C, NH);
+    two.attentionForward(out2, p2, a2, qkv2, B, T, C, NH);
+    same(out1, out2);
+    same(a1, a2);
+    const [dq1, dq2] = pair(B * T * 3 * C, 13), [dp1, dp2] = pair(B * NH * T * T, 14), [da1, da2] = pair(B * NH * T * T, 15), [do1, do2] = pair(B * T * C, 16);
+    one.attentionBackward(dq1, dp1, da1, do1, qkv1, a1, B, T, C, NH);
+    two.attentionBackward(dq2, dp2, da2, do2, qkv2, a2, B, T, C, NH);
+    same(dq1, dq2);
+    const n = 768 * 512 + 3;
+    const [x1, x2] = pair(n, 17), [g1, g2] = pair(n, 18), [gd1, gd2] = pair(n, 19), [gi1, gi2] = pair(n, 20);
+    one.geluForward(g1, x1, n);
+    two.geluForward(g2, x2, n);
+    same(g1, g2);
+    one.geluBackward(gi1, x1, gd1, n);
+    two.geluBackward(gi2, x2, gd2, n);
+    same(gi1, gi2);
+  });
+
+  it("a training step of the baby model leaves the same weights", () => {
+    const step = (kernels: WasmKernels) => {
+      const config = presetConfig("baby", 65);
+      const model = new GPT(config, { kernels }).init(seededRandom(1));
+      const opt = new AdamW(paramSpecs(config), model.params.length, DEFAULT_ADAMW, kernels);
+      const rng = seededRandom(2);
+      const ids = Int32Array.from({ length: 12 * 64 }, () => rng.int(65));
+      const targets = Int32Array.from({ length: 12 * 64 }, () => rng.int(65));
+      for (let i = 0; i < 2; i++) {
+        model.forward(ids, 12, 64, targets);
+        model.zeroGrad();
+        model.backward();
+        opt.step(model.params, model.grads, 1e-3);
+      }
+      return model.params as Float32Array;
+    };
+    same(step(one), step(two));
+  });
+});
