@@ -1,30 +1,40 @@
 /**
  * `npm run bench`: every timing of the project, printed (never asserted), with ratios against
- * the PyTorch reference in ../shared/reference where it runs.
- *   npm run bench                 all sections
- *   npm run bench -- train        only the training-step section of baby
- *   npm run bench -- small        the small config's training step (nanoGPT's shakespeare_char model)
- *   npm run bench -- generate     next-token latency and generation speed (KV cache)
- *   npm run bench -- pictures     the time to draw each picture
- *   npm run bench -- training     while a training runs: event-loop delay, /predict latency, peak memory
+ * the PyTorch reference in ../shared/reference where it runs. Each section prints the machine's
+ * load average as it starts (the figures are only as quiet as the machine).
+ *   npm run bench                     all sections, in this order
+ *   npm run bench -- train            the training step of baby, every kernel set
+ *   npm run bench -- small            the small config's training step (nanoGPT's shakespeare_char model), as a ratio to PyTorch
+ *   npm run bench -- generate         next-token latency and generation speed (KV cache)
+ *   npm run bench -- pictures         the time to draw each picture
+ *   npm run bench -- responsiveness   the event-loop delay (goal: p99 < 20 ms) and /predict latency while the bot trains
+ *   npm run bench -- memory           the peak RSS of a training of baby, with the model's and optimizer's bytes
  */
 import { cpus, loadavg } from "node:os";
 import { referenceKernels } from "../src/tensor/kernels.ts";
+import { fastestKernels } from "../src/app/kernels.ts";
 import { benchTrainStep } from "./bench/train-step.ts";
+import { benchSmall } from "./bench/small.ts";
 import { benchGeneration } from "./bench/generation.ts";
 import { benchPictures } from "./bench/pictures.ts";
 import { benchResponsiveness } from "./bench/responsiveness.ts";
-import { fastestKernels } from "../src/app/kernels.ts";
+import { benchMemory } from "./bench/memory.ts";
 
+const SECTIONS = ["train", "small", "generate", "pictures", "responsiveness", "memory"] as const;
 const only = process.argv[2];
-const want = (section: string) => only === undefined || only === section;
+if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) {
+  console.error(`unknown section "${only}"; the sections are: ${SECTIONS.join(", ")} (none: all of them)`);
+  process.exit(2);
+}
+const want = (section: (typeof SECTIONS)[number]) => only === undefined || only === section;
 
 console.log(`# bench — node ${process.version}, ${new Date().toISOString()}`);
 const kernelSets = fastestKernels() === referenceKernels ? [referenceKernels] : [fastestKernels(), referenceKernels];
 console.log(`load average: ${loadavg().map((x) => x.toFixed(2)).join(" ")} on ${cpus().length} cores`);
 if (want("train")) benchTrainStep("baby", kernelSets, 3);
-// the TypeScript reference would take minutes per step of small: only the fastest kernels
-if (want("small")) benchTrainStep("small", [fastestKernels()], 3);
+// the TypeScript reference kernels would take minutes per step of small: only the fastest
+if (want("small")) benchSmall(fastestKernels());
 if (want("generate")) benchGeneration(fastestKernels());
 if (want("pictures")) await benchPictures();
-if (want("training")) benchResponsiveness(30);
+if (want("responsiveness")) benchResponsiveness(24);
+if (want("memory")) benchMemory(3);

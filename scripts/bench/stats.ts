@@ -1,6 +1,7 @@
 /** Small helpers shared by the benchmark sections: spreads, formatting, the PyTorch reference. */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
@@ -29,7 +30,37 @@ export function timeRuns(fn: () => void, runs: number, warmup = 1): Spread {
   return spread(times);
 }
 
+/** "load average: 1.02 0.87 0.55 on 2 cores" — printed at the start of each section, to judge its noise. */
+export function loadLine(): string {
+  return `load average: ${loadavg().map((x) => x.toFixed(2)).join(" ")} on ${cpus().length} cores`;
+}
+
+export const MiB = 1024 * 1024;
+
 const here = path.dirname(fileURLToPath(import.meta.url));
+const projectRoot = path.resolve(here, "../..");
+
+/** True when the module at `moduleUrl` is the program itself (`node --import tsx that-file.ts`), not an import. */
+export function isEntryPoint(moduleUrl: string): boolean {
+  return process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(moduleUrl);
+}
+
+/**
+ * Runs a TypeScript file in a fresh `node --import tsx` process (from the project folder) and
+ * parses the last line it prints as JSON; { failed } with the end of its stderr otherwise.
+ */
+export function runChild(moduleUrl: string, args: string[], timeoutSeconds: number): { json: any } | { failed: string } {
+  const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(moduleUrl), ...args], {
+    cwd: projectRoot, encoding: "utf8", timeout: timeoutSeconds * 1000, maxBuffer: 64 * MiB,
+  });
+  const line = r.stdout?.trim().split("\n").pop() ?? "";
+  if (r.status !== 0 || !line.startsWith("{")) {
+    const why = (r.stderr || r.error?.message || `exit ${r.status ?? r.signal}`).trim().split("\n").slice(-3).join(" / ");
+    return { failed: why };
+  }
+  return { json: JSON.parse(line) };
+}
+
 /** ../shared/reference/run.sh beside the project, if present. */
 export const referenceScript = path.resolve(here, "../../../shared/reference/run.sh");
 export const shakespearePath = path.resolve(here, "../../../shared/data/tinyshakespeare.txt");

@@ -4,16 +4,21 @@ import { presetConfig, type PresetName } from "../../src/model/config.ts";
 import type { Kernels } from "../../src/tensor/kernels.ts";
 import { seededRandom } from "../../src/tensor/random.ts";
 import { paramSpecs } from "../../src/model/params.ts";
-import { AdamW, clipGradNorm } from "../../src/train/adamw.ts";
+import { AdamW, clipGradNorm, DEFAULT_ADAMW } from "../../src/train/adamw.ts";
 import { fmt, runReference, type Spread, timeRuns } from "./stats.ts";
 
-const BATCH: Record<PresetName, number> = { tiny: 4, baby: 12, small: 8 };
+/** The batch of each preset's step, as the reference's configs have it. */
+export const BATCH: Record<PresetName, number> = { tiny: 4, baby: 12, small: 8 };
 
-/** ms per full training step (forward, backward, clip, AdamW) on random tokens, V = 65 like shakespeare_char. */
-export function engineStepTime(preset: PresetName, kernels: Kernels, runs: number): Spread {
+/**
+ * ms per full training step (forward, backward, clip, AdamW) on random tokens, V = 65 like
+ * shakespeare_char; `runs` timed steps after `warmup` untimed ones. AdamW runs on the model's
+ * kernels, as the trainer sets it up (its moments then live where the parameters do).
+ */
+export function engineStepTime(preset: PresetName, kernels: Kernels, runs: number, warmup = 1): Spread {
   const config = presetConfig(preset, 65);
   const model = new GPT(config, { kernels }).init(seededRandom(1));
-  const opt = new AdamW(paramSpecs(config), model.params.length);
+  const opt = new AdamW(paramSpecs(config), model.params.length, DEFAULT_ADAMW, model.kernels);
   const B = BATCH[preset], T = config.blockSize;
   const rng = seededRandom(2);
   const ids = Int32Array.from({ length: B * T }, () => rng.int(65));
@@ -24,7 +29,7 @@ export function engineStepTime(preset: PresetName, kernels: Kernels, runs: numbe
     model.backward();
     clipGradNorm(model.grads, 1);
     opt.step(model.params, model.grads, 1e-3);
-  }, runs);
+  }, runs, warmup);
 }
 
 export function benchTrainStep(preset: PresetName, kernelSets: Kernels[], runs: number): void {
