@@ -12,7 +12,7 @@
  */
 import { cpus, loadavg } from "node:os";
 import { referenceKernels } from "../src/tensor/kernels.ts";
-import { fastestKernels } from "../src/app/kernels.ts";
+import { fastestKernels, trainingKernels } from "../src/app/kernels.ts";
 import { benchTrainStep } from "./bench/train-step.ts";
 import { benchSmall } from "./bench/small.ts";
 import { benchGeneration } from "./bench/generation.ts";
@@ -29,11 +29,13 @@ if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) {
 const want = (section: (typeof SECTIONS)[number]) => only === undefined || only === section;
 
 console.log(`# bench — node ${process.version}, ${new Date().toISOString()}`);
-const kernelSets = fastestKernels() === referenceKernels ? [referenceKernels] : [fastestKernels(), referenceKernels];
+// what a training uses (both cores when there are two), one core, and the readable reference
+const training = trainingKernels();
+const kernelSets = [...new Set([training, fastestKernels(), referenceKernels])];
 console.log(`load average: ${loadavg().map((x) => x.toFixed(2)).join(" ")} on ${cpus().length} cores`);
-if (want("train")) benchTrainStep("baby", kernelSets, 3);
-// the TypeScript reference kernels would take minutes per step of small: only the fastest
-if (want("small")) benchSmall(fastestKernels());
+if (want("train")) benchTrainStep("baby", kernelSets, 5);
+// the TypeScript reference kernels would take minutes per step of small: only the fast ones
+if (want("small")) for (const kernels of new Set([training, fastestKernels()])) benchSmall(kernels);
 if (want("generate")) benchGeneration(fastestKernels());
 if (want("pictures")) await benchPictures();
 if (want("responsiveness")) benchResponsiveness(24);

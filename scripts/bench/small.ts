@@ -23,7 +23,7 @@ export function benchSmall(kernels: Kernels, runs = 5): void {
   else console.log(`pytorch reference: skipped (${(ref as { skipped: string }).skipped})`);
 
   const ms = engineStepTime("small", kernels, runs);
-  console.log(`engine [${kernels.name}, 1 thread]: ${fmt(ms, 0)} ms/step, ${(tokens / ms.median * 1000).toFixed(0)} tokens/s`);
+  console.log(`engine [${kernels.name}]: ${fmt(ms, 0)} ms/step, ${(tokens / ms.median * 1000).toFixed(0)} tokens/s`);
   if (refMs) {
     const ratio = ms.median / refMs.median;
     console.log(`engine / reference step time: ${ratio.toFixed(2)}× (the engine runs at ${(1 / ratio).toFixed(2)}× the reference's tokens/s)`);
