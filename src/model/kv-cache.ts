@@ -13,8 +13,6 @@
  * weight ([in, out]): the kernels then stream the weights row by row instead of packing them
  * on every call. The copy is taken when the cache is made and again on reset().
  */
-import { layernormForward } from "../tensor/layernorm.ts";
-import { residualForward } from "../tensor/residual.ts";
 import { transposeWeight } from "../tensor/linear.ts";
 import { attentionStepForward } from "../tensor/attention-step.ts";
 import type { GPT } from "./gpt.ts";
@@ -35,7 +33,7 @@ export class KVCachedModel {
   private readonly fch: Float32Array;
   private readonly fchGelu: Float32Array;
   private readonly att: Float32Array;
-  private readonly stat = new Float32Array(2); // mean, rstd
+  private readonly stat: Float32Array; // mean, rstd
   private readonly logits: Float32Array;
   /** per layer: c_attn, attn c_proj, c_fc, mlp c_proj weights transposed [in, out]; and wte [C, V] */
   private readonly weightsT: { attn: Float32Array; proj: Float32Array; fc: Float32Array; fcProj: Float32Array }[];
@@ -58,6 +56,7 @@ export class KVCachedModel {
     this.fchGelu = alloc(4 * C);
     this.att = alloc(NH * blockSize);
     this.logits = alloc(V);
+    this.stat = alloc(2);
     this.weightsT = Array.from({ length: L }, () => ({ attn: alloc(3 * C * C), proj: alloc(C * C), fc: alloc(4 * C * C), fcProj: alloc(4 * C * C) }));
     this.wteT = alloc(V * C);
     this.copyWeights();
@@ -116,24 +115,24 @@ export class KVCachedModel {
       const keys = this.keys[l];
       const values = this.values[l];
       // 2a. attention: this token's q, k, v; k and v join the cache at row n
-      layernormForward(ln, mean, rstd, x, w.ln1w, w.ln1b, 1, C);
+      k.layernormForward(ln, mean, rstd, x, w.ln1w, w.ln1b, 1, C);
       k.linearRowForward(qkv, ln, wT.attn, w.attnB, C, 3 * C);
       keys.set(qkv.subarray(C, 2 * C), n * C);
       values.set(qkv.subarray(2 * C, 3 * C), n * C);
       attentionStepForward(attY, att, qkv.subarray(0, C), keys, values, n + 1, C, NH);
       k.linearRowForward(proj, attY, wT.proj, w.projB, C, C);
-      residualForward(x, x, proj, C);
+      k.residualForward(x, x, proj, C);
       // 2b. MLP
-      layernormForward(ln, mean, rstd, x, w.ln2w, w.ln2b, 1, C);
+      k.layernormForward(ln, mean, rstd, x, w.ln2w, w.ln2b, 1, C);
       k.linearRowForward(fch, ln, wT.fc, w.fcB, C, 4 * C);
       k.geluForward(fchGelu, fch, 4 * C);
       k.linearRowForward(proj, fchGelu, wT.fcProj, w.fcProjB, 4 * C, C);
-      residualForward(x, x, proj, C);
+      k.residualForward(x, x, proj, C);
     }
     this.cached.push(id);
     // 3. the output head, only when someone will read it
     if (wantLogits) {
-      layernormForward(ln, mean, rstd, x, p.lnfw, p.lnfb, 1, C);
+      k.layernormForward(ln, mean, rstd, x, p.lnfw, p.lnfb, 1, C);
       k.linearRowForward(this.logits, ln, this.wteT, null, C, V);
     }
   }
