@@ -14,7 +14,6 @@
  * on every call. The copy is taken when the cache is made and again on reset().
  */
 import { transposeWeight } from "../tensor/linear.ts";
-import { attentionStepForward } from "../tensor/attention-step.ts";
 import type { GPT } from "./gpt.ts";
 
 export class KVCachedModel {
@@ -119,7 +118,7 @@ export class KVCachedModel {
       k.linearRowForward(qkv, ln, wT.attn, w.attnB, C, 3 * C);
       keys.set(qkv.subarray(C, 2 * C), n * C);
       values.set(qkv.subarray(2 * C, 3 * C), n * C);
-      attentionStepForward(attY, att, qkv.subarray(0, C), keys, values, n + 1, C, NH);
+      k.attentionStepForward(attY, att, qkv.subarray(0, C), keys, values, n + 1, C, NH);
       k.linearRowForward(proj, attY, wT.proj, w.projB, C, C);
       k.residualForward(x, x, proj, C);
       // 2b. MLP

@@ -10,6 +10,7 @@
 import type { FloatArray } from "./types.ts";
 import { linearForward, linearBackward, linearRowForward } from "./linear.ts";
 import { attentionForward, attentionBackward } from "./attention.ts";
+import { attentionStepForward } from "./attention-step.ts";
 import { geluBackward, geluForward } from "./gelu.ts";
 import { layernormBackward, layernormForward } from "./layernorm.ts";
 import { residualBackward, residualForward } from "./residual.ts";
@@ -28,6 +29,9 @@ export interface Kernels {
   /** dinp[N,IC] += dout·weight;  dweight[OC,IC] += doutᵀ·inp;  dbias[OC] += Σ_rows dout */
   linearBackward(dinp: FloatArray, dweight: FloatArray, dbias: FloatArray | null, dout: FloatArray,
     inp: FloatArray, weight: FloatArray, N: number, IC: number, OC: number): void;
+  /** one new query q[C] over cached keys/values [Tk, C] → out[C]; att [NH, Tk] scratch (generation) */
+  attentionStepForward(out: FloatArray, att: FloatArray, q: FloatArray, keys: FloatArray, values: FloatArray,
+    Tk: number, C: number, NH: number): void;
   /** out[N] = gelu(inp[N]) (tanh form) */
   geluForward(out: FloatArray, inp: FloatArray, N: number): void;
   /** dinp[N] += gelu'(inp)·dout */
@@ -61,6 +65,7 @@ export const referenceKernels: Kernels = {
   linearBackward,
   attentionForward,
   attentionBackward,
+  attentionStepForward,
   geluForward,
   geluBackward,
   layernormForward,

@@ -26,6 +26,7 @@ import {
 import {
   attentionBackward as referenceAttentionBackward, attentionForward as referenceAttentionForward,
 } from "../attention.ts";
+import { attentionStepForward as referenceAttentionStepForward } from "../attention-step.ts";
 import { geluBackward as referenceGeluBackward, geluForward as referenceGeluForward } from "../gelu.ts";
 import { type HeapOptions, Scratch, WasmHeap } from "./heap.ts";
 import { KernelThread } from "./threads.ts";
@@ -41,6 +42,8 @@ interface KernelExports {
   colsum(out: number, src: number, rows: number, cols: number): void;
   geluForward(out: number, inp: number, n: number): void;
   geluBackward(dinp: number, inp: number, dout: number, n: number): void;
+  attnStep(out: number, att: number, q: number, keys: number, values: number,
+    Tk: number, C: number, NH: number, HS: number, scale: number): void;
   rowTimesT(out: number, x: number, wt: number, bias: number, IC: number, OC: number, init: number): void;
   attnForward(out: number, preatt: number, att: number, qkv: number,
     B: number, T: number, C: number, NH: number, HS: number, scale: number): void;
@@ -292,6 +295,32 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     giveBack(att, attAt, B * NH * T * T);
   }
 
+  function attentionStepForward(out: FloatArray, att: FloatArray, q: FloatArray, keys: FloatArray, values: FloatArray,
+    Tk: number, C: number, NH: number): void {
+    const HS = C / NH;
+    if (out instanceof Float64Array || att instanceof Float64Array || q instanceof Float64Array || keys instanceof Float64Array
+      || values instanceof Float64Array || !Number.isInteger(HS) || HS % 4 !== 0) {
+      referenceAttentionStepForward(out, att, q, keys, values, Tk, C, NH);
+      return;
+    }
+    checkAttentionSizes("attentionStepForward", 1, Tk, C, NH);
+    checkLength("attentionStepForward", "out", out, C, "C");
+    checkLength("attentionStepForward", "att", att, NH * Tk, "NH*Tk");
+    checkLength("attentionStepForward", "q", q, C, "C");
+    checkLength("attentionStepForward", "keys", keys, Tk * C, "Tk*C");
+    checkLength("attentionStepForward", "values", values, Tk * C, "Tk*C");
+    if (Tk * C === 0) return;
+    scratch.begin();
+    const outAt = place(out, C, false);
+    const attAt = place(att, NH * Tk, false);
+    const qAt = place(q, C, true);
+    const keysAt = place(keys, Tk * C, true);
+    const valuesAt = place(values, Tk * C, true);
+    wasm.attnStep(outAt, attAt, qAt, keysAt, valuesAt, Tk, C, NH, HS, 1 / Math.sqrt(HS));
+    giveBack(out, outAt, C);
+    giveBack(att, attAt, NH * Tk);
+  }
+
   function attentionBackward(dqkv: FloatArray, dpreatt: FloatArray, datt: FloatArray, dout: FloatArray,
     qkv: FloatArray, att: FloatArray, B: number, T: number, C: number, NH: number): void {
     const HS = C / NH;
@@ -341,6 +370,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     linearBackward,
     attentionForward,
     attentionBackward,
+    attentionStepForward,
     geluForward,
     geluBackward,
     // LayerNorm, residual sums and AdamW: ./row-kernels.ts

@@ -398,6 +398,7 @@ export function buildKernelModule(blocking: Blocking = BLOCKING): Uint8Array<Arr
   });
 
   defineAttention(module);
+  defineAttentionStep(module);
   defineGelu(module);
   defineRowKernels(module);
   return module.encode();
@@ -578,6 +579,75 @@ function defineAttention(module: ModuleBuilder): void {
         });
       }
     })));
+  });
+}
+
+/**
+ * attnStep(out, att, q, keys, values, Tk, C, NH, HS, scale): attention of ONE new query over
+ * cached keys and values (generation with a KV cache; ../attention-step.ts is the reference).
+ * Rows of keys/values are C floats apart (not 3C as in qkv); att [NH, Tk] holds the scores,
+ * then the weights. Every operation is attnForward's, in its order, for the last row: the
+ * cached path gives the full pass's floats.
+ */
+function defineAttentionStep(module: ModuleBuilder): void {
+  const step = module.func("attnStep", {
+    out: "i32", att: "i32", q: "i32", keys: "i32", values: "i32", Tk: "i32", C: "i32", NH: "i32", HS: "i32", scale: "f32",
+  }, { exported: true });
+  step.define((f, { out, att, q, keys, values, Tk, C, NH, HS, scale }) => {
+    const Cb = f.local("i32"), HSb = f.local("i32"), h = f.local("i32"), t2 = f.local("i32"), i = f.local("i32");
+    const qh = f.local("i32"), key = f.local("i32"), row = f.local("i32"), o = f.local("i32"), value = f.local("i32");
+    const max = f.local("f32"), score = f.local("f32"), sum = f.local("f32"), e = f.local("f32");
+    const n = f.local("f32"), r = f.local("f32"), inv = f.local("f32");
+    const acc = Array.from({ length: 4 }, () => f.local("v128")), w = f.local("v128");
+    f.set(Cb, I32.shl(C, 2));
+    f.set(HSb, I32.shl(HS, 2));
+    f.forRange(h, 0, NH, 1, () => {
+      f.set(qh, I32.add(q, I32.mul(h, HSb)));
+      f.set(row, I32.add(att, I32.shl(I32.mul(h, Tk), 2)));
+      // 1. scores q·k/√HS and their max
+      f.set(max, F32.c(-Infinity));
+      f.set(key, I32.add(keys, I32.mul(h, HSb)));
+      f.forRange(t2, 0, Tk, 1, () => {
+        f.set(acc[0], F32x4.zero());
+        f.forRange(i, 0, HSb, 16, () => {
+          f.set(acc[0], F32x4.add(acc[0], F32x4.mul(F32x4.load(I32.add(qh, i)), F32x4.load(I32.add(key, i)))));
+        });
+        f.set(score, F32.mul(F32x4.sum(acc[0]), scale));
+        f.store(I32.add(row, I32.shl(t2, 2)), score);
+        f.set(max, F32.max(max, score));
+        f.inc(key, Cb);
+      });
+      // 2. softmax
+      f.set(sum, F32.c(0));
+      f.forRange(t2, 0, Tk, 1, () => {
+        f.set(score, F32.sub(F32.load(I32.add(row, I32.shl(t2, 2))), max));
+        emitExp(f, score, e, n, r);
+        f.store(I32.add(row, I32.shl(t2, 2)), e);
+        f.set(sum, F32.add(sum, e));
+      });
+      f.set(inv, F32.div(F32.c(1), sum));
+      f.forRange(t2, 0, Tk, 1, () => {
+        const at = I32.add(row, I32.shl(t2, 2));
+        f.store(at, F32.mul(F32.load(at), inv));
+      });
+      // 3. out_h = Σ att[t2]·v_t2, 16 channels at a time, then 4
+      f.set(o, I32.add(out, I32.mul(h, HSb)));
+      f.set(i, 0);
+      for (const width of [16, 4]) {
+        const vectors = width / 4;
+        f.whileLoop(I32.leS(I32.add(i, 4 * width), HSb), () => {
+          for (let j = 0; j < vectors; j++) f.set(acc[j], F32x4.zero());
+          f.set(value, I32.add(I32.add(values, I32.mul(h, HSb)), i));
+          f.forRange(t2, 0, Tk, 1, () => {
+            f.set(w, F32x4.loadSplat(I32.add(row, I32.shl(t2, 2))));
+            for (let j = 0; j < vectors; j++) f.set(acc[j], F32x4.add(acc[j], F32x4.mul(w, F32x4.load(value, 16 * j))));
+            f.inc(value, Cb);
+          });
+          for (let j = 0; j < vectors; j++) f.store(I32.add(o, i), acc[j], 16 * j);
+          f.inc(i, 4 * width);
+        });
+      }
+    });
   });
 }
 
