@@ -349,18 +349,19 @@ export function buildKernelModule(blocking: Blocking = BLOCKING): Uint8Array<Arr
   //   One row through a layer whose weight is kept transposed, wt [IC,OC] (the KV cache's step:
   //   no packing, every load a vector). Each output adds its products in ascending i, one f32
   //   multiply and one f32 add at a time, exactly as the micro-kernel does: the results equal
-  //   gemm's bit for bit. 16 outputs at a time, then 4, then one.
+  //   gemm's bit for bit. 32 outputs at a time (eight independent sums, two cache lines of each
+  //   weight row), then 4, then one.
   const rowTimesT = module.func("rowTimesT", {
     out: "i32", x: "i32", wt: "i32", bias: "i32", IC: "i32", OC: "i32", init: "i32",
   }, { exported: true });
   rowTimesT.define((f, { out, x, wt, bias, IC, OC, init }) => {
     const o = f.local("i32"), i = f.local("i32"), w = f.local("i32"), xs = f.local("i32"), stride = f.local("i32");
-    const acc = Array.from({ length: 4 }, () => f.local("v128"));
+    const acc = Array.from({ length: 8 }, () => f.local("v128"));
     const a = f.local("v128");
     const sum = f.local("f32");
     f.set(stride, I32.shl(OC, 2));
     f.set(o, 0);
-    for (const width of [16, 4]) {
+    for (const width of [32, 4]) {
       const vectors = width / 4;
       f.whileLoop(I32.leS(I32.add(o, width), OC), () => {
         // 1. start from the bias (or zero)
