@@ -15,7 +15,7 @@ import { seededRandom } from "../src/tensor/random.ts";
 import { trainCharTokenizer } from "../src/tokenizer/char.ts";
 import { splitTrainVal } from "../src/train/loader.ts";
 import { DEFAULT_TRAIN, evaluateAllWindows, train } from "../src/train/trainer.ts";
-import { fastestKernels } from "../src/app/kernels.ts";
+import { trainingKernels } from "../src/app/kernels.ts";
 import { referenceKernels } from "../src/tensor/kernels.ts";
 import { runReference, shakespearePath } from "./bench/stats.ts";
 
@@ -25,7 +25,8 @@ if (!existsSync(shakespearePath)) {
   process.exit(0);
 }
 const iters = Number(values.iters ?? 2000);
-const kernels = values.kernels === "typescript" ? referenceKernels : fastestKernels();
+// what a training uses: both cores when the machine has two (MINIGPT_THREADS=1: one)
+const kernels = values.kernels === "typescript" ? referenceKernels : trainingKernels();
 const text = readFileSync(shakespearePath, "utf8");
 const tokenizer = trainCharTokenizer(text);
 const tokens = Int32Array.from(tokenizer.encode(text).ids);
