@@ -11,7 +11,7 @@ import { BLOCKING, buildKernelModule } from "../../src/tensor/wasm/program.ts";
 describe("WebAssembly build", () => {
   it("src/tensor/wasm/kernel-bytes.ts is up to date (else run npx tsx scripts/build-wasm.ts)", () => {
     const stored = readFileSync(new URL("../../src/tensor/wasm/kernel-bytes.ts", import.meta.url), "utf8");
-    expect(stored).toBe(kernelBytesSource(buildKernelModule()));
+    expect(stored).toBe(kernelBytesSource(buildKernelModule(), buildKernelModule(undefined, { fma: true })));
   });
 
   it("builds the same bytes every time, and they validate with SIMD and a shared memory", () => {

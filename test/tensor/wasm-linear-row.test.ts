@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { linearForward, linearRowForward, transposeWeight } from "../../src/tensor/linear.ts";
-import { createWasmKernels } from "../../src/tensor/wasm/index.ts";
+import { createWasmKernels, fmaAvailable } from "../../src/tensor/wasm/index.ts";
 import { fillRandn, seededRandom } from "../helpers/random.ts";
 
 // odd sizes (the 16-, 4- and 1-wide paths), the baby model's layers, and a 1,024-token head
@@ -13,8 +13,10 @@ const SHAPES: Array<[number, number]> = [[1, 1], [3, 5], [5, 17], [17, 3], [33, 
 
 describe("linearRowForward", () => {
   const kernels = createWasmKernels();
-  for (const withBias of [true, false]) {
-    it(`in WebAssembly equals linearForward's float32 results bit for bit (${withBias ? "with" : "no"} bias)`, () => {
+  // both modules: separate multiplies and adds, and fused multiply-adds (where relaxed SIMD runs)
+  for (const [withBias, fma] of [[true, false], [false, false], ...(fmaAvailable() ? [[true, true], [false, true]] : [])]) {
+    it(`in WebAssembly equals linearForward's float32 results bit for bit (${withBias ? "with" : "no"} bias${fma ? ", fused multiply-add" : ""})`, () => {
+      const kernels = createWasmKernels({ fma });
       const random = seededRandom(withBias ? 21 : 22);
       for (const [IC, OC] of SHAPES) {
         const x = kernels.alloc(IC), weight = kernels.alloc(OC * IC), weightT = kernels.alloc(IC * OC), bias = kernels.alloc(OC);

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { linearBackward, linearForward } from "../../src/tensor/linear.ts";
-import { createWasmKernels, type WasmKernels } from "../../src/tensor/wasm/index.ts";
+import { createWasmKernels, fmaAvailable, type WasmKernels } from "../../src/tensor/wasm/index.ts";
 import { BLOCKING } from "../../src/tensor/wasm/program.ts";
 import { fillRandn, seededRandom, type Random } from "../helpers/random.ts";
 import { maxRelativeDifference } from "./harness.ts";
@@ -44,11 +44,12 @@ const SHAPES: Array<[number, number, number]> = [
   [2, 16, 16], [64, 128, 65], [MC + 3, KC + 5, 33], [7, 33, NC + 17], [31, 2 * KC + 1, 18],
 ];
 
-describe("createWasmKernels: linear layer", () => {
-  const kernels = createWasmKernels();
+// both modules: separate multiplies and adds, and fused multiply-adds (where relaxed SIMD runs)
+for (const fma of [false, ...(fmaAvailable() ? [true] : [])]) describe(`createWasmKernels: linear layer${fma ? " (fused multiply-add)" : ""}`, () => {
+  const kernels = createWasmKernels({ fma });
 
   it("is a Kernels backend with zeroed buffers in its own memory", () => {
-    expect(kernels.name).toBe("wasm-simd");
+    expect(kernels.name).toMatch(/^wasm-simd(\+fma)?$/);
     const buffer = kernels.alloc(37);
     expect(buffer).toBeInstanceOf(Float32Array);
     expect(buffer.length).toBe(37);

@@ -27,7 +27,7 @@ const same = (a: Float32Array, b: Float32Array) => expect(Buffer.from(b.buffer, 
 
 describe("createWasmKernels({ threads: 2 })", () => {
   it("says so in its name", () => {
-    expect(two.name).toBe("wasm-simd ×2 threads");
+    expect(two.name).toMatch(/^wasm-simd(\+fma)? ×2 threads$/);
   });
 
   it("linear forward and backward: the same floats as one thread (even and odd row counts)", () => {

@@ -257,6 +257,11 @@ export const F32x4 = {
   sqrt: (a: Expr): Expr => node("v128", simdOpcode(0xe3), [expectType(a, "v128", "f32x4.sqrt")]),
   min: v128Binary(0xe8, "f32x4.min"),
   max: v128Binary(0xe9, "f32x4.max"),
+  /**
+   * a·b + c in one step where the CPU has fused multiply-add (relaxed SIMD's f32x4.relaxed_madd;
+   * Node 20 validates it only with V8's --experimental-wasm-relaxed-simd)
+   */
+  madd: (a: Expr, b: Expr, c: Expr): Expr => node("v128", simdOpcode(0x105), [expectType(a, "v128", "f32x4.relaxed_madd"), expectType(b, "v128", "f32x4.relaxed_madd"), expectType(c, "v128", "f32x4.relaxed_madd")]),
   /** lanes a > b: all ones where true, else zero (false for NaN) */
   gt: v128Binary(0x44, "f32x4.gt"),
   /** the bits of a and b (v128.and) */

@@ -30,7 +30,8 @@ import { attentionStepForward as referenceAttentionStepForward } from "../attent
 import { geluBackward as referenceGeluBackward, geluForward as referenceGeluForward } from "../gelu.ts";
 import { type HeapOptions, Scratch, WasmHeap } from "./heap.ts";
 import { KernelThread } from "./threads.ts";
-import { KERNEL_WASM_BASE64 } from "./kernel-bytes.ts";
+import v8 from "node:v8";
+import { KERNEL_WASM_BASE64, KERNEL_WASM_FMA_BASE64 } from "./kernel-bytes.ts";
 import { type RowExports, createRowKernels } from "./row-kernels.ts";
 import {
   BLOCKING, type Blocking, INIT_FROM_BIAS, INIT_FROM_C, INIT_ZERO, buildKernelModule, packFloats,
@@ -60,12 +61,29 @@ export interface WasmKernels extends Kernels {
   close?(): Promise<void>;
 }
 
-let compiled: WebAssembly.Module | null = null;
+const compiled = new Map<boolean, WebAssembly.Module>();
 
-/** The compiled module (compiled once per thread, instantiated per backend). */
-export function kernelModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(Buffer.from(KERNEL_WASM_BASE64, "base64"));
-  return compiled;
+/**
+ * Whether this process can run fused multiply-adds: relaxed SIMD, behind V8's
+ * --experimental-wasm-relaxed-simd in Node 20 (turned on here; process-wide, threads included).
+ * MINIGPT_FMA=0 keeps the plain module.
+ */
+export function fmaAvailable(): boolean {
+  if (process.env.MINIGPT_FMA === "0") return false;
+  const bytes = Buffer.from(KERNEL_WASM_FMA_BASE64, "base64");
+  if (WebAssembly.validate(bytes)) return true;
+  v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
+  return WebAssembly.validate(bytes);
+}
+
+/** The compiled module (compiled once per thread, instantiated per backend): with FMA where it runs. */
+export function kernelModule(fma = fmaAvailable()): WebAssembly.Module {
+  let module = compiled.get(fma);
+  if (!module) {
+    module = new WebAssembly.Module(Buffer.from(fma ? KERNEL_WASM_FMA_BASE64 : KERNEL_WASM_BASE64, "base64"));
+    compiled.set(fma, module);
+  }
+  return module;
 }
 
 export interface WasmKernelOptions extends HeapOptions {
@@ -80,6 +98,8 @@ export interface WasmKernelOptions extends HeapOptions {
    * threads (the training), not on the bot's main thread. Default 1.
    */
   threads?: 1 | 2;
+  /** fused multiply-adds in the matrix products (default: where relaxed SIMD runs) */
+  fma?: boolean;
 }
 
 /** Below this many rows (N, or B·T) a product is not worth handing half of to the other thread. */
@@ -89,7 +109,9 @@ const MIN_SPLIT_ELEMENTS = 16384;
 
 export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels {
   const heap = new WasmHeap(options);
-  const module = options.blocking ? new WebAssembly.Module(buildKernelModule(options.blocking)) : kernelModule();
+  const fma = options.fma ?? fmaAvailable();
+  if (fma && !fmaAvailable()) throw new Error("fused multiply-adds need relaxed SIMD, which this runtime does not validate");
+  const module = options.blocking ? new WebAssembly.Module(buildKernelModule(options.blocking, { fma })) : kernelModule(fma);
   const instance = new WebAssembly.Instance(module, { env: { memory: heap.memory } });
   const wasm = instance.exports as unknown as KernelExports;
 
@@ -360,7 +382,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
   }
 
   return {
-    name: helper ? "wasm-simd ×2 threads" : "wasm-simd",
+    name: `wasm-simd${fma ? "+fma" : ""}${helper ? " ×2 threads" : ""}`,
     ...(helper && { close: () => helper.close() }),
     memory: heap.memory,
     owns: (array) => array instanceof Float32Array && heap.addressOf(array) >= 0,

@@ -78,7 +78,14 @@ export const INIT_FROM_BIAS = 2;
 /** The largest memory the module accepts, in 64 KiB pages (4 GiB, all of wasm32). */
 export const MAX_PAGES = 65536;
 
-export function buildKernelModule(blocking: Blocking = BLOCKING): Uint8Array<ArrayBuffer> {
+/**
+ * `fma`: the matrix products (gemm's micro-kernel and rowTimesT) add each product with a fused
+ * multiply-add (relaxed SIMD), one rounding instead of two and half the instructions; the
+ * module then needs relaxed SIMD to validate (see ./index.ts for how it is enabled).
+ */
+export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }: { fma?: boolean } = {}): Uint8Array<ArrayBuffer> {
+  /** acc + a·b: fused when `fma` */
+  const addProduct = (acc: Expr, a: Expr, b: Expr): Expr => (fma ? F32x4.madd(a, b, acc) : F32x4.add(acc, F32x4.mul(a, b)));
   const { MR, NR, KC, MC, NC, UNROLL } = blocking;
   const positive = [MR, NR, KC, MC, NC, UNROLL].every((x) => Number.isInteger(x) && x >= 1);
   if (!positive || NR % 4 !== 0 || MC % MR !== 0 || NC % NR !== 0) {
@@ -125,7 +132,7 @@ export function buildKernelModule(blocking: Blocking = BLOCKING): Uint8Array<Arr
       for (let v = 0; v < NV; v++) f.set(b[v], F32x4.load(pb, 4 * (u * NR + 4 * v)));
       for (let r = 0; r < MR; r++) {
         f.set(a, F32x4.loadSplat(pa, 4 * (u * MR + r)));
-        for (let v = 0; v < NV; v++) f.set(acc[r][v], F32x4.add(acc[r][v], F32x4.mul(a, b[v])));
+        for (let v = 0; v < NV; v++) f.set(acc[r][v], addProduct(acc[r][v], a, b[v]));
       }
     };
     f.set(left, k);
@@ -375,7 +382,7 @@ export function buildKernelModule(blocking: Blocking = BLOCKING): Uint8Array<Arr
         f.set(xs, x);
         f.forRange(i, 0, IC, 1, () => {
           f.set(a, F32x4.loadSplat(xs));
-          for (let v = 0; v < vectors; v++) f.set(acc[v], F32x4.add(acc[v], F32x4.mul(a, F32x4.load(w, 16 * v))));
+          for (let v = 0; v < vectors; v++) f.set(acc[v], addProduct(acc[v], a, F32x4.load(w, 16 * v)));
           f.inc(w, stride);
           f.inc(xs, 4);
         });
@@ -389,7 +396,9 @@ export function buildKernelModule(blocking: Blocking = BLOCKING): Uint8Array<Arr
       f.set(w, I32.add(wt, I32.shl(o, 2)));
       f.set(xs, x);
       f.forRange(i, 0, IC, 1, () => {
-        f.set(sum, F32.add(sum, F32.mul(F32.load(xs), F32.load(w))));
+        // one lane of the vector path's operation, so every output is summed alike
+        if (fma) f.set(sum, F32x4.extractLane(F32x4.madd(F32x4.loadSplat(xs), F32x4.loadSplat(w), F32x4.splat(sum)), 0));
+        else f.set(sum, F32.add(sum, F32.mul(F32.load(xs), F32.load(w))));
         f.inc(w, stride);
         f.inc(xs, 4);
       });
