@@ -55,7 +55,14 @@ if (tokenIsSet()) {
 async function startPlaygroundFromEnv(): Promise<number> {
   const { playgroundSettings, startPlayground } = await import("./adapters/web/playground.ts");
   try {
-    const playground = await startPlayground(playgroundSettings());
+    // PORT, HOST and DATABASE_PATH may come from .env too (the real environment wins)
+    let fileEnv: Record<string, string> = {};
+    try {
+      if (existsSync(".env")) fileEnv = parseEnvFile(readFileSync(".env", "utf8"));
+    } catch {
+      // a broken .env matters to the bot (it reports it); the playground uses the environment
+    }
+    const playground = await startPlayground(playgroundSettings({ ...fileEnv, ...process.env }));
     const everywhere = process.env.HOST?.trim() === "0.0.0.0" || process.env.HOST?.trim() === "::";
     const lines = [
       `MiniGPT playground: open ${playground.web.url} in your browser (no DISCORD_TOKEN is set, so the bot runs here).`,
