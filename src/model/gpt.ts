@@ -44,6 +44,9 @@ export class GPT {
 
   private acts: Activations | null = null;
   private dacts: Activations | null = null;
+  /** the buffers behind acts and dacts: as large as the largest pass so far, reused by smaller ones */
+  private actsFlat: FloatArray | null = null;
+  private dactsFlat: FloatArray | null = null;
   private lastIds: IdArray | null = null;
   private lastTargets: IdArray | null = null;
 
@@ -218,11 +221,20 @@ export class GPT {
     return this.dtype === "float64" ? new Float64Array(n) : this.kernels.alloc(n);
   }
 
+  /**
+   * The activations of a (B, T) pass. A pass of another shape lays its views over the same
+   * buffers when they are large enough (kernel memory is never freed, so a new buffer for every
+   * shape, e.g. every prompt length, would grow without end); only a larger pass allocates.
+   */
   private activationsFor(B: number, T: number): Activations {
     if (this.acts && this.acts.B === B && this.acts.T === T) return this.acts;
     const size = activationSize(this.config, B, T);
-    this.acts = activationViews(this.config, B, T, this.alloc(size));
-    this.dacts = activationViews(this.config, B, T, this.alloc(size));
+    if (!this.actsFlat || this.actsFlat.length < size) {
+      this.actsFlat = this.alloc(size);
+      this.dactsFlat = this.alloc(size);
+    }
+    this.acts = activationViews(this.config, B, T, this.actsFlat.subarray(0, size));
+    this.dacts = activationViews(this.config, B, T, this.dactsFlat!.subarray(0, size));
     return this.acts;
   }
 
