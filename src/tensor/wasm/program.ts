@@ -430,6 +430,85 @@ function emitExp(f: FunctionBuilder<Record<string, ValType>>, x: Local, out: Loc
   });
 }
 
+/** Where one attention row reads and writes (byte addresses and strides), and its scratch locals. */
+interface AttentionRow {
+  /** this row's query (HS floats) */
+  q: Local;
+  /** the first key and value of this head; rows `stride` bytes apart */
+  keys: Expr;
+  values: Expr;
+  stride: Local;
+  /** how many keys: positions 0 … count−1 */
+  count: Expr;
+  /** the scaled scores and the softmaxed weights (count floats each; may be the same row) */
+  scores: Local;
+  weights: Local;
+  /** the row's output (HS floats) */
+  out: Local;
+  HSb: Local;
+  scale: Local;
+  tmp: {
+    key: Local; value: Local; t2: Local; i: Local;
+    max: Local; score: Local; sum: Local; e: Local; n: Local; r: Local; inv: Local;
+    acc: Local[]; w: Local;
+  };
+}
+
+/**
+ * One query's attention, the reference's three steps with f32x4 along the head's channels:
+ *   1. scores[t2] = q·k_t2 / √HS, and their max
+ *   2. weights = softmax(scores)
+ *   3. out = Σ_t2 weights[t2]·v_t2, 16 channels at a time, then 4
+ * attnForward runs it for every (b, t, h), attnStep for the one new query: the same
+ * instructions, so a cached step gives the full pass's floats.
+ */
+function emitAttentionRow(f: FunctionBuilder<Record<string, ValType>>, row: AttentionRow): void {
+  const { q, stride, count, scores, weights, out, HSb, scale } = row;
+  const { key, value, t2, i, max, score, sum, e, n, r, inv, acc, w } = row.tmp;
+  // 1. scores and their max
+  f.set(max, F32.c(-Infinity));
+  f.set(key, row.keys);
+  f.forRange(t2, 0, count, 1, () => {
+    f.set(acc[0], F32x4.zero());
+    f.forRange(i, 0, HSb, 16, () => {
+      f.set(acc[0], F32x4.add(acc[0], F32x4.mul(F32x4.load(I32.add(q, i)), F32x4.load(I32.add(key, i)))));
+    });
+    f.set(score, F32.mul(F32x4.sum(acc[0]), scale));
+    f.store(I32.add(scores, I32.shl(t2, 2)), score);
+    f.set(max, F32.max(max, score));
+    f.inc(key, stride);
+  });
+  // 2. softmax
+  f.set(sum, F32.c(0));
+  f.forRange(t2, 0, count, 1, () => {
+    f.set(score, F32.sub(F32.load(I32.add(scores, I32.shl(t2, 2))), max));
+    emitExp(f, score, e, n, r);
+    f.store(I32.add(weights, I32.shl(t2, 2)), e);
+    f.set(sum, F32.add(sum, e));
+  });
+  f.set(inv, F32.div(F32.c(1), sum));
+  f.forRange(t2, 0, count, 1, () => {
+    const at = I32.add(weights, I32.shl(t2, 2));
+    f.store(at, F32.mul(F32.load(at), inv));
+  });
+  // 3. the weighted sum of the values
+  f.set(i, 0);
+  for (const width of [16, 4]) {
+    const vectors = width / 4;
+    f.whileLoop(I32.leS(I32.add(i, 4 * width), HSb), () => {
+      for (let j = 0; j < vectors; j++) f.set(acc[j], F32x4.zero());
+      f.set(value, I32.add(row.values, i));
+      f.forRange(t2, 0, count, 1, () => {
+        f.set(w, F32x4.loadSplat(I32.add(weights, I32.shl(t2, 2))));
+        for (let j = 0; j < vectors; j++) f.set(acc[j], F32x4.add(acc[j], F32x4.mul(w, F32x4.load(value, 16 * j))));
+        f.inc(value, stride);
+      });
+      for (let j = 0; j < vectors; j++) f.store(I32.add(out, i), acc[j], 16 * j);
+      f.inc(i, 4 * width);
+    });
+  }
+}
+
 /**
  * Causal multi-head attention, the reference's math (../attention.ts) with f32x4 along the
  * head's channels. Sizes as there; HS = C/NH must be a multiple of 4. Byte strides: a token's
@@ -458,57 +537,16 @@ function defineAttention(module: ModuleBuilder): void {
       f.set(arow, I32.add(att, prow));
       f.inc(prow, preatt);
 
-      // 1. scores q·k/√HS for t2 ≤ t, and their max
-      f.set(max, F32.c(-Infinity));
-      f.set(key, kbase);
-      f.forRange(t2, 0, I32.add(t, 1), 1, () => {
-        f.set(acc[0], F32x4.zero());
-        f.forRange(i, 0, HSb, 16, () => {
-          f.set(acc[0], F32x4.add(acc[0], F32x4.mul(F32x4.load(I32.add(q, i)), F32x4.load(I32.add(key, i)))));
-        });
-        f.set(score, F32.mul(F32x4.sum(acc[0]), scale));
-        f.store(I32.add(prow, I32.shl(t2, 2)), score);
-        f.set(max, F32.max(max, score));
-        f.inc(key, C3b);
+      f.set(o, I32.add(out, I32.add(I32.mul(I32.add(I32.mul(b, T), t), Cb), I32.mul(h, HSb))));
+      emitAttentionRow(f, {
+        q, keys: kbase, values: I32.add(kbase, Cb), stride: C3b, count: I32.add(t, 1), scores: prow, weights: arow, out: o,
+        HSb, scale, tmp: { key, value, t2, i, max, score, sum, e, n, r, inv, acc, w },
       });
-
-      // 2. softmax over t2 ≤ t; the future is exactly 0 in both rows
-      f.set(sum, F32.c(0));
-      f.forRange(t2, 0, I32.add(t, 1), 1, () => {
-        f.set(score, F32.sub(F32.load(I32.add(prow, I32.shl(t2, 2))), max));
-        emitExp(f, score, e, n, r);
-        f.store(I32.add(arow, I32.shl(t2, 2)), e);
-        f.set(sum, F32.add(sum, e));
-      });
-      f.set(inv, F32.div(F32.c(1), sum));
-      f.forRange(t2, 0, I32.add(t, 1), 1, () => {
-        const at = I32.add(arow, I32.shl(t2, 2));
-        f.store(at, F32.mul(F32.load(at), inv));
-      });
+      // the future is exactly 0 in both rows
       f.forRange(t2, I32.add(t, 1), T, 1, () => {
         f.store(I32.add(prow, I32.shl(t2, 2)), F32.c(0));
         f.store(I32.add(arow, I32.shl(t2, 2)), F32.c(0));
       });
-
-      // 3. out_t = Σ att[t2]·v_t2, 16 channels at a time, then 4
-      f.set(o, I32.add(out, I32.add(I32.mul(I32.add(I32.mul(b, T), t), Cb), I32.mul(h, HSb))));
-      f.set(i, 0);
-      for (const width of [16, 4]) {
-        const vectors = width / 4;
-        f.whileLoop(I32.leS(I32.add(i, 4 * width), HSb), () => {
-          for (let j = 0; j < vectors; j++) f.set(acc[j], F32x4.zero());
-          f.set(value, I32.add(I32.add(kbase, Cb), i));
-          f.forRange(t2, 0, I32.add(t, 1), 1, () => {
-            f.set(w, F32x4.loadSplat(I32.add(arow, I32.shl(t2, 2))));
-            for (let j = 0; j < vectors; j++) {
-              f.set(acc[j], F32x4.add(acc[j], F32x4.mul(w, F32x4.load(value, 16 * j))));
-            }
-            f.inc(value, C3b);
-          });
-          for (let j = 0; j < vectors; j++) f.store(I32.add(o, i), acc[j], 16 * j);
-          f.inc(i, 4 * width);
-        });
-      }
     })));
   });
 
@@ -614,49 +652,11 @@ function defineAttentionStep(module: ModuleBuilder): void {
     f.forRange(h, 0, NH, 1, () => {
       f.set(qh, I32.add(q, I32.mul(h, HSb)));
       f.set(row, I32.add(att, I32.shl(I32.mul(h, Tk), 2)));
-      // 1. scores q·k/√HS and their max
-      f.set(max, F32.c(-Infinity));
-      f.set(key, I32.add(keys, I32.mul(h, HSb)));
-      f.forRange(t2, 0, Tk, 1, () => {
-        f.set(acc[0], F32x4.zero());
-        f.forRange(i, 0, HSb, 16, () => {
-          f.set(acc[0], F32x4.add(acc[0], F32x4.mul(F32x4.load(I32.add(qh, i)), F32x4.load(I32.add(key, i)))));
-        });
-        f.set(score, F32.mul(F32x4.sum(acc[0]), scale));
-        f.store(I32.add(row, I32.shl(t2, 2)), score);
-        f.set(max, F32.max(max, score));
-        f.inc(key, Cb);
-      });
-      // 2. softmax
-      f.set(sum, F32.c(0));
-      f.forRange(t2, 0, Tk, 1, () => {
-        f.set(score, F32.sub(F32.load(I32.add(row, I32.shl(t2, 2))), max));
-        emitExp(f, score, e, n, r);
-        f.store(I32.add(row, I32.shl(t2, 2)), e);
-        f.set(sum, F32.add(sum, e));
-      });
-      f.set(inv, F32.div(F32.c(1), sum));
-      f.forRange(t2, 0, Tk, 1, () => {
-        const at = I32.add(row, I32.shl(t2, 2));
-        f.store(at, F32.mul(F32.load(at), inv));
-      });
-      // 3. out_h = Σ att[t2]·v_t2, 16 channels at a time, then 4
       f.set(o, I32.add(out, I32.mul(h, HSb)));
-      f.set(i, 0);
-      for (const width of [16, 4]) {
-        const vectors = width / 4;
-        f.whileLoop(I32.leS(I32.add(i, 4 * width), HSb), () => {
-          for (let j = 0; j < vectors; j++) f.set(acc[j], F32x4.zero());
-          f.set(value, I32.add(I32.add(values, I32.mul(h, HSb)), i));
-          f.forRange(t2, 0, Tk, 1, () => {
-            f.set(w, F32x4.loadSplat(I32.add(row, I32.shl(t2, 2))));
-            for (let j = 0; j < vectors; j++) f.set(acc[j], F32x4.add(acc[j], F32x4.mul(w, F32x4.load(value, 16 * j))));
-            f.inc(value, Cb);
-          });
-          for (let j = 0; j < vectors; j++) f.store(I32.add(o, i), acc[j], 16 * j);
-          f.inc(i, 4 * width);
-        });
-      }
+      emitAttentionRow(f, {
+        q: qh, keys: I32.add(keys, I32.mul(h, HSb)), values: I32.add(values, I32.mul(h, HSb)), stride: Cb, count: Tk,
+        scores: row, weights: row, out: o, HSb, scale, tmp: { key, value, t2, i, max, score, sum, e, n, r, inv, acc, w },
+      });
     });
   });
 }
