@@ -5,12 +5,13 @@
 import { describe, expect, it } from "vitest";
 import { type AdamWUpdate, adamwUpdate } from "../../src/tensor/adamw.ts";
 import { referenceKernels } from "../../src/tensor/kernels.ts";
-import { createWasmKernels, type WasmKernels } from "../../src/tensor/wasm/index.ts";
+import { createWasmKernels } from "../../src/tensor/wasm/index.ts";
 import { AdamW, DEFAULT_ADAMW } from "../../src/train/adamw.ts";
 import { paramSpecs } from "../../src/model/params.ts";
 import { presetConfig } from "../../src/model/config.ts";
 import { fillRandn, seededRandom } from "../helpers/random.ts";
 import { maxRelativeDifference } from "./harness.ts";
+import { f64, place } from "./wasm-placement.ts";
 
 /**
  * m and v: one float32 multiply-add each, a few float32 roundings of the terms' size; compared
@@ -25,16 +26,6 @@ const MOMENT_FLOOR = 1e-3;
  * what is left is the float32 error of the step lr·m̂/(√v̂ + ε) and of the decay. Measured ~2e-6.
  */
 const STEP_TOLERANCE = 1e-5;
-
-type Placement = "alloc" | "plain";
-
-function place(kernels: WasmKernels, placement: Placement, values: Float32Array): Float32Array {
-  const array = placement === "alloc" ? kernels.alloc(values.length) : new Float32Array(values.length);
-  array.set(values);
-  return array;
-}
-
-const f64 = (a: Float32Array) => Float64Array.from(a);
 
 /** the spacing of float32 numbers around x (normal x) */
 function float32Ulp(x: number): number {

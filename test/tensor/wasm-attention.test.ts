@@ -4,22 +4,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { attentionBackward, attentionForward } from "../../src/tensor/attention.ts";
-import { createWasmKernels, type WasmKernels } from "../../src/tensor/wasm/index.ts";
+import { createWasmKernels } from "../../src/tensor/wasm/index.ts";
 import { fillRandn, seededRandom } from "../helpers/random.ts";
 import { maxRelativeDifference } from "./harness.ts";
+import { f64, place } from "./wasm-placement.ts";
 
 /** float32 sums over at most T terms, and a float32 exp, against doubles */
 const TOLERANCE = 2e-5;
-
-type Placement = "alloc" | "plain";
-
-function place(kernels: WasmKernels, placement: Placement, values: Float32Array): Float32Array {
-  const array = placement === "alloc" ? kernels.alloc(values.length) : new Float32Array(values.length);
-  array.set(values);
-  return array;
-}
-
-const f64 = (a: Float32Array) => Float64Array.from(a);
 
 // [B, T, C, NH]: head sizes 4, 8, 12 (three 4-wide steps), 20 (16 + 4), 32 (two 16s), and the baby model's
 const SHAPES: Array<[number, number, number, number]> = [

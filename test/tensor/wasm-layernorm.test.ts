@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { layernormBackward, layernormForward } from "../../src/tensor/layernorm.ts";
-import { createWasmKernels, type WasmKernels } from "../../src/tensor/wasm/index.ts";
+import { createWasmKernels } from "../../src/tensor/wasm/index.ts";
 import { fillRandn, seededRandom, type Random } from "../helpers/random.ts";
 import { maxRelativeDifference } from "./harness.ts";
+import { f64, place } from "./wasm-placement.ts";
 
 /**
  * Relative to max(|expected|, 1): float32 row sums of ≤ 131 terms (mean, variance, the two
@@ -21,16 +22,6 @@ const TOLERANCE = 1e-5;
  * N: compared relative to max(|expected|, √N), the size of a sum of N unit terms. Measured: ~2e-6.
  */
 const GRADIENT_SUM_TOLERANCE = 1e-5;
-
-type Placement = "alloc" | "plain";
-
-function place(kernels: WasmKernels, placement: Placement, values: Float32Array): Float32Array {
-  const array = placement === "alloc" ? kernels.alloc(values.length) : new Float32Array(values.length);
-  array.set(values);
-  return array;
-}
-
-const f64 = (a: Float32Array) => Float64Array.from(a);
 
 // [N, C]: one element, widths below, at and around 4 and 16, the baby model's 128, and 131
 const SHAPES: Array<[number, number]> = [[1, 1], [3, 3], [2, 4], [5, 7], [4, 13], [3, 16], [7, 29], [6, 128], [67, 131]];

@@ -6,24 +6,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { linearBackward, linearForward } from "../../src/tensor/linear.ts";
-import { createWasmKernels, fmaAvailable, type WasmKernels } from "../../src/tensor/wasm/index.ts";
+import { createWasmKernels, fmaAvailable } from "../../src/tensor/wasm/index.ts";
 import { BLOCKING } from "../../src/tensor/wasm/program.ts";
 import { fillRandn, seededRandom, type Random } from "../helpers/random.ts";
 import { maxRelativeDifference } from "./harness.ts";
+import { f64, place } from "./wasm-placement.ts";
 
 /** float32 reassociation over at most a few hundred terms stays far below this */
 const TOLERANCE = 1e-5;
-
-type Placement = "alloc" | "plain";
-
-/** float32 values in the backend's memory ("alloc", used in place) or in an ordinary array ("plain", copied) */
-function place(kernels: WasmKernels, placement: Placement, values: Float32Array): Float32Array {
-  const array = placement === "alloc" ? kernels.alloc(values.length) : new Float32Array(values.length);
-  array.set(values);
-  return array;
-}
-
-const f64 = (a: Float32Array) => Float64Array.from(a);
 
 interface Layer { inp: Float32Array; weight: Float32Array; bias: Float32Array; dout: Float32Array }
 

@@ -5,16 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { residualBackward, residualForward } from "../../src/tensor/residual.ts";
-import { createWasmKernels, type WasmKernels } from "../../src/tensor/wasm/index.ts";
+import { createWasmKernels } from "../../src/tensor/wasm/index.ts";
 import { fillRandn, seededRandom } from "../helpers/random.ts";
-
-type Placement = "alloc" | "plain";
-
-function place(kernels: WasmKernels, placement: Placement, values: Float32Array): Float32Array {
-  const array = placement === "alloc" ? kernels.alloc(values.length) : new Float32Array(values.length);
-  array.set(values);
-  return array;
-}
+import { place } from "./wasm-placement.ts";
 
 const LENGTHS = [1, 2, 3, 4, 5, 7, 16, 33, 1021, 4099];
 
