@@ -158,7 +158,7 @@ export class GPT {
     const k = this.kernels;
     const p = this.views;
     const g = this.gradViews;
-    d.flat.fill(0);
+    k.zero(d.flat, d.flat.length);
 
     // 1. d(mean loss)/d(loss_i) = 1/count for every position with a target
     let count = 0;
@@ -197,7 +197,7 @@ export class GPT {
   }
 
   zeroGrad(): void {
-    this.grads.fill(0);
+    this.kernels.zero(this.grads, this.grads.length);
   }
 
   /**

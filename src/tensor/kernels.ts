@@ -32,6 +32,8 @@ export interface Kernels {
   /** one new query q[C] over cached keys/values [Tk, C] → out[C]; att [NH, Tk] scratch (generation) */
   attentionStepForward(out: FloatArray, att: FloatArray, q: FloatArray, keys: FloatArray, values: FloatArray,
     Tk: number, C: number, NH: number): void;
+  /** buffer[0…N) = 0 (gradients before a backward pass) */
+  zero(buffer: FloatArray, N: number): void;
   /** out[N] = gelu(inp[N]) (tanh form) */
   geluForward(out: FloatArray, inp: FloatArray, N: number): void;
   /** dinp[N] += gelu'(inp)·dout */
@@ -66,6 +68,7 @@ export const referenceKernels: Kernels = {
   attentionForward,
   attentionBackward,
   attentionStepForward,
+  zero: (buffer, N) => buffer.fill(0, 0, N),
   geluForward,
   geluBackward,
   layernormForward,

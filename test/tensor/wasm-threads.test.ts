@@ -68,6 +68,21 @@ describe("createWasmKernels({ threads: 2 })", () => {
     same(gi1, gi2);
   });
 
+  it("zero clears exactly the first N floats, on one thread or two", () => {
+    for (const kernels of [one, two]) {
+      for (const [length, N] of [[100_003, 100_001], [40_000, 40_000], [7, 5]]) {
+        const buffer = kernels.alloc(length);
+        buffer.fill(3);
+        kernels.zero(buffer, N);
+        expect(buffer.subarray(0, N).every((x) => x === 0)).toBe(true);
+        expect(Array.from(buffer.subarray(N))).toEqual(new Array(length - N).fill(3));
+      }
+      const plain = new Float32Array(10).fill(2);
+      kernels.zero(plain, 4);
+      expect(Array.from(plain)).toEqual([0, 0, 0, 0, 2, 2, 2, 2, 2, 2]);
+    }
+  });
+
   it("a training step of the baby model leaves the same weights", () => {
     const step = (kernels: WasmKernels) => {
       const config = presetConfig("baby", 65);

@@ -345,6 +345,12 @@ export class FunctionBuilder<P extends Record<string, ValType>> {
     memarg(value.type === "v128" ? 4 : 2, offset)(this.code);
   }
 
+  /** bytes [dst, dst+count) set to the low byte of `value` (memory.fill, bulk memory) */
+  fill(dst: I32Like, value: I32Like, count: I32Like): void {
+    for (const operand of [dst, value, count]) expectType(asExpr(operand), "i32", "memory.fill").emit(this.code);
+    this.code.raw([0xfc, 0x0b, 0x00]);
+  }
+
   call(fn: FunctionBuilder<Record<string, ValType>>, args: I32Like[]): void {
     if (args.length !== fn.paramTypes.length) {
       throw new Error(`call ${fn.name}: ${args.length} arguments for ${fn.paramTypes.length} parameters`);

@@ -45,6 +45,7 @@ interface KernelExports {
   geluBackward(dinp: number, inp: number, dout: number, n: number): void;
   attnStep(out: number, att: number, q: number, keys: number, values: number,
     Tk: number, C: number, NH: number, HS: number, scale: number): void;
+  zero(dst: number, n: number): void;
   rowTimesT(out: number, x: number, wt: number, bias: number, IC: number, OC: number, init: number): void;
   attnForward(out: number, preatt: number, att: number, qkv: number,
     B: number, T: number, C: number, NH: number, HS: number, scale: number): void;
@@ -198,6 +199,20 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     const biasAt = bias === null ? 0 : place(bias, OC, true);
     wasm.rowTimesT(outAt, xAt, weightAt, biasAt, IC, OC, bias === null ? INIT_ZERO : INIT_FROM_BIAS);
     giveBack(out, outAt, OC);
+  }
+
+  /** memory.fill; with a helper thread, each thread clears half */
+  function zero(buffer: FloatArray, N: number): void {
+    if (buffer instanceof Float64Array || heap.addressOf(buffer) < 0) {
+      buffer.fill(0, 0, N);
+      return;
+    }
+    checkLength("zero", "buffer", buffer, N, "N");
+    const at = heap.addressOf(buffer);
+    const half = helper && N >= MIN_SPLIT_ELEMENTS ? 16 * Math.floor(N / 32) : N;
+    if (half < N) helper!.post("zero", [at + 4 * half, N - half]);
+    wasm.zero(at, half);
+    helper?.wait();
   }
 
   /** GELU four at a time in WebAssembly; the last N mod 4 elements (and float64) by the reference */
@@ -393,6 +408,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     attentionForward,
     attentionBackward,
     attentionStepForward,
+    zero,
     geluForward,
     geluBackward,
     // LayerNorm, residual sums and AdamW: ./row-kernels.ts

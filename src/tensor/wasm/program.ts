@@ -407,6 +407,10 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
     });
   });
 
+  // zero(dst, n): n floats at dst set to 0 (a memory.fill)
+  const zero = module.func("zero", { dst: "i32", n: "i32" }, { exported: true });
+  zero.define((f, { dst, n }) => f.fill(dst, 0, I32.shl(n, 2)));
+
   defineAttention(module);
   defineAttentionStep(module);
   defineGelu(module);
