@@ -11,6 +11,8 @@ import type { TrainModelOptions } from "./train-model.ts";
 export interface TrainingSummary extends Omit<TrainResult, "state"> {
   corpus: { documents: number; characters: number; tokens: number; unknown: number };
   vocabSize: number;
+  /** the kernels it ran on, e.g. "wasm-simd+fma ×2 threads" */
+  kernels: string;
 }
 
 export interface TrainingJobHooks {

@@ -15,6 +15,7 @@ const port = parentPort!;
 let lastProgressPost = 0;
 
 try {
+  const kernels = trainingKernels();
   const trained = trainModel(documents, options, {
     shouldStop: () => Atomics.load(stop, 0) === 1,
     onProgress: (p) => {
@@ -29,9 +30,9 @@ try {
       const copy = bytes.slice();
       port.postMessage({ type: "checkpoint", bytes: copy, progress: p }, [copy.buffer]);
     },
-  }, trainingKernels());
+  }, kernels);
   const { state: _state, ...result } = trained.result; // the optimizer state stays here
-  const summary: TrainingSummary = { ...result, corpus: trained.corpus, vocabSize: trained.tokenizer.vocabSize };
+  const summary: TrainingSummary = { ...result, corpus: trained.corpus, vocabSize: trained.tokenizer.vocabSize, kernels: kernels.name };
   port.postMessage({ type: "done", summary });
 } catch (err) {
   port.postMessage({ type: "error", message: (err as Error).message });

@@ -25,6 +25,25 @@ describe("trainModel", () => {
     expect(predictNext(handle, "昨日は", { k: 3 }).candidates).toHaveLength(3);
   });
 
+  it("in the worker, a training on two threads learns exactly what one thread learns", async () => {
+    // baby: 12 × 64 rows per step, so every large kernel hands half of its work to the helper thread
+    const baby = { preset: "baby" as const, tokenizer: "char" as const, vocabSize: 0, steps: 3, seed: 5, evalInterval: 3, evalBatches: 1 };
+    const curve = async (threads: string) => {
+      const before = process.env.MINIGPT_THREADS;
+      process.env.MINIGPT_THREADS = threads; // the worker takes a copy of the environment when it starts
+      try {
+        return await startTrainingJob(smallCorpus(), baby).done;
+      } finally {
+        process.env.MINIGPT_THREADS = before;
+      }
+    };
+    const one = await curve("1"), two = await curve("2");
+    expect(one.kernels).not.toMatch(/threads/);
+    expect(two.kernels).toMatch(/×2 threads$/);
+    expect(one.curve.length).toBeGreaterThan(0);
+    expect(two.curve).toEqual(one.curve);
+  });
+
   it("refuses a corpus too small for the preset, with the numbers", () => {
     expect(() => trainModel(["hi"], options)).toThrow(/the corpus has \d+ tokens; the tiny preset \(block 16\) needs at least \d+/);
     expect(() => trainModel([], options)).toThrow("no text");

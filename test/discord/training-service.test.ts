@@ -41,7 +41,7 @@ function progress(step: number, valLoss: number | null = null, totalSteps = 100)
 function summary(steps: number, stopped: TrainingSummary["stopped"] = "done"): TrainingSummary {
   return {
     steps, totalSteps: 100, finalTrainLoss: 4, finalValLoss: 4.2, bestValLoss: 4.2, seconds: 3, tokensPerSecond: 1000, stopped,
-    corpus: { documents: 40, characters: 1800, tokens: 900, unknown: 0 }, vocabSize: 300,
+    corpus: { documents: 40, characters: 1800, tokens: 900, unknown: 0 }, vocabSize: 300, kernels: "typescript",
     curve: Array.from({ length: steps }, (_, i) => ({ step: i + 1, trainLoss: 5 - i / 100, valLoss: null, lr: 1e-3, tokens: (i + 1) * 128 })),
   };
 }
