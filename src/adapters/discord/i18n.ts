@@ -5,6 +5,7 @@
  */
 import type { TrainingOutcome, TrainingSnapshot } from "../../app/training-service.ts";
 import { inputErrorMessage } from "../../app/input-messages.ts";
+import { trainingNumbers } from "../../app/training-line.ts";
 import { discordTime, formatDuration, formatInt, formatLoss } from "./format.ts";
 
 export type Lang = "en" | "ja";
@@ -187,14 +188,7 @@ const en: Strings = {
   trainProgress: (s) => {
     const head = `🧠 Training this server's model (${s.preset} preset, ${s.minutes} min)${s.corpus ? ` on ${formatInt(s.corpus.messages, "en")} messages (${formatInt(s.corpus.characters, "en")} characters)` : ""}.`;
     if (s.step === 0) return `${head}\nPreparing: learning the tokenizer from the messages…${s.stopRequested ? "\nStopping…" : ""}`;
-    const parts = [
-      `step **${formatInt(s.step, "en")}**${s.totalSteps !== null ? ` / ${formatInt(s.totalSteps, "en")}` : ""}`,
-      `loss ${formatLoss(s.trainLoss)}`,
-      `val loss ${formatLoss(s.valLoss)}`,
-      `${formatInt(s.tokensPerSecond, "en")} tokens/s`,
-      s.etaSeconds !== null ? `about ${formatDuration(s.etaSeconds, "en")} left` : undefined,
-    ].filter((x) => x !== undefined);
-    return `${head}\n${parts.join(" · ")}${s.stopRequested ? "\n⏹️ Stopping after this step; the last checkpoint will be kept…" : ""}`;
+    return `${head}\n${trainingNumbers(s, "en")}${s.stopRequested ? "\n⏹️ Stopping after this step; the last checkpoint will be kept…" : ""}`;
   },
   trainOutcome: (o) => {
     switch (o.status) {
@@ -312,14 +306,7 @@ const ja: Strings = {
   trainProgress: (s) => {
     const head = `🧠 このサーバーのモデルを学習しています（プリセット ${s.preset}、${s.minutes} 分）${s.corpus ? `: メッセージ ${formatInt(s.corpus.messages, "ja")} 件（${formatInt(s.corpus.characters, "ja")} 文字）` : ""}。`;
     if (s.step === 0) return `${head}\n準備中: メッセージからトークナイザーを作っています…${s.stopRequested ? "\n停止しています…" : ""}`;
-    const parts = [
-      `ステップ **${formatInt(s.step, "ja")}**${s.totalSteps !== null ? ` / ${formatInt(s.totalSteps, "ja")}` : ""}`,
-      `損失 ${formatLoss(s.trainLoss)}`,
-      `検証損失 ${formatLoss(s.valLoss)}`,
-      `毎秒 ${formatInt(s.tokensPerSecond, "ja")} トークン`,
-      s.etaSeconds !== null ? `残り約 ${formatDuration(s.etaSeconds, "ja")}` : undefined,
-    ].filter((x) => x !== undefined);
-    return `${head}\n${parts.join(" · ")}${s.stopRequested ? "\n⏹️ このステップで停止し、最後のチェックポイントを残します…" : ""}`;
+    return `${head}\n${trainingNumbers(s, "ja")}${s.stopRequested ? "\n⏹️ このステップで停止し、最後のチェックポイントを残します…" : ""}`;
   },
   trainOutcome: (o) => {
     switch (o.status) {

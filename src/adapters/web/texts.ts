@@ -3,6 +3,7 @@
  * Sentences about bad option values come from src/app/input-messages.ts, like the bot's.
  */
 import { inputErrorMessage } from "../../app/input-messages.ts";
+import { trainingNumbers } from "../../app/training-line.ts";
 import { formatDuration, formatInt, formatLoss } from "../../app/number-format.ts";
 import type { TrainingOutcome, TrainingSnapshot } from "../../app/training-service.ts";
 
@@ -109,14 +110,7 @@ const en: WebTexts = {
   trainStarted: (v) => `Training a new **${v.preset}** model for up to ${v.minutes} min on ${formatInt(v.messages, "en")} passages (${formatInt(v.characters, "en")} characters). The current model answers until it is ready.`,
   trainProgress: (s) => {
     if (s.step === 0) return `Training (${s.preset}, ${s.minutes} min): learning the tokenizer…`;
-    const parts = [
-      `step **${formatInt(s.step, "en")}**${s.totalSteps !== null ? ` / ${formatInt(s.totalSteps, "en")}` : ""}`,
-      `loss ${formatLoss(s.trainLoss)}`,
-      `val loss ${formatLoss(s.valLoss)}`,
-      `${formatInt(s.tokensPerSecond, "en")} tokens/s`,
-      s.etaSeconds !== null ? `about ${formatDuration(s.etaSeconds, "en")} left` : undefined,
-    ].filter((x) => x !== undefined);
-    return parts.join(" · ") + (s.stopRequested ? " · stopping…" : "");
+    return trainingNumbers(s, "en") + (s.stopRequested ? " · stopping…" : "");
   },
   trainOutcome: (o) => {
     switch (o.status) {
@@ -163,14 +157,7 @@ const ja: WebTexts = {
   trainStarted: (v) => `新しい **${v.preset}** モデルを最長 ${v.minutes} 分、${formatInt(v.messages, "ja")} 個の段落（${formatInt(v.characters, "ja")} 文字）で学習します。完成までは今のモデルが答えます。`,
   trainProgress: (s) => {
     if (s.step === 0) return `学習中（${s.preset}、${s.minutes} 分）: トークナイザーを学習しています…`;
-    const parts = [
-      `ステップ **${formatInt(s.step, "ja")}**${s.totalSteps !== null ? ` / ${formatInt(s.totalSteps, "ja")}` : ""}`,
-      `損失 ${formatLoss(s.trainLoss)}`,
-      `検証損失 ${formatLoss(s.valLoss)}`,
-      `${formatInt(s.tokensPerSecond, "ja")} トークン/秒`,
-      s.etaSeconds !== null ? `残り約 ${formatDuration(s.etaSeconds, "ja")}` : undefined,
-    ].filter((x) => x !== undefined);
-    return parts.join(" · ") + (s.stopRequested ? " · 停止中…" : "");
+    return trainingNumbers(s, "ja") + (s.stopRequested ? " · 停止中…" : "");
   },
   trainOutcome: (o) => {
     switch (o.status) {
