@@ -63,6 +63,7 @@ export interface WasmKernels extends Kernels {
 }
 
 const compiled = new Map<boolean, WebAssembly.Module>();
+let fmaRuns: boolean | undefined;
 
 /**
  * Whether this process can run fused multiply-adds: relaxed SIMD, behind V8's
@@ -70,11 +71,17 @@ const compiled = new Map<boolean, WebAssembly.Module>();
  * MINIGPT_FMA=0 keeps the plain module.
  */
 export function fmaAvailable(): boolean {
-  if (process.env.MINIGPT_FMA === "0") return false;
-  const bytes = Buffer.from(KERNEL_WASM_FMA_BASE64, "base64");
-  if (WebAssembly.validate(bytes)) return true;
-  v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
-  return WebAssembly.validate(bytes);
+  // decided once per thread
+  if (fmaRuns === undefined) {
+    const bytes = Buffer.from(KERNEL_WASM_FMA_BASE64, "base64");
+    if (process.env.MINIGPT_FMA === "0") fmaRuns = false;
+    else if (WebAssembly.validate(bytes)) fmaRuns = true;
+    else {
+      v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
+      fmaRuns = WebAssembly.validate(bytes);
+    }
+  }
+  return fmaRuns;
 }
 
 /** The compiled module (compiled once per thread, instantiated per backend): with FMA where it runs. */
@@ -124,6 +131,11 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
   const scratch = new Scratch(heap);
   // the helper thread, with packing buffers of its own
   const helper = options.threads === 2 ? new KernelThread(module, heap.memory) : null;
+  /**
+   * Where to cut [0, n) between this thread and the helper: a multiple of `align` near the
+   * middle (the helper takes the upper part), or n itself (no helper, or n below `minimum`).
+   */
+  const cut = (n: number, align: number, minimum: number) => (helper && n >= minimum ? align * Math.floor(n / (2 * align)) : n);
   const helperPack = helper && { packA: heap.reserve(floats.packA * 4), packB: heap.reserve(floats.packB * 4), tile: heap.reserve(floats.tile * 4) };
 
   /** the byte address of `array` inside the memory, copying it into scratch when it is elsewhere */
@@ -170,7 +182,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       // out[N,OC] = bias + inp[N,IC] · B, B(i,o) = weight[o·IC + i]
       const init = bias === null ? INIT_ZERO : INIT_FROM_BIAS;
       // with a helper thread: it takes rows h…N, this thread rows 0…h
-      const h = helper && N >= 2 * MIN_SPLIT_ROWS ? 2 * Math.floor(N / 4) : N;
+      const h = cut(N, 2, 2 * MIN_SPLIT_ROWS);
       if (h < N) {
         helper!.post("gemm", [outAt + 4 * h * OC, OC, inpAt + 4 * h * IC, IC, 1, weightAt, 1, IC, biasAt, N - h, OC, IC,
           init, helperPack!.packA, helperPack!.packB, helperPack!.tile]);
@@ -209,7 +221,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     }
     checkLength("zero", "buffer", buffer, N, "N");
     const at = heap.addressOf(buffer);
-    const half = helper && N >= MIN_SPLIT_ELEMENTS ? 16 * Math.floor(N / 32) : N;
+    const half = cut(N, 16, MIN_SPLIT_ELEMENTS);
     if (half < N) helper!.post("zero", [at + 4 * half, N - half]);
     wasm.zero(at, half);
     helper?.wait();
@@ -225,7 +237,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       scratch.begin();
       const outAt = place(out, vectorN, false);
       const inpAt = place(inp, vectorN, true);
-      const half = helper && vectorN >= MIN_SPLIT_ELEMENTS ? 4 * Math.floor(vectorN / 8) : vectorN;
+      const half = cut(vectorN, 4, MIN_SPLIT_ELEMENTS);
       if (half < vectorN) helper!.post("geluForward", [outAt + 4 * half, inpAt + 4 * half, vectorN - half]);
       wasm.geluForward(outAt, inpAt, half);
       helper?.wait();
@@ -247,7 +259,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       const dinpAt = place(dinp, vectorN, true);
       const inpAt = place(inp, vectorN, true);
       const doutAt = place(dout, vectorN, true);
-      const half = helper && vectorN >= MIN_SPLIT_ELEMENTS ? 4 * Math.floor(vectorN / 8) : vectorN;
+      const half = cut(vectorN, 4, MIN_SPLIT_ELEMENTS);
       if (half < vectorN) helper!.post("geluBackward", [dinpAt + 4 * half, inpAt + 4 * half, doutAt + 4 * half, vectorN - half]);
       wasm.geluBackward(dinpAt, inpAt, doutAt, half);
       helper?.wait();
@@ -320,7 +332,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     const attAt = place(att, B * NH * T * T, false);
     const qkvAt = place(qkv, B * T * 3 * C, true);
     // with a helper thread: it takes batch rows b…B, this thread 0…b
-    const b = helper && B >= 2 && B * T >= 2 * MIN_SPLIT_ROWS ? Math.floor(B / 2) : B;
+    const b = B * T >= 2 * MIN_SPLIT_ROWS ? cut(B, 1, 2) : B;
     if (b < B) {
       const tt = 4 * NH * T * T;
       helper!.post("attnForward", [outAt + 4 * b * T * C, preattAt + b * tt, attAt + b * tt, qkvAt + 12 * b * T * C, B - b, T, C, NH, HS, 1 / Math.sqrt(HS)]);
@@ -383,7 +395,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     const doutAt = place(dout, B * T * C, true);
     const qkvAt = place(qkv, B * T * 3 * C, true);
     const attAt = place(att, B * NH * T * T, true);
-    const b = helper && B >= 2 && B * T >= 2 * MIN_SPLIT_ROWS ? Math.floor(B / 2) : B;
+    const b = B * T >= 2 * MIN_SPLIT_ROWS ? cut(B, 1, 2) : B;
     if (b < B) {
       const tt = 4 * NH * T * T, tc3 = 12 * T * C;
       helper!.post("attnBackward", [dqkvAt + b * tc3, dpreattAt + b * tt, dattAt + b * tt, doutAt + 4 * b * T * C,
