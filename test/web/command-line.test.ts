@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { parseCommandLine, RequestError } from "../../src/adapters/web/command-spec.ts";
 import { WEB_COMMANDS } from "../../src/adapters/web/commands/index.ts";
+import { quoteEnd } from "../../src/adapters/web/texts.ts";
 
 const specs = WEB_COMMANDS.map((c) => c.spec);
 const parse = (line: string) => {
@@ -47,5 +48,15 @@ describe("parseCommandLine", () => {
     expect(refusal("/train preset:huge")).toMatchObject({ code: "bad-option", values: { kind: "choice", choices: "tiny, baby" } });
     expect(refusal("/model please")).toMatchObject({ code: "unexpected-text" });
     expect(refusal(`/tokens ${"x".repeat(6001)}`)).toMatchObject({ code: "too-long", values: { length: 6001, limit: 6000 } });
+  });
+});
+
+describe("quoteEnd", () => {
+  it("keeps the end of a text on one line, cut by code points (an emoji stays whole)", () => {
+    expect(quoteEnd("The cat\nsat")).toBe("The cat sat");
+    const quoted = quoteEnd("😀".repeat(70));
+    expect([...quoted]).toHaveLength(60);
+    expect(quoted.startsWith("…😀")).toBe(true);
+    expect(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(quoted)).toBe(false);
   });
 });

@@ -191,6 +191,7 @@ export function texts(lang: Lang): WebTexts {
 
 /** The end of a user's text on one line, for quoting in a reply. */
 export function quoteEnd(text: string, max = 60): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length <= max ? line : `…${line.slice(line.length - max + 1)}`;
+  // by code points, so an emoji is never cut in half
+  const chars = [...text.replace(/\s+/g, " ").trim()];
+  return chars.length <= max ? chars.join("") : `…${chars.slice(chars.length - max + 1).join("")}`;
 }
