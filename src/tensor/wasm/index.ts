@@ -108,6 +108,8 @@ export interface WasmKernelOptions extends HeapOptions {
   threads?: 1 | 2;
   /** fused multiply-adds in the matrix products (default: where relaxed SIMD runs) */
   fma?: boolean;
+  /** with a helper thread: how long each side spins before it sleeps (default ./threads.ts's SPIN_MS; 0: at once) */
+  spinMs?: number;
 }
 
 /** Below this many rows (N, or B·T) a product is not worth handing half of to the other thread. */
@@ -130,7 +132,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
   const tile = heap.reserve(floats.tile * 4);
   const scratch = new Scratch(heap);
   // the helper thread, with packing buffers of its own
-  const helper = options.threads === 2 ? new KernelThread(module, heap.memory) : null;
+  const helper = options.threads === 2 ? new KernelThread(module, heap.memory, options.spinMs) : null;
   /**
    * Where to cut [0, n) between this thread and the helper: a multiple of `align` near the
    * middle (the helper takes the upper part), or n itself (no helper, or n below `minimum`).

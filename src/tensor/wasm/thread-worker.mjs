@@ -3,7 +3,7 @@
 // says it is done, and waits again. Plain JavaScript: it needs no TypeScript loader.
 import { workerData } from "node:worker_threads";
 
-const { module, memory, control } = workerData;
+const { module, memory, control, spinMs } = workerData;
 const ints = new Int32Array(control);
 let exports;
 try {
@@ -19,8 +19,14 @@ const names = workerData.functions;
 
 let seen = 0;
 for (;;) {
-  // 1. wait until the job number moves past the last one done
-  Atomics.wait(ints, 0, seen);
+  // 1. wait until the job number moves past the last one done: spin, then sleep ([6] says so)
+  const started = performance.now();
+  while (Atomics.load(ints, 0) === seen && performance.now() - started < spinMs) { /* spin */ }
+  while (Atomics.load(ints, 0) === seen) {
+    Atomics.store(ints, 6, 1);
+    Atomics.wait(ints, 0, seen);
+    Atomics.store(ints, 6, 0);
+  }
   seen = Atomics.load(ints, 0);
   const fn = ints[2];
   if (fn < 0) break;
@@ -32,5 +38,5 @@ for (;;) {
     ints[4] = 1;
   }
   Atomics.store(ints, 1, seen);
-  Atomics.notify(ints, 1);
+  if (Atomics.load(ints, 7) === 1) Atomics.notify(ints, 1);
 }
