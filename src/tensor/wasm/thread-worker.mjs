@@ -17,26 +17,34 @@ try {
 const args = new Float64Array(control, 64);
 const names = workerData.functions;
 
-let seen = 0;
-for (;;) {
-  // 1. wait until the job number moves past the last one done: spin, then sleep ([6] says so)
-  const started = performance.now();
-  while (Atomics.load(ints, 0) === seen && performance.now() - started < spinMs) { /* spin */ }
-  while (Atomics.load(ints, 0) === seen) {
-    Atomics.store(ints, 6, 1);
-    Atomics.wait(ints, 0, seen);
-    Atomics.store(ints, 6, 0);
+/** Serves jobs until the posting thread says stop (fn −1). */
+function serve() {
+  const functions = names.map((name) => exports[name]);
+  const list = [];
+  let seen = 0;
+  for (;;) {
+    // 1. wait until the job number moves past the last one done: spin, then sleep ([6] says so)
+    const started = performance.now();
+    while (Atomics.load(ints, 0) === seen && performance.now() - started < spinMs) { /* spin */ }
+    while (Atomics.load(ints, 0) === seen) {
+      Atomics.store(ints, 6, 1);
+      Atomics.wait(ints, 0, seen);
+      Atomics.store(ints, 6, 0);
+    }
+    seen = Atomics.load(ints, 0);
+    const fn = ints[2];
+    if (fn < 0) return;
+    // 2. run it (numbers become the i32/f32 parameters), 3. report
+    list.length = ints[3];
+    for (let i = 0; i < list.length; i++) list[i] = args[i];
+    try {
+      functions[fn](...list);
+      ints[4] = 0;
+    } catch {
+      ints[4] = 1;
+    }
+    Atomics.store(ints, 1, seen);
+    if (Atomics.load(ints, 7) === 1) Atomics.notify(ints, 1);
   }
-  seen = Atomics.load(ints, 0);
-  const fn = ints[2];
-  if (fn < 0) break;
-  // 2. run it (numbers become the i32/f32 parameters), 3. report
-  try {
-    exports[names[fn]](...args.subarray(0, ints[3]));
-    ints[4] = 0;
-  } catch {
-    ints[4] = 1;
-  }
-  Atomics.store(ints, 1, seen);
-  if (Atomics.load(ints, 7) === 1) Atomics.notify(ints, 1);
 }
+serve();
