@@ -264,8 +264,12 @@ export const F32x4 = {
   madd: (a: Expr, b: Expr, c: Expr): Expr => node("v128", simdOpcode(0x105), [expectType(a, "v128", "f32x4.relaxed_madd"), expectType(b, "v128", "f32x4.relaxed_madd"), expectType(c, "v128", "f32x4.relaxed_madd")]),
   /** lanes a > b: all ones where true, else zero (false for NaN) */
   gt: v128Binary(0x44, "f32x4.gt"),
+  /** lanes a < b: all ones where true, else zero (false for NaN) */
+  lt: v128Binary(0x43, "f32x4.lt"),
   /** the bits of a and b (v128.and) */
   and: v128Binary(0x4e, "v128.and"),
+  /** the bits of a and not b (v128.andnot) */
+  andNot: v128Binary(0x4f, "v128.andnot"),
   /** each lane rounded to the nearest integer, ties to even */
   nearest: (a: Expr): Expr => node("v128", simdOpcode(0x6a), [expectType(a, "v128", "f32x4.nearest")]),
   /** each lane f32 → i32 toward zero, saturating (i32x4.trunc_sat_f32x4_s) */

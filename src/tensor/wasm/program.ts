@@ -434,6 +434,21 @@ function emitExp(f: FunctionBuilder<Record<string, ValType>>, x: Local, out: Loc
   });
 }
 
+/**
+ * e^x of four lanes, x ≤ 0: emitExp's instructions lane by lane, so each lane gets emitExp's
+ * float; lanes below −87.33 are 0 (NaN stays NaN). `n` and `dead` are scratch.
+ */
+function emitExp4(f: FunctionBuilder<Record<string, ValType>>, x: Local, out: Local, n: Local, dead: Local): void {
+  f.set(dead, F32x4.lt(x, F32x4.c(-87.33)));
+  f.set(n, F32x4.nearest(F32x4.mul(x, F32x4.c(Math.LOG2E))));
+  f.set(out, F32x4.add(F32x4.sub(x, F32x4.mul(n, F32x4.c(0.693359375))), F32x4.mul(n, F32x4.c(2.12194440e-4))));
+  let poly: Expr = F32x4.c(1 / 720);
+  for (const coefficient of [1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1]) poly = F32x4.add(F32x4.c(coefficient), F32x4.mul(out, poly));
+  // (lanes that will be masked may hold any n: the saturating conversion keeps them harmless)
+  f.set(out, F32x4.mul(poly, I32x4.shl(I32x4.add(F32x4.toI32x4(n), I32x4.c(127)), 23)));
+  f.set(out, F32x4.andNot(out, dead));
+}
+
 /** Where one attention row reads and writes (byte addresses and strides), and its scratch locals. */
 interface AttentionRow {
   /** this row's query (HS floats) */
@@ -454,46 +469,88 @@ interface AttentionRow {
   tmp: {
     key: Local; value: Local; t2: Local; i: Local;
     max: Local; score: Local; sum: Local; e: Local; n: Local; r: Local; inv: Local;
+    /** four v128 */
     acc: Local[]; w: Local;
   };
 }
 
+
 /**
  * One query's attention, the reference's three steps with f32x4 along the head's channels:
- *   1. scores[t2] = q·k_t2 / √HS, and their max
- *   2. weights = softmax(scores)
+ *   1. scores[t2] = q·k_t2 / √HS, and their max (four keys at a time, then one)
+ *   2. weights = softmax(scores) (exponentials four at a time, summed in t2's order)
  *   3. out = Σ_t2 weights[t2]·v_t2, 16 channels at a time, then 4
  * attnForward runs it for every (b, t, h), attnStep for the one new query: the same
- * instructions, so a cached step gives the full pass's floats.
+ * instructions, so a cached step gives the full pass's floats. Each score and weight is the
+ * same float whether its key went in a group of four or alone.
  */
 function emitAttentionRow(f: FunctionBuilder<Record<string, ValType>>, row: AttentionRow): void {
   const { q, stride, count, scores, weights, out, HSb, scale } = row;
   const { key, value, t2, i, max, score, sum, e, n, r, inv, acc, w } = row.tmp;
-  // 1. scores and their max
+  const scoreAt = (k: number) => I32.add(scores, I32.shl(I32.add(t2, k), 2));
+  // 1. scores and their max: four keys (`key`, +stride, +2·stride, +3·stride) share each q load
   f.set(max, F32.c(-Infinity));
   f.set(key, row.keys);
-  f.forRange(t2, 0, count, 1, () => {
+  f.set(t2, 0);
+  f.whileLoop(I32.leS(I32.add(t2, 4), count), () => {
+    for (const a of acc) f.set(a, F32x4.zero());
+    f.forRange(i, 0, HSb, 16, () => {
+      f.set(w, F32x4.load(I32.add(q, i)));
+      f.set(value, I32.add(key, i));
+      for (let k = 0; k < 4; k++) {
+        f.set(acc[k], F32x4.add(acc[k], F32x4.mul(w, F32x4.load(value))));
+        if (k < 3) f.inc(value, stride);
+      }
+    });
+    for (let k = 0; k < 4; k++) {
+      f.set(score, F32.mul(F32x4.sum(acc[k]), scale));
+      f.store(scoreAt(k), score);
+      f.set(max, F32.max(max, score));
+    }
+    f.inc(key, I32.shl(stride, 2));
+    f.inc(t2, 4);
+  });
+  f.whileLoop(I32.ltS(t2, count), () => {
     f.set(acc[0], F32x4.zero());
     f.forRange(i, 0, HSb, 16, () => {
       f.set(acc[0], F32x4.add(acc[0], F32x4.mul(F32x4.load(I32.add(q, i)), F32x4.load(I32.add(key, i)))));
     });
     f.set(score, F32.mul(F32x4.sum(acc[0]), scale));
-    f.store(I32.add(scores, I32.shl(t2, 2)), score);
+    f.store(scoreAt(0), score);
     f.set(max, F32.max(max, score));
     f.inc(key, stride);
+    f.inc(t2, 1);
   });
-  // 2. softmax
+  // 2. softmax: e^(score − max) four at a time, then one; summed one by one in t2's order
   f.set(sum, F32.c(0));
-  f.forRange(t2, 0, count, 1, () => {
-    f.set(score, F32.sub(F32.load(I32.add(scores, I32.shl(t2, 2))), max));
+  f.set(acc[1], F32x4.splat(max));
+  f.set(t2, 0);
+  f.whileLoop(I32.leS(I32.add(t2, 4), count), () => {
+    f.set(acc[0], F32x4.sub(F32x4.load(scoreAt(0)), acc[1]));
+    emitExp4(f, acc[0], acc[2], acc[3], w);
+    f.store(I32.add(weights, I32.shl(t2, 2)), acc[2]);
+    for (let k = 0; k < 4; k++) f.set(sum, F32.add(sum, F32x4.extractLane(acc[2], k)));
+    f.inc(t2, 4);
+  });
+  f.whileLoop(I32.ltS(t2, count), () => {
+    f.set(score, F32.sub(F32.load(scoreAt(0)), max));
     emitExp(f, score, e, n, r);
     f.store(I32.add(weights, I32.shl(t2, 2)), e);
     f.set(sum, F32.add(sum, e));
+    f.inc(t2, 1);
   });
   f.set(inv, F32.div(F32.c(1), sum));
-  f.forRange(t2, 0, count, 1, () => {
+  f.set(acc[1], F32x4.splat(inv));
+  f.set(t2, 0);
+  f.whileLoop(I32.leS(I32.add(t2, 4), count), () => {
+    const at = I32.add(weights, I32.shl(t2, 2));
+    f.store(at, F32x4.mul(F32x4.load(at), acc[1]));
+    f.inc(t2, 4);
+  });
+  f.whileLoop(I32.ltS(t2, count), () => {
     const at = I32.add(weights, I32.shl(t2, 2));
     f.store(at, F32.mul(F32.load(at), inv));
+    f.inc(t2, 1);
   });
   // 3. the weighted sum of the values
   f.set(i, 0);
