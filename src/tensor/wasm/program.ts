@@ -634,8 +634,35 @@ function defineAttention(module: ModuleBuilder): void {
       f.set(d, I32.add(dout, I32.add(I32.mul(I32.add(I32.mul(b, T), t), Cb), I32.mul(h, HSb))));
       f.set(row, I32.shl(I32.mul(I32.add(I32.mul(I32.add(I32.mul(b, NH), h), T), t), T), 2));
 
-      // 3. datt[t2] += v_t2·dout_t;  dv_t2 += att[t2]·dout_t
-      f.forRange(t2, 0, I32.add(t, 1), 1, () => {
+      // 3. datt[t2] += v_t2·dout_t;  dv_t2 += att[t2]·dout_t: four keys at a time (each dout
+      //    load serves four), then one; each key's sums run in the same order either way
+      f.set(t2, 0);
+      f.whileLoop(I32.leS(I32.add(t2, 4), I32.add(t, 1)), () => {
+        f.set(at, I32.add(I32.add(kOff, Cb), I32.mul(t2, C3b)));
+        for (let k = 0; k < 4; k++) {
+          f.set(qv[k], F32x4.loadSplat(I32.add(att, I32.add(row, I32.shl(I32.add(t2, k), 2)))));
+          f.set(acc[k], F32x4.zero());
+        }
+        f.forRange(i, 0, HSb, 16, () => {
+          f.set(dd, F32x4.load(I32.add(d, i)));
+          f.set(x, I32.add(I32.add(qkv, at), i));
+          f.set(dx, I32.add(I32.add(dqkv, at), i));
+          for (let k = 0; k < 4; k++) {
+            f.set(acc[k], F32x4.add(acc[k], F32x4.mul(F32x4.load(x), dd)));
+            f.store(dx, F32x4.add(F32x4.load(dx), F32x4.mul(qv[k], dd)));
+            if (k < 3) {
+              f.inc(x, C3b);
+              f.inc(dx, C3b);
+            }
+          }
+        });
+        for (let k = 0; k < 4; k++) {
+          f.set(x, I32.add(datt, I32.add(row, I32.shl(I32.add(t2, k), 2))));
+          f.store(x, F32.add(F32.load(x), F32x4.sum(acc[k])));
+        }
+        f.inc(t2, 4);
+      });
+      f.whileLoop(I32.leS(t2, t), () => {
         f.set(at, I32.add(I32.add(kOff, Cb), I32.mul(t2, C3b)));
         f.set(x, I32.add(qkv, at));
         f.set(dx, I32.add(dqkv, at));
@@ -648,19 +675,29 @@ function defineAttention(module: ModuleBuilder): void {
         });
         f.set(at, I32.add(datt, I32.add(row, I32.shl(t2, 2))));
         f.store(at, F32.add(F32.load(at), F32x4.sum(acc[0])));
+        f.inc(t2, 1);
       });
 
-      // 2. dpreatt[t2] += att[t2]·(datt[t2] − Σ att·datt)
+      // 2. dpreatt[t2] += att[t2]·(datt[t2] − Σ att·datt): the sum one by one, the update four at a time
       f.set(wd, F32.c(0));
       f.forRange(t2, 0, I32.add(t, 1), 1, () => {
         f.set(at, I32.add(row, I32.shl(t2, 2)));
         f.set(wd, F32.add(wd, F32.mul(F32.load(I32.add(att, at)), F32.load(I32.add(datt, at)))));
       });
-      f.forRange(t2, 0, I32.add(t, 1), 1, () => {
+      f.set(w, F32x4.splat(wd));
+      f.set(t2, 0);
+      f.whileLoop(I32.leS(I32.add(t2, 4), I32.add(t, 1)), () => {
+        f.set(at, I32.add(row, I32.shl(t2, 2)));
+        f.store(I32.add(dpreatt, at), F32x4.add(F32x4.load(I32.add(dpreatt, at)),
+          F32x4.mul(F32x4.load(I32.add(att, at)), F32x4.sub(F32x4.load(I32.add(datt, at)), w))));
+        f.inc(t2, 4);
+      });
+      f.whileLoop(I32.leS(t2, t), () => {
         f.set(at, I32.add(row, I32.shl(t2, 2)));
         f.set(a, F32.load(I32.add(att, at)));
         f.store(I32.add(dpreatt, at), F32.add(F32.load(I32.add(dpreatt, at)),
           F32.mul(a, F32.sub(F32.load(I32.add(datt, at)), wd))));
+        f.inc(t2, 1);
       });
 
       // 1. dq_t += Σ dpreatt[t2]/√HS · k_t2;  dk_t2 += dpreatt[t2]/√HS · q_t  (16 channels at a time, then 4)
