@@ -435,18 +435,32 @@ function emitExp(f: FunctionBuilder<Record<string, ValType>>, x: Local, out: Loc
 }
 
 /**
- * e^x of four lanes, x ≤ 0: emitExp's instructions lane by lane, so each lane gets emitExp's
- * float; lanes below −87.33 are 0 (NaN stays NaN). `n` and `dead` are scratch.
+ * 1.5·2^23: for |y| < 2^22, y + ROUNDING is y rounded to the nearest integer n, ties to even
+ * (as f32x4.nearest rounds), plus ROUNDING; its bit pattern is ROUNDING's plus n, so
+ * (bits + 127) << 23 is the float 2^n (ROUNDING's own bits shift out): no float→int conversion.
+ */
+const ROUNDING = 12582912;
+
+/** 2^n in four lanes, from n + ROUNDING (see ROUNDING); n within ±126 */
+function twoToThe(nPlusRounding: Expr): Expr {
+  return I32x4.shl(I32x4.add(nPlusRounding, I32x4.c(127)), 23);
+}
+
+/**
+ * e^x of four lanes, x ≤ 0: emitExp's arithmetic lane by lane, so each lane gets emitExp's
+ * float; lanes below −87.33 are 0 (NaN stays NaN). `x` is overwritten; `n` and `dead` are scratch.
  */
 function emitExp4(f: FunctionBuilder<Record<string, ValType>>, x: Local, out: Local, n: Local, dead: Local): void {
   f.set(dead, F32x4.lt(x, F32x4.c(-87.33)));
-  f.set(n, F32x4.nearest(F32x4.mul(x, F32x4.c(Math.LOG2E))));
-  f.set(out, F32x4.add(F32x4.sub(x, F32x4.mul(n, F32x4.c(0.693359375))), F32x4.mul(n, F32x4.c(2.12194440e-4))));
+  // n = nearest(x·log2 e) by ROUNDING, and 2^n into `out` (lanes masked below may hold any bits)
+  f.set(out, F32x4.add(F32x4.mul(x, F32x4.c(Math.LOG2E)), F32x4.c(ROUNDING)));
+  f.set(n, F32x4.sub(out, F32x4.c(ROUNDING)));
+  f.set(out, twoToThe(out));
+  // r = x − n·ln2 into x, then e^r by its polynomial, times 2^n
+  f.set(x, F32x4.add(F32x4.sub(x, F32x4.mul(n, F32x4.c(0.693359375))), F32x4.mul(n, F32x4.c(2.12194440e-4))));
   let poly: Expr = F32x4.c(1 / 720);
-  for (const coefficient of [1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1]) poly = F32x4.add(F32x4.c(coefficient), F32x4.mul(out, poly));
-  // (lanes that will be masked may hold any n: the saturating conversion keeps them harmless)
-  f.set(out, F32x4.mul(poly, I32x4.shl(I32x4.add(F32x4.toI32x4(n), I32x4.c(127)), 23)));
-  f.set(out, F32x4.andNot(out, dead));
+  for (const coefficient of [1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1]) poly = F32x4.add(F32x4.c(coefficient), F32x4.mul(x, poly));
+  f.set(out, F32x4.andNot(F32x4.mul(poly, out), dead));
 }
 
 /** Where one attention row reads and writes (byte addresses and strides), and its scratch locals. */
@@ -772,12 +786,13 @@ function emitOnePlusMinusTanh(f: FunctionBuilder<Record<string, ValType>>, u: Ex
   f.set(r, F32x4.add(u, u));
   f.set(alive, F32x4.gt(r, F32x4.c(-80)));
   f.set(r, F32x4.min(F32x4.max(r, F32x4.c(-80)), F32x4.c(80)));
-  f.set(n, F32x4.nearest(F32x4.mul(r, F32x4.c(Math.LOG2E))));
+  // n = nearest(2u·log2 e) by adding and taking away ROUNDING; the sum's bits give 2^n
+  f.set(plus, F32x4.add(F32x4.mul(r, F32x4.c(Math.LOG2E)), F32x4.c(ROUNDING)));
+  f.set(n, F32x4.sub(plus, F32x4.c(ROUNDING)));
   f.set(r, F32x4.add(F32x4.sub(r, F32x4.mul(n, F32x4.c(0.693359375))), F32x4.mul(n, F32x4.c(2.12194440e-4))));
   let poly: Expr = F32x4.c(1 / 720);
   for (const coefficient of [1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1]) poly = F32x4.add(F32x4.c(coefficient), F32x4.mul(r, poly));
-  const twoToN = I32x4.shl(I32x4.add(F32x4.toI32x4(n), I32x4.c(127)), 23);
-  f.set(plus, F32x4.mul(poly, twoToN)); // e^{2u}
+  f.set(plus, F32x4.mul(poly, twoToThe(plus))); // e^{2u}
   f.set(minus, F32x4.div(F32x4.c(2), F32x4.add(plus, F32x4.c(1))));
   f.set(plus, F32x4.and(F32x4.mul(plus, minus), alive));
 }
