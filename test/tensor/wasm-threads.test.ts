@@ -68,6 +68,35 @@ describe("createWasmKernels({ threads: 2 })", () => {
     same(gi1, gi2);
   });
 
+  it("LayerNorm forward, residual sums and AdamW: the same floats as one thread (odd sizes too)", () => {
+    for (const [N, C] of [[768, 128], [301, 60], [5, 12]]) {
+      const [x1, x2] = pair(N * C, 21), [w1, w2] = pair(C, 22), [b1, b2] = pair(C, 23);
+      const [o1, o2] = pair(N * C, 24), [m1, m2] = pair(N, 25), [r1, r2] = pair(N, 26);
+      one.layernormForward(o1, m1, r1, x1, w1, b1, N, C);
+      two.layernormForward(o2, m2, r2, x2, w2, b2, N, C);
+      same(o1, o2);
+      same(m1, m2);
+      same(r1, r2);
+      const n = N * C + 3;
+      const [a1, a2] = pair(n, 27), [c1, c2] = pair(n, 28), [s1, s2] = pair(n, 29);
+      one.residualForward(s1, a1, c1, n);
+      two.residualForward(s2, a2, c2, n);
+      same(s1, s2);
+      one.residualBackward(a1, c1, s1, n);
+      two.residualBackward(a2, c2, s2, n);
+      same(a1, a2);
+      same(c1, c2);
+      const [p1, p2] = pair(n, 30), [g1, g2] = pair(n, 31), [mm1, mm2] = pair(n, 32), [v1, v2] = pair(n, 33);
+      v1.forEach((x, i) => { v1[i] = v2[i] = x * x; });
+      const update = { lr: 1e-3, weightDecay: 0.1, beta1: 0.9, beta2: 0.99, eps: 1e-8, step: 3 };
+      one.adamwUpdate(p1, g1, mm1, v1, n, update);
+      two.adamwUpdate(p2, g2, mm2, v2, n, update);
+      same(p1, p2);
+      same(mm1, mm2);
+      same(v1, v2);
+    }
+  });
+
   it("zero clears exactly the first N floats, on one thread or two", () => {
     for (const kernels of [one, two]) {
       for (const [length, N] of [[100_003, 100_001], [40_000, 40_000], [7, 5]]) {

@@ -29,7 +29,7 @@ import {
 import { attentionStepForward as referenceAttentionStepForward } from "../attention-step.ts";
 import { geluBackward as referenceGeluBackward, geluForward as referenceGeluForward } from "../gelu.ts";
 import { type HeapOptions, Scratch, WasmHeap } from "./heap.ts";
-import { KernelThread } from "./threads.ts";
+import { KernelThread, type ThreadFunction } from "./threads.ts";
 import v8 from "node:v8";
 import { KERNEL_WASM_BASE64, KERNEL_WASM_FMA_BASE64 } from "./kernel-bytes.ts";
 import { type RowExports, createRowKernels } from "./row-kernels.ts";
@@ -112,6 +112,13 @@ export interface WasmKernelOptions extends HeapOptions {
   spinMs?: number;
 }
 
+/** A thread's packing buffers for the matrix product (byte addresses). */
+interface Packing {
+  packA: number;
+  packB: number;
+  tile: number;
+}
+
 /** Below this many rows (N, or B·T) a product is not worth handing half of to the other thread. */
 const MIN_SPLIT_ROWS = 32;
 /** …and elementwise work below this many elements */
@@ -127,18 +134,27 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
 
   // packing buffers and the edge tile, for the whole life of the backend
   const floats = packFloats(options.blocking ?? BLOCKING);
-  const packA = heap.reserve(floats.packA * 4);
-  const packB = heap.reserve(floats.packB * 4);
-  const tile = heap.reserve(floats.tile * 4);
+  const ownPack: Packing = { packA: heap.reserve(floats.packA * 4), packB: heap.reserve(floats.packB * 4), tile: heap.reserve(floats.tile * 4) };
+  const { packA, packB, tile } = ownPack;
   const scratch = new Scratch(heap);
   // the helper thread, with packing buffers of its own
   const helper = options.threads === 2 ? new KernelThread(module, heap.memory, options.spinMs) : null;
+  const helperPack: Packing | null = helper && { packA: heap.reserve(floats.packA * 4), packB: heap.reserve(floats.packB * 4), tile: heap.reserve(floats.tile * 4) };
+  const exported = instance.exports as unknown as Record<ThreadFunction, (...args: number[]) => void>;
+
   /**
-   * Where to cut [0, n) between this thread and the helper: a multiple of `align` near the
-   * middle (the helper takes the upper part), or n itself (no helper, or n below `minimum`).
+   * Runs the export `fn` over [0, n) of some index (rows, batch rows or elements), in two parts
+   * when there is a helper thread and n ≥ `minimum`: the helper takes [cut, n), this thread
+   * [0, cut), with `cut` a multiple of `align` near the middle. `args(start, count)` gives one
+   * part's arguments; `helperArgs` may give the helper's instead (its own packing buffers).
    */
-  const cut = (n: number, align: number, minimum: number) => (helper && n >= minimum ? align * Math.floor(n / (2 * align)) : n);
-  const helperPack = helper && { packA: heap.reserve(floats.packA * 4), packB: heap.reserve(floats.packB * 4), tile: heap.reserve(floats.tile * 4) };
+  function halves(fn: ThreadFunction, n: number, align: number, minimum: number,
+    args: (start: number, count: number) => number[], helperArgs = args): void {
+    const cut = helper && n >= minimum ? align * Math.floor(n / (2 * align)) : n;
+    if (cut < n) helper!.post(fn, helperArgs(cut, n - cut));
+    if (cut > 0) exported[fn](...args(0, cut));
+    helper?.wait();
+  }
 
   /** the byte address of `array` inside the memory, copying it into scratch when it is elsewhere */
   function place(array: Float32Array, length: number, copyIn: boolean): number {
@@ -181,16 +197,11 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
         for (let o = 0; o < OC; o++) floats[outAt / 4 + n * OC + o] = bias === null ? 0 : floats[biasAt / 4 + o];
       }
     } else {
-      // out[N,OC] = bias + inp[N,IC] · B, B(i,o) = weight[o·IC + i]
+      // out[N,OC] = bias + inp[N,IC] · B, B(i,o) = weight[o·IC + i]; rows split between the threads
       const init = bias === null ? INIT_ZERO : INIT_FROM_BIAS;
-      // with a helper thread: it takes rows h…N, this thread rows 0…h
-      const h = cut(N, 2, 2 * MIN_SPLIT_ROWS);
-      if (h < N) {
-        helper!.post("gemm", [outAt + 4 * h * OC, OC, inpAt + 4 * h * IC, IC, 1, weightAt, 1, IC, biasAt, N - h, OC, IC,
-          init, helperPack!.packA, helperPack!.packB, helperPack!.tile]);
-      }
-      wasm.gemm(outAt, OC, inpAt, IC, 1, weightAt, 1, IC, biasAt, h, OC, IC, init, packA, packB, tile);
-      helper?.wait();
+      const rows = (pack: Packing) => (start: number, count: number) =>
+        [outAt + 4 * start * OC, OC, inpAt + 4 * start * IC, IC, 1, weightAt, 1, IC, biasAt, count, OC, IC, init, pack.packA, pack.packB, pack.tile];
+      halves("gemm", N, 2, 2 * MIN_SPLIT_ROWS, rows(ownPack), helperPack ? rows(helperPack) : undefined);
     }
     giveBack(out, outAt, N * OC);
   }
@@ -223,10 +234,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     }
     checkLength("zero", "buffer", buffer, N, "N");
     const at = heap.addressOf(buffer);
-    const half = cut(N, 16, MIN_SPLIT_ELEMENTS);
-    if (half < N) helper!.post("zero", [at + 4 * half, N - half]);
-    wasm.zero(at, half);
-    helper?.wait();
+    halves("zero", N, 16, MIN_SPLIT_ELEMENTS, (start, count) => [at + 4 * start, count]);
   }
 
   /** GELU four at a time in WebAssembly; the last N mod 4 elements (and float64) by the reference */
@@ -239,10 +247,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       scratch.begin();
       const outAt = place(out, vectorN, false);
       const inpAt = place(inp, vectorN, true);
-      const half = cut(vectorN, 4, MIN_SPLIT_ELEMENTS);
-      if (half < vectorN) helper!.post("geluForward", [outAt + 4 * half, inpAt + 4 * half, vectorN - half]);
-      wasm.geluForward(outAt, inpAt, half);
-      helper?.wait();
+      halves("geluForward", vectorN, 4, MIN_SPLIT_ELEMENTS, (start, count) => [outAt + 4 * start, inpAt + 4 * start, count]);
       giveBack(out, outAt, vectorN);
     }
     if (vectorN < N) referenceGeluForward(out.subarray(vectorN), inp.subarray(vectorN), N - vectorN);
@@ -261,10 +266,8 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       const dinpAt = place(dinp, vectorN, true);
       const inpAt = place(inp, vectorN, true);
       const doutAt = place(dout, vectorN, true);
-      const half = cut(vectorN, 4, MIN_SPLIT_ELEMENTS);
-      if (half < vectorN) helper!.post("geluBackward", [dinpAt + 4 * half, inpAt + 4 * half, doutAt + 4 * half, vectorN - half]);
-      wasm.geluBackward(dinpAt, inpAt, doutAt, half);
-      helper?.wait();
+      halves("geluBackward", vectorN, 4, MIN_SPLIT_ELEMENTS,
+        (start, count) => [dinpAt + 4 * start, inpAt + 4 * start, doutAt + 4 * start, count]);
       giveBack(dinp, dinpAt, vectorN);
     }
     if (vectorN < N) referenceGeluBackward(dinp.subarray(vectorN), inp.subarray(vectorN), dout.subarray(vectorN), N - vectorN);
@@ -295,13 +298,13 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       const weightAt = place(weight, OC * IC, true);
       // 2. dweight[OC,IC] += doutᵀ · inp, A(o,n) = dout[n·OC + o]: on the helper thread, if any,
       //    while this one does 1. dinp[N,IC] += dout[N,OC] · weight[OC,IC]
-      const dweightArgs = (pack: { packA: number; packB: number; tile: number }) =>
+      const dweightArgs = (pack: Packing) =>
         [dweightAt, IC, doutAt, 1, OC, inpAt, IC, 1, 0, OC, IC, N, INIT_FROM_C, pack.packA, pack.packB, pack.tile] as const;
       const split = helper !== null && N >= 2 * MIN_SPLIT_ROWS;
       if (split) helper.post("gemm", dweightArgs(helperPack!));
       wasm.gemm(dinpAt, IC, doutAt, OC, 1, weightAt, IC, 1, 0, N, IC, OC, INIT_FROM_C, packA, packB, tile);
       if (split) helper.wait();
-      else wasm.gemm(...dweightArgs({ packA, packB, tile }));
+      else wasm.gemm(...dweightArgs(ownPack));
       giveBack(dinp, dinpAt, N * IC);
       giveBack(dweight, dweightAt, OC * IC);
     }
@@ -333,14 +336,10 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     const preattAt = place(preatt, B * NH * T * T, false);
     const attAt = place(att, B * NH * T * T, false);
     const qkvAt = place(qkv, B * T * 3 * C, true);
-    // with a helper thread: it takes batch rows b…B, this thread 0…b
-    const b = B * T >= 2 * MIN_SPLIT_ROWS ? cut(B, 1, 2) : B;
-    if (b < B) {
-      const tt = 4 * NH * T * T;
-      helper!.post("attnForward", [outAt + 4 * b * T * C, preattAt + b * tt, attAt + b * tt, qkvAt + 12 * b * T * C, B - b, T, C, NH, HS, 1 / Math.sqrt(HS)]);
-    }
-    wasm.attnForward(outAt, preattAt, attAt, qkvAt, b, T, C, NH, HS, 1 / Math.sqrt(HS));
-    helper?.wait();
+    // batch rows split between the threads
+    const tt = 4 * NH * T * T;
+    halves("attnForward", B, 1, B * T >= 2 * MIN_SPLIT_ROWS ? 2 : Infinity, (b, count) =>
+      [outAt + 4 * b * T * C, preattAt + b * tt, attAt + b * tt, qkvAt + 12 * b * T * C, count, T, C, NH, HS, 1 / Math.sqrt(HS)]);
     giveBack(out, outAt, B * T * C);
     giveBack(preatt, preattAt, B * NH * T * T);
     giveBack(att, attAt, B * NH * T * T);
@@ -397,14 +396,11 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     const doutAt = place(dout, B * T * C, true);
     const qkvAt = place(qkv, B * T * 3 * C, true);
     const attAt = place(att, B * NH * T * T, true);
-    const b = B * T >= 2 * MIN_SPLIT_ROWS ? cut(B, 1, 2) : B;
-    if (b < B) {
-      const tt = 4 * NH * T * T, tc3 = 12 * T * C;
-      helper!.post("attnBackward", [dqkvAt + b * tc3, dpreattAt + b * tt, dattAt + b * tt, doutAt + 4 * b * T * C,
-        qkvAt + b * tc3, attAt + b * tt, B - b, T, C, NH, HS, 1 / Math.sqrt(HS)]);
-    }
-    wasm.attnBackward(dqkvAt, dpreattAt, dattAt, doutAt, qkvAt, attAt, b, T, C, NH, HS, 1 / Math.sqrt(HS));
-    helper?.wait();
+    // batch rows split between the threads
+    const tt = 4 * NH * T * T, tc3 = 12 * T * C;
+    halves("attnBackward", B, 1, B * T >= 2 * MIN_SPLIT_ROWS ? 2 : Infinity, (b, count) =>
+      [dqkvAt + b * tc3, dpreattAt + b * tt, dattAt + b * tt, doutAt + 4 * b * T * C, qkvAt + b * tc3, attAt + b * tt,
+        count, T, C, NH, HS, 1 / Math.sqrt(HS)]);
     giveBack(dqkv, dqkvAt, B * T * 3 * C);
     giveBack(dpreatt, dpreattAt, B * NH * T * T);
     giveBack(datt, dattAt, B * NH * T * T);
@@ -426,7 +422,11 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     geluForward,
     geluBackward,
     // LayerNorm, residual sums and AdamW: ./row-kernels.ts
-    ...createRowKernels(instance.exports as unknown as RowExports, { begin: () => scratch.begin(), place, giveBack }),
+    ...createRowKernels(instance.exports as unknown as RowExports, {
+      begin: () => scratch.begin(), place, giveBack,
+      // split at a multiple of 4 rows or elements, when there are at least MIN_SPLIT_ELEMENTS floats
+      halves: (fn, n, width, args) => halves(fn, n, 4, Math.ceil(MIN_SPLIT_ELEMENTS / width), args),
+    }),
   };
 }
 

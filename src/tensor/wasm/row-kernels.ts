@@ -37,11 +37,17 @@ export interface Placement {
   place(array: Float32Array, length: number, copyIn: boolean): number;
   /** copies a result computed in scratch back into a foreign array (no-op for the backend's own) */
   giveBack(array: Float32Array, address: number, length: number): void;
+  /**
+   * runs the export over [0, n) rows or elements, split with the helper thread when there is
+   * one and n·`width` is large enough; `args(start, count)` gives one part's arguments
+   */
+  halves(fn: "layernormForward" | "residualForward" | "residualBackward" | "adamwUpdate", n: number, width: number,
+    args: (start: number, count: number) => number[]): void;
 }
 
 type RowKernels = Pick<Kernels, "layernormForward" | "layernormBackward" | "residualForward" | "residualBackward" | "adamwUpdate">;
 
-export function createRowKernels(wasm: RowExports, { begin, place, giveBack }: Placement): RowKernels {
+export function createRowKernels(wasm: RowExports, { begin, place, giveBack, halves }: Placement): RowKernels {
   function layernormForward(out: FloatArray, mean: FloatArray, rstd: FloatArray,
     inp: FloatArray, weight: FloatArray, bias: FloatArray | null, N: number, C: number): void {
     if (out instanceof Float64Array || mean instanceof Float64Array || rstd instanceof Float64Array
@@ -65,7 +71,8 @@ export function createRowKernels(wasm: RowExports, { begin, place, giveBack }: P
     const inpAt = place(inp, N * C, true);
     const weightAt = place(weight, C, true);
     const biasAt = bias === null ? 0 : place(bias, C, true);
-    wasm.layernormForward(outAt, meanAt, rstdAt, inpAt, weightAt, biasAt, N, C);
+    halves("layernormForward", N, C, (start, count) =>
+      [outAt + 4 * start * C, meanAt + 4 * start, rstdAt + 4 * start, inpAt + 4 * start * C, weightAt, biasAt, count, C]);
     giveBack(out, outAt, N * C);
     giveBack(mean, meanAt, N);
     giveBack(rstd, rstdAt, N);
@@ -111,7 +118,8 @@ export function createRowKernels(wasm: RowExports, { begin, place, giveBack }: P
     if (N === 0) return;
     begin();
     const outAt = place(out, N, false);
-    wasm.residualForward(outAt, place(a, N, true), place(b, N, true), N);
+    const aAt = place(a, N, true), bAt = place(b, N, true);
+    halves("residualForward", N, 1, (start, count) => [outAt + 4 * start, aAt + 4 * start, bAt + 4 * start, count]);
     giveBack(out, outAt, N);
   }
 
@@ -126,7 +134,8 @@ export function createRowKernels(wasm: RowExports, { begin, place, giveBack }: P
     begin();
     const daAt = place(da, N, true);
     const dbAt = place(db, N, true);
-    wasm.residualBackward(daAt, dbAt, place(dout, N, true), N);
+    const doutAt = place(dout, N, true);
+    halves("residualBackward", N, 1, (start, count) => [daAt + 4 * start, dbAt + 4 * start, doutAt + 4 * start, count]);
     giveBack(da, daAt, N);
     giveBack(db, dbAt, N);
   }
@@ -147,8 +156,10 @@ export function createRowKernels(wasm: RowExports, { begin, place, giveBack }: P
     const paramsAt = place(params, N, true);
     const mAt = place(m, N, true);
     const vAt = place(v, N, true);
-    wasm.adamwUpdate(paramsAt, place(grads, N, true), mAt, vAt, N, beta1, 1 - beta1, beta2, 1 - beta2,
-      1 - Math.pow(beta1, step), 1 - Math.pow(beta2, step), lr, lr * weightDecay, eps);
+    const gradsAt = place(grads, N, true);
+    const constants = [beta1, 1 - beta1, beta2, 1 - beta2, 1 - Math.pow(beta1, step), 1 - Math.pow(beta2, step), lr, lr * weightDecay, eps];
+    halves("adamwUpdate", N, 1, (start, count) =>
+      [paramsAt + 4 * start, gradsAt + 4 * start, mAt + 4 * start, vAt + 4 * start, count, ...constants]);
     giveBack(params, paramsAt, N);
     giveBack(m, mAt, N);
     giveBack(v, vAt, N);

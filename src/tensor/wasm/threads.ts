@@ -22,7 +22,10 @@
 import { Worker } from "node:worker_threads";
 
 /** The exports a helper thread may run, by number. */
-export const THREAD_FUNCTIONS = ["gemm", "colsum", "attnForward", "attnBackward", "geluForward", "geluBackward", "zero"] as const;
+export const THREAD_FUNCTIONS = [
+  "gemm", "colsum", "attnForward", "attnBackward", "geluForward", "geluBackward", "zero",
+  "layernormForward", "residualForward", "residualBackward", "adamwUpdate",
+] as const;
 export type ThreadFunction = (typeof THREAD_FUNCTIONS)[number];
 
 const MAX_ARGS = 24;
