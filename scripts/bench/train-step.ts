@@ -27,7 +27,7 @@ export function engineStepTime(preset: PresetName, kernels: Kernels, runs: numbe
     model.forward(ids, B, T, targets);
     model.zeroGrad();
     model.backward();
-    clipGradNorm(model.grads, 1);
+    clipGradNorm(model.grads, 1, model.kernels);
     opt.step(model.params, model.grads, 1e-3);
   }, runs, warmup);
 }

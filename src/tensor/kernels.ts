@@ -15,6 +15,7 @@ import { geluBackward, geluForward } from "./gelu.ts";
 import { layernormBackward, layernormForward } from "./layernorm.ts";
 import { residualBackward, residualForward } from "./residual.ts";
 import { type AdamWUpdate, adamwUpdate } from "./adamw.ts";
+import { scale, sumOfSquares } from "./grad-norm.ts";
 
 export interface Kernels {
   /** shown in benchmarks and `info` */
@@ -48,6 +49,10 @@ export interface Kernels {
   residualForward(out: FloatArray, a: FloatArray, b: FloatArray, N: number): void;
   /** da[N] += dout;  db[N] += dout */
   residualBackward(da: FloatArray, db: FloatArray, dout: FloatArray, N: number): void;
+  /** Σ x[i]² over x[0…N) (a gradient's squared norm, for clipping) */
+  sumOfSquares(x: FloatArray, N: number): number;
+  /** x[0…N) *= factor */
+  scale(x: FloatArray, N: number, factor: number): void;
   /** one AdamW step of N parameters sharing one weight decay: params, m, v [N] updated in place, grads read */
   adamwUpdate(params: FloatArray, grads: FloatArray, m: FloatArray, v: FloatArray, N: number, update: AdamWUpdate): void;
   /** causal multi-head attention over qkv[B,T,3C] → out[B,T,C]; keeps preatt and softmaxed att [B,NH,T,T] */
@@ -75,5 +80,7 @@ export const referenceKernels: Kernels = {
   layernormBackward,
   residualForward,
   residualBackward,
+  sumOfSquares,
+  scale,
   adamwUpdate,
 };

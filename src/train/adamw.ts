@@ -76,15 +76,10 @@ function decayRuns(specs: ParamSpec[], size: number, weightDecay: number): Decay
 
 /**
  * Scales gradients so their global L2 norm is at most maxNorm (as torch's clip_grad_norm_).
- * Returns the norm before clipping.
+ * Returns the norm before clipping. `kernels` sum and scale (pass the model's).
  */
-export function clipGradNorm(grads: FloatArray, maxNorm: number): number {
-  let sumSq = 0;
-  for (let i = 0; i < grads.length; i++) sumSq += grads[i] * grads[i];
-  const norm = Math.sqrt(sumSq);
-  if (norm > maxNorm) {
-    const scale = maxNorm / (norm + 1e-6);
-    for (let i = 0; i < grads.length; i++) grads[i] *= scale;
-  }
+export function clipGradNorm(grads: FloatArray, maxNorm: number, kernels: Kernels = referenceKernels): number {
+  const norm = Math.sqrt(kernels.sumOfSquares(grads, grads.length));
+  if (norm > maxNorm) kernels.scale(grads, grads.length, maxNorm / (norm + 1e-6));
   return norm;
 }

@@ -179,7 +179,7 @@ export function train(model: GPT, split: Split, options: TrainOptions, hooks: Tr
     model.zeroGrad();
     model.backward();
     // 3. clip the gradient's global norm, then one AdamW step
-    clipGradNorm(model.grads, o.gradClip);
+    clipGradNorm(model.grads, o.gradClip, model.kernels);
     optimizer.step(model.params, model.grads, lr);
     step += 1;
     lastTrainLoss = loss!;

@@ -423,7 +423,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     geluBackward,
     // LayerNorm, residual sums and AdamW: ./row-kernels.ts
     ...createRowKernels(instance.exports as unknown as RowExports, {
-      begin: () => scratch.begin(), place, giveBack,
+      begin: () => scratch.begin(), place, giveBack, take: (n) => scratch.take(n), floats: () => heap.floats,
       // split at a multiple of 4 rows or elements, when there are at least MIN_SPLIT_ELEMENTS floats
       halves: (fn, n, width, args) => halves(fn, n, 4, Math.ceil(MIN_SPLIT_ELEMENTS / width), args),
     }),

@@ -5,6 +5,7 @@
  *   layernormBackward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C)  ../layernorm.ts
  *   residualForward(out, a, b, n) / residualBackward(da, db, dout, n)             ../residual.ts
  *   adamwUpdate(params, grads, m, v, n, …)                                        ../adamw.ts
+ *   sumSquares(partials, x, n, chunk) / scale(x, n, factor)                       ../grad-norm.ts
  *
  * Each loop's math is written once against `Lanes` and emitted twice: with f32x4 over the first
  * ⌊n/4⌋·4 elements, then with single f32s over the last n mod 4, so any length works in place.
@@ -79,6 +80,7 @@ export function defineRowKernels(module: ModuleBuilder): void {
   defineLayernormForward(module);
   defineLayernormBackward(module);
   defineResidual(module);
+  defineGradNorm(module);
   defineAdamW(module);
 }
 
@@ -175,6 +177,35 @@ function defineLayernormBackward(module: ModuleBuilder): void {
         eachElement(f, C, at, end, constants, (L) => gradients(L, true));
       });
     });
+  });
+}
+
+// sumSquares(partials, x, n, chunk): partials[c] = Σ x² over x[c·chunk … min(n, (c+1)·chunk)), a
+//   float32 sum per chunk. The caller adds the partials in doubles, in order: the total does not
+//   depend on how the chunks were shared between threads.
+// scale(x, n, factor): x *= factor
+function defineGradNorm(module: ModuleBuilder): void {
+  const sums = module.func("sumSquares", { partials: "i32", x: "i32", n: "i32", chunk: "i32" }, { exported: true });
+  sums.define((f, { partials, x, n, chunk }) => {
+    const at = f.local("i32"), end = f.local("i32"), length = f.local("i32"), sum = pair(f), value = pair(f);
+    f.whileLoop(I32.gtS(n, 0), () => {
+      f.set(length, I32.minS(n, chunk));
+      clear(f, sum);
+      eachElement(f, length, at, end, [], (L) => {
+        f.set(value[L.type], L.load(I32.add(x, at)));
+        f.set(sum[L.type], L.add(sum[L.type], L.mul(value[L.type], value[L.type])));
+      });
+      f.store(partials, total(sum));
+      f.inc(partials, 4);
+      f.inc(x, I32.shl(length, 2));
+      f.inc(n, I32.sub(0, length));
+    });
+  });
+
+  const scale = module.func("scale", { x: "i32", n: "i32", factor: "f32" }, { exported: true });
+  scale.define((f, { x, n, factor }) => {
+    const at = f.local("i32"), end = f.local("i32"), held = pair(f);
+    eachElement(f, n, at, end, [[held, factor]], (L) => f.store(I32.add(x, at), L.mul(L.load(I32.add(x, at)), held[L.type])));
   });
 }
 

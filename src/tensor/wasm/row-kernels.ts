@@ -16,6 +16,10 @@ import {
   residualBackward as referenceResidualBackward, residualForward as referenceResidualForward,
 } from "../residual.ts";
 import { type AdamWUpdate, adamwUpdate as referenceAdamwUpdate } from "../adamw.ts";
+import { scale as referenceScale, sumOfSquares as referenceSumOfSquares } from "../grad-norm.ts";
+
+/** sumOfSquares sums this many floats per float32 partial sum (their total is in doubles) */
+const SQUARES_CHUNK = 4096;
 
 /** The module's exports these kernels call (byte addresses; 0 = no bias). */
 export interface RowExports {
@@ -41,13 +45,18 @@ export interface Placement {
    * runs the export over [0, n) rows or elements, split with the helper thread when there is
    * one and n·`width` is large enough; `args(start, count)` gives one part's arguments
    */
-  halves(fn: "layernormForward" | "residualForward" | "residualBackward" | "adamwUpdate", n: number, width: number,
-    args: (start: number, count: number) => number[]): void;
+  halves(fn: "layernormForward" | "residualForward" | "residualBackward" | "adamwUpdate" | "sumSquares" | "scale",
+    n: number, width: number, args: (start: number, count: number) => number[]): void;
+  /** `floats` of per-call scratch (forgotten at the next begin()) */
+  take(floats: number): number;
+  /** the backend's memory as floats */
+  floats(): Float32Array;
 }
 
-type RowKernels = Pick<Kernels, "layernormForward" | "layernormBackward" | "residualForward" | "residualBackward" | "adamwUpdate">;
+type RowKernels = Pick<Kernels, "layernormForward" | "layernormBackward" | "residualForward" | "residualBackward"
+  | "sumOfSquares" | "scale" | "adamwUpdate">;
 
-export function createRowKernels(wasm: RowExports, { begin, place, giveBack, halves }: Placement): RowKernels {
+export function createRowKernels(wasm: RowExports, { begin, place, giveBack, halves, take, floats }: Placement): RowKernels {
   function layernormForward(out: FloatArray, mean: FloatArray, rstd: FloatArray,
     inp: FloatArray, weight: FloatArray, bias: FloatArray | null, N: number, C: number): void {
     if (out instanceof Float64Array || mean instanceof Float64Array || rstd instanceof Float64Array
@@ -140,6 +149,35 @@ export function createRowKernels(wasm: RowExports, { begin, place, giveBack, hal
     giveBack(db, dbAt, N);
   }
 
+  /** float32 sums of SQUARES_CHUNK floats each (split between the threads by chunks), added in doubles in order */
+  function sumOfSquares(x: FloatArray, N: number): number {
+    if (x instanceof Float64Array) return referenceSumOfSquares(x, N);
+    checkCounts("sumOfSquares", { N });
+    checkLength("sumOfSquares", "x", x, N, "N");
+    if (N === 0) return 0;
+    begin();
+    const xAt = place(x, N, true);
+    const chunks = Math.ceil(N / SQUARES_CHUNK);
+    const partials = take(chunks);
+    halves("sumSquares", chunks, SQUARES_CHUNK, (start, count) =>
+      [partials + 4 * start, xAt + 4 * start * SQUARES_CHUNK, Math.min(count * SQUARES_CHUNK, N - start * SQUARES_CHUNK), SQUARES_CHUNK]);
+    const sums = floats().subarray(partials / 4, partials / 4 + chunks);
+    let sum = 0;
+    for (let c = 0; c < chunks; c++) sum += sums[c];
+    return sum;
+  }
+
+  function scale(x: FloatArray, N: number, factor: number): void {
+    if (x instanceof Float64Array) return referenceScale(x, N, factor);
+    checkCounts("scale", { N });
+    checkLength("scale", "x", x, N, "N");
+    if (N === 0) return;
+    begin();
+    const xAt = place(x, N, true);
+    halves("scale", N, 1, (start, count) => [xAt + 4 * start, count, factor]);
+    giveBack(x, xAt, N);
+  }
+
   function adamwUpdate(params: FloatArray, grads: FloatArray, m: FloatArray, v: FloatArray, N: number, update: AdamWUpdate): void {
     if (params instanceof Float64Array || grads instanceof Float64Array || m instanceof Float64Array || v instanceof Float64Array) {
       referenceAdamwUpdate(params, grads, m, v, N, update);
@@ -165,7 +203,7 @@ export function createRowKernels(wasm: RowExports, { begin, place, giveBack, hal
     giveBack(v, vAt, N);
   }
 
-  return { layernormForward, layernormBackward, residualForward, residualBackward, adamwUpdate };
+  return { layernormForward, layernormBackward, residualForward, residualBackward, sumOfSquares, scale, adamwUpdate };
 }
 
 function checkCounts(kernel: string, counts: Record<string, number>): void {
