@@ -55,6 +55,8 @@ export interface Progress extends LossPoint {
   totalSteps: number;
   tokensPerSecond: number;
   elapsedSeconds: number;
+  /** seconds inside the steps alone so far (forward, backward, clip, AdamW; no evaluation, no batch drawing), as the PyTorch reference counts its training time */
+  stepSeconds: number;
   etaSeconds: number;
 }
 
@@ -83,6 +85,8 @@ export interface TrainResult {
   finalValLoss: number | null;
   bestValLoss: number | null;
   seconds: number;
+  /** of `seconds`, the time inside the steps alone (see Progress.stepSeconds) */
+  stepSeconds: number;
   tokensPerSecond: number;
   stopped: "done" | "time" | "requested";
   state: TrainState;
@@ -152,6 +156,7 @@ export function train(model: GPT, split: Split, options: TrainOptions, hooks: Tr
   let lastValLoss: number | null = null;
   let bestValLoss: number | null = null;
   let stopped: TrainResult["stopped"] = "done";
+  let stepSeconds = 0;
   let evalSeed = o.seed + 1;
 
   const progress = (point: LossPoint): Progress => {
@@ -159,7 +164,7 @@ export function train(model: GPT, split: Split, options: TrainOptions, hooks: Tr
     const done = step - startStep;
     const tokensPerSecond = done > 0 ? (done * B * T) / secs : 0;
     const etaSeconds = done > 0 ? ((totalSteps - step) * secs) / done : NaN;
-    return { ...point, totalSteps, tokensPerSecond, elapsedSeconds: secs, etaSeconds };
+    return { ...point, totalSteps, tokensPerSecond, elapsedSeconds: secs, stepSeconds, etaSeconds };
   };
   const evaluate = (lr: number) => {
     // a fresh seed each evaluation, independent of the training batches
@@ -175,12 +180,14 @@ export function train(model: GPT, split: Split, options: TrainOptions, hooks: Tr
     const lr = learningRateAt(step, schedule());
     // 2. a batch, forward with targets, backward
     const batch = randomBatch(split.train, B, T, rng);
+    const stepStarted = performance.now();
     const { loss } = model.forward(batch.x, B, T, batch.y);
     model.zeroGrad();
     model.backward();
     // 3. clip the gradient's global norm, then one AdamW step
     clipGradNorm(model.grads, o.gradClip, model.kernels);
     optimizer.step(model.params, model.grads, lr);
+    stepSeconds += (performance.now() - stepStarted) / 1000;
     step += 1;
     lastTrainLoss = loss!;
     const point: LossPoint = { step, trainLoss: lastTrainLoss, valLoss: null, lr, tokens: step * B * T };
@@ -209,6 +216,7 @@ export function train(model: GPT, split: Split, options: TrainOptions, hooks: Tr
     finalValLoss: lastValLoss,
     bestValLoss,
     seconds,
+    stepSeconds,
     tokensPerSecond: seconds > 0 ? ((step - startStep) * B * T) / seconds : 0,
     stopped,
     state: { step, totalSteps, optimizer: { t: optimizer.t, m: optimizer.m, v: optimizer.v }, rngState: rng.state() },

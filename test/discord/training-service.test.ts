@@ -35,12 +35,12 @@ let dir: string;
 const DOCS = Array.from({ length: 40 }, (_, i) => `message number ${i} about the weather and lunch`);
 
 function progress(step: number, valLoss: number | null = null, totalSteps = 100): Progress {
-  return { step, trainLoss: 5 - step / 100, valLoss, lr: 1e-3, tokens: step * 128, totalSteps, tokensPerSecond: 1000, elapsedSeconds: step / 10, etaSeconds: (totalSteps - step) / 10 };
+  return { step, trainLoss: 5 - step / 100, valLoss, lr: 1e-3, tokens: step * 128, totalSteps, tokensPerSecond: 1000, elapsedSeconds: step / 10, stepSeconds: step / 12, etaSeconds: (totalSteps - step) / 10 };
 }
 
 function summary(steps: number, stopped: TrainingSummary["stopped"] = "done"): TrainingSummary {
   return {
-    steps, totalSteps: 100, finalTrainLoss: 4, finalValLoss: 4.2, bestValLoss: 4.2, seconds: 3, tokensPerSecond: 1000, stopped,
+    steps, totalSteps: 100, finalTrainLoss: 4, finalValLoss: 4.2, bestValLoss: 4.2, seconds: 3, stepSeconds: 2.5, tokensPerSecond: 1000, stopped,
     corpus: { documents: 40, characters: 1800, tokens: 900, unknown: 0 }, vocabSize: 300, kernels: "typescript",
     curve: Array.from({ length: steps }, (_, i) => ({ step: i + 1, trainLoss: 5 - i / 100, valLoss: null, lr: 1e-3, tokens: (i + 1) * 128 })),
   };

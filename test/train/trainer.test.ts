@@ -86,6 +86,9 @@ describe("trainer", () => {
     expect(result.finalValLoss!).toBeLessThan(1.0);
     expect(result.curve.filter((p) => p.valLoss !== null).map((p) => p.step)).toEqual([20, 40, 60]);
     expect(result.bestValLoss).toBe(Math.min(...result.curve.filter((p) => p.valLoss !== null).map((p) => p.valLoss!)));
+    // the steps' own time is part of the wall time (evaluations and batch drawing are the rest)
+    expect(result.stepSeconds).toBeGreaterThan(0);
+    expect(result.stepSeconds).toBeLessThan(result.seconds);
   });
 
   it("repeats bit for bit with the same seed and data", () => {
