@@ -291,28 +291,32 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
 
     scratch.begin();
     const doutAt = place(dout, N * OC, true);
+    const dbiasAt = dbias === null ? 0 : place(dbias, OC, true);
+    // 3. dbias[OC] += Σ_rows dout (after 1., while the helper still works on 2.)
+    const biasGradient = () => {
+      if (dbias === null) return;
+      wasm.colsum(dbiasAt, doutAt, N, OC);
+      giveBack(dbias, dbiasAt, OC);
+    };
     if (IC > 0) {
       const dinpAt = place(dinp, N * IC, true);
       const dweightAt = place(dweight, OC * IC, true);
       const inpAt = place(inp, N * IC, true);
       const weightAt = place(weight, OC * IC, true);
       // 2. dweight[OC,IC] += doutᵀ · inp, A(o,n) = dout[n·OC + o]: on the helper thread, if any,
-      //    while this one does 1. dinp[N,IC] += dout[N,OC] · weight[OC,IC]
+      //    while this one does 1. dinp[N,IC] += dout[N,OC] · weight[OC,IC], then 3.
       const dweightArgs = (pack: Packing) =>
         [dweightAt, IC, doutAt, 1, OC, inpAt, IC, 1, 0, OC, IC, N, INIT_FROM_C, pack.packA, pack.packB, pack.tile] as const;
       const split = helper !== null && N >= 2 * MIN_SPLIT_ROWS;
       if (split) helper.post("gemm", dweightArgs(helperPack!));
       wasm.gemm(dinpAt, IC, doutAt, OC, 1, weightAt, IC, 1, 0, N, IC, OC, INIT_FROM_C, packA, packB, tile);
+      biasGradient();
       if (split) helper.wait();
       else wasm.gemm(...dweightArgs(ownPack));
       giveBack(dinp, dinpAt, N * IC);
       giveBack(dweight, dweightAt, OC * IC);
-    }
-    // 3. dbias[OC] += Σ_rows dout
-    if (dbias !== null) {
-      const dbiasAt = place(dbias, OC, true);
-      wasm.colsum(dbiasAt, doutAt, N, OC);
-      giveBack(dbias, dbiasAt, OC);
+    } else {
+      biasGradient();
     }
   }
 
