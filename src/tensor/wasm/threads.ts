@@ -15,9 +15,9 @@
  *
  * Waiting: each side first spins on the job numbers for a while (SPIN_MS), then sleeps in
  * Atomics.wait, and is woken with Atomics.notify only when its flag says it sleeps. Waking a
- * sleeping thread took 0.1–0.3 ms on this project's 2-core VMs, and a training step posts about
- * fifty jobs a few hundred microseconds apart. Blocking waits: meant for worker threads (the
- * training runs in one), never the bot's main thread.
+ * sleeping thread took 0.1–0.3 ms on this project's 2-core VMs (a spinning one: a few µs), and a
+ * baby training step posts about seventy jobs, most a fraction of a millisecond apart. Blocking
+ * waits: meant for worker threads (the training runs in one), never the bot's main thread.
  */
 import { Worker } from "node:worker_threads";
 
