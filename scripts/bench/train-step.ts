@@ -5,7 +5,7 @@ import type { Kernels } from "../../src/tensor/kernels.ts";
 import { seededRandom } from "../../src/tensor/random.ts";
 import { paramSpecs } from "../../src/model/params.ts";
 import { AdamW, clipGradNorm, DEFAULT_ADAMW } from "../../src/train/adamw.ts";
-import { fmt, runReference, type Spread, timeRuns } from "./stats.ts";
+import { fmt, loadLine, runReference, type Spread, spread, timeRuns } from "./stats.ts";
 
 /** The batch of each preset's step, as the reference's configs have it. */
 export const BATCH: Record<PresetName, number> = { tiny: 4, baby: 12, small: 8 };
@@ -32,17 +32,39 @@ export function engineStepTime(preset: PresetName, kernels: Kernels, runs: numbe
   }, runs, warmup);
 }
 
+/** rounds of (reference, engine) for the kernels a training uses: the host's load comes and goes */
+const ROUNDS = 3;
+
+/**
+ * The first kernel set (what a training uses) and the reference take turns for ROUNDS rounds,
+ * each of 20 reference iterations and 10 engine steps, so a burst of load from elsewhere falls on
+ * both; the ratio is between the medians of the rounds' medians. The other kernel sets run
+ * `runs` steps once, against the same reference median.
+ */
 export function benchTrainStep(preset: PresetName, kernelSets: Kernels[], runs: number): void {
   const config = presetConfig(preset, 65);
   const tokens = BATCH[preset] * config.blockSize;
   console.log(`\n## training step, ${preset} (batch ${BATCH[preset]}, block ${config.blockSize}, ${tokens} tokens/step)`);
-  const ref = runReference(["bench", "--config", preset, "--threads", "2", "--iters", "20"], 600);
-  const refMs = "json" in ref ? (ref.json.train_ms_per_iter as Spread) : null;
-  if (refMs) console.log(`pytorch reference (2 threads): ${fmt(refMs)} ms/step, ${(tokens / refMs.median * 1000).toFixed(0)} tokens/s`);
-  else console.log(`pytorch reference: skipped (${(ref as { skipped: string }).skipped})`);
-  for (const kernels of kernelSets) {
+  const [training, ...others] = kernelSets;
+  const refMedians: number[] = [];
+  const engineMedians: number[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const ref = runReference(["bench", "--config", preset, "--threads", "2", "--iters", "20"], 600);
+    const refMs = "json" in ref ? (ref.json.train_ms_per_iter as Spread) : null;
+    const ms = engineStepTime(preset, training, 10);
+    engineMedians.push(ms.median);
+    if (refMs) refMedians.push(refMs.median);
+    console.log(`round ${round} (${loadLine()}): ` + (refMs ? `pytorch reference (2 threads) ${fmt(refMs)} ms/step; ` : `pytorch reference: skipped (${(ref as { skipped: string }).skipped}); `) +
+      `engine [${training.name}] ${fmt(ms)} ms/step` + (refMs ? `: ${(refMs.median / ms.median).toFixed(3)}×` : ""));
+  }
+  const refMedian = refMedians.length === ROUNDS ? spread(refMedians).median : null;
+  const engineMedian = spread(engineMedians).median;
+  if (refMedian !== null) console.log(`pytorch reference: ${refMedian.toFixed(1)} ms/step, ${(tokens / refMedian * 1000).toFixed(0)} tokens/s (median of the rounds' medians)`);
+  const line = (name: string, ms: number, detail = "") => console.log(`engine [${name}]: ${ms.toFixed(1)} ms/step${detail}, ${(tokens / ms * 1000).toFixed(0)} tokens/s` +
+    (refMedian !== null ? `, ${(refMedian / ms).toFixed(3)}× the reference's tokens/s` : ""));
+  line(training.name, engineMedian, " (median of the rounds' medians)");
+  for (const kernels of others) {
     const ms = engineStepTime(preset, kernels, runs);
-    const ratio = refMs ? `, ${(refMs.median / ms.median).toFixed(3)}× the reference's tokens/s` : "";
-    console.log(`engine [${kernels.name}]: ${fmt(ms)} ms/step, ${(tokens / ms.median * 1000).toFixed(0)} tokens/s${ratio}`);
+    line(kernels.name, ms.median, ` (min ${ms.min.toFixed(1)}, max ${ms.max.toFixed(1)})`);
   }
 }
