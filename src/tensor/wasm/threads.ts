@@ -29,8 +29,13 @@ export const THREAD_FUNCTIONS = [
 export type ThreadFunction = (typeof THREAD_FUNCTIONS)[number];
 
 const MAX_ARGS = 24;
-/** how long a waiting side spins before it sleeps, by default */
-export const SPIN_MS = 2;
+/**
+ * how long a waiting side spins before it sleeps, by default: most gaps between a step's jobs
+ * are shorter (a LayerNorm backward on one thread is ~0.2–0.4 ms). A/B on baby steps: 0.3 ms and
+ * 2 ms both 6–8 % faster than sleeping at once; the shorter one wastes less of a core that the
+ * bot's own thread may want.
+ */
+export const SPIN_MS = 0.5;
 /** no kernel call takes anywhere near this long */
 const SILENT_MS = 60_000;
 
