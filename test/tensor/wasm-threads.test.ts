@@ -112,6 +112,25 @@ describe("createWasmKernels({ threads: 2 })", () => {
     }
   });
 
+  it("with spinMs 0 each side sleeps at once and is woken for every job: the same floats", async () => {
+    const sleepy = createWasmKernels({ threads: 2, spinMs: 0 });
+    try {
+      const [N, IC, OC] = [256, 64, 96];
+      const inp = fillRandn(new Float32Array(N * IC), seededRandom(40)), w = fillRandn(new Float32Array(OC * IC), seededRandom(41));
+      const expected = new Float32Array(N * OC);
+      one.linearForward(expected, inp, w, null, N, IC, OC);
+      for (let round = 0; round < 20; round++) {
+        const out = sleepy.alloc(N * OC);
+        sleepy.linearForward(out, inp, w, null, N, IC, OC);
+        same(expected, out);
+        // long enough for a spinning side to have given up; here both sleep at once anyway
+        await new Promise((resolve) => setTimeout(resolve, round % 5));
+      }
+    } finally {
+      await sleepy.close?.();
+    }
+  });
+
   it("a training step of the baby model leaves the same weights", () => {
     const step = (kernels: WasmKernels) => {
       const config = presetConfig("baby", 65);

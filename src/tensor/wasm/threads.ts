@@ -23,7 +23,7 @@ import { Worker } from "node:worker_threads";
 
 /** The exports a helper thread may run, by number. */
 export const THREAD_FUNCTIONS = [
-  "gemm", "colsum", "attnForward", "attnBackward", "geluForward", "geluBackward", "zero",
+  "gemm", "attnForward", "attnBackward", "geluForward", "geluBackward", "zero",
   "layernormForward", "residualForward", "residualBackward", "adamwUpdate", "sumSquares", "scale",
 ] as const;
 export type ThreadFunction = (typeof THREAD_FUNCTIONS)[number];
