@@ -1,11 +1,13 @@
 /**
- * The WebAssembly LayerNorm, residual and AdamW kernels (./program-rows.ts) behind the `Kernels`
- * methods of the same names, with the backend's argument rules (see ./index.ts):
+ * The WebAssembly LayerNorm, residual, gradient-norm and AdamW kernels (./program-rows.ts) behind
+ * the `Kernels` methods of the same names, with the backend's argument rules (see ./index.ts):
  *   - Float32Arrays in the backend's memory are used in place; other Float32Arrays are copied
  *     into scratch (outputs copied back);
- *   - any Float64Array sends the call to the readable reference.
+ *   - any Float64Array sends the call to the readable reference;
+ *   - with a helper thread, all but LayerNorm's backward (whose weight sums cross rows) split
+ *     their rows or elements with it (`halves`), each element computed as on one thread.
  * Sums are float32 in WebAssembly and doubles in the references: results agree to a few float32
- * roundings (test/tensor/wasm-{layernorm,residual,adamw}.test.ts state the tolerances).
+ * roundings (test/tensor/wasm-{layernorm,residual,adamw,grad-norm}.test.ts state the tolerances).
  */
 import type { Kernels } from "../kernels.ts";
 import type { FloatArray } from "../types.ts";
@@ -21,16 +23,10 @@ import { scale as referenceScale, sumOfSquares as referenceSumOfSquares } from "
 /** sumOfSquares sums this many floats per float32 partial sum (their total is in doubles) */
 const SQUARES_CHUNK = 4096;
 
-/** The module's exports these kernels call (byte addresses; 0 = no bias). */
+/** The export these kernels call directly (byte addresses; 0 = no bias); the others go through `halves`. */
 export interface RowExports {
-  layernormForward(out: number, mean: number, rstd: number, inp: number, weight: number, bias: number, N: number, C: number): void;
   layernormBackward(dinp: number, dweight: number, dbias: number, dout: number, inp: number, weight: number,
     mean: number, rstd: number, N: number, C: number): void;
-  residualForward(out: number, a: number, b: number, n: number): void;
-  residualBackward(da: number, db: number, dout: number, n: number): void;
-  adamwUpdate(params: number, grads: number, m: number, v: number, n: number,
-    beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
-    correction1: number, correction2: number, lr: number, lrDecay: number, eps: number): void;
 }
 
 /** How the backend hands arrays to the module. */
