@@ -9,6 +9,7 @@
  *   npm run bench -- pictures         the time to draw each picture
  *   npm run bench -- responsiveness   the event-loop delay (goal: p99 < 20 ms) and /predict latency while the bot trains
  *   npm run bench -- memory           the peak RSS of a training of baby, with the model's and optimizer's bytes
+ *   npm run bench -- profile          where a baby step's time goes, kernel by kernel (not in the full run)
  */
 import { cpus, loadavg } from "node:os";
 import { referenceKernels } from "../src/tensor/kernels.ts";
@@ -19,14 +20,16 @@ import { benchGeneration } from "./bench/generation.ts";
 import { benchPictures } from "./bench/pictures.ts";
 import { benchResponsiveness } from "./bench/responsiveness.ts";
 import { benchMemory } from "./bench/memory.ts";
+import { benchProfile } from "./bench/profile.ts";
 
-const SECTIONS = ["train", "small", "generate", "pictures", "responsiveness", "memory"] as const;
+const SECTIONS = ["train", "small", "generate", "pictures", "responsiveness", "memory", "profile"] as const;
 const only = process.argv[2];
 if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) {
   console.error(`unknown section "${only}"; the sections are: ${SECTIONS.join(", ")} (none: all of them)`);
   process.exit(2);
 }
-const want = (section: (typeof SECTIONS)[number]) => only === undefined || only === section;
+// the profile is a tool for working on speed, not a figure to compare: only when asked for
+const want = (section: (typeof SECTIONS)[number]) => only === section || (only === undefined && section !== "profile");
 
 console.log(`# bench — node ${process.version}, ${new Date().toISOString()}`);
 // what a training uses (both cores when there are two), one core, and the readable reference
@@ -40,3 +43,4 @@ if (want("generate")) benchGeneration(fastestKernels());
 if (want("pictures")) await benchPictures();
 if (want("responsiveness")) benchResponsiveness(24);
 if (want("memory")) benchMemory(3);
+if (want("profile")) benchProfile(training);
