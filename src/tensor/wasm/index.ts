@@ -13,7 +13,8 @@
  *   - Float64Arrays (gradient checks) go to the reference TypeScript kernels.
  * Attention runs in WebAssembly too when the head size C/NH is a multiple of 4 (else the
  * reference); its exponentials are a float32 polynomial (relative error < 2e-7). LayerNorm,
- * residual sums and the AdamW update run in WebAssembly by the same rules (./row-kernels.ts).
+ * residual sums, the gradient's norm and scaling, and the AdamW update run in WebAssembly by the
+ * same rules (./row-kernels.ts).
  *
  * Float32 sums: the products add in float32 in a blocked order, so results differ from the
  * reference (which sums in doubles) by float32 rounding, ~1e-6 of the sum of |terms|.
@@ -37,20 +38,14 @@ import {
   BLOCKING, type Blocking, INIT_FROM_BIAS, INIT_FROM_C, INIT_ZERO, buildKernelModule, packFloats,
 } from "./program.ts";
 
+/** The exports called directly; the split ones (./threads.ts's THREAD_FUNCTIONS) go through `halves`. */
 interface KernelExports {
   gemm(c: number, ldc: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number,
     bias: number, M: number, N: number, K: number, init: number, packA: number, packB: number, tile: number): void;
   colsum(out: number, src: number, rows: number, cols: number): void;
-  geluForward(out: number, inp: number, n: number): void;
-  geluBackward(dinp: number, inp: number, dout: number, n: number): void;
   attnStep(out: number, att: number, q: number, keys: number, values: number,
     Tk: number, C: number, NH: number, HS: number, scale: number): void;
-  zero(dst: number, n: number): void;
   rowTimesT(out: number, x: number, wt: number, bias: number, IC: number, OC: number, init: number): void;
-  attnForward(out: number, preatt: number, att: number, qkv: number,
-    B: number, T: number, C: number, NH: number, HS: number, scale: number): void;
-  attnBackward(dqkv: number, dpreatt: number, datt: number, dout: number, qkv: number, att: number,
-    B: number, T: number, C: number, NH: number, HS: number, scale: number): void;
 }
 
 /** The Kernels interface plus what a caller may need to share the memory (e.g. with workers). */
