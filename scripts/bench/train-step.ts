@@ -11,11 +11,11 @@ import { fmt, loadLine, runReference, type Spread, spread, timeRuns } from "./st
 export const BATCH: Record<PresetName, number> = { tiny: 4, baby: 12, small: 8 };
 
 /**
- * ms per full training step (forward, backward, clip, AdamW) on random tokens, V = 65 like
- * shakespeare_char; `runs` timed steps after `warmup` untimed ones. AdamW runs on the model's
- * kernels, as the trainer sets it up (its moments then live where the parameters do).
+ * The parts of one full training step on random tokens, V = 65 like shakespeare_char, in order:
+ * forward, backward (with clearing the gradients), clip, AdamW. AdamW runs on the model's kernels,
+ * as the trainer sets it up (its moments then live where the parameters do).
  */
-export function engineStepTime(preset: PresetName, kernels: Kernels, runs: number, warmup = 1): Spread {
+export function stepParts(preset: PresetName, kernels: Kernels): Array<[name: string, run: () => void]> {
   const config = presetConfig(preset, 65);
   const model = new GPT(config, { kernels }).init(seededRandom(1));
   const opt = new AdamW(paramSpecs(config), model.params.length, DEFAULT_ADAMW, model.kernels);
@@ -23,12 +23,22 @@ export function engineStepTime(preset: PresetName, kernels: Kernels, runs: numbe
   const rng = seededRandom(2);
   const ids = Int32Array.from({ length: B * T }, () => rng.int(65));
   const targets = Int32Array.from({ length: B * T }, () => rng.int(65));
+  return [
+    ["forward", () => model.forward(ids, B, T, targets)],
+    ["backward (with clearing the gradients)", () => {
+      model.zeroGrad();
+      model.backward();
+    }],
+    ["clip", () => clipGradNorm(model.grads, 1, model.kernels)],
+    ["AdamW", () => opt.step(model.params, model.grads, 1e-3)],
+  ];
+}
+
+/** ms per full training step (stepParts), `runs` timed steps after `warmup` untimed ones */
+export function engineStepTime(preset: PresetName, kernels: Kernels, runs: number, warmup = 1): Spread {
+  const parts = stepParts(preset, kernels);
   return timeRuns(() => {
-    model.forward(ids, B, T, targets);
-    model.zeroGrad();
-    model.backward();
-    clipGradNorm(model.grads, 1, model.kernels);
-    opt.step(model.params, model.grads, 1e-3);
+    for (const [, run] of parts) run();
   }, runs, warmup);
 }
 
