@@ -46,6 +46,29 @@ describe("createWasmKernels({ threads: 2 })", () => {
     }
   });
 
+  it("with tiny blocks: many column slabs, slabs narrowed for deep K, and K too deep to share", async () => {
+    // one packing of B holds 4·KC·NC = 1280 floats: K ≤ 80 gives 16-wide slabs, K 81…160 8-wide
+    // ones, K > 160 is not shared (this thread alone, K in passes); M < 64 rows is not shared
+    const blocking = { MR: 3, NR: 8, KC: 20, MC: 6, NC: 16, UNROLL: 3 };
+    const single = createWasmKernels({ blocking }), double = createWasmKernels({ blocking, threads: 2 });
+    try {
+      for (const [N, IC, OC] of [[100, 20, 70], [64, 200, 70], [170, 9, 65], [150, 33, 17]]) {
+        const values = (n: number, seed: number) => fillRandn(new Float32Array(n), seededRandom(seed));
+        const inp = values(N * IC, 50), w = values(OC * IC, 51), b = values(OC, 52), dout = values(N * OC, 53);
+        const run = (kernels: WasmKernels) => {
+          const out = kernels.alloc(N * OC), dinp = kernels.alloc(N * IC), dw = kernels.alloc(OC * IC), db = kernels.alloc(OC);
+          kernels.linearForward(out, inp, w, b, N, IC, OC);
+          kernels.linearBackward(dinp, dw, db, dout, inp, w, N, IC, OC);
+          return [out, dinp, dw, db];
+        };
+        const expected = run(single), got = run(double);
+        for (let i = 0; i < expected.length; i++) same(expected[i], got[i]);
+      }
+    } finally {
+      await double.close?.();
+    }
+  });
+
   it("attention and GELU: the same floats as one thread", () => {
     const [B, T, C, NH] = [12, 64, 128, 4];
     const [qkv1, qkv2] = pair(B * T * 3 * C, 9);

@@ -168,6 +168,8 @@ export const I32 = {
   add: i32Binary(0x6a),
   sub: i32Binary(0x6b),
   mul: i32Binary(0x6c),
+  /** signed division, rounding toward zero (traps on division by zero) */
+  divS: i32Binary(0x6d),
   and: i32Binary(0x71),
   or: i32Binary(0x72),
   shl: i32Binary(0x74),
@@ -177,6 +179,12 @@ export const I32 = {
     return select(x, y, I32.ltS(x, y));
   },
   load: (addr: I32Like, offset = 0): Expr => node("i32", [0x28], [asExpr(addr)], memarg(2, offset)),
+  /**
+   * i32.atomic.rmw.add (threads proposal, shared memory): adds `value` to the i32 at `addr`
+   * (4-byte aligned) as one indivisible step and gives the value it had before
+   */
+  atomicAdd: (addr: I32Like, value: I32Like): Expr =>
+    node("i32", [0xfe, 0x1e], [expectType(asExpr(addr), "i32", "i32.atomic.rmw.add"), expectType(asExpr(value), "i32", "i32.atomic.rmw.add")], memarg(2, 0)),
 };
 
 /** cond ? a : b (both evaluated) */

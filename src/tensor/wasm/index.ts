@@ -30,18 +30,18 @@ import {
 import { attentionStepForward as referenceAttentionStepForward } from "../attention-step.ts";
 import { geluBackward as referenceGeluBackward, geluForward as referenceGeluForward } from "../gelu.ts";
 import { type HeapOptions, Scratch, WasmHeap } from "./heap.ts";
-import { KernelThread, type ThreadFunction } from "./threads.ts";
+import { KernelThread, type ThreadCall, type ThreadFunction } from "./threads.ts";
 import v8 from "node:v8";
 import { KERNEL_WASM_BASE64, KERNEL_WASM_FMA_BASE64 } from "./kernel-bytes.ts";
 import { type RowExports, createRowKernels } from "./row-kernels.ts";
 import {
-  BLOCKING, type Blocking, INIT_FROM_BIAS, INIT_FROM_C, INIT_ZERO, buildKernelModule, packFloats,
+  BLOCKING, type Blocking, INIT_FROM_BIAS, INIT_FROM_C, INIT_ZERO, buildKernelModule, maxClaimsDepth, packFloats,
 } from "./program.ts";
 
-/** The exports called directly; the split ones (./threads.ts's THREAD_FUNCTIONS) go through `halves`. */
+/** The exports called directly; those the threads share (./threads.ts's THREAD_FUNCTIONS) go through `halves` or `together`. */
 interface KernelExports {
   gemm(c: number, ldc: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number,
-    bias: number, M: number, N: number, K: number, init: number, packA: number, packB: number, tile: number): void;
+    bias: number, M: number, N: number, K: number, init: number, packA: number, packB: number, tile: number, claims: number): void;
   colsum(out: number, src: number, rows: number, cols: number): void;
   attnStep(out: number, att: number, q: number, keys: number, values: number,
     Tk: number, C: number, NH: number, HS: number, scale: number): void;
@@ -96,8 +96,9 @@ export interface WasmKernelOptions extends HeapOptions {
    */
   blocking?: Blocking;
   /**
-   * 2: a helper worker thread takes half of every large matrix product, attention and GELU
-   * (./threads.ts). It blocks the calling thread while both halves run, so use it in worker
+   * 2: a helper worker thread shares every large matrix product and attention (claiming row
+   * blocks), and takes half of GELU, LayerNorm and the other elementwise kernels (./threads.ts).
+   * It blocks the calling thread while both run, so use it in worker
    * threads (the training), not on the bot's main thread. Default 1.
    */
   threads?: 1 | 2;
@@ -114,7 +115,25 @@ interface Packing {
   tile: number;
 }
 
-/** Below this many rows (N, or B·T) a product is not worth handing half of to the other thread. */
+/** A call that both threads may run at once, sharing its work through claim counters. */
+interface SharedCall {
+  fn: ThreadFunction;
+  /** how many i32 counters it claims its work from */
+  counters: number;
+  /** its arguments, with this thread's packing buffers and `claims` (0: this thread does all) */
+  args(pack: Packing, claims: number): number[];
+}
+
+/** One matrix product C[M,N] = … + A[M,K]·B[K,N]: its sizes, and its gemm arguments for a thread. */
+interface Product {
+  M: number;
+  N: number;
+  K: number;
+  /** gemm's arguments with this thread's packing buffers and `claims` (0, or the row counters) */
+  args(pack: Packing, claims: number): number[];
+}
+
+/** Below this many rows (N, or B·T) a product is not worth sharing with the other thread. */
 const MIN_SPLIT_ROWS = 32;
 /** …and elementwise work below this many elements */
 const MIN_SPLIT_ELEMENTS = 16384;
@@ -128,9 +147,9 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
   const wasm = instance.exports as unknown as KernelExports;
 
   // packing buffers and the edge tile, for the whole life of the backend
-  const floats = packFloats(options.blocking ?? BLOCKING);
+  const blocking = options.blocking ?? BLOCKING;
+  const floats = packFloats(blocking);
   const ownPack: Packing = { packA: heap.reserve(floats.packA * 4), packB: heap.reserve(floats.packB * 4), tile: heap.reserve(floats.tile * 4) };
-  const { packA, packB, tile } = ownPack;
   const scratch = new Scratch(heap);
   // the helper thread, with packing buffers of its own
   const helper = options.threads === 2 ? new KernelThread(module, heap.memory, options.spinMs) : null;
@@ -141,14 +160,48 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
    * Runs the export `fn` over [0, n) of some index (rows, batch rows or elements), in two parts
    * when there is a helper thread and n ≥ `minimum`: the helper takes [cut, n), this thread
    * [0, cut), with `cut` a multiple of `align` near the middle. `args(start, count)` gives one
-   * part's arguments; `helperArgs` may give the helper's instead (its own packing buffers).
+   * part's arguments.
    */
   function halves(fn: ThreadFunction, n: number, align: number, minimum: number,
-    args: (start: number, count: number) => number[], helperArgs = args): void {
+    args: (start: number, count: number) => number[]): void {
     const cut = helper && n >= minimum ? align * Math.floor(n / (2 * align)) : n;
-    if (cut < n) helper!.post(fn, helperArgs(cut, n - cut));
+    if (cut < n) helper!.post([[fn, args(cut, n - cut)]]);
     if (cut > 0) exported[fn](...args(0, cut));
     helper?.wait();
+  }
+
+  /**
+   * Runs the calls in order on this thread and, when `shared` (and there is a helper thread),
+   * the very same calls on the helper at once, in reverse order: each call's work (row blocks,
+   * batch rows) is claimed from zeroed counters, so whichever thread is free takes the next
+   * piece, and neither waits for a fixed half of the other. With two products (a linear layer's
+   * backward) each thread starts on its own one and turns to the other's leftover blocks at the
+   * end: it packs that product's B only if blocks are left for it. `afterFirst` runs on this
+   * thread after its first call.
+   */
+  function together(calls: SharedCall[], shared: boolean, afterFirst?: () => void): void {
+    const both = shared && helper !== null;
+    const claims = calls.map(({ counters }) => {
+      if (!both) return 0;
+      const at = scratch.take(counters);
+      heap.floats.fill(0, at / 4, at / 4 + counters);
+      return at;
+    });
+    if (both) helper.post(calls.map((call, i): ThreadCall => [call.fn, call.args(helperPack!, claims[i])]).reverse());
+    calls.forEach((call, i) => {
+      exported[call.fn](...call.args(ownPack, claims[i]));
+      if (i === 0) afterFirst?.();
+    });
+    if (both) helper.wait();
+  }
+
+  /**
+   * Matrix products in order, shared by the threads when each has rows enough and a K that one
+   * packing of B holds (see gemm in ./program.ts); one counter per column slab (≥ NR wide).
+   */
+  function products(list: Product[], afterFirst?: () => void): void {
+    const shared = list.every(({ M, K }) => M >= 2 * MIN_SPLIT_ROWS && K <= maxClaimsDepth(blocking));
+    together(list.map((product) => ({ fn: "gemm", counters: Math.ceil(product.N / blocking.NR), args: product.args })), shared, afterFirst);
   }
 
   /** the byte address of `array` inside the memory, copying it into scratch when it is elsewhere */
@@ -192,11 +245,10 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
         for (let o = 0; o < OC; o++) floats[outAt / 4 + n * OC + o] = bias === null ? 0 : floats[biasAt / 4 + o];
       }
     } else {
-      // out[N,OC] = bias + inp[N,IC] · B, B(i,o) = weight[o·IC + i]; rows split between the threads
+      // out[N,OC] = bias + inp[N,IC] · B, B(i,o) = weight[o·IC + i]
       const init = bias === null ? INIT_ZERO : INIT_FROM_BIAS;
-      const rows = (pack: Packing) => (start: number, count: number) =>
-        [outAt + 4 * start * OC, OC, inpAt + 4 * start * IC, IC, 1, weightAt, 1, IC, biasAt, count, OC, IC, init, pack.packA, pack.packB, pack.tile];
-      halves("gemm", N, 2, 2 * MIN_SPLIT_ROWS, rows(ownPack), helperPack ? rows(helperPack) : undefined);
+      products([{ M: N, N: OC, K: IC, args: (pack, claims) =>
+        [outAt, OC, inpAt, IC, 1, weightAt, 1, IC, biasAt, N, OC, IC, init, pack.packA, pack.packB, pack.tile, claims] }]);
     }
     giveBack(out, outAt, N * OC);
   }
@@ -287,7 +339,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     scratch.begin();
     const doutAt = place(dout, N * OC, true);
     const dbiasAt = dbias === null ? 0 : place(dbias, OC, true);
-    // 3. dbias[OC] += Σ_rows dout (after 1., while the helper still works on 2.)
+    // 3. dbias[OC] += Σ_rows dout (after 1., while the helper may still work on 1. and 2.)
     const biasGradient = () => {
       if (dbias === null) return;
       wasm.colsum(dbiasAt, doutAt, N, OC);
@@ -298,16 +350,14 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       const dweightAt = place(dweight, OC * IC, true);
       const inpAt = place(inp, N * IC, true);
       const weightAt = place(weight, OC * IC, true);
-      // 2. dweight[OC,IC] += doutᵀ · inp, A(o,n) = dout[n·OC + o]: on the helper thread, if any,
-      //    while this one does 1. dinp[N,IC] += dout[N,OC] · weight[OC,IC], then 3.
-      const dweightArgs = (pack: Packing) =>
-        [dweightAt, IC, doutAt, 1, OC, inpAt, IC, 1, 0, OC, IC, N, INIT_FROM_C, pack.packA, pack.packB, pack.tile] as const;
-      const split = helper !== null && N >= 2 * MIN_SPLIT_ROWS;
-      if (split) helper.post("gemm", dweightArgs(helperPack!));
-      wasm.gemm(dinpAt, IC, doutAt, OC, 1, weightAt, IC, 1, 0, N, IC, OC, INIT_FROM_C, packA, packB, tile);
-      biasGradient();
-      if (split) helper.wait();
-      else wasm.gemm(...dweightArgs(ownPack));
+      // 1. dinp[N,IC] += dout[N,OC] · weight[OC,IC], then 3. on this thread,
+      // 2. dweight[OC,IC] += doutᵀ · inp, A(o,n) = dout[n·OC + o]
+      products([
+        { M: N, N: IC, K: OC, args: (pack, claims) =>
+          [dinpAt, IC, doutAt, OC, 1, weightAt, IC, 1, 0, N, IC, OC, INIT_FROM_C, pack.packA, pack.packB, pack.tile, claims] },
+        { M: OC, N: IC, K: N, args: (pack, claims) =>
+          [dweightAt, IC, doutAt, 1, OC, inpAt, IC, 1, 0, OC, IC, N, INIT_FROM_C, pack.packA, pack.packB, pack.tile, claims] },
+      ], biasGradient);
       giveBack(dinp, dinpAt, N * IC);
       giveBack(dweight, dweightAt, OC * IC);
     } else {
@@ -335,10 +385,9 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     const preattAt = place(preatt, B * NH * T * T, false);
     const attAt = place(att, B * NH * T * T, false);
     const qkvAt = place(qkv, B * T * 3 * C, true);
-    // batch rows split between the threads
-    const tt = 4 * NH * T * T;
-    halves("attnForward", B, 1, B * T >= 2 * MIN_SPLIT_ROWS ? 2 : Infinity, (b, count) =>
-      [outAt + 4 * b * T * C, preattAt + b * tt, attAt + b * tt, qkvAt + 12 * b * T * C, count, T, C, NH, HS, 1 / Math.sqrt(HS)]);
+    // batch rows shared by the threads
+    together([{ fn: "attnForward", counters: 1, args: (_, claims) =>
+      [outAt, preattAt, attAt, qkvAt, B, T, C, NH, HS, 1 / Math.sqrt(HS), claims] }], B >= 2 && B * T >= 2 * MIN_SPLIT_ROWS);
     giveBack(out, outAt, B * T * C);
     giveBack(preatt, preattAt, B * NH * T * T);
     giveBack(att, attAt, B * NH * T * T);
@@ -395,11 +444,9 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     const doutAt = place(dout, B * T * C, true);
     const qkvAt = place(qkv, B * T * 3 * C, true);
     const attAt = place(att, B * NH * T * T, true);
-    // batch rows split between the threads
-    const tt = 4 * NH * T * T, tc3 = 12 * T * C;
-    halves("attnBackward", B, 1, B * T >= 2 * MIN_SPLIT_ROWS ? 2 : Infinity, (b, count) =>
-      [dqkvAt + b * tc3, dpreattAt + b * tt, dattAt + b * tt, doutAt + 4 * b * T * C, qkvAt + b * tc3, attAt + b * tt,
-        count, T, C, NH, HS, 1 / Math.sqrt(HS)]);
+    // batch rows shared by the threads
+    together([{ fn: "attnBackward", counters: 1, args: (_, claims) =>
+      [dqkvAt, dpreattAt, dattAt, doutAt, qkvAt, attAt, B, T, C, NH, HS, 1 / Math.sqrt(HS), claims] }], B >= 2 && B * T >= 2 * MIN_SPLIT_ROWS);
     giveBack(dqkv, dqkvAt, B * T * 3 * C);
     giveBack(dpreatt, dpreattAt, B * NH * T * T);
     giveBack(datt, dattAt, B * NH * T * T);

@@ -12,15 +12,17 @@
  *   backward  dinp[N,IC]   += dout[N,OC] · weight[OC,IC]       A = dout,  B = weight
  *             dweight[OC,IC] += doutᵀ · inp[N,IC]              A(o,n) = dout[n,o], B = inp
  *
- * It is blocked like BLIS / llm.c's CPU matmuls:
- *   for each NC-wide slab of C's columns and each KC-deep slice of K:
- *     1. pack that B block into NR-wide column panels  [KC][NR] (zero-padded)
- *     for each MC-tall block of rows:
- *       2. pack that A block into MR-tall row panels     [KC][MR] (zero-padded)
- *       3. for every NR-panel of B (stays in L1) and every MR-panel of A (streams from L2):
- *          the micro-kernel keeps the MR×NR tile of C in MR·NR/4 f32x4 registers and adds
- *          one outer product per step of k: NR/4 vector loads of B, MR broadcast loads of A,
- *          MR·NR/4 multiplies and adds (no FMA: relaxed SIMD is behind a flag in Node 20).
+ * It is blocked like BLIS / llm.c's CPU matmuls, with the whole depth of B packed at once so
+ * that row blocks are independent (two threads can share one product's rows, see gemm below):
+ *   for each slab of C's columns (NC wide; narrower when K is deep):
+ *     1. pack B[all K, slab] into NR-wide column panels  [K][NR] (zero-padded)
+ *     for each MC-tall block of rows (in order, or claimed from a shared counter):
+ *       for each KC-deep slice of K:
+ *         2. pack that A block into MR-tall row panels     [KC][MR] (zero-padded)
+ *         3. for every NR-panel of B (its KC rows stay in L1) and every MR-panel of A:
+ *            the micro-kernel keeps the MR×NR tile of C in MR·NR/4 f32x4 registers and adds
+ *            one outer product per step of k: NR/4 vector loads of B, MR broadcast loads of A,
+ *            MR·NR/4 multiplies and adds (fused where relaxed SIMD runs).
  *   Tiles on the ragged right/bottom edge go through a small MR×NR scratch tile.
  *
  * The module also exports `colsum` (the bias gradient), `rowTimesT` (one row through a
@@ -34,7 +36,9 @@
  * functions keep no state of their own (scratch comes in as arguments), so several threads
  * can run them at once on one shared memory with separate pack buffers.
  */
-import { type Expr, F32, F32x4, type FunctionBuilder, I32, I32x4, type Local, ModuleBuilder, type ValType } from "./assembler.ts";
+import {
+  type Expr, F32, F32x4, type FunctionBuilder, I32, type I32Like, I32x4, type Local, ModuleBuilder, type ValType,
+} from "./assembler.ts";
 import { defineRowKernels } from "./program-rows.ts";
 
 /** The blocking of the product (sizes in floats). */
@@ -65,9 +69,17 @@ export interface Blocking {
  */
 export const BLOCKING: Blocking = { MR: 2, NR: 16, KC: 256, MC: 64, NC: 512, UNROLL: 1 };
 
-/** floats the packing buffers need: A block [MC,KC], B block [KC,NC], edge tile [MR,NR] */
+/** the packed B block holds this many K slices at the full slab width NC (deeper K: narrower slabs) */
+const DEEP_SLICES = 4;
+
+/** floats the packing buffers need: A block [MC,KC], B block [DEEP_SLICES·KC, NC], edge tile [MR,NR] */
 export function packFloats({ MR, NR, KC, MC, NC }: Blocking): { packA: number; packB: number; tile: number } {
-  return { packA: MC * KC, packB: KC * NC, tile: MR * NR };
+  return { packA: MC * KC, packB: DEEP_SLICES * KC * NC, tile: MR * NR };
+}
+
+/** the deepest K a gemm with claims can take: its B must fit one packing, at least NR wide */
+export function maxClaimsDepth(blocking: Blocking): number {
+  return Math.floor(packFloats(blocking).packB / blocking.NR);
 }
 
 /** How C starts before the products are added (the gemm's `init` argument). */
@@ -95,6 +107,7 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
   module.importMemory({ module: "env", name: "memory", minimum: 1, maximum: MAX_PAGES, shared: true });
 
   const NV = NR / 4; // f32x4 vectors across one tile row
+  const PACK_B = packFloats(blocking).packB;
 
   // -------------------------------------------------------------------------------------------
   // micro(pa, pb, k, c, ldcBytes, init, bias)
@@ -245,72 +258,101 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
   });
 
   // -------------------------------------------------------------------------------------------
-  // gemm(c, ldc, a, rsA, csA, b, rsB, csB, bias, M, N, K, init, packA, packB, tile)
+  // gemm(c, ldc, a, rsA, csA, b, rsB, csB, bias, M, N, K, init, packA, packB, tile, claims)
   //   C[M,N] (rows ldc elements apart) = start + A[M,K]·B[K,N]; start per `init`
-  //   (INIT_FROM_BIAS reads bias[N]). packA/packB/tile: scratch of PACK_A/PACK_B/TILE_FLOATS.
+  //   (INIT_FROM_BIAS reads bias[N]). packA/packB/tile: scratch of packFloats()'s sizes.
+  //   claims = 0: this call computes every row block, in order. Otherwise it is the byte address
+  //   of one i32 counter per column slab (ceil(N/NR) of them are enough), zeroed by the caller,
+  //   and several threads may run the very same call at once (each with its own scratch): each
+  //   takes the next MC rows of a slab with an atomic add until none are left, so a thread that
+  //   starts late or is slowed by the host simply takes fewer. Claims need K ≤ PACK_B/NR (one
+  //   pass over K: a later pass adds to rows that the other thread may still be writing).
   const gemm = module.func("gemm", {
     c: "i32", ldc: "i32", a: "i32", rsA: "i32", csA: "i32", b: "i32", rsB: "i32", csB: "i32",
-    bias: "i32", M: "i32", N: "i32", K: "i32", init: "i32", pa: "i32", pb: "i32", tile: "i32",
+    bias: "i32", M: "i32", N: "i32", K: "i32", init: "i32", pa: "i32", pb: "i32", tile: "i32", claims: "i32",
   }, { exported: true });
-  gemm.define((f, { c, ldc, a, rsA, csA, b, rsB, csB, bias, M, N, K, init, pa, pb, tile }) => {
+  gemm.define((f, { c, ldc, a, rsA, csA, b, rsB, csB, bias, M, N, K, init, pa, pb, tile, claims }) => {
     const jc = f.local("i32"), nc = f.local("i32"), pc = f.local("i32"), kc = f.local("i32");
     const ic = f.local("i32"), mc = f.local("i32"), jr = f.local("i32"), nr = f.local("i32");
     const ir = f.local("i32"), mr = f.local("i32"), mode = f.local("i32"), ctile = f.local("i32");
     const apanel = f.local("i32"), bpanel = f.local("i32"), biasAt = f.local("i32");
     const ldc4 = f.local("i32"), r = f.local("i32"), col = f.local("i32"), t = f.local("i32");
+    const deepest = f.local("i32"), width = f.local("i32"), pd = f.local("i32"), kd = f.local("i32");
+    const counter = f.local("i32"), next = f.local("i32"), packed = f.local("i32");
+    // no K: nothing to add (the callers handle it)
+    f.ifThen(I32.leS(K, 0), () => f.ret());
     f.set(ldc4, I32.shl(ldc, 2));
-    f.forRange(jc, 0, N, NC, () => {
-      f.set(nc, I32.minS(NC, I32.sub(N, jc)));
-      f.forRange(pc, 0, K, KC, () => {
-        f.set(kc, I32.minS(KC, I32.sub(K, pc)));
-        // later K slices add to what the first one wrote
-        f.set(mode, init);
-        f.ifThen(I32.gtS(pc, 0), () => f.set(mode, INIT_FROM_C));
-        // 1. pack B[pc.., jc..]
-        f.call(packB, [pb, I32.add(b, I32.shl(I32.add(I32.mul(pc, rsB), I32.mul(jc, csB)), 2)), rsB, csB, kc, nc]);
-        f.forRange(ic, 0, M, MC, () => {
+    // 1. how much of B one packing holds: all of K (up to PACK_B/NR deep) for a slab of
+    //    `width` columns, NC when it fits, narrower (a multiple of NR) for deep K
+    f.set(deepest, I32.minS(K, PACK_B / NR));
+    f.set(width, I32.minS(NC, I32.mul(I32.divS(I32.divS(I32.c(PACK_B), deepest), NR), NR)));
+    f.set(counter, claims);
+    f.set(jc, 0);
+    f.whileLoop(I32.ltS(jc, N), () => {
+      f.set(nc, I32.minS(width, I32.sub(N, jc)));
+      f.set(pd, 0);
+      f.whileLoop(I32.ltS(pd, K), () => {
+        f.set(kd, I32.minS(deepest, I32.sub(K, pd)));
+        // 2. row blocks: the next one in order, or the next unclaimed one
+        f.set(packed, 0);
+        forClaimed(f, ic, M, MC, counter, next, () => {
+          // 3. with the first block: pack B[pd…pd+kd, jc…jc+nc] into NR-wide panels, each kd deep
+          //    (a thread that finds every block taken packs nothing)
+          f.ifThen(I32.eqz(packed), () => {
+            f.call(packB, [pb, I32.add(b, I32.shl(I32.add(I32.mul(pd, rsB), I32.mul(jc, csB)), 2)), rsB, csB, kd, nc]);
+            f.set(packed, 1);
+          });
           f.set(mc, I32.minS(MC, I32.sub(M, ic)));
-          // 2. pack A[ic.., pc..]
-          f.call(packA, [pa, I32.add(a, I32.shl(I32.add(I32.mul(ic, rsA), I32.mul(pc, csA)), 2)), rsA, csA, mc, kc]);
-          // 3. every tile of this block
-          f.forRange(jr, 0, nc, NR, () => {
-            f.set(nr, I32.minS(NR, I32.sub(nc, jr)));
-            f.set(bpanel, I32.add(pb, I32.shl(I32.mul(jr, kc), 2)));
-            f.set(biasAt, I32.add(bias, I32.shl(I32.add(jc, jr), 2)));
-            f.forRange(ir, 0, mc, MR, () => {
-              f.set(mr, I32.minS(MR, I32.sub(mc, ir)));
-              f.set(apanel, I32.add(pa, I32.shl(I32.mul(ir, kc), 2)));
-              f.set(ctile, I32.add(c, I32.shl(I32.add(I32.mul(I32.add(ic, ir), ldc), I32.add(jc, jr)), 2)));
-              f.ifThen(I32.and(I32.eq(mr, MR), I32.eq(nr, NR)), () => {
-                f.call(micro, [apanel, bpanel, kc, ctile, ldc4, mode, biasAt]);
-              }, () => {
-                // ragged edge: start the scratch tile like C's valid part, compute, copy back
-                f.forRange(r, 0, MR, 1, () => {
-                  f.forRange(col, 0, NR, 1, () => {
-                    f.set(t, I32.add(tile, I32.shl(I32.add(I32.mul(r, NR), col), 2)));
-                    f.store(t, F32.c(0));
-                    f.ifThen(I32.and(I32.ltS(r, mr), I32.ltS(col, nr)), () => {
-                      f.ifThen(I32.eq(mode, INIT_FROM_C), () => {
-                        f.store(t, F32.load(I32.add(ctile, I32.add(I32.mul(r, ldc4), I32.shl(col, 2)))));
-                      });
-                      f.ifThen(I32.eq(mode, INIT_FROM_BIAS), () => {
-                        f.store(t, F32.load(I32.add(biasAt, I32.shl(col, 2))));
+          f.forRange(pc, 0, kd, KC, () => {
+            f.set(kc, I32.minS(KC, I32.sub(kd, pc)));
+            // the first K slice starts C per `init`; later ones add to it
+            f.set(mode, init);
+            f.ifThen(I32.gtS(I32.add(pd, pc), 0), () => f.set(mode, INIT_FROM_C));
+            // 4. pack A[ic…, pd+pc…]
+            f.call(packA, [pa, I32.add(a, I32.shl(I32.add(I32.mul(ic, rsA), I32.mul(I32.add(pd, pc), csA)), 2)), rsA, csA, mc, kc]);
+            // 5. every tile of this block: B panel jr/NR, rows pc… of it
+            f.forRange(jr, 0, nc, NR, () => {
+              f.set(nr, I32.minS(NR, I32.sub(nc, jr)));
+              f.set(bpanel, I32.add(pb, I32.shl(I32.add(I32.mul(jr, kd), I32.mul(pc, NR)), 2)));
+              f.set(biasAt, I32.add(bias, I32.shl(I32.add(jc, jr), 2)));
+              f.forRange(ir, 0, mc, MR, () => {
+                f.set(mr, I32.minS(MR, I32.sub(mc, ir)));
+                f.set(apanel, I32.add(pa, I32.shl(I32.mul(ir, kc), 2)));
+                f.set(ctile, I32.add(c, I32.shl(I32.add(I32.mul(I32.add(ic, ir), ldc), I32.add(jc, jr)), 2)));
+                f.ifThen(I32.and(I32.eq(mr, MR), I32.eq(nr, NR)), () => {
+                  f.call(micro, [apanel, bpanel, kc, ctile, ldc4, mode, biasAt]);
+                }, () => {
+                  // ragged edge: start the scratch tile like C's valid part, compute, copy back
+                  f.forRange(r, 0, MR, 1, () => {
+                    f.forRange(col, 0, NR, 1, () => {
+                      f.set(t, I32.add(tile, I32.shl(I32.add(I32.mul(r, NR), col), 2)));
+                      f.store(t, F32.c(0));
+                      f.ifThen(I32.and(I32.ltS(r, mr), I32.ltS(col, nr)), () => {
+                        f.ifThen(I32.eq(mode, INIT_FROM_C), () => {
+                          f.store(t, F32.load(I32.add(ctile, I32.add(I32.mul(r, ldc4), I32.shl(col, 2)))));
+                        });
+                        f.ifThen(I32.eq(mode, INIT_FROM_BIAS), () => {
+                          f.store(t, F32.load(I32.add(biasAt, I32.shl(col, 2))));
+                        });
                       });
                     });
                   });
-                });
-                f.call(micro, [apanel, bpanel, kc, tile, 4 * NR, INIT_FROM_C, 0]);
-                f.forRange(r, 0, mr, 1, () => {
-                  f.forRange(col, 0, nr, 1, () => {
-                    f.store(I32.add(ctile, I32.add(I32.mul(r, ldc4), I32.shl(col, 2))),
-                      F32.load(I32.add(tile, I32.shl(I32.add(I32.mul(r, NR), col), 2))));
+                  f.call(micro, [apanel, bpanel, kc, tile, 4 * NR, INIT_FROM_C, 0]);
+                  f.forRange(r, 0, mr, 1, () => {
+                    f.forRange(col, 0, nr, 1, () => {
+                      f.store(I32.add(ctile, I32.add(I32.mul(r, ldc4), I32.shl(col, 2))),
+                        F32.load(I32.add(tile, I32.shl(I32.add(I32.mul(r, NR), col), 2))));
+                    });
                   });
                 });
               });
             });
           });
         });
+        f.inc(pd, kd);
       });
+      f.ifThen(claims, () => f.inc(counter, 4));
+      f.inc(jc, nc);
     });
   });
 
@@ -424,6 +466,28 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
  * e^r by its Taylor polynomial to r⁶ (relative error < 2e-7), then scaled by 2^n built from
  * the exponent bits. Below −87.33 the result would not be a normal float32: it is 0.
  */
+/**
+ * for (i = 0; i < end; i = next) body, where next is i + step when `counter` is 0 (this thread
+ * takes every i, in order); otherwise `counter` is the byte address of a shared i32, zeroed by
+ * the caller, and each i is what an atomic add of `step` to it returned, so threads running the
+ * same loop take turns and no i is done twice. `next` is scratch.
+ */
+function forClaimed(f: FunctionBuilder<Record<string, ValType>>, i: Local, end: I32Like, step: number,
+  counter: Local, next: Local, body: () => void): void {
+  f.set(next, 0);
+  f.block((done) => {
+    f.loop((top) => {
+      f.ifThen(counter, () => f.set(i, I32.atomicAdd(counter, step)), () => {
+        f.set(i, next);
+        f.inc(next, step);
+      });
+      f.brIf(done, I32.geS(i, end));
+      body();
+      f.br(top);
+    });
+  });
+}
+
 function emitExp(f: FunctionBuilder<Record<string, ValType>>, x: Local, out: Local, n: Local, r: Local): void {
   f.ifThen(F32.lt(x, F32.c(-87.33)), () => f.set(out, F32.c(0)), () => {
     f.set(n, F32.nearest(F32.mul(x, F32.c(Math.LOG2E))));
@@ -592,9 +656,11 @@ function emitAttentionRow(f: FunctionBuilder<Record<string, ValType>>, row: Atte
 function defineAttention(module: ModuleBuilder): void {
   const sizes = { B: "i32", T: "i32", C: "i32", NH: "i32", HS: "i32", scale: "f32" } as const;
 
-  // attnForward(out, preatt, att, qkv, B, T, C, NH, HS, scale)
-  const forward = module.func("attnForward", { out: "i32", preatt: "i32", att: "i32", qkv: "i32", ...sizes }, { exported: true });
-  forward.define((f, { out, preatt, att, qkv, B, T, C, NH, HS, scale }) => {
+  // attnForward(out, preatt, att, qkv, B, T, C, NH, HS, scale, claims): batch rows in order, or
+  //   claimed from the i32 counter at `claims` (see forClaimed) when several threads share them
+  const forward = module.func("attnForward", { out: "i32", preatt: "i32", att: "i32", qkv: "i32", ...sizes, claims: "i32" }, { exported: true });
+  forward.define((f, { out, preatt, att, qkv, B, T, C, NH, HS, scale, claims }) => {
+    const next = f.local("i32");
     const C3b = f.local("i32"), Cb = f.local("i32"), HSb = f.local("i32");
     const b = f.local("i32"), t = f.local("i32"), h = f.local("i32"), t2 = f.local("i32"), i = f.local("i32");
     const q = f.local("i32"), key = f.local("i32"), prow = f.local("i32"), arow = f.local("i32");
@@ -605,7 +671,7 @@ function defineAttention(module: ModuleBuilder): void {
     f.set(C3b, I32.mul(C, 12));
     f.set(Cb, I32.shl(C, 2));
     f.set(HSb, I32.shl(HS, 2));
-    f.forRange(b, 0, B, 1, () => f.forRange(t, 0, T, 1, () => f.forRange(h, 0, NH, 1, () => {
+    forClaimed(f, b, B, 1, claims, next, () => f.forRange(t, 0, T, 1, () => f.forRange(h, 0, NH, 1, () => {
       f.set(kbase, I32.add(qkv, I32.add(I32.mul(I32.mul(b, T), C3b), I32.add(Cb, I32.mul(h, HSb)))));
       f.set(q, I32.add(I32.sub(kbase, Cb), I32.mul(t, C3b)));
       f.set(prow, I32.shl(I32.mul(I32.add(I32.mul(I32.add(I32.mul(b, NH), h), T), t), T), 2));
@@ -625,11 +691,13 @@ function defineAttention(module: ModuleBuilder): void {
     })));
   });
 
-  // attnBackward(dqkv, dpreatt, datt, dout, qkv, att, B, T, C, NH, HS, scale)
+  // attnBackward(dqkv, dpreatt, datt, dout, qkv, att, B, T, C, NH, HS, scale, claims): batch
+  //   rows as in attnForward
   const backward = module.func("attnBackward", {
-    dqkv: "i32", dpreatt: "i32", datt: "i32", dout: "i32", qkv: "i32", att: "i32", ...sizes,
+    dqkv: "i32", dpreatt: "i32", datt: "i32", dout: "i32", qkv: "i32", att: "i32", ...sizes, claims: "i32",
   }, { exported: true });
-  backward.define((f, { dqkv, dpreatt, datt, dout, qkv, att, B, T, C, NH, HS, scale }) => {
+  backward.define((f, { dqkv, dpreatt, datt, dout, qkv, att, B, T, C, NH, HS, scale, claims }) => {
+    const next = f.local("i32");
     const C3b = f.local("i32"), Cb = f.local("i32"), HSb = f.local("i32");
     const b = f.local("i32"), t = f.local("i32"), h = f.local("i32"), t2 = f.local("i32"), i = f.local("i32");
     const qOff = f.local("i32"), kOff = f.local("i32"), d = f.local("i32"), row = f.local("i32");
@@ -641,7 +709,7 @@ function defineAttention(module: ModuleBuilder): void {
     f.set(C3b, I32.mul(C, 12));
     f.set(Cb, I32.shl(C, 2));
     f.set(HSb, I32.shl(HS, 2));
-    f.forRange(b, 0, B, 1, () => f.forRange(t, 0, T, 1, () => f.forRange(h, 0, NH, 1, () => {
+    forClaimed(f, b, B, 1, claims, next, () => f.forRange(t, 0, T, 1, () => f.forRange(h, 0, NH, 1, () => {
       // byte offsets inside qkv/dqkv: this token's query, key 0 of the batch row (value 0 is +Cb)
       f.set(kOff, I32.add(I32.mul(I32.mul(b, T), C3b), I32.add(Cb, I32.mul(h, HSb))));
       f.set(qOff, I32.add(I32.sub(kOff, Cb), I32.mul(t, C3b)));

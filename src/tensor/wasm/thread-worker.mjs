@@ -17,7 +17,7 @@ try {
 const args = new Float64Array(control, 64);
 const names = workerData.functions;
 
-/** Serves jobs until the posting thread says stop (fn −1). */
+/** Serves jobs until the posting thread says stop (calls −1). */
 function serve() {
   const functions = names.map((name) => exports[name]);
   const list = [];
@@ -32,13 +32,16 @@ function serve() {
       Atomics.store(ints, 6, 0);
     }
     seen = Atomics.load(ints, 0);
-    const fn = ints[2];
-    if (fn < 0) return;
-    // 2. run it (numbers become the i32/f32 parameters), 3. report
-    list.length = ints[3];
-    for (let i = 0; i < list.length; i++) list[i] = args[i];
+    const calls = ints[2];
+    if (calls < 0) return;
+    // 2. run its calls in order (numbers become the i32/f32 parameters), 3. report
     try {
-      functions[fn](...list);
+      for (let call = 0, at = 0; call < calls; call++) {
+        const fn = args[at++];
+        list.length = args[at++];
+        for (let i = 0; i < list.length; i++) list[i] = args[at++];
+        functions[fn](...list);
+      }
       ints[4] = 0;
     } catch {
       ints[4] = 1;

@@ -1,17 +1,18 @@
 /**
  * A second core for the WebAssembly kernels: one worker thread that instantiates the same
- * module over the same shared memory, so a kernel can hand it half of its work.
+ * module over the same shared memory, so a kernel can hand it part of its work.
  *
  *   const helper = new KernelThread(module, memory);
- *   helper.post("gemm", [...]);   // the worker starts on its half
- *   …                             // this thread does the other half
- *   helper.wait();                // both halves are in memory
+ *   helper.post([["gemm", [...]]]);   // the worker starts on its part
+ *   …                                 // this thread does the other part
+ *   helper.wait();                    // both parts are in memory
  *
- * The two threads meet through a small SharedArrayBuffer: [0] the job number this thread
- * posted, [1] the job number the worker finished, [2] which function, [3] how many arguments,
- * [4] 1 if the worker's call threw, [5] 1 if the worker could not start, [6] 1 while the worker
- * sleeps, [7] 1 while this thread sleeps; the arguments follow as float64 (an i32 address or an
- * f32 scale is exact in a float64).
+ * A job is one or more calls, run in order. The two threads meet through a small
+ * SharedArrayBuffer: [0] the job number this thread posted, [1] the job number the worker
+ * finished, [2] how many calls (−1: stop), [4] 1 if the worker's call threw, [5] 1 if the
+ * worker could not start, [6] 1 while the worker sleeps, [7] 1 while this thread sleeps; then
+ * float64s: for each call its function's number, its argument count and its arguments (an i32
+ * address or an f32 scale is exact in a float64).
  *
  * Waiting: each side first spins on the job numbers for a while (SPIN_MS), then sleeps in
  * Atomics.wait, and is woken with Atomics.notify only when its flag says it sleeps. Waking a
@@ -28,7 +29,11 @@ export const THREAD_FUNCTIONS = [
 ] as const;
 export type ThreadFunction = (typeof THREAD_FUNCTIONS)[number];
 
-const MAX_ARGS = 24;
+/** one call to an export on the helper thread */
+export type ThreadCall = readonly [fn: ThreadFunction, args: readonly number[]];
+
+/** float64 slots for a job's calls (two gemms and their headers fit) */
+const SLOTS = 40;
 /**
  * how long a waiting side spins before it sleeps, by default: most gaps between a step's jobs
  * are shorter (a LayerNorm backward on one thread is ~0.2–0.4 ms). A/B on baby steps: 0.3 ms and
@@ -48,7 +53,7 @@ export class KernelThread {
 
   /** `spinMs`: how long each side spins before it sleeps (0: sleeps at once) */
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, private readonly spinMs = SPIN_MS) {
-    const control = new SharedArrayBuffer(64 + 8 * MAX_ARGS);
+    const control = new SharedArrayBuffer(64 + 8 * SLOTS);
     this.ints = new Int32Array(control);
     this.args = new Float64Array(control, 64);
     this.worker = new Worker(new URL("./thread-worker.mjs", import.meta.url), {
@@ -58,13 +63,20 @@ export class KernelThread {
     this.worker.unref();
   }
 
-  /** Starts `fn(...args)` on the helper thread; wait() before posting again or reading its output. */
-  post(fn: ThreadFunction, args: readonly number[]): void {
-    if (this.busy) throw new Error(`KernelThread: post(${fn}) while the previous job runs`);
-    if (args.length > MAX_ARGS) throw new Error(`KernelThread: ${args.length} arguments, at most ${MAX_ARGS}`);
-    this.args.set(args);
-    this.ints[2] = THREAD_FUNCTIONS.indexOf(fn);
-    this.ints[3] = args.length;
+  /** Starts the calls, in order, on the helper thread; wait() before posting again or reading its output. */
+  post(calls: readonly ThreadCall[]): void {
+    const names = calls.map(([fn]) => fn).join(", ");
+    if (this.busy) throw new Error(`KernelThread: post(${names}) while the previous job runs`);
+    const slots = calls.reduce((sum, [, args]) => sum + 2 + args.length, 0);
+    if (slots > SLOTS) throw new Error(`KernelThread: post(${names}) needs ${slots} slots, there are ${SLOTS}`);
+    let at = 0;
+    for (const [fn, args] of calls) {
+      this.args[at++] = THREAD_FUNCTIONS.indexOf(fn);
+      this.args[at++] = args.length;
+      this.args.set(args, at);
+      at += args.length;
+    }
+    this.ints[2] = calls.length;
     this.busy = true;
     Atomics.store(this.ints, 0, ++this.job);
     if (Atomics.load(this.ints, 6) === 1) Atomics.notify(this.ints, 0);
@@ -74,14 +86,14 @@ export class KernelThread {
   wait(): void {
     if (!this.busy) return;
     const started = performance.now();
-    // 1. spin: the helper's half usually ends within a fraction of a millisecond of this one's
+    // 1. spin: the helper's part usually ends within a fraction of a millisecond of this one's
     while (Atomics.load(this.ints, 1) !== this.job && performance.now() - started < this.spinMs) { /* spin */ }
     // 2. sleep until the helper says it is done
     for (;;) {
       const done = Atomics.load(this.ints, 1);
       if (done === this.job) break;
       if (this.ints[5] !== 0) throw new Error("KernelThread: the helper thread could not instantiate the kernels");
-      if (performance.now() - started > SILENT_MS) throw new Error(`KernelThread: the helper thread did not finish ${THREAD_FUNCTIONS[this.ints[2]]} in ${SILENT_MS / 1000} s`);
+      if (performance.now() - started > SILENT_MS) throw new Error(`KernelThread: the helper thread did not finish ${THREAD_FUNCTIONS[this.args[0]]} in ${SILENT_MS / 1000} s`);
       Atomics.store(this.ints, 7, 1);
       Atomics.wait(this.ints, 1, done, 200);
       Atomics.store(this.ints, 7, 0);
