@@ -145,7 +145,10 @@ export class GPT {
     return { logits: a.logits, loss: count > 0 ? sum / count : 0 };
   }
 
-  /** Back-propagates the last forward's mean loss; ACCUMULATES into this.grads. */
+  /**
+   * Back-propagates the last forward's mean loss; ACCUMULATES into this.grads. The activations'
+   * gradients are written, each by its one producer (see ../tensor/kernels.ts), in this order.
+   */
   backward(): void {
     const a = this.acts;
     const d = this.dacts;
@@ -158,7 +161,6 @@ export class GPT {
     const k = this.kernels;
     const p = this.views;
     const g = this.gradViews;
-    k.zero(d.flat, d.flat.length);
 
     // 1. d(mean loss)/d(loss_i) = 1/count for every position with a target
     let count = 0;
@@ -167,9 +169,11 @@ export class GPT {
     // 2. through softmax + cross-entropy to the logits, then the tied output head
     crossEntropySoftmaxBackward(d.logits, d.losses, a.probs, targets, N, V);
     k.linearBackward(d.lnf, g.wte, null, d.logits, a.lnf, p.wte, N, C, V);
-    // 3. final LayerNorm: its input is the last block's output
+    // 3. final LayerNorm: its input is the last block's output (LayerNorm's backward adds to its
+    //    dinp, and this one has no residual sum before it to write it first)
     const lastOut = L > 0 ? a.layers[L - 1].residual3 : a.encoded;
     const dLastOut = L > 0 ? d.layers[L - 1].residual3 : d.encoded;
+    k.zero(dLastOut, N * C);
     k.layernormBackward(dLastOut, g.lnfw, g.lnfb, d.lnf, lastOut, p.lnfw, a.lnfMean, a.lnfRstd, N, C);
     // 4. the blocks, last to first
     for (let l = L - 1; l >= 0; l--) {

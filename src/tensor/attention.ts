@@ -72,12 +72,12 @@ export function attentionForward(
 
 /**
  * Gradients, the forward's steps in reverse, for one (b, h, t):
- *   3. datt[t2]    += v_t2 · dout_t               dv_t2 += att[t2] · dout_t
- *   2. dpreatt[t2] += att[t2] · (datt[t2] − Σ_t3 att[t3]·datt[t3])     (softmax's Jacobian)
+ *   3. datt[t2]     = v_t2 · dout_t               dv_t2 += att[t2] · dout_t
+ *   2. dpreatt[t2]  = att[t2] · (datt[t2] − Σ_t3 att[t3]·datt[t3])     (softmax's Jacobian)
  *   1. dq_t        += Σ_t2 dpreatt[t2] · k_t2 / √HS      dk_t2 += dpreatt[t2] · q_t / √HS
  * Shapes: dqkv, qkv [B,T,3C]; dout [B,T,C]; att, datt, dpreatt [B,NH,T,T].
- * datt and dpreatt are scratch: steps 2 and 1 read them back after adding to them, so the
- * caller must zero them before each call (dqkv, like every gradient, is accumulated into).
+ * dqkv is written (see ./kernels.ts): it starts at 0 and the sums above add up in it. datt and
+ * dpreatt are scratch, written on and below the diagonal (steps 2 and 1 read them back).
  */
 export function attentionBackward(
   dqkv: FloatArray, dpreatt: FloatArray, datt: FloatArray, dout: FloatArray,
@@ -90,6 +90,7 @@ export function attentionBackward(
   // the current query's gradient in doubles [HS]
   const querySums = new Float64Array(HS);
 
+  dqkv.fill(0, 0, B * T * C3);
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       for (let h = 0; h < NH; h++) {
@@ -107,14 +108,14 @@ export function attentionBackward(
             dot += qkv[valueOffset + i] * d;
             dqkv[valueOffset + i] += weight * d;
           }
-          datt[rowOffset + t2] += dot;
+          datt[rowOffset + t2] = dot;
         }
 
         // 2. back through the softmax: its Jacobian is diag(att) − att·attᵀ
         let weightedDatt = 0;
         for (let t2 = 0; t2 <= t; t2++) weightedDatt += att[rowOffset + t2] * datt[rowOffset + t2];
         for (let t2 = 0; t2 <= t; t2++) {
-          dpreatt[rowOffset + t2] += att[rowOffset + t2] * (datt[rowOffset + t2] - weightedDatt);
+          dpreatt[rowOffset + t2] = att[rowOffset + t2] * (datt[rowOffset + t2] - weightedDatt);
         }
 
         // 1. back through the scaled dot products q·k

@@ -53,9 +53,10 @@ export function crossEntropyForward(
 }
 
 /**
- * Gradient of the loss with respect to the logits, through softmax and −log together:
- *   dlogits[i,v] += dlosses[i] · (probs[i,v] − [v = targets[i]])
- * Rows whose target is −1 add nothing.
+ * Gradient of the loss with respect to the logits, through softmax and −log together, written
+ * (see ./kernels.ts):
+ *   dlogits[i,v] = dlosses[i] · (probs[i,v] − [v = targets[i]])
+ * Rows whose target is −1 get 0.
  * Shapes: dlogits, probs [N,V]; dlosses [N]; targets [N].
  */
 export function crossEntropySoftmaxBackward(
@@ -64,11 +65,14 @@ export function crossEntropySoftmaxBackward(
 ): void {
   for (let n = 0; n < N; n++) {
     const target = targets[n];
-    if (target === IGNORE_TARGET) continue;
-    checkTarget(target, n, V);
     const rowOffset = n * V;
+    if (target === IGNORE_TARGET) {
+      dlogits.fill(0, rowOffset, rowOffset + V);
+      continue;
+    }
+    checkTarget(target, n, V);
     const dloss = dlosses[n];
-    for (let v = 0; v < V; v++) dlogits[rowOffset + v] += dloss * probs[rowOffset + v];
+    for (let v = 0; v < V; v++) dlogits[rowOffset + v] = dloss * probs[rowOffset + v];
     dlogits[rowOffset + target] -= dloss;
   }
 }

@@ -20,7 +20,7 @@ export function geluForward(out: FloatArray, inp: FloatArray, N: number): void {
 }
 
 /**
- * dinp[N] += gelu'(inp)·dout, where by the product and chain rules
+ * dinp[N] = gelu'(inp)·dout (written, see ./kernels.ts), where by the product and chain rules
  *   1. u  = √(2/π)·(x + 0.044715·x³),   du/dx = √(2/π)·(1 + 3·0.044715·x²)
  *   2. gelu'(x) = 0.5·(1 + tanh u) + 0.5·x·(1 − tanh² u)·du/dx
  */
@@ -31,6 +31,6 @@ export function geluBackward(dinp: FloatArray, inp: FloatArray, dout: FloatArray
     const tanhU = Math.tanh(u);
     const dudx = SQRT_2_OVER_PI * (1 + 3 * CUBIC * x * x);
     const slope = 0.5 * (1 + tanhU) + 0.5 * x * (1 - tanhU * tanhU) * dudx;
-    dinp[i] += slope * dout[i];
+    dinp[i] = slope * dout[i];
   }
 }

@@ -5,7 +5,14 @@
  * the readable reference without touching the model.
  *
  * Sizes: N rows (B*T), IC in-channels, OC out-channels, B batch, T time, C channels, NH heads.
- * Every backward ACCUMULATES (+=) into its gradient outputs.
+ *
+ * Backward ACCUMULATES (+=) into the parameters' gradients (a tied weight, or several batches,
+ * add up there). The gradients of activations are WRITTEN (=) where the model has one producer
+ * for them: linear's dinp, GELU's, attention's dqkv, and both of the residual sum's. Only
+ * LayerNorm's dinp is added to, on top of what the residual sum wrote (the stream's two
+ * branches). So a backward pass need not first clear the activations' gradients (as large as
+ * the activations), and the kernels need not read what they replace (llm.c's GPU code does the
+ * same).
  */
 import type { FloatArray } from "./types.ts";
 import { linearForward, linearBackward, linearRowForward } from "./linear.ts";
@@ -27,17 +34,17 @@ export interface Kernels {
     N: number, IC: number, OC: number): void;
   /** out[OC] = x[IC] · weightT[IC,OC] + bias[OC]: one row, weight kept transposed; equals linearForward bit for bit */
   linearRowForward(out: FloatArray, x: FloatArray, weightT: FloatArray, bias: FloatArray | null, IC: number, OC: number): void;
-  /** dinp[N,IC] += dout·weight;  dweight[OC,IC] += doutᵀ·inp;  dbias[OC] += Σ_rows dout */
+  /** dinp[N,IC] = dout·weight;  dweight[OC,IC] += doutᵀ·inp;  dbias[OC] += Σ_rows dout */
   linearBackward(dinp: FloatArray, dweight: FloatArray, dbias: FloatArray | null, dout: FloatArray,
     inp: FloatArray, weight: FloatArray, N: number, IC: number, OC: number): void;
   /** one new query q[C] over cached keys/values [Tk, C] → out[C]; att [NH, Tk] scratch (generation) */
   attentionStepForward(out: FloatArray, att: FloatArray, q: FloatArray, keys: FloatArray, values: FloatArray,
     Tk: number, C: number, NH: number): void;
-  /** buffer[0…N) = 0 (gradients before a backward pass) */
+  /** buffer[0…N) = 0 (the parameters' gradients before a backward pass) */
   zero(buffer: FloatArray, N: number): void;
   /** out[N] = gelu(inp[N]) (tanh form) */
   geluForward(out: FloatArray, inp: FloatArray, N: number): void;
-  /** dinp[N] += gelu'(inp)·dout */
+  /** dinp[N] = gelu'(inp)·dout */
   geluBackward(dinp: FloatArray, inp: FloatArray, dout: FloatArray, N: number): void;
   /** out[N,C] = (inp − mean)·rstd·weight[C] + bias[C] row by row; stores mean[N] and rstd[N] */
   layernormForward(out: FloatArray, mean: FloatArray, rstd: FloatArray, inp: FloatArray, weight: FloatArray,
@@ -47,7 +54,7 @@ export interface Kernels {
     inp: FloatArray, weight: FloatArray, mean: FloatArray, rstd: FloatArray, N: number, C: number): void;
   /** out[N] = a[N] + b[N] */
   residualForward(out: FloatArray, a: FloatArray, b: FloatArray, N: number): void;
-  /** da[N] += dout;  db[N] += dout */
+  /** da[N] = dout;  db[N] = dout */
   residualBackward(da: FloatArray, db: FloatArray, dout: FloatArray, N: number): void;
   /** Σ x[i]² over x[0…N) (a gradient's squared norm, for clipping) */
   sumOfSquares(x: FloatArray, N: number): number;
@@ -58,7 +65,7 @@ export interface Kernels {
   /** causal multi-head attention over qkv[B,T,3C] → out[B,T,C]; keeps preatt and softmaxed att [B,NH,T,T] */
   attentionForward(out: FloatArray, preatt: FloatArray, att: FloatArray, qkv: FloatArray,
     B: number, T: number, C: number, NH: number): void;
-  /** dqkv[B,T,3C] += …; dpreatt and datt [B,NH,T,T] are scratch it accumulates into (caller zeroes) */
+  /** dqkv[B,T,3C] = …; dpreatt and datt [B,NH,T,T] are scratch it writes (on and below the diagonal) */
   attentionBackward(dqkv: FloatArray, dpreatt: FloatArray, datt: FloatArray, dout: FloatArray,
     qkv: FloatArray, att: FloatArray, B: number, T: number, C: number, NH: number): void;
 }

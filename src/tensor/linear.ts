@@ -53,8 +53,8 @@ export function transposeWeight(weightT: FloatArray, weight: FloatArray, OC: num
 }
 
 /**
- * Gradients of the layer:
- *   1. dinp[n,i]    += Σ_o dout[n,o]·weight[o,i]     (dout · weight)
+ * Gradients of the layer (dinp written, the parameters' gradients added to, see ./kernels.ts):
+ *   1. dinp[n,i]     = Σ_o dout[n,o]·weight[o,i]     (dout · weight)
  *   2. dweight[o,i] += Σ_n dout[n,o]·inp[n,i]        (doutᵀ · inp)
  *   3. dbias[o]     += Σ_n dout[n,o]
  * Shapes: dinp, inp [N,IC]; dweight, weight [OC,IC]; dbias [OC] or null; dout [N,OC].
@@ -77,7 +77,7 @@ export function linearBackward(
       for (let i = 0; i < IC; i++) rowSums[i] += d * weight[weightOffset + i];
     }
     const dinpOffset = n * IC;
-    for (let i = 0; i < IC; i++) dinp[dinpOffset + i] += rowSums[i];
+    for (let i = 0; i < IC; i++) dinp[dinpOffset + i] = rowSums[i];
   }
 
   // 2. and 3. for each output channel: add up the input rows, each scaled by its output gradient

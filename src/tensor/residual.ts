@@ -10,11 +10,11 @@ export function residualForward(out: FloatArray, a: FloatArray, b: FloatArray, N
   for (let i = 0; i < N; i++) out[i] = a[i] + b[i];
 }
 
-/** A sum passes its gradient to both inputs unchanged: da[N] += dout, db[N] += dout. */
+/** A sum passes its gradient to both inputs unchanged: da[N] = dout, db[N] = dout (written, see ./kernels.ts). */
 export function residualBackward(da: FloatArray, db: FloatArray, dout: FloatArray, N: number): void {
   for (let i = 0; i < N; i++) {
     const d = dout[i];
-    da[i] += d;
-    db[i] += d;
+    da[i] = d;
+    db[i] = d;
   }
 }

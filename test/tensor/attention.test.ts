@@ -3,7 +3,7 @@ import { attentionBackward, attentionForward } from "../../src/tensor/attention.
 import { randnArray, seededRandom } from "../helpers/random.ts";
 import {
   ACCUMULATION_TOLERANCE, GRADIENT_TOLERANCE, checkGradient, maxRelativeDifference,
-  roundedToFloat32, scaledCopy, weightedSum,
+  roundedToFloat32, weightedSum,
 } from "./harness.ts";
 
 const B = 2, T = 5, C = 8, NH = 2; // HS = 4
@@ -98,14 +98,18 @@ describe("attention", () => {
     expect(checkGradient("attention", "dv", loss, qkv, dqkv, { indices: part(2 * C) })).toBeLessThan(GRADIENT_TOLERANCE);
   });
 
-  it("backward accumulates into dqkv: two calls (scratch zeroed each time) give twice the gradient", () => {
+  it("backward writes dqkv and its scratch: a second call over the first's leftovers gives the same", () => {
     const { qkv, g } = setup(4);
     const { att } = forward(qkv);
-    const dqkv = new Float64Array(qkv.length);
-    backwardInto(dqkv, g, qkv, att);
+    const dqkv = new Float64Array(qkv.length).fill(7);
+    const dpreatt = new Float64Array(att.length).fill(-3), datt = new Float64Array(att.length).fill(5);
+    attentionBackward(dqkv, dpreatt, datt, g, qkv, att, B, T, C, NH);
     const once = dqkv.slice();
-    backwardInto(dqkv, g, qkv, att);
-    expect(maxRelativeDifference(dqkv, scaledCopy(once, 2), 1e-9)).toBeLessThan(ACCUMULATION_TOLERANCE);
+    attentionBackward(dqkv, dpreatt, datt, g, qkv, att, B, T, C, NH);
+    expect(dqkv).toEqual(once);
+    const fresh = new Float64Array(qkv.length);
+    backwardInto(fresh, g, qkv, att);
+    expect(maxRelativeDifference(dqkv, fresh, 1e-9)).toBeLessThan(ACCUMULATION_TOLERANCE);
   });
 
   it("float32 forward agrees with float64", () => {

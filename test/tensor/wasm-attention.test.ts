@@ -51,7 +51,7 @@ describe("createWasmKernels: attention", () => {
       }
     });
 
-    it(`backward adds the reference's gradients: dqkv, dpreatt, datt (${placement} buffers)`, () => {
+    it(`backward gives the reference's gradients over leftovers: dqkv, dpreatt, datt (${placement} buffers)`, () => {
       const random = seededRandom(placement === "alloc" ? 41 : 42);
       for (const [B, T, C, NH] of SHAPES) {
         const qkv0 = fillRandn(new Float32Array(B * T * 3 * C), random);

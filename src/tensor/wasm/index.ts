@@ -350,11 +350,11 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       const dweightAt = place(dweight, OC * IC, true);
       const inpAt = place(inp, N * IC, true);
       const weightAt = place(weight, OC * IC, true);
-      // 1. dinp[N,IC] += dout[N,OC] · weight[OC,IC], then 3. on this thread,
+      // 1. dinp[N,IC] = dout[N,OC] · weight[OC,IC], then 3. on this thread,
       // 2. dweight[OC,IC] += doutᵀ · inp, A(o,n) = dout[n·OC + o]
       products([
         { M: N, N: IC, K: OC, args: (pack, claims) =>
-          [dinpAt, IC, doutAt, OC, 1, weightAt, IC, 1, 0, N, IC, OC, INIT_FROM_C, pack.packA, pack.packB, pack.tile, claims] },
+          [dinpAt, IC, doutAt, OC, 1, weightAt, IC, 1, 0, N, IC, OC, INIT_ZERO, pack.packA, pack.packB, pack.tile, claims] },
         { M: OC, N: IC, K: N, args: (pack, claims) =>
           [dweightAt, IC, doutAt, 1, OC, inpAt, IC, 1, 0, OC, IC, N, INIT_FROM_C, pack.packA, pack.packB, pack.tile, claims] },
       ], biasGradient);

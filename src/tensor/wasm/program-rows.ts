@@ -210,7 +210,7 @@ function defineGradNorm(module: ModuleBuilder): void {
 }
 
 // residualForward(out, a, b, n): out = a + b
-// residualBackward(da, db, dout, n): da += dout; db += dout
+// residualBackward(da, db, dout, n): da = dout; db = dout
 function defineResidual(module: ModuleBuilder): void {
   const forward = module.func("residualForward", { out: "i32", a: "i32", b: "i32", n: "i32" }, { exported: true });
   forward.define((f, { out, a, b, n }) => {
@@ -223,8 +223,8 @@ function defineResidual(module: ModuleBuilder): void {
     const at = f.local("i32"), end = f.local("i32"), d = pair(f);
     eachElement(f, n, at, end, [], (L) => {
       f.set(d[L.type], L.load(I32.add(dout, at)));
-      f.store(I32.add(da, at), L.add(L.load(I32.add(da, at)), d[L.type]));
-      f.store(I32.add(db, at), L.add(L.load(I32.add(db, at)), d[L.type]));
+      f.store(I32.add(da, at), d[L.type]);
+      f.store(I32.add(db, at), d[L.type]);
     });
   });
 }

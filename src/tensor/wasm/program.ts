@@ -709,104 +709,104 @@ function defineAttention(module: ModuleBuilder): void {
     f.set(C3b, I32.mul(C, 12));
     f.set(Cb, I32.shl(C, 2));
     f.set(HSb, I32.shl(HS, 2));
-    forClaimed(f, b, B, 1, claims, next, () => f.forRange(t, 0, T, 1, () => f.forRange(h, 0, NH, 1, () => {
-      // byte offsets inside qkv/dqkv: this token's query, key 0 of the batch row (value 0 is +Cb)
-      f.set(kOff, I32.add(I32.mul(I32.mul(b, T), C3b), I32.add(Cb, I32.mul(h, HSb))));
-      f.set(qOff, I32.add(I32.sub(kOff, Cb), I32.mul(t, C3b)));
-      f.set(d, I32.add(dout, I32.add(I32.mul(I32.add(I32.mul(b, T), t), Cb), I32.mul(h, HSb))));
-      f.set(row, I32.shl(I32.mul(I32.add(I32.mul(I32.add(I32.mul(b, NH), h), T), t), T), 2));
+    forClaimed(f, b, B, 1, claims, next, () => {
+      // 0. this batch row's dqkv [T, 3C] starts at 0: only its own tokens add to it
+      f.fill(I32.add(dqkv, I32.mul(I32.mul(b, T), C3b)), 0, I32.mul(T, C3b));
+      f.forRange(t, 0, T, 1, () => f.forRange(h, 0, NH, 1, () => {
+        // byte offsets inside qkv/dqkv: this token's query, key 0 of the batch row (value 0 is +Cb)
+        f.set(kOff, I32.add(I32.mul(I32.mul(b, T), C3b), I32.add(Cb, I32.mul(h, HSb))));
+        f.set(qOff, I32.add(I32.sub(kOff, Cb), I32.mul(t, C3b)));
+        f.set(d, I32.add(dout, I32.add(I32.mul(I32.add(I32.mul(b, T), t), Cb), I32.mul(h, HSb))));
+        f.set(row, I32.shl(I32.mul(I32.add(I32.mul(I32.add(I32.mul(b, NH), h), T), t), T), 2));
 
-      // 3. datt[t2] += v_t2·dout_t;  dv_t2 += att[t2]·dout_t: four keys at a time (each dout
-      //    load serves four), then one; each key's sums run in the same order either way
-      f.set(t2, 0);
-      f.whileLoop(I32.leS(I32.add(t2, 4), I32.add(t, 1)), () => {
-        f.set(at, I32.add(I32.add(kOff, Cb), I32.mul(t2, C3b)));
-        for (let k = 0; k < 4; k++) {
-          f.set(qv[k], F32x4.loadSplat(I32.add(att, I32.add(row, I32.shl(I32.add(t2, k), 2)))));
-          f.set(acc[k], F32x4.zero());
-        }
-        f.forRange(i, 0, HSb, 16, () => {
-          f.set(dd, F32x4.load(I32.add(d, i)));
-          f.set(x, I32.add(I32.add(qkv, at), i));
-          f.set(dx, I32.add(I32.add(dqkv, at), i));
+        // 3. datt[t2] = v_t2·dout_t;  dv_t2 += att[t2]·dout_t: four keys at a time (each dout
+        //    load serves four), then one; each key's sums run in the same order either way
+        f.set(t2, 0);
+        f.whileLoop(I32.leS(I32.add(t2, 4), I32.add(t, 1)), () => {
+          f.set(at, I32.add(I32.add(kOff, Cb), I32.mul(t2, C3b)));
           for (let k = 0; k < 4; k++) {
-            f.set(acc[k], F32x4.add(acc[k], F32x4.mul(F32x4.load(x), dd)));
-            f.store(dx, F32x4.add(F32x4.load(dx), F32x4.mul(qv[k], dd)));
-            if (k < 3) {
-              f.inc(x, C3b);
-              f.inc(dx, C3b);
-            }
+            f.set(qv[k], F32x4.loadSplat(I32.add(att, I32.add(row, I32.shl(I32.add(t2, k), 2)))));
+            f.set(acc[k], F32x4.zero());
           }
-        });
-        for (let k = 0; k < 4; k++) {
-          f.set(x, I32.add(datt, I32.add(row, I32.shl(I32.add(t2, k), 2))));
-          f.store(x, F32.add(F32.load(x), F32x4.sum(acc[k])));
-        }
-        f.inc(t2, 4);
-      });
-      f.whileLoop(I32.leS(t2, t), () => {
-        f.set(at, I32.add(I32.add(kOff, Cb), I32.mul(t2, C3b)));
-        f.set(x, I32.add(qkv, at));
-        f.set(dx, I32.add(dqkv, at));
-        f.set(w, F32x4.loadSplat(I32.add(att, I32.add(row, I32.shl(t2, 2)))));
-        f.set(acc[0], F32x4.zero());
-        f.forRange(i, 0, HSb, 16, () => {
-          f.set(dd, F32x4.load(I32.add(d, i)));
-          f.set(acc[0], F32x4.add(acc[0], F32x4.mul(F32x4.load(I32.add(x, i)), dd)));
-          f.store(I32.add(dx, i), F32x4.add(F32x4.load(I32.add(dx, i)), F32x4.mul(w, dd)));
-        });
-        f.set(at, I32.add(datt, I32.add(row, I32.shl(t2, 2))));
-        f.store(at, F32.add(F32.load(at), F32x4.sum(acc[0])));
-        f.inc(t2, 1);
-      });
-
-      // 2. dpreatt[t2] += att[t2]·(datt[t2] − Σ att·datt): the sum one by one, the update four at a time
-      f.set(wd, F32.c(0));
-      f.forRange(t2, 0, I32.add(t, 1), 1, () => {
-        f.set(at, I32.add(row, I32.shl(t2, 2)));
-        f.set(wd, F32.add(wd, F32.mul(F32.load(I32.add(att, at)), F32.load(I32.add(datt, at)))));
-      });
-      f.set(w, F32x4.splat(wd));
-      f.set(t2, 0);
-      f.whileLoop(I32.leS(I32.add(t2, 4), I32.add(t, 1)), () => {
-        f.set(at, I32.add(row, I32.shl(t2, 2)));
-        f.store(I32.add(dpreatt, at), F32x4.add(F32x4.load(I32.add(dpreatt, at)),
-          F32x4.mul(F32x4.load(I32.add(att, at)), F32x4.sub(F32x4.load(I32.add(datt, at)), w))));
-        f.inc(t2, 4);
-      });
-      f.whileLoop(I32.leS(t2, t), () => {
-        f.set(at, I32.add(row, I32.shl(t2, 2)));
-        f.set(a, F32.load(I32.add(att, at)));
-        f.store(I32.add(dpreatt, at), F32.add(F32.load(I32.add(dpreatt, at)),
-          F32.mul(a, F32.sub(F32.load(I32.add(datt, at)), wd))));
-        f.inc(t2, 1);
-      });
-
-      // 1. dq_t += Σ dpreatt[t2]/√HS · k_t2;  dk_t2 += dpreatt[t2]/√HS · q_t  (16 channels at a time, then 4)
-      f.set(i, 0);
-      for (const width of [16, 4]) {
-        const vectors = width / 4;
-        f.whileLoop(I32.leS(I32.add(i, 4 * width), HSb), () => {
-          for (let j = 0; j < vectors; j++) {
-            f.set(acc[j], F32x4.zero());
-            f.set(qv[j], F32x4.load(I32.add(I32.add(qkv, qOff), i), 16 * j));
-          }
-          f.forRange(t2, 0, I32.add(t, 1), 1, () => {
-            f.set(w, F32x4.splat(F32.mul(F32.load(I32.add(dpreatt, I32.add(row, I32.shl(t2, 2)))), scale)));
-            f.set(at, I32.add(I32.add(kOff, I32.mul(t2, C3b)), i));
-            f.set(x, I32.add(qkv, at));
-            f.set(dx, I32.add(dqkv, at));
-            for (let j = 0; j < vectors; j++) {
-              f.set(acc[j], F32x4.add(acc[j], F32x4.mul(w, F32x4.load(x, 16 * j))));
-              f.store(dx, F32x4.add(F32x4.load(dx, 16 * j), F32x4.mul(w, qv[j])), 16 * j);
+          f.forRange(i, 0, HSb, 16, () => {
+            f.set(dd, F32x4.load(I32.add(d, i)));
+            f.set(x, I32.add(I32.add(qkv, at), i));
+            f.set(dx, I32.add(I32.add(dqkv, at), i));
+            for (let k = 0; k < 4; k++) {
+              f.set(acc[k], F32x4.add(acc[k], F32x4.mul(F32x4.load(x), dd)));
+              f.store(dx, F32x4.add(F32x4.load(dx), F32x4.mul(qv[k], dd)));
+              if (k < 3) {
+                f.inc(x, C3b);
+                f.inc(dx, C3b);
+              }
             }
           });
-          f.set(at, I32.add(I32.add(dqkv, qOff), i));
-          for (let j = 0; j < vectors; j++) f.store(at, F32x4.add(F32x4.load(at, 16 * j), acc[j]), 16 * j);
-          f.inc(i, 4 * width);
+          for (let k = 0; k < 4; k++) {
+            f.store(I32.add(datt, I32.add(row, I32.shl(I32.add(t2, k), 2))), F32x4.sum(acc[k]));
+          }
+          f.inc(t2, 4);
         });
-      }
-    })));
+        f.whileLoop(I32.leS(t2, t), () => {
+          f.set(at, I32.add(I32.add(kOff, Cb), I32.mul(t2, C3b)));
+          f.set(x, I32.add(qkv, at));
+          f.set(dx, I32.add(dqkv, at));
+          f.set(w, F32x4.loadSplat(I32.add(att, I32.add(row, I32.shl(t2, 2)))));
+          f.set(acc[0], F32x4.zero());
+          f.forRange(i, 0, HSb, 16, () => {
+            f.set(dd, F32x4.load(I32.add(d, i)));
+            f.set(acc[0], F32x4.add(acc[0], F32x4.mul(F32x4.load(I32.add(x, i)), dd)));
+            f.store(I32.add(dx, i), F32x4.add(F32x4.load(I32.add(dx, i)), F32x4.mul(w, dd)));
+          });
+          f.store(I32.add(datt, I32.add(row, I32.shl(t2, 2))), F32x4.sum(acc[0]));
+          f.inc(t2, 1);
+        });
+
+        // 2. dpreatt[t2] = att[t2]·(datt[t2] − Σ att·datt): the sum one by one, the rest four at a time
+        f.set(wd, F32.c(0));
+        f.forRange(t2, 0, I32.add(t, 1), 1, () => {
+          f.set(at, I32.add(row, I32.shl(t2, 2)));
+          f.set(wd, F32.add(wd, F32.mul(F32.load(I32.add(att, at)), F32.load(I32.add(datt, at)))));
+        });
+        f.set(w, F32x4.splat(wd));
+        f.set(t2, 0);
+        f.whileLoop(I32.leS(I32.add(t2, 4), I32.add(t, 1)), () => {
+          f.set(at, I32.add(row, I32.shl(t2, 2)));
+          f.store(I32.add(dpreatt, at), F32x4.mul(F32x4.load(I32.add(att, at)), F32x4.sub(F32x4.load(I32.add(datt, at)), w)));
+          f.inc(t2, 4);
+        });
+        f.whileLoop(I32.leS(t2, t), () => {
+          f.set(at, I32.add(row, I32.shl(t2, 2)));
+          f.set(a, F32.load(I32.add(att, at)));
+          f.store(I32.add(dpreatt, at), F32.mul(a, F32.sub(F32.load(I32.add(datt, at)), wd)));
+          f.inc(t2, 1);
+        });
+
+        // 1. dq_t += Σ dpreatt[t2]/√HS · k_t2;  dk_t2 += dpreatt[t2]/√HS · q_t  (16 channels at a time, then 4)
+        f.set(i, 0);
+        for (const width of [16, 4]) {
+          const vectors = width / 4;
+          f.whileLoop(I32.leS(I32.add(i, 4 * width), HSb), () => {
+            for (let j = 0; j < vectors; j++) {
+              f.set(acc[j], F32x4.zero());
+              f.set(qv[j], F32x4.load(I32.add(I32.add(qkv, qOff), i), 16 * j));
+            }
+            f.forRange(t2, 0, I32.add(t, 1), 1, () => {
+              f.set(w, F32x4.splat(F32.mul(F32.load(I32.add(dpreatt, I32.add(row, I32.shl(t2, 2)))), scale)));
+              f.set(at, I32.add(I32.add(kOff, I32.mul(t2, C3b)), i));
+              f.set(x, I32.add(qkv, at));
+              f.set(dx, I32.add(dqkv, at));
+              for (let j = 0; j < vectors; j++) {
+                f.set(acc[j], F32x4.add(acc[j], F32x4.mul(w, F32x4.load(x, 16 * j))));
+                f.store(dx, F32x4.add(F32x4.load(dx, 16 * j), F32x4.mul(w, qv[j])), 16 * j);
+              }
+            });
+            f.set(at, I32.add(I32.add(dqkv, qOff), i));
+            for (let j = 0; j < vectors; j++) f.store(at, F32x4.add(F32x4.load(at, 16 * j), acc[j]), 16 * j);
+            f.inc(i, 4 * width);
+          });
+        }
+      }));
+    });
   });
 }
 
@@ -868,7 +868,7 @@ function emitOnePlusMinusTanh(f: FunctionBuilder<Record<string, ValType>>, u: Ex
 /**
  * GELU in its tanh form, four elements at a time (../gelu.ts is the readable reference):
  *   geluForward(out, inp, n):        out = 0.5·x·(1 + tanh u),  u = √(2/π)·(x + 0.044715·x³)
- *   geluBackward(dinp, inp, dout, n): dinp += (0.5·(1 + tanh u) + 0.5·x·(1 − tanh²u)·du/dx)·dout
+ *   geluBackward(dinp, inp, dout, n): dinp = (0.5·(1 + tanh u) + 0.5·x·(1 − tanh²u)·du/dx)·dout
  * n is a multiple of 4 (the caller does the rest with the reference).
  */
 function defineGelu(module: ModuleBuilder): void {
@@ -903,8 +903,7 @@ function defineGelu(module: ModuleBuilder): void {
       const dudx = F32x4.mul(F32x4.c(SQRT_2_OVER_PI), F32x4.add(F32x4.c(1), F32x4.mul(F32x4.c(3 * CUBIC), F32x4.mul(x, x))));
       f.set(slope, F32x4.add(F32x4.mul(F32x4.c(0.5), plus),
         F32x4.mul(F32x4.mul(F32x4.mul(F32x4.c(0.5), x), F32x4.mul(plus, minus)), dudx)));
-      const at = I32.add(dinp, i);
-      f.store(at, F32x4.add(F32x4.load(at), F32x4.mul(slope, F32x4.load(I32.add(dout, i)))));
+      f.store(I32.add(dinp, i), F32x4.mul(slope, F32x4.load(I32.add(dout, i))));
     });
   });
 }
