@@ -12,7 +12,7 @@ import type { FloatArray, IdArray } from "../tensor/types.ts";
 import { type Kernels, referenceKernels } from "../tensor/kernels.ts";
 import type { Random } from "../tensor/random.ts";
 import { embeddingForward, embeddingBackward } from "../tensor/embedding.ts";
-import { softmaxForward, crossEntropyForward, crossEntropySoftmaxBackward } from "../tensor/crossentropy.ts";
+import { crossEntropyForward, crossEntropySoftmaxBackward } from "../tensor/crossentropy.ts";
 import { type GPTConfig, validateConfig } from "./config.ts";
 import { type ParamViews, countParams, paramSpecs, paramViews } from "./params.ts";
 import { type Activations, activationSize, activationViews } from "./activations.ts";
@@ -20,7 +20,7 @@ import { type Activations, activationSize, activationViews } from "./activations
 export interface GPTOptions {
   /** float32 for real use; float64 for gradient checks */
   dtype?: "float32" | "float64";
-  /** the hot loops: matrix products, attention, GELU, LayerNorm, residual sums (default: the readable TypeScript reference) */
+  /** the hot loops: matrix products, attention, GELU, LayerNorm, residual sums, softmax (default: the readable TypeScript reference) */
   kernels?: Kernels;
 }
 
@@ -132,7 +132,7 @@ export class GPT {
     if (targets === null) return { logits: a.logits, loss: null };
 
     // 5. softmax and cross-entropy, averaged over the positions that have a target
-    softmaxForward(a.probs, a.logits, N, V);
+    k.softmaxForward(a.probs, a.logits, N, V);
     crossEntropyForward(a.losses, a.probs, targets, N, V);
     let sum = 0;
     let count = 0;

@@ -1,6 +1,6 @@
 /**
  * The small interface behind which the hot loops live. The model calls matrix products,
- * attention, GELU, LayerNorm and residual sums, and the optimizer its AdamW update, only through
+ * attention, GELU, LayerNorm, residual sums and the logits' softmax, and the optimizer its AdamW update, only through
  * a `Kernels` object, so a faster implementation (WebAssembly SIMD, several threads) can replace
  * the readable reference without touching the model.
  *
@@ -23,6 +23,7 @@ import { layernormBackward, layernormForward } from "./layernorm.ts";
 import { residualBackward, residualForward } from "./residual.ts";
 import { type AdamWUpdate, adamwUpdate } from "./adamw.ts";
 import { scale, sumOfSquares } from "./grad-norm.ts";
+import { softmaxForward } from "./crossentropy.ts";
 
 export interface Kernels {
   /** shown in benchmarks and `info` */
@@ -56,6 +57,8 @@ export interface Kernels {
   residualForward(out: FloatArray, a: FloatArray, b: FloatArray, N: number): void;
   /** da[N] = dout;  db[N] = dout */
   residualBackward(da: FloatArray, db: FloatArray, dout: FloatArray, N: number): void;
+  /** probs[N,V] = softmax(logits[N,V]) row by row (the model's last step before the loss) */
+  softmaxForward(probs: FloatArray, logits: FloatArray, N: number, V: number): void;
   /** Σ x[i]² over x[0…N) (a gradient's squared norm, for clipping) */
   sumOfSquares(x: FloatArray, N: number): number;
   /** x[0…N) *= factor */
@@ -87,6 +90,7 @@ export const referenceKernels: Kernels = {
   layernormBackward,
   residualForward,
   residualBackward,
+  softmaxForward,
   sumOfSquares,
   scale,
   adamwUpdate,

@@ -12,7 +12,8 @@
  *     results, a little slower.
  *   - Float64Arrays (gradient checks) go to the reference TypeScript kernels.
  * Attention runs in WebAssembly too when the head size C/NH is a multiple of 4 (else the
- * reference); its exponentials are a float32 polynomial (relative error < 2e-7). LayerNorm,
+ * reference); its exponentials are a float32 polynomial (relative error < 2e-7), as are the
+ * logits' softmax's. LayerNorm,
  * residual sums, the gradient's norm and scaling, and the AdamW update run in WebAssembly by the
  * same rules (./row-kernels.ts).
  *
@@ -29,6 +30,7 @@ import {
 } from "../attention.ts";
 import { attentionStepForward as referenceAttentionStepForward } from "../attention-step.ts";
 import { geluBackward as referenceGeluBackward, geluForward as referenceGeluForward } from "../gelu.ts";
+import { softmaxForward as referenceSoftmaxForward } from "../crossentropy.ts";
 import { type HeapOptions, Scratch, WasmHeap } from "./heap.ts";
 import { KernelThread, type ThreadCall, type ThreadFunction } from "./threads.ts";
 import v8 from "node:v8";
@@ -320,6 +322,19 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     if (vectorN < N) referenceGeluBackward(dinp.subarray(vectorN), inp.subarray(vectorN), dout.subarray(vectorN), N - vectorN);
   }
 
+  /** rows split between the threads */
+  function softmaxForward(probs: FloatArray, logits: FloatArray, N: number, V: number): void {
+    if (probs instanceof Float64Array || logits instanceof Float64Array) return referenceSoftmaxForward(probs, logits, N, V);
+    checkLength("softmaxForward", "probs", probs, N * V, "N*V");
+    checkLength("softmaxForward", "logits", logits, N * V, "N*V");
+    if (N * V === 0) return;
+    scratch.begin();
+    const probsAt = place(probs, N * V, false);
+    const logitsAt = place(logits, N * V, true);
+    halves("softmaxRows", N, 1, Math.ceil(MIN_SPLIT_ELEMENTS / V), (start, count) => [probsAt + 4 * start * V, logitsAt + 4 * start * V, count, V]);
+    giveBack(probs, probsAt, N * V);
+  }
+
   function linearBackward(dinp: FloatArray, dweight: FloatArray, dbias: FloatArray | null, dout: FloatArray,
     inp: FloatArray, weight: FloatArray, N: number, IC: number, OC: number): void {
     if (dinp instanceof Float64Array || dweight instanceof Float64Array || dbias instanceof Float64Array
@@ -467,6 +482,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     zero,
     geluForward,
     geluBackward,
+    softmaxForward,
     // LayerNorm, residual sums and AdamW: ./row-kernels.ts
     ...createRowKernels(instance.exports as unknown as RowExports, {
       begin: () => scratch.begin(), place, giveBack, take: (n) => scratch.take(n), floats: () => heap.floats,

@@ -28,7 +28,7 @@
  * The module also exports `colsum` (the bias gradient), `rowTimesT` (one row through a
  * transposed weight, for generation) and causal multi-head attention, forward and backward
  * (`attnForward`, `attnBackward`, see defineAttention below), and GELU forward and backward
- * (`geluForward`, `geluBackward`, see defineGelu), and LayerNorm, residual sums and the AdamW
+ * (`geluForward`, `geluBackward`, see defineGelu), the logits' softmax (`softmaxRows`), and LayerNorm, residual sums and the AdamW
  * update (`layernormForward`, `layernormBackward`, `residualForward`, `residualBackward`,
  * `adamwUpdate`, see ./program-rows.ts).
  *
@@ -455,17 +455,12 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
 
   defineAttention(module);
   defineAttentionStep(module);
+  defineSoftmax(module);
   defineGelu(module);
   defineRowKernels(module);
   return module.encode();
 }
 
-/**
- * e^x in float32 for x ≤ 0 (a score minus its row's max), into `out`; NaN stays NaN.
- * Range reduction x = n·ln2 + r, |r| ≤ ln2/2 (ln2 split in two so n·ln2_hi is exact), then
- * e^r by its Taylor polynomial to r⁶ (relative error < 2e-7), then scaled by 2^n built from
- * the exponent bits. Below −87.33 the result would not be a normal float32: it is 0.
- */
 /**
  * for (i = 0; i < end; i = next) body, where next is i + step when `counter` is 0 (this thread
  * takes every i, in order); otherwise `counter` is the byte address of a shared i32, zeroed by
@@ -488,6 +483,12 @@ function forClaimed(f: FunctionBuilder<Record<string, ValType>>, i: Local, end: 
   });
 }
 
+/**
+ * e^x in float32 for x ≤ 0 (a score minus its row's max), into `out`; NaN stays NaN.
+ * Range reduction x = n·ln2 + r, |r| ≤ ln2/2 (ln2 split in two so n·ln2_hi is exact), then
+ * e^r by its Taylor polynomial to r⁶ (relative error < 2e-7), then scaled by 2^n built from
+ * the exponent bits. Below −87.33 the result would not be a normal float32: it is 0.
+ */
 function emitExp(f: FunctionBuilder<Record<string, ValType>>, x: Local, out: Local, n: Local, r: Local): void {
   f.ifThen(F32.lt(x, F32.c(-87.33)), () => f.set(out, F32.c(0)), () => {
     f.set(n, F32.nearest(F32.mul(x, F32.c(Math.LOG2E))));
@@ -525,6 +526,88 @@ function emitExp4(f: FunctionBuilder<Record<string, ValType>>, x: Local, out: Lo
   let poly: Expr = F32x4.c(1 / 720);
   for (const coefficient of [1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1]) poly = F32x4.add(F32x4.c(coefficient), F32x4.mul(x, poly));
   f.set(out, F32x4.andNot(F32x4.mul(poly, out), dead));
+}
+
+/** Scratch locals of emitSoftmax: f32 score, sum, e, n, r, inv; i32 t2; v128 acc[0…3] and w. */
+interface SoftmaxLocals {
+  t2: Local; score: Local; sum: Local; e: Local; n: Local; r: Local; inv: Local;
+  acc: Local[]; w: Local;
+}
+
+/**
+ * weights[0…count) = e^(scores − max) / Σ e^(scores − max), for `count` floats at byte addresses
+ * `scores` and `weights` (may be the same) whose largest is `max`: the exponentials four at a
+ * time, then one (each the same float either way); summed one by one in order, in float32.
+ */
+function emitSoftmax(f: FunctionBuilder<Record<string, ValType>>, scores: Local, weights: Local, count: Expr, max: Local,
+  { t2, score, sum, e, n, r, inv, acc, w }: SoftmaxLocals): void {
+  const scoreAt = I32.add(scores, I32.shl(t2, 2));
+  const weightAt = I32.add(weights, I32.shl(t2, 2));
+  // 1. e^(score − max), and their sum
+  f.set(sum, F32.c(0));
+  f.set(acc[1], F32x4.splat(max));
+  f.set(t2, 0);
+  f.whileLoop(I32.leS(I32.add(t2, 4), count), () => {
+    f.set(acc[0], F32x4.sub(F32x4.load(scoreAt), acc[1]));
+    emitExp4(f, acc[0], acc[2], acc[3], w);
+    f.store(weightAt, acc[2]);
+    for (let k = 0; k < 4; k++) f.set(sum, F32.add(sum, F32x4.extractLane(acc[2], k)));
+    f.inc(t2, 4);
+  });
+  f.whileLoop(I32.ltS(t2, count), () => {
+    f.set(score, F32.sub(F32.load(scoreAt), max));
+    emitExp(f, score, e, n, r);
+    f.store(weightAt, e);
+    f.set(sum, F32.add(sum, e));
+    f.inc(t2, 1);
+  });
+  // 2. each divided by the sum (times its reciprocal)
+  f.set(inv, F32.div(F32.c(1), sum));
+  f.set(acc[1], F32x4.splat(inv));
+  f.set(t2, 0);
+  f.whileLoop(I32.leS(I32.add(t2, 4), count), () => {
+    f.store(weightAt, F32x4.mul(F32x4.load(weightAt), acc[1]));
+    f.inc(t2, 4);
+  });
+  f.whileLoop(I32.ltS(t2, count), () => {
+    f.store(weightAt, F32.mul(F32.load(weightAt), inv));
+    f.inc(t2, 1);
+  });
+}
+
+/**
+ * softmaxRows(probs, logits, rows, V): probs[r,:] = softmax(logits[r,:]) for `rows` rows of V
+ * floats (../crossentropy.ts's softmaxForward): 1. the row's max, four at a time then one,
+ * 2. emitSoftmax.
+ */
+function defineSoftmax(module: ModuleBuilder): void {
+  const softmax = module.func("softmaxRows", { probs: "i32", logits: "i32", rows: "i32", V: "i32" }, { exported: true });
+  softmax.define((f, { probs, logits, rows, V }) => {
+    const row = f.local("i32"), src = f.local("i32"), dst = f.local("i32"), t2 = f.local("i32");
+    const max = f.local("f32"), score = f.local("f32"), sum = f.local("f32"), e = f.local("f32");
+    const n = f.local("f32"), r = f.local("f32"), inv = f.local("f32");
+    const acc = Array.from({ length: 4 }, () => f.local("v128")), w = f.local("v128");
+    f.set(src, logits);
+    f.set(dst, probs);
+    f.forRange(row, 0, rows, 1, () => {
+      // 1. max
+      f.set(w, F32x4.splat(F32.c(-Infinity)));
+      f.set(t2, 0);
+      f.whileLoop(I32.leS(I32.add(t2, 4), V), () => {
+        f.set(w, F32x4.max(w, F32x4.load(I32.add(src, I32.shl(t2, 2)))));
+        f.inc(t2, 4);
+      });
+      f.set(max, F32.max(F32.max(F32x4.extractLane(w, 0), F32x4.extractLane(w, 1)), F32.max(F32x4.extractLane(w, 2), F32x4.extractLane(w, 3))));
+      f.whileLoop(I32.ltS(t2, V), () => {
+        f.set(max, F32.max(max, F32.load(I32.add(src, I32.shl(t2, 2)))));
+        f.inc(t2, 1);
+      });
+      // 2. the softmax
+      emitSoftmax(f, src, dst, V, max, { t2, score, sum, e, n, r, inv, acc, w });
+      f.inc(src, I32.shl(V, 2));
+      f.inc(dst, I32.shl(V, 2));
+    });
+  });
 }
 
 /** Where one attention row reads and writes (byte addresses and strides), and its scratch locals. */
@@ -599,37 +682,8 @@ function emitAttentionRow(f: FunctionBuilder<Record<string, ValType>>, row: Atte
     f.inc(key, stride);
     f.inc(t2, 1);
   });
-  // 2. softmax: e^(score − max) four at a time, then one; summed one by one in t2's order
-  f.set(sum, F32.c(0));
-  f.set(acc[1], F32x4.splat(max));
-  f.set(t2, 0);
-  f.whileLoop(I32.leS(I32.add(t2, 4), count), () => {
-    f.set(acc[0], F32x4.sub(F32x4.load(scoreAt(0)), acc[1]));
-    emitExp4(f, acc[0], acc[2], acc[3], w);
-    f.store(I32.add(weights, I32.shl(t2, 2)), acc[2]);
-    for (let k = 0; k < 4; k++) f.set(sum, F32.add(sum, F32x4.extractLane(acc[2], k)));
-    f.inc(t2, 4);
-  });
-  f.whileLoop(I32.ltS(t2, count), () => {
-    f.set(score, F32.sub(F32.load(scoreAt(0)), max));
-    emitExp(f, score, e, n, r);
-    f.store(I32.add(weights, I32.shl(t2, 2)), e);
-    f.set(sum, F32.add(sum, e));
-    f.inc(t2, 1);
-  });
-  f.set(inv, F32.div(F32.c(1), sum));
-  f.set(acc[1], F32x4.splat(inv));
-  f.set(t2, 0);
-  f.whileLoop(I32.leS(I32.add(t2, 4), count), () => {
-    const at = I32.add(weights, I32.shl(t2, 2));
-    f.store(at, F32x4.mul(F32x4.load(at), acc[1]));
-    f.inc(t2, 4);
-  });
-  f.whileLoop(I32.ltS(t2, count), () => {
-    const at = I32.add(weights, I32.shl(t2, 2));
-    f.store(at, F32.mul(F32.load(at), inv));
-    f.inc(t2, 1);
-  });
+  // 2. softmax
+  emitSoftmax(f, scores, weights, count, max, { t2, score, sum, e, n, r, inv, acc, w });
   // 3. the weighted sum of the values
   f.set(i, 0);
   for (const width of [16, 4]) {
