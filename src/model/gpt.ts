@@ -11,7 +11,6 @@
 import type { FloatArray, IdArray } from "../tensor/types.ts";
 import { type Kernels, referenceKernels } from "../tensor/kernels.ts";
 import type { Random } from "../tensor/random.ts";
-import { embeddingForward, embeddingBackward } from "../tensor/embedding.ts";
 import { crossEntropyForward, crossEntropySoftmaxBackward } from "../tensor/crossentropy.ts";
 import { type GPTConfig, validateConfig } from "./config.ts";
 import { type ParamViews, countParams, paramSpecs, paramViews } from "./params.ts";
@@ -20,7 +19,7 @@ import { type Activations, activationSize, activationViews } from "./activations
 export interface GPTOptions {
   /** float32 for real use; float64 for gradient checks */
   dtype?: "float32" | "float64";
-  /** the hot loops: matrix products, attention, GELU, LayerNorm, residual sums, softmax (default: the readable TypeScript reference) */
+  /** the hot loops: matrix products, attention, GELU, LayerNorm, residual sums, embeddings, softmax (default: the readable TypeScript reference) */
   kernels?: Kernels;
 }
 
@@ -104,7 +103,7 @@ export class GPT {
     const a = this.activationsFor(B, T);
 
     // 1. token + position embedding
-    embeddingForward(a.encoded, ids, p.wte, p.wpe, B, T, C);
+    k.embeddingForward(a.encoded, ids, p.wte, p.wpe, B, T, C);
     let x = a.encoded;
     for (let l = 0; l < this.config.nLayer; l++) {
       const w = p.blocks[l];
@@ -197,7 +196,7 @@ export class GPT {
       k.layernormBackward(dx, dw.ln1w, dw.ln1b, dl.ln1, x, w.ln1w, la.ln1Mean, la.ln1Rstd, N, C);
     }
     // 5. into the token and position tables
-    embeddingBackward(g.wte, g.wpe, d.encoded, ids, B, T, C);
+    k.embeddingBackward(g.wte, g.wpe, d.encoded, ids, B, T, C);
   }
 
   zeroGrad(): void {

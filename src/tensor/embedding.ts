@@ -8,21 +8,30 @@
  */
 import type { FloatArray, IdArray } from "./types.ts";
 
+/** Throws unless wpe has a row for each of the T positions and every id is a row of wte. */
+export function checkEmbeddingInputs(ids: IdArray, wte: FloatArray, wpe: FloatArray, B: number, T: number, C: number): void {
+  const V = wte.length / C;
+  const maxT = wpe.length / C;
+  if (T > maxT) throw new RangeError(`context has ${T} tokens, block size is ${maxT}`);
+  if (ids.length < B * T) throw new RangeError(`ids has ${ids.length} values, batch ${B} × time ${T} needs ${B * T}`);
+  for (let row = 0; row < B * T; row++) {
+    const id = ids[row];
+    if (!(id >= 0 && id < V)) {
+      throw new RangeError(`token id ${id} at batch ${Math.floor(row / T)}, position ${row % T} is outside the vocabulary of ${V} tokens`);
+    }
+  }
+}
+
 /** out[B,T,C] = wte[ids[b,t]] + wpe[t] */
 export function embeddingForward(
   out: FloatArray, ids: IdArray, wte: FloatArray, wpe: FloatArray,
   B: number, T: number, C: number,
 ): void {
-  const V = wte.length / C;
-  const maxT = wpe.length / C;
-  if (T > maxT) throw new RangeError(`context has ${T} tokens, block size is ${maxT}`);
+  checkEmbeddingInputs(ids, wte, wpe, B, T, C);
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const row = b * T + t;
       const id = ids[row];
-      if (!(id >= 0 && id < V)) {
-        throw new RangeError(`token id ${id} at batch ${b}, position ${t} is outside the vocabulary of ${V} tokens`);
-      }
       const outOffset = row * C;
       const tokenOffset = id * C;
       const positionOffset = t * C;

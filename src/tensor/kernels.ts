@@ -1,6 +1,6 @@
 /**
  * The small interface behind which the hot loops live. The model calls matrix products,
- * attention, GELU, LayerNorm, residual sums and the logits' softmax, and the optimizer its AdamW update, only through
+ * attention, GELU, LayerNorm, residual sums, the embeddings and the logits' softmax, and the optimizer its AdamW update, only through
  * a `Kernels` object, so a faster implementation (WebAssembly SIMD, several threads) can replace
  * the readable reference without touching the model.
  *
@@ -14,7 +14,7 @@
  * the activations), and the kernels need not read what they replace (llm.c's GPU code does the
  * same).
  */
-import type { FloatArray } from "./types.ts";
+import type { FloatArray, IdArray } from "./types.ts";
 import { linearForward, linearBackward, linearRowForward } from "./linear.ts";
 import { attentionForward, attentionBackward } from "./attention.ts";
 import { attentionStepForward } from "./attention-step.ts";
@@ -24,6 +24,7 @@ import { residualBackward, residualForward } from "./residual.ts";
 import { type AdamWUpdate, adamwUpdate } from "./adamw.ts";
 import { scale, sumOfSquares } from "./grad-norm.ts";
 import { softmaxForward } from "./crossentropy.ts";
+import { embeddingBackward, embeddingForward } from "./embedding.ts";
 
 export interface Kernels {
   /** shown in benchmarks and `info` */
@@ -57,6 +58,10 @@ export interface Kernels {
   residualForward(out: FloatArray, a: FloatArray, b: FloatArray, N: number): void;
   /** da[N] = dout;  db[N] = dout */
   residualBackward(da: FloatArray, db: FloatArray, dout: FloatArray, N: number): void;
+  /** out[B,T,C] = wte[ids[b,t]] + wpe[t] (the model's first step); ids checked against wte and wpe */
+  embeddingForward(out: FloatArray, ids: IdArray, wte: FloatArray, wpe: FloatArray, B: number, T: number, C: number): void;
+  /** dwte[ids[b,t]] += dout[b,t];  dwpe[t] += dout[b,t] */
+  embeddingBackward(dwte: FloatArray, dwpe: FloatArray, dout: FloatArray, ids: IdArray, B: number, T: number, C: number): void;
   /** probs[N,V] = softmax(logits[N,V]) row by row (the model's last step before the loss) */
   softmaxForward(probs: FloatArray, logits: FloatArray, N: number, V: number): void;
   /** Σ x[i]² over x[0…N) (a gradient's squared norm, for clipping) */
@@ -90,6 +95,8 @@ export const referenceKernels: Kernels = {
   layernormBackward,
   residualForward,
   residualBackward,
+  embeddingForward,
+  embeddingBackward,
   softmaxForward,
   sumOfSquares,
   scale,

@@ -312,7 +312,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     const vectorN = N - (N % 4);
     if (vectorN > 0) {
       scratch.begin();
-      const dinpAt = place(dinp, vectorN, true);
+      const dinpAt = place(dinp, vectorN, false);
       const inpAt = place(inp, vectorN, true);
       const doutAt = place(dout, vectorN, true);
       halves("geluBackward", vectorN, 4, MIN_SPLIT_ELEMENTS,
@@ -361,7 +361,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       giveBack(dbias, dbiasAt, OC);
     };
     if (IC > 0) {
-      const dinpAt = place(dinp, N * IC, true);
+      const dinpAt = place(dinp, N * IC, false);
       const dweightAt = place(dweight, OC * IC, true);
       const inpAt = place(inp, N * IC, true);
       const weightAt = place(weight, OC * IC, true);
@@ -453,7 +453,8 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     if (B * T * C === 0) return;
 
     scratch.begin();
-    const dqkvAt = place(dqkv, B * T * 3 * C, true);
+    const dqkvAt = place(dqkv, B * T * 3 * C, false);
+    // (scratch above the diagonal is left as it was: copied in and back)
     const dpreattAt = place(dpreatt, B * NH * T * T, true);
     const dattAt = place(datt, B * NH * T * T, true);
     const doutAt = place(dout, B * T * C, true);

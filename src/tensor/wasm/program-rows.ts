@@ -6,6 +6,7 @@
  *   residualForward(out, a, b, n) / residualBackward(da, db, dout, n)             ../residual.ts
  *   adamwUpdate(params, grads, m, v, n, …)                                        ../adamw.ts
  *   sumSquares(partials, x, n, chunk) / scale(x, n, factor)                       ../grad-norm.ts
+ *   embeddingForward(out, ids, wte, wpe, B, T, C) / embeddingBackward(…)          ../embedding.ts
  *
  * Each loop's math is written once against `Lanes` and emitted twice: with f32x4 over the first
  * ⌊n/4⌋·4 elements, then with single f32s over the last n mod 4, so any length works in place.
@@ -82,6 +83,53 @@ export function defineRowKernels(module: ModuleBuilder): void {
   defineResidual(module);
   defineGradNorm(module);
   defineAdamW(module);
+  defineEmbedding(module);
+}
+
+// embeddingForward(out, ids, wte, wpe, B, T, C): out[b,t,:] = wte[ids[b,t],:] + wpe[t,:]
+// embeddingBackward(dwte, dwpe, dout, ids, B, T, C): dwte[ids[b,t],:] += dout[b,t,:];
+//   dwpe[t,:] += dout[b,t,:], rows in order (a token seen twice adds twice, one thread only)
+//   ids: B·T i32 at a byte address, each already checked to be a row of wte
+function defineEmbedding(module: ModuleBuilder): void {
+  const sizes = { B: "i32", T: "i32", C: "i32" } as const;
+  const forward = module.func("embeddingForward", { out: "i32", ids: "i32", wte: "i32", wpe: "i32", ...sizes }, { exported: true });
+  forward.define((f, { out, ids, wte, wpe, B, T, C }) => {
+    const b = f.local("i32"), t = f.local("i32"), token = f.local("i32"), position = f.local("i32");
+    const at = f.local("i32"), end = f.local("i32"), rowBytes = f.local("i32");
+    f.set(rowBytes, I32.shl(C, 2));
+    f.forRange(b, 0, B, 1, () => {
+      f.set(position, wpe);
+      f.forRange(t, 0, T, 1, () => {
+        f.set(token, I32.add(wte, I32.mul(I32.load(ids), rowBytes)));
+        eachElement(f, C, at, end, [], (L) =>
+          f.store(I32.add(out, at), L.add(L.load(I32.add(token, at)), L.load(I32.add(position, at)))));
+        f.inc(out, rowBytes);
+        f.inc(ids, 4);
+        f.inc(position, rowBytes);
+      });
+    });
+  });
+
+  const backward = module.func("embeddingBackward", { dwte: "i32", dwpe: "i32", dout: "i32", ids: "i32", ...sizes }, { exported: true });
+  backward.define((f, { dwte, dwpe, dout, ids, B, T, C }) => {
+    const b = f.local("i32"), t = f.local("i32"), token = f.local("i32"), position = f.local("i32");
+    const at = f.local("i32"), end = f.local("i32"), rowBytes = f.local("i32"), d = pair(f);
+    f.set(rowBytes, I32.shl(C, 2));
+    f.forRange(b, 0, B, 1, () => {
+      f.set(position, dwpe);
+      f.forRange(t, 0, T, 1, () => {
+        f.set(token, I32.add(dwte, I32.mul(I32.load(ids), rowBytes)));
+        eachElement(f, C, at, end, [], (L) => {
+          f.set(d[L.type], L.load(I32.add(dout, at)));
+          f.store(I32.add(token, at), L.add(L.load(I32.add(token, at)), d[L.type]));
+          f.store(I32.add(position, at), L.add(L.load(I32.add(position, at)), d[L.type]));
+        });
+        f.inc(dout, rowBytes);
+        f.inc(ids, 4);
+        f.inc(position, rowBytes);
+      });
+    });
+  });
 }
 
 // layernormForward(out, mean, rstd, inp, weight, bias, N, C): rows of C floats; bias 0 = none

@@ -10,7 +10,7 @@
  * roundings (test/tensor/wasm-{layernorm,residual,adamw,grad-norm}.test.ts state the tolerances).
  */
 import type { Kernels } from "../kernels.ts";
-import type { FloatArray } from "../types.ts";
+import type { FloatArray, IdArray } from "../types.ts";
 import {
   layernormBackward as referenceLayernormBackward, layernormForward as referenceLayernormForward,
 } from "../layernorm.ts";
@@ -19,14 +19,19 @@ import {
 } from "../residual.ts";
 import { type AdamWUpdate, adamwUpdate as referenceAdamwUpdate } from "../adamw.ts";
 import { scale as referenceScale, sumOfSquares as referenceSumOfSquares } from "../grad-norm.ts";
+import {
+  checkEmbeddingInputs, embeddingBackward as referenceEmbeddingBackward, embeddingForward as referenceEmbeddingForward,
+} from "../embedding.ts";
 
 /** sumOfSquares sums this many floats per float32 partial sum (their total is in doubles) */
 const SQUARES_CHUNK = 4096;
 
-/** The export these kernels call directly (byte addresses; 0 = no bias); the others go through `halves`. */
+/** The exports these kernels call directly (byte addresses; 0 = no bias); the others go through `halves`. */
 export interface RowExports {
   layernormBackward(dinp: number, dweight: number, dbias: number, dout: number, inp: number, weight: number,
     mean: number, rstd: number, N: number, C: number): void;
+  embeddingForward(out: number, ids: number, wte: number, wpe: number, B: number, T: number, C: number): void;
+  embeddingBackward(dwte: number, dwpe: number, dout: number, ids: number, B: number, T: number, C: number): void;
 }
 
 /** How the backend hands arrays to the module. */
@@ -50,7 +55,7 @@ export interface Placement {
 }
 
 type RowKernels = Pick<Kernels, "layernormForward" | "layernormBackward" | "residualForward" | "residualBackward"
-  | "sumOfSquares" | "scale" | "adamwUpdate">;
+  | "sumOfSquares" | "scale" | "adamwUpdate" | "embeddingForward" | "embeddingBackward">;
 
 export function createRowKernels(wasm: RowExports, { begin, place, giveBack, halves, take, floats }: Placement): RowKernels {
   function layernormForward(out: FloatArray, mean: FloatArray, rstd: FloatArray,
@@ -137,8 +142,8 @@ export function createRowKernels(wasm: RowExports, { begin, place, giveBack, hal
     for (const [name, array] of [["da", da], ["db", db], ["dout", dout]] as const) checkLength("residualBackward", name, array, N, "N");
     if (N === 0) return;
     begin();
-    const daAt = place(da, N, true);
-    const dbAt = place(db, N, true);
+    const daAt = place(da, N, false);
+    const dbAt = place(db, N, false);
     const doutAt = place(dout, N, true);
     halves("residualBackward", N, 1, (start, count) => [daAt + 4 * start, dbAt + 4 * start, doutAt + 4 * start, count]);
     giveBack(da, daAt, N);
@@ -199,7 +204,51 @@ export function createRowKernels(wasm: RowExports, { begin, place, giveBack, hal
     giveBack(v, vAt, N);
   }
 
-  return { layernormForward, layernormBackward, residualForward, residualBackward, sumOfSquares, scale, adamwUpdate };
+  /** the B·T ids as i32s in scratch, after checking them against wte and wpe */
+  function placeIds(ids: IdArray, wte: FloatArray, wpe: FloatArray, B: number, T: number, C: number): number {
+    checkEmbeddingInputs(ids, wte, wpe, B, T, C);
+    const at = take(B * T);
+    new Int32Array(floats().buffer, at, B * T).set(ids.subarray(0, B * T));
+    return at;
+  }
+
+  /** one thread: rows are few (B·T) and short (C) */
+  function embeddingForward(out: FloatArray, ids: IdArray, wte: FloatArray, wpe: FloatArray, B: number, T: number, C: number): void {
+    if (out instanceof Float64Array || wte instanceof Float64Array || wpe instanceof Float64Array) {
+      referenceEmbeddingForward(out, ids, wte, wpe, B, T, C);
+      return;
+    }
+    checkCounts("embeddingForward", { B, T, C });
+    checkLength("embeddingForward", "out", out, B * T * C, "B*T*C");
+    if (B * T * C === 0) return;
+    begin();
+    const idsAt = placeIds(ids, wte, wpe, B, T, C);
+    const outAt = place(out, B * T * C, false);
+    wasm.embeddingForward(outAt, idsAt, place(wte, wte.length, true), place(wpe, wpe.length, true), B, T, C);
+    giveBack(out, outAt, B * T * C);
+  }
+
+  /** one thread: two rows with the same token add to the same row of dwte */
+  function embeddingBackward(dwte: FloatArray, dwpe: FloatArray, dout: FloatArray, ids: IdArray, B: number, T: number, C: number): void {
+    if (dwte instanceof Float64Array || dwpe instanceof Float64Array || dout instanceof Float64Array) {
+      referenceEmbeddingBackward(dwte, dwpe, dout, ids, B, T, C);
+      return;
+    }
+    checkCounts("embeddingBackward", { B, T, C });
+    checkLength("embeddingBackward", "dout", dout, B * T * C, "B*T*C");
+    if (B * T * C === 0) return;
+    begin();
+    const idsAt = placeIds(ids, dwte, dwpe, B, T, C);
+    const dwteAt = place(dwte, dwte.length, true), dwpeAt = place(dwpe, dwpe.length, true);
+    wasm.embeddingBackward(dwteAt, dwpeAt, place(dout, B * T * C, true), idsAt, B, T, C);
+    giveBack(dwte, dwteAt, dwte.length);
+    giveBack(dwpe, dwpeAt, dwpe.length);
+  }
+
+  return {
+    layernormForward, layernormBackward, residualForward, residualBackward, sumOfSquares, scale, adamwUpdate,
+    embeddingForward, embeddingBackward,
+  };
 }
 
 function checkCounts(kernel: string, counts: Record<string, number>): void {
