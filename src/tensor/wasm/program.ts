@@ -95,9 +95,11 @@ export const MAX_PAGES = 65536;
  * multiply-add (relaxed SIMD), one rounding instead of two and half the instructions; the
  * module then needs relaxed SIMD to validate (see ./index.ts for how it is enabled).
  */
+/** acc + a·b of four lanes: one fused multiply-add in the FMA module, a multiply then an add in the other */
+type AddProduct = (acc: Expr, a: Expr, b: Expr) => Expr;
+
 export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }: { fma?: boolean } = {}): Uint8Array<ArrayBuffer> {
-  /** acc + a·b: fused when `fma` */
-  const addProduct = (acc: Expr, a: Expr, b: Expr): Expr => (fma ? F32x4.madd(a, b, acc) : F32x4.add(acc, F32x4.mul(a, b)));
+  const addProduct: AddProduct = (acc, a, b) => (fma ? F32x4.madd(a, b, acc) : F32x4.add(acc, F32x4.mul(a, b)));
   const { MR, NR, KC, MC, NC, UNROLL } = blocking;
   const positive = [MR, NR, KC, MC, NC, UNROLL].every((x) => Number.isInteger(x) && x >= 1);
   if (!positive || NR % 4 !== 0 || MC % MR !== 0 || NC % NR !== 0) {
@@ -456,7 +458,7 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
   defineAttention(module);
   defineAttentionStep(module);
   defineSoftmax(module);
-  defineGelu(module);
+  defineGelu(module, addProduct);
   defineRowKernels(module);
   return module.encode();
 }
@@ -903,17 +905,18 @@ function defineAttentionStep(module: ModuleBuilder): void {
  * (n within ±116: always a normal float). Below 2u = −80, 1 + tanh u is 0 (as float32's tanh is
  * −1 there). GELU needs 1 + tanh and 1 − tanh² = (1 + tanh)(1 − tanh).
  */
-function emitOnePlusMinusTanh(f: FunctionBuilder<Record<string, ValType>>, u: Expr, plus: Local, minus: Local, r: Local, alive: Local): void {
+function emitOnePlusMinusTanh(f: FunctionBuilder<Record<string, ValType>>, u: Expr, plus: Local, minus: Local, r: Local, alive: Local,
+  addProduct: AddProduct): void {
   const n = minus; // reused: n is done with before `minus` is written
   f.set(r, F32x4.add(u, u));
   f.set(alive, F32x4.gt(r, F32x4.c(-80)));
   f.set(r, F32x4.min(F32x4.max(r, F32x4.c(-80)), F32x4.c(80)));
   // n = nearest(2u·log2 e) by adding and taking away ROUNDING; the sum's bits give 2^n
-  f.set(plus, F32x4.add(F32x4.mul(r, F32x4.c(Math.LOG2E)), F32x4.c(ROUNDING)));
+  f.set(plus, addProduct(F32x4.c(ROUNDING), r, F32x4.c(Math.LOG2E)));
   f.set(n, F32x4.sub(plus, F32x4.c(ROUNDING)));
-  f.set(r, F32x4.add(F32x4.sub(r, F32x4.mul(n, F32x4.c(0.693359375))), F32x4.mul(n, F32x4.c(2.12194440e-4))));
+  f.set(r, addProduct(addProduct(r, n, F32x4.c(-0.693359375)), n, F32x4.c(2.12194440e-4)));
   let poly: Expr = F32x4.c(1 / 720);
-  for (const coefficient of [1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1]) poly = F32x4.add(F32x4.c(coefficient), F32x4.mul(r, poly));
+  for (const coefficient of [1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1]) poly = addProduct(F32x4.c(coefficient), r, poly);
   f.set(plus, F32x4.mul(poly, twoToThe(plus))); // e^{2u}
   f.set(minus, F32x4.div(F32x4.c(2), F32x4.add(plus, F32x4.c(1))));
   f.set(plus, F32x4.and(F32x4.mul(plus, minus), alive));
@@ -925,7 +928,7 @@ function emitOnePlusMinusTanh(f: FunctionBuilder<Record<string, ValType>>, u: Ex
  *   geluBackward(dinp, inp, dout, n): dinp = (0.5·(1 + tanh u) + 0.5·x·(1 − tanh²u)·du/dx)·dout
  * n is a multiple of 4 (the caller does the rest with the reference).
  */
-function defineGelu(module: ModuleBuilder): void {
+function defineGelu(module: ModuleBuilder, addProduct: AddProduct): void {
   const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
   const CUBIC = 0.044715;
   const forward = module.func("geluForward", { out: "i32", inp: "i32", n: "i32" }, { exported: true });
@@ -936,8 +939,8 @@ function defineGelu(module: ModuleBuilder): void {
     f.forRange(i, 0, end, 16, () => {
       f.set(x, F32x4.load(I32.add(inp, i)));
       // 1. u = √(2/π)·(x + 0.044715·x³)   2. 0.5·x·(1 + tanh u)
-      const u = F32x4.mul(F32x4.c(SQRT_2_OVER_PI), F32x4.add(x, F32x4.mul(F32x4.c(CUBIC), F32x4.mul(x, F32x4.mul(x, x)))));
-      emitOnePlusMinusTanh(f, u, plus, minus, r, alive);
+      const u = F32x4.mul(F32x4.c(SQRT_2_OVER_PI), addProduct(x, F32x4.c(CUBIC), F32x4.mul(x, F32x4.mul(x, x))));
+      emitOnePlusMinusTanh(f, u, plus, minus, r, alive, addProduct);
       f.store(I32.add(out, i), F32x4.mul(F32x4.mul(F32x4.c(0.5), x), plus));
     });
   });
@@ -949,14 +952,13 @@ function defineGelu(module: ModuleBuilder): void {
     f.set(end, I32.shl(n, 2));
     f.forRange(i, 0, end, 16, () => {
       f.set(x, F32x4.load(I32.add(inp, i)));
-      const u = F32x4.mul(F32x4.c(SQRT_2_OVER_PI), F32x4.add(x, F32x4.mul(F32x4.c(CUBIC), F32x4.mul(x, F32x4.mul(x, x)))));
-      emitOnePlusMinusTanh(f, u, plus, minus, r, alive);
+      const u = F32x4.mul(F32x4.c(SQRT_2_OVER_PI), addProduct(x, F32x4.c(CUBIC), F32x4.mul(x, F32x4.mul(x, x))));
+      emitOnePlusMinusTanh(f, u, plus, minus, r, alive, addProduct);
       // du/dx = √(2/π)·(1 + 3·0.044715·x²);  slope = 0.5·(1 + tanh) + 0.5·x·(1 − tanh²)·du/dx
       // (beyond |x| = 30, 1 − t² is exactly 0 in float32: x is clamped so x·du/dx stays finite)
       f.set(x, F32x4.min(F32x4.max(x, F32x4.c(-30)), F32x4.c(30)));
-      const dudx = F32x4.mul(F32x4.c(SQRT_2_OVER_PI), F32x4.add(F32x4.c(1), F32x4.mul(F32x4.c(3 * CUBIC), F32x4.mul(x, x))));
-      f.set(slope, F32x4.add(F32x4.mul(F32x4.c(0.5), plus),
-        F32x4.mul(F32x4.mul(F32x4.mul(F32x4.c(0.5), x), F32x4.mul(plus, minus)), dudx)));
+      const dudx = F32x4.mul(F32x4.c(SQRT_2_OVER_PI), addProduct(F32x4.c(1), F32x4.c(3 * CUBIC), F32x4.mul(x, x)));
+      f.set(slope, addProduct(F32x4.mul(F32x4.c(0.5), plus), F32x4.mul(F32x4.mul(F32x4.c(0.5), x), F32x4.mul(plus, minus)), dudx));
       f.store(I32.add(dinp, i), F32x4.mul(slope, F32x4.load(I32.add(dout, i))));
     });
   });
