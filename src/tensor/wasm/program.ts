@@ -455,8 +455,8 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
   const zero = module.func("zero", { dst: "i32", n: "i32" }, { exported: true });
   zero.define((f, { dst, n }) => f.fill(dst, 0, I32.shl(n, 2)));
 
-  defineAttention(module);
-  defineAttentionStep(module);
+  defineAttention(module, addProduct);
+  defineAttentionStep(module, addProduct);
   defineSoftmax(module);
   defineGelu(module, addProduct);
   defineRowKernels(module);
@@ -647,7 +647,7 @@ interface AttentionRow {
  * instructions, so a cached step gives the full pass's floats. Each score and weight is the
  * same float whether its key went in a group of four or alone.
  */
-function emitAttentionRow(f: FunctionBuilder<Record<string, ValType>>, row: AttentionRow): void {
+function emitAttentionRow(f: FunctionBuilder<Record<string, ValType>>, row: AttentionRow, addProduct: AddProduct): void {
   const { q, stride, count, scores, weights, out, HSb, scale } = row;
   const { key, value, t2, i, max, score, sum, e, n, r, inv, acc, w } = row.tmp;
   const scoreAt = (k: number) => I32.add(scores, I32.shl(I32.add(t2, k), 2));
@@ -661,7 +661,7 @@ function emitAttentionRow(f: FunctionBuilder<Record<string, ValType>>, row: Atte
       f.set(w, F32x4.load(I32.add(q, i)));
       f.set(value, I32.add(key, i));
       for (let k = 0; k < 4; k++) {
-        f.set(acc[k], F32x4.add(acc[k], F32x4.mul(w, F32x4.load(value))));
+        f.set(acc[k], addProduct(acc[k], w, F32x4.load(value)));
         if (k < 3) f.inc(value, stride);
       }
     });
@@ -676,7 +676,7 @@ function emitAttentionRow(f: FunctionBuilder<Record<string, ValType>>, row: Atte
   f.whileLoop(I32.ltS(t2, count), () => {
     f.set(acc[0], F32x4.zero());
     f.forRange(i, 0, HSb, 16, () => {
-      f.set(acc[0], F32x4.add(acc[0], F32x4.mul(F32x4.load(I32.add(q, i)), F32x4.load(I32.add(key, i)))));
+      f.set(acc[0], addProduct(acc[0], F32x4.load(I32.add(q, i)), F32x4.load(I32.add(key, i))));
     });
     f.set(score, F32.mul(F32x4.sum(acc[0]), scale));
     f.store(scoreAt(0), score);
@@ -695,7 +695,7 @@ function emitAttentionRow(f: FunctionBuilder<Record<string, ValType>>, row: Atte
       f.set(value, I32.add(row.values, i));
       f.forRange(t2, 0, count, 1, () => {
         f.set(w, F32x4.loadSplat(I32.add(weights, I32.shl(t2, 2))));
-        for (let j = 0; j < vectors; j++) f.set(acc[j], F32x4.add(acc[j], F32x4.mul(w, F32x4.load(value, 16 * j))));
+        for (let j = 0; j < vectors; j++) f.set(acc[j], addProduct(acc[j], w, F32x4.load(value, 16 * j)));
         f.inc(value, stride);
       });
       for (let j = 0; j < vectors; j++) f.store(I32.add(out, i), acc[j], 16 * j);
@@ -709,7 +709,7 @@ function emitAttentionRow(f: FunctionBuilder<Record<string, ValType>>, row: Atte
  * head's channels. Sizes as there; HS = C/NH must be a multiple of 4. Byte strides: a token's
  * qkv row is 3C floats, its out/dout row C floats; row (b,h,t) of preatt/att/… is T floats.
  */
-function defineAttention(module: ModuleBuilder): void {
+function defineAttention(module: ModuleBuilder, addProduct: AddProduct): void {
   const sizes = { B: "i32", T: "i32", C: "i32", NH: "i32", HS: "i32", scale: "f32" } as const;
 
   // attnForward(out, preatt, att, qkv, B, T, C, NH, HS, scale, claims): batch rows in order, or
@@ -738,7 +738,7 @@ function defineAttention(module: ModuleBuilder): void {
       emitAttentionRow(f, {
         q, keys: kbase, values: I32.add(kbase, Cb), stride: C3b, count: I32.add(t, 1), scores: prow, weights: arow, out: o,
         HSb, scale, tmp: { key, value, t2, i, max, score, sum, e, n, r, inv, acc, w },
-      });
+      }, addProduct);
       // the future is exactly 0 in both rows
       f.forRange(t2, I32.add(t, 1), T, 1, () => {
         f.store(I32.add(prow, I32.shl(t2, 2)), F32.c(0));
@@ -789,8 +789,8 @@ function defineAttention(module: ModuleBuilder): void {
             f.set(x, I32.add(I32.add(qkv, at), i));
             f.set(dx, I32.add(I32.add(dqkv, at), i));
             for (let k = 0; k < 4; k++) {
-              f.set(acc[k], F32x4.add(acc[k], F32x4.mul(F32x4.load(x), dd)));
-              f.store(dx, F32x4.add(F32x4.load(dx), F32x4.mul(qv[k], dd)));
+              f.set(acc[k], addProduct(acc[k], F32x4.load(x), dd));
+              f.store(dx, addProduct(F32x4.load(dx), qv[k], dd));
               if (k < 3) {
                 f.inc(x, C3b);
                 f.inc(dx, C3b);
@@ -810,8 +810,8 @@ function defineAttention(module: ModuleBuilder): void {
           f.set(acc[0], F32x4.zero());
           f.forRange(i, 0, HSb, 16, () => {
             f.set(dd, F32x4.load(I32.add(d, i)));
-            f.set(acc[0], F32x4.add(acc[0], F32x4.mul(F32x4.load(I32.add(x, i)), dd)));
-            f.store(I32.add(dx, i), F32x4.add(F32x4.load(I32.add(dx, i)), F32x4.mul(w, dd)));
+            f.set(acc[0], addProduct(acc[0], F32x4.load(I32.add(x, i)), dd));
+            f.store(I32.add(dx, i), addProduct(F32x4.load(I32.add(dx, i)), w, dd));
           });
           f.store(I32.add(datt, I32.add(row, I32.shl(t2, 2))), F32x4.sum(acc[0]));
           f.inc(t2, 1);
@@ -852,8 +852,8 @@ function defineAttention(module: ModuleBuilder): void {
               f.set(x, I32.add(qkv, at));
               f.set(dx, I32.add(dqkv, at));
               for (let j = 0; j < vectors; j++) {
-                f.set(acc[j], F32x4.add(acc[j], F32x4.mul(w, F32x4.load(x, 16 * j))));
-                f.store(dx, F32x4.add(F32x4.load(dx, 16 * j), F32x4.mul(w, qv[j])), 16 * j);
+                f.set(acc[j], addProduct(acc[j], w, F32x4.load(x, 16 * j)));
+                f.store(dx, addProduct(F32x4.load(dx, 16 * j), w, qv[j]), 16 * j);
               }
             });
             f.set(at, I32.add(I32.add(dqkv, qOff), i));
@@ -873,7 +873,7 @@ function defineAttention(module: ModuleBuilder): void {
  * then the weights. Every operation is attnForward's, in its order, for the last row: the
  * cached path gives the full pass's floats.
  */
-function defineAttentionStep(module: ModuleBuilder): void {
+function defineAttentionStep(module: ModuleBuilder, addProduct: AddProduct): void {
   const step = module.func("attnStep", {
     out: "i32", att: "i32", q: "i32", keys: "i32", values: "i32", Tk: "i32", C: "i32", NH: "i32", HS: "i32", scale: "f32",
   }, { exported: true });
@@ -892,7 +892,7 @@ function defineAttentionStep(module: ModuleBuilder): void {
       emitAttentionRow(f, {
         q: qh, keys: I32.add(keys, I32.mul(h, HSb)), values: I32.add(values, I32.mul(h, HSb)), stride: Cb, count: Tk,
         scores: row, weights: row, out: o, HSb, scale, tmp: { key, value, t2, i, max, score, sum, e, n, r, inv, acc, w },
-      });
+      }, addProduct);
     });
   });
 }
