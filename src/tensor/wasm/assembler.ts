@@ -423,6 +423,27 @@ export class FunctionBuilder<P extends Record<string, ValType>> {
     });
   }
 
+  /**
+   * for (i = 0; i < end; i = next) body, where next is i + step when `counter` is 0 (this thread
+   * takes every i, in order); otherwise `counter` is the byte address of a shared i32, zeroed by
+   * the caller, and each i is what an atomic add of `step` to it returned, so threads running the
+   * same loop take turns and no i is done twice. `next` is scratch.
+   */
+  forClaimed(i: Local, end: I32Like, step: number, counter: Local, next: Local, body: () => void): void {
+    this.set(next, 0);
+    this.block((done) => {
+      this.loop((top) => {
+        this.ifThen(counter, () => this.set(i, I32.atomicAdd(counter, step)), () => {
+          this.set(i, next);
+          this.inc(next, step);
+        });
+        this.brIf(done, I32.geS(i, end));
+        body();
+        this.br(top);
+      });
+    });
+  }
+
   /** while (cond) body */
   whileLoop(cond: I32Like, body: () => void): void {
     this.block((exit) => {

@@ -1,6 +1,8 @@
 /**
  * The training step's row-wise and element-wise kernels, for ./program.ts, four lanes at a time:
  *
+ *   geluForward(out, inp, n) / geluBackward(dinp, inp, dout, n)                   ../gelu.ts
+ *
  *   layernormForward(out, mean, rstd, inp, weight, bias, N, C)                    ../layernorm.ts
  *   layernormBackward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C)  ../layernorm.ts
  *   residualForward(out, a, b, n) / residualBackward(da, db, dout, n)             ../residual.ts
@@ -8,13 +10,15 @@
  *   sumSquares(partials, x, n, chunk) / scale(x, n, factor)                       ../grad-norm.ts
  *   embeddingForward(out, ids, wte, wpe, B, T, C) / embeddingBackward(…)          ../embedding.ts
  *
- * Each loop's math is written once against `Lanes` and emitted twice: with f32x4 over the first
- * ⌊n/4⌋·4 elements, then with single f32s over the last n mod 4, so any length works in place.
+ * Each loop's math (but GELU's, four lanes only: see defineGelu) is written once against `Lanes`
+ * and emitted twice: with f32x4 over the first ⌊n/4⌋·4 elements, then with single f32s over the
+ * last n mod 4, so any length works in place.
  * Addresses are byte addresses; a bias or dbias address of 0 means "none" (the heap never hands
  * out address 0). Sums are float32 (the references sum in doubles): each lane keeps its own
  * partial sum, the four are added at the end.
  */
 import { type Expr, F32, F32x4, type FunctionBuilder, I32, type I32Like, type Local, type ModuleBuilder, type ValType } from "./assembler.ts";
+import { type AddProduct, emitOnePlusMinusTanh } from "./program-exp.ts";
 
 type Fn = FunctionBuilder<Record<string, ValType>>;
 type LaneType = "v128" | "f32";
@@ -306,6 +310,48 @@ function defineAdamW(module: ModuleBuilder): void {
       f.set(p[t], L.load(I32.add(params, at)));
       const step = L.div(L.mul(rate[t], L.div(mi[t], corr1[t])), L.add(L.sqrt(L.div(vi[t], corr2[t])), epsilon[t]));
       f.store(I32.add(params, at), L.sub(p[t], L.add(L.mul(rateDecay[t], p[t]), step)));
+    });
+  });
+}
+
+/**
+ * GELU in its tanh form, four elements at a time (../gelu.ts is the readable reference):
+ *   geluForward(out, inp, n):        out = 0.5·x·(1 + tanh u),  u = √(2/π)·(x + 0.044715·x³)
+ *   geluBackward(dinp, inp, dout, n): dinp = (0.5·(1 + tanh u) + 0.5·x·(1 − tanh²u)·du/dx)·dout
+ * n is a multiple of 4 (the caller does the rest with the reference).
+ */
+export function defineGelu(module: ModuleBuilder, addProduct: AddProduct): void {
+  const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+  const CUBIC = 0.044715;
+  const forward = module.func("geluForward", { out: "i32", inp: "i32", n: "i32" }, { exported: true });
+  forward.define((f, { out, inp, n }) => {
+    const i = f.local("i32"), end = f.local("i32");
+    const x = f.local("v128"), plus = f.local("v128"), minus = f.local("v128"), r = f.local("v128"), alive = f.local("v128");
+    f.set(end, I32.shl(n, 2));
+    f.forRange(i, 0, end, 16, () => {
+      f.set(x, F32x4.load(I32.add(inp, i)));
+      // 1. u = √(2/π)·(x + 0.044715·x³)   2. 0.5·x·(1 + tanh u)
+      const u = F32x4.mul(F32x4.c(SQRT_2_OVER_PI), addProduct(x, F32x4.c(CUBIC), F32x4.mul(x, F32x4.mul(x, x))));
+      emitOnePlusMinusTanh(f, u, plus, minus, r, alive, addProduct);
+      f.store(I32.add(out, i), F32x4.mul(F32x4.mul(F32x4.c(0.5), x), plus));
+    });
+  });
+
+  const backward = module.func("geluBackward", { dinp: "i32", inp: "i32", dout: "i32", n: "i32" }, { exported: true });
+  backward.define((f, { dinp, inp, dout, n }) => {
+    const i = f.local("i32"), end = f.local("i32");
+    const x = f.local("v128"), plus = f.local("v128"), minus = f.local("v128"), r = f.local("v128"), slope = f.local("v128"), alive = f.local("v128");
+    f.set(end, I32.shl(n, 2));
+    f.forRange(i, 0, end, 16, () => {
+      f.set(x, F32x4.load(I32.add(inp, i)));
+      const u = F32x4.mul(F32x4.c(SQRT_2_OVER_PI), addProduct(x, F32x4.c(CUBIC), F32x4.mul(x, F32x4.mul(x, x))));
+      emitOnePlusMinusTanh(f, u, plus, minus, r, alive, addProduct);
+      // du/dx = √(2/π)·(1 + 3·0.044715·x²);  slope = 0.5·(1 + tanh) + 0.5·x·(1 − tanh²)·du/dx
+      // (beyond |x| = 30, 1 − t² is exactly 0 in float32: x is clamped so x·du/dx stays finite)
+      f.set(x, F32x4.min(F32x4.max(x, F32x4.c(-30)), F32x4.c(30)));
+      const dudx = F32x4.mul(F32x4.c(SQRT_2_OVER_PI), addProduct(F32x4.c(1), F32x4.c(3 * CUBIC), F32x4.mul(x, x)));
+      f.set(slope, addProduct(F32x4.mul(F32x4.c(0.5), plus), F32x4.mul(F32x4.mul(F32x4.c(0.5), x), F32x4.mul(plus, minus)), dudx));
+      f.store(I32.add(dinp, i), F32x4.mul(slope, F32x4.load(I32.add(dout, i))));
     });
   });
 }
