@@ -168,8 +168,12 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     args: (start: number, count: number) => number[]): void {
     const cut = helper && n >= minimum ? align * Math.floor(n / (2 * align)) : n;
     if (cut < n) helper!.post([[fn, args(cut, n - cut)]]);
-    if (cut > 0) exported[fn](...args(0, cut));
-    helper?.wait();
+    try {
+      if (cut > 0) exported[fn](...args(0, cut));
+    } finally {
+      // even when this thread's part threw: the helper's part must end before anything else runs
+      helper?.wait();
+    }
   }
 
   /**
@@ -190,11 +194,14 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       return at;
     });
     if (both) helper.post(calls.map((call, i): ThreadCall => [call.fn, call.args(helperPack!, claims[i])]).reverse());
-    calls.forEach((call, i) => {
-      exported[call.fn](...call.args(ownPack, claims[i]));
-      if (i === 0) afterFirst?.();
-    });
-    if (both) helper.wait();
+    try {
+      calls.forEach((call, i) => {
+        exported[call.fn](...call.args(ownPack, claims[i]));
+        if (i === 0) afterFirst?.();
+      });
+    } finally {
+      if (both) helper.wait();
+    }
   }
 
   /**
