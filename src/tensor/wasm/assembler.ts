@@ -263,6 +263,15 @@ export const F32x4 = {
   mul: v128Binary(0xe6, "f32x4.mul"),
   div: v128Binary(0xe7, "f32x4.div"),
   sqrt: (a: Expr): Expr => node("v128", simdOpcode(0xe3), [expectType(a, "v128", "f32x4.sqrt")]),
+  /**
+   * four lanes picked from a's and b's eight (0–3: a's lanes, 4–7: b's), as i8x16.shuffle with
+   * each f32 lane's four bytes: e.g. [0, 4, 1, 5] interleaves the low halves of a and b
+   */
+  shuffle(a: Expr, b: Expr, lanes: readonly [number, number, number, number]): Expr {
+    if (lanes.some((l) => !Number.isInteger(l) || l < 0 || l > 7)) throw new Error(`f32x4 shuffle lanes must be 0–7, got ${lanes}`);
+    const bytes = lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
+    return node("v128", simdOpcode(0x0d), [expectType(a, "v128", "i8x16.shuffle"), expectType(b, "v128", "i8x16.shuffle")], (w) => w.raw(bytes));
+  },
   min: v128Binary(0xe8, "f32x4.min"),
   max: v128Binary(0xe9, "f32x4.max"),
   /**

@@ -176,39 +176,70 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
   packA.define((f, { dst, src, rs, cs, mc, kc }) => {
     const i0 = f.local("i32"), h = f.local("i32"), r = f.local("i32"), p = f.local("i32");
     const s = f.local("i32"), d = f.local("i32"), panel = f.local("i32"), cs4 = f.local("i32");
+    const low = f.local("v128"), high = f.local("v128");
     f.set(cs4, I32.shl(cs, 2));
     f.set(panel, dst);
     f.forRange(i0, 0, mc, MR, () => {
       f.set(h, I32.minS(MR, I32.sub(mc, i0)));
-      f.ifThen(I32.and(I32.eq(rs, 1), I32.eq(h, MR)), () => {
-        // the panel's MR values at each p are contiguous: copy them as vectors
-        f.set(s, I32.add(src, I32.shl(i0, 2)));
-        f.set(d, panel);
-        f.forRange(p, 0, kc, 1, () => {
-          for (let v = 0; v < Math.floor(MR / 4); v++) f.store(d, F32x4.load(s, 16 * v), 16 * v);
-          for (let r0 = 4 * Math.floor(MR / 4); r0 < MR; r0++) f.store(d, F32.load(s, 4 * r0), 4 * r0);
-          f.inc(s, cs4);
-          f.inc(d, 4 * MR);
-        });
-      }, () => {
-        // row by row (each row of A read along p), then zero rows h..MR
-        f.forRange(r, 0, MR, 1, () => {
-          f.set(d, I32.add(panel, I32.shl(r, 2)));
-          f.ifThen(I32.ltS(r, h), () => {
-            f.set(s, I32.add(src, I32.shl(I32.mul(I32.add(i0, r), rs), 2)));
-            f.forRange(p, 0, kc, 1, () => {
-              f.store(d, F32.load(s));
-              f.inc(s, cs4);
-              f.inc(d, 4 * MR);
-            });
-          }, () => {
-            f.forRange(p, 0, kc, 1, () => {
-              f.store(d, F32.c(0));
-              f.inc(d, 4 * MR);
+      // the general packing: MR values at each p contiguous (vectors), or row by row
+      const general = () => {
+        f.ifThen(I32.and(I32.eq(rs, 1), I32.eq(h, MR)), () => {
+          // the panel's MR values at each p are contiguous: copy them as vectors
+          f.set(s, I32.add(src, I32.shl(i0, 2)));
+          f.set(d, panel);
+          f.forRange(p, 0, kc, 1, () => {
+            for (let v = 0; v < Math.floor(MR / 4); v++) f.store(d, F32x4.load(s, 16 * v), 16 * v);
+            for (let r0 = 4 * Math.floor(MR / 4); r0 < MR; r0++) f.store(d, F32.load(s, 4 * r0), 4 * r0);
+            f.inc(s, cs4);
+            f.inc(d, 4 * MR);
+          });
+        }, () => {
+          // row by row (each row of A read along p), then zero rows h..MR
+          f.forRange(r, 0, MR, 1, () => {
+            f.set(d, I32.add(panel, I32.shl(r, 2)));
+            f.ifThen(I32.ltS(r, h), () => {
+              f.set(s, I32.add(src, I32.shl(I32.mul(I32.add(i0, r), rs), 2)));
+              f.forRange(p, 0, kc, 1, () => {
+                f.store(d, F32.load(s));
+                f.inc(s, cs4);
+                f.inc(d, 4 * MR);
+              });
+            }, () => {
+              f.forRange(p, 0, kc, 1, () => {
+                f.store(d, F32.c(0));
+                f.inc(d, 4 * MR);
+              });
             });
           });
         });
-      });
+      };
+      if (MR === 2) {
+        // two whole rows, each contiguous along p: four p of both rows at a time, interleaved
+        // into [r0 r1 r0 r1] pairs (two loads, two shuffles, two stores); the rest one by one
+        f.ifThen(I32.and(I32.eq(cs, 1), I32.eq(h, MR)), () => {
+          f.set(s, I32.add(src, I32.shl(I32.mul(i0, rs), 2)));
+          f.set(d, panel);
+          f.set(p, 0);
+          f.whileLoop(I32.leS(I32.add(p, 4), kc), () => {
+            f.set(low, F32x4.load(s));
+            f.set(high, F32x4.load(I32.add(s, I32.shl(rs, 2))));
+            f.store(d, F32x4.shuffle(low, high, [0, 4, 1, 5]));
+            f.store(d, F32x4.shuffle(low, high, [2, 6, 3, 7]), 16);
+            f.inc(s, 16);
+            f.inc(d, 32);
+            f.inc(p, 4);
+          });
+          f.whileLoop(I32.ltS(p, kc), () => {
+            f.store(d, F32.load(s));
+            f.store(d, F32.load(I32.add(s, I32.shl(rs, 2))), 4);
+            f.inc(s, 4);
+            f.inc(d, 8);
+            f.inc(p, 1);
+          });
+        }, general);
+      } else {
+        general();
+      }
       f.inc(panel, I32.mul(kc, 4 * MR));
     });
   });
