@@ -34,8 +34,16 @@ export function stepParts(preset: PresetName, kernels: Kernels): Array<[name: st
   ];
 }
 
+/**
+ * Untimed steps before the timed ones, on both sides: the reference's bench default (10), given
+ * to it explicitly. A fresh model's first steps are slower (its memory is new; V8 re-optimises
+ * for it): with one warm-up step instead of ten the engine's median of 10 steps came out
+ * 87–92 ms where 20 steps after three warm-ups gave 75–86 ms, in the same process.
+ */
+export const WARMUP_STEPS = 10;
+
 /** ms per full training step (stepParts), `runs` timed steps after `warmup` untimed ones */
-export function engineStepTime(preset: PresetName, kernels: Kernels, runs: number, warmup = 1): Spread {
+export function engineStepTime(preset: PresetName, kernels: Kernels, runs: number, warmup = WARMUP_STEPS): Spread {
   const parts = stepParts(preset, kernels);
   return timeRuns(() => {
     for (const [, run] of parts) run();
@@ -47,9 +55,9 @@ const ROUNDS = 3;
 
 /**
  * The first kernel set (what a training uses) and the reference take turns for ROUNDS rounds,
- * each of 20 reference iterations and 10 engine steps, so a burst of load from elsewhere falls on
- * both; the ratio is between the medians of the rounds' medians. The other kernel sets run
- * `runs` steps once, against the same reference median.
+ * each of 20 reference iterations and 10 engine steps (both after WARMUP_STEPS untimed ones), so
+ * a burst of load from elsewhere falls on both; the ratio is between the medians of the rounds'
+ * medians. The other kernel sets run `runs` steps once, against the same reference median.
  */
 export function benchTrainStep(preset: PresetName, kernelSets: Kernels[], runs: number): void {
   const config = presetConfig(preset, 65);
@@ -59,7 +67,7 @@ export function benchTrainStep(preset: PresetName, kernelSets: Kernels[], runs: 
   const refMedians: number[] = [];
   const engineMedians: number[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
-    const ref = runReference(["bench", "--config", preset, "--threads", "2", "--iters", "20"], 600);
+    const ref = runReference(["bench", "--config", preset, "--threads", "2", "--warmup", String(WARMUP_STEPS), "--iters", "20"], 600);
     const refMs = "json" in ref ? (ref.json.train_ms_per_iter as Spread) : null;
     const ms = engineStepTime(preset, training, 10);
     engineMedians.push(ms.median);
@@ -74,7 +82,8 @@ export function benchTrainStep(preset: PresetName, kernelSets: Kernels[], runs: 
     (refMedian !== null ? `, ${(refMedian / ms).toFixed(3)}× the reference's tokens/s` : ""));
   line(training.name, engineMedian, " (median of the rounds' medians)");
   for (const kernels of others) {
-    const ms = engineStepTime(preset, kernels, runs);
+    // the TypeScript kernels take seconds a step: one warm-up step
+    const ms = engineStepTime(preset, kernels, runs, kernels.name === "typescript" ? 1 : WARMUP_STEPS);
     line(kernels.name, ms.median, ` (min ${ms.min.toFixed(1)}, max ${ms.max.toFixed(1)})`);
   }
 }
