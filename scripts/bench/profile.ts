@@ -2,7 +2,7 @@
  * `npm run bench -- profile`: where the time of a baby training step goes, kernel by kernel.
  * Every method of the kernels is wrapped in a timer (a few µs each, ~80 calls a step); the step's
  * four phases are timed too. What no kernel accounts for is the JavaScript between them
- * (embedding, softmax and cross-entropy, the loops of the model itself).
+ * (cross-entropy and the mean loss, the loops of the model and the optimizer themselves).
  */
 import type { Kernels } from "../../src/tensor/kernels.ts";
 import { loadLine } from "./stats.ts";

@@ -9,10 +9,10 @@ import type { Kernels } from "../../src/tensor/kernels.ts";
 import { fmt, loadLine, runReference, type Spread } from "./stats.ts";
 import { BATCH, engineStepTime } from "./train-step.ts";
 
-/** `runs` timed steps on each side (after a warm-up: 1 step for the engine, 2 for PyTorch). */
 /** untimed steps on both sides (a small step takes seconds) */
 const SMALL_WARMUP = 2;
 
+/** `runs` timed steps on each side, after SMALL_WARMUP untimed ones. */
 export function benchSmall(kernels: Kernels, runs = 5): void {
   const config = presetConfig("small", 65);
   const tokens = BATCH.small * config.blockSize;

@@ -1,7 +1,7 @@
 /** Training step time of the engine for a preset, next to the PyTorch reference. */
 import { GPT } from "../../src/model/gpt.ts";
 import { presetConfig, type PresetName } from "../../src/model/config.ts";
-import type { Kernels } from "../../src/tensor/kernels.ts";
+import { type Kernels, referenceKernels } from "../../src/tensor/kernels.ts";
 import { seededRandom } from "../../src/tensor/random.ts";
 import { paramSpecs } from "../../src/model/params.ts";
 import { AdamW, clipGradNorm, DEFAULT_ADAMW } from "../../src/train/adamw.ts";
@@ -83,7 +83,7 @@ export function benchTrainStep(preset: PresetName, kernelSets: Kernels[], runs: 
   line(training.name, engineMedian, " (median of the rounds' medians)");
   for (const kernels of others) {
     // the TypeScript kernels take seconds a step: one warm-up step
-    const ms = engineStepTime(preset, kernels, runs, kernels.name === "typescript" ? 1 : WARMUP_STEPS);
+    const ms = engineStepTime(preset, kernels, runs, kernels === referenceKernels ? 1 : WARMUP_STEPS);
     line(kernels.name, ms.median, ` (min ${ms.min.toFixed(1)}, max ${ms.max.toFixed(1)})`);
   }
 }

@@ -12,10 +12,9 @@
  *     results, a little slower.
  *   - Float64Arrays (gradient checks) go to the reference TypeScript kernels.
  * Attention runs in WebAssembly too when the head size C/NH is a multiple of 4 (else the
- * reference); its exponentials are a float32 polynomial (relative error < 2e-7), as are the
- * logits' softmax's. LayerNorm,
- * residual sums, the gradient's norm and scaling, and the AdamW update run in WebAssembly by the
- * same rules (./row-kernels.ts).
+ * reference); its exponentials, like the logits' softmax's, are a float32 polynomial (relative
+ * error < 2e-7). LayerNorm, residual sums, the embeddings, the gradient's norm and scaling,
+ * and the AdamW update run in WebAssembly by the same rules (./row-kernels.ts).
  *
  * Float32 sums: the products add in float32 in a blocked order, so results differ from the
  * reference (which sums in doubles) by float32 rounding, ~1e-6 of the sum of |terms|.
