@@ -214,6 +214,36 @@ describe("createWasmKernels: another blocking", () => {
   });
 });
 
+describe("createWasmKernels: every blocking adds the same products in the same order", () => {
+  // Each element of C sums its products in ascending k whatever the tile shape, so the packing
+  // paths (odd MR row by row; even MR four k at a time with shuffles; contiguous columns as
+  // overlapping vectors) must give the stored blocking's floats exactly, tails and edges included.
+  const reference = createWasmKernels();
+  const blockings = [
+    { MR: 2, NR: 8, KC: 7, MC: 4, NC: 16, UNROLL: 1 },
+    { MR: 4, NR: 4, KC: 9, MC: 8, NC: 8, UNROLL: 1 },
+    { MR: 6, NR: 8, KC: 10, MC: 12, NC: 24, UNROLL: 1 },
+    { MR: 5, NR: 12, KC: 6, MC: 10, NC: 24, UNROLL: 2 },
+  ];
+  for (const blocking of blockings) {
+    it(`MR ${blocking.MR}, NR ${blocking.NR}, KC ${blocking.KC}`, () => {
+      const kernels = createWasmKernels({ blocking });
+      const random = seededRandom(11);
+      for (const [N, IC, OC] of [[13, 22, 9], [24, 16, 8], [7, 35, 20]] as const) {
+        const layer = randomLayer(random, N, IC, OC);
+        const results = [reference, kernels].map((k) => {
+          const out = k.alloc(N * OC), dinp = k.alloc(N * IC), dweight = k.alloc(OC * IC), dbias = k.alloc(OC);
+          const inp = place(k, "alloc", layer.inp), weight = place(k, "alloc", layer.weight);
+          k.linearForward(out, inp, weight, place(k, "alloc", layer.bias), N, IC, OC);
+          k.linearBackward(dinp, dweight, dbias, place(k, "alloc", layer.dout), inp, weight, N, IC, OC);
+          return [out, dinp, dweight].map((x) => Array.from(x));
+        });
+        expect(results[1], `N=${N} IC=${IC} OC=${OC}`).toEqual(results[0]);
+      }
+    });
+  }
+});
+
 describe("createWasmKernels: memory", () => {
   it("keeps earlier buffers valid and in place when the memory grows", () => {
     const kernels = createWasmKernels({ initialBytes: 1 << 20 });

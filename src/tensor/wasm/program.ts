@@ -58,16 +58,19 @@ export interface Blocking {
 }
 
 /**
- * The blocking the stored module is built with, chosen by measurement (Node 20 / V8 11.3 on a
- * Zen 5 core, baby-model shapes):
- *   - 2×16 (8 accumulators, 4 B vectors, 1 broadcast: 14 of the 16 xmm registers) ran at
- *     ~55 GFLOP/s; 4×8 at ~46, 6×16 at ~38, 4×12 and 3×16 spill.
- *   - UNROLL 1: TurboFan schedules all loads of an unrolled body first, runs out of registers
- *     and spills accumulators to the stack (2: ~34 GFLOP/s, 4: ~30, 8: ~28).
- *   - KC, MC, NC barely matter at these sizes (everything fits in L2); these keep a B panel
- *     (16 KiB) in L1 and the packed blocks in L2 for larger models.
+ * The blocking the stored module is built with, chosen by measurement (Node 20 / V8 11.3 on this
+ * machine's Xeon, baby-model shapes, one thread):
+ *   - 6×8: 12 accumulators, 2 B vectors and 1 broadcast fill 15 xmm registers, all V8 gives
+ *     (xmm15 is its scratch), and each step of k is 8 loads for 12 fused multiply-adds:
+ *     40–45 GFLOP/s. 2×16 (8 accumulators, 6 loads for 8) ran at 34–40, 5×8 at 37–42, 4×8 at
+ *     35–39; 4×12 and 3×16 need 16 registers and spill (22–28).
+ *   - One loop over k (UNROLL 1, no remainder loop): with the remainder loop after it, TurboFan
+ *     hoisted all six broadcasts of the main loop to its top and spilled four accumulators
+ *     (6×8 at 25–29 GFLOP/s). Unrolled bodies spill the same way (2×16 at UNROLL 2: ~34, 4: ~30).
+ *   - KC, MC, NC barely matter at these sizes (everything fits in L2); MC = 48 gives 16 row
+ *     blocks of the baby model's 768 rows for the two threads to claim.
  */
-export const BLOCKING: Blocking = { MR: 2, NR: 16, KC: 256, MC: 64, NC: 512, UNROLL: 1 };
+export const BLOCKING: Blocking = { MR: 6, NR: 8, KC: 256, MC: 48, NC: 512, UNROLL: 1 };
 
 /** the packed B block holds this many K slices at the full slab width NC (deeper K: narrower slabs) */
 const DEEP_SLICES = 4;
@@ -80,6 +83,14 @@ export function packFloats({ MR, NR, KC, MC, NC }: Blocking): { packA: number; p
 /** the deepest K a gemm with claims can take: its B must fit one packing, at least NR wide */
 export function maxClaimsDepth(blocking: Blocking): number {
   return Math.floor(packFloats(blocking).packB / blocking.NR);
+}
+
+/** where the f32x4 copies of MR contiguous floats start: every 4, the last overlapping (none below 4) */
+function vectorStarts(MR: number): number[] {
+  if (MR < 4) return [];
+  const starts = Array.from({ length: Math.floor(MR / 4) }, (_, v) => 4 * v);
+  if (MR % 4 !== 0) starts.push(MR - 4);
+  return starts;
 }
 
 /** How C starts before the products are added (the gemm's `init` argument). */
@@ -147,8 +158,9 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
         for (let v = 0; v < NV; v++) f.set(acc[r][v], addProduct(acc[r][v], a, b[v]));
       }
     };
+    // (UNROLL 1: the second loop alone, see BLOCKING)
     f.set(left, k);
-    f.whileLoop(I32.geS(left, UNROLL), () => {
+    if (UNROLL > 1) f.whileLoop(I32.geS(left, UNROLL), () => {
       for (let u = 0; u < UNROLL; u++) step(u);
       f.inc(pa, 4 * MR * UNROLL);
       f.inc(pb, 4 * NR * UNROLL);
@@ -175,71 +187,82 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
   const packA = module.func("packA", { dst: "i32", src: "i32", rs: "i32", cs: "i32", mc: "i32", kc: "i32" });
   packA.define((f, { dst, src, rs, cs, mc, kc }) => {
     const i0 = f.local("i32"), h = f.local("i32"), r = f.local("i32"), p = f.local("i32");
-    const s = f.local("i32"), d = f.local("i32"), panel = f.local("i32"), cs4 = f.local("i32");
-    const low = f.local("v128"), high = f.local("v128");
+    const s = f.local("i32"), d = f.local("i32"), at = f.local("i32"), panel = f.local("i32");
+    const cs4 = f.local("i32"), rs4 = f.local("i32"), k = f.local("i32");
+    const rows = Array.from({ length: MR % 2 === 0 ? MR : 0 }, () => f.local("v128"));
+    const pairs = Array.from({ length: rows.length }, () => f.local("v128"));
     f.set(cs4, I32.shl(cs, 2));
+    f.set(rs4, I32.shl(rs, 2));
     f.set(panel, dst);
     f.forRange(i0, 0, mc, MR, () => {
       f.set(h, I32.minS(MR, I32.sub(mc, i0)));
-      // the general packing: MR values at each p contiguous (vectors), or row by row
-      const general = () => {
-        f.ifThen(I32.and(I32.eq(rs, 1), I32.eq(h, MR)), () => {
-          // the panel's MR values at each p are contiguous: copy them as vectors
-          f.set(s, I32.add(src, I32.shl(i0, 2)));
-          f.set(d, panel);
-          f.forRange(p, 0, kc, 1, () => {
-            for (let v = 0; v < Math.floor(MR / 4); v++) f.store(d, F32x4.load(s, 16 * v), 16 * v);
-            for (let r0 = 4 * Math.floor(MR / 4); r0 < MR; r0++) f.store(d, F32.load(s, 4 * r0), 4 * r0);
-            f.inc(s, cs4);
-            f.inc(d, 4 * MR);
+      f.ifThen(I32.and(I32.eq(rs, 1), I32.eq(h, MR)), () => {
+        // 1. the panel's MR values at each p are contiguous (dweight's doutᵀ): vectors, the
+        //    last one overlapping the one before when MR is not a multiple of 4
+        f.set(s, I32.add(src, I32.shl(i0, 2)));
+        f.set(d, panel);
+        f.forRange(p, 0, kc, 1, () => {
+          for (const r0 of vectorStarts(MR)) f.store(d, F32x4.load(s, 4 * r0), 4 * r0);
+          for (let r0 = MR < 4 ? 0 : MR; r0 < MR; r0++) f.store(d, F32.load(s, 4 * r0), 4 * r0);
+          f.inc(s, cs4);
+          f.inc(d, 4 * MR);
+        });
+      }, () => {
+        f.set(s, I32.add(src, I32.shl(I32.mul(i0, rs), 2)));
+        f.set(d, panel);
+        f.set(p, 0);
+        if (rows.length > 0) {
+          // 2. MR whole rows, each contiguous along p (the forward's inputs, dinp's output
+          //    gradients), an even number of them: four p at a time. Rows 2q and 2q+1 are
+          //    interleaved into pairs, lows = [p0 p0 p1 p1] and highs = [p2 p2 p3 p3], and the
+          //    pairs are stored in the panel's order (p, then q), two to a vector.
+          f.ifThen(I32.and(I32.eq(cs, 1), I32.eq(h, MR)), () => {
+            f.whileLoop(I32.leS(I32.add(p, 4), kc), () => {
+              f.set(at, s);
+              for (let q = 0; q < MR; q++) {
+                f.set(rows[q], F32x4.load(at));
+                if (q < MR - 1) f.inc(at, rs4);
+              }
+              for (let q = 0; q < MR / 2; q++) {
+                f.set(pairs[q], F32x4.shuffle(rows[2 * q], rows[2 * q + 1], [0, 4, 1, 5]));
+                f.set(pairs[MR / 2 + q], F32x4.shuffle(rows[2 * q], rows[2 * q + 1], [2, 6, 3, 7]));
+              }
+              // pair j of the output is pair q = j mod MR/2 at p = j div MR/2: the half p%2 of
+              // lows (p < 2) or highs
+              const source = (j: number) => {
+                const q = j % (MR / 2), pj = Math.floor(j / (MR / 2));
+                return { vector: pairs[(pj < 2 ? 0 : MR / 2) + q], half: pj % 2 };
+              };
+              for (let m = 0; m < MR; m++) {
+                const first = source(2 * m), second = source(2 * m + 1);
+                const whole = first.vector === second.vector && first.half === 0 && second.half === 1;
+                const lanes = [2 * first.half, 2 * first.half + 1, 4 + 2 * second.half, 5 + 2 * second.half] as const;
+                f.store(d, whole ? first.vector : F32x4.shuffle(first.vector, second.vector, lanes), 16 * m);
+              }
+              f.inc(s, 16);
+              f.inc(d, 16 * MR);
+              f.inc(p, 4);
+            });
           });
-        }, () => {
-          // row by row (each row of A read along p), then zero rows h..MR
-          f.forRange(r, 0, MR, 1, () => {
-            f.set(d, I32.add(panel, I32.shl(r, 2)));
-            f.ifThen(I32.ltS(r, h), () => {
-              f.set(s, I32.add(src, I32.shl(I32.mul(I32.add(i0, r), rs), 2)));
-              f.forRange(p, 0, kc, 1, () => {
-                f.store(d, F32.load(s));
-                f.inc(s, cs4);
-                f.inc(d, 4 * MR);
-              });
-            }, () => {
-              f.forRange(p, 0, kc, 1, () => {
-                f.store(d, F32.c(0));
-                f.inc(d, 4 * MR);
-              });
+        }
+        // 3. anything else (and the p the vectors left): row by row, zeros below row h
+        f.forRange(r, 0, MR, 1, () => {
+          f.set(at, I32.add(d, I32.shl(r, 2)));
+          f.ifThen(I32.ltS(r, h), () => {
+            f.set(s, I32.add(src, I32.shl(I32.add(I32.mul(I32.add(i0, r), rs), I32.mul(p, cs)), 2)));
+            f.forRange(k, p, kc, 1, () => {
+              f.store(at, F32.load(s));
+              f.inc(s, cs4);
+              f.inc(at, 4 * MR);
+            });
+          }, () => {
+            f.forRange(k, p, kc, 1, () => {
+              f.store(at, F32.c(0));
+              f.inc(at, 4 * MR);
             });
           });
         });
-      };
-      if (MR === 2) {
-        // two whole rows, each contiguous along p: four p of both rows at a time, interleaved
-        // into [r0 r1 r0 r1] pairs (two loads, two shuffles, two stores); the rest one by one
-        f.ifThen(I32.and(I32.eq(cs, 1), I32.eq(h, MR)), () => {
-          f.set(s, I32.add(src, I32.shl(I32.mul(i0, rs), 2)));
-          f.set(d, panel);
-          f.set(p, 0);
-          f.whileLoop(I32.leS(I32.add(p, 4), kc), () => {
-            f.set(low, F32x4.load(s));
-            f.set(high, F32x4.load(I32.add(s, I32.shl(rs, 2))));
-            f.store(d, F32x4.shuffle(low, high, [0, 4, 1, 5]));
-            f.store(d, F32x4.shuffle(low, high, [2, 6, 3, 7]), 16);
-            f.inc(s, 16);
-            f.inc(d, 32);
-            f.inc(p, 4);
-          });
-          f.whileLoop(I32.ltS(p, kc), () => {
-            f.store(d, F32.load(s));
-            f.store(d, F32.load(I32.add(s, I32.shl(rs, 2))), 4);
-            f.inc(s, 4);
-            f.inc(d, 8);
-            f.inc(p, 1);
-          });
-        }, general);
-      } else {
-        general();
-      }
+      });
       f.inc(panel, I32.mul(kc, 4 * MR));
     });
   });
