@@ -275,6 +275,13 @@ export const F32x4 = {
   min: v128Binary(0xe8, "f32x4.min"),
   max: v128Binary(0xe9, "f32x4.max"),
   /**
+   * the pseudo-minimum b < a ? b : a and pseudo-maximum a < b ? b : a: one CPU instruction each
+   * (min/max above must order NaNs and zeros, several). With x first, a NaN x stays NaN:
+   * pmin(pmax(x, lo), hi) clamps x to [lo, hi].
+   */
+  pmin: v128Binary(0xea, "f32x4.pmin"),
+  pmax: v128Binary(0xeb, "f32x4.pmax"),
+  /**
    * a·b + c in one step where the CPU has fused multiply-add (relaxed SIMD's f32x4.relaxed_madd;
    * Node 20 validates it only with V8's --experimental-wasm-relaxed-simd)
    */

@@ -66,7 +66,7 @@ export function emitOnePlusMinusTanh(f: FunctionBuilder<Record<string, ValType>>
   const n = minus; // reused: n is done with before `minus` is written
   f.set(r, F32x4.add(u, u));
   f.set(alive, F32x4.gt(r, F32x4.c(-80)));
-  f.set(r, F32x4.min(F32x4.max(r, F32x4.c(-80)), F32x4.c(80)));
+  f.set(r, F32x4.pmin(F32x4.pmax(r, F32x4.c(-80)), F32x4.c(80)));
   // n = nearest(2u·log2 e) by adding and taking away ROUNDING; the sum's bits give 2^n
   f.set(plus, addProduct(F32x4.c(ROUNDING), r, F32x4.c(Math.LOG2E)));
   f.set(n, F32x4.sub(plus, F32x4.c(ROUNDING)));

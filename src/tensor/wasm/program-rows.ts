@@ -348,7 +348,7 @@ export function defineGelu(module: ModuleBuilder, addProduct: AddProduct): void 
       emitOnePlusMinusTanh(f, u, plus, minus, r, alive, addProduct);
       // du/dx = √(2/π)·(1 + 3·0.044715·x²);  slope = 0.5·(1 + tanh) + 0.5·x·(1 − tanh²)·du/dx
       // (beyond |x| = 30, 1 − t² is exactly 0 in float32: x is clamped so x·du/dx stays finite)
-      f.set(x, F32x4.min(F32x4.max(x, F32x4.c(-30)), F32x4.c(30)));
+      f.set(x, F32x4.pmin(F32x4.pmax(x, F32x4.c(-30)), F32x4.c(30)));
       const dudx = F32x4.mul(F32x4.c(SQRT_2_OVER_PI), addProduct(F32x4.c(1), F32x4.c(3 * CUBIC), F32x4.mul(x, x)));
       f.set(slope, addProduct(F32x4.mul(F32x4.c(0.5), plus), F32x4.mul(F32x4.mul(F32x4.c(0.5), x), F32x4.mul(plus, minus)), dudx));
       f.store(I32.add(dinp, i), F32x4.mul(slope, F32x4.load(I32.add(dout, i))));
