@@ -178,6 +178,11 @@ export const I32 = {
     const x = asExpr(a), y = asExpr(b);
     return select(x, y, I32.ltS(x, y));
   },
+  /** max of two signed values; both operands are emitted twice, as in minS */
+  maxS(a: I32Like, b: I32Like): Expr {
+    const x = asExpr(a), y = asExpr(b);
+    return select(x, y, I32.gtS(x, y));
+  },
   load: (addr: I32Like, offset = 0): Expr => node("i32", [0x28], [asExpr(addr)], memarg(2, offset)),
   /**
    * i32.atomic.rmw.add (threads proposal, shared memory): adds `value` to the i32 at `addr`
@@ -445,7 +450,7 @@ export class FunctionBuilder<P extends Record<string, ValType>> {
    * the caller, and each i is what an atomic add of `step` to it returned, so threads running the
    * same loop take turns and no i is done twice. `next` is scratch.
    */
-  forClaimed(i: Local, end: I32Like, step: number, counter: Local, next: Local, body: () => void): void {
+  forClaimed(i: Local, end: I32Like, step: I32Like, counter: Local, next: Local, body: () => void): void {
     this.set(next, 0);
     this.block((done) => {
       this.loop((top) => {
