@@ -146,7 +146,8 @@ export class GPT {
 
   /**
    * Back-propagates the last forward's mean loss; ACCUMULATES into this.grads. The activations'
-   * gradients are written, each by its one producer (see ../tensor/kernels.ts), in this order.
+   * gradients are written, each by its one producer (see ../tensor/kernels.ts), in this order,
+   * but the residual stream's: one buffer (dacts.encoded) that the LayerNorms add to (step 3).
    */
   backward(): void {
     const a = this.acts;
@@ -168,12 +169,15 @@ export class GPT {
     // 2. through softmax + cross-entropy to the logits, then the tied output head
     crossEntropySoftmaxBackward(d.logits, d.losses, a.probs, targets, N, V);
     k.linearBackward(d.lnf, g.wte, null, d.logits, a.lnf, p.wte, N, C, V);
-    // 3. final LayerNorm: its input is the last block's output (LayerNorm's backward adds to its
-    //    dinp, and this one has no residual sum before it to write it first)
+    // 3. the residual stream's gradient: ONE buffer for every block (as llm.c does). A residual
+    //    sum y = x + f(x) passes y's gradient on to both x and f(x) unchanged, so the sub-blocks
+    //    read it as their output's gradient, and each LayerNorm on the stream adds its input's
+    //    gradient to it: after block l it is the gradient of block l's input. It starts at 0,
+    //    and the final LayerNorm adds the first part.
+    const dResidual = d.encoded;
     const lastOut = L > 0 ? a.layers[L - 1].residual3 : a.encoded;
-    const dLastOut = L > 0 ? d.layers[L - 1].residual3 : d.encoded;
-    k.zero(dLastOut, N * C);
-    k.layernormBackward(dLastOut, g.lnfw, g.lnfb, d.lnf, lastOut, p.lnfw, a.lnfMean, a.lnfRstd, N, C);
+    k.zero(dResidual, N * C);
+    k.layernormBackward(dResidual, g.lnfw, g.lnfb, d.lnf, lastOut, p.lnfw, a.lnfMean, a.lnfRstd, N, C);
     // 4. the blocks, last to first
     for (let l = L - 1; l >= 0; l--) {
       const w = p.blocks[l];
@@ -181,22 +185,19 @@ export class GPT {
       const la = a.layers[l];
       const dl = d.layers[l];
       const x = l === 0 ? a.encoded : a.layers[l - 1].residual3;
-      const dx = l === 0 ? d.encoded : d.layers[l - 1].residual3;
-      // 4a. MLP sub-block
-      k.residualBackward(dl.residual2, dl.fcProj, dl.residual3, N * C);
-      k.linearBackward(dl.fchGelu, dw.fcProjW, dw.fcProjB, dl.fcProj, la.fchGelu, w.fcProjW, N, 4 * C, C);
+      // 4a. MLP sub-block: residual3 = residual2 + fcProj
+      k.linearBackward(dl.fchGelu, dw.fcProjW, dw.fcProjB, dResidual, la.fchGelu, w.fcProjW, N, 4 * C, C);
       k.geluBackward(dl.fch, la.fch, dl.fchGelu, N * 4 * C);
       k.linearBackward(dl.ln2, dw.fcW, dw.fcB, dl.fch, la.ln2, w.fcW, N, C, 4 * C);
-      k.layernormBackward(dl.residual2, dw.ln2w, dw.ln2b, dl.ln2, la.residual2, w.ln2w, la.ln2Mean, la.ln2Rstd, N, C);
-      // 4b. attention sub-block
-      k.residualBackward(dx, dl.attProj, dl.residual2, N * C);
-      k.linearBackward(dl.attY, dw.projW, dw.projB, dl.attProj, la.attY, w.projW, N, C, C);
+      k.layernormBackward(dResidual, dw.ln2w, dw.ln2b, dl.ln2, la.residual2, w.ln2w, la.ln2Mean, la.ln2Rstd, N, C);
+      // 4b. attention sub-block: residual2 = x + attProj
+      k.linearBackward(dl.attY, dw.projW, dw.projB, dResidual, la.attY, w.projW, N, C, C);
       k.attentionBackward(dl.qkv, dl.preatt, dl.att, dl.attY, la.qkv, la.att, B, T, C, NH);
       k.linearBackward(dl.ln1, dw.attnW, dw.attnB, dl.qkv, la.ln1, w.attnW, N, C, 3 * C);
-      k.layernormBackward(dx, dw.ln1w, dw.ln1b, dl.ln1, x, w.ln1w, la.ln1Mean, la.ln1Rstd, N, C);
+      k.layernormBackward(dResidual, dw.ln1w, dw.ln1b, dl.ln1, x, w.ln1w, la.ln1Mean, la.ln1Rstd, N, C);
     }
     // 5. into the token and position tables
-    k.embeddingBackward(g.wte, g.wpe, d.encoded, ids, B, T, C);
+    k.embeddingBackward(g.wte, g.wpe, dResidual, ids, B, T, C);
   }
 
   zeroGrad(): void {
