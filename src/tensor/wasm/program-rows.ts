@@ -289,14 +289,14 @@ function defineAdamW(module: ModuleBuilder): void {
   const fn = module.func("adamwUpdate", {
     params: "i32", grads: "i32", m: "i32", v: "i32", n: "i32",
     beta1: "f32", oneMinusBeta1: "f32", beta2: "f32", oneMinusBeta2: "f32",
-    correction1: "f32", correction2: "f32", lr: "f32", lrDecay: "f32", eps: "f32",
+    stepSize: "f32", rootCorrection: "f32", lrDecay: "f32", eps: "f32",
   }, { exported: true });
-  fn.define((f, { params, grads, m, v, n, beta1, oneMinusBeta1, beta2, oneMinusBeta2, correction1, correction2, lr, lrDecay, eps }) => {
+  fn.define((f, { params, grads, m, v, n, beta1, oneMinusBeta1, beta2, oneMinusBeta2, stepSize, rootCorrection, lrDecay, eps }) => {
     const at = f.local("i32"), end = f.local("i32");
     const g = pair(f), mi = pair(f), vi = pair(f), p = pair(f);
-    const held = Array.from({ length: 9 }, () => pair(f));
-    const values = [beta1, oneMinusBeta1, beta2, oneMinusBeta2, correction1, correction2, lr, lrDecay, eps];
-    const [b1, c1m, b2, c2m, corr1, corr2, rate, rateDecay, epsilon] = held;
+    const held = Array.from({ length: 8 }, () => pair(f));
+    const values = [beta1, oneMinusBeta1, beta2, oneMinusBeta2, stepSize, rootCorrection, lrDecay, eps];
+    const [b1, c1m, b2, c2m, size, root, rateDecay, epsilon] = held;
     eachElement(f, n, at, end, held.map((h, i) => [h, values[i]] as [Pair, Expr]), (L) => {
       const t = L.type;
       f.set(g[t], L.load(I32.add(grads, at)));
@@ -305,10 +305,12 @@ function defineAdamW(module: ModuleBuilder): void {
       f.set(vi[t], L.add(L.mul(b2[t], L.load(I32.add(v, at))), L.mul(L.mul(c2m[t], g[t]), g[t])));
       f.store(I32.add(m, at), mi[t]);
       f.store(I32.add(v, at), vi[t]);
-      // 3.–5. p −= lr·wd·p + lr·m̂/(√v̂ + ε), m̂ = m/(1−β1ᵗ), v̂ = v/(1−β2ᵗ): both changes are
-      //   added first, so p is rounded once (the reference, in doubles, rounds p once too)
+      // 3.–5. p −= lr·wd·p + lr·m̂/(√v̂ + ε), m̂ = m/(1−β1ᵗ), v̂ = v/(1−β2ᵗ), computed as
+      //   stepSize·m/(√v·rootCorrection + ε) with stepSize = lr/(1−β1ᵗ), rootCorrection =
+      //   1/√(1−β2ᵗ): one division and one square root (the divider is this loop's bottleneck).
+      //   Both changes are added first, so p is rounded once (as the reference, in doubles)
       f.set(p[t], L.load(I32.add(params, at)));
-      const step = L.div(L.mul(rate[t], L.div(mi[t], corr1[t])), L.add(L.sqrt(L.div(vi[t], corr2[t])), epsilon[t]));
+      const step = L.div(L.mul(size[t], mi[t]), L.add(L.mul(L.sqrt(vi[t]), root[t]), epsilon[t]));
       f.store(I32.add(params, at), L.sub(p[t], L.add(L.mul(rateDecay[t], p[t]), step)));
     });
   });
