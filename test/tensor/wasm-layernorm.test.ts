@@ -24,7 +24,9 @@ const TOLERANCE = 1e-5;
 const GRADIENT_SUM_TOLERANCE = 1e-5;
 
 // [N, C]: one element, widths below, at and around 4 and 16, the baby model's 128, and 131
-const SHAPES: Array<[number, number]> = [[1, 1], [3, 3], [2, 4], [5, 7], [4, 13], [3, 16], [7, 29], [6, 128], [67, 131]];
+const SHAPES: Array<[number, number]> = [[1, 1], [3, 3], [2, 4], [5, 7], [4, 13], [3, 16], [7, 29], [6, 128], [67, 131],
+  // enough rows for the backward to sum two halves separately (N·C ≥ 16384)
+  [160, 128], [301, 60]];
 
 /** rows with their own offset and spread, so that centering and scaling both matter */
 function rows(random: Random, N: number, C: number): Float32Array {

@@ -91,7 +91,7 @@ describe("createWasmKernels({ threads: 2 })", () => {
     same(gi1, gi2);
   });
 
-  it("LayerNorm forward, residual sums and AdamW: the same floats as one thread (odd sizes too)", () => {
+  it("LayerNorm forward and backward, residual sums and AdamW: the same floats as one thread (odd sizes too)", () => {
     for (const [N, C] of [[768, 128], [301, 60], [5, 12]]) {
       const [x1, x2] = pair(N * C, 21), [w1, w2] = pair(C, 22), [b1, b2] = pair(C, 23);
       const [o1, o2] = pair(N * C, 24), [m1, m2] = pair(N, 25), [r1, r2] = pair(N, 26);
@@ -100,6 +100,15 @@ describe("createWasmKernels({ threads: 2 })", () => {
       same(o1, o2);
       same(m1, m2);
       same(r1, r2);
+      // the backward adds to dinp, dweight and dbias (with and without a bias)
+      for (const withBias of [true, false]) {
+        const [dx1, dx2] = pair(N * C, 34), [dw1, dw2] = pair(C, 35), [db1, db2] = pair(C, 36), [dy1, dy2] = pair(N * C, 37);
+        one.layernormBackward(dx1, dw1, withBias ? db1 : null, dy1, x1, w1, m1, r1, N, C);
+        two.layernormBackward(dx2, dw2, withBias ? db2 : null, dy2, x2, w2, m2, r2, N, C);
+        same(dx1, dx2);
+        same(dw1, dw2);
+        same(db1, db2);
+      }
       const n = N * C + 3;
       const [a1, a2] = pair(n, 27), [c1, c2] = pair(n, 28), [s1, s2] = pair(n, 29);
       one.residualForward(s1, a1, c1, n);

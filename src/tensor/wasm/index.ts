@@ -161,14 +161,16 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
    * Runs the export `fn` over [0, n) of some index (rows, batch rows or elements), in two parts
    * when there is a helper thread and n ≥ `minimum`: the helper takes [cut, n), this thread
    * [0, cut), with `cut` a multiple of `align` near the middle. `args(start, count)` gives one
-   * part's arguments.
+   * part's arguments. `fixed`: the two parts also without a helper (both on this thread), for
+   * kernels whose parts sum separately: the floats then do not depend on the threads.
    */
   function halves(fn: ThreadFunction, n: number, align: number, minimum: number,
-    args: (start: number, count: number) => number[]): void {
-    const cut = helper && n >= minimum ? align * Math.floor(n / (2 * align)) : n;
-    if (cut < n) helper!.post([[fn, args(cut, n - cut)]]);
+    args: (start: number, count: number) => number[], fixed = false): void {
+    const cut = (helper || fixed) && n >= minimum ? align * Math.floor(n / (2 * align)) : n;
+    if (cut < n && helper) helper.post([[fn, args(cut, n - cut)]]);
     try {
       if (cut > 0) exported[fn](...args(0, cut));
+      if (cut < n && !helper) exported[fn](...args(cut, n - cut));
     } finally {
       // even when this thread's part threw: the helper's part must end before anything else runs
       helper?.wait();
@@ -494,7 +496,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     ...createRowKernels(instance.exports as unknown as RowExports, {
       begin: () => scratch.begin(), place, giveBack, take: (n) => scratch.take(n), floats: () => heap.floats,
       // split at a multiple of 4 rows or elements, when there are at least MIN_SPLIT_ELEMENTS floats
-      halves: (fn, n, width, args) => halves(fn, n, 4, Math.ceil(MIN_SPLIT_ELEMENTS / width), args),
+      halves: (fn, n, width, args, fixed) => halves(fn, n, 4, Math.ceil(MIN_SPLIT_ELEMENTS / width), args, fixed),
     }),
   };
 }

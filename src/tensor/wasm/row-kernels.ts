@@ -4,8 +4,9 @@
  *   - Float32Arrays in the backend's memory are used in place; other Float32Arrays are copied
  *     into scratch (outputs copied back);
  *   - any Float64Array sends the call to the readable reference;
- *   - with a helper thread, all but LayerNorm's backward (whose weight sums cross rows) split
- *     their rows or elements with it (`halves`), each element computed as on one thread.
+ *   - with a helper thread, they split their rows or elements with it (`halves`), each element
+ *     computed as on one thread. LayerNorm's backward, whose weight sums cross rows, sums its
+ *     two fixed halves of the rows separately, with or without the helper.
  * Sums are float32 in WebAssembly and doubles in the references: results agree to a few float32
  * roundings (test/tensor/wasm-{layernorm,residual,adamw,grad-norm}.test.ts state the tolerances).
  */
@@ -28,8 +29,6 @@ const SQUARES_CHUNK = 4096;
 
 /** The exports these kernels call directly (byte addresses; 0 = no bias); the others go through `halves`. */
 export interface RowExports {
-  layernormBackward(dinp: number, dweight: number, dbias: number, dout: number, inp: number, weight: number,
-    mean: number, rstd: number, N: number, C: number): void;
   embeddingForward(out: number, ids: number, wte: number, wpe: number, B: number, T: number, C: number): void;
   embeddingBackward(dwte: number, dwpe: number, dout: number, ids: number, B: number, T: number, C: number): void;
 }
@@ -46,8 +45,8 @@ export interface Placement {
    * runs the export over [0, n) rows or elements, split with the helper thread when there is
    * one and n·`width` is large enough; `args(start, count)` gives one part's arguments
    */
-  halves(fn: "layernormForward" | "residualForward" | "residualBackward" | "adamwUpdate" | "sumSquares" | "scale",
-    n: number, width: number, args: (start: number, count: number) => number[]): void;
+  halves(fn: "layernormForward" | "layernormBackward" | "residualForward" | "residualBackward" | "adamwUpdate" | "sumSquares" | "scale",
+    n: number, width: number, args: (start: number, count: number) => number[], fixed?: boolean): void;
   /** `floats` of per-call scratch (forgotten at the next begin()) */
   take(floats: number): number;
   /** the backend's memory as floats */
@@ -111,8 +110,22 @@ export function createRowKernels(wasm: RowExports, { begin, place, giveBack, hal
     const dinpAt = place(dinp, N * C, true);
     const dweightAt = place(dweight, C, true);
     const dbiasAt = dbias === null ? 0 : place(dbias, C, true);
-    wasm.layernormBackward(dinpAt, dweightAt, dbiasAt, place(dout, N * C, true), place(inp, N * C, true),
-      place(weight, C, true), place(mean, N, true), place(rstd, N, true), N, C);
+    const doutAt = place(dout, N * C, true), inpAt = place(inp, N * C, true), weightAt = place(weight, C, true);
+    const meanAt = place(mean, N, true), rstdAt = place(rstd, N, true);
+    // rows in two fixed parts (the helper takes the second when there is one): the first adds
+    // its dweight and dbias sums straight in, the second into zeroed partial sums added after
+    const partials = take(2 * C);
+    const memory = floats();
+    memory.fill(0, partials / 4, partials / 4 + 2 * C);
+    halves("layernormBackward", N, C, (start, count) => {
+      const first = start === 0;
+      return [dinpAt + 4 * start * C, first ? dweightAt : partials, dbias === null ? 0 : first ? dbiasAt : partials + 4 * C,
+        doutAt + 4 * start * C, inpAt + 4 * start * C, weightAt, meanAt + 4 * start, rstdAt + 4 * start, count, C];
+    }, true);
+    for (let c = 0; c < C; c++) {
+      memory[dweightAt / 4 + c] += memory[partials / 4 + c];
+      if (dbias !== null) memory[dbiasAt / 4 + c] += memory[partials / 4 + C + c];
+    }
     giveBack(dinp, dinpAt, N * C);
     giveBack(dweight, dweightAt, C);
     if (dbias !== null) giveBack(dbias, dbiasAt, C);

@@ -25,7 +25,7 @@ import { Worker } from "node:worker_threads";
 /** The exports a helper thread may run, by number. */
 export const THREAD_FUNCTIONS = [
   "gemm", "attnForward", "attnBackward", "geluForward", "geluBackward", "zero",
-  "layernormForward", "residualForward", "residualBackward", "adamwUpdate", "sumSquares", "scale", "softmaxRows",
+  "layernormForward", "layernormBackward", "residualForward", "residualBackward", "adamwUpdate", "sumSquares", "scale", "softmaxRows",
 ] as const;
 export type ThreadFunction = (typeof THREAD_FUNCTIONS)[number];
 
