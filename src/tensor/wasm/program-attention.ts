@@ -111,6 +111,8 @@ interface AttentionRow {
     max: Local; score: Local; sum: Local; e: Local; n: Local; r: Local; inv: Local;
     /** four v128 */
     acc: Local[]; w: Local;
+    /** v128: the running max of the four-key groups' scores */
+    top: Local;
   };
 }
 
@@ -126,10 +128,11 @@ interface AttentionRow {
  */
 function emitAttentionRow(f: FunctionBuilder<Record<string, ValType>>, row: AttentionRow, addProduct: AddProduct): void {
   const { q, stride, count, scores, weights, out, HSb, scale } = row;
-  const { key, value, t2, i, max, score, sum, e, n, r, inv, acc, w } = row.tmp;
+  const { key, value, t2, i, max, score, sum, e, n, r, inv, acc, w, top } = row.tmp;
   const scoreAt = (k: number) => I32.add(scores, I32.shl(I32.add(t2, k), 2));
   // 1. scores and their max: four keys (`key`, +stride, +2·stride, +3·stride) share each q load
   f.set(max, F32.c(-Infinity));
+  f.set(top, F32x4.splat(F32.c(-Infinity)));
   f.set(key, row.keys);
   f.set(t2, 0);
   f.whileLoop(I32.leS(I32.add(t2, 4), count), () => {
@@ -142,14 +145,19 @@ function emitAttentionRow(f: FunctionBuilder<Record<string, ValType>>, row: Atte
         if (k < 3) f.inc(value, stride);
       }
     });
-    for (let k = 0; k < 4; k++) {
-      f.set(score, F32.mul(F32x4.sum(acc[k]), scale));
-      f.store(scoreAt(k), score);
-      f.set(max, F32.max(max, score));
-    }
+    // the four sums at once, each added as F32x4.sum adds (lane0 + lane1) + (lane2 + lane3):
+    // [a0+a1, a2+a3, b0+b1, b2+b3] and the same of c, d, then their halves' sums
+    const pairSums = (x: Local, y: Local) => F32x4.add(F32x4.shuffle(x, y, [0, 2, 4, 6]), F32x4.shuffle(x, y, [1, 3, 5, 7]));
+    f.set(acc[0], pairSums(acc[0], acc[1]));
+    f.set(acc[2], pairSums(acc[2], acc[3]));
+    f.set(acc[1], F32x4.mul(pairSums(acc[0], acc[2]), F32x4.splat(scale)));
+    f.store(scoreAt(0), acc[1]);
+    f.set(top, F32x4.pmax(top, acc[1]));
     f.inc(key, I32.shl(stride, 2));
     f.inc(t2, 4);
   });
+  f.set(max, F32.max(F32.max(F32x4.extractLane(top, 0), F32x4.extractLane(top, 1)),
+    F32.max(F32x4.extractLane(top, 2), F32x4.extractLane(top, 3))));
   f.whileLoop(I32.ltS(t2, count), () => {
     f.set(acc[0], F32x4.zero());
     f.forRange(i, 0, HSb, 16, () => {
@@ -200,7 +208,7 @@ export function defineAttention(module: ModuleBuilder, addProduct: AddProduct): 
     const o = f.local("i32"), value = f.local("i32"), kbase = f.local("i32");
     const max = f.local("f32"), score = f.local("f32"), sum = f.local("f32"), e = f.local("f32");
     const n = f.local("f32"), r = f.local("f32"), inv = f.local("f32");
-    const acc = Array.from({ length: 4 }, () => f.local("v128")), w = f.local("v128");
+    const acc = Array.from({ length: 4 }, () => f.local("v128")), w = f.local("v128"), top = f.local("v128");
     f.set(C3b, I32.mul(C, 12));
     f.set(Cb, I32.shl(C, 2));
     f.set(HSb, I32.shl(HS, 2));
@@ -214,7 +222,7 @@ export function defineAttention(module: ModuleBuilder, addProduct: AddProduct): 
       f.set(o, I32.add(out, I32.add(I32.mul(I32.add(I32.mul(b, T), t), Cb), I32.mul(h, HSb))));
       emitAttentionRow(f, {
         q, keys: kbase, values: I32.add(kbase, Cb), stride: C3b, count: I32.add(t, 1), scores: prow, weights: arow, out: o,
-        HSb, scale, tmp: { key, value, t2, i, max, score, sum, e, n, r, inv, acc, w },
+        HSb, scale, tmp: { key, value, t2, i, max, score, sum, e, n, r, inv, acc, w, top },
       }, addProduct);
       // the future is exactly 0 in both rows
       f.forRange(t2, I32.add(t, 1), T, 1, () => {
@@ -359,7 +367,7 @@ export function defineAttentionStep(module: ModuleBuilder, addProduct: AddProduc
     const qh = f.local("i32"), key = f.local("i32"), row = f.local("i32"), o = f.local("i32"), value = f.local("i32");
     const max = f.local("f32"), score = f.local("f32"), sum = f.local("f32"), e = f.local("f32");
     const n = f.local("f32"), r = f.local("f32"), inv = f.local("f32");
-    const acc = Array.from({ length: 4 }, () => f.local("v128")), w = f.local("v128");
+    const acc = Array.from({ length: 4 }, () => f.local("v128")), w = f.local("v128"), top = f.local("v128");
     f.set(Cb, I32.shl(C, 2));
     f.set(HSb, I32.shl(HS, 2));
     f.forRange(h, 0, NH, 1, () => {
@@ -368,7 +376,7 @@ export function defineAttentionStep(module: ModuleBuilder, addProduct: AddProduc
       f.set(o, I32.add(out, I32.mul(h, HSb)));
       emitAttentionRow(f, {
         q: qh, keys: I32.add(keys, I32.mul(h, HSb)), values: I32.add(values, I32.mul(h, HSb)), stride: Cb, count: Tk,
-        scores: row, weights: row, out: o, HSb, scale, tmp: { key, value, t2, i, max, score, sum, e, n, r, inv, acc, w },
+        scores: row, weights: row, out: o, HSb, scale, tmp: { key, value, t2, i, max, score, sum, e, n, r, inv, acc, w, top },
       }, addProduct);
     });
   });
