@@ -7,32 +7,35 @@
 import { type Expr, F32, F32x4, type FunctionBuilder, I32, type Local, type ModuleBuilder, type ValType } from "./assembler.ts";
 import { type AddProduct, emitExp, emitExp4 } from "./program-exp.ts";
 
-/** Scratch locals of emitSoftmax: f32 score, sum, e, n, r, inv; i32 t2; v128 acc[0…3] and w. */
+/** Scratch locals of emitSoftmax: f32 score, sum, e, n, r, inv; i32 t2; v128 acc[0…3], w and dead. */
 interface SoftmaxLocals {
   t2: Local; score: Local; sum: Local; e: Local; n: Local; r: Local; inv: Local;
-  acc: Local[]; w: Local;
+  acc: Local[]; w: Local; dead: Local;
 }
 
 /**
  * weights[0…count) = e^(scores − max) / Σ e^(scores − max), for `count` floats at byte addresses
  * `scores` and `weights` (may be the same) whose largest is `max`: the exponentials four at a
- * time, then one (each the same float either way); summed one by one in order, in float32.
+ * time, then one (each the same float either way); summed in float32, four lanes apart (lane j
+ * sums the exponentials of the groups' jth keys), the lanes as F32x4.sum adds them, then the
+ * last count mod 4 one by one.
  */
 function emitSoftmax(f: FunctionBuilder<Record<string, ValType>>, scores: Local, weights: Local, count: Expr, max: Local,
-  { t2, score, sum, e, n, r, inv, acc, w }: SoftmaxLocals): void {
+  { t2, score, sum, e, n, r, inv, acc, w, dead }: SoftmaxLocals): void {
   const scoreAt = I32.add(scores, I32.shl(t2, 2));
   const weightAt = I32.add(weights, I32.shl(t2, 2));
-  // 1. e^(score − max), and their sum
-  f.set(sum, F32.c(0));
+  // 1. e^(score − max), and their sum (acc[1]: max in four lanes; acc[0]: the four lanes' sums)
   f.set(acc[1], F32x4.splat(max));
+  f.set(acc[0], F32x4.zero());
   f.set(t2, 0);
   f.whileLoop(I32.leS(I32.add(t2, 4), count), () => {
-    f.set(acc[0], F32x4.sub(F32x4.load(scoreAt), acc[1]));
-    emitExp4(f, acc[0], acc[2], acc[3], w);
+    f.set(w, F32x4.sub(F32x4.load(scoreAt), acc[1]));
+    emitExp4(f, w, acc[2], acc[3], dead);
     f.store(weightAt, acc[2]);
-    for (let k = 0; k < 4; k++) f.set(sum, F32.add(sum, F32x4.extractLane(acc[2], k)));
+    f.set(acc[0], F32x4.add(acc[0], acc[2]));
     f.inc(t2, 4);
   });
+  f.set(sum, F32x4.sum(acc[0]));
   f.whileLoop(I32.ltS(t2, count), () => {
     f.set(score, F32.sub(F32.load(scoreAt), max));
     emitExp(f, score, e, n, r);
@@ -65,7 +68,7 @@ export function defineSoftmax(module: ModuleBuilder): void {
     const row = f.local("i32"), src = f.local("i32"), dst = f.local("i32"), t2 = f.local("i32");
     const max = f.local("f32"), score = f.local("f32"), sum = f.local("f32"), e = f.local("f32");
     const n = f.local("f32"), r = f.local("f32"), inv = f.local("f32");
-    const acc = Array.from({ length: 4 }, () => f.local("v128")), w = f.local("v128");
+    const acc = Array.from({ length: 4 }, () => f.local("v128")), w = f.local("v128"), dead = f.local("v128");
     f.set(src, logits);
     f.set(dst, probs);
     f.forRange(row, 0, rows, 1, () => {
@@ -82,7 +85,7 @@ export function defineSoftmax(module: ModuleBuilder): void {
         f.inc(t2, 1);
       });
       // 2. the softmax
-      emitSoftmax(f, src, dst, V, max, { t2, score, sum, e, n, r, inv, acc, w });
+      emitSoftmax(f, src, dst, V, max, { t2, score, sum, e, n, r, inv, acc, w, dead });
       f.inc(src, I32.shl(V, 2));
       f.inc(dst, I32.shl(V, 2));
     });
@@ -170,7 +173,7 @@ function emitAttentionRow(f: FunctionBuilder<Record<string, ValType>>, row: Atte
     f.inc(t2, 1);
   });
   // 2. softmax
-  emitSoftmax(f, scores, weights, count, max, { t2, score, sum, e, n, r, inv, acc, w });
+  emitSoftmax(f, scores, weights, count, max, { t2, score, sum, e, n, r, inv, acc, w, dead: top });
   // 3. the weighted sum of the values
   f.set(i, 0);
   for (const width of [16, 4]) {
@@ -302,11 +305,20 @@ export function defineAttention(module: ModuleBuilder, addProduct: AddProduct): 
           f.inc(t2, 1);
         });
 
-        // 2. dpreatt[t2] = att[t2]·(datt[t2] − Σ att·datt): the sum one by one, the rest four at a time
-        f.set(wd, F32.c(0));
-        f.forRange(t2, 0, I32.add(t, 1), 1, () => {
+        // 2. dpreatt[t2] = att[t2]·(datt[t2] − Σ att·datt): the sum in four lanes then one by
+        //    one (no chain of dependent adds through the row), the rest four at a time
+        f.set(acc[0], F32x4.zero());
+        f.set(t2, 0);
+        f.whileLoop(I32.leS(I32.add(t2, 4), I32.add(t, 1)), () => {
+          f.set(at, I32.add(row, I32.shl(t2, 2)));
+          f.set(acc[0], addProduct(acc[0], F32x4.load(I32.add(att, at)), F32x4.load(I32.add(datt, at))));
+          f.inc(t2, 4);
+        });
+        f.set(wd, F32x4.sum(acc[0]));
+        f.whileLoop(I32.leS(t2, t), () => {
           f.set(at, I32.add(row, I32.shl(t2, 2)));
           f.set(wd, F32.add(wd, F32.mul(F32.load(I32.add(att, at)), F32.load(I32.add(datt, at)))));
+          f.inc(t2, 1);
         });
         f.set(w, F32x4.splat(wd));
         f.set(t2, 0);
