@@ -14,8 +14,8 @@
  * and emitted twice: with f32x4 over the first ⌊n/4⌋·4 elements, then with single f32s over the
  * last n mod 4, so any length works in place.
  * Addresses are byte addresses; a bias or dbias address of 0 means "none" (the heap never hands
- * out address 0). Sums are float32 (the references sum in doubles): each lane keeps its own
- * partial sum, the four are added at the end.
+ * out address 0). Sums are float32 (the references sum in doubles), in four f32x4 chains whose
+ * lanes each keep their own partial sum (see Sum), all added at the end.
  */
 import { type Expr, F32, F32x4, type FunctionBuilder, I32, type I32Like, type Local, type ModuleBuilder, type ValType } from "./assembler.ts";
 import { type AddProduct, emitOnePlusMinusTanh } from "./program-exp.ts";
@@ -28,7 +28,7 @@ interface Lanes {
   type: LaneType;
   /** bytes per element group: 16 for f32x4, 4 for f32 */
   bytes: number;
-  load(addr: I32Like): Expr;
+  load(addr: I32Like, offset?: number): Expr;
   add(a: Expr, b: Expr): Expr;
   sub(a: Expr, b: Expr): Expr;
   mul(a: Expr, b: Expr): Expr;
@@ -37,11 +37,11 @@ interface Lanes {
 }
 
 const VECTOR: Lanes = {
-  type: "v128", bytes: 16, load: (addr) => F32x4.load(addr),
+  type: "v128", bytes: 16, load: (addr, offset = 0) => F32x4.load(addr, offset),
   add: F32x4.add, sub: F32x4.sub, mul: F32x4.mul, div: F32x4.div, sqrt: F32x4.sqrt,
 };
 const SCALAR: Lanes = {
-  type: "f32", bytes: 4, load: (addr) => F32.load(addr),
+  type: "f32", bytes: 4, load: (addr, offset = 0) => F32.load(addr, offset),
   add: F32.add, sub: F32.sub, mul: F32.mul, div: F32.div, sqrt: F32.sqrt,
 };
 
@@ -67,15 +67,56 @@ function eachElement(f: Fn, n: Local, at: Local, end: Local, constants: Array<[P
   f.forRange(at, end, I32.shl(n, 2), 4, () => body(SCALAR));
 }
 
-/** zero for both widths */
-function clear(f: Fn, sum: Pair): void {
-  f.set(sum.v128, F32x4.zero());
-  f.set(sum.f32, F32.c(0));
+/**
+ * A float32 sum over a row kept in four f32x4 chains and one f32: sixteen elements a step add
+ * into the four chains, which do not wait on each other's adds (one chain makes every add wait
+ * for the one before, about four cycles each).
+ */
+interface Sum {
+  chains: Local[];
+  f32: Local;
 }
 
-/** the four lanes of sum.v128 plus sum.f32: a sum over the whole row */
-function total(sum: Pair): Expr {
-  return F32.add(F32x4.sum(sum.v128), sum.f32);
+function sumLocals(f: Fn): Sum {
+  return { chains: Array.from({ length: 4 }, () => f.local("v128")), f32: f.local("f32") };
+}
+
+/** the whole sum: the chains added ((0 + 1) + (2 + 3)), their lanes as F32x4.sum adds them, then the f32 */
+function sumTotal(s: Sum): Expr {
+  return F32.add(F32x4.sum(s.chains[0]), s.f32);
+}
+
+/**
+ * Σ term over n elements into each sum (each starts at 0): sixteen elements a step, one vector
+ * into each chain, then four at a time into chain 0, then one at a time into the f32.
+ * term(lanes, offset): the element at byte `at` + offset. `constants` as in eachElement.
+ */
+function sumElements(f: Fn, n: Local, at: Local, end: Local, constants: Array<[Pair, Expr]>,
+  sums: Array<[Sum, (L: Lanes, offset: number) => Expr]>): void {
+  for (const [s] of sums) {
+    for (const chain of s.chains) f.set(chain, F32x4.zero());
+    f.set(s.f32, F32.c(0));
+  }
+  for (const [held, value] of constants) f.set(held.v128, F32x4.splat(value));
+  // 1. sixteen at a time over ⌊n/16⌋·16 elements, then 2. four at a time up to ⌊n/4⌋·4
+  f.set(end, I32.shl(I32.and(n, -16), 2));
+  f.forRange(at, 0, end, 64, () => {
+    for (let v = 0; v < 4; v++) {
+      for (const [s, term] of sums) f.set(s.chains[v], F32x4.add(s.chains[v], term(VECTOR, 16 * v)));
+    }
+  });
+  f.set(end, I32.shl(I32.and(n, -4), 2));
+  f.forRange(at, at, end, 16, () => {
+    for (const [s, term] of sums) f.set(s.chains[0], F32x4.add(s.chains[0], term(VECTOR, 0)));
+  });
+  for (const [s] of sums) {
+    f.set(s.chains[0], F32x4.add(F32x4.add(s.chains[0], s.chains[1]), F32x4.add(s.chains[2], s.chains[3])));
+  }
+  // 3. one at a time over the other n mod 4
+  for (const [held, value] of constants) f.set(held.f32, value);
+  f.forRange(at, end, I32.shl(n, 2), 4, () => {
+    for (const [s, term] of sums) f.set(s.f32, F32.add(s.f32, term(SCALAR, 0)));
+  });
 }
 
 /** LayerNorm's epsilon, as in ../layernorm.ts (float32 1e-5) */
@@ -144,22 +185,18 @@ function defineLayernormForward(module: ModuleBuilder): void {
   fn.define((f, { out, mean, rstd, inp, weight, bias, N, C }) => {
     const row = f.local("i32"), x = f.local("i32"), y = f.local("i32"), at = f.local("i32"), end = f.local("i32");
     const count = f.local("f32"), m = f.local("f32"), s = f.local("f32");
-    const sum = pair(f), centered = pair(f), mHeld = pair(f), sHeld = pair(f);
+    const sum = sumLocals(f), mHeld = pair(f), sHeld = pair(f);
     f.set(count, F32.fromI32(C));
     f.forRange(row, 0, N, 1, () => {
       f.set(x, I32.add(inp, I32.shl(I32.mul(row, C), 2)));
       f.set(y, I32.add(out, I32.shl(I32.mul(row, C), 2)));
       // 1. mean = Σ_c x[c] / C
-      clear(f, sum);
-      eachElement(f, C, at, end, [], (L) => f.set(sum[L.type], L.add(sum[L.type], L.load(I32.add(x, at)))));
-      f.set(m, F32.div(total(sum), count));
+      sumElements(f, C, at, end, [], [[sum, (L, o) => L.load(I32.add(x, at), o)]]);
+      f.set(m, F32.div(sumTotal(sum), count));
       // 2. rstd = 1/√(Σ_c (x[c] − mean)² / C + eps)
-      clear(f, sum);
-      eachElement(f, C, at, end, [[mHeld, m]], (L) => {
-        f.set(centered[L.type], L.sub(L.load(I32.add(x, at)), mHeld[L.type]));
-        f.set(sum[L.type], L.add(sum[L.type], L.mul(centered[L.type], centered[L.type])));
-      });
-      f.set(s, F32.div(F32.c(1), F32.sqrt(F32.add(F32.div(total(sum), count), F32.c(EPS)))));
+      const centered = (L: Lanes, o: number) => L.sub(L.load(I32.add(x, at), o), mHeld[L.type]);
+      sumElements(f, C, at, end, [[mHeld, m]], [[sum, (L, o) => L.mul(centered(L, o), centered(L, o))]]);
+      f.set(s, F32.div(F32.c(1), F32.sqrt(F32.add(F32.div(sumTotal(sum), count), F32.c(EPS)))));
       // 3. out[c] = (x[c] − mean)·rstd·weight[c] + bias[c]
       const constants: Array<[Pair, Expr]> = [[mHeld, m], [sHeld, s]];
       const scaled = (L: Lanes) =>
@@ -188,7 +225,7 @@ function defineLayernormBackward(module: ModuleBuilder): void {
     const row = f.local("i32"), offset = f.local("i32"), x = f.local("i32"), dy = f.local("i32"), dx = f.local("i32");
     const at = f.local("i32"), end = f.local("i32");
     const count = f.local("f32"), m = f.local("f32"), s = f.local("f32"), meanD = f.local("f32"), meanDX = f.local("f32");
-    const sumD = pair(f), sumDX = pair(f), xhat = pair(f), dxhat = pair(f), g = pair(f);
+    const sumD = sumLocals(f), sumDX = sumLocals(f), xhat = pair(f), g = pair(f);
     const mHeld = pair(f), sHeld = pair(f), meanDHeld = pair(f), meanDXHeld = pair(f);
     f.set(count, F32.fromI32(C));
     f.forRange(row, 0, N, 1, () => {
@@ -201,16 +238,17 @@ function defineLayernormBackward(module: ModuleBuilder): void {
       const normalized = (L: Lanes) => L.mul(L.sub(L.load(I32.add(x, at)), mHeld[L.type]), sHeld[L.type]);
 
       // 1. mean(dx̂) and mean(dx̂·x̂)
-      clear(f, sumD);
-      clear(f, sumDX);
-      eachElement(f, C, at, end, [[mHeld, m], [sHeld, s]], (L) => {
-        f.set(xhat[L.type], normalized(L));
-        f.set(dxhat[L.type], L.mul(L.load(I32.add(dy, at)), L.load(I32.add(weight, at))));
-        f.set(sumD[L.type], L.add(sumD[L.type], dxhat[L.type]));
-        f.set(sumDX[L.type], L.add(sumDX[L.type], L.mul(dxhat[L.type], xhat[L.type])));
-      });
-      f.set(meanD, F32.div(total(sumD), count));
-      f.set(meanDX, F32.div(total(sumDX), count));
+      // (dx̂ is computed once into g for both sums: the first term sets it, the second reads it)
+      const xhatAt = (L: Lanes, o: number) => L.mul(L.sub(L.load(I32.add(x, at), o), mHeld[L.type]), sHeld[L.type]);
+      sumElements(f, C, at, end, [[mHeld, m], [sHeld, s]], [
+        [sumD, (L, o) => {
+          f.set(g[L.type], L.mul(L.load(I32.add(dy, at), o), L.load(I32.add(weight, at), o)));
+          return g[L.type];
+        }],
+        [sumDX, (L, o) => L.mul(g[L.type], xhatAt(L, o))],
+      ]);
+      f.set(meanD, F32.div(sumTotal(sumD), count));
+      f.set(meanDX, F32.div(sumTotal(sumDX), count));
 
       // 2. the three gradients (dbias only when there is one)
       const constants: Array<[Pair, Expr]> = [[mHeld, m], [sHeld, s], [meanDHeld, meanD], [meanDXHeld, meanDX]];
@@ -239,15 +277,11 @@ function defineLayernormBackward(module: ModuleBuilder): void {
 function defineGradNorm(module: ModuleBuilder): void {
   const sums = module.func("sumSquares", { partials: "i32", x: "i32", n: "i32", chunk: "i32" }, { exported: true });
   sums.define((f, { partials, x, n, chunk }) => {
-    const at = f.local("i32"), end = f.local("i32"), length = f.local("i32"), sum = pair(f), value = pair(f);
+    const at = f.local("i32"), end = f.local("i32"), length = f.local("i32"), sum = sumLocals(f);
     f.whileLoop(I32.gtS(n, 0), () => {
       f.set(length, I32.minS(n, chunk));
-      clear(f, sum);
-      eachElement(f, length, at, end, [], (L) => {
-        f.set(value[L.type], L.load(I32.add(x, at)));
-        f.set(sum[L.type], L.add(sum[L.type], L.mul(value[L.type], value[L.type])));
-      });
-      f.store(partials, total(sum));
+      sumElements(f, length, at, end, [], [[sum, (L, o) => L.mul(L.load(I32.add(x, at), o), L.load(I32.add(x, at), o))]]);
+      f.store(partials, sumTotal(sum));
       f.inc(partials, 4);
       f.inc(x, I32.shl(length, 2));
       f.inc(n, I32.sub(0, length));
