@@ -190,6 +190,9 @@ export const I32 = {
    */
   atomicAdd: (addr: I32Like, value: I32Like): Expr =>
     node("i32", [0xfe, 0x1e], [expectType(asExpr(addr), "i32", "i32.atomic.rmw.add"), expectType(asExpr(value), "i32", "i32.atomic.rmw.add")], memarg(2, 0)),
+  /** i32.atomic.load: the i32 at `addr` (4-byte aligned) as another thread last wrote it whole */
+  atomicLoad: (addr: I32Like): Expr =>
+    node("i32", [0xfe, 0x10], [expectType(asExpr(addr), "i32", "i32.atomic.load")], memarg(2, 0)),
 };
 
 /** cond ? a : b (both evaluated) */

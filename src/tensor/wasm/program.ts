@@ -331,7 +331,7 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
     const apanel = f.local("i32"), bpanel = f.local("i32"), biasAt = f.local("i32");
     const ldc4 = f.local("i32"), r = f.local("i32"), col = f.local("i32"), t = f.local("i32");
     const deepest = f.local("i32"), width = f.local("i32"), pd = f.local("i32"), kd = f.local("i32");
-    const counter = f.local("i32"), next = f.local("i32"), packed = f.local("i32"), rows = f.local("i32");
+    const counter = f.local("i32"), next = f.local("i32"), packed = f.local("i32"), rows = f.local("i32"), size = f.local("i32");
     // no K: nothing to add (the callers handle it)
     f.ifThen(I32.leS(K, 0), () => f.ret());
     f.set(ldc4, I32.shl(ldc, 2));
@@ -348,18 +348,19 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
         f.set(kd, I32.minS(deepest, I32.sub(K, pd)));
         // 2. row blocks: the next one in order, or the next unclaimed one. A block is MC rows,
         //    fewer (a multiple of MR) when K is deeper than KC, so that each stays about as much
-        //    work and the thread that finishes first does not wait long for the other's last one
+        //    work. Claimed blocks shrink toward the end (see the end of the loop's body)
         f.set(rows, I32.mul(I32.divS(I32.divS(MC, I32.divS(I32.add(kd, KC - 1), KC)), MR), MR));
         f.set(rows, I32.maxS(rows, MR));
+        f.set(size, rows);
         f.set(packed, 0);
-        f.forClaimed(ic, M, rows, counter, next, () => {
+        f.forClaimed(ic, M, size, counter, next, () => {
           // 3. with the first block: pack B[pd…pd+kd, jc…jc+nc] into NR-wide panels, each kd deep
           //    (a thread that finds every block taken packs nothing)
           f.ifThen(I32.eqz(packed), () => {
             f.call(packB, [pb, I32.add(b, I32.shl(I32.add(I32.mul(pd, rsB), I32.mul(jc, csB)), 2)), rsB, csB, kd, nc]);
             f.set(packed, 1);
           });
-          f.set(mc, I32.minS(rows, I32.sub(M, ic)));
+          f.set(mc, I32.minS(size, I32.sub(M, ic)));
           f.forRange(pc, 0, kd, KC, () => {
             f.set(kc, I32.minS(KC, I32.sub(kd, pc)));
             // the first K slice starts C per `init`; later ones add to it
@@ -404,6 +405,14 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
                 });
               });
             });
+          });
+          // 6. the next claim takes a quarter of the rows left (a multiple of MR, at most `rows`):
+          //    the last blocks are small, so the thread that finishes first waits little for the
+          //    other's last one
+          f.ifThen(claims, () => {
+            f.set(size, I32.mul(I32.divS(I32.sub(M, I32.atomicLoad(counter)), 4 * MR), MR));
+            f.set(size, I32.minS(size, rows));
+            f.set(size, I32.maxS(size, MR));
           });
         });
         f.inc(pd, kd);
