@@ -58,6 +58,18 @@ function emitSoftmax(f: FunctionBuilder<Record<string, ValType>>, scores: Local,
 }
 
 /**
+ * The four sums of acc[0…3]'s lanes as one vector, each added as F32x4.sum adds its lanes,
+ * (lane0 + lane1) + (lane2 + lane3): first [a0+a1, a2+a3, b0+b1, b2+b3] into acc[0] and the
+ * same of c, d into acc[2], then their halves' sums (the returned expression).
+ */
+function fourSums(f: FunctionBuilder<Record<string, ValType>>, acc: Local[]): Expr {
+  const pairSums = (x: Local, y: Local) => F32x4.add(F32x4.shuffle(x, y, [0, 2, 4, 6]), F32x4.shuffle(x, y, [1, 3, 5, 7]));
+  f.set(acc[0], pairSums(acc[0], acc[1]));
+  f.set(acc[2], pairSums(acc[2], acc[3]));
+  return pairSums(acc[0], acc[2]);
+}
+
+/**
  * softmaxRows(probs, logits, rows, V): probs[r,:] = softmax(logits[r,:]) for `rows` rows of V
  * floats (../crossentropy.ts's softmaxForward): 1. the row's max, four at a time then one,
  * 2. emitSoftmax.
@@ -148,12 +160,7 @@ function emitAttentionRow(f: FunctionBuilder<Record<string, ValType>>, row: Atte
         if (k < 3) f.inc(value, stride);
       }
     });
-    // the four sums at once, each added as F32x4.sum adds (lane0 + lane1) + (lane2 + lane3):
-    // [a0+a1, a2+a3, b0+b1, b2+b3] and the same of c, d, then their halves' sums
-    const pairSums = (x: Local, y: Local) => F32x4.add(F32x4.shuffle(x, y, [0, 2, 4, 6]), F32x4.shuffle(x, y, [1, 3, 5, 7]));
-    f.set(acc[0], pairSums(acc[0], acc[1]));
-    f.set(acc[2], pairSums(acc[2], acc[3]));
-    f.set(acc[1], F32x4.mul(pairSums(acc[0], acc[2]), F32x4.splat(scale)));
+    f.set(acc[1], F32x4.mul(fourSums(f, acc), F32x4.splat(scale)));
     f.store(scoreAt(0), acc[1]);
     f.set(top, F32x4.pmax(top, acc[1]));
     f.inc(key, I32.shl(stride, 2));
@@ -285,9 +292,7 @@ export function defineAttention(module: ModuleBuilder, addProduct: AddProduct): 
               }
             }
           });
-          for (let k = 0; k < 4; k++) {
-            f.store(I32.add(datt, I32.add(row, I32.shl(I32.add(t2, k), 2))), F32x4.sum(acc[k]));
-          }
+          f.store(I32.add(datt, I32.add(row, I32.shl(t2, 2))), fourSums(f, acc));
           f.inc(t2, 4);
         });
         f.whileLoop(I32.leS(t2, t), () => {
