@@ -102,28 +102,38 @@ export class GPT {
     const p = this.views;
     const a = this.activationsFor(B, T);
 
-    // 1. token + position embedding
+    // 1. token + position embedding, and the first LayerNorm (each later LayerNorm on the
+    //    residual stream runs with the residual sum before it: residualLayernormForward)
+    const L = this.config.nLayer;
     k.embeddingForward(a.encoded, ids, p.wte, p.wpe, B, T, C);
-    let x = a.encoded;
-    for (let l = 0; l < this.config.nLayer; l++) {
+    if (L > 0) {
+      const la = a.layers[0], w = p.blocks[0];
+      k.layernormForward(la.ln1, la.ln1Mean, la.ln1Rstd, a.encoded, w.ln1w, w.ln1b, N, C);
+    } else {
+      k.layernormForward(a.lnf, a.lnfMean, a.lnfRstd, a.encoded, p.lnfw, p.lnfb, N, C);
+    }
+    for (let l = 0; l < L; l++) {
       const w = p.blocks[l];
       const la = a.layers[l];
-      // 2. attention sub-block: x + c_proj(attention(c_attn(ln_1(x))))
-      k.layernormForward(la.ln1, la.ln1Mean, la.ln1Rstd, x, w.ln1w, w.ln1b, N, C);
+      const x = l === 0 ? a.encoded : a.layers[l - 1].residual3;
+      // 2. attention sub-block: residual2 = x + c_proj(attention(c_attn(ln_1(x))))
       k.linearForward(la.qkv, la.ln1, w.attnW, w.attnB, N, C, 3 * C);
       k.attentionForward(la.attY, la.preatt, la.att, la.qkv, B, T, C, NH);
       k.linearForward(la.attProj, la.attY, w.projW, w.projB, N, C, C);
-      k.residualForward(la.residual2, x, la.attProj, N * C);
-      // 3. MLP sub-block: x + c_proj(gelu(c_fc(ln_2(x))))
-      k.layernormForward(la.ln2, la.ln2Mean, la.ln2Rstd, la.residual2, w.ln2w, w.ln2b, N, C);
+      k.residualLayernormForward(la.residual2, la.ln2, la.ln2Mean, la.ln2Rstd, x, la.attProj, w.ln2w, w.ln2b, N, C);
+      // 3. MLP sub-block: residual3 = residual2 + c_proj(gelu(c_fc(ln_2(residual2)))), then
+      //    the next block's ln_1 of it (after the last block: the final LayerNorm)
       k.linearForward(la.fch, la.ln2, w.fcW, w.fcB, N, C, 4 * C);
       k.geluForward(la.fchGelu, la.fch, N * 4 * C);
       k.linearForward(la.fcProj, la.fchGelu, w.fcProjW, w.fcProjB, N, 4 * C, C);
-      k.residualForward(la.residual3, la.residual2, la.fcProj, N * C);
-      x = la.residual3;
+      if (l + 1 < L) {
+        const next = a.layers[l + 1], wn = p.blocks[l + 1];
+        k.residualLayernormForward(la.residual3, next.ln1, next.ln1Mean, next.ln1Rstd, la.residual2, la.fcProj, wn.ln1w, wn.ln1b, N, C);
+      } else {
+        k.residualLayernormForward(la.residual3, a.lnf, a.lnfMean, a.lnfRstd, la.residual2, la.fcProj, p.lnfw, p.lnfb, N, C);
+      }
     }
-    // 4. final LayerNorm and the output head, tied to the token embedding
-    k.layernormForward(a.lnf, a.lnfMean, a.lnfRstd, x, p.lnfw, p.lnfb, N, C);
+    // 4. the output head, tied to the token embedding (its LayerNorm ran with the last sum)
     k.linearForward(a.logits, a.lnf, p.wte, null, N, C, V);
 
     this.lastIds = ids;

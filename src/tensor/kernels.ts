@@ -9,10 +9,10 @@
  * Backward ACCUMULATES (+=) into the parameters' gradients (a tied weight, or several batches,
  * add up there). The gradients of activations are WRITTEN (=) where the model has one producer
  * for them: linear's dinp, GELU's, attention's dqkv, and both of the residual sum's. Only
- * LayerNorm's dinp is added to, on top of what the residual sum wrote (the stream's two
- * branches). So a backward pass need not first clear the activations' gradients (as large as
- * the activations), and the kernels need not read what they replace (llm.c's GPU code does the
- * same).
+ * LayerNorm's dinp is added to: the model keeps the residual stream's gradient in one buffer,
+ * which every LayerNorm on the stream adds to (see GPT.backward). So a backward pass need not
+ * first clear the activations' gradients (as large as the activations), and the kernels need
+ * not read what they replace (llm.c's GPU code does the same).
  */
 import type { FloatArray, IdArray } from "./types.ts";
 import { linearForward, linearBackward, linearRowForward } from "./linear.ts";
@@ -51,6 +51,12 @@ export interface Kernels {
   /** out[N,C] = (inp − mean)·rstd·weight[C] + bias[C] row by row; stores mean[N] and rstd[N] */
   layernormForward(out: FloatArray, mean: FloatArray, rstd: FloatArray, inp: FloatArray, weight: FloatArray,
     bias: FloatArray | null, N: number, C: number): void;
+  /**
+   * residual[N,C] = a + b, then out = LayerNorm(residual) as layernormForward does: the two
+   * in one pass over the rows (each row's sum is still in cache for its LayerNorm)
+   */
+  residualLayernormForward(residual: FloatArray, out: FloatArray, mean: FloatArray, rstd: FloatArray,
+    a: FloatArray, b: FloatArray, weight: FloatArray, bias: FloatArray | null, N: number, C: number): void;
   /** dinp[N,C] += …;  dweight[C] += Σ_rows dout·x̂;  dbias[C] += Σ_rows dout (from the forward's mean and rstd) */
   layernormBackward(dinp: FloatArray, dweight: FloatArray, dbias: FloatArray | null, dout: FloatArray,
     inp: FloatArray, weight: FloatArray, mean: FloatArray, rstd: FloatArray, N: number, C: number): void;
@@ -92,6 +98,10 @@ export const referenceKernels: Kernels = {
   geluForward,
   geluBackward,
   layernormForward,
+  residualLayernormForward: (residual, out, mean, rstd, a, b, weight, bias, N, C) => {
+    residualForward(residual, a, b, N * C);
+    layernormForward(out, mean, rstd, residual, weight, bias, N, C);
+  },
   layernormBackward,
   residualForward,
   residualBackward,

@@ -124,3 +124,41 @@ describe("createWasmKernels: layernorm", () => {
       .toThrow("layernormForward: inp has 5 floats, N*C = 6");
   });
 });
+
+describe("createWasmKernels: residualLayernormForward", () => {
+  const kernels = createWasmKernels();
+  const two = createWasmKernels({ threads: 2 });
+
+  it("gives exactly the floats of residualForward then layernormForward, on one thread or two", async () => {
+    const random = seededRandom(71);
+    for (const [N, C] of [[5, 7], [67, 131], [160, 128]] as const) {
+      const a0 = rows(random, N, C), b0 = fillRandn(new Float32Array(N * C), random);
+      const weight0 = fillRandn(new Float32Array(C), random), bias0 = fillRandn(new Float32Array(C), random);
+      for (const bias of [bias0, null]) {
+        const apart = { residual: kernels.alloc(N * C), out: kernels.alloc(N * C), mean: kernels.alloc(N), rstd: kernels.alloc(N) };
+        kernels.residualForward(apart.residual, a0, b0, N * C);
+        kernels.layernormForward(apart.out, apart.mean, apart.rstd, apart.residual, weight0, bias, N, C);
+        for (const k of [kernels, two]) {
+          const fused = { residual: k.alloc(N * C), out: k.alloc(N * C), mean: k.alloc(N), rstd: k.alloc(N) };
+          k.residualLayernormForward(fused.residual, fused.out, fused.mean, fused.rstd, place(k, "alloc", a0), place(k, "plain", b0),
+            weight0, bias, N, C);
+          expect(fused, `N=${N} C=${C} ${k.name}`).toEqual(apart);
+        }
+      }
+    }
+    await two.close?.();
+  });
+
+  it("sends Float64Arrays to the reference and refuses short buffers, naming them", () => {
+    const N = 3, C = 5, random = seededRandom(72);
+    const a = fillRandn(new Float64Array(N * C), random), b = fillRandn(new Float64Array(N * C), random);
+    const weight = fillRandn(new Float64Array(C), random);
+    const residual = new Float64Array(N * C), out = new Float64Array(N * C), mean = new Float64Array(N), rstd = new Float64Array(N);
+    kernels.residualLayernormForward(residual, out, mean, rstd, a, b, weight, null, N, C);
+    const expected = { residual: a.map((x, i) => x + b[i]), out: new Float64Array(N * C), mean: new Float64Array(N), rstd: new Float64Array(N) };
+    layernormForward(expected.out, expected.mean, expected.rstd, expected.residual, weight, null, N, C);
+    expect({ residual, out, mean, rstd }).toEqual(expected);
+    expect(() => kernels.residualLayernormForward(kernels.alloc(6), kernels.alloc(6), kernels.alloc(2), kernels.alloc(2),
+      kernels.alloc(6), kernels.alloc(5), kernels.alloc(3), null, 2, 3)).toThrow("residualLayernormForward: b has 5 floats, N*C = 6");
+  });
+});

@@ -3,7 +3,8 @@
  *
  *   geluForward(out, inp, n) / geluBackward(dinp, inp, dout, n)                   ../gelu.ts
  *
- *   layernormForward(out, mean, rstd, inp, weight, bias, N, C)                    ../layernorm.ts
+ *   layernormForward(out, mean, rstd, inp, weight, bias, N, C, a, b)              ../layernorm.ts
+ *     (a ≠ 0: each row of inp is first written as a + b, ../residual.ts)
  *   layernormBackward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C)  ../layernorm.ts
  *   residualForward(out, a, b, n) / residualBackward(da, db, dout, n)             ../residual.ts
  *   adamwUpdate(params, grads, m, v, n, …)                                        ../adamw.ts
@@ -180,16 +181,23 @@ function defineEmbedding(module: ModuleBuilder): void {
 // layernormForward(out, mean, rstd, inp, weight, bias, N, C): rows of C floats; bias 0 = none
 function defineLayernormForward(module: ModuleBuilder): void {
   const fn = module.func("layernormForward", {
-    out: "i32", mean: "i32", rstd: "i32", inp: "i32", weight: "i32", bias: "i32", N: "i32", C: "i32",
+    out: "i32", mean: "i32", rstd: "i32", inp: "i32", weight: "i32", bias: "i32", N: "i32", C: "i32", a: "i32", b: "i32",
   }, { exported: true });
-  fn.define((f, { out, mean, rstd, inp, weight, bias, N, C }) => {
+  fn.define((f, { out, mean, rstd, inp, weight, bias, N, C, a, b }) => {
     const row = f.local("i32"), x = f.local("i32"), y = f.local("i32"), at = f.local("i32"), end = f.local("i32");
+    const aRow = f.local("i32"), bRow = f.local("i32");
     const count = f.local("f32"), m = f.local("f32"), s = f.local("f32");
     const sum = sumLocals(f), mHeld = pair(f), sHeld = pair(f);
     f.set(count, F32.fromI32(C));
     f.forRange(row, 0, N, 1, () => {
       f.set(x, I32.add(inp, I32.shl(I32.mul(row, C), 2)));
       f.set(y, I32.add(out, I32.shl(I32.mul(row, C), 2)));
+      // 0. with a residual sum (a ≠ 0): the row of inp is a + b first (still in cache below)
+      f.ifThen(a, () => {
+        f.set(aRow, I32.add(a, I32.shl(I32.mul(row, C), 2)));
+        f.set(bRow, I32.add(b, I32.shl(I32.mul(row, C), 2)));
+        eachElement(f, C, at, end, [], (L) => f.store(I32.add(x, at), L.add(L.load(I32.add(aRow, at)), L.load(I32.add(bRow, at)))));
+      });
       // 1. mean = Σ_c x[c] / C
       sumElements(f, C, at, end, [], [[sum, (L, o) => L.load(I32.add(x, at), o)]]);
       f.set(m, F32.div(sumTotal(sum), count));

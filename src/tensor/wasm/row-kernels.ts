@@ -53,38 +53,56 @@ export interface Placement {
   floats(): Float32Array;
 }
 
-type RowKernels = Pick<Kernels, "layernormForward" | "layernormBackward" | "residualForward" | "residualBackward"
+type RowKernels = Pick<Kernels, "layernormForward" | "residualLayernormForward" | "layernormBackward" | "residualForward" | "residualBackward"
   | "sumOfSquares" | "scale" | "adamwUpdate" | "embeddingForward" | "embeddingBackward">;
 
 export function createRowKernels(wasm: RowExports, { begin, place, giveBack, halves, take, floats }: Placement): RowKernels {
   function layernormForward(out: FloatArray, mean: FloatArray, rstd: FloatArray,
     inp: FloatArray, weight: FloatArray, bias: FloatArray | null, N: number, C: number): void {
-    if (out instanceof Float64Array || mean instanceof Float64Array || rstd instanceof Float64Array
-      || inp instanceof Float64Array || weight instanceof Float64Array || bias instanceof Float64Array) {
+    layernormRows("layernormForward", out, mean, rstd, inp, weight, bias, N, C, null);
+  }
+
+  function residualLayernormForward(residual: FloatArray, out: FloatArray, mean: FloatArray, rstd: FloatArray,
+    a: FloatArray, b: FloatArray, weight: FloatArray, bias: FloatArray | null, N: number, C: number): void {
+    layernormRows("residualLayernormForward", out, mean, rstd, residual, weight, bias, N, C, { a, b });
+  }
+
+  /** LayerNorm of inp's rows; with `sum`, each row of inp is first written as sum.a + sum.b */
+  function layernormRows(kernel: string, out: FloatArray, mean: FloatArray, rstd: FloatArray, inp: FloatArray,
+    weight: FloatArray, bias: FloatArray | null, N: number, C: number, sum: { a: FloatArray; b: FloatArray } | null): void {
+    if ([out, mean, rstd, inp, weight, bias, sum?.a, sum?.b].some((array) => array instanceof Float64Array)) {
+      if (sum) referenceResidualForward(inp, sum.a, sum.b, N * C);
       referenceLayernormForward(out, mean, rstd, inp, weight, bias, N, C);
       return;
     }
-    checkCounts("layernormForward", { N, C });
-    checkLength("layernormForward", "out", out, N * C, "N*C");
-    checkLength("layernormForward", "mean", mean, N, "N");
-    checkLength("layernormForward", "rstd", rstd, N, "N");
-    checkLength("layernormForward", "inp", inp, N * C, "N*C");
-    checkLength("layernormForward", "weight", weight, C, "C");
-    if (bias !== null) checkLength("layernormForward", "bias", bias, C, "C");
+    checkCounts(kernel, { N, C });
+    checkLength(kernel, "out", out, N * C, "N*C");
+    checkLength(kernel, "mean", mean, N, "N");
+    checkLength(kernel, "rstd", rstd, N, "N");
+    checkLength(kernel, sum ? "residual" : "inp", inp, N * C, "N*C");
+    if (sum) {
+      checkLength(kernel, "a", sum.a, N * C, "N*C");
+      checkLength(kernel, "b", sum.b, N * C, "N*C");
+    }
+    checkLength(kernel, "weight", weight, C, "C");
+    if (bias !== null) checkLength(kernel, "bias", bias, C, "C");
     if (N === 0 || C === 0) return;
 
     begin();
-    const outAt = place(out, N * C, false);
-    const meanAt = place(mean, N, false);
-    const rstdAt = place(rstd, N, false);
-    const inpAt = place(inp, N * C, true);
-    const weightAt = place(weight, C, true);
-    const biasAt = bias === null ? 0 : place(bias, C, true);
-    halves("layernormForward", N, C, (start, count) =>
-      [outAt + 4 * start * C, meanAt + 4 * start, rstdAt + 4 * start, inpAt + 4 * start * C, weightAt, biasAt, count, C]);
-    giveBack(out, outAt, N * C);
-    giveBack(mean, meanAt, N);
-    giveBack(rstd, rstdAt, N);
+    const outAt = place(out as Float32Array, N * C, false);
+    const meanAt = place(mean as Float32Array, N, false);
+    const rstdAt = place(rstd as Float32Array, N, false);
+    const inpAt = place(inp as Float32Array, N * C, sum === null);
+    const aAt = sum ? place(sum.a as Float32Array, N * C, true) : 0;
+    const bAt = sum ? place(sum.b as Float32Array, N * C, true) : 0;
+    const weightAt = place(weight as Float32Array, C, true);
+    const biasAt = bias === null ? 0 : place(bias as Float32Array, C, true);
+    halves("layernormForward", N, C, (start, count) => [outAt + 4 * start * C, meanAt + 4 * start, rstdAt + 4 * start,
+      inpAt + 4 * start * C, weightAt, biasAt, count, C, sum ? aAt + 4 * start * C : 0, sum ? bAt + 4 * start * C : 0]);
+    giveBack(out as Float32Array, outAt, N * C);
+    giveBack(mean as Float32Array, meanAt, N);
+    giveBack(rstd as Float32Array, rstdAt, N);
+    if (sum) giveBack(inp as Float32Array, inpAt, N * C);
   }
 
   function layernormBackward(dinp: FloatArray, dweight: FloatArray, dbias: FloatArray | null,
@@ -259,7 +277,7 @@ export function createRowKernels(wasm: RowExports, { begin, place, giveBack, hal
   }
 
   return {
-    layernormForward, layernormBackward, residualForward, residualBackward, sumOfSquares, scale, adamwUpdate,
+    layernormForward, residualLayernormForward, layernormBackward, residualForward, residualBackward, sumOfSquares, scale, adamwUpdate,
     embeddingForward, embeddingBackward,
   };
 }
