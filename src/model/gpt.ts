@@ -123,8 +123,7 @@ export class GPT {
       k.residualLayernormForward(la.residual2, la.ln2, la.ln2Mean, la.ln2Rstd, x, la.attProj, w.ln2w, w.ln2b, N, C);
       // 3. MLP sub-block: residual3 = residual2 + c_proj(gelu(c_fc(ln_2(residual2)))), then
       //    the next block's ln_1 of it (after the last block: the final LayerNorm)
-      k.linearForward(la.fch, la.ln2, w.fcW, w.fcB, N, C, 4 * C);
-      k.geluForward(la.fchGelu, la.fch, N * 4 * C);
+      k.linearGeluForward(la.fch, la.fchGelu, la.ln2, w.fcW, w.fcB, N, C, 4 * C);
       k.linearForward(la.fcProj, la.fchGelu, w.fcProjW, w.fcProjB, N, 4 * C, C);
       if (l + 1 < L) {
         const next = a.layers[l + 1], wn = p.blocks[l + 1];
@@ -196,8 +195,8 @@ export class GPT {
       const dl = d.layers[l];
       const x = l === 0 ? a.encoded : a.layers[l - 1].residual3;
       // 4a. MLP sub-block: residual3 = residual2 + fcProj
-      k.linearBackward(dl.fchGelu, dw.fcProjW, dw.fcProjB, dResidual, la.fchGelu, w.fcProjW, N, 4 * C, C);
-      k.geluBackward(dl.fch, la.fch, dl.fchGelu, N * 4 * C);
+      // (c_proj's backward goes on through the GELU: dl.fch is the gradient at c_fc's output)
+      k.linearGeluBackward(dl.fch, dw.fcProjW, dw.fcProjB, dResidual, la.fchGelu, w.fcProjW, la.fch, N, 4 * C, C);
       k.linearBackward(dl.ln2, dw.fcW, dw.fcB, dl.fch, la.ln2, w.fcW, N, C, 4 * C);
       k.layernormBackward(dResidual, dw.ln2w, dw.ln2b, dl.ln2, la.residual2, w.ln2w, la.ln2Mean, la.ln2Rstd, N, C);
       // 4b. attention sub-block: residual2 = x + attProj

@@ -34,11 +34,24 @@ export interface Kernels {
   /** out[N,OC] = inp[N,IC] · weight[OC,IC]ᵀ + bias[OC] */
   linearForward(out: FloatArray, inp: FloatArray, weight: FloatArray, bias: FloatArray | null,
     N: number, IC: number, OC: number): void;
+  /**
+   * linearForward into a GELU: out = inp·weightᵀ + bias, then geluOut = gelu(out) (the MLP's
+   * c_fc); a backend may do the GELU to each part of out while it is still in cache
+   */
+  linearGeluForward(out: FloatArray, geluOut: FloatArray, inp: FloatArray, weight: FloatArray, bias: FloatArray | null,
+    N: number, IC: number, OC: number): void;
   /** out[OC] = x[IC] · weightT[IC,OC] + bias[OC]: one row, weight kept transposed; equals linearForward bit for bit */
   linearRowForward(out: FloatArray, x: FloatArray, weightT: FloatArray, bias: FloatArray | null, IC: number, OC: number): void;
   /** dinp[N,IC] = dout·weight;  dweight[OC,IC] += doutᵀ·inp;  dbias[OC] += Σ_rows dout */
   linearBackward(dinp: FloatArray, dweight: FloatArray, dbias: FloatArray | null, dout: FloatArray,
     inp: FloatArray, weight: FloatArray, N: number, IC: number, OC: number): void;
+  /**
+   * linearBackward of a layer whose input is inp = gelu(pre) (the MLP's c_proj), on through the
+   * GELU: dpre[N,IC] = gelu'(pre)·(dout·weight), the gradient at the GELU's input; dweight and
+   * dbias as linearBackward
+   */
+  linearGeluBackward(dpre: FloatArray, dweight: FloatArray, dbias: FloatArray | null, dout: FloatArray,
+    inp: FloatArray, weight: FloatArray, pre: FloatArray, N: number, IC: number, OC: number): void;
   /** one new query q[C] over cached keys/values [Tk, C] → out[C]; att [NH, Tk] scratch (generation) */
   attentionStepForward(out: FloatArray, att: FloatArray, q: FloatArray, keys: FloatArray, values: FloatArray,
     Tk: number, C: number, NH: number): void;
@@ -89,8 +102,16 @@ export const referenceKernels: Kernels = {
   name: "typescript",
   alloc: (length) => new Float32Array(length),
   linearForward,
+  linearGeluForward: (out, geluOut, inp, weight, bias, N, IC, OC) => {
+    linearForward(out, inp, weight, bias, N, IC, OC);
+    geluForward(geluOut, out, N * OC);
+  },
   linearRowForward,
   linearBackward,
+  linearGeluBackward: (dpre, dweight, dbias, dout, inp, weight, pre, N, IC, OC) => {
+    linearBackward(dpre, dweight, dbias, dout, inp, weight, N, IC, OC);
+    geluBackward(dpre, pre, dpre, N * IC);
+  },
   attentionForward,
   attentionBackward,
   attentionStepForward,

@@ -4,8 +4,9 @@
  * agree to float32 rounding: errors are measured relative to √K, the typical size of a sum of
  * K products of unit normals (the harness's `floor`).
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { linearBackward, linearForward } from "../../src/tensor/linear.ts";
+import { geluForward } from "../../src/tensor/gelu.ts";
 import { createWasmKernels, fmaAvailable } from "../../src/tensor/wasm/index.ts";
 import { BLOCKING } from "../../src/tensor/wasm/program.ts";
 import { fillRandn, seededRandom, type Random } from "../helpers/random.ts";
@@ -292,5 +293,61 @@ describe("createWasmKernels: memory", () => {
     const out = b.alloc(4);
     b.linearForward(out, x, Float32Array.from([1, 1, 0, 1]), null, 2, 2, 2);
     expect(Array.from(out)).toEqual([3, 2, 7, 4]);
+  });
+});
+
+describe("createWasmKernels: a linear layer into and out of a GELU (the gemm's per-block GELU)", () => {
+  const one = createWasmKernels(), two = createWasmKernels({ threads: 2 });
+  afterAll(() => two.close?.());
+  // widths that are multiples of 4 (the gemm does the GELU) and not (done afterwards); deep K
+  // (several passes over K on one thread); more rows than one block
+  const shapes: Array<[number, number, number]> = [[5, 8, 12], [13, 16, 32], [MC + 3, KC + 5, 36], [7, 9, 10], [31, 2 * KC + 1, 20], [160, 128, 512]];
+
+  it("linearGeluForward gives exactly linearForward then geluForward, on one thread or two", () => {
+    const random = seededRandom(31);
+    for (const [N, IC, OC] of shapes) {
+      const layer = randomLayer(random, N, IC, OC);
+      const out = one.alloc(N * OC), gelu = one.alloc(N * OC);
+      one.linearForward(out, layer.inp, layer.weight, layer.bias, N, IC, OC);
+      one.geluForward(gelu, out, N * OC);
+      for (const k of [one, two]) {
+        const fusedOut = k.alloc(N * OC), fusedGelu = k.alloc(N * OC);
+        k.linearGeluForward(fusedOut, fusedGelu, place(k, "alloc", layer.inp), place(k, "plain", layer.weight), layer.bias, N, IC, OC);
+        expect({ out: fusedOut, gelu: fusedGelu }, `N=${N} IC=${IC} OC=${OC} ${k.name}`).toEqual({ out, gelu });
+      }
+    }
+  });
+
+  it("linearGeluBackward gives exactly linearBackward then geluBackward, on one thread or two", () => {
+    const random = seededRandom(32);
+    for (const [N, IC, OC] of shapes) {
+      const layer = randomLayer(random, N, IC, OC);
+      const pre = fillRandn(new Float32Array(N * IC), random);
+      const dinp = one.alloc(N * IC), dpre = one.alloc(N * IC), dweight = one.alloc(OC * IC), dbias = one.alloc(OC);
+      one.linearBackward(dinp, dweight, dbias, layer.dout, layer.inp, layer.weight, N, IC, OC);
+      one.geluBackward(dpre, pre, dinp, N * IC);
+      for (const k of [one, two]) {
+        const fused = { dpre: k.alloc(N * IC), dweight: k.alloc(OC * IC), dbias: k.alloc(OC) };
+        k.linearGeluBackward(fused.dpre, fused.dweight, fused.dbias, place(k, "alloc", layer.dout), layer.inp, layer.weight,
+          place(k, "plain", pre), N, IC, OC);
+        expect(fused, `N=${N} IC=${IC} OC=${OC} ${k.name}`).toEqual({ dpre, dweight, dbias });
+      }
+    }
+  });
+
+  it("sends Float64Arrays to the reference, and refuses short buffers, naming them", () => {
+    const random = seededRandom(33);
+    const N = 3, IC = 4, OC = 5;
+    const inp = fillRandn(new Float64Array(N * IC), random), weight = fillRandn(new Float64Array(OC * IC), random);
+    const out = new Float64Array(N * OC), gelu = new Float64Array(N * OC);
+    one.linearGeluForward(out, gelu, inp, weight, null, N, IC, OC);
+    const expected = { out: new Float64Array(N * OC), gelu: new Float64Array(N * OC) };
+    linearForward(expected.out, inp, weight, null, N, IC, OC);
+    geluForward(expected.gelu, expected.out, N * OC);
+    expect({ out, gelu }).toEqual(expected);
+    expect(() => one.linearGeluForward(one.alloc(15), one.alloc(14), one.alloc(12), one.alloc(20), null, N, IC, OC))
+      .toThrow("linearGeluForward: geluOut has 14 floats, N*OC = 15");
+    expect(() => one.linearGeluBackward(one.alloc(12), one.alloc(20), null, one.alloc(15), one.alloc(12), one.alloc(20), one.alloc(11), N, IC, OC))
+      .toThrow("linearGeluBackward: pre has 11 floats, N*IC = 12");
   });
 });

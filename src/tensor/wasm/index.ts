@@ -36,13 +36,15 @@ import v8 from "node:v8";
 import { KERNEL_WASM_BASE64, KERNEL_WASM_FMA_BASE64 } from "./kernel-bytes.ts";
 import { type RowExports, createRowKernels } from "./row-kernels.ts";
 import {
-  BLOCKING, type Blocking, INIT_FROM_BIAS, INIT_FROM_C, INIT_ZERO, buildKernelModule, maxClaimsDepth, packFloats,
+  BLOCKING, type Blocking, INIT_FROM_BIAS, INIT_FROM_C, INIT_ZERO, POST_GELU_BACKWARD, POST_GELU_FORWARD, POST_NONE,
+  buildKernelModule, maxClaimsDepth, packFloats,
 } from "./program.ts";
 
 /** The exports called directly; those the threads share (./threads.ts's THREAD_FUNCTIONS) go through `halves` or `together`. */
 interface KernelExports {
   gemm(c: number, ldc: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number,
-    bias: number, M: number, N: number, K: number, init: number, packA: number, packB: number, tile: number, claims: number): void;
+    bias: number, M: number, N: number, K: number, init: number, packA: number, packB: number, tile: number, claims: number,
+    post: number, postAt: number): void;
   colsum(out: number, src: number, rows: number, cols: number): void;
   attnStep(out: number, att: number, q: number, keys: number, values: number,
     Tk: number, C: number, NH: number, HS: number, scale: number): void;
@@ -231,23 +233,40 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
 
   function linearForward(out: FloatArray, inp: FloatArray, weight: FloatArray, bias: FloatArray | null,
     N: number, IC: number, OC: number): void {
-    if (out instanceof Float64Array || inp instanceof Float64Array || weight instanceof Float64Array
-      || bias instanceof Float64Array) {
+    linearForwardThen("linearForward", out, null, inp, weight, bias, N, IC, OC);
+  }
+
+  function linearGeluForward(out: FloatArray, geluOut: FloatArray, inp: FloatArray, weight: FloatArray, bias: FloatArray | null,
+    N: number, IC: number, OC: number): void {
+    linearForwardThen("linearGeluForward", out, geluOut, inp, weight, bias, N, IC, OC);
+  }
+
+  /**
+   * out = inp·weightᵀ + bias; with `geluOut`, also geluOut = gelu(out), which the gemm does to
+   * each block of out as it finishes it (out's width a multiple of 4; otherwise afterwards)
+   */
+  function linearForwardThen(kernel: string, out: FloatArray, geluOut: FloatArray | null, inp: FloatArray, weight: FloatArray,
+    bias: FloatArray | null, N: number, IC: number, OC: number): void {
+    if ([out, geluOut, inp, weight, bias].some((array) => array instanceof Float64Array)) {
       referenceLinearForward(out, inp, weight, bias, N, IC, OC);
+      if (geluOut) referenceGeluForward(geluOut, out, N * OC);
       return;
     }
-    checkSizes("linearForward", N, IC, OC);
-    checkLength("linearForward", "out", out, N * OC, "N*OC");
-    checkLength("linearForward", "inp", inp, N * IC, "N*IC");
-    checkLength("linearForward", "weight", weight, OC * IC, "OC*IC");
-    if (bias !== null) checkLength("linearForward", "bias", bias, OC, "OC");
+    checkSizes(kernel, N, IC, OC);
+    checkLength(kernel, "out", out, N * OC, "N*OC");
+    if (geluOut) checkLength(kernel, "geluOut", geluOut, N * OC, "N*OC");
+    checkLength(kernel, "inp", inp, N * IC, "N*IC");
+    checkLength(kernel, "weight", weight, OC * IC, "OC*IC");
+    if (bias !== null) checkLength(kernel, "bias", bias, OC, "OC");
     if (N === 0 || OC === 0) return;
 
     scratch.begin();
-    const outAt = place(out, N * OC, false);
-    const inpAt = place(inp, N * IC, true);
-    const weightAt = place(weight, OC * IC, true);
-    const biasAt = bias === null ? 0 : place(bias, OC, true);
+    const fused = geluOut !== null && IC > 0 && OC % 4 === 0;
+    const outAt = place(out as Float32Array, N * OC, false);
+    const geluAt = fused ? place(geluOut as Float32Array, N * OC, false) : 0;
+    const inpAt = place(inp as Float32Array, N * IC, true);
+    const weightAt = place(weight as Float32Array, OC * IC, true);
+    const biasAt = bias === null ? 0 : place(bias as Float32Array, OC, true);
     if (IC === 0) {
       // no products: every row is the bias (or zero)
       const floats = heap.floats;
@@ -258,9 +277,12 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       // out[N,OC] = bias + inp[N,IC] · B, B(i,o) = weight[o·IC + i]
       const init = bias === null ? INIT_ZERO : INIT_FROM_BIAS;
       products([{ M: N, N: OC, K: IC, args: (pack, claims) =>
-        [outAt, OC, inpAt, IC, 1, weightAt, 1, IC, biasAt, N, OC, IC, init, pack.packA, pack.packB, pack.tile, claims] }]);
+        [outAt, OC, inpAt, IC, 1, weightAt, 1, IC, biasAt, N, OC, IC, init, pack.packA, pack.packB, pack.tile, claims,
+          fused ? POST_GELU_FORWARD : POST_NONE, geluAt] }]);
     }
-    giveBack(out, outAt, N * OC);
+    giveBack(out as Float32Array, outAt, N * OC);
+    if (fused) giveBack(geluOut as Float32Array, geluAt, N * OC);
+    else if (geluOut) geluForward(geluOut, out, N * OC);
   }
 
   function linearRowForward(out: FloatArray, x: FloatArray, weightT: FloatArray, bias: FloatArray | null, IC: number, OC: number): void {
@@ -345,44 +367,69 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
 
   function linearBackward(dinp: FloatArray, dweight: FloatArray, dbias: FloatArray | null, dout: FloatArray,
     inp: FloatArray, weight: FloatArray, N: number, IC: number, OC: number): void {
-    if (dinp instanceof Float64Array || dweight instanceof Float64Array || dbias instanceof Float64Array
-      || dout instanceof Float64Array || inp instanceof Float64Array || weight instanceof Float64Array) {
+    linearBackwardThen("linearBackward", dinp, dweight, dbias, dout, inp, weight, null, N, IC, OC);
+  }
+
+  function linearGeluBackward(dpre: FloatArray, dweight: FloatArray, dbias: FloatArray | null, dout: FloatArray,
+    inp: FloatArray, weight: FloatArray, pre: FloatArray, N: number, IC: number, OC: number): void {
+    linearBackwardThen("linearGeluBackward", dpre, dweight, dbias, dout, inp, weight, pre, N, IC, OC);
+  }
+
+  /**
+   * linear's backward; with `pre` (the input of the GELU that made inp), dinp then becomes the
+   * gradient at that GELU's input, gelu'(pre)·dinp, which the gemm does to each block of dinp as
+   * it finishes it (IC a multiple of 4; otherwise afterwards)
+   */
+  function linearBackwardThen(kernel: string, dinp: FloatArray, dweight: FloatArray, dbias: FloatArray | null, dout: FloatArray,
+    inp: FloatArray, weight: FloatArray, pre: FloatArray | null, N: number, IC: number, OC: number): void {
+    if ([dinp, dweight, dbias, dout, inp, weight, pre].some((array) => array instanceof Float64Array)) {
       referenceLinearBackward(dinp, dweight, dbias, dout, inp, weight, N, IC, OC);
+      if (pre) referenceGeluBackward(dinp, pre, dinp, N * IC);
       return;
     }
-    checkSizes("linearBackward", N, IC, OC);
-    checkLength("linearBackward", "dinp", dinp, N * IC, "N*IC");
-    checkLength("linearBackward", "dweight", dweight, OC * IC, "OC*IC");
-    if (dbias !== null) checkLength("linearBackward", "dbias", dbias, OC, "OC");
-    checkLength("linearBackward", "dout", dout, N * OC, "N*OC");
-    checkLength("linearBackward", "inp", inp, N * IC, "N*IC");
-    checkLength("linearBackward", "weight", weight, OC * IC, "OC*IC");
-    if (N === 0 || OC === 0) return;
+    checkSizes(kernel, N, IC, OC);
+    checkLength(kernel, pre ? "dpre" : "dinp", dinp, N * IC, "N*IC");
+    checkLength(kernel, "dweight", dweight, OC * IC, "OC*IC");
+    if (dbias !== null) checkLength(kernel, "dbias", dbias, OC, "OC");
+    checkLength(kernel, "dout", dout, N * OC, "N*OC");
+    checkLength(kernel, "inp", inp, N * IC, "N*IC");
+    checkLength(kernel, "weight", weight, OC * IC, "OC*IC");
+    if (pre) checkLength(kernel, "pre", pre, N * IC, "N*IC");
+    if (N === 0 || OC === 0) {
+      // no products: dinp is 0, and so is the GELU's input gradient
+      if (N * IC > 0) dinp.fill(0, 0, N * IC);
+      return;
+    }
 
     scratch.begin();
-    const doutAt = place(dout, N * OC, true);
-    const dbiasAt = dbias === null ? 0 : place(dbias, OC, true);
+    const fused = pre !== null && IC % 4 === 0;
+    const doutAt = place(dout as Float32Array, N * OC, true);
+    const dbiasAt = dbias === null ? 0 : place(dbias as Float32Array, OC, true);
     // 3. dbias[OC] += Σ_rows dout (after 1., while the helper may still work on 1. and 2.)
     const biasGradient = () => {
       if (dbias === null) return;
       wasm.colsum(dbiasAt, doutAt, N, OC);
-      giveBack(dbias, dbiasAt, OC);
+      giveBack(dbias as Float32Array, dbiasAt, OC);
     };
     if (IC > 0) {
-      const dinpAt = place(dinp, N * IC, false);
-      const dweightAt = place(dweight, OC * IC, true);
-      const inpAt = place(inp, N * IC, true);
-      const weightAt = place(weight, OC * IC, true);
-      // 1. dinp[N,IC] = dout[N,OC] · weight[OC,IC], then 3. on this thread,
-      // 2. dweight[OC,IC] += doutᵀ · inp, A(o,n) = dout[n·OC + o]
+      const dinpAt = place(dinp as Float32Array, N * IC, false);
+      const dweightAt = place(dweight as Float32Array, OC * IC, true);
+      const inpAt = place(inp as Float32Array, N * IC, true);
+      const weightAt = place(weight as Float32Array, OC * IC, true);
+      const preAt = fused ? place(pre as Float32Array, N * IC, true) : 0;
+      // 1. dinp[N,IC] = dout[N,OC] · weight[OC,IC] (times gelu'(pre), block by block), then 3.
+      //    on this thread, 2. dweight[OC,IC] += doutᵀ · inp, A(o,n) = dout[n·OC + o]
       products([
         { M: N, N: IC, K: OC, args: (pack, claims) =>
-          [dinpAt, IC, doutAt, OC, 1, weightAt, IC, 1, 0, N, IC, OC, INIT_ZERO, pack.packA, pack.packB, pack.tile, claims] },
+          [dinpAt, IC, doutAt, OC, 1, weightAt, IC, 1, 0, N, IC, OC, INIT_ZERO, pack.packA, pack.packB, pack.tile, claims,
+            fused ? POST_GELU_BACKWARD : POST_NONE, preAt] },
         { M: OC, N: IC, K: N, args: (pack, claims) =>
-          [dweightAt, IC, doutAt, 1, OC, inpAt, IC, 1, 0, OC, IC, N, INIT_FROM_C, pack.packA, pack.packB, pack.tile, claims] },
+          [dweightAt, IC, doutAt, 1, OC, inpAt, IC, 1, 0, OC, IC, N, INIT_FROM_C, pack.packA, pack.packB, pack.tile, claims,
+            POST_NONE, 0] },
       ], biasGradient);
-      giveBack(dinp, dinpAt, N * IC);
-      giveBack(dweight, dweightAt, OC * IC);
+      giveBack(dinp as Float32Array, dinpAt, N * IC);
+      giveBack(dweight as Float32Array, dweightAt, OC * IC);
+      if (pre && !fused) geluBackward(dinp, pre, dinp, N * IC);
     } else {
       biasGradient();
     }
@@ -483,8 +530,10 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     owns: (array) => array instanceof Float32Array && heap.addressOf(array) >= 0,
     alloc: (length) => heap.alloc(length),
     linearForward,
+    linearGeluForward,
     linearRowForward,
     linearBackward,
+    linearGeluBackward,
     attentionForward,
     attentionBackward,
     attentionStepForward,

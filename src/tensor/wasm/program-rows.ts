@@ -362,9 +362,10 @@ function defineAdamW(module: ModuleBuilder): void {
  * GELU in its tanh form, four elements at a time (../gelu.ts is the readable reference):
  *   geluForward(out, inp, n):        out = 0.5·x·(1 + tanh u),  u = √(2/π)·(x + 0.044715·x³)
  *   geluBackward(dinp, inp, dout, n): dinp = (0.5·(1 + tanh u) + 0.5·x·(1 − tanh²u)·du/dx)·dout
- * n is a multiple of 4 (the caller does the rest with the reference).
+ * n is a multiple of 4 (the caller does the rest with the reference). Returns both functions:
+ * the gemm also runs them on its finished blocks (./program.ts, POST_*).
  */
-export function defineGelu(module: ModuleBuilder, addProduct: AddProduct): void {
+export function defineGelu(module: ModuleBuilder, addProduct: AddProduct) {
   const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
   const CUBIC = 0.044715;
   const forward = module.func("geluForward", { out: "i32", inp: "i32", n: "i32" }, { exported: true });
@@ -398,4 +399,5 @@ export function defineGelu(module: ModuleBuilder, addProduct: AddProduct): void 
       f.store(I32.add(dinp, i), F32x4.mul(slope, F32x4.load(I32.add(dout, i))));
     });
   });
+  return { forward, backward };
 }

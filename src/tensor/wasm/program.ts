@@ -98,6 +98,17 @@ export const INIT_ZERO = 0;
 export const INIT_FROM_C = 1;
 export const INIT_FROM_BIAS = 2;
 
+/**
+ * What the gemm does to each finished block of C (its `post` argument), with `postAt` another
+ * matrix laid out as C (same ldc): nothing; GELU_FORWARD: postAt = gelu(C) (a linear layer
+ * into a GELU); GELU_BACKWARD: C = gelu'(postAt)·C (C is the gradient at a GELU's output,
+ * postAt that GELU's input: C becomes the gradient at its input). The block is still in cache.
+ * Both need N to be a multiple of 4 (the GELU kernels' vectors).
+ */
+export const POST_NONE = 0;
+export const POST_GELU_FORWARD = 1;
+export const POST_GELU_BACKWARD = 2;
+
 /** The largest memory the module accepts, in 64 KiB pages (4 GiB, all of wasm32). */
 export const MAX_PAGES = 65536;
 
@@ -310,10 +321,14 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
     });
   });
 
+  // the GELU kernels (./program-rows.ts), which the gemm runs on finished blocks (POST_*)
+  const gelu = defineGelu(module, addProduct);
+
   // -------------------------------------------------------------------------------------------
-  // gemm(c, ldc, a, rsA, csA, b, rsB, csB, bias, M, N, K, init, packA, packB, tile, claims)
+  // gemm(c, ldc, a, rsA, csA, b, rsB, csB, bias, M, N, K, init, packA, packB, tile, claims, post, postAt)
   //   C[M,N] (rows ldc elements apart) = start + A[M,K]·B[K,N]; start per `init`
   //   (INIT_FROM_BIAS reads bias[N]). packA/packB/tile: scratch of packFloats()'s sizes.
+  //   post/postAt: what to do to each finished block (POST_*).
   //   claims = 0: this call computes every row block, in order. Otherwise it is the byte address
   //   of one i32 counter per column slab (ceil(N/NR) of them are enough), zeroed by the caller,
   //   and several threads may run the very same call at once (each with its own scratch): each
@@ -323,8 +338,9 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
   const gemm = module.func("gemm", {
     c: "i32", ldc: "i32", a: "i32", rsA: "i32", csA: "i32", b: "i32", rsB: "i32", csB: "i32",
     bias: "i32", M: "i32", N: "i32", K: "i32", init: "i32", pa: "i32", pb: "i32", tile: "i32", claims: "i32",
+    post: "i32", postAt: "i32",
   }, { exported: true });
-  gemm.define((f, { c, ldc, a, rsA, csA, b, rsB, csB, bias, M, N, K, init, pa, pb, tile, claims }) => {
+  gemm.define((f, { c, ldc, a, rsA, csA, b, rsB, csB, bias, M, N, K, init, pa, pb, tile, claims, post, postAt }) => {
     const jc = f.local("i32"), nc = f.local("i32"), pc = f.local("i32"), kc = f.local("i32");
     const ic = f.local("i32"), mc = f.local("i32"), jr = f.local("i32"), nr = f.local("i32");
     const ir = f.local("i32"), mr = f.local("i32"), mode = f.local("i32"), ctile = f.local("i32");
@@ -406,7 +422,18 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
               });
             });
           });
-          // 6. the next claim takes a quarter of the rows left (a multiple of MR, at most `rows`):
+          // 6. after the last pass over K, the block's post-operation, row by row
+          f.ifThen(I32.and(I32.gtS(post, POST_NONE), I32.eq(I32.add(pd, kd), K)), () => {
+            f.forRange(r, ic, I32.add(ic, mc), 1, () => {
+              f.set(t, I32.shl(I32.add(I32.mul(r, ldc), jc), 2));
+              f.ifThen(I32.eq(post, POST_GELU_FORWARD), () => {
+                f.call(gelu.forward, [I32.add(postAt, t), I32.add(c, t), nc]);
+              }, () => {
+                f.call(gelu.backward, [I32.add(c, t), I32.add(postAt, t), I32.add(c, t), nc]);
+              });
+            });
+          });
+          // 7. the next claim takes a quarter of the rows left (a multiple of MR, at most `rows`):
           //    the last blocks are small, so the thread that finishes first waits little for the
           //    other's last one
           f.ifThen(claims, () => {
@@ -522,7 +549,6 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
   defineAttention(module, addProduct);
   defineAttentionStep(module, addProduct);
   defineSoftmax(module);
-  defineGelu(module, addProduct);
   defineRowKernels(module);
   return module.encode();
 }

@@ -33,7 +33,7 @@ export type ThreadFunction = (typeof THREAD_FUNCTIONS)[number];
 export type ThreadCall = readonly [fn: ThreadFunction, args: readonly number[]];
 
 /** float64 slots for a job's calls (two gemms and their headers fit) */
-const SLOTS = 40;
+const SLOTS = 48;
 /**
  * how long a waiting side spins before it sleeps, by default: most gaps between a step's jobs
  * are shorter (a LayerNorm backward on one thread is ~0.2–0.4 ms). A/B on baby steps: 0.3 ms and
