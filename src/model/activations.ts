@@ -1,8 +1,8 @@
 /**
  * Every intermediate tensor of one forward pass, as views into ONE flat buffer (llm.c style).
  * The same layout holds the activations' gradients during backward (there the residual stream's
- * gradient lives in `encoded` for every block, and the blocks' attProj, residual2, fcProj and
- * residual3 entries stay unused: see GPT.backward).
+ * gradient lives in `encoded` for every block, and the blocks' attProj, residual2, fchGelu,
+ * fcProj and residual3 entries stay unused: see GPT.backward).
  *
  * Legend: B batch, T time, C channels, NH heads, V vocab, L layers, N = B*T rows.
  */
