@@ -9,20 +9,25 @@
  *
  * with A and B given by element strides, so a transposed operand is just other strides:
  *   forward   out[N,OC]     = bias + inp[N,IC] · weightᵀ       A = inp,   B(i,o) = weight[o,i]
- *   backward  dinp[N,IC]   += dout[N,OC] · weight[OC,IC]       A = dout,  B = weight
+ *   backward  dinp[N,IC]    = dout[N,OC] · weight[OC,IC]       A = dout,  B = weight
  *             dweight[OC,IC] += doutᵀ · inp[N,IC]              A(o,n) = dout[n,o], B = inp
+ *
+ * and, when a GELU follows the layer (or its backward comes first), the GELU on each finished
+ * block of C while it is still in cache (POST_*).
  *
  * It is blocked like BLIS / llm.c's CPU matmuls, with the whole depth of B packed at once so
  * that row blocks are independent (two threads can share one product's rows, see gemm below):
  *   for each slab of C's columns (NC wide; narrower when K is deep):
  *     1. pack B[all K, slab] into NR-wide column panels  [K][NR] (zero-padded)
- *     for each MC-tall block of rows (in order, or claimed from a shared counter):
+ *     for each block of rows (MC tall, fewer for deep K; in order, or claimed from a shared
+ *     counter, smaller toward the end):
  *       for each KC-deep slice of K:
  *         2. pack that A block into MR-tall row panels     [KC][MR] (zero-padded)
  *         3. for every NR-panel of B (its KC rows stay in L1) and every MR-panel of A:
  *            the micro-kernel keeps the MR×NR tile of C in MR·NR/4 f32x4 registers and adds
  *            one outer product per step of k: NR/4 vector loads of B, MR broadcast loads of A,
  *            MR·NR/4 multiplies and adds (fused where relaxed SIMD runs).
+ *       4. the block's post-operation, if any (a GELU, row by row)
  *   Tiles on the ragged right/bottom edge go through a small MR×NR scratch tile.
  *
  * This file also defines `colsum` (the bias gradient) and `rowTimesT` (one row through a
