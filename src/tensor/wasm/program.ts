@@ -290,7 +290,10 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
   packB.define((f, { dst, src, rs, cs, kc, nc }) => {
     const j0 = f.local("i32"), w = f.local("i32"), col = f.local("i32"), p = f.local("i32");
     const s = f.local("i32"), d = f.local("i32"), panel = f.local("i32"), rs4 = f.local("i32");
+    const cs4 = f.local("i32"), start = f.local("i32"), at = f.local("i32");
+    const cols = Array.from({ length: 4 }, () => f.local("v128")), pairs = Array.from({ length: 4 }, () => f.local("v128"));
     f.set(rs4, I32.shl(rs, 2));
+    f.set(cs4, I32.shl(cs, 2));
     f.set(panel, dst);
     f.forRange(j0, 0, nc, NR, () => {
       f.set(w, I32.minS(NR, I32.sub(nc, j0)));
@@ -304,18 +307,46 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
           f.inc(d, 4 * NR);
         });
       }, () => {
-        // column by column (each column of B read along p), then zero columns w..NR
+        // each column contiguous along p (the forward's weights, B(i,o) = weight[o,i]): four
+        // columns × four p at a time, read as four vectors and transposed with shuffles
+        f.set(start, 0);
+        f.ifThen(I32.and(I32.eq(rs, 1), I32.eq(w, NR)), () => {
+          f.set(start, I32.and(kc, -4));
+          for (let g = 0; g < NR / 4; g++) {
+            f.set(s, I32.add(src, I32.shl(I32.mul(I32.add(j0, 4 * g), cs), 2)));
+            f.set(d, I32.add(panel, 16 * g));
+            f.forRange(p, 0, start, 4, () => {
+              f.set(at, s);
+              for (let c = 0; c < 4; c++) {
+                f.set(cols[c], F32x4.load(at));
+                if (c < 3) f.inc(at, cs4);
+              }
+              // [a0 b0 a1 b1], [a2 b2 a3 b3], the same of c and d, then p's four columns
+              f.set(pairs[0], F32x4.shuffle(cols[0], cols[1], [0, 4, 1, 5]));
+              f.set(pairs[1], F32x4.shuffle(cols[0], cols[1], [2, 6, 3, 7]));
+              f.set(pairs[2], F32x4.shuffle(cols[2], cols[3], [0, 4, 1, 5]));
+              f.set(pairs[3], F32x4.shuffle(cols[2], cols[3], [2, 6, 3, 7]));
+              f.store(d, F32x4.shuffle(pairs[0], pairs[2], [0, 1, 4, 5]));
+              f.store(d, F32x4.shuffle(pairs[0], pairs[2], [2, 3, 6, 7]), 4 * NR);
+              f.store(d, F32x4.shuffle(pairs[1], pairs[3], [0, 1, 4, 5]), 8 * NR);
+              f.store(d, F32x4.shuffle(pairs[1], pairs[3], [2, 3, 6, 7]), 12 * NR);
+              f.inc(s, 16);
+              f.inc(d, 16 * NR);
+            });
+          }
+        });
+        // column by column from p = start (each column of B read along p), then zero columns w..NR
         f.forRange(col, 0, NR, 1, () => {
-          f.set(d, I32.add(panel, I32.shl(col, 2)));
+          f.set(d, I32.add(panel, I32.shl(I32.add(I32.mul(start, NR), col), 2)));
           f.ifThen(I32.ltS(col, w), () => {
-            f.set(s, I32.add(src, I32.shl(I32.mul(I32.add(j0, col), cs), 2)));
-            f.forRange(p, 0, kc, 1, () => {
+            f.set(s, I32.add(src, I32.shl(I32.add(I32.mul(I32.add(j0, col), cs), I32.mul(start, rs)), 2)));
+            f.forRange(p, start, kc, 1, () => {
               f.store(d, F32.load(s));
               f.inc(s, rs4);
               f.inc(d, 4 * NR);
             });
           }, () => {
-            f.forRange(p, 0, kc, 1, () => {
+            f.forRange(p, start, kc, 1, () => {
               f.store(d, F32.c(0));
               f.inc(d, 4 * NR);
             });
