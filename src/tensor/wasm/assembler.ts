@@ -451,7 +451,8 @@ export class FunctionBuilder<P extends Record<string, ValType>> {
    * for (i = 0; i < end; i = next) body, where next is i + step when `counter` is 0 (this thread
    * takes every i, in order); otherwise `counter` is the byte address of a shared i32, zeroed by
    * the caller, and each i is what an atomic add of `step` to it returned, so threads running the
-   * same loop take turns and no i is done twice. `next` is scratch.
+   * same loop take turns and no i is done twice. `step` is read at each claim (a local the body
+   * changes gives blocks of varying size). `next` is scratch.
    */
   forClaimed(i: Local, end: I32Like, step: I32Like, counter: Local, next: Local, body: () => void): void {
     this.set(next, 0);

@@ -41,7 +41,7 @@
  * functions keep no state of their own (scratch comes in as arguments), so several threads
  * can run them at once on one shared memory with separate pack buffers.
  */
-import { F32, F32x4, I32, type Local, ModuleBuilder } from "./assembler.ts";
+import { type Expr, F32, F32x4, type FunctionBuilder, I32, type Local, ModuleBuilder, type ValType } from "./assembler.ts";
 import type { AddProduct } from "./program-exp.ts";
 import { defineAttention, defineAttentionStep, defineSoftmax } from "./program-attention.ts";
 import { defineGelu, defineRowKernels } from "./program-rows.ts";
@@ -102,6 +102,33 @@ function vectorStarts(MR: number): number[] {
 export const INIT_ZERO = 0;
 export const INIT_FROM_C = 1;
 export const INIT_FROM_BIAS = 2;
+
+/**
+ * Four p of an even number of rows at once, as a packed panel wants them (p by p, and row by
+ * row within each p): rows[q] holds row q's floats at p…p+3; the result is rows.length
+ * vectors, vector m holding floats 4m…4m+3 of that order (for four rows: vector m is p + m's
+ * four values, a 4×4 transpose). Rows 2q and 2q+1 are interleaved into pairs, lows
+ * [p0 p0 p1 p1] and highs [p2 p2 p3 p3] (into `pairs`, as many v128 scratch locals), and two
+ * pairs go to each vector: one shuffle each, or none when both halves come whole from one.
+ */
+function transposeFour(f: FunctionBuilder<Record<string, ValType>>, rows: Local[], pairs: Local[]): Expr[] {
+  const half = rows.length / 2;
+  for (let q = 0; q < half; q++) {
+    f.set(pairs[q], F32x4.shuffle(rows[2 * q], rows[2 * q + 1], [0, 4, 1, 5]));
+    f.set(pairs[half + q], F32x4.shuffle(rows[2 * q], rows[2 * q + 1], [2, 6, 3, 7]));
+  }
+  // pair j of the output is rows 2q, 2q+1 at p = j div half (q = j mod half): the half p mod 2
+  // of their lows (p < 2) or highs
+  const source = (j: number) => {
+    const q = j % half, p = Math.floor(j / half);
+    return { vector: pairs[(p < 2 ? 0 : half) + q], half: p % 2 };
+  };
+  return rows.map((_, m) => {
+    const first = source(2 * m), second = source(2 * m + 1);
+    if (first.vector === second.vector && first.half === 0 && second.half === 1) return first.vector;
+    return F32x4.shuffle(first.vector, second.vector, [2 * first.half, 2 * first.half + 1, 4 + 2 * second.half, 5 + 2 * second.half]);
+  });
+}
 
 /**
  * What the gemm does to each finished block of C (its `post` argument), with `postAt` another
@@ -229,9 +256,7 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
         f.set(p, 0);
         if (rows.length > 0) {
           // 2. MR whole rows, each contiguous along p (the forward's inputs, dinp's output
-          //    gradients), an even number of them: four p at a time. Rows 2q and 2q+1 are
-          //    interleaved into pairs, lows = [p0 p0 p1 p1] and highs = [p2 p2 p3 p3], and the
-          //    pairs are stored in the panel's order (p, then q), two to a vector.
+          //    gradients), an even number of them: four p at a time (transposeFour)
           f.ifThen(I32.and(I32.eq(cs, 1), I32.eq(h, MR)), () => {
             f.whileLoop(I32.leS(I32.add(p, 4), kc), () => {
               f.set(at, s);
@@ -239,22 +264,7 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
                 f.set(rows[q], F32x4.load(at));
                 if (q < MR - 1) f.inc(at, rs4);
               }
-              for (let q = 0; q < MR / 2; q++) {
-                f.set(pairs[q], F32x4.shuffle(rows[2 * q], rows[2 * q + 1], [0, 4, 1, 5]));
-                f.set(pairs[MR / 2 + q], F32x4.shuffle(rows[2 * q], rows[2 * q + 1], [2, 6, 3, 7]));
-              }
-              // pair j of the output is pair q = j mod MR/2 at p = j div MR/2: the half p%2 of
-              // lows (p < 2) or highs
-              const source = (j: number) => {
-                const q = j % (MR / 2), pj = Math.floor(j / (MR / 2));
-                return { vector: pairs[(pj < 2 ? 0 : MR / 2) + q], half: pj % 2 };
-              };
-              for (let m = 0; m < MR; m++) {
-                const first = source(2 * m), second = source(2 * m + 1);
-                const whole = first.vector === second.vector && first.half === 0 && second.half === 1;
-                const lanes = [2 * first.half, 2 * first.half + 1, 4 + 2 * second.half, 5 + 2 * second.half] as const;
-                f.store(d, whole ? first.vector : F32x4.shuffle(first.vector, second.vector, lanes), 16 * m);
-              }
+              transposeFour(f, rows, pairs).forEach((vector, m) => f.store(d, vector, 16 * m));
               f.inc(s, 16);
               f.inc(d, 16 * MR);
               f.inc(p, 4);
@@ -321,15 +331,8 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
                 f.set(cols[c], F32x4.load(at));
                 if (c < 3) f.inc(at, cs4);
               }
-              // [a0 b0 a1 b1], [a2 b2 a3 b3], the same of c and d, then p's four columns
-              f.set(pairs[0], F32x4.shuffle(cols[0], cols[1], [0, 4, 1, 5]));
-              f.set(pairs[1], F32x4.shuffle(cols[0], cols[1], [2, 6, 3, 7]));
-              f.set(pairs[2], F32x4.shuffle(cols[2], cols[3], [0, 4, 1, 5]));
-              f.set(pairs[3], F32x4.shuffle(cols[2], cols[3], [2, 6, 3, 7]));
-              f.store(d, F32x4.shuffle(pairs[0], pairs[2], [0, 1, 4, 5]));
-              f.store(d, F32x4.shuffle(pairs[0], pairs[2], [2, 3, 6, 7]), 4 * NR);
-              f.store(d, F32x4.shuffle(pairs[1], pairs[3], [0, 1, 4, 5]), 8 * NR);
-              f.store(d, F32x4.shuffle(pairs[1], pairs[3], [2, 3, 6, 7]), 12 * NR);
+              // vector m of the four columns' transpose is p + m's four values: row p + m of the panel
+              transposeFour(f, cols, pairs).forEach((vector, m) => f.store(d, vector, 4 * NR * m));
               f.inc(s, 16);
               f.inc(d, 16 * NR);
             });
@@ -368,7 +371,7 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
   //   claims = 0: this call computes every row block, in order. Otherwise it is the byte address
   //   of one i32 counter per column slab (ceil(N/NR) of them are enough), zeroed by the caller,
   //   and several threads may run the very same call at once (each with its own scratch): each
-  //   takes the next MC rows of a slab with an atomic add until none are left, so a thread that
+  //   takes the next block of a slab's rows with an atomic add until none are left, so a thread that
   //   starts late or is slowed by the host simply takes fewer. Claims need K ≤ PACK_B/NR (one
   //   pass over K: a later pass adds to rows that the other thread may still be writing).
   const gemm = module.func("gemm", {
