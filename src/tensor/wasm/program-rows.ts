@@ -243,17 +243,17 @@ function defineLayernormBackward(module: ModuleBuilder): void {
       f.set(dx, I32.add(dinp, offset));
       f.set(m, F32.load(I32.add(mean, I32.shl(row, 2))));
       f.set(s, F32.load(I32.add(rstd, I32.shl(row, 2))));
-      const normalized = (L: Lanes) => L.mul(L.sub(L.load(I32.add(x, at)), mHeld[L.type]), sHeld[L.type]);
+      // x̂ of the element at byte at + o
+      const normalized = (L: Lanes, o = 0) => L.mul(L.sub(L.load(I32.add(x, at), o), mHeld[L.type]), sHeld[L.type]);
 
       // 1. mean(dx̂) and mean(dx̂·x̂)
       // (dx̂ is computed once into g for both sums: the first term sets it, the second reads it)
-      const xhatAt = (L: Lanes, o: number) => L.mul(L.sub(L.load(I32.add(x, at), o), mHeld[L.type]), sHeld[L.type]);
       sumElements(f, C, at, end, [[mHeld, m], [sHeld, s]], [
         [sumD, (L, o) => {
           f.set(g[L.type], L.mul(L.load(I32.add(dy, at), o), L.load(I32.add(weight, at), o)));
           return g[L.type];
         }],
-        [sumDX, (L, o) => L.mul(g[L.type], xhatAt(L, o))],
+        [sumDX, (L, o) => L.mul(g[L.type], normalized(L, o))],
       ]);
       f.set(meanD, F32.div(sumTotal(sumD), count));
       f.set(meanDX, F32.div(sumTotal(sumDX), count));
