@@ -3,7 +3,7 @@
  * inputs): outputs, the saved mean and rstd, and every gradient, on rows of awkward widths
  * (C not a multiple of 4 runs the single-float tail), with and without a bias.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { layernormBackward, layernormForward } from "../../src/tensor/layernorm.ts";
 import { createWasmKernels } from "../../src/tensor/wasm/index.ts";
 import { fillRandn, seededRandom, type Random } from "../helpers/random.ts";
@@ -128,8 +128,9 @@ describe("createWasmKernels: layernorm", () => {
 describe("createWasmKernels: residualLayernormForward", () => {
   const kernels = createWasmKernels();
   const two = createWasmKernels({ threads: 2 });
+  afterAll(() => two.close?.());
 
-  it("gives exactly the floats of residualForward then layernormForward, on one thread or two", async () => {
+  it("gives exactly the floats of residualForward then layernormForward, on one thread or two", () => {
     const random = seededRandom(71);
     for (const [N, C] of [[5, 7], [67, 131], [160, 128]] as const) {
       const a0 = rows(random, N, C), b0 = fillRandn(new Float32Array(N * C), random);
@@ -146,7 +147,6 @@ describe("createWasmKernels: residualLayernormForward", () => {
         }
       }
     }
-    await two.close?.();
   });
 
   it("sends Float64Arrays to the reference and refuses short buffers, naming them", () => {
