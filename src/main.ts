@@ -4,7 +4,7 @@
  * `npm run console` is the same bot in this terminal.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { ConfigError, loadConfig, parseEnvFile } from "./config.ts";
+import { type Config, ConfigError, loadConfig, parseEnvFile } from "./config.ts";
 
 function tokenIsSet(): boolean {
   if (process.env.DISCORD_TOKEN?.trim()) return true;
@@ -17,7 +17,7 @@ function tokenIsSet(): boolean {
 }
 
 async function startDiscord(): Promise<number> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (err) {

@@ -71,7 +71,7 @@ export function benchMemory(runs = 3, steps = STEPS): void {
     if (mode === "idle") idleMedian = rss.median;
     const over = mode !== "idle" && idleMedian !== null ? `, +${(rss.median - idleMedian).toFixed(0)} over idle` : "";
     const took = mode === "idle" ? "" : `; ${got[0].steps} steps in ${spread(got.map((m) => m.seconds)).median.toFixed(1)} s`;
-    console.log(`${(labels[mode] + ":").padEnd(50)} ${fmt(rss, 0)} MiB${over}${took}`);
+    console.log(`${(`${labels[mode]}:`).padEnd(50)} ${fmt(rss, 0)} MiB${over}${took}`);
   }
 
   // for scale: the model and its optimizer, as trained (V from the tokenizer the run learned)

@@ -49,6 +49,7 @@ export function isEntryPoint(moduleUrl: string): boolean {
  * Runs a TypeScript file in a fresh `node --import tsx` process (from the project folder) and
  * parses the last line it prints as JSON; { failed } with the end of its stderr otherwise.
  */
+// biome-ignore lint/suspicious/noExplicitAny: the child prints JSON whose shape each caller knows
 export function runChild(moduleUrl: string, args: string[], timeoutSeconds: number): { json: any } | { failed: string } {
   const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(moduleUrl), ...args], {
     cwd: projectRoot, encoding: "utf8", timeout: timeoutSeconds * 1000, maxBuffer: 64 * MiB,
@@ -66,6 +67,7 @@ export const referenceScript = path.resolve(here, "../../../shared/reference/run
 export const shakespearePath = path.resolve(here, "../../../shared/data/tinyshakespeare.txt");
 
 /** Runs the PyTorch reference with these arguments and parses its JSON; null (with a reason) when it cannot run. */
+// biome-ignore lint/suspicious/noExplicitAny: the reference prints JSON whose shape each caller knows
 export function runReference(args: string[], timeoutSeconds: number): { json: any } | { skipped: string } {
   if (!existsSync(referenceScript)) return { skipped: `no ${referenceScript}` };
   const r = spawnSync("bash", [referenceScript, ...args], { encoding: "utf8", timeout: timeoutSeconds * 1000 });

@@ -3,7 +3,7 @@
  * them as one token stream with an end-of-text token before each document, so it learns where
  * a message starts and ends.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, type Stats, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Tokenizer } from "../tokenizer/tokenizer.ts";
@@ -60,7 +60,7 @@ export function tokenStream(tokenizer: Tokenizer, docs: readonly string[]): { to
 
 /** Reads a corpus file, or every .txt file below a folder (sorted by path), as one text. */
 export function readCorpus(location: string): string {
-  let stat;
+  let stat: Stats;
   try {
     stat = statSync(location);
   } catch {

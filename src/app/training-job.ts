@@ -41,6 +41,7 @@ export function startTrainingJob(documents: string[], options: TrainModelOptions
         fn();
       }
     };
+    // biome-ignore lint/suspicious/noExplicitAny: messages from the worker, checked by their type field
     worker.on("message", (msg: any) => {
       try {
         if (msg.type === "progress") hooks.onProgress?.(msg.progress);

@@ -54,7 +54,7 @@ export class VerbatimIndex {
     let out = "";
     let at = 0;
     for (const [start, end] of runs) {
-      out += chars.slice(at, start).join("") + "[…]";
+      out += `${chars.slice(at, start).join("")}[…]`;
       at = end;
     }
     return { text: out + chars.slice(at).join(""), cut: true };

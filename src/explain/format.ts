@@ -125,7 +125,7 @@ export function visible(token: string): string {
 /** Cuts text to `max` user-perceived characters, adding "…". */
 export function cut(text: string, max: number): string {
   const parts = Array.from(new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(text), (s) => s.segment);
-  return parts.length <= max ? text : parts.slice(0, max - 1).join("") + "…";
+  return parts.length <= max ? text : `${parts.slice(0, max - 1).join("")}…`;
 }
 
 /**

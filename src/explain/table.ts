@@ -52,7 +52,7 @@ export function fitCell(text: string, max: number): string {
     if (displayWidth(out + ch) > max - 1) break;
     out += ch;
   }
-  return out + "…";
+  return `${out}…`;
 }
 
 /** A cell can hold anything but a run of backticks (it would close the code block). */
@@ -78,5 +78,5 @@ export function renderTable(table: Table): string {
     lines.push("-".repeat(total));
     lines.push(...all.slice(1 + table.rows.length).map(line));
   }
-  return "```\n" + lines.join("\n") + "\n```";
+  return `\`\`\`\n${lines.join("\n")}\n\`\`\``;
 }

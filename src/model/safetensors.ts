@@ -75,7 +75,7 @@ export function encodeSafetensors(tensors: TensorToWrite[], metadata: Record<str
   let dataLength = 0;
   for (const t of tensors) {
     if (t.name === "" || t.name === METADATA_KEY) throw new Error(`safetensors: invalid tensor name "${t.name}"`);
-    if (Object.prototype.hasOwnProperty.call(header, t.name)) {
+    if (Object.hasOwn(header, t.name)) {
       throw new Error(`safetensors: tensor ${t.name} is given twice`);
     }
     if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
@@ -204,7 +204,7 @@ function parseEntry(name: string, value: unknown, fail: (p: string) => never): T
 
   // 1. dtype: one the format knows, and one this reader converts
   if (typeof dtype !== "string" || !KNOWN_DTYPES.has(dtype)) fail(`${where}: unknown dtype ${JSON.stringify(dtype)}`);
-  if (!Object.prototype.hasOwnProperty.call(READABLE_DTYPES, dtype as string)) {
+  if (!Object.hasOwn(READABLE_DTYPES, dtype as string)) {
     fail(`${where}: dtype ${dtype} is not supported (readable: ${Object.keys(READABLE_DTYPES).join(", ")})`);
   }
   const elementBytes = READABLE_DTYPES[dtype as ReadableDtype];

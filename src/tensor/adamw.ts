@@ -30,8 +30,8 @@ export function adamwUpdate(
   params: FloatArray, grads: FloatArray, m: FloatArray, v: FloatArray, N: number, update: AdamWUpdate,
 ): void {
   const { lr, weightDecay, beta1, beta2, eps, step } = update;
-  const correction1 = 1 - Math.pow(beta1, step);
-  const correction2 = 1 - Math.pow(beta2, step);
+  const correction1 = 1 - beta1 ** step;
+  const correction2 = 1 - beta2 ** step;
   for (let i = 0; i < N; i++) {
     const g = grads[i];
     // 1. and 2.

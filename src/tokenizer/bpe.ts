@@ -185,8 +185,8 @@ export function bpeTokenizerFromJSON(json: unknown): BpeTokenizer {
   const where = "BPE tokenizer JSON";
   if (!isRecord(json)) throw new Error(`${where} must be an object, got ${describeValue(json)}`);
   requireVersion(json, 1, where);
-  if (json["splitter"] !== SPLITTER_NAME) {
-    throw new Error(`${where}: splitter is ${describeValue(json["splitter"])}, this build only has "${SPLITTER_NAME}"`);
+  if (json.splitter !== SPLITTER_NAME) {
+    throw new Error(`${where}: splitter is ${describeValue(json.splitter)}, this build only has "${SPLITTER_NAME}"`);
   }
   const merges = requireArray(json, "merges", where);
   const vocabSize = requireInteger(json, "vocabSize", where);

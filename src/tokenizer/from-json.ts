@@ -20,7 +20,7 @@ export function tokenizerFromJSON(json: unknown): Tokenizer {
   }
   // 2. dispatch on kind; each kind validates its own fields
   if (!isRecord(json)) throw new Error(`tokenizer JSON must be an object, got ${describeValue(json)}`);
-  const kind = json["kind"];
+  const kind = json.kind;
   if (kind === "char") return charTokenizerFromJSON(json);
   if (kind === "bpe") return bpeTokenizerFromJSON(json);
   throw new Error(`unknown tokenizer kind ${describeValue(kind)} (expected "char" or "bpe")`);

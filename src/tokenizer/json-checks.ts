@@ -5,7 +5,7 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return "nothing (missing)";
   if (value === null) return "null";
   if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === "object") return "an object";
   return String(value);
 }
@@ -34,7 +34,7 @@ export function requireArray(record: Record<string, unknown>, field: string, whe
 
 /** Refuse a version this build cannot read. */
 export function requireVersion(record: Record<string, unknown>, expected: number, where: string): void {
-  const version = record["version"];
+  const version = record.version;
   if (version !== expected) {
     throw new Error(`${where}: unsupported version ${describeValue(version)} (this build reads version ${expected})`);
   }

@@ -60,7 +60,10 @@ beforeEach(() => {
     startJob(documents, options, hooks): TrainingJob {
       let resolve!: (s: TrainingSummary) => void;
       let reject!: (e: Error) => void;
-      const done = new Promise<TrainingSummary>((res, rej) => ((resolve = res), (reject = rej)));
+      const done = new Promise<TrainingSummary>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
       const job: ScriptedJob = {
         documents, options, hooks, stopped: false, killed: false,
         finish: (s) => resolve({ ...summary(100), ...s }),
@@ -68,7 +71,9 @@ beforeEach(() => {
       };
       jobs.push(job);
       return {
-        stop: () => void (job.stopped = true),
+        stop: () => {
+          job.stopped = true;
+        },
         kill: async () => {
           job.killed = true;
           reject(new Error("training worker exited (code 1) before finishing"));

@@ -257,7 +257,6 @@ export class FakeDiscord extends EventEmitter {
         ? { guild_id: guild.id, guild_locale: guild.preferred_locale, member: { ...makeMember(user), permissions: String(o.memberPermissions ?? MEMBER_PERMISSIONS) } }
         : { user }),
     };
-    const fake = this;
     const interaction: FakeInteraction = {
       id,
       token,
@@ -267,8 +266,8 @@ export class FakeDiscord extends EventEmitter {
       user,
       sentAt: performance.now(),
       followUps: [],
-      acknowledged: () => fake.waitForRequest((r) => r.path === `/interactions/${id}/${token}/callback`, `the callback of interaction ${id} (/${o.command})`),
-      reply: (timeoutMs?: number) => fake.waitForShown(interaction, timeoutMs),
+      acknowledged: () => this.waitForRequest((r) => r.path === `/interactions/${id}/${token}/callback`, `the callback of interaction ${id} (/${o.command})`),
+      reply: (timeoutMs?: number) => this.waitForShown(interaction, timeoutMs),
     };
     this.interactions.push(interaction);
     this.gateway.dispatch(this.gateway.sessionFor(guild?.id), "INTERACTION_CREATE", payload);
@@ -336,7 +335,11 @@ export class FakeDiscord extends EventEmitter {
   /** Waits for a recorded request matching `predicate` (already there, or the next one). */
   waitForRequest(predicate: (r: RecordedRequest) => boolean, what = "a matching request", timeoutMs = 20_000): Promise<RecordedRequest> {
     let found: RecordedRequest | undefined;
-    return this.waitUntil(() => (found = this.requests.find(predicate)) !== undefined, what, timeoutMs, this).then(() => found!);
+    const isThere = () => {
+      found = this.requests.find(predicate);
+      return found !== undefined;
+    };
+    return this.waitUntil(isThere, what, timeoutMs, this).then(() => found!);
   }
 
   /** Requests that show a message (content/files/embeds): channel messages, replies, edits, follow-ups. */
@@ -373,7 +376,10 @@ export class FakeDiscord extends EventEmitter {
 
   history(channelId: string): MessageJSON[] {
     let list = this.histories.get(channelId);
-    if (!list) this.histories.set(channelId, (list = []));
+    if (!list) {
+      list = [];
+      this.histories.set(channelId, list);
+    }
     return list;
   }
 
@@ -506,7 +512,12 @@ export class FakeDiscord extends EventEmitter {
         cleanup();
         reject(new Error(`fake Discord: timed out after ${timeoutMs} ms waiting for ${what}`));
       }, timeoutMs);
-      const stop = emitter instanceof FakeGateway ? emitter.onReceive(check) : (emitter.on("request", check), () => emitter.off("request", check));
+      const listen = (): (() => void) => {
+        if (emitter instanceof FakeGateway) return emitter.onReceive(check);
+        emitter.on("request", check);
+        return () => emitter.off("request", check);
+      };
+      const stop = listen();
       const cleanup = () => {
         clearTimeout(timer);
         stop();

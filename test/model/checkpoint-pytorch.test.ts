@@ -15,7 +15,7 @@ import { countParams, paramSpecs } from "../../src/model/params.ts";
 const PYTHON = "/usr/bin/python3";
 const TORCH_MISSING = 77;
 
-const SCRIPT = String.raw`
+const SCRIPT = `
 import json, struct, sys
 try:
     import torch

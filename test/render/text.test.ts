@@ -126,7 +126,7 @@ describe("fitting and wrapping", () => {
   it("keeps the end of a very long context in a few lines", () => {
     const ctx = context();
     setFont(ctx, 24);
-    const lines = wrapTextEnd(ctx, "x".repeat(5000) + "THE END", 400, 3);
+    const lines = wrapTextEnd(ctx, `${"x".repeat(5000)}THE END`, 400, 3);
     expect(lines).toHaveLength(3);
     expect(lines[0].startsWith(ELLIPSIS)).toBe(true);
     expect(lines[2].endsWith("THE END")).toBe(true);

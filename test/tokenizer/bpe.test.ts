@@ -104,7 +104,7 @@ describe("BPE training on mixed text", () => {
   });
 
   it("learns the same merges as recounting every pair before each merge", () => {
-    const text = corpus + " aaaa aaaaa ああああ " + ROUND_TRIP_SAMPLES.longRun; // overlapping runs stress the updates
+    const text = `${corpus} aaaa aaaaa ああああ ${ROUND_TRIP_SAMPLES.longRun}`; // overlapping runs stress the updates
     expect(trainBpeTokenizer(text, FIRST_MERGE_ID + 150).getMerges()).toEqual(learnMergesByRecounting(text, 150));
   });
 

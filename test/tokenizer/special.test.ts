@@ -8,7 +8,7 @@ import { mixedCorpus } from "./samples.ts";
 
 const corpus = [mixedCorpus(), "<|endoftext|> is how documents end", "I typed <|endoftext|> on purpose"].join(END_OF_TEXT);
 const tokenizers: [string, Tokenizer][] = [
-  ["char", trainCharTokenizer(corpus + "<|endoftext|>")], // "<", "|" … are only seen inside separators here
+  ["char", trainCharTokenizer(`${corpus}<|endoftext|>`)], // "<", "|" … are only seen inside separators here
   ["bpe", trainBpeTokenizer(corpus, 500)],
 ];
 

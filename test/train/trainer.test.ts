@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GPT } from "../../src/model/gpt.ts";
 import { presetConfig } from "../../src/model/config.ts";
-import { paramSpecs } from "../../src/model/params.ts";
 import { seededRandom } from "../../src/tensor/random.ts";
 import { AdamW, clipGradNorm } from "../../src/train/adamw.ts";
 import { learningRateAt } from "../../src/train/schedule.ts";

@@ -1,6 +1,5 @@
 /** Small text formats the replies share: quotes, Discord timestamps (numbers: src/app/number-format.ts). */
 import { escapeMarkdown } from "discord.js";
-import type { MessageLang as Lang } from "../../app/input-messages.ts";
 import { inertMentions } from "./outgoing.ts";
 
 /** How much of a user's text a reply quotes (its end, when longer). */

@@ -73,7 +73,7 @@ export function derivativeNumbers(handle: ModelHandle, text: string): Derivative
 
   // 1. back-propagation: every gradient in one backward pass
   model.zeroGrad();
-  let t0 = performance.now();
+  const t0 = performance.now();
   const loss = model.forward(w.x, 1, w.T, w.y).loss!;
   const firstForward = performance.now() - t0;
   model.backward();

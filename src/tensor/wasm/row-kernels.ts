@@ -227,7 +227,7 @@ export function createRowKernels(wasm: RowExports, { begin, place, giveBack, hal
     const mAt = place(m, N, true);
     const vAt = place(v, N, true);
     const gradsAt = place(grads, N, true);
-    const constants = [beta1, 1 - beta1, beta2, 1 - beta2, lr / (1 - Math.pow(beta1, step)), 1 / Math.sqrt(1 - Math.pow(beta2, step)), lr * weightDecay, eps];
+    const constants = [beta1, 1 - beta1, beta2, 1 - beta2, lr / (1 - beta1 ** step), 1 / Math.sqrt(1 - beta2 ** step), lr * weightDecay, eps];
     halves("adamwUpdate", N, 1, (start, count) =>
       [paramsAt + 4 * start, gradsAt + 4 * start, mAt + 4 * start, vAt + 4 * start, count, ...constants]);
     giveBack(params, paramsAt, N);

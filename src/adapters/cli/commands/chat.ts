@@ -49,7 +49,7 @@ export async function run(argv: string[]): Promise<void> {
         if (text === "/help") out.write(`${HELP}\n`);
         else if (text.startsWith("/predict")) {
           const r = predictNext(handle, text.slice("/predict".length).trimStart(), { k: 8 });
-          out.write(r.candidates.map((c) => `  ${visibleToken(c.token).padEnd(10)} ${(c.prob * 100).toFixed(1)}%`).join("\n") + "\n");
+          out.write(`${r.candidates.map((c) => `  ${visibleToken(c.token).padEnd(10)} ${(c.prob * 100).toFixed(1)}%`).join("\n")}\n`);
         } else if (/^\/(temperature|tokens|seed)\b/.test(text)) {
           const [name, value] = text.slice(1).split(/\s+/);
           const n = Number(value);

@@ -10,7 +10,7 @@ import { requirePngPath, writePicture } from "../picture-file.ts";
 export const usage = `explain [TOPIC] [--lang ja|en] [--text TEXT] [--out FILE.png] [--model FILE]   (topics: ${TOPICS.join(", ")})`;
 
 export async function run(argv: string[]): Promise<void> {
-  let parsed;
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
     parsed = parseArgs({
       args: argv, allowPositionals: true, strict: true,

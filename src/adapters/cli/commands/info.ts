@@ -24,5 +24,5 @@ export async function run(argv: string[]): Promise<void> {
     `loss:       train ${info.trainLoss?.toFixed(4) ?? "?"}, val ${info.valLoss?.toFixed(4) ?? "?"}`,
     `created:    ${info.createdAt ?? "?"}`,
   ];
-  process.stdout.write(lines.join("\n") + "\n");
+  process.stdout.write(`${lines.join("\n")}\n`);
 }

@@ -23,14 +23,14 @@ export async function run(argv: string[]): Promise<void> {
   });
   if (out) writePicture(out, await predictPicture(result, lang, handle.name));
   if (v.json) {
-    process.stdout.write(JSON.stringify({
+    process.stdout.write(`${JSON.stringify({
       model: handle.name,
       text: result.text,
       inputIds: result.inputIds,
       unknown: result.unknown,
       temperature: result.temperature,
       next: result.candidates.map((c) => ({ id: c.id, token: c.token, prob: c.prob, logit: c.logit })),
-    }, null, 2) + "\n");
+    }, null, 2)}\n`);
     return;
   }
   process.stdout.write(`next token after "${result.text}" (${handle.name}, temperature ${result.temperature}):\n`);
