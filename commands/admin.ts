@@ -20,8 +20,11 @@ export const data = new SlashCommandBuilder()
       .setDescription("The only channels /train may read (leave empty: any channel)")
       .setDescriptionLocalizations({ ja: "/train が読んでよいチャンネル（空ならすべて）" })
       .addStringOption((o) =>
-        o.setName("channels").setNameLocalizations({ ja: "チャンネル" })
-          .setDescription("#channel mentions, separated by spaces").setDescriptionLocalizations({ ja: "#チャンネル（スペース区切り）" }),
+        o
+          .setName("channels")
+          .setNameLocalizations({ ja: "チャンネル" })
+          .setDescription("#channel mentions, separated by spaces")
+          .setDescriptionLocalizations({ ja: "#チャンネル（スペース区切り）" }),
       ),
   )
   .addSubcommand((sub) =>
@@ -31,8 +34,14 @@ export const data = new SlashCommandBuilder()
       .setDescription("Delete stored messages older than this many days (0: keep)")
       .setDescriptionLocalizations({ ja: "この日数より古い保存メッセージを削除（0 なら残す）" })
       .addIntegerOption((o) =>
-        o.setName("days").setNameLocalizations({ ja: "日数" }).setDescription("0–3650").setDescriptionLocalizations({ ja: "0〜3650" })
-          .setRequired(true).setMinValue(0).setMaxValue(3650),
+        o
+          .setName("days")
+          .setNameLocalizations({ ja: "日数" })
+          .setDescription("0–3650")
+          .setDescriptionLocalizations({ ja: "0〜3650" })
+          .setRequired(true)
+          .setMinValue(0)
+          .setMaxValue(3650),
       ),
   )
   .addSubcommand((sub) =>
@@ -42,7 +51,11 @@ export const data = new SlashCommandBuilder()
       .setDescription("Delete every stored message, model and training run of this server")
       .setDescriptionLocalizations({ ja: "このサーバーの保存メッセージ・モデル・学習記録をすべて削除" })
       .addBooleanOption((o) =>
-        o.setName("confirm").setNameLocalizations({ ja: "確認" }).setDescription("true to really do it").setDescriptionLocalizations({ ja: "本当に消すなら true" }),
+        o
+          .setName("confirm")
+          .setNameLocalizations({ ja: "確認" })
+          .setDescription("true to really do it")
+          .setDescriptionLocalizations({ ja: "本当に消すなら true" }),
       ),
   );
 

@@ -52,10 +52,14 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   // 1. bad input is answered at once, naming the layers and heads this model has
   const handle = await ctx.registry.forGuild(interaction.guildId);
   const { nLayer, nHead } = handle.model.config;
-  checked(() => {
-    checkText(text, false);
-    checkLayerHead(handle, layer, head);
-  }, ctx.text, { layer, head, layers: nLayer, heads: nHead, length: text.length, limit: MAX_INPUT_CHARS });
+  checked(
+    () => {
+      checkText(text, false);
+      checkLayerHead(handle, layer, head);
+    },
+    ctx.text,
+    { layer, head, layers: nLayer, heads: nHead, length: text.length, limit: MAX_INPUT_CHARS },
+  );
 
   // 2. one forward pass and the picture
   await interaction.deferReply();

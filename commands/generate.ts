@@ -43,7 +43,9 @@ export const data = new SlashCommandBuilder()
       .setName("temperature")
       .setNameLocalizations({ ja: "温度" })
       .setDescription(`0 = always the likeliest token; higher = more surprising (0–10, default ${GENERATE_DEFAULTS.temperature})`)
-      .setDescriptionLocalizations({ ja: `0 = いつも最も確率の高いトークン。大きいほど意外な文に（0〜10、既定 ${GENERATE_DEFAULTS.temperature}）` })
+      .setDescriptionLocalizations({
+        ja: `0 = いつも最も確率の高いトークン。大きいほど意外な文に（0〜10、既定 ${GENERATE_DEFAULTS.temperature}）`,
+      })
       .setMinValue(0)
       .setMaxValue(10),
   )
@@ -61,7 +63,9 @@ export const data = new SlashCommandBuilder()
       .setName("top_p")
       .setNameLocalizations({ ja: "上位p" })
       .setDescription(`Choose among the likeliest tokens up to this total probability (0–1, default ${GENERATE_DEFAULTS.topP})`)
-      .setDescriptionLocalizations({ ja: `確率の合計がこの値に達するまでの上位トークンから選ぶ（0 より大きく 1 以下、既定 ${GENERATE_DEFAULTS.topP}）` })
+      .setDescriptionLocalizations({
+        ja: `確率の合計がこの値に達するまでの上位トークンから選ぶ（0 より大きく 1 以下、既定 ${GENERATE_DEFAULTS.topP}）`,
+      })
       .setMinValue(0.01)
       .setMaxValue(1),
   )
@@ -88,11 +92,25 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   });
 
   // 1. bad options are answered at once
-  checked(() => {
-    checkText(prompt, true);
-    checkGenerateOptions(options);
-    if (options.maxTokens > MAX_TOKENS) throw new InputError(`tokens must be at most ${MAX_TOKENS} here, got ${options.maxTokens}`, "bad-tokens");
-  }, ctx.text, { tokens: options.maxTokens, max: MAX_TOKENS, seed: options.seed, temperature: options.temperature, topK: options.topK, topP: options.topP, length: prompt.length, limit: MAX_INPUT_CHARS });
+  checked(
+    () => {
+      checkText(prompt, true);
+      checkGenerateOptions(options);
+      if (options.maxTokens > MAX_TOKENS)
+        throw new InputError(`tokens must be at most ${MAX_TOKENS} here, got ${options.maxTokens}`, "bad-tokens");
+    },
+    ctx.text,
+    {
+      tokens: options.maxTokens,
+      max: MAX_TOKENS,
+      seed: options.seed,
+      temperature: options.temperature,
+      topK: options.topK,
+      topP: options.topP,
+      length: prompt.length,
+      limit: MAX_INPUT_CHARS,
+    },
+  );
 
   // 2. write (a few hundred ms at most for MAX_TOKENS), then show
   await interaction.deferReply();
@@ -101,13 +119,15 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   // never hand a stored message back word for word
   const redacted = verbatimIndexFor(ctx.store, interaction.guildId)?.redact(generated.text);
   const result = redacted?.cut ? { ...generated, text: redacted.text } : generated;
-  const footer = (redacted?.cut ? `${ctx.text.verbatimCut}\n` : "") + ctx.text.generateFooter({
-    model: ctx.text.modelName(handle.name),
-    tokens: result.ids.length,
-    temperature: options.temperature,
-    topK: options.topK,
-    topP: options.topP,
-    seed: options.seed,
-  });
+  const footer =
+    (redacted?.cut ? `${ctx.text.verbatimCut}\n` : "") +
+    ctx.text.generateFooter({
+      model: ctx.text.modelName(handle.name),
+      tokens: result.ids.length,
+      temperature: options.temperature,
+      topK: options.topK,
+      topP: options.topP,
+      seed: options.seed,
+    });
   await respond(interaction, generatedMessage(result, ctx.text, footer));
 }

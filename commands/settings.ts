@@ -22,7 +22,10 @@ export const data = new SlashCommandBuilder()
           .setDescription("on or off")
           .setDescriptionLocalizations({ ja: "オンかオフ" })
           .setRequired(true)
-          .addChoices({ name: "on", name_localizations: { ja: "オン" }, value: "on" }, { name: "off", name_localizations: { ja: "オフ" }, value: "off" }),
+          .addChoices(
+            { name: "on", name_localizations: { ja: "オン" }, value: "on" },
+            { name: "off", name_localizations: { ja: "オフ" }, value: "off" },
+          ),
       ),
   );
 

@@ -30,7 +30,15 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   const modelName = ctx.text.modelName(handle.name);
   const { ids, unknown } = handle.tokenizer.encode(text);
   const png = await ctx.heavy(() => tokensPicture({ ...handle, name: modelName }, text, ctx.lang));
-  const lines = [ctx.text.tokensLine({ characters: [...text].length, tokens: ids.length, kind: handle.tokenizer.kind, vocabSize: handle.tokenizer.vocabSize, model: modelName })];
+  const lines = [
+    ctx.text.tokensLine({
+      characters: [...text].length,
+      tokens: ids.length,
+      kind: handle.tokenizer.kind,
+      vocabSize: handle.tokenizer.vocabSize,
+      model: modelName,
+    }),
+  ];
   if (unknown > 0) lines.push(ctx.text.predictUnknown(unknown));
   await respond(interaction, { content: lines.join("\n"), files: [{ name: "tokens.png", data: png }] });
 }

@@ -55,11 +55,16 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   });
 
   // 1. bad options are answered at once
-  checked(() => {
-    checkText(prompt, true);
-    checkGenerateOptions(options);
-    if (options.maxTokens > MAX_TRACE_TOKENS) throw new InputError(`tokens must be at most ${MAX_TRACE_TOKENS} here, got ${options.maxTokens}`, "bad-tokens");
-  }, ctx.text, { tokens: options.maxTokens, max: MAX_TRACE_TOKENS, seed: options.seed, length: prompt.length, limit: MAX_INPUT_CHARS });
+  checked(
+    () => {
+      checkText(prompt, true);
+      checkGenerateOptions(options);
+      if (options.maxTokens > MAX_TRACE_TOKENS)
+        throw new InputError(`tokens must be at most ${MAX_TRACE_TOKENS} here, got ${options.maxTokens}`, "bad-tokens");
+    },
+    ctx.text,
+    { tokens: options.maxTokens, max: MAX_TRACE_TOKENS, seed: options.seed, length: prompt.length, limit: MAX_INPUT_CHARS },
+  );
 
   // 2. write, then draw every step
   await interaction.deferReply();

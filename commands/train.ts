@@ -3,10 +3,23 @@
  * Trains this server's own model on its channels' history (in a worker thread), with a live
  * loss curve; the new model replaces the old one when it is complete. Admins only.
  */
-import { type ChatInputCommandInteraction, InteractionContextType, PermissionFlagsBits, type PermissionsString, SlashCommandBuilder } from "discord.js";
+import {
+  type ChatInputCommandInteraction,
+  InteractionContextType,
+  PermissionFlagsBits,
+  type PermissionsString,
+  SlashCommandBuilder,
+} from "discord.js";
 import { DEFAULT_TRAINING_MINUTES, DEFAULT_TRAINING_PRESET, MAX_TRAINING_MINUTES, TRAINING_PRESETS } from "../src/app/training-service.ts";
 import type { CommandContext } from "../src/adapters/discord/command.ts";
-import { DEFAULT_MAX_MESSAGES, MAX_MAX_MESSAGES, MIN_MAX_MESSAGES, startTraining, stopTraining, trainingStatus } from "../src/adapters/discord/train-flow.ts";
+import {
+  DEFAULT_MAX_MESSAGES,
+  MAX_MAX_MESSAGES,
+  MIN_MAX_MESSAGES,
+  startTraining,
+  stopTraining,
+  trainingStatus,
+} from "../src/adapters/discord/train-flow.ts";
 
 const PRESET_NAMES: Record<(typeof TRAINING_PRESETS)[number], { en: string; ja: string }> = {
   tiny: { en: "tiny: a toy, learns in seconds", ja: "tiny: おもちゃ。数秒で学習" },
@@ -39,7 +52,9 @@ export const data = new SlashCommandBuilder()
           .setName("max_messages")
           .setNameLocalizations({ ja: "最大メッセージ数" })
           .setDescription(`How many messages to read at most (${MIN_MAX_MESSAGES}–${MAX_MAX_MESSAGES}, default ${DEFAULT_MAX_MESSAGES})`)
-          .setDescriptionLocalizations({ ja: `読むメッセージの最大数（${MIN_MAX_MESSAGES}〜${MAX_MAX_MESSAGES}、既定 ${DEFAULT_MAX_MESSAGES}）` })
+          .setDescriptionLocalizations({
+            ja: `読むメッセージの最大数（${MIN_MAX_MESSAGES}〜${MAX_MAX_MESSAGES}、既定 ${DEFAULT_MAX_MESSAGES}）`,
+          })
           .setMinValue(MIN_MAX_MESSAGES)
           .setMaxValue(MAX_MAX_MESSAGES),
       )
@@ -58,7 +73,9 @@ export const data = new SlashCommandBuilder()
           .setNameLocalizations({ ja: "プリセット" })
           .setDescription(`The model's size (default ${DEFAULT_TRAINING_PRESET})`)
           .setDescriptionLocalizations({ ja: `モデルの大きさ（既定 ${DEFAULT_TRAINING_PRESET}）` })
-          .addChoices(...TRAINING_PRESETS.map((p) => ({ name: PRESET_NAMES[p].en, name_localizations: { ja: PRESET_NAMES[p].ja }, value: p }))),
+          .addChoices(
+            ...TRAINING_PRESETS.map((p) => ({ name: PRESET_NAMES[p].en, name_localizations: { ja: PRESET_NAMES[p].ja }, value: p })),
+          ),
       )
       .addBooleanOption((o) =>
         o

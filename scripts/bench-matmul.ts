@@ -21,7 +21,14 @@ const SHAPES: Array<[string, number, number]> = [
   ["lm_head     128→65 ", 128, 65],
 ];
 
-interface Buffers { out: Float32Array; inp: Float32Array; weight: Float32Array; dinp: Float32Array; dweight: Float32Array; dout: Float32Array }
+interface Buffers {
+  out: Float32Array;
+  inp: Float32Array;
+  weight: Float32Array;
+  dinp: Float32Array;
+  dweight: Float32Array;
+  dout: Float32Array;
+}
 
 function buffers(alloc: (n: number) => Float32Array, IC: number, OC: number): Buffers {
   const random = seededRandom(1);
@@ -31,8 +38,12 @@ function buffers(alloc: (n: number) => Float32Array, IC: number, OC: number): Bu
     return a;
   };
   return {
-    out: alloc(N * OC), inp: filled(N * IC), weight: filled(OC * IC),
-    dinp: alloc(N * IC), dweight: alloc(OC * IC), dout: filled(N * OC),
+    out: alloc(N * OC),
+    inp: filled(N * IC),
+    weight: filled(OC * IC),
+    dinp: alloc(N * IC),
+    dweight: alloc(OC * IC),
+    dout: filled(N * OC),
   };
 }
 
@@ -41,7 +52,8 @@ function buffers(alloc: (n: number) => Float32Array, IC: number, OC: number): Bu
  * (the best is the least disturbed by other load on the machine)
  */
 function rates(flops: number, fn: () => void, runs: number): { median: number; best: number } {
-  fn(); fn(); // warm up (and let the WebAssembly tier up)
+  fn();
+  fn(); // warm up (and let the WebAssembly tier up)
   let reps = 1;
   for (;;) {
     const t0 = performance.now();
@@ -63,8 +75,7 @@ function rates(flops: number, fn: () => void, runs: number): { median: number; b
 function measure(kernels: Kernels, alloc: (n: number) => Float32Array, IC: number, OC: number, runs: number) {
   const b = buffers(alloc, IC, OC);
   const forward = rates(2 * N * IC * OC, () => kernels.linearForward(b.out, b.inp, b.weight, null, N, IC, OC), runs);
-  const backward = rates(4 * N * IC * OC,
-    () => kernels.linearBackward(b.dinp, b.dweight, null, b.dout, b.inp, b.weight, N, IC, OC), runs);
+  const backward = rates(4 * N * IC * OC, () => kernels.linearBackward(b.dinp, b.dweight, null, b.dout, b.inp, b.weight, N, IC, OC), runs);
   return { forward, backward };
 }
 
@@ -82,16 +93,24 @@ function ms(fn: () => void, runs: number): number {
 
 /** attention of the baby model: B 12, T 64, C 128, NH 4 */
 function measureAttention(kernels: Kernels, runs: number): { forward: number; backward: number } {
-  const B = 12, T = 64, C = 128, NH = 4;
+  const B = 12,
+    T = 64,
+    C = 128,
+    NH = 4;
   const random = seededRandom(2);
   const filled = (n: number) => {
     const a = kernels.alloc(n);
     for (let i = 0; i < n; i++) a[i] = random.normal();
     return a;
   };
-  const qkv = filled(B * T * 3 * C), dout = filled(B * T * C), out = kernels.alloc(B * T * C);
-  const preatt = kernels.alloc(B * NH * T * T), att = kernels.alloc(B * NH * T * T);
-  const dqkv = kernels.alloc(B * T * 3 * C), dpreatt = kernels.alloc(B * NH * T * T), datt = kernels.alloc(B * NH * T * T);
+  const qkv = filled(B * T * 3 * C),
+    dout = filled(B * T * C),
+    out = kernels.alloc(B * T * C);
+  const preatt = kernels.alloc(B * NH * T * T),
+    att = kernels.alloc(B * NH * T * T);
+  const dqkv = kernels.alloc(B * T * 3 * C),
+    dpreatt = kernels.alloc(B * NH * T * T),
+    datt = kernels.alloc(B * NH * T * T);
   return {
     forward: ms(() => kernels.attentionForward(out, preatt, att, qkv, B, T, C, NH), runs),
     backward: ms(() => {
@@ -112,13 +131,19 @@ for (const [label, IC, OC] of SHAPES) {
   const ref = measure(referenceKernels, (n) => new Float32Array(n), IC, OC, quick ? 1 : 3);
   const fast = measure(wasm, (n) => wasm.alloc(n), IC, OC, runs);
   const foreign = measure(wasm, (n) => new Float32Array(n), IC, OC, quick ? 1 : 3);
-  console.log(`${label} |   ${f(ref.forward.median)} | ${f(fast.forward.median)} / ${f(fast.forward.best)} | ${(fast.forward.median / ref.forward.median).toFixed(0).padStart(3)} | `
-    + `  ${f(ref.backward.median)} | ${f(fast.backward.median)} / ${f(fast.backward.best)} | ${(fast.backward.median / ref.backward.median).toFixed(0).padStart(3)} | `
-    + `${f(foreign.forward.median)}`);
+  console.log(
+    `${label} |   ${f(ref.forward.median)} | ${f(fast.forward.median)} / ${f(fast.forward.best)} | ${(fast.forward.median / ref.forward.median).toFixed(0).padStart(3)} | ` +
+      `  ${f(ref.backward.median)} | ${f(fast.backward.median)} / ${f(fast.backward.best)} | ${(fast.backward.median / ref.backward.median).toFixed(0).padStart(3)} | ` +
+      `${f(foreign.forward.median)}`,
+  );
 }
 
 console.log("\n# attention, baby model (B 12, T 64, C 128, NH 4): ms per call, median");
 const refAttention = measureAttention(referenceKernels, quick ? 3 : 5);
 const wasmAttention = measureAttention(wasm, quick ? 5 : 15);
-console.log(`forward   typescript ${refAttention.forward.toFixed(2)} ms   wasm ${wasmAttention.forward.toFixed(2)} ms   ×${(refAttention.forward / wasmAttention.forward).toFixed(1)}`);
-console.log(`backward  typescript ${refAttention.backward.toFixed(2)} ms   wasm ${wasmAttention.backward.toFixed(2)} ms   ×${(refAttention.backward / wasmAttention.backward).toFixed(1)}`);
+console.log(
+  `forward   typescript ${refAttention.forward.toFixed(2)} ms   wasm ${wasmAttention.forward.toFixed(2)} ms   ×${(refAttention.forward / wasmAttention.forward).toFixed(1)}`,
+);
+console.log(
+  `backward  typescript ${refAttention.backward.toFixed(2)} ms   wasm ${wasmAttention.backward.toFixed(2)} ms   ×${(refAttention.backward / wasmAttention.backward).toFixed(1)}`,
+);

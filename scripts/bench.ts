@@ -35,7 +35,11 @@ console.log(`# bench — node ${process.version}, ${new Date().toISOString()}`);
 // what a training uses (both cores when there are two), one core, and the readable reference
 const training = trainingKernels();
 const kernelSets = [...new Set([training, fastestKernels(), referenceKernels])];
-console.log(`load average: ${loadavg().map((x) => x.toFixed(2)).join(" ")} on ${cpus().length} cores`);
+console.log(
+  `load average: ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")} on ${cpus().length} cores`,
+);
 if (want("train")) benchTrainStep("baby", kernelSets, 5);
 // the TypeScript reference kernels would take minutes per step of small: only the fast ones
 if (want("small")) for (const kernels of new Set([training, fastestKernels()])) benchSmall(kernels);

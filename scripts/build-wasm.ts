@@ -21,7 +21,11 @@ const source = kernelBytesSource(bytes, fmaBytes);
 
 if (process.argv.includes("--check")) {
   let current = "";
-  try { current = readFileSync(target, "utf8"); } catch { /* missing counts as stale */ }
+  try {
+    current = readFileSync(target, "utf8");
+  } catch {
+    /* missing counts as stale */
+  }
   if (current !== source) {
     console.error(`${target} is stale: run npx tsx scripts/build-wasm.ts`);
     process.exit(1);

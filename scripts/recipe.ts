@@ -39,24 +39,43 @@ const tokens = Int32Array.from(tokenizer.encode(text).ids);
 const split = splitTrainVal(tokens);
 const config = presetConfig("baby", tokenizer.vocabSize);
 const model = new GPT(config, { kernels }).init(seededRandom(1337));
-console.log(`engine [${kernels.name}]: baby on tinyshakespeare, ${tokens.length} tokens, vocab ${tokenizer.vocabSize}, ${iters} iterations`);
+console.log(
+  `engine [${kernels.name}]: baby on tinyshakespeare, ${tokens.length} tokens, vocab ${tokenizer.vocabSize}, ${iters} iterations`,
+);
 
 /** the first evaluation at or under TARGET: its step and the step seconds until then */
 let engineReached: { step: number; seconds: number } | null = null;
-const result = train(model, split, {
-  ...DEFAULT_TRAIN, batchSize: 12, blockSize: 64, steps: iters, maxLr: 1e-3, minLr: 1e-4, warmupSteps: 100,
-  evalInterval: 250, evalBatches: 20, seed: 1337,
-}, {
-  onEval: (p) => {
-    if (engineReached === null && p.valLoss! <= TARGET) engineReached = { step: p.step, seconds: p.stepSeconds };
-    console.log(`  step ${p.step}: train ${p.trainLoss.toFixed(4)}, val (20 batches) ${p.valLoss!.toFixed(4)}, ` +
-      `${p.stepSeconds.toFixed(1)} s in steps (${p.elapsedSeconds.toFixed(0)} s wall)`);
+const result = train(
+  model,
+  split,
+  {
+    ...DEFAULT_TRAIN,
+    batchSize: 12,
+    blockSize: 64,
+    steps: iters,
+    maxLr: 1e-3,
+    minLr: 1e-4,
+    warmupSteps: 100,
+    evalInterval: 250,
+    evalBatches: 20,
+    seed: 1337,
   },
-});
+  {
+    onEval: (p) => {
+      if (engineReached === null && p.valLoss! <= TARGET) engineReached = { step: p.step, seconds: p.stepSeconds };
+      console.log(
+        `  step ${p.step}: train ${p.trainLoss.toFixed(4)}, val (20 batches) ${p.valLoss!.toFixed(4)}, ` +
+          `${p.stepSeconds.toFixed(1)} s in steps (${p.elapsedSeconds.toFixed(0)} s wall)`,
+      );
+    },
+  },
+);
 const valLoss = evaluateAllWindows(model, split.val, 12, 64);
 const windows = Math.floor((split.val.length - 1) / 64);
-console.log(`engine: val loss ${valLoss.toFixed(4)} over all ${windows} held-out windows; ${result.stepSeconds.toFixed(1)} s in steps ` +
-  `(${(result.stepSeconds / result.steps * 1000).toFixed(1)} ms/step), ${result.seconds.toFixed(1)} s wall with evaluations`);
+console.log(
+  `engine: val loss ${valLoss.toFixed(4)} over all ${windows} held-out windows; ${result.stepSeconds.toFixed(1)} s in steps ` +
+    `(${((result.stepSeconds / result.steps) * 1000).toFixed(1)} ms/step), ${result.seconds.toFixed(1)} s wall with evaluations`,
+);
 console.log(`engine: val ≤ ${TARGET} ${reachedText(engineReached)}`);
 
 if (values.reference) {
@@ -65,8 +84,10 @@ if (values.reference) {
     const curve = ref.json.curve as Array<{ iter: number; seconds: number; val: number }>;
     const hit = curve.find((point) => point.val <= TARGET);
     const refReached = hit ? { step: hit.iter, seconds: hit.seconds } : null;
-    console.log(`pytorch reference: val loss ${ref.json.val_loss} (mean of its 20 eval batches), ${ref.json.train_seconds} s in steps ` +
-      `(${(ref.json.train_seconds / ref.json.iters * 1000).toFixed(1)} ms/step)`);
+    console.log(
+      `pytorch reference: val loss ${ref.json.val_loss} (mean of its 20 eval batches), ${ref.json.train_seconds} s in steps ` +
+        `(${((ref.json.train_seconds / ref.json.iters) * 1000).toFixed(1)} ms/step)`,
+    );
     console.log(`pytorch reference: its evaluations ${curve.map((point) => `${point.iter}: ${point.val.toFixed(4)}`).join(", ")}`);
     console.log(`pytorch reference: val ≤ ${TARGET} ${reachedText(refReached)}`);
     console.log(`step-time ratio engine/reference, whole recipe: ${(result.stepSeconds / ref.json.train_seconds).toFixed(2)}`);

@@ -58,12 +58,15 @@ export function readConfig(env: Env): Config {
 
   // 2. the application id: a snowflake
   const applicationId = value("DISCORD_APPLICATION_ID");
-  if (applicationId === undefined) problems.push("DISCORD_APPLICATION_ID is missing: copy the Application ID from the Developer Portal (General Information)");
-  else if (!isSnowflake(applicationId)) problems.push(`DISCORD_APPLICATION_ID must be a numeric id of 17–20 digits, got "${applicationId}"`);
+  if (applicationId === undefined)
+    problems.push("DISCORD_APPLICATION_ID is missing: copy the Application ID from the Developer Portal (General Information)");
+  else if (!isSnowflake(applicationId))
+    problems.push(`DISCORD_APPLICATION_ID must be a numeric id of 17–20 digits, got "${applicationId}"`);
 
   // 3. optional guild for development registration
   const guildId = value("DISCORD_GUILD_ID");
-  if (guildId !== undefined && !isSnowflake(guildId)) problems.push(`DISCORD_GUILD_ID must be a numeric id of 17–20 digits, got "${guildId}"`);
+  if (guildId !== undefined && !isSnowflake(guildId))
+    problems.push(`DISCORD_GUILD_ID must be a numeric id of 17–20 digits, got "${guildId}"`);
 
   // 4. the REST base URL, without the /v10 that discord.js appends
   const apiUrl = (value("DISCORD_API_URL") ?? DEFAULT_API_URL).replace(/\/+$/, "");
@@ -97,7 +100,9 @@ export function tokenProblems(token: string): string[] {
   if (/\s/.test(token)) return ["DISCORD_TOKEN contains whitespace: copy the token again"];
   const parts = token.split(".");
   if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]+$/.test(p)) || token.length < 50) {
-    return [`DISCORD_TOKEN does not look like a bot token (three dot-separated parts, 50+ characters; got ${parts.length} part(s), ${token.length} characters)`];
+    return [
+      `DISCORD_TOKEN does not look like a bot token (three dot-separated parts, 50+ characters; got ${parts.length} part(s), ${token.length} characters)`,
+    ];
   }
   return [];
 }
@@ -109,8 +114,10 @@ function apiUrlProblems(url: string): string[] {
   } catch {
     return [`DISCORD_API_URL is not a URL: "${url}"`];
   }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return [`DISCORD_API_URL must start with https:// or http://, got "${url}"`];
-  if (/\/v\d+$/.test(parsed.pathname)) return [`DISCORD_API_URL must not include the API version (discord.js adds /v10): use "${url.replace(/\/v\d+$/, "")}"`];
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:")
+    return [`DISCORD_API_URL must start with https:// or http://, got "${url}"`];
+  if (/\/v\d+$/.test(parsed.pathname))
+    return [`DISCORD_API_URL must not include the API version (discord.js adds /v10): use "${url.replace(/\/v\d+$/, "")}"`];
   return [];
 }
 

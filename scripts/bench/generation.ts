@@ -27,7 +27,8 @@ export function benchGeneration(kernels: Kernels): void {
   const ref = runReference(["bench", "--config", "baby", "--threads", "2", "--iters", "3", "--infer", "--gen-tokens", "200"], 600);
   const refLatency = "json" in ref ? (ref.json.next_token_ms_full_context as Spread) : null;
   const refRate = "json" in ref ? (ref.json.generate_tokens_per_s as Spread) : null;
-  if (refLatency && refRate) console.log(`pytorch reference: next token ${fmt(refLatency, 2)} ms; generation ${fmt(refRate, 0)} tokens/s (no KV cache)`);
+  if (refLatency && refRate)
+    console.log(`pytorch reference: next token ${fmt(refLatency, 2)} ms; generation ${fmt(refRate, 0)} tokens/s (no KV cache)`);
   else console.log(`pytorch reference: skipped (${(ref as { skipped: string }).skipped})`);
 
   const full = modelLogitSource(model);

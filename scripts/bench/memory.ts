@@ -46,7 +46,9 @@ const EVAL_BATCHES = 10;
 // the section (in the bench process)
 
 export function benchMemory(runs = 3, steps = STEPS): void {
-  console.log(`\n## memory: peak RSS of a training of baby on data/corpus (${steps} steps, a checkpoint every ${EVAL_INTERVAL}; MiB, median (min, max) of ${runs} processes)`);
+  console.log(
+    `\n## memory: peak RSS of a training of baby on data/corpus (${steps} steps, a checkpoint every ${EVAL_INTERVAL}; MiB, median (min, max) of ${runs} processes)`,
+  );
   console.log(loadLine());
   const results: Partial<Record<Mode, ProcessMemory[]>> = {};
   const labels: Record<Mode, string> = {
@@ -79,13 +81,17 @@ export function benchMemory(runs = 3, steps = STEPS): void {
   if (trained?.vocabSize) {
     const n = countParams(presetConfig("baby", trained.vocabSize));
     const mib = (bytes: number) => (bytes / MiB).toFixed(1);
-    console.log(`for scale: baby at V = ${trained.vocabSize} has ${(n / 1e6).toFixed(2)} M parameters: ${mib(4 * n)} MiB as float32; ` +
-      `parameters + gradients + AdamW's two moments: ${mib(16 * n)} MiB`);
+    console.log(
+      `for scale: baby at V = ${trained.vocabSize} has ${(n / 1e6).toFixed(2)} M parameters: ${mib(4 * n)} MiB as float32; ` +
+        `parameters + gradients + AdamW's two moments: ${mib(16 * n)} MiB`,
+    );
   }
   const wasm = results.thread?.map((m) => m.wasmMiB).filter((x): x is number => x !== null) ?? [];
   if (wasm.length) {
-    console.log(`the engine's WebAssembly memory after training on the main thread: ${fmt(spread(wasm), 1)} MiB (those, activations and scratch); ` +
-      `JS heap in use: ${fmt(spread(results.thread!.map((m) => m.heapUsedMiB)), 1)} MiB`);
+    console.log(
+      `the engine's WebAssembly memory after training on the main thread: ${fmt(spread(wasm), 1)} MiB (those, activations and scratch); ` +
+        `JS heap in use: ${fmt(spread(results.thread!.map((m) => m.heapUsedMiB)), 1)} MiB`,
+    );
   }
 }
 
@@ -102,8 +108,13 @@ async function run(mode: Mode, steps: number): Promise<ProcessMemory> {
   if (mode === "thread") {
     // the options the TrainingService gives the worker, with a fixed number of steps
     const options: TrainModelOptions = {
-      preset: "baby", tokenizer: "bpe", vocabSize: vocabSizeFor(characters), seed: 1337,
-      steps, evalInterval: EVAL_INTERVAL, evalBatches: EVAL_BATCHES,
+      preset: "baby",
+      tokenizer: "bpe",
+      vocabSize: vocabSizeFor(characters),
+      seed: 1337,
+      steps,
+      evalInterval: EVAL_INTERVAL,
+      evalBatches: EVAL_BATCHES,
     };
     const trained = trainModel(documents, options, {}, kernels);
     vocabSize = trained.tokenizer.vocabSize;
@@ -114,7 +125,11 @@ async function run(mode: Mode, steps: number): Promise<ProcessMemory> {
     const store = openStore(path.join(dir, "bot.db"));
     try {
       const registry = new ModelRegistry({ models: store.models, kernels });
-      const service = new TrainingService({ store, registry, overrides: { steps, evalInterval: EVAL_INTERVAL, evalBatches: EVAL_BATCHES } });
+      const service = new TrainingService({
+        store,
+        registry,
+        overrides: { steps, evalInterval: EVAL_INTERVAL, evalBatches: EVAL_BATCHES },
+      });
       const training = service.begin("bench", { preset: "baby", minutes: 10 });
       training.train(documents);
       const outcome = await training.done;

@@ -48,7 +48,9 @@ export function benchProfile(kernels: Kernels, steps = 30): void {
   let inKernels = 0;
   for (const [name, ms] of [...spent].sort((a, b) => b[1] - a[1])) {
     inKernels += ms;
-    console.log(`  kernel ${name.padEnd(33)}${perStep(ms)}  ${(100 * ms / total).toFixed(1).padStart(5)} %`);
+    console.log(`  kernel ${name.padEnd(33)}${perStep(ms)}  ${((100 * ms) / total).toFixed(1).padStart(5)} %`);
   }
-  console.log(`  outside the kernels${" ".repeat(20)}${perStep(total - inKernels)}  ${(100 * (total - inKernels) / total).toFixed(1).padStart(5)} %`);
+  console.log(
+    `  outside the kernels${" ".repeat(20)}${perStep(total - inKernels)}  ${((100 * (total - inKernels)) / total).toFixed(1).padStart(5)} %`,
+  );
 }

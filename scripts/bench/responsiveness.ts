@@ -34,10 +34,21 @@ const PREDICT_EVERY_MS = 200;
 const IDLE_SECONDS = 3;
 const PROMPT = "The model reads the text and";
 
-interface Delay { p50: number; p99: number; max: number; samples: number; seconds: number }
+interface Delay {
+  p50: number;
+  p99: number;
+  max: number;
+  samples: number;
+  seconds: number;
+}
 
 /** a block of the event loop: how long, when (s since the training began), how much of it the loop was running code, and what it did meanwhile */
-interface Stall { ms: number; at: number; busyMs: number; during: string }
+interface Stall {
+  ms: number;
+  at: number;
+  busyMs: number;
+  during: string;
+}
 
 interface Measurement {
   idle: Delay;
@@ -65,7 +76,9 @@ interface Measurement {
 // the section (in the bench process)
 
 export function benchResponsiveness(seconds = 24): void {
-  console.log(`\n## responsiveness: the bot's event loop while it trains baby on data/corpus in a worker thread (${seconds} s; goal: p99 < ${GOAL_P99_MS} ms)`);
+  console.log(
+    `\n## responsiveness: the bot's event loop while it trains baby on data/corpus in a worker thread (${seconds} s; goal: p99 < ${GOAL_P99_MS} ms)`,
+  );
   console.log(loadLine());
   const r = runChild(import.meta.url, [String(seconds)], seconds + 180);
   if ("failed" in r) {
@@ -83,9 +96,13 @@ export function benchResponsiveness(seconds = 24): void {
   const stalls = m.stalls.map((s) => `${s.ms} ms at ${s.at.toFixed(1)} s, ${s.busyMs} ms of it running code (${s.during})`);
   console.log(`longest stalls while training: ${stalls.length ? stalls.join("; ") : `none over ${GOAL_P99_MS} ms`}`);
   console.log(`/predict (default model, k = 10), before the training: ${fmt(m.predictIdle, 1)} ms`);
-  console.log(`/predict during the training (${m.predictCalls} calls): ${fmt(m.predictCompute, 1)} ms to compute, ${fmt(m.predictResponse, 1)} ms from due to answered`);
+  console.log(
+    `/predict during the training (${m.predictCalls} calls): ${fmt(m.predictCompute, 1)} ms to compute, ${fmt(m.predictResponse, 1)} ms from due to answered`,
+  );
   if (m.error) console.log(`training error: ${m.error}`);
-  console.log(`training: ${m.status}, ${m.steps} steps in ${m.trainSeconds.toFixed(1)} s, ${m.tokensPerSecond} tokens/s in its worker (V = ${m.vocabSize ?? "?"}), ${m.checkpoints} checkpoints stored`);
+  console.log(
+    `training: ${m.status}, ${m.steps} steps in ${m.trainSeconds.toFixed(1)} s, ${m.tokensPerSecond} tokens/s in its worker (V = ${m.vocabSize ?? "?"}), ${m.checkpoints} checkpoints stored`,
+  );
   console.log(`peak RSS of the bot process meanwhile: ${m.maxRssMiB} MiB (default model loaded, store open, training in a worker)`);
 }
 

@@ -5,7 +5,11 @@ import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
-export interface Spread { min: number; median: number; max: number }
+export interface Spread {
+  min: number;
+  median: number;
+  max: number;
+}
 
 export function spread(values: number[]): Spread {
   const sorted = [...values].sort((a, b) => a - b);
@@ -32,7 +36,9 @@ export function timeRuns(fn: () => void, runs: number, warmup = 1): Spread {
 
 /** "load average: 1.02 0.87 0.55 on 2 cores" — printed at the start of each section, to judge its noise. */
 export function loadLine(): string {
-  return `load average: ${loadavg().map((x) => x.toFixed(2)).join(" ")} on ${cpus().length} cores`;
+  return `load average: ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")} on ${cpus().length} cores`;
 }
 
 export const MiB = 1024 * 1024;
@@ -52,7 +58,10 @@ export function isEntryPoint(moduleUrl: string): boolean {
 // biome-ignore lint/suspicious/noExplicitAny: the child prints JSON whose shape each caller knows
 export function runChild(moduleUrl: string, args: string[], timeoutSeconds: number): { json: any } | { failed: string } {
   const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(moduleUrl), ...args], {
-    cwd: projectRoot, encoding: "utf8", timeout: timeoutSeconds * 1000, maxBuffer: 64 * MiB,
+    cwd: projectRoot,
+    encoding: "utf8",
+    timeout: timeoutSeconds * 1000,
+    maxBuffer: 64 * MiB,
   });
   const line = r.stdout?.trim().split("\n").pop() ?? "";
   if (r.status !== 0 || !line.startsWith("{")) {

@@ -19,16 +19,20 @@ export function stepParts(preset: PresetName, kernels: Kernels): Array<[name: st
   const config = presetConfig(preset, 65);
   const model = new GPT(config, { kernels }).init(seededRandom(1));
   const opt = new AdamW(paramSpecs(config), model.params.length, DEFAULT_ADAMW, model.kernels);
-  const B = BATCH[preset], T = config.blockSize;
+  const B = BATCH[preset],
+    T = config.blockSize;
   const rng = seededRandom(2);
   const ids = Int32Array.from({ length: B * T }, () => rng.int(65));
   const targets = Int32Array.from({ length: B * T }, () => rng.int(65));
   return [
     ["forward", () => model.forward(ids, B, T, targets)],
-    ["backward (with clearing the gradients)", () => {
-      model.zeroGrad();
-      model.backward();
-    }],
+    [
+      "backward (with clearing the gradients)",
+      () => {
+        model.zeroGrad();
+        model.backward();
+      },
+    ],
     ["clip", () => clipGradNorm(model.grads, 1, model.kernels)],
     ["AdamW", () => opt.step(model.params, model.grads, 1e-3)],
   ];
@@ -45,9 +49,13 @@ export const WARMUP_STEPS = 10;
 /** ms per full training step (stepParts), `runs` timed steps after `warmup` untimed ones */
 export function engineStepTime(preset: PresetName, kernels: Kernels, runs: number, warmup = WARMUP_STEPS): Spread {
   const parts = stepParts(preset, kernels);
-  return timeRuns(() => {
-    for (const [, run] of parts) run();
-  }, runs, warmup);
+  return timeRuns(
+    () => {
+      for (const [, run] of parts) run();
+    },
+    runs,
+    warmup,
+  );
 }
 
 /** rounds of (reference, engine) for the kernels a training uses: the host's load comes and goes */
@@ -72,14 +80,26 @@ export function benchTrainStep(preset: PresetName, kernelSets: Kernels[], runs: 
     const ms = engineStepTime(preset, training, 10);
     engineMedians.push(ms.median);
     if (refMs) refMedians.push(refMs.median);
-    console.log(`round ${round} (${loadLine()}): ` + (refMs ? `pytorch reference (2 threads) ${fmt(refMs)} ms/step; ` : `pytorch reference: skipped (${(ref as { skipped: string }).skipped}); `) +
-      `engine [${training.name}] ${fmt(ms)} ms/step` + (refMs ? `: ${(refMs.median / ms.median).toFixed(3)}×` : ""));
+    console.log(
+      `round ${round} (${loadLine()}): ` +
+        (refMs
+          ? `pytorch reference (2 threads) ${fmt(refMs)} ms/step; `
+          : `pytorch reference: skipped (${(ref as { skipped: string }).skipped}); `) +
+        `engine [${training.name}] ${fmt(ms)} ms/step` +
+        (refMs ? `: ${(refMs.median / ms.median).toFixed(3)}×` : ""),
+    );
   }
   const refMedian = refMedians.length === ROUNDS ? spread(refMedians).median : null;
   const engineMedian = spread(engineMedians).median;
-  if (refMedian !== null) console.log(`pytorch reference: ${refMedian.toFixed(1)} ms/step, ${(tokens / refMedian * 1000).toFixed(0)} tokens/s (median of the rounds' medians)`);
-  const line = (name: string, ms: number, detail = "") => console.log(`engine [${name}]: ${ms.toFixed(1)} ms/step${detail}, ${(tokens / ms * 1000).toFixed(0)} tokens/s` +
-    (refMedian !== null ? `, ${(refMedian / ms).toFixed(3)}× the reference's tokens/s` : ""));
+  if (refMedian !== null)
+    console.log(
+      `pytorch reference: ${refMedian.toFixed(1)} ms/step, ${((tokens / refMedian) * 1000).toFixed(0)} tokens/s (median of the rounds' medians)`,
+    );
+  const line = (name: string, ms: number, detail = "") =>
+    console.log(
+      `engine [${name}]: ${ms.toFixed(1)} ms/step${detail}, ${((tokens / ms) * 1000).toFixed(0)} tokens/s` +
+        (refMedian !== null ? `, ${(refMedian / ms).toFixed(3)}× the reference's tokens/s` : ""),
+    );
   line(training.name, engineMedian, " (median of the rounds' medians)");
   for (const kernels of others) {
     // the TypeScript kernels take seconds a step: one warm-up step

@@ -40,7 +40,9 @@ export function checkLayerHead(handle: ModelHandle, layer?: number, head?: numbe
 
 /** One head large (when a head is given), else every layer × head at a glance. */
 export async function attentionPicture(
-  handle: ModelHandle, text: string, o: { layer?: number; head?: number; lang: Lang },
+  handle: ModelHandle,
+  text: string,
+  o: { layer?: number; head?: number; lang: Lang },
 ): Promise<{ png: Uint8Array; maps: AttentionMaps; kind: "head" | "grid" }> {
   checkLayerHead(handle, o.layer, o.head);
   const maps = attentionMaps(handle, text);
@@ -50,7 +52,12 @@ export async function attentionPicture(
   }
   const layer = o.layer ?? 0;
   const png = await renderAttentionHead({
-    tokens: maps.tokens, weights: maps.weights[layer][o.head], layer, head: o.head, modelName: handle.name, lang: o.lang,
+    tokens: maps.tokens,
+    weights: maps.weights[layer][o.head],
+    layer,
+    head: o.head,
+    modelName: handle.name,
+    lang: o.lang,
   });
   return { png, maps, kind: "head" };
 }

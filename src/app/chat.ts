@@ -70,7 +70,10 @@ export function chatBreakdown(handle: ModelHandle, steps: readonly GenerationSte
   let used = 0;
   for (const step of steps) {
     const chosenProb = step.candidates.find((c) => c.id === step.chosen)?.prob ?? step.chosenProb;
-    const others = step.candidates.filter((c) => c.id !== step.chosen).slice(0, 2).map((c) => `${show(c.id)} ${pct(c.prob)}`);
+    const others = step.candidates
+      .filter((c) => c.id !== step.chosen)
+      .slice(0, 2)
+      .map((c) => `${show(c.id)} ${pct(c.prob)}`);
     const line = [`${show(step.chosen)} (${pct(chosenProb)})`, ...others].join(" · ");
     if (used + line.length + 1 > budget) {
       lines.push(`… ${steps.length - lines.length} more`);
@@ -85,7 +88,12 @@ export function chatBreakdown(handle: ModelHandle, steps: readonly GenerationSte
 /** The reply's steps in the shape the generation-trace picture takes. */
 export function chatAsGeneration(prompt: string, reply: ChatReply): GeneratedText {
   return {
-    prompt, text: reply.text, ids: reply.steps.map((s) => s.chosen), steps: reply.steps, stoppedBy: "stopToken", unknown: 0,
+    prompt,
+    text: reply.text,
+    ids: reply.steps.map((s) => s.chosen),
+    steps: reply.steps,
+    stoppedBy: "stopToken",
+    unknown: 0,
     options: { ...DEFAULT_SAMPLING, maxTokens: CHAT_MAX_TOKENS, seed: 0, stopAtEnd: true },
   };
 }

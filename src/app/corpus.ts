@@ -31,7 +31,11 @@ export const MAX_TRAINING_TEXT_CHARS = 1_000_000;
 export function documentsOfText(text: string, minDocuments: number): string[] {
   const paragraphs = splitDocuments(text);
   if (paragraphs.length >= minDocuments) return paragraphs;
-  return text.replace(/\r\n?/g, "\n").split("\n").map((l) => l.trim()).filter((l) => l.length > 0);
+  return text
+    .replace(/\r\n?/g, "\n")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
 }
 
 /** The same documents in a seeded random order (so a 90/10 split holds every kind of text). */

@@ -34,7 +34,10 @@ export interface GeneratedText {
 /** Throws an InputError naming each option out of range. */
 export function checkGenerateOptions(o: GenerateTextOptions): GenerateTextOptions {
   if (!Number.isInteger(o.maxTokens) || o.maxTokens < 1 || o.maxTokens > MAX_GENERATE_TOKENS) {
-    throw new InputError(`tokens must be a whole number from 1 to ${MAX_GENERATE_TOKENS}, got ${o.maxTokens}`, "bad-tokens", { tokens: o.maxTokens, max: MAX_GENERATE_TOKENS });
+    throw new InputError(`tokens must be a whole number from 1 to ${MAX_GENERATE_TOKENS}, got ${o.maxTokens}`, "bad-tokens", {
+      tokens: o.maxTokens,
+      max: MAX_GENERATE_TOKENS,
+    });
   }
   if (!Number.isSafeInteger(o.seed)) throw new InputError(`seed must be a whole number, got ${o.seed}`, "bad-seed", { seed: o.seed });
   try {

@@ -26,7 +26,11 @@ export interface GuildModelReport {
   corpusMessages: number | null;
 }
 
-export async function guildModelReport(registry: ModelRegistry, store: Pick<Store, "models" | "runs">, guildId: string | null): Promise<GuildModelReport> {
+export async function guildModelReport(
+  registry: ModelRegistry,
+  store: Pick<Store, "models" | "runs">,
+  guildId: string | null,
+): Promise<GuildModelReport> {
   const handle = await registry.forGuild(guildId);
   const info = modelInfo(handle);
   const stored = guildId ? (store.models.latestInfo(guildId) ?? null) : null;

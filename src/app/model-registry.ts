@@ -66,7 +66,9 @@ export class ModelRegistry {
   /** The shipped default model, loaded once. */
   defaultModel(): Promise<ModelHandle> {
     if (!this.defaultHandle) {
-      const loading = loadCheckpoint(this.defaultPath).then((checkpoint) => handleFromCheckpoint(checkpoint, DEFAULT_MODEL_NAME, this.options.kernels));
+      const loading = loadCheckpoint(this.defaultPath).then((checkpoint) =>
+        handleFromCheckpoint(checkpoint, DEFAULT_MODEL_NAME, this.options.kernels),
+      );
       // a failed load is retried next time (e.g. the file appears later)
       loading.catch(() => {
         if (this.defaultHandle === loading) this.defaultHandle = null;
@@ -119,7 +121,14 @@ export class ModelRegistry {
     const cached = this.guildModels.get(guildId);
     if (cached?.modelId === latestId) return cached.handle;
     // 2. load it; a broken one (e.g. a checksum mismatch) falls back to the newest older one that loads
-    const ids = [latestId, ...models.list(guildId).map((m) => m.id).filter((id) => id !== latestId).sort((a, b) => b - a)];
+    const ids = [
+      latestId,
+      ...models
+        .list(guildId)
+        .map((m) => m.id)
+        .filter((id) => id !== latestId)
+        .sort((a, b) => b - a),
+    ];
     for (const id of ids) {
       if (this.broken.has(id)) continue;
       const stored = models.get(guildId, id);
@@ -132,7 +141,9 @@ export class ModelRegistry {
         return handle;
       } catch (err) {
         this.broken.add(id);
-        this.options.onWarning?.(`${(err as Error).message}; guild ${guildId} uses ${ids.length > 1 ? "an older model or " : ""}the default model instead`);
+        this.options.onWarning?.(
+          `${(err as Error).message}; guild ${guildId} uses ${ids.length > 1 ? "an older model or " : ""}the default model instead`,
+        );
       }
     }
     return undefined;

@@ -82,10 +82,13 @@ export function embeddingsPicture(handle: ModelHandle, lang: Lang, query?: strin
   }
   if (queryId !== undefined) shown.add(queryId);
   const points = [...shown].map((id) => ({ label: labels[id], x: x[id], y: y[id], highlight: id === queryId }));
-  const neighbours = queryId === undefined ? undefined : {
-    query: labels[queryId],
-    items: nearestByCosine(wte, V, C, queryId, 8).map((n) => ({ label: labels[n.index], cosine: n.cosine })),
-  };
+  const neighbours =
+    queryId === undefined
+      ? undefined
+      : {
+          query: labels[queryId],
+          items: nearestByCosine(wte, V, C, queryId, 8).map((n) => ({ label: labels[n.index], cosine: n.cosine })),
+        };
   return renderEmbeddings({ points, neighbours, modelName: handle.name, lang });
 }
 

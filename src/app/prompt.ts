@@ -19,7 +19,11 @@ export interface Prompt {
 
 /** A problem with what the user gave: `code` picks the translated sentence, `values` fill it in. */
 export class InputError extends Error {
-  constructor(message: string, readonly code: string, readonly values: Record<string, unknown> = {}) {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly values: Record<string, unknown> = {},
+  ) {
     super(message);
   }
 }
@@ -28,7 +32,10 @@ export class InputError extends Error {
 export function checkText(text: unknown, allowEmpty: boolean): string {
   if (typeof text !== "string") throw new InputError(`the text must be a string, got ${typeof text}`, "not-text");
   if (text.length > MAX_INPUT_CHARS) {
-    throw new InputError(`the text has ${text.length} characters, the limit is ${MAX_INPUT_CHARS}`, "too-long", { length: text.length, limit: MAX_INPUT_CHARS });
+    throw new InputError(`the text has ${text.length} characters, the limit is ${MAX_INPUT_CHARS}`, "too-long", {
+      length: text.length,
+      limit: MAX_INPUT_CHARS,
+    });
   }
   if (!allowEmpty && text.trim().length === 0) throw new InputError("the text is empty", "empty");
   return text;

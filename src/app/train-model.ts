@@ -17,7 +17,16 @@ import type { Tokenizer } from "../tokenizer/tokenizer.ts";
 import { trainCharTokenizer } from "../tokenizer/char.ts";
 import { trainBpeTokenizer } from "../tokenizer/bpe.ts";
 import { splitTrainVal } from "../train/loader.ts";
-import { DEFAULT_TRAIN, evaluateAllWindows, type LossPoint, type Progress, train, type TrainOptions, type TrainResult, type TrainState } from "../train/trainer.ts";
+import {
+  DEFAULT_TRAIN,
+  evaluateAllWindows,
+  type LossPoint,
+  type Progress,
+  train,
+  type TrainOptions,
+  type TrainResult,
+  type TrainState,
+} from "../train/trainer.ts";
 import { shuffleDocuments, tokenStream } from "./corpus.ts";
 
 export interface TrainModelOptions {
@@ -69,7 +78,10 @@ export function buildTokenizer(kind: "char" | "bpe", text: string, vocabSize: nu
 export function mostFrequent(tokens: Int32Array, count: number): number[] {
   const counts = new Map<number, number>();
   for (const id of tokens) counts.set(id, (counts.get(id) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, count).map(([id]) => id);
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .slice(0, count)
+    .map(([id]) => id);
 }
 
 /** Where a resumed run starts: the checkpoint's step, its planned length, fresh AdamW moments. */
@@ -77,7 +89,12 @@ function resumeStateFor(resumed: LoadedCheckpoint, size: number, o: TrainModelOp
   const step = resumed.meta.step;
   const planned = Number((resumed.meta.extra as { totalSteps?: unknown } | undefined)?.totalSteps);
   const totalSteps = o.steps !== undefined ? step + o.steps : Number.isFinite(planned) && planned > step ? planned : step + 1000;
-  return { step, totalSteps, optimizer: { t: 0, m: new Float32Array(size), v: new Float32Array(size) }, rngState: seededRandom(o.seed + step).state() };
+  return {
+    step,
+    totalSteps,
+    optimizer: { t: 0, m: new Float32Array(size), v: new Float32Array(size) },
+    rngState: seededRandom(o.seed + step).state(),
+  };
 }
 
 /** Steps 1 and 3: the shuffled documents as one token stream, split 90/10 (also used to re-check a checkpoint). */
@@ -88,7 +105,13 @@ export function corpusSplit(documents: readonly string[], seed: number, tokenize
 }
 
 /** Recomputes a trained model's recorded val loss from the documents it was trained on. */
-export function recomputeHeldOutLoss(model: GPT, tokenizer: Tokenizer, documents: readonly string[], seed: number, batchSize: number): number {
+export function recomputeHeldOutLoss(
+  model: GPT,
+  tokenizer: Tokenizer,
+  documents: readonly string[],
+  seed: number,
+  batchSize: number,
+): number {
   const { split } = corpusSplit(documents, seed, tokenizer);
   return evaluateAllWindows(model, split.val, batchSize, model.config.blockSize);
 }
@@ -105,7 +128,9 @@ export function trainModel(documents: string[], o: TrainModelOptions, hooks: Tra
   const T = config.blockSize;
   const needed = Math.ceil((T + 1) / 0.1) + 1;
   if (tokens.length < needed) {
-    throw new Error(`the corpus has ${tokens.length} tokens; the ${o.preset} preset (block ${T}) needs at least ${needed}, so that 10 % can be held out`);
+    throw new Error(
+      `the corpus has ${tokens.length} tokens; the ${o.preset} preset (block ${T}) needs at least ${needed}, so that 10 % can be held out`,
+    );
   }
 
   // 4. a fresh model (or the resumed weights), trained with a checkpoint at every evaluation
@@ -147,7 +172,10 @@ export function trainModel(documents: string[], o: TrainModelOptions, hooks: Tra
         trainSeconds: (Date.now() - started) / 1000,
         corpusTokens: tokens.length,
         frequentTokens,
-        valLossMethod: heldOutLoss === null ? `mean of ${options.evalBatches} random val batches` : "mean over all non-overlapping windows of the held-out 10 %",
+        valLossMethod:
+          heldOutLoss === null
+            ? `mean of ${options.evalBatches} random val batches`
+            : "mean over all non-overlapping windows of the held-out 10 %",
         options: { ...o, resumeFrom: undefined, resumedFromStep: resumed?.meta.step },
       },
     });
@@ -155,14 +183,20 @@ export function trainModel(documents: string[], o: TrainModelOptions, hooks: Tra
   // a resumed run continues the same schedule from its step, with fresh optimizer moments
   const resumeState = resumed ? resumeStateFor(resumed, model.params.length, o) : undefined;
   const earlierCurve = resumed && Array.isArray(resumed.meta.extra?.curve) ? (resumed.meta.extra.curve as LossPoint[]) : [];
-  const result = train(model, split, options, {
-    shouldStop: hooks.shouldStop,
-    onStep: (p) => hooks.onProgress?.(p),
-    onEval: (p, curve) => {
-      lastProgress = p;
-      hooks.onCheckpoint?.(snapshot(p, [...earlierCurve, ...curve]), p);
+  const result = train(
+    model,
+    split,
+    options,
+    {
+      shouldStop: hooks.shouldStop,
+      onStep: (p) => hooks.onProgress?.(p),
+      onEval: (p, curve) => {
+        lastProgress = p;
+        hooks.onCheckpoint?.(snapshot(p, [...earlierCurve, ...curve]), p);
+      },
     },
-  }, resumeState);
+    resumeState,
+  );
   // 5. the final checkpoint records the loss over the whole held-out split: anyone can recompute it
   const heldOutLoss = evaluateAllWindows(model, split.val, options.batchSize, T);
   const final = { ...lastProgress!, valLoss: heldOutLoss };

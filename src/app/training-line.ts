@@ -14,6 +14,8 @@ export function trainingNumbers(s: TrainingSnapshot, lang: MessageLang): string 
     `${ja ? "損失" : "loss"} ${formatLoss(s.trainLoss)}`,
     `${ja ? "検証損失" : "val loss"} ${formatLoss(s.valLoss)}`,
     ja ? `毎秒 ${formatInt(s.tokensPerSecond, lang)} トークン` : `${formatInt(s.tokensPerSecond, lang)} tokens/s`,
-    ...(s.etaSeconds === null ? [] : [ja ? `残り約 ${formatDuration(s.etaSeconds, lang)}` : `about ${formatDuration(s.etaSeconds, lang)} left`]),
+    ...(s.etaSeconds === null
+      ? []
+      : [ja ? `残り約 ${formatDuration(s.etaSeconds, lang)}` : `about ${formatDuration(s.etaSeconds, lang)} left`]),
   ].join(" · ");
 }

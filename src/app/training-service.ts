@@ -53,7 +53,12 @@ export type TrainingErrorCode = "already-training" | "not-enough-text" | "bad-pr
 
 /** A refusal the user can act on; `values` carries the numbers for a translated message. */
 export class TrainingError extends InputError {
-  constructor(message: string, override readonly code: TrainingErrorCode, values: Record<string, unknown>, readonly training?: GuildTraining) {
+  constructor(
+    message: string,
+    override readonly code: TrainingErrorCode,
+    values: Record<string, unknown>,
+    readonly training?: GuildTraining,
+  ) {
     super(message, code, values);
   }
 }
@@ -164,10 +169,15 @@ export class TrainingService {
   /** Reserves the guild for a new training. Throws TrainingError "already-training" with the running one. */
   begin(guildId: string, request: GuildTrainingRequest): GuildTraining {
     if (!isTrainingPreset(request.preset)) {
-      throw new TrainingError(`the preset must be one of ${TRAINING_PRESETS.join(", ")}, got "${request.preset}"`, "bad-preset", { preset: request.preset });
+      throw new TrainingError(`the preset must be one of ${TRAINING_PRESETS.join(", ")}, got "${request.preset}"`, "bad-preset", {
+        preset: request.preset,
+      });
     }
     if (!Number.isFinite(request.minutes) || request.minutes <= 0 || request.minutes > MAX_TRAINING_MINUTES) {
-      throw new TrainingError(`minutes must be above 0 and at most ${MAX_TRAINING_MINUTES}, got ${request.minutes}`, "bad-minutes", { minutes: request.minutes, max: MAX_TRAINING_MINUTES });
+      throw new TrainingError(`minutes must be above 0 and at most ${MAX_TRAINING_MINUTES}, got ${request.minutes}`, "bad-minutes", {
+        minutes: request.minutes,
+        max: MAX_TRAINING_MINUTES,
+      });
     }
     const running = this.active.get(guildId);
     if (running) throw new TrainingError(`guild ${guildId} is already training a model`, "already-training", {}, running);
@@ -233,7 +243,11 @@ export class GuildTraining {
   private interrupting = false;
   private readonly listeners = new Set<() => void>();
 
-  constructor(readonly guildId: string, readonly request: GuildTrainingRequest, private readonly deps: TrainingDeps) {
+  constructor(
+    readonly guildId: string,
+    readonly request: GuildTrainingRequest,
+    private readonly deps: TrainingDeps,
+  ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
@@ -254,7 +268,8 @@ export class GuildTraining {
    * TrainingError "not-enough-text" — and frees the guild — when there is too little text.
    */
   train(documents?: string[]): void {
-    if (this.phase !== "collecting") throw new Error(`the training of guild ${this.guildId} has already ${this.phase === "training" ? "started" : "ended"}`);
+    if (this.phase !== "collecting")
+      throw new Error(`the training of guild ${this.guildId} has already ${this.phase === "training" ? "started" : "ended"}`);
     const { store } = this.deps;
     const docs = (documents ?? store.messages.texts(this.guildId)).filter((d) => d.trim().length > 0);
     const characters = docs.reduce((n, d) => n + d.length, 0);
@@ -284,7 +299,13 @@ export class GuildTraining {
     };
     this.trainOptions = options;
     // 2. the run in the store, 3. the worker
-    const run = store.runs.start(this.guildId, { ...options, resumeFrom: undefined, resumedRun: this.request.resumeFrom?.runId, messages: docs.length, characters });
+    const run = store.runs.start(this.guildId, {
+      ...options,
+      resumeFrom: undefined,
+      resumedRun: this.request.resumeFrom?.runId,
+      messages: docs.length,
+      characters,
+    });
     this.runId = run.id;
     this.phase = "training";
     try {
@@ -407,7 +428,13 @@ export class GuildTraining {
     // 1. the whole curve (thinned), with the final evaluation last
     try {
       const curve = thinCurve(summary.curve, STORED_POINTS).filter((p) => Number.isFinite(p.trainLoss) && p.step !== final.step);
-      const finalPoint: LossPoint = { step: final.step, trainLoss: final.trainLoss, valLoss: final.valLoss, lr: final.lr, tokens: final.tokens };
+      const finalPoint: LossPoint = {
+        step: final.step,
+        trainLoss: final.trainLoss,
+        valLoss: final.valLoss,
+        lr: final.lr,
+        tokens: final.tokens,
+      };
       store.runs.addPoints(runId, [...curve, finalPoint]);
       this.points.splice(0, this.points.length, ...[...curve, finalPoint].sort((a, b) => a.step - b.step));
     } catch (err) {
@@ -518,7 +545,12 @@ function latestValLoss(points: readonly LossPoint[]): number | null {
 }
 
 /** The loss curve of a training (live or stored) as a picture: the same one /model shows. */
-export function trainingLossPicture(points: readonly LossPoint[], totalSteps: number | null, modelName: string, lang: Lang): Promise<Uint8Array> {
+export function trainingLossPicture(
+  points: readonly LossPoint[],
+  totalSteps: number | null,
+  modelName: string,
+  lang: Lang,
+): Promise<Uint8Array> {
   return renderLossCurve({
     points: points.filter((p) => Number.isFinite(p.trainLoss)).map((p) => ({ ...p })),
     ...(totalSteps !== null && totalSteps < UNKNOWN_TOTAL && { totalSteps }),

@@ -16,21 +16,26 @@ let lastProgressPost = 0;
 
 try {
   const kernels = trainingKernels();
-  const trained = trainModel(documents, options, {
-    shouldStop: () => Atomics.load(stop, 0) === 1,
-    onProgress: (p) => {
-      // at most ~10 progress messages a second
-      const now = Date.now();
-      if (now - lastProgressPost >= 100 || p.step === p.totalSteps) {
-        lastProgressPost = now;
-        port.postMessage({ type: "progress", progress: p });
-      }
+  const trained = trainModel(
+    documents,
+    options,
+    {
+      shouldStop: () => Atomics.load(stop, 0) === 1,
+      onProgress: (p) => {
+        // at most ~10 progress messages a second
+        const now = Date.now();
+        if (now - lastProgressPost >= 100 || p.step === p.totalSteps) {
+          lastProgressPost = now;
+          port.postMessage({ type: "progress", progress: p });
+        }
+      },
+      onCheckpoint: (bytes, p) => {
+        const copy = bytes.slice();
+        port.postMessage({ type: "checkpoint", bytes: copy, progress: p }, [copy.buffer]);
+      },
     },
-    onCheckpoint: (bytes, p) => {
-      const copy = bytes.slice();
-      port.postMessage({ type: "checkpoint", bytes: copy, progress: p }, [copy.buffer]);
-    },
-  }, kernels);
+    kernels,
+  );
   const { state: _state, ...result } = trained.result; // the optimizer state stays here
   const summary: TrainingSummary = { ...result, corpus: trained.corpus, vocabSize: trained.tokenizer.vocabSize, kernels: kernels.name };
   port.postMessage({ type: "done", summary });

@@ -66,7 +66,8 @@ export const en: ExplainTexts = {
   },
   path: {
     title: "How a language model works, in 12 steps",
-    intro: "Each topic shows the idea on this bot's own model, with its real numbers and pictures. Read them in order, or jump to whatever you're curious about: `/explain <topic>`.",
+    intro:
+      "Each topic shows the idea on this bot's own model, with its real numbers and pictures. Read them in order, or jump to whatever you're curious about: `/explain <topic>`.",
     items: {
       learning: "learning is a search for good parameters",
       loss: "the loss: how surprised the model is by real text",
@@ -91,7 +92,10 @@ export const en: ExplainTexts = {
           ? `Blind guessing among ${int(f.vocabSize)} tokens scores ln ${int(f.vocabSize)} = ${fixed(f.guessLoss, 2)}. This model started at ${fixed(f.firstLoss, 2)} and after ${int(f.step)} steps was down to ${fixed(f.lastLoss, 2)}. The picture shows the way down.${f.valLoss !== null ? ` On text kept out of training it scores ${fixed(f.valLoss, 2)}${f.valLoss - f.lastLoss < 0.3 ? ", about the same, so it learned patterns rather than memorising" : ": higher, because part of what it learned only fits its training text"}.` : ""}`
           : `Blind guessing among ${int(f.vocabSize)} tokens scores ln ${int(f.vocabSize)} = ${fixed(f.guessLoss, 2)}. This model's file has no record of its training curve, so there is nothing to draw.`;
       const batch = f.batchSize !== null ? `${f.batchSize} pieces of ${f.blockSize} tokens` : `pieces of up to ${f.blockSize} tokens`;
-      const read = f.tokensSeen !== null ? `Altogether it read ${int(f.tokensSeen)} tokens${f.trainSeconds !== null ? ` in ${duration(f.trainSeconds, "en")}` : ""}. ` : "";
+      const read =
+        f.tokensSeen !== null
+          ? `Altogether it read ${int(f.tokensSeen)} tokens${f.trainSeconds !== null ? ` in ${duration(f.trainSeconds, "en")}` : ""}. `
+          : "";
       return {
         title: "Learning = searching for good parameters",
         body: [
@@ -116,14 +120,21 @@ export const en: ExplainTexts = {
         ].join("\n\n"),
         table: {
           header: ["token", "p", "-log p", "guess"],
-          rows: f.rows.map((r) => [cellToken(r.token, 10), pct(r.prob), fixed(r.loss, 2), r.guess === r.token ? "=" : cellToken(r.guess, 10)]),
+          rows: f.rows.map((r) => [
+            cellToken(r.token, 10),
+            pct(r.prob),
+            fixed(r.loss, 2),
+            r.guess === r.token ? "=" : cellToken(r.guess, 10),
+          ]),
           align: ["left", "right", "right", "left"],
           footer: [["mean", "", fixed(f.mean, 3), ""]],
         },
         pictures: {
           title: "The loss of a sentence, token by token",
           subtitle: `${m.name} · loss ${fixed(f.mean, 3)} = the average bar length`,
-          notes: ["Long bar = surprised: the model gave this token a low probability. The dashed line is the average, which is the loss. Blue: less surprising than average; orange: more; pink: more than twice the average. A green favourite was right."],
+          notes: [
+            "Long bar = surprised: the model gave this token a low probability. The dashed line is the average, which is the loss. Blue: less surprising than average; orange: more; pink: more than twice the average. A green favourite was right.",
+          ],
           token: "next token",
           prob: "p",
           loss: "surprise (−log p)",
@@ -136,7 +147,9 @@ export const en: ExplainTexts = {
 
     derivative: (f, m) => {
       const part = { query: "Query", key: "Key", value: "Value" }[f.part];
-      const vanish = f.smallestStepVanishes ? " At h = 1e-10, w + h is not even a different float32 number from w, so the estimate is 0." : "";
+      const vanish = f.smallestStepVanishes
+        ? " At h = 1e-10, w + h is not even a different float32 number from w, so the estimate is 0."
+        : "";
       return {
         title: "Derivatives: nudging one number vs back-propagation",
         body: [
@@ -227,7 +240,9 @@ export const en: ExplainTexts = {
       pictures: {
         title: "Activation functions, and this model's real numbers",
         subtitle: `${m.name} · layer 0 MLP: ${f.C} → ${f.hidden} → GELU → ${f.C}`,
-        notes: ["Dots: every number layer 0's MLP put through GELU for the text (input x, output GELU(x)). The bars below show where the inputs fell."],
+        notes: [
+          "Dots: every number layer 0's MLP put through GELU for the text (input x, output GELU(x)). The bars below show where the inputs fell.",
+        ],
         gelu: "GELU (used by this model)",
         sigmoid: "sigmoid",
         samples: "this model's numbers",
@@ -301,11 +316,13 @@ export const en: ExplainTexts = {
       ].join("\n\n"),
       table: {
         header: ["#", "top candidates", "picked"],
-        rows: f.steps.slice(0, 8).map((s, i) => [
-          String(i + 1),
-          s.candidates.map((c) => `${cellToken(c.token, 6)} ${pct(c.prob)}`).join(" "),
-          cellToken(s.chosen, 8),
-        ]),
+        rows: f.steps
+          .slice(0, 8)
+          .map((s, i) => [
+            String(i + 1),
+            s.candidates.map((c) => `${cellToken(c.token, 6)} ${pct(c.prob)}`).join(" "),
+            cellToken(s.chosen, 8),
+          ]),
         align: ["right", "left", "left"],
       },
       pictures: {},
@@ -330,7 +347,9 @@ export const en: ExplainTexts = {
         pictures: {
           title: "Parameter counts on a log scale",
           subtitle: `${m.name}: ${int(f.counts.total)} parameters`,
-          notes: ["GPT-2 and GPT-3 counted from their published shapes (layers, width, vocabulary, context) with this project's own formula."],
+          notes: [
+            "GPT-2 and GPT-3 counted from their published shapes (layers, width, vocabulary, context) with this project's own formula.",
+          ],
           heading: "Parameters (each grid line = 10×)",
           axis: "parameters",
           thisModel: "this model",
@@ -369,7 +388,9 @@ export const en: ExplainTexts = {
         pictures: {
           title: "Compute on a log scale",
           subtitle: `${m.name} · ${speed} ${measured ? "measured on this machine" : "during its training"}`,
-          notes: ["Under each label: how long it takes at that speed. Training ≈ 6 × parameters × tokens; using the model ≈ 2 × parameters per token."],
+          notes: [
+            "Under each label: how long it takes at that speed. Training ≈ 6 × parameters × tokens; using the model ≈ 2 × parameters per token.",
+          ],
           heading: "Floating-point operations (each grid line = 10×)",
           axis: "FLOP",
           bars: {

@@ -213,7 +213,6 @@ export interface GenerationFacts {
   stoppedAtEnd: boolean;
 }
 
-
 export interface ParametersFacts {
   counts: ParameterCounts;
   bytes: number;
@@ -282,18 +281,42 @@ export interface PictureWordsOf {
   learning: Record<string, never>;
   loss: ChartWords & { token: string; prob: string; loss: string; guess: string; mean: (v: string) => string; more: (n: number) => string };
   derivative: ChartWords & {
-    sliceHeading: string; sliceX: string; sliceY: string; curve: string; tangent: string; point: string;
-    errorHeading: string; errorX: string; errorY: string; forward: string; central: string;
+    sliceHeading: string;
+    sliceX: string;
+    sliceY: string;
+    curve: string;
+    tangent: string;
+    point: string;
+    errorHeading: string;
+    errorX: string;
+    errorY: string;
+    forward: string;
+    central: string;
   };
   "gradient-descent": DescentPictureWords;
-  "learning-rate": DescentPictureWords & { schedule: ChartWords & { xLabel: string; yLabel: string; line: string; recorded: string; warmupEnd: string; lastStep: string } };
+  "learning-rate": DescentPictureWords & {
+    schedule: ChartWords & { xLabel: string; yLabel: string; line: string; recorded: string; warmupEnd: string; lastStep: string };
+  };
   "neural-network": ChartWords & { gelu: string; sigmoid: string; samples: string; xLabel: string; yLabel: string; histogram: string };
   tokens: Record<string, never>;
   embeddings: Record<string, never>;
   attention: Record<string, never>;
   generation: Record<string, never>;
-  parameters: ChartWords & { heading: string; axis: string; thisModel: string; gpt2: string; gpt3: string; breakdown: string; parts: Record<keyof Omit<ParameterCounts, "total">, string> };
-  compute: ChartWords & { heading: string; axis: string; bars: { thisToken: string; thisTraining: string; gpt3Token: string; gpt3Training: string }; time: (seconds: number) => string };
+  parameters: ChartWords & {
+    heading: string;
+    axis: string;
+    thisModel: string;
+    gpt2: string;
+    gpt3: string;
+    breakdown: string;
+    parts: Record<keyof Omit<ParameterCounts, "total">, string>;
+  };
+  compute: ChartWords & {
+    heading: string;
+    axis: string;
+    bars: { thisToken: string; thisTraining: string; gpt3Token: string; gpt3Training: string };
+    time: (seconds: number) => string;
+  };
 }
 
 export interface TopicText<K extends TopicName> {

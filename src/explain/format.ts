@@ -36,7 +36,19 @@ export function sci(x: number, decimals = 2): string {
   return `${mantissa.replace(/\.?0+$/, "")}e${Number(exponent)}`;
 }
 
-const SUPERSCRIPT: Record<string, string> = { "-": "⁻", "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹" };
+const SUPERSCRIPT: Record<string, string> = {
+  "-": "⁻",
+  "0": "⁰",
+  "1": "¹",
+  "2": "²",
+  "3": "³",
+  "4": "⁴",
+  "5": "⁵",
+  "6": "⁶",
+  "7": "⁷",
+  "8": "⁸",
+  "9": "⁹",
+};
 
 /** 3.15e23 → "3.1×10²³" for running text. */
 export function power(x: number, decimals = 1): string {
@@ -50,7 +62,10 @@ export function power(x: number, decimals = 1): string {
   }
   const mantissa = m.toFixed(decimals).replace(/\.0+$/, "");
   if (exp === 0) return mantissa;
-  return `${mantissa}×10${String(exp).split("").map((c) => SUPERSCRIPT[c]).join("")}`;
+  return `${mantissa}×10${String(exp)
+    .split("")
+    .map((c) => SUPERSCRIPT[c])
+    .join("")}`;
 }
 
 /** A probability as a percent: 0.4231 → "42.3%", 0.0042 → "0.42%", tiny → "0.0012%". */
@@ -134,9 +149,7 @@ export function cut(text: string, max: number): string {
  */
 export function quote(text: string, max = 60): string {
   const oneLine = cut(text.replace(/\r\n?|\n/g, " ↵ "), max);
-  return oneLine
-    .replace(/[\\`*_~|[\]]/g, (c) => `\\${c}`)
-    .replace(/@/g, "@\u200b");
+  return oneLine.replace(/[\\`*_~|[\]]/g, (c) => `\\${c}`).replace(/@/g, "@\u200b");
 }
 
 /** A token for running text: whitespace visible, then made safe like `quote`. */

@@ -59,7 +59,8 @@ export const ja: ExplainTexts = {
   },
   path: {
     title: "言語モデルのしくみ 12のステップ",
-    intro: "どのトピックも、このボット自身のモデルの本物の数値と画像で説明します。順番に読んでも、気になるものから読んでもかまいません: `/explain <トピック>`",
+    intro:
+      "どのトピックも、このボット自身のモデルの本物の数値と画像で説明します。順番に読んでも、気になるものから読んでもかまいません: `/explain <トピック>`",
     items: {
       learning: "学習とは、よいパラメータを探すこと",
       loss: "損失（ロス）: 本物の文章にモデルがどれだけ驚くか",
@@ -74,7 +75,8 @@ export const ja: ExplainTexts = {
       parameters: "このモデルの大きさを、GPT-2やGPT-3と比べる",
       compute: "学習にかかる計算量を、回数と年数で",
     },
-    footer: "多くのトピックには自分の文章も渡せます。たとえば `loss` はその文を採点し、`attention` は最後の言葉がどこを見ているかを示します。",
+    footer:
+      "多くのトピックには自分の文章も渡せます。たとえば `loss` はその文を採点し、`attention` は最後の言葉がどこを見ているかを示します。",
   },
   moreRows: (n) => `… ほか${n}行`,
   topics: {
@@ -84,7 +86,10 @@ export const ja: ExplainTexts = {
           ? `${int(f.vocabSize)}種類のトークンから当てずっぽうに選ぶと、損失は ln ${int(f.vocabSize)} = ${fixed(f.guessLoss, 2)}。このモデルは最初 ${fixed(f.firstLoss, 2)} でしたが、${int(f.step)}ステップ後には ${fixed(f.lastLoss, 2)} まで下がりました。下がっていく様子は画像のとおりです。${f.valLoss !== null ? `学習に使っていない文章では ${fixed(f.valLoss, 2)}${f.valLoss - f.lastLoss < 0.3 ? "とほぼ同じで、丸暗記ではなくパターンを学んだことがわかります" : "と高めです。学んだことの一部が、学習用の文章にしか当てはまらないためです"}。` : ""}`
           : `${int(f.vocabSize)}種類のトークンから当てずっぽうに選ぶと、損失は ln ${int(f.vocabSize)} = ${fixed(f.guessLoss, 2)}。このモデルのファイルには学習の記録が残っていないので、グラフは描けません。`;
       const batch = f.batchSize !== null ? `${f.batchSize}か所 × ${f.blockSize}トークン` : `最大${f.blockSize}トークンずつ`;
-      const read = f.tokensSeen !== null ? `学習では合計${int(f.tokensSeen)}トークンを読みました${f.trainSeconds !== null ? `（${duration(f.trainSeconds, "ja")}）` : ""}。` : "";
+      const read =
+        f.tokensSeen !== null
+          ? `学習では合計${int(f.tokensSeen)}トークンを読みました${f.trainSeconds !== null ? `（${duration(f.trainSeconds, "ja")}）` : ""}。`
+          : "";
       return {
         title: "学習 = よいパラメータを探すこと",
         body: [
@@ -109,14 +114,21 @@ export const ja: ExplainTexts = {
         ].join("\n\n"),
         table: {
           header: ["トークン", "p", "-log p", "予想"],
-          rows: f.rows.map((r) => [cellToken(r.token, 10), pct(r.prob), fixed(r.loss, 2), r.guess === r.token ? "=" : cellToken(r.guess, 10)]),
+          rows: f.rows.map((r) => [
+            cellToken(r.token, 10),
+            pct(r.prob),
+            fixed(r.loss, 2),
+            r.guess === r.token ? "=" : cellToken(r.guess, 10),
+          ]),
           align: ["left", "right", "right", "left"],
           footer: [["平均", "", fixed(f.mean, 3), ""]],
         },
         pictures: {
           title: "文の損失を、トークンごとに",
           subtitle: `${m.name} · 損失 ${fixed(f.mean, 3)} = 棒の長さの平均`,
-          notes: ["棒が長いほど驚いた、つまりそのトークンに低い確率しかつけていなかったということです。点線が平均、つまり損失です。青: 平均より驚きが小さい、オレンジ: 大きい、ピンク: 平均の2倍以上。予想が緑なら的中です。"],
+          notes: [
+            "棒が長いほど驚いた、つまりそのトークンに低い確率しかつけていなかったということです。点線が平均、つまり損失です。青: 平均より驚きが小さい、オレンジ: 大きい、ピンク: 平均の2倍以上。予想が緑なら的中です。",
+          ],
           token: "次のトークン",
           prob: "p",
           loss: "驚き（−log p）",
@@ -220,7 +232,9 @@ export const ja: ExplainTexts = {
       pictures: {
         title: "活性化関数と、このモデルの本物の数",
         subtitle: `${m.name} · 第0層のMLP: ${f.C} → ${f.hidden} → GELU → ${f.C}`,
-        notes: ["点: この文章について、第0層のMLPがGELUに通した数すべて（入力 x、出力 GELU(x)）。下の棒は、入力がどのあたりの値に多かったかを表します。"],
+        notes: [
+          "点: この文章について、第0層のMLPがGELUに通した数すべて（入力 x、出力 GELU(x)）。下の棒は、入力がどのあたりの値に多かったかを表します。",
+        ],
         gelu: "GELU（このモデルが使用）",
         sigmoid: "シグモイド",
         samples: "このモデルの数",
@@ -294,11 +308,13 @@ export const ja: ExplainTexts = {
       ].join("\n\n"),
       table: {
         header: ["#", "上位の候補", "選択"],
-        rows: f.steps.slice(0, 8).map((s, i) => [
-          String(i + 1),
-          s.candidates.map((c) => `${cellToken(c.token, 6)} ${pct(c.prob)}`).join(" "),
-          cellToken(s.chosen, 8),
-        ]),
+        rows: f.steps
+          .slice(0, 8)
+          .map((s, i) => [
+            String(i + 1),
+            s.candidates.map((c) => `${cellToken(c.token, 6)} ${pct(c.prob)}`).join(" "),
+            cellToken(s.chosen, 8),
+          ]),
         align: ["right", "left", "left"],
       },
       pictures: {},
@@ -362,7 +378,9 @@ export const ja: ExplainTexts = {
         pictures: {
           title: "計算量（対数目盛り）",
           subtitle: `${m.name} · ${measured ? "このマシンで測定" : "学習時の速さ"}: ${speed}`,
-          notes: ["各項目の下は、その速さで計算したときにかかる時間です。学習 ≈ 6 × パラメータ数 × トークン数、使うとき ≈ 1トークンあたり 2 × パラメータ数。"],
+          notes: [
+            "各項目の下は、その速さで計算したときにかかる時間です。学習 ≈ 6 × パラメータ数 × トークン数、使うとき ≈ 1トークンあたり 2 × パラメータ数。",
+          ],
           heading: "浮動小数点演算の回数（目盛り1つ = 10倍）",
           axis: "FLOP",
           bars: {

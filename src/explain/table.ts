@@ -71,7 +71,11 @@ export function renderTable(table: Table): string {
   const columns = Math.max(...all.map((r) => r.length));
   const widths = Array.from({ length: columns }, (_, c) => Math.max(0, ...all.map((r) => displayWidth(r[c] ?? ""))));
   const align = (c: number): Align => table.align?.[c] ?? (c === 0 ? "left" : "right");
-  const line = (row: string[]) => row.map((cell, c) => pad(cell ?? "", widths[c], align(c))).join("  ").replace(/\s+$/, "");
+  const line = (row: string[]) =>
+    row
+      .map((cell, c) => pad(cell ?? "", widths[c], align(c)))
+      .join("  ")
+      .replace(/\s+$/, "");
   const total = widths.reduce((a, b) => a + b, 0) + 2 * (columns - 1);
   const lines = [line(all[0]), ...all.slice(1, 1 + table.rows.length).map(line)];
   if (table.footer && table.footer.length > 0) {

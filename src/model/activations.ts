@@ -10,35 +10,35 @@ import type { FloatArray } from "../tensor/types.ts";
 import type { GPTConfig } from "./config.ts";
 
 export interface LayerActivations {
-  ln1: FloatArray;      // [N, C]      LayerNorm 1 output
-  ln1Mean: FloatArray;  // [N]
-  ln1Rstd: FloatArray;  // [N]
-  qkv: FloatArray;      // [N, 3C]     c_attn output: queries, keys, values side by side
-  attY: FloatArray;     // [N, C]      attention output, heads concatenated
-  preatt: FloatArray;   // [B, NH, T, T] scaled scores q·k/√HS (0 where masked)
-  att: FloatArray;      // [B, NH, T, T] softmaxed attention weights (0 where masked)
-  attProj: FloatArray;  // [N, C]      attn.c_proj output
+  ln1: FloatArray; // [N, C]      LayerNorm 1 output
+  ln1Mean: FloatArray; // [N]
+  ln1Rstd: FloatArray; // [N]
+  qkv: FloatArray; // [N, 3C]     c_attn output: queries, keys, values side by side
+  attY: FloatArray; // [N, C]      attention output, heads concatenated
+  preatt: FloatArray; // [B, NH, T, T] scaled scores q·k/√HS (0 where masked)
+  att: FloatArray; // [B, NH, T, T] softmaxed attention weights (0 where masked)
+  attProj: FloatArray; // [N, C]      attn.c_proj output
   residual2: FloatArray; // [N, C]     x + attention
-  ln2: FloatArray;      // [N, C]
-  ln2Mean: FloatArray;  // [N]
-  ln2Rstd: FloatArray;  // [N]
-  fch: FloatArray;      // [N, 4C]     mlp.c_fc output
-  fchGelu: FloatArray;  // [N, 4C]     after GELU
-  fcProj: FloatArray;   // [N, C]      mlp.c_proj output
+  ln2: FloatArray; // [N, C]
+  ln2Mean: FloatArray; // [N]
+  ln2Rstd: FloatArray; // [N]
+  fch: FloatArray; // [N, 4C]     mlp.c_fc output
+  fchGelu: FloatArray; // [N, 4C]     after GELU
+  fcProj: FloatArray; // [N, C]      mlp.c_proj output
   residual3: FloatArray; // [N, C]     x + attention + MLP: the block's output
 }
 
 export interface Activations {
   B: number;
   T: number;
-  encoded: FloatArray;  // [N, C]      token + position embedding
+  encoded: FloatArray; // [N, C]      token + position embedding
   layers: LayerActivations[];
-  lnf: FloatArray;      // [N, C]      final LayerNorm
-  lnfMean: FloatArray;  // [N]
-  lnfRstd: FloatArray;  // [N]
-  logits: FloatArray;   // [N, V]
-  probs: FloatArray;    // [N, V]      softmax of logits
-  losses: FloatArray;   // [N]         −log p(target) per position
+  lnf: FloatArray; // [N, C]      final LayerNorm
+  lnfMean: FloatArray; // [N]
+  lnfRstd: FloatArray; // [N]
+  logits: FloatArray; // [N, V]
+  probs: FloatArray; // [N, V]      softmax of logits
+  losses: FloatArray; // [N]         −log p(target) per position
   /** the flat buffer behind all views above */
   flat: FloatArray;
 }
@@ -65,17 +65,30 @@ export function activationViews(config: GPTConfig, B: number, T: number, flat: F
   const layers: LayerActivations[] = [];
   for (let l = 0; l < L; l++) {
     layers.push({
-      ln1: take(N * C), ln1Mean: take(N), ln1Rstd: take(N),
-      qkv: take(N * 3 * C), attY: take(N * C),
-      preatt: take(B * NH * T * T), att: take(B * NH * T * T),
-      attProj: take(N * C), residual2: take(N * C),
-      ln2: take(N * C), ln2Mean: take(N), ln2Rstd: take(N),
-      fch: take(N * 4 * C), fchGelu: take(N * 4 * C),
-      fcProj: take(N * C), residual3: take(N * C),
+      ln1: take(N * C),
+      ln1Mean: take(N),
+      ln1Rstd: take(N),
+      qkv: take(N * 3 * C),
+      attY: take(N * C),
+      preatt: take(B * NH * T * T),
+      att: take(B * NH * T * T),
+      attProj: take(N * C),
+      residual2: take(N * C),
+      ln2: take(N * C),
+      ln2Mean: take(N),
+      ln2Rstd: take(N),
+      fch: take(N * 4 * C),
+      fchGelu: take(N * 4 * C),
+      fcProj: take(N * C),
+      residual3: take(N * C),
     });
   }
-  const lnf = take(N * C), lnfMean = take(N), lnfRstd = take(N);
-  const logits = take(N * V), probs = take(N * V), losses = take(N);
+  const lnf = take(N * C),
+    lnfMean = take(N),
+    lnfRstd = take(N);
+  const logits = take(N * V),
+    probs = take(N * V),
+    losses = take(N);
   if (offset !== flat.length) {
     throw new Error(`activation layout used ${offset} elements, buffer has ${flat.length}`);
   }

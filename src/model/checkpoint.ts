@@ -145,7 +145,9 @@ export function loadCheckpointBytes(bytes: Uint8Array, sourceName: string): Load
     else {
       const at = firstBitDifference(lmHead.data, wte.data);
       if (at >= 0) {
-        problems.push(`tensor ${LM_HEAD} differs from ${WTE} (element ${at}: ${lmHead.data[at]} vs ${wte.data[at]}); this engine ties them`);
+        problems.push(
+          `tensor ${LM_HEAD} differs from ${WTE} (element ${at}: ${lmHead.data[at]} vs ${wte.data[at]}); this engine ties them`,
+        );
       }
     }
   }
@@ -175,7 +177,14 @@ function parseConfig(text: string | undefined, fail: (p: string) => never): GPTC
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) fail(`__metadata__.config is not a JSON object: ${text}`);
   const r = raw as Record<string, unknown>;
-  const config = { vocabSize: r.vocabSize, blockSize: r.blockSize, nLayer: r.nLayer, nHead: r.nHead, nEmbd: r.nEmbd, bias: r.bias } as GPTConfig;
+  const config = {
+    vocabSize: r.vocabSize,
+    blockSize: r.blockSize,
+    nLayer: r.nLayer,
+    nHead: r.nHead,
+    nEmbd: r.nEmbd,
+    bias: r.bias,
+  } as GPTConfig;
   try {
     return validateConfig(config);
   } catch (err) {

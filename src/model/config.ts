@@ -31,7 +31,7 @@ export const PRESETS: Record<PresetName, Omit<GPTConfig, "vocabSize">> = {
 };
 
 export function isPresetName(name: string): name is PresetName {
-  return  Object.hasOwn(PRESETS, name);
+  return Object.hasOwn(PRESETS, name);
 }
 
 export function presetConfig(name: PresetName, vocabSize: number, overrides: Partial<GPTConfig> = {}): GPTConfig {

@@ -52,7 +52,7 @@ export class GPT {
   constructor(config: GPTConfig, options: GPTOptions = {}) {
     this.config = validateConfig({ ...config });
     this.dtype = options.dtype ?? "float32";
-    this.kernels = this.dtype === "float32" ? options.kernels ?? referenceKernels : referenceKernels;
+    this.kernels = this.dtype === "float32" ? (options.kernels ?? referenceKernels) : referenceKernels;
     const n = countParams(this.config);
     this.params = this.alloc(n);
     this.grads = this.alloc(n);
@@ -107,7 +107,8 @@ export class GPT {
     const L = this.config.nLayer;
     k.embeddingForward(a.encoded, ids, p.wte, p.wpe, B, T, C);
     if (L > 0) {
-      const la = a.layers[0], w = p.blocks[0];
+      const la = a.layers[0],
+        w = p.blocks[0];
       k.layernormForward(la.ln1, la.ln1Mean, la.ln1Rstd, a.encoded, w.ln1w, w.ln1b, N, C);
     } else {
       k.layernormForward(a.lnf, a.lnfMean, a.lnfRstd, a.encoded, p.lnfw, p.lnfb, N, C);
@@ -126,7 +127,8 @@ export class GPT {
       k.linearGeluForward(la.fch, la.fchGelu, la.ln2, w.fcW, w.fcB, N, C, 4 * C);
       k.linearForward(la.fcProj, la.fchGelu, w.fcProjW, w.fcProjB, N, 4 * C, C);
       if (l + 1 < L) {
-        const next = a.layers[l + 1], wn = p.blocks[l + 1];
+        const next = a.layers[l + 1],
+          wn = p.blocks[l + 1];
         k.residualLayernormForward(la.residual3, next.ln1, next.ln1Mean, next.ln1Rstd, la.residual2, la.fcProj, wn.ln1w, wn.ln1b, N, C);
       } else {
         k.residualLayernormForward(la.residual3, a.lnf, a.lnfMean, a.lnfRstd, la.residual2, la.fcProj, p.lnfw, p.lnfb, N, C);

@@ -21,7 +21,7 @@ export class KVCachedModel {
   readonly vocabSize: number;
   /** token ids whose keys/values are cached, positions 0 … length−1 */
   private cached: number[] = [];
-  private readonly keys: Float32Array[];   // per layer [blockSize, C]
+  private readonly keys: Float32Array[]; // per layer [blockSize, C]
   private readonly values: Float32Array[]; // per layer [blockSize, C]
   // one row of scratch each [C], [3C], [4C], …
   private readonly x: Float32Array;
@@ -56,7 +56,12 @@ export class KVCachedModel {
     this.att = alloc(NH * blockSize);
     this.logits = alloc(V);
     this.stat = alloc(2);
-    this.weightsT = Array.from({ length: L }, () => ({ attn: alloc(3 * C * C), proj: alloc(C * C), fc: alloc(4 * C * C), fcProj: alloc(4 * C * C) }));
+    this.weightsT = Array.from({ length: L }, () => ({
+      attn: alloc(3 * C * C),
+      proj: alloc(C * C),
+      fc: alloc(4 * C * C),
+      fcProj: alloc(4 * C * C),
+    }));
     this.wteT = alloc(V * C);
     this.copyWeights();
   }

@@ -78,12 +78,18 @@ export function countParamsByGroup(config: GPTConfig): ParameterCounts {
 
 /** One transformer block's tensors as views. `null` where the config has no bias. */
 export interface BlockViews {
-  ln1w: FloatArray; ln1b: FloatArray | null;
-  attnW: FloatArray; attnB: FloatArray | null; // c_attn  [3C, C], [3C]
-  projW: FloatArray; projB: FloatArray | null; // attn.c_proj [C, C], [C]
-  ln2w: FloatArray; ln2b: FloatArray | null;
-  fcW: FloatArray; fcB: FloatArray | null;     // mlp.c_fc [4C, C], [4C]
-  fcProjW: FloatArray; fcProjB: FloatArray | null; // mlp.c_proj [C, 4C], [C]
+  ln1w: FloatArray;
+  ln1b: FloatArray | null;
+  attnW: FloatArray;
+  attnB: FloatArray | null; // c_attn  [3C, C], [3C]
+  projW: FloatArray;
+  projB: FloatArray | null; // attn.c_proj [C, C], [C]
+  ln2w: FloatArray;
+  ln2b: FloatArray | null;
+  fcW: FloatArray;
+  fcB: FloatArray | null; // mlp.c_fc [4C, C], [4C]
+  fcProjW: FloatArray;
+  fcProjB: FloatArray | null; // mlp.c_proj [C, 4C], [C]
 }
 
 /** Named views into a flat buffer laid out by `paramSpecs` (used for params AND their grads). */
@@ -91,7 +97,8 @@ export interface ParamViews {
   wte: FloatArray; // [V, C], also lm_head
   wpe: FloatArray; // [blockSize, C]
   blocks: BlockViews[];
-  lnfw: FloatArray; lnfb: FloatArray | null;
+  lnfw: FloatArray;
+  lnfb: FloatArray | null;
   /** every tensor by its nanoGPT name */
   byName: Map<string, FloatArray>;
 }
@@ -105,12 +112,18 @@ export function paramViews(config: GPTConfig, flat: FloatArray): ParamViews {
   for (let i = 0; i < config.nLayer; i++) {
     const h = `transformer.h.${i}`;
     blocks.push({
-      ln1w: get(`${h}.ln_1.weight`), ln1b: opt(`${h}.ln_1.bias`),
-      attnW: get(`${h}.attn.c_attn.weight`), attnB: opt(`${h}.attn.c_attn.bias`),
-      projW: get(`${h}.attn.c_proj.weight`), projB: opt(`${h}.attn.c_proj.bias`),
-      ln2w: get(`${h}.ln_2.weight`), ln2b: opt(`${h}.ln_2.bias`),
-      fcW: get(`${h}.mlp.c_fc.weight`), fcB: opt(`${h}.mlp.c_fc.bias`),
-      fcProjW: get(`${h}.mlp.c_proj.weight`), fcProjB: opt(`${h}.mlp.c_proj.bias`),
+      ln1w: get(`${h}.ln_1.weight`),
+      ln1b: opt(`${h}.ln_1.bias`),
+      attnW: get(`${h}.attn.c_attn.weight`),
+      attnB: opt(`${h}.attn.c_attn.bias`),
+      projW: get(`${h}.attn.c_proj.weight`),
+      projB: opt(`${h}.attn.c_proj.bias`),
+      ln2w: get(`${h}.ln_2.weight`),
+      ln2b: opt(`${h}.ln_2.bias`),
+      fcW: get(`${h}.mlp.c_fc.weight`),
+      fcB: opt(`${h}.mlp.c_fc.bias`),
+      fcProjW: get(`${h}.mlp.c_proj.weight`),
+      fcProjB: opt(`${h}.mlp.c_proj.bias`),
     });
   }
   return {

@@ -43,8 +43,21 @@ export type ReadableDtype = keyof typeof READABLE_DTYPES;
 
 /** Every dtype the format defines, so the reader can tell "unknown" from "not supported". */
 const KNOWN_DTYPES = new Set([
-  "BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "I16", "U16", "F16", "BF16",
-  "I32", "U32", "F32", "F64", "I64", "U64",
+  "BOOL",
+  "U8",
+  "I8",
+  "F8_E5M2",
+  "F8_E4M3",
+  "I16",
+  "U16",
+  "F16",
+  "BF16",
+  "I32",
+  "U32",
+  "F32",
+  "F64",
+  "I64",
+  "U64",
 ]);
 
 /** The header may not exceed 100 MiB (the reference implementation's limit). */
@@ -168,7 +181,9 @@ export function decodeSafetensors(bytes: Uint8Array, sourceName: string): Decode
   let covered = 0;
   for (const e of entries) {
     if (e.end > dataSection.length) {
-      fail(`data section is truncated: tensor ${e.name} needs bytes [${e.begin},${e.end}) but the data section has ${dataSection.length} bytes`);
+      fail(
+        `data section is truncated: tensor ${e.name} needs bytes [${e.begin},${e.end}) but the data section has ${dataSection.length} bytes`,
+      );
     }
     if (e.begin < covered) fail(`tensor ${e.name} at bytes [${e.begin},${e.end}) overlaps the tensor before it (which ends at ${covered})`);
     if (e.begin > covered) fail(`data bytes [${covered},${e.begin}) belong to no tensor (hole before ${e.name})`);
@@ -222,7 +237,9 @@ function parseEntry(name: string, value: unknown, fail: (p: string) => never): T
   }
   const [begin, end] = offsets as [number, number];
   if (end - begin !== count * elementBytes) {
-    fail(`${where}: data_offsets [${begin},${end}] hold ${end - begin} bytes, shape [${dims.join(",")}] of ${dtype} needs ${count * elementBytes}`);
+    fail(
+      `${where}: data_offsets [${begin},${end}] hold ${end - begin} bytes, shape [${dims.join(",")}] of ${dtype} needs ${count * elementBytes}`,
+    );
   }
   return { name, dtype: dtype as ReadableDtype, shape: dims, begin, end };
 }

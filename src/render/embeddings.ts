@@ -163,7 +163,12 @@ function dot(ctx: Ctx, x: number, y: number, r: number): void {
 }
 
 /** Greedy label placement: right, left, above, below the dot; skip if all overlap. Returns how many were skipped. */
-function placeLabels(ctx: Ctx, points: EmbeddingPoint[], pixels: { x: number; y: number }[], plot: { left: number; top: number; width: number; height: number }): number {
+function placeLabels(
+  ctx: Ctx,
+  points: EmbeddingPoint[],
+  pixels: { x: number; y: number }[],
+  plot: { left: number; top: number; width: number; height: number },
+): number {
   const order = points.map((_, i) => i).sort((a, b) => Number(!!points[b].highlight) - Number(!!points[a].highlight) || a - b);
   const placed: Box[] = [];
   let hidden = 0;
@@ -201,7 +206,12 @@ function placeLabels(ctx: Ctx, points: EmbeddingPoint[], pixels: { x: number; y:
 }
 
 /** The side panel: the query token and its nearest tokens with cosine bars. */
-function drawNeighbours(ctx: Ctx, panel: { left: number; top: number; width: number }, list: NeighbourList, text: (typeof LABELS)["en"]): void {
+function drawNeighbours(
+  ctx: Ctx,
+  panel: { left: number; top: number; width: number },
+  list: NeighbourList,
+  text: (typeof LABELS)["en"],
+): void {
   let y = panel.top;
   setFont(ctx, TYPE.heading, "bold");
   ctx.fillStyle = COLORS.text;

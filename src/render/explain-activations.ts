@@ -75,13 +75,17 @@ export async function renderActivations(input: ActivationsInput): Promise<Buffer
   }
   series.push({ label: input.samples.label, color: COLORS.accent, points: samplePoints, line: false, dots: 4 });
   const yValues = series.flatMap((s) => s.points.map((p) => p[1]));
-  const layout = drawChart(ctx, {
-    x: { label: input.xLabel, min: lo, max: hi },
-    y: { label: input.yLabel, min: Math.min(-0.5, Math.floor(Math.min(...yValues))), max: Math.max(1, Math.ceil(Math.max(...yValues))) },
-    series,
-    xLines: [{ value: 0 }],
-    yLines: [{ value: 0 }],
-  }, { left: m, top: HEADER_HEIGHT, width: WIDTH - 2 * m, height: CHART_HEIGHT });
+  const layout = drawChart(
+    ctx,
+    {
+      x: { label: input.xLabel, min: lo, max: hi },
+      y: { label: input.yLabel, min: Math.min(-0.5, Math.floor(Math.min(...yValues))), max: Math.max(1, Math.ceil(Math.max(...yValues))) },
+      series,
+      xLines: [{ value: 0 }],
+      yLines: [{ value: 0 }],
+    },
+    { left: m, top: HEADER_HEIGHT, width: WIDTH - 2 * m, height: CHART_HEIGHT },
+  );
 
   // the histogram strip, on the same x axis as the chart
   const top = HEADER_HEIGHT + CHART_HEIGHT + 20;

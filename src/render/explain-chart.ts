@@ -138,10 +138,11 @@ function axisScale(axis: ChartAxis, values: number[], count: number): AxisScale 
 export function chartLayout(spec: ChartSpec, rect: Rect): ChartLayout {
   const xs: number[] = [];
   const ys: number[] = [];
-  for (const s of spec.series) for (const [x, y] of s.points) {
-    xs.push(x);
-    ys.push(y);
-  }
+  for (const s of spec.series)
+    for (const [x, y] of s.points) {
+      xs.push(x);
+      ys.push(y);
+    }
   for (const m of spec.markers ?? []) {
     xs.push(m.x);
     ys.push(m.y);
@@ -245,7 +246,15 @@ export function scientificWidth(ctx: Ctx, value: Scientific, size: number, weigh
 }
 
 /** Draws a Scientific value with its vertical centre at y, aligned at x like drawText. */
-export function drawScientific(ctx: Ctx, value: Scientific, x: number, y: number, size: number, align: "left" | "right", weight: "normal" | "bold" = "normal"): void {
+export function drawScientific(
+  ctx: Ctx,
+  value: Scientific,
+  x: number,
+  y: number,
+  size: number,
+  align: "left" | "right",
+  weight: "normal" | "bold" = "normal",
+): void {
   const p = scientificParts(ctx, value, size, weight);
   const start = align === "left" ? x : x - p.width;
   setFont(ctx, size, weight);
@@ -286,7 +295,10 @@ export function drawChart(ctx: Ctx, spec: ChartSpec, rect: Rect): ChartLayout {
   const yStep = layout.yTicks.length > 1 ? Math.abs(layout.yTicks[1] - layout.yTicks[0]) : 1;
   for (const t of layout.xTicks) {
     const x = Math.round(layout.xOf(t)) + 0.5;
-    polyline(ctx, [[x, plot.top], [x, bottom]]);
+    polyline(ctx, [
+      [x, plot.top],
+      [x, bottom],
+    ]);
     ctx.fillStyle = COLORS.textMuted;
     if (spec.x.log) drawPowerOfTen(ctx, Math.round(Math.log10(t)), x, bottom + 22, TYPE.small, "center");
     else {
@@ -296,7 +308,10 @@ export function drawChart(ctx: Ctx, spec: ChartSpec, rect: Rect): ChartLayout {
   }
   for (const t of layout.yTicks) {
     const y = Math.round(layout.yOf(t)) + 0.5;
-    polyline(ctx, [[plot.left, y], [right, y]]);
+    polyline(ctx, [
+      [plot.left, y],
+      [right, y],
+    ]);
     ctx.fillStyle = COLORS.textMuted;
     if (spec.y.log) drawPowerOfTen(ctx, Math.round(Math.log10(t)), plot.left - 10, y, TYPE.small, "right");
     else {
@@ -305,12 +320,22 @@ export function drawChart(ctx: Ctx, spec: ChartSpec, rect: Rect): ChartLayout {
     }
   }
   ctx.strokeStyle = COLORS.axis;
-  polyline(ctx, [[plot.left, plot.top], [plot.left, bottom], [right, bottom]]);
+  polyline(ctx, [
+    [plot.left, plot.top],
+    [plot.left, bottom],
+    [right, bottom],
+  ]);
 
   // 2. axis names
   ctx.fillStyle = COLORS.textMuted;
   setFont(ctx, TYPE.label);
-  drawText(ctx, fitText(ctx, spec.x.label, plot.width), plot.left + plot.width / 2, bottom + TYPE.small + 14 + TYPE.label / 2 + 6, "center");
+  drawText(
+    ctx,
+    fitText(ctx, spec.x.label, plot.width),
+    plot.left + plot.width / 2,
+    bottom + TYPE.small + 14 + TYPE.label / 2 + 6,
+    "center",
+  );
   ctx.save();
   ctx.translate(rect.left + TYPE.label / 2 + 2, plot.top + plot.height / 2);
   ctx.rotate(-Math.PI / 2);
@@ -328,7 +353,10 @@ export function drawChart(ctx: Ctx, spec: ChartSpec, rect: Rect): ChartLayout {
     ctx.lineWidth = 2;
     ctx.setLineDash([6, 6]);
     const x = layout.xOf(line.value);
-    polyline(ctx, [[x, plot.top], [x, bottom]]);
+    polyline(ctx, [
+      [x, plot.top],
+      [x, bottom],
+    ]);
     ctx.setLineDash([]);
     if (line.label) {
       ctx.fillStyle = line.color ?? COLORS.textMuted;
@@ -343,7 +371,10 @@ export function drawChart(ctx: Ctx, spec: ChartSpec, rect: Rect): ChartLayout {
     ctx.lineWidth = 2;
     ctx.setLineDash([6, 6]);
     const y = layout.yOf(line.value);
-    polyline(ctx, [[plot.left, y], [right, y]]);
+    polyline(ctx, [
+      [plot.left, y],
+      [right, y],
+    ]);
     ctx.setLineDash([]);
     if (line.label) {
       ctx.fillStyle = line.color ?? COLORS.textMuted;
@@ -394,7 +425,11 @@ export function drawChart(ctx: Ctx, spec: ChartSpec, rect: Rect): ChartLayout {
     ctx.fillStyle = s.color;
     ctx.lineWidth = s.width ?? 3;
     ctx.setLineDash(s.dashed ? [10, 7] : []);
-    if (s.line !== false) polyline(ctx, [[item.x, item.y], [item.x + 36, item.y]]);
+    if (s.line !== false)
+      polyline(ctx, [
+        [item.x, item.y],
+        [item.x + 36, item.y],
+      ]);
     ctx.setLineDash([]);
     if (s.dots) dot(ctx, item.x + 18, item.y, Math.max(4, s.dots));
     ctx.fillStyle = COLORS.text;

@@ -96,9 +96,12 @@ export function contoursLayout(input: ContoursInput): ContoursLayout {
 }
 
 function checkGrid(grid: LossGrid): void {
-  if (grid.xs.length < 2 || grid.ys.length < 2) throw new RangeError(`the grid needs at least 2×2 points, got ${grid.xs.length}×${grid.ys.length}`);
+  if (grid.xs.length < 2 || grid.ys.length < 2)
+    throw new RangeError(`the grid needs at least 2×2 points, got ${grid.xs.length}×${grid.ys.length}`);
   if (grid.values.length !== grid.xs.length * grid.ys.length) {
-    throw new RangeError(`the grid has ${grid.values.length} values, ${grid.xs.length}×${grid.ys.length} = ${grid.xs.length * grid.ys.length} expected`);
+    throw new RangeError(
+      `the grid has ${grid.values.length} values, ${grid.xs.length}×${grid.ys.length} = ${grid.xs.length * grid.ys.length} expected`,
+    );
   }
 }
 
@@ -144,17 +147,47 @@ export function contourSegments(grid: LossGrid, level: number): Segment[] {
       };
       const centreAbove = (a + b + c + d) / 4 > level;
       switch (index) {
-        case 1: case 14: add(3, 0); break;
-        case 2: case 13: add(0, 1); break;
-        case 3: case 12: add(3, 1); break;
-        case 4: case 11: add(1, 2); break;
-        case 6: case 9: add(0, 2); break;
-        case 7: case 8: add(2, 3); break;
+        case 1:
+        case 14:
+          add(3, 0);
+          break;
+        case 2:
+        case 13:
+          add(0, 1);
+          break;
+        case 3:
+        case 12:
+          add(3, 1);
+          break;
+        case 4:
+        case 11:
+          add(1, 2);
+          break;
+        case 6:
+        case 9:
+          add(0, 2);
+          break;
+        case 7:
+        case 8:
+          add(2, 3);
+          break;
         case 5:
-          if (centreAbove) { add(0, 1); add(2, 3); } else { add(3, 0); add(1, 2); }
+          if (centreAbove) {
+            add(0, 1);
+            add(2, 3);
+          } else {
+            add(3, 0);
+            add(1, 2);
+          }
           break;
         case 10:
-          if (centreAbove) { add(3, 0); add(1, 2); } else { add(0, 1); add(2, 3); }
+          if (centreAbove) {
+            add(3, 0);
+            add(1, 2);
+          } else {
+            add(0, 1);
+            add(2, 3);
+          }
           break;
       }
     }
@@ -224,7 +257,10 @@ export async function renderContours(input: ContoursInput): Promise<Buffer> {
   ctx.putImageData(image, map.left, map.top);
 
   // 2. contour lines
-  const toMap = (fi: number, fj: number) => ({ x: map.left + (fi / (nx - 1)) * map.width, y: map.top + map.height - (fj / (ny - 1)) * map.height });
+  const toMap = (fi: number, fj: number) => ({
+    x: map.left + (fi / (nx - 1)) * map.width,
+    y: map.top + map.height - (fj / (ny - 1)) * map.height,
+  });
   ctx.strokeStyle = "rgba(236,238,243,0.35)";
   ctx.lineWidth = 1.5;
   for (const level of contourLevels(min, max)) {
@@ -295,17 +331,26 @@ export async function renderContours(input: ContoursInput): Promise<Buffer> {
   const lowest = Math.min(min, ...input.paths.flatMap((p) => p.losses.filter(Number.isFinite)));
   const highest = Math.max(...input.paths.flatMap((p) => p.losses.filter(Number.isFinite)));
   const top = Math.max(Math.min(highest, startLoss + 1.5 * (startLoss - lowest)), startLoss + 0.1 * (startLoss - lowest), lowest + 1e-6);
-  drawChart(ctx, {
-    heading: input.lossChart.heading,
-    x: { label: input.lossChart.xLabel, min: 0, max: Math.max(1, ...input.paths.map((p) => p.losses.length - 1)), format: (v) => String(Math.round(v)) },
-    y: { label: input.lossChart.yLabel, min: lowest - 0.05 * (top - lowest), max: top },
-    series: input.paths.map((p, k) => ({
-      label: p.label,
-      color: PATH_COLORS[k % PATH_COLORS.length],
-      points: p.losses.map((loss, step) => [step, Math.min(loss, top * 10)] as [number, number]),
-      dots: 4,
-    })),
-  }, layout.chart);
+  drawChart(
+    ctx,
+    {
+      heading: input.lossChart.heading,
+      x: {
+        label: input.lossChart.xLabel,
+        min: 0,
+        max: Math.max(1, ...input.paths.map((p) => p.losses.length - 1)),
+        format: (v) => String(Math.round(v)),
+      },
+      y: { label: input.lossChart.yLabel, min: lowest - 0.05 * (top - lowest), max: top },
+      series: input.paths.map((p, k) => ({
+        label: p.label,
+        color: PATH_COLORS[k % PATH_COLORS.length],
+        points: p.losses.map((loss, step) => [step, Math.min(loss, top * 10)] as [number, number]),
+        dots: 4,
+      })),
+    },
+    layout.chart,
+  );
 
   const notes = wrapNotes(input.notes ?? [], layout.width - 2 * m);
   notes.forEach((line, i) => drawNote(ctx, line, m, legendY + 40 + i * NOTE_LINE, layout.width - 2 * m));
@@ -378,7 +423,8 @@ function drawMarkerLabels(ctx: Ctx, markers: MapMarker[], layout: ContoursLayout
       { x: p.x + 12, y: p.y + 16, w, h },
       { x: p.x - 12 - w, y: p.y + 16, w, h },
     ];
-    const inside = (b: Box) => b.x >= map.left + 2 && b.y >= map.top + 2 && b.x + b.w <= map.left + map.width - 2 && b.y + b.h <= map.top + map.height - 2;
+    const inside = (b: Box) =>
+      b.x >= map.left + 2 && b.y >= map.top + 2 && b.x + b.w <= map.left + map.width - 2 && b.y + b.h <= map.top + map.height - 2;
     const spot = spots.find((b) => inside(b) && !taken.some((t) => overlap(t, b))) ?? spots.find(inside) ?? spots[0];
     taken.push(spot);
     fillRoundRect(ctx, spot.x, spot.y, spot.w, spot.h, 4, "rgba(27,29,35,0.82)");

@@ -65,36 +65,52 @@ export async function renderDerivative(input: DerivativeInput): Promise<Buffer> 
   const pad = Math.max(1e-6, (hi - lo) * 0.15);
   const wMin = Math.min(...ws);
   const wMax = Math.max(...ws);
-  drawChart(ctx, {
-    heading: s.heading,
-    x: { label: s.xLabel, min: wMin, max: wMax },
-    y: { label: s.yLabel, min: lo - pad, max: hi + pad },
-    series: [
-      { label: s.curveLabel, color: COLORS.primary, points: s.points, dots: 3.5 },
-      {
-        label: s.tangentLabel,
-        color: COLORS.accent,
-        dashed: true,
-        points: [[wMin, s.loss0 + s.slope * (wMin - s.w0)], [wMax, s.loss0 + s.slope * (wMax - s.w0)]],
-      },
-    ],
-    markers: [{ x: s.w0, y: s.loss0, color: COLORS.accent, label: s.pointLabel, radius: 8 }],
-  }, { left: m, top: HEADER_HEIGHT, width: panelWidth, height: PANEL_HEIGHT });
+  drawChart(
+    ctx,
+    {
+      heading: s.heading,
+      x: { label: s.xLabel, min: wMin, max: wMax },
+      y: { label: s.yLabel, min: lo - pad, max: hi + pad },
+      series: [
+        { label: s.curveLabel, color: COLORS.primary, points: s.points, dots: 3.5 },
+        {
+          label: s.tangentLabel,
+          color: COLORS.accent,
+          dashed: true,
+          points: [
+            [wMin, s.loss0 + s.slope * (wMin - s.w0)],
+            [wMax, s.loss0 + s.slope * (wMax - s.w0)],
+          ],
+        },
+      ],
+      markers: [{ x: s.w0, y: s.loss0, color: COLORS.accent, label: s.pointLabel, radius: 8 }],
+    },
+    { left: m, top: HEADER_HEIGHT, width: panelWidth, height: PANEL_HEIGHT },
+  );
 
   // right: error of the estimates against h, log–log
   const e = input.errors;
   const floor = ([h, err]: [number, number]): [number, number] => [h, Math.max(ERROR_FLOOR, err)];
   const hs = [...e.forward, ...e.central].map((p) => p[0]);
   const errs = [...e.forward, ...e.central].map((p) => Math.max(ERROR_FLOOR, p[1])).filter(Number.isFinite);
-  drawChart(ctx, {
-    heading: e.heading,
-    x: { label: e.xLabel, log: true, min: 10 ** Math.floor(Math.log10(Math.min(...hs))), max: 10 ** Math.ceil(Math.log10(Math.max(...hs))) },
-    y: { label: e.yLabel, log: true, min: ERROR_FLOOR, max: 10 ** Math.max(1, Math.ceil(Math.log10(Math.max(...errs)))) },
-    series: [
-      { label: e.forwardLabel, color: COLORS.secondary, points: e.forward.map(floor), dots: 5 },
-      { label: e.centralLabel, color: COLORS.tertiary, points: e.central.map(floor), dots: 5 },
-    ],
-  }, { left: m + panelWidth + 50, top: HEADER_HEIGHT, width: panelWidth, height: PANEL_HEIGHT });
+  drawChart(
+    ctx,
+    {
+      heading: e.heading,
+      x: {
+        label: e.xLabel,
+        log: true,
+        min: 10 ** Math.floor(Math.log10(Math.min(...hs))),
+        max: 10 ** Math.ceil(Math.log10(Math.max(...hs))),
+      },
+      y: { label: e.yLabel, log: true, min: ERROR_FLOOR, max: 10 ** Math.max(1, Math.ceil(Math.log10(Math.max(...errs)))) },
+      series: [
+        { label: e.forwardLabel, color: COLORS.secondary, points: e.forward.map(floor), dots: 5 },
+        { label: e.centralLabel, color: COLORS.tertiary, points: e.central.map(floor), dots: 5 },
+      ],
+    },
+    { left: m + panelWidth + 50, top: HEADER_HEIGHT, width: panelWidth, height: PANEL_HEIGHT },
+  );
 
   notes.forEach((line, i) => drawNote(ctx, line, m, HEADER_HEIGHT + PANEL_HEIGHT + 16 + (i + 0.5) * NOTE_LINE, WIDTH - 2 * m));
   return toPng(picture);

@@ -112,7 +112,15 @@ export async function renderScale(input: ScaleInput): Promise<Buffer> {
       drawText(ctx, fitText(ctx, bar.detail, LABEL_WIDTH - 20), m, centre + 16);
     }
     const end = bar.value > 0 ? layout.xOf(bar.value) : layout.barLeft;
-    fillRoundRect(ctx, layout.barLeft, centre - 20, Math.max(3, end - layout.barLeft), 40, 5, bar.highlight ? COLORS.accent : COLORS.primary);
+    fillRoundRect(
+      ctx,
+      layout.barLeft,
+      centre - 20,
+      Math.max(3, end - layout.barLeft),
+      40,
+      5,
+      bar.highlight ? COLORS.accent : COLORS.primary,
+    );
     setFont(ctx, TYPE.label, "bold");
     const text = bar.valueText;
     const w = typeof text === "string" ? textWidth(ctx, text) : scientificWidth(ctx, text, TYPE.label, "bold");

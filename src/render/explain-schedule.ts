@@ -34,7 +34,11 @@ function thin<T>(points: T[], max: number): T[] {
 export function renderSchedule(input: ScheduleInput): Promise<Buffer> {
   const maxLr = Math.max(...input.schedule.map((p) => p[1]), ...(input.recorded ?? []).map((p) => p[1]));
   const maxStep = Math.max(1, ...input.schedule.map((p) => p[0]));
-  const xLines: ChartLine[] = (input.marks ?? []).map((mark, i) => ({ value: mark.step, label: mark.label, color: i === 0 ? COLORS.textMuted : COLORS.accent }));
+  const xLines: ChartLine[] = (input.marks ?? []).map((mark, i) => ({
+    value: mark.step,
+    label: mark.label,
+    color: i === 0 ? COLORS.textMuted : COLORS.accent,
+  }));
   return renderChart({
     title: input.title,
     subtitle: input.subtitle,

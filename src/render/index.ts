@@ -4,7 +4,13 @@
  * picture; inconsistent inputs (e.g. weights that do not match the tokens) throw a
  * RangeError that names the numbers.
  */
-export { renderAttentionHead, renderAttentionGrid, attentionHeadLayout, attentionGridLayout, attentionHeadCellCentre } from "./attention.ts";
+export {
+  renderAttentionHead,
+  renderAttentionGrid,
+  attentionHeadLayout,
+  attentionGridLayout,
+  attentionHeadCellCentre,
+} from "./attention.ts";
 export type { AttentionHeadInput, AttentionGridInput, AttentionHeadLayout, AttentionGridLayout, Weights } from "./attention.ts";
 export { renderPredictions, predictionsLayout, barLength } from "./predictions.ts";
 export type { PredictionsInput, Candidate, PredictionsLayout } from "./predictions.ts";

@@ -205,7 +205,10 @@ export async function renderLossCurve(input: LossCurveInput): Promise<Buffer> {
     ctx.strokeStyle = COLORS.tertiary;
     ctx.lineWidth = 2.5;
     ctx.setLineDash([10, 7]);
-    polyline(ctx, lrPoints.map((p) => [layout.xOf(p.step), layout.yLrOf(p.lr)]));
+    polyline(
+      ctx,
+      lrPoints.map((p) => [layout.xOf(p.step), layout.yLrOf(p.lr)]),
+    );
     ctx.setLineDash([]);
   }
 
@@ -215,7 +218,10 @@ export async function renderLossCurve(input: LossCurveInput): Promise<Buffer> {
     ctx.strokeStyle = COLORS.axis;
     ctx.lineWidth = 1.5;
     ctx.setLineDash([4, 6]);
-    polyline(ctx, [[x, plot.top], [x, bottom]]);
+    polyline(ctx, [
+      [x, plot.top],
+      [x, bottom],
+    ]);
     ctx.setLineDash([]);
     ctx.fillStyle = COLORS.textDim;
     setFont(ctx, TYPE.small);
@@ -226,7 +232,10 @@ export async function renderLossCurve(input: LossCurveInput): Promise<Buffer> {
   if (valPoints.length > 0) {
     ctx.strokeStyle = COLORS.secondary;
     ctx.lineWidth = 3;
-    polyline(ctx, valPoints.map((p) => [layout.xOf(p.step), layout.yOf(p.valLoss)]));
+    polyline(
+      ctx,
+      valPoints.map((p) => [layout.xOf(p.step), layout.yOf(p.valLoss)]),
+    );
     ctx.fillStyle = COLORS.secondary;
     if (valPoints.length <= 200) for (const p of valPoints) dot(ctx, layout.xOf(p.step), layout.yOf(p.valLoss), 5);
   }
@@ -245,8 +254,14 @@ export async function renderLossCurve(input: LossCurveInput): Promise<Buffer> {
     polyline(ctx, trainXY);
     ctx.globalAlpha = 1;
     ctx.lineWidth = 3;
-    const smoothed = smooth(trainPoints.map((p) => p.trainLoss), Math.max(5, Math.round(trainPoints.length / 60)) | 1);
-    polyline(ctx, trainPoints.map((p, i) => [layout.xOf(p.step), layout.yOf(smoothed[i])]));
+    const smoothed = smooth(
+      trainPoints.map((p) => p.trainLoss),
+      Math.max(5, Math.round(trainPoints.length / 60)) | 1,
+    );
+    polyline(
+      ctx,
+      trainPoints.map((p, i) => [layout.xOf(p.step), layout.yOf(smoothed[i])]),
+    );
   }
   ctx.restore();
 
@@ -308,14 +323,20 @@ function drawAxes(ctx: Ctx, layout: LossCurveLayout, points: LossPoint[], text: 
   ctx.fillStyle = COLORS.textMuted;
   for (const t of layout.yTicks) {
     const y = Math.round(layout.yOf(t)) + 0.5;
-    polyline(ctx, [[plot.left, y], [right, y]]);
+    polyline(ctx, [
+      [plot.left, y],
+      [right, y],
+    ]);
     drawText(ctx, formatTick(t, layout.yTickStep), plot.left - 12, y, "right");
   }
   // x: steps, with tokens seen underneath
   const xStep = layout.xTicks.length > 1 ? layout.xTicks[1] - layout.xTicks[0] : 1;
   for (const t of layout.xTicks) {
     const x = Math.round(layout.xOf(t)) + 0.5;
-    polyline(ctx, [[x, plot.top], [x, bottom]]);
+    polyline(ctx, [
+      [x, plot.top],
+      [x, bottom],
+    ]);
     ctx.fillStyle = COLORS.textMuted;
     drawText(ctx, xStep >= 1 ? formatInt(t) : formatTick(t, xStep), x, bottom + 20, "center");
     const tokens = layout.hasTokens ? tokensAt(points, t) : null;
@@ -325,7 +346,11 @@ function drawAxes(ctx: Ctx, layout: LossCurveLayout, points: LossPoint[], text: 
     }
   }
   ctx.strokeStyle = COLORS.axis;
-  polyline(ctx, [[plot.left, plot.top], [plot.left, bottom], [right, bottom]]);
+  polyline(ctx, [
+    [plot.left, plot.top],
+    [plot.left, bottom],
+    [right, bottom],
+  ]);
 
   // axis titles
   ctx.fillStyle = COLORS.textMuted;
@@ -341,7 +366,10 @@ function drawAxes(ctx: Ctx, layout: LossCurveLayout, points: LossPoint[], text: 
   // right: learning rate
   if (layout.lrMax > 0) {
     ctx.strokeStyle = COLORS.tertiary;
-    polyline(ctx, [[right, plot.top], [right, bottom]]);
+    polyline(ctx, [
+      [right, plot.top],
+      [right, bottom],
+    ]);
     setFont(ctx, TYPE.small);
     ctx.fillStyle = COLORS.tertiary;
     for (const t of layout.lrTicks) drawText(ctx, formatLearningRate(t), right + 10, layout.yLrOf(t), "left");
@@ -363,7 +391,10 @@ function drawLegend(ctx: Ctx, layout: LossCurveLayout, text: Labels, hasVal: boo
     ctx.strokeStyle = color;
     ctx.lineWidth = 3;
     ctx.setLineDash(dashed ? [10, 7] : []);
-    polyline(ctx, [[x, y], [x + 40, y]]);
+    polyline(ctx, [
+      [x, y],
+      [x + 40, y],
+    ]);
     ctx.setLineDash([]);
     ctx.fillStyle = COLORS.text;
     drawText(ctx, label, x + 50, y);

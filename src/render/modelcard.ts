@@ -21,7 +21,6 @@ export interface ModelCardConfig {
   bias: boolean;
 }
 
-
 export interface ModelCardInput {
   config: ModelCardConfig;
   counts: ParameterCounts;
@@ -112,7 +111,8 @@ export async function renderModelCard(input: ModelCardInput): Promise<Buffer> {
   const text = labelsFor(LABELS, input.lang);
   const { config, counts } = input;
   for (const key of ["vocabSize", "blockSize", "nLayer", "nHead", "nEmbd"] as const) {
-    if (!Number.isInteger(config[key]) || config[key] < 1) throw new RangeError(`config.${key} must be a positive integer, got ${config[key]}`);
+    if (!Number.isInteger(config[key]) || config[key] < 1)
+      throw new RangeError(`config.${key} must be a positive integer, got ${config[key]}`);
   }
   for (const key of ["embedding", "position", "attention", "mlp", "layernorm", "total"] as const) {
     if (!Number.isFinite(counts[key]) || counts[key] < 0) throw new RangeError(`counts.${key} must be a count ≥ 0, got ${counts[key]}`);
@@ -199,8 +199,22 @@ function drawArchitecture(ctx: Ctx, input: ModelCardInput, text: Labels): number
 
   // 1. the two embeddings side by side, added together
   const half = (width - 20) / 2;
-  drawBox(ctx, left, y, half, { title: text.wte, detail: `wte · ${formatInt(c.vocabSize)} × ${c.nEmbd}`, count: counts.embedding, group: "embedding" }, lang);
-  drawBox(ctx, left + half + 20, y, half, { title: text.wpe, detail: `wpe · ${formatInt(c.blockSize)} × ${c.nEmbd}`, count: counts.position, group: "position" }, lang);
+  drawBox(
+    ctx,
+    left,
+    y,
+    half,
+    { title: text.wte, detail: `wte · ${formatInt(c.vocabSize)} × ${c.nEmbd}`, count: counts.embedding, group: "embedding" },
+    lang,
+  );
+  drawBox(
+    ctx,
+    left + half + 20,
+    y,
+    half,
+    { title: text.wpe, detail: `wpe · ${formatInt(c.blockSize)} × ${c.nEmbd}`, count: counts.position, group: "position" },
+    lang,
+  );
   y += BOX_HEIGHT;
   arrowDown(ctx, left + half / 2, y, y + 24);
   arrowDown(ctx, left + half + 20 + half / 2, y, y + 24);
@@ -260,7 +274,10 @@ function drawArchitecture(ctx: Ctx, input: ModelCardInput, text: Labels): number
     }
   });
   // residual connections: around (ln_1, attn) and around (ln_2, mlp)
-  for (const [from, to] of [[0, 1], [2, 3]] as const) {
+  for (const [from, to] of [
+    [0, 1],
+    [2, 3],
+  ] as const) {
     const x = left + 36;
     const yStart = boxTops[from] - 6;
     const yEnd = boxTops[to] + BOX_HEIGHT / 2;
@@ -292,7 +309,14 @@ function drawArchitecture(ctx: Ctx, input: ModelCardInput, text: Labels): number
   // 3. final LayerNorm, output head, output
   arrowDown(ctx, centreX, y, y + ARROW_GAP);
   y += ARROW_GAP;
-  drawBox(ctx, left, y, width - 16, { title: text.lnf, detail: `ln_f · ${layerNormShape}`, count: layerNormSize, group: "layernorm" }, lang);
+  drawBox(
+    ctx,
+    left,
+    y,
+    width - 16,
+    { title: text.lnf, detail: `ln_f · ${layerNormShape}`, count: layerNormSize, group: "layernorm" },
+    lang,
+  );
   y += BOX_HEIGHT;
   arrowDown(ctx, centreX, y, y + ARROW_GAP);
   y += ARROW_GAP;

@@ -7,7 +7,16 @@
 import { COLORS, SPACE, TYPE } from "./theme.ts";
 import { labelsFor, type Lang } from "./lang.ts";
 import { formatInt, formatPercent } from "./format.ts";
-import { createPicture, drawHeader, drawNote, fillRoundRect, HEADER_HEIGHT, measuringContext, renderNothingToShow, toPng } from "./picture.ts";
+import {
+  createPicture,
+  drawHeader,
+  drawNote,
+  fillRoundRect,
+  HEADER_HEIGHT,
+  measuringContext,
+  renderNothingToShow,
+  toPng,
+} from "./picture.ts";
 import { drawText, fitText, setFont, textWidth, visibleText, visibleToken, wrapTextEnd, type Ctx } from "./text.ts";
 
 export interface Candidate {

@@ -45,7 +45,15 @@ function dot(a: Float64Array, b: Float64Array): number {
 }
 
 /** out = Xcᵀ·(Xc·v), with Xc = vectors − mean, without materialising Xc. */
-function covarianceTimes(out: Float64Array, vectors: Float32Array, mean: Float64Array, v: Float64Array, n: number, dim: number, scratch: Float64Array): void {
+function covarianceTimes(
+  out: Float64Array,
+  vectors: Float32Array,
+  mean: Float64Array,
+  v: Float64Array,
+  n: number,
+  dim: number,
+  scratch: Float64Array,
+): void {
   // 1. w = Xc·v  [n]:  w_i = x_i·v − mean·v
   const meanDotV = dot(mean, v);
   for (let i = 0; i < n; i++) {

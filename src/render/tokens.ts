@@ -6,7 +6,16 @@
 import { CHIP_COLORS, COLORS, SPACE, TYPE } from "./theme.ts";
 import { labelsFor, type Lang } from "./lang.ts";
 import { formatInt } from "./format.ts";
-import { createPicture, drawHeader, drawNote, fillRoundRect, HEADER_HEIGHT, measuringContext, renderNothingToShow, toPng } from "./picture.ts";
+import {
+  createPicture,
+  drawHeader,
+  drawNote,
+  fillRoundRect,
+  HEADER_HEIGHT,
+  measuringContext,
+  renderNothingToShow,
+  toPng,
+} from "./picture.ts";
 import { drawText, fitText, setFont, textWidth, visibleToken, wrapText } from "./text.ts";
 
 export interface TokenPiece {

@@ -7,7 +7,16 @@
 import { COLORS, MAX_HEIGHT, SPACE, TYPE } from "./theme.ts";
 import { labelsFor, type Lang } from "./lang.ts";
 import { formatInt, formatPercent } from "./format.ts";
-import { createPicture, drawHeader, drawNote, fillRoundRect, HEADER_HEIGHT, measuringContext, renderNothingToShow, toPng } from "./picture.ts";
+import {
+  createPicture,
+  drawHeader,
+  drawNote,
+  fillRoundRect,
+  HEADER_HEIGHT,
+  measuringContext,
+  renderNothingToShow,
+  toPng,
+} from "./picture.ts";
 import { drawText, fitText, fitTextStart, setFont, textWidth, visibleText, visibleToken, wrapTextEnd, type Ctx } from "./text.ts";
 import type { Candidate } from "./predictions.ts";
 
@@ -80,7 +89,9 @@ interface Key {
 /** The keys of one row: top candidates by probability, the chosen one always among them. */
 function keysFor(step: TraceStep): Key[] {
   const sorted = [...step.candidates].sort((a, b) => b.prob - a.prob);
-  const keys: Key[] = sorted.slice(0, KEYS_PER_ROW).map((c) => ({ label: visibleToken(c.token), prob: c.prob, chosen: c.token === step.chosen }));
+  const keys: Key[] = sorted
+    .slice(0, KEYS_PER_ROW)
+    .map((c) => ({ label: visibleToken(c.token), prob: c.prob, chosen: c.token === step.chosen }));
   if (!keys.some((k) => k.chosen)) {
     const match = sorted.find((c) => c.token === step.chosen);
     keys[Math.min(keys.length, KEYS_PER_ROW - 1)] = { label: visibleToken(step.chosen), prob: match ? match.prob : null, chosen: true };
@@ -206,7 +217,14 @@ function drawStepRow(ctx: Ctx, layout: TraceLayout, step: TraceStep, index: numb
     ctx.fillStyle = key.chosen ? COLORS.accentText : COLORS.primary;
     ctx.fillRect(barX, top + 47, barWidth * Math.min(1, key.prob ?? 0), 8);
   });
-  if (keys.length > 0 && !step.candidates.slice().sort((a, b) => b.prob - a.prob).slice(0, KEYS_PER_ROW).some((c) => c.token === step.chosen)) {
+  if (
+    keys.length > 0 &&
+    !step.candidates
+      .slice()
+      .sort((a, b) => b.prob - a.prob)
+      .slice(0, KEYS_PER_ROW)
+      .some((c) => c.token === step.chosen)
+  ) {
     ctx.fillStyle = COLORS.textDim;
     setFont(ctx, TYPE.small - 3);
     drawText(ctx, fitText(ctx, outsideLabel, CONTEXT_WIDTH), contextRight, top + KEY_HEIGHT + 2, "right");

@@ -14,7 +14,15 @@
  */
 import type { GPT } from "../model/gpt.ts";
 import { seededRandom } from "../tensor/random.ts";
-import { type Candidate, type SamplingSettings, filteredProbabilities, penaliseRepeats, pickByCumulative, topCandidates, validateSampling } from "./sampling.ts";
+import {
+  type Candidate,
+  type SamplingSettings,
+  filteredProbabilities,
+  penaliseRepeats,
+  pickByCumulative,
+  topCandidates,
+  validateSampling,
+} from "./sampling.ts";
 
 /** Anything that can give next-token logits for a context (the plain model, or a KV-cached one). */
 export interface LogitSource {

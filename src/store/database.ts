@@ -47,21 +47,25 @@ export function schemaVersion(db: Db): number {
  */
 function migrate(db: Db, path: string, migrations: readonly Migration[]): void {
   for (;;) {
-    const applied = db.transaction(() => {
-      const version = schemaVersion(db);
-      if (version > migrations.length) {
-        throw new Error(`${path}: database schema version ${version} is newer than this bot knows (${migrations.length}): update the bot`);
-      }
-      if (version === migrations.length) return false;
-      const next = migrations[version];
-      try {
-        db.exec(next.sql);
-      } catch (err) {
-        throw new Error(`${path}: migration ${next.name} failed: ${(err as Error).message}`, { cause: err });
-      }
-      db.pragma(`user_version = ${version + 1}`);
-      return true;
-    }).immediate();
+    const applied = db
+      .transaction(() => {
+        const version = schemaVersion(db);
+        if (version > migrations.length) {
+          throw new Error(
+            `${path}: database schema version ${version} is newer than this bot knows (${migrations.length}): update the bot`,
+          );
+        }
+        if (version === migrations.length) return false;
+        const next = migrations[version];
+        try {
+          db.exec(next.sql);
+        } catch (err) {
+          throw new Error(`${path}: migration ${next.name} failed: ${(err as Error).message}`, { cause: err });
+        }
+        db.pragma(`user_version = ${version + 1}`);
+        return true;
+      })
+      .immediate();
     if (!applied) return;
   }
 }

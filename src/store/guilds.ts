@@ -41,7 +41,9 @@ export function settingsRepository(db: Db) {
     "INSERT INTO settings (guild_id, key, value_json) VALUES (?, ?, ?) ON CONFLICT (guild_id, key) DO UPDATE SET value_json = excluded.value_json",
   );
   const remove = db.prepare<[string, string]>("DELETE FROM settings WHERE guild_id = ? AND key = ?");
-  const all = db.prepare<[string], { key: string; value_json: string }>("SELECT key, value_json FROM settings WHERE guild_id = ? ORDER BY key");
+  const all = db.prepare<[string], { key: string; value_json: string }>(
+    "SELECT key, value_json FROM settings WHERE guild_id = ? ORDER BY key",
+  );
   return {
     get<T = unknown>(guildId: string, key: string): T | undefined {
       const row = get.get(guildId, key);

@@ -36,7 +36,9 @@ export function messageRepository(db: Db) {
     "INSERT OR IGNORE INTO messages (guild_id, id, channel_id, author_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?)",
   );
   const count = db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM messages WHERE guild_id = ?");
-  const countChannel = db.prepare<[string, string], { n: number }>("SELECT count(*) AS n FROM messages WHERE guild_id = ? AND channel_id = ?");
+  const countChannel = db.prepare<[string, string], { n: number }>(
+    "SELECT count(*) AS n FROM messages WHERE guild_id = ? AND channel_id = ?",
+  );
   const recent = db.prepare<{ guild: string; channel: string | null; before: number; limit: number }, MessageRow>(
     `SELECT ${COLUMNS} FROM messages
      WHERE guild_id = :guild AND (:channel IS NULL OR channel_id = :channel) AND created_at < :before
@@ -78,7 +80,12 @@ export function messageRepository(db: Db) {
     recent(guildId: string, options: RecentOptions = {}): StoredMessage[] {
       const limit = options.limit ?? 50;
       if (!Number.isInteger(limit) || limit < 0) throw new Error(`limit must be a whole number ≥ 0, got ${limit}`);
-      const rows = recent.all({ guild: guildId, channel: options.channelId ?? null, before: options.before ?? Number.MAX_SAFE_INTEGER, limit });
+      const rows = recent.all({
+        guild: guildId,
+        channel: options.channelId ?? null,
+        before: options.before ?? Number.MAX_SAFE_INTEGER,
+        limit,
+      });
       return rows.reverse().map(toMessage);
     },
     /** Every text of the guild, oldest first: the training corpus. */

@@ -79,7 +79,16 @@ export function modelRepository(db: Db, now: () => number) {
     /** Stores a new model for a guild; it becomes the guild's latest. */
     add(m: NewModel): ModelInfo {
       if (!Number.isSafeInteger(m.step) || m.step < 0) throw new Error(`model step must be a whole number ≥ 0, got ${m.step}`);
-      const result = insert.run(m.guildId, m.checkpoint, JSON.stringify(m.config), m.step, m.valLoss ?? null, m.trainLoss ?? null, m.runId ?? null, now());
+      const result = insert.run(
+        m.guildId,
+        m.checkpoint,
+        JSON.stringify(m.config),
+        m.step,
+        m.valLoss ?? null,
+        m.trainLoss ?? null,
+        m.runId ?? null,
+        now(),
+      );
       return info(m.guildId, Number(result.lastInsertRowid))!;
     },
     /** The id of the guild's latest model (cheap: no bytes read). */

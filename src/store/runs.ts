@@ -53,15 +53,21 @@ interface PointRow {
 const RUN = "id, guild_id, status, started_at, finished_at, options_json, error";
 
 export function runRepository(db: Db, now: () => number) {
-  const insert = db.prepare<[string, number, string]>("INSERT INTO runs (guild_id, status, started_at, options_json) VALUES (?, 'running', ?, ?)");
+  const insert = db.prepare<[string, number, string]>(
+    "INSERT INTO runs (guild_id, status, started_at, options_json) VALUES (?, 'running', ?, ?)",
+  );
   const byId = db.prepare<[number], RunRow>(`SELECT ${RUN} FROM runs WHERE id = ?`);
   const latest = db.prepare<[string], RunRow>(`SELECT ${RUN} FROM runs WHERE guild_id = ? ORDER BY id DESC LIMIT 1`);
-  const running = db.prepare<[string], RunRow>(`SELECT ${RUN} FROM runs WHERE guild_id = ? AND status = 'running' ORDER BY id DESC LIMIT 1`);
+  const running = db.prepare<[string], RunRow>(
+    `SELECT ${RUN} FROM runs WHERE guild_id = ? AND status = 'running' ORDER BY id DESC LIMIT 1`,
+  );
   const list = db.prepare<[string, number], RunRow>(`SELECT ${RUN} FROM runs WHERE guild_id = ? ORDER BY id DESC LIMIT ?`);
   const addPoint = db.prepare<[number, number, number, number | null, number, number]>(
     "INSERT OR REPLACE INTO run_points (run_id, step, train_loss, val_loss, lr, tokens) VALUES (?, ?, ?, ?, ?, ?)",
   );
-  const points = db.prepare<[number], PointRow>("SELECT step, train_loss, val_loss, lr, tokens FROM run_points WHERE run_id = ? ORDER BY step");
+  const points = db.prepare<[number], PointRow>(
+    "SELECT step, train_loss, val_loss, lr, tokens FROM run_points WHERE run_id = ? ORDER BY step",
+  );
   const finish = db.prepare<[string, number, string | null, number]>(
     "UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE id = ? AND status = 'running'",
   );
@@ -71,7 +77,9 @@ export function runRepository(db: Db, now: () => number) {
     `SELECT ${RUN} FROM runs WHERE guild_id = ? AND status IN ('interrupted', 'stopped', 'failed') AND checkpoint IS NOT NULL ORDER BY id DESC LIMIT 1`,
   );
   const interruptAll = db.prepare<[number]>("UPDATE runs SET status = 'interrupted', finished_at = ? WHERE status = 'running'");
-  const interruptGuild = db.prepare<[number, string]>("UPDATE runs SET status = 'interrupted', finished_at = ? WHERE status = 'running' AND guild_id = ?");
+  const interruptGuild = db.prepare<[number, string]>(
+    "UPDATE runs SET status = 'interrupted', finished_at = ? WHERE status = 'running' AND guild_id = ?",
+  );
 
   const toRun = (r: RunRow): TrainingRun => ({
     id: r.id,
@@ -90,7 +98,9 @@ export function runRepository(db: Db, now: () => number) {
   const addPoints = db.transaction((runId: number, ps: readonly LossPoint[]) => {
     for (const p of ps) addPoint.run(runId, p.step, p.trainLoss, p.valLoss, p.lr, p.tokens);
   });
-  const interruptGuilds = db.transaction((ids: readonly string[], at: number) => ids.reduce((n, id) => n + interruptGuild.run(at, id).changes, 0));
+  const interruptGuilds = db.transaction((ids: readonly string[], at: number) =>
+    ids.reduce((n, id) => n + interruptGuild.run(at, id).changes, 0),
+  );
 
   return {
     /** Records a new running run. */

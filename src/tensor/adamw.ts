@@ -26,9 +26,7 @@ export interface AdamWUpdate {
 }
 
 /** params[N], m[N], v[N] ← one AdamW step with gradients grads[N] */
-export function adamwUpdate(
-  params: FloatArray, grads: FloatArray, m: FloatArray, v: FloatArray, N: number, update: AdamWUpdate,
-): void {
+export function adamwUpdate(params: FloatArray, grads: FloatArray, m: FloatArray, v: FloatArray, N: number, update: AdamWUpdate): void {
   const { lr, weightDecay, beta1, beta2, eps, step } = update;
   const correction1 = 1 - beta1 ** step;
   const correction2 = 1 - beta2 ** step;

@@ -12,8 +12,14 @@
 import type { FloatArray } from "./types.ts";
 
 export function attentionStepForward(
-  out: FloatArray, att: FloatArray, q: FloatArray, keys: FloatArray, values: FloatArray,
-  Tk: number, C: number, NH: number,
+  out: FloatArray,
+  att: FloatArray,
+  q: FloatArray,
+  keys: FloatArray,
+  values: FloatArray,
+  Tk: number,
+  C: number,
+  NH: number,
 ): void {
   const HS = C / NH;
   const scale = 1 / Math.sqrt(HS);

@@ -16,8 +16,14 @@ import type { FloatArray } from "./types.ts";
 
 /** out[B,T,C], preatt[B,NH,T,T], att[B,NH,T,T] from qkv[B,T,3C] */
 export function attentionForward(
-  out: FloatArray, preatt: FloatArray, att: FloatArray, qkv: FloatArray,
-  B: number, T: number, C: number, NH: number,
+  out: FloatArray,
+  preatt: FloatArray,
+  att: FloatArray,
+  qkv: FloatArray,
+  B: number,
+  T: number,
+  C: number,
+  NH: number,
 ): void {
   const HS = C / NH;
   const C3 = 3 * C;
@@ -80,9 +86,16 @@ export function attentionForward(
  * dpreatt are scratch, written on and below the diagonal (steps 2 and 1 read them back).
  */
 export function attentionBackward(
-  dqkv: FloatArray, dpreatt: FloatArray, datt: FloatArray, dout: FloatArray,
-  qkv: FloatArray, att: FloatArray,
-  B: number, T: number, C: number, NH: number,
+  dqkv: FloatArray,
+  dpreatt: FloatArray,
+  datt: FloatArray,
+  dout: FloatArray,
+  qkv: FloatArray,
+  att: FloatArray,
+  B: number,
+  T: number,
+  C: number,
+  NH: number,
 ): void {
   const HS = C / NH;
   const C3 = 3 * C;

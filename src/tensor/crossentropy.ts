@@ -38,9 +38,7 @@ export function softmaxForward(probs: FloatArray, logits: FloatArray, N: number,
 }
 
 /** losses[i] = −log probs[i, targets[i]]; 0 where the target is −1 (ignored) */
-export function crossEntropyForward(
-  losses: FloatArray, probs: FloatArray, targets: IdArray, N: number, V: number,
-): void {
+export function crossEntropyForward(losses: FloatArray, probs: FloatArray, targets: IdArray, N: number, V: number): void {
   for (let n = 0; n < N; n++) {
     const target = targets[n];
     if (target === IGNORE_TARGET) {
@@ -60,8 +58,12 @@ export function crossEntropyForward(
  * Shapes: dlogits, probs [N,V]; dlosses [N]; targets [N].
  */
 export function crossEntropySoftmaxBackward(
-  dlogits: FloatArray, dlosses: FloatArray, probs: FloatArray, targets: IdArray,
-  N: number, V: number,
+  dlogits: FloatArray,
+  dlosses: FloatArray,
+  probs: FloatArray,
+  targets: IdArray,
+  N: number,
+  V: number,
 ): void {
   for (let n = 0; n < N; n++) {
     const target = targets[n];

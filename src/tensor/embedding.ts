@@ -23,10 +23,7 @@ export function checkEmbeddingInputs(ids: IdArray, wte: FloatArray, wpe: FloatAr
 }
 
 /** out[B,T,C] = wte[ids[b,t]] + wpe[t] */
-export function embeddingForward(
-  out: FloatArray, ids: IdArray, wte: FloatArray, wpe: FloatArray,
-  B: number, T: number, C: number,
-): void {
+export function embeddingForward(out: FloatArray, ids: IdArray, wte: FloatArray, wpe: FloatArray, B: number, T: number, C: number): void {
   checkEmbeddingInputs(ids, wte, wpe, B, T, C);
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
@@ -49,8 +46,13 @@ export function embeddingForward(
  * Shapes: dwte [V,C], dwpe [maxT,C], dout [B,T,C], ids [B,T].
  */
 export function embeddingBackward(
-  dwte: FloatArray, dwpe: FloatArray, dout: FloatArray, ids: IdArray,
-  B: number, T: number, C: number,
+  dwte: FloatArray,
+  dwpe: FloatArray,
+  dout: FloatArray,
+  ids: IdArray,
+  B: number,
+  T: number,
+  C: number,
 ): void {
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {

@@ -45,9 +45,7 @@ export interface GradientCheckOptions {
  *   x        a parameter or input, perturbed in place and restored
  *   gradient the back-propagated ∂f/∂x, same length as x
  */
-export function worstGradientError(
-  f: () => number, x: FloatArray, gradient: FloatArray, options: GradientCheckOptions = {},
-): number {
+export function worstGradientError(f: () => number, x: FloatArray, gradient: FloatArray, options: GradientCheckOptions = {}): number {
   const { h = 1e-5, indices = x.keys(), floor = 1e-12 } = options;
   let worst = 0;
   for (const i of indices) {

@@ -32,29 +32,63 @@ export interface Kernels {
   /** a zeroed buffer these kernels can work on without copying */
   alloc(length: number): Float32Array;
   /** out[N,OC] = inp[N,IC] · weight[OC,IC]ᵀ + bias[OC] */
-  linearForward(out: FloatArray, inp: FloatArray, weight: FloatArray, bias: FloatArray | null,
-    N: number, IC: number, OC: number): void;
+  linearForward(out: FloatArray, inp: FloatArray, weight: FloatArray, bias: FloatArray | null, N: number, IC: number, OC: number): void;
   /**
    * linearForward into a GELU: out = inp·weightᵀ + bias, then geluOut = gelu(out) (the MLP's
    * c_fc); a backend may do the GELU to each part of out while it is still in cache
    */
-  linearGeluForward(out: FloatArray, geluOut: FloatArray, inp: FloatArray, weight: FloatArray, bias: FloatArray | null,
-    N: number, IC: number, OC: number): void;
+  linearGeluForward(
+    out: FloatArray,
+    geluOut: FloatArray,
+    inp: FloatArray,
+    weight: FloatArray,
+    bias: FloatArray | null,
+    N: number,
+    IC: number,
+    OC: number,
+  ): void;
   /** out[OC] = x[IC] · weightT[IC,OC] + bias[OC]: one row, weight kept transposed; equals linearForward bit for bit */
   linearRowForward(out: FloatArray, x: FloatArray, weightT: FloatArray, bias: FloatArray | null, IC: number, OC: number): void;
   /** dinp[N,IC] = dout·weight;  dweight[OC,IC] += doutᵀ·inp;  dbias[OC] += Σ_rows dout */
-  linearBackward(dinp: FloatArray, dweight: FloatArray, dbias: FloatArray | null, dout: FloatArray,
-    inp: FloatArray, weight: FloatArray, N: number, IC: number, OC: number): void;
+  linearBackward(
+    dinp: FloatArray,
+    dweight: FloatArray,
+    dbias: FloatArray | null,
+    dout: FloatArray,
+    inp: FloatArray,
+    weight: FloatArray,
+    N: number,
+    IC: number,
+    OC: number,
+  ): void;
   /**
    * linearBackward of a layer whose input is inp = gelu(pre) (the MLP's c_proj), on through the
    * GELU: dpre[N,IC] = gelu'(pre)·(dout·weight), the gradient at the GELU's input; dweight and
    * dbias as linearBackward
    */
-  linearGeluBackward(dpre: FloatArray, dweight: FloatArray, dbias: FloatArray | null, dout: FloatArray,
-    inp: FloatArray, weight: FloatArray, pre: FloatArray, N: number, IC: number, OC: number): void;
+  linearGeluBackward(
+    dpre: FloatArray,
+    dweight: FloatArray,
+    dbias: FloatArray | null,
+    dout: FloatArray,
+    inp: FloatArray,
+    weight: FloatArray,
+    pre: FloatArray,
+    N: number,
+    IC: number,
+    OC: number,
+  ): void;
   /** one new query q[C] over cached keys/values [Tk, C] → out[C]; att [NH, Tk] scratch (generation) */
-  attentionStepForward(out: FloatArray, att: FloatArray, q: FloatArray, keys: FloatArray, values: FloatArray,
-    Tk: number, C: number, NH: number): void;
+  attentionStepForward(
+    out: FloatArray,
+    att: FloatArray,
+    q: FloatArray,
+    keys: FloatArray,
+    values: FloatArray,
+    Tk: number,
+    C: number,
+    NH: number,
+  ): void;
   /** buffer[0…N) = 0 (the parameters' gradients before a backward pass) */
   zero(buffer: FloatArray, N: number): void;
   /** out[N] = gelu(inp[N]) (tanh form) */
@@ -62,17 +96,45 @@ export interface Kernels {
   /** dinp[N] = gelu'(inp)·dout */
   geluBackward(dinp: FloatArray, inp: FloatArray, dout: FloatArray, N: number): void;
   /** out[N,C] = (inp − mean)·rstd·weight[C] + bias[C] row by row; stores mean[N] and rstd[N] */
-  layernormForward(out: FloatArray, mean: FloatArray, rstd: FloatArray, inp: FloatArray, weight: FloatArray,
-    bias: FloatArray | null, N: number, C: number): void;
+  layernormForward(
+    out: FloatArray,
+    mean: FloatArray,
+    rstd: FloatArray,
+    inp: FloatArray,
+    weight: FloatArray,
+    bias: FloatArray | null,
+    N: number,
+    C: number,
+  ): void;
   /**
    * residual[N,C] = a + b, then out = LayerNorm(residual) as layernormForward does: the two
    * in one pass over the rows (each row's sum is still in cache for its LayerNorm)
    */
-  residualLayernormForward(residual: FloatArray, out: FloatArray, mean: FloatArray, rstd: FloatArray,
-    a: FloatArray, b: FloatArray, weight: FloatArray, bias: FloatArray | null, N: number, C: number): void;
+  residualLayernormForward(
+    residual: FloatArray,
+    out: FloatArray,
+    mean: FloatArray,
+    rstd: FloatArray,
+    a: FloatArray,
+    b: FloatArray,
+    weight: FloatArray,
+    bias: FloatArray | null,
+    N: number,
+    C: number,
+  ): void;
   /** dinp[N,C] += …;  dweight[C] += Σ_rows dout·x̂;  dbias[C] += Σ_rows dout (from the forward's mean and rstd) */
-  layernormBackward(dinp: FloatArray, dweight: FloatArray, dbias: FloatArray | null, dout: FloatArray,
-    inp: FloatArray, weight: FloatArray, mean: FloatArray, rstd: FloatArray, N: number, C: number): void;
+  layernormBackward(
+    dinp: FloatArray,
+    dweight: FloatArray,
+    dbias: FloatArray | null,
+    dout: FloatArray,
+    inp: FloatArray,
+    weight: FloatArray,
+    mean: FloatArray,
+    rstd: FloatArray,
+    N: number,
+    C: number,
+  ): void;
   /** out[N] = a[N] + b[N] */
   residualForward(out: FloatArray, a: FloatArray, b: FloatArray, N: number): void;
   /** da[N] = dout;  db[N] = dout */
@@ -90,11 +152,29 @@ export interface Kernels {
   /** one AdamW step of N parameters sharing one weight decay: params, m, v [N] updated in place, grads read */
   adamwUpdate(params: FloatArray, grads: FloatArray, m: FloatArray, v: FloatArray, N: number, update: AdamWUpdate): void;
   /** causal multi-head attention over qkv[B,T,3C] → out[B,T,C]; keeps preatt and softmaxed att [B,NH,T,T] */
-  attentionForward(out: FloatArray, preatt: FloatArray, att: FloatArray, qkv: FloatArray,
-    B: number, T: number, C: number, NH: number): void;
+  attentionForward(
+    out: FloatArray,
+    preatt: FloatArray,
+    att: FloatArray,
+    qkv: FloatArray,
+    B: number,
+    T: number,
+    C: number,
+    NH: number,
+  ): void;
   /** dqkv[B,T,3C] = …; dpreatt and datt [B,NH,T,T] are scratch it writes (on and below the diagonal) */
-  attentionBackward(dqkv: FloatArray, dpreatt: FloatArray, datt: FloatArray, dout: FloatArray,
-    qkv: FloatArray, att: FloatArray, B: number, T: number, C: number, NH: number): void;
+  attentionBackward(
+    dqkv: FloatArray,
+    dpreatt: FloatArray,
+    datt: FloatArray,
+    dout: FloatArray,
+    qkv: FloatArray,
+    att: FloatArray,
+    B: number,
+    T: number,
+    C: number,
+    NH: number,
+  ): void;
 }
 
 /** The readable TypeScript kernels: the reference every faster kernel is tested against. */

@@ -15,9 +15,14 @@ const EPS = 1e-5;
 
 /** out[N,C] = normalize(inp[N,C])·weight[C] + bias[C]; also stores mean[N] and rstd[N] */
 export function layernormForward(
-  out: FloatArray, mean: FloatArray, rstd: FloatArray,
-  inp: FloatArray, weight: FloatArray, bias: FloatArray | null,
-  N: number, C: number,
+  out: FloatArray,
+  mean: FloatArray,
+  rstd: FloatArray,
+  inp: FloatArray,
+  weight: FloatArray,
+  bias: FloatArray | null,
+  N: number,
+  C: number,
 ): void {
   for (let n = 0; n < N; n++) {
     const rowOffset = n * C;
@@ -52,9 +57,16 @@ export function layernormForward(
  * Shapes: dinp, dout, inp [N,C]; dweight, dbias, weight [C]; mean, rstd [N].
  */
 export function layernormBackward(
-  dinp: FloatArray, dweight: FloatArray, dbias: FloatArray | null,
-  dout: FloatArray, inp: FloatArray, weight: FloatArray, mean: FloatArray, rstd: FloatArray,
-  N: number, C: number,
+  dinp: FloatArray,
+  dweight: FloatArray,
+  dbias: FloatArray | null,
+  dout: FloatArray,
+  inp: FloatArray,
+  weight: FloatArray,
+  mean: FloatArray,
+  rstd: FloatArray,
+  N: number,
+  C: number,
 ): void {
   for (let n = 0; n < N; n++) {
     const rowOffset = n * C;

@@ -11,8 +11,13 @@ import type { FloatArray } from "./types.ts";
 
 /** out[N,OC] = inp[N,IC] · weight[OC,IC]ᵀ + bias[OC] */
 export function linearForward(
-  out: FloatArray, inp: FloatArray, weight: FloatArray, bias: FloatArray | null,
-  N: number, IC: number, OC: number,
+  out: FloatArray,
+  inp: FloatArray,
+  weight: FloatArray,
+  bias: FloatArray | null,
+  N: number,
+  IC: number,
+  OC: number,
 ): void {
   for (let n = 0; n < N; n++) {
     const inpOffset = n * IC;
@@ -35,7 +40,12 @@ export function linearForward(
  * Each output is the same double sum, in the same order, as linearForward's: equal bit for bit.
  */
 export function linearRowForward(
-  out: FloatArray, x: FloatArray, weightT: FloatArray, bias: FloatArray | null, IC: number, OC: number,
+  out: FloatArray,
+  x: FloatArray,
+  weightT: FloatArray,
+  bias: FloatArray | null,
+  IC: number,
+  OC: number,
 ): void {
   const sums = new Float64Array(OC);
   for (let o = 0; o < OC; o++) sums[o] = bias === null ? 0 : bias[o];
@@ -60,9 +70,15 @@ export function transposeWeight(weightT: FloatArray, weight: FloatArray, OC: num
  * Shapes: dinp, inp [N,IC]; dweight, weight [OC,IC]; dbias [OC] or null; dout [N,OC].
  */
 export function linearBackward(
-  dinp: FloatArray, dweight: FloatArray, dbias: FloatArray | null, dout: FloatArray,
-  inp: FloatArray, weight: FloatArray,
-  N: number, IC: number, OC: number,
+  dinp: FloatArray,
+  dweight: FloatArray,
+  dbias: FloatArray | null,
+  dout: FloatArray,
+  inp: FloatArray,
+  weight: FloatArray,
+  N: number,
+  IC: number,
+  OC: number,
 ): void {
   // one row of sums in doubles [IC], reused by steps 1 and 2
   const rowSums = new Float64Array(IC);

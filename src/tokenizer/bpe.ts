@@ -173,9 +173,7 @@ function checkMerges(merges: readonly (readonly unknown[])[]): void {
  */
 export function trainBpeTokenizer(corpus: string, vocabSize: number, options: BpeTrainOptions = {}): BpeTokenizer {
   if (!Number.isInteger(vocabSize) || vocabSize < FIRST_MERGE_ID || vocabSize > MAX_BPE_VOCAB_SIZE) {
-    throw new Error(
-      `BPE vocabSize must be an integer from ${FIRST_MERGE_ID} (256 bytes + eot) to ${MAX_BPE_VOCAB_SIZE}, got ${vocabSize}`,
-    );
+    throw new Error(`BPE vocabSize must be an integer from ${FIRST_MERGE_ID} (256 bytes + eot) to ${MAX_BPE_VOCAB_SIZE}, got ${vocabSize}`);
   }
   return new BpeTokenizer(learnMerges(corpus, vocabSize - FIRST_MERGE_ID, options));
 }

@@ -14,11 +14,7 @@ export const END_OF_TEXT = "<|endoftext|>";
  *   3. join the pieces' ids with one eot id between neighbours.
  * "a<|endoftext|>b" → ids(a), eot, ids(b); a trailing separator gives a trailing eot.
  */
-export function encodeSeparatedByEndOfText(
-  text: string,
-  eotId: number,
-  encodePlain: (piece: string) => EncodeResult,
-): EncodeResult {
+export function encodeSeparatedByEndOfText(text: string, eotId: number, encodePlain: (piece: string) => EncodeResult): EncodeResult {
   const pieces = text.split(END_OF_TEXT);
   const ids: number[] = [];
   let unknown = 0;

@@ -39,8 +39,12 @@ export class AdamW {
    * `kernels` runs the update (pass the model's, so m and v live where its params do: the
    * WebAssembly kernels then update all four buffers in place).
    */
-  constructor(specs: ParamSpec[], size: number, readonly settings: AdamWSettings = DEFAULT_ADAMW,
-    private readonly kernels: Kernels = referenceKernels) {
+  constructor(
+    specs: ParamSpec[],
+    size: number,
+    readonly settings: AdamWSettings = DEFAULT_ADAMW,
+    private readonly kernels: Kernels = referenceKernels,
+  ) {
     this.m = kernels.alloc(size);
     this.v = kernels.alloc(size);
     this.runs = decayRuns(specs, size, settings.weightDecay);
@@ -51,9 +55,14 @@ export class AdamW {
     this.t += 1;
     for (const { offset, size, weightDecay } of this.runs) {
       const end = offset + size;
-      this.kernels.adamwUpdate(params.subarray(offset, end), grads.subarray(offset, end),
-        this.m.subarray(offset, end), this.v.subarray(offset, end), size,
-        { lr, weightDecay, beta1, beta2, eps, step: this.t });
+      this.kernels.adamwUpdate(
+        params.subarray(offset, end),
+        grads.subarray(offset, end),
+        this.m.subarray(offset, end),
+        this.v.subarray(offset, end),
+        size,
+        { lr, weightDecay, beta1, beta2, eps, step: this.t },
+      );
     }
   }
 }
@@ -65,7 +74,7 @@ function decayRuns(specs: ParamSpec[], size: number, weightDecay: number): Decay
     if (s.shape.length >= 2) decays.fill(1, s.offset, s.offset + s.size);
   }
   const runs: DecayRun[] = [];
-  for (let start = 0; start < size;) {
+  for (let start = 0; start < size; ) {
     let end = start + 1;
     while (end < size && decays[end] === decays[start]) end++;
     runs.push({ offset: start, size: end - start, weightDecay: decays[start] === 1 ? weightDecay : 0 });

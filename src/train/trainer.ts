@@ -131,7 +131,10 @@ export function train(model: GPT, split: Split, options: TrainOptions, hooks: Tr
   const T = o.blockSize;
   if (T > model.config.blockSize) throw new Error(`training block ${T} is longer than the model's block size ${model.config.blockSize}`);
   if (o.steps === undefined && o.timeBudgetSeconds === undefined) throw new Error("train needs steps or a time budget");
-  for (const [name, data] of [["train", split.train], ["val", split.val]] as const) {
+  for (const [name, data] of [
+    ["train", split.train],
+    ["val", split.val],
+  ] as const) {
     if (data.length < T + 1) throw new Error(`the ${name} split has ${data.length} tokens, a window of block ${T} needs ${T + 1}`);
   }
 
@@ -203,8 +206,14 @@ export function train(model: GPT, split: Split, options: TrainOptions, hooks: Tr
     const last = step >= totalSteps || outOfTime || requested;
     if (step % o.evalInterval === 0 || last) evaluate(lr);
     hooks.onStep?.(progress(curve[curve.length - 1]), curve);
-    if (outOfTime && step < totalSteps) { stopped = "time"; break; }
-    if (requested && step < totalSteps) { stopped = "requested"; break; }
+    if (outOfTime && step < totalSteps) {
+      stopped = "time";
+      break;
+    }
+    if (requested && step < totalSteps) {
+      stopped = "requested";
+      break;
+    }
   }
 
   const seconds = elapsed();

@@ -38,13 +38,18 @@ describe("the shipped default model", () => {
       [1, 2, 3, 4, 5].map((seed) => generateText(handle, prompt, { maxTokens: 50, seed, temperature: 0.7 }).text).join(" ");
     // English: most generated words are words of the corpus (noise would make up new strings)
     const known = new Set(corpus.toLowerCase().match(/[a-z]+/g));
-    const enWords = sample("The model").toLowerCase().match(/[a-z]+/g) ?? [];
+    const enWords =
+      sample("The model")
+        .toLowerCase()
+        .match(/[a-z]+/g) ?? [];
     const enKnown = enWords.filter((w) => known.has(w)).length / enWords.length;
     // Japanese: most generated character pairs occur in the corpus
     const jaText = sample("昨日は");
     const jaPairs = [...jaText.matchAll(/(?=([\u3040-\u30ff\u4e00-\u9fff]{2}))/g)].map((m) => m[1]);
     const jaKnown = jaPairs.filter((p) => corpus.includes(p)).length / jaPairs.length;
-    console.log(`default model: ${enWords.length} English words, ${(enKnown * 100).toFixed(0)}% known; ${jaPairs.length} Japanese pairs, ${(jaKnown * 100).toFixed(0)}% known`);
+    console.log(
+      `default model: ${enWords.length} English words, ${(enKnown * 100).toFixed(0)}% known; ${jaPairs.length} Japanese pairs, ${(jaKnown * 100).toFixed(0)}% known`,
+    );
     expect(enWords.length).toBeGreaterThan(20);
     expect(enKnown).toBeGreaterThan(0.8);
     expect(jaPairs.length).toBeGreaterThan(20);
@@ -54,7 +59,11 @@ describe("the shipped default model", () => {
 
   it("npm run cli -- generate --seed 1 prints text", async () => {
     const run = promisify(execFile);
-    const { stdout } = await run(path.join(root, "node_modules/.bin/tsx"), ["src/adapters/cli/main.ts", "generate", "--prompt", "Attention", "--seed", "1"], { cwd: root });
+    const { stdout } = await run(
+      path.join(root, "node_modules/.bin/tsx"),
+      ["src/adapters/cli/main.ts", "generate", "--prompt", "Attention", "--seed", "1"],
+      { cwd: root },
+    );
     expect(stdout.startsWith("Attention")).toBe(true);
     expect(stdout.trim().length).toBeGreaterThan("Attention".length + 10);
   });

@@ -37,7 +37,8 @@ describe("trainModel", () => {
         process.env.MINIGPT_THREADS = before;
       }
     };
-    const one = await curve("1"), two = await curve("2");
+    const one = await curve("1"),
+      two = await curve("2");
     expect(one.kernels).not.toMatch(/threads/);
     expect(two.kernels).toMatch(/×2 threads$/);
     expect(one.curve.length).toBeGreaterThan(0);
@@ -52,13 +53,17 @@ describe("trainModel", () => {
   it("runs in a worker thread with progress, checkpoints, and a graceful stop", async () => {
     const progress: number[] = [];
     const checkpoints: Uint8Array[] = [];
-    const job = startTrainingJob(smallCorpus(), { ...options, steps: 100000, evalInterval: 25 }, {
-      onProgress: (p) => progress.push(p.step),
-      onCheckpoint: (bytes, p) => {
-        checkpoints.push(bytes);
-        if (p.step >= 25) job.stop();
+    const job = startTrainingJob(
+      smallCorpus(),
+      { ...options, steps: 100000, evalInterval: 25 },
+      {
+        onProgress: (p) => progress.push(p.step),
+        onCheckpoint: (bytes, p) => {
+          checkpoints.push(bytes);
+          if (p.step >= 25) job.stop();
+        },
       },
-    });
+    );
     const summary = await job.done;
     expect(summary.stopped).toBe("requested");
     expect(summary.steps).toBeLessThan(100000);

@@ -25,17 +25,20 @@ describe("use cases", () => {
     expect(maps.tokens[0]).toBe("<|endoftext|>");
     expect(maps.weights).toHaveLength(2);
     expect(maps.weights[0]).toHaveLength(2);
-    for (const layer of maps.weights) for (const w of layer) {
-      for (let q = 0; q < T; q++) {
-        let sum = 0;
-        for (let k = 0; k < T; k++) sum += w[q * T + k];
-        expect(sum).toBeCloseTo(1, 5);
+    for (const layer of maps.weights)
+      for (const w of layer) {
+        for (let q = 0; q < T; q++) {
+          let sum = 0;
+          for (let k = 0; k < T; k++) sum += w[q * T + k];
+          expect(sum).toBeCloseTo(1, 5);
+        }
       }
-    }
   });
 
   it("refuses layers and heads that do not exist, naming the range", async () => {
-    await expect(attentionPicture(handle, "hi", { layer: 2, head: 0, lang: "en" })).rejects.toThrow("layer 2 does not exist: this model has layers 0–1");
+    await expect(attentionPicture(handle, "hi", { layer: 2, head: 0, lang: "en" })).rejects.toThrow(
+      "layer 2 does not exist: this model has layers 0–1",
+    );
     await expect(attentionPicture(handle, "hi", { layer: 0, head: -1, lang: "en" })).rejects.toThrow("head -1 does not exist");
     await expect(attentionPicture(handle, "   ", { lang: "en" })).rejects.toThrow("the text is empty");
   });
@@ -66,6 +69,7 @@ describe("use cases", () => {
       await embeddingsPicture(handle, "en", "the"),
       await lossPicture(info, "en"),
       await modelCardPicture(info, "ja"),
-    ]) expect(isPng(png)).toBe(true);
+    ])
+      expect(isPng(png)).toBe(true);
   });
 });

@@ -61,7 +61,21 @@ describe("the console CLI", () => {
 
   it("train writes a checkpoint that loads", async () => {
     const out = path.join(dir, "trained.safetensors");
-    const r = await cli("train", "--corpus", corpusFile, "--preset", "tiny", "--tokenizer", "char", "--iters", "20", "--eval-interval", "10", "--out", out);
+    const r = await cli(
+      "train",
+      "--corpus",
+      corpusFile,
+      "--preset",
+      "tiny",
+      "--tokenizer",
+      "char",
+      "--iters",
+      "20",
+      "--eval-interval",
+      "10",
+      "--out",
+      out,
+    );
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/done: 20 steps/);
     expect((await cli("info", "--model", out)).stdout).toMatch(/training:\s+20 steps/);

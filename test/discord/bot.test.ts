@@ -24,7 +24,8 @@ function addCommand(command: Command): void {
   h.bot.commands.set(command.data.name, command);
 }
 
-const channelMessagePosts = (channelId: string) => (r: RecordedRequest) => r.method === "POST" && r.path === `/channels/${channelId}/messages`;
+const channelMessagePosts = (channelId: string) => (r: RecordedRequest) =>
+  r.method === "POST" && r.path === `/channels/${channelId}/messages`;
 
 describe("/predict", () => {
   it("defers in time, then edits in the candidates and a PNG, pinging nobody", async () => {
@@ -113,10 +114,19 @@ describe("the dispatcher", () => {
   it("explains a permission the bot lacks in the channel", async () => {
     addCommand(admin);
     const reply = await h.fake
-      .interact({ command: "admin-test", memberPermissions: MEMBER_PERMISSIONS | Permission.ManageGuild, appPermissions: MEMBER_PERMISSIONS & ~Permission.ReadMessageHistory })
+      .interact({
+        command: "admin-test",
+        memberPermissions: MEMBER_PERMISSIONS | Permission.ManageGuild,
+        appPermissions: MEMBER_PERMISSIONS & ~Permission.ReadMessageHistory,
+      })
       .reply();
-    expect(reply).toMatchObject({ ephemeral: true, content: "I need the **Read Message History** permission in this channel. Please ask a server admin to give it to me." });
-    const allowed = await h.fake.interact({ command: "admin-test", memberPermissions: MEMBER_PERMISSIONS | Permission.ManageGuild }).reply();
+    expect(reply).toMatchObject({
+      ephemeral: true,
+      content: "I need the **Read Message History** permission in this channel. Please ask a server admin to give it to me.",
+    });
+    const allowed = await h.fake
+      .interact({ command: "admin-test", memberPermissions: MEMBER_PERMISSIONS | Permission.ManageGuild })
+      .reply();
     expect(allowed.content).toBe("done");
   });
 
@@ -135,7 +145,10 @@ describe("the dispatcher", () => {
     });
     const it1 = h.fake.interact({ command: "broken", locale: "ja" });
     const reply = await it1.reply();
-    expect(reply).toMatchObject({ ephemeral: true, content: "すみません、/broken の実行に失敗しました。エラーは記録しました。しばらくしてからもう一度お試しください。" });
+    expect(reply).toMatchObject({
+      ephemeral: true,
+      content: "すみません、/broken の実行に失敗しました。エラーは記録しました。しばらくしてからもう一度お試しください。",
+    });
     expect(reply.content).not.toMatch(/kaboom|at |Error/);
     const logged = h.logs.find((l) => l.level === "error" && l.message === "/broken failed");
     expect(logged?.context).toMatchObject({ command: "broken", guild: h.fake.guild.id, user: h.fake.alice.id });
@@ -184,9 +197,15 @@ describe("chat", () => {
     const channel = h.fake.channelId;
     h.fake.seedHistory(channel, [{ content: "good morning" }, { content: "the weather is nice", author: h.fake.bob }]);
     const said = h.fake.say({ content: `<@${h.fake.botUser.id}> hello there` });
-    const reply = await h.fake.waitForRequest((r) => channelMessagePosts(channel)(r) && (r.body as { message_reference?: { message_id?: string } }).message_reference?.message_id === said.id);
+    const reply = await h.fake.waitForRequest(
+      (r) =>
+        channelMessagePosts(channel)(r) &&
+        (r.body as { message_reference?: { message_id?: string } }).message_reference?.message_id === said.id,
+    );
     const typing = h.fake.requests.findIndex((r) => r.method === "POST" && r.path === `/channels/${channel}/typing`);
-    const fetch = h.fake.requests.find((r) => r.method === "GET" && r.path === `/channels/${channel}/messages` && r.query.get("before") === said.id);
+    const fetch = h.fake.requests.find(
+      (r) => r.method === "GET" && r.path === `/channels/${channel}/messages` && r.query.get("before") === said.id,
+    );
     expect(typing).toBeGreaterThanOrEqual(0);
     expect(typing).toBeLessThan(h.fake.requests.indexOf(reply));
     expect(fetch?.query.get("limit")).toBe(String(HISTORY_MESSAGES));
@@ -200,7 +219,9 @@ describe("chat", () => {
     h.registry.override = scriptedHandle(`@everyone hi <@${h.fake.alice.id}>`);
     try {
       const said = h.fake.say({ content: `hey <@${h.fake.botUser.id}>` });
-      const reply = await h.fake.waitForRequest((r) => (r.body as { message_reference?: { message_id?: string } })?.message_reference?.message_id === said.id);
+      const reply = await h.fake.waitForRequest(
+        (r) => (r.body as { message_reference?: { message_id?: string } })?.message_reference?.message_id === said.id,
+      );
       const body = reply.body as { content: string };
       expect(body.content).toBe(`@\u200beveryone hi <@\u200b${h.fake.alice.id}>`);
       expect(h.fake.pingsOf(reply.body)).toEqual({ everyone: false, users: [], roles: [], repliedUser: false });
@@ -214,7 +235,9 @@ describe("chat", () => {
     h.registry.override = scriptedHandle("");
     try {
       const said = h.fake.say({ content: `<@${h.fake.botUser.id}> 今日はどう？` });
-      const reply = await h.fake.waitForRequest((r) => (r.body as { message_reference?: { message_id?: string } })?.message_reference?.message_id === said.id);
+      const reply = await h.fake.waitForRequest(
+        (r) => (r.body as { message_reference?: { message_id?: string } })?.message_reference?.message_id === said.id,
+      );
       expect((reply.body as { content: string }).content).toBe("……まだうまく言葉が出てきません。もっと話しかけてくれたら覚えます！");
     } finally {
       h.registry.override = undefined;
@@ -227,8 +250,12 @@ describe("chat", () => {
     const ignored2 = h.fake.say({ content: `<@${h.fake.botUser.id}> from a bot`, author: otherBot });
     const ignored3 = h.fake.say({ content: "@everyone look" });
     const answered = h.fake.say({ content: `<@${h.fake.botUser.id}> you there?` });
-    await h.fake.waitForRequest((r) => (r.body as { message_reference?: { message_id?: string } })?.message_reference?.message_id === answered.id);
-    const repliedTo = h.fake.requests.map((r) => (r.body as { message_reference?: { message_id?: string } } | undefined)?.message_reference?.message_id);
+    await h.fake.waitForRequest(
+      (r) => (r.body as { message_reference?: { message_id?: string } })?.message_reference?.message_id === answered.id,
+    );
+    const repliedTo = h.fake.requests.map(
+      (r) => (r.body as { message_reference?: { message_id?: string } } | undefined)?.message_reference?.message_id,
+    );
     for (const m of [ignored1, ignored2, ignored3]) expect(repliedTo).not.toContain(m.id);
   });
 
@@ -237,7 +264,9 @@ describe("chat", () => {
     h.fake.denyBotInChannel(channel, Permission.ReadMessageHistory);
     try {
       const said = h.fake.say({ content: `<@${h.fake.botUser.id}> can you read?` });
-      await h.fake.waitForRequest((r) => (r.body as { message_reference?: { message_id?: string } })?.message_reference?.message_id === said.id);
+      await h.fake.waitForRequest(
+        (r) => (r.body as { message_reference?: { message_id?: string } })?.message_reference?.message_id === said.id,
+      );
       expect(h.fake.requests.some((r) => r.method === "GET" && r.query.get("before") === said.id)).toBe(false);
       expect(h.logs.some((l) => l.message.startsWith("no Read Message History here") && l.context?.channel === channel)).toBe(true);
     } finally {
@@ -247,7 +276,9 @@ describe("chat", () => {
 
   it("answers DMs with the default model", async () => {
     const said = h.fake.say({ content: "hello in private", dm: true, author: h.fake.bob });
-    const reply = await h.fake.waitForRequest((r) => (r.body as { message_reference?: { message_id?: string } })?.message_reference?.message_id === said.id);
+    const reply = await h.fake.waitForRequest(
+      (r) => (r.body as { message_reference?: { message_id?: string } })?.message_reference?.message_id === said.id,
+    );
     expect(reply.path).toBe(`/channels/${said.channel_id}/messages`);
     expect(h.fake.pingsOf(reply.body).repliedUser).toBe(false);
   });
@@ -305,7 +336,9 @@ describe("every message the bot sent", () => {
     const sent = h.fake.messagesSent();
     expect(sent.length).toBeGreaterThan(20);
     for (const request of sent) {
-      const body = (request.path.endsWith("/callback") ? (request.body as { data: unknown }).data : request.body) as { allowed_mentions?: { parse?: unknown } };
+      const body = (request.path.endsWith("/callback") ? (request.body as { data: unknown }).data : request.body) as {
+        allowed_mentions?: { parse?: unknown };
+      };
       expect(body.allowed_mentions?.parse, `${request.method} ${request.path}`).toEqual([]);
     }
   });

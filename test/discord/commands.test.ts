@@ -49,7 +49,9 @@ async function refusal(it1: FakeInteraction): Promise<string> {
 describe("/attention", () => {
   it("draws every layer × head when no head is given", async () => {
     const reply = await deferredReply(h.fake.interact({ command: "attention", options: { text: "hello world" } }));
-    expect(reply.content).toBe("Attention of all 2 layers × 2 heads for “hello world” (default model). Add layer and head to see one of them large.");
+    expect(reply.content).toBe(
+      "Attention of all 2 layers × 2 heads for “hello world” (default model). Add layer and head to see one of them large.",
+    );
     const size = await pictureSize(reply, "attention.png");
     expect(size.width).toBeGreaterThanOrEqual(1000);
     expect(size.height).toBeGreaterThan(200);
@@ -66,7 +68,9 @@ describe("/attention", () => {
   });
 
   it("answers in Japanese", async () => {
-    const reply = await deferredReply(h.fake.interact({ command: "attention", options: { text: "こんにちは", layer: 0, head: 1 }, locale: "ja" }));
+    const reply = await deferredReply(
+      h.fake.interact({ command: "attention", options: { text: "こんにちは", layer: 0, head: 1 }, locale: "ja" }),
+    );
     expect(reply.content).toMatch(/^「こんにちは」のレイヤー 0・ヘッド 1 のアテンション（既定のモデル）/);
   });
 
@@ -99,7 +103,9 @@ describe("/generate", () => {
   it("makes mentions in the prompt and in the model's text inert", async () => {
     h.registry.override = scriptedHandle(`@everyone look <@${h.fake.bob.id}>`);
     try {
-      const reply = await deferredReply(h.fake.interact({ command: "generate", options: { prompt: `hi <@${h.fake.alice.id}> `, seed: 1, temperature: 0 } }));
+      const reply = await deferredReply(
+        h.fake.interact({ command: "generate", options: { prompt: `hi <@${h.fake.alice.id}> `, seed: 1, temperature: 0 } }),
+      );
       expect(reply.content).toContain("@\u200beveryone");
       expect(reply.content).not.toMatch(/<@\d/);
       expect(reply.content.startsWith(`**hi <@\u200b${h.fake.alice.id}>** @\u200beveryone`)).toBe(true);
@@ -114,8 +120,16 @@ describe("/generate", () => {
   it.each([
     [{ tokens: 500 }, "en-US", "tokens must be a whole number from 1 to 200 (you gave 500)."],
     [{ tokens: 0 }, "ja", "トークン数は 1〜200 の整数で指定してください（指定された値: 0）。"],
-    [{ temperature: -1 }, "en-US", "Sampling options out of range: temperature 0–10, top_k 0 or more, top_p above 0 and at most 1 (you gave temperature -1, top_k 40, top_p 0.95)."],
-    [{ top_p: 0 }, "en-US", "Sampling options out of range: temperature 0–10, top_k 0 or more, top_p above 0 and at most 1 (you gave temperature 0.8, top_k 40, top_p 0)."],
+    [
+      { temperature: -1 },
+      "en-US",
+      "Sampling options out of range: temperature 0–10, top_k 0 or more, top_p above 0 and at most 1 (you gave temperature -1, top_k 40, top_p 0.95).",
+    ],
+    [
+      { top_p: 0 },
+      "en-US",
+      "Sampling options out of range: temperature 0–10, top_k 0 or more, top_p above 0 and at most 1 (you gave temperature 0.8, top_k 40, top_p 0).",
+    ],
   ])("refuses %o (%s) with one line", async (options, locale, line) => {
     expect(await refusal(h.fake.interact({ command: "generate", options: { prompt: "hi", ...options }, locale }))).toBe(line);
   });
@@ -132,7 +146,9 @@ describe("/trace", () => {
   });
 
   it("refuses more steps than the picture can show", async () => {
-    expect(await refusal(h.fake.interact({ command: "trace", options: { prompt: "hello", tokens: 21 } }))).toBe("tokens must be a whole number from 1 to 20 (you gave 21).");
+    expect(await refusal(h.fake.interact({ command: "trace", options: { prompt: "hello", tokens: 21 } }))).toBe(
+      "tokens must be a whole number from 1 to 20 (you gave 21).",
+    );
   });
 });
 
@@ -166,7 +182,9 @@ describe("/model", () => {
     const reply = await deferredReply(h.fake.interact({ command: "model" }));
     const lines = reply.content.split("\n");
     expect(lines[0]).toBe("**default model**: this server has not trained its own model yet (an admin can run `/train start`).");
-    expect(lines[1]).toMatch(new RegExp(`^\\d[\\d,]* parameters · 2 layers × 2 heads, 16 wide, context of 16 tokens · character tokenizer with ${V} tokens$`));
+    expect(lines[1]).toMatch(
+      new RegExp(`^\\d[\\d,]* parameters · 2 layers × 2 heads, 16 wide, context of 16 tokens · character tokenizer with ${V} tokens$`),
+    );
     expect(lines[2]).toMatch(/^Trained 0 steps · val loss 3\.500 · train loss –/);
     expect(lines[3]).toBe("No loss curve was recorded for this model.");
     expect(reply.files.map((f) => f.filename)).toEqual(["model.png"]);
@@ -176,7 +194,9 @@ describe("/model", () => {
 
   it("answers in Japanese", async () => {
     const reply = await deferredReply(h.fake.interact({ command: "model", locale: "ja" }));
-    expect(reply.content.split("\n")[0]).toBe("**既定のモデル**: このサーバーはまだ自分のモデルを学習していません（管理者が `/train start` で学習できます）。");
+    expect(reply.content.split("\n")[0]).toBe(
+      "**既定のモデル**: このサーバーはまだ自分のモデルを学習していません（管理者が `/train start` で学習できます）。",
+    );
   });
 });
 
@@ -184,7 +204,10 @@ describe("timing", () => {
   it("measures interaction → reply for /predict and /attention (printed, not asserted)", async () => {
     const times: Record<string, number[]> = { predict: [], attention: [] };
     for (let i = 0; i < 15; i++) {
-      for (const [command, options] of [["predict", { text: `sample ${i}`, k: 10 }], ["attention", { text: `sample text ${i}` }]] as const) {
+      for (const [command, options] of [
+        ["predict", { text: `sample ${i}`, k: 10 }],
+        ["attention", { text: `sample text ${i}` }],
+      ] as const) {
         const it1 = h.fake.interact({ command, options });
         const reply = await it1.reply();
         times[command].push(reply.request.at - it1.sentAt);
@@ -192,7 +215,9 @@ describe("timing", () => {
     }
     const ms = (v: number) => `${v.toFixed(1)} ms`;
     for (const [command, values] of Object.entries(times)) {
-      console.log(`/${command} against the fake (15 runs, tiny model): interaction → final reply median ${ms(median(values))}, worst ${ms(Math.max(...values))}`);
+      console.log(
+        `/${command} against the fake (15 runs, tiny model): interaction → final reply median ${ms(median(values))}, worst ${ms(Math.max(...values))}`,
+      );
     }
     expect(times.attention).toHaveLength(15);
   });
@@ -203,7 +228,9 @@ describe("every message the bot sent", () => {
     const sent = h.fake.messagesSent();
     expect(sent.length).toBeGreaterThan(30);
     for (const request of sent) {
-      const body = (request.path.endsWith("/callback") ? (request.body as { data: unknown }).data : request.body) as { allowed_mentions?: { parse?: unknown } };
+      const body = (request.path.endsWith("/callback") ? (request.body as { data: unknown }).data : request.body) as {
+        allowed_mentions?: { parse?: unknown };
+      };
       expect(body.allowed_mentions?.parse, `${request.method} ${request.path}`).toEqual([]);
     }
   });

@@ -24,8 +24,23 @@ describe("readConfig", () => {
   });
 
   it("reads every optional variable", () => {
-    const config = readConfig({ ...valid, DISCORD_GUILD_ID: "987654321098765432", DISCORD_API_URL: "http://127.0.0.1:9999/api/", DATABASE_PATH: "/tmp/x.db", SHARDS: "auto", DEFAULT_MODEL_PATH: "m.safetensors" });
-    expect(config).toEqual({ token: TOKEN, applicationId: APP, guildId: "987654321098765432", apiUrl: "http://127.0.0.1:9999/api", databasePath: "/tmp/x.db", shards: "auto", defaultModelPath: "m.safetensors" });
+    const config = readConfig({
+      ...valid,
+      DISCORD_GUILD_ID: "987654321098765432",
+      DISCORD_API_URL: "http://127.0.0.1:9999/api/",
+      DATABASE_PATH: "/tmp/x.db",
+      SHARDS: "auto",
+      DEFAULT_MODEL_PATH: "m.safetensors",
+    });
+    expect(config).toEqual({
+      token: TOKEN,
+      applicationId: APP,
+      guildId: "987654321098765432",
+      apiUrl: "http://127.0.0.1:9999/api",
+      databasePath: "/tmp/x.db",
+      shards: "auto",
+      defaultModelPath: "m.safetensors",
+    });
     expect(readConfig({ ...valid, SHARDS: "4" }).shards).toBe(4);
   });
 
@@ -38,7 +53,9 @@ describe("readConfig", () => {
   });
 
   it("explains a token of the wrong shape", () => {
-    expect(problemsOf({ ...valid, DISCORD_TOKEN: "abc" })).toEqual(["DISCORD_TOKEN does not look like a bot token (three dot-separated parts, 50+ characters; got 1 part(s), 3 characters)"]);
+    expect(problemsOf({ ...valid, DISCORD_TOKEN: "abc" })).toEqual([
+      "DISCORD_TOKEN does not look like a bot token (three dot-separated parts, 50+ characters; got 1 part(s), 3 characters)",
+    ]);
     expect(problemsOf({ ...valid, DISCORD_TOKEN: `Bot ${TOKEN}` })).toEqual(['DISCORD_TOKEN starts with "Bot ": give the token alone']);
   });
 
@@ -52,7 +69,9 @@ describe("readConfig", () => {
   });
 
   it("checks ids and the API URL", () => {
-    expect(problemsOf({ ...valid, DISCORD_APPLICATION_ID: "my-app", DISCORD_GUILD_ID: "12", DISCORD_API_URL: "https://discord.com/api/v10" })).toEqual([
+    expect(
+      problemsOf({ ...valid, DISCORD_APPLICATION_ID: "my-app", DISCORD_GUILD_ID: "12", DISCORD_API_URL: "https://discord.com/api/v10" }),
+    ).toEqual([
       'DISCORD_APPLICATION_ID must be a numeric id of 17–20 digits, got "my-app"',
       'DISCORD_GUILD_ID must be a numeric id of 17–20 digits, got "12"',
       'DISCORD_API_URL must not include the API version (discord.js adds /v10): use "https://discord.com/api"',
@@ -77,12 +96,18 @@ describe(".env files", () => {
       "C = spaced value ",
       "EMPTY=",
     ].join("\n");
-    expect(parseEnvFile(text)).toEqual({ DISCORD_TOKEN: "abc", A: "single # kept", B: 'line\nbreak "quoted"', C: "spaced value", EMPTY: "" });
+    expect(parseEnvFile(text)).toEqual({
+      DISCORD_TOKEN: "abc",
+      A: "single # kept",
+      B: 'line\nbreak "quoted"',
+      C: "spaced value",
+      EMPTY: "",
+    });
   });
 
   it("names the file and line of a bad line", () => {
     expect(() => parseEnvFile("GOOD=1\nnot a variable", "my.env")).toThrow('my.env line 2: expected KEY=value, got "not a variable"');
-    expect(() => parseEnvFile('X="open', "my.env")).toThrow("my.env line 1: the value opens a \" quote but never closes it");
+    expect(() => parseEnvFile('X="open', "my.env")).toThrow('my.env line 1: the value opens a " quote but never closes it');
   });
 
   it("loadConfig reads the file under the real environment", () => {

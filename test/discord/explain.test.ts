@@ -43,7 +43,8 @@ describe("/explain", () => {
 
 describe("/settings explain", () => {
   const channelMessagePost = (channel: string, replyTo: string) => (r: { method: string; path: string; body: unknown }) =>
-    r.method === "POST" && r.path === `/channels/${channel}/messages` &&
+    r.method === "POST" &&
+    r.path === `/channels/${channel}/messages` &&
     (r.body as { message_reference?: { message_id?: string } } | undefined)?.message_reference?.message_id === replyTo;
 
   it("turns a per-user breakdown with the trace picture on and off", async () => {

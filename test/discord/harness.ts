@@ -78,10 +78,22 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logs: LogLine[] = [];
   const store = openStore(config.databasePath);
   const registry = new TestRegistry({ models: store.models, defaultModelPath: config.defaultModelPath });
-  const training = new TrainingService({ store, registry, overrides: options.training, onWarning: (message) => logs.push({ level: "warn", message }) });
+  const training = new TrainingService({
+    store,
+    registry,
+    overrides: options.training,
+    onWarning: (message) => logs.push({ level: "warn", message }),
+  });
   const commands = await loadCommands();
   await deployCommands(config, commands);
-  const bot = await startBot(config, { store, registry, commands, training, log: capturingLogger(logs), rateLimiter: options.rateLimiter ?? null });
+  const bot = await startBot(config, {
+    store,
+    registry,
+    commands,
+    training,
+    log: capturingLogger(logs),
+    rateLimiter: options.rateLimiter ?? null,
+  });
   return {
     fake,
     bot,

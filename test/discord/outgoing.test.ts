@@ -37,7 +37,9 @@ describe("cutText", () => {
 
 describe("mentions", () => {
   it("inertMentions breaks every mention form", () => {
-    expect(inertMentions("@everyone @here <@123> <@!123> <@&456>")).toBe("@\u200beveryone @\u200bhere <@\u200b123> <@\u200b!123> <@\u200b&456>");
+    expect(inertMentions("@everyone @here <@123> <@!123> <@&456>")).toBe(
+      "@\u200beveryone @\u200bhere <@\u200b123> <@\u200b!123> <@\u200b&456>",
+    );
   });
 
   it("every message option set pings nobody", () => {

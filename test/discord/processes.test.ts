@@ -39,7 +39,11 @@ afterAll(async () => {
 /** Runs a project script with only the given environment (plus PATH), in an empty folder (no .env). */
 async function runScript(script: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", TSX, path.join(ROOT, script)], { cwd: dir, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, ["--import", TSX, path.join(ROOT, script)], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? "", ...env },
+      timeout: 60_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout: string; stderr: string };
@@ -55,9 +59,24 @@ describe("scripts/deploy-commands.ts", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^registered \\d+ command\\(s\\) in guild ${fake.guild.id}: .*/predict`));
 
-    const put = fake.requests.find((r) => r.method === "PUT" && r.path === `/applications/${fake.applicationId}/guilds/${fake.guild.id}/commands`);
+    const put = fake.requests.find(
+      (r) => r.method === "PUT" && r.path === `/applications/${fake.applicationId}/guilds/${fake.guild.id}/commands`,
+    );
     expect(put?.authorization).toBe(`Bot ${fake.token}`);
-    const commands = put!.body as { name: string; name_localizations?: Record<string, string>; description_localizations?: Record<string, string>; options?: { name: string; type: number; required?: boolean; name_localizations?: Record<string, string>; description_localizations?: Record<string, string>; min_value?: number; max_value?: number }[] }[];
+    const commands = put!.body as {
+      name: string;
+      name_localizations?: Record<string, string>;
+      description_localizations?: Record<string, string>;
+      options?: {
+        name: string;
+        type: number;
+        required?: boolean;
+        name_localizations?: Record<string, string>;
+        description_localizations?: Record<string, string>;
+        min_value?: number;
+        max_value?: number;
+      }[];
+    }[];
     // every command and every option has a Japanese name and description
     for (const c of commands) {
       expect(c.name_localizations?.ja, c.name).toBeTruthy();
@@ -88,7 +107,9 @@ describe("scripts/deploy-commands.ts", () => {
     fake.rejectedTokens.add(token);
     const rejected = await runScript("scripts/deploy-commands.ts", { ...configToEnv(testConfig(fake, dir)), DISCORD_TOKEN: token });
     expect(rejected.code).toBe(1);
-    expect(rejected.stderr.trim().split("\n")).toEqual(["deploy-commands: Discord rejected DISCORD_TOKEN (401 Unauthorized): the token is wrong or was reset. Copy a new one from the Developer Portal (Bot → Reset Token)."]);
+    expect(rejected.stderr.trim().split("\n")).toEqual([
+      "deploy-commands: Discord rejected DISCORD_TOKEN (401 Unauthorized): the token is wrong or was reset. Copy a new one from the Developer Portal (Bot → Reset Token).",
+    ]);
 
     expect(rejected.stderr).not.toMatch(/\n\s+at /);
   });
@@ -102,15 +123,22 @@ describe("an invalid token", () => {
     writeTinyModel(config.defaultModelPath!);
     const error = await startBot(config, { log: capturingLogger([]) }).catch((e: unknown) => e);
     expect((error as { code?: string }).code).toBe("TokenInvalid");
-    expect(describeStartupError(error)).toBe("Discord rejected DISCORD_TOKEN (401 Unauthorized): the token is wrong or was reset. Copy a new one from the Developer Portal (Bot → Reset Token).");
+    expect(describeStartupError(error)).toBe(
+      "Discord rejected DISCORD_TOKEN (401 Unauthorized): the token is wrong or was reset. Copy a new one from the Developer Portal (Bot → Reset Token).",
+    );
   });
 
   it("makes a bot process exit non-zero with that one line", async () => {
     const token = fake.token.replace(/.$/, "Z");
     fake.rejectedTokens.add(token);
-    const result = await runScript("src/adapters/discord/shard-process.ts", { ...configToEnv(testConfig(fake, dir)), DISCORD_TOKEN: token });
+    const result = await runScript("src/adapters/discord/shard-process.ts", {
+      ...configToEnv(testConfig(fake, dir)),
+      DISCORD_TOKEN: token,
+    });
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe("Discord rejected DISCORD_TOKEN (401 Unauthorized): the token is wrong or was reset. Copy a new one from the Developer Portal (Bot → Reset Token).");
+    expect(result.stderr.trim()).toBe(
+      "Discord rejected DISCORD_TOKEN (401 Unauthorized): the token is wrong or was reset. Copy a new one from the Developer Portal (Bot → Reset Token).",
+    );
   });
 });
 

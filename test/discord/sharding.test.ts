@@ -30,7 +30,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it('SHARDS=auto asks the fake, starts two shard processes and each answers its own guild', async () => {
+it("SHARDS=auto asks the fake, starts two shard processes and each answers its own guild", async () => {
   const config = testConfig(fake, dir, { SHARDS: "auto" });
   writeTinyModel(config.defaultModelPath!);
   await deployCommands(config, await loadCommands());
@@ -38,7 +38,10 @@ it('SHARDS=auto asks the fake, starts two shard processes and each answers its o
   expect(sharded.totalShards).toBe(2);
 
   const sessions = await fake.waitForSessions(2);
-  expect(sessions.map((s) => s.shard).sort()).toEqual([[0, 2], [1, 2]]);
+  expect(sessions.map((s) => s.shard).sort()).toEqual([
+    [0, 2],
+    [1, 2],
+  ]);
 
   for (const guild of fake.guilds) {
     const reply = await fake.interact({ command: "predict", options: { text: "hi", k: 2 }, guildId: guild.id }).reply();
@@ -47,7 +50,12 @@ it('SHARDS=auto asks the fake, starts two shard processes and each answers its o
   // both processes recorded their guilds in the one database
   const store = openStore(config.databasePath);
   try {
-    expect(store.guilds.list().map((g) => g.id).sort()).toEqual(fake.guilds.map((g) => g.id).sort());
+    expect(
+      store.guilds
+        .list()
+        .map((g) => g.id)
+        .sort(),
+    ).toEqual(fake.guilds.map((g) => g.id).sort());
   } finally {
     store.close();
   }

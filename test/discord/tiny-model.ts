@@ -13,7 +13,8 @@ import { loadCheckpointBytes } from "../../src/model/checkpoint.ts";
 import { seededRandom } from "../../src/tensor/random.ts";
 import { trainCharTokenizer } from "../../src/tokenizer/index.ts";
 
-export const TINY_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,!?@<>#&`'\"\nこんにちはありがとうさようなら今日天気";
+export const TINY_ALPHABET =
+  "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,!?@<>#&`'\"\nこんにちはありがとうさようなら今日天気";
 
 export function tinyCheckpointBytes(seed = 1, step = 0): Uint8Array {
   const tokenizer = trainCharTokenizer(TINY_ALPHABET);

@@ -42,7 +42,10 @@ beforeAll(async () => {
     if (i % 30 === 15) seeded.push({ content: "" });
   }
   h.fake.seedHistory(general, seeded);
-  h.fake.seedHistory(random, Array.from({ length: 150 }, (_, i) => ({ content: `random ${i}: こんにちは、今日は${TOPICS[i % TOPICS.length]}の話` })));
+  h.fake.seedHistory(
+    random,
+    Array.from({ length: 150 }, (_, i) => ({ content: `random ${i}: こんにちは、今日は${TOPICS[i % TOPICS.length]}の話` })),
+  );
   // guild 2: only a few messages
   h.fake.seedHistory(h.fake.guilds[1].channels[0].id, [{ content: "hi" }, { content: "hello" }, { content: "hey there" }]);
 });
@@ -51,7 +54,11 @@ afterAll(async () => {
   await h?.stop();
 });
 
-function train(subcommand: "start" | "status" | "stop", options: Record<string, string | number> = {}, extra: { guildId?: string; locale?: string; memberPermissions?: bigint } = {}): FakeInteraction {
+function train(
+  subcommand: "start" | "status" | "stop",
+  options: Record<string, string | number> = {},
+  extra: { guildId?: string; locale?: string; memberPermissions?: bigint } = {},
+): FakeInteraction {
   return h.fake.interact({ command: "train", subcommand, options, memberPermissions: ADMIN, ...extra });
 }
 
@@ -64,7 +71,10 @@ async function refusal(it1: FakeInteraction): Promise<string> {
 
 /** A refusal after the public deferral: the "thinking…" message is deleted and an ephemeral follow-up says why. */
 async function lateRefusal(it1: FakeInteraction): Promise<string> {
-  const followUp = await h.fake.waitForRequest((r) => r.method === "POST" && r.path === `/webhooks/${h.fake.applicationId}/${it1.token}`, "an ephemeral follow-up");
+  const followUp = await h.fake.waitForRequest(
+    (r) => r.method === "POST" && r.path === `/webhooks/${h.fake.applicationId}/${it1.token}`,
+    "an ephemeral follow-up",
+  );
   const body = followUp.body as { content: string; flags: number; allowed_mentions: unknown };
   expect(body.flags & 64).toBe(64);
   expect(body.allowed_mentions).toEqual({ parse: [], replied_user: false });
@@ -75,13 +85,17 @@ async function lateRefusal(it1: FakeInteraction): Promise<string> {
 /** The first edit of the interaction's reply whose content matches. */
 function editMatching(it1: FakeInteraction, pattern: RegExp, what: string): Promise<RecordedRequest> {
   return h.fake.waitForRequest(
-    (r) => r.method === "PATCH" && r.path.includes(`/${it1.token}/messages/@original`) && pattern.test((r.body as { content?: string })?.content ?? ""),
+    (r) =>
+      r.method === "PATCH" &&
+      r.path.includes(`/${it1.token}/messages/@original`) &&
+      pattern.test((r.body as { content?: string })?.content ?? ""),
     what,
     60_000,
   );
 }
 
-const historyFetches = (channelId: string) => h.fake.requests.filter((r) => r.method === "GET" && r.path === `/channels/${channelId}/messages`);
+const historyFetches = (channelId: string) =>
+  h.fake.requests.filter((r) => r.method === "GET" && r.path === `/channels/${channelId}/messages`);
 
 async function pngSize(data: Uint8Array): Promise<{ width: number; height: number }> {
   const image = await loadImage(data);
@@ -98,11 +112,21 @@ describe("/train refusals", () => {
     const registered = h.fake.commands.get("global")!.find((c) => c.name === "train") as {
       default_member_permissions: string;
       name_localizations: Record<string, string>;
-      options: { name: string; type: number; name_localizations: Record<string, string>; description_localizations: Record<string, string>; options?: { name: string; name_localizations: Record<string, string>; description_localizations: Record<string, string> }[] }[];
+      options: {
+        name: string;
+        type: number;
+        name_localizations: Record<string, string>;
+        description_localizations: Record<string, string>;
+        options?: { name: string; name_localizations: Record<string, string>; description_localizations: Record<string, string> }[];
+      }[];
     };
     expect(registered.default_member_permissions).toBe(String(Permission.ManageGuild));
     expect(registered.name_localizations).toEqual({ ja: "学習" });
-    expect(registered.options.map((o) => [o.name, o.type, o.name_localizations.ja])).toEqual([["start", 1, "開始"], ["status", 1, "状況"], ["stop", 1, "停止"]]);
+    expect(registered.options.map((o) => [o.name, o.type, o.name_localizations.ja])).toEqual([
+      ["start", 1, "開始"],
+      ["status", 1, "状況"],
+      ["stop", 1, "停止"],
+    ]);
     const start = registered.options[0].options!;
     expect(start.map((o) => o.name)).toEqual(["channels", "max_messages", "minutes", "preset", "resume"]);
     for (const o of start) {
@@ -112,15 +136,28 @@ describe("/train refusals", () => {
   });
 
   it("needs Read Message History in each channel it reads", async () => {
-    const canRead = () => (h.bot.client.channels.cache.get(random) as TextChannel | undefined)?.permissionsFor(h.bot.client.user)?.has("ReadMessageHistory");
+    const canRead = () =>
+      (h.bot.client.channels.cache.get(random) as TextChannel | undefined)?.permissionsFor(h.bot.client.user)?.has("ReadMessageHistory");
     h.fake.denyBotInChannel(random, Permission.ReadMessageHistory);
     try {
       // wait until the bot has seen the overwrite (CHANNEL_UPDATE)
       await vi.waitFor(() => expect(canRead()).toBe(false));
       const content = await refusal(train("start", { channels: `<#${general}> <#${random}>` }));
-      expect(content).toBe(`I need the **Read Message History** permission in <#${random}> to read its history. Please ask a server admin to give it to me.`);
-      const here = await refusal(h.fake.interact({ command: "train", subcommand: "start", memberPermissions: ADMIN, appPermissions: MEMBER_PERMISSIONS & ~Permission.ReadMessageHistory, locale: "ja" }));
-      expect(here).toBe(`<#${general}> の履歴を読むには、ボットに「メッセージ履歴を読む」の権限が必要です。サーバー管理者に付与を依頼してください。`);
+      expect(content).toBe(
+        `I need the **Read Message History** permission in <#${random}> to read its history. Please ask a server admin to give it to me.`,
+      );
+      const here = await refusal(
+        h.fake.interact({
+          command: "train",
+          subcommand: "start",
+          memberPermissions: ADMIN,
+          appPermissions: MEMBER_PERMISSIONS & ~Permission.ReadMessageHistory,
+          locale: "ja",
+        }),
+      );
+      expect(here).toBe(
+        `<#${general}> の履歴を読むには、ボットに「メッセージ履歴を読む」の権限が必要です。サーバー管理者に付与を依頼してください。`,
+      );
     } finally {
       h.fake.denyBotInChannel(random, 0n);
     }
@@ -129,12 +166,16 @@ describe("/train refusals", () => {
   });
 
   it("names a channel it cannot find", async () => {
-    expect(await refusal(train("start", { channels: "#nowhere" }))).toBe("I can't find the channel `#nowhere` in this server. Give channels as #mentions, separated by spaces.");
+    expect(await refusal(train("start", { channels: "#nowhere" }))).toBe(
+      "I can't find the channel `#nowhere` in this server. Give channels as #mentions, separated by spaces.",
+    );
   });
 
   it("refuses options out of range (Discord checks them too)", async () => {
     expect(await refusal(train("start", { minutes: 99 }))).toBe("minutes must be from 1 to 10 (you gave 99).");
-    expect(await refusal(train("start", { max_messages: 5 }, { locale: "ja" }))).toBe("最大メッセージ数は 50〜20000 で指定してください（指定された値: 5）。");
+    expect(await refusal(train("start", { max_messages: 5 }, { locale: "ja" }))).toBe(
+      "最大メッセージ数は 50〜20000 で指定してください（指定された値: 5）。",
+    );
   });
 
   it("says how much text is missing, with the numbers, and leaves the guild's model alone", async () => {
@@ -206,18 +247,25 @@ describe("/train start", () => {
 
   it("said so in the reply, with the final loss curve, pinging nobody", async () => {
     const content = (final.body as { content: string }).content;
-    expect(content).toMatch(new RegExp(`^✅ Training finished: ${STEPS} steps in .+, val loss \\d+\\.\\d{3}\\. This server now uses its new model \\(server model #1\\): mention me to chat with it!$`));
+    expect(content).toMatch(
+      new RegExp(
+        `^✅ Training finished: ${STEPS} steps in .+, val loss \\d+\\.\\d{3}\\. This server now uses its new model \\(server model #1\\): mention me to chat with it!$`,
+      ),
+    );
     expect(final.files.map((f) => f.filename)).toEqual(["loss.png"]);
     const size = await pngSize(final.files[0].data);
     expect(size.width).toBeGreaterThan(500);
     expect(size.height).toBeGreaterThan(300);
     const edits = h.fake.requests.filter((r) => r.path.includes(`/${it1.token}`));
-    for (const edit of edits.filter((r) => r.method === "PATCH")) expect((edit.body as { allowed_mentions: unknown }).allowed_mentions).toEqual({ parse: [], replied_user: false });
+    for (const edit of edits.filter((r) => r.method === "PATCH"))
+      expect((edit.body as { allowed_mentions: unknown }).allowed_mentions).toEqual({ parse: [], replied_user: false });
   });
 
   it("chat now answers with the guild's model", async () => {
     const said = h.fake.say({ content: `<@${h.fake.botUser.id}> what about cats?` });
-    const reply = await h.fake.waitForRequest((r) => (r.body as { message_reference?: { message_id?: string } })?.message_reference?.message_id === said.id);
+    const reply = await h.fake.waitForRequest(
+      (r) => (r.body as { message_reference?: { message_id?: string } })?.message_reference?.message_id === said.id,
+    );
     expect(h.fake.pingsOf(reply.body)).toEqual({ everyone: false, users: [], roles: [], repliedUser: false });
   });
 
@@ -226,8 +274,14 @@ describe("/train start", () => {
     const reply: ShownMessage = await it2.reply();
     const lines = reply.content.split("\n");
     expect(lines[0]).toBe("**server model #1**: this server's own model, trained here on 450 messages.");
-    expect(lines[1]).toMatch(/^tiny preset · [\d,]+ parameters · 2 layers × 2 heads, 16 wide, context of 16 tokens · BPE tokenizer with [\d,]+ tokens$/);
-    expect(lines[2]).toMatch(new RegExp(`^Trained ${STEPS} steps · [\\d,]+ tokens seen · in \\d+ s · val loss \\d\\.\\d{3} · train loss \\d\\.\\d{3} · made <t:\\d+:R>$`));
+    expect(lines[1]).toMatch(
+      /^tiny preset · [\d,]+ parameters · 2 layers × 2 heads, 16 wide, context of 16 tokens · BPE tokenizer with [\d,]+ tokens$/,
+    );
+    expect(lines[2]).toMatch(
+      new RegExp(
+        `^Trained ${STEPS} steps · [\\d,]+ tokens seen · in \\d+ s · val loss \\d\\.\\d{3} · train loss \\d\\.\\d{3} · made <t:\\d+:R>$`,
+      ),
+    );
     expect(lines[3]).toMatch(/^Loss curve: the training run's records \(\d+ points\)\.$/);
     expect(reply.files.map((f) => f.filename)).toEqual(["model.png", "loss.png"]);
     for (const f of reply.files) expect((await pngSize(f.data)).width).toBeGreaterThan(500);
@@ -249,11 +303,16 @@ describe("/train while one is running", () => {
     const it1 = train("start", { preset: "tiny", max_messages: 200 });
     await it1.acknowledged();
     // wait (without a time limit in the assertion) until the worker has evaluated at least once
-    await vi.waitFor(() => expect(h.training.current(guild1)?.lastCheckpoint?.step ?? 0).toBeGreaterThan(0), { timeout: 60_000, interval: 50 });
+    await vi.waitFor(() => expect(h.training.current(guild1)?.lastCheckpoint?.step ?? 0).toBeGreaterThan(0), {
+      timeout: 60_000,
+      interval: 50,
+    });
 
     // 1. one training per guild
     const second = await refusal(train("start", { preset: "tiny" }));
-    expect(second).toMatch(/^A training is already running in this server \(one at a time\):\n🧠 Training this server's model \(tiny preset, 5 min\) on [\d,]+ messages/);
+    expect(second).toMatch(
+      /^A training is already running in this server \(one at a time\):\n🧠 Training this server's model \(tiny preset, 5 min\) on [\d,]+ messages/,
+    );
     expect(second).toMatch(/step \*\*[\d,]+\*\* \/ 10,000,000 · loss \d\.\d{3}/);
     expect(second.endsWith("Use `/train status` to follow it or `/train stop` to stop it.")).toBe(true);
     // …but another guild is not blocked by it (it is refused for its own reason)
@@ -297,7 +356,9 @@ describe("every message the bot sent", () => {
     const sent = h.fake.messagesSent();
     expect(sent.length).toBeGreaterThan(10);
     for (const request of sent) {
-      const body = (request.path.endsWith("/callback") ? (request.body as { data: unknown }).data : request.body) as { allowed_mentions?: { parse?: unknown } };
+      const body = (request.path.endsWith("/callback") ? (request.body as { data: unknown }).data : request.body) as {
+        allowed_mentions?: { parse?: unknown };
+      };
       expect(body.allowed_mentions?.parse, `${request.method} ${request.path}`).toEqual([]);
     }
   });

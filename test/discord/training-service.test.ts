@@ -35,14 +35,41 @@ let dir: string;
 const DOCS = Array.from({ length: 40 }, (_, i) => `message number ${i} about the weather and lunch`);
 
 function progress(step: number, valLoss: number | null = null, totalSteps = 100): Progress {
-  return { step, trainLoss: 5 - step / 100, valLoss, lr: 1e-3, tokens: step * 128, totalSteps, tokensPerSecond: 1000, elapsedSeconds: step / 10, stepSeconds: step / 12, etaSeconds: (totalSteps - step) / 10 };
+  return {
+    step,
+    trainLoss: 5 - step / 100,
+    valLoss,
+    lr: 1e-3,
+    tokens: step * 128,
+    totalSteps,
+    tokensPerSecond: 1000,
+    elapsedSeconds: step / 10,
+    stepSeconds: step / 12,
+    etaSeconds: (totalSteps - step) / 10,
+  };
 }
 
 function summary(steps: number, stopped: TrainingSummary["stopped"] = "done"): TrainingSummary {
   return {
-    steps, totalSteps: 100, finalTrainLoss: 4, finalValLoss: 4.2, bestValLoss: 4.2, seconds: 3, stepSeconds: 2.5, tokensPerSecond: 1000, stopped,
-    corpus: { documents: 40, characters: 1800, tokens: 900, unknown: 0 }, vocabSize: 300, kernels: "typescript",
-    curve: Array.from({ length: steps }, (_, i) => ({ step: i + 1, trainLoss: 5 - i / 100, valLoss: null, lr: 1e-3, tokens: (i + 1) * 128 })),
+    steps,
+    totalSteps: 100,
+    finalTrainLoss: 4,
+    finalValLoss: 4.2,
+    bestValLoss: 4.2,
+    seconds: 3,
+    stepSeconds: 2.5,
+    tokensPerSecond: 1000,
+    stopped,
+    corpus: { documents: 40, characters: 1800, tokens: 900, unknown: 0 },
+    vocabSize: 300,
+    kernels: "typescript",
+    curve: Array.from({ length: steps }, (_, i) => ({
+      step: i + 1,
+      trainLoss: 5 - i / 100,
+      valLoss: null,
+      lr: 1e-3,
+      tokens: (i + 1) * 128,
+    })),
   };
 }
 
@@ -65,7 +92,11 @@ beforeEach(() => {
         reject = rej;
       });
       const job: ScriptedJob = {
-        documents, options, hooks, stopped: false, killed: false,
+        documents,
+        options,
+        hooks,
+        stopped: false,
+        killed: false,
         finish: (s) => resolve({ ...summary(100), ...s }),
         crash: (message) => reject(new Error(message)),
       };
@@ -132,7 +163,13 @@ describe("the training service", () => {
     }
     const need = corpusRequirement("baby");
     expect(refused?.code).toBe("not-enough-text");
-    expect(refused?.values).toEqual({ messages: 1, characters: 2, needMessages: need.messages, needCharacters: need.characters, preset: "baby" });
+    expect(refused?.values).toEqual({
+      messages: 1,
+      characters: 2,
+      needMessages: need.messages,
+      needCharacters: need.characters,
+      preset: "baby",
+    });
     expect(service.current("g1")).toBeUndefined();
     expect(store.runs.latest("g1")).toBeUndefined();
     expect(jobs).toHaveLength(0);

@@ -12,7 +12,11 @@ import { GPT } from "../../src/model/gpt.ts";
 import { sig } from "../../src/explain/format.ts";
 import { loadHandle, trainTestModel } from "./helpers.ts";
 
-const SENTENCES = ["昨日は雨だったけど、今日は晴れだった。", "It rained yesterday, but today it is sunny.", "The model predicts the next token."];
+const SENTENCES = [
+  "昨日は雨だったけど、今日は晴れだった。",
+  "It rained yesterday, but today it is sunny.",
+  "The model predicts the next token.",
+];
 
 let handle: ModelHandle;
 beforeAll(() => {

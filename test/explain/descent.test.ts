@@ -13,7 +13,11 @@ import { learningRateAt } from "../../src/train/schedule.ts";
 import { modelInfo } from "../../src/app/model-info.ts";
 import { loadHandle, trainTestModel } from "./helpers.ts";
 
-const SENTENCES = ["昨日は雨だったけど、今日は晴れだった。", "It rained yesterday, but today it is sunny.", "The model predicts the next token, again and again."];
+const SENTENCES = [
+  "昨日は雨だったけど、今日は晴れだった。",
+  "It rained yesterday, but today it is sunny.",
+  "The model predicts the next token, again and again.",
+];
 
 let handle: ModelHandle;
 beforeAll(() => {

@@ -39,28 +39,31 @@ describe("loss of a sentence", () => {
 });
 
 describe("attention: Query · Key, softmax, weighted sum of Values", () => {
-  it.each(["It rained yesterday, but today it is sunny.", "昨日は雨だったけど、"])("“%s”: the table's numbers are the engine's computation", (text) => {
-    const n = attentionNumbers(handle, text);
-    const HS = handle.model.config.nEmbd / handle.model.config.nHead;
-    const T = n.tokens.length;
-    // 1. scores = q·k / √HS
-    for (let k = 0; k < T; k++) {
-      const dot = n.query.reduce((s, q, c) => s + q * n.keys[k][c], 0);
-      expect(n.scores[k]).toBeCloseTo(dot / Math.sqrt(HS), 4);
-    }
-    // 2. weights = softmax(scores), summing to 1
-    const max = Math.max(...n.scores);
-    const exps = n.scores.map((s) => Math.exp(s - max));
-    const total = exps.reduce((a, b) => a + b, 0);
-    n.weights.forEach((weight, k) => expect(weight).toBeCloseTo(exps[k] / total, 5));
-    // 3. output = Σ weight × Value
-    for (let c = 0; c < HS; c++) {
-      const sum = n.weights.reduce((s, weight, k) => s + weight * n.values[k][c], 0);
-      expect(n.output[c]).toBeCloseTo(sum, 5);
-    }
-    // the picture's map is the same head's weights: its last row is this query's
-    for (let k = 0; k < T; k++) expect(n.map[(T - 1) * T + k]).toBe(n.weights[k]);
-  });
+  it.each(["It rained yesterday, but today it is sunny.", "昨日は雨だったけど、"])(
+    "“%s”: the table's numbers are the engine's computation",
+    (text) => {
+      const n = attentionNumbers(handle, text);
+      const HS = handle.model.config.nEmbd / handle.model.config.nHead;
+      const T = n.tokens.length;
+      // 1. scores = q·k / √HS
+      for (let k = 0; k < T; k++) {
+        const dot = n.query.reduce((s, q, c) => s + q * n.keys[k][c], 0);
+        expect(n.scores[k]).toBeCloseTo(dot / Math.sqrt(HS), 4);
+      }
+      // 2. weights = softmax(scores), summing to 1
+      const max = Math.max(...n.scores);
+      const exps = n.scores.map((s) => Math.exp(s - max));
+      const total = exps.reduce((a, b) => a + b, 0);
+      n.weights.forEach((weight, k) => expect(weight).toBeCloseTo(exps[k] / total, 5));
+      // 3. output = Σ weight × Value
+      for (let c = 0; c < HS; c++) {
+        const sum = n.weights.reduce((s, weight, k) => s + weight * n.values[k][c], 0);
+        expect(n.output[c]).toBeCloseTo(sum, 5);
+      }
+      // the picture's map is the same head's weights: its last row is this query's
+      for (let k = 0; k < T; k++) expect(n.map[(T - 1) * T + k]).toBe(n.weights[k]);
+    },
+  );
 });
 
 describe("sizes and costs", () => {

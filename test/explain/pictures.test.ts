@@ -19,9 +19,23 @@ function bowl(n = 21): ContoursInput["grid"] {
 
 function contoursInput(): ContoursInput {
   return {
-    title: "title", subtitle: "subtitle", mapHeading: "map", xLabel: "x", yLabel: "y",
+    title: "title",
+    subtitle: "subtitle",
+    mapHeading: "map",
+    xLabel: "x",
+    yLabel: "y",
     grid: bowl(),
-    paths: [{ label: "path", points: [[1.5, 1.5], [0.75, 0.75], [0, 0]], losses: [4.5, 1.125, 0] }],
+    paths: [
+      {
+        label: "path",
+        points: [
+          [1.5, 1.5],
+          [0.75, 0.75],
+          [0, 0],
+        ],
+        losses: [4.5, 1.125, 0],
+      },
+    ],
     markers: [{ x: 0, y: 0, label: "lowest", kind: "minimum" }],
     lossChart: { heading: "loss", xLabel: "step", yLabel: "loss" },
     shadeLegend: { low: "low", high: "high" },
@@ -35,7 +49,10 @@ describe("contour map", () => {
     expect(segments.length).toBeGreaterThan(20);
     const step = 4 / 40;
     for (const [ax, ay, bx, by] of segments) {
-      for (const [i, j] of [[ax, ay], [bx, by]]) {
+      for (const [i, j] of [
+        [ax, ay],
+        [bx, by],
+      ]) {
         const r = Math.hypot(-2 + i * step, -2 + j * step);
         expect(Math.abs(r - 1)).toBeLessThan(0.02);
       }
@@ -63,13 +80,18 @@ describe("contour map", () => {
 
   it("refuses a grid whose values do not match its axes", async () => {
     const input = contoursInput();
-    await expect(renderContours({ ...input, grid: { ...input.grid, values: new Float64Array(5) } })).rejects.toThrow(/5 values, 21×21 = 441 expected/);
+    await expect(renderContours({ ...input, grid: { ...input.grid, values: new Float64Array(5) } })).rejects.toThrow(
+      /5 values, 21×21 = 441 expected/,
+    );
   });
 });
 
 describe("log-scale bars", () => {
   const input: ScaleInput = {
-    title: "t", subtitle: "s", heading: "h", axisLabel: "parameters",
+    title: "t",
+    subtitle: "s",
+    heading: "h",
+    axisLabel: "parameters",
     bars: [
       { label: "this model", value: 1e6, valueText: "1M", highlight: true },
       { label: "GPT-2", value: 1.24e8, valueText: "124M" },
@@ -87,7 +109,18 @@ describe("log-scale bars", () => {
   });
 
   it("renders", async () => {
-    const picture = await decodePng(await renderScale({ ...input, breakdown: { heading: "parts", items: [{ label: "a", value: 3, valueText: "3" }, { label: "b", value: 1, valueText: "1" }] } }));
+    const picture = await decodePng(
+      await renderScale({
+        ...input,
+        breakdown: {
+          heading: "parts",
+          items: [
+            { label: "a", value: 3, valueText: "3" },
+            { label: "b", value: 1, valueText: "1" },
+          ],
+        },
+      }),
+    );
     expect(picture.width).toBe(1400);
   });
 });
@@ -95,7 +128,19 @@ describe("log-scale bars", () => {
 describe("charts", () => {
   it("log axes tick at powers of ten and map them evenly", () => {
     const layout = chartLayout(
-      { x: { label: "h", log: true, min: 1e-10, max: 1e-1 }, y: { label: "error", log: true }, series: [{ color: "#fff", points: [[1e-10, 1e-6], [1e-1, 10]] }] },
+      {
+        x: { label: "h", log: true, min: 1e-10, max: 1e-1 },
+        y: { label: "error", log: true },
+        series: [
+          {
+            color: "#fff",
+            points: [
+              [1e-10, 1e-6],
+              [1e-1, 10],
+            ],
+          },
+        ],
+      },
       { left: 0, top: 0, width: 800, height: 500 },
     );
     expect(layout.xTicks[0]).toBeCloseTo(1e-10, 20);
@@ -104,7 +149,14 @@ describe("charts", () => {
   });
 
   it("wraps a long legend onto more rows instead of cutting it", () => {
-    const series = ["small rate 96", "good rate 640", "too large rate 2400"].map((label) => ({ label, color: "#fff", points: [[0, 0], [1, 1]] as [number, number][] }));
+    const series = ["small rate 96", "good rate 640", "too large rate 2400"].map((label) => ({
+      label,
+      color: "#fff",
+      points: [
+        [0, 0],
+        [1, 1],
+      ] as [number, number][],
+    }));
     const narrow = chartLayout({ x: { label: "x" }, y: { label: "y" }, series }, { left: 0, top: 0, width: 560, height: 500 });
     expect(new Set(narrow.legend.map((l) => l.y)).size).toBeGreaterThan(1);
     expect(narrow.legend.map((l) => l.label)).toEqual(series.map((s) => s.label));
@@ -118,15 +170,36 @@ describe("charts", () => {
     setFont(ctx, 24);
     // with the bundled font a kanji is about twice as wide as a Latin letter
     expect(ctx.measureText("損失").width).toBeGreaterThan(1.6 * ctx.measureText("ab").width);
-    const png = await renderChart({ title: "学習率", subtitle: "テスト", chart: { x: { label: "ステップ" }, y: { label: "学習率" }, series: [{ label: "予定", color: "#8fdc8a", points: [[0, 0], [10, 1]] }] } });
+    const png = await renderChart({
+      title: "学習率",
+      subtitle: "テスト",
+      chart: {
+        x: { label: "ステップ" },
+        y: { label: "学習率" },
+        series: [
+          {
+            label: "予定",
+            color: "#8fdc8a",
+            points: [
+              [0, 0],
+              [10, 1],
+            ],
+          },
+        ],
+      },
+    });
     expect((await decodePng(png)).colours).toBeGreaterThan(10);
   });
 });
 
 describe("token losses and activations", () => {
   const input: TokenLossInput = {
-    title: "t", subtitle: "s",
-    rows: [{ token: "雨", prob: 0.5, loss: Math.log(2) }, { token: " the", prob: 0.01, loss: -Math.log(0.01), guess: " a" }],
+    title: "t",
+    subtitle: "s",
+    rows: [
+      { token: "雨", prob: 0.5, loss: Math.log(2) },
+      { token: " the", prob: 0.01, loss: -Math.log(0.01), guess: " a" },
+    ],
     labels: { token: "token", prob: "p", loss: "surprise", guess: "guess", mean: (v) => `mean ${v}`, more: (n) => `${n} more` },
     mean: (Math.log(2) - Math.log(0.01)) / 2,
   };
@@ -147,8 +220,23 @@ describe("token losses and activations", () => {
     expect(counts[0]).toBe(1);
     expect(counts[7]).toBe(1);
     const png = await renderActivations({
-      title: "t", subtitle: "s", curves: [{ label: "GELU", points: [[-4, 0], [4, 4]], main: true }],
-      samples: { x: [0, 1], y: [0, 0.84], label: "model" }, xLabel: "x", yLabel: "y", histogramLabel: "h", xRange: [-4, 4],
+      title: "t",
+      subtitle: "s",
+      curves: [
+        {
+          label: "GELU",
+          points: [
+            [-4, 0],
+            [4, 4],
+          ],
+          main: true,
+        },
+      ],
+      samples: { x: [0, 1], y: [0, 0.84], label: "model" },
+      xLabel: "x",
+      yLabel: "y",
+      histogramLabel: "h",
+      xRange: [-4, 4],
     });
     expect((await decodePng(png)).width).toBe(1400);
   });

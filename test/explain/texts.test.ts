@@ -1,6 +1,15 @@
 /** The texts: both languages cover the same topics, the learning path, bad input, tables, formatting. */
 import { beforeAll, describe, expect, it } from "vitest";
-import { checkTopic, explainText, explainTopic, explainWords, fitMessage, listTopics, MAX_EXPLANATION_CHARS, TOPICS } from "../../src/app/explain/index.ts";
+import {
+  checkTopic,
+  explainText,
+  explainTopic,
+  explainWords,
+  fitMessage,
+  listTopics,
+  MAX_EXPLANATION_CHARS,
+  TOPICS,
+} from "../../src/app/explain/index.ts";
 import { InputError, MAX_INPUT_CHARS } from "../../src/app/prompt.ts";
 import type { ModelHandle } from "../../src/app/model-handle.ts";
 import { TEXTS } from "../../src/explain/index.ts";
@@ -56,7 +65,9 @@ describe("bad input", () => {
   it("a text over the limit is an InputError with the numbers", () => {
     const long = "a".repeat(MAX_INPUT_CHARS + 1);
     expect(() => explainText(handle, "loss", { lang: "ja", text: long })).toThrow(InputError);
-    expect(() => explainText(handle, "loss", { lang: "ja", text: long })).toThrow(`the text has ${MAX_INPUT_CHARS + 1} characters, the limit is ${MAX_INPUT_CHARS}`);
+    expect(() => explainText(handle, "loss", { lang: "ja", text: long })).toThrow(
+      `the text has ${MAX_INPUT_CHARS + 1} characters, the limit is ${MAX_INPUT_CHARS}`,
+    );
   });
 
   it("an unknown language is an InputError", () => {
@@ -87,7 +98,13 @@ describe("fitting into one message", () => {
 
 describe("monospace tables", () => {
   it("pad by display width, so Japanese columns line up", () => {
-    const table = renderTable({ header: ["トークン", "p"], rows: [["雨", "12.0%"], ["the", "3.1%"]] });
+    const table = renderTable({
+      header: ["トークン", "p"],
+      rows: [
+        ["雨", "12.0%"],
+        ["the", "3.1%"],
+      ],
+    });
     const lines = table.split("\n").slice(1, -1);
     const widths = lines.map(displayWidth);
     expect(new Set(widths).size).toBe(1);

@@ -3,7 +3,14 @@
  * pictures are real PNGs, and its numbers are the model's (another model → other numbers).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { explainText, explainTopic, explanationMessage, MAX_EXPLANATION_CHARS, TOPICS, type TopicName } from "../../src/app/explain/index.ts";
+import {
+  explainText,
+  explainTopic,
+  explanationMessage,
+  MAX_EXPLANATION_CHARS,
+  TOPICS,
+  type TopicName,
+} from "../../src/app/explain/index.ts";
 import type { ModelHandle } from "../../src/app/model-handle.ts";
 import { MAX_INPUT_CHARS } from "../../src/app/prompt.ts";
 import { trainModel } from "../../src/app/train-model.ts";
@@ -61,13 +68,16 @@ describe.each(LANGS)("explanations in %s", (lang) => {
     }
   });
 
-  it.each(TOPICS.filter((t) => !SHAPE_TOPICS.includes(t)))("%s: the numbers are this model's (changed weights → changed numbers)", (topic) => {
-    const original = figures(handle, topic, lang);
-    expect(original.length).toBeGreaterThan(3);
-    expect(figures(perturbedHandle(checkpoint), topic, lang)).not.toEqual(original);
-    // the same weights give the same numbers: nothing random, nothing left over from a previous call
-    expect(figures(loadHandle(checkpoint), topic, lang)).toEqual(original);
-  });
+  it.each(TOPICS.filter((t) => !SHAPE_TOPICS.includes(t)))(
+    "%s: the numbers are this model's (changed weights → changed numbers)",
+    (topic) => {
+      const original = figures(handle, topic, lang);
+      expect(original.length).toBeGreaterThan(3);
+      expect(figures(perturbedHandle(checkpoint), topic, lang)).not.toEqual(original);
+      // the same weights give the same numbers: nothing random, nothing left over from a previous call
+      expect(figures(loadHandle(checkpoint), topic, lang)).toEqual(original);
+    },
+  );
 
   it.each(SHAPE_TOPICS)("%s: the numbers are this model's (other shape and training record → other numbers)", (topic) => {
     const original = figures(handle, topic, lang);
@@ -76,12 +86,16 @@ describe.each(LANGS)("explanations in %s", (lang) => {
 
   it("says when the model is the server's own, trained on its messages", () => {
     const e = explainText(handle, "loss", { lang, isGuildModel: true });
-    expect(e.text.split("\n")[0]).toMatch(lang === "ja" ? /このサーバーのメッセージで学習/ : /this server's own model, trained on this server's messages/);
+    expect(e.text.split("\n")[0]).toMatch(
+      lang === "ja" ? /このサーバーのメッセージで学習/ : /this server's own model, trained on this server's messages/,
+    );
     expect(explainText(handle, "loss", { lang }).text.split("\n")[0]).not.toMatch(/server/);
   });
 
   it.each(TOPICS)("%s: the longest allowed text still fits in one message", (topic) => {
-    const long = (lang === "ja" ? "昨日は雨だったけど、今日は晴れだった。" : "It rained yesterday, but today it is sunny. ").repeat(400).slice(0, MAX_INPUT_CHARS);
+    const long = (lang === "ja" ? "昨日は雨だったけど、今日は晴れだった。" : "It rained yesterday, but today it is sunny. ")
+      .repeat(400)
+      .slice(0, MAX_INPUT_CHARS);
     const e = explainText(handle, topic, { lang, text: long });
     expect(e.text.length + (e.table ? e.table.length + 1 : 0)).toBeLessThanOrEqual(MAX_EXPLANATION_CHARS);
   });
@@ -105,14 +119,19 @@ describe("user text inside explanations", () => {
 
 describe("other kinds of models and texts", () => {
   it("a character-level model with no training record (an imported checkpoint) still explains everything", async () => {
-    const char = loadHandle(trainModel(smallCorpus(), { preset: "tiny", tokenizer: "char", vocabSize: 0, steps: 5, seed: 2, evalInterval: 5 }).checkpoint, "imported");
+    const char = loadHandle(
+      trainModel(smallCorpus(), { preset: "tiny", tokenizer: "char", vocabSize: 0, steps: 5, seed: 2, evalInterval: 5 }).checkpoint,
+      "imported",
+    );
     const bare: ModelHandle = { ...char, meta: { ...char.meta, extra: {} } };
     for (const lang of LANGS) {
       for (const topic of TOPICS) {
         const e = explainText(bare, topic, { lang });
         expect(e.text.length + (e.table ? e.table.length + 1 : 0)).toBeLessThanOrEqual(MAX_EXPLANATION_CHARS);
       }
-      expect(explainText(bare, "learning", { lang }).text).toMatch(lang === "ja" ? /学習の記録が残っていない/ : /no record of its training curve/);
+      expect(explainText(bare, "learning", { lang }).text).toMatch(
+        lang === "ja" ? /学習の記録が残っていない/ : /no record of its training curve/,
+      );
       expect(explainText(bare, "compute", { lang }).text).toMatch(lang === "ja" ? /今測りました/ : /timed on this machine just now/);
       expect(explainText(bare, "learning-rate", { lang }).text).toMatch(lang === "ja" ? /標準のスケジュール/ : /the default schedule/);
       expect(explainText(bare, "tokens", { lang }).text).toMatch(lang === "ja" ? /1文字ずつ/ : /character by character/);

@@ -19,8 +19,13 @@ export const Permission = {
 
 /** What @everyone may do in the fake guild, and what the bot is given by default. */
 export const MEMBER_PERMISSIONS =
-  Permission.ViewChannel | Permission.SendMessages | Permission.EmbedLinks | Permission.AttachFiles |
-  Permission.ReadMessageHistory | Permission.AddReactions | Permission.UseApplicationCommands;
+  Permission.ViewChannel |
+  Permission.SendMessages |
+  Permission.EmbedLinks |
+  Permission.AttachFiles |
+  Permission.ReadMessageHistory |
+  Permission.AddReactions |
+  Permission.UseApplicationCommands;
 
 export interface UserJSON {
   id: string;

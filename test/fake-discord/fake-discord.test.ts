@@ -14,7 +14,10 @@ afterAll(async () => {
 });
 
 const api = (path: string, init: RequestInit = {}) =>
-  fetch(`${fake.apiUrl}/v10${path}`, { ...init, headers: { authorization: `Bot ${fake.token}`, "content-type": "application/json", ...init.headers } });
+  fetch(`${fake.apiUrl}/v10${path}`, {
+    ...init,
+    headers: { authorization: `Bot ${fake.token}`, "content-type": "application/json", ...init.headers },
+  });
 
 describe("multipart", () => {
   it("splits payload_json and files, keeping the bytes", async () => {
@@ -37,7 +40,11 @@ describe("multipart", () => {
     const form = new FormData();
     form.append("payload_json", JSON.stringify({ content: "look", allowed_mentions: { parse: [] } }));
     form.append("files[0]", new Blob([new Uint8Array([1, 2, 3])]), "a.bin");
-    const response = await fetch(`${fake.apiUrl}/v10/channels/${fake.channelId}/messages`, { method: "POST", body: form, headers: { authorization: `Bot ${fake.token}` } });
+    const response = await fetch(`${fake.apiUrl}/v10/channels/${fake.channelId}/messages`, {
+      method: "POST",
+      body: form,
+      headers: { authorization: `Bot ${fake.token}` },
+    });
     expect(response.status).toBe(200);
     const message = (await response.json()) as { attachments: { filename: string; size: number }[] };
     expect(message.attachments).toMatchObject([{ filename: "a.bin", size: 3 }]);
@@ -63,7 +70,10 @@ describe("REST", () => {
 
   it("pages a channel's history newest first with before and limit", async () => {
     const channel = fake.guilds[0].channels[0].id;
-    const seeded = fake.seedHistory(channel, Array.from({ length: 120 }, (_, i) => ({ content: `message ${i}` })));
+    const seeded = fake.seedHistory(
+      channel,
+      Array.from({ length: 120 }, (_, i) => ({ content: `message ${i}` })),
+    );
     const page1 = (await (await api(`/channels/${channel}/messages?limit=50`)).json()) as { id: string; content: string }[];
     expect(page1).toHaveLength(50);
     const newest = fake.history(channel).at(-1)!;
@@ -71,7 +81,10 @@ describe("REST", () => {
     const all: string[] = [];
     let before: string | undefined;
     for (;;) {
-      const page = (await (await api(`/channels/${channel}/messages?limit=100${before ? `&before=${before}` : ""}`)).json()) as { id: string; content: string }[];
+      const page = (await (await api(`/channels/${channel}/messages?limit=100${before ? `&before=${before}` : ""}`)).json()) as {
+        id: string;
+        content: string;
+      }[];
       if (page.length === 0) break;
       all.push(...page.map((m) => m.content));
       before = page.at(-1)!.id;

@@ -14,7 +14,17 @@ import { WebSocket, WebSocketServer } from "ws";
 import type { GuildJSON, UserJSON } from "./entities.ts";
 import { shardOfGuild, snowflake } from "./snowflake.ts";
 
-export const Op = { Dispatch: 0, Heartbeat: 1, Identify: 2, PresenceUpdate: 3, Resume: 6, Reconnect: 7, InvalidSession: 9, Hello: 10, HeartbeatAck: 11 } as const;
+export const Op = {
+  Dispatch: 0,
+  Heartbeat: 1,
+  Identify: 2,
+  PresenceUpdate: 3,
+  Resume: 6,
+  Reconnect: 7,
+  InvalidSession: 9,
+  Hello: 10,
+  HeartbeatAck: 11,
+} as const;
 
 export interface GatewayPayload {
   op: number;

@@ -19,7 +19,13 @@ interface Route {
   handle(fake: FakeDiscord, req: RecordedRequest, params: string[]): RouteResult;
 }
 
-export const InteractionCallbackType = { Pong: 1, ChannelMessageWithSource: 4, DeferredChannelMessageWithSource: 5, DeferredMessageUpdate: 6, UpdateMessage: 7 } as const;
+export const InteractionCallbackType = {
+  Pong: 1,
+  ChannelMessageWithSource: 4,
+  DeferredChannelMessageWithSource: 5,
+  DeferredMessageUpdate: 6,
+  UpdateMessage: 7,
+} as const;
 
 /** Message flag: only the user who ran the command sees it. */
 export const EPHEMERAL = 1 << 6;
@@ -29,10 +35,17 @@ const error = (status: number, code: number, message: string): RouteResult => ({
 
 const ROUTES: Route[] = [
   route("GET", "/gateway/bot", true, (fake) =>
-    ok({ url: fake.gatewayUrl, shards: fake.recommendedShards, session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 } })),
+    ok({
+      url: fake.gatewayUrl,
+      shards: fake.recommendedShards,
+      session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 },
+    }),
+  ),
   route("GET", "/gateway", false, (fake) => ok({ url: fake.gatewayUrl })),
   route("GET", "/users/@me", true, (fake) => ok(fake.botUser)),
-  route("GET", "/applications/@me", true, (fake) => ok({ id: fake.applicationId, name: fake.botUser.username, flags: 0, bot: fake.botUser, description: "", icon: null })),
+  route("GET", "/applications/@me", true, (fake) =>
+    ok({ id: fake.applicationId, name: fake.botUser.username, flags: 0, bot: fake.botUser, description: "", icon: null }),
+  ),
 
   // application commands: global and per guild
   route("PUT", "/applications/:app/commands", true, (fake, req, [app]) => putCommands(fake, app, req, undefined)),
@@ -81,7 +94,9 @@ const ROUTES: Route[] = [
     const found = fake.channel(channel);
     return found ? ok(found) : error(404, 10003, "Unknown Channel");
   }),
-  route("POST", "/channels/:channel/typing", true, (fake, _req, [channel]) => (fake.channel(channel) ? ok() : error(404, 10003, "Unknown Channel"))),
+  route("POST", "/channels/:channel/typing", true, (fake, _req, [channel]) =>
+    fake.channel(channel) ? ok() : error(404, 10003, "Unknown Channel"),
+  ),
   route("POST", "/channels/:channel/messages", true, (fake, req, [channel]) => {
     const found = fake.channel(channel);
     if (!found) return error(404, 10003, "Unknown Channel");
@@ -90,7 +105,9 @@ const ROUTES: Route[] = [
     return ok(message);
   }),
   route("GET", "/channels/:channel/messages", true, channelMessages),
-  route("POST", "/users/@me/channels", true, (fake, req) => ok(fake.dmChannelWith(String((req.body as { recipient_id?: unknown })?.recipient_id)))),
+  route("POST", "/users/@me/channels", true, (fake, req) =>
+    ok(fake.dmChannelWith(String((req.body as { recipient_id?: unknown })?.recipient_id))),
+  ),
 ];
 
 function route(method: string, template: string, auth: boolean, handle: Route["handle"]): Route {
@@ -147,7 +164,14 @@ function interactionCallback(fake: FakeDiscord, req: RecordedRequest, [id, token
   const withResponse = req.query.get("with_response") === "true";
   if (!withResponse) return ok();
   return ok({
-    interaction: { id: it.id, type: 2, activity_instance_id: null, response_message_id: it.original?.id, response_message_loading: type === 5, response_message_ephemeral: Boolean((Number(data?.flags ?? 0)) & EPHEMERAL) },
+    interaction: {
+      id: it.id,
+      type: 2,
+      activity_instance_id: null,
+      response_message_id: it.original?.id,
+      response_message_loading: type === 5,
+      response_message_ephemeral: Boolean(Number(data?.flags ?? 0) & EPHEMERAL),
+    },
     resource: { type, ...(it.original && { message: it.original }) },
   });
 }
@@ -157,7 +181,8 @@ function channelMessages(fake: FakeDiscord, req: RecordedRequest, [channel]: str
   if (!fake.channel(channel)) return error(404, 10003, "Unknown Channel");
   if (!fake.canReadHistory(channel)) return error(403, 50001, "Missing Access");
   const limit = Number(req.query.get("limit") ?? 50);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) return error(400, 50035, `Invalid Form Body: limit must be 1–100, got ${req.query.get("limit")}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    return error(400, 50035, `Invalid Form Body: limit must be 1–100, got ${req.query.get("limit")}`);
   const before = req.query.get("before");
   const after = req.query.get("after");
   let messages = [...fake.history(channel)];
@@ -170,7 +195,13 @@ function channelMessages(fake: FakeDiscord, req: RecordedRequest, [channel]: str
 }
 
 /** A message from a JSON body (or multipart payload_json + files), sent by the bot. */
-function messageFromBody(fake: FakeDiscord, channelId: string, guildId: string | undefined, req: RecordedRequest, options: { interactionFlags?: number } = {}): MessageJSON {
+function messageFromBody(
+  fake: FakeDiscord,
+  channelId: string,
+  guildId: string | undefined,
+  req: RecordedRequest,
+  options: { interactionFlags?: number } = {},
+): MessageJSON {
   const body = (req.body ?? {}) as { content?: string; embeds?: unknown[]; flags?: number; message_reference?: unknown };
   const message = makeMessage({
     channelId,
@@ -202,6 +233,13 @@ function attachmentsOf(fake: FakeDiscord, req: RecordedRequest): AttachmentJSON[
   return req.files.map((f) => {
     const id = snowflake();
     const url = `${fake.baseUrl}/attachments/${id}/${encodeURIComponent(f.filename ?? "file")}`;
-    return { id, filename: f.filename ?? "file", size: f.data.length, url, proxy_url: url, ...(f.contentType && { content_type: f.contentType }) };
+    return {
+      id,
+      filename: f.filename ?? "file",
+      size: f.data.length,
+      url,
+      proxy_url: url,
+      ...(f.contentType && { content_type: f.contentType }),
+    };
   });
 }

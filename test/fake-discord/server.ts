@@ -142,7 +142,10 @@ export class FakeDiscord extends EventEmitter {
   private readonly dmChannels = new Map<string, ChannelJSON>();
   private port = 0;
 
-  private constructor(private readonly server: Server, options: FakeDiscordOptions) {
+  private constructor(
+    private readonly server: Server,
+    options: FakeDiscordOptions,
+  ) {
     super();
     this.applicationId = snowflake();
     this.botUser = makeUser("minigpt", { id: this.applicationId, bot: true });
@@ -152,7 +155,15 @@ export class FakeDiscord extends EventEmitter {
     const now = Date.now();
     const base = now - ((now - Number(DISCORD_EPOCH)) % 1000);
     for (let i = 0; i < (options.guilds ?? 1); i++) {
-      this.guilds.push(makeGuild({ id: snowflake(base + i), name: `Guild ${i + 1}`, bot: this.botUser, members: [this.alice, this.bob], owner: this.alice }));
+      this.guilds.push(
+        makeGuild({
+          id: snowflake(base + i),
+          name: `Guild ${i + 1}`,
+          bot: this.botUser,
+          members: [this.alice, this.bob],
+          owner: this.alice,
+        }),
+      );
     }
     const fake = this;
     this.gateway = new FakeGateway({
@@ -244,7 +255,12 @@ export class FakeDiscord extends EventEmitter {
       type: 2,
       token,
       version: 1,
-      data: { id: this.commandId(o.command, guild?.id), name: o.command, type: 1, options: this.commandOptions(o.command, guild?.id, o.options ?? {}, o.subcommand) },
+      data: {
+        id: this.commandId(o.command, guild?.id),
+        name: o.command,
+        type: 1,
+        options: this.commandOptions(o.command, guild?.id, o.options ?? {}, o.subcommand),
+      },
       channel_id: channel.id,
       channel: { ...channel },
       locale: o.locale ?? "en-US",
@@ -254,7 +270,11 @@ export class FakeDiscord extends EventEmitter {
       context: guild ? 0 : 1,
       attachment_size_limit: 10 * 1024 * 1024,
       ...(guild
-        ? { guild_id: guild.id, guild_locale: guild.preferred_locale, member: { ...makeMember(user), permissions: String(o.memberPermissions ?? MEMBER_PERMISSIONS) } }
+        ? {
+            guild_id: guild.id,
+            guild_locale: guild.preferred_locale,
+            member: { ...makeMember(user), permissions: String(o.memberPermissions ?? MEMBER_PERMISSIONS) },
+          }
         : { user }),
     };
     const interaction: FakeInteraction = {
@@ -266,7 +286,8 @@ export class FakeDiscord extends EventEmitter {
       user,
       sentAt: performance.now(),
       followUps: [],
-      acknowledged: () => this.waitForRequest((r) => r.path === `/interactions/${id}/${token}/callback`, `the callback of interaction ${id} (/${o.command})`),
+      acknowledged: () =>
+        this.waitForRequest((r) => r.path === `/interactions/${id}/${token}/callback`, `the callback of interaction ${id} (/${o.command})`),
       reply: (timeoutMs?: number) => this.waitForShown(interaction, timeoutMs),
     };
     this.interactions.push(interaction);
@@ -290,7 +311,11 @@ export class FakeDiscord extends EventEmitter {
     this.history(channel.id).push(message);
     const member = channel.guild_id === undefined ? undefined : (({ user: _user, ...rest }) => rest)(makeMember(author));
     // like Discord, the event names the channel's type (discord.js needs it to build an uncached DM channel)
-    this.gateway.dispatch(this.gateway.sessionFor(channel.guild_id), "MESSAGE_CREATE", { ...message, channel_type: channel.type, ...(member && { member }) });
+    this.gateway.dispatch(this.gateway.sessionFor(channel.guild_id), "MESSAGE_CREATE", {
+      ...message,
+      channel_type: channel.type,
+      ...(member && { member }),
+    });
     return message;
   }
 
@@ -298,11 +323,21 @@ export class FakeDiscord extends EventEmitter {
    * Puts older messages into a channel's history (for GET /channels/{id}/messages), one second
    * apart from `startAt`. `type` other than 0 makes a system message (e.g. 7, a member joined).
    */
-  seedHistory(channelId: string, messages: { author?: UserJSON; content: string; type?: number }[], startAt = Date.now() - 3_600_000): MessageJSON[] {
+  seedHistory(
+    channelId: string,
+    messages: { author?: UserJSON; content: string; type?: number }[],
+    startAt = Date.now() - 3_600_000,
+  ): MessageJSON[] {
     const channel = this.channel(channelId);
     const seeded = messages.map((m, i) => {
       const at = startAt + i * 1000;
-      const message = makeMessage({ id: snowflake(at), channelId, ...(channel?.guild_id !== undefined && { guildId: channel.guild_id }), author: m.author ?? this.alice, content: m.content });
+      const message = makeMessage({
+        id: snowflake(at),
+        channelId,
+        ...(channel?.guild_id !== undefined && { guildId: channel.guild_id }),
+        author: m.author ?? this.alice,
+        content: m.content,
+      });
       message.timestamp = new Date(at).toISOString();
       if (m.type !== undefined) message.type = m.type;
       return message;
@@ -325,7 +360,10 @@ export class FakeDiscord extends EventEmitter {
   denyBotInChannel(channelId: string, deny: bigint): void {
     const channel = this.channel(channelId);
     if (!channel?.guild_id) throw new Error(`no guild channel ${channelId}`);
-    channel.permission_overwrites = [...(channel.permission_overwrites ?? []).filter((o) => o.id !== this.botUser.id), { id: this.botUser.id, type: 1, allow: "0", deny: String(deny) }];
+    channel.permission_overwrites = [
+      ...(channel.permission_overwrites ?? []).filter((o) => o.id !== this.botUser.id),
+      { id: this.botUser.id, type: 1, allow: "0", deny: String(deny) },
+    ];
     if (this.gateway.sessions.size > 0) this.gateway.dispatch(this.gateway.sessionFor(channel.guild_id), "CHANNEL_UPDATE", channel);
   }
 
@@ -349,7 +387,11 @@ export class FakeDiscord extends EventEmitter {
 
   /** Who Discord would notify for a message body, given its allowed_mentions. */
   pingsOf(body: unknown): { everyone: boolean; users: string[]; roles: string[]; repliedUser: boolean } {
-    const b = (body ?? {}) as { content?: string; allowed_mentions?: { parse?: string[]; users?: string[]; roles?: string[]; replied_user?: boolean }; message_reference?: unknown };
+    const b = (body ?? {}) as {
+      content?: string;
+      allowed_mentions?: { parse?: string[]; users?: string[]; roles?: string[]; replied_user?: boolean };
+      message_reference?: unknown;
+    };
     const content = b.content ?? "";
     const allowed = b.allowed_mentions;
     const parse = new Set(allowed === undefined ? ["users", "roles", "everyone"] : (allowed.parse ?? []));
@@ -436,7 +478,14 @@ export class FakeDiscord extends EventEmitter {
     return {
       status: 429,
       body: { message: "You are being rate limited.", retry_after: after, global: false },
-      headers: { "retry-after": String(after), "x-ratelimit-scope": "user", "x-ratelimit-limit": "1", "x-ratelimit-remaining": "0", "x-ratelimit-reset-after": String(after), "x-ratelimit-bucket": "injected" },
+      headers: {
+        "retry-after": String(after),
+        "x-ratelimit-scope": "user",
+        "x-ratelimit-limit": "1",
+        "x-ratelimit-remaining": "0",
+        "x-ratelimit-reset-after": String(after),
+        "x-ratelimit-bucket": "injected",
+      },
     };
   }
 
@@ -465,7 +514,8 @@ export class FakeDiscord extends EventEmitter {
     }
     // 2. the answer
     const result: { status: number; body?: unknown; headers?: Record<string, string> } =
-      this.faultFor(record) ?? (pathname.startsWith(API_PREFIX) ? handleRoute(this, record) : { status: 404, body: { message: "404: Not Found", code: 0 } });
+      this.faultFor(record) ??
+      (pathname.startsWith(API_PREFIX) ? handleRoute(this, record) : { status: 404, body: { message: "404: Not Found", code: 0 } });
     record.status = result.status;
     record.response = result.body;
     this.requests.push(record);
@@ -479,11 +529,17 @@ export class FakeDiscord extends EventEmitter {
   }
 
   /** Options as Discord sends them, typed by the registered definition when there is one. */
-  private commandOptions(name: string, guildId: string | undefined, values: Record<string, string | number | boolean>, subcommand?: string) {
+  private commandOptions(
+    name: string,
+    guildId: string | undefined,
+    values: Record<string, string | number | boolean>,
+    subcommand?: string,
+  ) {
     const registered = [...(guildId ? (this.commands.get(guildId) ?? []) : []), ...(this.commands.get("global") ?? [])];
     type OptionDefinition = { name: string; type: number; options?: OptionDefinition[] };
     const definition = registered.find((c) => c.name === name) as { options?: OptionDefinition[] } | undefined;
-    const declared = subcommand === undefined ? definition?.options : definition?.options?.find((o) => o.name === subcommand && o.type === 1)?.options;
+    const declared =
+      subcommand === undefined ? definition?.options : definition?.options?.find((o) => o.name === subcommand && o.type === 1)?.options;
     const typed = Object.entries(values).map(([optionName, value]) => {
       const type = declared?.find((o) => o.name === optionName)?.type;
       const inferred = typeof value === "string" ? 3 : typeof value === "boolean" ? 5 : Number.isInteger(value) ? 4 : 10;
@@ -495,8 +551,17 @@ export class FakeDiscord extends EventEmitter {
   private waitForShown(it: FakeInteraction, timeoutMs?: number): Promise<ShownMessage> {
     const belongs = (r: RecordedRequest) => r.path.includes(`/${it.token}`) && r.status !== undefined && r.status < 300 && showsMessage(r);
     return this.waitForRequest(belongs, `a message for interaction ${it.id} (/${it.commandName})`, timeoutMs).then((request) => {
-      const body = ((request.path.endsWith("/callback") ? (request.body as { data?: unknown }).data : request.body) ?? {}) as Record<string, unknown>;
-      return { request, body, content: String(body.content ?? ""), ephemeral: (Number(body.flags ?? 0) & EPHEMERAL) !== 0, files: request.files };
+      const body = ((request.path.endsWith("/callback") ? (request.body as { data?: unknown }).data : request.body) ?? {}) as Record<
+        string,
+        unknown
+      >;
+      return {
+        request,
+        body,
+        content: String(body.content ?? ""),
+        ephemeral: (Number(body.flags ?? 0) & EPHEMERAL) !== 0,
+        files: request.files,
+      };
     });
   }
 

@@ -3,21 +3,11 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  CHECKPOINT_FORMAT,
-  loadCheckpointBytes,
-  saveCheckpointBytes,
-  type CheckpointMeta,
-} from "../../src/model/checkpoint.ts";
+import { CHECKPOINT_FORMAT, loadCheckpointBytes, saveCheckpointBytes, type CheckpointMeta } from "../../src/model/checkpoint.ts";
 import { loadCheckpoint, saveCheckpoint } from "../../src/store/checkpoint-file.ts";
 import type { GPTConfig } from "../../src/model/config.ts";
 import { countParams, paramSpecs } from "../../src/model/params.ts";
-import {
-  decodeSafetensors,
-  encodeSafetensors,
-  float32LittleEndianBytes,
-  type TensorToWrite,
-} from "../../src/model/safetensors.ts";
+import { decodeSafetensors, encodeSafetensors, float32LittleEndianBytes, type TensorToWrite } from "../../src/model/safetensors.ts";
 import { seededRandom as projectRandom } from "../../src/tensor/random.ts";
 
 const SOURCE = "model.safetensors";
@@ -103,7 +93,9 @@ describe("saveCheckpointBytes → loadCheckpointBytes", () => {
 
   it("refuses params that do not fit the config, and a bad step", () => {
     expect(() => saveCheckpointBytes(withBias, new Float32Array(10), meta)).toThrow(/params has 10 values, config .* needs \d+/);
-    expect(() => saveCheckpointBytes(withBias, randomParams(withBias, 1), { ...meta, step: -1 })).toThrow(/step must be a non-negative integer, got -1/);
+    expect(() => saveCheckpointBytes(withBias, randomParams(withBias, 1), { ...meta, step: -1 })).toThrow(
+      /step must be a non-negative integer, got -1/,
+    );
   });
 });
 
@@ -115,7 +107,12 @@ describe("loadCheckpointBytes refuses bad checkpoints, naming the file", () => {
   };
 
   it("accepts the re-encoded good file (the helper itself is sound)", () => {
-    expect(() => loadCheckpointBytes(reencode(good, () => {}), SOURCE)).not.toThrow();
+    expect(() =>
+      loadCheckpointBytes(
+        reencode(good, () => {}),
+        SOURCE,
+      ),
+    ).not.toThrow();
   });
 
   it("a file truncated at several points", () => {
@@ -138,7 +135,12 @@ describe("loadCheckpointBytes refuses bad checkpoints, naming the file", () => {
   });
 
   it("a missing tensor", () => {
-    const b = reencode(good, (ts) => ts.splice(ts.findIndex((t) => t.name === "transformer.h.1.mlp.c_fc.bias"), 1));
+    const b = reencode(good, (ts) =>
+      ts.splice(
+        ts.findIndex((t) => t.name === "transformer.h.1.mlp.c_fc.bias"),
+        1,
+      ),
+    );
     expectRefused(b, /tensor transformer\.h\.1\.mlp\.c_fc\.bias is missing .*needs shape \[32\]/);
   });
 
@@ -172,7 +174,10 @@ describe("loadCheckpointBytes refuses bad checkpoints, naming the file", () => {
       const withMasks = reencode(saveCheckpointBytes(config, params, meta), (ts) => ts.push(mask(0), mask(1)));
       expect(bytesOf(loadCheckpointBytes(withMasks, SOURCE).params)).toEqual(bytesOf(params));
     }
-    expectRefused(reencode(good, (ts) => ts.push(mask(2))), /unexpected tensors .*transformer\.h\.2\.attn\.bias/);
+    expectRefused(
+      reencode(good, (ts) => ts.push(mask(2))),
+      /unexpected tensors .*transformer\.h\.2\.attn\.bias/,
+    );
   });
 
   it("a checksum mismatch (one data byte flipped)", () => {
@@ -190,23 +195,55 @@ describe("loadCheckpointBytes refuses bad checkpoints, naming the file", () => {
       lm.data[17] += 1;
     });
     expectRefused(different, /tensor lm_head\.weight differs from transformer\.wte\.weight \(element 17: .*\); this engine ties them/);
-    const missing = reencode(good, (ts) => ts.splice(ts.findIndex((t) => t.name === "lm_head.weight"), 1));
+    const missing = reencode(good, (ts) =>
+      ts.splice(
+        ts.findIndex((t) => t.name === "lm_head.weight"),
+        1,
+      ),
+    );
     expect(bytesOf(loadCheckpointBytes(missing, SOURCE).params)).toEqual(bytesOf(loadCheckpointBytes(good, SOURCE).params));
   });
 
   it("an invalid, non-JSON or missing config in the metadata", () => {
-    expectRefused(reencode(good, (_ts, md) => (md.config = JSON.stringify({ ...withBias, nHead: 3 }))), /__metadata__\.config: invalid model config: nEmbd 8 is not divisible by nHead 3/);
-    expectRefused(reencode(good, (_ts, md) => (md.config = JSON.stringify({ ...withBias, nLayer: 0 }))), /nLayer must be a positive integer, got 0/);
-    expectRefused(reencode(good, (_ts, md) => (md.config = "{vocab")), /__metadata__\.config is not JSON/);
-    expectRefused(reencode(good, (_ts, md) => delete md.config), /__metadata__ has no "config"/);
+    expectRefused(
+      reencode(good, (_ts, md) => (md.config = JSON.stringify({ ...withBias, nHead: 3 }))),
+      /__metadata__\.config: invalid model config: nEmbd 8 is not divisible by nHead 3/,
+    );
+    expectRefused(
+      reencode(good, (_ts, md) => (md.config = JSON.stringify({ ...withBias, nLayer: 0 }))),
+      /nLayer must be a positive integer, got 0/,
+    );
+    expectRefused(
+      reencode(good, (_ts, md) => (md.config = "{vocab")),
+      /__metadata__\.config is not JSON/,
+    );
+    expectRefused(
+      reencode(good, (_ts, md) => delete md.config),
+      /__metadata__ has no "config"/,
+    );
   });
 
   it("bad metadata values and a foreign format tag", () => {
-    expectRefused(reencode(good, (_ts, md) => (md.step = "12.5")), /__metadata__\.step is "12\.5", expected a non-negative integer/);
-    expectRefused(reencode(good, (_ts, md) => (md.val_loss = "low")), /__metadata__\.val_loss is "low", not a number/);
-    expectRefused(reencode(good, (_ts, md) => (md.tokenizer = "{")), /__metadata__\.tokenizer is not JSON/);
-    expectRefused(reencode(good, (_ts, md) => (md.extra = "[1]")), /__metadata__\.extra is not a JSON object/);
-    expectRefused(reencode(good, (_ts, md) => (md.format = "pt")), /format is "pt", expected "minigpt-v1"/);
+    expectRefused(
+      reencode(good, (_ts, md) => (md.step = "12.5")),
+      /__metadata__\.step is "12\.5", expected a non-negative integer/,
+    );
+    expectRefused(
+      reencode(good, (_ts, md) => (md.val_loss = "low")),
+      /__metadata__\.val_loss is "low", not a number/,
+    );
+    expectRefused(
+      reencode(good, (_ts, md) => (md.tokenizer = "{")),
+      /__metadata__\.tokenizer is not JSON/,
+    );
+    expectRefused(
+      reencode(good, (_ts, md) => (md.extra = "[1]")),
+      /__metadata__\.extra is not a JSON object/,
+    );
+    expectRefused(
+      reencode(good, (_ts, md) => (md.format = "pt")),
+      /format is "pt", expected "minigpt-v1"/,
+    );
   });
 });
 

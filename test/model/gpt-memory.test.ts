@@ -25,7 +25,8 @@ describe("GPT activations", () => {
     // a fresh model of the same weights, in memory of its own
     const reference = new GPT(presetConfig("tiny", 50), { kernels: createWasmKernels({ initialBytes: 1 << 20 }) }).init(seededRandom(1));
     for (let i = 0; i < 200; i++) {
-      const B = 1 + (i % 8), T = 1 + (i % 16);
+      const B = 1 + (i % 8),
+        T = 1 + (i % 16);
       const logits = pass(B, T);
       // and the views over the reused buffers give the same numbers as a fresh model's
       if (i % 50 === 0) {

@@ -32,7 +32,8 @@ describe("GPT gradients match central finite differences (float64)", () => {
     it(`every parameter tensor, bias ${bias ? "on" : "off"}`, () => {
       const config = tinyConfig(bias);
       const model = perturbedModel(config);
-      const B = 2, T = 6;
+      const B = 2,
+        T = 6;
       const ids = randomIds(B * T, config.vocabSize, 1);
       const targets = randomIds(B * T, config.vocabSize, 2);
       targets[3] = -1; // an ignored position must not disturb anything
@@ -65,7 +66,9 @@ describe("GPT gradients match central finite differences (float64)", () => {
 describe("GPT", () => {
   it("counts parameters exactly, per group, like nanoGPT", () => {
     const config = presetConfig("baby", 65);
-    const C = 128, L = 4, V = 65;
+    const C = 128,
+      L = 4,
+      V = 65;
     const counts = countParamsByGroup(config);
     expect(counts.embedding).toBe(V * C);
     expect(counts.position).toBe(64 * C);
@@ -136,7 +139,8 @@ describe("GPT", () => {
     const { AdamW, DEFAULT_ADAMW } = await import("../../src/train/adamw.ts");
     const config = presetConfig("tiny", 20);
     const model = new GPT(config).init(seededRandom(1));
-    const B = 4, T = PRESETS.tiny.blockSize;
+    const B = 4,
+      T = PRESETS.tiny.blockSize;
     const ids = randomIds(B * T, 20, 11);
     const targets = randomIds(B * T, 20, 12);
     const opt = new AdamW(paramSpecs(config), model.params.length, { ...DEFAULT_ADAMW, weightDecay: 0 });

@@ -82,24 +82,68 @@ describe("decodeSafetensors refuses broken files, naming the file", () => {
     ["shorter than 8 bytes", () => good.subarray(0, 5), /file is 5 bytes, shorter than the 8-byte header length/],
     ["header length beyond the file", () => handMade({}, [], 1000n), /header length 1000 is larger than the \d+ bytes after it/],
     ["a 2^64-1 header length", () => handMade({}, [], 2n ** 64n - 1n), /header length 18446744073709551615 is larger/],
-    ["header not JSON", () => {
-      const b = good.slice();
-      b[8] = "x".charCodeAt(0);
-      return b;
-    }, /header is not valid UTF-8 JSON/],
+    [
+      "header not JSON",
+      () => {
+        const b = good.slice();
+        b[8] = "x".charCodeAt(0);
+        return b;
+      },
+      /header is not valid UTF-8 JSON/,
+    ],
     ["header an array", () => handMade([1, 2], []), /header is not a JSON object/],
     ["metadata not strings", () => handMade({ __metadata__: { step: 3 } }, []), /__metadata__\.step must be a string, got 3/],
     ["entry not an object", () => handMade({ x: 5 }, []), /tensor x: entry is not a JSON object/],
-    ["unknown dtype", () => handMade({ x: { dtype: "F31", shape: [1], data_offsets: [0, 4] } }, [0, 0, 0, 0]), /tensor x: unknown dtype "F31"/],
-    ["unsupported dtype", () => handMade({ x: { dtype: "I64", shape: [1], data_offsets: [0, 8] } }, new Uint8Array(8)), /tensor x: dtype I64 is not supported/],
-    ["negative dimension", () => handMade({ x: { dtype: "F32", shape: [-1], data_offsets: [0, 4] } }, [0, 0, 0, 0]), /tensor x: invalid shape \[-1\]/],
-    ["fractional dimension", () => handMade({ x: { dtype: "F32", shape: [1.5], data_offsets: [0, 4] } }, [0, 0, 0, 0]), /tensor x: invalid shape/],
-    ["offsets reversed", () => handMade({ x: { dtype: "F32", shape: [1], data_offsets: [4, 0] } }, [0, 0, 0, 0]), /tensor x: invalid data_offsets \[4,0\]/],
-    ["offsets not a pair", () => handMade({ x: { dtype: "F32", shape: [1], data_offsets: [0] } }, [0, 0, 0, 0]), /tensor x: invalid data_offsets \[0\]/],
-    ["size not shape × dtype", () => handMade({ x: { dtype: "F32", shape: [2], data_offsets: [0, 4] } }, [0, 0, 0, 0]), /tensor x: data_offsets \[0,4\] hold 4 bytes, shape \[2\] of F32 needs 8/],
-    ["offsets past the data", () => handMade(f32("x", [2], 0), [0, 0, 0, 0]), /data section is truncated: tensor x needs bytes \[0,8\) but the data section has 4 bytes/],
-    ["overlapping tensors", () => handMade({ ...f32("x", [2], 0), ...f32("y", [2], 4) }, new Uint8Array(12)), /tensor y at bytes \[4,12\) overlaps/],
-    ["a hole between tensors", () => handMade({ ...f32("x", [1], 0), ...f32("y", [1], 8) }, new Uint8Array(12)), /data bytes \[4,8\) belong to no tensor/],
+    [
+      "unknown dtype",
+      () => handMade({ x: { dtype: "F31", shape: [1], data_offsets: [0, 4] } }, [0, 0, 0, 0]),
+      /tensor x: unknown dtype "F31"/,
+    ],
+    [
+      "unsupported dtype",
+      () => handMade({ x: { dtype: "I64", shape: [1], data_offsets: [0, 8] } }, new Uint8Array(8)),
+      /tensor x: dtype I64 is not supported/,
+    ],
+    [
+      "negative dimension",
+      () => handMade({ x: { dtype: "F32", shape: [-1], data_offsets: [0, 4] } }, [0, 0, 0, 0]),
+      /tensor x: invalid shape \[-1\]/,
+    ],
+    [
+      "fractional dimension",
+      () => handMade({ x: { dtype: "F32", shape: [1.5], data_offsets: [0, 4] } }, [0, 0, 0, 0]),
+      /tensor x: invalid shape/,
+    ],
+    [
+      "offsets reversed",
+      () => handMade({ x: { dtype: "F32", shape: [1], data_offsets: [4, 0] } }, [0, 0, 0, 0]),
+      /tensor x: invalid data_offsets \[4,0\]/,
+    ],
+    [
+      "offsets not a pair",
+      () => handMade({ x: { dtype: "F32", shape: [1], data_offsets: [0] } }, [0, 0, 0, 0]),
+      /tensor x: invalid data_offsets \[0\]/,
+    ],
+    [
+      "size not shape × dtype",
+      () => handMade({ x: { dtype: "F32", shape: [2], data_offsets: [0, 4] } }, [0, 0, 0, 0]),
+      /tensor x: data_offsets \[0,4\] hold 4 bytes, shape \[2\] of F32 needs 8/,
+    ],
+    [
+      "offsets past the data",
+      () => handMade(f32("x", [2], 0), [0, 0, 0, 0]),
+      /data section is truncated: tensor x needs bytes \[0,8\) but the data section has 4 bytes/,
+    ],
+    [
+      "overlapping tensors",
+      () => handMade({ ...f32("x", [2], 0), ...f32("y", [2], 4) }, new Uint8Array(12)),
+      /tensor y at bytes \[4,12\) overlaps/,
+    ],
+    [
+      "a hole between tensors",
+      () => handMade({ ...f32("x", [1], 0), ...f32("y", [1], 8) }, new Uint8Array(12)),
+      /data bytes \[4,8\) belong to no tensor/,
+    ],
     ["trailing bytes", () => handMade(f32("x", [1], 0), new Uint8Array(8)), /data section has 8 bytes but the tensors cover only 4/],
   ];
   for (const [what, make, message] of refusals) {
@@ -151,7 +195,10 @@ describe("decoding other float dtypes to float32", () => {
   it("mixed dtypes laid out in any header order", () => {
     // y (F16) first in the data, x (F32) after it, header lists x first
     const data = [...words([0x4000]), 0, 0, 0, 0, 0, 0, 0x80, 0x3f];
-    const file = handMade({ x: { dtype: "F32", shape: [2], data_offsets: [2, 10] }, y: { dtype: "F16", shape: [1], data_offsets: [0, 2] } }, data);
+    const file = handMade(
+      { x: { dtype: "F32", shape: [2], data_offsets: [2, 10] }, y: { dtype: "F16", shape: [1], data_offsets: [0, 2] } },
+      data,
+    );
     const back = decodeSafetensors(file, SOURCE).tensors;
     expect(Array.from(back.get("x")!.data)).toEqual([0, 1]);
     expect(Array.from(back.get("y")!.data)).toEqual([2]);

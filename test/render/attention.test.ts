@@ -43,7 +43,14 @@ function expectMasked(picture: Decoded, x: number, y: number): void {
 /** 24 tokens: cells small enough that no numbers are written in them. */
 function headInput(lang: "ja" | "en"): AttentionHeadInput {
   const tokens = Array.from({ length: 24 }, (_, i) => (lang === "ja" ? JA_TOKENS : EN_TOKENS)[i % 13]);
-  return { tokens, weights: fakeAttention(24, 7), layer: 1, head: 2, modelName: lang === "ja" ? "このサーバーのモデル" : "default model", lang };
+  return {
+    tokens,
+    weights: fakeAttention(24, 7),
+    layer: 1,
+    head: 2,
+    modelName: lang === "ja" ? "このサーバーのモデル" : "default model",
+    lang,
+  };
 }
 
 describe("renderAttentionHead", () => {
@@ -76,7 +83,13 @@ describe("renderAttentionHead", () => {
       const input = headInput(lang);
       const layout = attentionHeadLayout(input);
       const picture = await expectSanePicture(await renderAttentionHead(input));
-      for (const [q, k] of [[0, 1], [0, 23], [5, 6], [10, 20], [22, 23]]) {
+      for (const [q, k] of [
+        [0, 1],
+        [0, 23],
+        [5, 6],
+        [10, 20],
+        [22, 23],
+      ]) {
         const centre = attentionHeadCellCentre(layout, q, k)!;
         expectMasked(picture, centre.x, centre.y);
         // and that is not a heat colour of any weight
@@ -121,14 +134,17 @@ describe("renderAttentionHead", () => {
 
   it("gives a 'nothing to show' picture for no tokens", async () => {
     for (const lang of LANGS) {
-      const picture = await expectSanePicture(await renderAttentionHead({ tokens: [], weights: [], layer: 0, head: 0, modelName: "m", lang }));
+      const picture = await expectSanePicture(
+        await renderAttentionHead({ tokens: [], weights: [], layer: 0, head: 0, modelName: "m", lang }),
+      );
       expect(picture.height).toBeLessThan(400);
     }
   });
 });
 
 describe("renderAttentionGrid", () => {
-  const grid = (L: number, H: number, T: number) => Array.from({ length: L }, (_, l) => Array.from({ length: H }, (_, h) => fakeAttention(T, 10 * l + h)));
+  const grid = (L: number, H: number, T: number) =>
+    Array.from({ length: L }, (_, l) => Array.from({ length: H }, (_, h) => fakeAttention(T, 10 * l + h)));
 
   for (const lang of LANGS) {
     it(`draws every layer × head on one shared colour scale (${lang})`, async () => {
@@ -144,7 +160,11 @@ describe("renderAttentionGrid", () => {
       let max = 0;
       for (const row of weights) for (const w of row) for (const v of w) max = Math.max(max, v);
       expect(layout.max).toBeCloseTo(max, 5);
-      for (const [l, h, q, k] of [[0, 0, 5, 3], [2, 3, 12, 0], [1, 2, 7, 7]]) {
+      for (const [l, h, q, k] of [
+        [0, 0, 5, 3],
+        [2, 3, 12, 0],
+        [1, 2, 7, 7],
+      ]) {
         const c = cellCentre(layout.matrices[l][h], q, k);
         expect(colourDistance(picture.pixel(c.x, c.y), heatRgb(weights[l][h][q * T + k] / max))).toBeLessThan(4);
       }
@@ -161,6 +181,18 @@ describe("renderAttentionGrid", () => {
   });
 
   it("rejects heads whose weights do not match the tokens", () => {
-    expect(() => attentionGridLayout({ tokens: ["a", "b"], weights: [[[1, 0, 0.5, 0.5], [1, 0]]], modelName: "m", lang: "en" })).toThrow(/layer 0 head 1/);
+    expect(() =>
+      attentionGridLayout({
+        tokens: ["a", "b"],
+        weights: [
+          [
+            [1, 0, 0.5, 0.5],
+            [1, 0],
+          ],
+        ],
+        modelName: "m",
+        lang: "en",
+      }),
+    ).toThrow(/layer 0 head 1/);
   });
 });

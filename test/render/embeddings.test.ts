@@ -15,7 +15,12 @@ describe("renderEmbeddings", () => {
       const points: EmbeddingPoint[] = labels.map((label, i) => ({ label, x: x[i], y: y[i], highlight: label === "猫" }));
       const query = labels.indexOf("猫");
       const near = nearestByCosine(vectors, labels.length, dim, query, 8);
-      const input = { points, neighbours: { query: "猫", items: near.map((n) => ({ label: labels[n.index], cosine: n.cosine })) }, modelName: "m", lang };
+      const input = {
+        points,
+        neighbours: { query: "猫", items: near.map((n) => ({ label: labels[n.index], cosine: n.cosine })) },
+        modelName: "m",
+        lang,
+      };
       const layout = embeddingsLayout(input);
       expect(layout.panel).not.toBeNull();
       const picture = await expectSanePicture(await renderEmbeddings(input));
@@ -29,7 +34,11 @@ describe("renderEmbeddings", () => {
   }
 
   it("keeps every point inside the plot", () => {
-    const points = [{ label: "a", x: -5, y: 100 }, { label: "b", x: 5, y: -100 }, { label: "c", x: 0, y: 0 }];
+    const points = [
+      { label: "a", x: -5, y: 100 },
+      { label: "b", x: 5, y: -100 },
+      { label: "c", x: 0, y: 0 },
+    ];
     const layout = embeddingsLayout({ points, modelName: "m", lang: "en" });
     for (const p of points) {
       const px = layout.toPixel(p.x, p.y);
@@ -46,7 +55,10 @@ describe("renderEmbeddings", () => {
     const random = seeded(8);
     const many = Array.from({ length: 3000 }, (_, i) => ({ label: `token${i}`, x: random(), y: random() }));
     await expectSanePicture(await renderEmbeddings({ points: many, modelName: "m", lang: "ja" }));
-    const same = [{ label: "a", x: 1, y: 1 }, { label: "b", x: 1, y: 1 }];
+    const same = [
+      { label: "a", x: 1, y: 1 },
+      { label: "b", x: 1, y: 1 },
+    ];
     await expectSanePicture(await renderEmbeddings({ points: same, modelName: "m", lang: "en" }));
   });
 

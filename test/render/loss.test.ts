@@ -73,7 +73,10 @@ describe("renderLossCurve", () => {
 
   it("works from one point and from thousands", async () => {
     await expectSanePicture(await renderLossCurve({ points: [{ step: 0, trainLoss: 4.17 }], modelName: "m", lang: "en" }), 20);
-    await expectSanePicture(await renderLossCurve({ points: [{ step: 0, trainLoss: 4.17 }], totalSteps: 100, modelName: "m", lang: "ja" }), 20);
+    await expectSanePicture(
+      await renderLossCurve({ points: [{ step: 0, trainLoss: 4.17 }], totalSteps: 100, modelName: "m", lang: "ja" }),
+      20,
+    );
     const many = Array.from({ length: 8000 }, (_, s) => ({ step: s, trainLoss: 2 + Math.exp(-s / 900) + ((s * 7919) % 13) / 40 }));
     expect(many.length).toBeGreaterThan(SMOOTH_ABOVE);
     await expectSanePicture(await renderLossCurve({ points: many, modelName: "m", lang: "en" }));

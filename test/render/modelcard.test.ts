@@ -40,8 +40,12 @@ describe("renderModelCard", () => {
 
   it("rejects a config that cannot be a GPT", async () => {
     const config = { vocabSize: 0, blockSize: 16, nLayer: 1, nHead: 2, nEmbd: 16, bias: false };
-    await expect(renderModelCard({ config, counts: countsFor(config), modelName: "m", lang: "en" })).rejects.toThrow(/vocabSize must be a positive integer, got 0/);
+    await expect(renderModelCard({ config, counts: countsFor(config), modelName: "m", lang: "en" })).rejects.toThrow(
+      /vocabSize must be a positive integer, got 0/,
+    );
     const good = configs[2];
-    await expect(renderModelCard({ config: good, counts: { ...countsFor(good), mlp: Number.NaN }, modelName: "m", lang: "en" })).rejects.toThrow(/counts.mlp/);
+    await expect(
+      renderModelCard({ config: good, counts: { ...countsFor(good), mlp: Number.NaN }, modelName: "m", lang: "en" }),
+    ).rejects.toThrow(/counts.mlp/);
   });
 });

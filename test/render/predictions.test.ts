@@ -74,7 +74,14 @@ describe("renderPredictions", () => {
   it("handles a 6000-character context and long tokens within the limits", async () => {
     const context = "吾輩は猫である。名前はまだ無い。\n".repeat(400).slice(0, 6000);
     const long = Array.from({ length: 40 }, (_, i) => ({ token: "x".repeat(i * 5 + 1), prob: 1 / 40 }));
-    const input: PredictionsInput = { context, candidates: long, temperature: 1.5, chosenIndex: 39, modelName: "m".repeat(300), lang: "ja" };
+    const input: PredictionsInput = {
+      context,
+      candidates: long,
+      temperature: 1.5,
+      chosenIndex: 39,
+      modelName: "m".repeat(300),
+      lang: "ja",
+    };
     const layout = predictionsLayout(input);
     expect(layout.contextLines.length).toBeLessThanOrEqual(3);
     expect(layout.contextLines[0].startsWith("…")).toBe(true);
@@ -82,13 +89,19 @@ describe("renderPredictions", () => {
   });
 
   it("rejects impossible probabilities and indices, naming them", () => {
-    expect(() => predictionsLayout({ context: "", candidates: [{ token: "a", prob: 1.5 }], temperature: 1, modelName: "m", lang: "en" })).toThrow(/1\.5/);
-    expect(() => predictionsLayout({ context: "", candidates, temperature: 1, chosenIndex: 9, modelName: "m", lang: "en" })).toThrow(/chosenIndex is 9/);
+    expect(() =>
+      predictionsLayout({ context: "", candidates: [{ token: "a", prob: 1.5 }], temperature: 1, modelName: "m", lang: "en" }),
+    ).toThrow(/1\.5/);
+    expect(() => predictionsLayout({ context: "", candidates, temperature: 1, chosenIndex: 9, modelName: "m", lang: "en" })).toThrow(
+      /chosenIndex is 9/,
+    );
   });
 
   it("gives a 'nothing to show' picture without candidates", async () => {
     for (const lang of LANGS) {
-      const picture = await expectSanePicture(await renderPredictions({ context: "", candidates: [], temperature: 1, modelName: "m", lang }));
+      const picture = await expectSanePicture(
+        await renderPredictions({ context: "", candidates: [], temperature: 1, modelName: "m", lang }),
+      );
       expect(picture.height).toBeLessThan(400);
     }
   });

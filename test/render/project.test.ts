@@ -68,7 +68,10 @@ describe("pca2", () => {
       for (let r = 0; r < dim; r++) for (let c = 0; c < dim; c++) vectors[i * dim + r] += mix[r * dim + c] * z[c];
     }
     const { x, y } = pca2(vectors, n, dim);
-    const mean = Array.from({ length: dim }, (_, j) => Array.from({ length: n }, (_, i) => vectors[i * dim + j]).reduce((a, b) => a + b) / n);
+    const mean = Array.from(
+      { length: dim },
+      (_, j) => Array.from({ length: n }, (_, i) => vectors[i * dim + j]).reduce((a, b) => a + b) / n,
+    );
     const variance = (u: number[]) => {
       let sum = 0;
       for (let i = 0; i < n; i++) {
@@ -81,7 +84,9 @@ describe("pca2", () => {
     const varX = Array.from(x).reduce((a, v) => a + v * v, 0) / n;
     const varY = Array.from(y).reduce((a, v) => a + v * v, 0) / n;
     // first direction recovered from the scores: u1 ∝ Xcᵀ·x
-    const u1 = Array.from({ length: dim }, (_, j) => Array.from({ length: n }, (_, i) => (vectors[i * dim + j] - mean[j]) * x[i]).reduce((a, b) => a + b));
+    const u1 = Array.from({ length: dim }, (_, j) =>
+      Array.from({ length: n }, (_, i) => (vectors[i * dim + j] - mean[j]) * x[i]).reduce((a, b) => a + b),
+    );
     const norm = Math.hypot(...u1);
     for (let j = 0; j < dim; j++) u1[j] /= norm;
     expect(variance(u1)).toBeCloseTo(varX, 3);
@@ -121,12 +126,18 @@ describe("pca2", () => {
 describe("nearestByCosine", () => {
   it("ranks by direction, not length, and leaves out the query", () => {
     const vectors = new Float32Array([
-      1, 0, // 0: query
-      10, 1, // 1: almost the same direction, long
-      0, 1, // 2: orthogonal
-      -1, 0, // 3: opposite
-      1, 1, // 4: 45 degrees
-      0, 0, // 5: zero vector
+      1,
+      0, // 0: query
+      10,
+      1, // 1: almost the same direction, long
+      0,
+      1, // 2: orthogonal
+      -1,
+      0, // 3: opposite
+      1,
+      1, // 4: 45 degrees
+      0,
+      0, // 5: zero vector
     ]);
     const result = nearestByCosine(vectors, 6, 2, 0, 10);
     expect(result.map((r) => r.index)).toEqual([1, 4, 2, 5, 3]);

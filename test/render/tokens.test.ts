@@ -45,7 +45,11 @@ describe("renderTokens", () => {
   });
 
   it("fits a single huge token and odd characters", async () => {
-    const tokens = [{ id: 1, text: "a".repeat(500) }, { id: 2, text: "🙂" }, { id: 3, text: "\r\n" }];
+    const tokens = [
+      { id: 1, text: "a".repeat(500) },
+      { id: 2, text: "🙂" },
+      { id: 3, text: "\r\n" },
+    ];
     const layout = tokensLayout({ text: "x", tokens, modelName: "m", lang: "en" });
     expect(layout.chips[0].width).toBeLessThanOrEqual(layout.width - 80);
     expect(layout.chips[1].label).toBe("U+1F642");

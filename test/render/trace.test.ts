@@ -43,7 +43,10 @@ describe("renderGenerationTrace", () => {
   }
 
   it("keeps a 6000-character context and 60 steps within the limits", async () => {
-    const long = steps("Lorem ipsum dolor sit amet, 吾輩は猫である。\n".repeat(200).slice(0, 6000), Array.from({ length: 60 }, (_, i) => (i % 2 ? "\t" : "word")));
+    const long = steps(
+      "Lorem ipsum dolor sit amet, 吾輩は猫である。\n".repeat(200).slice(0, 6000),
+      Array.from({ length: 60 }, (_, i) => (i % 2 ? "\t" : "word")),
+    );
     const input = { steps: long, modelName: "m", lang: "en" as const };
     const layout = generationTraceLayout(input);
     expect(layout.shownSteps).toBe(MAX_TRACE_ROWS);
@@ -52,7 +55,11 @@ describe("renderGenerationTrace", () => {
   });
 
   it("shows a chosen token that was not among the candidates", async () => {
-    const input = { steps: [{ context: "abc", candidates: [{ token: "x", prob: 0.9 }], chosen: "y" }], modelName: "m", lang: "ja" as const };
+    const input = {
+      steps: [{ context: "abc", candidates: [{ token: "x", prob: 0.9 }], chosen: "y" }],
+      modelName: "m",
+      lang: "ja" as const,
+    };
     await expectSanePicture(await renderGenerationTrace(input));
   });
 

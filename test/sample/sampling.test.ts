@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { argmax, DEFAULT_SAMPLING, filteredProbabilities, penaliseRepeats, pickByCumulative, sampleNext, topCandidates, validateSampling } from "../../src/sample/sampling.ts";
+import {
+  argmax,
+  DEFAULT_SAMPLING,
+  filteredProbabilities,
+  penaliseRepeats,
+  pickByCumulative,
+  sampleNext,
+  topCandidates,
+  validateSampling,
+} from "../../src/sample/sampling.ts";
 import { generate, type GenerateOptions, type LogitSource, modelLogitSource } from "../../src/sample/generate.ts";
 import { seededRandom } from "../../src/tensor/random.ts";
 import { GPT } from "../../src/model/gpt.ts";
@@ -91,7 +100,14 @@ describe("generation", () => {
     const { source, seen } = countingSource(4, 10);
     const g = generate(source, [0, 1, 2], { ...options, temperature: 0, maxTokens: 6 });
     expect(g.ids).toEqual([3, 4, 5, 6, 7, 8]);
-    expect(seen).toEqual([[0, 1, 2], [0, 1, 2, 3], [3, 4], [3, 4, 5], [3, 4, 5, 6], [6, 7]]);
+    expect(seen).toEqual([
+      [0, 1, 2],
+      [0, 1, 2, 3],
+      [3, 4],
+      [3, 4, 5],
+      [3, 4, 5, 6],
+      [6, 7],
+    ]);
     expect(g.steps[2].context).toEqual([3, 4]);
     // a prompt longer than the block starts with its last blockSize tokens
     const long = countingSource(4, 10);

@@ -53,7 +53,12 @@ describe("ModelRegistry", () => {
   it("sees a model another process stored", async () => {
     const registry = new ModelRegistry({ models: store.models, defaultModelPath: defaultPath });
     expect((await registry.forGuild("g1")).name).toBe("default model");
-    const model = store.models.add({ guildId: "g1", checkpoint: tinyCheckpointBytes(3), config: { vocabSize: 1, blockSize: 1, nLayer: 1, nHead: 1, nEmbd: 1, bias: false }, step: 9 });
+    const model = store.models.add({
+      guildId: "g1",
+      checkpoint: tinyCheckpointBytes(3),
+      config: { vocabSize: 1, blockSize: 1, nLayer: 1, nHead: 1, nEmbd: 1, bias: false },
+      step: 9,
+    });
     expect((await registry.forGuild("g1")).name).toBe(`server model #${model.id}`);
   });
 
@@ -69,7 +74,12 @@ describe("ModelRegistry", () => {
   it("falls back to the default model (with one warning) when a stored model cannot load", async () => {
     const warnings: string[] = [];
     const registry = new ModelRegistry({ models: store.models, defaultModelPath: defaultPath, onWarning: (m) => warnings.push(m) });
-    store.models.add({ guildId: "g1", checkpoint: new Uint8Array([1, 2, 3]), config: { vocabSize: 1, blockSize: 1, nLayer: 1, nHead: 1, nEmbd: 1, bias: false }, step: 0 });
+    store.models.add({
+      guildId: "g1",
+      checkpoint: new Uint8Array([1, 2, 3]),
+      config: { vocabSize: 1, blockSize: 1, nLayer: 1, nHead: 1, nEmbd: 1, bias: false },
+      step: 0,
+    });
     expect((await registry.forGuild("g1")).name).toBe("default model");
     expect((await registry.forGuild("g1")).name).toBe("default model");
     expect(warnings).toHaveLength(1);
@@ -85,7 +95,9 @@ describe("ModelRegistry", () => {
   });
 
   it("cannot install without a store", () => {
-    expect(() => new ModelRegistry({ defaultModelPath: defaultPath }).install("g1", tinyCheckpointBytes())).toThrow("cannot install a model for guild g1: this registry has no model store");
+    expect(() => new ModelRegistry({ defaultModelPath: defaultPath }).install("g1", tinyCheckpointBytes())).toThrow(
+      "cannot install a model for guild g1: this registry has no model store",
+    );
   });
 });
 

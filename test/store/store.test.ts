@@ -26,7 +26,14 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const message = (id: string, guildId: string, text: string, createdAt: number, channelId = "c1", authorId = "u1") => ({ id, guildId, channelId, authorId, text, createdAt });
+const message = (id: string, guildId: string, text: string, createdAt: number, channelId = "c1", authorId = "u1") => ({
+  id,
+  guildId,
+  channelId,
+  authorId,
+  text,
+  createdAt,
+});
 
 describe("opening", () => {
   it("creates the folder and file, uses WAL and is at the latest schema version", () => {
@@ -92,7 +99,9 @@ describe("messages", () => {
   it("stores each message once per guild and pages the newest first, returned oldest first", () => {
     expect(store.messages.add(message("m1", "g1", "one", 10))).toBe(true);
     expect(store.messages.add(message("m1", "g1", "one again", 10))).toBe(false);
-    expect(store.messages.addMany([message("m2", "g1", "two", 20), message("m3", "g1", "three", 30, "c2"), message("m2", "g1", "dup", 20)])).toBe(2);
+    expect(
+      store.messages.addMany([message("m2", "g1", "two", 20), message("m3", "g1", "three", 30, "c2"), message("m2", "g1", "dup", 20)]),
+    ).toBe(2);
     expect(store.messages.count("g1")).toBe(3);
     expect(store.messages.count("g1", "c2")).toBe(1);
     expect(store.messages.recent("g1", { limit: 2 }).map((m) => m.text)).toEqual(["two", "three"]);
@@ -115,7 +124,13 @@ describe("messages", () => {
 describe("training runs", () => {
   it("records a run, its loss points and its end", () => {
     const run = store.runs.start("g1", { preset: "baby", steps: 100 });
-    expect(run).toMatchObject({ guildId: "g1", status: "running", startedAt: clock, finishedAt: null, options: { preset: "baby", steps: 100 } });
+    expect(run).toMatchObject({
+      guildId: "g1",
+      status: "running",
+      startedAt: clock,
+      finishedAt: null,
+      options: { preset: "baby", steps: 100 },
+    });
     store.runs.addPoint(run.id, { step: 0, trainLoss: 4.2, valLoss: 4.3, lr: 0.001, tokens: 0 });
     store.runs.addPoint(run.id, { step: 10, trainLoss: 3.1, valLoss: null, lr: 0.001, tokens: 5120 });
     expect(store.runs.running("g1")?.id).toBe(run.id);
@@ -129,7 +144,9 @@ describe("training runs", () => {
     expect(store.runs.running("g1")).toBeUndefined();
     expect(() => store.runs.finish(run.id, "failed")).toThrow(`training run ${run.id} is already done`);
     expect(() => store.runs.finish(999, "done")).toThrow("training run 999 does not exist");
-    expect(() => store.runs.addPoint(999, { step: 0, trainLoss: 1, valLoss: null, lr: 1, tokens: 0 })).toThrow("training run 999 does not exist");
+    expect(() => store.runs.addPoint(999, { step: 0, trainLoss: 1, valLoss: null, lr: 1, tokens: 0 })).toThrow(
+      "training run 999 does not exist",
+    );
   });
 
   it("keeps failures' reasons and hides one guild's runs from another", () => {
@@ -158,7 +175,10 @@ describe("training runs", () => {
   it("adds many points in one go, replacing those of the same step", () => {
     const run = store.runs.start("g1");
     store.runs.addPoint(run.id, { step: 10, trainLoss: 3, valLoss: null, lr: 1, tokens: 10 });
-    store.runs.addPoints(run.id, Array.from({ length: 10 }, (_, i) => ({ step: i + 1, trainLoss: 4 - i / 10, valLoss: i === 9 ? 3.5 : null, lr: 1, tokens: i + 1 })));
+    store.runs.addPoints(
+      run.id,
+      Array.from({ length: 10 }, (_, i) => ({ step: i + 1, trainLoss: 4 - i / 10, valLoss: i === 9 ? 3.5 : null, lr: 1, tokens: i + 1 })),
+    );
     const points = store.runs.points("g1", run.id);
     expect(points.map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(points[9]).toMatchObject({ trainLoss: 3.1, valLoss: 3.5 });

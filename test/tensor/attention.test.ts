@@ -2,31 +2,40 @@ import { describe, expect, it } from "vitest";
 import { attentionBackward, attentionForward } from "../../src/tensor/attention.ts";
 import { randnArray, seededRandom } from "../helpers/random.ts";
 import {
-  ACCUMULATION_TOLERANCE, GRADIENT_TOLERANCE, checkGradient, maxRelativeDifference,
-  roundedToFloat32, weightedSum,
+  ACCUMULATION_TOLERANCE,
+  GRADIENT_TOLERANCE,
+  checkGradient,
+  maxRelativeDifference,
+  roundedToFloat32,
+  weightedSum,
 } from "./harness.ts";
 
-const B = 2, T = 5, C = 8, NH = 2; // HS = 4
+const B = 2,
+  T = 5,
+  C = 8,
+  NH = 2; // HS = 4
 
 function setup(seed: number) {
   const random = seededRandom(seed);
   return {
     qkv: randnArray(B * T * 3 * C, random), // [B,T,3C]
-    g: randnArray(B * T * C, random),       // [B,T,C]
+    g: randnArray(B * T * C, random), // [B,T,C]
   };
 }
 
 /** forward into fresh buffers: out [B,T,C], preatt and att [B,NH,T,T] */
 function forward(qkv: Float64Array) {
   const out = new Float64Array(B * T * C);
-  const preatt = new Float64Array(B * NH * T * T), att = new Float64Array(B * NH * T * T);
+  const preatt = new Float64Array(B * NH * T * T),
+    att = new Float64Array(B * NH * T * T);
   attentionForward(out, preatt, att, qkv, B, T, C, NH);
   return { out, preatt, att };
 }
 
 /** adds the backward of L = Σ out·g into dqkv, with freshly zeroed scratch */
 function backwardInto(dqkv: Float64Array, g: Float64Array, qkv: Float64Array, att: Float64Array) {
-  const dpreatt = new Float64Array(att.length), datt = new Float64Array(att.length);
+  const dpreatt = new Float64Array(att.length),
+    datt = new Float64Array(att.length);
   attentionBackward(dqkv, dpreatt, datt, g, qkv, att, B, T, C, NH);
 }
 
@@ -52,16 +61,16 @@ describe("attention", () => {
 
   it("computes q·k/√HS, its softmax, and the weighted sum of values for one head by hand", () => {
     // B=1, T=2, C=2, NH=1 (HS=2): q1 = (1,0), k0 = (2,0), k1 = (0,0), v0 = (1,2), v1 = (3,4)
-    const qkv = new Float64Array([
-      /* t=0 */ 0, 0, 2, 0, 1, 2,
-      /* t=1 */ 1, 0, 0, 0, 3, 4,
-    ]);
-    const out = new Float64Array(4), preatt = new Float64Array(4), att = new Float64Array(4);
+    const qkv = new Float64Array([/* t=0 */ 0, 0, 2, 0, 1, 2, /* t=1 */ 1, 0, 0, 0, 3, 4]);
+    const out = new Float64Array(4),
+      preatt = new Float64Array(4),
+      att = new Float64Array(4);
     attentionForward(out, preatt, att, qkv, 1, 2, 2, 1);
-    const s = 2 / Math.SQRT2;                        // q1·k0/√2; q1·k1 = 0
-    const a0 = Math.exp(s) / (Math.exp(s) + 1), a1 = 1 - a0;
+    const s = 2 / Math.SQRT2; // q1·k0/√2; q1·k1 = 0
+    const a0 = Math.exp(s) / (Math.exp(s) + 1),
+      a1 = 1 - a0;
     expect(Array.from(preatt)).toEqual([0, 0, s, 0]);
-    expect(att[0]).toBe(1);                          // position 0 sees only itself
+    expect(att[0]).toBe(1); // position 0 sees only itself
     expect(att[2]).toBeCloseTo(a0, 14);
     expect(att[3]).toBeCloseTo(a1, 14);
     expect(Array.from(out.subarray(0, 2))).toEqual([1, 2]);
@@ -102,7 +111,8 @@ describe("attention", () => {
     const { qkv, g } = setup(4);
     const { att } = forward(qkv);
     const dqkv = new Float64Array(qkv.length).fill(7);
-    const dpreatt = new Float64Array(att.length).fill(-3), datt = new Float64Array(att.length).fill(5);
+    const dpreatt = new Float64Array(att.length).fill(-3),
+      datt = new Float64Array(att.length).fill(5);
     attentionBackward(dqkv, dpreatt, datt, g, qkv, att, B, T, C, NH);
     const once = dqkv.slice();
     attentionBackward(dqkv, dpreatt, datt, g, qkv, att, B, T, C, NH);
@@ -115,7 +125,8 @@ describe("attention", () => {
   it("float32 forward agrees with float64", () => {
     const x = roundedToFloat32(setup(5).qkv);
     const out32 = new Float32Array(B * T * C);
-    const preatt32 = new Float32Array(B * NH * T * T), att32 = new Float32Array(B * NH * T * T);
+    const preatt32 = new Float32Array(B * NH * T * T),
+      att32 = new Float32Array(B * NH * T * T);
     attentionForward(out32, preatt32, att32, x.f32, B, T, C, NH);
     const f64 = forward(x.f64);
     expect(maxRelativeDifference(out32, f64.out)).toBeLessThan(1e-5);

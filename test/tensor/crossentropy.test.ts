@@ -1,31 +1,28 @@
 import { describe, expect, it } from "vitest";
-import {
-  IGNORE_TARGET, crossEntropyForward, crossEntropySoftmaxBackward, softmaxForward,
-} from "../../src/tensor/crossentropy.ts";
+import { IGNORE_TARGET, crossEntropyForward, crossEntropySoftmaxBackward, softmaxForward } from "../../src/tensor/crossentropy.ts";
 import { randnArray, randomIds, seededRandom } from "../helpers/random.ts";
-import {
-  GRADIENT_TOLERANCE, checkGradient, maxRelativeDifference,
-  roundedToFloat32, weightedSum,
-} from "./harness.ts";
+import { GRADIENT_TOLERANCE, checkGradient, maxRelativeDifference, roundedToFloat32, weightedSum } from "./harness.ts";
 
-const N = 6, V = 7;
+const N = 6,
+  V = 7;
 /** rows 1 and 4 are ignored */
 const IGNORED_ROWS = [1, 4];
 
 function setup(seed: number) {
   const random = seededRandom(seed);
-  const targets = randomIds(N, V, random);              // [N]
+  const targets = randomIds(N, V, random); // [N]
   for (const row of IGNORED_ROWS) targets[row] = IGNORE_TARGET;
   return {
-    logits: randnArray(N * V, random, 3),                // [N,V]
+    logits: randnArray(N * V, random, 3), // [N,V]
     targets,
-    dlosses: randnArray(N, random),                      // [N] weights of the scalar loss Σ dlosses·losses
+    dlosses: randnArray(N, random), // [N] weights of the scalar loss Σ dlosses·losses
   };
 }
 
 /** softmax then cross-entropy into fresh buffers: probs [N,V], losses [N] */
 function forward(logits: Float64Array, targets: Int32Array) {
-  const probs = new Float64Array(N * V), losses = new Float64Array(N);
+  const probs = new Float64Array(N * V),
+    losses = new Float64Array(N);
   softmaxForward(probs, logits, N, V);
   crossEntropyForward(losses, probs, targets, N, V);
   return { probs, losses };
@@ -34,7 +31,7 @@ function forward(logits: Float64Array, targets: Int32Array) {
 describe("softmax and cross-entropy", () => {
   it("softmax rows are positive and sum to 1, even for huge logits", () => {
     const { logits, targets } = setup(1);
-    logits[0] = 1000;          // exp(1000) overflows unless the row max is subtracted
+    logits[0] = 1000; // exp(1000) overflows unless the row max is subtracted
     logits[V + 2] = -1000;
     const { probs } = forward(logits, targets);
     for (let n = 0; n < N; n++) {
@@ -107,7 +104,8 @@ describe("softmax and cross-entropy", () => {
   it("float32 forward agrees with float64", () => {
     const { logits, targets } = setup(7);
     const x = roundedToFloat32(logits);
-    const probs32 = new Float32Array(N * V), losses32 = new Float32Array(N);
+    const probs32 = new Float32Array(N * V),
+      losses32 = new Float32Array(N);
     softmaxForward(probs32, x.f32, N, V);
     crossEntropyForward(losses32, probs32, targets, N, V);
     const f64 = forward(x.f64, targets);

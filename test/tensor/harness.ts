@@ -28,8 +28,11 @@ export function weightedSum(a: FloatArray, b: FloatArray): number {
  * cuts the round-off.
  */
 export function checkGradient(
-  kernel: string, gradientName: string,
-  loss: () => number, x: FloatArray, gradient: FloatArray,
+  kernel: string,
+  gradientName: string,
+  loss: () => number,
+  x: FloatArray,
+  gradient: FloatArray,
   options: GradientCheckOptions = {},
 ): number {
   const worst = worstGradientError(loss, x, gradient, { floor: GRADIENT_FLOOR, ...options });

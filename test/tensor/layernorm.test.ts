@@ -2,25 +2,33 @@ import { describe, expect, it } from "vitest";
 import { layernormBackward, layernormForward } from "../../src/tensor/layernorm.ts";
 import { randnArray, seededRandom } from "../helpers/random.ts";
 import {
-  ACCUMULATION_TOLERANCE, GRADIENT_TOLERANCE, checkGradient, maxRelativeDifference,
-  roundedToFloat32, scaledCopy, weightedSum,
+  ACCUMULATION_TOLERANCE,
+  GRADIENT_TOLERANCE,
+  checkGradient,
+  maxRelativeDifference,
+  roundedToFloat32,
+  scaledCopy,
+  weightedSum,
 } from "./harness.ts";
 
-const N = 4, C = 6;
+const N = 4,
+  C = 6;
 
 function setup(seed: number) {
   const random = seededRandom(seed);
   return {
-    inp: randnArray(N * C, random, 2),  // [N,C], scaled and shifted below so normalizing matters
-    weight: randnArray(C, random),      // [C]
-    bias: randnArray(C, random),        // [C]
-    g: randnArray(N * C, random),       // [N,C]
+    inp: randnArray(N * C, random, 2), // [N,C], scaled and shifted below so normalizing matters
+    weight: randnArray(C, random), // [C]
+    bias: randnArray(C, random), // [C]
+    g: randnArray(N * C, random), // [N,C]
   };
 }
 
 /** forward into fresh buffers: out [N,C], mean [N], rstd [N] */
 function forward(inp: Float64Array, weight: Float64Array, bias: Float64Array | null) {
-  const out = new Float64Array(N * C), mean = new Float64Array(N), rstd = new Float64Array(N);
+  const out = new Float64Array(N * C),
+    mean = new Float64Array(N),
+    rstd = new Float64Array(N);
   layernormForward(out, mean, rstd, inp, weight, bias, N, C);
   return { out, mean, rstd };
 }
@@ -28,7 +36,8 @@ function forward(inp: Float64Array, weight: Float64Array, bias: Float64Array | n
 /** backward into fresh zeroed gradients (dbias null when bias is) */
 function backward(g: Float64Array, inp: Float64Array, weight: Float64Array, withBias: boolean) {
   const { mean, rstd } = forward(inp, weight, null);
-  const dinp = new Float64Array(N * C), dweight = new Float64Array(C);
+  const dinp = new Float64Array(N * C),
+    dweight = new Float64Array(C);
   const dbias = withBias ? new Float64Array(C) : null;
   layernormBackward(dinp, dweight, dbias, g, inp, weight, mean, rstd, N, C);
   return { dinp, dweight, dbias, mean, rstd };
@@ -76,7 +85,9 @@ describe("layernorm", () => {
   it("backward accumulates: two calls give twice the gradient", () => {
     const { inp, weight, g } = setup(4);
     const once = backward(g, inp, weight, true);
-    const dinp = once.dinp.slice(), dweight = once.dweight.slice(), dbias = once.dbias!.slice();
+    const dinp = once.dinp.slice(),
+      dweight = once.dweight.slice(),
+      dbias = once.dbias!.slice();
     layernormBackward(dinp, dweight, dbias, g, inp, weight, once.mean, once.rstd, N, C);
     expect(maxRelativeDifference(dinp, scaledCopy(once.dinp, 2), 1e-9)).toBeLessThan(ACCUMULATION_TOLERANCE);
     expect(maxRelativeDifference(dweight, scaledCopy(once.dweight, 2), 1e-9)).toBeLessThan(ACCUMULATION_TOLERANCE);
@@ -85,8 +96,12 @@ describe("layernorm", () => {
 
   it("float32 forward agrees with float64", () => {
     const { inp, weight, bias } = setup(5);
-    const x = roundedToFloat32(inp), w = roundedToFloat32(weight), b = roundedToFloat32(bias);
-    const out32 = new Float32Array(N * C), mean32 = new Float32Array(N), rstd32 = new Float32Array(N);
+    const x = roundedToFloat32(inp),
+      w = roundedToFloat32(weight),
+      b = roundedToFloat32(bias);
+    const out32 = new Float32Array(N * C),
+      mean32 = new Float32Array(N),
+      rstd32 = new Float32Array(N);
     layernormForward(out32, mean32, rstd32, x.f32, w.f32, b.f32, N, C);
     const f64 = forward(x.f64, w.f64, b.f64);
     expect(maxRelativeDifference(out32, f64.out)).toBeLessThan(1e-5);

@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { residualBackward, residualForward } from "../../src/tensor/residual.ts";
 import { randnArray, seededRandom } from "../helpers/random.ts";
-import {
-  GRADIENT_TOLERANCE, checkGradient, maxRelativeDifference, roundedToFloat32, weightedSum,
-} from "./harness.ts";
+import { GRADIENT_TOLERANCE, checkGradient, maxRelativeDifference, roundedToFloat32, weightedSum } from "./harness.ts";
 
 const N = 12;
 
@@ -26,7 +24,8 @@ describe("residual", () => {
       residualForward(out, a, b, N);
       return weightedSum(out, g);
     };
-    const da = new Float64Array(N), db = new Float64Array(N);
+    const da = new Float64Array(N),
+      db = new Float64Array(N);
     residualBackward(da, db, g, N);
     expect(checkGradient("residual", "da", loss, a, da)).toBeLessThan(GRADIENT_TOLERANCE);
     expect(checkGradient("residual", "db", loss, b, db)).toBeLessThan(GRADIENT_TOLERANCE);
@@ -34,7 +33,8 @@ describe("residual", () => {
 
   it("backward writes both gradients: dout, whatever they held", () => {
     const { g } = setup(2);
-    const da = new Float64Array(N).fill(4), db = new Float64Array(N).fill(-1);
+    const da = new Float64Array(N).fill(4),
+      db = new Float64Array(N).fill(-1);
     residualBackward(da, db, g, N);
     residualBackward(da, db, g, N);
     expect(da).toEqual(g);
@@ -43,8 +43,10 @@ describe("residual", () => {
 
   it("float32 forward agrees with float64", () => {
     const { a, b } = setup(3);
-    const x = roundedToFloat32(a), y = roundedToFloat32(b);
-    const out32 = new Float32Array(N), out64 = new Float64Array(N);
+    const x = roundedToFloat32(a),
+      y = roundedToFloat32(b);
+    const out32 = new Float32Array(N),
+      out64 = new Float64Array(N);
     residualForward(out32, x.f32, y.f32, N);
     residualForward(out64, x.f64, y.f64, N);
     expect(maxRelativeDifference(out32, out64)).toBeLessThan(1e-5);

@@ -60,8 +60,10 @@ describe("createWasmKernels: adamwUpdate", () => {
           const expected = { params: f64(params0), m: f64(m0), v: f64(v0) };
           adamwUpdate(expected.params, f64(grads0), expected.m, expected.v, n, update);
 
-          const params = place(kernels, placement, params0), grads = place(kernels, placement, grads0);
-          const m = place(kernels, placement, m0), v = place(kernels, placement, v0);
+          const params = place(kernels, placement, params0),
+            grads = place(kernels, placement, grads0);
+          const m = place(kernels, placement, m0),
+            v = place(kernels, placement, v0);
           kernels.adamwUpdate(params, grads, m, v, n, update);
 
           const label = `n=${n} step=${update.step}`;
@@ -79,7 +81,8 @@ describe("createWasmKernels: adamwUpdate", () => {
     const update: AdamWUpdate = { lr: 1e-2, weightDecay: 0.1, beta1: 0.9, beta2: 0.99, eps: 1e-8, step: 3 };
     const make = () => ({ params: fillRandn(new Float64Array(9), seededRandom(84)), m: new Float64Array(9), v: new Float64Array(9) });
     const grads = fillRandn(new Float64Array(9), random);
-    const a = make(), b = make();
+    const a = make(),
+      b = make();
     kernels.adamwUpdate(a.params, grads, a.m, a.v, 9, update);
     adamwUpdate(b.params, grads, b.m, b.v, 9, update);
     expect(a).toEqual(b);
@@ -95,7 +98,8 @@ describe("createWasmKernels: adamwUpdate", () => {
     const fast = new AdamW(specs, size, DEFAULT_ADAMW, kernels);
     const slow = new AdamW(specs, size, DEFAULT_ADAMW, referenceKernels);
     expect(kernels.owns(fast.m) && kernels.owns(fast.v)).toBe(true);
-    const params = place(kernels, "alloc", params0), reference = params0.slice();
+    const params = place(kernels, "alloc", params0),
+      reference = params0.slice();
     for (let step = 0; step < 5; step++) {
       const grads = fillRandn(new Float32Array(size), random, 0.01);
       fast.step(params, place(kernels, "alloc", grads), 1e-3);

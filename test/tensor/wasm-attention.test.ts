@@ -14,7 +14,12 @@ const TOLERANCE = 2e-5;
 
 // [B, T, C, NH]: head sizes 4, 8, 12 (three 4-wide steps), 20 (16 + 4), 32 (two 16s), and the baby model's
 const SHAPES: Array<[number, number, number, number]> = [
-  [1, 1, 4, 1], [2, 5, 8, 2], [2, 7, 24, 2], [3, 9, 80, 4], [1, 17, 64, 2], [2, 64, 128, 4],
+  [1, 1, 4, 1],
+  [2, 5, 8, 2],
+  [2, 7, 24, 2],
+  [3, 9, 80, 4],
+  [1, 17, 64, 2],
+  [2, 64, 128, 4],
 ];
 
 describe("createWasmKernels: attention", () => {
@@ -26,13 +31,17 @@ describe("createWasmKernels: attention", () => {
       for (const [B, T, C, NH] of SHAPES) {
         const qkv0 = fillRandn(new Float32Array(B * T * 3 * C), random);
         const expected = {
-          out: new Float64Array(B * T * C), preatt: new Float64Array(B * NH * T * T), att: new Float64Array(B * NH * T * T),
+          out: new Float64Array(B * T * C),
+          preatt: new Float64Array(B * NH * T * T),
+          att: new Float64Array(B * NH * T * T),
         };
         attentionForward(expected.out, expected.preatt, expected.att, f64(qkv0), B, T, C, NH);
 
         // outputs start as garbage: every entry, masked ones too, must be written
         const garbage = (n: number) => place(kernels, placement, fillRandn(new Float32Array(n), random, 100));
-        const out = garbage(B * T * C), preatt = garbage(B * NH * T * T), att = garbage(B * NH * T * T);
+        const out = garbage(B * T * C),
+          preatt = garbage(B * NH * T * T),
+          att = garbage(B * NH * T * T);
         const qkv = place(kernels, placement, qkv0);
         kernels.attentionForward(out, preatt, att, qkv, B, T, C, NH);
 
@@ -68,8 +77,18 @@ describe("createWasmKernels: attention", () => {
         const dqkv = place(kernels, placement, dqkv0);
         const dpreatt = place(kernels, placement, dpreatt0);
         const datt = place(kernels, placement, datt0);
-        kernels.attentionBackward(dqkv, dpreatt, datt, place(kernels, placement, dout0),
-          place(kernels, placement, qkv0), place(kernels, placement, att0), B, T, C, NH);
+        kernels.attentionBackward(
+          dqkv,
+          dpreatt,
+          datt,
+          place(kernels, placement, dout0),
+          place(kernels, placement, qkv0),
+          place(kernels, placement, att0),
+          B,
+          T,
+          C,
+          NH,
+        );
 
         const shape = `B=${B} T=${T} C=${C} NH=${NH}`;
         expect(maxRelativeDifference(dqkv, expected.dqkv), `dqkv ${shape}`).toBeLessThan(TOLERANCE);
@@ -80,7 +99,10 @@ describe("createWasmKernels: attention", () => {
   }
 
   it("softmax stays finite and exact-ish for large and very different scores", () => {
-    const B = 1, T = 6, C = 4, NH = 1;
+    const B = 1,
+      T = 6,
+      C = 4,
+      NH = 1;
     // q·k/2 spans ±~200: exps underflow to 0 without NaN, rows still sum to 1
     const qkv0 = new Float32Array(B * T * 3 * C);
     for (let t = 0; t < T; t++) {
@@ -88,7 +110,9 @@ describe("createWasmKernels: attention", () => {
       qkv0.set([10 * (t - 2), 0, 0, (t % 2) * -30], t * 3 * C + C); // k
       qkv0.set([t, 1, 2, 3], t * 3 * C + 2 * C); // v
     }
-    const out = kernels.alloc(B * T * C), preatt = kernels.alloc(T * T), att = kernels.alloc(T * T);
+    const out = kernels.alloc(B * T * C),
+      preatt = kernels.alloc(T * T),
+      att = kernels.alloc(T * T);
     kernels.attentionForward(out, preatt, att, place(kernels, "alloc", qkv0), B, T, C, NH);
     const expected = { out: new Float64Array(B * T * C), preatt: new Float64Array(T * T), att: new Float64Array(T * T) };
     attentionForward(expected.out, expected.preatt, expected.att, f64(qkv0), B, T, C, NH);
@@ -104,9 +128,14 @@ describe("createWasmKernels: attention", () => {
 
   it("passes head sizes that are not a multiple of 4, and Float64Arrays, to the reference", () => {
     const random = seededRandom(43);
-    const B = 2, T = 4, C = 6, NH = 2; // HS = 3
+    const B = 2,
+      T = 4,
+      C = 6,
+      NH = 2; // HS = 3
     const qkv = fillRandn(kernels.alloc(B * T * 3 * C), random);
-    const out = kernels.alloc(B * T * C), preatt = kernels.alloc(B * NH * T * T), att = kernels.alloc(B * NH * T * T);
+    const out = kernels.alloc(B * T * C),
+      preatt = kernels.alloc(B * NH * T * T),
+      att = kernels.alloc(B * NH * T * T);
     kernels.attentionForward(out, preatt, att, qkv, B, T, C, NH);
     const expectedOut = new Float32Array(B * T * C);
     attentionForward(expectedOut, new Float32Array(att.length), new Float32Array(att.length), Float32Array.from(qkv), B, T, C, NH);
@@ -122,7 +151,8 @@ describe("createWasmKernels: attention", () => {
     expect(actual).toEqual(expected);
     const dout = fillRandn(new Float64Array(B * T * C4), random);
     const grads = () => [new Float64Array(qkv64.length), new Float64Array(att.length), new Float64Array(att.length)] as const;
-    const g1 = grads(), g2 = grads();
+    const g1 = grads(),
+      g2 = grads();
     kernels.attentionBackward(...g1, dout, qkv64, expected.att, B, T, C4, NH);
     attentionBackward(...g2, dout, qkv64, expected.att, B, T, C4, NH);
     expect(g1).toEqual(g2);

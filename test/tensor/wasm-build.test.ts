@@ -23,7 +23,10 @@ describe("WebAssembly build", () => {
   });
 
   it("builds other blockings too (the bench/tuning path)", () => {
-    for (const blocking of [{ MR: 4, NR: 8 }, { MR: 5, NR: 12, MC: 60, NC: 516, UNROLL: 3 }]) {
+    for (const blocking of [
+      { MR: 4, NR: 8 },
+      { MR: 5, NR: 12, MC: 60, NC: 516, UNROLL: 3 },
+    ]) {
       expect(WebAssembly.validate(buildKernelModule({ ...BLOCKING, ...blocking }))).toBe(true);
     }
     expect(() => buildKernelModule({ ...BLOCKING, NR: 6 })).toThrow("bad blocking");
@@ -58,7 +61,8 @@ describe("assembler", () => {
     module.importMemory({ module: "env", name: "memory", minimum: 1, maximum: 2, shared: true });
     const fn = module.func("axpy4", { x: "i32", y: "i32", n: "i32" }, { exported: true });
     fn.define((f, { x, y, n }) => {
-      const i = f.local("i32"), sum = f.local("v128");
+      const i = f.local("i32"),
+        sum = f.local("v128");
       f.set(sum, F32x4.zero());
       f.forRange(i, 0, n, 4, () => {
         const at = I32.add(y, I32.shl(i, 2));
@@ -68,7 +72,17 @@ describe("assembler", () => {
       });
       // y[n] = lane 0 + lane 1 + lane 2 + lane 3 of the running sum
       const lanes = [0, 1, 2, 3].map((lane) => F32x4.extractLane(sum, lane));
-      f.store(I32.add(y, I32.shl(n, 2)), lanes.reduce((a, b) => ({ type: "f32", emit: (w) => { a.emit(w); b.emit(w); w.byte(0x92); } })));
+      f.store(
+        I32.add(y, I32.shl(n, 2)),
+        lanes.reduce((a, b) => ({
+          type: "f32",
+          emit: (w) => {
+            a.emit(w);
+            b.emit(w);
+            w.byte(0x92);
+          },
+        })),
+      );
     });
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(module.encode()), { env: { memory } });

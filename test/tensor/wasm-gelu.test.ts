@@ -22,7 +22,9 @@ describe("createWasmKernels: GELU", () => {
   const inputs = (random: ReturnType<typeof seededRandom>, n: number) => {
     const x = fillRandn(new Float32Array(n), random, 3);
     const special = [0, -0, 1e-8, -1e-8, 0.5, -0.5, 5, -5, 12, -12, 40, -40, 1e4, -1e4, 3.4e38, -3.4e38];
-    special.forEach((v, i) => { if (i < n) x[i] = v; });
+    special.forEach((v, i) => {
+      if (i < n) x[i] = v;
+    });
     return x;
   };
 

@@ -45,7 +45,8 @@ describe("createWasmKernels: sumOfSquares and scale", () => {
   it("two threads give the very sum of one", () => {
     const n = 800_001;
     const values = fillRandn(new Float32Array(n), seededRandom(83));
-    const a = one.alloc(n), b = two.alloc(n);
+    const a = one.alloc(n),
+      b = two.alloc(n);
     a.set(values);
     b.set(values);
     expect(two.sumOfSquares(b, n)).toBe(one.sumOfSquares(a, n));

@@ -19,7 +19,8 @@ describe("GPT on the WebAssembly kernels", () => {
     const model = new GPT(config, { kernels }).init(seededRandom(1));
     expect(kernels.owns(model.params) && kernels.owns(model.grads)).toBe(true);
 
-    const B = 3, T = config.blockSize;
+    const B = 3,
+      T = config.blockSize;
     const random = seededRandom(2);
     const ids = Int32Array.from({ length: B * T }, () => random.int(20));
     const targets = Int32Array.from({ length: B * T }, () => random.int(20));

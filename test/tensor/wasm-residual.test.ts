@@ -28,9 +28,11 @@ describe("createWasmKernels: residual", () => {
         expect(out, `forward n=${n}`).toEqual(expectedOut);
 
         // backward: da += dout, db += dout, both starting from something
-        const expectedDa = da0.slice(), expectedDb = db0.slice();
+        const expectedDa = da0.slice(),
+          expectedDb = db0.slice();
         residualBackward(expectedDa, expectedDb, dout0, n);
-        const da = place(kernels, placement, da0), db = place(kernels, placement, db0);
+        const da = place(kernels, placement, da0),
+          db = place(kernels, placement, db0);
         kernels.residualBackward(da, db, place(kernels, placement, dout0), n);
         expect(da, `backward da n=${n}`).toEqual(expectedDa);
         expect(db, `backward db n=${n}`).toEqual(expectedDb);
@@ -40,7 +42,8 @@ describe("createWasmKernels: residual", () => {
 
   it("adds in place when out is one of the inputs (the KV cache's x = x + proj)", () => {
     const random = seededRandom(73);
-    const x = fillRandn(kernels.alloc(7), random), proj = fillRandn(kernels.alloc(7), random);
+    const x = fillRandn(kernels.alloc(7), random),
+      proj = fillRandn(kernels.alloc(7), random);
     const expected = new Float32Array(7);
     residualForward(expected, x, proj, 7);
     kernels.residualForward(x, x, proj, 7);
@@ -49,8 +52,10 @@ describe("createWasmKernels: residual", () => {
 
   it("sends Float64Arrays to the reference and leaves elements past N alone", () => {
     const random = seededRandom(74);
-    const a = fillRandn(new Float64Array(6), random), b = fillRandn(new Float64Array(6), random);
-    const out = new Float64Array(6), expected = new Float64Array(6);
+    const a = fillRandn(new Float64Array(6), random),
+      b = fillRandn(new Float64Array(6), random);
+    const out = new Float64Array(6),
+      expected = new Float64Array(6);
     kernels.residualForward(out, a, b, 6);
     residualForward(expected, a, b, 6);
     expect(out).toEqual(expected);

@@ -20,7 +20,13 @@ describe("createWasmKernels: softmaxForward", () => {
   for (const placement of ["alloc", "plain"] as const) {
     it(`matches the reference, rows sum to 1 (${placement} buffers; V with and without a tail)`, () => {
       const random = seededRandom(61);
-      for (const [N, V] of [[1, 1], [3, 5], [7, 65], [768, 67], [2, 1024]]) {
+      for (const [N, V] of [
+        [1, 1],
+        [3, 5],
+        [7, 65],
+        [768, 67],
+        [2, 1024],
+      ]) {
         const logits = fillRandn(new Float32Array(N * V), random, 4);
         // a row of equal logits and one with a huge spread, where it fits
         if (N > 1) logits.fill(2.5, V, 2 * V);
@@ -44,7 +50,8 @@ describe("createWasmKernels: softmaxForward", () => {
   it("two threads give the floats of one (rows split between them)", () => {
     const [N, V] = [768, 65];
     const logits = fillRandn(new Float32Array(N * V), seededRandom(62), 3);
-    const a = one.alloc(N * V), b = two.alloc(N * V);
+    const a = one.alloc(N * V),
+      b = two.alloc(N * V);
     one.softmaxForward(a, place(one, "alloc", logits), N, V);
     two.softmaxForward(b, place(two, "alloc", logits), N, V);
     expect(Buffer.from(b.buffer, b.byteOffset, b.byteLength).equals(Buffer.from(a.buffer, a.byteOffset, a.byteLength))).toBe(true);
@@ -52,7 +59,8 @@ describe("createWasmKernels: softmaxForward", () => {
 
   it("float64 arrays go to the reference", () => {
     const logits = Float64Array.from([1, 2, 3, 4, 5]);
-    const expected = new Float64Array(5), got = new Float64Array(5);
+    const expected = new Float64Array(5),
+      got = new Float64Array(5);
     softmaxForward(expected, logits, 1, 5);
     one.softmaxForward(got, logits, 1, 5);
     expect(got).toEqual(expected);

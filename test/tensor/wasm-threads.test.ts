@@ -18,12 +18,14 @@ afterAll(() => two.close?.());
 /** the same random values in each backend's memory */
 function pair(n: number, seed: number): [Float32Array, Float32Array] {
   const values = fillRandn(new Float32Array(n), seededRandom(seed));
-  const a = one.alloc(n), b = two.alloc(n);
+  const a = one.alloc(n),
+    b = two.alloc(n);
   a.set(values);
   b.set(values);
   return [a, b];
 }
-const same = (a: Float32Array, b: Float32Array) => expect(Buffer.from(b.buffer, b.byteOffset, b.byteLength).equals(Buffer.from(a.buffer, a.byteOffset, a.byteLength))).toBe(true);
+const same = (a: Float32Array, b: Float32Array) =>
+  expect(Buffer.from(b.buffer, b.byteOffset, b.byteLength).equals(Buffer.from(a.buffer, a.byteOffset, a.byteLength))).toBe(true);
 
 describe("createWasmKernels({ threads: 2 })", () => {
   it("says so in its name", () => {
@@ -31,13 +33,23 @@ describe("createWasmKernels({ threads: 2 })", () => {
   });
 
   it("linear forward and backward: the same floats as one thread (even and odd row counts)", () => {
-    for (const [N, IC, OC] of [[768, 128, 384], [131, 33, 17], [64, 512, 128], [10, 8, 8]]) {
-      const [inp1, inp2] = pair(N * IC, 1), [w1, w2] = pair(OC * IC, 2), [b1, b2] = pair(OC, 3);
+    for (const [N, IC, OC] of [
+      [768, 128, 384],
+      [131, 33, 17],
+      [64, 512, 128],
+      [10, 8, 8],
+    ]) {
+      const [inp1, inp2] = pair(N * IC, 1),
+        [w1, w2] = pair(OC * IC, 2),
+        [b1, b2] = pair(OC, 3);
       const [o1, o2] = pair(N * OC, 4);
       one.linearForward(o1, inp1, w1, b1, N, IC, OC);
       two.linearForward(o2, inp2, w2, b2, N, IC, OC);
       same(o1, o2);
-      const [d1, d2] = pair(N * OC, 5), [di1, di2] = pair(N * IC, 6), [dw1, dw2] = pair(OC * IC, 7), [db1, db2] = pair(OC, 8);
+      const [d1, d2] = pair(N * OC, 5),
+        [di1, di2] = pair(N * IC, 6),
+        [dw1, dw2] = pair(OC * IC, 7),
+        [db1, db2] = pair(OC, 8);
       one.linearBackward(di1, dw1, db1, d1, inp1, w1, N, IC, OC);
       two.linearBackward(di2, dw2, db2, d2, inp2, w2, N, IC, OC);
       same(di1, di2);
@@ -50,18 +62,31 @@ describe("createWasmKernels({ threads: 2 })", () => {
     // one packing of B holds 4·KC·NC = 1280 floats: K ≤ 80 gives 16-wide slabs, K 81…160 8-wide
     // ones, K > 160 is not shared (this thread alone, K in passes); M < 64 rows is not shared
     const blocking = { MR: 3, NR: 8, KC: 20, MC: 6, NC: 16, UNROLL: 3 };
-    const single = createWasmKernels({ blocking }), double = createWasmKernels({ blocking, threads: 2 });
+    const single = createWasmKernels({ blocking }),
+      double = createWasmKernels({ blocking, threads: 2 });
     try {
-      for (const [N, IC, OC] of [[100, 20, 70], [64, 200, 70], [170, 9, 65], [150, 33, 17]]) {
+      for (const [N, IC, OC] of [
+        [100, 20, 70],
+        [64, 200, 70],
+        [170, 9, 65],
+        [150, 33, 17],
+      ]) {
         const values = (n: number, seed: number) => fillRandn(new Float32Array(n), seededRandom(seed));
-        const inp = values(N * IC, 50), w = values(OC * IC, 51), b = values(OC, 52), dout = values(N * OC, 53);
+        const inp = values(N * IC, 50),
+          w = values(OC * IC, 51),
+          b = values(OC, 52),
+          dout = values(N * OC, 53);
         const run = (kernels: WasmKernels) => {
-          const out = kernels.alloc(N * OC), dinp = kernels.alloc(N * IC), dw = kernels.alloc(OC * IC), db = kernels.alloc(OC);
+          const out = kernels.alloc(N * OC),
+            dinp = kernels.alloc(N * IC),
+            dw = kernels.alloc(OC * IC),
+            db = kernels.alloc(OC);
           kernels.linearForward(out, inp, w, b, N, IC, OC);
           kernels.linearBackward(dinp, dw, db, dout, inp, w, N, IC, OC);
           return [out, dinp, dw, db];
         };
-        const expected = run(single), got = run(double);
+        const expected = run(single),
+          got = run(double);
         for (let i = 0; i < expected.length; i++) same(expected[i], got[i]);
       }
     } finally {
@@ -72,17 +97,25 @@ describe("createWasmKernels({ threads: 2 })", () => {
   it("attention and GELU: the same floats as one thread", () => {
     const [B, T, C, NH] = [12, 64, 128, 4];
     const [qkv1, qkv2] = pair(B * T * 3 * C, 9);
-    const [out1, out2] = pair(B * T * C, 10), [p1, p2] = pair(B * NH * T * T, 11), [a1, a2] = pair(B * NH * T * T, 12);
+    const [out1, out2] = pair(B * T * C, 10),
+      [p1, p2] = pair(B * NH * T * T, 11),
+      [a1, a2] = pair(B * NH * T * T, 12);
     one.attentionForward(out1, p1, a1, qkv1, B, T, C, NH);
     two.attentionForward(out2, p2, a2, qkv2, B, T, C, NH);
     same(out1, out2);
     same(a1, a2);
-    const [dq1, dq2] = pair(B * T * 3 * C, 13), [dp1, dp2] = pair(B * NH * T * T, 14), [da1, da2] = pair(B * NH * T * T, 15), [do1, do2] = pair(B * T * C, 16);
+    const [dq1, dq2] = pair(B * T * 3 * C, 13),
+      [dp1, dp2] = pair(B * NH * T * T, 14),
+      [da1, da2] = pair(B * NH * T * T, 15),
+      [do1, do2] = pair(B * T * C, 16);
     one.attentionBackward(dq1, dp1, da1, do1, qkv1, a1, B, T, C, NH);
     two.attentionBackward(dq2, dp2, da2, do2, qkv2, a2, B, T, C, NH);
     same(dq1, dq2);
     const n = 768 * 512 + 3;
-    const [x1, x2] = pair(n, 17), [g1, g2] = pair(n, 18), [gd1, gd2] = pair(n, 19), [gi1, gi2] = pair(n, 20);
+    const [x1, x2] = pair(n, 17),
+      [g1, g2] = pair(n, 18),
+      [gd1, gd2] = pair(n, 19),
+      [gi1, gi2] = pair(n, 20);
     one.geluForward(g1, x1, n);
     two.geluForward(g2, x2, n);
     same(g1, g2);
@@ -92,9 +125,17 @@ describe("createWasmKernels({ threads: 2 })", () => {
   });
 
   it("LayerNorm forward and backward, residual sums and AdamW: the same floats as one thread (odd sizes too)", () => {
-    for (const [N, C] of [[768, 128], [301, 60], [5, 12]]) {
-      const [x1, x2] = pair(N * C, 21), [w1, w2] = pair(C, 22), [b1, b2] = pair(C, 23);
-      const [o1, o2] = pair(N * C, 24), [m1, m2] = pair(N, 25), [r1, r2] = pair(N, 26);
+    for (const [N, C] of [
+      [768, 128],
+      [301, 60],
+      [5, 12],
+    ]) {
+      const [x1, x2] = pair(N * C, 21),
+        [w1, w2] = pair(C, 22),
+        [b1, b2] = pair(C, 23);
+      const [o1, o2] = pair(N * C, 24),
+        [m1, m2] = pair(N, 25),
+        [r1, r2] = pair(N, 26);
       one.layernormForward(o1, m1, r1, x1, w1, b1, N, C);
       two.layernormForward(o2, m2, r2, x2, w2, b2, N, C);
       same(o1, o2);
@@ -102,7 +143,10 @@ describe("createWasmKernels({ threads: 2 })", () => {
       same(r1, r2);
       // the backward adds to dinp, dweight and dbias (with and without a bias)
       for (const withBias of [true, false]) {
-        const [dx1, dx2] = pair(N * C, 34), [dw1, dw2] = pair(C, 35), [db1, db2] = pair(C, 36), [dy1, dy2] = pair(N * C, 37);
+        const [dx1, dx2] = pair(N * C, 34),
+          [dw1, dw2] = pair(C, 35),
+          [db1, db2] = pair(C, 36),
+          [dy1, dy2] = pair(N * C, 37);
         one.layernormBackward(dx1, dw1, withBias ? db1 : null, dy1, x1, w1, m1, r1, N, C);
         two.layernormBackward(dx2, dw2, withBias ? db2 : null, dy2, x2, w2, m2, r2, N, C);
         same(dx1, dx2);
@@ -110,7 +154,9 @@ describe("createWasmKernels({ threads: 2 })", () => {
         same(db1, db2);
       }
       const n = N * C + 3;
-      const [a1, a2] = pair(n, 27), [c1, c2] = pair(n, 28), [s1, s2] = pair(n, 29);
+      const [a1, a2] = pair(n, 27),
+        [c1, c2] = pair(n, 28),
+        [s1, s2] = pair(n, 29);
       one.residualForward(s1, a1, c1, n);
       two.residualForward(s2, a2, c2, n);
       same(s1, s2);
@@ -118,8 +164,13 @@ describe("createWasmKernels({ threads: 2 })", () => {
       two.residualBackward(a2, c2, s2, n);
       same(a1, a2);
       same(c1, c2);
-      const [p1, p2] = pair(n, 30), [g1, g2] = pair(n, 31), [mm1, mm2] = pair(n, 32), [v1, v2] = pair(n, 33);
-      v1.forEach((x, i) => { v1[i] = v2[i] = x * x; });
+      const [p1, p2] = pair(n, 30),
+        [g1, g2] = pair(n, 31),
+        [mm1, mm2] = pair(n, 32),
+        [v1, v2] = pair(n, 33);
+      v1.forEach((x, i) => {
+        v1[i] = v2[i] = x * x;
+      });
       const update = { lr: 1e-3, weightDecay: 0.1, beta1: 0.9, beta2: 0.99, eps: 1e-8, step: 3 };
       one.adamwUpdate(p1, g1, mm1, v1, n, update);
       two.adamwUpdate(p2, g2, mm2, v2, n, update);
@@ -131,7 +182,11 @@ describe("createWasmKernels({ threads: 2 })", () => {
 
   it("zero clears exactly the first N floats, on one thread or two", () => {
     for (const kernels of [one, two]) {
-      for (const [length, N] of [[100_003, 100_001], [40_000, 40_000], [7, 5]]) {
+      for (const [length, N] of [
+        [100_003, 100_001],
+        [40_000, 40_000],
+        [7, 5],
+      ]) {
         const buffer = kernels.alloc(length);
         buffer.fill(3);
         kernels.zero(buffer, N);
@@ -148,7 +203,8 @@ describe("createWasmKernels({ threads: 2 })", () => {
     const sleepy = createWasmKernels({ threads: 2, spinMs: 0 });
     try {
       const [N, IC, OC] = [256, 64, 96];
-      const inp = fillRandn(new Float32Array(N * IC), seededRandom(40)), w = fillRandn(new Float32Array(OC * IC), seededRandom(41));
+      const inp = fillRandn(new Float32Array(N * IC), seededRandom(40)),
+        w = fillRandn(new Float32Array(OC * IC), seededRandom(41));
       const expected = new Float32Array(N * OC);
       one.linearForward(expected, inp, w, null, N, IC, OC);
       for (let round = 0; round < 20; round++) {

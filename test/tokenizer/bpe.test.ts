@@ -171,6 +171,8 @@ describe("BPE round trip", () => {
   it("shows partial UTF-8 tokens as hex", () => {
     expect(tokenizer.tokenText(0xe3)).toBe("<e3>");
     expect(tokenizer.tokenText(A)).toBe("a");
-    expect(() => tokenizer.tokenText(tokenizer.vocabSize)).toThrow(`token id ${tokenizer.vocabSize} is outside the BPE vocabulary 0…${tokenizer.vocabSize - 1}`);
+    expect(() => tokenizer.tokenText(tokenizer.vocabSize)).toThrow(
+      `token id ${tokenizer.vocabSize} is outside the BPE vocabulary 0…${tokenizer.vocabSize - 1}`,
+    );
   });
 });

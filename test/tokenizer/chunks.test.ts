@@ -13,7 +13,17 @@ describe("splitIntoChunks (BPE pre-splitter)", () => {
 
   it("gives each Japanese script its own runs", () => {
     expect(splitIntoChunks("「昨日は雨だったけど、今日は晴れだった。」")).toEqual([
-      "「", "昨日", "は", "雨", "だったけど", "、", "今日", "は", "晴", "れだった", "。」",
+      "「",
+      "昨日",
+      "は",
+      "雨",
+      "だったけど",
+      "、",
+      "今日",
+      "は",
+      "晴",
+      "れだった",
+      "。」",
     ]);
     expect(splitIntoChunks("コーヒーを飲みたい")).toEqual(["コーヒー", "を", "飲", "みたい"]);
   });

@@ -47,20 +47,42 @@ describe("corrupt tokenizer JSON is refused with a clear message", () => {
     ["unknown splitter", () => ({ ...bpe(), splitter: "gpt2-regex" }), /splitter is "gpt2-regex", this build only has "chunks-v1"/],
     [
       "merge referring to an unknown id",
-      () => ({ ...bpe(), merges: [[97, 97], [97, 300]], vocabSize: 259 }),
+      () => ({
+        ...bpe(),
+        merges: [
+          [97, 97],
+          [97, 300],
+        ],
+        vocabSize: 259,
+      }),
       /merges\[1\] = \[97,300\] refers to id 300, which does not exist before this merge creates id 258/,
     ],
-    [
-      "merge referring to itself",
-      () => ({ ...bpe(), merges: [[97, 257]], vocabSize: 258 }),
-      /merges\[0\] = \[97,257\] refers to id 257/,
-    ],
+    ["merge referring to itself", () => ({ ...bpe(), merges: [[97, 257]], vocabSize: 258 }), /merges\[0\] = \[97,257\] refers to id 257/],
     ["merge using eot", () => ({ ...bpe(), merges: [[256, 97]], vocabSize: 258 }), /merges\[0\] = \[256,97\] uses the end-of-text id 256/],
-    ["merge that is not a pair", () => ({ ...bpe(), merges: [[97, 98, 99]], vocabSize: 258 }), /merges\[0\] must be a pair \[left, right\], got an array of 3/],
+    [
+      "merge that is not a pair",
+      () => ({ ...bpe(), merges: [[97, 98, 99]], vocabSize: 258 }),
+      /merges\[0\] must be a pair \[left, right\], got an array of 3/,
+    ],
     ["non-integer id", () => ({ ...bpe(), merges: [[97, "b"]], vocabSize: 258 }), /refers to id "b"/],
-    ["repeated merge", () => ({ ...bpe(), merges: [[97, 98], [97, 98]], vocabSize: 259 }), /merges\[1\] repeats the pair \[97,98\] of merges\[0\]/],
+    [
+      "repeated merge",
+      () => ({
+        ...bpe(),
+        merges: [
+          [97, 98],
+          [97, 98],
+        ],
+        vocabSize: 259,
+      }),
+      /merges\[1\] repeats the pair \[97,98\] of merges\[0\]/,
+    ],
     ["char: missing chars", () => ({ ...char(), chars: undefined }), /char tokenizer JSON: "chars" must be an array, got nothing/],
-    ["char: two characters in one entry", () => ({ ...char(), chars: ["a", "bc", "d"] }), /chars\[1\] is "bc": each entry must be exactly one character/],
+    [
+      "char: two characters in one entry",
+      () => ({ ...char(), chars: ["a", "bc", "d"] }),
+      /chars\[1\] is "bc": each entry must be exactly one character/,
+    ],
     ["char: duplicate", () => ({ ...char(), chars: ["a", "b", "a"] }), /chars\[2\] repeats "a" of chars\[0\]/],
     ["char: vocabSize mismatch", () => ({ ...char(), vocabSize: 9 }), /vocabSize is 9 but 3 chars give 5/],
     ["char: not a string", () => ({ ...char(), chars: ["a", 7, "c"] }), /chars\[1\] is 7/],

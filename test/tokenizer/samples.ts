@@ -31,7 +31,7 @@ export function mixedCorpus(): string {
     "Hello there! 👋 How are you doing today?",
   ];
   const out: string[] = [];
-  for (let i = 0; i < 6; i++) out.push(...lines.map((line, j) => (i + j) % 3 === 0 ? line.toUpperCase() : line));
+  for (let i = 0; i < 6; i++) out.push(...lines.map((line, j) => ((i + j) % 3 === 0 ? line.toUpperCase() : line)));
   return out.join("\n");
 }
 

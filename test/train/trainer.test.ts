@@ -14,15 +14,23 @@ function patternTokens(n: number): Int32Array {
 }
 
 const options: TrainOptions = {
-  batchSize: 4, blockSize: 16, steps: 60, maxLr: 1e-2, minLr: 1e-3, warmupSteps: 5,
-  gradClip: 1, evalInterval: 20, evalBatches: 4, seed: 42,
+  batchSize: 4,
+  blockSize: 16,
+  steps: 60,
+  maxLr: 1e-2,
+  minLr: 1e-3,
+  warmupSteps: 5,
+  gradClip: 1,
+  evalInterval: 20,
+  evalBatches: 4,
+  seed: 42,
 };
 
 describe("learning-rate schedule (nanoGPT's)", () => {
   const s = { maxLr: 1e-3, minLr: 1e-4, warmupSteps: 100, totalSteps: 2000 };
   it("warms up linearly, decays by cosine, then stays at the floor", () => {
     expect(learningRateAt(0, s)).toBeCloseTo(1e-3 / 101, 12);
-    expect(learningRateAt(99, s)).toBeCloseTo(1e-3 * 100 / 101, 12);
+    expect(learningRateAt(99, s)).toBeCloseTo((1e-3 * 100) / 101, 12);
     expect(learningRateAt(100, s)).toBeCloseTo(1e-3, 12);
     expect(learningRateAt(1050, s)).toBeCloseTo(5.5e-4, 12); // halfway: the mean of max and min
     expect(learningRateAt(2000, s)).toBeCloseTo(1e-4, 12);

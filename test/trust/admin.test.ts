@@ -13,7 +13,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const withStore = <T,>(fn: (s: ReturnType<typeof openStore>) => T): T => {
+const withStore = <T>(fn: (s: ReturnType<typeof openStore>) => T): T => {
   const s = openStore(h.config.databasePath);
   try {
     return fn(s);
@@ -35,7 +35,9 @@ describe("/admin", () => {
     const other = h.fake.addChannel("elsewhere");
     const set = await admin("channels", { channels: `<#${other.id}>` });
     expect(set.content).toMatch(new RegExp(`only: <#${other.id}>`));
-    const refused = await h.fake.interact({ command: "train", subcommand: "start", options: { preset: "tiny" }, memberPermissions: ADMIN }).reply();
+    const refused = await h.fake
+      .interact({ command: "train", subcommand: "start", options: { preset: "tiny" }, memberPermissions: ADMIN })
+      .reply();
     expect(refused.ephemeral).toBe(true);
     expect(refused.content).toMatch(/is not one of them/);
     expect((await admin("channels")).content).toMatch(/any channel/);
@@ -44,10 +46,12 @@ describe("/admin", () => {
   it("retention deletes stored messages older than N days", async () => {
     const guild = h.fake.guild.id;
     const day = 24 * 60 * 60 * 1000;
-    withStore((s) => s.messages.addMany([
-      { id: "8001", guildId: guild, channelId: h.fake.channelId, authorId: "1", text: "old", createdAt: Date.now() - 40 * day },
-      { id: "8002", guildId: guild, channelId: h.fake.channelId, authorId: "1", text: "new", createdAt: Date.now() - 1 * day },
-    ]));
+    withStore((s) =>
+      s.messages.addMany([
+        { id: "8001", guildId: guild, channelId: h.fake.channelId, authorId: "1", text: "old", createdAt: Date.now() - 40 * day },
+        { id: "8002", guildId: guild, channelId: h.fake.channelId, authorId: "1", text: "new", createdAt: Date.now() - 1 * day },
+      ]),
+    );
     const reply = await admin("retention", { days: 30 });
     expect(reply.content).toMatch(/older than 30 days/);
     const texts = withStore((s) => s.messages.recent(guild, { limit: 100 }).map((m) => m.text));

@@ -21,7 +21,9 @@ describe("a crash mid-training", () => {
       const db = path.join(dir, "bot.db");
       const defaultModel = path.join(dir, "default.safetensors");
       writeTinyModel(defaultModel);
-      const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["test/trust/fixtures/train-until-killed.ts", db, defaultModel], { cwd: root });
+      const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["test/trust/fixtures/train-until-killed.ts", db, defaultModel], {
+        cwd: root,
+      });
       // wait until it has saved two checkpoints' worth of training, then kill it hard
       await new Promise<void>((resolve, reject) => {
         let seen = 0;

@@ -9,11 +9,21 @@ import { type Harness, startHarness } from "../discord/harness.ts";
 
 const COUNT = Number(process.env.FUZZ_COUNT ?? 200);
 const rng = seededRandom(20261128);
-const pick = <T,>(xs: readonly T[]): T => xs[rng.int(xs.length)];
+const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)];
 
 /** A random code point from many planes, lone surrogates included. */
 function randomChar(): string {
-  const ranges: [number, number][] = [[0x20, 0x7e], [0x0, 0x1f], [0x3040, 0x30ff], [0x4e00, 0x9fff], [0xd800, 0xdfff], [0x1f300, 0x1faff], [0x10000, 0x10ffff], [0xe000, 0xf8ff], [0x200b, 0x202e]];
+  const ranges: [number, number][] = [
+    [0x20, 0x7e],
+    [0x0, 0x1f],
+    [0x3040, 0x30ff],
+    [0x4e00, 0x9fff],
+    [0xd800, 0xdfff],
+    [0x1f300, 0x1faff],
+    [0x10000, 0x10ffff],
+    [0xe000, 0xf8ff],
+    [0x200b, 0x202e],
+  ];
   const [lo, hi] = pick(ranges);
   const cp = lo + rng.int(hi - lo + 1);
   return cp >= 0xd800 && cp <= 0xdfff ? String.fromCharCode(cp) : String.fromCodePoint(cp);
@@ -38,7 +48,10 @@ const number = () => pick([0, -1, 1, 2, 3, 51, 999, 1e9, -1e9, 0.5, 2.5, 1e-9]);
 const COMMANDS: (() => { command: string; options: Record<string, string | number> })[] = [
   () => ({ command: "predict", options: { text: text(), k: number(), temperature: number() } }),
   () => ({ command: "attention", options: { text: text(), layer: number(), head: number() } }),
-  () => ({ command: "generate", options: { prompt: text(), tokens: number(), temperature: number(), top_k: number(), top_p: number(), seed: number() } }),
+  () => ({
+    command: "generate",
+    options: { prompt: text(), tokens: number(), temperature: number(), top_k: number(), top_p: number(), seed: number() },
+  }),
   () => ({ command: "trace", options: { prompt: text(), tokens: number(), seed: number() } }),
   () => ({ command: "tokens", options: { text: text() } }),
   () => ({ command: "explain", options: { topic: pick(["tokens", "loss", "attention", "generation"]), text: text() } }),
@@ -64,7 +77,11 @@ describe("fuzz", () => {
     for (let i = 0; i < COUNT; i++) {
       if (i % 5 === 4) {
         const said = h.fake.say({ content: `<@${h.fake.botUser.id}> ${text()}`.slice(0, 4000) });
-        await h.fake.waitForRequest((r) => r.method === "POST" && (r.body as { message_reference?: { message_id?: string } } | undefined)?.message_reference?.message_id === said.id);
+        await h.fake.waitForRequest(
+          (r) =>
+            r.method === "POST" &&
+            (r.body as { message_reference?: { message_id?: string } } | undefined)?.message_reference?.message_id === said.id,
+        );
         seen.chats++;
         continue;
       }
@@ -81,7 +98,9 @@ describe("fuzz", () => {
       expect(String((body as { content?: string }).content ?? "").length).toBeLessThanOrEqual(2000);
     }
     const crashes = h.logs.filter((l) => l.level === "error");
-    console.log(`fuzz: ${COUNT} inputs → ${seen.replies} answers, ${seen.refusals} clear refusals, ${seen.chats} chat replies; ${sent.length} messages checked for pings; ${crashes.length} errors logged`);
+    console.log(
+      `fuzz: ${COUNT} inputs → ${seen.replies} answers, ${seen.refusals} clear refusals, ${seen.chats} chat replies; ${sent.length} messages checked for pings; ${crashes.length} errors logged`,
+    );
     expect(unhandled).toEqual([]);
     expect(crashes.map((c) => c.message)).toEqual([]);
   });

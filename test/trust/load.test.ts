@@ -21,7 +21,10 @@ const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Ma
 describe("load", () => {
   it("200 interactions at once during training: all acknowledged in time and answered", { timeout: 180_000 }, async () => {
     const channel = h.fake.channelId;
-    h.fake.seedHistory(channel, Array.from({ length: 300 }, (_, i) => ({ content: `message ${i}: the weather is nice today and tea is good` })));
+    h.fake.seedHistory(
+      channel,
+      Array.from({ length: 300 }, (_, i) => ({ content: `message ${i}: the weather is nice today and tea is good` })),
+    );
     const admin = MEMBER_PERMISSIONS | Permission.ManageGuild;
     await h.fake.interact({ command: "train", subcommand: "start", options: { preset: "tiny" }, memberPermissions: admin }).reply();
     const guild = h.fake.guild.id;
@@ -34,13 +37,23 @@ describe("load", () => {
       if (i % 4 === 3) {
         const said = h.fake.say({ content: `<@${h.fake.botUser.id}> hello ${i}` });
         return h.fake
-          .waitForRequest((r) => r.method === "POST" && (r.body as { message_reference?: { message_id?: string } } | undefined)?.message_reference?.message_id === said.id, "a chat reply", 120_000)
+          .waitForRequest(
+            (r) =>
+              r.method === "POST" &&
+              (r.body as { message_reference?: { message_id?: string } } | undefined)?.message_reference?.message_id === said.id,
+            "a chat reply",
+            120_000,
+          )
           .then(() => ({ ack: null as number | null, answer: performance.now() - t0, ephemeral: false }));
       }
       const command = i % 4 === 0 ? "attention" : "predict";
       const interaction = h.fake.interact({ command, options: { text: `hello world ${i}` } });
       const ack = interaction.acknowledged().then(() => performance.now() - t0);
-      return Promise.all([ack, interaction.reply(120_000)]).then(([a, reply]) => ({ ack: a, answer: performance.now() - t0, ephemeral: reply.ephemeral }));
+      return Promise.all([ack, interaction.reply(120_000)]).then(([a, reply]) => ({
+        ack: a,
+        answer: performance.now() - t0,
+        ephemeral: reply.ephemeral,
+      }));
     });
     const results = await Promise.all(jobs);
     const total = performance.now() - started;

@@ -61,9 +61,21 @@ describe("privacy", () => {
     h.fake.gateway.dispatch(session, "MESSAGE_DELETE", { id: "9101", channel_id: channel, guild_id: guild });
     h.fake.gateway.dispatch(session, "MESSAGE_DELETE_BULK", { ids: ["9102", "9103"], channel_id: channel, guild_id: guild });
     h.fake.gateway.dispatch(session, "MESSAGE_UPDATE", {
-      id: "9104", channel_id: channel, guild_id: guild, content: "edited text", author: h.fake.bob, type: 0,
-      timestamp: new Date().toISOString(), edited_timestamp: new Date().toISOString(), tts: false, mention_everyone: false,
-      mentions: [], mention_roles: [], attachments: [], embeds: [], pinned: false,
+      id: "9104",
+      channel_id: channel,
+      guild_id: guild,
+      content: "edited text",
+      author: h.fake.bob,
+      type: 0,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: new Date().toISOString(),
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: [],
+      embeds: [],
+      pinned: false,
     });
     const deadline = Date.now() + 5000;
     for (;;) {

@@ -33,7 +33,16 @@ describe("/train start resume:true", () => {
     const earlier = trainModel(docs, { preset: "tiny", tokenizer: "bpe", vocabSize: 300, steps: 20, seed: 1337, evalInterval: 10 });
     const store = openStore(h.config.databasePath);
     try {
-      store.messages.addMany(docs.map((text, i) => ({ id: String(7_000_000 + i), guildId: guild, channelId: h.fake.channelId, authorId: "1", text, createdAt: 1000 + i })));
+      store.messages.addMany(
+        docs.map((text, i) => ({
+          id: String(7_000_000 + i),
+          guildId: guild,
+          channelId: h.fake.channelId,
+          authorId: "1",
+          text,
+          createdAt: 1000 + i,
+        })),
+      );
       const run = store.runs.start(guild, { preset: "tiny" });
       store.runs.saveCheckpoint(run.id, earlier.checkpoint);
       store.runs.markInterrupted([guild]);

@@ -22,7 +22,10 @@ const refusal = (line: string) => {
 describe("parseCommandLine", () => {
   it("fills the first text option with the words before any option", () => {
     expect(parse("/predict The cat sat")).toEqual({ command: "predict", options: { text: "The cat sat" } });
-    expect(parse("/predict The cat  k:5 temperature=0.5")).toEqual({ command: "predict", options: { text: "The cat", k: 5, temperature: 0.5 } });
+    expect(parse("/predict The cat  k:5 temperature=0.5")).toEqual({
+      command: "predict",
+      options: { text: "The cat", k: 5, temperature: 0.5 },
+    });
     expect(parse("/PREDICT text:a: b k:3")).toEqual({ command: "predict", options: { text: "a: b", k: 3 } });
   });
 
@@ -32,7 +35,12 @@ describe("parseCommandLine", () => {
   });
 
   it("takes choices by their value, in any case", () => {
-    expect(parse("/train start preset:TINY minutes:2 source:corpus").options).toEqual({ action: "start", preset: "tiny", minutes: 2, source: "corpus" });
+    expect(parse("/train start preset:TINY minutes:2 source:corpus").options).toEqual({
+      action: "start",
+      preset: "tiny",
+      minutes: 2,
+      source: "corpus",
+    });
     expect(parse("/explain topic:attention language:ja").options).toEqual({ topic: "attention", language: "ja" });
     expect(parse("/model")).toEqual({ command: "model", options: {} });
   });
@@ -42,7 +50,10 @@ describe("parseCommandLine", () => {
     expect(refusal("/nope x")).toMatchObject({ code: "unknown-command", values: { name: "nope" } });
     expect(refusal("/predict")).toMatchObject({ code: "option-missing", values: { option: "text" } });
     expect(refusal("/predict a k:1 k:2")).toMatchObject({ code: "option-twice", values: { option: "k" } });
-    expect(refusal("/predict a k:0")).toMatchObject({ code: "bad-option", values: { option: "k", value: "0", kind: "integer", min: 1, max: 50 } });
+    expect(refusal("/predict a k:0")).toMatchObject({
+      code: "bad-option",
+      values: { option: "k", value: "0", kind: "integer", min: 1, max: 50 },
+    });
     expect(refusal("/predict a k:2.5")).toMatchObject({ code: "bad-option", values: { option: "k", kind: "integer" } });
     expect(refusal("/predict a temperature:hot")).toMatchObject({ code: "bad-option", values: { option: "temperature", kind: "number" } });
     expect(refusal("/train preset:huge")).toMatchObject({ code: "bad-option", values: { kind: "choice", choices: "tiny, baby" } });

@@ -21,7 +21,9 @@ export interface TestPlayground {
   close(): Promise<void>;
 }
 
-export async function startTestPlayground(overrides: TrainingOverrides = { steps: 40, evalInterval: 10, evalBatches: 2 }): Promise<TestPlayground> {
+export async function startTestPlayground(
+  overrides: TrainingOverrides = { steps: 40, evalInterval: 10, evalBatches: 2 },
+): Promise<TestPlayground> {
   const dir = mkdtempSync(path.join(tmpdir(), "minigpt-web-"));
   const store = openStore(path.join(dir, "bot.db"));
   const registry = new ModelRegistry({ models: store.models, kernels: fastestKernels() });
@@ -43,8 +45,16 @@ export async function startTestPlayground(overrides: TrainingOverrides = { steps
 }
 
 /** POSTs JSON; returns the status and the parsed answer. */
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 

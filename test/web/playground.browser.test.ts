@@ -48,7 +48,9 @@ describe.skipIf(!hasChromium)(hasChromium ? "the playground in Chromium" : "the 
     await page.fill("#input", line);
     await page.keyboard.press("Escape"); // close suggestions so Enter sends
     await page.keyboard.press("Enter");
-    await page.waitForFunction((n) => document.querySelectorAll(".message.bot:not(:has(.typing)), .message.error").length > n, before, { timeout: 30_000 });
+    await page.waitForFunction((n) => document.querySelectorAll(".message.bot:not(:has(.typing)), .message.error").length > n, before, {
+      timeout: 30_000,
+    });
   }
 
   it("a message gets a reply from the model", async () => {
@@ -105,10 +107,15 @@ describe.skipIf(!hasChromium)(hasChromium ? "the playground in Chromium" : "the 
     // every curve picture that finished loading, by its number of points
     await page.evaluate(() => {
       (window as unknown as { curves: string[] }).curves = [];
-      document.addEventListener("load", (e) => {
-        const el = e.target as HTMLImageElement;
-        if (el.classList?.contains("curve") && el.naturalWidth > 0) (window as unknown as { curves: string[] }).curves.push(el.dataset.points!);
-      }, true);
+      document.addEventListener(
+        "load",
+        (e) => {
+          const el = e.target as HTMLImageElement;
+          if (el.classList?.contains("curve") && el.naturalWidth > 0)
+            (window as unknown as { curves: string[] }).curves.push(el.dataset.points!);
+        },
+        true,
+      );
     });
     await page.click(".train-panel button[type=submit]");
     await page.waitForSelector(".card.training .curve:not([hidden])", { timeout: 60_000 });
@@ -126,7 +133,9 @@ describe.skipIf(!hasChromium)(hasChromium ? "the playground in Chromium" : "the 
   it("/train on an uploaded .txt file can be stopped, keeping the last checkpoint", async () => {
     await send("/train");
     const panel = page.locator(".train-panel").last();
-    await panel.locator("input[type=file]").setInputFiles({ name: "attention.txt", mimeType: "text/plain", buffer: readFileSync(TRAINING_TEXT_FILE) });
+    await panel
+      .locator("input[type=file]")
+      .setInputFiles({ name: "attention.txt", mimeType: "text/plain", buffer: readFileSync(TRAINING_TEXT_FILE) });
     await expect.poll(() => panel.locator("textarea").inputValue()).toContain("Attention");
     await panel.locator("select[name=preset]").selectOption("baby");
     await panel.locator("button[type=submit]").click();

@@ -43,7 +43,11 @@ async function readEvents(url: string): Promise<[string, Record<string, unknown>
 
 describe("the page", () => {
   it("serves the chat page, its script and style, with a content security policy", async () => {
-    for (const [path, type] of [["/", "text/html"], ["/app.js", "text/javascript"], ["/style.css", "text/css"]]) {
+    for (const [path, type] of [
+      ["/", "text/html"],
+      ["/app.js", "text/javascript"],
+      ["/style.css", "text/css"],
+    ]) {
       const response = await fetch(api(path));
       expect(response.status).toBe(200);
       expect(response.headers.get("content-type")).toContain(type);
@@ -52,7 +56,10 @@ describe("the page", () => {
   });
 
   it("lists the same slash commands as the bot, with their options, and the model's name", async () => {
-    const body = (await (await fetch(api("/api/commands?lang=ja"))).json()) as { commands: { name: string; options: { name: string }[] }[]; model: string };
+    const body = (await (await fetch(api("/api/commands?lang=ja"))).json()) as {
+      commands: { name: string; options: { name: string }[] }[];
+      model: string;
+    };
     expect(body.commands.map((c) => c.name)).toEqual(["predict", "attention", "generate", "trace", "tokens", "model", "explain", "train"]);
     expect(body.commands.find((c) => c.name === "predict")!.options.map((o) => o.name)).toEqual(["text", "k", "temperature"]);
     expect(body.model).toBe("既定のモデル");
@@ -80,7 +87,14 @@ describe("commands and chat", () => {
   });
 
   it("/attention, /tokens, /trace, /model and /explain answer with pictures; /generate with text", async () => {
-    for (const line of ["/attention The cat sat", "/attention text:The cat sat layer:1 head:0", "/tokens 今日は良い天気", "/trace Once tokens:4 seed:3", "/model", "/explain topic:attention"]) {
+    for (const line of [
+      "/attention The cat sat",
+      "/attention text:The cat sat layer:1 head:0",
+      "/tokens 今日は良い天気",
+      "/trace Once tokens:4 seed:3",
+      "/model",
+      "/explain topic:attention",
+    ]) {
       const { status, body } = await postJson(api("/api/command"), { line, lang: "en" });
       expect(status, line).toBe(200);
       expect((body.images as unknown[]).length, line).toBeGreaterThan(0);
@@ -148,7 +162,9 @@ describe("bad requests get a 4xx with a clear message", () => {
       request({ host: url.hostname, port: url.port, path: "/api/commands", headers: { host: "evil.example:80" } }, (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
-      }).on("error", reject).end();
+      })
+        .on("error", reject)
+        .end();
     });
     expect(status).toBe(421);
   });

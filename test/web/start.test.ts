@@ -31,7 +31,7 @@ describe("npm start without a token", () => {
       });
       const page = await fetch(url);
       expect(page.status).toBe(200);
-      expect(await page.text()).toContain("<textarea id=\"input\"");
+      expect(await page.text()).toContain('<textarea id="input"');
     } finally {
       child.kill("SIGTERM");
     }

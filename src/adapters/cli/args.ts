@@ -24,7 +24,11 @@ export function parseOptions(argv: string[], spec: OptionSpec, command: string):
 }
 
 /** A number option: undefined when absent, an error naming the option when not a number in range. */
-export function numberOption(values: Record<string, unknown>, name: string, opts: { integer?: boolean; min?: number; max?: number } = {}): number | undefined {
+export function numberOption(
+  values: Record<string, unknown>,
+  name: string,
+  opts: { integer?: boolean; min?: number; max?: number } = {},
+): number | undefined {
   const raw = values[name];
   if (raw === undefined) return undefined;
   const n = Number(raw);

@@ -22,7 +22,19 @@ interface CliCommand {
   run(argv: string[]): Promise<void>;
 }
 
-export const COMMANDS: Record<string, CliCommand> = { chat, generate, predict, train, info, attention, trace, tokens, embeddings, card, explain };
+export const COMMANDS: Record<string, CliCommand> = {
+  chat,
+  generate,
+  predict,
+  train,
+  info,
+  attention,
+  trace,
+  tokens,
+  embeddings,
+  card,
+  explain,
+};
 
 export function helpText(): string {
   return ["usage: npm run cli -- <command> [options]", "", ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join("\n");

@@ -57,10 +57,20 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
   try {
     const registry =
       deps.registry ??
-      new ModelRegistry({ models: store.models, defaultModelPath: config.defaultModelPath, kernels: fastestKernels(), onWarning: (m) => log.warn(m) });
+      new ModelRegistry({
+        models: store.models,
+        defaultModelPath: config.defaultModelPath,
+        kernels: fastestKernels(),
+        onWarning: (m) => log.warn(m),
+      });
     const commands = deps.commands ?? (await loadCommands());
     const training =
-      deps.training ?? new TrainingService({ store, registry, onWarning: (m, err) => log.warn(err === undefined ? m : `${m}: ${err instanceof Error ? err.message : String(err)}`) });
+      deps.training ??
+      new TrainingService({
+        store,
+        registry,
+        onWarning: (m, err) => log.warn(err === undefined ? m : `${m}: ${err instanceof Error ? err.message : String(err)}`),
+      });
     const client = createClient(config);
     const chatQueue = new SerialQueue(CHAT_QUEUE_LIMIT);
     const heavy = createHeavyQueue();
@@ -69,10 +79,14 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
 
     // events
     client.on(Events.InteractionCreate, (interaction) => {
-      dispatchInteraction(interaction, { config, store, registry, training, log, commands, rateLimiter, heavy }).catch((err: unknown) => log.error("interaction handling failed", { id: interaction.id }, err));
+      dispatchInteraction(interaction, { config, store, registry, training, log, commands, rateLimiter, heavy }).catch((err: unknown) =>
+        log.error("interaction handling failed", { id: interaction.id }, err),
+      );
     });
     client.on(Events.MessageCreate, (message) => {
-      handleChatMessage(message, { registry, log, queue: chatQueue, store, rateLimiter }).catch((err: unknown) => log.error("message handling failed", { id: message.id }, err));
+      handleChatMessage(message, { registry, log, queue: chatQueue, store, rateLimiter }).catch((err: unknown) =>
+        log.error("message handling failed", { id: message.id }, err),
+      );
     });
     // what people delete or edit on Discord is deleted or edited in the store too
     const forget = (guildId: string | null, id: string) => {
@@ -124,7 +138,12 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
     const guildIds = [...readyClient.guilds.cache.keys()];
     for (const guild of readyClient.guilds.cache.values()) store.guilds.upsert({ id: guild.id, name: guild.name });
     const interrupted = store.runs.markInterrupted(process.env.SHARDING_MANAGER === "true" ? guildIds : undefined);
-    log.info(`logged in as ${readyClient.user.tag}`, { guilds: guildIds.length, commands: commands.size, interruptedRuns: interrupted, shards: readyClient.ws.shards.size });
+    log.info(`logged in as ${readyClient.user.tag}`, {
+      guilds: guildIds.length,
+      commands: commands.size,
+      interruptedRuns: interrupted,
+      shards: readyClient.ws.shards.size,
+    });
 
     return {
       client: readyClient,
@@ -167,7 +186,7 @@ export interface ShardedHandle {
 
 export async function startSharded(config: Config, options: ShardedOptions = {}): Promise<ShardedHandle> {
   const log = options.log ?? consoleLogger;
-  if (config.shards === undefined) throw new Error("startSharded needs SHARDS (\"auto\" or a number)");
+  if (config.shards === undefined) throw new Error('startSharded needs SHARDS ("auto" or a number)');
   // discord.js would ask discord.com itself for "auto": ask DISCORD_API_URL instead
   const totalShards = config.shards === "auto" ? await recommendedShardCount(config) : config.shards;
   const manager = new ShardingManager(SHARD_PROCESS_FILE, {

@@ -40,7 +40,8 @@ export async function handleChatMessage(message: Message, deps: ChatDeps): Promi
 
   try {
     // 1. show that the bot is writing
-    if ("sendTyping" in message.channel) await message.channel.sendTyping().catch((err: unknown) => deps.log.warn("cannot send typing", { ...where, error: String(err) }));
+    if ("sendTyping" in message.channel)
+      await message.channel.sendTyping().catch((err: unknown) => deps.log.warn("cannot send typing", { ...where, error: String(err) }));
     // 2. the conversation so far, and the model
     const earlier = await earlierMessages(message, deps.log);
     const handle = await deps.registry.forGuild(message.guildId);
@@ -57,7 +58,10 @@ export async function handleChatMessage(message: Message, deps: ChatDeps): Promi
       const budget = 1900 - body.length - text.explainBreakdownTitle.length - 12;
       const breakdown = inertMentions(chatBreakdown(handle, generated.steps, Math.max(0, budget)));
       const png = await tracePicture(handle, chatAsGeneration(current, generated), langOfText(current));
-      await replyToMessage(message, { content: `${body}\n\n-# ${text.explainBreakdownTitle}\n\`\`\`\n${breakdown}\n\`\`\``, files: [{ name: "trace.png", data: png }] });
+      await replyToMessage(message, {
+        content: `${body}\n\n-# ${text.explainBreakdownTitle}\n\`\`\`\n${breakdown}\n\`\`\``,
+        files: [{ name: "trace.png", data: png }],
+      });
       return;
     }
     await replyToMessage(message, body);
@@ -72,7 +76,10 @@ export async function handleChatMessage(message: Message, deps: ChatDeps): Promi
 
 /** The message's text for the prompt: the bot's own mention removed, other mentions as @names. */
 export function promptText(message: Message, botId: string): string {
-  const withoutBot = message.content.replace(new RegExp(`<@!?${botId}>`, "g"), " ").replace(/\s+/g, " ").trim();
+  const withoutBot = message.content
+    .replace(new RegExp(`<@!?${botId}>`, "g"), " ")
+    .replace(/\s+/g, " ")
+    .trim();
   return cleanContent(withoutBot, message.channel);
 }
 

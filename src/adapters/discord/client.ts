@@ -11,7 +11,12 @@ export function createClient(config: Config): Client {
   // otherwise it runs every shard Discord recommends in this process.
   const underShardingManager = process.env.SHARDING_MANAGER === "true";
   return new Client({
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
+    intents: [
+      GatewayIntentBits.Guilds,
+      GatewayIntentBits.GuildMessages,
+      GatewayIntentBits.MessageContent,
+      GatewayIntentBits.DirectMessages,
+    ],
     partials: [Partials.Channel, Partials.Message], // Message: deletes and edits of messages sent before the bot started
     rest: { api: config.apiUrl },
     allowedMentions: { parse: [], repliedUser: false },

@@ -13,7 +13,9 @@ export const COMMANDS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.
 
 export async function loadCommands(dir: string = COMMANDS_DIR): Promise<Collection<string, Command>> {
   const commands = new Collection<string, Command>();
-  const files = readdirSync(dir).filter((f) => /\.(ts|js|mjs)$/.test(f) && !f.endsWith(".d.ts")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /\.(ts|js|mjs)$/.test(f) && !f.endsWith(".d.ts"))
+    .sort();
   for (const file of files) {
     const full = path.join(dir, file);
     const module = (await import(pathToFileURL(full).href)) as Partial<Command>;
@@ -33,7 +35,8 @@ function checkCommand(module: Partial<Command>, source: string, existing: Collec
   if (!module.data || typeof module.data.toJSON !== "function" || typeof module.data.name !== "string") {
     throw new Error(`${source}: a command file must export \`data\` (a SlashCommandBuilder)`);
   }
-  if (typeof module.execute !== "function") throw new Error(`${source}: a command file must export an \`execute(interaction, ctx)\` function`);
+  if (typeof module.execute !== "function")
+    throw new Error(`${source}: a command file must export an \`execute(interaction, ctx)\` function`);
   const name = module.data.name;
   if (existing.has(name)) throw new Error(`${source}: the command name /${name} is already used by another file`);
   const command: Command = {

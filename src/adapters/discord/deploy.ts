@@ -14,7 +14,9 @@ export interface DeployResult {
 export async function deployCommands(config: Config, commands: Collection<string, Command>): Promise<DeployResult> {
   const rest = new REST({ api: config.apiUrl }).setToken(config.token);
   const body = [...commands.values()].map((c) => c.data.toJSON());
-  const route = config.guildId ? Routes.applicationGuildCommands(config.applicationId, config.guildId) : Routes.applicationCommands(config.applicationId);
+  const route = config.guildId
+    ? Routes.applicationGuildCommands(config.applicationId, config.guildId)
+    : Routes.applicationCommands(config.applicationId);
   const registered = (await rest.put(route, { body })) as { name: string }[];
   return { scope: config.guildId ? "guild" : "global", names: registered.map((c) => c.name) };
 }

@@ -10,7 +10,10 @@ import { langOfLocale, strings, type Strings } from "./i18n.ts";
 import { respond } from "./outgoing.ts";
 import type { RateLimiter } from "../../app/rate-limit.ts";
 
-export type DispatchDeps = Omit<CommandContext, "lang" | "text"> & { commands: Collection<string, Command>; rateLimiter?: RateLimiter | null };
+export type DispatchDeps = Omit<CommandContext, "lang" | "text"> & {
+  commands: Collection<string, Command>;
+  rateLimiter?: RateLimiter | null;
+};
 
 export async function dispatchInteraction(interaction: Interaction, deps: DispatchDeps): Promise<void> {
   if (!interaction.isChatInputCommand()) return;
@@ -40,7 +43,9 @@ export async function dispatchInteraction(interaction: Interaction, deps: Dispat
     // 3. one line for the user; the stack for the log
     const line = userMessageFor(err, text, name);
     if (!(err instanceof InputError)) deps.log.error(`/${name} failed`, where, err);
-    await respond(interaction, line, { ephemeral: true }).catch((sendErr: unknown) => deps.log.error(`cannot report the failure of /${name}`, where, sendErr));
+    await respond(interaction, line, { ephemeral: true }).catch((sendErr: unknown) =>
+      deps.log.error(`cannot report the failure of /${name}`, where, sendErr),
+    );
   }
 }
 
@@ -48,7 +53,9 @@ export async function dispatchInteraction(interaction: Interaction, deps: Dispat
 function refusalFor(command: Command, interaction: ChatInputCommandInteraction, text: Strings): string | undefined {
   const inGuild = interaction.inGuild();
   if ((command.guildOnly || command.userPermissions?.length) && !inGuild) return text.guildOnly;
-  const userMissing = command.userPermissions?.length ? (interaction.memberPermissions?.missing(command.userPermissions) ?? command.userPermissions) : [];
+  const userMissing = command.userPermissions?.length
+    ? (interaction.memberPermissions?.missing(command.userPermissions) ?? command.userPermissions)
+    : [];
   if (userMissing.length > 0) return text.userLacks(userMissing);
   const botMissing = inGuild && command.botPermissions?.length ? interaction.appPermissions.missing(command.botPermissions) : [];
   if (botMissing.length > 0) return text.botLacks(botMissing);

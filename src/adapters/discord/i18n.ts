@@ -85,8 +85,25 @@ export interface Strings {
   // /model
   modelOwn(v: { model: string; messages: number | null }): string;
   modelDefault(model: string): string;
-  modelShape(v: { preset: string | null; params: number; layers: number; heads: number; width: number; context: number; kind: string; vocabSize: number }): string;
-  modelTraining(v: { step: number; totalSteps: number | null; tokensSeen: number | null; valLoss: number | null; trainLoss: number | null; createdAt: number | null; seconds: number | null }): string;
+  modelShape(v: {
+    preset: string | null;
+    params: number;
+    layers: number;
+    heads: number;
+    width: number;
+    context: number;
+    kind: string;
+    vocabSize: number;
+  }): string;
+  modelTraining(v: {
+    step: number;
+    totalSteps: number | null;
+    tokensSeen: number | null;
+    valLoss: number | null;
+    trainLoss: number | null;
+    createdAt: number | null;
+    seconds: number | null;
+  }): string;
   modelCurve(source: "run" | "checkpoint" | "none", points: number): string;
   // /train
   trainModelName: string;
@@ -94,7 +111,14 @@ export interface Strings {
   trainProgress(s: TrainingSnapshot): string;
   trainOutcome(o: TrainingOutcome): string;
   trainAlreadyRunning(progress: string): string;
-  trainNotEnoughText(v: { messages: number; characters: number; needMessages: number; needCharacters: number; preset: string; read: number }): string;
+  trainNotEnoughText(v: {
+    messages: number;
+    characters: number;
+    needMessages: number;
+    needCharacters: number;
+    preset: string;
+    read: number;
+  }): string;
   trainNoSuchChannel(reference: string): string;
   trainNotTextChannel(channel: string): string;
   trainTooManyChannels(max: number): string;
@@ -105,15 +129,24 @@ export interface Strings {
   trainStopReply(o: TrainingOutcome): string;
 }
 
-const list = (items: string[], and: string) => (items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} ${and} ${items[items.length - 1]}`);
+const list = (items: string[], and: string) =>
+  items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} ${and} ${items[items.length - 1]}`;
 
 const en: Strings = {
   permission: (name) => PERMISSION_NAMES[name]?.en ?? name,
   commandFailed: (command) => `Sorry, /${command} failed. The error was logged; please try again later.`,
   unknownCommand: (command) => `I don't know /${command}. The command list may have just changed: try again in a minute.`,
   guildOnly: "This command works only in a server, not in DMs.",
-  userLacks: (p) => `You need the ${list(p.map((n) => `**${en.permission(n)}**`), "and")} permission to use this command.`,
-  botLacks: (p) => `I need the ${list(p.map((n) => `**${en.permission(n)}**`), "and")} permission in this channel. Please ask a server admin to give it to me.`,
+  userLacks: (p) =>
+    `You need the ${list(
+      p.map((n) => `**${en.permission(n)}**`),
+      "and",
+    )} permission to use this command.`,
+  botLacks: (p) =>
+    `I need the ${list(
+      p.map((n) => `**${en.permission(n)}**`),
+      "and",
+    )} permission in this channel. Please ask a server admin to give it to me.`,
   modelMissing: "No model is available yet: the default model file is missing. Please tell the bot's host.",
   busy: "I'm busy thinking about other messages. Please try again in a moment.",
   modelName: (name) => name,
@@ -123,16 +156,23 @@ const en: Strings = {
   predictUnknown: (n) => `${n} character${n === 1 ? " is" : "s are"} unknown to this model (shown as <unk>).`,
   predictDropped: (n) => `The text was too long for the model's context: the first ${n} token${n === 1 ? " was" : "s were"} left out.`,
   chatFallback: "…I have no words for that yet. Talk to me more and I'll learn!",
-  explainModeSet: (on) => on
-    ? "Explain mode is **on** for you: my chat replies now show, for each token I wrote, the alternatives I weighed, and the step-by-step picture."
-    : "Explain mode is **off** for you: plain chat replies.",
+  explainModeSet: (on) =>
+    on
+      ? "Explain mode is **on** for you: my chat replies now show, for each token I wrote, the alternatives I weighed, and the step-by-step picture."
+      : "Explain mode is **off** for you: plain chat replies.",
   explainBreakdownTitle: "How I chose each token (chosen, then the runners-up):",
   verbatimCut: "-# […] marks a part that repeated someone's stored message word for word; I left it out.",
   tryAgainIn: (s) => `I'm still catching my breath from your last requests: please try again in ${s} s.`,
-  adminChannels: (c) => (c.length === 0 ? "`/train` may now read any channel the bot can read." : `\`/train\` may now read only: ${c.join(" ")}.`),
-  adminRetention: (d) => (d === 0 ? "Stored messages are now kept until someone runs `/forget-me` or the data is wiped." : `Stored messages older than ${d} day${d === 1 ? "" : "s"} are now deleted (before every training and when the bot starts).`),
-  adminWiped: (n) => `Wiped this server's data: ${n} stored rows (messages, models, training runs, settings). The server now uses the default model.`,
-  adminWipeNeedsConfirm: "This deletes every stored message, model and training run of this server. Run it again with `confirm: true` to do it.",
+  adminChannels: (c) =>
+    c.length === 0 ? "`/train` may now read any channel the bot can read." : `\`/train\` may now read only: ${c.join(" ")}.`,
+  adminRetention: (d) =>
+    d === 0
+      ? "Stored messages are now kept until someone runs `/forget-me` or the data is wiped."
+      : `Stored messages older than ${d} day${d === 1 ? "" : "s"} are now deleted (before every training and when the bot starts).`,
+  adminWiped: (n) =>
+    `Wiped this server's data: ${n} stored rows (messages, models, training runs, settings). The server now uses the default model.`,
+  adminWipeNeedsConfirm:
+    "This deletes every stored message, model and training run of this server. Run it again with `confirm: true` to do it.",
   trainNothingToResume: "There is no interrupted or stopped training with a checkpoint to resume in this server.",
   trainChannelNotAllowed: (c, a) => `An admin allowed \`/train\` to read only ${a.join(" ")}; ${c} is not one of them.`,
   privacy: [
@@ -145,22 +185,28 @@ const en: Strings = {
     "`/forget-me` deletes your stored messages in this server and tells you whether the current model learned from them.",
   ].join("\n"),
   forgotten: (r) =>
-    (r.deleted === 0 ? "I had no stored messages of yours in this server." : `Deleted ${r.deleted} stored message${r.deleted === 1 ? "" : "s"} of yours in this server.`) +
+    (r.deleted === 0
+      ? "I had no stored messages of yours in this server."
+      : `Deleted ${r.deleted} stored message${r.deleted === 1 ? "" : "s"} of yours in this server.`) +
     (r.modelTrainedOnThem
       ? " The current model of this server was trained on them, so it may still echo what it learned: ask an admin to run `/train start` again to make a model without them."
       : " The current model was not trained on them."),
 
-  attentionHead: (v) => `Attention of layer ${v.layer}, head ${v.head} for “${v.quote}” (${v.model}): each row is a token, its colours show how much it looks at each earlier token.`,
+  attentionHead: (v) =>
+    `Attention of layer ${v.layer}, head ${v.head} for “${v.quote}” (${v.model}): each row is a token, its colours show how much it looks at each earlier token.`,
   attentionGrid: (v) =>
     `Attention of all ${v.layers} layers × ${v.heads} heads for “${v.quote}” (${v.model}).` +
     (v.layer !== undefined ? ` To see one head of layer ${v.layer} large, add head.` : " Add layer and head to see one of them large."),
-  generateFooter: (v) => `-# ${v.model} · ${v.tokens} token${v.tokens === 1 ? "" : "s"} · temperature ${v.temperature} · top_k ${v.topK} · top_p ${v.topP} · seed ${v.seed}`,
+  generateFooter: (v) =>
+    `-# ${v.model} · ${v.tokens} token${v.tokens === 1 ? "" : "s"} · temperature ${v.temperature} · top_k ${v.topK} · top_p ${v.topP} · seed ${v.seed}`,
   generateEnded: "(the model ended its message here)",
   generateNothing: "(the model ended its message at once: nothing was written)",
-  traceFooter: (v) => `-# ${v.model} · ${v.steps} step${v.steps === 1 ? "" : "s"} · seed ${v.seed} · each row of the picture is one step: the candidates the model weighed and the token it chose`,
+  traceFooter: (v) =>
+    `-# ${v.model} · ${v.steps} step${v.steps === 1 ? "" : "s"} · seed ${v.seed} · each row of the picture is one step: the candidates the model weighed and the token it chose`,
   tokensLine: (v) =>
     `${formatInt(v.characters, "en")} character${v.characters === 1 ? "" : "s"} → **${formatInt(v.tokens, "en")} token${v.tokens === 1 ? "" : "s"}** (${v.model}: ${v.kind === "bpe" ? "BPE" : "character"} tokenizer, vocabulary of ${formatInt(v.vocabSize, "en")}).`,
-  modelOwn: (v) => `**${v.model}**: this server's own model, trained here${v.messages !== null ? ` on ${formatInt(v.messages, "en")} messages` : ""}.`,
+  modelOwn: (v) =>
+    `**${v.model}**: this server's own model, trained here${v.messages !== null ? ` on ${formatInt(v.messages, "en")} messages` : ""}.`,
   modelDefault: (model) => `**${model}**: this server has not trained its own model yet (an admin can run \`/train start\`).`,
   modelShape: (v) =>
     `${v.preset ? `${v.preset} preset · ` : ""}${formatInt(v.params, "en")} parameters · ${v.layers} layers × ${v.heads} heads, ${v.width} wide, context of ${v.context} tokens · ` +
@@ -184,7 +230,8 @@ const en: Strings = {
         ? "Loss curve: as recorded in the checkpoint."
         : "No loss curve was recorded for this model.",
   trainModelName: "this server's new model",
-  trainReading: (v) => `📖 Reading the message history of ${v.channels}: ${formatInt(v.read, "en")} of at most ${formatInt(v.max, "en")} messages read, ${formatInt(v.kept, "en")} kept (bots, system messages and empty ones are skipped)…`,
+  trainReading: (v) =>
+    `📖 Reading the message history of ${v.channels}: ${formatInt(v.read, "en")} of at most ${formatInt(v.max, "en")} messages read, ${formatInt(v.kept, "en")} kept (bots, system messages and empty ones are skipped)…`,
   trainProgress: (s) => {
     const head = `🧠 Training this server's model (${s.preset} preset, ${s.minutes} min)${s.corpus ? ` on ${formatInt(s.corpus.messages, "en")} messages (${formatInt(s.corpus.characters, "en")} characters)` : ""}.`;
     if (s.step === 0) return `${head}\nPreparing: learning the tokenizer from the messages…${s.stopRequested ? "\nStopping…" : ""}`;
@@ -208,7 +255,8 @@ const en: Strings = {
         return "⏹️ Stopped while reading messages: nothing was trained, and this server keeps its model.";
     }
   },
-  trainAlreadyRunning: (progress) => `A training is already running in this server (one at a time):\n${progress}\nUse \`/train status\` to follow it or \`/train stop\` to stop it.`,
+  trainAlreadyRunning: (progress) =>
+    `A training is already running in this server (one at a time):\n${progress}\nUse \`/train status\` to follow it or \`/train stop\` to stop it.`,
   trainNotEnoughText: (v) =>
     `Not enough text to learn from: ${formatInt(v.messages, "en")} message${v.messages === 1 ? "" : "s"} with ${formatInt(v.characters, "en")} characters are stored for this server ` +
     `(${formatInt(v.read, "en")} read just now). The ${v.preset} preset needs at least ${formatInt(v.needMessages, "en")} messages and ${formatInt(v.needCharacters, "en")} characters: ` +
@@ -216,7 +264,11 @@ const en: Strings = {
   trainNoSuchChannel: (ref) => `I can't find the channel ${ref} in this server. Give channels as #mentions, separated by spaces.`,
   trainNotTextChannel: (channel) => `${channel} is not a text channel I can read messages from.`,
   trainTooManyChannels: (max) => `Give at most ${max} channels at once.`,
-  trainBotLacksIn: (channel, p) => `I need the ${list(p.map((n) => `**${en.permission(n)}**`), "and")} permission in ${channel} to read its history. Please ask a server admin to give it to me.`,
+  trainBotLacksIn: (channel, p) =>
+    `I need the ${list(
+      p.map((n) => `**${en.permission(n)}**`),
+      "and",
+    )} permission in ${channel} to read its history. Please ask a server admin to give it to me.`,
   trainReadFailed: (channels) => `⚠️ I could not read ${channels}; trained on the other channels.`,
   trainNotRunning: (last) =>
     last === undefined
@@ -228,11 +280,14 @@ const en: Strings = {
 
 const ja: Strings = {
   permission: (name) => PERMISSION_NAMES[name]?.ja ?? name,
-  commandFailed: (command) => `すみません、/${command} の実行に失敗しました。エラーは記録しました。しばらくしてからもう一度お試しください。`,
-  unknownCommand: (command) => `/${command} というコマンドは知りません。コマンド一覧が更新されたばかりかもしれません。少し待ってからお試しください。`,
+  commandFailed: (command) =>
+    `すみません、/${command} の実行に失敗しました。エラーは記録しました。しばらくしてからもう一度お試しください。`,
+  unknownCommand: (command) =>
+    `/${command} というコマンドは知りません。コマンド一覧が更新されたばかりかもしれません。少し待ってからお試しください。`,
   guildOnly: "このコマンドはサーバー内でのみ使えます（DM では使えません）。",
   userLacks: (p) => `このコマンドを使うには「${p.map((n) => ja.permission(n)).join("」「")}」の権限が必要です。`,
-  botLacks: (p) => `このチャンネルでの「${p.map((n) => ja.permission(n)).join("」「")}」の権限がボットにありません。サーバー管理者に付与を依頼してください。`,
+  botLacks: (p) =>
+    `このチャンネルでの「${p.map((n) => ja.permission(n)).join("」「")}」の権限がボットにありません。サーバー管理者に付与を依頼してください。`,
   modelMissing: "まだ使えるモデルがありません（既定のモデルのファイルが見つかりません）。ボットの管理者に知らせてください。",
   busy: "ほかのメッセージを考えている最中です。少し待ってからもう一度どうぞ。",
   modelName: (name) => name.replace(/^default model$/, "既定のモデル").replace(/^server model #(\d+)$/, "このサーバーのモデル #$1"),
@@ -242,16 +297,25 @@ const ja: Strings = {
   predictUnknown: (n) => `このモデルが知らない文字が ${n} 個ありました（<unk> と表示）。`,
   predictDropped: (n) => `テキストがモデルの文脈長を超えたため、先頭の ${n} トークンは読まれていません。`,
   chatFallback: "……まだうまく言葉が出てきません。もっと話しかけてくれたら覚えます！",
-  explainModeSet: (on) => on
-    ? "説明モードを**オン**にしました。これからの返事には、書いたトークンごとに迷った候補とその確率、そして1ステップずつの図がつきます。"
-    : "説明モードを**オフ**にしました。ふつうの返事に戻ります。",
+  explainModeSet: (on) =>
+    on
+      ? "説明モードを**オン**にしました。これからの返事には、書いたトークンごとに迷った候補とその確率、そして1ステップずつの図がつきます。"
+      : "説明モードを**オフ**にしました。ふつうの返事に戻ります。",
   explainBreakdownTitle: "トークンの選び方（選んだもの、続いて次点の候補）:",
   verbatimCut: "-# […] の部分は、保存されただれかのメッセージをそのまま繰り返していたので省きました。",
   tryAgainIn: (s) => `続けてのリクエストで少し息切れしています。${s} 秒後にもう一度どうぞ。`,
-  adminChannels: (c) => (c.length === 0 ? "`/train` はボットが読めるすべてのチャンネルを読めるようになりました。" : `\`/train\` が読めるのは次のチャンネルだけになりました: ${c.join(" ")}`),
-  adminRetention: (d) => (d === 0 ? "保存したメッセージは、`/forget-me` かデータの消去まで残ります。" : `${d} 日より古い保存メッセージは削除されます（学習の前と、ボットの起動時）。`),
-  adminWiped: (n) => `このサーバーのデータを消去しました（メッセージ・モデル・学習記録・設定の ${n} 行）。これからは標準のモデルを使います。`,
-  adminWipeNeedsConfirm: "このサーバーの保存メッセージ・モデル・学習記録をすべて削除します。実行するには `confirm: true` をつけてもう一度どうぞ。",
+  adminChannels: (c) =>
+    c.length === 0
+      ? "`/train` はボットが読めるすべてのチャンネルを読めるようになりました。"
+      : `\`/train\` が読めるのは次のチャンネルだけになりました: ${c.join(" ")}`,
+  adminRetention: (d) =>
+    d === 0
+      ? "保存したメッセージは、`/forget-me` かデータの消去まで残ります。"
+      : `${d} 日より古い保存メッセージは削除されます（学習の前と、ボットの起動時）。`,
+  adminWiped: (n) =>
+    `このサーバーのデータを消去しました（メッセージ・モデル・学習記録・設定の ${n} 行）。これからは標準のモデルを使います。`,
+  adminWipeNeedsConfirm:
+    "このサーバーの保存メッセージ・モデル・学習記録をすべて削除します。実行するには `confirm: true` をつけてもう一度どうぞ。",
   trainNothingToResume: "このサーバーには、再開できる（チェックポイントのある）中断・停止した学習がありません。",
   trainChannelNotAllowed: (c, a) => `管理者が \`/train\` に許可したのは ${a.join(" ")} だけです。${c} は含まれていません。`,
   privacy: [
@@ -264,22 +328,30 @@ const ja: Strings = {
     "`/forget-me` で、このサーバーに保存されたあなたのメッセージを削除し、今のモデルがそれを学習したかどうかをお知らせします。",
   ].join("\n"),
   forgotten: (r) =>
-    (r.deleted === 0 ? "このサーバーには、あなたのメッセージは保存されていませんでした。" : `このサーバーに保存されていたあなたのメッセージを ${r.deleted} 件削除しました。`) +
+    (r.deleted === 0
+      ? "このサーバーには、あなたのメッセージは保存されていませんでした。"
+      : `このサーバーに保存されていたあなたのメッセージを ${r.deleted} 件削除しました。`) +
     (r.modelTrainedOnThem
       ? "このサーバーの今のモデルはそれを使って学習したので、覚えた内容が出てくるかもしれません。管理者に `/train start` をもう一度実行してもらえば、あなたのメッセージなしでモデルを作り直せます。"
       : "今のモデルはそれを学習していません。"),
 
-  attentionHead: (v) => `「${v.quote}」のレイヤー ${v.layer}・ヘッド ${v.head} のアテンション（${v.model}）: 各行がひとつのトークンで、色はそれより前の各トークンをどれだけ見ているかを表します。`,
+  attentionHead: (v) =>
+    `「${v.quote}」のレイヤー ${v.layer}・ヘッド ${v.head} のアテンション（${v.model}）: 各行がひとつのトークンで、色はそれより前の各トークンをどれだけ見ているかを表します。`,
   attentionGrid: (v) =>
     `「${v.quote}」の全 ${v.layers} レイヤー × ${v.heads} ヘッドのアテンション（${v.model}）。` +
-    (v.layer !== undefined ? `レイヤー ${v.layer} のヘッドを大きく見るには head（ヘッド）も指定してください。` : "layer（レイヤー）と head（ヘッド）を指定すると、ひとつを大きく表示します。"),
-  generateFooter: (v) => `-# ${v.model} · ${v.tokens} トークン · 温度 ${v.temperature} · top_k ${v.topK} · top_p ${v.topP} · シード ${v.seed}`,
+    (v.layer !== undefined
+      ? `レイヤー ${v.layer} のヘッドを大きく見るには head（ヘッド）も指定してください。`
+      : "layer（レイヤー）と head（ヘッド）を指定すると、ひとつを大きく表示します。"),
+  generateFooter: (v) =>
+    `-# ${v.model} · ${v.tokens} トークン · 温度 ${v.temperature} · top_k ${v.topK} · top_p ${v.topP} · シード ${v.seed}`,
   generateEnded: "（モデルはここでメッセージを終えました）",
   generateNothing: "（モデルはすぐにメッセージを終えました。何も書かれていません）",
-  traceFooter: (v) => `-# ${v.model} · ${v.steps} ステップ · シード ${v.seed} · 画像の各行が 1 ステップです。モデルが比べた候補と、選んだトークンを示します`,
+  traceFooter: (v) =>
+    `-# ${v.model} · ${v.steps} ステップ · シード ${v.seed} · 画像の各行が 1 ステップです。モデルが比べた候補と、選んだトークンを示します`,
   tokensLine: (v) =>
     `${formatInt(v.characters, "ja")} 文字 → **${formatInt(v.tokens, "ja")} トークン**（${v.model}: ${v.kind === "bpe" ? "BPE" : "文字単位の"}トークナイザー、語彙 ${formatInt(v.vocabSize, "ja")}）。`,
-  modelOwn: (v) => `**${v.model}**: このサーバーで${v.messages !== null ? ` ${formatInt(v.messages, "ja")} 件のメッセージから` : ""}学習した、このサーバー専用のモデルです。`,
+  modelOwn: (v) =>
+    `**${v.model}**: このサーバーで${v.messages !== null ? ` ${formatInt(v.messages, "ja")} 件のメッセージから` : ""}学習した、このサーバー専用のモデルです。`,
   modelDefault: (model) => `**${model}**: このサーバーはまだ自分のモデルを学習していません（管理者が \`/train start\` で学習できます）。`,
   modelShape: (v) =>
     `${v.preset ? `プリセット ${v.preset} · ` : ""}パラメータ ${formatInt(v.params, "ja")} 個 · ${v.layers} レイヤー × ${v.heads} ヘッド、幅 ${v.width}、文脈 ${v.context} トークン · ` +
@@ -302,7 +374,8 @@ const ja: Strings = {
         ? "損失の曲線: チェックポイントに記録されたもの。"
         : "このモデルには損失の曲線が記録されていません。",
   trainModelName: "このサーバーの新しいモデル",
-  trainReading: (v) => `📖 ${v.channels} のメッセージ履歴を読んでいます: 最大 ${formatInt(v.max, "ja")} 件のうち ${formatInt(v.read, "ja")} 件を読み、${formatInt(v.kept, "ja")} 件を使います（ボット・システムメッセージ・空のメッセージは除きます）…`,
+  trainReading: (v) =>
+    `📖 ${v.channels} のメッセージ履歴を読んでいます: 最大 ${formatInt(v.max, "ja")} 件のうち ${formatInt(v.read, "ja")} 件を読み、${formatInt(v.kept, "ja")} 件を使います（ボット・システムメッセージ・空のメッセージは除きます）…`,
   trainProgress: (s) => {
     const head = `🧠 このサーバーのモデルを学習しています（プリセット ${s.preset}、${s.minutes} 分）${s.corpus ? `: メッセージ ${formatInt(s.corpus.messages, "ja")} 件（${formatInt(s.corpus.characters, "ja")} 文字）` : ""}。`;
     if (s.step === 0) return `${head}\n準備中: メッセージからトークナイザーを作っています…${s.stopRequested ? "\n停止しています…" : ""}`;
@@ -326,14 +399,17 @@ const ja: Strings = {
         return "⏹️ メッセージを読んでいる途中で停止しました。学習はしておらず、このサーバーのモデルは変わりません。";
     }
   },
-  trainAlreadyRunning: (progress) => `このサーバーではすでに学習が進行中です（同時にひとつまで）:\n${progress}\n\`/train status\` で様子を見るか、\`/train stop\` で停止できます。`,
+  trainAlreadyRunning: (progress) =>
+    `このサーバーではすでに学習が進行中です（同時にひとつまで）:\n${progress}\n\`/train status\` で様子を見るか、\`/train stop\` で停止できます。`,
   trainNotEnoughText: (v) =>
     `学習に使える文章が足りません: このサーバーに保存されたメッセージは ${formatInt(v.messages, "ja")} 件・${formatInt(v.characters, "ja")} 文字です（今回読んだのは ${formatInt(v.read, "ja")} 件）。` +
     `プリセット ${v.preset} には ${formatInt(v.needMessages, "ja")} 件以上・${formatInt(v.needCharacters, "ja")} 文字以上が必要です。チャンネルを増やすか、最大メッセージ数を大きくしてください。`,
-  trainNoSuchChannel: (ref) => `このサーバーにチャンネル ${ref} が見つかりません。チャンネルは #メンションで、空白で区切って指定してください。`,
+  trainNoSuchChannel: (ref) =>
+    `このサーバーにチャンネル ${ref} が見つかりません。チャンネルは #メンションで、空白で区切って指定してください。`,
   trainNotTextChannel: (channel) => `${channel} はメッセージを読めるテキストチャンネルではありません。`,
   trainTooManyChannels: (max) => `一度に指定できるチャンネルは ${max} 個までです。`,
-  trainBotLacksIn: (channel, p) => `${channel} の履歴を読むには、ボットに「${p.map((n) => ja.permission(n)).join("」「")}」の権限が必要です。サーバー管理者に付与を依頼してください。`,
+  trainBotLacksIn: (channel, p) =>
+    `${channel} の履歴を読むには、ボットに「${p.map((n) => ja.permission(n)).join("」「")}」の権限が必要です。サーバー管理者に付与を依頼してください。`,
   trainReadFailed: (channels) => `⚠️ ${channels} は読めなかったため、ほかのチャンネルで学習しました。`,
   trainNotRunning: (last) =>
     last === undefined

@@ -20,7 +20,9 @@ export function messageOptions(message: string | Outgoing) {
   const m = typeof message === "string" ? { content: message } : message;
   return {
     ...(m.content !== undefined && { content: cutText(m.content) }),
-    ...(m.files && { files: m.files.map((f) => new AttachmentBuilder(Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength), { name: f.name })) }),
+    ...(m.files && {
+      files: m.files.map((f) => new AttachmentBuilder(Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength), { name: f.name })),
+    }),
     allowedMentions: { parse: [], repliedUser: false },
   };
 }
@@ -33,7 +35,11 @@ export function messageOptions(message: string | Outgoing) {
  * deferral's visibility cannot change afterwards); if nothing but "thinking…" was shown yet,
  * that message is deleted first.
  */
-export async function respond(interaction: ChatInputCommandInteraction, message: string | Outgoing, options: { ephemeral?: boolean } = {}): Promise<void> {
+export async function respond(
+  interaction: ChatInputCommandInteraction,
+  message: string | Outgoing,
+  options: { ephemeral?: boolean } = {},
+): Promise<void> {
   const payload = messageOptions(message);
   const flags = options.ephemeral ? MessageFlags.Ephemeral : undefined;
   if (interaction.deferred) {
@@ -51,7 +57,10 @@ export async function respond(interaction: ChatInputCommandInteraction, message:
 }
 
 /** Posts in a channel (e.g. when an interaction's 15-minute token has run out), pinging nobody. */
-export async function sendToChannel(channel: { send(options: ReturnType<typeof messageOptions>): Promise<unknown> }, message: string | Outgoing): Promise<void> {
+export async function sendToChannel(
+  channel: { send(options: ReturnType<typeof messageOptions>): Promise<unknown> },
+  message: string | Outgoing,
+): Promise<void> {
   await channel.send(messageOptions(message));
 }
 

@@ -10,7 +10,13 @@
  *   stop:   asks the worker to stop; answers once the last checkpoint is installed
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { ChannelType, type ChatInputCommandInteraction, type GuildBasedChannel, type GuildTextBasedChannel, type PermissionsString } from "discord.js";
+import {
+  ChannelType,
+  type ChatInputCommandInteraction,
+  type GuildBasedChannel,
+  type GuildTextBasedChannel,
+  type PermissionsString,
+} from "discord.js";
 import { allowedChannels, applyRetention } from "../../app/guild-policy.ts";
 import { InputError } from "../../app/prompt.ts";
 import {
@@ -49,11 +55,18 @@ export function startOptions(interaction: ChatInputCommandInteraction, ctx: Comm
   const maxMessages = interaction.options.getInteger("max_messages") ?? DEFAULT_MAX_MESSAGES;
   const fail = (code: string, values: Record<string, unknown>) => new InputError(ctx.text.inputError(code, values) ?? code, code);
   if (!isTrainingPreset(preset)) throw fail("bad-preset", { preset });
-  if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_TRAINING_MINUTES) throw fail("bad-minutes", { minutes, max: MAX_TRAINING_MINUTES });
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_TRAINING_MINUTES)
+    throw fail("bad-minutes", { minutes, max: MAX_TRAINING_MINUTES });
   if (!Number.isInteger(maxMessages) || maxMessages < MIN_MAX_MESSAGES || maxMessages > MAX_MAX_MESSAGES) {
     throw fail("bad-max-messages", { value: maxMessages, min: MIN_MAX_MESSAGES, max: MAX_MAX_MESSAGES });
   }
-  return { preset, minutes, maxMessages, channels: interaction.options.getString("channels"), resume: interaction.options.getBoolean("resume") === true };
+  return {
+    preset,
+    minutes,
+    maxMessages,
+    channels: interaction.options.getString("channels"),
+    resume: interaction.options.getBoolean("resume") === true,
+  };
 }
 
 export async function startTraining(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
@@ -80,7 +93,14 @@ export async function startTraining(interaction: ChatInputCommandInteraction, ct
   const allowed = allowedChannels(ctx.store, i.guildId);
   const refused = allowed === null ? undefined : channels.find((c) => !allowed.includes(c.id));
   if (refused && allowed) {
-    await respond(i, ctx.text.trainChannelNotAllowed(channelMention(refused), allowed.map((id) => channelMention({ id }))), { ephemeral: true });
+    await respond(
+      i,
+      ctx.text.trainChannelNotAllowed(
+        channelMention(refused),
+        allowed.map((id) => channelMention({ id })),
+      ),
+      { ephemeral: true },
+    );
     return;
   }
   applyRetention(ctx.store, i.guildId);
@@ -117,7 +137,13 @@ export async function startTraining(interaction: ChatInputCommandInteraction, ct
   }
 }
 
-async function runTraining(i: GuildInteraction, ctx: CommandContext, training: GuildTraining, channels: GuildTextBasedChannel[], maxMessages: number): Promise<void> {
+async function runTraining(
+  i: GuildInteraction,
+  ctx: CommandContext,
+  training: GuildTraining,
+  channels: GuildTextBasedChannel[],
+  maxMessages: number,
+): Promise<void> {
   const where = { guild: i.guildId, channel: i.channelId, user: i.user.id };
   const channelList = channels.map(channelMention).join(" ");
   readingOf.set(training, { channels: channelList, max: maxMessages });
@@ -129,25 +155,32 @@ async function runTraining(i: GuildInteraction, ctx: CommandContext, training: G
   live.poke();
 
   // 1. read the history; every page is stored at once (idempotent by message id); a resumed run reads nothing
-  let read: Awaited<ReturnType<typeof readHistory>> | { read: number; failed: []; stopped: boolean } = { read: 0, failed: [], stopped: false };
-  if (channels.length > 0) try {
-    read = await readHistory(channels, {
-      guildId: i.guildId,
-      max: maxMessages,
-      before: i.id,
-      shouldStop: () => training.stopRequested,
-      onPage: (kept, totals) => {
-        ctx.store.messages.addMany(kept);
-        training.noteCollected(totals.read, totals.kept);
-      },
-    });
-  } catch (err) {
-    unsubscribe();
-    await live.close();
-    throw err;
-  }
-  for (const f of read.failed) ctx.log.warn("cannot read a channel's history for /train", { ...where, readChannel: f.channel.id, error: String(f.error) });
-  const failedNote = read.failed.length > 0 ? ctx.text.trainReadFailed(read.failed.map((f) => channelMention(f.channel)).join(" ")) : undefined;
+  let read: Awaited<ReturnType<typeof readHistory>> | { read: number; failed: []; stopped: boolean } = {
+    read: 0,
+    failed: [],
+    stopped: false,
+  };
+  if (channels.length > 0)
+    try {
+      read = await readHistory(channels, {
+        guildId: i.guildId,
+        max: maxMessages,
+        before: i.id,
+        shouldStop: () => training.stopRequested,
+        onPage: (kept, totals) => {
+          ctx.store.messages.addMany(kept);
+          training.noteCollected(totals.read, totals.kept);
+        },
+      });
+    } catch (err) {
+      unsubscribe();
+      await live.close();
+      throw err;
+    }
+  for (const f of read.failed)
+    ctx.log.warn("cannot read a channel's history for /train", { ...where, readChannel: f.channel.id, error: String(f.error) });
+  const failedNote =
+    read.failed.length > 0 ? ctx.text.trainReadFailed(read.failed.map((f) => channelMention(f.channel)).join(" ")) : undefined;
   if (channels.length > 0 && read.failed.length === channels.length) {
     unsubscribe();
     await live.close();
@@ -166,7 +199,14 @@ async function runTraining(i: GuildInteraction, ctx: CommandContext, training: G
       if (err instanceof TrainingError && err.code === "not-enough-text") {
         // the "reading…" message has done its job: only the asker sees why nothing was trained
         if (i.replied) await i.deleteReply().catch(() => undefined);
-        await respond(i, ctx.text.trainNotEnoughText({ ...(err.values as { messages: number; characters: number; needMessages: number; needCharacters: number; preset: string }), read: read.read }), { ephemeral: true });
+        await respond(
+          i,
+          ctx.text.trainNotEnoughText({
+            ...(err.values as { messages: number; characters: number; needMessages: number; needCharacters: number; preset: string }),
+            read: read.read,
+          }),
+          { ephemeral: true },
+        );
         return;
       }
       throw err;
@@ -198,7 +238,9 @@ export async function trainingStatus(interaction: ChatInputCommandInteraction, c
   }
   const last = ctx.store.runs.latest(guildId);
   const steps = last ? (ctx.store.runs.points(guildId, last.id).at(-1)?.step ?? null) : null;
-  await respond(interaction, ctx.text.trainNotRunning(last && { status: last.status, at: last.finishedAt ?? last.startedAt, steps }), { ephemeral: true });
+  await respond(interaction, ctx.text.trainNotRunning(last && { status: last.status, at: last.finishedAt ?? last.startedAt, steps }), {
+    ephemeral: true,
+  });
 }
 
 export async function stopTraining(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
@@ -206,7 +248,9 @@ export async function stopTraining(interaction: ChatInputCommandInteraction, ctx
   if (!training) {
     const last = ctx.store.runs.latest(interaction.guildId!);
     const steps = last ? (ctx.store.runs.points(interaction.guildId!, last.id).at(-1)?.step ?? null) : null;
-    await respond(interaction, ctx.text.trainNotRunning(last && { status: last.status, at: last.finishedAt ?? last.startedAt, steps }), { ephemeral: true });
+    await respond(interaction, ctx.text.trainNotRunning(last && { status: last.status, at: last.finishedAt ?? last.startedAt, steps }), {
+      ephemeral: true,
+    });
     return;
   }
   // the worker stops after its current step, evaluates, and sends its last checkpoint
@@ -226,7 +270,12 @@ async function liveView(training: GuildTraining, ctx: CommandContext): Promise<O
   return { content, files: [{ name: "loss.png", data: png }] };
 }
 
-async function outcomeView(training: GuildTraining, outcome: TrainingOutcome, ctx: CommandContext, note: string | undefined): Promise<Outgoing> {
+async function outcomeView(
+  training: GuildTraining,
+  outcome: TrainingOutcome,
+  ctx: CommandContext,
+  note: string | undefined,
+): Promise<Outgoing> {
   const content = [ctx.text.trainOutcome(outcome), note].filter((x) => x !== undefined).join("\n");
   if (training.points.length === 0) return { content };
   const name = outcome.model ? ctx.text.modelName(`server model #${outcome.model.id}`) : ctx.text.trainModelName;
@@ -260,7 +309,9 @@ export function resolveChannels(i: GuildInteraction, spec: string | null, ctx: C
     const id = /^<#(\d{17,20})>$/.exec(ref)?.[1] ?? (/^\d{17,20}$/.test(ref) ? ref : undefined);
     const name = ref.replace(/^#/, "").toLowerCase();
     const channel: GuildBasedChannel | undefined =
-      id !== undefined ? i.guild.channels.cache.get(id) : i.guild.channels.cache.find((c) => c.name.toLowerCase() === name && c.isTextBased());
+      id !== undefined
+        ? i.guild.channels.cache.get(id)
+        : i.guild.channels.cache.find((c) => c.name.toLowerCase() === name && c.isTextBased());
     if (!channel) throw new InputError(ctx.text.trainNoSuchChannel(plainRef(ref)), "no-channel");
     if (!channel.isTextBased() || channel.type === ChannelType.GuildVoice || channel.type === ChannelType.GuildStageVoice) {
       throw new InputError(ctx.text.trainNotTextChannel(channelMention(channel)), "not-text-channel");

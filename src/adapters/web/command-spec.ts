@@ -89,7 +89,11 @@ export function parseOptions(rest: string, spec: CommandSpec): CommandOptions {
   const leading = (marks.length > 0 ? rest.slice(0, marks[0].index) : rest).trim();
   if (leading !== "") {
     const first = spec.options.find((o) => o.type === "string");
-    if (!first) throw new RequestError(`/${spec.name} takes no text; its options are ${optionList(spec)}`, "unexpected-text", { command: spec.name, options: optionList(spec) });
+    if (!first)
+      throw new RequestError(`/${spec.name} takes no text; its options are ${optionList(spec)}`, "unexpected-text", {
+        command: spec.name,
+        options: optionList(spec),
+      });
     raw.push([first.name, leading]);
   }
   marks.forEach((m, i) => {
@@ -116,7 +120,14 @@ export function parseOptions(rest: string, spec: CommandSpec): CommandOptions {
 export function checkOption(option: OptionSpec, value: unknown): OptionValue {
   const shown = String(value).slice(0, 40);
   const fail = (kind: "text" | "choice" | "integer" | "number" | "boolean") => {
-    const values = { option: option.name, value: shown, kind, min: option.min ?? null, max: option.max ?? null, choices: option.choices?.map((c) => c.value).join(", ") ?? null };
+    const values = {
+      option: option.name,
+      value: shown,
+      kind,
+      min: option.min ?? null,
+      max: option.max ?? null,
+      choices: option.choices?.map((c) => c.value).join(", ") ?? null,
+    };
     return new RequestError(`${option.name} must be ${expectedInEnglish(values)}, got "${shown}"`, "bad-option", values);
   };
   const text = typeof value === "string" ? value.trim() : value;
@@ -129,7 +140,10 @@ export function checkOption(option: OptionSpec, value: unknown): OptionValue {
         return choice.value;
       }
       if (option.maxLength !== undefined && text.length > option.maxLength) {
-        throw new RequestError(`${option.name} is too long: ${text.length} characters, at most ${option.maxLength}`, "too-long", { length: text.length, limit: option.maxLength });
+        throw new RequestError(`${option.name} is too long: ${text.length} characters, at most ${option.maxLength}`, "too-long", {
+          length: text.length,
+          limit: option.maxLength,
+        });
       }
       return text;
     }

@@ -6,7 +6,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 
 /** Every error the server answers with: the status and a sentence for the user. */
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -16,7 +19,8 @@ export class HttpError extends Error {
  * Nothing a user types can become a script even if it ever reached the page as HTML.
  */
 export const SECURITY_HEADERS: Record<string, string> = {
-  "content-security-policy": "default-src 'self'; img-src 'self' blob: data:; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+  "content-security-policy":
+    "default-src 'self'; img-src 'self' blob: data:; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
 };
@@ -26,7 +30,8 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   if (type !== "application/json") throw new HttpError(415, `send the request as application/json (got "${type || "no content type"}")`);
   const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) throw new HttpError(413, `the request body is ${declared} bytes; at most ${limit} bytes are accepted here`);
+  if (Number.isFinite(declared) && declared > limit)
+    throw new HttpError(413, `the request body is ${declared} bytes; at most ${limit} bytes are accepted here`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -40,13 +45,19 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   } catch {
     throw new HttpError(400, "the request body is not valid JSON");
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new HttpError(400, "the request body must be a JSON object");
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new HttpError(400, "the request body must be a JSON object");
   return value as Record<string, unknown>;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { ...SECURITY_HEADERS, "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), "cache-control": "no-store" });
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+    "cache-control": "no-store",
+  });
   res.end(text);
 }
 

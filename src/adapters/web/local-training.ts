@@ -29,7 +29,10 @@ export function startLocalTraining(ctx: WebContext, request: LocalTrainingReques
     const text = request.text;
     if (typeof text !== "string" || text.trim() === "") throw new InputError("the training text is empty", "empty");
     if (text.length > MAX_TRAINING_TEXT_CHARS) {
-      throw new RequestError(`the training text has ${text.length} characters, at most ${MAX_TRAINING_TEXT_CHARS}`, "train-text-too-long", { length: text.length, limit: MAX_TRAINING_TEXT_CHARS });
+      throw new RequestError(`the training text has ${text.length} characters, at most ${MAX_TRAINING_TEXT_CHARS}`, "train-text-too-long", {
+        length: text.length,
+        limit: MAX_TRAINING_TEXT_CHARS,
+      });
     }
     documents = documentsOfText(text, MIN_MESSAGES);
   }

@@ -38,17 +38,26 @@ export interface Playground {
 export async function startPlayground(settings: PlaygroundSettings): Promise<Playground> {
   mkdirSync(path.dirname(settings.databasePath), { recursive: true });
   const store = openStore(settings.databasePath);
-  const warn = (m: string, err?: unknown) => console.warn(err === undefined ? m : `${m}: ${err instanceof Error ? err.message : String(err)}`);
+  const warn = (m: string, err?: unknown) =>
+    console.warn(err === undefined ? m : `${m}: ${err instanceof Error ? err.message : String(err)}`);
   // a training this space had when the last playground stopped died with it
   store.runs.markInterrupted([LOCAL_SPACE]);
   const registry = new ModelRegistry({ models: store.models, kernels: fastestKernels(), onWarning: warn });
   const training = new TrainingService({ store, registry, onWarning: warn });
   let web: WebServer;
   try {
-    web = await startWebServer({ registry, store, training, host: settings.host, port: settings.port, onError: (m, e) => console.error(m, e) });
+    web = await startWebServer({
+      registry,
+      store,
+      training,
+      host: settings.host,
+      port: settings.port,
+      onError: (m, e) => console.error(m, e),
+    });
   } catch (err) {
     store.close();
-    if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") throw new Error(`port ${settings.port} on ${settings.host} is already in use: stop the other program or set PORT to another port`);
+    if ((err as NodeJS.ErrnoException).code === "EADDRINUSE")
+      throw new Error(`port ${settings.port} on ${settings.host} is already in use: stop the other program or set PORT to another port`);
     throw err;
   }
   return {

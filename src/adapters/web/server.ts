@@ -89,7 +89,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const method = req.method ?? "GET";
     const context = (lang: unknown): WebContext => {
       if (lang !== undefined && lang !== null) request.lang = langOf(lang);
-      return { lang: request.lang, registry: options.registry, store: options.store, training: options.training, space: LOCAL_SPACE, heavy };
+      return {
+        lang: request.lang,
+        registry: options.registry,
+        store: options.store,
+        training: options.training,
+        space: LOCAL_SPACE,
+        heavy,
+      };
     };
     const page = PAGE_FILES[url.pathname];
     if (page) {
@@ -113,8 +120,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         requireMethod(method, "POST");
         const body = await readJsonBody(req, MAX_BODY_BYTES);
         const ctx = context(body.lang);
-        if (typeof body.line !== "string") throw new HttpError(400, "line must be the text of a command, e.g. \"/predict The cat\"");
-        const { spec, options: parsed } = parseCommandLine(body.line, WEB_COMMANDS.map((c) => c.spec));
+        if (typeof body.line !== "string") throw new HttpError(400, 'line must be the text of a command, e.g. "/predict The cat"');
+        const { spec, options: parsed } = parseCommandLine(
+          body.line,
+          WEB_COMMANDS.map((c) => c.spec),
+        );
         const command = WEB_COMMANDS.find((c) => c.spec === spec)!;
         return sendJson(res, 200, replyJson(await command.run(parsed, ctx)));
       }
@@ -166,7 +176,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (res.headersSent) return void res.destroy();
       sendJson(res, status, { error: message });
     };
-    if (!hostAllowed(req.headers.host, host)) return fail(421, `this server answers only to ${host} (the Host header was ${req.headers.host ?? "missing"})`);
+    if (!hostAllowed(req.headers.host, host))
+      return fail(421, `this server answers only to ${host} (the Host header was ${req.headers.host ?? "missing"})`);
     route(req, res, url, request).catch((err: unknown) => {
       if (err instanceof HttpError) return fail(err.status, err.message);
       if (err instanceof InputError) {
@@ -209,6 +220,9 @@ function requireMethod(method: string, allowed: string): void {
 function hostAllowed(header: string | undefined, host: string): boolean {
   if (host === "0.0.0.0" || host === "::") return true;
   if (!header) return false;
-  const name = header.replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  const name = header
+    .replace(/:\d+$/, "")
+    .replace(/^\[(.*)\]$/, "$1")
+    .toLowerCase();
   return name === host.toLowerCase() || name === "localhost" || name === "127.0.0.1" || name === "::1";
 }

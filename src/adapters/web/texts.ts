@@ -21,19 +21,27 @@ export function errorSentence(lang: Lang, code: string, values: Record<string, u
     case "not-a-command":
       return ja ? "コマンドは「/」で始まります。" : "A command starts with “/”.";
     case "unknown-command":
-      return ja ? `/${values.name} というコマンドはありません。使えるコマンド: ${values.commands}` : `There is no /${values.name}. The commands are: ${values.commands}`;
+      return ja
+        ? `/${values.name} というコマンドはありません。使えるコマンド: ${values.commands}`
+        : `There is no /${values.name}. The commands are: ${values.commands}`;
     case "unexpected-text":
-      return ja ? `/${values.command} は文章をとりません。オプション: ${values.options}` : `/${values.command} takes no text. Its options: ${values.options}`;
+      return ja
+        ? `/${values.command} は文章をとりません。オプション: ${values.options}`
+        : `/${values.command} takes no text. Its options: ${values.options}`;
     case "option-twice":
       return ja ? `${values.option} が 2 回指定されています。` : `${values.option} is given twice.`;
     case "option-missing":
       return ja ? `/${values.command} には ${values.option} が必要です。` : `/${values.command} needs ${values.option}.`;
     case "bad-option": {
       const v = values as { option: string; value: string; kind: string; min: number | null; max: number | null; choices: string | null };
-      return ja ? `${v.option} には${expectedInJapanese(v)}を指定してください（指定された値: ${v.value}）。` : `${v.option} must be ${expectedInEnglish(v)} (you gave ${v.value}).`;
+      return ja
+        ? `${v.option} には${expectedInJapanese(v)}を指定してください（指定された値: ${v.value}）。`
+        : `${v.option} must be ${expectedInEnglish(v)} (you gave ${v.value}).`;
     }
     case "bad-messages":
-      return ja ? "messages には会話の文章のリスト（空でないもの）を送ってください。" : "messages must be a non-empty list of texts (the conversation so far).";
+      return ja
+        ? "messages には会話の文章のリスト（空でないもの）を送ってください。"
+        : "messages must be a non-empty list of texts (the conversation so far).";
     case "train-text-too-long":
       return texts(lang).trainTextTooLong(values as { length: number; limit: number });
     case "not-enough-text":
@@ -45,24 +53,48 @@ export function errorSentence(lang: Lang, code: string, values: Record<string, u
 
 /** What a "bad-option" error expected, in words: "a whole number from 1 to 50", "one of tiny, baby". */
 export function expectedInEnglish(v: { kind: string; min: number | null; max: number | null; choices: string | null }): string {
-  const range = v.min !== null && v.max !== null ? ` from ${v.min} to ${v.max}` : v.min !== null ? ` of at least ${v.min}` : v.max !== null ? ` of at most ${v.max}` : "";
+  const range =
+    v.min !== null && v.max !== null
+      ? ` from ${v.min} to ${v.max}`
+      : v.min !== null
+        ? ` of at least ${v.min}`
+        : v.max !== null
+          ? ` of at most ${v.max}`
+          : "";
   switch (v.kind) {
-    case "choice": return `one of ${v.choices}`;
-    case "integer": return `a whole number${range}`;
-    case "number": return `a number${range}`;
-    case "boolean": return "true or false";
-    default: return "a text";
+    case "choice":
+      return `one of ${v.choices}`;
+    case "integer":
+      return `a whole number${range}`;
+    case "number":
+      return `a number${range}`;
+    case "boolean":
+      return "true or false";
+    default:
+      return "a text";
   }
 }
 
 function expectedInJapanese(v: { kind: string; min: number | null; max: number | null; choices: string | null }): string {
-  const range = v.min !== null && v.max !== null ? ` ${v.min}〜${v.max} の` : v.min !== null ? ` ${v.min} 以上の` : v.max !== null ? ` ${v.max} 以下の` : "";
+  const range =
+    v.min !== null && v.max !== null
+      ? ` ${v.min}〜${v.max} の`
+      : v.min !== null
+        ? ` ${v.min} 以上の`
+        : v.max !== null
+          ? ` ${v.max} 以下の`
+          : "";
   switch (v.kind) {
-    case "choice": return ` ${v.choices} のどれか`;
-    case "integer": return `${range}整数`;
-    case "number": return `${range}数`;
-    case "boolean": return " true か false ";
-    default: return "文章";
+    case "choice":
+      return ` ${v.choices} のどれか`;
+    case "integer":
+      return `${range}整数`;
+    case "number":
+      return `${range}数`;
+    case "boolean":
+      return " true か false ";
+    default:
+      return "文章";
   }
 }
 
@@ -78,7 +110,17 @@ export interface WebTexts {
   generateFooter(v: { model: string; tokens: number; temperature: number; topK: number; topP: number; seed: number }): string;
   traceFooter(v: { model: string; steps: number; seed: number }): string;
   tokensLine(v: { characters: number; tokens: number; kind: string; vocabSize: number; model: string }): string;
-  modelLine(v: { model: string; own: boolean; params: number; layers: number; heads: number; width: number; context: number; step: number; valLoss: number | null }): string;
+  modelLine(v: {
+    model: string;
+    own: boolean;
+    params: number;
+    layers: number;
+    heads: number;
+    width: number;
+    context: number;
+    step: number;
+    valLoss: number | null;
+  }): string;
   trainPanel: string;
   trainStarted(v: { preset: string; minutes: number; messages: number; characters: number }): string;
   trainProgress(s: TrainingSnapshot): string;
@@ -95,19 +137,27 @@ const en: WebTexts = {
   modelName: (name) => (name === "default model" ? "the default model" : name.replace(/^server model #(\d+)$/, "your model #$1")),
   chatFallback: "…I have no words for that yet. Train me on some text with /train and I'll learn!",
   verbatimCut: "[…] marks a part that repeated a training text word for word; I left it out.",
-  predictHeader: (v) => `Most likely next tokens after “${v.quote}” (${v.model}${v.temperature === 1 ? "" : `, temperature ${v.temperature}`}):`,
+  predictHeader: (v) =>
+    `Most likely next tokens after “${v.quote}” (${v.model}${v.temperature === 1 ? "" : `, temperature ${v.temperature}`}):`,
   unknownChars: (n) => `${n} character${n === 1 ? " is" : "s are"} unknown to this model (shown as <unk>).`,
   droppedTokens: (n) => `The text was longer than the model's context: the first ${n} token${n === 1 ? " was" : "s were"} left out.`,
-  attentionHead: (v) => `Attention of layer ${v.layer}, head ${v.head} for “${v.quote}” (${v.model}): each row is a token; its colours show how much it looks at each earlier token.`,
-  attentionGrid: (v) => `Attention of all ${v.layers} layers × ${v.heads} heads for “${v.quote}” (${v.model}). Add layer:0 head:0 to see one head large.`,
-  generateFooter: (v) => `${v.model} · ${v.tokens} token${v.tokens === 1 ? "" : "s"} · temperature ${v.temperature} · top_k ${v.topK} · top_p ${v.topP} · seed ${v.seed}`,
-  traceFooter: (v) => `${v.model} · ${v.steps} step${v.steps === 1 ? "" : "s"} · seed ${v.seed} · each row of the picture is one step: the candidates the model weighed and the token it chose`,
-  tokensLine: (v) => `${formatInt(v.characters, "en")} characters → **${formatInt(v.tokens, "en")} tokens** (${v.model}: ${v.kind === "bpe" ? "BPE" : "character"} tokenizer, vocabulary of ${formatInt(v.vocabSize, "en")}).`,
+  attentionHead: (v) =>
+    `Attention of layer ${v.layer}, head ${v.head} for “${v.quote}” (${v.model}): each row is a token; its colours show how much it looks at each earlier token.`,
+  attentionGrid: (v) =>
+    `Attention of all ${v.layers} layers × ${v.heads} heads for “${v.quote}” (${v.model}). Add layer:0 head:0 to see one head large.`,
+  generateFooter: (v) =>
+    `${v.model} · ${v.tokens} token${v.tokens === 1 ? "" : "s"} · temperature ${v.temperature} · top_k ${v.topK} · top_p ${v.topP} · seed ${v.seed}`,
+  traceFooter: (v) =>
+    `${v.model} · ${v.steps} step${v.steps === 1 ? "" : "s"} · seed ${v.seed} · each row of the picture is one step: the candidates the model weighed and the token it chose`,
+  tokensLine: (v) =>
+    `${formatInt(v.characters, "en")} characters → **${formatInt(v.tokens, "en")} tokens** (${v.model}: ${v.kind === "bpe" ? "BPE" : "character"} tokenizer, vocabulary of ${formatInt(v.vocabSize, "en")}).`,
   modelLine: (v) =>
     `**${v.model}**${v.own ? ": trained here, in this playground" : ": the model shipped with the bot (train your own with /train)"}.\n` +
     `${formatInt(v.params, "en")} parameters · ${v.layers} layers × ${v.heads} heads, ${v.width} wide · context of ${v.context} tokens · trained ${formatInt(v.step, "en")} steps · val loss ${formatLoss(v.valLoss)}`,
-  trainPanel: "Train your own model: paste a text or upload a .txt file (or use the shipped corpus), pick a size and a time, and watch the loss fall.",
-  trainStarted: (v) => `Training a new **${v.preset}** model for up to ${v.minutes} min on ${formatInt(v.messages, "en")} passages (${formatInt(v.characters, "en")} characters). The current model answers until it is ready.`,
+  trainPanel:
+    "Train your own model: paste a text or upload a .txt file (or use the shipped corpus), pick a size and a time, and watch the loss fall.",
+  trainStarted: (v) =>
+    `Training a new **${v.preset}** model for up to ${v.minutes} min on ${formatInt(v.messages, "en")} passages (${formatInt(v.characters, "en")} characters). The current model answers until it is ready.`,
   trainProgress: (s) => {
     if (s.step === 0) return `Training (${s.preset}, ${s.minutes} min): learning the tokenizer…`;
     return trainingNumbers(s, "en") + (s.stopRequested ? " · stopping…" : "");
@@ -133,8 +183,10 @@ const en: WebTexts = {
   trainNotRunning: "No training is running. Start one with /train.",
   trainStopping: "Stopping after the current step; the last checkpoint will be kept…",
   trainAlreadyRunning: "A training is already running (one at a time): follow it below or stop it with /train stop.",
-  trainNotEnoughText: (v) => `Not enough text to learn from: ${formatInt(v.characters, "en")} characters; the ${v.preset} preset needs at least ${formatInt(v.needCharacters, "en")} characters in 10 or more lines or paragraphs.`,
-  trainTextTooLong: (v) => `The text is too long to train on here: ${formatInt(v.length, "en")} characters, the limit is ${formatInt(v.limit, "en")}.`,
+  trainNotEnoughText: (v) =>
+    `Not enough text to learn from: ${formatInt(v.characters, "en")} characters; the ${v.preset} preset needs at least ${formatInt(v.needCharacters, "en")} characters in 10 or more lines or paragraphs.`,
+  trainTextTooLong: (v) =>
+    `The text is too long to train on here: ${formatInt(v.length, "en")} characters, the limit is ${formatInt(v.limit, "en")}.`,
   serverError: (command) => `Sorry, ${command} failed on the server. The error is in the server's log.`,
 };
 
@@ -145,16 +197,21 @@ const ja: WebTexts = {
   predictHeader: (v) => `「${v.quote}」の次に来そうなトークン（${v.model}${v.temperature === 1 ? "" : `、温度 ${v.temperature}`}）:`,
   unknownChars: (n) => `このモデルが知らない文字が ${n} 個ありました（<unk> と表示）。`,
   droppedTokens: (n) => `文章がモデルの文脈より長かったため、最初の ${n} トークンは使っていません。`,
-  attentionHead: (v) => `「${v.quote}」のレイヤー ${v.layer}・ヘッド ${v.head} のアテンション（${v.model}）: 各行が 1 つのトークンで、色はそれより前のどのトークンにどれだけ注目しているかを表します。`,
-  attentionGrid: (v) => `「${v.quote}」の全 ${v.layers} レイヤー × ${v.heads} ヘッドのアテンション（${v.model}）。layer:0 head:0 を付けると 1 つのヘッドを大きく表示します。`,
+  attentionHead: (v) =>
+    `「${v.quote}」のレイヤー ${v.layer}・ヘッド ${v.head} のアテンション（${v.model}）: 各行が 1 つのトークンで、色はそれより前のどのトークンにどれだけ注目しているかを表します。`,
+  attentionGrid: (v) =>
+    `「${v.quote}」の全 ${v.layers} レイヤー × ${v.heads} ヘッドのアテンション（${v.model}）。layer:0 head:0 を付けると 1 つのヘッドを大きく表示します。`,
   generateFooter: (v) => `${v.model} · ${v.tokens} トークン · 温度 ${v.temperature} · top_k ${v.topK} · top_p ${v.topP} · シード ${v.seed}`,
   traceFooter: (v) => `${v.model} · ${v.steps} ステップ · シード ${v.seed} · 図の各行が 1 ステップ（モデルが比べた候補と、選んだトークン）`,
-  tokensLine: (v) => `${formatInt(v.characters, "ja")} 文字 → **${formatInt(v.tokens, "ja")} トークン**（${v.model}: ${v.kind === "bpe" ? "BPE" : "文字単位の"}トークナイザー、語彙 ${formatInt(v.vocabSize, "ja")}）。`,
+  tokensLine: (v) =>
+    `${formatInt(v.characters, "ja")} 文字 → **${formatInt(v.tokens, "ja")} トークン**（${v.model}: ${v.kind === "bpe" ? "BPE" : "文字単位の"}トークナイザー、語彙 ${formatInt(v.vocabSize, "ja")}）。`,
   modelLine: (v) =>
     `**${v.model}**${v.own ? ": このプレイグラウンドで学習したモデル" : ": ボットに付属のモデル（/train で自分のモデルを学習できます）"}。\n` +
     `パラメータ ${formatInt(v.params, "ja")} 個 · ${v.layers} レイヤー × ${v.heads} ヘッド、幅 ${v.width} · 文脈 ${v.context} トークン · ${formatInt(v.step, "ja")} ステップ学習 · 検証損失 ${formatLoss(v.valLoss)}`,
-  trainPanel: "自分のモデルを学習させましょう: 文章を貼り付けるか .txt ファイルを選び（付属のコーパスも使えます）、大きさと時間を選ぶと、損失が下がっていく様子が見られます。",
-  trainStarted: (v) => `新しい **${v.preset}** モデルを最長 ${v.minutes} 分、${formatInt(v.messages, "ja")} 個の段落（${formatInt(v.characters, "ja")} 文字）で学習します。完成までは今のモデルが答えます。`,
+  trainPanel:
+    "自分のモデルを学習させましょう: 文章を貼り付けるか .txt ファイルを選び（付属のコーパスも使えます）、大きさと時間を選ぶと、損失が下がっていく様子が見られます。",
+  trainStarted: (v) =>
+    `新しい **${v.preset}** モデルを最長 ${v.minutes} 分、${formatInt(v.messages, "ja")} 個の段落（${formatInt(v.characters, "ja")} 文字）で学習します。完成までは今のモデルが答えます。`,
   trainProgress: (s) => {
     if (s.step === 0) return `学習中（${s.preset}、${s.minutes} 分）: トークナイザーを学習しています…`;
     return trainingNumbers(s, "ja") + (s.stopRequested ? " · 停止中…" : "");
@@ -180,7 +237,8 @@ const ja: WebTexts = {
   trainNotRunning: "学習は行われていません。/train で始められます。",
   trainStopping: "今のステップのあとで止めます。最後のチェックポイントは残ります…",
   trainAlreadyRunning: "すでに学習中です（一度に 1 つ）。下で進み具合を見るか、/train stop で止めてください。",
-  trainNotEnoughText: (v) => `学習する文章が足りません: ${formatInt(v.characters, "ja")} 文字。${v.preset} には 10 行（または 10 段落）以上、${formatInt(v.needCharacters, "ja")} 文字以上が必要です。`,
+  trainNotEnoughText: (v) =>
+    `学習する文章が足りません: ${formatInt(v.characters, "ja")} 文字。${v.preset} には 10 行（または 10 段落）以上、${formatInt(v.needCharacters, "ja")} 文字以上が必要です。`,
   trainTextTooLong: (v) => `学習する文章が長すぎます（${formatInt(v.length, "ja")} 文字、上限は ${formatInt(v.limit, "ja")} 文字）。`,
   serverError: (command) => `すみません、サーバーで ${command} が失敗しました。エラーはサーバーのログにあります。`,
 };

@@ -17,7 +17,12 @@ const HEARTBEAT_MS = 15_000;
 
 export function followTraining(req: IncomingMessage, res: ServerResponse, ctx: WebContext, streams: Set<ServerResponse>): void {
   const t = texts(ctx.lang);
-  res.writeHead(200, { ...SECURITY_HEADERS, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive" });
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-store",
+    connection: "keep-alive",
+  });
   const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   const training = ctx.training.current(ctx.space);
   if (!training) {
@@ -34,7 +39,15 @@ export function followTraining(req: IncomingMessage, res: ServerResponse, ctx: W
     pending = null;
     last = Date.now();
     const s = training.snapshot();
-    send("progress", { text: t.trainProgress(s), phase: s.phase, step: s.step, totalSteps: s.totalSteps, trainLoss: s.trainLoss, valLoss: s.valLoss, points: training.points.length });
+    send("progress", {
+      text: t.trainProgress(s),
+      phase: s.phase,
+      step: s.step,
+      totalSteps: s.totalSteps,
+      trainLoss: s.trainLoss,
+      valLoss: s.valLoss,
+      points: training.points.length,
+    });
   };
   const onChange = () => {
     if (pending || training.outcome) return;

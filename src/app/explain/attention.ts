@@ -119,7 +119,14 @@ export const explainAttention: TopicComputer<"attention"> = ({ handle, lang, tex
   return {
     facts,
     async render() {
-      const png = await renderAttentionHead({ tokens: n.tokens, weights: n.map, layer: n.layer, head: n.head, modelName: handle.name, lang });
+      const png = await renderAttentionHead({
+        tokens: n.tokens,
+        weights: n.map,
+        layer: n.layer,
+        head: n.head,
+        modelName: handle.name,
+        lang,
+      });
       return [{ name: "attention.png", png }];
     },
   };

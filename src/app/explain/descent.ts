@@ -133,7 +133,11 @@ export function descentSlice(handle: ModelHandle, text: string): DescentSlice {
     const d1 = g1 - base[0];
     const d2 = g2 - base[1];
     let loss = 0;
-    let gr1 = 0, gr2 = 0, h11 = 0, h12 = 0, h22 = 0;
+    let gr1 = 0,
+      gr2 = 0,
+      h11 = 0,
+      h12 = 0,
+      h22 = 0;
     for (let n = 0; n < T; n++) {
       const o = n * V;
       let max = -Infinity;
@@ -150,7 +154,11 @@ export function descentSlice(handle: ModelHandle, text: string): DescentSlice {
       const rowTarget = logits[o + t] + d1 * A1[o + t] + d2 * A2[o + t];
       loss += Math.log(sum) + max - rowTarget;
       if (!needDerivatives) continue;
-      let e1 = 0, e2 = 0, e11 = 0, e12 = 0, e22 = 0;
+      let e1 = 0,
+        e2 = 0,
+        e11 = 0,
+        e12 = 0,
+        e22 = 0;
       for (let v = 0; v < V; v++) {
         const p = row[v] / sum;
         const x1 = A1[o + v];
@@ -245,7 +253,8 @@ export function descentSlice(handle: ModelHandle, text: string): DescentSlice {
   const small = walk("small", nice(0.15 / lambda));
   const good = walk("good", nice(1 / lambda));
   let large = walk("large", nice(2.5 / lambda));
-  for (let factor = 2.5 * 1.5; firstRise(large.losses) === null && factor < 200; factor *= 1.5) large = walk("large", nice(factor / lambda));
+  for (let factor = 2.5 * 1.5; firstRise(large.losses) === null && factor < 200; factor *= 1.5)
+    large = walk("large", nice(factor / lambda));
 
   // 4. the grid: a square around the start and the bottom, with some room
   const centre: [number, number] = [(start[0] + minimum[0]) / 2, (start[1] + minimum[1]) / 2];
@@ -316,7 +325,9 @@ export function contoursPicture(slice: DescentSlice, words: DescentPictureWords)
     grid,
     paths: slice.paths.map((p) => ({ label: words.pathLabel(p.kind, rate(p.lr)), points: p.points, losses: p.losses })),
     markers: [
-      ...(inView(slice.base) && !slice.startIsModel ? [{ x: slice.base[0], y: slice.base[1], label: words.model, kind: "model" as const }] : []),
+      ...(inView(slice.base) && !slice.startIsModel
+        ? [{ x: slice.base[0], y: slice.base[1], label: words.model, kind: "model" as const }]
+        : []),
       { x: slice.minimum[0], y: slice.minimum[1], label: words.minimum, kind: "minimum" as const },
       { x: slice.start[0], y: slice.start[1], label: words.start, kind: "start" as const },
     ],

@@ -105,7 +105,10 @@ function prepare(handle: ModelHandle, topic: TopicName, options: ExplainOptions)
   // 2–3. numbers from the model, then words (no await in between)
   const run = (COMPUTERS[name] as TopicComputer<typeof name>)({ handle, lang, texts, text: options.text }) as TopicRun<typeof name>;
   const model = { name: handle.name, isGuildModel: options.isGuildModel ?? false };
-  const written = (texts.topics[name] as (f: typeof run.facts, m: typeof model) => ReturnType<(typeof texts.topics)[typeof name]>)(run.facts, model);
+  const written = (texts.topics[name] as (f: typeof run.facts, m: typeof model) => ReturnType<(typeof texts.topics)[typeof name]>)(
+    run.facts,
+    model,
+  );
   // 5. the message
   const head = `${texts.modelLine(model)}\n\n**${written.title}**\n`;
   const { text, table } = fitMessage(head, written.body, written.table, texts.moreRows);
@@ -120,7 +123,12 @@ function prepare(handle: ModelHandle, topic: TopicName, options: ExplainOptions)
  * Text and table within MAX_EXPLANATION_CHARS: rows come off the end of the table first (with
  * a "… and N more" row), then the body loses whole paragraphs from its end.
  */
-export function fitMessage(head: string, body: string, table: Table | undefined, moreRows: (n: number) => string): { text: string; table?: string } {
+export function fitMessage(
+  head: string,
+  body: string,
+  table: Table | undefined,
+  moreRows: (n: number) => string,
+): { text: string; table?: string } {
   let text = head + body.trim();
   const fits = (t: string | undefined) => text.length + (t ? 1 + t.length : 0) <= MAX_EXPLANATION_CHARS;
   if (!table) return { text: fitBody(text) };

@@ -54,7 +54,11 @@ export const explainParameters: TopicComputer<"parameters"> = ({ handle, lang })
           heading: words.breakdown,
           items: (["embedding", "position", "attention", "mlp", "layernorm"] as const)
             .filter((part) => counts[part] > 0)
-            .map((part) => ({ label: words.parts[part], value: counts[part], valueText: `${int(counts[part])} (${pct(counts[part] / counts.total)})` })),
+            .map((part) => ({
+              label: words.parts[part],
+              value: counts[part],
+              valueText: `${int(counts[part])} (${pct(counts[part] / counts.total)})`,
+            })),
         },
         notes: words.notes,
       });
@@ -135,4 +139,3 @@ export const explainCompute: TopicComputer<"compute"> = ({ handle, texts, text }
     },
   };
 };
-

@@ -47,7 +47,10 @@ export const explainEmbeddings: TopicComputer<"embeddings"> = ({ handle, lang, t
   const ids = handle.tokenizer.encode(query).ids;
   const queryId = ids.length > 0 ? ids[0] : handle.tokenizer.eotId;
   const wte = Float32Array.from(handle.model.views.wte);
-  const neighbours = nearestByCosine(wte, V, C, queryId, NEIGHBOURS).map((n) => ({ token: handle.tokenizer.tokenText(n.index), cosine: n.cosine }));
+  const neighbours = nearestByCosine(wte, V, C, queryId, NEIGHBOURS).map((n) => ({
+    token: handle.tokenizer.tokenText(n.index),
+    cosine: n.cosine,
+  }));
   const facts: EmbeddingsFacts = {
     query: handle.tokenizer.tokenText(queryId),
     queryId,

@@ -139,7 +139,10 @@ function memarg(alignLog2: number, offset: number): (w: ByteWriter) => void {
 
 /** A function-local variable (parameters are locals 0..n−1). Reading it is an expression. */
 export class Local implements Expr {
-  constructor(readonly index: number, readonly type: ValType) {}
+  constructor(
+    readonly index: number,
+    readonly type: ValType,
+  ) {}
 
   emit(w: ByteWriter): void {
     w.byte(0x20); // local.get
@@ -155,7 +158,13 @@ function i32Binary(opcode: number) {
 /** i32 instructions; comparisons give 1 or 0. */
 export const I32 = {
   c(value: number): Expr {
-    return { type: "i32", emit: (w) => { w.byte(0x41); w.s32(value); } };
+    return {
+      type: "i32",
+      emit: (w) => {
+        w.byte(0x41);
+        w.s32(value);
+      },
+    };
   },
   eqz: (a: I32Like): Expr => node("i32", [0x45], [asExpr(a)]),
   eq: i32Binary(0x46),
@@ -175,12 +184,14 @@ export const I32 = {
   shl: i32Binary(0x74),
   /** min of two signed values; both operands are emitted twice, so keep them cheap and pure */
   minS(a: I32Like, b: I32Like): Expr {
-    const x = asExpr(a), y = asExpr(b);
+    const x = asExpr(a),
+      y = asExpr(b);
     return select(x, y, I32.ltS(x, y));
   },
   /** max of two signed values; both operands are emitted twice, as in minS */
   maxS(a: I32Like, b: I32Like): Expr {
-    const x = asExpr(a), y = asExpr(b);
+    const x = asExpr(a),
+      y = asExpr(b);
     return select(x, y, I32.gtS(x, y));
   },
   load: (addr: I32Like, offset = 0): Expr => node("i32", [0x28], [asExpr(addr)], memarg(2, offset)),
@@ -189,10 +200,14 @@ export const I32 = {
    * (4-byte aligned) as one indivisible step and gives the value it had before
    */
   atomicAdd: (addr: I32Like, value: I32Like): Expr =>
-    node("i32", [0xfe, 0x1e], [expectType(asExpr(addr), "i32", "i32.atomic.rmw.add"), expectType(asExpr(value), "i32", "i32.atomic.rmw.add")], memarg(2, 0)),
+    node(
+      "i32",
+      [0xfe, 0x1e],
+      [expectType(asExpr(addr), "i32", "i32.atomic.rmw.add"), expectType(asExpr(value), "i32", "i32.atomic.rmw.add")],
+      memarg(2, 0),
+    ),
   /** i32.atomic.load: the i32 at `addr` (4-byte aligned) as another thread last wrote it whole */
-  atomicLoad: (addr: I32Like): Expr =>
-    node("i32", [0xfe, 0x10], [expectType(asExpr(addr), "i32", "i32.atomic.load")], memarg(2, 0)),
+  atomicLoad: (addr: I32Like): Expr => node("i32", [0xfe, 0x10], [expectType(asExpr(addr), "i32", "i32.atomic.load")], memarg(2, 0)),
 };
 
 /** cond ? a : b (both evaluated) */
@@ -204,14 +219,19 @@ export function select(a: Expr, b: Expr, cond: I32Like): Expr {
 }
 
 function f32Binary(opcode: number, type: ValType = "f32") {
-  return (a: Expr, b: Expr): Expr =>
-    node(type, [opcode], [expectType(a, "f32", "f32 op"), expectType(b, "f32", "f32 op")]);
+  return (a: Expr, b: Expr): Expr => node(type, [opcode], [expectType(a, "f32", "f32 op"), expectType(b, "f32", "f32 op")]);
 }
 
 /** scalar f32 instructions; comparisons give an i32 1 or 0 */
 export const F32 = {
   c(value: number): Expr {
-    return { type: "f32", emit: (w) => { w.byte(0x43); w.f32(value); } };
+    return {
+      type: "f32",
+      emit: (w) => {
+        w.byte(0x43);
+        w.f32(value);
+      },
+    };
   },
   load: (addr: I32Like, offset = 0): Expr => node("f32", [0x2a], [asExpr(addr)], memarg(2, offset)),
   lt: f32Binary(0x5d, "i32"),
@@ -241,18 +261,31 @@ export const I32x4 = {
   /** four lanes of the same i32 constant (v128.const) */
   c(value: number): Expr {
     const lanes = new Uint8Array(new Int32Array([value, value, value, value]).buffer);
-    return { type: "v128", emit: (w) => { w.raw(simdOpcode(0x0c)); w.raw(lanes); } };
+    return {
+      type: "v128",
+      emit: (w) => {
+        w.raw(simdOpcode(0x0c));
+        w.raw(lanes);
+      },
+    };
   },
   add: v128Binary(0xae, "i32x4.add"),
   /** each lane shifted left by `bits` */
-  shl: (a: Expr, bits: I32Like): Expr => node("v128", simdOpcode(0xab), [expectType(a, "v128", "i32x4.shl"), expectType(asExpr(bits), "i32", "i32x4.shl")]),
+  shl: (a: Expr, bits: I32Like): Expr =>
+    node("v128", simdOpcode(0xab), [expectType(a, "v128", "i32x4.shl"), expectType(asExpr(bits), "i32", "i32x4.shl")]),
 };
 
 /** 128-bit SIMD: four f32 lanes */
 export const F32x4 = {
   /** all lanes zero */
   zero(): Expr {
-    return { type: "v128", emit: (w) => { w.raw(simdOpcode(0x0c)); w.raw(new Uint8Array(16)); } };
+    return {
+      type: "v128",
+      emit: (w) => {
+        w.raw(simdOpcode(0x0c));
+        w.raw(new Uint8Array(16));
+      },
+    };
   },
   /** 16 bytes from addr+offset (any alignment; the hint says 16) */
   load: (addr: I32Like, offset = 0): Expr => node("v128", simdOpcode(0x00), [asExpr(addr)], memarg(4, offset)),
@@ -264,7 +297,13 @@ export const F32x4 = {
   /** four lanes of the same f32 constant (v128.const) */
   c(value: number): Expr {
     const lanes = new Uint8Array(new Float32Array([value, value, value, value]).buffer);
-    return { type: "v128", emit: (w) => { w.raw(simdOpcode(0x0c)); w.raw(lanes); } };
+    return {
+      type: "v128",
+      emit: (w) => {
+        w.raw(simdOpcode(0x0c));
+        w.raw(lanes);
+      },
+    };
   },
   add: v128Binary(0xe4, "f32x4.add"),
   sub: v128Binary(0xe5, "f32x4.sub"),
@@ -278,7 +317,9 @@ export const F32x4 = {
   shuffle(a: Expr, b: Expr, lanes: readonly [number, number, number, number]): Expr {
     if (lanes.some((l) => !Number.isInteger(l) || l < 0 || l > 7)) throw new Error(`f32x4 shuffle lanes must be 0–7, got ${lanes}`);
     const bytes = lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
-    return node("v128", simdOpcode(0x0d), [expectType(a, "v128", "i8x16.shuffle"), expectType(b, "v128", "i8x16.shuffle")], (w) => w.raw(bytes));
+    return node("v128", simdOpcode(0x0d), [expectType(a, "v128", "i8x16.shuffle"), expectType(b, "v128", "i8x16.shuffle")], (w) =>
+      w.raw(bytes),
+    );
   },
   min: v128Binary(0xe8, "f32x4.min"),
   max: v128Binary(0xe9, "f32x4.max"),
@@ -293,7 +334,12 @@ export const F32x4 = {
    * a·b + c in one step where the CPU has fused multiply-add (relaxed SIMD's f32x4.relaxed_madd;
    * Node 20 validates it only with V8's --experimental-wasm-relaxed-simd)
    */
-  madd: (a: Expr, b: Expr, c: Expr): Expr => node("v128", simdOpcode(0x105), [expectType(a, "v128", "f32x4.relaxed_madd"), expectType(b, "v128", "f32x4.relaxed_madd"), expectType(c, "v128", "f32x4.relaxed_madd")]),
+  madd: (a: Expr, b: Expr, c: Expr): Expr =>
+    node("v128", simdOpcode(0x105), [
+      expectType(a, "v128", "f32x4.relaxed_madd"),
+      expectType(b, "v128", "f32x4.relaxed_madd"),
+      expectType(c, "v128", "f32x4.relaxed_madd"),
+    ]),
   /** lanes a > b: all ones where true, else zero (false for NaN) */
   gt: v128Binary(0x44, "f32x4.gt"),
   /** lanes a < b: all ones where true, else zero (false for NaN) */
@@ -308,8 +354,7 @@ export const F32x4 = {
   toI32x4: (a: Expr): Expr => node("v128", simdOpcode(0xf8), [expectType(a, "v128", "i32x4.trunc_sat_f32x4_s")]),
   /** lane0 + lane1 + lane2 + lane3 (an f32); `a` is emitted four times, so pass a local */
   sum(a: Expr): Expr {
-    return F32.add(F32.add(F32x4.extractLane(a, 0), F32x4.extractLane(a, 1)),
-      F32.add(F32x4.extractLane(a, 2), F32x4.extractLane(a, 3)));
+    return F32.add(F32.add(F32x4.extractLane(a, 0), F32x4.extractLane(a, 1)), F32.add(F32x4.extractLane(a, 2), F32x4.extractLane(a, 3)));
   },
 };
 
@@ -334,10 +379,17 @@ export class FunctionBuilder<P extends Record<string, ValType>> {
   private labelDepth = 0;
   private defined = false;
 
-  constructor(readonly name: string, readonly index: number, params: P, readonly options: FuncOptions) {
+  constructor(
+    readonly name: string,
+    readonly index: number,
+    params: P,
+    readonly options: FuncOptions,
+  ) {
     this.paramTypes = Object.values(params);
     const locals: Record<string, Local> = {};
-    Object.keys(params).forEach((key, i) => { locals[key] = new Local(i, params[key]); });
+    Object.keys(params).forEach((key, i) => {
+      locals[key] = new Local(i, params[key]);
+    });
     this.params = locals as { [K in keyof P]: Local };
   }
 
@@ -458,10 +510,14 @@ export class FunctionBuilder<P extends Record<string, ValType>> {
     this.set(next, 0);
     this.block((done) => {
       this.loop((top) => {
-        this.ifThen(counter, () => this.set(i, I32.atomicAdd(counter, step)), () => {
-          this.set(i, next);
-          this.inc(next, step);
-        });
+        this.ifThen(
+          counter,
+          () => this.set(i, I32.atomicAdd(counter, step)),
+          () => {
+            this.set(i, next);
+            this.inc(next, step);
+          },
+        );
         this.brIf(done, I32.geS(i, end));
         body();
         this.br(top);

@@ -104,7 +104,10 @@ export class Scratch {
   private capacity = 0;
   private used = 0;
 
-  constructor(private readonly heap: WasmHeap, initialBytes = 0) {
+  constructor(
+    private readonly heap: WasmHeap,
+    initialBytes = 0,
+  ) {
     if (initialBytes > 0) this.grow(initialBytes);
   }
 

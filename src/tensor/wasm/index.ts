@@ -22,11 +22,11 @@
 import type { Kernels } from "../kernels.ts";
 import type { FloatArray } from "../types.ts";
 import {
-  linearBackward as referenceLinearBackward, linearForward as referenceLinearForward, linearRowForward as referenceLinearRowForward,
+  linearBackward as referenceLinearBackward,
+  linearForward as referenceLinearForward,
+  linearRowForward as referenceLinearRowForward,
 } from "../linear.ts";
-import {
-  attentionBackward as referenceAttentionBackward, attentionForward as referenceAttentionForward,
-} from "../attention.ts";
+import { attentionBackward as referenceAttentionBackward, attentionForward as referenceAttentionForward } from "../attention.ts";
 import { attentionStepForward as referenceAttentionStepForward } from "../attention-step.ts";
 import { geluBackward as referenceGeluBackward, geluForward as referenceGeluForward } from "../gelu.ts";
 import { softmaxForward as referenceSoftmaxForward } from "../crossentropy.ts";
@@ -36,18 +36,55 @@ import v8 from "node:v8";
 import { KERNEL_WASM_BASE64, KERNEL_WASM_FMA_BASE64 } from "./kernel-bytes.ts";
 import { type RowExports, createRowKernels } from "./row-kernels.ts";
 import {
-  BLOCKING, type Blocking, INIT_FROM_BIAS, INIT_FROM_C, INIT_ZERO, POST_GELU_BACKWARD, POST_GELU_FORWARD, POST_NONE,
-  buildKernelModule, maxClaimsDepth, packFloats,
+  BLOCKING,
+  type Blocking,
+  INIT_FROM_BIAS,
+  INIT_FROM_C,
+  INIT_ZERO,
+  POST_GELU_BACKWARD,
+  POST_GELU_FORWARD,
+  POST_NONE,
+  buildKernelModule,
+  maxClaimsDepth,
+  packFloats,
 } from "./program.ts";
 
 /** The exports called directly; those the threads share (./threads.ts's THREAD_FUNCTIONS) go through `halves` or `together`. */
 interface KernelExports {
-  gemm(c: number, ldc: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number,
-    bias: number, M: number, N: number, K: number, init: number, packA: number, packB: number, tile: number, claims: number,
-    post: number, postAt: number): void;
+  gemm(
+    c: number,
+    ldc: number,
+    a: number,
+    rsA: number,
+    csA: number,
+    b: number,
+    rsB: number,
+    csB: number,
+    bias: number,
+    M: number,
+    N: number,
+    K: number,
+    init: number,
+    packA: number,
+    packB: number,
+    tile: number,
+    claims: number,
+    post: number,
+    postAt: number,
+  ): void;
   colsum(out: number, src: number, rows: number, cols: number): void;
-  attnStep(out: number, att: number, q: number, keys: number, values: number,
-    Tk: number, C: number, NH: number, HS: number, scale: number): void;
+  attnStep(
+    out: number,
+    att: number,
+    q: number,
+    keys: number,
+    values: number,
+    Tk: number,
+    C: number,
+    NH: number,
+    HS: number,
+    scale: number,
+  ): void;
   rowTimesT(out: number, x: number, wt: number, bias: number, IC: number, OC: number, init: number): void;
 }
 
@@ -152,11 +189,19 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
   // packing buffers and the edge tile, for the whole life of the backend
   const blocking = options.blocking ?? BLOCKING;
   const floats = packFloats(blocking);
-  const ownPack: Packing = { packA: heap.reserve(floats.packA * 4), packB: heap.reserve(floats.packB * 4), tile: heap.reserve(floats.tile * 4) };
+  const ownPack: Packing = {
+    packA: heap.reserve(floats.packA * 4),
+    packB: heap.reserve(floats.packB * 4),
+    tile: heap.reserve(floats.tile * 4),
+  };
   const scratch = new Scratch(heap);
   // the helper thread, with packing buffers of its own
   const helper = options.threads === 2 ? new KernelThread(module, heap.memory, options.spinMs) : null;
-  const helperPack: Packing | null = helper && { packA: heap.reserve(floats.packA * 4), packB: heap.reserve(floats.packB * 4), tile: heap.reserve(floats.tile * 4) };
+  const helperPack: Packing | null = helper && {
+    packA: heap.reserve(floats.packA * 4),
+    packB: heap.reserve(floats.packB * 4),
+    tile: heap.reserve(floats.tile * 4),
+  };
   const exported = instance.exports as unknown as Record<ThreadFunction, (...args: number[]) => void>;
 
   /**
@@ -166,8 +211,14 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
    * part's arguments. `fixed`: the two parts also without a helper (both on this thread), for
    * kernels whose parts sum separately: the floats then do not depend on the threads.
    */
-  function halves(fn: ThreadFunction, n: number, align: number, minimum: number,
-    args: (start: number, count: number) => number[], fixed = false): void {
+  function halves(
+    fn: ThreadFunction,
+    n: number,
+    align: number,
+    minimum: number,
+    args: (start: number, count: number) => number[],
+    fixed = false,
+  ): void {
     const cut = (helper || fixed) && n >= minimum ? align * Math.floor(n / (2 * align)) : n;
     if (cut < n && helper) helper.post([[fn, args(cut, n - cut)]]);
     try {
@@ -213,7 +264,11 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
    */
   function products(list: Product[], afterFirst?: () => void): void {
     const shared = list.every(({ M, K }) => M >= 2 * MIN_SPLIT_ROWS && K <= maxClaimsDepth(blocking));
-    together(list.map((product) => ({ fn: "gemm", counters: Math.ceil(product.N / blocking.NR), args: product.args })), shared, afterFirst);
+    together(
+      list.map((product) => ({ fn: "gemm", counters: Math.ceil(product.N / blocking.NR), args: product.args })),
+      shared,
+      afterFirst,
+    );
   }
 
   /** the byte address of `array` inside the memory, copying it into scratch when it is elsewhere */
@@ -231,13 +286,28 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     array.set(heap.floats.subarray(address / 4, address / 4 + length));
   }
 
-  function linearForward(out: FloatArray, inp: FloatArray, weight: FloatArray, bias: FloatArray | null,
-    N: number, IC: number, OC: number): void {
+  function linearForward(
+    out: FloatArray,
+    inp: FloatArray,
+    weight: FloatArray,
+    bias: FloatArray | null,
+    N: number,
+    IC: number,
+    OC: number,
+  ): void {
     linearForwardThen("linearForward", out, null, inp, weight, bias, N, IC, OC);
   }
 
-  function linearGeluForward(out: FloatArray, geluOut: FloatArray, inp: FloatArray, weight: FloatArray, bias: FloatArray | null,
-    N: number, IC: number, OC: number): void {
+  function linearGeluForward(
+    out: FloatArray,
+    geluOut: FloatArray,
+    inp: FloatArray,
+    weight: FloatArray,
+    bias: FloatArray | null,
+    N: number,
+    IC: number,
+    OC: number,
+  ): void {
     linearForwardThen("linearGeluForward", out, geluOut, inp, weight, bias, N, IC, OC);
   }
 
@@ -245,8 +315,17 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
    * out = inp·weightᵀ + bias; with `geluOut`, also geluOut = gelu(out), which the gemm does to
    * each block of out as it finishes it (out's width a multiple of 4; otherwise afterwards)
    */
-  function linearForwardThen(kernel: string, out: FloatArray, geluOut: FloatArray | null, inp: FloatArray, weight: FloatArray,
-    bias: FloatArray | null, N: number, IC: number, OC: number): void {
+  function linearForwardThen(
+    kernel: string,
+    out: FloatArray,
+    geluOut: FloatArray | null,
+    inp: FloatArray,
+    weight: FloatArray,
+    bias: FloatArray | null,
+    N: number,
+    IC: number,
+    OC: number,
+  ): void {
     if ([out, geluOut, inp, weight, bias].some((array) => array instanceof Float64Array)) {
       referenceLinearForward(out, inp, weight, bias, N, IC, OC);
       if (geluOut) referenceGeluForward(geluOut, out, N * OC);
@@ -276,9 +355,34 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     } else {
       // out[N,OC] = bias + inp[N,IC] · B, B(i,o) = weight[o·IC + i]
       const init = bias === null ? INIT_ZERO : INIT_FROM_BIAS;
-      products([{ M: N, N: OC, K: IC, args: (pack, claims) =>
-        [outAt, OC, inpAt, IC, 1, weightAt, 1, IC, biasAt, N, OC, IC, init, pack.packA, pack.packB, pack.tile, claims,
-          fused ? POST_GELU_FORWARD : POST_NONE, geluAt] }]);
+      products([
+        {
+          M: N,
+          N: OC,
+          K: IC,
+          args: (pack, claims) => [
+            outAt,
+            OC,
+            inpAt,
+            IC,
+            1,
+            weightAt,
+            1,
+            IC,
+            biasAt,
+            N,
+            OC,
+            IC,
+            init,
+            pack.packA,
+            pack.packB,
+            pack.tile,
+            claims,
+            fused ? POST_GELU_FORWARD : POST_NONE,
+            geluAt,
+          ],
+        },
+      ]);
     }
     giveBack(out as Float32Array, outAt, N * OC);
     if (fused) giveBack(geluOut as Float32Array, geluAt, N * OC);
@@ -345,8 +449,12 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       const dinpAt = place(dinp, vectorN, false);
       const inpAt = place(inp, vectorN, true);
       const doutAt = place(dout, vectorN, true);
-      halves("geluBackward", vectorN, 4, MIN_SPLIT_ELEMENTS,
-        (start, count) => [dinpAt + 4 * start, inpAt + 4 * start, doutAt + 4 * start, count]);
+      halves("geluBackward", vectorN, 4, MIN_SPLIT_ELEMENTS, (start, count) => [
+        dinpAt + 4 * start,
+        inpAt + 4 * start,
+        doutAt + 4 * start,
+        count,
+      ]);
       giveBack(dinp, dinpAt, vectorN);
     }
     if (vectorN < N) referenceGeluBackward(dinp.subarray(vectorN), inp.subarray(vectorN), dout.subarray(vectorN), N - vectorN);
@@ -361,17 +469,41 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     scratch.begin();
     const probsAt = place(probs, N * V, false);
     const logitsAt = place(logits, N * V, true);
-    halves("softmaxRows", N, 1, Math.ceil(MIN_SPLIT_ELEMENTS / V), (start, count) => [probsAt + 4 * start * V, logitsAt + 4 * start * V, count, V]);
+    halves("softmaxRows", N, 1, Math.ceil(MIN_SPLIT_ELEMENTS / V), (start, count) => [
+      probsAt + 4 * start * V,
+      logitsAt + 4 * start * V,
+      count,
+      V,
+    ]);
     giveBack(probs, probsAt, N * V);
   }
 
-  function linearBackward(dinp: FloatArray, dweight: FloatArray, dbias: FloatArray | null, dout: FloatArray,
-    inp: FloatArray, weight: FloatArray, N: number, IC: number, OC: number): void {
+  function linearBackward(
+    dinp: FloatArray,
+    dweight: FloatArray,
+    dbias: FloatArray | null,
+    dout: FloatArray,
+    inp: FloatArray,
+    weight: FloatArray,
+    N: number,
+    IC: number,
+    OC: number,
+  ): void {
     linearBackwardThen("linearBackward", dinp, dweight, dbias, dout, inp, weight, null, N, IC, OC);
   }
 
-  function linearGeluBackward(dpre: FloatArray, dweight: FloatArray, dbias: FloatArray | null, dout: FloatArray,
-    inp: FloatArray, weight: FloatArray, pre: FloatArray, N: number, IC: number, OC: number): void {
+  function linearGeluBackward(
+    dpre: FloatArray,
+    dweight: FloatArray,
+    dbias: FloatArray | null,
+    dout: FloatArray,
+    inp: FloatArray,
+    weight: FloatArray,
+    pre: FloatArray,
+    N: number,
+    IC: number,
+    OC: number,
+  ): void {
     linearBackwardThen("linearGeluBackward", dpre, dweight, dbias, dout, inp, weight, pre, N, IC, OC);
   }
 
@@ -380,8 +512,19 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
    * gradient at that GELU's input, gelu'(pre)·dinp, which the gemm does to each block of dinp as
    * it finishes it (IC a multiple of 4; otherwise afterwards)
    */
-  function linearBackwardThen(kernel: string, dinp: FloatArray, dweight: FloatArray, dbias: FloatArray | null, dout: FloatArray,
-    inp: FloatArray, weight: FloatArray, pre: FloatArray | null, N: number, IC: number, OC: number): void {
+  function linearBackwardThen(
+    kernel: string,
+    dinp: FloatArray,
+    dweight: FloatArray,
+    dbias: FloatArray | null,
+    dout: FloatArray,
+    inp: FloatArray,
+    weight: FloatArray,
+    pre: FloatArray | null,
+    N: number,
+    IC: number,
+    OC: number,
+  ): void {
     if ([dinp, dweight, dbias, dout, inp, weight, pre].some((array) => array instanceof Float64Array)) {
       referenceLinearBackward(dinp, dweight, dbias, dout, inp, weight, N, IC, OC);
       if (pre) referenceGeluBackward(dinp, pre, dinp, N * IC);
@@ -419,14 +562,63 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       const preAt = fused ? place(pre as Float32Array, N * IC, true) : 0;
       // 1. dinp[N,IC] = dout[N,OC] · weight[OC,IC] (times gelu'(pre), block by block), then 3.
       //    on this thread, 2. dweight[OC,IC] += doutᵀ · inp, A(o,n) = dout[n·OC + o]
-      products([
-        { M: N, N: IC, K: OC, args: (pack, claims) =>
-          [dinpAt, IC, doutAt, OC, 1, weightAt, IC, 1, 0, N, IC, OC, INIT_ZERO, pack.packA, pack.packB, pack.tile, claims,
-            fused ? POST_GELU_BACKWARD : POST_NONE, preAt] },
-        { M: OC, N: IC, K: N, args: (pack, claims) =>
-          [dweightAt, IC, doutAt, 1, OC, inpAt, IC, 1, 0, OC, IC, N, INIT_FROM_C, pack.packA, pack.packB, pack.tile, claims,
-            POST_NONE, 0] },
-      ], biasGradient);
+      products(
+        [
+          {
+            M: N,
+            N: IC,
+            K: OC,
+            args: (pack, claims) => [
+              dinpAt,
+              IC,
+              doutAt,
+              OC,
+              1,
+              weightAt,
+              IC,
+              1,
+              0,
+              N,
+              IC,
+              OC,
+              INIT_ZERO,
+              pack.packA,
+              pack.packB,
+              pack.tile,
+              claims,
+              fused ? POST_GELU_BACKWARD : POST_NONE,
+              preAt,
+            ],
+          },
+          {
+            M: OC,
+            N: IC,
+            K: N,
+            args: (pack, claims) => [
+              dweightAt,
+              IC,
+              doutAt,
+              1,
+              OC,
+              inpAt,
+              IC,
+              1,
+              0,
+              OC,
+              IC,
+              N,
+              INIT_FROM_C,
+              pack.packA,
+              pack.packB,
+              pack.tile,
+              claims,
+              POST_NONE,
+              0,
+            ],
+          },
+        ],
+        biasGradient,
+      );
       giveBack(dinp as Float32Array, dinpAt, N * IC);
       giveBack(dweight as Float32Array, dweightAt, OC * IC);
       if (pre && !fused) geluBackward(dinp, pre, dinp, N * IC);
@@ -435,11 +627,25 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     }
   }
 
-  function attentionForward(out: FloatArray, preatt: FloatArray, att: FloatArray, qkv: FloatArray,
-    B: number, T: number, C: number, NH: number): void {
+  function attentionForward(
+    out: FloatArray,
+    preatt: FloatArray,
+    att: FloatArray,
+    qkv: FloatArray,
+    B: number,
+    T: number,
+    C: number,
+    NH: number,
+  ): void {
     const HS = C / NH;
-    if (out instanceof Float64Array || preatt instanceof Float64Array || att instanceof Float64Array
-      || qkv instanceof Float64Array || !Number.isInteger(HS) || HS % 4 !== 0) {
+    if (
+      out instanceof Float64Array ||
+      preatt instanceof Float64Array ||
+      att instanceof Float64Array ||
+      qkv instanceof Float64Array ||
+      !Number.isInteger(HS) ||
+      HS % 4 !== 0
+    ) {
       referenceAttentionForward(out, preatt, att, qkv, B, T, C, NH);
       return;
     }
@@ -456,18 +662,41 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     const attAt = place(att, B * NH * T * T, false);
     const qkvAt = place(qkv, B * T * 3 * C, true);
     // batch rows shared by the threads
-    together([{ fn: "attnForward", counters: 1, args: (_, claims) =>
-      [outAt, preattAt, attAt, qkvAt, B, T, C, NH, HS, 1 / Math.sqrt(HS), claims] }], B >= 2 && B * T >= 2 * MIN_SPLIT_ROWS);
+    together(
+      [
+        {
+          fn: "attnForward",
+          counters: 1,
+          args: (_, claims) => [outAt, preattAt, attAt, qkvAt, B, T, C, NH, HS, 1 / Math.sqrt(HS), claims],
+        },
+      ],
+      B >= 2 && B * T >= 2 * MIN_SPLIT_ROWS,
+    );
     giveBack(out, outAt, B * T * C);
     giveBack(preatt, preattAt, B * NH * T * T);
     giveBack(att, attAt, B * NH * T * T);
   }
 
-  function attentionStepForward(out: FloatArray, att: FloatArray, q: FloatArray, keys: FloatArray, values: FloatArray,
-    Tk: number, C: number, NH: number): void {
+  function attentionStepForward(
+    out: FloatArray,
+    att: FloatArray,
+    q: FloatArray,
+    keys: FloatArray,
+    values: FloatArray,
+    Tk: number,
+    C: number,
+    NH: number,
+  ): void {
     const HS = C / NH;
-    if (out instanceof Float64Array || att instanceof Float64Array || q instanceof Float64Array || keys instanceof Float64Array
-      || values instanceof Float64Array || !Number.isInteger(HS) || HS % 4 !== 0) {
+    if (
+      out instanceof Float64Array ||
+      att instanceof Float64Array ||
+      q instanceof Float64Array ||
+      keys instanceof Float64Array ||
+      values instanceof Float64Array ||
+      !Number.isInteger(HS) ||
+      HS % 4 !== 0
+    ) {
       referenceAttentionStepForward(out, att, q, keys, values, Tk, C, NH);
       return;
     }
@@ -489,12 +718,29 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     giveBack(att, attAt, NH * Tk);
   }
 
-  function attentionBackward(dqkv: FloatArray, dpreatt: FloatArray, datt: FloatArray, dout: FloatArray,
-    qkv: FloatArray, att: FloatArray, B: number, T: number, C: number, NH: number): void {
+  function attentionBackward(
+    dqkv: FloatArray,
+    dpreatt: FloatArray,
+    datt: FloatArray,
+    dout: FloatArray,
+    qkv: FloatArray,
+    att: FloatArray,
+    B: number,
+    T: number,
+    C: number,
+    NH: number,
+  ): void {
     const HS = C / NH;
-    if (dqkv instanceof Float64Array || dpreatt instanceof Float64Array || datt instanceof Float64Array
-      || dout instanceof Float64Array || qkv instanceof Float64Array || att instanceof Float64Array
-      || !Number.isInteger(HS) || HS % 4 !== 0) {
+    if (
+      dqkv instanceof Float64Array ||
+      dpreatt instanceof Float64Array ||
+      datt instanceof Float64Array ||
+      dout instanceof Float64Array ||
+      qkv instanceof Float64Array ||
+      att instanceof Float64Array ||
+      !Number.isInteger(HS) ||
+      HS % 4 !== 0
+    ) {
       referenceAttentionBackward(dqkv, dpreatt, datt, dout, qkv, att, B, T, C, NH);
       return;
     }
@@ -516,8 +762,16 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     const qkvAt = place(qkv, B * T * 3 * C, true);
     const attAt = place(att, B * NH * T * T, true);
     // batch rows shared by the threads
-    together([{ fn: "attnBackward", counters: 1, args: (_, claims) =>
-      [dqkvAt, dpreattAt, dattAt, doutAt, qkvAt, attAt, B, T, C, NH, HS, 1 / Math.sqrt(HS), claims] }], B >= 2 && B * T >= 2 * MIN_SPLIT_ROWS);
+    together(
+      [
+        {
+          fn: "attnBackward",
+          counters: 1,
+          args: (_, claims) => [dqkvAt, dpreattAt, dattAt, doutAt, qkvAt, attAt, B, T, C, NH, HS, 1 / Math.sqrt(HS), claims],
+        },
+      ],
+      B >= 2 && B * T >= 2 * MIN_SPLIT_ROWS,
+    );
     giveBack(dqkv, dqkvAt, B * T * 3 * C);
     giveBack(dpreatt, dpreattAt, B * NH * T * T);
     giveBack(datt, dattAt, B * NH * T * T);
@@ -543,7 +797,11 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     softmaxForward,
     // LayerNorm, residual sums and AdamW: ./row-kernels.ts
     ...createRowKernels(instance.exports as unknown as RowExports, {
-      begin: () => scratch.begin(), place, giveBack, take: (n) => scratch.take(n), floats: () => heap.floats,
+      begin: () => scratch.begin(),
+      place,
+      giveBack,
+      take: (n) => scratch.take(n),
+      floats: () => heap.floats,
       // split at a multiple of 4 rows or elements, when there are at least MIN_SPLIT_ELEMENTS floats
       halves: (fn, n, width, args, fixed) => halves(fn, n, 4, Math.ceil(MIN_SPLIT_ELEMENTS / width), args, fixed),
     }),
@@ -551,7 +809,11 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
 }
 
 function checkSizes(kernel: string, N: number, IC: number, OC: number): void {
-  for (const [name, value] of [["N", N], ["IC", IC], ["OC", OC]] as const) {
+  for (const [name, value] of [
+    ["N", N],
+    ["IC", IC],
+    ["OC", OC],
+  ] as const) {
     if (!Number.isInteger(value) || value < 0) throw new Error(`${kernel}: ${name} must be a whole number ≥ 0, got ${value}`);
   }
   // byte offsets are i32 inside the module
@@ -561,7 +823,12 @@ function checkSizes(kernel: string, N: number, IC: number, OC: number): void {
 }
 
 function checkAttentionSizes(kernel: string, B: number, T: number, C: number, NH: number): void {
-  for (const [name, value] of [["B", B], ["T", T], ["C", C], ["NH", NH]] as const) {
+  for (const [name, value] of [
+    ["B", B],
+    ["T", T],
+    ["C", C],
+    ["NH", NH],
+  ] as const) {
     if (!Number.isInteger(value) || value < 0) throw new Error(`${kernel}: ${name} must be a whole number ≥ 0, got ${value}`);
   }
   if (Math.max(B * T * 3 * C, B * NH * T * T) * 4 >= 2 ** 31) {

@@ -9,8 +9,16 @@ import { type AddProduct, emitExp, emitExp4 } from "./program-exp.ts";
 
 /** Scratch locals of emitSoftmax: f32 score, sum, e, n, r, inv; i32 t2; v128 acc[0…3], w and dead. */
 interface SoftmaxLocals {
-  t2: Local; score: Local; sum: Local; e: Local; n: Local; r: Local; inv: Local;
-  acc: Local[]; w: Local; dead: Local;
+  t2: Local;
+  score: Local;
+  sum: Local;
+  e: Local;
+  n: Local;
+  r: Local;
+  inv: Local;
+  acc: Local[];
+  w: Local;
+  dead: Local;
 }
 
 /**
@@ -20,8 +28,14 @@ interface SoftmaxLocals {
  * sums the exponentials of the groups' jth keys), the lanes as F32x4.sum adds them, then the
  * last count mod 4 one by one.
  */
-function emitSoftmax(f: FunctionBuilder<Record<string, ValType>>, scores: Local, weights: Local, count: Expr, max: Local,
-  { t2, score, sum, e, n, r, inv, acc, w, dead }: SoftmaxLocals): void {
+function emitSoftmax(
+  f: FunctionBuilder<Record<string, ValType>>,
+  scores: Local,
+  weights: Local,
+  count: Expr,
+  max: Local,
+  { t2, score, sum, e, n, r, inv, acc, w, dead }: SoftmaxLocals,
+): void {
   const scoreAt = I32.add(scores, I32.shl(t2, 2));
   const weightAt = I32.add(weights, I32.shl(t2, 2));
   // 1. e^(score − max), and their sum (acc[1]: max in four lanes; acc[0]: the four lanes' sums)
@@ -77,10 +91,20 @@ function fourSums(f: FunctionBuilder<Record<string, ValType>>, acc: Local[]): Ex
 export function defineSoftmax(module: ModuleBuilder): void {
   const softmax = module.func("softmaxRows", { probs: "i32", logits: "i32", rows: "i32", V: "i32" }, { exported: true });
   softmax.define((f, { probs, logits, rows, V }) => {
-    const row = f.local("i32"), src = f.local("i32"), dst = f.local("i32"), t2 = f.local("i32");
-    const max = f.local("f32"), score = f.local("f32"), sum = f.local("f32"), e = f.local("f32");
-    const n = f.local("f32"), r = f.local("f32"), inv = f.local("f32");
-    const acc = Array.from({ length: 4 }, () => f.local("v128")), w = f.local("v128"), dead = f.local("v128");
+    const row = f.local("i32"),
+      src = f.local("i32"),
+      dst = f.local("i32"),
+      t2 = f.local("i32");
+    const max = f.local("f32"),
+      score = f.local("f32"),
+      sum = f.local("f32"),
+      e = f.local("f32");
+    const n = f.local("f32"),
+      r = f.local("f32"),
+      inv = f.local("f32");
+    const acc = Array.from({ length: 4 }, () => f.local("v128")),
+      w = f.local("v128"),
+      dead = f.local("v128");
     f.set(src, logits);
     f.set(dst, probs);
     f.forRange(row, 0, rows, 1, () => {
@@ -91,7 +115,10 @@ export function defineSoftmax(module: ModuleBuilder): void {
         f.set(w, F32x4.max(w, F32x4.load(I32.add(src, I32.shl(t2, 2)))));
         f.inc(t2, 4);
       });
-      f.set(max, F32.max(F32.max(F32x4.extractLane(w, 0), F32x4.extractLane(w, 1)), F32.max(F32x4.extractLane(w, 2), F32x4.extractLane(w, 3))));
+      f.set(
+        max,
+        F32.max(F32.max(F32x4.extractLane(w, 0), F32x4.extractLane(w, 1)), F32.max(F32x4.extractLane(w, 2), F32x4.extractLane(w, 3))),
+      );
       f.whileLoop(I32.ltS(t2, V), () => {
         f.set(max, F32.max(max, F32.load(I32.add(src, I32.shl(t2, 2)))));
         f.inc(t2, 1);
@@ -122,15 +149,24 @@ interface AttentionRow {
   HSb: Local;
   scale: Local;
   tmp: {
-    key: Local; value: Local; t2: Local; i: Local;
-    max: Local; score: Local; sum: Local; e: Local; n: Local; r: Local; inv: Local;
+    key: Local;
+    value: Local;
+    t2: Local;
+    i: Local;
+    max: Local;
+    score: Local;
+    sum: Local;
+    e: Local;
+    n: Local;
+    r: Local;
+    inv: Local;
     /** four v128 */
-    acc: Local[]; w: Local;
+    acc: Local[];
+    w: Local;
     /** v128: the running max of the four-key groups' scores */
     top: Local;
   };
 }
-
 
 /**
  * One query's attention, the reference's three steps with f32x4 along the head's channels:
@@ -166,8 +202,10 @@ function emitAttentionRow(f: FunctionBuilder<Record<string, ValType>>, row: Atte
     f.inc(key, I32.shl(stride, 2));
     f.inc(t2, 4);
   });
-  f.set(max, F32.max(F32.max(F32x4.extractLane(top, 0), F32x4.extractLane(top, 1)),
-    F32.max(F32x4.extractLane(top, 2), F32x4.extractLane(top, 3))));
+  f.set(
+    max,
+    F32.max(F32.max(F32x4.extractLane(top, 0), F32x4.extractLane(top, 1)), F32.max(F32x4.extractLane(top, 2), F32x4.extractLane(top, 3))),
+  );
   f.whileLoop(I32.ltS(t2, count), () => {
     f.set(acc[0], F32x4.zero());
     f.forRange(i, 0, HSb, 16, () => {
@@ -209,161 +247,226 @@ export function defineAttention(module: ModuleBuilder, addProduct: AddProduct): 
 
   // attnForward(out, preatt, att, qkv, B, T, C, NH, HS, scale, claims): batch rows in order, or
   //   claimed from the i32 counter at `claims` (see forClaimed) when several threads share them
-  const forward = module.func("attnForward", { out: "i32", preatt: "i32", att: "i32", qkv: "i32", ...sizes, claims: "i32" }, { exported: true });
+  const forward = module.func(
+    "attnForward",
+    { out: "i32", preatt: "i32", att: "i32", qkv: "i32", ...sizes, claims: "i32" },
+    { exported: true },
+  );
   forward.define((f, { out, preatt, att, qkv, B, T, C, NH, HS, scale, claims }) => {
     const next = f.local("i32");
-    const C3b = f.local("i32"), Cb = f.local("i32"), HSb = f.local("i32");
-    const b = f.local("i32"), t = f.local("i32"), h = f.local("i32"), t2 = f.local("i32"), i = f.local("i32");
-    const q = f.local("i32"), key = f.local("i32"), prow = f.local("i32"), arow = f.local("i32");
-    const o = f.local("i32"), value = f.local("i32"), kbase = f.local("i32");
-    const max = f.local("f32"), score = f.local("f32"), sum = f.local("f32"), e = f.local("f32");
-    const n = f.local("f32"), r = f.local("f32"), inv = f.local("f32");
-    const acc = Array.from({ length: 4 }, () => f.local("v128")), w = f.local("v128"), top = f.local("v128");
+    const C3b = f.local("i32"),
+      Cb = f.local("i32"),
+      HSb = f.local("i32");
+    const b = f.local("i32"),
+      t = f.local("i32"),
+      h = f.local("i32"),
+      t2 = f.local("i32"),
+      i = f.local("i32");
+    const q = f.local("i32"),
+      key = f.local("i32"),
+      prow = f.local("i32"),
+      arow = f.local("i32");
+    const o = f.local("i32"),
+      value = f.local("i32"),
+      kbase = f.local("i32");
+    const max = f.local("f32"),
+      score = f.local("f32"),
+      sum = f.local("f32"),
+      e = f.local("f32");
+    const n = f.local("f32"),
+      r = f.local("f32"),
+      inv = f.local("f32");
+    const acc = Array.from({ length: 4 }, () => f.local("v128")),
+      w = f.local("v128"),
+      top = f.local("v128");
     f.set(C3b, I32.mul(C, 12));
     f.set(Cb, I32.shl(C, 2));
     f.set(HSb, I32.shl(HS, 2));
-    f.forClaimed(b, B, 1, claims, next, () => f.forRange(t, 0, T, 1, () => f.forRange(h, 0, NH, 1, () => {
-      f.set(kbase, I32.add(qkv, I32.add(I32.mul(I32.mul(b, T), C3b), I32.add(Cb, I32.mul(h, HSb)))));
-      f.set(q, I32.add(I32.sub(kbase, Cb), I32.mul(t, C3b)));
-      f.set(prow, I32.shl(I32.mul(I32.add(I32.mul(I32.add(I32.mul(b, NH), h), T), t), T), 2));
-      f.set(arow, I32.add(att, prow));
-      f.inc(prow, preatt);
+    f.forClaimed(b, B, 1, claims, next, () =>
+      f.forRange(t, 0, T, 1, () =>
+        f.forRange(h, 0, NH, 1, () => {
+          f.set(kbase, I32.add(qkv, I32.add(I32.mul(I32.mul(b, T), C3b), I32.add(Cb, I32.mul(h, HSb)))));
+          f.set(q, I32.add(I32.sub(kbase, Cb), I32.mul(t, C3b)));
+          f.set(prow, I32.shl(I32.mul(I32.add(I32.mul(I32.add(I32.mul(b, NH), h), T), t), T), 2));
+          f.set(arow, I32.add(att, prow));
+          f.inc(prow, preatt);
 
-      f.set(o, I32.add(out, I32.add(I32.mul(I32.add(I32.mul(b, T), t), Cb), I32.mul(h, HSb))));
-      emitAttentionRow(f, {
-        q, keys: kbase, values: I32.add(kbase, Cb), stride: C3b, count: I32.add(t, 1), scores: prow, weights: arow, out: o,
-        HSb, scale, tmp: { key, value, t2, i, max, score, sum, e, n, r, inv, acc, w, top },
-      }, addProduct);
-      // the future is exactly 0 in both rows
-      f.forRange(t2, I32.add(t, 1), T, 1, () => {
-        f.store(I32.add(prow, I32.shl(t2, 2)), F32.c(0));
-        f.store(I32.add(arow, I32.shl(t2, 2)), F32.c(0));
-      });
-    })));
+          f.set(o, I32.add(out, I32.add(I32.mul(I32.add(I32.mul(b, T), t), Cb), I32.mul(h, HSb))));
+          emitAttentionRow(
+            f,
+            {
+              q,
+              keys: kbase,
+              values: I32.add(kbase, Cb),
+              stride: C3b,
+              count: I32.add(t, 1),
+              scores: prow,
+              weights: arow,
+              out: o,
+              HSb,
+              scale,
+              tmp: { key, value, t2, i, max, score, sum, e, n, r, inv, acc, w, top },
+            },
+            addProduct,
+          );
+          // the future is exactly 0 in both rows
+          f.forRange(t2, I32.add(t, 1), T, 1, () => {
+            f.store(I32.add(prow, I32.shl(t2, 2)), F32.c(0));
+            f.store(I32.add(arow, I32.shl(t2, 2)), F32.c(0));
+          });
+        }),
+      ),
+    );
   });
 
   // attnBackward(dqkv, dpreatt, datt, dout, qkv, att, B, T, C, NH, HS, scale, claims): batch
   //   rows as in attnForward
-  const backward = module.func("attnBackward", {
-    dqkv: "i32", dpreatt: "i32", datt: "i32", dout: "i32", qkv: "i32", att: "i32", ...sizes, claims: "i32",
-  }, { exported: true });
+  const backward = module.func(
+    "attnBackward",
+    {
+      dqkv: "i32",
+      dpreatt: "i32",
+      datt: "i32",
+      dout: "i32",
+      qkv: "i32",
+      att: "i32",
+      ...sizes,
+      claims: "i32",
+    },
+    { exported: true },
+  );
   backward.define((f, { dqkv, dpreatt, datt, dout, qkv, att, B, T, C, NH, HS, scale, claims }) => {
     const next = f.local("i32");
-    const C3b = f.local("i32"), Cb = f.local("i32"), HSb = f.local("i32");
-    const b = f.local("i32"), t = f.local("i32"), h = f.local("i32"), t2 = f.local("i32"), i = f.local("i32");
-    const qOff = f.local("i32"), kOff = f.local("i32"), d = f.local("i32"), row = f.local("i32");
-    const at = f.local("i32"), x = f.local("i32"), dx = f.local("i32");
-    const wd = f.local("f32"), a = f.local("f32");
+    const C3b = f.local("i32"),
+      Cb = f.local("i32"),
+      HSb = f.local("i32");
+    const b = f.local("i32"),
+      t = f.local("i32"),
+      h = f.local("i32"),
+      t2 = f.local("i32"),
+      i = f.local("i32");
+    const qOff = f.local("i32"),
+      kOff = f.local("i32"),
+      d = f.local("i32"),
+      row = f.local("i32");
+    const at = f.local("i32"),
+      x = f.local("i32"),
+      dx = f.local("i32");
+    const wd = f.local("f32"),
+      a = f.local("f32");
     const acc = Array.from({ length: 4 }, () => f.local("v128"));
     const qv = Array.from({ length: 4 }, () => f.local("v128"));
-    const w = f.local("v128"), dd = f.local("v128");
+    const w = f.local("v128"),
+      dd = f.local("v128");
     f.set(C3b, I32.mul(C, 12));
     f.set(Cb, I32.shl(C, 2));
     f.set(HSb, I32.shl(HS, 2));
     f.forClaimed(b, B, 1, claims, next, () => {
       // 0. this batch row's dqkv [T, 3C] starts at 0: only its own tokens add to it
       f.fill(I32.add(dqkv, I32.mul(I32.mul(b, T), C3b)), 0, I32.mul(T, C3b));
-      f.forRange(t, 0, T, 1, () => f.forRange(h, 0, NH, 1, () => {
-        // byte offsets inside qkv/dqkv: this token's query, key 0 of the batch row (value 0 is +Cb)
-        f.set(kOff, I32.add(I32.mul(I32.mul(b, T), C3b), I32.add(Cb, I32.mul(h, HSb))));
-        f.set(qOff, I32.add(I32.sub(kOff, Cb), I32.mul(t, C3b)));
-        f.set(d, I32.add(dout, I32.add(I32.mul(I32.add(I32.mul(b, T), t), Cb), I32.mul(h, HSb))));
-        f.set(row, I32.shl(I32.mul(I32.add(I32.mul(I32.add(I32.mul(b, NH), h), T), t), T), 2));
+      f.forRange(t, 0, T, 1, () =>
+        f.forRange(h, 0, NH, 1, () => {
+          // byte offsets inside qkv/dqkv: this token's query, key 0 of the batch row (value 0 is +Cb)
+          f.set(kOff, I32.add(I32.mul(I32.mul(b, T), C3b), I32.add(Cb, I32.mul(h, HSb))));
+          f.set(qOff, I32.add(I32.sub(kOff, Cb), I32.mul(t, C3b)));
+          f.set(d, I32.add(dout, I32.add(I32.mul(I32.add(I32.mul(b, T), t), Cb), I32.mul(h, HSb))));
+          f.set(row, I32.shl(I32.mul(I32.add(I32.mul(I32.add(I32.mul(b, NH), h), T), t), T), 2));
 
-        // 3. datt[t2] = v_t2·dout_t;  dv_t2 += att[t2]·dout_t: four keys at a time (each dout
-        //    load serves four), then one; each key's sums run in the same order either way
-        f.set(t2, 0);
-        f.whileLoop(I32.leS(I32.add(t2, 4), I32.add(t, 1)), () => {
-          f.set(at, I32.add(I32.add(kOff, Cb), I32.mul(t2, C3b)));
-          for (let k = 0; k < 4; k++) {
-            f.set(qv[k], F32x4.loadSplat(I32.add(att, I32.add(row, I32.shl(I32.add(t2, k), 2)))));
-            f.set(acc[k], F32x4.zero());
-          }
-          f.forRange(i, 0, HSb, 16, () => {
-            f.set(dd, F32x4.load(I32.add(d, i)));
-            f.set(x, I32.add(I32.add(qkv, at), i));
-            f.set(dx, I32.add(I32.add(dqkv, at), i));
+          // 3. datt[t2] = v_t2·dout_t;  dv_t2 += att[t2]·dout_t: four keys at a time (each dout
+          //    load serves four), then one; each key's sums run in the same order either way
+          f.set(t2, 0);
+          f.whileLoop(I32.leS(I32.add(t2, 4), I32.add(t, 1)), () => {
+            f.set(at, I32.add(I32.add(kOff, Cb), I32.mul(t2, C3b)));
             for (let k = 0; k < 4; k++) {
-              f.set(acc[k], addProduct(acc[k], F32x4.load(x), dd));
-              f.store(dx, addProduct(F32x4.load(dx), qv[k], dd));
-              if (k < 3) {
-                f.inc(x, C3b);
-                f.inc(dx, C3b);
-              }
+              f.set(qv[k], F32x4.loadSplat(I32.add(att, I32.add(row, I32.shl(I32.add(t2, k), 2)))));
+              f.set(acc[k], F32x4.zero());
             }
-          });
-          f.store(I32.add(datt, I32.add(row, I32.shl(t2, 2))), fourSums(f, acc));
-          f.inc(t2, 4);
-        });
-        f.whileLoop(I32.leS(t2, t), () => {
-          f.set(at, I32.add(I32.add(kOff, Cb), I32.mul(t2, C3b)));
-          f.set(x, I32.add(qkv, at));
-          f.set(dx, I32.add(dqkv, at));
-          f.set(w, F32x4.loadSplat(I32.add(att, I32.add(row, I32.shl(t2, 2)))));
-          f.set(acc[0], F32x4.zero());
-          f.forRange(i, 0, HSb, 16, () => {
-            f.set(dd, F32x4.load(I32.add(d, i)));
-            f.set(acc[0], addProduct(acc[0], F32x4.load(I32.add(x, i)), dd));
-            f.store(I32.add(dx, i), addProduct(F32x4.load(I32.add(dx, i)), w, dd));
-          });
-          f.store(I32.add(datt, I32.add(row, I32.shl(t2, 2))), F32x4.sum(acc[0]));
-          f.inc(t2, 1);
-        });
-
-        // 2. dpreatt[t2] = att[t2]·(datt[t2] − Σ att·datt): the sum in four lanes then one by
-        //    one (no chain of dependent adds through the row), the rest four at a time
-        f.set(acc[0], F32x4.zero());
-        f.set(t2, 0);
-        f.whileLoop(I32.leS(I32.add(t2, 4), I32.add(t, 1)), () => {
-          f.set(at, I32.add(row, I32.shl(t2, 2)));
-          f.set(acc[0], addProduct(acc[0], F32x4.load(I32.add(att, at)), F32x4.load(I32.add(datt, at))));
-          f.inc(t2, 4);
-        });
-        f.set(wd, F32x4.sum(acc[0]));
-        f.whileLoop(I32.leS(t2, t), () => {
-          f.set(at, I32.add(row, I32.shl(t2, 2)));
-          f.set(wd, F32.add(wd, F32.mul(F32.load(I32.add(att, at)), F32.load(I32.add(datt, at)))));
-          f.inc(t2, 1);
-        });
-        f.set(w, F32x4.splat(wd));
-        f.set(t2, 0);
-        f.whileLoop(I32.leS(I32.add(t2, 4), I32.add(t, 1)), () => {
-          f.set(at, I32.add(row, I32.shl(t2, 2)));
-          f.store(I32.add(dpreatt, at), F32x4.mul(F32x4.load(I32.add(att, at)), F32x4.sub(F32x4.load(I32.add(datt, at)), w)));
-          f.inc(t2, 4);
-        });
-        f.whileLoop(I32.leS(t2, t), () => {
-          f.set(at, I32.add(row, I32.shl(t2, 2)));
-          f.set(a, F32.load(I32.add(att, at)));
-          f.store(I32.add(dpreatt, at), F32.mul(a, F32.sub(F32.load(I32.add(datt, at)), wd)));
-          f.inc(t2, 1);
-        });
-
-        // 1. dq_t += Σ dpreatt[t2]/√HS · k_t2;  dk_t2 += dpreatt[t2]/√HS · q_t  (16 channels at a time, then 4)
-        f.set(i, 0);
-        for (const width of [16, 4]) {
-          const vectors = width / 4;
-          f.whileLoop(I32.leS(I32.add(i, 4 * width), HSb), () => {
-            for (let j = 0; j < vectors; j++) {
-              f.set(acc[j], F32x4.zero());
-              f.set(qv[j], F32x4.load(I32.add(I32.add(qkv, qOff), i), 16 * j));
-            }
-            f.forRange(t2, 0, I32.add(t, 1), 1, () => {
-              f.set(w, F32x4.splat(F32.mul(F32.load(I32.add(dpreatt, I32.add(row, I32.shl(t2, 2)))), scale)));
-              f.set(at, I32.add(I32.add(kOff, I32.mul(t2, C3b)), i));
-              f.set(x, I32.add(qkv, at));
-              f.set(dx, I32.add(dqkv, at));
-              for (let j = 0; j < vectors; j++) {
-                f.set(acc[j], addProduct(acc[j], w, F32x4.load(x, 16 * j)));
-                f.store(dx, addProduct(F32x4.load(dx, 16 * j), w, qv[j]), 16 * j);
+            f.forRange(i, 0, HSb, 16, () => {
+              f.set(dd, F32x4.load(I32.add(d, i)));
+              f.set(x, I32.add(I32.add(qkv, at), i));
+              f.set(dx, I32.add(I32.add(dqkv, at), i));
+              for (let k = 0; k < 4; k++) {
+                f.set(acc[k], addProduct(acc[k], F32x4.load(x), dd));
+                f.store(dx, addProduct(F32x4.load(dx), qv[k], dd));
+                if (k < 3) {
+                  f.inc(x, C3b);
+                  f.inc(dx, C3b);
+                }
               }
             });
-            f.set(at, I32.add(I32.add(dqkv, qOff), i));
-            for (let j = 0; j < vectors; j++) f.store(at, F32x4.add(F32x4.load(at, 16 * j), acc[j]), 16 * j);
-            f.inc(i, 4 * width);
+            f.store(I32.add(datt, I32.add(row, I32.shl(t2, 2))), fourSums(f, acc));
+            f.inc(t2, 4);
           });
-        }
-      }));
+          f.whileLoop(I32.leS(t2, t), () => {
+            f.set(at, I32.add(I32.add(kOff, Cb), I32.mul(t2, C3b)));
+            f.set(x, I32.add(qkv, at));
+            f.set(dx, I32.add(dqkv, at));
+            f.set(w, F32x4.loadSplat(I32.add(att, I32.add(row, I32.shl(t2, 2)))));
+            f.set(acc[0], F32x4.zero());
+            f.forRange(i, 0, HSb, 16, () => {
+              f.set(dd, F32x4.load(I32.add(d, i)));
+              f.set(acc[0], addProduct(acc[0], F32x4.load(I32.add(x, i)), dd));
+              f.store(I32.add(dx, i), addProduct(F32x4.load(I32.add(dx, i)), w, dd));
+            });
+            f.store(I32.add(datt, I32.add(row, I32.shl(t2, 2))), F32x4.sum(acc[0]));
+            f.inc(t2, 1);
+          });
+
+          // 2. dpreatt[t2] = att[t2]·(datt[t2] − Σ att·datt): the sum in four lanes then one by
+          //    one (no chain of dependent adds through the row), the rest four at a time
+          f.set(acc[0], F32x4.zero());
+          f.set(t2, 0);
+          f.whileLoop(I32.leS(I32.add(t2, 4), I32.add(t, 1)), () => {
+            f.set(at, I32.add(row, I32.shl(t2, 2)));
+            f.set(acc[0], addProduct(acc[0], F32x4.load(I32.add(att, at)), F32x4.load(I32.add(datt, at))));
+            f.inc(t2, 4);
+          });
+          f.set(wd, F32x4.sum(acc[0]));
+          f.whileLoop(I32.leS(t2, t), () => {
+            f.set(at, I32.add(row, I32.shl(t2, 2)));
+            f.set(wd, F32.add(wd, F32.mul(F32.load(I32.add(att, at)), F32.load(I32.add(datt, at)))));
+            f.inc(t2, 1);
+          });
+          f.set(w, F32x4.splat(wd));
+          f.set(t2, 0);
+          f.whileLoop(I32.leS(I32.add(t2, 4), I32.add(t, 1)), () => {
+            f.set(at, I32.add(row, I32.shl(t2, 2)));
+            f.store(I32.add(dpreatt, at), F32x4.mul(F32x4.load(I32.add(att, at)), F32x4.sub(F32x4.load(I32.add(datt, at)), w)));
+            f.inc(t2, 4);
+          });
+          f.whileLoop(I32.leS(t2, t), () => {
+            f.set(at, I32.add(row, I32.shl(t2, 2)));
+            f.set(a, F32.load(I32.add(att, at)));
+            f.store(I32.add(dpreatt, at), F32.mul(a, F32.sub(F32.load(I32.add(datt, at)), wd)));
+            f.inc(t2, 1);
+          });
+
+          // 1. dq_t += Σ dpreatt[t2]/√HS · k_t2;  dk_t2 += dpreatt[t2]/√HS · q_t  (16 channels at a time, then 4)
+          f.set(i, 0);
+          for (const width of [16, 4]) {
+            const vectors = width / 4;
+            f.whileLoop(I32.leS(I32.add(i, 4 * width), HSb), () => {
+              for (let j = 0; j < vectors; j++) {
+                f.set(acc[j], F32x4.zero());
+                f.set(qv[j], F32x4.load(I32.add(I32.add(qkv, qOff), i), 16 * j));
+              }
+              f.forRange(t2, 0, I32.add(t, 1), 1, () => {
+                f.set(w, F32x4.splat(F32.mul(F32.load(I32.add(dpreatt, I32.add(row, I32.shl(t2, 2)))), scale)));
+                f.set(at, I32.add(I32.add(kOff, I32.mul(t2, C3b)), i));
+                f.set(x, I32.add(qkv, at));
+                f.set(dx, I32.add(dqkv, at));
+                for (let j = 0; j < vectors; j++) {
+                  f.set(acc[j], addProduct(acc[j], w, F32x4.load(x, 16 * j)));
+                  f.store(dx, addProduct(F32x4.load(dx, 16 * j), w, qv[j]), 16 * j);
+                }
+              });
+              f.set(at, I32.add(I32.add(dqkv, qOff), i));
+              for (let j = 0; j < vectors; j++) f.store(at, F32x4.add(F32x4.load(at, 16 * j), acc[j]), 16 * j);
+              f.inc(i, 4 * width);
+            });
+          }
+        }),
+      );
     });
   });
 }
@@ -376,25 +479,66 @@ export function defineAttention(module: ModuleBuilder, addProduct: AddProduct): 
  * cached path gives the full pass's floats.
  */
 export function defineAttentionStep(module: ModuleBuilder, addProduct: AddProduct): void {
-  const step = module.func("attnStep", {
-    out: "i32", att: "i32", q: "i32", keys: "i32", values: "i32", Tk: "i32", C: "i32", NH: "i32", HS: "i32", scale: "f32",
-  }, { exported: true });
+  const step = module.func(
+    "attnStep",
+    {
+      out: "i32",
+      att: "i32",
+      q: "i32",
+      keys: "i32",
+      values: "i32",
+      Tk: "i32",
+      C: "i32",
+      NH: "i32",
+      HS: "i32",
+      scale: "f32",
+    },
+    { exported: true },
+  );
   step.define((f, { out, att, q, keys, values, Tk, C, NH, HS, scale }) => {
-    const Cb = f.local("i32"), HSb = f.local("i32"), h = f.local("i32"), t2 = f.local("i32"), i = f.local("i32");
-    const qh = f.local("i32"), key = f.local("i32"), row = f.local("i32"), o = f.local("i32"), value = f.local("i32");
-    const max = f.local("f32"), score = f.local("f32"), sum = f.local("f32"), e = f.local("f32");
-    const n = f.local("f32"), r = f.local("f32"), inv = f.local("f32");
-    const acc = Array.from({ length: 4 }, () => f.local("v128")), w = f.local("v128"), top = f.local("v128");
+    const Cb = f.local("i32"),
+      HSb = f.local("i32"),
+      h = f.local("i32"),
+      t2 = f.local("i32"),
+      i = f.local("i32");
+    const qh = f.local("i32"),
+      key = f.local("i32"),
+      row = f.local("i32"),
+      o = f.local("i32"),
+      value = f.local("i32");
+    const max = f.local("f32"),
+      score = f.local("f32"),
+      sum = f.local("f32"),
+      e = f.local("f32");
+    const n = f.local("f32"),
+      r = f.local("f32"),
+      inv = f.local("f32");
+    const acc = Array.from({ length: 4 }, () => f.local("v128")),
+      w = f.local("v128"),
+      top = f.local("v128");
     f.set(Cb, I32.shl(C, 2));
     f.set(HSb, I32.shl(HS, 2));
     f.forRange(h, 0, NH, 1, () => {
       f.set(qh, I32.add(q, I32.mul(h, HSb)));
       f.set(row, I32.add(att, I32.shl(I32.mul(h, Tk), 2)));
       f.set(o, I32.add(out, I32.mul(h, HSb)));
-      emitAttentionRow(f, {
-        q: qh, keys: I32.add(keys, I32.mul(h, HSb)), values: I32.add(values, I32.mul(h, HSb)), stride: Cb, count: Tk,
-        scores: row, weights: row, out: o, HSb, scale, tmp: { key, value, t2, i, max, score, sum, e, n, r, inv, acc, w, top },
-      }, addProduct);
+      emitAttentionRow(
+        f,
+        {
+          q: qh,
+          keys: I32.add(keys, I32.mul(h, HSb)),
+          values: I32.add(values, I32.mul(h, HSb)),
+          stride: Cb,
+          count: Tk,
+          scores: row,
+          weights: row,
+          out: o,
+          HSb,
+          scale,
+          tmp: { key, value, t2, i, max, score, sum, e, n, r, inv, acc, w, top },
+        },
+        addProduct,
+      );
     });
   });
 }

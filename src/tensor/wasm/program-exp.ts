@@ -15,13 +15,17 @@ export type AddProduct = (acc: Expr, a: Expr, b: Expr) => Expr;
  * the exponent bits. Below −87.33 the result would not be a normal float32: it is 0.
  */
 export function emitExp(f: FunctionBuilder<Record<string, ValType>>, x: Local, out: Local, n: Local, r: Local): void {
-  f.ifThen(F32.lt(x, F32.c(-87.33)), () => f.set(out, F32.c(0)), () => {
-    f.set(n, F32.nearest(F32.mul(x, F32.c(Math.LOG2E))));
-    f.set(r, F32.add(F32.sub(x, F32.mul(n, F32.c(0.693359375))), F32.mul(n, F32.c(2.12194440e-4))));
-    let poly = F32.c(1 / 720);
-    for (const coefficient of [1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1]) poly = F32.add(F32.c(coefficient), F32.mul(r, poly));
-    f.set(out, F32.mul(poly, F32.fromBits(I32.shl(I32.add(F32.toI32(n), 127), 23))));
-  });
+  f.ifThen(
+    F32.lt(x, F32.c(-87.33)),
+    () => f.set(out, F32.c(0)),
+    () => {
+      f.set(n, F32.nearest(F32.mul(x, F32.c(Math.LOG2E))));
+      f.set(r, F32.add(F32.sub(x, F32.mul(n, F32.c(0.693359375))), F32.mul(n, F32.c(2.1219444e-4))));
+      let poly = F32.c(1 / 720);
+      for (const coefficient of [1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1]) poly = F32.add(F32.c(coefficient), F32.mul(r, poly));
+      f.set(out, F32.mul(poly, F32.fromBits(I32.shl(I32.add(F32.toI32(n), 127), 23))));
+    },
+  );
 }
 
 /**
@@ -47,7 +51,7 @@ export function emitExp4(f: FunctionBuilder<Record<string, ValType>>, x: Local, 
   f.set(n, F32x4.sub(out, F32x4.c(ROUNDING)));
   f.set(out, twoToThe(out));
   // r = x − n·ln2 into x, then e^r by its polynomial, times 2^n
-  f.set(x, F32x4.add(F32x4.sub(x, F32x4.mul(n, F32x4.c(0.693359375))), F32x4.mul(n, F32x4.c(2.12194440e-4))));
+  f.set(x, F32x4.add(F32x4.sub(x, F32x4.mul(n, F32x4.c(0.693359375))), F32x4.mul(n, F32x4.c(2.1219444e-4))));
   let poly: Expr = F32x4.c(1 / 720);
   for (const coefficient of [1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1]) poly = F32x4.add(F32x4.c(coefficient), F32x4.mul(x, poly));
   f.set(out, F32x4.andNot(F32x4.mul(poly, out), dead));
@@ -61,8 +65,15 @@ export function emitExp4(f: FunctionBuilder<Record<string, ValType>>, x: Local, 
  * (n within ±116: always a normal float). Below 2u = −80, 1 + tanh u is 0 (as float32's tanh is
  * −1 there). GELU needs 1 + tanh and 1 − tanh² = (1 + tanh)(1 − tanh).
  */
-export function emitOnePlusMinusTanh(f: FunctionBuilder<Record<string, ValType>>, u: Expr, plus: Local, minus: Local, r: Local, alive: Local,
-  addProduct: AddProduct): void {
+export function emitOnePlusMinusTanh(
+  f: FunctionBuilder<Record<string, ValType>>,
+  u: Expr,
+  plus: Local,
+  minus: Local,
+  r: Local,
+  alive: Local,
+  addProduct: AddProduct,
+): void {
   const n = minus; // reused: n is done with before `minus` is written
   f.set(r, F32x4.add(u, u));
   f.set(alive, F32x4.gt(r, F32x4.c(-80)));
@@ -70,7 +81,7 @@ export function emitOnePlusMinusTanh(f: FunctionBuilder<Record<string, ValType>>
   // n = nearest(2u·log2 e) by adding and taking away ROUNDING; the sum's bits give 2^n
   f.set(plus, addProduct(F32x4.c(ROUNDING), r, F32x4.c(Math.LOG2E)));
   f.set(n, F32x4.sub(plus, F32x4.c(ROUNDING)));
-  f.set(r, addProduct(addProduct(r, n, F32x4.c(-0.693359375)), n, F32x4.c(2.12194440e-4)));
+  f.set(r, addProduct(addProduct(r, n, F32x4.c(-0.693359375)), n, F32x4.c(2.1219444e-4)));
   let poly: Expr = F32x4.c(1 / 720);
   for (const coefficient of [1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1]) poly = addProduct(F32x4.c(coefficient), r, poly);
   f.set(plus, F32x4.mul(poly, twoToThe(plus))); // e^{2u}

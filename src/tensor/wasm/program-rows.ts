@@ -18,7 +18,17 @@
  * out address 0). Sums are float32 (the references sum in doubles), in four f32x4 chains whose
  * lanes each keep their own partial sum (see Sum), all added at the end.
  */
-import { type Expr, F32, F32x4, type FunctionBuilder, I32, type I32Like, type Local, type ModuleBuilder, type ValType } from "./assembler.ts";
+import {
+  type Expr,
+  F32,
+  F32x4,
+  type FunctionBuilder,
+  I32,
+  type I32Like,
+  type Local,
+  type ModuleBuilder,
+  type ValType,
+} from "./assembler.ts";
 import { type AddProduct, emitOnePlusMinusTanh } from "./program-exp.ts";
 
 type Fn = FunctionBuilder<Record<string, ValType>>;
@@ -38,12 +48,24 @@ interface Lanes {
 }
 
 const VECTOR: Lanes = {
-  type: "v128", bytes: 16, load: (addr, offset = 0) => F32x4.load(addr, offset),
-  add: F32x4.add, sub: F32x4.sub, mul: F32x4.mul, div: F32x4.div, sqrt: F32x4.sqrt,
+  type: "v128",
+  bytes: 16,
+  load: (addr, offset = 0) => F32x4.load(addr, offset),
+  add: F32x4.add,
+  sub: F32x4.sub,
+  mul: F32x4.mul,
+  div: F32x4.div,
+  sqrt: F32x4.sqrt,
 };
 const SCALAR: Lanes = {
-  type: "f32", bytes: 4, load: (addr, offset = 0) => F32.load(addr, offset),
-  add: F32.add, sub: F32.sub, mul: F32.mul, div: F32.div, sqrt: F32.sqrt,
+  type: "f32",
+  bytes: 4,
+  load: (addr, offset = 0) => F32.load(addr, offset),
+  add: F32.add,
+  sub: F32.sub,
+  mul: F32.mul,
+  div: F32.div,
+  sqrt: F32.sqrt,
 };
 
 /** A value held at both widths: `pair[lanes.type]` is the one a loop body reads. */
@@ -92,8 +114,14 @@ function sumTotal(s: Sum): Expr {
  * into each chain, then four at a time into chain 0, then one at a time into the f32.
  * term(lanes, offset): the element at byte `at` + offset. `constants` as in eachElement.
  */
-function sumElements(f: Fn, n: Local, at: Local, end: Local, constants: Array<[Pair, Expr]>,
-  sums: Array<[Sum, (L: Lanes, offset: number) => Expr]>): void {
+function sumElements(
+  f: Fn,
+  n: Local,
+  at: Local,
+  end: Local,
+  constants: Array<[Pair, Expr]>,
+  sums: Array<[Sum, (L: Lanes, offset: number) => Expr]>,
+): void {
   for (const [s] of sums) {
     for (const chain of s.chains) f.set(chain, F32x4.zero());
     f.set(s.f32, F32.c(0));
@@ -140,15 +168,19 @@ function defineEmbedding(module: ModuleBuilder): void {
   const sizes = { B: "i32", T: "i32", C: "i32" } as const;
   const forward = module.func("embeddingForward", { out: "i32", ids: "i32", wte: "i32", wpe: "i32", ...sizes }, { exported: true });
   forward.define((f, { out, ids, wte, wpe, B, T, C }) => {
-    const b = f.local("i32"), t = f.local("i32"), token = f.local("i32"), position = f.local("i32");
-    const at = f.local("i32"), end = f.local("i32"), rowBytes = f.local("i32");
+    const b = f.local("i32"),
+      t = f.local("i32"),
+      token = f.local("i32"),
+      position = f.local("i32");
+    const at = f.local("i32"),
+      end = f.local("i32"),
+      rowBytes = f.local("i32");
     f.set(rowBytes, I32.shl(C, 2));
     f.forRange(b, 0, B, 1, () => {
       f.set(position, wpe);
       f.forRange(t, 0, T, 1, () => {
         f.set(token, I32.add(wte, I32.mul(I32.load(ids), rowBytes)));
-        eachElement(f, C, at, end, [], (L) =>
-          f.store(I32.add(out, at), L.add(L.load(I32.add(token, at)), L.load(I32.add(position, at)))));
+        eachElement(f, C, at, end, [], (L) => f.store(I32.add(out, at), L.add(L.load(I32.add(token, at)), L.load(I32.add(position, at)))));
         f.inc(out, rowBytes);
         f.inc(ids, 4);
         f.inc(position, rowBytes);
@@ -158,8 +190,14 @@ function defineEmbedding(module: ModuleBuilder): void {
 
   const backward = module.func("embeddingBackward", { dwte: "i32", dwpe: "i32", dout: "i32", ids: "i32", ...sizes }, { exported: true });
   backward.define((f, { dwte, dwpe, dout, ids, B, T, C }) => {
-    const b = f.local("i32"), t = f.local("i32"), token = f.local("i32"), position = f.local("i32");
-    const at = f.local("i32"), end = f.local("i32"), rowBytes = f.local("i32"), d = pair(f);
+    const b = f.local("i32"),
+      t = f.local("i32"),
+      token = f.local("i32"),
+      position = f.local("i32");
+    const at = f.local("i32"),
+      end = f.local("i32"),
+      rowBytes = f.local("i32"),
+      d = pair(f);
     f.set(rowBytes, I32.shl(C, 2));
     f.forRange(b, 0, B, 1, () => {
       f.set(position, dwpe);
@@ -180,14 +218,36 @@ function defineEmbedding(module: ModuleBuilder): void {
 
 // layernormForward(out, mean, rstd, inp, weight, bias, N, C): rows of C floats; bias 0 = none
 function defineLayernormForward(module: ModuleBuilder): void {
-  const fn = module.func("layernormForward", {
-    out: "i32", mean: "i32", rstd: "i32", inp: "i32", weight: "i32", bias: "i32", N: "i32", C: "i32", a: "i32", b: "i32",
-  }, { exported: true });
+  const fn = module.func(
+    "layernormForward",
+    {
+      out: "i32",
+      mean: "i32",
+      rstd: "i32",
+      inp: "i32",
+      weight: "i32",
+      bias: "i32",
+      N: "i32",
+      C: "i32",
+      a: "i32",
+      b: "i32",
+    },
+    { exported: true },
+  );
   fn.define((f, { out, mean, rstd, inp, weight, bias, N, C, a, b }) => {
-    const row = f.local("i32"), x = f.local("i32"), y = f.local("i32"), at = f.local("i32"), end = f.local("i32");
-    const aRow = f.local("i32"), bRow = f.local("i32");
-    const count = f.local("f32"), m = f.local("f32"), s = f.local("f32");
-    const sum = sumLocals(f), mHeld = pair(f), sHeld = pair(f);
+    const row = f.local("i32"),
+      x = f.local("i32"),
+      y = f.local("i32"),
+      at = f.local("i32"),
+      end = f.local("i32");
+    const aRow = f.local("i32"),
+      bRow = f.local("i32");
+    const count = f.local("f32"),
+      m = f.local("f32"),
+      s = f.local("f32");
+    const sum = sumLocals(f),
+      mHeld = pair(f),
+      sHeld = pair(f);
     f.set(count, F32.fromI32(C));
     f.forRange(row, 0, N, 1, () => {
       f.set(x, I32.add(inp, I32.shl(I32.mul(row, C), 2)));
@@ -206,14 +266,20 @@ function defineLayernormForward(module: ModuleBuilder): void {
       sumElements(f, C, at, end, [[mHeld, m]], [[sum, (L, o) => L.mul(centered(L, o), centered(L, o))]]);
       f.set(s, F32.div(F32.c(1), F32.sqrt(F32.add(F32.div(sumTotal(sum), count), F32.c(EPS)))));
       // 3. out[c] = (x[c] − mean)·rstd·weight[c] + bias[c]
-      const constants: Array<[Pair, Expr]> = [[mHeld, m], [sHeld, s]];
-      const scaled = (L: Lanes) =>
-        L.mul(L.mul(L.sub(L.load(I32.add(x, at)), mHeld[L.type]), sHeld[L.type]), L.load(I32.add(weight, at)));
-      f.ifThen(I32.eqz(bias), () => {
-        eachElement(f, C, at, end, constants, (L) => f.store(I32.add(y, at), scaled(L)));
-      }, () => {
-        eachElement(f, C, at, end, constants, (L) => f.store(I32.add(y, at), L.add(scaled(L), L.load(I32.add(bias, at)))));
-      });
+      const constants: Array<[Pair, Expr]> = [
+        [mHeld, m],
+        [sHeld, s],
+      ];
+      const scaled = (L: Lanes) => L.mul(L.mul(L.sub(L.load(I32.add(x, at)), mHeld[L.type]), sHeld[L.type]), L.load(I32.add(weight, at)));
+      f.ifThen(
+        I32.eqz(bias),
+        () => {
+          eachElement(f, C, at, end, constants, (L) => f.store(I32.add(y, at), scaled(L)));
+        },
+        () => {
+          eachElement(f, C, at, end, constants, (L) => f.store(I32.add(y, at), L.add(scaled(L), L.load(I32.add(bias, at)))));
+        },
+      );
       f.store(I32.add(mean, I32.shl(row, 2)), m);
       f.store(I32.add(rstd, I32.shl(row, 2)), s);
     });
@@ -225,16 +291,43 @@ function defineLayernormForward(module: ModuleBuilder): void {
 //   1. the row means of dx̂ and of dx̂·x̂
 //   2. dbias += dout;  dweight += dout·x̂;  dinp += rstd·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂))
 function defineLayernormBackward(module: ModuleBuilder): void {
-  const fn = module.func("layernormBackward", {
-    dinp: "i32", dweight: "i32", dbias: "i32", dout: "i32", inp: "i32", weight: "i32", mean: "i32", rstd: "i32",
-    N: "i32", C: "i32",
-  }, { exported: true });
+  const fn = module.func(
+    "layernormBackward",
+    {
+      dinp: "i32",
+      dweight: "i32",
+      dbias: "i32",
+      dout: "i32",
+      inp: "i32",
+      weight: "i32",
+      mean: "i32",
+      rstd: "i32",
+      N: "i32",
+      C: "i32",
+    },
+    { exported: true },
+  );
   fn.define((f, { dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C }) => {
-    const row = f.local("i32"), offset = f.local("i32"), x = f.local("i32"), dy = f.local("i32"), dx = f.local("i32");
-    const at = f.local("i32"), end = f.local("i32");
-    const count = f.local("f32"), m = f.local("f32"), s = f.local("f32"), meanD = f.local("f32"), meanDX = f.local("f32");
-    const sumD = sumLocals(f), sumDX = sumLocals(f), xhat = pair(f), g = pair(f);
-    const mHeld = pair(f), sHeld = pair(f), meanDHeld = pair(f), meanDXHeld = pair(f);
+    const row = f.local("i32"),
+      offset = f.local("i32"),
+      x = f.local("i32"),
+      dy = f.local("i32"),
+      dx = f.local("i32");
+    const at = f.local("i32"),
+      end = f.local("i32");
+    const count = f.local("f32"),
+      m = f.local("f32"),
+      s = f.local("f32"),
+      meanD = f.local("f32"),
+      meanDX = f.local("f32");
+    const sumD = sumLocals(f),
+      sumDX = sumLocals(f),
+      xhat = pair(f),
+      g = pair(f);
+    const mHeld = pair(f),
+      sHeld = pair(f),
+      meanDHeld = pair(f),
+      meanDXHeld = pair(f);
     f.set(count, F32.fromI32(C));
     f.forRange(row, 0, N, 1, () => {
       f.set(offset, I32.shl(I32.mul(row, C), 2));
@@ -248,18 +341,36 @@ function defineLayernormBackward(module: ModuleBuilder): void {
 
       // 1. mean(dx̂) and mean(dx̂·x̂)
       // (dx̂ is computed once into g for both sums: the first term sets it, the second reads it)
-      sumElements(f, C, at, end, [[mHeld, m], [sHeld, s]], [
-        [sumD, (L, o) => {
-          f.set(g[L.type], L.mul(L.load(I32.add(dy, at), o), L.load(I32.add(weight, at), o)));
-          return g[L.type];
-        }],
-        [sumDX, (L, o) => L.mul(g[L.type], normalized(L, o))],
-      ]);
+      sumElements(
+        f,
+        C,
+        at,
+        end,
+        [
+          [mHeld, m],
+          [sHeld, s],
+        ],
+        [
+          [
+            sumD,
+            (L, o) => {
+              f.set(g[L.type], L.mul(L.load(I32.add(dy, at), o), L.load(I32.add(weight, at), o)));
+              return g[L.type];
+            },
+          ],
+          [sumDX, (L, o) => L.mul(g[L.type], normalized(L, o))],
+        ],
+      );
       f.set(meanD, F32.div(sumTotal(sumD), count));
       f.set(meanDX, F32.div(sumTotal(sumDX), count));
 
       // 2. the three gradients (dbias only when there is one)
-      const constants: Array<[Pair, Expr]> = [[mHeld, m], [sHeld, s], [meanDHeld, meanD], [meanDXHeld, meanDX]];
+      const constants: Array<[Pair, Expr]> = [
+        [mHeld, m],
+        [sHeld, s],
+        [meanDHeld, meanD],
+        [meanDXHeld, meanDX],
+      ];
       const gradients = (L: Lanes, withBias: boolean) => {
         f.set(g[L.type], L.load(I32.add(dy, at)));
         f.set(xhat[L.type], normalized(L));
@@ -269,11 +380,15 @@ function defineLayernormBackward(module: ModuleBuilder): void {
         const inner = L.sub(L.sub(dnorm, meanDHeld[L.type]), L.mul(xhat[L.type], meanDXHeld[L.type]));
         f.store(I32.add(dx, at), L.add(L.load(I32.add(dx, at)), L.mul(sHeld[L.type], inner)));
       };
-      f.ifThen(I32.eqz(dbias), () => {
-        eachElement(f, C, at, end, constants, (L) => gradients(L, false));
-      }, () => {
-        eachElement(f, C, at, end, constants, (L) => gradients(L, true));
-      });
+      f.ifThen(
+        I32.eqz(dbias),
+        () => {
+          eachElement(f, C, at, end, constants, (L) => gradients(L, false));
+        },
+        () => {
+          eachElement(f, C, at, end, constants, (L) => gradients(L, true));
+        },
+      );
     });
   });
 }
@@ -285,7 +400,10 @@ function defineLayernormBackward(module: ModuleBuilder): void {
 function defineGradNorm(module: ModuleBuilder): void {
   const sums = module.func("sumSquares", { partials: "i32", x: "i32", n: "i32", chunk: "i32" }, { exported: true });
   sums.define((f, { partials, x, n, chunk }) => {
-    const at = f.local("i32"), end = f.local("i32"), length = f.local("i32"), sum = sumLocals(f);
+    const at = f.local("i32"),
+      end = f.local("i32"),
+      length = f.local("i32"),
+      sum = sumLocals(f);
     f.whileLoop(I32.gtS(n, 0), () => {
       f.set(length, I32.minS(n, chunk));
       sumElements(f, length, at, end, [], [[sum, (L, o) => L.mul(L.load(I32.add(x, at), o), L.load(I32.add(x, at), o))]]);
@@ -298,7 +416,9 @@ function defineGradNorm(module: ModuleBuilder): void {
 
   const scale = module.func("scale", { x: "i32", n: "i32", factor: "f32" }, { exported: true });
   scale.define((f, { x, n, factor }) => {
-    const at = f.local("i32"), end = f.local("i32"), held = pair(f);
+    const at = f.local("i32"),
+      end = f.local("i32"),
+      held = pair(f);
     eachElement(f, n, at, end, [[held, factor]], (L) => f.store(I32.add(x, at), L.mul(L.load(I32.add(x, at)), held[L.type])));
   });
 }
@@ -308,13 +428,16 @@ function defineGradNorm(module: ModuleBuilder): void {
 function defineResidual(module: ModuleBuilder): void {
   const forward = module.func("residualForward", { out: "i32", a: "i32", b: "i32", n: "i32" }, { exported: true });
   forward.define((f, { out, a, b, n }) => {
-    const at = f.local("i32"), end = f.local("i32");
+    const at = f.local("i32"),
+      end = f.local("i32");
     eachElement(f, n, at, end, [], (L) => f.store(I32.add(out, at), L.add(L.load(I32.add(a, at)), L.load(I32.add(b, at)))));
   });
 
   const backward = module.func("residualBackward", { da: "i32", db: "i32", dout: "i32", n: "i32" }, { exported: true });
   backward.define((f, { da, db, dout, n }) => {
-    const at = f.local("i32"), end = f.local("i32"), d = pair(f);
+    const at = f.local("i32"),
+      end = f.local("i32"),
+      d = pair(f);
     eachElement(f, n, at, end, [], (L) => {
       f.set(d[L.type], L.load(I32.add(dout, at)));
       f.store(I32.add(da, at), d[L.type]);
@@ -328,33 +451,58 @@ function defineResidual(module: ModuleBuilder): void {
 //   computed by the caller in doubles (oneMinusBeta = 1 − β, correction = 1 − βᵗ,
 //   lrDecay = lr·weightDecay), so that only the per-element arithmetic is float32.
 function defineAdamW(module: ModuleBuilder): void {
-  const fn = module.func("adamwUpdate", {
-    params: "i32", grads: "i32", m: "i32", v: "i32", n: "i32",
-    beta1: "f32", oneMinusBeta1: "f32", beta2: "f32", oneMinusBeta2: "f32",
-    stepSize: "f32", rootCorrection: "f32", lrDecay: "f32", eps: "f32",
-  }, { exported: true });
+  const fn = module.func(
+    "adamwUpdate",
+    {
+      params: "i32",
+      grads: "i32",
+      m: "i32",
+      v: "i32",
+      n: "i32",
+      beta1: "f32",
+      oneMinusBeta1: "f32",
+      beta2: "f32",
+      oneMinusBeta2: "f32",
+      stepSize: "f32",
+      rootCorrection: "f32",
+      lrDecay: "f32",
+      eps: "f32",
+    },
+    { exported: true },
+  );
   fn.define((f, { params, grads, m, v, n, beta1, oneMinusBeta1, beta2, oneMinusBeta2, stepSize, rootCorrection, lrDecay, eps }) => {
-    const at = f.local("i32"), end = f.local("i32");
-    const g = pair(f), mi = pair(f), vi = pair(f), p = pair(f);
+    const at = f.local("i32"),
+      end = f.local("i32");
+    const g = pair(f),
+      mi = pair(f),
+      vi = pair(f),
+      p = pair(f);
     const held = Array.from({ length: 8 }, () => pair(f));
     const values = [beta1, oneMinusBeta1, beta2, oneMinusBeta2, stepSize, rootCorrection, lrDecay, eps];
     const [b1, c1m, b2, c2m, size, root, rateDecay, epsilon] = held;
-    eachElement(f, n, at, end, held.map((h, i) => [h, values[i]] as [Pair, Expr]), (L) => {
-      const t = L.type;
-      f.set(g[t], L.load(I32.add(grads, at)));
-      // 1. m = β1·m + (1−β1)·g    2. v = β2·v + (1−β2)·g²
-      f.set(mi[t], L.add(L.mul(b1[t], L.load(I32.add(m, at))), L.mul(c1m[t], g[t])));
-      f.set(vi[t], L.add(L.mul(b2[t], L.load(I32.add(v, at))), L.mul(L.mul(c2m[t], g[t]), g[t])));
-      f.store(I32.add(m, at), mi[t]);
-      f.store(I32.add(v, at), vi[t]);
-      // 3.–5. p −= lr·wd·p + lr·m̂/(√v̂ + ε), m̂ = m/(1−β1ᵗ), v̂ = v/(1−β2ᵗ), computed as
-      //   stepSize·m/(√v·rootCorrection + ε) with stepSize = lr/(1−β1ᵗ), rootCorrection =
-      //   1/√(1−β2ᵗ): one division and one square root (the divider is this loop's bottleneck).
-      //   Both changes are added first, so p is rounded once (as the reference, in doubles)
-      f.set(p[t], L.load(I32.add(params, at)));
-      const step = L.div(L.mul(size[t], mi[t]), L.add(L.mul(L.sqrt(vi[t]), root[t]), epsilon[t]));
-      f.store(I32.add(params, at), L.sub(p[t], L.add(L.mul(rateDecay[t], p[t]), step)));
-    });
+    eachElement(
+      f,
+      n,
+      at,
+      end,
+      held.map((h, i) => [h, values[i]] as [Pair, Expr]),
+      (L) => {
+        const t = L.type;
+        f.set(g[t], L.load(I32.add(grads, at)));
+        // 1. m = β1·m + (1−β1)·g    2. v = β2·v + (1−β2)·g²
+        f.set(mi[t], L.add(L.mul(b1[t], L.load(I32.add(m, at))), L.mul(c1m[t], g[t])));
+        f.set(vi[t], L.add(L.mul(b2[t], L.load(I32.add(v, at))), L.mul(L.mul(c2m[t], g[t]), g[t])));
+        f.store(I32.add(m, at), mi[t]);
+        f.store(I32.add(v, at), vi[t]);
+        // 3.–5. p −= lr·wd·p + lr·m̂/(√v̂ + ε), m̂ = m/(1−β1ᵗ), v̂ = v/(1−β2ᵗ), computed as
+        //   stepSize·m/(√v·rootCorrection + ε) with stepSize = lr/(1−β1ᵗ), rootCorrection =
+        //   1/√(1−β2ᵗ): one division and one square root (the divider is this loop's bottleneck).
+        //   Both changes are added first, so p is rounded once (as the reference, in doubles)
+        f.set(p[t], L.load(I32.add(params, at)));
+        const step = L.div(L.mul(size[t], mi[t]), L.add(L.mul(L.sqrt(vi[t]), root[t]), epsilon[t]));
+        f.store(I32.add(params, at), L.sub(p[t], L.add(L.mul(rateDecay[t], p[t]), step)));
+      },
+    );
   });
 }
 
@@ -370,8 +518,13 @@ export function defineGelu(module: ModuleBuilder, addProduct: AddProduct) {
   const CUBIC = 0.044715;
   const forward = module.func("geluForward", { out: "i32", inp: "i32", n: "i32" }, { exported: true });
   forward.define((f, { out, inp, n }) => {
-    const i = f.local("i32"), end = f.local("i32");
-    const x = f.local("v128"), plus = f.local("v128"), minus = f.local("v128"), r = f.local("v128"), alive = f.local("v128");
+    const i = f.local("i32"),
+      end = f.local("i32");
+    const x = f.local("v128"),
+      plus = f.local("v128"),
+      minus = f.local("v128"),
+      r = f.local("v128"),
+      alive = f.local("v128");
     f.set(end, I32.shl(n, 2));
     f.forRange(i, 0, end, 16, () => {
       f.set(x, F32x4.load(I32.add(inp, i)));
@@ -384,8 +537,14 @@ export function defineGelu(module: ModuleBuilder, addProduct: AddProduct) {
 
   const backward = module.func("geluBackward", { dinp: "i32", inp: "i32", dout: "i32", n: "i32" }, { exported: true });
   backward.define((f, { dinp, inp, dout, n }) => {
-    const i = f.local("i32"), end = f.local("i32");
-    const x = f.local("v128"), plus = f.local("v128"), minus = f.local("v128"), r = f.local("v128"), slope = f.local("v128"), alive = f.local("v128");
+    const i = f.local("i32"),
+      end = f.local("i32");
+    const x = f.local("v128"),
+      plus = f.local("v128"),
+      minus = f.local("v128"),
+      r = f.local("v128"),
+      slope = f.local("v128"),
+      alive = f.local("v128");
     f.set(end, I32.shl(n, 2));
     f.forRange(i, 0, end, 16, () => {
       f.set(x, F32x4.load(I32.add(inp, i)));

@@ -120,11 +120,13 @@ function transposeFour(f: FunctionBuilder<Record<string, ValType>>, rows: Local[
   // pair j of the output is rows 2q, 2q+1 at p = j div half (q = j mod half): the half p mod 2
   // of their lows (p < 2) or highs
   const source = (j: number) => {
-    const q = j % half, p = Math.floor(j / half);
+    const q = j % half,
+      p = Math.floor(j / half);
     return { vector: pairs[(p < 2 ? 0 : half) + q], half: p % 2 };
   };
   return rows.map((_, m) => {
-    const first = source(2 * m), second = source(2 * m + 1);
+    const first = source(2 * m),
+      second = source(2 * m + 1);
     if (first.vector === second.vector && first.half === 0 && second.half === 1) return first.vector;
     return F32x4.shuffle(first.vector, second.vector, [2 * first.half, 2 * first.half + 1, 4 + 2 * second.half, 5 + 2 * second.half]);
   });
@@ -167,7 +169,13 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
   //   tile C[MR,NR] at c (rows ldcBytes apart) = start + Σ_p A[:,p] ⊗ B[p,:]
   //   pa: packed A panel [k][MR]; pb: packed B panel [k][NR]; start per `init`
   const micro = module.func("micro", {
-    pa: "i32", pb: "i32", k: "i32", c: "i32", ldc: "i32", init: "i32", bias: "i32",
+    pa: "i32",
+    pb: "i32",
+    k: "i32",
+    c: "i32",
+    ldc: "i32",
+    init: "i32",
+    bias: "i32",
   });
   micro.define((f, { pa, pb, k, c, ldc, init, bias }) => {
     const acc: Local[][] = [];
@@ -178,20 +186,28 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
     const left = f.local("i32");
 
     // 1. the tile's starting value
-    f.ifThen(I32.eq(init, INIT_FROM_C), () => {
-      f.set(row, c);
-      for (let r = 0; r < MR; r++) {
-        for (let v = 0; v < NV; v++) f.set(acc[r][v], F32x4.load(row, 16 * v));
-        if (r < MR - 1) f.inc(row, ldc);
-      }
-    }, () => {
-      f.ifThen(I32.eq(init, INIT_FROM_BIAS), () => {
-        for (let v = 0; v < NV; v++) f.set(b[v], F32x4.load(bias, 16 * v));
-      }, () => {
-        for (let v = 0; v < NV; v++) f.set(b[v], F32x4.zero());
-      });
-      for (let r = 0; r < MR; r++) for (let v = 0; v < NV; v++) f.set(acc[r][v], b[v]);
-    });
+    f.ifThen(
+      I32.eq(init, INIT_FROM_C),
+      () => {
+        f.set(row, c);
+        for (let r = 0; r < MR; r++) {
+          for (let v = 0; v < NV; v++) f.set(acc[r][v], F32x4.load(row, 16 * v));
+          if (r < MR - 1) f.inc(row, ldc);
+        }
+      },
+      () => {
+        f.ifThen(
+          I32.eq(init, INIT_FROM_BIAS),
+          () => {
+            for (let v = 0; v < NV; v++) f.set(b[v], F32x4.load(bias, 16 * v));
+          },
+          () => {
+            for (let v = 0; v < NV; v++) f.set(b[v], F32x4.zero());
+          },
+        );
+        for (let r = 0; r < MR; r++) for (let v = 0; v < NV; v++) f.set(acc[r][v], b[v]);
+      },
+    );
 
     // 2. one outer product per step of k: `u` steps ahead of pa/pb
     const step = (u: number) => {
@@ -203,12 +219,13 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
     };
     // (UNROLL 1: the second loop alone, see BLOCKING)
     f.set(left, k);
-    if (UNROLL > 1) f.whileLoop(I32.geS(left, UNROLL), () => {
-      for (let u = 0; u < UNROLL; u++) step(u);
-      f.inc(pa, 4 * MR * UNROLL);
-      f.inc(pb, 4 * NR * UNROLL);
-      f.inc(left, -UNROLL);
-    });
+    if (UNROLL > 1)
+      f.whileLoop(I32.geS(left, UNROLL), () => {
+        for (let u = 0; u < UNROLL; u++) step(u);
+        f.inc(pa, 4 * MR * UNROLL);
+        f.inc(pb, 4 * NR * UNROLL);
+        f.inc(left, -UNROLL);
+      });
     f.whileLoop(I32.gtS(left, 0), () => {
       step(0);
       f.inc(pa, 4 * MR);
@@ -229,9 +246,17 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
   //   columns 0..kc, into panels of MR rows: panel q at dst + 4·q·MR·kc, element (r,p) at [p·MR + r]
   const packA = module.func("packA", { dst: "i32", src: "i32", rs: "i32", cs: "i32", mc: "i32", kc: "i32" });
   packA.define((f, { dst, src, rs, cs, mc, kc }) => {
-    const i0 = f.local("i32"), h = f.local("i32"), r = f.local("i32"), p = f.local("i32");
-    const s = f.local("i32"), d = f.local("i32"), at = f.local("i32"), panel = f.local("i32");
-    const cs4 = f.local("i32"), rs4 = f.local("i32"), k = f.local("i32");
+    const i0 = f.local("i32"),
+      h = f.local("i32"),
+      r = f.local("i32"),
+      p = f.local("i32");
+    const s = f.local("i32"),
+      d = f.local("i32"),
+      at = f.local("i32"),
+      panel = f.local("i32");
+    const cs4 = f.local("i32"),
+      rs4 = f.local("i32"),
+      k = f.local("i32");
     const rows = Array.from({ length: MR % 2 === 0 ? MR : 0 }, () => f.local("v128"));
     const pairs = Array.from({ length: rows.length }, () => f.local("v128"));
     f.set(cs4, I32.shl(cs, 2));
@@ -239,56 +264,64 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
     f.set(panel, dst);
     f.forRange(i0, 0, mc, MR, () => {
       f.set(h, I32.minS(MR, I32.sub(mc, i0)));
-      f.ifThen(I32.and(I32.eq(rs, 1), I32.eq(h, MR)), () => {
-        // 1. the panel's MR values at each p are contiguous (dweight's doutᵀ): vectors, the
-        //    last one overlapping the one before when MR is not a multiple of 4
-        f.set(s, I32.add(src, I32.shl(i0, 2)));
-        f.set(d, panel);
-        f.forRange(p, 0, kc, 1, () => {
-          for (const r0 of vectorStarts(MR)) f.store(d, F32x4.load(s, 4 * r0), 4 * r0);
-          for (let r0 = MR < 4 ? 0 : MR; r0 < MR; r0++) f.store(d, F32.load(s, 4 * r0), 4 * r0);
-          f.inc(s, cs4);
-          f.inc(d, 4 * MR);
-        });
-      }, () => {
-        f.set(s, I32.add(src, I32.shl(I32.mul(i0, rs), 2)));
-        f.set(d, panel);
-        f.set(p, 0);
-        if (rows.length > 0) {
-          // 2. MR whole rows, each contiguous along p (the forward's inputs, dinp's output
-          //    gradients), an even number of them: four p at a time (transposeFour)
-          f.ifThen(I32.and(I32.eq(cs, 1), I32.eq(h, MR)), () => {
-            f.whileLoop(I32.leS(I32.add(p, 4), kc), () => {
-              f.set(at, s);
-              for (let q = 0; q < MR; q++) {
-                f.set(rows[q], F32x4.load(at));
-                if (q < MR - 1) f.inc(at, rs4);
-              }
-              transposeFour(f, rows, pairs).forEach((vector, m) => f.store(d, vector, 16 * m));
-              f.inc(s, 16);
-              f.inc(d, 16 * MR);
-              f.inc(p, 4);
-            });
+      f.ifThen(
+        I32.and(I32.eq(rs, 1), I32.eq(h, MR)),
+        () => {
+          // 1. the panel's MR values at each p are contiguous (dweight's doutᵀ): vectors, the
+          //    last one overlapping the one before when MR is not a multiple of 4
+          f.set(s, I32.add(src, I32.shl(i0, 2)));
+          f.set(d, panel);
+          f.forRange(p, 0, kc, 1, () => {
+            for (const r0 of vectorStarts(MR)) f.store(d, F32x4.load(s, 4 * r0), 4 * r0);
+            for (let r0 = MR < 4 ? 0 : MR; r0 < MR; r0++) f.store(d, F32.load(s, 4 * r0), 4 * r0);
+            f.inc(s, cs4);
+            f.inc(d, 4 * MR);
           });
-        }
-        // 3. anything else (and the p the vectors left): row by row, zeros below row h
-        f.forRange(r, 0, MR, 1, () => {
-          f.set(at, I32.add(d, I32.shl(r, 2)));
-          f.ifThen(I32.ltS(r, h), () => {
-            f.set(s, I32.add(src, I32.shl(I32.add(I32.mul(I32.add(i0, r), rs), I32.mul(p, cs)), 2)));
-            f.forRange(k, p, kc, 1, () => {
-              f.store(at, F32.load(s));
-              f.inc(s, cs4);
-              f.inc(at, 4 * MR);
+        },
+        () => {
+          f.set(s, I32.add(src, I32.shl(I32.mul(i0, rs), 2)));
+          f.set(d, panel);
+          f.set(p, 0);
+          if (rows.length > 0) {
+            // 2. MR whole rows, each contiguous along p (the forward's inputs, dinp's output
+            //    gradients), an even number of them: four p at a time (transposeFour)
+            f.ifThen(I32.and(I32.eq(cs, 1), I32.eq(h, MR)), () => {
+              f.whileLoop(I32.leS(I32.add(p, 4), kc), () => {
+                f.set(at, s);
+                for (let q = 0; q < MR; q++) {
+                  f.set(rows[q], F32x4.load(at));
+                  if (q < MR - 1) f.inc(at, rs4);
+                }
+                transposeFour(f, rows, pairs).forEach((vector, m) => f.store(d, vector, 16 * m));
+                f.inc(s, 16);
+                f.inc(d, 16 * MR);
+                f.inc(p, 4);
+              });
             });
-          }, () => {
-            f.forRange(k, p, kc, 1, () => {
-              f.store(at, F32.c(0));
-              f.inc(at, 4 * MR);
-            });
+          }
+          // 3. anything else (and the p the vectors left): row by row, zeros below row h
+          f.forRange(r, 0, MR, 1, () => {
+            f.set(at, I32.add(d, I32.shl(r, 2)));
+            f.ifThen(
+              I32.ltS(r, h),
+              () => {
+                f.set(s, I32.add(src, I32.shl(I32.add(I32.mul(I32.add(i0, r), rs), I32.mul(p, cs)), 2)));
+                f.forRange(k, p, kc, 1, () => {
+                  f.store(at, F32.load(s));
+                  f.inc(s, cs4);
+                  f.inc(at, 4 * MR);
+                });
+              },
+              () => {
+                f.forRange(k, p, kc, 1, () => {
+                  f.store(at, F32.c(0));
+                  f.inc(at, 4 * MR);
+                });
+              },
+            );
           });
-        });
-      });
+        },
+      );
       f.inc(panel, I32.mul(kc, 4 * MR));
     });
   });
@@ -298,64 +331,81 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
   //   src + 4(p·rs + j·cs)) into panels of NR columns: panel q at dst + 4·q·NR·kc, (p,c) at [p·NR + c]
   const packB = module.func("packB", { dst: "i32", src: "i32", rs: "i32", cs: "i32", kc: "i32", nc: "i32" });
   packB.define((f, { dst, src, rs, cs, kc, nc }) => {
-    const j0 = f.local("i32"), w = f.local("i32"), col = f.local("i32"), p = f.local("i32");
-    const s = f.local("i32"), d = f.local("i32"), panel = f.local("i32"), rs4 = f.local("i32");
-    const cs4 = f.local("i32"), start = f.local("i32"), at = f.local("i32");
-    const cols = Array.from({ length: 4 }, () => f.local("v128")), pairs = Array.from({ length: 4 }, () => f.local("v128"));
+    const j0 = f.local("i32"),
+      w = f.local("i32"),
+      col = f.local("i32"),
+      p = f.local("i32");
+    const s = f.local("i32"),
+      d = f.local("i32"),
+      panel = f.local("i32"),
+      rs4 = f.local("i32");
+    const cs4 = f.local("i32"),
+      start = f.local("i32"),
+      at = f.local("i32");
+    const cols = Array.from({ length: 4 }, () => f.local("v128")),
+      pairs = Array.from({ length: 4 }, () => f.local("v128"));
     f.set(rs4, I32.shl(rs, 2));
     f.set(cs4, I32.shl(cs, 2));
     f.set(panel, dst);
     f.forRange(j0, 0, nc, NR, () => {
       f.set(w, I32.minS(NR, I32.sub(nc, j0)));
-      f.ifThen(I32.and(I32.eq(cs, 1), I32.eq(w, NR)), () => {
-        // each row's NR values are contiguous: copy them as vectors
-        f.set(s, I32.add(src, I32.shl(j0, 2)));
-        f.set(d, panel);
-        f.forRange(p, 0, kc, 1, () => {
-          for (let v = 0; v < NR / 4; v++) f.store(d, F32x4.load(s, 16 * v), 16 * v);
-          f.inc(s, rs4);
-          f.inc(d, 4 * NR);
-        });
-      }, () => {
-        // each column contiguous along p (the forward's weights, B(i,o) = weight[o,i]): four
-        // columns × four p at a time, read as four vectors and transposed with shuffles
-        f.set(start, 0);
-        f.ifThen(I32.and(I32.eq(rs, 1), I32.eq(w, NR)), () => {
-          f.set(start, I32.and(kc, -4));
-          for (let g = 0; g < NR / 4; g++) {
-            f.set(s, I32.add(src, I32.shl(I32.mul(I32.add(j0, 4 * g), cs), 2)));
-            f.set(d, I32.add(panel, 16 * g));
-            f.forRange(p, 0, start, 4, () => {
-              f.set(at, s);
-              for (let c = 0; c < 4; c++) {
-                f.set(cols[c], F32x4.load(at));
-                if (c < 3) f.inc(at, cs4);
-              }
-              // vector m of the four columns' transpose is p + m's four values: row p + m of the panel
-              transposeFour(f, cols, pairs).forEach((vector, m) => f.store(d, vector, 4 * NR * m));
-              f.inc(s, 16);
-              f.inc(d, 16 * NR);
-            });
-          }
-        });
-        // column by column from p = start (each column of B read along p), then zero columns w..NR
-        f.forRange(col, 0, NR, 1, () => {
-          f.set(d, I32.add(panel, I32.shl(I32.add(I32.mul(start, NR), col), 2)));
-          f.ifThen(I32.ltS(col, w), () => {
-            f.set(s, I32.add(src, I32.shl(I32.add(I32.mul(I32.add(j0, col), cs), I32.mul(start, rs)), 2)));
-            f.forRange(p, start, kc, 1, () => {
-              f.store(d, F32.load(s));
-              f.inc(s, rs4);
-              f.inc(d, 4 * NR);
-            });
-          }, () => {
-            f.forRange(p, start, kc, 1, () => {
-              f.store(d, F32.c(0));
-              f.inc(d, 4 * NR);
-            });
+      f.ifThen(
+        I32.and(I32.eq(cs, 1), I32.eq(w, NR)),
+        () => {
+          // each row's NR values are contiguous: copy them as vectors
+          f.set(s, I32.add(src, I32.shl(j0, 2)));
+          f.set(d, panel);
+          f.forRange(p, 0, kc, 1, () => {
+            for (let v = 0; v < NR / 4; v++) f.store(d, F32x4.load(s, 16 * v), 16 * v);
+            f.inc(s, rs4);
+            f.inc(d, 4 * NR);
           });
-        });
-      });
+        },
+        () => {
+          // each column contiguous along p (the forward's weights, B(i,o) = weight[o,i]): four
+          // columns × four p at a time, read as four vectors and transposed with shuffles
+          f.set(start, 0);
+          f.ifThen(I32.and(I32.eq(rs, 1), I32.eq(w, NR)), () => {
+            f.set(start, I32.and(kc, -4));
+            for (let g = 0; g < NR / 4; g++) {
+              f.set(s, I32.add(src, I32.shl(I32.mul(I32.add(j0, 4 * g), cs), 2)));
+              f.set(d, I32.add(panel, 16 * g));
+              f.forRange(p, 0, start, 4, () => {
+                f.set(at, s);
+                for (let c = 0; c < 4; c++) {
+                  f.set(cols[c], F32x4.load(at));
+                  if (c < 3) f.inc(at, cs4);
+                }
+                // vector m of the four columns' transpose is p + m's four values: row p + m of the panel
+                transposeFour(f, cols, pairs).forEach((vector, m) => f.store(d, vector, 4 * NR * m));
+                f.inc(s, 16);
+                f.inc(d, 16 * NR);
+              });
+            }
+          });
+          // column by column from p = start (each column of B read along p), then zero columns w..NR
+          f.forRange(col, 0, NR, 1, () => {
+            f.set(d, I32.add(panel, I32.shl(I32.add(I32.mul(start, NR), col), 2)));
+            f.ifThen(
+              I32.ltS(col, w),
+              () => {
+                f.set(s, I32.add(src, I32.shl(I32.add(I32.mul(I32.add(j0, col), cs), I32.mul(start, rs)), 2)));
+                f.forRange(p, start, kc, 1, () => {
+                  f.store(d, F32.load(s));
+                  f.inc(s, rs4);
+                  f.inc(d, 4 * NR);
+                });
+              },
+              () => {
+                f.forRange(p, start, kc, 1, () => {
+                  f.store(d, F32.c(0));
+                  f.inc(d, 4 * NR);
+                });
+              },
+            );
+          });
+        },
+      );
       f.inc(panel, I32.mul(kc, 4 * NR));
     });
   });
@@ -374,19 +424,60 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
   //   takes the next block of a slab's rows with an atomic add until none are left, so a thread that
   //   starts late or is slowed by the host simply takes fewer. Claims need K ≤ PACK_B/NR (one
   //   pass over K: a later pass adds to rows that the other thread may still be writing).
-  const gemm = module.func("gemm", {
-    c: "i32", ldc: "i32", a: "i32", rsA: "i32", csA: "i32", b: "i32", rsB: "i32", csB: "i32",
-    bias: "i32", M: "i32", N: "i32", K: "i32", init: "i32", pa: "i32", pb: "i32", tile: "i32", claims: "i32",
-    post: "i32", postAt: "i32",
-  }, { exported: true });
+  const gemm = module.func(
+    "gemm",
+    {
+      c: "i32",
+      ldc: "i32",
+      a: "i32",
+      rsA: "i32",
+      csA: "i32",
+      b: "i32",
+      rsB: "i32",
+      csB: "i32",
+      bias: "i32",
+      M: "i32",
+      N: "i32",
+      K: "i32",
+      init: "i32",
+      pa: "i32",
+      pb: "i32",
+      tile: "i32",
+      claims: "i32",
+      post: "i32",
+      postAt: "i32",
+    },
+    { exported: true },
+  );
   gemm.define((f, { c, ldc, a, rsA, csA, b, rsB, csB, bias, M, N, K, init, pa, pb, tile, claims, post, postAt }) => {
-    const jc = f.local("i32"), nc = f.local("i32"), pc = f.local("i32"), kc = f.local("i32");
-    const ic = f.local("i32"), mc = f.local("i32"), jr = f.local("i32"), nr = f.local("i32");
-    const ir = f.local("i32"), mr = f.local("i32"), mode = f.local("i32"), ctile = f.local("i32");
-    const apanel = f.local("i32"), bpanel = f.local("i32"), biasAt = f.local("i32");
-    const ldc4 = f.local("i32"), r = f.local("i32"), col = f.local("i32"), t = f.local("i32");
-    const deepest = f.local("i32"), width = f.local("i32"), pd = f.local("i32"), kd = f.local("i32");
-    const counter = f.local("i32"), next = f.local("i32"), packed = f.local("i32"), rows = f.local("i32"), size = f.local("i32");
+    const jc = f.local("i32"),
+      nc = f.local("i32"),
+      pc = f.local("i32"),
+      kc = f.local("i32");
+    const ic = f.local("i32"),
+      mc = f.local("i32"),
+      jr = f.local("i32"),
+      nr = f.local("i32");
+    const ir = f.local("i32"),
+      mr = f.local("i32"),
+      mode = f.local("i32"),
+      ctile = f.local("i32");
+    const apanel = f.local("i32"),
+      bpanel = f.local("i32"),
+      biasAt = f.local("i32");
+    const ldc4 = f.local("i32"),
+      r = f.local("i32"),
+      col = f.local("i32"),
+      t = f.local("i32");
+    const deepest = f.local("i32"),
+      width = f.local("i32"),
+      pd = f.local("i32"),
+      kd = f.local("i32");
+    const counter = f.local("i32"),
+      next = f.local("i32"),
+      packed = f.local("i32"),
+      rows = f.local("i32"),
+      size = f.local("i32");
     // no K: nothing to add (the callers handle it)
     f.ifThen(I32.leS(K, 0), () => f.ret());
     f.set(ldc4, I32.shl(ldc, 2));
@@ -432,32 +523,38 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
                 f.set(mr, I32.minS(MR, I32.sub(mc, ir)));
                 f.set(apanel, I32.add(pa, I32.shl(I32.mul(ir, kc), 2)));
                 f.set(ctile, I32.add(c, I32.shl(I32.add(I32.mul(I32.add(ic, ir), ldc), I32.add(jc, jr)), 2)));
-                f.ifThen(I32.and(I32.eq(mr, MR), I32.eq(nr, NR)), () => {
-                  f.call(micro, [apanel, bpanel, kc, ctile, ldc4, mode, biasAt]);
-                }, () => {
-                  // ragged edge: start the scratch tile like C's valid part, compute, copy back
-                  f.forRange(r, 0, MR, 1, () => {
-                    f.forRange(col, 0, NR, 1, () => {
-                      f.set(t, I32.add(tile, I32.shl(I32.add(I32.mul(r, NR), col), 2)));
-                      f.store(t, F32.c(0));
-                      f.ifThen(I32.and(I32.ltS(r, mr), I32.ltS(col, nr)), () => {
-                        f.ifThen(I32.eq(mode, INIT_FROM_C), () => {
-                          f.store(t, F32.load(I32.add(ctile, I32.add(I32.mul(r, ldc4), I32.shl(col, 2)))));
-                        });
-                        f.ifThen(I32.eq(mode, INIT_FROM_BIAS), () => {
-                          f.store(t, F32.load(I32.add(biasAt, I32.shl(col, 2))));
+                f.ifThen(
+                  I32.and(I32.eq(mr, MR), I32.eq(nr, NR)),
+                  () => {
+                    f.call(micro, [apanel, bpanel, kc, ctile, ldc4, mode, biasAt]);
+                  },
+                  () => {
+                    // ragged edge: start the scratch tile like C's valid part, compute, copy back
+                    f.forRange(r, 0, MR, 1, () => {
+                      f.forRange(col, 0, NR, 1, () => {
+                        f.set(t, I32.add(tile, I32.shl(I32.add(I32.mul(r, NR), col), 2)));
+                        f.store(t, F32.c(0));
+                        f.ifThen(I32.and(I32.ltS(r, mr), I32.ltS(col, nr)), () => {
+                          f.ifThen(I32.eq(mode, INIT_FROM_C), () => {
+                            f.store(t, F32.load(I32.add(ctile, I32.add(I32.mul(r, ldc4), I32.shl(col, 2)))));
+                          });
+                          f.ifThen(I32.eq(mode, INIT_FROM_BIAS), () => {
+                            f.store(t, F32.load(I32.add(biasAt, I32.shl(col, 2))));
+                          });
                         });
                       });
                     });
-                  });
-                  f.call(micro, [apanel, bpanel, kc, tile, 4 * NR, INIT_FROM_C, 0]);
-                  f.forRange(r, 0, mr, 1, () => {
-                    f.forRange(col, 0, nr, 1, () => {
-                      f.store(I32.add(ctile, I32.add(I32.mul(r, ldc4), I32.shl(col, 2))),
-                        F32.load(I32.add(tile, I32.shl(I32.add(I32.mul(r, NR), col), 2))));
+                    f.call(micro, [apanel, bpanel, kc, tile, 4 * NR, INIT_FROM_C, 0]);
+                    f.forRange(r, 0, mr, 1, () => {
+                      f.forRange(col, 0, nr, 1, () => {
+                        f.store(
+                          I32.add(ctile, I32.add(I32.mul(r, ldc4), I32.shl(col, 2))),
+                          F32.load(I32.add(tile, I32.shl(I32.add(I32.mul(r, NR), col), 2))),
+                        );
+                      });
                     });
-                  });
-                });
+                  },
+                );
               });
             });
           });
@@ -465,11 +562,15 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
           f.ifThen(I32.and(I32.gtS(post, POST_NONE), I32.eq(I32.add(pd, kd), K)), () => {
             f.forRange(r, ic, I32.add(ic, mc), 1, () => {
               f.set(t, I32.shl(I32.add(I32.mul(r, ldc), jc), 2));
-              f.ifThen(I32.eq(post, POST_GELU_FORWARD), () => {
-                f.call(gelu.forward, [I32.add(postAt, t), I32.add(c, t), nc]);
-              }, () => {
-                f.call(gelu.backward, [I32.add(c, t), I32.add(postAt, t), I32.add(c, t), nc]);
-              });
+              f.ifThen(
+                I32.eq(post, POST_GELU_FORWARD),
+                () => {
+                  f.call(gelu.forward, [I32.add(postAt, t), I32.add(c, t), nc]);
+                },
+                () => {
+                  f.call(gelu.backward, [I32.add(c, t), I32.add(postAt, t), I32.add(c, t), nc]);
+                },
+              );
             });
           });
           // 7. the next claim takes a quarter of the rows left (a multiple of MR, at most `rows`):
@@ -493,7 +594,10 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
   //   16 columns at a time (one cache line of each row), then 4, then one
   const colsum = module.func("colsum", { out: "i32", src: "i32", rows: "i32", cols: "i32" }, { exported: true });
   colsum.define((f, { out, src, rows, cols }) => {
-    const j = f.local("i32"), n = f.local("i32"), s = f.local("i32"), stride = f.local("i32");
+    const j = f.local("i32"),
+      n = f.local("i32"),
+      s = f.local("i32"),
+      stride = f.local("i32");
     const sums = Array.from({ length: 4 }, () => f.local("v128"));
     const sum = f.local("f32");
     f.set(stride, I32.shl(cols, 2));
@@ -532,11 +636,25 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
   //   multiply and one f32 add at a time, exactly as the micro-kernel does: the results equal
   //   gemm's bit for bit. 32 outputs at a time (eight independent sums, two cache lines of each
   //   weight row), then 4, then one.
-  const rowTimesT = module.func("rowTimesT", {
-    out: "i32", x: "i32", wt: "i32", bias: "i32", IC: "i32", OC: "i32", init: "i32",
-  }, { exported: true });
+  const rowTimesT = module.func(
+    "rowTimesT",
+    {
+      out: "i32",
+      x: "i32",
+      wt: "i32",
+      bias: "i32",
+      IC: "i32",
+      OC: "i32",
+      init: "i32",
+    },
+    { exported: true },
+  );
   rowTimesT.define((f, { out, x, wt, bias, IC, OC, init }) => {
-    const o = f.local("i32"), i = f.local("i32"), w = f.local("i32"), xs = f.local("i32"), stride = f.local("i32");
+    const o = f.local("i32"),
+      i = f.local("i32"),
+      w = f.local("i32"),
+      xs = f.local("i32"),
+      stride = f.local("i32");
     const acc = Array.from({ length: 8 }, () => f.local("v128"));
     const a = f.local("v128");
     const sum = f.local("f32");
@@ -546,11 +664,15 @@ export function buildKernelModule(blocking: Blocking = BLOCKING, { fma = false }
       const vectors = width / 4;
       f.whileLoop(I32.leS(I32.add(o, width), OC), () => {
         // 1. start from the bias (or zero)
-        f.ifThen(I32.eq(init, INIT_FROM_BIAS), () => {
-          for (let v = 0; v < vectors; v++) f.set(acc[v], F32x4.load(I32.add(bias, I32.shl(o, 2)), 16 * v));
-        }, () => {
-          for (let v = 0; v < vectors; v++) f.set(acc[v], F32x4.zero());
-        });
+        f.ifThen(
+          I32.eq(init, INIT_FROM_BIAS),
+          () => {
+            for (let v = 0; v < vectors; v++) f.set(acc[v], F32x4.load(I32.add(bias, I32.shl(o, 2)), 16 * v));
+          },
+          () => {
+            for (let v = 0; v < vectors; v++) f.set(acc[v], F32x4.zero());
+          },
+        );
         // 2. acc += x[i] · wt[i, o…o+width) for i = 0 … IC−1
         f.set(w, I32.add(wt, I32.shl(o, 2)));
         f.set(xs, x);

@@ -12,16 +12,14 @@
  */
 import type { Kernels } from "../kernels.ts";
 import type { FloatArray, IdArray } from "../types.ts";
-import {
-  layernormBackward as referenceLayernormBackward, layernormForward as referenceLayernormForward,
-} from "../layernorm.ts";
-import {
-  residualBackward as referenceResidualBackward, residualForward as referenceResidualForward,
-} from "../residual.ts";
+import { layernormBackward as referenceLayernormBackward, layernormForward as referenceLayernormForward } from "../layernorm.ts";
+import { residualBackward as referenceResidualBackward, residualForward as referenceResidualForward } from "../residual.ts";
 import { type AdamWUpdate, adamwUpdate as referenceAdamwUpdate } from "../adamw.ts";
 import { scale as referenceScale, sumOfSquares as referenceSumOfSquares } from "../grad-norm.ts";
 import {
-  checkEmbeddingInputs, embeddingBackward as referenceEmbeddingBackward, embeddingForward as referenceEmbeddingForward,
+  checkEmbeddingInputs,
+  embeddingBackward as referenceEmbeddingBackward,
+  embeddingForward as referenceEmbeddingForward,
 } from "../embedding.ts";
 
 /** sumOfSquares sums this many floats per float32 partial sum (their total is in doubles) */
@@ -45,31 +43,75 @@ export interface Placement {
    * runs the export over [0, n) rows or elements, split with the helper thread when there is
    * one and n·`width` is large enough; `args(start, count)` gives one part's arguments
    */
-  halves(fn: "layernormForward" | "layernormBackward" | "residualForward" | "residualBackward" | "adamwUpdate" | "sumSquares" | "scale",
-    n: number, width: number, args: (start: number, count: number) => number[], fixed?: boolean): void;
+  halves(
+    fn: "layernormForward" | "layernormBackward" | "residualForward" | "residualBackward" | "adamwUpdate" | "sumSquares" | "scale",
+    n: number,
+    width: number,
+    args: (start: number, count: number) => number[],
+    fixed?: boolean,
+  ): void;
   /** `floats` of per-call scratch (forgotten at the next begin()) */
   take(floats: number): number;
   /** the backend's memory as floats */
   floats(): Float32Array;
 }
 
-type RowKernels = Pick<Kernels, "layernormForward" | "residualLayernormForward" | "layernormBackward" | "residualForward" | "residualBackward"
-  | "sumOfSquares" | "scale" | "adamwUpdate" | "embeddingForward" | "embeddingBackward">;
+type RowKernels = Pick<
+  Kernels,
+  | "layernormForward"
+  | "residualLayernormForward"
+  | "layernormBackward"
+  | "residualForward"
+  | "residualBackward"
+  | "sumOfSquares"
+  | "scale"
+  | "adamwUpdate"
+  | "embeddingForward"
+  | "embeddingBackward"
+>;
 
 export function createRowKernels(wasm: RowExports, { begin, place, giveBack, halves, take, floats }: Placement): RowKernels {
-  function layernormForward(out: FloatArray, mean: FloatArray, rstd: FloatArray,
-    inp: FloatArray, weight: FloatArray, bias: FloatArray | null, N: number, C: number): void {
+  function layernormForward(
+    out: FloatArray,
+    mean: FloatArray,
+    rstd: FloatArray,
+    inp: FloatArray,
+    weight: FloatArray,
+    bias: FloatArray | null,
+    N: number,
+    C: number,
+  ): void {
     layernormRows("layernormForward", out, mean, rstd, inp, weight, bias, N, C, null);
   }
 
-  function residualLayernormForward(residual: FloatArray, out: FloatArray, mean: FloatArray, rstd: FloatArray,
-    a: FloatArray, b: FloatArray, weight: FloatArray, bias: FloatArray | null, N: number, C: number): void {
+  function residualLayernormForward(
+    residual: FloatArray,
+    out: FloatArray,
+    mean: FloatArray,
+    rstd: FloatArray,
+    a: FloatArray,
+    b: FloatArray,
+    weight: FloatArray,
+    bias: FloatArray | null,
+    N: number,
+    C: number,
+  ): void {
     layernormRows("residualLayernormForward", out, mean, rstd, residual, weight, bias, N, C, { a, b });
   }
 
   /** LayerNorm of inp's rows; with `sum`, each row of inp is first written as sum.a + sum.b */
-  function layernormRows(kernel: string, out: FloatArray, mean: FloatArray, rstd: FloatArray, inp: FloatArray,
-    weight: FloatArray, bias: FloatArray | null, N: number, C: number, sum: { a: FloatArray; b: FloatArray } | null): void {
+  function layernormRows(
+    kernel: string,
+    out: FloatArray,
+    mean: FloatArray,
+    rstd: FloatArray,
+    inp: FloatArray,
+    weight: FloatArray,
+    bias: FloatArray | null,
+    N: number,
+    C: number,
+    sum: { a: FloatArray; b: FloatArray } | null,
+  ): void {
     if ([out, mean, rstd, inp, weight, bias, sum?.a, sum?.b].some((array) => array instanceof Float64Array)) {
       if (sum) referenceResidualForward(inp, sum.a, sum.b, N * C);
       referenceLayernormForward(out, mean, rstd, inp, weight, bias, N, C);
@@ -97,19 +139,46 @@ export function createRowKernels(wasm: RowExports, { begin, place, giveBack, hal
     const bAt = sum ? place(sum.b as Float32Array, N * C, true) : 0;
     const weightAt = place(weight as Float32Array, C, true);
     const biasAt = bias === null ? 0 : place(bias as Float32Array, C, true);
-    halves("layernormForward", N, C, (start, count) => [outAt + 4 * start * C, meanAt + 4 * start, rstdAt + 4 * start,
-      inpAt + 4 * start * C, weightAt, biasAt, count, C, sum ? aAt + 4 * start * C : 0, sum ? bAt + 4 * start * C : 0]);
+    halves("layernormForward", N, C, (start, count) => [
+      outAt + 4 * start * C,
+      meanAt + 4 * start,
+      rstdAt + 4 * start,
+      inpAt + 4 * start * C,
+      weightAt,
+      biasAt,
+      count,
+      C,
+      sum ? aAt + 4 * start * C : 0,
+      sum ? bAt + 4 * start * C : 0,
+    ]);
     giveBack(out as Float32Array, outAt, N * C);
     giveBack(mean as Float32Array, meanAt, N);
     giveBack(rstd as Float32Array, rstdAt, N);
     if (sum) giveBack(inp as Float32Array, inpAt, N * C);
   }
 
-  function layernormBackward(dinp: FloatArray, dweight: FloatArray, dbias: FloatArray | null,
-    dout: FloatArray, inp: FloatArray, weight: FloatArray, mean: FloatArray, rstd: FloatArray, N: number, C: number): void {
-    if (dinp instanceof Float64Array || dweight instanceof Float64Array || dbias instanceof Float64Array
-      || dout instanceof Float64Array || inp instanceof Float64Array || weight instanceof Float64Array
-      || mean instanceof Float64Array || rstd instanceof Float64Array) {
+  function layernormBackward(
+    dinp: FloatArray,
+    dweight: FloatArray,
+    dbias: FloatArray | null,
+    dout: FloatArray,
+    inp: FloatArray,
+    weight: FloatArray,
+    mean: FloatArray,
+    rstd: FloatArray,
+    N: number,
+    C: number,
+  ): void {
+    if (
+      dinp instanceof Float64Array ||
+      dweight instanceof Float64Array ||
+      dbias instanceof Float64Array ||
+      dout instanceof Float64Array ||
+      inp instanceof Float64Array ||
+      weight instanceof Float64Array ||
+      mean instanceof Float64Array ||
+      rstd instanceof Float64Array
+    ) {
       referenceLayernormBackward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C);
       return;
     }
@@ -128,18 +197,37 @@ export function createRowKernels(wasm: RowExports, { begin, place, giveBack, hal
     const dinpAt = place(dinp, N * C, true);
     const dweightAt = place(dweight, C, true);
     const dbiasAt = dbias === null ? 0 : place(dbias, C, true);
-    const doutAt = place(dout, N * C, true), inpAt = place(inp, N * C, true), weightAt = place(weight, C, true);
-    const meanAt = place(mean, N, true), rstdAt = place(rstd, N, true);
+    const doutAt = place(dout, N * C, true),
+      inpAt = place(inp, N * C, true),
+      weightAt = place(weight, C, true);
+    const meanAt = place(mean, N, true),
+      rstdAt = place(rstd, N, true);
     // rows in two fixed parts (the helper takes the second when there is one): the first adds
     // its dweight and dbias sums straight in, the second into zeroed partial sums added after
     const partials = take(2 * C);
     const memory = floats();
     memory.fill(0, partials / 4, partials / 4 + 2 * C);
-    halves("layernormBackward", N, C, (start, count) => {
-      const first = start === 0;
-      return [dinpAt + 4 * start * C, first ? dweightAt : partials, dbias === null ? 0 : first ? dbiasAt : partials + 4 * C,
-        doutAt + 4 * start * C, inpAt + 4 * start * C, weightAt, meanAt + 4 * start, rstdAt + 4 * start, count, C];
-    }, true);
+    halves(
+      "layernormBackward",
+      N,
+      C,
+      (start, count) => {
+        const first = start === 0;
+        return [
+          dinpAt + 4 * start * C,
+          first ? dweightAt : partials,
+          dbias === null ? 0 : first ? dbiasAt : partials + 4 * C,
+          doutAt + 4 * start * C,
+          inpAt + 4 * start * C,
+          weightAt,
+          meanAt + 4 * start,
+          rstdAt + 4 * start,
+          count,
+          C,
+        ];
+      },
+      true,
+    );
     for (let c = 0; c < C; c++) {
       memory[dweightAt / 4 + c] += memory[partials / 4 + c];
       if (dbias !== null) memory[dbiasAt / 4 + c] += memory[partials / 4 + C + c];
@@ -155,11 +243,17 @@ export function createRowKernels(wasm: RowExports, { begin, place, giveBack, hal
       return;
     }
     checkCounts("residualForward", { N });
-    for (const [name, array] of [["out", out], ["a", a], ["b", b]] as const) checkLength("residualForward", name, array, N, "N");
+    for (const [name, array] of [
+      ["out", out],
+      ["a", a],
+      ["b", b],
+    ] as const)
+      checkLength("residualForward", name, array, N, "N");
     if (N === 0) return;
     begin();
     const outAt = place(out, N, false);
-    const aAt = place(a, N, true), bAt = place(b, N, true);
+    const aAt = place(a, N, true),
+      bAt = place(b, N, true);
     halves("residualForward", N, 1, (start, count) => [outAt + 4 * start, aAt + 4 * start, bAt + 4 * start, count]);
     giveBack(out, outAt, N);
   }
@@ -170,7 +264,12 @@ export function createRowKernels(wasm: RowExports, { begin, place, giveBack, hal
       return;
     }
     checkCounts("residualBackward", { N });
-    for (const [name, array] of [["da", da], ["db", db], ["dout", dout]] as const) checkLength("residualBackward", name, array, N, "N");
+    for (const [name, array] of [
+      ["da", da],
+      ["db", db],
+      ["dout", dout],
+    ] as const)
+      checkLength("residualBackward", name, array, N, "N");
     if (N === 0) return;
     begin();
     const daAt = place(da, N, false);
@@ -191,8 +290,12 @@ export function createRowKernels(wasm: RowExports, { begin, place, giveBack, hal
     const xAt = place(x, N, true);
     const chunks = Math.ceil(N / SQUARES_CHUNK);
     const partials = take(chunks);
-    halves("sumSquares", chunks, SQUARES_CHUNK, (start, count) =>
-      [partials + 4 * start, xAt + 4 * start * SQUARES_CHUNK, Math.min(count * SQUARES_CHUNK, N - start * SQUARES_CHUNK), SQUARES_CHUNK]);
+    halves("sumSquares", chunks, SQUARES_CHUNK, (start, count) => [
+      partials + 4 * start,
+      xAt + 4 * start * SQUARES_CHUNK,
+      Math.min(count * SQUARES_CHUNK, N - start * SQUARES_CHUNK),
+      SQUARES_CHUNK,
+    ]);
     const sums = floats().subarray(partials / 4, partials / 4 + chunks);
     let sum = 0;
     for (let c = 0; c < chunks; c++) sum += sums[c];
@@ -216,7 +319,12 @@ export function createRowKernels(wasm: RowExports, { begin, place, giveBack, hal
       return;
     }
     checkCounts("adamwUpdate", { N });
-    for (const [name, array] of [["params", params], ["grads", grads], ["m", m], ["v", v]] as const) {
+    for (const [name, array] of [
+      ["params", params],
+      ["grads", grads],
+      ["m", m],
+      ["v", v],
+    ] as const) {
       checkLength("adamwUpdate", name, array, N, "N");
     }
     if (N === 0) return;
@@ -227,9 +335,24 @@ export function createRowKernels(wasm: RowExports, { begin, place, giveBack, hal
     const mAt = place(m, N, true);
     const vAt = place(v, N, true);
     const gradsAt = place(grads, N, true);
-    const constants = [beta1, 1 - beta1, beta2, 1 - beta2, lr / (1 - beta1 ** step), 1 / Math.sqrt(1 - beta2 ** step), lr * weightDecay, eps];
-    halves("adamwUpdate", N, 1, (start, count) =>
-      [paramsAt + 4 * start, gradsAt + 4 * start, mAt + 4 * start, vAt + 4 * start, count, ...constants]);
+    const constants = [
+      beta1,
+      1 - beta1,
+      beta2,
+      1 - beta2,
+      lr / (1 - beta1 ** step),
+      1 / Math.sqrt(1 - beta2 ** step),
+      lr * weightDecay,
+      eps,
+    ];
+    halves("adamwUpdate", N, 1, (start, count) => [
+      paramsAt + 4 * start,
+      gradsAt + 4 * start,
+      mAt + 4 * start,
+      vAt + 4 * start,
+      count,
+      ...constants,
+    ]);
     giveBack(params, paramsAt, N);
     giveBack(m, mAt, N);
     giveBack(v, vAt, N);
@@ -270,15 +393,24 @@ export function createRowKernels(wasm: RowExports, { begin, place, giveBack, hal
     if (B * T * C === 0) return;
     begin();
     const idsAt = placeIds(ids, dwte, dwpe, B, T, C);
-    const dwteAt = place(dwte, dwte.length, true), dwpeAt = place(dwpe, dwpe.length, true);
+    const dwteAt = place(dwte, dwte.length, true),
+      dwpeAt = place(dwpe, dwpe.length, true);
     wasm.embeddingBackward(dwteAt, dwpeAt, place(dout, B * T * C, true), idsAt, B, T, C);
     giveBack(dwte, dwteAt, dwte.length);
     giveBack(dwpe, dwpeAt, dwpe.length);
   }
 
   return {
-    layernormForward, residualLayernormForward, layernormBackward, residualForward, residualBackward, sumOfSquares, scale, adamwUpdate,
-    embeddingForward, embeddingBackward,
+    layernormForward,
+    residualLayernormForward,
+    layernormBackward,
+    residualForward,
+    residualBackward,
+    sumOfSquares,
+    scale,
+    adamwUpdate,
+    embeddingForward,
+    embeddingBackward,
   };
 }
 

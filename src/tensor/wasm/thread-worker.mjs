@@ -25,7 +25,9 @@ function serve() {
   for (;;) {
     // 1. wait until the job number moves past the last one done: spin, then sleep ([6] says so)
     const started = performance.now();
-    while (Atomics.load(ints, 0) === seen && performance.now() - started < spinMs) { /* spin */ }
+    while (Atomics.load(ints, 0) === seen && performance.now() - started < spinMs) {
+      /* spin */
+    }
     while (Atomics.load(ints, 0) === seen) {
       Atomics.store(ints, 6, 1);
       Atomics.wait(ints, 0, seen);

@@ -24,8 +24,20 @@ import { Worker } from "node:worker_threads";
 
 /** The exports a helper thread may run, by number. */
 export const THREAD_FUNCTIONS = [
-  "gemm", "attnForward", "attnBackward", "geluForward", "geluBackward", "zero",
-  "layernormForward", "layernormBackward", "residualForward", "residualBackward", "adamwUpdate", "sumSquares", "scale", "softmaxRows",
+  "gemm",
+  "attnForward",
+  "attnBackward",
+  "geluForward",
+  "geluBackward",
+  "zero",
+  "layernormForward",
+  "layernormBackward",
+  "residualForward",
+  "residualBackward",
+  "adamwUpdate",
+  "sumSquares",
+  "scale",
+  "softmaxRows",
 ] as const;
 export type ThreadFunction = (typeof THREAD_FUNCTIONS)[number];
 
@@ -52,7 +64,11 @@ export class KernelThread {
   private busy = false;
 
   /** `spinMs`: how long each side spins before it sleeps (0: sleeps at once) */
-  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, private readonly spinMs = SPIN_MS) {
+  constructor(
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    private readonly spinMs = SPIN_MS,
+  ) {
     const control = new SharedArrayBuffer(64 + 8 * SLOTS);
     this.ints = new Int32Array(control);
     this.args = new Float64Array(control, 64);
@@ -87,13 +103,16 @@ export class KernelThread {
     if (!this.busy) return;
     const started = performance.now();
     // 1. spin: the helper's part usually ends within a fraction of a millisecond of this one's
-    while (Atomics.load(this.ints, 1) !== this.job && performance.now() - started < this.spinMs) { /* spin */ }
+    while (Atomics.load(this.ints, 1) !== this.job && performance.now() - started < this.spinMs) {
+      /* spin */
+    }
     // 2. sleep until the helper says it is done
     for (;;) {
       const done = Atomics.load(this.ints, 1);
       if (done === this.job) break;
       if (this.ints[5] !== 0) throw new Error("KernelThread: the helper thread could not instantiate the kernels");
-      if (performance.now() - started > SILENT_MS) throw new Error(`KernelThread: the helper thread did not finish ${THREAD_FUNCTIONS[this.args[0]]} in ${SILENT_MS / 1000} s`);
+      if (performance.now() - started > SILENT_MS)
+        throw new Error(`KernelThread: the helper thread did not finish ${THREAD_FUNCTIONS[this.args[0]]} in ${SILENT_MS / 1000} s`);
       Atomics.store(this.ints, 7, 1);
       Atomics.wait(this.ints, 1, done, 200);
       Atomics.store(this.ints, 7, 0);

@@ -8,10 +8,18 @@ import { requirePngPath, writePicture } from "../picture-file.ts";
 export const usage = "attention --text TEXT --out FILE.png [--layer L] [--head H] [--lang ja|en] [--model FILE]";
 
 export async function run(argv: string[]): Promise<void> {
-  const v = parseOptions(argv, {
-    text: { type: "string" }, out: { type: "string" }, layer: { type: "string" }, head: { type: "string" },
-    lang: { type: "string" }, model: { type: "string" },
-  }, "attention");
+  const v = parseOptions(
+    argv,
+    {
+      text: { type: "string" },
+      out: { type: "string" },
+      layer: { type: "string" },
+      head: { type: "string" },
+      lang: { type: "string" },
+      model: { type: "string" },
+    },
+    "attention",
+  );
   const out = requirePngPath(stringOption(v, "out"), "attention");
   const lang = langOption(stringOption(v, "lang"));
   const handle = await modelFromOption(stringOption(v, "model"));

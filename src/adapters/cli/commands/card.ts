@@ -9,7 +9,11 @@ import { requirePngPath, writePicture } from "../picture-file.ts";
 export const usage = "card --out FILE.png [--loss FILE.png] [--lang ja|en] [--model FILE]";
 
 export async function run(argv: string[]): Promise<void> {
-  const v = parseOptions(argv, { out: { type: "string" }, loss: { type: "string" }, lang: { type: "string" }, model: { type: "string" } }, "card");
+  const v = parseOptions(
+    argv,
+    { out: { type: "string" }, loss: { type: "string" }, lang: { type: "string" }, model: { type: "string" } },
+    "card",
+  );
   const out = requirePngPath(stringOption(v, "out"), "card");
   const lossOut = v.loss === undefined ? undefined : requirePngPath(stringOption(v, "loss"), "card");
   const lang = langOption(stringOption(v, "lang"));

@@ -32,9 +32,12 @@ export async function run(argv: string[]): Promise<void> {
   const info = modelInfo(handle);
   const out = process.stdout;
   const color = out.isTTY === true;
-  out.write(`minigpt console — ${info.name}: ${info.preset ?? "custom"} model, ${info.params.total.toLocaleString("en-US")} parameters, ` +
-    `${info.tokenizer.kind} tokenizer (${info.tokenizer.vocabSize} tokens), val loss ${info.valLoss?.toFixed(3) ?? "?"}\n`);
-  const describe = () => `settings: temperature ${settings.temperature}, top-k ${settings.topK}, top-p ${settings.topP}, up to ${settings.maxTokens} tokens, seed ${settings.seed}`;
+  out.write(
+    `minigpt console — ${info.name}: ${info.preset ?? "custom"} model, ${info.params.total.toLocaleString("en-US")} parameters, ` +
+      `${info.tokenizer.kind} tokenizer (${info.tokenizer.vocabSize} tokens), val loss ${info.valLoss?.toFixed(3) ?? "?"}\n`,
+  );
+  const describe = () =>
+    `settings: temperature ${settings.temperature}, top-k ${settings.topK}, top-p ${settings.topP}, up to ${settings.maxTokens} tokens, seed ${settings.seed}`;
   out.write(`${describe()}\n${HELP}\n`);
 
   const rl = createInterface({ input: process.stdin, output: out, terminal: process.stdin.isTTY, prompt: "> " });

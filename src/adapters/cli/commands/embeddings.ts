@@ -8,7 +8,11 @@ import { requirePngPath, writePicture } from "../picture-file.ts";
 export const usage = "embeddings --out FILE.png [--text TOKEN] [--lang ja|en] [--model FILE]";
 
 export async function run(argv: string[]): Promise<void> {
-  const v = parseOptions(argv, { text: { type: "string" }, out: { type: "string" }, lang: { type: "string" }, model: { type: "string" } }, "embeddings");
+  const v = parseOptions(
+    argv,
+    { text: { type: "string" }, out: { type: "string" }, lang: { type: "string" }, model: { type: "string" } },
+    "embeddings",
+  );
   const out = requirePngPath(stringOption(v, "out"), "embeddings");
   const handle = await modelFromOption(stringOption(v, "model"));
   const text = stringOption(v, "text");

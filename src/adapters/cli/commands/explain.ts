@@ -13,7 +13,9 @@ export async function run(argv: string[]): Promise<void> {
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
     parsed = parseArgs({
-      args: argv, allowPositionals: true, strict: true,
+      args: argv,
+      allowPositionals: true,
+      strict: true,
       options: { lang: { type: "string" }, text: { type: "string" }, out: { type: "string" }, model: { type: "string" } },
     });
   } catch (err) {

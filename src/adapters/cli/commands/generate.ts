@@ -6,10 +6,19 @@ import { modelFromOption } from "../model-option.ts";
 export const usage = "generate --prompt TEXT [--tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--model FILE]";
 
 export async function run(argv: string[]): Promise<void> {
-  const v = parseOptions(argv, {
-    prompt: { type: "string" }, tokens: { type: "string" }, temperature: { type: "string" },
-    "top-k": { type: "string" }, "top-p": { type: "string" }, seed: { type: "string" }, model: { type: "string" },
-  }, "generate");
+  const v = parseOptions(
+    argv,
+    {
+      prompt: { type: "string" },
+      tokens: { type: "string" },
+      temperature: { type: "string" },
+      "top-k": { type: "string" },
+      "top-p": { type: "string" },
+      seed: { type: "string" },
+      model: { type: "string" },
+    },
+    "generate",
+  );
   const handle = await modelFromOption(stringOption(v, "model"));
   const result = generateText(handle, stringOption(v, "prompt") ?? "", {
     maxTokens: numberOption(v, "tokens", { integer: true }),

@@ -10,10 +10,19 @@ import { requirePngPath, writePicture } from "../picture-file.ts";
 export const usage = "predict --text TEXT [--k K] [--temperature T] [--model FILE] [--json] [--out FILE.png] [--lang ja|en]";
 
 export async function run(argv: string[]): Promise<void> {
-  const v = parseOptions(argv, {
-    text: { type: "string" }, k: { type: "string" }, temperature: { type: "string" },
-    model: { type: "string" }, json: { type: "boolean" }, out: { type: "string" }, lang: { type: "string" },
-  }, "predict");
+  const v = parseOptions(
+    argv,
+    {
+      text: { type: "string" },
+      k: { type: "string" },
+      temperature: { type: "string" },
+      model: { type: "string" },
+      json: { type: "boolean" },
+      out: { type: "string" },
+      lang: { type: "string" },
+    },
+    "predict",
+  );
   const out = v.out === undefined ? undefined : requirePngPath(stringOption(v, "out"), "predict");
   const lang = langOption(stringOption(v, "lang"));
   const handle = await modelFromOption(stringOption(v, "model"));
@@ -23,14 +32,20 @@ export async function run(argv: string[]): Promise<void> {
   });
   if (out) writePicture(out, await predictPicture(result, lang, handle.name));
   if (v.json) {
-    process.stdout.write(`${JSON.stringify({
-      model: handle.name,
-      text: result.text,
-      inputIds: result.inputIds,
-      unknown: result.unknown,
-      temperature: result.temperature,
-      next: result.candidates.map((c) => ({ id: c.id, token: c.token, prob: c.prob, logit: c.logit })),
-    }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify(
+        {
+          model: handle.name,
+          text: result.text,
+          inputIds: result.inputIds,
+          unknown: result.unknown,
+          temperature: result.temperature,
+          next: result.candidates.map((c) => ({ id: c.id, token: c.token, prob: c.prob, logit: c.logit })),
+        },
+        null,
+        2,
+      )}\n`,
+    );
     return;
   }
   process.stdout.write(`next token after "${result.text}" (${handle.name}, temperature ${result.temperature}):\n`);

@@ -9,10 +9,19 @@ import { requirePngPath, writePicture } from "../picture-file.ts";
 export const usage = "trace --text PROMPT --out FILE.png [--tokens N] [--temperature T] [--seed S] [--lang ja|en] [--model FILE]";
 
 export async function run(argv: string[]): Promise<void> {
-  const v = parseOptions(argv, {
-    text: { type: "string" }, out: { type: "string" }, tokens: { type: "string" }, temperature: { type: "string" },
-    seed: { type: "string" }, lang: { type: "string" }, model: { type: "string" },
-  }, "trace");
+  const v = parseOptions(
+    argv,
+    {
+      text: { type: "string" },
+      out: { type: "string" },
+      tokens: { type: "string" },
+      temperature: { type: "string" },
+      seed: { type: "string" },
+      lang: { type: "string" },
+      model: { type: "string" },
+    },
+    "trace",
+  );
   const out = requirePngPath(stringOption(v, "out"), "trace");
   const lang = langOption(stringOption(v, "lang"));
   const handle = await modelFromOption(stringOption(v, "model"));

@@ -45,11 +45,23 @@ export function trainOptionsFrom(v: Record<string, string | boolean | undefined>
 }
 
 export async function run(argv: string[]): Promise<void> {
-  const v = parseOptions(argv, {
-    corpus: { type: "string" }, preset: { type: "string" }, tokenizer: { type: "string" }, "vocab-size": { type: "string" },
-    iters: { type: "string" }, minutes: { type: "string" }, seed: { type: "string" }, out: { type: "string" },
-    "eval-interval": { type: "string" }, "eval-batches": { type: "string" }, lang: { type: "string" },
-  }, "train");
+  const v = parseOptions(
+    argv,
+    {
+      corpus: { type: "string" },
+      preset: { type: "string" },
+      tokenizer: { type: "string" },
+      "vocab-size": { type: "string" },
+      iters: { type: "string" },
+      minutes: { type: "string" },
+      seed: { type: "string" },
+      out: { type: "string" },
+      "eval-interval": { type: "string" },
+      "eval-batches": { type: "string" },
+      lang: { type: "string" },
+    },
+    "train",
+  );
   const lang = langOption(stringOption(v, "lang"));
   const corpusPath = stringOption(v, "corpus");
   if (!corpusPath) throw new UsageError("train: --corpus FILE|DIR is required");
@@ -96,8 +108,9 @@ export async function run(argv: string[]): Promise<void> {
     await saving;
     line.log(
       `done: ${summary.steps} steps in ${formatDuration(summary.seconds)} (${Math.round(summary.tokensPerSecond)} tokens/s), ` +
-      `final val loss ${summary.finalValLoss?.toFixed(4)}, vocabulary ${summary.vocabSize}, ${summary.corpus.tokens} corpus tokens` +
-      (summary.corpus.unknown > 0 ? `, ${summary.corpus.unknown} unknown characters` : "") + ` → ${out} (loss curve: ${lossCurvePath(out)})`,
+        `final val loss ${summary.finalValLoss?.toFixed(4)}, vocabulary ${summary.vocabSize}, ${summary.corpus.tokens} corpus tokens` +
+        (summary.corpus.unknown > 0 ? `, ${summary.corpus.unknown} unknown characters` : "") +
+        ` → ${out} (loss curve: ${lossCurvePath(out)})`,
     );
   } finally {
     process.off("SIGINT", onInterrupt);

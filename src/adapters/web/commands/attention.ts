@@ -7,11 +7,30 @@ import { quoteEnd, texts } from "../texts.ts";
 export const attention: WebCommand = {
   spec: {
     name: "attention",
-    description: { en: "Which earlier tokens each token looks at, in every layer and head", ja: "各トークンが前のどのトークンに注目しているか（レイヤー・ヘッドごと）" },
+    description: {
+      en: "Which earlier tokens each token looks at, in every layer and head",
+      ja: "各トークンが前のどのトークンに注目しているか（レイヤー・ヘッドごと）",
+    },
     options: [
-      { name: "text", type: "string", required: true, maxLength: MAX_INPUT_CHARS, description: { en: "A text for the model to read", ja: "モデルに読ませる文章" } },
-      { name: "layer", type: "integer", min: 0, description: { en: "Which layer (from 0; default 0 when a head is given)", ja: "どのレイヤーか（0 から）" } },
-      { name: "head", type: "integer", min: 0, description: { en: "Which head to show large (default: all heads)", ja: "大きく表示するヘッド（既定: すべて）" } },
+      {
+        name: "text",
+        type: "string",
+        required: true,
+        maxLength: MAX_INPUT_CHARS,
+        description: { en: "A text for the model to read", ja: "モデルに読ませる文章" },
+      },
+      {
+        name: "layer",
+        type: "integer",
+        min: 0,
+        description: { en: "Which layer (from 0; default 0 when a head is given)", ja: "どのレイヤーか（0 から）" },
+      },
+      {
+        name: "head",
+        type: "integer",
+        min: 0,
+        description: { en: "Which head to show large (default: all heads)", ja: "大きく表示するヘッド（既定: すべて）" },
+      },
     ],
   },
   async run(o, ctx) {

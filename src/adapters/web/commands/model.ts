@@ -7,7 +7,10 @@ import { texts } from "../texts.ts";
 export const model: WebCommand = {
   spec: {
     name: "model",
-    description: { en: "The model that answers here: its parts, its training and its loss curve", ja: "ここで答えているモデルの構成・学習の記録・損失の曲線" },
+    description: {
+      en: "The model that answers here: its parts, its training and its loss curve",
+      ja: "ここで答えているモデルの構成・学習の記録・損失の曲線",
+    },
     options: [],
   },
   async run(_o, ctx) {
@@ -16,8 +19,15 @@ export const model: WebCommand = {
     const info = { ...report.info, name: t.modelName(report.info.name) };
     const { config } = info;
     const text = t.modelLine({
-      model: info.name, own: report.own, params: info.params.total, layers: config.nLayer, heads: config.nHead,
-      width: config.nEmbd, context: config.blockSize, step: info.step, valLoss: info.valLoss,
+      model: info.name,
+      own: report.own,
+      params: info.params.total,
+      layers: config.nLayer,
+      heads: config.nHead,
+      width: config.nEmbd,
+      context: config.blockSize,
+      step: info.step,
+      valLoss: info.valLoss,
     });
     const images = [{ name: "model.png", png: await ctx.heavy(() => modelCardPicture(info, ctx.lang)) }];
     if (report.curve.length > 0) images.push({ name: "loss.png", png: await ctx.heavy(() => lossPicture(info, ctx.lang)) });

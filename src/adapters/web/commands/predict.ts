@@ -8,11 +8,32 @@ import { quoteEnd, texts } from "../texts.ts";
 export const predict: WebCommand = {
   spec: {
     name: "predict",
-    description: { en: "The tokens the model thinks come next, with their probabilities", ja: "モデルが次に来ると考えるトークンを確率つきで表示" },
+    description: {
+      en: "The tokens the model thinks come next, with their probabilities",
+      ja: "モデルが次に来ると考えるトークンを確率つきで表示",
+    },
     options: [
-      { name: "text", type: "string", required: true, maxLength: MAX_INPUT_CHARS, description: { en: "The beginning of a text", ja: "文章の書き出し" } },
-      { name: "k", type: "integer", min: 1, max: 50, description: { en: `How many candidates (default ${PREDICT_DEFAULTS.k})`, ja: `候補の数（既定 ${PREDICT_DEFAULTS.k}）` } },
-      { name: "temperature", type: "number", min: 0.01, max: 10, description: { en: "Higher = flatter probabilities (default 1)", ja: "大きいほど確率が平らに（既定 1）" } },
+      {
+        name: "text",
+        type: "string",
+        required: true,
+        maxLength: MAX_INPUT_CHARS,
+        description: { en: "The beginning of a text", ja: "文章の書き出し" },
+      },
+      {
+        name: "k",
+        type: "integer",
+        min: 1,
+        max: 50,
+        description: { en: `How many candidates (default ${PREDICT_DEFAULTS.k})`, ja: `候補の数（既定 ${PREDICT_DEFAULTS.k}）` },
+      },
+      {
+        name: "temperature",
+        type: "number",
+        min: 0.01,
+        max: 10,
+        description: { en: "Higher = flatter probabilities (default 1)", ja: "大きいほど確率が平らに（既定 1）" },
+      },
     ],
   },
   async run(o, ctx) {
@@ -20,7 +41,10 @@ export const predict: WebCommand = {
     const handle = await ctx.registry.forGuild(ctx.space);
     const model = t.modelName(handle.name);
     return ctx.heavy(async () => {
-      const result = predictNext(handle, String(o.text), { k: o.k as number | undefined, temperature: o.temperature as number | undefined });
+      const result = predictNext(handle, String(o.text), {
+        k: o.k as number | undefined,
+        temperature: o.temperature as number | undefined,
+      });
       const lines = [t.predictHeader({ quote: quoteEnd(result.text), model, temperature: result.temperature })];
       // the picture shows every candidate; the text, the three likeliest
       result.candidates.slice(0, 3).forEach((c, i) => lines.push(`${i + 1}. **${visibleToken(c.token)}** ${(c.prob * 100).toFixed(1)} %`));

@@ -8,7 +8,9 @@ export const tokens: WebCommand = {
   spec: {
     name: "tokens",
     description: { en: "How the model cuts a text into tokens", ja: "モデルが文章をどのようにトークンに分けるか" },
-    options: [{ name: "text", type: "string", required: true, maxLength: MAX_INPUT_CHARS, description: { en: "Any text", ja: "好きな文章" } }],
+    options: [
+      { name: "text", type: "string", required: true, maxLength: MAX_INPUT_CHARS, description: { en: "Any text", ja: "好きな文章" } },
+    ],
   },
   async run(o, ctx) {
     const t = texts(ctx.lang);
@@ -17,7 +19,15 @@ export const tokens: WebCommand = {
     const model = t.modelName(handle.name);
     const { ids, unknown } = handle.tokenizer.encode(text);
     const png = await ctx.heavy(() => tokensPicture({ ...handle, name: model }, text, ctx.lang));
-    const lines = [t.tokensLine({ characters: [...text].length, tokens: ids.length, kind: handle.tokenizer.kind, vocabSize: handle.tokenizer.vocabSize, model })];
+    const lines = [
+      t.tokensLine({
+        characters: [...text].length,
+        tokens: ids.length,
+        kind: handle.tokenizer.kind,
+        vocabSize: handle.tokenizer.vocabSize,
+        model,
+      }),
+    ];
     if (unknown > 0) lines.push(t.unknownChars(unknown));
     return { text: lines.join("\n"), images: [{ name: "tokens.png", png }] };
   },

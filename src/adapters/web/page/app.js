@@ -11,7 +11,8 @@ const UI = {
     bot: "MiniGPT",
     system: "Playground",
     hint: "Enter sends · Shift+Enter: new line · / shows the commands · Tab completes",
-    welcome: "Hi! I am a tiny language model that runs on this computer. Talk to me and I will continue the conversation, or try **/predict The cat**, **/attention The cat sat on the mat**, **/explain** — and teach me your own text with **/train**.",
+    welcome:
+      "Hi! I am a tiny language model that runs on this computer. Talk to me and I will continue the conversation, or try **/predict The cat**, **/attention The cat sat on the mat**, **/explain** — and teach me your own text with **/train**.",
     thinking: "thinking…",
     network: "The playground's server did not answer. Is `npm start` still running?",
     model: (name) => `model: ${name}`,
@@ -34,7 +35,8 @@ const UI = {
     bot: "MiniGPT",
     system: "プレイグラウンド",
     hint: "Enter で送信 · Shift+Enter で改行 · / でコマンド一覧 · Tab で補完",
-    welcome: "こんにちは！このコンピューターの上で動く小さな言語モデルです。話しかけると会話の続きを書きます。**/predict 今日は**、**/attention 猫が座った**、**/explain** も試してみてください。**/train** であなたの文章を学習させることもできます。",
+    welcome:
+      "こんにちは！このコンピューターの上で動く小さな言語モデルです。話しかけると会話の続きを書きます。**/predict 今日は**、**/attention 猫が座った**、**/explain** も試してみてください。**/train** であなたの文章を学習させることもできます。",
     thinking: "考え中…",
     network: "プレイグラウンドのサーバーが応答しません。`npm start` は動いていますか？",
     model: (name) => `モデル: ${name}`,
@@ -173,7 +175,11 @@ function imageRow(images) {
 async function post(path, body) {
   let response;
   try {
-    response = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...body, lang }) });
+    response = await fetch(path, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...body, lang }),
+    });
   } catch {
     throw new Error(UI[lang].network);
   }
@@ -248,7 +254,12 @@ function trainPanel() {
   const begin = async (source) => {
     start.disabled = corpus.disabled = true;
     try {
-      const reply = await post("/api/train", { source, text: source === "text" ? text.value : undefined, preset: preset.value, minutes: Number(minutes.value) });
+      const reply = await post("/api/train", {
+        source,
+        text: source === "text" ? text.value : undefined,
+        preset: preset.value,
+        minutes: Number(minutes.value),
+      });
       if (reply.training) card.remove(); // started: /train opens a new panel for the next one
       showReply(reply);
     } catch (err) {
@@ -380,7 +391,12 @@ function suggestionsFor(before) {
     const typed = word.slice(colon + 1).toLowerCase();
     return (option?.choices ?? [])
       .filter((c) => c.value.startsWith(typed))
-      .map((c) => ({ label: `${option.name}:${c.value}`, description: c.label[lang], replace: [start, before.length], insert: `${option.name}:${c.value} ` }));
+      .map((c) => ({
+        label: `${option.name}:${c.value}`,
+        description: c.label[lang],
+        replace: [start, before.length],
+        insert: `${option.name}:${c.value} `,
+      }));
   }
   const used = new Set([...before.matchAll(/(?:^|\s)([a-z_]+)[:=]/g)].map((m) => m[1]));
   return command.options
