@@ -145,7 +145,9 @@ async function download(url: string, dest: string, file: string, options: FetchM
     renameSync(part, dest);
     return;
   }
-  throw new Error(`${url}: download failed after ${MAX_ATTEMPTS} attempts (${(lastError as Error)?.message ?? lastError}); run fetch-model again to resume`);
+  throw new Error(
+    `${url}: download failed after ${MAX_ATTEMPTS} attempts (${(lastError as Error)?.message ?? lastError}); run fetch-model again to resume`,
+  );
 }
 
 /** The checks before a model is offered: config, header vs file size, names and shapes, tokenizer. */
@@ -154,7 +156,11 @@ export function checkFolder(folder: string): FetchedModel["config"] {
   const weights = openFileSource(path.join(folder, "model.safetensors"));
   try {
     const plan = planHfGpt2(readFileSync(configFile, "utf8"), configFile, weights);
-    gpt2TokenizerFromFiles(readFileSync(path.join(folder, "vocab.json"), "utf8"), readFileSync(path.join(folder, "merges.txt"), "utf8"), plan.config.vocabSize);
+    gpt2TokenizerFromFiles(
+      readFileSync(path.join(folder, "vocab.json"), "utf8"),
+      readFileSync(path.join(folder, "merges.txt"), "utf8"),
+      plan.config.vocabSize,
+    );
     return plan.config;
   } finally {
     weights.close();

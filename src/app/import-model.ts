@@ -18,7 +18,13 @@ import type { CheckpointMeta } from "../model/checkpoint.ts";
 import { GPT } from "../model/gpt.ts";
 import type { ByteSource } from "../model/import/byte-source.ts";
 import { planHfGpt2 } from "../model/import/hf-gpt2.ts";
-import { type ImportedPlan, type ImportOptions, parseMetaPkl, planNanoGptCheckpoint, planNanoGptSafetensors } from "../model/import/nanogpt.ts";
+import {
+  type ImportedPlan,
+  type ImportOptions,
+  parseMetaPkl,
+  planNanoGptCheckpoint,
+  planNanoGptSafetensors,
+} from "../model/import/nanogpt.ts";
 import { readSafetensorsHeader } from "../model/import/safetensors-source.ts";
 import { looksLikeZip } from "../model/import/zip.ts";
 import { KVCachedModel } from "../model/kv-cache.ts";
@@ -66,7 +72,9 @@ export function loadImportedModel(file: string, kind: ImportedKind, name: string
     const folder = statSync(file).isDirectory() ? file : path.dirname(file);
     const config = path.join(folder, "config.json");
     const weights = path.join(folder, "model.safetensors");
-    for (const f of [config, weights]) if (!existsSync(f)) throw new Error(`${folder}: ${path.basename(f)} is missing (a Hugging Face GPT-2 folder has config.json and model.safetensors)`);
+    for (const f of [config, weights])
+      if (!existsSync(f))
+        throw new Error(`${folder}: ${path.basename(f)} is missing (a Hugging Face GPT-2 folder has config.json and model.safetensors)`);
     return withFile(weights, (source) => {
       const plan = planHfGpt2(readFileSync(config, "utf8"), config, source);
       const tokenizer = gpt2TokenizerIn(folder, plan.config.vocabSize);
@@ -94,11 +102,17 @@ function nanoGptTokenizer(file: string, plan: ImportedPlan, options: ImportModel
   const V = plan.config.vocabSize;
   if (existsSync(metaPkl)) {
     const itos = parseMetaPkl(readFileSync(metaPkl), metaPkl);
-    if (itos.length > V) throw new Error(`${metaPkl} has ${itos.length} characters but the model's vocabulary is ${V}: is it the meta.pkl of another dataset?`);
+    if (itos.length > V)
+      throw new Error(
+        `${metaPkl} has ${itos.length} characters but the model's vocabulary is ${V}: is it the meta.pkl of another dataset?`,
+      );
     return new NanoGptCharTokenizer(itos, V);
   }
   if (options.gpt2Tokenizer !== undefined) {
-    if (V < 50257) throw new Error(`${file}: the model's vocabulary is ${V}, smaller than GPT-2's 50257: it needs its own meta.pkl, not GPT-2's tokenizer`);
+    if (V < 50257)
+      throw new Error(
+        `${file}: the model's vocabulary is ${V}, smaller than GPT-2's 50257: it needs its own meta.pkl, not GPT-2's tokenizer`,
+      );
     return gpt2TokenizerIn(options.gpt2Tokenizer, V);
   }
   throw new Error(
@@ -111,7 +125,8 @@ function gpt2TokenizerIn(folder: string, vocabSize: number): Tokenizer {
   const merges = path.join(folder, "merges.txt");
   const tokenizerJson = path.join(folder, "tokenizer.json");
   try {
-    if (existsSync(vocab) && existsSync(merges)) return gpt2TokenizerFromFiles(readFileSync(vocab, "utf8"), readFileSync(merges, "utf8"), vocabSize);
+    if (existsSync(vocab) && existsSync(merges))
+      return gpt2TokenizerFromFiles(readFileSync(vocab, "utf8"), readFileSync(merges, "utf8"), vocabSize);
     if (existsSync(tokenizerJson)) return gpt2TokenizerFromTokenizerJson(readFileSync(tokenizerJson, "utf8"), vocabSize);
   } catch (err) {
     throw new Error(`${folder}: ${(err as Error).message}`, { cause: err });

@@ -10,7 +10,12 @@ import { type ImportModelOptions, importedKind, loadImportedModel } from "./impo
 export const DEFAULT_MODEL_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../data/default-model.safetensors");
 
 /** This project's checkpoint, or an imported model (nanoGPT ckpt.pt / safetensors, a GPT-2 folder: see import-model.ts). */
-export async function loadModelFile(file: string, name = path.basename(file), kernels?: Kernels, imports: ImportModelOptions = {}): Promise<ModelHandle> {
+export async function loadModelFile(
+  file: string,
+  name = path.basename(file),
+  kernels?: Kernels,
+  imports: ImportModelOptions = {},
+): Promise<ModelHandle> {
   const kind = importedKind(file);
   if (kind !== null) return loadImportedModel(file, kind, name, { ...imports, kernels });
   return handleFromCheckpoint(await loadCheckpoint(file), name, kernels);

@@ -12,7 +12,9 @@ export function openFileSource(path: string): FileSource {
     fd = openSync(path, "r");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(code === "ENOENT" ? `model file not found: ${path}` : `${path}: cannot read: ${(err as Error).message}`, { cause: err });
+    throw new Error(code === "ENOENT" ? `model file not found: ${path}` : `${path}: cannot read: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const size = fstatSync(fd).size;
   return {

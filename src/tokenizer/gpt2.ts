@@ -90,7 +90,8 @@ export class Gpt2Tokenizer implements Tokenizer {
     if (eot === undefined) throw new Error(`GPT-2 vocabulary has no ${END_OF_TEXT}`);
     this.eotId = eot;
     this.vocabSize = vocabSize ?? entries.length;
-    if (this.vocabSize < entries.length) throw new Error(`model vocabulary ${this.vocabSize} is smaller than the tokenizer's ${entries.length} tokens`);
+    if (this.vocabSize < entries.length)
+      throw new Error(`model vocabulary ${this.vocabSize} is smaller than the tokenizer's ${entries.length} tokens`);
   }
 
   encode(text: string): EncodeResult {
@@ -188,7 +189,11 @@ export function gpt2TokenizerFromFiles(vocabJson: string, mergesTxt: string, voc
   }
   if (!isRecord(vocab)) throw new Error("vocab.json is not a JSON object of symbol → id");
   const merges = mergesTxt.split("\n").filter((line, i) => !(i === 0 && line.startsWith("#version")) && line.trim() !== "");
-  return new Gpt2Tokenizer(vocab as Record<string, number>, merges.map((m) => m.replace(/\r$/, "")), vocabSize);
+  return new Gpt2Tokenizer(
+    vocab as Record<string, number>,
+    merges.map((m) => m.replace(/\r$/, "")),
+    vocabSize,
+  );
 }
 
 /** From a Hugging Face tokenizer.json (model.type "BPE"; merges as "a b" strings or [a, b] pairs). */

@@ -23,13 +23,15 @@ export class NanoGptCharTokenizer implements Tokenizer {
   /** @param itos one character per id; @param vocabSize the model's V when it pads past them */
   constructor(itos: readonly string[], vocabSize?: number) {
     itos.forEach((ch, id) => {
-      if (typeof ch !== "string" || [...ch].length !== 1) throw new Error(`nanoGPT vocabulary: itos[${id}] is ${describeValue(ch)}, not one character`);
+      if (typeof ch !== "string" || [...ch].length !== 1)
+        throw new Error(`nanoGPT vocabulary: itos[${id}] is ${describeValue(ch)}, not one character`);
       if (this.stoi.has(ch)) throw new Error(`nanoGPT vocabulary: itos[${id}] repeats ${JSON.stringify(ch)} of itos[${this.stoi.get(ch)}]`);
       this.stoi.set(ch, id);
     });
     this.itos = [...itos];
     this.vocabSize = vocabSize ?? itos.length;
-    if (this.vocabSize < itos.length) throw new Error(`model vocabulary ${this.vocabSize} is smaller than meta.pkl's ${itos.length} characters`);
+    if (this.vocabSize < itos.length)
+      throw new Error(`model vocabulary ${this.vocabSize} is smaller than meta.pkl's ${itos.length} characters`);
     this.eotId = this.stoi.get("\n") ?? 0;
   }
 

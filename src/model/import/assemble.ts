@@ -48,8 +48,10 @@ export function canonicalTensors(tensors: Iterable<TensorSource>): { tensors: Ma
 export function inferShape(tensors: Map<string, TensorSource>, sourceName: string): Omit<GPTConfig, "nHead"> {
   const wte = tensors.get(WTE);
   const wpe = tensors.get("transformer.wpe.weight");
-  if (!wte || wte.shape.length !== 2) throw new Error(`${sourceName}: no ${WTE} matrix: is this a GPT (nanoGPT or GPT-2) file? tensors: ${listNames(tensors)}`);
-  if (!wpe || wpe.shape.length !== 2) throw new Error(`${sourceName}: no transformer.wpe.weight matrix (learned positions); tensors: ${listNames(tensors)}`);
+  if (wte?.shape.length !== 2)
+    throw new Error(`${sourceName}: no ${WTE} matrix: is this a GPT (nanoGPT or GPT-2) file? tensors: ${listNames(tensors)}`);
+  if (wpe?.shape.length !== 2)
+    throw new Error(`${sourceName}: no transformer.wpe.weight matrix (learned positions); tensors: ${listNames(tensors)}`);
   let nLayer = 0;
   while (tensors.has(`transformer.h.${nLayer}.ln_1.weight`)) nLayer++;
   return { vocabSize: wte.shape[0], nEmbd: wte.shape[1], blockSize: wpe.shape[0], nLayer, bias: tensors.has("transformer.ln_f.bias") };
@@ -72,10 +74,14 @@ export function planParams(config: GPTConfig, tensors: Map<string, TensorSource>
   }
   const lmHead = tensors.get(LM_HEAD);
   const wte = tensors.get(WTE);
-  if (lmHead && wte && !sameShape(lmHead.shape, wte.shape)) problems.push(`tensor ${lmHead.name} has shape [${lmHead.shape}], ${wte.name} has [${wte.shape}]`);
+  if (lmHead && wte && !sameShape(lmHead.shape, wte.shape))
+    problems.push(`tensor ${lmHead.name} has shape [${lmHead.shape}], ${wte.name} has [${wte.shape}]`);
   const known = new Set(specs.map((s) => s.name)).add(LM_HEAD);
   const unknown = [...tensors.keys()].filter((n) => !known.has(n));
-  if (unknown.length > 0) problems.push(`unexpected tensors for a GPT with ${config.nLayer} layers and bias=${config.bias}: ${unknown.slice(0, MAX_LISTED).join(", ")}`);
+  if (unknown.length > 0)
+    problems.push(
+      `unexpected tensors for a GPT with ${config.nLayer} layers and bias=${config.bias}: ${unknown.slice(0, MAX_LISTED).join(", ")}`,
+    );
   if (problems.length > 0) {
     const more = problems.length > MAX_LISTED ? `; and ${problems.length - MAX_LISTED} more` : "";
     throw new Error(`${sourceName}: ${problems.slice(0, MAX_LISTED).join("; ")}${more}`);
@@ -85,7 +91,8 @@ export function planParams(config: GPTConfig, tensors: Map<string, TensorSource>
     fill(params) {
       for (const s of specs) tensors.get(s.name)!.readInto(params.subarray(s.offset, s.offset + s.size));
       // lm_head: tied in this engine, so a separate copy must equal wte (compared one row at a time)
-      if (lmHead && wte && !(lmHead.identity !== undefined && lmHead.identity === wte.identity)) checkTied(lmHead, params.subarray(0, specs[0].size), config.nEmbd, sourceName);
+      if (lmHead && wte && !(lmHead.identity !== undefined && lmHead.identity === wte.identity))
+        checkTied(lmHead, params.subarray(0, specs[0].size), config.nEmbd, sourceName);
     },
   };
 }

@@ -33,11 +33,13 @@ export function configFromHfJson(text: string, sourceName: string): GPTConfig {
     return fail(`not JSON (${(err as Error).message})`);
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) fail("not a JSON object");
-  if (raw.model_type !== undefined && raw.model_type !== "gpt2") fail(`model_type is ${JSON.stringify(raw.model_type)}; only "gpt2" is read`);
+  if (raw.model_type !== undefined && raw.model_type !== "gpt2")
+    fail(`model_type is ${JSON.stringify(raw.model_type)}; only "gpt2" is read`);
   const eps = raw.layer_norm_epsilon ?? ENGINE_EPSILON;
   if (eps !== ENGINE_EPSILON) fail(`layer_norm_epsilon is ${eps}; this engine's LayerNorm uses ${ENGINE_EPSILON}`);
   const act = raw.activation_function ?? "gelu_new";
-  if (typeof act !== "string" || !TANH_GELU.has(act)) fail(`activation_function is ${JSON.stringify(act)}; this engine computes GELU's tanh form (gelu_new)`);
+  if (typeof act !== "string" || !TANH_GELU.has(act))
+    fail(`activation_function is ${JSON.stringify(act)}; this engine computes GELU's tanh form (gelu_new)`);
   for (const flag of ["scale_attn_by_inverse_layer_idx", "reorder_and_upcast_attn"]) {
     if (raw[flag] === true) fail(`${flag} is true; this engine's attention does not do that`);
   }
@@ -62,7 +64,9 @@ export function planHfGpt2(configJson: string, configName: string, weights: Byte
   const config = configFromHfJson(configJson, configName);
   const header = readSafetensorsHeader(weights);
   // 1. Conv1D weights [in, out] read as [out, in]; every other tensor as it is
-  const sources: TensorSource[] = [...header.tensors.values()].map((t) => (CONV1D.test(t.name) && t.shape.length === 2 ? transposed(t) : t));
+  const sources: TensorSource[] = [...header.tensors.values()].map((t) =>
+    CONV1D.test(t.name) && t.shape.length === 2 ? transposed(t) : t,
+  );
   const { tensors, skipped } = canonicalTensors(sources);
   return {
     ...planParams(config, tensors, weights.name),

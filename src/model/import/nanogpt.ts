@@ -56,7 +56,9 @@ export function planNanoGptCheckpoint(source: ByteSource, options: ImportOptions
   if (!(root instanceof Map)) fail(`the checkpoint is ${describe(root)}, not nanoGPT's dict`);
   const state = entry(root, "model");
   if (!(state instanceof Map)) {
-    fail(`no 'model' state dict (keys: ${[...(root as Map<PickleValue, PickleValue>).keys()].map(String).join(", ")}); nanoGPT's train.py saves one`);
+    fail(
+      `no 'model' state dict (keys: ${[...(root as Map<PickleValue, PickleValue>).keys()].map(String).join(", ")}); nanoGPT's train.py saves one`,
+    );
   }
   const refs = [...(state as Map<PickleValue, PickleValue>)].map(([name, ref]) => {
     if (typeof name !== "string" || !isTensorRef(ref)) fail(`model.${String(name)} is ${describe(ref)}, not a tensor`);
@@ -172,7 +174,8 @@ export function parseMetaPkl(bytes: Uint8Array, sourceName: string): string[] {
   const chars: string[] = [];
   for (let id = 0; id < (itos as Map<PickleValue, PickleValue>).size; id++) {
     const ch = (itos as Map<PickleValue, PickleValue>).get(id);
-    if (typeof ch !== "string" || ch.length === 0) fail(`itos[${id}] is ${describe(ch)}: the ids must be 0 … ${(itos as Map<PickleValue, PickleValue>).size - 1}, each a string`);
+    if (typeof ch !== "string" || ch.length === 0)
+      fail(`itos[${id}] is ${describe(ch)}: the ids must be 0 … ${(itos as Map<PickleValue, PickleValue>).size - 1}, each a string`);
     chars.push(ch as string);
   }
   const size = entry(meta, "vocab_size");

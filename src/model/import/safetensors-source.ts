@@ -16,7 +16,21 @@ export interface SafetensorsHeader {
 }
 
 const DTYPES: Record<string, SourceDtype> = { F32: "float32", F16: "float16", BF16: "bfloat16", F64: "float64" };
-const SIZES: Record<string, number> = { F32: 4, F16: 2, BF16: 2, F64: 8, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1, U16: 2, U32: 4, U64: 8 };
+const SIZES: Record<string, number> = {
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  F64: 8,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U8: 1,
+  BOOL: 1,
+  U16: 2,
+  U32: 4,
+  U64: 8,
+};
 
 export function readSafetensorsHeader(source: ByteSource): SafetensorsHeader {
   const fail = (problem: string): never => {
@@ -26,7 +40,8 @@ export function readSafetensorsHeader(source: ByteSource): SafetensorsHeader {
   // 1. the header length, then the JSON object
   if (source.size < 8) fail(`file is ${source.size} bytes, shorter than the 8-byte header length`);
   const declared = new DataView(readBytes(source, 0, 8).buffer).getBigUint64(0, true);
-  if (declared > BigInt(source.size - 8)) fail(`header length ${declared} is larger than the ${source.size - 8} bytes after it (file truncated or not safetensors)`);
+  if (declared > BigInt(source.size - 8))
+    fail(`header length ${declared} is larger than the ${source.size - 8} bytes after it (file truncated or not safetensors)`);
   if (declared > BigInt(MAX_HEADER_BYTES)) fail(`header length ${declared} exceeds the limit of ${MAX_HEADER_BYTES} bytes`);
   const headerLength = Number(declared);
   let header: unknown;
@@ -54,8 +69,14 @@ export function readSafetensorsHeader(source: ByteSource): SafetensorsHeader {
     if (typeof e !== "object" || e === null) fail(`tensor ${name}: entry is not a JSON object`);
     const { dtype, shape, data_offsets: offsets } = e;
     if (typeof dtype !== "string" || !Object.hasOwn(SIZES, dtype)) fail(`tensor ${name}: unknown dtype ${JSON.stringify(dtype)}`);
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`tensor ${name}: invalid shape ${JSON.stringify(shape)}`);
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((d) => Number.isSafeInteger(d) && d >= 0) || offsets[0] > offsets[1]) {
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      fail(`tensor ${name}: invalid shape ${JSON.stringify(shape)}`);
+    if (
+      !Array.isArray(offsets) ||
+      offsets.length !== 2 ||
+      !offsets.every((d) => Number.isSafeInteger(d) && d >= 0) ||
+      offsets[0] > offsets[1]
+    ) {
       fail(`tensor ${name}: invalid data_offsets ${JSON.stringify(offsets)}`);
     }
     const [begin, end] = offsets as [number, number];
@@ -70,7 +91,8 @@ export function readSafetensorsHeader(source: ByteSource): SafetensorsHeader {
   entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
   let covered = 0;
   for (const e of entries) {
-    if (e.end > dataLength) fail(`data section is truncated: tensor ${e.name} needs bytes [${e.begin},${e.end}) but the data section has ${dataLength} bytes`);
+    if (e.end > dataLength)
+      fail(`data section is truncated: tensor ${e.name} needs bytes [${e.begin},${e.end}) but the data section has ${dataLength} bytes`);
     if (e.begin < covered) fail(`tensor ${e.name} at bytes [${e.begin},${e.end}) overlaps the tensor before it (which ends at ${covered})`);
     if (e.begin > covered) fail(`data bytes [${covered},${e.begin}) belong to no tensor (hole before ${e.name})`);
     covered = e.end;

@@ -35,7 +35,9 @@ export function openTorchArchive(source: ByteSource): TorchArchive {
   const head = readBytes(source, 0, Math.min(4, source.size));
   if (!looksLikeZip(head)) {
     if (head[0] === PICKLE_PROTO) {
-      fail("this is torch.save's legacy format (_use_new_zipfile_serialization=False), which is not supported: re-save it with a current torch.save");
+      fail(
+        "this is torch.save's legacy format (_use_new_zipfile_serialization=False), which is not supported: re-save it with a current torch.save",
+      );
     }
     fail("not a PyTorch checkpoint: it is not a zip archive");
   }
@@ -88,8 +90,10 @@ function storageRef(pid: PickleValue, records: Map<string, ZipRecord>, prefix: s
   const type = asStorageType(pid[1], where);
   const key = pid[2];
   const numel = typeof pid[4] === "bigint" ? Number(pid[4]) : pid[4];
-  if (typeof key !== "string" || !/^[0-9A-Za-z_]+$/.test(key)) throw new Error(`${where}: storage key ${describe(key)} is not a record name`);
-  if (typeof numel !== "number" || !Number.isSafeInteger(numel) || numel < 0) throw new Error(`${where}: storage ${key} has size ${describe(pid[4])}`);
+  if (typeof key !== "string" || !/^[0-9A-Za-z_]+$/.test(key))
+    throw new Error(`${where}: storage key ${describe(key)} is not a record name`);
+  if (typeof numel !== "number" || !Number.isSafeInteger(numel) || numel < 0)
+    throw new Error(`${where}: storage ${key} has size ${describe(pid[4])}`);
   const record = records.get(`${prefix}/data/${key}`);
   if (!record) throw new Error(`${file}: storage ${key} is missing from the archive (no record ${prefix}/data/${key})`);
   if (record.size < numel * type.bytesPerElement) {

@@ -113,7 +113,8 @@ function rebuildTensor(args: PickleValue[]): TensorRef {
   const storageOffset = intList(tuple([offset ?? null]), "_rebuild_tensor_v2 storage_offset")[0];
   const shape = intList(size ?? null, "_rebuild_tensor_v2 size");
   const strides = intList(stride ?? null, "_rebuild_tensor_v2 stride");
-  if (strides.length !== shape.length) throw new UnpickleError(`_rebuild_tensor_v2: size [${shape}] and stride [${strides}] differ in length`);
+  if (strides.length !== shape.length)
+    throw new UnpickleError(`_rebuild_tensor_v2: size [${shape}] and stride [${strides}] differ in length`);
   return { kind: "tensor", storage: storage as StorageRef, storageOffset, shape, stride: strides };
 }
 
@@ -152,15 +153,15 @@ const MARK = Symbol("mark");
 type StackItem = PickleValue | typeof MARK;
 
 /** Opcode names for errors about opcodes this reader does not run. */
-const REFUSED_OPCODES: Record<number, string> = {
-  0x69: "INST",
-  0x6f: "OBJ",
-  0x82: "EXT1",
-  0x83: "EXT2",
-  0x84: "EXT4",
-  0x50: "PERSID",
-  0x92: "NEWOBJ_EX",
-};
+const REFUSED_OPCODES = new Map<number, string>([
+  [0x69, "INST"],
+  [0x6f, "OBJ"],
+  [0x82, "EXT1"],
+  [0x83, "EXT2"],
+  [0x84, "EXT4"],
+  [0x50, "PERSID"],
+  [0x92, "NEWOBJ_EX"],
+]);
 
 /** Reads one pickle; returns its value or throws naming the first thing it will not do. */
 export function unpickle(bytes: Uint8Array, options: UnpickleOptions): PickleValue {
@@ -439,8 +440,12 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): PickleVal
         break;
       default: {
         pos = opAt;
-        const name = REFUSED_OPCODES[op];
-        fail(name ? `refused opcode ${name}: this reader builds no objects of arbitrary classes` : `unknown or unsupported opcode 0x${op.toString(16).padStart(2, "0")}`);
+        const name = REFUSED_OPCODES.get(op);
+        fail(
+          name
+            ? `refused opcode ${name}: this reader builds no objects of arbitrary classes`
+            : `unknown or unsupported opcode 0x${op.toString(16).padStart(2, "0")}`,
+        );
       }
     }
   }

