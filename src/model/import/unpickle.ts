@@ -452,7 +452,7 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): PickleVal
 
   function line(): string {
     const end = bytes.indexOf(0x0a, pos);
-    if (end < 0) fail("GLOBAL without its newline");
+    if (end < 0) fail("pickle is truncated inside a GLOBAL (its newline is missing)");
     const s = latin1.decode(bytes.subarray(pos, end));
     pos = end + 1;
     return s;

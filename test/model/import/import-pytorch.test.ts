@@ -5,7 +5,7 @@
  * skips, saying so, without it.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path, { join } from "node:path";
@@ -102,5 +102,36 @@ describe("imported models against PyTorch's logits", () => {
   it("a safetensors that says nothing of its heads is refused, naming --heads", async (ctx) => {
     if (!logits) ctx.skip(skipReason);
     await expect(loadModelFile(join(dir, "st/no-heads.safetensors"))).rejects.toThrow(/number of heads .*--heads N/);
+  });
+
+  it("truncated or corrupt files get errors naming the file and the problem", async (ctx) => {
+    if (!logits) ctx.skip(skipReason);
+    // 1. a ckpt.pt cut in half: the zip directory at its end is gone
+    const ckpt = readFileSync(join(dir, "ckpt-plain/ckpt.pt"));
+    mkdirSync(join(dir, "cut"));
+    writeFileSync(join(dir, "cut/ckpt.pt"), ckpt.subarray(0, ckpt.length >> 1));
+    copyFileSync(join(dir, "ckpt-plain/meta.pkl"), join(dir, "cut/meta.pkl"));
+    await expect(loadModelFile(join(dir, "cut/ckpt.pt"))).rejects.toThrow(
+      /cut\/ckpt\.pt: no zip end-of-central-directory record: the file is truncated/,
+    );
+    // 2. a GPT-2 model.safetensors missing its last bytes
+    mkdirSync(join(dir, "hf-cut"));
+    for (const f of ["config.json", "vocab.json", "merges.txt"]) copyFileSync(join(dir, "hf-plain", f), join(dir, "hf-cut", f));
+    const weights = readFileSync(join(dir, "hf-plain/model.safetensors"));
+    writeFileSync(join(dir, "hf-cut/model.safetensors"), weights.subarray(0, weights.length - 100));
+    await expect(loadModelFile(join(dir, "hf-cut"))).rejects.toThrow(
+      /model\.safetensors: data section is truncated: tensor .* needs bytes/,
+    );
+    // 3. a config.json that disagrees with the tensors
+    writeFileSync(join(dir, "hf-cut/model.safetensors"), weights);
+    const config = JSON.parse(readFileSync(join(dir, "hf-plain/config.json"), "utf8"));
+    writeFileSync(join(dir, "hf-cut/config.json"), JSON.stringify({ ...config, n_layer: 3 }));
+    await expect(loadModelFile(join(dir, "hf-cut"))).rejects.toThrow(/tensor transformer\.h\.2\.ln_1\.weight is missing/);
+    writeFileSync(join(dir, "hf-cut/config.json"), JSON.stringify({ ...config, activation_function: "relu" }));
+    await expect(loadModelFile(join(dir, "hf-cut"))).rejects.toThrow(/activation_function is "relu"/);
+    // 4. a ckpt.pt without meta.pkl and without GPT-2 files: what is missing is said
+    rmSync(join(dir, "cut/meta.pkl"));
+    writeFileSync(join(dir, "cut/ckpt.pt"), ckpt);
+    await expect(loadModelFile(join(dir, "cut/ckpt.pt"))).rejects.toThrow(/no tokenizer: put nanoGPT's meta\.pkl .* beside it/);
   });
 });
