@@ -32,7 +32,7 @@ function corpus(): string[] {
     "Whitespace:  two spaces,\tTab,\r\nCRLF,   \n\n\n trailing   ",
     "NBSP\u00a0here, ideographic\u3000space, line\u2028separator, narrow\u202fnbsp, thin\u2009space.",
     "Zero width\u200bspace, joiner\u200dand non-joiner\u200c, RTL \u202eevil\u202c mark, soft\u00adhyphen.",
-    "Code: const x = a?.b ?? c; if (x >= 0) { return `${x}`; } // <|endoftext|> is just text here",
+    "Code: const x = a?.b ?? c; if (x >= 0) { return `$\u007bx}`; } // <|endoftext|> is just text here",
     "全角ＡＢＣ１２３、半角ｶﾀｶﾅ。「かぎかっこ」『二重』…！？　終わり。",
     "Symbols ™ © ® § ¶ † ‡ • ‰ ′ ″ ‹ › « » ¿ ¡ ∑ ∏ √ ∞ ≈ ≠ ≤ ≥ ← → ↑ ↓ ♠ ♣ ♥ ♦",
     "Private use \ue000\uf8ff and astral 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 𝟘𝟙𝟚 and CJK ext B 𠀀𠀁.",
