@@ -72,7 +72,11 @@ export async function fetchModel(name: string, options: FetchModelOptions = {}):
     const url = `${hub}/${model.repo}/resolve/${encodeURIComponent(options.revision ?? "main")}/${file}`;
     await download(url, dest, file, options);
   }
-  return { name, folder, config: checkFolder(folder) };
+  try {
+    return { name, folder, config: checkFolder(folder) };
+  } catch (err) {
+    throw new Error(`${(err as Error).message} (not offered: delete ${folder} and run fetch-model ${name} again)`, { cause: err });
+  }
 }
 
 /** Steps 2–4 of the header for one file. */
