@@ -11,6 +11,9 @@ import { tmpdir } from "node:os";
 import path, { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadModelFile } from "../../../src/app/load-model.ts";
+import { bytesSource } from "../../../src/model/import/byte-source.ts";
+import { planNanoGptCheckpoint } from "../../../src/model/import/nanogpt.ts";
+import { countParams } from "../../../src/model/params.ts";
 import type { ModelHandle } from "../../../src/app/model-handle.ts";
 
 const PYTHON = "/usr/bin/python3";
@@ -97,6 +100,28 @@ describe("imported models against PyTorch's logits", () => {
     expect((handle.meta.extra as { config: { dataset: string } }).config.dataset).toBe("shakespeare_char");
     const text = "to be, or not to be!";
     expect(handle.tokenizer.decode(handle.tokenizer.encode(text).ids)).toBe(text);
+  });
+
+  it("nanoGPT ckpt.pt: the optimizer's tensors (twice the model's bytes) are never read", (ctx) => {
+    if (!logits) ctx.skip(skipReason);
+    const bytes = readFileSync(join(dir, "ckpt-compiled/ckpt.pt"));
+    // 1. count every byte read through the source
+    const inner = bytesSource(bytes, "ckpt.pt");
+    let read = 0;
+    const counted = {
+      ...inner,
+      read(offset: number, into: Uint8Array) {
+        read += into.length;
+        inner.read(offset, into);
+      },
+    };
+    const plan = planNanoGptCheckpoint(counted);
+    plan.fill(new Float32Array(countParams(plan.config)));
+    // 2. the model's float32 bytes, the pickle and the zip directory: far less than the file,
+    //    which also holds AdamW's exp_avg and exp_avg_sq for every parameter
+    const modelBytes = countParams(plan.config) * 4;
+    expect(bytes.length).toBeGreaterThan(3 * modelBytes);
+    expect(read).toBeLessThan(modelBytes + 80_000);
   });
 
   it("HF GPT-2: config.json's shape, GPT-2's tokenizer from vocab.json + merges.txt", async (ctx) => {
