@@ -46,6 +46,7 @@ export type ImportedKind = "hf-gpt2" | "nanogpt-ckpt" | "nanogpt-safetensors";
 
 /** Which importer reads `file`, or null for this project's own checkpoints. Reads only a header. */
 export function importedKind(file: string): ImportedKind | null {
+  if (!existsSync(file)) return null; // the project's loader says "not found"
   if (statSync(file).isDirectory()) return "hf-gpt2";
   if (path.basename(file) === "model.safetensors" && existsSync(path.join(path.dirname(file), "config.json"))) return "hf-gpt2";
   const source = openFileSource(file);
