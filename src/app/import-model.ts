@@ -97,11 +97,21 @@ function withFile<T>(file: string, use: (source: ByteSource) => T): T {
   }
 }
 
-/** meta.pkl beside the checkpoint, else GPT-2's files when given, else an error saying what is missing. */
+/**
+ * The vocabulary of a nanoGPT model, looked for as nanoGPT's sample.py does and beside the file:
+ *   1. meta.pkl beside the checkpoint;
+ *   2. <checkpoint folder>/../data/<config.dataset>/meta.pkl (nanoGPT's tree: out-x/ckpt.pt, data/x/meta.pkl);
+ *   3. GPT-2's files when given; else an error saying what is missing.
+ */
 function nanoGptTokenizer(file: string, plan: ImportedPlan, options: ImportModelOptions): Tokenizer {
-  const metaPkl = path.join(path.dirname(file), "meta.pkl");
+  const dataset = (plan.extra.config as Record<string, unknown> | undefined)?.dataset;
+  const candidates = [path.join(path.dirname(file), "meta.pkl")];
+  if (typeof dataset === "string" && /^[\w.-]+$/.test(dataset) && dataset !== "..") {
+    candidates.push(path.join(path.dirname(file), "..", "data", dataset, "meta.pkl"));
+  }
+  const metaPkl = candidates.find((f) => existsSync(f));
   const V = plan.config.vocabSize;
-  if (existsSync(metaPkl)) {
+  if (metaPkl !== undefined) {
     const itos = parseMetaPkl(readFileSync(metaPkl), metaPkl);
     if (itos.length > V)
       throw new Error(
@@ -117,7 +127,7 @@ function nanoGptTokenizer(file: string, plan: ImportedPlan, options: ImportModel
     return gpt2TokenizerIn(options.gpt2Tokenizer, V);
   }
   throw new Error(
-    `${file}: no tokenizer: put nanoGPT's meta.pkl (the character vocabulary of its dataset) beside it, or, for a model trained on GPT-2 tokens (vocabulary ${V}), give GPT-2's tokenizer files with --gpt2-tokenizer DIR (vocab.json + merges.txt, e.g. from fetch-model gpt2)`,
+    `${file}: no tokenizer: put nanoGPT's meta.pkl (the character vocabulary of its dataset) beside it (looked for: ${candidates.join(", ")}), or, for a model trained on GPT-2 tokens (vocabulary ${V}), give GPT-2's tokenizer files with --gpt2-tokenizer DIR (vocab.json + merges.txt, e.g. from fetch-model gpt2)`,
   );
 }
 

@@ -102,6 +102,20 @@ describe("imported models against PyTorch's logits", () => {
     expect(handle.tokenizer.decode(handle.tokenizer.encode(text).ids)).toBe(text);
   });
 
+  it("nanoGPT ckpt.pt: meta.pkl found where sample.py looks, data/<config.dataset>/meta.pkl beside out-*/", async (ctx) => {
+    if (!logits) ctx.skip(skipReason);
+    const repo = join(dir, "nanoGPT");
+    mkdirSync(join(repo, "out-shakespeare-char"), { recursive: true });
+    mkdirSync(join(repo, "data", "shakespeare_char"), { recursive: true });
+    copyFileSync(join(dir, "ckpt-compiled/ckpt.pt"), join(repo, "out-shakespeare-char/ckpt.pt"));
+    await expect(loadModelFile(join(repo, "out-shakespeare-char/ckpt.pt"))).rejects.toThrow(
+      /looked for: .*data\/shakespeare_char\/meta\.pkl/,
+    );
+    copyFileSync(join(dir, "ckpt-compiled/meta.pkl"), join(repo, "data/shakespeare_char/meta.pkl"));
+    const handle = await loadModelFile(join(repo, "out-shakespeare-char/ckpt.pt"));
+    expect(handle.tokenizer.decode(handle.tokenizer.encode("to be").ids)).toBe("to be");
+  });
+
   it("nanoGPT ckpt.pt: the optimizer's tensors (twice the model's bytes) are never read", (ctx) => {
     if (!logits) ctx.skip(skipReason);
     const bytes = readFileSync(join(dir, "ckpt-compiled/ckpt.pt"));
