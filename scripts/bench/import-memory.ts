@@ -6,9 +6,13 @@
  *   idle      modules loaded, kernels created (the baseline)
  *   load      loadModelFile on the folder: header checked, tensors streamed into the model's buffer
  *   forward   load, then one forward pass over 8 tokens
+ *   forward-N load, then one forward pass over N tokens (N = 1024 overflows the 4 GiB wasm heap:
+ *             the activations of a full-context pass are about 2.3 GB, allocated twice)
  *   generate  load, then 4 tokens through the KV cache (which keeps transposed weight copies)
  *
  *   npx tsx scripts/bench/import-memory.ts            (writes the file to a temporary folder, ~500 MB)
+ *   npx tsx scripts/bench/import-memory.ts write DIR  (only writes the folder)
+ *   npx tsx scripts/bench/import-memory.ts child MODE DIR   (one measurement, as JSON)
  */
 import { spawnSync } from "node:child_process";
 import { closeSync, copyFileSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
@@ -103,6 +107,10 @@ async function child(mode: string, dir: string): Promise<void> {
     const handle = await loadModelFile(dir, "gpt2-shaped", kernels);
     const ids = handle.tokenizer.encode("Hello, my name is").ids;
     if (mode === "forward") handle.model.forward(Int32Array.from(ids), 1, ids.length);
+    if (mode.startsWith("forward-")) {
+      const T = Number(mode.slice("forward-".length));
+      handle.model.forward(new Int32Array(T).fill(ids[0]), 1, T);
+    }
     if (mode === "generate") {
       const context = Int32Array.from(ids);
       for (let i = 0; i < 4; i++) handle.source.nextLogits(context);
@@ -117,7 +125,7 @@ async function main(): Promise<void> {
     const bytes = writeModel(dir);
     console.log(`GPT-2-small-shaped model.safetensors: ${(bytes / MiB).toFixed(1)} MiB (float32)`);
     const self = fileURLToPath(import.meta.url);
-    for (const mode of ["idle", "load", "forward", "generate"]) {
+    for (const mode of ["idle", "load", "forward", "forward-512", "generate"]) {
       const run = spawnSync(process.execPath, ["--import", "tsx", self, "child", mode, dir], { encoding: "utf8", maxBuffer: 1 << 20 });
       if (run.status !== 0) throw new Error(`${mode}: ${run.stderr}`);
       const r = JSON.parse(run.stdout.trim().split("\n").at(-1)!) as { maxRssMiB: number; seconds: number };
@@ -129,4 +137,5 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === "child") await child(process.argv[3], process.argv[4]);
+else if (process.argv[2] === "write") console.log(writeModel(process.argv[3]));
 else await main();
