@@ -140,8 +140,11 @@ describe("fetch-model against a local hub", () => {
     const weights = log.filter((l) => l.path === "model.safetensors");
     expect(weights).toHaveLength(2);
     expect(weights[0].range).toBeUndefined();
-    expect(weights[1].range).toBe(`bytes=${weights[0].bytes}-`);
-    expect(weights[0].bytes + weights[1].bytes).toBe(files["model.safetensors"].length);
+    // (the client holds at most what the server wrote before the cut: bytes in flight are lost)
+    const resumedAt = Number(/^bytes=(\d+)-$/.exec(weights[1].range ?? "")?.[1]);
+    expect(resumedAt).toBeGreaterThan(0);
+    expect(resumedAt).toBeLessThanOrEqual(weights[0].bytes);
+    expect(weights[1].bytes).toBe(files["model.safetensors"].length - resumedAt);
     expect(notes.some((n) => /connection lost/.test(n)) && notes.some((n) => /resuming at byte/.test(n))).toBe(true);
     // 2. the bytes on disk are the served ones, no .part left; progress reached the end
     const saved = join(modelsDir, "gpt2", "model.safetensors");
