@@ -1,6 +1,8 @@
 /** A tokenizer back from its stored form: the one place that knows every kind of tokenizer. */
 import { bpeTokenizerFromJSON } from "./bpe.ts";
 import { charTokenizerFromJSON } from "./char.ts";
+import { gpt2TokenizerFromJSON } from "./gpt2.ts";
+import { nanoGptCharTokenizerFromJSON } from "./nanogpt-char.ts";
 import { describeValue, isRecord } from "./json-checks.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 
@@ -23,5 +25,7 @@ export function tokenizerFromJSON(json: unknown): Tokenizer {
   const kind = json.kind;
   if (kind === "char") return charTokenizerFromJSON(json);
   if (kind === "bpe") return bpeTokenizerFromJSON(json);
-  throw new Error(`unknown tokenizer kind ${describeValue(kind)} (expected "char" or "bpe")`);
+  if (kind === "gpt2") return gpt2TokenizerFromJSON(json);
+  if (kind === "nanogpt-char") return nanoGptCharTokenizerFromJSON(json);
+  throw new Error(`unknown tokenizer kind ${describeValue(kind)} (expected "char", "bpe", "gpt2" or "nanogpt-char")`);
 }

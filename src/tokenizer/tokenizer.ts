@@ -57,4 +57,23 @@ export interface BpeTokenizerJSON {
   merges: [number, number][];
 }
 
-export type TokenizerJSON = CharTokenizerJSON | BpeTokenizerJSON;
+/** Saved form of GPT-2's own tokenizer (gpt2.ts): its symbols in id order and its merges. */
+export interface Gpt2TokenizerJSON {
+  kind: "gpt2";
+  version: 1;
+  vocabSize: number;
+  /** vocab.json's symbols by id */
+  symbols: string[];
+  /** merges.txt's lines ("left right") in rank order */
+  merges: string[];
+}
+
+/** Saved form of nanoGPT's character vocabulary (nanogpt-char.ts): meta.pkl's itos. */
+export interface NanoGptCharTokenizerJSON {
+  kind: "nanogpt-char";
+  version: 1;
+  vocabSize: number;
+  itos: string[];
+}
+
+export type TokenizerJSON = CharTokenizerJSON | BpeTokenizerJSON | Gpt2TokenizerJSON | NanoGptCharTokenizerJSON;

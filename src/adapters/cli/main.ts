@@ -16,6 +16,8 @@ import * as tokens from "./commands/tokens.ts";
 import * as embeddings from "./commands/embeddings.ts";
 import * as card from "./commands/card.ts";
 import * as explain from "./commands/explain.ts";
+import * as fetchModel from "./commands/fetch-model.ts";
+import { takeImportOptions } from "./model-option.ts";
 
 interface CliCommand {
   usage: string;
@@ -34,6 +36,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   embeddings,
   card,
   explain,
+  "fetch-model": fetchModel,
 };
 
 export function helpText(): string {
@@ -49,7 +52,7 @@ export async function runCli(argv: string[]): Promise<number> {
   const command = COMMANDS[name];
   try {
     if (!command) throw new UsageError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(", ")}`);
-    await command.run(rest);
+    await command.run(takeImportOptions(rest));
     return 0;
   } catch (err) {
     const usage = err instanceof UsageError;

@@ -1,0 +1,165 @@
+/**
+ * Models from elsewhere, loaded with no conversion step:
+ *
+ *   a folder (or its model.safetensors) with config.json   Hugging Face GPT-2: config.json,
+ *                                                          model.safetensors, vocab.json +
+ *                                                          merges.txt or tokenizer.json
+ *   a zip file (ckpt.pt)                                   nanoGPT's train.py checkpoint;
+ *                                                          meta.pkl beside it, else GPT-2's
+ *                                                          tokenizer from `gpt2Tokenizer`
+ *   a .safetensors without this project's config           nanoGPT tensor names, any metadata
+ *
+ * Each file is read through positioned reads: the header first, every name and shape checked,
+ * then each tensor straight into the model's parameter buffer (no second copy of the weights).
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import type { CheckpointMeta } from "../model/checkpoint.ts";
+import { GPT } from "../model/gpt.ts";
+import type { ByteSource } from "../model/import/byte-source.ts";
+import { planHfGpt2 } from "../model/import/hf-gpt2.ts";
+import {
+  type ImportedPlan,
+  type ImportOptions,
+  parseMetaPkl,
+  planNanoGptCheckpoint,
+  planNanoGptSafetensors,
+} from "../model/import/nanogpt.ts";
+import { readSafetensorsHeader } from "../model/import/safetensors-source.ts";
+import { looksLikeZip } from "../model/import/zip.ts";
+import { KVCachedModel } from "../model/kv-cache.ts";
+import type { LogitSource } from "../sample/generate.ts";
+import { openFileSource } from "../store/file-source.ts";
+import type { Kernels } from "../tensor/kernels.ts";
+import { gpt2TokenizerFromFiles, gpt2TokenizerFromTokenizerJson } from "../tokenizer/gpt2.ts";
+import { NanoGptCharTokenizer } from "../tokenizer/nanogpt-char.ts";
+import type { Tokenizer } from "../tokenizer/tokenizer.ts";
+import type { ModelHandle } from "./model-handle.ts";
+
+export interface ImportModelOptions extends ImportOptions {
+  /** a folder with GPT-2's vocab.json + merges.txt (or tokenizer.json), for a nanoGPT model without meta.pkl */
+  gpt2Tokenizer?: string;
+  kernels?: Kernels;
+}
+
+export type ImportedKind = "hf-gpt2" | "nanogpt-ckpt" | "nanogpt-safetensors";
+
+/** Which importer reads `file`, or null for this project's own checkpoints. Reads only a header. */
+export function importedKind(file: string): ImportedKind | null {
+  if (!existsSync(file)) return null; // the project's loader says "not found"
+  if (statSync(file).isDirectory()) return "hf-gpt2";
+  if (path.basename(file) === "model.safetensors" && existsSync(path.join(path.dirname(file), "config.json"))) return "hf-gpt2";
+  const source = openFileSource(file);
+  try {
+    const head = new Uint8Array(Math.min(8, source.size));
+    source.read(0, head);
+    if (looksLikeZip(head)) return "nanogpt-ckpt";
+    if (source.size < 8) return null; // too short for anything: the project's loader says why
+    let metadata: Record<string, string>;
+    try {
+      metadata = readSafetensorsHeader(source).metadata;
+    } catch {
+      return null; // not readable as safetensors: the project's loader gives its error
+    }
+    return metadata.format === "minigpt-v1" || metadata.config?.includes('"vocabSize"') ? null : "nanogpt-safetensors";
+  } finally {
+    source.close();
+  }
+}
+
+/** Loads an imported model into a ready handle; errors name the file and what is wrong or missing. */
+export function loadImportedModel(file: string, kind: ImportedKind, name: string, options: ImportModelOptions = {}): ModelHandle {
+  if (kind === "hf-gpt2") {
+    const folder = statSync(file).isDirectory() ? file : path.dirname(file);
+    const config = path.join(folder, "config.json");
+    const weights = path.join(folder, "model.safetensors");
+    for (const f of [config, weights])
+      if (!existsSync(f))
+        throw new Error(`${folder}: ${path.basename(f)} is missing (a Hugging Face GPT-2 folder has config.json and model.safetensors)`);
+    return withFile(weights, (source) => {
+      const plan = planHfGpt2(readFileSync(config, "utf8"), config, source);
+      const tokenizer = gpt2TokenizerIn(folder, plan.config.vocabSize);
+      return build(plan, tokenizer, name, options.kernels);
+    });
+  }
+  return withFile(file, (source) => {
+    const plan = kind === "nanogpt-ckpt" ? planNanoGptCheckpoint(source, options) : planNanoGptSafetensors(source, options);
+    return build(plan, nanoGptTokenizer(file, plan, options), name, options.kernels);
+  });
+}
+
+function withFile<T>(file: string, use: (source: ByteSource) => T): T {
+  const source = openFileSource(file);
+  try {
+    return use(source);
+  } finally {
+    source.close();
+  }
+}
+
+/**
+ * The vocabulary of a nanoGPT model, looked for as nanoGPT's sample.py does and beside the file:
+ *   1. meta.pkl beside the checkpoint;
+ *   2. <checkpoint folder>/../data/<config.dataset>/meta.pkl (nanoGPT's tree: out-x/ckpt.pt, data/x/meta.pkl);
+ *   3. GPT-2's files when given; else an error saying what is missing.
+ */
+function nanoGptTokenizer(file: string, plan: ImportedPlan, options: ImportModelOptions): Tokenizer {
+  const dataset = (plan.extra.config as Record<string, unknown> | undefined)?.dataset;
+  const candidates = [path.join(path.dirname(file), "meta.pkl")];
+  if (typeof dataset === "string" && /^[\w.-]+$/.test(dataset) && dataset !== "..") {
+    candidates.push(path.join(path.dirname(file), "..", "data", dataset, "meta.pkl"));
+  }
+  const metaPkl = candidates.find((f) => existsSync(f));
+  const V = plan.config.vocabSize;
+  if (metaPkl !== undefined) {
+    const itos = parseMetaPkl(readFileSync(metaPkl), metaPkl);
+    if (itos.length > V)
+      throw new Error(
+        `${metaPkl} has ${itos.length} characters but the model's vocabulary is ${V}: is it the meta.pkl of another dataset?`,
+      );
+    return new NanoGptCharTokenizer(itos, V);
+  }
+  if (options.gpt2Tokenizer !== undefined) {
+    if (V < 50257)
+      throw new Error(
+        `${file}: the model's vocabulary is ${V}, smaller than GPT-2's 50257: it needs its own meta.pkl, not GPT-2's tokenizer`,
+      );
+    return gpt2TokenizerIn(options.gpt2Tokenizer, V);
+  }
+  throw new Error(
+    `${file}: no tokenizer: put nanoGPT's meta.pkl (the character vocabulary of its dataset) beside it (looked for: ${candidates.join(", ")}), or, for a model trained on GPT-2 tokens (vocabulary ${V}), give GPT-2's tokenizer files with --gpt2-tokenizer DIR (vocab.json + merges.txt, e.g. from fetch-model gpt2)`,
+  );
+}
+
+function gpt2TokenizerIn(folder: string, vocabSize: number): Tokenizer {
+  const vocab = path.join(folder, "vocab.json");
+  const merges = path.join(folder, "merges.txt");
+  const tokenizerJson = path.join(folder, "tokenizer.json");
+  try {
+    if (existsSync(vocab) && existsSync(merges))
+      return gpt2TokenizerFromFiles(readFileSync(vocab, "utf8"), readFileSync(merges, "utf8"), vocabSize);
+    if (existsSync(tokenizerJson)) return gpt2TokenizerFromTokenizerJson(readFileSync(tokenizerJson, "utf8"), vocabSize);
+  } catch (err) {
+    throw new Error(`${folder}: ${(err as Error).message}`, { cause: err });
+  }
+  throw new Error(`${folder}: no GPT-2 tokenizer files (vocab.json + merges.txt, or tokenizer.json)`);
+}
+
+/** The model made at its final size, its parameters read straight into place. */
+function build(plan: ImportedPlan, tokenizer: Tokenizer, name: string, kernels: Kernels | undefined): ModelHandle {
+  const model = new GPT(plan.config, { kernels });
+  plan.fill(model.params as Float32Array);
+  const meta: CheckpointMeta = { tokenizer: tokenizer.toJSON(), step: plan.step, valLoss: plan.valLoss, extra: plan.extra };
+  // the KV cache keeps transposed copies of the weights: made on first use, not at load
+  let source: LogitSource | null = null;
+  return {
+    name,
+    model,
+    tokenizer,
+    meta,
+    get source() {
+      source ??= new KVCachedModel(model);
+      return source;
+    },
+  };
+}
