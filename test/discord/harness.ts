@@ -13,7 +13,7 @@ import type { ModelHandle } from "../../src/app/model-handle.ts";
 import { ModelRegistry } from "../../src/app/model-registry.ts";
 import { type TrainingOverrides, TrainingService } from "../../src/app/training-service.ts";
 import { type Config, readConfig } from "../../src/config.ts";
-import { openStore } from "../../src/store/index.ts";
+import { openStore, type Store } from "../../src/store/index.ts";
 import type { RateLimiter } from "../../src/app/rate-limit.ts";
 import { FakeDiscord, type FakeDiscordOptions } from "../fake-discord/server.ts";
 import { writeTinyModel } from "./tiny-model.ts";
@@ -68,6 +68,8 @@ export interface HarnessOptions extends FakeDiscordOptions {
   training?: TrainingOverrides;
   /** the per-user limit on expensive work (default: none, so tests can send bursts) */
   rateLimiter?: RateLimiter;
+  /** fills the store before the bot starts (e.g. messages from before a restart) */
+  seed?: (store: Store, fake: FakeDiscord) => void;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -77,6 +79,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   writeTinyModel(config.defaultModelPath!);
   const logs: LogLine[] = [];
   const store = openStore(config.databasePath);
+  options.seed?.(store, fake);
   const registry = new TestRegistry({ models: store.models, defaultModelPath: config.defaultModelPath });
   const training = new TrainingService({
     store,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MEMBER_PERMISSIONS, Permission } from "../fake-discord/index.ts";
 import { type Harness, startHarness } from "../discord/harness.ts";
 import { openStore } from "../../src/store/index.ts";
+import { setRetentionDays } from "../../src/app/guild-policy.ts";
 
 const ADMIN = MEMBER_PERMISSIONS | Permission.ManageGuild;
 let h: Harness;
@@ -65,5 +66,35 @@ describe("/admin", () => {
     expect(withStore((s) => s.messages.count(guild))).toBeGreaterThan(0);
     expect((await admin("wipe", { confirm: true })).content).toMatch(/Wiped this server's data/);
     expect(withStore((s) => s.messages.count(guild))).toBe(0);
+  });
+});
+
+describe("retention at login", () => {
+  it("deletes messages past the retention period of every server present when the bot (re)starts", async () => {
+    const day = 24 * 60 * 60 * 1000;
+    // the store as a previous run left it: 30-day retention set, one message 40 days old
+    const restarted = await startHarness({
+      seed: (store, fake) => {
+        const guild = fake.guild.id;
+        setRetentionDays(store, guild, 30);
+        store.messages.addMany([
+          {
+            id: "8101",
+            guildId: guild,
+            channelId: fake.channelId,
+            authorId: "1",
+            text: "forty days old",
+            createdAt: Date.now() - 40 * day,
+          },
+          { id: "8102", guildId: guild, channelId: fake.channelId, authorId: "1", text: "yesterday", createdAt: Date.now() - day },
+        ]);
+      },
+    });
+    try {
+      const texts = restarted.bot.store.messages.recent(restarted.fake.guild.id, { limit: 100 }).map((m) => m.text);
+      expect(texts).toEqual(["yesterday"]);
+    } finally {
+      await restarted.stop();
+    }
   });
 });
