@@ -98,3 +98,48 @@ describe("retention at login", () => {
     }
   });
 });
+
+describe("wipe during a training", () => {
+  let t: Harness;
+  beforeAll(async () => {
+    // enough steps that the training is still running when the wipe comes
+    t = await startHarness({ training: { steps: 400, evalInterval: 10, evalBatches: 2 } });
+    t.fake.seedHistory(
+      t.fake.channelId,
+      Array.from({ length: 300 }, (_, i) => ({ content: `message ${i}: the garden is ${i % 2 ? "green" : "quiet"} today` })),
+    );
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it("ends the training first, so no model trained on the wiped messages is ever installed", async () => {
+    const guild = t.fake.guild.id;
+    const started = t.fake.interact({ command: "train", subcommand: "start", options: { preset: "tiny" }, memberPermissions: ADMIN });
+    // 1. wait until the worker has written a checkpoint (one a graceful stop would install)
+    const deadline = Date.now() + 60_000;
+    while (t.training.current(guild)?.lastCheckpoint == null) {
+      if (Date.now() > deadline) throw new Error(`no checkpoint yet: ${JSON.stringify(t.training.current(guild)?.snapshot())}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const training = t.training.current(guild)!;
+    // 2. wipe
+    const wiped = await t.fake
+      .interact({ command: "admin", subcommand: "wipe", options: { confirm: true }, memberPermissions: ADMIN })
+      .reply();
+    expect(wiped.content).toMatch(/Wiped this server/);
+    // 3. the training ended as wiped, and nothing came back afterwards
+    const outcome = await training.done;
+    expect(outcome.status).toBe("wiped");
+    expect(outcome.model).toBeNull();
+    expect(t.training.current(guild)).toBeUndefined();
+    expect(t.bot.store.models.latestInfo(guild)).toBeUndefined();
+    expect(t.bot.store.messages.recent(guild, { limit: 10 })).toEqual([]);
+    expect(t.bot.store.runs.latest(guild)).toBeUndefined();
+    // 4. the /train reply says why it ended
+    await t.fake.waitForRequest(
+      (r) => r.path.includes(started.token) && String((r.body as { content?: string } | undefined)?.content).includes("wiped"),
+      "the /train reply to say it was wiped",
+    );
+  });
+});

@@ -253,6 +253,8 @@ const en: Strings = {
         return "⚠️ Training was interrupted (the bot restarted or shut down). This server keeps its previous model.";
       case "cancelled":
         return "⏹️ Stopped while reading messages: nothing was trained, and this server keeps its model.";
+      case "wiped":
+        return "🗑️ Training ended: an admin wiped this server's data. Nothing it learned was kept.";
     }
   },
   trainAlreadyRunning: (progress) =>
@@ -397,6 +399,8 @@ const ja: Strings = {
         return "⚠️ 学習が中断されました（ボットの再起動または終了）。このサーバーは前のモデルを使い続けます。";
       case "cancelled":
         return "⏹️ メッセージを読んでいる途中で停止しました。学習はしておらず、このサーバーのモデルは変わりません。";
+      case "wiped":
+        return "🗑️ 管理者がこのサーバーのデータを全消去したため、学習を終えました。学んだ内容は残していません。";
     }
   },
   trainAlreadyRunning: (progress) =>
