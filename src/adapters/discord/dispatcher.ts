@@ -81,6 +81,7 @@ function isMissingFile(err: unknown): boolean {
 
 function interactionContext(i: ChatInputCommandInteraction): Record<string, unknown> {
   return {
+    interaction: i.id,
     command: i.commandName,
     guild: i.guildId,
     channel: i.channelId,
