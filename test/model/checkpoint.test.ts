@@ -13,7 +13,7 @@ import {
 import { loadCheckpoint, saveCheckpoint } from "../../src/store/checkpoint-file.ts";
 import type { GPTConfig } from "../../src/model/config.ts";
 import { countParams, paramSpecs } from "../../src/model/params.ts";
-import { decodeSafetensors, encodeSafetensors, float32LittleEndianBytes, type TensorToWrite } from "../../src/model/safetensors.ts";
+import { decodeSafetensors, encodeSafetensors, type TensorToWrite } from "../../src/model/safetensors.ts";
 import { seededRandom as projectRandom } from "../../src/tensor/random.ts";
 
 const SOURCE = "model.safetensors";
