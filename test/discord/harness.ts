@@ -70,11 +70,15 @@ export interface HarnessOptions extends FakeDiscordOptions {
   rateLimiter?: RateLimiter;
   /** fills the store before the bot starts (e.g. messages from before a restart) */
   seed?: (store: Store, fake: FakeDiscord) => void;
+  /** a fake Discord already started (stopped with the harness) */
+  fake?: FakeDiscord;
+  /** the folder of the database and default model (removed with the harness); default a new temp folder */
+  dir?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const dir = mkdtempSync(path.join(tmpdir(), "bot-test-"));
-  const fake = await FakeDiscord.start(options);
+  const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), "bot-test-"));
+  const fake = options.fake ?? (await FakeDiscord.start(options));
   const config = testConfig(fake, dir);
   writeTinyModel(config.defaultModelPath!);
   const logs: LogLine[] = [];
