@@ -14,7 +14,7 @@ import { TrainingService } from "../../app/training-service.ts";
 import { type Config, configToEnv } from "../../config.ts";
 import { openStore, type Store } from "../../store/index.ts";
 import { DEFAULT_RATE_LIMIT, RateLimiter } from "../../app/rate-limit.ts";
-import { createHeavyQueue } from "../../app/heavy-queue.ts";
+import { createHeavyQueue, type HeavyQueue } from "../../app/heavy-queue.ts";
 import { applyRetention } from "../../app/guild-policy.ts";
 import { handleChatMessage } from "./chat.ts";
 import { createClient } from "./client.ts";
@@ -49,6 +49,8 @@ export interface BotHandle {
   registry: ModelRegistry;
   commands: Collection<string, Command>;
   training: TrainingService;
+  /** the queue of forward passes and pictures (its depth is what the load bench reports) */
+  heavy: HeavyQueue;
   stop(): Promise<void>;
 }
 
@@ -164,6 +166,7 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
       registry,
       commands,
       training,
+      heavy,
       async stop() {
         clearInterval(retentionTimer);
         // trainings die with the bot: their workers are ended and their runs marked interrupted
