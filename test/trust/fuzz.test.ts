@@ -73,7 +73,7 @@ afterAll(async () => {
 });
 
 describe("fuzz", () => {
-  it(`${COUNT} hostile commands and chat messages each get a safe reply`, { timeout: Math.max(60_000, COUNT * 100) }, async () => {
+  it(`${COUNT} hostile commands and chat messages each get a safe reply`, { timeout: Math.max(180_000, COUNT * 900) }, async () => {
     const seen = { replies: 0, refusals: 0, chats: 0 };
     for (let i = 0; i < COUNT; i++) {
       if (i % 5 === 4) {

@@ -82,11 +82,12 @@ export function decideAccess(req: IncomingMessage, url: URL, policy: AccessPolic
   const header = req.headers.host;
   const name = header === undefined ? "" : hostName(header);
   if (!allowedNames.has(name) && !(isLoopbackHost(name) && isLoopbackHost(policy.host))) {
-    const configured = [...allowedNames].filter((n) => !LOOPBACK_NAMES.has(n) && isIP(n) === 0);
+    const named = [...allowedNames].filter((n) => !LOOPBACK_NAMES.has(n) && (isIP(n) === 0 || !isWildcard(policy.host)));
+    const names = [...named, "localhost", ...(isWildcard(policy.host) ? ["this computer's addresses"] : [])];
     return {
       kind: "refuse",
       status: 421,
-      message: `this server answers only to ${["localhost", ...configured].join(", ")} and this computer's addresses (the Host header was ${header ?? "missing"}); add a name to ALLOWED_HOSTS to use it`,
+      message: `this server answers only to ${names.join(", ")} (the Host header was ${header ?? "missing"}); add a name to ALLOWED_HOSTS to use it`,
     };
   }
   // 2. the secret
