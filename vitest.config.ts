@@ -19,9 +19,9 @@ export default defineConfig({
         test: { ...shared, name: "suite", include: ["test/**/*.test.ts"], exclude: ALONE, maxWorkers: 2, sequence: { groupOrder: 0 } },
       },
       {
-        // The load test asserts Discord's 3-second acknowledgement while 200 interactions arrive
-        // during a training: beside two other test files on two cores it measured their load,
-        // not the bot's (p99 acknowledgement 1.5 s alone, over 3 s in some full runs).
+        // The load test asserts Discord's 3-second acknowledgement while interactions arrive
+        // during a two-thread training: beside two other test files on two cores it would
+        // measure their load, not the bot's. (200 at once: npm run bench -- load.)
         test: { ...shared, name: "alone", include: ALONE, maxWorkers: 1, sequence: { groupOrder: 1 } },
       },
     ],

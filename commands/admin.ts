@@ -79,6 +79,8 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
       await respond(interaction, ctx.text.adminWipeNeedsConfirm, { ephemeral: true });
       return;
     }
+    // a running training first: it must never install a model trained on what is wiped
+    await ctx.training.discard(guildId);
     const rows = ctx.store.forgetGuild(guildId);
     ctx.registry.forget(guildId);
     await respond(interaction, ctx.text.adminWiped(rows), { ephemeral: true });

@@ -63,10 +63,18 @@ async function startPlaygroundFromEnv(): Promise<number> {
       // a broken .env matters to the bot (it reports it); the playground uses the environment
     }
     const playground = await startPlayground(playgroundSettings({ ...fileEnv, ...process.env }));
-    const everywhere = process.env.HOST?.trim() === "0.0.0.0" || process.env.HOST?.trim() === "::";
+    const secret = playground.secret;
     const lines = [
-      `MiniGPT playground: open ${playground.web.url} in your browser (no DISCORD_TOKEN is set, so the bot runs here).`,
-      ...(everywhere ? ["It listens on every network interface (HOST): anyone who can reach this computer can use it."] : []),
+      `MiniGPT playground: open ${secret?.created ? playground.web.loginUrl : playground.web.url} in your browser (no DISCORD_TOKEN is set, so the bot runs here).`,
+      ...(secret === null
+        ? []
+        : secret.created
+          ? [
+              `It is shared on the network (HOST), so it asks for a secret: that link carries it and is printed only this once; the secret is kept in ${secret.file}.`,
+            ]
+          : [
+              `It is shared on the network (HOST), so it asks for the secret kept in ${secret.file}: open ${playground.web.url}?key=<that secret> once, or send Authorization: Bearer <that secret>.`,
+            ]),
       "The console version: npm run console · stop: Ctrl+C",
     ];
     process.stdout.write(`${lines.join("\n")}\n`);

@@ -6,13 +6,21 @@
  */
 import { setImmediate as nextTurn } from "node:timers/promises";
 
-export type HeavyQueue = <T>(job: () => Promise<T> | T) => Promise<T>;
+/** Runs `job` after the jobs before it; `waiting` counts the jobs queued or running (for the load bench). */
+export type HeavyQueue = (<T>(job: () => Promise<T> | T) => Promise<T>) & { readonly waiting: number };
 
 export function createHeavyQueue(): HeavyQueue {
   let tail: Promise<unknown> = Promise.resolve();
-  return <T>(job: () => Promise<T> | T): Promise<T> => {
+  let waiting = 0;
+  const queue = <T>(job: () => Promise<T> | T): Promise<T> => {
+    waiting++;
     const run = tail.then(() => nextTurn()).then(job);
     tail = run.catch(() => undefined);
+    const settled = () => {
+      waiting--;
+    };
+    run.then(settled, settled);
     return run;
   };
+  return Object.defineProperty(queue, "waiting", { get: () => waiting }) as HeavyQueue;
 }

@@ -48,7 +48,8 @@ const STORED_POINTS = 1000;
 /** A totalSteps this large means "not known yet" (a time budget before its first steps). */
 const UNKNOWN_TOTAL = 1e12;
 
-export type TrainingPhase = "collecting" | "training" | "done" | "stopped" | "failed" | "interrupted" | "cancelled";
+/** "wiped": ended by /admin wipe (its worker killed, nothing it trained installed). */
+export type TrainingPhase = "collecting" | "training" | "done" | "stopped" | "failed" | "interrupted" | "cancelled" | "wiped";
 export type TrainingErrorCode = "already-training" | "not-enough-text" | "bad-preset" | "bad-minutes";
 
 /** A refusal the user can act on; `values` carries the numbers for a translated message. */
@@ -203,6 +204,15 @@ export class TrainingService {
     return training;
   }
 
+  /**
+   * /admin wipe: ends the guild's training, if any, before its data goes. The worker is killed
+   * (not asked to stop: its last checkpoint was trained on the messages being wiped) and nothing
+   * it trained is installed. Resolves once the training has ended.
+   */
+  async discard(guildId: string): Promise<void> {
+    await this.active.get(guildId)?.interrupt("wiped");
+  }
+
   /** Ends every training at once (bot shutdown): workers are killed, runs marked interrupted. */
   async shutdown(): Promise<void> {
     const all = [...this.active.values()];
@@ -240,7 +250,8 @@ export class GuildTraining {
   private resolveDone!: (o: TrainingOutcome) => void;
   private job: TrainingJob | null = null;
   private checkpointBytes: Uint8Array | null = null;
-  private interrupting = false;
+  /** set by interrupt(): the outcome the killed worker's end becomes */
+  private interrupting: "interrupted" | "wiped" | null = null;
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -337,16 +348,19 @@ export class GuildTraining {
     this.notify();
   }
 
-  /** Bot shutdown: kill the worker now; the run is marked interrupted and nothing is installed. */
-  async interrupt(): Promise<void> {
+  /**
+   * Bot shutdown (or /admin wipe, `status` "wiped"): kill the worker now; the run is marked
+   * interrupted and nothing is installed. Resolves once the training has ended.
+   */
+  async interrupt(status: "interrupted" | "wiped" = "interrupted"): Promise<void> {
     if (this.outcome) return;
-    this.interrupting = true;
+    this.interrupting = status;
     this.stopRequested = true;
     if (this.job) {
       await this.job.kill();
       await this.done;
     } else {
-      this.end({ status: "interrupted" });
+      this.end({ status });
     }
   }
 
@@ -482,7 +496,7 @@ export class GuildTraining {
 
   private finishInterrupted(): void {
     this.finishRun("interrupted", null);
-    this.end({ status: "interrupted" });
+    this.end({ status: this.interrupting ?? "interrupted" });
   }
 
   private finishRun(status: "done" | "stopped" | "failed" | "interrupted", error: string | null): void {

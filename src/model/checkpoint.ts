@@ -15,7 +15,10 @@
  *   created_at  ISO 8601 time of the save
  *   preset      preset name, when given
  *   extra       JSON object of anything else, when given
- *   checksum    sha256 (hex) of the data section: every tensor's bytes in file order
+ *   checksum    sha256 (hex) of the data section: every tensor's bytes in file order (kept so
+ *               that older versions of the project still load new files)
+ *   checksum_all sha256 (hex) of everything else: the other metadata, the tensor index and the
+ *               data (see checkpointChecksum). Always written; checked when present
  *
  * Loading accepts, besides the parameters:
  *   - `lm_head.weight` missing, or present and bit-equal to wte (different: refused, the engine ties them);
@@ -23,8 +26,14 @@
  *     `attn.masked_bias`), ignored. They are never parameters, whatever the config's `bias` says:
  *     the attention's real bias is `attn.c_attn.bias`, a different name, so ignoring them can never
  *     drop a parameter. Only layers 0..nLayer-1 are accepted.
- * Anything else is refused by name. A file without `checksum` (e.g. written by PyTorch) is
- * accepted; a file without `config` is refused, since nHead cannot be read off the shapes.
+ * Anything else is refused by name. A file without `config` is refused, since nHead cannot be
+ * read off the shapes.
+ *
+ * Checksums on loading: `checksum_all` wrong → refused, naming it. A file without it but with
+ * `checksum` (saved by this project before checksum_all existed, like the shipped
+ * data/default-model.safetensors) is accepted when its data matches `checksum`: its metadata
+ * (tokenizer, config) is then unchecked. A file with neither (e.g. written by PyTorch) is accepted
+ * as it is: the format's own structure checks still apply.
  */
 import { createHash } from "node:crypto";
 import { validateConfig, type GPTConfig } from "./config.ts";
@@ -84,23 +93,66 @@ export function saveCheckpointBytes(config: GPTConfig, params: Float32Array, met
   const wte = tensors[0];
   tensors.push({ name: LM_HEAD, shape: wte.shape, data: wte.data });
 
-  // 3. metadata, with the checksum of the data section (the tensors' bytes in this order)
-  const hash = createHash("sha256");
-  for (const t of tensors) hash.update(float32LittleEndianBytes(t.data));
+  // 3. metadata, then the checksums over it and the tensors (sealCheckpoint)
   const metadata: Record<string, string> = {
     format: CHECKPOINT_FORMAT,
     config: configJson(config),
     tokenizer: JSON.stringify(meta.tokenizer ?? null),
     step: String(meta.step),
     created_at: meta.createdAt ?? new Date().toISOString(),
-    checksum: hash.digest("hex"),
   };
   if (meta.valLoss != null) metadata.val_loss = String(meta.valLoss);
   if (meta.trainLoss != null) metadata.train_loss = String(meta.trainLoss);
   if (meta.preset !== undefined) metadata.preset = meta.preset;
   if (meta.extra !== undefined) metadata.extra = JSON.stringify(meta.extra);
 
-  return encodeSafetensors(tensors, metadata);
+  return sealCheckpoint(tensors, metadata);
+}
+
+/** The metadata keys of the checksums themselves. */
+export const CHECKSUM_KEY = "checksum";
+export const CHECKSUM_ALL_KEY = "checksum_all";
+
+/**
+ * Encodes float32 tensors (in this order in the data section) with `metadata` plus both
+ * checksums: `checksum` over the data, `checksum_all` over metadata, index and data.
+ */
+export function sealCheckpoint(tensors: readonly TensorToWrite[], metadata: Record<string, string>): Uint8Array {
+  const { [CHECKSUM_KEY]: _old, [CHECKSUM_ALL_KEY]: _oldAll, ...rest } = metadata;
+  const data = tensors.map((t) => float32LittleEndianBytes(t.data));
+  const dataHash = createHash("sha256");
+  for (const bytes of data) dataHash.update(bytes);
+  const withData = { ...rest, [CHECKSUM_KEY]: dataHash.digest("hex") };
+  const all = checkpointChecksum(
+    withData,
+    tensors.map((t) => ({ name: t.name, dtype: "F32", shape: t.shape })),
+    data,
+  );
+  return encodeSafetensors([...tensors], { ...withData, [CHECKSUM_ALL_KEY]: all });
+}
+
+/**
+ * sha256 (hex) of a checkpoint's contents, `checksum_all` itself left out:
+ *   1. the tag "minigpt-checksum-v2\n"
+ *   2. the metadata as JSON of its [key, value] pairs sorted by key, then "\n"
+ *   3. the tensor index as JSON of [name, dtype, shape] in data order, then "\n" (with the data
+ *      order and sizes this fixes every offset: the tensors tile the data section)
+ *   4. the data section: every tensor's bytes in that order
+ */
+export function checkpointChecksum(
+  metadata: Record<string, string>,
+  index: readonly { name: string; dtype: string; shape: readonly number[] }[],
+  data: readonly Uint8Array[],
+): string {
+  const pairs = Object.entries(metadata)
+    .filter(([key]) => key !== CHECKSUM_ALL_KEY)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const hash = createHash("sha256");
+  hash.update("minigpt-checksum-v2\n");
+  hash.update(`${JSON.stringify(pairs)}\n`);
+  hash.update(`${JSON.stringify(index.map((t) => [t.name, t.dtype, t.shape]))}\n`);
+  for (const bytes of data) hash.update(bytes);
+  return hash.digest("hex");
 }
 
 /** Parses and checks a checkpoint; returns nothing unless every check passes. */
@@ -116,7 +168,17 @@ export function loadCheckpointBytes(bytes: Uint8Array, sourceName: string): Load
     fail(`format is "${md.format}", expected "${CHECKPOINT_FORMAT}"`);
   }
 
-  // 2. the checksum, before anything reads the data
+  // 2. the checksums, before anything reads the data
+  const sealed = md[CHECKSUM_ALL_KEY];
+  if (sealed !== undefined) {
+    const index = [...file.tensors].map(([name, t]) => ({ name, dtype: t.dtype, shape: t.shape }));
+    const actual = checkpointChecksum(md, index, [file.dataSection]);
+    if (actual !== sealed.toLowerCase()) {
+      fail(
+        `checksum mismatch: the file is corrupt or was edited (${CHECKSUM_ALL_KEY} in the header is ${sealed}, its metadata, tensor index and data hash to ${actual})`,
+      );
+    }
+  }
   if (md.checksum !== undefined) {
     const actual = createHash("sha256").update(file.dataSection).digest("hex");
     if (actual !== md.checksum.toLowerCase()) {

@@ -13,7 +13,7 @@ import type { ModelHandle } from "../../src/app/model-handle.ts";
 import { ModelRegistry } from "../../src/app/model-registry.ts";
 import { type TrainingOverrides, TrainingService } from "../../src/app/training-service.ts";
 import { type Config, readConfig } from "../../src/config.ts";
-import { openStore } from "../../src/store/index.ts";
+import { openStore, type Store } from "../../src/store/index.ts";
 import type { RateLimiter } from "../../src/app/rate-limit.ts";
 import { FakeDiscord, type FakeDiscordOptions } from "../fake-discord/server.ts";
 import { writeTinyModel } from "./tiny-model.ts";
@@ -68,15 +68,22 @@ export interface HarnessOptions extends FakeDiscordOptions {
   training?: TrainingOverrides;
   /** the per-user limit on expensive work (default: none, so tests can send bursts) */
   rateLimiter?: RateLimiter;
+  /** fills the store before the bot starts (e.g. messages from before a restart) */
+  seed?: (store: Store, fake: FakeDiscord) => void;
+  /** a fake Discord already started (stopped with the harness) */
+  fake?: FakeDiscord;
+  /** the folder of the database and default model (removed with the harness); default a new temp folder */
+  dir?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const dir = mkdtempSync(path.join(tmpdir(), "bot-test-"));
-  const fake = await FakeDiscord.start(options);
+  const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), "bot-test-"));
+  const fake = options.fake ?? (await FakeDiscord.start(options));
   const config = testConfig(fake, dir);
   writeTinyModel(config.defaultModelPath!);
   const logs: LogLine[] = [];
   const store = openStore(config.databasePath);
+  options.seed?.(store, fake);
   const registry = new TestRegistry({ models: store.models, defaultModelPath: config.defaultModelPath });
   const training = new TrainingService({
     store,

@@ -387,6 +387,9 @@ export class FakeDiscord extends EventEmitter {
 
   /** Who Discord would notify for a message body, given its allowed_mentions. */
   pingsOf(body: unknown): { everyone: boolean; users: string[]; roles: string[]; repliedUser: boolean } {
+    // a whole RecordedRequest has no content of its own: checking it would always say "no pings"
+    if (body !== null && typeof body === "object" && "method" in body && "path" in body && "body" in body)
+      throw new Error("pingsOf takes a message body (request.body), not the recorded request");
     const b = (body ?? {}) as {
       content?: string;
       allowed_mentions?: { parse?: string[]; users?: string[]; roles?: string[]; replied_user?: boolean };

@@ -3,11 +3,17 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { CHECKPOINT_FORMAT, loadCheckpointBytes, saveCheckpointBytes, type CheckpointMeta } from "../../src/model/checkpoint.ts";
+import {
+  CHECKPOINT_FORMAT,
+  loadCheckpointBytes,
+  saveCheckpointBytes,
+  sealCheckpoint,
+  type CheckpointMeta,
+} from "../../src/model/checkpoint.ts";
 import { loadCheckpoint, saveCheckpoint } from "../../src/store/checkpoint-file.ts";
 import type { GPTConfig } from "../../src/model/config.ts";
 import { countParams, paramSpecs } from "../../src/model/params.ts";
-import { decodeSafetensors, encodeSafetensors, float32LittleEndianBytes, type TensorToWrite } from "../../src/model/safetensors.ts";
+import { decodeSafetensors, encodeSafetensors, type TensorToWrite } from "../../src/model/safetensors.ts";
 import { seededRandom as projectRandom } from "../../src/tensor/random.ts";
 
 const SOURCE = "model.safetensors";
@@ -39,16 +45,37 @@ const meta: CheckpointMeta = {
 
 const bytesOf = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
-/** Decodes a checkpoint, lets `edit` change its tensors/metadata, encodes it with a correct checksum. */
+/** Decodes a checkpoint, lets `edit` change its tensors/metadata, encodes it with correct checksums. */
 function reencode(file: Uint8Array, edit: (tensors: TensorToWrite[], metadata: Record<string, string>) => void): Uint8Array {
   const decoded = decodeSafetensors(file, "reencode");
   const tensors = [...decoded.tensors].map(([name, t]) => ({ name, shape: t.shape, data: t.data }));
   const metadata = { ...decoded.metadata };
   edit(tensors, metadata);
-  const hash = createHash("sha256");
-  for (const t of tensors) hash.update(float32LittleEndianBytes(t.data));
-  metadata.checksum = hash.digest("hex");
+  return sealCheckpoint(tensors, metadata);
+}
+
+/** Decodes, lets `edit` change it, encodes with exactly the metadata `edit` leaves (no checksum recomputed). */
+function tamper(file: Uint8Array, edit: (tensors: TensorToWrite[], metadata: Record<string, string>) => void): Uint8Array {
+  const decoded = decodeSafetensors(file, "tamper");
+  const tensors = [...decoded.tensors].map(([name, t]) => ({ name, shape: t.shape, data: t.data }));
+  const metadata = { ...decoded.metadata };
+  edit(tensors, metadata);
   return encodeSafetensors(tensors, metadata);
+}
+
+/** checksum_all as the module comment defines it, computed here from the file's parts. */
+function expectedChecksumAll(file: Uint8Array): string {
+  const decoded = decodeSafetensors(file, "expected");
+  const { checksum_all: _all, ...rest } = decoded.metadata;
+  const pairs = Object.keys(rest)
+    .sort()
+    .map((k) => [k, rest[k]]);
+  return createHash("sha256")
+    .update("minigpt-checksum-v2\n")
+    .update(`${JSON.stringify(pairs)}\n`)
+    .update(`${JSON.stringify([...decoded.tensors].map(([name, t]) => [name, t.dtype, t.shape]))}\n`)
+    .update(decoded.dataSection)
+    .digest("hex");
 }
 
 describe("saveCheckpointBytes → loadCheckpointBytes", () => {
@@ -89,6 +116,9 @@ describe("saveCheckpointBytes → loadCheckpointBytes", () => {
     expect(md.step).toBe("1234");
     expect(Number(md.val_loss)).toBe(1.4821);
     expect(md.checksum).toBe(createHash("sha256").update(file.dataSection).digest("hex"));
+    // always written, over the metadata, the tensor index and the data
+    expect(md.checksum_all).toMatch(/^[0-9a-f]{64}$/);
+    expect(md.checksum_all).toBe(expectedChecksumAll(saveCheckpointBytes(withBias, params, meta)));
   });
 
   it("refuses params that do not fit the config, and a bad step", () => {
@@ -186,6 +216,41 @@ describe("loadCheckpointBytes refuses bad checkpoints, naming the file", () => {
       b[at] ^= 0x01;
       expectRefused(b, /checksum mismatch: the file is corrupt/);
     }
+  });
+
+  it("metadata edited behind the checksum's back (tokenizer, step, preset): refused, naming checksum_all", () => {
+    const edits: ((ts: TensorToWrite[], md: Record<string, string>) => void)[] = [
+      (_ts, md) => {
+        md.tokenizer = JSON.stringify({ kind: "char", vocab: ["x", "b", "日"], merges: [] });
+      },
+      (_ts, md) => {
+        md.step = "99999";
+      },
+      (_ts, md) => {
+        md.preset = "baby";
+      },
+    ];
+    for (const e of edits)
+      expectRefused(tamper(good, e), /checksum mismatch: .*checksum_all in the header is [0-9a-f]{64}, .* hash to [0-9a-f]{64}/);
+  });
+
+  it("two tensors of the same shape swapped in the index (data and data checksum unchanged): refused", () => {
+    const swapped = tamper(good, (ts) => {
+      const a = ts.find((t) => t.name === "transformer.h.0.attn.c_proj.weight")!;
+      const b = ts.find((t) => t.name === "transformer.h.1.attn.c_proj.weight")!;
+      [a.name, b.name] = [b.name, a.name];
+    });
+    expectRefused(swapped, /checksum mismatch: .*checksum_all/);
+  });
+
+  it("a file saved before checksum_all (data checksum only) still loads; its data is still checked", () => {
+    const legacy = tamper(good, (_ts, md) => {
+      delete md.checksum_all;
+    });
+    expect(() => loadCheckpointBytes(legacy, SOURCE)).not.toThrow();
+    const flipped = legacy.slice();
+    flipped[flipped.length - 1] ^= 0x01;
+    expectRefused(flipped, /checksum mismatch: the file is corrupt/);
   });
 
   it("lm_head.weight different from wte; accepts it missing", () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MEMBER_PERMISSIONS, Permission } from "../fake-discord/index.ts";
 import { type Harness, startHarness } from "../discord/harness.ts";
 import { openStore } from "../../src/store/index.ts";
+import { setRetentionDays } from "../../src/app/guild-policy.ts";
 
 const ADMIN = MEMBER_PERMISSIONS | Permission.ManageGuild;
 let h: Harness;
@@ -65,5 +66,80 @@ describe("/admin", () => {
     expect(withStore((s) => s.messages.count(guild))).toBeGreaterThan(0);
     expect((await admin("wipe", { confirm: true })).content).toMatch(/Wiped this server's data/);
     expect(withStore((s) => s.messages.count(guild))).toBe(0);
+  });
+});
+
+describe("retention at login", () => {
+  it("deletes messages past the retention period of every server present when the bot (re)starts", async () => {
+    const day = 24 * 60 * 60 * 1000;
+    // the store as a previous run left it: 30-day retention set, one message 40 days old
+    const restarted = await startHarness({
+      seed: (store, fake) => {
+        const guild = fake.guild.id;
+        setRetentionDays(store, guild, 30);
+        store.messages.addMany([
+          {
+            id: "8101",
+            guildId: guild,
+            channelId: fake.channelId,
+            authorId: "1",
+            text: "forty days old",
+            createdAt: Date.now() - 40 * day,
+          },
+          { id: "8102", guildId: guild, channelId: fake.channelId, authorId: "1", text: "yesterday", createdAt: Date.now() - day },
+        ]);
+      },
+    });
+    try {
+      const texts = restarted.bot.store.messages.recent(restarted.fake.guild.id, { limit: 100 }).map((m) => m.text);
+      expect(texts).toEqual(["yesterday"]);
+    } finally {
+      await restarted.stop();
+    }
+  });
+});
+
+describe("wipe during a training", () => {
+  let t: Harness;
+  beforeAll(async () => {
+    // enough steps that the training is still running when the wipe comes
+    t = await startHarness({ training: { steps: 400, evalInterval: 10, evalBatches: 2 } });
+    t.fake.seedHistory(
+      t.fake.channelId,
+      Array.from({ length: 300 }, (_, i) => ({ content: `message ${i}: the garden is ${i % 2 ? "green" : "quiet"} today` })),
+    );
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it("ends the training first, so no model trained on the wiped messages is ever installed", async () => {
+    const guild = t.fake.guild.id;
+    const started = t.fake.interact({ command: "train", subcommand: "start", options: { preset: "tiny" }, memberPermissions: ADMIN });
+    // 1. wait until the worker has written a checkpoint (one a graceful stop would install)
+    const deadline = Date.now() + 60_000;
+    while (t.training.current(guild)?.lastCheckpoint == null) {
+      if (Date.now() > deadline) throw new Error(`no checkpoint yet: ${JSON.stringify(t.training.current(guild)?.snapshot())}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const training = t.training.current(guild)!;
+    // 2. wipe
+    const wiped = await t.fake
+      .interact({ command: "admin", subcommand: "wipe", options: { confirm: true }, memberPermissions: ADMIN })
+      .reply();
+    expect(wiped.content).toMatch(/Wiped this server/);
+    // 3. the training ended as wiped, and nothing came back afterwards
+    const outcome = await training.done;
+    expect(outcome.status).toBe("wiped");
+    expect(outcome.model).toBeNull();
+    expect(t.training.current(guild)).toBeUndefined();
+    expect(t.bot.store.models.latestInfo(guild)).toBeUndefined();
+    expect(t.bot.store.messages.recent(guild, { limit: 10 })).toEqual([]);
+    expect(t.bot.store.runs.latest(guild)).toBeUndefined();
+    // 4. the /train reply says why it ended
+    await t.fake.waitForRequest(
+      (r) => r.path.includes(started.token) && String((r.body as { content?: string } | undefined)?.content).includes("wiped"),
+      "the /train reply to say it was wiped",
+    );
   });
 });

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "../discord/harness.ts";
 import { openStore } from "../../src/store/index.ts";
+import { SlashCommandBuilder } from "discord.js";
 
 let h: Harness;
 beforeAll(async () => {
@@ -37,6 +38,9 @@ describe("privacy", () => {
     expect(en.content).toMatch(/forget-me/);
     const ja = await h.fake.interact({ command: "privacy", options: {}, locale: "ja" }).reply();
     expect(ja.content).toMatch(/保存するもの/);
+    // what the host's log keeps of a failing command
+    expect(en.content).toMatch(/log records the command.*never what you typed/);
+    expect(ja.content).toMatch(/ログ.*入力した文章そのものは記録しません/);
   });
 
   it("/forget-me deletes only that person's messages in that guild", async () => {
@@ -86,5 +90,26 @@ describe("privacy", () => {
       if (Date.now() > deadline) throw new Error(`store still has ${JSON.stringify(rows)}`);
       await new Promise((r) => setTimeout(r, 50));
     }
+  });
+});
+
+describe("the host's log", () => {
+  it("records a failing command's context without the text the user typed", async () => {
+    const secret = "my diary: the door code is 4711";
+    h.bot.commands.set("broken-echo", {
+      data: new SlashCommandBuilder()
+        .setName("broken-echo")
+        .setDescription("test")
+        .addStringOption((o) => o.setName("text").setDescription("text"))
+        .addIntegerOption((o) => o.setName("k").setDescription("k")),
+      async execute() {
+        throw new Error("kaboom");
+      },
+    });
+    const reply = await h.fake.interact({ command: "broken-echo", options: { text: secret, k: 3 } }).reply();
+    expect(reply.ephemeral).toBe(true);
+    const logged = h.logs.find((l) => l.message === "/broken-echo failed");
+    expect(logged?.context).toMatchObject({ command: "broken-echo", user: h.fake.alice.id, options: { text: "(31 characters)", k: 3 } });
+    expect(JSON.stringify(h.logs)).not.toContain("door code");
   });
 });

@@ -40,3 +40,33 @@ describe("expensive commands on Discord", () => {
     expect(tokens.files.length).toBe(1);
   });
 });
+
+describe("chat on Discord", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ rateLimiter: new RateLimiter({ burst: 2, refillSeconds: 60 }) });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  const replyTo = (id: string) =>
+    h.fake.waitForRequest(
+      (r) => (r.body as { message_reference?: { message_id?: string } } | undefined)?.message_reference?.message_id === id,
+    );
+
+  it("is limited per user like expensive commands: a burst is answered, then 'try again in N s'", async () => {
+    const mention = `<@${h.fake.botUser.id}>`;
+    for (let i = 0; i < 2; i++) {
+      const said = h.fake.say({ content: `${mention} hello ${i}` });
+      const answer = (await replyTo(said.id)).body as { content: string };
+      expect(answer.content).not.toMatch(/try again in/);
+    }
+    const third = h.fake.say({ content: `${mention} hello again` });
+    const limited = (await replyTo(third.id)).body as { content: string };
+    expect(limited.content).toMatch(/try again in \d+ s/);
+    // another user still gets an answer
+    const bobs = h.fake.say({ content: `${mention} hi`, author: h.fake.bob });
+    expect(((await replyTo(bobs.id)).body as { content: string }).content).not.toMatch(/try again in/);
+  });
+});

@@ -14,7 +14,7 @@ import { TrainingService } from "../../app/training-service.ts";
 import { type Config, configToEnv } from "../../config.ts";
 import { openStore, type Store } from "../../store/index.ts";
 import { DEFAULT_RATE_LIMIT, RateLimiter } from "../../app/rate-limit.ts";
-import { createHeavyQueue } from "../../app/heavy-queue.ts";
+import { createHeavyQueue, type HeavyQueue } from "../../app/heavy-queue.ts";
 import { applyRetention } from "../../app/guild-policy.ts";
 import { handleChatMessage } from "./chat.ts";
 import { createClient } from "./client.ts";
@@ -26,6 +26,8 @@ import { SerialQueue } from "./serial-queue.ts";
 
 /** Chat replies waiting for the model at most; more get a "busy" line. */
 const CHAT_QUEUE_LIMIT = 8;
+/** How often a running bot deletes the messages past each guild's retention period. */
+const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 
 export interface BotDeps {
   /** the per-user limit on expensive work; null turns it off */
@@ -47,6 +49,8 @@ export interface BotHandle {
   registry: ModelRegistry;
   commands: Collection<string, Command>;
   training: TrainingService;
+  /** the queue of forward passes and pictures (its depth is what the load bench reports) */
+  heavy: HeavyQueue;
   stop(): Promise<void>;
 }
 
@@ -108,14 +112,18 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
         log.error("cannot update an edited message", { guild: updated.guildId, message: updated.id }, err);
       }
     });
-    client.on(Events.GuildCreate, (guild) => {
+    // a guild the bot joins (GuildCreate) or finds again at login (GuildAvailable): recorded, and
+    // its messages older than its retention period deleted
+    const recordGuild = (guild: { id: string; name: string }) => {
       try {
         store.guilds.upsert({ id: guild.id, name: guild.name });
-        applyRetention(store, guild.id); // the retention period, at every start
+        applyRetention(store, guild.id);
       } catch (err) {
         log.error("cannot record a guild", { guild: guild.id }, err);
       }
-    });
+    };
+    client.on(Events.GuildCreate, recordGuild);
+    client.on(Events.GuildAvailable, recordGuild);
     client.on(Events.Error, (err) => log.error("discord.js client error", {}, err));
     client.on(Events.Warn, (message) => log.warn(message));
     client.on(Events.ShardError, (err, shardId) => log.error("shard connection error", { shard: shardId }, err));
@@ -136,7 +144,14 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
 
     // runs left "running" by a previous process of this shard died with it
     const guildIds = [...readyClient.guilds.cache.keys()];
-    for (const guild of readyClient.guilds.cache.values()) store.guilds.upsert({ id: guild.id, name: guild.name });
+    // every guild present at login, whichever event announced it; then again every hour, so a
+    // bot that runs for months still forgets on time
+    const applyAllRetention = () => {
+      for (const guild of readyClient.guilds.cache.values()) recordGuild(guild);
+    };
+    applyAllRetention();
+    const retentionTimer = setInterval(applyAllRetention, RETENTION_INTERVAL_MS);
+    retentionTimer.unref();
     const interrupted = store.runs.markInterrupted(process.env.SHARDING_MANAGER === "true" ? guildIds : undefined);
     log.info(`logged in as ${readyClient.user.tag}`, {
       guilds: guildIds.length,
@@ -151,7 +166,9 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
       registry,
       commands,
       training,
+      heavy,
       async stop() {
+        clearInterval(retentionTimer);
         // trainings die with the bot: their workers are ended and their runs marked interrupted
         await training.shutdown();
         await client.destroy();

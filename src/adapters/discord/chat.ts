@@ -38,6 +38,15 @@ export async function handleChatMessage(message: Message, deps: ChatDeps): Promi
   const current = promptText(message, me.id);
   const text = strings(langOfText(current));
 
+  // 0. the same per-user limit as expensive commands: one user cannot keep the chat queue full
+  const wait = deps.rateLimiter?.take(message.author.id) ?? 0;
+  if (wait > 0) {
+    await replyToMessage(message, text.tryAgainIn(wait)).catch((err: unknown) =>
+      deps.log.warn("cannot send a rate-limit line", { ...where, error: String(err) }),
+    );
+    return;
+  }
+
   try {
     // 1. show that the bot is writing
     if ("sendTyping" in message.channel)

@@ -81,10 +81,27 @@ function isMissingFile(err: unknown): boolean {
 
 function interactionContext(i: ChatInputCommandInteraction): Record<string, unknown> {
   return {
+    interaction: i.id,
     command: i.commandName,
     guild: i.guildId,
     channel: i.channelId,
     user: i.user.id,
-    options: Object.fromEntries(i.options.data.map((o) => [o.name, o.value])),
+    options: loggedOptions(i.options.data),
   };
+}
+
+/**
+ * The options as the log shows them: numbers and switches as given, text only as its length.
+ * What people type is never written to the host's log (/privacy says so).
+ */
+export function loggedOptions(
+  options: readonly { name: string; value?: unknown; options?: readonly { name: string; value?: unknown }[] }[],
+): Record<string, unknown> {
+  const entries: [string, unknown][] = [];
+  for (const o of options) {
+    // a subcommand carries its own options
+    if (o.options !== undefined) entries.push([o.name, loggedOptions(o.options)]);
+    else entries.push([o.name, typeof o.value === "string" ? `(${[...o.value].length} characters)` : o.value]);
+  }
+  return Object.fromEntries(entries);
 }

@@ -181,6 +181,7 @@ const en: Strings = {
     "• **Models** — the server's own model (numbers learned from those messages) and its training runs with their loss curves. The newest three models are kept.",
     "• **Settings** — your explain-mode choice (`/settings explain`).",
     "• Chat and the other commands read your message to answer it; nothing else of it is kept.",
+    "• **The host's log** — when a command or a chat reply fails, the bot's console log records the command, the server, channel and user ids, and each option's length, never what you typed.",
     "A server's messages and model are used only in that server. Replies never ping anyone, and a reply that would repeat a stored message word for word (40+ characters) has that part cut out.",
     "`/forget-me` deletes your stored messages in this server and tells you whether the current model learned from them.",
   ].join("\n"),
@@ -253,6 +254,8 @@ const en: Strings = {
         return "⚠️ Training was interrupted (the bot restarted or shut down). This server keeps its previous model.";
       case "cancelled":
         return "⏹️ Stopped while reading messages: nothing was trained, and this server keeps its model.";
+      case "wiped":
+        return "🗑️ Training ended: an admin wiped this server's data. Nothing it learned was kept.";
     }
   },
   trainAlreadyRunning: (progress) =>
@@ -324,6 +327,7 @@ const ja: Strings = {
     "• **モデル** — そのメッセージから学んだサーバー専用のモデル（数値の集まり）と、学習の記録（損失の曲線）。新しい 3 つまで残します。",
     "• **設定** — あなたの説明モードの選択（`/settings explain`）。",
     "• チャットやほかのコマンドは、答えるためにあなたのメッセージを読むだけで、それ以外は保存しません。",
+    "• **ホストのログ** — コマンドやチャットの返事に失敗したとき、ボットのコンソールのログにコマンド名、サーバー・チャンネル・ユーザーの ID、各オプションの文字数を記録します。入力した文章そのものは記録しません。",
     "サーバーのメッセージとモデルはそのサーバーの中だけで使います。返事がだれかに通知を送ることはありません。保存されたメッセージを 40 文字以上そのまま繰り返しそうな部分は省きます。",
     "`/forget-me` で、このサーバーに保存されたあなたのメッセージを削除し、今のモデルがそれを学習したかどうかをお知らせします。",
   ].join("\n"),
@@ -397,6 +401,8 @@ const ja: Strings = {
         return "⚠️ 学習が中断されました（ボットの再起動または終了）。このサーバーは前のモデルを使い続けます。";
       case "cancelled":
         return "⏹️ メッセージを読んでいる途中で停止しました。学習はしておらず、このサーバーのモデルは変わりません。";
+      case "wiped":
+        return "🗑️ 管理者がこのサーバーのデータを全消去したため、学習を終えました。学んだ内容は残していません。";
     }
   },
   trainAlreadyRunning: (progress) =>

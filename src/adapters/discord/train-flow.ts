@@ -168,6 +168,7 @@ async function runTraining(
         before: i.id,
         shouldStop: () => training.stopRequested,
         onPage: (kept, totals) => {
+          if (training.outcome !== null) return; // wiped while reading: store nothing more
           ctx.store.messages.addMany(kept);
           training.noteCollected(totals.read, totals.kept);
         },

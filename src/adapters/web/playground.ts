@@ -4,6 +4,10 @@
  *
  *   PORT  the port (default 3000)        HOST  the interface (default 127.0.0.1: this computer only)
  *   DATABASE_PATH  the store (default data/bot.db, the bot's)
+ *   ALLOWED_HOSTS  more host names the browser may use (comma-separated), e.g. "pi.local"
+ *
+ * With HOST not a loopback address, the playground asks for a secret kept beside the database
+ * (secret.ts, access.ts).
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -13,11 +17,14 @@ import { TrainingService } from "../../app/training-service.ts";
 import { DEFAULT_DATABASE_PATH } from "../../config.ts";
 import { openStore } from "../../store/index.ts";
 import { LOCAL_SPACE, startWebServer, type WebServer } from "./server.ts";
+import { isLoopbackHost } from "./access.ts";
+import { loadOrCreateSecret, type PlaygroundSecret } from "./secret.ts";
 
 export const DEFAULT_PORT = 3000;
 
 export interface PlaygroundSettings {
   host: string;
+  allowedHosts: string[];
   port: number;
   databasePath: string;
 }
@@ -27,16 +34,25 @@ export function playgroundSettings(env: Record<string, string | undefined> = pro
   const rawPort = env.PORT?.trim();
   const port = rawPort ? Number(rawPort) : DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a whole number from 0 to 65535, got "${rawPort}"`);
-  return { host: env.HOST?.trim() || "127.0.0.1", port, databasePath: env.DATABASE_PATH?.trim() || DEFAULT_DATABASE_PATH };
+  const allowedHosts = (env.ALLOWED_HOSTS ?? "")
+    .split(",")
+    .map((h) => h.trim())
+    .filter((h) => h.length > 0);
+  for (const name of allowedHosts)
+    if (!/^[A-Za-z0-9.:[\]-]+$/.test(name)) throw new Error(`ALLOWED_HOSTS holds host names separated by commas, got "${name}"`);
+  return { host: env.HOST?.trim() || "127.0.0.1", allowedHosts, port, databasePath: env.DATABASE_PATH?.trim() || DEFAULT_DATABASE_PATH };
 }
 
 export interface Playground {
   web: WebServer;
+  /** the secret asked for (HOST not a loopback address), else null */
+  secret: PlaygroundSecret | null;
   stop(): Promise<void>;
 }
 
 export async function startPlayground(settings: PlaygroundSettings): Promise<Playground> {
   mkdirSync(path.dirname(settings.databasePath), { recursive: true });
+  const secret = isLoopbackHost(settings.host) ? null : loadOrCreateSecret(settings.databasePath);
   const store = openStore(settings.databasePath);
   const warn = (m: string, err?: unknown) =>
     console.warn(err === undefined ? m : `${m}: ${err instanceof Error ? err.message : String(err)}`);
@@ -51,6 +67,8 @@ export async function startPlayground(settings: PlaygroundSettings): Promise<Pla
       store,
       training,
       host: settings.host,
+      allowedHosts: settings.allowedHosts,
+      secret: secret?.secret ?? null,
       port: settings.port,
       onError: (m, e) => console.error(m, e),
     });
@@ -62,6 +80,7 @@ export async function startPlayground(settings: PlaygroundSettings): Promise<Pla
   }
   return {
     web,
+    secret,
     async stop() {
       await training.shutdown();
       await web.close();

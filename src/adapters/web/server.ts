@@ -30,7 +30,8 @@ import type { Store } from "../../store/index.ts";
 import { checkOption, parseCommandLine, type WebContext, type WebReply } from "./command-spec.ts";
 import { chatReply } from "./chat.ts";
 import { WEB_COMMANDS } from "./commands/index.ts";
-import { HttpError, pngSize, readJsonBody, sendBytes, sendJson } from "./http.ts";
+import { type AccessPolicy, allowedHostNames, decideAccess, isLoopbackHost, SECRET_PARAM } from "./access.ts";
+import { HttpError, pngSize, readJsonBody, SECURITY_HEADERS, sendBytes, sendJson } from "./http.ts";
 import { lossCurvePng, startLocalTraining, stopLocalTraining } from "./local-training.ts";
 import { ImageShelf } from "./image-shelf.ts";
 import { followTraining } from "./training-events.ts";
@@ -57,6 +58,10 @@ export interface WebServerOptions {
   training: TrainingService;
   /** default 127.0.0.1 */
   host?: string;
+  /** host names the Host header may carry besides localhost and HOST (e.g. "pi.local") */
+  allowedHosts?: readonly string[];
+  /** asked of every request; required when `host` is not a loopback address (see access.ts) */
+  secret?: string | null;
   /** default 3000; 0 = any free port */
   port?: number;
   /** told about requests that failed on the server's side */
@@ -65,12 +70,22 @@ export interface WebServerOptions {
 
 export interface WebServer {
   url: string;
+  /** with a secret: the link that sets its cookie (url + ?key=secret) */
+  loginUrl: string | null;
   server: Server;
   close(): Promise<void>;
 }
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const host = options.host ?? "127.0.0.1";
+  const secret = options.secret ?? null;
+  if (!isLoopbackHost(host) && secret === null) {
+    throw new Error(
+      `HOST=${host} shares the playground beyond this computer: it needs a secret (startPlayground makes one beside the database)`,
+    );
+  }
+  const policy: AccessPolicy = { host, allowedHosts: options.allowedHosts ?? [], secret };
+  const allowedNames = allowedHostNames(policy);
   const shelf = new ImageShelf();
   const heavy = createHeavyQueue();
   const streams = new Set<ServerResponse>();
@@ -176,8 +191,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (res.headersSent) return void res.destroy();
       sendJson(res, status, { error: message });
     };
-    if (!hostAllowed(req.headers.host, host))
-      return fail(421, `this server answers only to ${host} (the Host header was ${req.headers.host ?? "missing"})`);
+    const access = decideAccess(req, url, policy, allowedNames);
+    if (access.kind === "refuse") return fail(access.status, access.message);
+    if (access.kind === "login") {
+      res.writeHead(303, { ...SECURITY_HEADERS, "set-cookie": access.cookie, location: access.location, "cache-control": "no-store" });
+      return void res.end();
+    }
     route(req, res, url, request).catch((err: unknown) => {
       if (err instanceof HttpError) return fail(err.status, err.message);
       if (err instanceof InputError) {
@@ -200,6 +219,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const shown = host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
   return {
     url: `http://${shown}:${port}/`,
+    loginUrl: secret === null ? null : `http://${shown}:${port}/?${SECRET_PARAM}=${secret}`,
     server,
     async close() {
       for (const stream of streams) stream.end();
@@ -211,18 +231,4 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
 function requireMethod(method: string, allowed: string): void {
   if (method !== allowed) throw new HttpError(405, `use ${allowed} here (got ${method})`);
-}
-
-/**
- * Another site's page in the same browser could reach a server on 127.0.0.1 through a name of
- * its own (DNS rebinding); answering only to our own names stops that.
- */
-function hostAllowed(header: string | undefined, host: string): boolean {
-  if (host === "0.0.0.0" || host === "::") return true;
-  if (!header) return false;
-  const name = header
-    .replace(/:\d+$/, "")
-    .replace(/^\[(.*)\]$/, "$1")
-    .toLowerCase();
-  return name === host.toLowerCase() || name === "localhost" || name === "127.0.0.1" || name === "::1";
 }

@@ -178,6 +178,8 @@ const en: WebTexts = {
         return "Training was interrupted (the server stopped). The previous model stays.";
       case "cancelled":
         return "Training was cancelled before it began.";
+      case "wiped":
+        return "Training ended because its data was wiped. Nothing it learned was kept.";
     }
   },
   trainNotRunning: "No training is running. Start one with /train.",
@@ -232,6 +234,8 @@ const ja: WebTexts = {
         return "サーバーが止まったため学習が中断されました。前のモデルのままです。";
       case "cancelled":
         return "学習は始まる前に取り消されました。";
+      case "wiped":
+        return "データが全消去されたため学習を終えました。学んだ内容は残していません。";
     }
   },
   trainNotRunning: "学習は行われていません。/train で始められます。",
