@@ -6,7 +6,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ByteWriter, F32x4, I32, ModuleBuilder } from "../../src/tensor/wasm/assembler.ts";
 import { kernelBytesSource } from "../../src/tensor/wasm/kernel-bytes-source.ts";
-import { BLOCKING, buildKernelModule } from "../../src/tensor/wasm/program.ts";
+import { buildKernelModule } from "../../src/tensor/wasm/program.ts";
+import { BLOCKING } from "../../src/tensor/wasm/program-gemm.ts";
 
 describe("WebAssembly build", () => {
   it("src/tensor/wasm/kernel-bytes.ts is up to date (else run npx tsx scripts/build-wasm.ts)", () => {

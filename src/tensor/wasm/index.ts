@@ -1,5 +1,5 @@
 /**
- * Kernels whose matrix products run in WebAssembly with 128-bit SIMD (see ./program.ts for
+ * Kernels whose matrix products run in WebAssembly with 128-bit SIMD (see ./program-gemm.ts for
  * the blocked, packed, register-tiled product and ./heap.ts for the memory they work in).
  *
  *   const kernels = createWasmKernels();
@@ -44,10 +44,10 @@ import {
   POST_GELU_BACKWARD,
   POST_GELU_FORWARD,
   POST_NONE,
-  buildKernelModule,
   maxClaimsDepth,
   packFloats,
-} from "./program.ts";
+} from "./program-gemm.ts";
+import { buildKernelModule } from "./program.ts";
 
 /** The exports called directly; those the threads share (./threads.ts's THREAD_FUNCTIONS) go through `halves` or `together`. */
 interface KernelExports {
@@ -260,7 +260,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
 
   /**
    * Matrix products in order, shared by the threads when each has rows enough and a K that one
-   * packing of B holds (see gemm in ./program.ts); one counter per column slab (≥ NR wide).
+   * packing of B holds (see gemm in ./program-gemm.ts); one counter per column slab (≥ NR wide).
    */
   function products(list: Product[], afterFirst?: () => void): void {
     const shared = list.every(({ M, K }) => M >= 2 * MIN_SPLIT_ROWS && K <= maxClaimsDepth(blocking));

@@ -511,7 +511,7 @@ function defineAdamW(module: ModuleBuilder): void {
  *   geluForward(out, inp, n):        out = 0.5·x·(1 + tanh u),  u = √(2/π)·(x + 0.044715·x³)
  *   geluBackward(dinp, inp, dout, n): dinp = (0.5·(1 + tanh u) + 0.5·x·(1 − tanh²u)·du/dx)·dout
  * n is a multiple of 4 (the caller does the rest with the reference). Returns both functions:
- * the gemm also runs them on its finished blocks (./program.ts, POST_*).
+ * the gemm also runs them on its finished blocks (./program-gemm.ts, POST_*).
  */
 export function defineGelu(module: ModuleBuilder, addProduct: AddProduct) {
   const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
