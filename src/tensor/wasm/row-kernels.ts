@@ -13,7 +13,7 @@
 import type { Kernels } from "../kernels.ts";
 import type { FloatArray, IdArray } from "../types.ts";
 import { layernormBackward as referenceLayernormBackward, layernormForward as referenceLayernormForward } from "../layernorm.ts";
-import { residualBackward as referenceResidualBackward, residualForward as referenceResidualForward } from "../residual.ts";
+import { residualForward as referenceResidualForward } from "../residual.ts";
 import { type AdamWUpdate, adamwUpdate as referenceAdamwUpdate } from "../adamw.ts";
 import { scale as referenceScale, sumOfSquares as referenceSumOfSquares } from "../grad-norm.ts";
 import {
@@ -44,7 +44,7 @@ export interface Placement {
    * one and n·`width` is large enough; `args(start, count)` gives one part's arguments
    */
   halves(
-    fn: "layernormForward" | "layernormBackward" | "residualForward" | "residualBackward" | "adamwUpdate" | "sumSquares" | "scale",
+    fn: "layernormForward" | "layernormBackward" | "residualForward" | "adamwUpdate" | "sumSquares" | "scale",
     n: number,
     width: number,
     args: (start: number, count: number) => number[],
@@ -62,7 +62,6 @@ type RowKernels = Pick<
   | "residualLayernormForward"
   | "layernormBackward"
   | "residualForward"
-  | "residualBackward"
   | "sumOfSquares"
   | "scale"
   | "adamwUpdate"
@@ -258,28 +257,6 @@ export function createRowKernels(wasm: RowExports, { begin, place, giveBack, hal
     giveBack(out, outAt, N);
   }
 
-  function residualBackward(da: FloatArray, db: FloatArray, dout: FloatArray, N: number): void {
-    if (da instanceof Float64Array || db instanceof Float64Array || dout instanceof Float64Array) {
-      referenceResidualBackward(da, db, dout, N);
-      return;
-    }
-    checkCounts("residualBackward", { N });
-    for (const [name, array] of [
-      ["da", da],
-      ["db", db],
-      ["dout", dout],
-    ] as const)
-      checkLength("residualBackward", name, array, N, "N");
-    if (N === 0) return;
-    begin();
-    const daAt = place(da, N, false);
-    const dbAt = place(db, N, false);
-    const doutAt = place(dout, N, true);
-    halves("residualBackward", N, 1, (start, count) => [daAt + 4 * start, dbAt + 4 * start, doutAt + 4 * start, count]);
-    giveBack(da, daAt, N);
-    giveBack(db, dbAt, N);
-  }
-
   /** float32 sums of SQUARES_CHUNK floats each (split between the threads by chunks), added in doubles in order */
   function sumOfSquares(x: FloatArray, N: number): number {
     if (x instanceof Float64Array) return referenceSumOfSquares(x, N);
@@ -405,7 +382,6 @@ export function createRowKernels(wasm: RowExports, { begin, place, giveBack, hal
     residualLayernormForward,
     layernormBackward,
     residualForward,
-    residualBackward,
     sumOfSquares,
     scale,
     adamwUpdate,

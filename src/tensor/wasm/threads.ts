@@ -33,7 +33,6 @@ export const THREAD_FUNCTIONS = [
   "layernormForward",
   "layernormBackward",
   "residualForward",
-  "residualBackward",
   "adamwUpdate",
   "sumSquares",
   "scale",
