@@ -35,15 +35,15 @@ export interface BufferSpec {
 }
 
 /** The sizes of one call by name (the kernel's size arguments and what `derive` adds). */
-export type Sizes = Record<string, number>;
+export type Sizes = Readonly<Record<string, number>>;
 
 /** One call as `run` sees it. */
 export interface Call {
   /** byte addresses of the placed buffers (0: null or not placed) */
-  at: Record<string, number>;
-  n: Sizes;
+  readonly at: Readonly<Record<string, number>>;
+  readonly n: Sizes;
   /** every argument by name, as given */
-  arg: Record<string, unknown>;
+  readonly arg: Readonly<Record<string, unknown>>;
 }
 
 /** What the backend offers a kernel's `run` (see ./index.ts). */
@@ -117,8 +117,8 @@ export interface KernelSpec<K extends keyof Kernels = keyof Kernels> {
   sizes: readonly string[];
   /** the buffers among `args` */
   buffers: Readonly<Record<string, BufferSpec>>;
-  /** sizes computed from the others (e.g. the head size), for formulas and `run` */
-  derive?: (n: Sizes) => Sizes;
+  /** sizes computed from the others (e.g. the head size HS), for formulas and `run` */
+  derive?: Readonly<Record<string, (n: Sizes) => number>>;
   /** the call goes to the reference kernel (a shape the module does not take, a buffer it cannot reach) */
   useReference?: (call: Call, backend: Backend) => boolean;
   /** throws on bad values the lengths do not show (after the length checks, when not empty) */
@@ -133,94 +133,170 @@ export interface KernelSpec<K extends keyof Kernels = keyof Kernels> {
   after?: (call: Call, backend: Backend) => void;
 }
 
-/** The method `spec` describes, working in `backend`. */
+/**
+ * The method `spec` describes, working in `backend`. Everything that depends only on the
+ * description is worked out here, once. All methods share the code below, so it touches only
+ * objects of one shape each (the compiled buffers, typed arrays of sizes and addresses); the
+ * descriptions' own functions read a call's values by name through `Call`'s views of those
+ * arrays. No call of a method runs inside another call of the same method, so one set of arrays
+ * per method serves every call.
+ */
 export function generateKernel<K extends keyof Kernels>(spec: KernelSpec<K>, backend: Backend): Kernels[K] {
+  const kernel: string = spec.name;
   const reference = referenceKernels[spec.name] as (...args: unknown[]) => unknown;
   if (reference.length !== spec.args.length) {
-    throw new Error(`${spec.name}: the description names ${spec.args.length} arguments, the reference takes ${reference.length}`);
+    throw new Error(`${kernel}: the description names ${spec.args.length} arguments, the reference takes ${reference.length}`);
   }
+  for (const name of [...spec.sizes, ...Object.keys(spec.buffers)]) {
+    if (!spec.args.includes(name)) throw new Error(`${kernel}: ${name} is not one of its arguments`);
+  }
+  // 0. one slot per size (then the derived ones) and per buffer address; the arguments as given
+  const derived = Object.entries(spec.derive ?? {});
+  const sizeNames = [...spec.sizes, ...derived.map(([name]) => name)];
+  const sizeSlots = new Float64Array(sizeNames.length);
+  const sizeArgs = Int32Array.from(spec.sizes, (name) => spec.args.indexOf(name));
   const bufferNames = spec.args.filter((name) => name in spec.buffers);
-  const checked = bufferNames.map((name) => ({ name, spec: spec.buffers[name], floats: formula(spec.name, spec.buffers[name].floats) }));
-  const placed = checked.map((b) => ({ ...b, placeFloats: b.spec.place ? formula(spec.name, b.spec.place) : b.floats }));
+  const addressSlots = new Float64Array(bufferNames.length);
+  let current: unknown[] = [];
+  const call: Call = {
+    at: viewOf(bufferNames, (slot) => addressSlots[slot]),
+    n: viewOf(sizeNames, (slot) => sizeSlots[slot]),
+    arg: viewOf(spec.args, (slot) => current[slot]),
+  };
+  const buffers: CompiledBuffer[] = bufferNames.map((name, slot) => {
+    const b = spec.buffers[name];
+    const floats = formula(kernel, b.floats, sizeNames);
+    return {
+      name,
+      text: b.floats,
+      index: spec.args.indexOf(name),
+      slot,
+      floats,
+      placeFloats: b.place ? formula(kernel, b.place, sizeNames) : floats,
+      nullable: b.nullable === true,
+      placeIf: b.placeIf ?? null,
+      copyIn: b.io !== "out",
+      written: b.io !== "in",
+    };
+  });
+  const derive = derived.map(([, compute]) => compute);
+  const hooks: CompiledHooks = {
+    useReference: spec.useReference ?? null,
+    validate: spec.validate ?? null,
+    empty: spec.empty,
+    whenEmpty: spec.whenEmpty ?? null,
+    run: spec.run,
+    after: spec.after ?? null,
+  };
 
   const method = (...args: unknown[]): unknown => {
-    const arg: Record<string, unknown> = {};
-    spec.args.forEach((name, i) => {
-      arg[name] = args[i];
-    });
     // 1. the reference for float64 and for shapes the module does not take
-    if (bufferNames.some((name) => arg[name] instanceof Float64Array)) return reference(...args);
-    const given: Sizes = {};
-    for (const name of spec.sizes) given[name] = arg[name] as number;
-    const n = spec.derive ? { ...given, ...spec.derive(given) } : given;
-    const call: Call = { at: {}, n, arg };
-    if (spec.useReference?.(call, backend)) return reference(...args);
+    for (const b of buffers) if (args[b.index] instanceof Float64Array) return reference(...args);
+    current = args;
+    for (let i = 0; i < sizeArgs.length; i++) sizeSlots[i] = args[sizeArgs[i]] as number;
+    for (let i = 0; i < derive.length; i++) sizeSlots[sizeArgs.length + i] = derive[i](call.n);
+    if (hooks.useReference?.(call, backend)) return reference(...args);
     // 2. sizes, then lengths in argument order
-    checkSizes(
-      spec.name,
-      given,
-      checked.map((b) => (b.floats ? b.floats(n) : 0)),
-    );
-    for (const b of checked) {
-      const array = arg[b.name] as FloatArray | null;
+    for (let i = 0; i < sizeArgs.length; i++) {
+      const value = args[sizeArgs[i]] as number;
+      if (!Number.isInteger(value) || value < 0) throw new Error(`${kernel}: ${sizeNames[i]} must be a whole number ≥ 0, got ${value}`);
+    }
+    let largest = 0;
+    for (const b of buffers) if (b.floats) largest = Math.max(largest, evaluate(b.floats, sizeSlots));
+    // byte offsets are i32 inside the module
+    if (largest * 4 >= 2 ** 31) {
+      const list = spec.sizes.map((name, i) => `${name}=${sizeSlots[i]}`).join(", ");
+      throw new Error(`${kernel}: ${list} is too large for 32-bit byte offsets`);
+    }
+    for (const b of buffers) {
+      const array = args[b.index] as FloatArray | null;
       if (array === null) {
-        if (b.spec.nullable) continue;
-        throw new Error(`${spec.name}: ${b.name} is null`);
+        if (b.nullable) continue;
+        throw new Error(`${kernel}: ${b.name} is null`);
       }
-      if (b.floats && array.length < b.floats(n)) {
-        throw new Error(`${spec.name}: ${b.name} has ${array.length} floats, ${b.spec.floats} = ${b.floats(n)}`);
+      if (b.floats && array.length < evaluate(b.floats, sizeSlots)) {
+        throw new Error(`${kernel}: ${b.name} has ${array.length} floats, ${b.text} = ${evaluate(b.floats, sizeSlots)}`);
       }
     }
     // 3. nothing to compute, or values the lengths do not show
-    if (spec.empty(n)) return spec.whenEmpty?.(call, backend);
-    spec.validate?.(call);
+    if (hooks.empty(call.n)) return hooks.whenEmpty?.(call, backend);
+    hooks.validate?.(call);
     // 4. every buffer's address, 5. the module's work, 6. results back
     backend.begin();
-    const out: { array: Float32Array; at: number; length: number }[] = [];
-    for (const b of placed) {
-      const array = arg[b.name] as Float32Array | null;
-      if (array === null || (b.spec.placeIf && !b.spec.placeIf(n))) {
-        call.at[b.name] = 0;
-        continue;
-      }
-      const length = b.placeFloats ? b.placeFloats(n) : array.length;
-      call.at[b.name] = backend.place(array, length, b.spec.io !== "out");
-      if (b.spec.io !== "in") out.push({ array, at: call.at[b.name], length });
+    for (const b of buffers) {
+      const array = args[b.index] as Float32Array | null;
+      const skip = array === null || (b.placeIf !== null && !b.placeIf(call.n));
+      addressSlots[b.slot] = skip ? 0 : backend.place(array, placedLength(b, array), b.copyIn);
     }
-    const result = spec.run(call, backend);
-    for (const { array, at, length } of out) backend.giveBack(array, at, length);
-    spec.after?.(call, backend);
+    const result = hooks.run(call, backend);
+    for (const b of buffers) {
+      const array = args[b.index] as Float32Array | null;
+      if (b.written && addressSlots[b.slot] !== 0) backend.giveBack(array!, addressSlots[b.slot], placedLength(b, array!));
+    }
+    hooks.after?.(call, backend);
     return result;
   };
   return method as Kernels[K];
+
+  function placedLength(b: CompiledBuffer, array: Float32Array): number {
+    return b.placeFloats ? evaluate(b.placeFloats, sizeSlots) : array.length;
+  }
 }
 
-/** "N*OC" or "B*T*3C" as a function of the sizes; null for "whole" (the array's own length) */
-function formula(kernel: string, text: string): ((n: Sizes) => number) | null {
+/** A buffer's description as the shared code reads it (every field always present). */
+interface CompiledBuffer {
+  name: string;
+  /** its length formula as written, for errors */
+  text: string;
+  /** its position among the arguments, and its address slot */
+  index: number;
+  slot: number;
+  floats: Formula | null;
+  placeFloats: Formula | null;
+  nullable: boolean;
+  placeIf: ((n: Sizes) => boolean) | null;
+  copyIn: boolean;
+  written: boolean;
+}
+
+/** A description's functions, every one present (null when it has none). */
+interface CompiledHooks {
+  useReference: KernelSpec["useReference"] | null;
+  validate: KernelSpec["validate"] | null;
+  empty: KernelSpec["empty"];
+  whenEmpty: KernelSpec["whenEmpty"] | null;
+  run: KernelSpec["run"];
+  after: KernelSpec["after"] | null;
+}
+
+/** An object whose property `names[i]` reads `read(i)` (a view of a slot array, by name). */
+function viewOf<T>(names: readonly string[], read: (slot: number) => T): Record<string, T> {
+  const view = {};
+  names.forEach((name, slot) => {
+    Object.defineProperty(view, name, { get: () => read(slot), enumerable: true });
+  });
+  return view as Record<string, T>;
+}
+
+/** A length: the product of its terms, each a factor times a size slot (−1: the factor alone). */
+type Formula = { factor: number; slot: number }[];
+
+/** "N*OC" or "B*T*3C" read into terms over the size slots; null for "whole" (the array's own length) */
+function formula(kernel: string, text: string, sizeNames: readonly string[]): Formula | null {
   if (text === "whole") return null;
-  const terms = text.split("*").map((term) => {
+  return text.split("*").map((term) => {
     const match = /^(\d*)([A-Za-z]\w*)?$/.exec(term);
     if (!match || (match[1] === "" && match[2] === undefined)) throw new Error(`${kernel}: cannot read the length "${text}"`);
-    return { factor: match[1] === "" ? 1 : Number(match[1]), size: match[2] };
+    const slot = match[2] === undefined ? -1 : sizeNames.indexOf(match[2]);
+    if (match[2] !== undefined && slot < 0) throw new Error(`${kernel}: the length "${text}" names an unknown size ${match[2]}`);
+    return { factor: match[1] === "" ? 1 : Number(match[1]), slot };
   });
-  return (n) =>
-    terms.reduce((product, { factor, size }) => {
-      if (size !== undefined && n[size] === undefined) throw new Error(`${kernel}: the length "${text}" names an unknown size ${size}`);
-      return product * factor * (size === undefined ? 1 : n[size]);
-    }, 1);
 }
 
-function checkSizes(kernel: string, sizes: Sizes, lengths: number[]): void {
-  for (const [name, value] of Object.entries(sizes)) {
-    if (!Number.isInteger(value) || value < 0) throw new Error(`${kernel}: ${name} must be a whole number ≥ 0, got ${value}`);
-  }
-  // byte offsets are i32 inside the module
-  if (Math.max(0, ...lengths) * 4 >= 2 ** 31) {
-    const list = Object.entries(sizes)
-      .map(([name, value]) => `${name}=${value}`)
-      .join(", ");
-    throw new Error(`${kernel}: ${list} is too large for 32-bit byte offsets`);
-  }
+function evaluate(terms: Formula, sizes: Float64Array): number {
+  let product = 1;
+  for (const { factor, slot } of terms) product *= slot < 0 ? factor : factor * sizes[slot];
+  return product;
 }
 
 /** How elementwise or row work of `width` floats per item splits: at a multiple of 4, when there are MIN_SPLIT_ELEMENTS floats */

@@ -11,7 +11,7 @@ import type { Backend, Call, KernelSpec, Sizes } from "./kernel-table.ts";
 import { MIN_SPLIT_ELEMENTS, MIN_SPLIT_ROWS } from "./kernel-table.ts";
 
 /** the head size, and whether the module takes it */
-const headSize = (n: Sizes) => ({ HS: n.C / n.NH });
+const headSize = { HS: (n: Sizes) => n.C / n.NH };
 const notVectorHeads = ({ n }: Call) => !Number.isInteger(n.HS) || n.HS % 4 !== 0;
 /** batch rows shared by the threads */
 const sharedRows = ({ B, T }: Sizes) => B >= 2 && B * T >= 2 * MIN_SPLIT_ROWS;

@@ -11,7 +11,7 @@
  * (`products` in ./index.ts); a GELU that follows runs on each finished block of out inside
  * the product when out's width is a multiple of 4, else afterwards as its own kernel.
  */
-import type { Backend, Call, KernelSpec } from "./kernel-table.ts";
+import type { Backend, Call, KernelSpec, Sizes } from "./kernel-table.ts";
 import { INIT_FROM_BIAS, INIT_FROM_C, INIT_ZERO, POST_GELU_BACKWARD, POST_GELU_FORWARD, POST_NONE } from "./program-gemm.ts";
 
 const LINEAR_FORWARD_BUFFERS = {
@@ -22,7 +22,7 @@ const LINEAR_FORWARD_BUFFERS = {
 } as const;
 
 /** the forward's GELU runs inside the product (on each finished block of out) */
-const fusedForward = (n: Record<string, number>) => n.IC > 0 && n.OC % 4 === 0;
+const fusedForward = (n: Sizes) => n.IC > 0 && n.OC % 4 === 0;
 
 /** out = inp·weightᵀ + bias, and, with geluOut placed, geluOut = gelu(out) block by block */
 function linearForwardRun({ at, n, arg }: Call, backend: Backend): void {
@@ -101,14 +101,14 @@ const LINEAR_BACKWARD_BUFFERS = {
 } as const;
 
 /** the backward's GELU runs inside the product (on each finished block of dinp) */
-const fusedBackward = (n: Record<string, number>) => n.IC % 4 === 0;
+const fusedBackward = (n: Sizes) => n.IC % 4 === 0;
 
 /**
  * 1. dinp[N,IC] = dout[N,OC] · weight[OC,IC] (times gelu'(pre) block by block, with pre placed),
  * then 3. on this thread, 2. dweight[OC,IC] += doutᵀ · inp, A(o,n) = dout[n·OC + o];
  * 3. dbias[OC] += Σ_rows dout (after 1., while the helper may still work on 1. and 2.)
  */
-function linearBackwardRun({ at, n, arg }: Call, backend: Backend): void {
+function linearBackwardRun({ at, n, arg }: Call, backend: Backend, dinpAt: number): void {
   const { N, IC, OC } = n;
   const preAt = at.pre ?? 0;
   const biasGradient = () => {
@@ -122,7 +122,7 @@ function linearBackwardRun({ at, n, arg }: Call, backend: Backend): void {
         N: IC,
         K: OC,
         args: (pack, claims) => [
-          at.dinp,
+          dinpAt,
           IC,
           at.dout,
           OC,
@@ -175,8 +175,8 @@ function linearBackwardRun({ at, n, arg }: Call, backend: Backend): void {
 }
 
 /** no products: dinp is 0 (and so is the GELU's input gradient) */
-function zeroDinp({ n, arg }: Call): void {
-  if (n.N * n.IC > 0) (arg.dinp as Float32Array).fill(0, 0, n.N * n.IC);
+function zeroDinp(dinp: Float32Array, { N, IC }: Sizes): void {
+  if (N * IC > 0) dinp.fill(0, 0, N * IC);
 }
 
 export const linearBackward: KernelSpec<"linearBackward"> = {
@@ -185,8 +185,8 @@ export const linearBackward: KernelSpec<"linearBackward"> = {
   sizes: ["N", "IC", "OC"],
   buffers: LINEAR_BACKWARD_BUFFERS,
   empty: ({ N, OC }) => N === 0 || OC === 0,
-  whenEmpty: zeroDinp,
-  run: linearBackwardRun,
+  whenEmpty: ({ arg, n }) => zeroDinp(arg.dinp as Float32Array, n),
+  run: (call, backend) => linearBackwardRun(call, backend, call.at.dinp),
 };
 
 export const linearGeluBackward: KernelSpec<"linearGeluBackward"> = {
@@ -204,8 +204,8 @@ export const linearGeluBackward: KernelSpec<"linearGeluBackward"> = {
     pre: { floats: "N*IC", io: "in", placeIf: fusedBackward },
   },
   empty: ({ N, OC }) => N === 0 || OC === 0,
-  whenEmpty: ({ n, arg, at }) => zeroDinp({ n, at, arg: { dinp: arg.dpre } }),
-  run: (call, backend) => linearBackwardRun({ ...call, at: { ...call.at, dinp: call.at.dpre } }, backend),
+  whenEmpty: ({ arg, n }) => zeroDinp(arg.dpre as Float32Array, n),
+  run: (call, backend) => linearBackwardRun(call, backend, call.at.dpre),
   // a width the product cannot fuse: the GELU's backward afterwards
   after: ({ n, arg }, backend) => {
     if (fusedBackward(n) || n.IC === 0) return;

@@ -14,7 +14,7 @@ import type { AdamWUpdate } from "../adamw.ts";
 import { checkEmbeddingInputs } from "../embedding.ts";
 import { geluBackward as referenceGeluBackward, geluForward as referenceGeluForward } from "../gelu.ts";
 import type { IdArray } from "../types.ts";
-import type { Backend, Call, KernelSpec } from "./kernel-table.ts";
+import type { Backend, Call, KernelSpec, Sizes } from "./kernel-table.ts";
 import { MIN_SPLIT_ELEMENTS, rowsOf } from "./kernel-table.ts";
 
 /** sumOfSquares sums this many floats per float32 partial sum (their total is in doubles) */
@@ -33,7 +33,7 @@ export const zero: KernelSpec<"zero"> = {
 };
 
 /** GELU four at a time (the first N4 = N − N mod 4 elements); the last N mod 4 by the reference */
-const vectorPart = ({ N }: Record<string, number>) => ({ N4: N - (N % 4) });
+const vectorPart = { N4: (n: Sizes) => n.N - (n.N % 4) };
 const geluSplit = { align: 4, minimum: MIN_SPLIT_ELEMENTS };
 
 export const geluForward: KernelSpec<"geluForward"> = {
@@ -91,7 +91,7 @@ const LAYERNORM_PARAMETERS = {
 } as const;
 
 /** LayerNorm of inp's rows, rows cut in two; with a and b placed, each row of inp is first written as a + b */
-function layernormRun({ at, n }: Call, backend: Backend): void {
+function layernormRun({ at, n }: Call, backend: Backend, inpAt: number): void {
   const { N, C } = n;
   const a = at.a ?? 0;
   const b = at.b ?? 0;
@@ -99,7 +99,7 @@ function layernormRun({ at, n }: Call, backend: Backend): void {
     at.out + 4 * start * C,
     at.mean + 4 * start,
     at.rstd + 4 * start,
-    at.inp + 4 * start * C,
+    inpAt + 4 * start * C,
     at.weight,
     at.bias,
     count,
@@ -115,7 +115,7 @@ export const layernormForward: KernelSpec<"layernormForward"> = {
   sizes: ["N", "C"],
   buffers: { ...LAYERNORM_OUTPUTS, inp: { floats: "N*C", io: "in" }, ...LAYERNORM_PARAMETERS },
   empty: ({ N, C }) => N === 0 || C === 0,
-  run: layernormRun,
+  run: (call, backend) => layernormRun(call, backend, call.at.inp),
 };
 
 /** residual = a + b, then its LayerNorm: one pass over the rows (the sum still in cache) */
@@ -131,7 +131,7 @@ export const residualLayernormForward: KernelSpec<"residualLayernormForward"> = 
     ...LAYERNORM_PARAMETERS,
   },
   empty: ({ N, C }) => N === 0 || C === 0,
-  run: (call, backend) => layernormRun({ ...call, at: { ...call.at, inp: call.at.residual } }, backend),
+  run: (call, backend) => layernormRun(call, backend, call.at.residual),
 };
 
 /**
