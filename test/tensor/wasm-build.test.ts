@@ -10,7 +10,7 @@ import { buildKernelModule } from "../../src/tensor/wasm/program.ts";
 import { BLOCKING } from "../../src/tensor/wasm/program-gemm.ts";
 
 describe("WebAssembly build", () => {
-  it("src/tensor/wasm/kernel-bytes.ts is up to date (else run npx tsx scripts/build-wasm.ts)", () => {
+  it("src/tensor/wasm/kernel-bytes.ts is up to date (else run npm run build:wasm)", () => {
     const stored = readFileSync(new URL("../../src/tensor/wasm/kernel-bytes.ts", import.meta.url), "utf8");
     expect(stored).toBe(kernelBytesSource(buildKernelModule(), buildKernelModule(undefined, { fma: true })));
   });
