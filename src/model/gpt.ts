@@ -24,6 +24,14 @@ export interface GPTOptions {
   kernels?: Kernels;
 }
 
+/** Heads switched off: their output is zeroed before attn.c_proj (head ablation). */
+export type HeadMask = readonly { layer: number; head: number }[];
+
+export interface ForwardOptions {
+  /** heads whose output is zeroed before c_proj (inference only: no targets, no backward) */
+  ablate?: HeadMask;
+}
+
 export interface ForwardResult {
   /** [B, T, V] raw scores for the next token at every position */
   logits: FloatArray;
@@ -49,6 +57,8 @@ export class GPT {
   private dactsFlat: FloatArray | null = null;
   private lastIds: IdArray | null = null;
   private lastTargets: IdArray | null = null;
+  /** per layer, 1 for each head of the current forward that is switched off [L, NH]; null: none */
+  private ablated: Uint8Array | null = null;
 
   constructor(config: GPTConfig, options: GPTOptions = {}) {
     this.config = validateConfig({ ...config });
@@ -95,8 +105,9 @@ export class GPT {
    * Runs the model on ids [B, T]. With targets [B, T] (−1 = ignore) it also computes the loss
    * and remembers what backward() needs.
    */
-  forward(ids: IdArray, B: number, T: number, targets: IdArray | null = null): ForwardResult {
+  forward(ids: IdArray, B: number, T: number, targets: IdArray | null = null, options: ForwardOptions = {}): ForwardResult {
     this.checkInputs(ids, B, T, targets);
+    this.ablated = options.ablate && options.ablate.length > 0 ? this.headMask(options.ablate, targets) : null;
     const { nEmbd: C, vocabSize: V, nLayer: L } = this.config;
     const N = B * T;
     const kernels = this.kernels;
@@ -246,6 +257,14 @@ export class GPT {
       attention: (l, attY, qkv) => {
         const la = a.layers[l];
         kernels.attentionForward(attY, la.preatt, la.att, qkv, B, T, C, NH);
+        // switched-off heads: their HS columns of every row of attY [B*T, C] are zeroed
+        const ablated = this.ablated;
+        if (ablated === null) return;
+        const HS = C / NH;
+        for (let h = 0; h < NH; h++) {
+          if (ablated[l * NH + h] === 0) continue;
+          for (let row = 0; row < B * T; row++) attY.fill(0, row * C + h * HS, row * C + (h + 1) * HS);
+        }
       },
     };
   }
@@ -264,6 +283,14 @@ export class GPT {
       throw new Error(`layer ${layer} does not exist: the model has layers 0–${this.config.nLayer - 1}`);
     }
     return this.acts.layers[layer].att;
+  }
+
+  /**
+   * After backward(): the gradient of the loss with respect to the model's input vectors, the
+   * embedding sums x = wte[id] + wpe[t] [B*T, C] (the residual stream's gradient at block 0).
+   */
+  get inputGradient(): FloatArray | null {
+    return this.dacts && this.lastTargets ? this.dacts.encoded : null;
   }
 
   /** The last forward's activations (for pictures and the explanatory mode). */
@@ -290,6 +317,20 @@ export class GPT {
     this.acts = activationViews(this.config, B, T, this.actsFlat.subarray(0, size));
     this.dacts = activationViews(this.config, B, T, this.dactsFlat!.subarray(0, size));
     return this.acts;
+  }
+
+  /** The switched-off heads as flags [L, NH], after checking each exists. */
+  private headMask(heads: HeadMask, targets: IdArray | null): Uint8Array {
+    const { nLayer: L, nHead: NH } = this.config;
+    if (targets !== null) throw new Error("switching heads off is for inference: forward() without targets");
+    const mask = new Uint8Array(L * NH);
+    for (const { layer, head } of heads) {
+      if (!Number.isInteger(layer) || layer < 0 || layer >= L || !Number.isInteger(head) || head < 0 || head >= NH) {
+        throw new Error(`head ${layer}.${head} does not exist: the model has layers 0–${L - 1} with heads 0–${NH - 1}`);
+      }
+      mask[layer * NH + head] = 1;
+    }
+    return mask;
   }
 
   private checkInputs(ids: IdArray, B: number, T: number, targets: IdArray | null): void {
