@@ -103,7 +103,7 @@ export class GPT {
 
   /**
    * Runs the model on ids [B, T]. With targets [B, T] (−1 = ignore) it also computes the loss
-   * and remembers what backward() needs.
+   * and remembers what backward() needs. `options.ablate` switches heads off for this forward.
    */
   forward(ids: IdArray, B: number, T: number, targets: IdArray | null = null, options: ForwardOptions = {}): ForwardResult {
     this.checkInputs(ids, B, T, targets);
