@@ -15,7 +15,7 @@ import { crossEntropyForward, crossEntropySoftmaxBackward } from "../tensor/cros
 import { type GPTConfig, validateConfig } from "./config.ts";
 import { type ParamViews, countParams, paramSpecs, paramViews } from "./params.ts";
 import { type Activations, activationSize, activationViews } from "./activations.ts";
-import { type BlockPass, type NormSite, blockForward, linearOf, normForward, streamNorm } from "./block.ts";
+import { type BlockPass, type BlockRows, type NormSite, blockForward, linearOf, normForward, streamNorm } from "./block.ts";
 
 export interface GPTOptions {
   /** float32 for real use; float64 for gradient checks */
@@ -57,6 +57,8 @@ export class GPT {
   private dactsFlat: FloatArray | null = null;
   private lastIds: IdArray | null = null;
   private lastTargets: IdArray | null = null;
+  /** what the blocks of a pass over the current activations run with (see activationsFor) */
+  private plan: { pass: BlockPass; rows: BlockRows[]; norms: NormSite[] } | null = null;
   /** per layer, 1 for each head of the current forward that is switched off [L, NH]; null: none */
   private ablated: Uint8Array | null = null;
 
@@ -117,7 +119,7 @@ export class GPT {
     // 1. token + position embedding, and the LayerNorm the stream meets first (block 0's
     //    ln_1; each later one runs fused with the residual sum before it, see ./block.ts)
     kernels.embeddingForward(a.encoded, ids, p.wte, p.wpe, B, T, C);
-    normForward(kernels, this.normBefore(0), a.encoded, N, C);
+    normForward(kernels, this.plan!.norms[0], a.encoded, N, C);
     // 2. the blocks: x = x + attn(ln_1(x)); x = x + mlp(ln_2(x))
     for (let l = 0; l < L; l++) this.blockForward(l);
     // 3. the output head, tied to the token embedding (ln_f ran with the last block's sum)
@@ -184,9 +186,8 @@ export class GPT {
    * then the next LayerNorm of x (the next block's ln_1, or ln_f).
    */
   private blockForward(l: number): void {
-    const a = this.acts!;
-    const la = a.layers[l];
-    blockForward(this.fullPass(), this.views.blocks[l], l, { ...la, x: this.blockInput(l) }, this.normBefore(l + 1));
+    const plan = this.plan!;
+    blockForward(plan.pass, this.views.blocks[l], l, plan.rows[l], plan.norms[l + 1]);
   }
 
   /**
@@ -316,6 +317,13 @@ export class GPT {
     }
     this.acts = activationViews(this.config, B, T, this.actsFlat.subarray(0, size));
     this.dacts = activationViews(this.config, B, T, this.dactsFlat!.subarray(0, size));
+    // the blocks' pass, buffers and LayerNorms over these activations, made once per shape
+    const L = this.config.nLayer;
+    this.plan = {
+      pass: this.fullPass(),
+      rows: this.acts.layers.map((la, l) => ({ ...la, x: this.blockInput(l) })),
+      norms: Array.from({ length: L + 1 }, (_, l) => this.normBefore(l)),
+    };
     return this.acts;
   }
 

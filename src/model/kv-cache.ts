@@ -16,7 +16,16 @@
 import { transposeWeight } from "../tensor/linear.ts";
 import type { FloatArray } from "../tensor/types.ts";
 import type { GPT } from "./gpt.ts";
-import { type BlockLinear, type BlockPass, type BlockRows, blockForward, linearOf, normForward, streamNorm } from "./block.ts";
+import {
+  type BlockLinear,
+  type BlockPass,
+  type BlockRows,
+  type NormSite,
+  blockForward,
+  linearOf,
+  normForward,
+  streamNorm,
+} from "./block.ts";
 
 export class KVCachedModel {
   readonly blockSize: number;
@@ -42,6 +51,8 @@ export class KVCachedModel {
   /** how a block runs on one row here, and the buffers it runs in (./block.ts) */
   private readonly pass: BlockPass;
   private readonly rows: BlockRows;
+  /** the LayerNorm before block l (l = L: ln_f), each writing into ln and stat */
+  private readonly norms: NormSite[];
 
   constructor(private readonly model: GPT) {
     const { blockSize, nEmbd: C, nHead: NH, nLayer: L, vocabSize: V } = model.config;
@@ -73,6 +84,7 @@ export class KVCachedModel {
     // the stream x is read and written in place; ln serves ln_1, ln_2 and the next LayerNorm in turn
     const { x, ln, qkv, attY, proj, fch, fchGelu, stat } = this;
     const [ln2Mean, ln2Rstd] = [stat.subarray(0, 1), stat.subarray(1, 2)];
+    this.norms = Array.from({ length: L + 1 }, (_, l) => streamNorm(model.views, l, ln, ln2Mean, ln2Rstd));
     this.rows = { x, ln1: ln, qkv, attY, attProj: proj, residual2: x, ln2: ln, ln2Mean, ln2Rstd, fch, fchGelu, fcProj: proj, residual3: x };
   }
 
@@ -122,14 +134,12 @@ export class KVCachedModel {
     const { nEmbd: C, vocabSize: V, nLayer: L } = m.config;
     if (id < 0 || id >= V) throw new Error(`token id ${id} is outside the vocabulary 0–${V - 1}`);
     const n = this.cached.length;
-    const { x, ln, stat } = this;
-    const mean = stat.subarray(0, 1);
-    const rstd = stat.subarray(1, 2);
+    const { x, ln, norms } = this;
     // 1. token + position embedding, and the LayerNorm the stream meets first
     for (let c = 0; c < C; c++) x[c] = p.wte[id * C + c] + p.wpe[n * C + c];
-    normForward(kernels, streamNorm(p, 0, ln, mean, rstd), x, 1, C);
+    normForward(kernels, norms[0], x, 1, C);
     // 2. the blocks (x is updated in place: one row's stream; ln holds each LayerNorm's output)
-    for (let l = 0; l < L; l++) blockForward(this.pass, p.blocks[l], l, this.rows, streamNorm(p, l + 1, ln, mean, rstd));
+    for (let l = 0; l < L; l++) blockForward(this.pass, p.blocks[l], l, this.rows, norms[l + 1]);
     this.cached.push(id);
     // 3. the output head (ln holds ln_f of the stream), only when someone will read it
     if (wantLogits) kernels.linearRowForward(this.logits, ln, this.wteT, null, C, V);

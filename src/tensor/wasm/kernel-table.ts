@@ -157,6 +157,9 @@ export function generateKernel<K extends keyof Kernels>(spec: KernelSpec<K>, bac
   const sizeArgs = Int32Array.from(spec.sizes, (name) => spec.args.indexOf(name));
   const bufferNames = spec.args.filter((name) => name in spec.buffers);
   const addressSlots = new Float64Array(bufferNames.length);
+  // each buffer's checked length and placed length in this call (−1: its array's own length)
+  const needed = new Float64Array(bufferNames.length);
+  const placing = new Float64Array(bufferNames.length);
   let current: unknown[] = [];
   const call: Call = {
     at: viewOf(bufferNames, (slot) => addressSlots[slot]),
@@ -202,7 +205,11 @@ export function generateKernel<K extends keyof Kernels>(spec: KernelSpec<K>, bac
       if (!Number.isInteger(value) || value < 0) throw new Error(`${kernel}: ${sizeNames[i]} must be a whole number ≥ 0, got ${value}`);
     }
     let largest = 0;
-    for (const b of buffers) if (b.floats) largest = Math.max(largest, evaluate(b.floats, sizeSlots));
+    for (const b of buffers) {
+      needed[b.slot] = b.floats ? evaluate(b.floats, sizeSlots) : -1;
+      placing[b.slot] = b.placeFloats === b.floats ? needed[b.slot] : b.placeFloats ? evaluate(b.placeFloats, sizeSlots) : -1;
+      largest = Math.max(largest, needed[b.slot]);
+    }
     // byte offsets are i32 inside the module
     if (largest * 4 >= 2 ** 31) {
       const list = spec.sizes.map((name, i) => `${name}=${sizeSlots[i]}`).join(", ");
@@ -214,9 +221,7 @@ export function generateKernel<K extends keyof Kernels>(spec: KernelSpec<K>, bac
         if (b.nullable) continue;
         throw new Error(`${kernel}: ${b.name} is null`);
       }
-      if (b.floats && array.length < evaluate(b.floats, sizeSlots)) {
-        throw new Error(`${kernel}: ${b.name} has ${array.length} floats, ${b.text} = ${evaluate(b.floats, sizeSlots)}`);
-      }
+      if (array.length < needed[b.slot]) throw new Error(`${kernel}: ${b.name} has ${array.length} floats, ${b.text} = ${needed[b.slot]}`);
     }
     // 3. nothing to compute, or values the lengths do not show
     if (hooks.empty(call.n)) return hooks.whenEmpty?.(call, backend);
@@ -239,7 +244,7 @@ export function generateKernel<K extends keyof Kernels>(spec: KernelSpec<K>, bac
   return method as Kernels[K];
 
   function placedLength(b: CompiledBuffer, array: Float32Array): number {
-    return b.placeFloats ? evaluate(b.placeFloats, sizeSlots) : array.length;
+    return placing[b.slot] < 0 ? array.length : placing[b.slot];
   }
 }
 
