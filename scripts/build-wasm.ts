@@ -1,9 +1,11 @@
 /**
- * Rebuilds the WebAssembly kernels: `npx tsx scripts/build-wasm.ts`.
+ * Rebuilds the WebAssembly kernels: `npm run build:wasm` (`npm run build:wasm -- --check` only compares).
  * Runs the generator in src/tensor/wasm/program.ts (pure TypeScript, no external tool) and
  * writes its bytes, base64-encoded, to src/tensor/wasm/kernel-bytes.ts, which the runtime
- * loads: the plain SIMD module and the one with fused multiply-adds (relaxed SIMD). The output depends only on the generator's source, so every rebuild is identical;
- * test/tensor/wasm-build.test.ts fails when the stored bytes are stale.
+ * loads: the plain SIMD module and the one with fused multiply-adds (relaxed SIMD). The output
+ * depends only on the generator's source, so every rebuild is identical;
+ * test/tensor/wasm-build.test.ts (part of `npm test`, which .ci/run runs) fails when the stored
+ * bytes are stale.
  *   --check   only compare, exit 1 if the stored bytes differ
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -27,7 +29,7 @@ if (process.argv.includes("--check")) {
     /* missing counts as stale */
   }
   if (current !== source) {
-    console.error(`${target} is stale: run npx tsx scripts/build-wasm.ts`);
+    console.error(`${target} is stale: run npm run build:wasm`);
     process.exit(1);
   }
   console.log(`${target} is up to date (${bytes.length} and ${fmaBytes.length} bytes)`);

@@ -2,7 +2,7 @@
  * The GPT: nanoGPT's model, written as llm.c's forward/backward pairs over flat buffers.
  *
  *   ids ─► wte + wpe ─► L × Block ─► ln_f ─► lm_head (= wteᵀ) ─► logits ─► softmax ─► loss
- *   Block(x):  x = x + attn(ln_1(x));   x = x + mlp(ln_2(x))
+ *   Block(x):  x = x + attn(ln_1(x));   x = x + mlp(ln_2(x))     (./block.ts, shared with the KV cache)
  *   attn:  c_attn → causal multi-head attention → c_proj
  *   mlp:   c_fc → GELU → c_proj
  *
@@ -15,12 +15,21 @@ import { crossEntropyForward, crossEntropySoftmaxBackward } from "../tensor/cros
 import { type GPTConfig, validateConfig } from "./config.ts";
 import { type ParamViews, countParams, paramSpecs, paramViews } from "./params.ts";
 import { type Activations, activationSize, activationViews } from "./activations.ts";
+import { type BlockPass, type BlockRows, type NormSite, blockForward, linearOf, normForward, streamNorm } from "./block.ts";
 
 export interface GPTOptions {
   /** float32 for real use; float64 for gradient checks */
   dtype?: "float32" | "float64";
   /** the hot loops: matrix products, attention, GELU, LayerNorm, residual sums, embeddings, softmax (default: the readable TypeScript reference) */
   kernels?: Kernels;
+}
+
+/** Heads switched off: their output is zeroed before attn.c_proj (head ablation). */
+export type HeadMask = readonly { layer: number; head: number }[];
+
+export interface ForwardOptions {
+  /** heads whose output is zeroed before c_proj (inference only: no targets, no backward) */
+  ablate?: HeadMask;
 }
 
 export interface ForwardResult {
@@ -48,6 +57,10 @@ export class GPT {
   private dactsFlat: FloatArray | null = null;
   private lastIds: IdArray | null = null;
   private lastTargets: IdArray | null = null;
+  /** what the blocks of a pass over the current activations run with (see activationsFor) */
+  private plan: { pass: BlockPass; rows: BlockRows[]; norms: NormSite[] } | null = null;
+  /** per layer, 1 for each head of the current forward that is switched off [L, NH]; null: none */
+  private ablated: Uint8Array | null = null;
 
   constructor(config: GPTConfig, options: GPTOptions = {}) {
     this.config = validateConfig({ ...config });
@@ -92,57 +105,32 @@ export class GPT {
 
   /**
    * Runs the model on ids [B, T]. With targets [B, T] (−1 = ignore) it also computes the loss
-   * and remembers what backward() needs.
+   * and remembers what backward() needs. `options.ablate` switches heads off for this forward.
    */
-  forward(ids: IdArray, B: number, T: number, targets: IdArray | null = null): ForwardResult {
+  forward(ids: IdArray, B: number, T: number, targets: IdArray | null = null, options: ForwardOptions = {}): ForwardResult {
     this.checkInputs(ids, B, T, targets);
-    const { nEmbd: C, nHead: NH, vocabSize: V } = this.config;
+    this.ablated = options.ablate && options.ablate.length > 0 ? this.headMask(options.ablate, targets) : null;
+    const { nEmbd: C, vocabSize: V, nLayer: L } = this.config;
     const N = B * T;
-    const k = this.kernels;
+    const kernels = this.kernels;
     const p = this.views;
     const a = this.activationsFor(B, T);
 
-    // 1. token + position embedding, and the first LayerNorm (each later LayerNorm on the
-    //    residual stream runs with the residual sum before it: residualLayernormForward)
-    const L = this.config.nLayer;
-    k.embeddingForward(a.encoded, ids, p.wte, p.wpe, B, T, C);
-    if (L > 0) {
-      const la = a.layers[0],
-        w = p.blocks[0];
-      k.layernormForward(la.ln1, la.ln1Mean, la.ln1Rstd, a.encoded, w.ln1w, w.ln1b, N, C);
-    } else {
-      k.layernormForward(a.lnf, a.lnfMean, a.lnfRstd, a.encoded, p.lnfw, p.lnfb, N, C);
-    }
-    for (let l = 0; l < L; l++) {
-      const w = p.blocks[l];
-      const la = a.layers[l];
-      const x = l === 0 ? a.encoded : a.layers[l - 1].residual3;
-      // 2. attention sub-block: residual2 = x + c_proj(attention(c_attn(ln_1(x))))
-      k.linearForward(la.qkv, la.ln1, w.attnW, w.attnB, N, C, 3 * C);
-      k.attentionForward(la.attY, la.preatt, la.att, la.qkv, B, T, C, NH);
-      k.linearForward(la.attProj, la.attY, w.projW, w.projB, N, C, C);
-      k.residualLayernormForward(la.residual2, la.ln2, la.ln2Mean, la.ln2Rstd, x, la.attProj, w.ln2w, w.ln2b, N, C);
-      // 3. MLP sub-block: residual3 = residual2 + c_proj(gelu(c_fc(ln_2(residual2)))), then
-      //    the next block's ln_1 of it (after the last block: the final LayerNorm)
-      k.linearGeluForward(la.fch, la.fchGelu, la.ln2, w.fcW, w.fcB, N, C, 4 * C);
-      k.linearForward(la.fcProj, la.fchGelu, w.fcProjW, w.fcProjB, N, 4 * C, C);
-      if (l + 1 < L) {
-        const next = a.layers[l + 1],
-          wn = p.blocks[l + 1];
-        k.residualLayernormForward(la.residual3, next.ln1, next.ln1Mean, next.ln1Rstd, la.residual2, la.fcProj, wn.ln1w, wn.ln1b, N, C);
-      } else {
-        k.residualLayernormForward(la.residual3, a.lnf, a.lnfMean, a.lnfRstd, la.residual2, la.fcProj, p.lnfw, p.lnfb, N, C);
-      }
-    }
-    // 4. the output head, tied to the token embedding (its LayerNorm ran with the last sum)
-    k.linearForward(a.logits, a.lnf, p.wte, null, N, C, V);
+    // 1. token + position embedding, and the LayerNorm the stream meets first (block 0's
+    //    ln_1; each later one runs fused with the residual sum before it, see ./block.ts)
+    kernels.embeddingForward(a.encoded, ids, p.wte, p.wpe, B, T, C);
+    normForward(kernels, this.plan!.norms[0], a.encoded, N, C);
+    // 2. the blocks: x = x + attn(ln_1(x)); x = x + mlp(ln_2(x))
+    for (let l = 0; l < L; l++) this.blockForward(l);
+    // 3. the output head, tied to the token embedding (ln_f ran with the last block's sum)
+    kernels.linearForward(a.logits, a.lnf, p.wte, null, N, C, V);
 
     this.lastIds = ids;
     this.lastTargets = targets;
     if (targets === null) return { logits: a.logits, loss: null };
 
-    // 5. softmax and cross-entropy, averaged over the positions that have a target
-    k.softmaxForward(a.probs, a.logits, N, V);
+    // 4. softmax and cross-entropy, averaged over the positions that have a target
+    kernels.softmaxForward(a.probs, a.logits, N, V);
     crossEntropyForward(a.losses, a.probs, targets, N, V);
     let sum = 0;
     let count = 0;
@@ -166,10 +154,10 @@ export class GPT {
     const ids = this.lastIds;
     const targets = this.lastTargets;
     if (!a || !d || !ids || !targets) throw new Error("backward() needs a forward() with targets first");
-    const { nEmbd: C, nHead: NH, vocabSize: V, nLayer: L } = this.config;
+    const { nEmbd: C, vocabSize: V, nLayer: L } = this.config;
     const { B, T } = a;
     const N = B * T;
-    const k = this.kernels;
+    const kernels = this.kernels;
     const p = this.views;
     const g = this.gradViews;
 
@@ -179,36 +167,107 @@ export class GPT {
     for (let i = 0; i < N; i++) d.losses[i] = targets[i] >= 0 ? 1 / count : 0;
     // 2. through softmax + cross-entropy to the logits, then the tied output head
     crossEntropySoftmaxBackward(d.logits, d.losses, a.probs, targets, N, V);
-    k.linearBackward(d.lnf, g.wte, null, d.logits, a.lnf, p.wte, N, C, V);
+    kernels.linearBackward(d.lnf, g.wte, null, d.logits, a.lnf, p.wte, N, C, V);
     // 3. the residual stream's gradient: ONE buffer for every block (as llm.c does). A residual
     //    sum y = x + f(x) passes y's gradient on to both x and f(x) unchanged, so the sub-blocks
     //    read it as their output's gradient, and each LayerNorm on the stream adds its input's
     //    gradient to it: after block l it is the gradient of block l's input. It starts at 0,
     //    and the final LayerNorm adds the first part.
-    const dResidual = d.encoded;
-    const lastOut = L > 0 ? a.layers[L - 1].residual3 : a.encoded;
-    k.zero(dResidual, N * C);
-    k.layernormBackward(dResidual, g.lnfw, g.lnfb, d.lnf, lastOut, p.lnfw, a.lnfMean, a.lnfRstd, N, C);
+    kernels.zero(d.encoded, N * C);
+    kernels.layernormBackward(d.encoded, g.lnfw, g.lnfb, d.lnf, this.blockInput(L), p.lnfw, a.lnfMean, a.lnfRstd, N, C);
     // 4. the blocks, last to first
-    for (let l = L - 1; l >= 0; l--) {
-      const w = p.blocks[l];
-      const dw = g.blocks[l];
-      const la = a.layers[l];
-      const dl = d.layers[l];
-      const x = l === 0 ? a.encoded : a.layers[l - 1].residual3;
-      // 4a. MLP sub-block: residual3 = residual2 + fcProj
-      // (c_proj's backward goes on through the GELU: dl.fch is the gradient at c_fc's output)
-      k.linearGeluBackward(dl.fch, dw.fcProjW, dw.fcProjB, dResidual, la.fchGelu, w.fcProjW, la.fch, N, 4 * C, C);
-      k.linearBackward(dl.ln2, dw.fcW, dw.fcB, dl.fch, la.ln2, w.fcW, N, C, 4 * C);
-      k.layernormBackward(dResidual, dw.ln2w, dw.ln2b, dl.ln2, la.residual2, w.ln2w, la.ln2Mean, la.ln2Rstd, N, C);
-      // 4b. attention sub-block: residual2 = x + attProj
-      k.linearBackward(dl.attY, dw.projW, dw.projB, dResidual, la.attY, w.projW, N, C, C);
-      k.attentionBackward(dl.qkv, dl.preatt, dl.att, dl.attY, la.qkv, la.att, B, T, C, NH);
-      k.linearBackward(dl.ln1, dw.attnW, dw.attnB, dl.qkv, la.ln1, w.attnW, N, C, 3 * C);
-      k.layernormBackward(dResidual, dw.ln1w, dw.ln1b, dl.ln1, x, w.ln1w, la.ln1Mean, la.ln1Rstd, N, C);
-    }
+    for (let l = L - 1; l >= 0; l--) this.blockBackward(l);
     // 5. into the token and position tables
-    k.embeddingBackward(g.wte, g.wpe, dResidual, ids, B, T, C);
+    kernels.embeddingBackward(g.wte, g.wpe, d.encoded, ids, B, T, C);
+  }
+
+  /**
+   * Block l of the last forward's pass (./block.ts): x = x + attn(ln_1(x)); x = x + mlp(ln_2(x)),
+   * then the next LayerNorm of x (the next block's ln_1, or ln_f).
+   */
+  private blockForward(l: number): void {
+    const plan = this.plan!;
+    blockForward(plan.pass, this.views.blocks[l], l, plan.rows[l], plan.norms[l + 1]);
+  }
+
+  /**
+   * Block l backward. On entry the stream's gradient dx (dacts.encoded) is the gradient of the
+   * block's output; on exit, of its input. Each sum x + f(…) hands dx to f's output unchanged,
+   * and the LayerNorm in front of f adds its input's gradient back into dx:
+   *   1. x + mlp(ln_2(x)):  dln2 = mlpᵀ(dx);   dx += ln_2ᵀ(dln2)
+   *   2. x + attn(ln_1(x)): dln1 = attnᵀ(dx);  dx += ln_1ᵀ(dln1)
+   */
+  private blockBackward(l: number): void {
+    const kernels = this.kernels;
+    const { nEmbd: C, nHead: NH } = this.config;
+    const a = this.acts!;
+    const d = this.dacts!;
+    const { B, T } = a;
+    const N = B * T;
+    const w = this.views.blocks[l];
+    const dw = this.gradViews.blocks[l];
+    const la = a.layers[l];
+    const dl = d.layers[l];
+    const dx = d.encoded;
+    // 1. MLP: c_proj back through the GELU (dl.fch: the gradient at c_fc's output), c_fc, ln_2
+    kernels.linearGeluBackward(dl.fch, dw.fcProjW, dw.fcProjB, dx, la.fchGelu, w.fcProjW, la.fch, N, 4 * C, C);
+    kernels.linearBackward(dl.ln2, dw.fcW, dw.fcB, dl.fch, la.ln2, w.fcW, N, C, 4 * C);
+    kernels.layernormBackward(dx, dw.ln2w, dw.ln2b, dl.ln2, la.residual2, w.ln2w, la.ln2Mean, la.ln2Rstd, N, C);
+    // 2. attention: c_proj, the heads, c_attn, ln_1
+    kernels.linearBackward(dl.attY, dw.projW, dw.projB, dx, la.attY, w.projW, N, C, C);
+    kernels.attentionBackward(dl.qkv, dl.preatt, dl.att, dl.attY, la.qkv, la.att, B, T, C, NH);
+    kernels.linearBackward(dl.ln1, dw.attnW, dw.attnB, dl.qkv, la.ln1, w.attnW, N, C, 3 * C);
+    kernels.layernormBackward(dx, dw.ln1w, dw.ln1b, dl.ln1, this.blockInput(l), w.ln1w, la.ln1Mean, la.ln1Rstd, N, C);
+  }
+
+  /** The residual stream entering block l of the last forward [B*T, C] (l = L: the last block's output). */
+  private blockInput(l: number): FloatArray {
+    const a = this.acts!;
+    return l === 0 ? a.encoded : a.layers[l - 1].residual3;
+  }
+
+  /** The LayerNorm that reads the stream before block l (l = L: ln_f), writing into the activations. */
+  private normBefore(l: number): NormSite {
+    const a = this.acts!;
+    if (l < this.config.nLayer) {
+      const la = a.layers[l];
+      return streamNorm(this.views, l, la.ln1, la.ln1Mean, la.ln1Rstd);
+    }
+    return streamNorm(this.views, l, a.lnf, a.lnfMean, a.lnfRstd);
+  }
+
+  /** The full pass over the last forward's B×T rows: blocked products, attention over the whole context. */
+  private fullPass(): BlockPass {
+    const a = this.acts!;
+    const { B, T } = a;
+    const { nEmbd: C, nHead: NH } = this.config;
+    const kernels = this.kernels;
+    const blocks = this.views.blocks;
+    return {
+      kernels,
+      rows: B * T,
+      channels: C,
+      linear: (l, layer, out, inp) => {
+        const { weight, bias, IC, OC } = linearOf(blocks[l], layer, C);
+        kernels.linearForward(out, inp, weight, bias, B * T, IC, OC);
+      },
+      linearGelu: (l, layer, out, geluOut, inp) => {
+        const { weight, bias, IC, OC } = linearOf(blocks[l], layer, C);
+        kernels.linearGeluForward(out, geluOut, inp, weight, bias, B * T, IC, OC);
+      },
+      attention: (l, attY, qkv) => {
+        const la = a.layers[l];
+        kernels.attentionForward(attY, la.preatt, la.att, qkv, B, T, C, NH);
+        // switched-off heads: their HS columns of every row of attY [B*T, C] are zeroed
+        const ablated = this.ablated;
+        if (ablated === null) return;
+        const HS = C / NH;
+        for (let h = 0; h < NH; h++) {
+          if (ablated[l * NH + h] === 0) continue;
+          for (let row = 0; row < B * T; row++) attY.fill(0, row * C + h * HS, row * C + (h + 1) * HS);
+        }
+      },
+    };
   }
 
   zeroGrad(): void {
@@ -225,6 +284,14 @@ export class GPT {
       throw new Error(`layer ${layer} does not exist: the model has layers 0–${this.config.nLayer - 1}`);
     }
     return this.acts.layers[layer].att;
+  }
+
+  /**
+   * After backward(): the gradient of the loss with respect to the model's input vectors, the
+   * embedding sums x = wte[id] + wpe[t] [B*T, C] (the residual stream's gradient at block 0).
+   */
+  get inputGradient(): FloatArray | null {
+    return this.dacts && this.lastTargets ? this.dacts.encoded : null;
   }
 
   /** The last forward's activations (for pictures and the explanatory mode). */
@@ -250,7 +317,28 @@ export class GPT {
     }
     this.acts = activationViews(this.config, B, T, this.actsFlat.subarray(0, size));
     this.dacts = activationViews(this.config, B, T, this.dactsFlat!.subarray(0, size));
+    // the blocks' pass, buffers and LayerNorms over these activations, made once per shape
+    const L = this.config.nLayer;
+    this.plan = {
+      pass: this.fullPass(),
+      rows: this.acts.layers.map((la, l) => ({ ...la, x: this.blockInput(l) })),
+      norms: Array.from({ length: L + 1 }, (_, l) => this.normBefore(l)),
+    };
     return this.acts;
+  }
+
+  /** The switched-off heads as flags [L, NH], after checking each exists. */
+  private headMask(heads: HeadMask, targets: IdArray | null): Uint8Array {
+    const { nLayer: L, nHead: NH } = this.config;
+    if (targets !== null) throw new Error("switching heads off is for inference: forward() without targets");
+    const mask = new Uint8Array(L * NH);
+    for (const { layer, head } of heads) {
+      if (!Number.isInteger(layer) || layer < 0 || layer >= L || !Number.isInteger(head) || head < 0 || head >= NH) {
+        throw new Error(`head ${layer}.${head} does not exist: the model has layers 0–${L - 1} with heads 0–${NH - 1}`);
+      }
+      mask[layer * NH + head] = 1;
+    }
+    return mask;
   }
 
   private checkInputs(ids: IdArray, B: number, T: number, targets: IdArray | null): void {

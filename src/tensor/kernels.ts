@@ -8,8 +8,9 @@
  *
  * Backward ACCUMULATES (+=) into the parameters' gradients (a tied weight, or several batches,
  * add up there). The gradients of activations are WRITTEN (=) where the model has one producer
- * for them: linear's dinp, GELU's, attention's dqkv, and both of the residual sum's. Only
- * LayerNorm's dinp is added to: the model keeps the residual stream's gradient in one buffer,
+ * for them: linear's dinp, GELU's and attention's dqkv (a residual sum needs no backward
+ * kernel: it hands its output's gradient to both inputs unchanged). Only LayerNorm's dinp is
+ * added to: the model keeps the residual stream's gradient in one buffer,
  * which every LayerNorm on the stream adds to (see GPT.backward). So a backward pass need not
  * first clear the activations' gradients (as large as the activations), and the kernels need
  * not read what they replace (llm.c's GPU code does the same).
@@ -20,7 +21,7 @@ import { attentionForward, attentionBackward } from "./attention.ts";
 import { attentionStepForward } from "./attention-step.ts";
 import { geluBackward, geluForward } from "./gelu.ts";
 import { layernormBackward, layernormForward } from "./layernorm.ts";
-import { residualBackward, residualForward } from "./residual.ts";
+import { residualForward } from "./residual.ts";
 import { type AdamWUpdate, adamwUpdate } from "./adamw.ts";
 import { scale, sumOfSquares } from "./grad-norm.ts";
 import { softmaxForward } from "./crossentropy.ts";
@@ -137,8 +138,6 @@ export interface Kernels {
   ): void;
   /** out[N] = a[N] + b[N] */
   residualForward(out: FloatArray, a: FloatArray, b: FloatArray, N: number): void;
-  /** da[N] = dout;  db[N] = dout */
-  residualBackward(da: FloatArray, db: FloatArray, dout: FloatArray, N: number): void;
   /** out[B,T,C] = wte[ids[b,t]] + wpe[t] (the model's first step); ids checked against wte and wpe */
   embeddingForward(out: FloatArray, ids: IdArray, wte: FloatArray, wpe: FloatArray, B: number, T: number, C: number): void;
   /** dwte[ids[b,t]] += dout[b,t];  dwpe[t] += dout[b,t] */
@@ -205,7 +204,6 @@ export const referenceKernels: Kernels = {
   },
   layernormBackward,
   residualForward,
-  residualBackward,
   embeddingForward,
   embeddingBackward,
   softmaxForward,

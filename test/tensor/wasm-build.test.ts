@@ -6,10 +6,11 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ByteWriter, F32x4, I32, ModuleBuilder } from "../../src/tensor/wasm/assembler.ts";
 import { kernelBytesSource } from "../../src/tensor/wasm/kernel-bytes-source.ts";
-import { BLOCKING, buildKernelModule } from "../../src/tensor/wasm/program.ts";
+import { buildKernelModule } from "../../src/tensor/wasm/program.ts";
+import { BLOCKING } from "../../src/tensor/wasm/program-gemm.ts";
 
 describe("WebAssembly build", () => {
-  it("src/tensor/wasm/kernel-bytes.ts is up to date (else run npx tsx scripts/build-wasm.ts)", () => {
+  it("src/tensor/wasm/kernel-bytes.ts is up to date (else run npm run build:wasm)", () => {
     const stored = readFileSync(new URL("../../src/tensor/wasm/kernel-bytes.ts", import.meta.url), "utf8");
     expect(stored).toBe(kernelBytesSource(buildKernelModule(), buildKernelModule(undefined, { fma: true })));
   });

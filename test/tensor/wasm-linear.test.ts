@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { linearBackward, linearForward } from "../../src/tensor/linear.ts";
 import { geluForward } from "../../src/tensor/gelu.ts";
 import { createWasmKernels, fmaAvailable } from "../../src/tensor/wasm/index.ts";
-import { BLOCKING } from "../../src/tensor/wasm/program.ts";
+import { BLOCKING } from "../../src/tensor/wasm/program-gemm.ts";
 import { fillRandn, seededRandom, type Random } from "../helpers/random.ts";
 import { maxRelativeDifference } from "./harness.ts";
 import { f64, place } from "./wasm-placement.ts";

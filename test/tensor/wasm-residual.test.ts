@@ -1,10 +1,10 @@
 /**
- * The WebAssembly residual sums against the readable reference on the same float32 buffers.
+ * The WebAssembly residual sum against the readable reference on the same float32 buffers.
  * One float32 addition per element, correctly rounded either way: the results are EQUAL
  * (tolerance 0), for lengths that leave 0–3 elements after the last group of four.
  */
 import { describe, expect, it } from "vitest";
-import { residualBackward, residualForward } from "../../src/tensor/residual.ts";
+import { residualForward } from "../../src/tensor/residual.ts";
 import { createWasmKernels } from "../../src/tensor/wasm/index.ts";
 import { fillRandn, seededRandom } from "../helpers/random.ts";
 import { place } from "./wasm-placement.ts";
@@ -15,10 +15,10 @@ describe("createWasmKernels: residual", () => {
   const kernels = createWasmKernels();
 
   for (const placement of ["alloc", "plain"] as const) {
-    it(`forward and backward equal the reference (${placement} buffers)`, () => {
+    it(`forward equals the reference (${placement} buffers)`, () => {
       const random = seededRandom(placement === "alloc" ? 71 : 72);
       for (const n of LENGTHS) {
-        const [a0, b0, dout0, da0, db0] = Array.from({ length: 5 }, () => fillRandn(new Float32Array(n), random));
+        const [a0, b0] = Array.from({ length: 2 }, () => fillRandn(new Float32Array(n), random));
 
         // forward: out = a + b, into a buffer of garbage
         const expectedOut = new Float32Array(n);
@@ -26,16 +26,6 @@ describe("createWasmKernels: residual", () => {
         const out = place(kernels, placement, fillRandn(new Float32Array(n), random, 100));
         kernels.residualForward(out, place(kernels, placement, a0), place(kernels, placement, b0), n);
         expect(out, `forward n=${n}`).toEqual(expectedOut);
-
-        // backward: da += dout, db += dout, both starting from something
-        const expectedDa = da0.slice(),
-          expectedDb = db0.slice();
-        residualBackward(expectedDa, expectedDb, dout0, n);
-        const da = place(kernels, placement, da0),
-          db = place(kernels, placement, db0);
-        kernels.residualBackward(da, db, place(kernels, placement, dout0), n);
-        expect(da, `backward da n=${n}`).toEqual(expectedDa);
-        expect(db, `backward db n=${n}`).toEqual(expectedDb);
       }
     });
   }

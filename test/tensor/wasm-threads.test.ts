@@ -160,10 +160,6 @@ describe("createWasmKernels({ threads: 2 })", () => {
       one.residualForward(s1, a1, c1, n);
       two.residualForward(s2, a2, c2, n);
       same(s1, s2);
-      one.residualBackward(a1, c1, s1, n);
-      two.residualBackward(a2, c2, s2, n);
-      same(a1, a2);
-      same(c1, c2);
       const [p1, p2] = pair(n, 30),
         [g1, g2] = pair(n, 31),
         [mm1, mm2] = pair(n, 32),

@@ -6,7 +6,7 @@
  *   layernormForward(out, mean, rstd, inp, weight, bias, N, C, a, b)              ../layernorm.ts
  *     (a ≠ 0: each row of inp is first written as a + b, ../residual.ts)
  *   layernormBackward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C)  ../layernorm.ts
- *   residualForward(out, a, b, n) / residualBackward(da, db, dout, n)             ../residual.ts
+ *   residualForward(out, a, b, n)                                                 ../residual.ts
  *   adamwUpdate(params, grads, m, v, n, …)                                        ../adamw.ts
  *   sumSquares(partials, x, n, chunk) / scale(x, n, factor)                       ../grad-norm.ts
  *   embeddingForward(out, ids, wte, wpe, B, T, C) / embeddingBackward(…)          ../embedding.ts
@@ -424,25 +424,12 @@ function defineGradNorm(module: ModuleBuilder): void {
 }
 
 // residualForward(out, a, b, n): out = a + b
-// residualBackward(da, db, dout, n): da = dout; db = dout
 function defineResidual(module: ModuleBuilder): void {
   const forward = module.func("residualForward", { out: "i32", a: "i32", b: "i32", n: "i32" }, { exported: true });
   forward.define((f, { out, a, b, n }) => {
     const at = f.local("i32"),
       end = f.local("i32");
     eachElement(f, n, at, end, [], (L) => f.store(I32.add(out, at), L.add(L.load(I32.add(a, at)), L.load(I32.add(b, at)))));
-  });
-
-  const backward = module.func("residualBackward", { da: "i32", db: "i32", dout: "i32", n: "i32" }, { exported: true });
-  backward.define((f, { da, db, dout, n }) => {
-    const at = f.local("i32"),
-      end = f.local("i32"),
-      d = pair(f);
-    eachElement(f, n, at, end, [], (L) => {
-      f.set(d[L.type], L.load(I32.add(dout, at)));
-      f.store(I32.add(da, at), d[L.type]);
-      f.store(I32.add(db, at), d[L.type]);
-    });
   });
 }
 
@@ -511,7 +498,7 @@ function defineAdamW(module: ModuleBuilder): void {
  *   geluForward(out, inp, n):        out = 0.5·x·(1 + tanh u),  u = √(2/π)·(x + 0.044715·x³)
  *   geluBackward(dinp, inp, dout, n): dinp = (0.5·(1 + tanh u) + 0.5·x·(1 − tanh²u)·du/dx)·dout
  * n is a multiple of 4 (the caller does the rest with the reference). Returns both functions:
- * the gemm also runs them on its finished blocks (./program.ts, POST_*).
+ * the gemm also runs them on its finished blocks (./program-gemm.ts, POST_*).
  */
 export function defineGelu(module: ModuleBuilder, addProduct: AddProduct) {
   const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);

@@ -8,11 +8,11 @@
  *   helper.wait();                    // both parts are in memory
  *
  * A job is one or more calls, run in order. The two threads meet through a small
- * SharedArrayBuffer: [0] the job number this thread posted, [1] the job number the worker
- * finished, [2] how many calls (−1: stop), [4] 1 if the worker's call threw, [5] 1 if the
- * worker could not start, [6] 1 while the worker sleeps, [7] 1 while this thread sleeps; then
- * float64s: for each call its function's number, its argument count and its arguments (an i32
- * address or an f32 scale is exact in a float64).
+ * SharedArrayBuffer whose slots ./thread-control.mjs names (shared with the worker): the job
+ * numbers POSTED and DONE, the number of CALLS (−1: stop), the flags FAILED, NOT_STARTED,
+ * WORKER_SLEEPS and POSTER_SLEEPS; then, from ARGS_OFFSET, float64s: for each call its
+ * function's number, its argument count and its arguments (an i32 address or an f32 scale is
+ * exact in a float64).
  *
  * Waiting: each side first spins on the job numbers for a while (SPIN_MS), then sleeps in
  * Atomics.wait, and is woken with Atomics.notify only when its flag says it sleeps. Waking a
@@ -21,6 +21,7 @@
  * waits: meant for worker threads (the training runs in one), never the bot's main thread.
  */
 import { Worker } from "node:worker_threads";
+import { ARGS_OFFSET, CALLS, DONE, FAILED, NOT_STARTED, POSTED, POSTER_SLEEPS, WORKER_SLEEPS } from "./thread-control.mjs";
 
 /** The exports a helper thread may run, by number. */
 export const THREAD_FUNCTIONS = [
@@ -33,7 +34,6 @@ export const THREAD_FUNCTIONS = [
   "layernormForward",
   "layernormBackward",
   "residualForward",
-  "residualBackward",
   "adamwUpdate",
   "sumSquares",
   "scale",
@@ -69,9 +69,9 @@ export class KernelThread {
     memory: WebAssembly.Memory,
     private readonly spinMs = SPIN_MS,
   ) {
-    const control = new SharedArrayBuffer(64 + 8 * SLOTS);
+    const control = new SharedArrayBuffer(ARGS_OFFSET + 8 * SLOTS);
     this.ints = new Int32Array(control);
-    this.args = new Float64Array(control, 64);
+    this.args = new Float64Array(control, ARGS_OFFSET);
     this.worker = new Worker(new URL("./thread-worker.mjs", import.meta.url), {
       workerData: { module, memory, control, functions: THREAD_FUNCTIONS, spinMs },
     });
@@ -92,10 +92,10 @@ export class KernelThread {
       this.args.set(args, at);
       at += args.length;
     }
-    this.ints[2] = calls.length;
+    this.ints[CALLS] = calls.length;
     this.busy = true;
-    Atomics.store(this.ints, 0, ++this.job);
-    if (Atomics.load(this.ints, 6) === 1) Atomics.notify(this.ints, 0);
+    Atomics.store(this.ints, POSTED, ++this.job);
+    if (Atomics.load(this.ints, WORKER_SLEEPS) === 1) Atomics.notify(this.ints, POSTED);
   }
 
   /** Blocks until the posted job is done (an error if the helper died or stays silent for a minute). */
@@ -103,30 +103,30 @@ export class KernelThread {
     if (!this.busy) return;
     const started = performance.now();
     // 1. spin: the helper's part usually ends within a fraction of a millisecond of this one's
-    while (Atomics.load(this.ints, 1) !== this.job && performance.now() - started < this.spinMs) {
+    while (Atomics.load(this.ints, DONE) !== this.job && performance.now() - started < this.spinMs) {
       /* spin */
     }
     // 2. sleep until the helper says it is done
     for (;;) {
-      const done = Atomics.load(this.ints, 1);
+      const done = Atomics.load(this.ints, DONE);
       if (done === this.job) break;
-      if (this.ints[5] !== 0) throw new Error("KernelThread: the helper thread could not instantiate the kernels");
+      if (this.ints[NOT_STARTED] !== 0) throw new Error("KernelThread: the helper thread could not instantiate the kernels");
       if (performance.now() - started > SILENT_MS)
         throw new Error(`KernelThread: the helper thread did not finish ${THREAD_FUNCTIONS[this.args[0]]} in ${SILENT_MS / 1000} s`);
-      Atomics.store(this.ints, 7, 1);
-      Atomics.wait(this.ints, 1, done, 200);
-      Atomics.store(this.ints, 7, 0);
+      Atomics.store(this.ints, POSTER_SLEEPS, 1);
+      Atomics.wait(this.ints, DONE, done, 200);
+      Atomics.store(this.ints, POSTER_SLEEPS, 0);
     }
     this.busy = false;
-    if (this.ints[4] !== 0) throw new Error("KernelThread: the helper thread's kernel call failed");
+    if (this.ints[FAILED] !== 0) throw new Error("KernelThread: the helper thread's kernel call failed");
   }
 
   /** Ends the helper thread. */
   async close(): Promise<void> {
     this.wait();
-    this.ints[2] = -1;
-    Atomics.store(this.ints, 0, ++this.job);
-    Atomics.notify(this.ints, 0);
+    this.ints[CALLS] = -1;
+    Atomics.store(this.ints, POSTED, ++this.job);
+    Atomics.notify(this.ints, POSTED);
     await this.worker.terminate();
   }
 }
