@@ -13,7 +13,8 @@ import { type LoadedCheckpoint, loadCheckpointBytes, saveCheckpointBytes } from 
 import { tokenizerFromJSON } from "../tokenizer/from-json.ts";
 import type { Kernels } from "../tensor/kernels.ts";
 import { seededRandom } from "../tensor/random.ts";
-import type { Tokenizer } from "../tokenizer/tokenizer.ts";
+import type { Tokenizer, TokenizerKind } from "../tokenizer/tokenizer.ts";
+import { trainCharBpeTokenizer } from "../tokenizer/char-bpe.ts";
 import { trainCharTokenizer } from "../tokenizer/char.ts";
 import { trainBpeTokenizer } from "../tokenizer/bpe.ts";
 import { splitTrainVal } from "../train/loader.ts";
@@ -31,8 +32,8 @@ import { shuffleDocuments, tokenStream } from "./corpus.ts";
 
 export interface TrainModelOptions {
   preset: PresetName;
-  tokenizer: "char" | "bpe";
-  /** for BPE: the vocabulary size to learn (≥ 257 + a few merges) */
+  tokenizer: TokenizerKind;
+  /** for BPE and character BPE: the vocabulary size to learn (≥ 257 + a few characters or merges) */
   vocabSize: number;
   /** steps to run; or a time budget */
   steps?: number;
@@ -70,8 +71,9 @@ export function thinCurve(curve: readonly LossPoint[], keep = 400): LossPoint[] 
   return curve.filter((p, i) => p.valLoss !== null || i % stride === 0 || i === curve.length - 1);
 }
 
-export function buildTokenizer(kind: "char" | "bpe", text: string, vocabSize: number): Tokenizer {
-  return kind === "char" ? trainCharTokenizer(text) : trainBpeTokenizer(text, vocabSize);
+export function buildTokenizer(kind: TokenizerKind, text: string, vocabSize: number): Tokenizer {
+  if (kind === "char") return trainCharTokenizer(text);
+  return kind === "charbpe" ? trainCharBpeTokenizer(text, vocabSize) : trainBpeTokenizer(text, vocabSize);
 }
 
 /** The `count` most frequent token ids of a stream, most frequent first (for labelling pictures). */

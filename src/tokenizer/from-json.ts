@@ -1,6 +1,7 @@
 /** A tokenizer back from its stored form: the one place that knows every kind of tokenizer. */
 import { bpeTokenizerFromJSON } from "./bpe.ts";
 import { charTokenizerFromJSON } from "./char.ts";
+import { charBpeTokenizerFromJSON } from "./char-bpe.ts";
 import { describeValue, isRecord } from "./json-checks.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 
@@ -23,5 +24,6 @@ export function tokenizerFromJSON(json: unknown): Tokenizer {
   const kind = json.kind;
   if (kind === "char") return charTokenizerFromJSON(json);
   if (kind === "bpe") return bpeTokenizerFromJSON(json);
-  throw new Error(`unknown tokenizer kind ${describeValue(kind)} (expected "char" or "bpe")`);
+  if (kind === "charbpe") return charBpeTokenizerFromJSON(json);
+  throw new Error(`unknown tokenizer kind ${describeValue(kind)} (expected "char", "bpe" or "charbpe")`);
 }

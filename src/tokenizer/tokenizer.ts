@@ -1,7 +1,7 @@
 /**
  * The common shape of every tokenizer: text in, token ids out, and back.
  *
- * Two kinds exist (see char.ts and bpe.ts). Both reserve one special token,
+ * Three kinds exist (see char.ts, bpe.ts and char-bpe.ts). All reserve one special token,
  * end-of-text `<|endoftext|>`, that separates documents / chat messages in the
  * training stream and lets generation stop. The literal string "<|endoftext|>"
  * typed by a user is ordinary text for `encode`; only `encodeWithSpecial`
@@ -14,7 +14,7 @@ export interface EncodeResult {
   unknown: number;
 }
 
-export type TokenizerKind = "char" | "bpe";
+export type TokenizerKind = "char" | "bpe" | "charbpe";
 
 export interface Tokenizer {
   readonly kind: TokenizerKind;
@@ -57,4 +57,16 @@ export interface BpeTokenizerJSON {
   merges: [number, number][];
 }
 
-export type TokenizerJSON = CharTokenizerJSON | BpeTokenizerJSON;
+/** Saved form of a character BPE with byte fallback (layout documented in char-bpe.ts). */
+export interface CharBpeTokenizerJSON {
+  kind: "charbpe";
+  version: 1;
+  vocabSize: number;
+  splitter: string;
+  /** the base characters, ids 257… in this order */
+  chars: string[];
+  /** merge j joins ids [left, right] (both ≥ 257) into id 257 + chars.length + j */
+  merges: [number, number][];
+}
+
+export type TokenizerJSON = CharTokenizerJSON | BpeTokenizerJSON | CharBpeTokenizerJSON;

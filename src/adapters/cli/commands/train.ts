@@ -28,7 +28,9 @@ export function trainOptionsFrom(v: Record<string, string | boolean | undefined>
   const preset = stringOption(v, "preset") ?? "baby";
   if (!isPresetName(preset)) throw new UsageError(`--preset must be tiny, baby or small, got "${preset}"`);
   const tokenizer = stringOption(v, "tokenizer") ?? "bpe";
-  if (tokenizer !== "char" && tokenizer !== "bpe") throw new UsageError(`--tokenizer must be char or bpe, got "${tokenizer}"`);
+  if (tokenizer !== "char" && tokenizer !== "bpe" && tokenizer !== "charbpe") {
+    throw new UsageError(`--tokenizer must be char, bpe or charbpe, got "${tokenizer}"`);
+  }
   const steps = numberOption(v, "iters", { integer: true, min: 1, max: 1_000_000 });
   const minutes = numberOption(v, "minutes", { min: 0.01, max: 24 * 60 });
   if (steps !== undefined && minutes !== undefined) throw new UsageError("give --iters or --minutes, not both");
