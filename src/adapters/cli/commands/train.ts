@@ -110,7 +110,7 @@ export async function run(argv: string[]): Promise<void> {
     await saving;
     line.log(
       `done: ${summary.steps} steps in ${formatDuration(summary.seconds)} (${Math.round(summary.tokensPerSecond)} tokens/s), ` +
-        `final val loss ${summary.finalValLoss?.toFixed(4)}, vocabulary ${summary.vocabSize}, ${summary.corpus.tokens} corpus tokens` +
+        `kept step ${summary.kept.step} of ${summary.kept.lastStep} (held-out loss ${summary.kept.heldOutLoss.toFixed(4)}; the last step's ${summary.kept.lastHeldOutLoss.toFixed(4)}), vocabulary ${summary.vocabSize}, ${summary.corpus.tokens} corpus tokens` +
         (summary.corpus.unknown > 0 ? `, ${summary.corpus.unknown} unknown characters` : "") +
         ` → ${out} (loss curve: ${lossCurvePath(out)})`,
     );
