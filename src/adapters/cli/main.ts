@@ -16,6 +16,7 @@ import * as tokens from "./commands/tokens.ts";
 import * as embeddings from "./commands/embeddings.ts";
 import * as card from "./commands/card.ts";
 import * as explain from "./commands/explain.ts";
+import * as evaluate from "./commands/eval.ts";
 
 interface CliCommand {
   usage: string;
@@ -34,6 +35,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   embeddings,
   card,
   explain,
+  eval: evaluate,
 };
 
 export function helpText(): string {
