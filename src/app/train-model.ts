@@ -48,6 +48,8 @@ export interface TrainModelOptions {
   maxLr?: number;
   minLr?: number;
   warmupSteps?: number;
+  /** where the documents came from (e.g. "data"), recorded in the checkpoint so its val loss can be recomputed */
+  corpus?: string;
   /** continue from this checkpoint (an interrupted run's last): its tokenizer, weights and step */
   resumeFrom?: Uint8Array;
 }

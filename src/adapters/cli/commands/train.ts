@@ -67,7 +67,7 @@ export async function run(argv: string[]): Promise<void> {
   const lang = langOption(stringOption(v, "lang"));
   const corpusPath = stringOption(v, "corpus");
   if (!corpusPath) throw new UsageError("train: --corpus FILE|DIR is required");
-  const options = trainOptionsFrom(v);
+  const options = { ...trainOptionsFrom(v), corpus: corpusPath };
   const out = stringOption(v, "out") ?? "model.safetensors";
   let documents: string[];
   try {
