@@ -23,3 +23,4 @@ export {
   DEFAULT_CHARACTER_COVERAGE,
   type CharBpeTrainOptions,
 } from "./char-bpe.ts";
+export { tokenPieces, partialCharacterShare, bytesOfToken, type TokenPiece } from "./pieces.ts";
