@@ -9,14 +9,14 @@
  *   3. each token: the characters fully inside its range as text, and for a character it
  *      only partly holds, "char k/n" (or "char k–m/n" for several of its bytes);
  *      a character whose bytes never complete (the text ends, or bytes are invalid) is shown
- *      as hex and flagged incomplete.
+ *      as hex followed by "…" and flagged incomplete.
  */
 import type { Tokenizer } from "./tokenizer.ts";
 import { describeBytes, encodeWtf8, readSequence } from "./wtf8.ts";
 
 export interface TokenPiece {
   id: number;
-  /** what to print: "猫", " the", "猫 1/3", "<e7>" */
+  /** what to print: "猫", " the", "猫 1/3", "<e7>…" */
   label: string;
   /** the token starts or ends inside a character */
   partial: boolean;
@@ -82,7 +82,7 @@ export function tokenPieces(tokenizer: Tokenizer, ids: readonly number[]): Token
       const inside = span.start >= a && span.end <= b;
       if (span.text === null) {
         // bytes that never form a character
-        parts.push(describeBytes(bytes.subarray(Math.max(a, span.start), Math.min(b, span.end))));
+        parts.push(`${describeBytes(bytes.subarray(Math.max(a, span.start), Math.min(b, span.end)))}…`);
         incomplete = true;
         partial = true;
       } else if (inside) {
@@ -104,4 +104,16 @@ export function partialCharacterShare(tokenizer: Tokenizer, ids: readonly number
   const pieces = tokenPieces(tokenizer, ids).filter((p) => p.id !== tokenizer.eotId);
   if (pieces.length === 0) return 0;
   return pieces.filter((p) => p.partial).length / pieces.length;
+}
+
+/** How many tokens before a candidate can share a character with it (a character has at most 4 bytes). */
+const CONTEXT_FOR_LABEL = 3;
+
+/**
+ * The label of token `id` written after `context` (a prediction, a sampled token): `猫 3/3`
+ * when it completes a character begun in the context, `<e7>…` when it begins one it does not finish.
+ */
+export function labelAfter(tokenizer: Tokenizer, context: readonly number[], id: number): TokenPiece {
+  const tail = context.slice(Math.max(0, context.length - CONTEXT_FOR_LABEL));
+  return tokenPieces(tokenizer, [...tail, id]).at(-1)!;
 }

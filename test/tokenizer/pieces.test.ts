@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BpeTokenizer } from "../../src/tokenizer/bpe.ts";
 import { trainCharBpeTokenizer } from "../../src/tokenizer/char-bpe.ts";
 import { trainCharTokenizer } from "../../src/tokenizer/char.ts";
-import { partialCharacterShare, tokenPieces } from "../../src/tokenizer/pieces.ts";
+import { labelAfter, partialCharacterShare, tokenPieces } from "../../src/tokenizer/pieces.ts";
 import { ROUND_TRIP_SAMPLES, mixedCorpus, randomUnicodeString, seededRandom } from "./samples.ts";
 
 const charBpe = trainCharBpeTokenizer(mixedCorpus(), 500);
@@ -25,8 +25,16 @@ describe("token pieces: partial characters shown as part of their character", ()
 
   it("flags bytes that never complete a character, shown as hex", () => {
     const pieces = tokenPieces(charBpe, [0xe7, 0x8c]); // a prediction that stops inside 猫
-    expect(pieces.map((p) => p.label)).toEqual(["<e7>", "<8c>"]);
+    expect(pieces.map((p) => p.label)).toEqual(["<e7>…", "<8c>…"]);
     expect(pieces.every((p) => p.incomplete && p.partial)).toBe(true);
+  });
+
+  it("labels a predicted token by the context it follows", () => {
+    const [b1, b2, b3] = charBpe.encode("猫").ids as [number, number, number];
+    const rain = charBpe.encode("雨").ids;
+    expect(labelAfter(charBpe, [...rain, b1, b2], b3)).toMatchObject({ label: "猫 3/3", partial: true, incomplete: false });
+    expect(labelAfter(charBpe, rain, b1)).toMatchObject({ label: "<e7>…", incomplete: true });
+    expect(labelAfter(charBpe, [], rain[0]!)).toMatchObject({ label: "雨", partial: false });
   });
 
   it("over random text the labels of whole tokens spell the text, and shares count partial tokens", () => {
