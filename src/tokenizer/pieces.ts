@@ -12,7 +12,7 @@
  *      as hex followed by "…" and flagged incomplete.
  */
 import type { Tokenizer } from "./tokenizer.ts";
-import { describeBytes, encodeWtf8, readSequence } from "./wtf8.ts";
+import { decodeWtf8, describeBytes, encodeWtf8, readSequence } from "./wtf8.ts";
 
 export interface TokenPiece {
   id: number;
@@ -116,4 +116,25 @@ const CONTEXT_FOR_LABEL = 3;
 export function labelAfter(tokenizer: Tokenizer, context: readonly number[], id: number): TokenPiece {
   const tail = context.slice(Math.max(0, context.length - CONTEXT_FOR_LABEL));
   return tokenPieces(tokenizer, [...tail, id]).at(-1)!;
+}
+
+/**
+ * Text of ids on character boundaries: the bytes of a character that the ids begin but never
+ * finish (a reply cut by its token limit inside 猫) are left out instead of showing U+FFFD.
+ *   1. all bytes of the ids, one after another;
+ *   2. if the last character span is a multi-byte lead cut short by the end, drop it;
+ *   3. decode (WTF-8, as the byte tokenizers do; anything else still invalid becomes U+FFFD).
+ */
+export function decodeWholeCharacters(tokenizer: Tokenizer, ids: readonly number[]): string {
+  const parts = ids.map((id) => (id === tokenizer.eotId ? new Uint8Array(0) : bytesOfToken(tokenizer, id)));
+  const bytes = new Uint8Array(parts.reduce((n, b) => n + b.length, 0));
+  let offset = 0;
+  for (const b of parts) {
+    bytes.set(b, offset);
+    offset += b.length;
+  }
+  const last = characterSpans(bytes).at(-1);
+  const cutShort =
+    last !== undefined && last.text === null && last.end === bytes.length && bytes[last.start]! >= 0xc2 && bytes[last.start]! <= 0xf4;
+  return decodeWtf8(cutShort ? bytes.subarray(0, last.start) : bytes);
 }

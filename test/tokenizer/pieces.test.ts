@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BpeTokenizer } from "../../src/tokenizer/bpe.ts";
 import { trainCharBpeTokenizer } from "../../src/tokenizer/char-bpe.ts";
 import { trainCharTokenizer } from "../../src/tokenizer/char.ts";
-import { labelAfter, partialCharacterShare, tokenPieces } from "../../src/tokenizer/pieces.ts";
+import { decodeWholeCharacters, labelAfter, partialCharacterShare, tokenPieces } from "../../src/tokenizer/pieces.ts";
 import { ROUND_TRIP_SAMPLES, mixedCorpus, randomUnicodeString, seededRandom } from "./samples.ts";
 
 const charBpe = trainCharBpeTokenizer(mixedCorpus(), 500);
@@ -55,5 +55,21 @@ describe("token pieces: partial characters shown as part of their character", ()
     // bytes only: every token of Japanese text is partial
     expect(partialCharacterShare(bytesOnly, bytesOnly.encode("今日は").ids)).toBe(1);
     expect(partialCharacterShare(charBpe, charBpe.encode("今日は").ids)).toBe(0);
+  });
+
+  it("decodes on character boundaries: a character cut short at the end is left out, not shown as U+FFFD", () => {
+    const ids = charBpe.encode("雨の猫").ids;
+    expect(decodeWholeCharacters(charBpe, ids)).toBe("雨の猫");
+    expect(decodeWholeCharacters(charBpe, ids.slice(0, -1))).toBe("雨の"); // 猫 without its last byte
+    expect(decodeWholeCharacters(charBpe, ids.slice(0, -2))).toBe("雨の");
+    expect(charBpe.decode(ids.slice(0, -1))).toBe("雨の\uFFFD"); // what plain decoding shows
+    // invalid bytes inside the text stay visible; so does a lone surrogate
+    expect(decodeWholeCharacters(charBpe, [0x8c, ...charBpe.encode("雨").ids])).toBe("\uFFFD雨");
+    expect(decodeWholeCharacters(charBpe, charBpe.encode("a\uD800").ids)).toBe("a\uD800");
+    const random = seededRandom(4);
+    for (let i = 0; i < 100; i++) {
+      const text = randomUnicodeString(random, 16);
+      expect(decodeWholeCharacters(charBpe, charBpe.encode(text).ids)).toBe(text);
+    }
   });
 });
