@@ -23,14 +23,13 @@ export async function run(argv: string[]): Promise<void> {
     process.stdout.write(`${JSON.stringify(e)}\n`);
     return;
   }
-  process.stdout.write(
-    [
-      `model:          ${handle.name} (${handle.tokenizer.kind}, ${handle.tokenizer.vocabSize} tokens)`,
-      `text:           ${file}`,
-      `tokens:         ${e.tokens}`,
-      `bytes:          ${e.bytes}`,
-      `loss per token: ${e.lossPerToken.toFixed(4)} nats`,
-      `bits per byte:  ${e.bitsPerByte.toFixed(4)}`,
-    ].join("\n") + "\n",
-  );
+  const lines = [
+    `model:          ${handle.name} (${handle.tokenizer.kind}, ${handle.tokenizer.vocabSize} tokens)`,
+    `text:           ${file}`,
+    `tokens:         ${e.tokens}`,
+    `bytes:          ${e.bytes}`,
+    `loss per token: ${e.lossPerToken.toFixed(4)} nats`,
+    `bits per byte:  ${e.bitsPerByte.toFixed(4)}`,
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
 }
