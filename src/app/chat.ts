@@ -8,6 +8,7 @@
  * Generation runs step by step, giving the event loop back between tokens: a 60-token reply of
  * the baby model takes seconds in total but never blocks the bot for more than one forward pass.
  */
+import { decodeWholeCharacters, labelAfter } from "../tokenizer/pieces.ts";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { ModelHandle } from "./model-handle.ts";
 import { type GenerationStep, generateSteps } from "../sample/generate.ts";
@@ -55,7 +56,7 @@ export async function generateChatReply(handle: ModelHandle, promptIds: readonly
     kept.push(step);
     await nextTurn();
   }
-  return { text: handle.tokenizer.decode(ids), steps: kept };
+  return { text: decodeWholeCharacters(handle.tokenizer, ids), steps: kept };
 }
 
 /**
@@ -64,17 +65,21 @@ export async function generateChatReply(handle: ModelHandle, promptIds: readonly
  */
 export function chatBreakdown(handle: ModelHandle, steps: readonly GenerationStep[], budget: number): string {
   // JSON-style escapes make spaces and newlines visible; backticks could close the code block
-  const show = (id: number) => JSON.stringify(handle.tokenizer.tokenText(id)).slice(1, -1).replace(/`/g, "ˋ");
+  const show = (id: number, before: readonly number[]) =>
+    JSON.stringify(labelAfter(handle.tokenizer, before, id).label)
+      .slice(1, -1)
+      .replace(/`/g, "ˋ");
   const pct = (p: number) => `${(p * 100).toFixed(p < 0.1 ? 1 : 0)}%`;
   const lines: string[] = [];
   let used = 0;
-  for (const step of steps) {
+  for (const [i, step] of steps.entries()) {
+    const before = steps.slice(Math.max(0, i - 3), i).map((s) => s.chosen);
     const chosenProb = step.candidates.find((c) => c.id === step.chosen)?.prob ?? step.chosenProb;
     const others = step.candidates
       .filter((c) => c.id !== step.chosen)
       .slice(0, 2)
-      .map((c) => `${show(c.id)} ${pct(c.prob)}`);
-    const line = [`${show(step.chosen)} (${pct(chosenProb)})`, ...others].join(" · ");
+      .map((c) => `${show(c.id, before)} ${pct(c.prob)}`);
+    const line = [`${show(step.chosen, before)} (${pct(chosenProb)})`, ...others].join(" · ");
     if (used + line.length + 1 > budget) {
       lines.push(`… ${steps.length - lines.length} more`);
       break;

@@ -2,6 +2,7 @@
  * The pictures every adapter posts, from the use cases' results: the console, the bot and the
  * web playground call these, so a picture made anywhere is the same picture.
  */
+import { labelAfter, tokenPieces } from "../tokenizer/pieces.ts";
 import { renderPredictions } from "../render/predictions.ts";
 import { renderGenerationTrace } from "../render/trace.ts";
 import { renderTokens } from "../render/tokens.ts";
@@ -37,11 +38,12 @@ export const DEFAULT_TRACE_TOKENS = 12;
 export function tracePicture(handle: ModelHandle, generated: GeneratedText, lang: Lang): Promise<Uint8Array> {
   const t = handle.tokenizer;
   const chosen = generated.steps.map((s) => s.chosen);
+  const promptIds = t.encode(generated.prompt).ids;
   const steps = generated.steps.map((s, i) => ({
     // decode everything so far at once: a character split over several byte tokens stays whole
     context: generated.prompt + t.decode(chosen.slice(0, i)),
-    candidates: s.candidates.map((c) => ({ token: t.tokenText(c.id), prob: c.prob })),
-    chosen: t.tokenText(s.chosen),
+    candidates: s.candidates.map((c) => ({ token: labelAfter(t, [...promptIds, ...chosen.slice(0, i)], c.id).label, prob: c.prob })),
+    chosen: labelAfter(t, [...promptIds, ...chosen.slice(0, i)], s.chosen).label,
   }));
   return renderGenerationTrace({ steps, modelName: handle.name, lang });
 }
@@ -51,7 +53,7 @@ export function tokensPicture(handle: ModelHandle, text: string, lang: Lang): Pr
   const { ids } = handle.tokenizer.encode(text);
   return renderTokens({
     text,
-    tokens: ids.map((id) => ({ id, text: handle.tokenizer.tokenText(id) })),
+    tokens: tokenPieces(handle.tokenizer, ids).map((p) => ({ id: p.id, text: p.label })),
     modelName: handle.name,
     lang,
     vocabSize: handle.tokenizer.vocabSize,

@@ -1,6 +1,7 @@
 /** `/predict`: the most likely next tokens after a text, with probabilities and raw logits. */
 import { topCandidates } from "../sample/sampling.ts";
 import type { ModelHandle } from "./model-handle.ts";
+import { labelAfter } from "../tokenizer/pieces.ts";
 import { checkText, encodePrompt, InputError, tokenLabels } from "./prompt.ts";
 import { withDefaults } from "./options.ts";
 
@@ -37,7 +38,7 @@ export function predictNext(handle: ModelHandle, text: string, options: Partial<
   const logits = handle.source.nextLogits(Int32Array.from(prompt.ids));
   const candidates = topCandidates(logits, Math.min(k, handle.tokenizer.vocabSize), temperature).map((c) => ({
     ...c,
-    token: handle.tokenizer.tokenText(c.id),
+    token: labelAfter(handle.tokenizer, prompt.ids, c.id).label,
   }));
   return {
     text,

@@ -3,6 +3,7 @@
  * starts after an end-of-text token, so a prompt starts with one too: the model then knows
  * "a new message begins here", and even an empty prompt has a context.
  */
+import { tokenPieces } from "../tokenizer/pieces.ts";
 import type { ModelHandle } from "./model-handle.ts";
 
 /** Longest text any command accepts (Discord's own message limit is 2000; option values 6000). */
@@ -49,7 +50,7 @@ export function encodePrompt(handle: ModelHandle, text: string): Prompt {
   return { ids: all.slice(dropped), unknown, dropped };
 }
 
-/** Readable token strings for pictures: the special token shown by name. */
+/** Readable token strings for pictures: the special token by name, a piece of a character as `猫 1/3`. */
 export function tokenLabels(handle: ModelHandle, ids: readonly number[]): string[] {
-  return ids.map((id) => handle.tokenizer.tokenText(id));
+  return tokenPieces(handle.tokenizer, ids).map((p) => p.label);
 }

@@ -5,7 +5,10 @@
  *   1. shuffle the documents (seeded) so the held-out 10 % has every kind of text
  *   2. build a tokenizer from them (character-level or byte-level BPE)
  *   3. one token stream with end-of-text before each document; split 90/10
- *   4. a fresh GPT of the chosen preset, seeded; train; a checkpoint at every evaluation
+ *   4. a fresh GPT of the chosen preset, seeded; train; a checkpoint at every evaluation, holding the
+ *      weights of the best val loss so far (not the last: a run that overfits keeps its best)
+ *   5. the final checkpoint: the best or the last weights, whichever has the lower loss over the
+ *      whole held-out split
  */
 import { GPT } from "../model/gpt.ts";
 import { type PresetName, presetConfig } from "../model/config.ts";
@@ -13,7 +16,8 @@ import { type LoadedCheckpoint, loadCheckpointBytes, saveCheckpointBytes } from 
 import { tokenizerFromJSON } from "../tokenizer/from-json.ts";
 import type { Kernels } from "../tensor/kernels.ts";
 import { seededRandom } from "../tensor/random.ts";
-import type { Tokenizer } from "../tokenizer/tokenizer.ts";
+import type { Tokenizer, TokenizerKind } from "../tokenizer/tokenizer.ts";
+import { trainCharBpeTokenizer } from "../tokenizer/char-bpe.ts";
 import { trainCharTokenizer } from "../tokenizer/char.ts";
 import { trainBpeTokenizer } from "../tokenizer/bpe.ts";
 import { splitTrainVal } from "../train/loader.ts";
@@ -31,8 +35,8 @@ import { shuffleDocuments, tokenStream } from "./corpus.ts";
 
 export interface TrainModelOptions {
   preset: PresetName;
-  tokenizer: "char" | "bpe";
-  /** for BPE: the vocabulary size to learn (≥ 257 + a few merges) */
+  tokenizer: TokenizerKind;
+  /** for BPE and character BPE: the vocabulary size to learn (≥ 257 + a few characters or merges) */
   vocabSize: number;
   /** steps to run; or a time budget */
   steps?: number;
@@ -44,6 +48,8 @@ export interface TrainModelOptions {
   maxLr?: number;
   minLr?: number;
   warmupSteps?: number;
+  /** where the documents came from (e.g. "data"), recorded in the checkpoint so its val loss can be recomputed */
+  corpus?: string;
   /** continue from this checkpoint (an interrupted run's last): its tokenizer, weights and step */
   resumeFrom?: Uint8Array;
 }
@@ -56,8 +62,11 @@ export interface TrainModelHooks {
 }
 
 export interface TrainedModel {
+  /** the kept weights (best or last, see step 5) as a checkpoint */
   checkpoint: Uint8Array;
   result: TrainResult;
+  /** which step's weights the checkpoint holds, and the held-out loss of both candidates */
+  kept: { step: number; lastStep: number; heldOutLoss: number; lastHeldOutLoss: number };
   tokenizer: Tokenizer;
   corpus: { documents: number; characters: number; tokens: number; unknown: number };
 }
@@ -70,8 +79,9 @@ export function thinCurve(curve: readonly LossPoint[], keep = 400): LossPoint[] 
   return curve.filter((p, i) => p.valLoss !== null || i % stride === 0 || i === curve.length - 1);
 }
 
-export function buildTokenizer(kind: "char" | "bpe", text: string, vocabSize: number): Tokenizer {
-  return kind === "char" ? trainCharTokenizer(text) : trainBpeTokenizer(text, vocabSize);
+export function buildTokenizer(kind: TokenizerKind, text: string, vocabSize: number): Tokenizer {
+  if (kind === "char") return trainCharTokenizer(text);
+  return kind === "charbpe" ? trainCharBpeTokenizer(text, vocabSize) : trainBpeTokenizer(text, vocabSize);
 }
 
 /** The `count` most frequent token ids of a stream, most frequent first (for labelling pictures). */
@@ -156,8 +166,10 @@ export function trainModel(documents: string[], o: TrainModelOptions, hooks: Tra
   };
   const frequentTokens = mostFrequent(tokens, 300);
   const started = Date.now();
-  const snapshot = (p: Progress, curve: readonly LossPoint[], heldOutLoss: number | null = null) =>
-    saveCheckpointBytes(config, model.params as Float32Array, {
+  // the weights kept: those of the evaluation with the lowest val loss so far (a copy, [params])
+  const best = { params: Float32Array.from(model.params), progress: null as Progress | null };
+  const snapshot = (params: Float32Array, p: Progress, lastStep: number, curve: readonly LossPoint[], heldOutLoss: number | null = null) =>
+    saveCheckpointBytes(config, params, {
       tokenizer: tokenizer.toJSON(),
       step: p.step,
       valLoss: heldOutLoss ?? p.valLoss,
@@ -166,6 +178,8 @@ export function trainModel(documents: string[], o: TrainModelOptions, hooks: Tra
       extra: {
         curve: thinCurve(curve),
         totalSteps: p.totalSteps,
+        /** the last step trained; `step` is the kept (best-validation) one */
+        lastStep,
         batchSize: options.batchSize,
         blockSize: T,
         tokensSeen: p.tokens,
@@ -192,21 +206,45 @@ export function trainModel(documents: string[], o: TrainModelOptions, hooks: Tra
       onStep: (p) => hooks.onProgress?.(p),
       onEval: (p, curve) => {
         lastProgress = p;
-        hooks.onCheckpoint?.(snapshot(p, [...earlierCurve, ...curve]), p);
+        // 4a. a new best val loss replaces the kept weights; every checkpoint carries the kept ones
+        if (best.progress === null || (p.valLoss !== null && p.valLoss < (best.progress.valLoss ?? Infinity))) {
+          best.params.set(model.params);
+          best.progress = p;
+        }
+        hooks.onCheckpoint?.(snapshot(best.params, { ...best.progress, totalSteps: p.totalSteps }, p.step, [...earlierCurve, ...curve]), p);
       },
     },
     resumeState,
   );
-  // 5. the final checkpoint records the loss over the whole held-out split: anyone can recompute it
-  const heldOutLoss = evaluateAllWindows(model, split.val, options.batchSize, T);
-  const final = { ...lastProgress!, valLoss: heldOutLoss };
-  const curve = [...earlierCurve, ...result.curve.map((p, i) => (i === result.curve.length - 1 ? { ...p, valLoss: heldOutLoss } : p))];
-  const checkpoint = snapshot(final, curve, heldOutLoss);
+  // 5. the loss over the whole held-out split, for the last weights and the kept ones: the lower wins
+  //    (the evaluations above average random batches; this is the exact figure anyone can recompute)
+  const last = lastProgress!;
+  const lastHeldOut = evaluateAllWindows(model, split.val, options.batchSize, T);
+  let keptProgress = last;
+  let heldOutLoss = lastHeldOut;
+  if (best.progress !== null && best.progress.step !== last.step) {
+    const lastParams = Float32Array.from(model.params);
+    model.loadParams(best.params);
+    const bestHeldOut = evaluateAllWindows(model, split.val, options.batchSize, T);
+    if (bestHeldOut < lastHeldOut) {
+      keptProgress = best.progress;
+      heldOutLoss = bestHeldOut;
+    } else {
+      model.loadParams(lastParams);
+    }
+  }
+  const final = { ...keptProgress, totalSteps: last.totalSteps, valLoss: heldOutLoss };
+  const curve = [
+    ...earlierCurve,
+    ...result.curve.map((p) => (p.step === keptProgress.step && p.valLoss !== null ? { ...p, valLoss: heldOutLoss } : p)),
+  ];
+  const checkpoint = snapshot(model.params as Float32Array, final, last.step, curve, heldOutLoss);
   hooks.onCheckpoint?.(checkpoint, final);
   result.finalValLoss = heldOutLoss;
   return {
     checkpoint,
     result,
+    kept: { step: keptProgress.step, lastStep: last.step, heldOutLoss, lastHeldOutLoss: lastHeldOut },
     tokenizer,
     corpus: { documents: docs.length, characters: text.length, tokens: tokens.length, unknown },
   };

@@ -11,6 +11,8 @@ import type { TrainModelOptions } from "./train-model.ts";
 export interface TrainingSummary extends Omit<TrainResult, "state"> {
   corpus: { documents: number; characters: number; tokens: number; unknown: number };
   vocabSize: number;
+  /** the step whose weights were kept (the best val loss), and the last step's held-out loss */
+  kept: { step: number; lastStep: number; heldOutLoss: number; lastHeldOutLoss: number };
   /** the kernels it ran on, e.g. "wasm-simd+fma ×2 threads" */
   kernels: string;
 }

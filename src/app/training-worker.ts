@@ -37,7 +37,13 @@ try {
     kernels,
   );
   const { state: _state, ...result } = trained.result; // the optimizer state stays here
-  const summary: TrainingSummary = { ...result, corpus: trained.corpus, vocabSize: trained.tokenizer.vocabSize, kernels: kernels.name };
+  const summary: TrainingSummary = {
+    ...result,
+    corpus: trained.corpus,
+    kept: trained.kept,
+    vocabSize: trained.tokenizer.vocabSize,
+    kernels: kernels.name,
+  };
   port.postMessage({ type: "done", summary });
 } catch (err) {
   port.postMessage({ type: "error", message: (err as Error).message });

@@ -254,9 +254,11 @@ export const en: ExplainTexts = {
 
     tokens: (f) => {
       const tokenizer =
-        f.kind === "bpe"
-          ? `Its tokenizer is byte-level **BPE** (byte-pair encoding): it started from the 256 possible bytes and learned ${int(f.merges ?? 0)} merges of pairs that often stood side by side in its training text. Frequent words and word pieces become one token; rare text falls apart into smaller pieces, down to single bytes of one character (shown like <e3><81>).`
-          : `Its tokenizer works character by character: one token for each character it saw in training; anything else becomes an "unknown" token (${f.unknown} in your text).`;
+        f.kind === "charbpe"
+          ? `Its tokenizer is a **character BPE** (byte-pair encoding over characters): it started from the ${int(f.vocabSize - 257 - (f.merges ?? 0))} characters most frequent in its training text, each one token, and learned ${int(f.merges ?? 0)} merges of pairs that often stood side by side. Frequent words become one token; a character it never learned falls back to its bytes (2–4 tokens for one character), so no text is ever unknown.`
+          : f.kind === "bpe"
+            ? `Its tokenizer is byte-level **BPE** (byte-pair encoding): it started from the 256 possible bytes and learned ${int(f.merges ?? 0)} merges of pairs that often stood side by side in its training text. Frequent words and word pieces become one token; rare text falls apart into smaller pieces, down to single bytes of one character (shown like <e3><81>).`
+            : `Its tokenizer works character by character: one token for each character it saw in training; anything else becomes an "unknown" token (${f.unknown} in your text).`;
       const vector = f.first
         ? `Each id picks one row of the **embedding table**: “${token(f.first.token)}” (id ${f.first.id}) → [${f.first.vector.map((v) => fixed(v, 3)).join(", ")}, …], ${f.C} numbers learned in training. From here on the model works only with such vectors (\`/explain embeddings\`).`
         : "";

@@ -150,7 +150,7 @@ export interface NetworkFacts {
 
 export interface TokensFacts {
   text: string;
-  kind: "char" | "bpe";
+  kind: "char" | "bpe" | "charbpe";
   vocabSize: number;
   chars: number;
   tokens: number;

@@ -6,6 +6,7 @@
 import { CHIP_COLORS, COLORS, SPACE, TYPE } from "./theme.ts";
 import { labelsFor, type Lang } from "./lang.ts";
 import { formatInt } from "./format.ts";
+import { pieceLegend } from "./piece-legend.ts";
 import {
   createPicture,
   drawHeader,
@@ -86,7 +87,12 @@ export function tokensLayout(input: TokensInput): TokensLayout {
   const contentWidth = WIDTH - 2 * m;
   const ctx = measuringContext();
   setFont(ctx, TYPE.small);
-  const legendLines = wrapText(ctx, labelsFor(LABELS, input.lang).legend, contentWidth);
+  const pieces = pieceLegend(
+    input.tokens.map((t) => t.text),
+    input.lang,
+  );
+  const legend = pieces === null ? labelsFor(LABELS, input.lang).legend : `${labelsFor(LABELS, input.lang).legend} ${pieces}`;
+  const legendLines = wrapText(ctx, legend, contentWidth);
   const chipsTop = HEADER_HEIGHT + legendLines.length * (TYPE.small + 8) + 16;
 
   const chips: ChipBox[] = [];

@@ -22,7 +22,7 @@ export interface BpeTrainOptions {
   minPairCount?: number;
 }
 
-interface Words {
+export interface Words {
   /** ids of each distinct word (replaced as merges apply) */
   tokens: number[][];
   /** how many times each word occurs in the corpus */
@@ -68,14 +68,30 @@ export function mergePairInto(tokens: readonly number[], left: number, right: nu
  * [left, right] into id FIRST_MERGE_ID + i.
  */
 export function learnMerges(corpus: string, mergeCount: number, options: BpeTrainOptions = {}): [number, number][] {
+  return learnMergesOfWords(collectWords(corpus), mergeCount, { ...options, firstNewId: FIRST_MERGE_ID, lowestMergeableId: 0 });
+}
+
+export interface WordMergeOptions extends BpeTrainOptions {
+  /** id of the token the first merge creates (merge i creates firstNewId + i) */
+  firstNewId: number;
+  /** ids below this are never merged (the character BPE's byte-fallback tokens) */
+  lowestMergeableId: number;
+}
+
+/**
+ * The greedy merge loop over words already turned into ids (rewritten in place).
+ * A pair is counted only when both ids are ≥ lowestMergeableId.
+ */
+export function learnMergesOfWords(words: Words, mergeCount: number, options: WordMergeOptions): [number, number][] {
   const minPairCount = options.minPairCount ?? 2;
+  const { firstNewId, lowestMergeableId } = options;
   if (!Number.isInteger(minPairCount) || minPairCount < 1) {
     throw new Error(`minPairCount must be a positive integer, got ${minPairCount}`);
   }
-  if (FIRST_MERGE_ID + mergeCount > MAX_BPE_VOCAB_SIZE) {
+  if (firstNewId + mergeCount > MAX_BPE_VOCAB_SIZE) {
     throw new Error(`${mergeCount} merges would exceed the largest BPE vocabulary, ${MAX_BPE_VOCAB_SIZE}`);
   }
-  const words = collectWords(corpus);
+  const mergeable = (left: number, right: number) => left >= lowestMergeableId && right >= lowestMergeableId;
 
   // 3. count every pair once, and remember which words hold it (a word may be
   //    listed under a pair it no longer holds; such stale entries are skipped later)
@@ -88,6 +104,7 @@ export function learnMerges(corpus: string, mergeCount: number, options: BpeTrai
   };
   words.tokens.forEach((tokens, w) => {
     for (let i = 0; i + 1 < tokens.length; i++) {
+      if (!mergeable(tokens[i]!, tokens[i + 1]!)) continue;
       const key = pairKey(tokens[i]!, tokens[i + 1]!);
       pairCounts.set(key, (pairCounts.get(key) ?? 0) + words.counts[w]!);
       noteWord(key, w);
@@ -107,7 +124,7 @@ export function learnMerges(corpus: string, mergeCount: number, options: BpeTrai
     if (top.count < minPairCount) break;
     const left = pairLeft(top.key);
     const right = pairRight(top.key);
-    const newId = FIRST_MERGE_ID + merges.length;
+    const newId = firstNewId + merges.length;
     merges.push([left, right]);
 
     // 5. rewrite each word holding the pair; its pair counts change by
@@ -115,6 +132,7 @@ export function learnMerges(corpus: string, mergeCount: number, options: BpeTrai
     const deltas = new Map<number, number>();
     const addPairs = (tokens: readonly number[], weight: number) => {
       for (let i = 0; i + 1 < tokens.length; i++) {
+        if (!mergeable(tokens[i]!, tokens[i + 1]!)) continue;
         const key = pairKey(tokens[i]!, tokens[i + 1]!);
         deltas.set(key, (deltas.get(key) ?? 0) + weight);
       }
@@ -130,7 +148,8 @@ export function learnMerges(corpus: string, mergeCount: number, options: BpeTrai
       addPairs(after, count);
       // 6. index the word under the pairs that contain the new token
       for (let i = 0; i + 1 < after.length; i++) {
-        if (after[i] === newId || after[i + 1] === newId) noteWord(pairKey(after[i]!, after[i + 1]!), w);
+        if ((after[i] === newId || after[i + 1] === newId) && mergeable(after[i]!, after[i + 1]!))
+          noteWord(pairKey(after[i]!, after[i + 1]!), w);
       }
       words.tokens[w] = after;
     }

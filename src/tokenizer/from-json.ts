@@ -3,6 +3,7 @@ import { bpeTokenizerFromJSON } from "./bpe.ts";
 import { charTokenizerFromJSON } from "./char.ts";
 import { gpt2TokenizerFromJSON } from "./gpt2.ts";
 import { nanoGptCharTokenizerFromJSON } from "./nanogpt-char.ts";
+import { charBpeTokenizerFromJSON } from "./char-bpe.ts";
 import { describeValue, isRecord } from "./json-checks.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 
@@ -25,7 +26,8 @@ export function tokenizerFromJSON(json: unknown): Tokenizer {
   const kind = json.kind;
   if (kind === "char") return charTokenizerFromJSON(json);
   if (kind === "bpe") return bpeTokenizerFromJSON(json);
+  if (kind === "charbpe") return charBpeTokenizerFromJSON(json);
   if (kind === "gpt2") return gpt2TokenizerFromJSON(json);
   if (kind === "nanogpt-char") return nanoGptCharTokenizerFromJSON(json);
-  throw new Error(`unknown tokenizer kind ${describeValue(kind)} (expected "char", "bpe", "gpt2" or "nanogpt-char")`);
+  throw new Error(`unknown tokenizer kind ${describeValue(kind)} (expected "char", "bpe", "charbpe", "gpt2" or "nanogpt-char")`);
 }

@@ -1,7 +1,8 @@
 /**
  * The common shape of every tokenizer: text in, token ids out, and back.
  *
- * Two kinds exist (see char.ts and bpe.ts). Both reserve one special token,
+ * The project trains three kinds (char.ts, bpe.ts, char-bpe.ts) and imports two (gpt2.ts, GPT-2's
+ * byte-level BPE; nanogpt-char.ts, nanoGPT's meta.pkl vocabulary). All reserve one special token,
  * end-of-text `<|endoftext|>`, that separates documents / chat messages in the
  * training stream and lets generation stop. The literal string "<|endoftext|>"
  * typed by a user is ordinary text for `encode`; only `encodeWithSpecial`
@@ -14,7 +15,7 @@ export interface EncodeResult {
   unknown: number;
 }
 
-export type TokenizerKind = "char" | "bpe";
+export type TokenizerKind = "char" | "bpe" | "charbpe";
 
 export interface Tokenizer {
   readonly kind: TokenizerKind;
@@ -76,4 +77,16 @@ export interface NanoGptCharTokenizerJSON {
   itos: string[];
 }
 
-export type TokenizerJSON = CharTokenizerJSON | BpeTokenizerJSON | Gpt2TokenizerJSON | NanoGptCharTokenizerJSON;
+/** Saved form of a character BPE with byte fallback (layout documented in char-bpe.ts). */
+export interface CharBpeTokenizerJSON {
+  kind: "charbpe";
+  version: 1;
+  vocabSize: number;
+  splitter: string;
+  /** the base characters, ids 257… in this order */
+  chars: string[];
+  /** merge j joins ids [left, right] (both ≥ 257) into id 257 + chars.length + j */
+  merges: [number, number][];
+}
+
+export type TokenizerJSON = CharTokenizerJSON | BpeTokenizerJSON | CharBpeTokenizerJSON | Gpt2TokenizerJSON | NanoGptCharTokenizerJSON;

@@ -12,6 +12,12 @@ import { fastestKernels } from "../../src/app/kernels.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
+/** The corpus the shipped model was trained on, as its checkpoint records it (older models: data/corpus). */
+function trainedCorpus(meta: { extra?: Record<string, unknown> }): string {
+  const recorded = (meta.extra?.options as { corpus?: unknown } | undefined)?.corpus;
+  return readCorpus(path.join(root, typeof recorded === "string" ? recorded : "data/corpus"));
+}
+
 describe("the shipped default model", () => {
   it("is small, loads, and records how it was trained", async () => {
     expect(statSync(DEFAULT_MODEL_PATH).size).toBeLessThan(8 * 1024 * 1024);
@@ -25,7 +31,7 @@ describe("the shipped default model", () => {
   it("its recorded val loss is what evaluating it on the held-out part of the corpus gives", async () => {
     const handle = await loadDefaultModel(fastestKernels());
     const extra = handle.meta.extra as { options: { seed: number }; batchSize: number };
-    const documents = splitDocuments(readCorpus(path.join(root, "data/corpus")));
+    const documents = splitDocuments(trainedCorpus(handle.meta));
     const recomputed = recomputeHeldOutLoss(handle.model, handle.tokenizer, documents, extra.options.seed, extra.batchSize);
     console.log(`default model: recorded val loss ${handle.meta.valLoss}, recomputed ${recomputed}`);
     expect(recomputed).toBeCloseTo(handle.meta.valLoss!, 5);
@@ -33,7 +39,7 @@ describe("the shipped default model", () => {
 
   it("writes words of both languages, not noise", async () => {
     const handle = await loadDefaultModel(fastestKernels());
-    const corpus = readCorpus(path.join(root, "data/corpus"));
+    const corpus = trainedCorpus(handle.meta);
     const sample = (prompt: string) =>
       [1, 2, 3, 4, 5].map((seed) => generateText(handle, prompt, { maxTokens: 50, seed, temperature: 0.7 }).text).join(" ");
     // English: most generated words are words of the corpus (noise would make up new strings)

@@ -45,6 +45,33 @@ describe("trainModel", () => {
     expect(two.curve).toEqual(one.curve);
   });
 
+  it("keeps the checkpoint of the best validation loss, not the last, when training gets worse", () => {
+    // the learning rate climbs from 0.01 to 1 over the run, so the loss improves, then blows up
+    const diverging = { ...options, tokenizer: "char" as const, steps: 60, evalInterval: 10, maxLr: 1e-2, minLr: 1, warmupSteps: 1 };
+    const emitted: { kept: number; at: number; valLoss: number | null }[] = [];
+    const trained = trainModel(smallCorpus(), diverging, {
+      onCheckpoint: (bytes, p) => emitted.push({ kept: loadCheckpointBytes(bytes, "ckpt").meta.step, at: p.step, valLoss: p.valLoss }),
+    });
+    // 1. the evaluations: the best comes before the end
+    const evals = emitted.slice(0, -1);
+    const bestEval = evals.reduce((a, b) => (b.valLoss! < a.valLoss! ? b : a));
+    expect(bestEval.at).toBeLessThan(60);
+    // 2. every checkpoint after the best still holds the best's weights
+    evals.forEach((e, i) => {
+      const bestSoFar = evals.slice(0, i + 1).reduce((a, b) => (b.valLoss! < a.valLoss! ? b : a));
+      expect(e.kept).toBe(bestSoFar.at);
+    });
+    // 3. the final checkpoint: the best step, with a held-out loss below the last weights' and recomputable
+    const loaded = loadCheckpointBytes(trained.checkpoint, "trained");
+    expect(trained.kept.step).toBe(bestEval.at);
+    expect(trained.kept.lastStep).toBe(60);
+    expect(loaded.meta.step).toBe(bestEval.at);
+    expect(trained.kept.heldOutLoss).toBeLessThan(trained.kept.lastHeldOutLoss);
+    const handle = handleFromCheckpoint(loaded, "trained");
+    expect(recomputeHeldOutLoss(handle.model, handle.tokenizer, smallCorpus(), 3, 8)).toBe(loaded.meta.valLoss);
+    expect(loaded.meta.extra?.lastStep).toBe(60);
+  });
+
   it("refuses a corpus too small for the preset, with the numbers", () => {
     expect(() => trainModel(["hi"], options)).toThrow(/the corpus has \d+ tokens; the tiny preset \(block 16\) needs at least \d+/);
     expect(() => trainModel([], options)).toThrow("no text");

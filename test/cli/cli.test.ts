@@ -81,6 +81,22 @@ describe("the console CLI", () => {
     expect((await cli("info", "--model", out)).stdout).toMatch(/training:\s+20 steps/);
   });
 
+  it("eval prints tokens, bytes, loss per token and bits per byte; --json the same numbers as an object", async () => {
+    const json = await cli("eval", "--model", modelFile, "--text-file", corpusFile, "--json");
+    expect(json.code).toBe(0);
+    const e = JSON.parse(json.stdout) as Record<string, number>;
+    expect(Object.keys(e).sort()).toEqual(["bitsPerByte", "bytes", "lossPerToken", "tokens"]);
+    expect(e.bytes).toBe(Buffer.byteLength(smallCorpus().join("\n\n")));
+    expect(e.bitsPerByte).toBeCloseTo((e.lossPerToken! * e.tokens!) / Math.LN2 / e.bytes!, 9);
+    const text = await cli("eval", "--model", modelFile, "--text-file", corpusFile);
+    expect(text.stdout).toContain(`bits per byte:  ${e.bitsPerByte!.toFixed(4)}`);
+    const missing = await cli("eval", "--model", modelFile);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe("error: eval: --text-file FILE is required\n");
+    const absent = await cli("eval", "--model", modelFile, "--text-file", path.join(dir, "nope.txt"));
+    expect(absent.stderr).toContain("text file not found");
+  });
+
   it("each mistake gets one line of error and a non-zero exit, never a stack trace", async () => {
     const cases: [string[], number, RegExp][] = [
       [["bogus"], 2, /unknown command "bogus"/],

@@ -38,7 +38,11 @@ describe("corrupt tokenizer JSON is refused with a clear message", () => {
     ["not JSON text", () => "{kind:", /tokenizer JSON is not valid JSON/],
     ["not an object", () => 42, /tokenizer JSON must be an object, got 42/],
     ["an array", () => [], /tokenizer JSON must be an object, got an array of 0/],
-    ["wrong kind", () => ({ ...bpe(), kind: "wordpiece" }), /unknown tokenizer kind "wordpiece" \(expected "char", "bpe"/],
+    [
+      "wrong kind",
+      () => ({ ...bpe(), kind: "wordpiece" }),
+      /unknown tokenizer kind "wordpiece" \(expected "char", "bpe", "charbpe", "gpt2" or "nanogpt-char"\)/,
+    ],
     ["missing kind", () => ({ ...bpe(), kind: undefined }), /unknown tokenizer kind nothing \(missing\)/],
     ["future version", () => ({ ...bpe(), version: 2 }), /BPE tokenizer JSON: unsupported version 2 \(this build reads version 1\)/],
     ["missing merges", () => ({ ...bpe(), merges: undefined }), /BPE tokenizer JSON: "merges" must be an array, got nothing \(missing\)/],

@@ -18,6 +18,7 @@ import * as card from "./commands/card.ts";
 import * as explain from "./commands/explain.ts";
 import * as fetchModel from "./commands/fetch-model.ts";
 import { takeImportOptions } from "./model-option.ts";
+import * as evaluate from "./commands/eval.ts";
 
 interface CliCommand {
   usage: string;
@@ -37,6 +38,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   card,
   explain,
   "fetch-model": fetchModel,
+  eval: evaluate,
 };
 
 export function helpText(): string {

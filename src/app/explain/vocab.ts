@@ -1,5 +1,6 @@
 /** `tokens` (the text cut into this model's tokens) and `embeddings` (tokens as vectors). */
 import { FIRST_MERGE_ID } from "../../tokenizer/bpe-ids.ts";
+import { CharBpeTokenizer } from "../../tokenizer/char-bpe.ts";
 import { nearestByCosine } from "../../render/project.ts";
 import type { EmbeddingsFacts, TokensFacts } from "../../explain/facts.ts";
 import type { ModelHandle } from "../model-handle.ts";
@@ -21,7 +22,7 @@ export const explainTokens: TopicComputer<"tokens"> = ({ handle, lang, texts, te
     vocabSize: t.vocabSize,
     chars: [...sentence].length,
     tokens: ids.length,
-    merges: t.kind === "bpe" ? t.vocabSize - FIRST_MERGE_ID : null,
+    merges: t instanceof CharBpeTokenizer ? t.vocabSize - t.firstMergeId : t.kind === "bpe" ? t.vocabSize - FIRST_MERGE_ID : null,
     unknown,
     first: ids.length > 0 ? { token: t.tokenText(ids[0]), id: ids[0], vector: firstNumbers(wte, ids[0] * C, 4) } : null,
     C,

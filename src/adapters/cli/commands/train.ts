@@ -28,7 +28,9 @@ export function trainOptionsFrom(v: Record<string, string | boolean | undefined>
   const preset = stringOption(v, "preset") ?? "baby";
   if (!isPresetName(preset)) throw new UsageError(`--preset must be tiny, baby or small, got "${preset}"`);
   const tokenizer = stringOption(v, "tokenizer") ?? "bpe";
-  if (tokenizer !== "char" && tokenizer !== "bpe") throw new UsageError(`--tokenizer must be char or bpe, got "${tokenizer}"`);
+  if (tokenizer !== "char" && tokenizer !== "bpe" && tokenizer !== "charbpe") {
+    throw new UsageError(`--tokenizer must be char, bpe or charbpe, got "${tokenizer}"`);
+  }
   const steps = numberOption(v, "iters", { integer: true, min: 1, max: 1_000_000 });
   const minutes = numberOption(v, "minutes", { min: 0.01, max: 24 * 60 });
   if (steps !== undefined && minutes !== undefined) throw new UsageError("give --iters or --minutes, not both");
@@ -65,7 +67,7 @@ export async function run(argv: string[]): Promise<void> {
   const lang = langOption(stringOption(v, "lang"));
   const corpusPath = stringOption(v, "corpus");
   if (!corpusPath) throw new UsageError("train: --corpus FILE|DIR is required");
-  const options = trainOptionsFrom(v);
+  const options = { ...trainOptionsFrom(v), corpus: corpusPath };
   const out = stringOption(v, "out") ?? "model.safetensors";
   let documents: string[];
   try {
@@ -108,7 +110,7 @@ export async function run(argv: string[]): Promise<void> {
     await saving;
     line.log(
       `done: ${summary.steps} steps in ${formatDuration(summary.seconds)} (${Math.round(summary.tokensPerSecond)} tokens/s), ` +
-        `final val loss ${summary.finalValLoss?.toFixed(4)}, vocabulary ${summary.vocabSize}, ${summary.corpus.tokens} corpus tokens` +
+        `kept step ${summary.kept.step} of ${summary.kept.lastStep} (held-out loss ${summary.kept.heldOutLoss.toFixed(4)}; the last step's ${summary.kept.lastHeldOutLoss.toFixed(4)}), vocabulary ${summary.vocabSize}, ${summary.corpus.tokens} corpus tokens` +
         (summary.corpus.unknown > 0 ? `, ${summary.corpus.unknown} unknown characters` : "") +
         ` → ${out} (loss curve: ${lossCurvePath(out)})`,
     );

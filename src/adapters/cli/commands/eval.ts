@@ -1,0 +1,35 @@
+/** `eval --text-file FILE [--model FILE] [--json]`: tokens, bytes, loss per token, bits per byte. */
+import { readFileSync } from "node:fs";
+import { evaluateText } from "../../../app/evaluate-text.ts";
+import { parseOptions, stringOption, UsageError } from "../args.ts";
+import { modelFromOption } from "../model-option.ts";
+
+export const usage = "eval --text-file FILE [--model FILE] [--json]";
+
+export async function run(argv: string[]): Promise<void> {
+  const v = parseOptions(argv, { model: { type: "string" }, "text-file": { type: "string" }, json: { type: "boolean" } }, "eval");
+  const file = stringOption(v, "text-file");
+  if (!file) throw new UsageError("eval: --text-file FILE is required");
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new UsageError(`text file not found: ${file}`);
+  }
+  if (text.length === 0) throw new UsageError(`the text file ${file} is empty`);
+  const handle = await modelFromOption(stringOption(v, "model"));
+  const e = evaluateText(handle, text);
+  if (v.json === true) {
+    process.stdout.write(`${JSON.stringify(e)}\n`);
+    return;
+  }
+  const lines = [
+    `model:          ${handle.name} (${handle.tokenizer.kind}, ${handle.tokenizer.vocabSize} tokens)`,
+    `text:           ${file}`,
+    `tokens:         ${e.tokens}`,
+    `bytes:          ${e.bytes}`,
+    `loss per token: ${e.lossPerToken.toFixed(4)} nats`,
+    `bits per byte:  ${e.bitsPerByte.toFixed(4)}`,
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
