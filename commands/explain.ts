@@ -2,43 +2,15 @@
  * /explain [topic] [text]: how a language model works, told with this server's live model.
  * Without a topic: the learning path (which topic to read first).
  */
-import { type ChatInputCommandInteraction, SlashCommandBuilder } from "discord.js";
+import type { ChatInputCommandInteraction } from "discord.js";
 import { explainTopic, explanationMessage, listTopics } from "../src/app/explain/index.ts";
-import { TOPICS, type TopicName } from "../src/explain/topics.ts";
-import { MAX_INPUT_CHARS } from "../src/app/prompt.ts";
+import type { TopicName } from "../src/explain/topics.ts";
 import { guildModelName } from "../src/app/model-registry.ts";
 import type { CommandContext } from "../src/adapters/discord/command.ts";
 import { respond } from "../src/adapters/discord/outgoing.ts";
+import { slashData } from "../src/adapters/discord/slash-json.ts";
 
-export const data = new SlashCommandBuilder()
-  .setName("explain")
-  .setNameLocalizations({ ja: "説明" })
-  .setDescription("How a language model works, shown with this server's own model")
-  .setDescriptionLocalizations({ ja: "言語モデルのしくみを、このサーバーのモデルの実際の数字で説明します" })
-  .addStringOption((o) =>
-    o
-      .setName("topic")
-      .setNameLocalizations({ ja: "テーマ" })
-      .setDescription("What to explain (leave empty for the list, in reading order)")
-      .setDescriptionLocalizations({ ja: "説明するテーマ（空なら読む順番の一覧）" })
-      .addChoices(...TOPICS.map((t) => ({ name: t, value: t }))),
-  )
-  .addStringOption((o) =>
-    o
-      .setName("language")
-      .setNameLocalizations({ ja: "言語" })
-      .setDescription("Language of the explanation (default: yours)")
-      .setDescriptionLocalizations({ ja: "説明の言語（省略するとあなたの言語）" })
-      .addChoices({ name: "日本語", value: "ja" }, { name: "English", value: "en" }),
-  )
-  .addStringOption((o) =>
-    o
-      .setName("text")
-      .setNameLocalizations({ ja: "テキスト" })
-      .setDescription("Your own sentence to use in the example")
-      .setDescriptionLocalizations({ ja: "例に使う自分の文章" })
-      .setMaxLength(MAX_INPUT_CHARS),
-  );
+export const data = slashData("explain");
 
 export const defer = "public";
 

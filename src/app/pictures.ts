@@ -15,6 +15,7 @@ import type { PredictResult } from "./predict.ts";
 import type { GeneratedText } from "./generate-text.ts";
 import type { ModelInfo } from "./model-info.ts";
 import { checkText } from "./prompt.ts";
+import { defaultOf } from "./catalogue/index.ts";
 
 /** The font files of every picture (regular, bold): pages that show the pictures can use them too. */
 export { fontPaths as pictureFontFiles } from "../render/fonts.ts";
@@ -29,9 +30,9 @@ export function predictPicture(result: PredictResult, lang: Lang, modelName: str
   });
 }
 
-/** The trace picture has one row per step; this many fit (src/render/trace.ts). */
-export const MAX_TRACE_TOKENS = 20;
-export const DEFAULT_TRACE_TOKENS = 12;
+/** The trace picture has one row per step; the catalogue says how many fit (src/render/trace.ts draws them). */
+export { MAX_TRACE_TOKENS } from "./catalogue/commands.ts";
+export const DEFAULT_TRACE_TOKENS: number = defaultOf("trace", "tokens");
 
 /** Each generation step: the text so far, the top candidates, and the token chosen. */
 export function tracePicture(handle: ModelHandle, generated: GeneratedText, lang: Lang): Promise<Uint8Array> {

@@ -123,7 +123,7 @@ describe("bad requests get a 4xx with a clear message", () => {
     const cases: [unknown, RegExp][] = [
       [{ line: "/nope", lang: "en" }, /There is no \/nope\. The commands are: \/predict/],
       [{ line: "/predict The cat k:500", lang: "en" }, /k must be a whole number from 1 to 50 \(you gave 500\)/],
-      [{ line: "/predict The cat k:500", lang: "ja" }, /k には 1〜50 の整数を指定してください（指定された値: 500）/],
+      [{ line: "/predict The cat k:500", lang: "ja" }, /候補数（k）には 1〜50 の整数を指定してください（指定された値: 500）/],
       [{ line: "/predict", lang: "en" }, /\/predict needs text/],
       [{ line: "/attention The cat layer:9", lang: "en" }, /Layer 9 does not exist: this model has layers 0–3/],
       [{ line: "/train preset:huge", lang: "en" }, /preset must be one of tiny, baby \(you gave huge\)/],

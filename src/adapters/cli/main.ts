@@ -16,6 +16,9 @@ import * as tokens from "./commands/tokens.ts";
 import * as embeddings from "./commands/embeddings.ts";
 import * as card from "./commands/card.ts";
 import * as explain from "./commands/explain.ts";
+import * as commands from "./commands/commands.ts";
+import { commandSpec } from "../../app/catalogue/index.ts";
+import { cliHelp } from "./catalogue-args.ts";
 
 interface CliCommand {
   usage: string;
@@ -34,10 +37,15 @@ export const COMMANDS: Record<string, CliCommand> = {
   embeddings,
   card,
   explain,
+  commands,
 };
 
 export function helpText(): string {
-  return ["usage: npm run cli -- <command> [options]", "", ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join("\n");
+  return [
+    "usage: npm run cli -- <command> [options]   (npm run cli -- <command> --help: its flags)",
+    "",
+    ...Object.values(COMMANDS).map((c) => `  ${c.usage}`),
+  ].join("\n");
 }
 
 export async function runCli(argv: string[]): Promise<number> {
@@ -47,6 +55,11 @@ export async function runCli(argv: string[]): Promise<number> {
     return 0;
   }
   const command = COMMANDS[name];
+  // `predict --help`: the flags of a catalogue command, with their ranges and defaults
+  if (command && (rest.includes("--help") || rest.includes("-h")) && hasCatalogueEntry(name)) {
+    process.stdout.write(`${cliHelp(name)}\n`);
+    return 0;
+  }
   try {
     if (!command) throw new UsageError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(", ")}`);
     await command.run(rest);
@@ -56,6 +69,15 @@ export async function runCli(argv: string[]): Promise<number> {
     const known = usage || err instanceof InputError || err instanceof Error;
     process.stderr.write(`error: ${known ? (err as Error).message : String(err)}\n`);
     return usage ? 2 : 1;
+  }
+}
+
+function hasCatalogueEntry(name: string): boolean {
+  try {
+    commandSpec(name, "cli");
+    return true;
+  } catch {
+    return false;
   }
 }
 

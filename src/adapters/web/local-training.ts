@@ -7,7 +7,8 @@
 import { documentsOfText, MAX_TRAINING_TEXT_CHARS, readCorpus, SHIPPED_CORPUS_DIR, splitDocuments } from "../../app/corpus.ts";
 import { InputError } from "../../app/prompt.ts";
 import { MIN_MESSAGES, type TrainingPreset, trainingLossPicture } from "../../app/training-service.ts";
-import { RequestError, type WebContext, type WebReply } from "./command-spec.ts";
+import { inputError } from "../../app/input-messages.ts";
+import type { WebContext, WebReply } from "./command-spec.ts";
 import { texts } from "./texts.ts";
 
 export interface LocalTrainingRequest {
@@ -29,7 +30,7 @@ export function startLocalTraining(ctx: WebContext, request: LocalTrainingReques
     const text = request.text;
     if (typeof text !== "string" || text.trim() === "") throw new InputError("the training text is empty", "empty");
     if (text.length > MAX_TRAINING_TEXT_CHARS) {
-      throw new RequestError(`the training text has ${text.length} characters, at most ${MAX_TRAINING_TEXT_CHARS}`, "train-text-too-long", {
+      throw inputError("train-text-too-long", {
         length: text.length,
         limit: MAX_TRAINING_TEXT_CHARS,
       });

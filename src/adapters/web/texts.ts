@@ -16,86 +16,9 @@ export function langOf(value: unknown): Lang {
 
 /** The sentence for an InputError (or a typed line the parser refused), stating the values. */
 export function errorSentence(lang: Lang, code: string, values: Record<string, unknown>, fallback: string): string {
-  const ja = lang === "ja";
-  switch (code) {
-    case "not-a-command":
-      return ja ? "コマンドは「/」で始まります。" : "A command starts with “/”.";
-    case "unknown-command":
-      return ja
-        ? `/${values.name} というコマンドはありません。使えるコマンド: ${values.commands}`
-        : `There is no /${values.name}. The commands are: ${values.commands}`;
-    case "unexpected-text":
-      return ja
-        ? `/${values.command} は文章をとりません。オプション: ${values.options}`
-        : `/${values.command} takes no text. Its options: ${values.options}`;
-    case "option-twice":
-      return ja ? `${values.option} が 2 回指定されています。` : `${values.option} is given twice.`;
-    case "option-missing":
-      return ja ? `/${values.command} には ${values.option} が必要です。` : `/${values.command} needs ${values.option}.`;
-    case "bad-option": {
-      const v = values as { option: string; value: string; kind: string; min: number | null; max: number | null; choices: string | null };
-      return ja
-        ? `${v.option} には${expectedInJapanese(v)}を指定してください（指定された値: ${v.value}）。`
-        : `${v.option} must be ${expectedInEnglish(v)} (you gave ${v.value}).`;
-    }
-    case "bad-messages":
-      return ja
-        ? "messages には会話の文章のリスト（空でないもの）を送ってください。"
-        : "messages must be a non-empty list of texts (the conversation so far).";
-    case "train-text-too-long":
-      return texts(lang).trainTextTooLong(values as { length: number; limit: number });
-    case "not-enough-text":
-      return texts(lang).trainNotEnoughText(values as { characters: number; needCharacters: number; preset: string });
-    default:
-      return inputErrorMessage(lang, code, values) ?? fallback;
-  }
-}
-
-/** What a "bad-option" error expected, in words: "a whole number from 1 to 50", "one of tiny, baby". */
-export function expectedInEnglish(v: { kind: string; min: number | null; max: number | null; choices: string | null }): string {
-  const range =
-    v.min !== null && v.max !== null
-      ? ` from ${v.min} to ${v.max}`
-      : v.min !== null
-        ? ` of at least ${v.min}`
-        : v.max !== null
-          ? ` of at most ${v.max}`
-          : "";
-  switch (v.kind) {
-    case "choice":
-      return `one of ${v.choices}`;
-    case "integer":
-      return `a whole number${range}`;
-    case "number":
-      return `a number${range}`;
-    case "boolean":
-      return "true or false";
-    default:
-      return "a text";
-  }
-}
-
-function expectedInJapanese(v: { kind: string; min: number | null; max: number | null; choices: string | null }): string {
-  const range =
-    v.min !== null && v.max !== null
-      ? ` ${v.min}〜${v.max} の`
-      : v.min !== null
-        ? ` ${v.min} 以上の`
-        : v.max !== null
-          ? ` ${v.max} 以下の`
-          : "";
-  switch (v.kind) {
-    case "choice":
-      return ` ${v.choices} のどれか`;
-    case "integer":
-      return `${range}整数`;
-    case "number":
-      return `${range}数`;
-    case "boolean":
-      return " true か false ";
-    default:
-      return "文章";
-  }
+  if (code === "not-enough-text")
+    return texts(lang).trainNotEnoughText(values as { characters: number; needCharacters: number; preset: string });
+  return inputErrorMessage(lang, code, values) ?? fallback;
 }
 
 export interface WebTexts {
@@ -129,7 +52,6 @@ export interface WebTexts {
   trainStopping: string;
   trainAlreadyRunning: string;
   trainNotEnoughText(v: { characters: number; needCharacters: number; preset: string }): string;
-  trainTextTooLong(v: { length: number; limit: number }): string;
   serverError(command: string): string;
 }
 
@@ -185,8 +107,6 @@ const en: WebTexts = {
   trainAlreadyRunning: "A training is already running (one at a time): follow it below or stop it with /train stop.",
   trainNotEnoughText: (v) =>
     `Not enough text to learn from: ${formatInt(v.characters, "en")} characters; the ${v.preset} preset needs at least ${formatInt(v.needCharacters, "en")} characters in 10 or more lines or paragraphs.`,
-  trainTextTooLong: (v) =>
-    `The text is too long to train on here: ${formatInt(v.length, "en")} characters, the limit is ${formatInt(v.limit, "en")}.`,
   serverError: (command) => `Sorry, ${command} failed on the server. The error is in the server's log.`,
 };
 
@@ -239,7 +159,6 @@ const ja: WebTexts = {
   trainAlreadyRunning: "すでに学習中です（一度に 1 つ）。下で進み具合を見るか、/train stop で止めてください。",
   trainNotEnoughText: (v) =>
     `学習する文章が足りません: ${formatInt(v.characters, "ja")} 文字。${v.preset} には 10 行（または 10 段落）以上、${formatInt(v.needCharacters, "ja")} 文字以上が必要です。`,
-  trainTextTooLong: (v) => `学習する文章が長すぎます（${formatInt(v.length, "ja")} 文字、上限は ${formatInt(v.limit, "ja")} 文字）。`,
   serverError: (command) => `すみません、サーバーで ${command} が失敗しました。エラーはサーバーのログにあります。`,
 };
 
