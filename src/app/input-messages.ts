@@ -32,7 +32,7 @@ interface Expected {
   choices: string | null;
 }
 
-/** "a whole number from 1 to 50", "one of tiny, baby". */
+/** "a whole number from 1 to 9", "one of tiny, baby". */
 export function expectedInEnglish(v: Expected): string {
   const range =
     v.min !== null && v.max !== null

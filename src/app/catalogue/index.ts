@@ -61,7 +61,7 @@ export function defaultOf<T extends OptionValue>(command: string, name: string):
 
 /**
  * An option's description as every surface shows it: the catalogue's words, then its range and
- * default in brackets when it has them: "How many candidates to show (1–50, default 10)".
+ * default in brackets when it has them: "How many candidates to show (1–9, default 3)".
  */
 export function optionDescription(option: OptionSpec, lang: Lang): string {
   const parts: string[] = [];
