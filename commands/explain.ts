@@ -9,6 +9,7 @@ import { guildModelName } from "../src/app/model-registry.ts";
 import type { CommandContext } from "../src/adapters/discord/command.ts";
 import { respond } from "../src/adapters/discord/outgoing.ts";
 import { slashData } from "../src/adapters/discord/slash-json.ts";
+import type { Lang } from "../src/lang.ts";
 
 export const data = slashData("explain");
 
@@ -19,7 +20,7 @@ export const expensive = true;
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const topic = interaction.options.getString("topic") as TopicName | null;
-  const lang = (interaction.options.getString("language") as "ja" | "en" | null) ?? ctx.lang;
+  const lang = (interaction.options.getString("language") as Lang | null) ?? ctx.lang;
   const text = interaction.options.getString("text") ?? undefined;
   if (topic === null) {
     await respond(interaction, listTopics(lang).text);

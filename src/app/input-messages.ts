@@ -3,7 +3,7 @@
  * gave and what is allowed. This is the one table: the bot, the playground and the console all
  * say these sentences, and an InputError's own message is the English one.
  */
-import type { Lang } from "../render/lang.ts";
+import type { Lang } from "../lang.ts";
 import { formatInt } from "./number-format.ts";
 import { InputError } from "./prompt.ts";
 

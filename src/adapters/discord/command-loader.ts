@@ -25,7 +25,8 @@ export async function loadCommands(dir: string = COMMANDS_DIR): Promise<Collecti
   // every Discord command of the catalogue has its file (and a file's data comes from the catalogue)
   if (dir === COMMANDS_DIR) {
     const missing = commandsOn("discord").filter((c) => !commands.has(c.name));
-    if (missing.length > 0) throw new Error(`the catalogue lists ${missing.map((c) => `/${c.name}`).join(", ")} for Discord, but ${dir} has no file for it`);
+    if (missing.length > 0)
+      throw new Error(`the catalogue lists ${missing.map((c) => `/${c.name}`).join(", ")} for Discord, but ${dir} has no file for it`);
   }
   return commands;
 }

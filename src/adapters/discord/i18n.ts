@@ -8,11 +8,9 @@ import { inputErrorMessage } from "../../app/input-messages.ts";
 import { trainingNumbers } from "../../app/training-line.ts";
 import { discordTime, formatDuration, formatInt, formatLoss } from "./format.ts";
 
-export type Lang = "en" | "ja";
+import { type Lang, langOfLocale } from "../../lang.ts";
 
-export function langOfLocale(locale: string | null | undefined): Lang {
-  return locale?.toLowerCase().startsWith("ja") ? "ja" : "en";
-}
+export { type Lang, langOfLocale };
 
 /** Japanese when the text has kana or kanji. */
 export function langOfText(text: string): Lang {

@@ -7,12 +7,12 @@ import { trainingNumbers } from "../../app/training-line.ts";
 import { formatDuration, formatInt, formatLoss } from "../../app/number-format.ts";
 import type { TrainingOutcome, TrainingSnapshot } from "../../app/training-service.ts";
 
-export type Lang = "en" | "ja";
+import { type Lang, langOfLocale } from "../../lang.ts";
+
+export type { Lang };
 
 /** "ja-JP,ja;q=0.9,en;q=0.8" or "ja" → "ja"; everything else English. */
-export function langOf(value: unknown): Lang {
-  return typeof value === "string" && value.trim().toLowerCase().startsWith("ja") ? "ja" : "en";
-}
+export const langOf = langOfLocale;
 
 /** The sentence for an InputError (or a typed line the parser refused), stating the values. */
 export function errorSentence(lang: Lang, code: string, values: Record<string, unknown>, fallback: string): string {

@@ -3,7 +3,7 @@
  * bilingual names. The Discord slash-command JSON, the playground's command list, the console's
  * options and `--help`, and the checking of every value are all derived from it.
  */
-import type { Lang } from "../../render/lang.ts";
+import type { Lang } from "../../lang.ts";
 
 export type { Lang };
 
