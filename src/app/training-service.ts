@@ -24,7 +24,7 @@ import type { ModelInfo as StoredModelInfo, Store } from "../store/index.ts";
 import type { LossPoint, Progress } from "../train/trainer.ts";
 import type { ModelRegistry } from "./model-registry.ts";
 import { InputError } from "./prompt.ts";
-import { thinCurve, type TrainModelOptions } from "./train-model.ts";
+import { CorpusTooSmallError, thinCurve, type TrainModelOptions } from "./train-model.ts";
 import { startTrainingJob, type TrainingJob, type TrainingJobHooks, type TrainingSummary } from "./training-job.ts";
 
 /** The presets, the default and the limit on minutes are the catalogue's (/train start's options). */
@@ -465,11 +465,11 @@ export class GuildTraining {
     if (this.interrupting) return this.finishInterrupted();
     const message = err instanceof Error ? err.message : String(err);
     this.finishRun("failed", message);
-    const tooFew = /the corpus has (\d+) tokens; the (\w+) preset \(block \d+\) needs at least (\d+)/.exec(message);
+    const tooFew = err instanceof CorpusTooSmallError ? err.counts : undefined;
     this.end({
       status: "failed",
       error: message,
-      ...(tooFew && { tooFewTokens: { tokens: Number(tooFew[1]), preset: tooFew[2], needed: Number(tooFew[3]) } }),
+      ...(tooFew && { tooFewTokens: { tokens: tooFew.tokens, preset: tooFew.preset, needed: tooFew.needed } }),
     });
   }
 

@@ -87,7 +87,11 @@ describe("the console CLI", () => {
       [["predict", "--wat", "1"], 2, /Unknown option '--wat'/],
       [["predict", "--text", "a", "--k", "zero", "--model", modelFile], 2, /--k must be a whole number/],
       [["predict", "--text", "a", "--k", "0", "--model", modelFile], 1, /k must be a whole number from 1 to 50 \(you gave 0\)/],
-      [["generate", "--prompt", "a", "--temperature=-1", "--model", modelFile], 1, /temperature must be a number from 0 to 10 \(you gave -1\)/],
+      [
+        ["generate", "--prompt", "a", "--temperature=-1", "--model", modelFile],
+        1,
+        /temperature must be a number from 0 to 10 \(you gave -1\)/,
+      ],
       [["generate", "--prompt", "a", "--temperature", "-1", "--model", modelFile], 2, /--temperature/],
       [["info", "--model", path.join(dir, "missing.safetensors")], 2, /model file not found/],
       [["train", "--corpus", path.join(dir, "nope.txt")], 2, /corpus not found/],
