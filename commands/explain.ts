@@ -10,6 +10,7 @@ import type { CommandContext } from "../src/adapters/discord/command.ts";
 import { respond } from "../src/adapters/discord/outgoing.ts";
 import { slashData } from "../src/adapters/discord/slash-json.ts";
 import type { Lang } from "../src/lang.ts";
+import { redactorFor } from "../src/app/redaction.ts";
 
 export const data = slashData("explain");
 
@@ -29,7 +30,9 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   const handle = await ctx.registry.forGuild(interaction.guildId);
   const stored = interaction.guildId ? ctx.store.models.latestInfo(interaction.guildId) : undefined;
   const isGuildModel = stored !== undefined && stored !== null && handle.name === guildModelName(stored.id);
-  const explanation = await ctx.heavy(() => explainTopic(handle, topic, { lang, text, isGuildModel }));
+  const explanation = await ctx.heavy(() =>
+    explainTopic(handle, topic, { lang, text, isGuildModel, redactor: redactorFor(ctx.store, interaction.guildId) }),
+  );
   await respond(interaction, {
     content: explanationMessage(explanation),
     files: explanation.pictures.map((p) => ({ name: p.name, data: p.png })),

@@ -4,7 +4,7 @@
  */
 import type { ChatInputCommandInteraction } from "discord.js";
 import { checkGenerateOptions, GENERATE_DEFAULTS, generateText, type GenerateTextOptions } from "../src/app/generate-text.ts";
-import { verbatimIndexFor } from "../src/app/verbatim.ts";
+import { redactGeneration, redactorFor } from "../src/app/redaction.ts";
 import { withDefaults } from "../src/app/options.ts";
 import { checkText, MAX_INPUT_CHARS } from "../src/app/prompt.ts";
 import type { CommandContext } from "../src/adapters/discord/command.ts";
@@ -48,12 +48,11 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   // 2. write (a few hundred ms at most for MAX_TOKENS), then show
   await interaction.deferReply();
   const handle = await ctx.registry.forGuild(interaction.guildId);
-  const generated = await ctx.heavy(() => generateText(handle, prompt, options));
+  const redactor = redactorFor(ctx.store, interaction.guildId);
   // never hand a stored message back word for word
-  const redacted = verbatimIndexFor(ctx.store, interaction.guildId)?.redact(generated.text);
-  const result = redacted?.cut ? { ...generated, text: redacted.text } : generated;
+  const result = await ctx.heavy(() => redactGeneration(handle, generateText(handle, prompt, options), redactor));
   const footer =
-    (redacted?.cut ? `${ctx.text.verbatimCut}\n` : "") +
+    (result.cut ? `${ctx.text.verbatimCut}\n` : "") +
     ctx.text.generateFooter({
       model: ctx.text.modelName(handle.name),
       tokens: result.ids.length,

@@ -12,6 +12,7 @@ import { generatedMessage, randomSeed } from "../src/adapters/discord/generated-
 import { checked } from "../src/adapters/discord/input-error.ts";
 import { respond } from "../src/adapters/discord/outgoing.ts";
 import { slashData } from "../src/adapters/discord/slash-json.ts";
+import { redactGeneration, redactorFor } from "../src/app/redaction.ts";
 
 export const data = slashData("trace");
 
@@ -39,10 +40,14 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   await interaction.deferReply();
   const handle = await ctx.registry.forGuild(interaction.guildId);
   const modelName = ctx.text.modelName(handle.name);
+  const redactor = redactorFor(ctx.store, interaction.guildId);
   const { result, png } = await ctx.heavy(async () => {
-    const result = generateText(handle, prompt, options);
+    // never hand a stored message back word for word, in the text or in the picture
+    const result = redactGeneration(handle, generateText(handle, prompt, options), redactor);
     return { result, png: await tracePicture({ ...handle, name: modelName }, result, ctx.lang) };
   });
-  const footer = ctx.text.traceFooter({ model: modelName, steps: result.steps.length, seed: options.seed });
+  const footer =
+    (result.cut ? `${ctx.text.verbatimCut}\n` : "") +
+    ctx.text.traceFooter({ model: modelName, steps: result.steps.length, seed: options.seed });
   await respond(interaction, { content: generatedMessage(result, ctx.text, footer), files: [{ name: "trace.png", data: png }] });
 }

@@ -12,7 +12,13 @@ import { describeStartupError } from "../src/adapters/discord/startup-error.ts";
 try {
   const commands = await loadCommands();
   if (process.argv.includes("--print")) {
-    process.stdout.write(`${JSON.stringify([...commands.values()].map((c) => c.data.toJSON()), null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify(
+        [...commands.values()].map((c) => c.data.toJSON()),
+        null,
+        2,
+      )}\n`,
+    );
     process.exit(0);
   }
   const config = loadConfig();

@@ -106,7 +106,6 @@ describe("one catalogue, three surfaces", () => {
       expect(json.description).toBe(spec.description.en);
       expect(json.description_localizations.ja).toBe(spec.description.ja);
       const subs = subcommandsOn(spec, "discord");
-      // biome-ignore lint/suspicious/noExplicitAny: Discord's JSON as printed
       const options: Record<string, Shape> = {};
       for (const o of json.options ?? []) {
         if (o.type === 1) for (const so of o.options ?? []) options[`${o.name} ${so.name}`] = fromDiscord(so);

@@ -9,6 +9,7 @@ import { embeddingsPicture, lossPicture, modelCardPicture, tokensPicture, traceP
 import { modelInfo } from "../../src/app/model-info.ts";
 import { MAX_INPUT_CHARS } from "../../src/app/prompt.ts";
 import { smallCorpus } from "../helpers/corpus.ts";
+import { redactGeneration } from "../../src/app/redaction.ts";
 
 let handle: ModelHandle;
 beforeAll(() => {
@@ -66,7 +67,7 @@ describe("use cases", () => {
     for (const png of [
       (await attentionPicture(handle, "昨日は雨", { lang: "ja" })).png,
       (await attentionPicture(handle, "today", { layer: 1, head: 1, lang: "en" })).png,
-      await tracePicture(handle, generated, "en"),
+      await tracePicture(handle, redactGeneration(handle, generated, null), "en"),
       await tokensPicture(handle, "昨日は雨だったけど、today is sunny 👩🏽‍💻", "ja"),
       await embeddingsPicture(handle, "en", "the"),
       await lossPicture(info, "en"),

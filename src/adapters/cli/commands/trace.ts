@@ -5,6 +5,7 @@ import { cliUsage, parseCatalogueArgs } from "../catalogue-args.ts";
 import { langOption } from "../lang.ts";
 import { modelFromOption } from "../model-option.ts";
 import { requirePngPath, writePicture } from "../picture-file.ts";
+import { redactGeneration } from "../../../app/redaction.ts";
 
 export const usage = cliUsage("trace");
 
@@ -19,5 +20,6 @@ export async function run(argv: string[]): Promise<void> {
     seed: v.seed as number | undefined,
   });
   process.stdout.write(`${generated.prompt}${generated.text}\n`);
-  writePicture(out, await tracePicture(handle, generated, lang));
+  // the console has no stored messages: nothing to cut, but the same path as every surface
+  writePicture(out, await tracePicture(handle, redactGeneration(handle, generated, null), lang));
 }

@@ -3,6 +3,7 @@ import { explainTopic, explanationMessage, listTopics, type TopicName } from "..
 import { guildModelName } from "../../../app/model-registry.ts";
 import { type WebCommand, webSpec } from "../command-spec.ts";
 import type { Lang } from "../texts.ts";
+import { storedRedactor } from "./shared.ts";
 
 export const explain: WebCommand = {
   spec: webSpec("explain"),
@@ -14,7 +15,7 @@ export const explain: WebCommand = {
     const stored = ctx.store.models.latestInfo(ctx.space);
     const isGuildModel = stored !== undefined && stored !== null && handle.name === guildModelName(stored.id);
     const text = o.text === undefined ? undefined : String(o.text);
-    const explanation = await ctx.heavy(() => explainTopic(handle, topic, { lang, text, isGuildModel }));
+    const explanation = await ctx.heavy(() => explainTopic(handle, topic, { lang, text, isGuildModel, redactor: storedRedactor(ctx) }));
     return { text: explanationMessage(explanation), images: explanation.pictures.map((p) => ({ name: p.name, png: p.png })) };
   },
 };

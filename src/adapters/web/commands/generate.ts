@@ -4,7 +4,8 @@ import { withDefaults } from "../../../app/options.ts";
 import { checkText } from "../../../app/prompt.ts";
 import { type WebCommand, webSpec } from "../command-spec.ts";
 import { texts } from "../texts.ts";
-import { redactStored } from "./shared.ts";
+import { storedRedactor } from "./shared.ts";
+import { redactGeneration } from "../../../app/redaction.ts";
 
 export const generate: WebCommand = {
   spec: webSpec("generate"),
@@ -21,8 +22,8 @@ export const generate: WebCommand = {
       }),
     );
     const handle = await ctx.registry.forGuild(ctx.space);
-    const generated = await ctx.heavy(() => generateText(handle, prompt, options));
-    const { text, cut } = redactStored(ctx, generated.text);
+    const generated = await ctx.heavy(() => redactGeneration(handle, generateText(handle, prompt, options), storedRedactor(ctx)));
+    const { text, cut } = generated;
     const footer = t.generateFooter({
       model: t.modelName(handle.name),
       tokens: generated.ids.length,

@@ -5,7 +5,8 @@ import { DEFAULT_TRACE_TOKENS, tracePicture } from "../../../app/pictures.ts";
 import { checkText } from "../../../app/prompt.ts";
 import { type WebCommand, webSpec } from "../command-spec.ts";
 import { texts } from "../texts.ts";
-import { redactStored } from "./shared.ts";
+import { storedRedactor } from "./shared.ts";
+import { redactGeneration } from "../../../app/redaction.ts";
 
 export const trace: WebCommand = {
   spec: webSpec("trace"),
@@ -22,10 +23,11 @@ export const trace: WebCommand = {
     const handle = await ctx.registry.forGuild(ctx.space);
     const model = t.modelName(handle.name);
     const { result, png } = await ctx.heavy(async () => {
-      const result = generateText(handle, prompt, options);
+      // the text and the picture, redacted in one place
+      const result = redactGeneration(handle, generateText(handle, prompt, options), storedRedactor(ctx));
       return { result, png: await tracePicture({ ...handle, name: model }, result, ctx.lang) };
     });
-    const { text, cut } = redactStored(ctx, result.text);
+    const { text, cut } = result;
     const footer = t.traceFooter({ model, steps: result.steps.length, seed: options.seed });
     return { text: [`**${prompt}**${text}`, ...(cut ? [t.verbatimCut] : []), footer].join("\n"), images: [{ name: "trace.png", png }] };
   },
