@@ -10,6 +10,7 @@ import { quoteEnd } from "../src/adapters/discord/format.ts";
 import { checked } from "../src/adapters/discord/input-error.ts";
 import { respond } from "../src/adapters/discord/outgoing.ts";
 import { slashData } from "../src/adapters/discord/slash-json.ts";
+import { identityOf } from "../src/app/model-identity.ts";
 
 export const data = slashData("attention");
 
@@ -35,7 +36,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
 
   // 2. one forward pass and the picture
   await interaction.deferReply();
-  const modelName = ctx.text.modelName(handle.name);
+  const modelName = ctx.text.modelName(identityOf(handle));
   const result = await ctx.heavy(() => attentionPicture({ ...handle, name: modelName }, text, { layer, head, lang: ctx.lang }));
   const quote = quoteEnd(text, ctx.text.predictEmptyText);
   const lines = [

@@ -5,12 +5,12 @@
 import type { ChatInputCommandInteraction } from "discord.js";
 import { explainTopic, explanationMessage, listTopics } from "../src/app/explain/index.ts";
 import type { TopicName } from "../src/explain/topics.ts";
-import { guildModelName } from "../src/app/model-registry.ts";
 import type { CommandContext } from "../src/adapters/discord/command.ts";
 import { respond } from "../src/adapters/discord/outgoing.ts";
 import { slashData } from "../src/adapters/discord/slash-json.ts";
 import type { Lang } from "../src/lang.ts";
 import { redactorFor } from "../src/app/redaction.ts";
+import { identityOf, isStoredModel } from "../src/app/model-identity.ts";
 
 export const data = slashData("explain");
 
@@ -29,7 +29,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   }
   const handle = await ctx.registry.forGuild(interaction.guildId);
   const stored = interaction.guildId ? ctx.store.models.latestInfo(interaction.guildId) : undefined;
-  const isGuildModel = stored !== undefined && stored !== null && handle.name === guildModelName(stored.id);
+  const isGuildModel = stored !== undefined && stored !== null && isStoredModel(identityOf(handle), stored.id);
   const explanation = await ctx.heavy(() =>
     explainTopic(handle, topic, { lang, text, isGuildModel, redactor: redactorFor(ctx.store, interaction.guildId) }),
   );

@@ -12,6 +12,7 @@ import { generatedMessage, randomSeed } from "../src/adapters/discord/generated-
 import { checked } from "../src/adapters/discord/input-error.ts";
 import { respond } from "../src/adapters/discord/outgoing.ts";
 import { slashData } from "../src/adapters/discord/slash-json.ts";
+import { identityOf } from "../src/app/model-identity.ts";
 
 export const data = slashData("generate");
 
@@ -54,7 +55,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   const footer =
     (result.cut ? `${ctx.text.verbatimCut}\n` : "") +
     ctx.text.generateFooter({
-      model: ctx.text.modelName(handle.name),
+      model: ctx.text.modelName(identityOf(handle)),
       tokens: result.ids.length,
       temperature: options.temperature,
       topK: options.topK,

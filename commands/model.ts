@@ -9,6 +9,7 @@ import { lossPicture, modelCardPicture } from "../src/app/pictures.ts";
 import type { CommandContext } from "../src/adapters/discord/command.ts";
 import { respond } from "../src/adapters/discord/outgoing.ts";
 import { slashData } from "../src/adapters/discord/slash-json.ts";
+import { identityOf } from "../src/app/model-identity.ts";
 
 export const data = slashData("model");
 
@@ -16,7 +17,7 @@ export const defer = "public";
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const report = await guildModelReport(ctx.registry, ctx.store, interaction.guildId);
-  const info = { ...report.info, name: ctx.text.modelName(report.info.name) };
+  const info = { ...report.info, name: ctx.text.modelName(identityOf(report.handle)) };
   const { config } = info;
   const lines = [
     report.own ? ctx.text.modelOwn({ model: info.name, messages: report.corpusMessages }) : ctx.text.modelDefault(info.name),

@@ -10,6 +10,7 @@ import type { CommandContext } from "../src/adapters/discord/command.ts";
 import { predictSummary } from "../src/adapters/discord/predict-summary.ts";
 import { respond } from "../src/adapters/discord/outgoing.ts";
 import { slashData } from "../src/adapters/discord/slash-json.ts";
+import { identityOf } from "../src/app/model-identity.ts";
 
 export const data = slashData("predict");
 
@@ -32,7 +33,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
 
   // 2. the picture takes longer: defer, draw, then edit the reply
   await interaction.deferReply();
-  const modelName = ctx.text.modelName(handle.name);
+  const modelName = ctx.text.modelName(identityOf(handle));
   const png = await ctx.heavy(() => predictPicture(result, ctx.lang, modelName));
   await respond(interaction, {
     content: predictSummary(result, modelName, ctx.text),

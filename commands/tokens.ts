@@ -6,6 +6,7 @@ import type { CommandContext } from "../src/adapters/discord/command.ts";
 import { checked } from "../src/adapters/discord/input-error.ts";
 import { respond } from "../src/adapters/discord/outgoing.ts";
 import { slashData } from "../src/adapters/discord/slash-json.ts";
+import { identityOf } from "../src/app/model-identity.ts";
 
 export const data = slashData("tokens");
 
@@ -15,7 +16,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
 
   await interaction.deferReply();
   const handle = await ctx.registry.forGuild(interaction.guildId);
-  const modelName = ctx.text.modelName(handle.name);
+  const modelName = ctx.text.modelName(identityOf(handle));
   const { ids, unknown } = handle.tokenizer.encode(text);
   const png = await ctx.heavy(() => tokensPicture({ ...handle, name: modelName }, text, ctx.lang));
   const lines = [

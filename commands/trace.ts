@@ -13,6 +13,7 @@ import { checked } from "../src/adapters/discord/input-error.ts";
 import { respond } from "../src/adapters/discord/outgoing.ts";
 import { slashData } from "../src/adapters/discord/slash-json.ts";
 import { redactGeneration, redactorFor } from "../src/app/redaction.ts";
+import { identityOf } from "../src/app/model-identity.ts";
 
 export const data = slashData("trace");
 
@@ -39,7 +40,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   // 2. write, then draw every step
   await interaction.deferReply();
   const handle = await ctx.registry.forGuild(interaction.guildId);
-  const modelName = ctx.text.modelName(handle.name);
+  const modelName = ctx.text.modelName(identityOf(handle));
   const redactor = redactorFor(ctx.store, interaction.guildId);
   const { result, png } = await ctx.heavy(async () => {
     // never hand a stored message back word for word, in the text or in the picture

@@ -76,13 +76,13 @@ describe("commands and chat", () => {
   it("/predict answers with the bot's very picture", async () => {
     const { status, body } = await postJson(api("/api/command"), { line: "/predict The cat k:5", lang: "en" });
     expect(status).toBe(200);
-    expect(body.text).toMatch(/^Most likely next tokens after “The cat” \(the default model\):/);
+    expect(body.text).toMatch(/^Most likely next tokens after “The cat” \(default model\):/);
     const [image] = body.images as { url: string; width: number; height: number }[];
     const png = new Uint8Array(await (await fetch(api(image.url))).arrayBuffer());
     expect(pngSize(png)).toEqual({ width: image.width, height: image.height });
     // the same use case and picture the bot posts, byte for byte
     const handle = await pg.registry.forGuild("local");
-    const direct = await predictPicture(predictNext(handle, "The cat", { k: 5 }), "en", "the default model");
+    const direct = await predictPicture(predictNext(handle, "The cat", { k: 5 }), "en", "default model");
     expect(Buffer.from(png).equals(Buffer.from(direct))).toBe(true);
   });
 

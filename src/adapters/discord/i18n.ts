@@ -9,6 +9,7 @@ import { trainingNumbers } from "../../app/training-line.ts";
 import { discordTime, formatDuration, formatInt, formatLoss } from "./format.ts";
 
 import { type Lang, langOfLocale } from "../../lang.ts";
+import { type ModelIdentity, modelName as modelNameIn } from "../../app/model-identity.ts";
 
 export { type Lang, langOfLocale };
 
@@ -42,7 +43,8 @@ export interface Strings {
   botLacks(permissions: string[]): string;
   modelMissing: string;
   busy: string;
-  modelName(name: string): string;
+  /** the model that answers, by its identity (one table for every surface: src/app/model-identity.ts) */
+  modelName(identity: ModelIdentity): string;
   /** one line per InputError code; undefined = use the error's own text */
   inputError(code: string, values: Record<string, unknown>): string | undefined;
   predictHeader(text: string, modelName: string, temperature: number): string;
@@ -147,7 +149,7 @@ const en: Strings = {
     )} permission in this channel. Please ask a server admin to give it to me.`,
   modelMissing: "No model is available yet: the default model file is missing. Please tell the bot's host.",
   busy: "I'm busy thinking about other messages. Please try again in a moment.",
-  modelName: (name) => name,
+  modelName: (identity) => modelNameIn(identity, "en"),
   inputError: (code, v) => inputErrorMessage("en", code, v),
   predictHeader: (text, model, t) => `Most likely next tokens after “${text}” (${model}${t === 1 ? "" : `, temperature ${t}`}):`,
   predictEmptyText: "(empty text)",
@@ -288,7 +290,7 @@ const ja: Strings = {
     `このチャンネルでの「${p.map((n) => ja.permission(n)).join("」「")}」の権限がボットにありません。サーバー管理者に付与を依頼してください。`,
   modelMissing: "まだ使えるモデルがありません（既定のモデルのファイルが見つかりません）。ボットの管理者に知らせてください。",
   busy: "ほかのメッセージを考えている最中です。少し待ってからもう一度どうぞ。",
-  modelName: (name) => name.replace(/^default model$/, "既定のモデル").replace(/^server model #(\d+)$/, "このサーバーのモデル #$1"),
+  modelName: (identity) => modelNameIn(identity, "ja"),
   inputError: (code, v) => inputErrorMessage("ja", code, v),
   predictHeader: (text, model, t) => `「${text}」の次に来そうなトークン（${model}${t === 1 ? "" : `、温度 ${t}`}）:`,
   predictEmptyText: "（空のテキスト）",

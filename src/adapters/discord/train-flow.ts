@@ -37,6 +37,7 @@ import type { CommandContext } from "./command.ts";
 import { readHistory } from "./history.ts";
 import { LiveReply } from "./live-reply.ts";
 import { type Outgoing, respond, sendToChannel } from "./outgoing.ts";
+import { storedModel } from "../../app/model-identity.ts";
 
 export const DEFAULT_MAX_MESSAGES: number = defaultOf("train start", "max_messages");
 export const MAX_CHANNELS = 5;
@@ -273,7 +274,7 @@ async function outcomeView(
 ): Promise<Outgoing> {
   const content = [ctx.text.trainOutcome(outcome), note].filter((x) => x !== undefined).join("\n");
   if (training.points.length === 0) return { content };
-  const name = outcome.model ? ctx.text.modelName(`server model #${outcome.model.id}`) : ctx.text.trainModelName;
+  const name = outcome.model ? ctx.text.modelName(storedModel(training.guildId, outcome.model.id)) : ctx.text.trainModelName;
   const png = await trainingLossPicture(training.points, outcome.totalSteps, name, ctx.lang);
   return { content, files: [{ name: "loss.png", data: png }] };
 }

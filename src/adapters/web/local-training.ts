@@ -66,14 +66,14 @@ export function stopLocalTraining(ctx: WebContext): WebReply {
  * null when there is no point to draw yet.
  */
 export async function lossCurvePng(ctx: WebContext): Promise<Uint8Array | null> {
-  const t = texts(ctx.lang);
+  const _t = texts(ctx.lang);
   const training = ctx.training.current(ctx.space);
   if (training) {
     if (training.points.length === 0) return null;
-    return trainingLossPicture(training.points, training.snapshot().totalSteps, t.modelName("new model"), ctx.lang);
+    return trainingLossPicture(training.points, training.snapshot().totalSteps, "new model", ctx.lang);
   }
   const run = ctx.store.runs.latest(ctx.space);
   const points = run ? ctx.store.runs.points(ctx.space, run.id) : [];
   if (!run || points.length === 0) return null;
-  return trainingLossPicture(points, null, t.modelName(`run #${run.id}`), ctx.lang);
+  return trainingLossPicture(points, null, `run #${run.id}`, ctx.lang);
 }

@@ -8,6 +8,7 @@ import { formatDuration, formatInt, formatLoss } from "../../app/number-format.t
 import type { TrainingOutcome, TrainingSnapshot } from "../../app/training-service.ts";
 
 import { type Lang, langOfLocale } from "../../lang.ts";
+import { type ModelIdentity, modelName as modelNameIn } from "../../app/model-identity.ts";
 
 export type { Lang };
 
@@ -22,7 +23,8 @@ export function errorSentence(lang: Lang, code: string, values: Record<string, u
 }
 
 export interface WebTexts {
-  modelName(name: string): string;
+  /** the model that answers, by its identity (one table for every surface: src/app/model-identity.ts) */
+  modelName(identity: ModelIdentity): string;
   chatFallback: string;
   verbatimCut: string;
   predictHeader(v: { quote: string; model: string; temperature: number }): string;
@@ -56,7 +58,7 @@ export interface WebTexts {
 }
 
 const en: WebTexts = {
-  modelName: (name) => (name === "default model" ? "the default model" : name.replace(/^server model #(\d+)$/, "your model #$1")),
+  modelName: (identity) => modelNameIn(identity, "en"),
   chatFallback: "…I have no words for that yet. Train me on some text with /train and I'll learn!",
   verbatimCut: "[…] marks a part that repeated a training text word for word; I left it out.",
   predictHeader: (v) =>
@@ -111,7 +113,7 @@ const en: WebTexts = {
 };
 
 const ja: WebTexts = {
-  modelName: (name) => (name === "default model" ? "既定のモデル" : name.replace(/^server model #(\d+)$/, "あなたのモデル #$1")),
+  modelName: (identity) => modelNameIn(identity, "ja"),
   chatFallback: "…まだ言葉が見つかりません。/train で文章を学習させてください！",
   verbatimCut: "[…] の部分は学習した文章をそのまま繰り返していたので省きました。",
   predictHeader: (v) => `「${v.quote}」の次に来そうなトークン（${v.model}${v.temperature === 1 ? "" : `、温度 ${v.temperature}`}）:`,

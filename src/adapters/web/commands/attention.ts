@@ -3,6 +3,7 @@ import { attentionPicture } from "../../../app/attention.ts";
 import { checkText } from "../../../app/prompt.ts";
 import { type WebCommand, webSpec } from "../command-spec.ts";
 import { quoteEnd, texts } from "../texts.ts";
+import { identityOf } from "../../../app/model-identity.ts";
 
 export const attention: WebCommand = {
   spec: webSpec("attention"),
@@ -12,7 +13,7 @@ export const attention: WebCommand = {
     const layer = o.layer as number | undefined;
     const head = o.head as number | undefined;
     const handle = await ctx.registry.forGuild(ctx.space);
-    const model = t.modelName(handle.name);
+    const model = t.modelName(identityOf(handle));
     const { nLayer, nHead } = handle.model.config;
     const result = await ctx.heavy(() => attentionPicture({ ...handle, name: model }, text, { layer, head, lang: ctx.lang }));
     const quote = quoteEnd(text);

@@ -1,9 +1,9 @@
 /** /explain [topic] [language] [text]: how a language model works, told with the live model's numbers. */
 import { explainTopic, explanationMessage, listTopics, type TopicName } from "../../../app/explain/index.ts";
-import { guildModelName } from "../../../app/model-registry.ts";
 import { type WebCommand, webSpec } from "../command-spec.ts";
 import type { Lang } from "../texts.ts";
 import { storedRedactor } from "./shared.ts";
+import { identityOf, isStoredModel } from "../../../app/model-identity.ts";
 
 export const explain: WebCommand = {
   spec: webSpec("explain"),
@@ -13,7 +13,7 @@ export const explain: WebCommand = {
     if (topic === undefined) return { text: listTopics(lang).text };
     const handle = await ctx.registry.forGuild(ctx.space);
     const stored = ctx.store.models.latestInfo(ctx.space);
-    const isGuildModel = stored !== undefined && stored !== null && handle.name === guildModelName(stored.id);
+    const isGuildModel = stored !== undefined && stored !== null && isStoredModel(identityOf(handle), stored.id);
     const text = o.text === undefined ? undefined : String(o.text);
     const explanation = await ctx.heavy(() => explainTopic(handle, topic, { lang, text, isGuildModel, redactor: storedRedactor(ctx) }));
     return { text: explanationMessage(explanation), images: explanation.pictures.map((p) => ({ name: p.name, png: p.png })) };

@@ -6,6 +6,7 @@ import { type WebCommand, webSpec } from "../command-spec.ts";
 import { texts } from "../texts.ts";
 import { storedRedactor } from "./shared.ts";
 import { redactGeneration } from "../../../app/redaction.ts";
+import { identityOf } from "../../../app/model-identity.ts";
 
 export const generate: WebCommand = {
   spec: webSpec("generate"),
@@ -25,7 +26,7 @@ export const generate: WebCommand = {
     const generated = await ctx.heavy(() => redactGeneration(handle, generateText(handle, prompt, options), storedRedactor(ctx)));
     const { text, cut } = generated;
     const footer = t.generateFooter({
-      model: t.modelName(handle.name),
+      model: t.modelName(identityOf(handle)),
       tokens: generated.ids.length,
       temperature: options.temperature,
       topK: options.topK,

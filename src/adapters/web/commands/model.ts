@@ -3,13 +3,14 @@ import { guildModelReport } from "../../../app/guild-model.ts";
 import { lossPicture, modelCardPicture } from "../../../app/pictures.ts";
 import { type WebCommand, webSpec } from "../command-spec.ts";
 import { texts } from "../texts.ts";
+import { identityOf } from "../../../app/model-identity.ts";
 
 export const model: WebCommand = {
   spec: webSpec("model"),
   async run(_o, ctx) {
     const t = texts(ctx.lang);
     const report = await guildModelReport(ctx.registry, ctx.store, ctx.space);
-    const info = { ...report.info, name: t.modelName(report.info.name) };
+    const info = { ...report.info, name: t.modelName(identityOf(report.handle)) };
     const { config } = info;
     const text = t.modelLine({
       model: info.name,

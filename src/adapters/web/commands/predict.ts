@@ -3,13 +3,14 @@ import { predictPicture } from "../../../app/pictures.ts";
 import { predictNext, visibleToken } from "../../../app/predict.ts";
 import { type WebCommand, webSpec } from "../command-spec.ts";
 import { quoteEnd, texts } from "../texts.ts";
+import { identityOf } from "../../../app/model-identity.ts";
 
 export const predict: WebCommand = {
   spec: webSpec("predict"),
   async run(o, ctx) {
     const t = texts(ctx.lang);
     const handle = await ctx.registry.forGuild(ctx.space);
-    const model = t.modelName(handle.name);
+    const model = t.modelName(identityOf(handle));
     return ctx.heavy(async () => {
       const result = predictNext(handle, String(o.text), {
         k: o.k as number | undefined,

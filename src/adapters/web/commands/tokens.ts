@@ -3,6 +3,7 @@ import { tokensPicture } from "../../../app/pictures.ts";
 import { checkText } from "../../../app/prompt.ts";
 import { type WebCommand, webSpec } from "../command-spec.ts";
 import { texts } from "../texts.ts";
+import { identityOf } from "../../../app/model-identity.ts";
 
 export const tokens: WebCommand = {
   spec: webSpec("tokens"),
@@ -10,7 +11,7 @@ export const tokens: WebCommand = {
     const t = texts(ctx.lang);
     const text = checkText(o.text, false);
     const handle = await ctx.registry.forGuild(ctx.space);
-    const model = t.modelName(handle.name);
+    const model = t.modelName(identityOf(handle));
     const { ids, unknown } = handle.tokenizer.encode(text);
     const png = await ctx.heavy(() => tokensPicture({ ...handle, name: model }, text, ctx.lang));
     const lines = [

@@ -7,6 +7,7 @@ import { type WebCommand, webSpec } from "../command-spec.ts";
 import { texts } from "../texts.ts";
 import { storedRedactor } from "./shared.ts";
 import { redactGeneration } from "../../../app/redaction.ts";
+import { identityOf } from "../../../app/model-identity.ts";
 
 export const trace: WebCommand = {
   spec: webSpec("trace"),
@@ -21,7 +22,7 @@ export const trace: WebCommand = {
       "trace",
     );
     const handle = await ctx.registry.forGuild(ctx.space);
-    const model = t.modelName(handle.name);
+    const model = t.modelName(identityOf(handle));
     const { result, png } = await ctx.heavy(async () => {
       // the text and the picture, redacted in one place
       const result = redactGeneration(handle, generateText(handle, prompt, options), storedRedactor(ctx));
