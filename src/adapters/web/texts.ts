@@ -9,6 +9,7 @@ import type { TrainingOutcome, TrainingSnapshot } from "../../app/training-servi
 
 import { type Lang, langOfLocale } from "../../lang.ts";
 import { type ModelIdentity, modelName as modelNameIn } from "../../app/model-identity.ts";
+import { SENTENCES } from "../../app/sentences.ts";
 
 export type { Lang };
 
@@ -63,18 +64,13 @@ const en: WebTexts = {
   verbatimCut: "[…] marks a part that repeated a training text word for word; I left it out.",
   predictHeader: (v) =>
     `Most likely next tokens after “${v.quote}” (${v.model}${v.temperature === 1 ? "" : `, temperature ${v.temperature}`}):`,
-  unknownChars: (n) => `${n} character${n === 1 ? " is" : "s are"} unknown to this model (shown as <unk>).`,
-  droppedTokens: (n) => `The text was longer than the model's context: the first ${n} token${n === 1 ? " was" : "s were"} left out.`,
-  attentionHead: (v) =>
-    `Attention of layer ${v.layer}, head ${v.head} for “${v.quote}” (${v.model}): each row is a token; its colours show how much it looks at each earlier token.`,
-  attentionGrid: (v) =>
-    `Attention of all ${v.layers} layers × ${v.heads} heads for “${v.quote}” (${v.model}). Add layer:0 head:0 to see one head large.`,
-  generateFooter: (v) =>
-    `${v.model} · ${v.tokens} token${v.tokens === 1 ? "" : "s"} · temperature ${v.temperature} · top_k ${v.topK} · top_p ${v.topP} · seed ${v.seed}`,
-  traceFooter: (v) =>
-    `${v.model} · ${v.steps} step${v.steps === 1 ? "" : "s"} · seed ${v.seed} · each row of the picture is one step: the candidates the model weighed and the token it chose`,
-  tokensLine: (v) =>
-    `${formatInt(v.characters, "en")} characters → **${formatInt(v.tokens, "en")} tokens** (${v.model}: ${v.kind === "bpe" ? "BPE" : "character"} tokenizer, vocabulary of ${formatInt(v.vocabSize, "en")}).`,
+  unknownChars: SENTENCES.en.unknownChars,
+  droppedTokens: SENTENCES.en.droppedTokens,
+  attentionHead: SENTENCES.en.attentionHead,
+  attentionGrid: SENTENCES.en.attentionGrid,
+  generateFooter: SENTENCES.en.generateFooter,
+  traceFooter: SENTENCES.en.traceFooter,
+  tokensLine: SENTENCES.en.tokensLine,
   modelLine: (v) =>
     `**${v.model}**${v.own ? ": trained here, in this playground" : ": the model shipped with the bot (train your own with /train)"}.\n` +
     `${formatInt(v.params, "en")} parameters · ${v.layers} layers × ${v.heads} heads, ${v.width} wide · context of ${v.context} tokens · trained ${formatInt(v.step, "en")} steps · val loss ${formatLoss(v.valLoss)}`,
@@ -117,16 +113,13 @@ const ja: WebTexts = {
   chatFallback: "…まだ言葉が見つかりません。/train で文章を学習させてください！",
   verbatimCut: "[…] の部分は学習した文章をそのまま繰り返していたので省きました。",
   predictHeader: (v) => `「${v.quote}」の次に来そうなトークン（${v.model}${v.temperature === 1 ? "" : `、温度 ${v.temperature}`}）:`,
-  unknownChars: (n) => `このモデルが知らない文字が ${n} 個ありました（<unk> と表示）。`,
-  droppedTokens: (n) => `文章がモデルの文脈より長かったため、最初の ${n} トークンは使っていません。`,
-  attentionHead: (v) =>
-    `「${v.quote}」のレイヤー ${v.layer}・ヘッド ${v.head} のアテンション（${v.model}）: 各行が 1 つのトークンで、色はそれより前のどのトークンにどれだけ注目しているかを表します。`,
-  attentionGrid: (v) =>
-    `「${v.quote}」の全 ${v.layers} レイヤー × ${v.heads} ヘッドのアテンション（${v.model}）。layer:0 head:0 を付けると 1 つのヘッドを大きく表示します。`,
-  generateFooter: (v) => `${v.model} · ${v.tokens} トークン · 温度 ${v.temperature} · top_k ${v.topK} · top_p ${v.topP} · シード ${v.seed}`,
-  traceFooter: (v) => `${v.model} · ${v.steps} ステップ · シード ${v.seed} · 図の各行が 1 ステップ（モデルが比べた候補と、選んだトークン）`,
-  tokensLine: (v) =>
-    `${formatInt(v.characters, "ja")} 文字 → **${formatInt(v.tokens, "ja")} トークン**（${v.model}: ${v.kind === "bpe" ? "BPE" : "文字単位の"}トークナイザー、語彙 ${formatInt(v.vocabSize, "ja")}）。`,
+  unknownChars: SENTENCES.ja.unknownChars,
+  droppedTokens: SENTENCES.ja.droppedTokens,
+  attentionHead: SENTENCES.ja.attentionHead,
+  attentionGrid: SENTENCES.ja.attentionGrid,
+  generateFooter: SENTENCES.ja.generateFooter,
+  traceFooter: SENTENCES.ja.traceFooter,
+  tokensLine: SENTENCES.ja.tokensLine,
   modelLine: (v) =>
     `**${v.model}**${v.own ? ": このプレイグラウンドで学習したモデル" : ": ボットに付属のモデル（/train で自分のモデルを学習できます）"}。\n` +
     `パラメータ ${formatInt(v.params, "ja")} 個 · ${v.layers} レイヤー × ${v.heads} ヘッド、幅 ${v.width} · 文脈 ${v.context} トークン · ${formatInt(v.step, "ja")} ステップ学習 · 検証損失 ${formatLoss(v.valLoss)}`,
