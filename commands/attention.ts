@@ -2,44 +2,17 @@
  * /attention text [layer] [head]: which earlier tokens each token looks at. With a head: that
  * head large (layer 0 unless given); without: every layer × head at a glance.
  */
-import { type ChatInputCommandInteraction, SlashCommandBuilder } from "discord.js";
+import type { ChatInputCommandInteraction } from "discord.js";
 import { attentionPicture, checkLayerHead } from "../src/app/attention.ts";
 import { checkText, MAX_INPUT_CHARS } from "../src/app/prompt.ts";
 import type { CommandContext } from "../src/adapters/discord/command.ts";
 import { quoteEnd } from "../src/adapters/discord/format.ts";
 import { checked } from "../src/adapters/discord/input-error.ts";
 import { respond } from "../src/adapters/discord/outgoing.ts";
+import { slashData } from "../src/adapters/discord/slash-json.ts";
+import { identityOf } from "../src/app/model-identity.ts";
 
-export const data = new SlashCommandBuilder()
-  .setName("attention")
-  .setNameLocalizations({ ja: "アテンション" })
-  .setDescription("Show which earlier tokens each token looks at, in every layer and head")
-  .setDescriptionLocalizations({ ja: "各トークンが前のどのトークンに注目しているかを、レイヤー・ヘッドごとに表示します" })
-  .addStringOption((o) =>
-    o
-      .setName("text")
-      .setNameLocalizations({ ja: "テキスト" })
-      .setDescription("A text for the model to read")
-      .setDescriptionLocalizations({ ja: "モデルに読ませる文章" })
-      .setRequired(true)
-      .setMaxLength(MAX_INPUT_CHARS),
-  )
-  .addIntegerOption((o) =>
-    o
-      .setName("layer")
-      .setNameLocalizations({ ja: "レイヤー" })
-      .setDescription("Which layer (from 0; default 0 when a head is given)")
-      .setDescriptionLocalizations({ ja: "どのレイヤーか（0 から。ヘッドを指定したときの既定は 0）" })
-      .setMinValue(0),
-  )
-  .addIntegerOption((o) =>
-    o
-      .setName("head")
-      .setNameLocalizations({ ja: "ヘッド" })
-      .setDescription("Which head to show large (from 0; default: all heads)")
-      .setDescriptionLocalizations({ ja: "大きく表示するヘッド（0 から。既定: すべてのヘッド）" })
-      .setMinValue(0),
-  );
+export const data = slashData("attention");
 
 /** heavy: limited per user */
 export const expensive = true;
@@ -63,7 +36,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
 
   // 2. one forward pass and the picture
   await interaction.deferReply();
-  const modelName = ctx.text.modelName(handle.name);
+  const modelName = ctx.text.modelName(identityOf(handle));
   const result = await ctx.heavy(() => attentionPicture({ ...handle, name: modelName }, text, { layer, head, lang: ctx.lang }));
   const quote = quoteEnd(text, ctx.text.predictEmptyText);
   const lines = [

@@ -3,23 +3,21 @@
  * (steps, losses, tokens seen, when; this server's own or the default), and the loss curve of
  * the training that made it.
  */
-import { type ChatInputCommandInteraction, SlashCommandBuilder } from "discord.js";
+import type { ChatInputCommandInteraction } from "discord.js";
 import { guildModelReport } from "../src/app/guild-model.ts";
 import { lossPicture, modelCardPicture } from "../src/app/pictures.ts";
 import type { CommandContext } from "../src/adapters/discord/command.ts";
 import { respond } from "../src/adapters/discord/outgoing.ts";
+import { slashData } from "../src/adapters/discord/slash-json.ts";
+import { identityOf } from "../src/app/model-identity.ts";
 
-export const data = new SlashCommandBuilder()
-  .setName("model")
-  .setNameLocalizations({ ja: "モデル" })
-  .setDescription("Show the model that answers here: its parts, its training and its loss curve")
-  .setDescriptionLocalizations({ ja: "ここで答えているモデルの構成・学習の記録・損失の曲線を表示します" });
+export const data = slashData("model");
 
 export const defer = "public";
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const report = await guildModelReport(ctx.registry, ctx.store, interaction.guildId);
-  const info = { ...report.info, name: ctx.text.modelName(report.info.name) };
+  const info = { ...report.info, name: ctx.text.modelName(identityOf(report.handle)) };
   const { config } = info;
   const lines = [
     report.own ? ctx.text.modelOwn({ model: info.name, messages: report.corpusMessages }) : ctx.text.modelDefault(info.name),

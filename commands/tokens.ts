@@ -1,25 +1,14 @@
 /** /tokens text: how the model's tokenizer cuts a text into tokens, with each token's id. */
-import { type ChatInputCommandInteraction, SlashCommandBuilder } from "discord.js";
+import type { ChatInputCommandInteraction } from "discord.js";
 import { tokensPicture } from "../src/app/pictures.ts";
 import { checkText, MAX_INPUT_CHARS } from "../src/app/prompt.ts";
 import type { CommandContext } from "../src/adapters/discord/command.ts";
 import { checked } from "../src/adapters/discord/input-error.ts";
 import { respond } from "../src/adapters/discord/outgoing.ts";
+import { slashData } from "../src/adapters/discord/slash-json.ts";
+import { identityOf } from "../src/app/model-identity.ts";
 
-export const data = new SlashCommandBuilder()
-  .setName("tokens")
-  .setNameLocalizations({ ja: "トークン" })
-  .setDescription("Show how the model cuts a text into tokens")
-  .setDescriptionLocalizations({ ja: "モデルが文章をどのようにトークンに分けるかを表示します" })
-  .addStringOption((o) =>
-    o
-      .setName("text")
-      .setNameLocalizations({ ja: "テキスト" })
-      .setDescription("Any text")
-      .setDescriptionLocalizations({ ja: "好きな文章" })
-      .setRequired(true)
-      .setMaxLength(MAX_INPUT_CHARS),
-  );
+export const data = slashData("tokens");
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const text = interaction.options.getString("text", true);
@@ -27,7 +16,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
 
   await interaction.deferReply();
   const handle = await ctx.registry.forGuild(interaction.guildId);
-  const modelName = ctx.text.modelName(handle.name);
+  const modelName = ctx.text.modelName(identityOf(handle));
   const { ids, unknown } = handle.tokenizer.encode(text);
   const png = await ctx.heavy(() => tokensPicture({ ...handle, name: modelName }, text, ctx.lang));
   const lines = [

@@ -7,6 +7,7 @@ import { generateText } from "../../src/app/generate-text.ts";
 import { modelInfo } from "../../src/app/model-info.ts";
 import { embeddingsPicture, lossPicture, modelCardPicture, predictPicture, tokensPicture, tracePicture } from "../../src/app/pictures.ts";
 import { fmt, spread } from "./stats.ts";
+import { redactGeneration } from "../../src/app/redaction.ts";
 
 async function timePicture(name: string, make: () => Promise<Uint8Array>, runs = 5): Promise<void> {
   await make(); // warm-up: font registration, JIT
@@ -30,7 +31,7 @@ export async function benchPictures(): Promise<void> {
   await timePicture("attention, all layers × heads", async () => (await attentionPicture(handle, sentence, { lang: "en" })).png);
   await timePicture("next-token predictions", () => predictPicture(predictNext(handle, sentence, { k: 10 }), "en", handle.name));
   await timePicture("loss curve", () => lossPicture(info, "en"));
-  await timePicture("generation trace (12 steps)", () => tracePicture(handle, generated, "en"));
+  await timePicture("generation trace (12 steps)", () => tracePicture(handle, redactGeneration(handle, generated, null), "en"));
   await timePicture("tokens", () => tokensPicture(handle, sentence, "ja"));
   await timePicture("embeddings (PCA of 1024 tokens)", () => embeddingsPicture(handle, "en", "the"));
   await timePicture("model card", () => modelCardPicture(info, "ja"));

@@ -4,6 +4,8 @@ import { generate, type GenerationStep } from "../sample/generate.ts";
 import type { ModelHandle } from "./model-handle.ts";
 import { checkText, encodePrompt, InputError } from "./prompt.ts";
 import { withDefaults } from "./options.ts";
+import { checkValues } from "./catalogue/check.ts";
+import { defaultOf } from "./catalogue/index.ts";
 
 export interface GenerateTextOptions extends SamplingSettings {
   maxTokens: number;
@@ -12,8 +14,13 @@ export interface GenerateTextOptions extends SamplingSettings {
   stopAtEnd: boolean;
 }
 
-export const GENERATE_DEFAULTS: GenerateTextOptions = { ...DEFAULT_SAMPLING, maxTokens: 100, seed: 1, stopAtEnd: true };
-export const MAX_GENERATE_TOKENS = 500;
+export const GENERATE_DEFAULTS: GenerateTextOptions = {
+  ...DEFAULT_SAMPLING,
+  maxTokens: defaultOf("generate", "tokens"),
+  seed: 1,
+  stopAtEnd: true,
+};
+export { MAX_GENERATE_TOKENS } from "./catalogue/commands.ts";
 
 /** A seed for a run where the user gave none: shown with the text, so it can be made again. */
 export function randomSeed(): number {
@@ -31,19 +38,17 @@ export interface GeneratedText {
   options: GenerateTextOptions;
 }
 
-/** Throws an InputError naming each option out of range. */
-export function checkGenerateOptions(o: GenerateTextOptions): GenerateTextOptions {
-  if (!Number.isInteger(o.maxTokens) || o.maxTokens < 1 || o.maxTokens > MAX_GENERATE_TOKENS) {
-    throw new InputError(`tokens must be a whole number from 1 to ${MAX_GENERATE_TOKENS}, got ${o.maxTokens}`, "bad-tokens", {
-      tokens: o.maxTokens,
-      max: MAX_GENERATE_TOKENS,
-    });
-  }
-  if (!Number.isSafeInteger(o.seed)) throw new InputError(`seed must be a whole number, got ${o.seed}`, "bad-seed", { seed: o.seed });
+/**
+ * Throws an InputError naming the first option out of the catalogue's range for `command`
+ * (/trace writes fewer tokens than /generate); then the sampler's own check.
+ */
+export function checkGenerateOptions(o: GenerateTextOptions, command: "generate" | "trace" = "generate"): GenerateTextOptions {
+  checkValues(command, { tokens: o.maxTokens, seed: o.seed });
+  checkValues("generate", { temperature: o.temperature, top_k: o.topK, top_p: o.topP });
   try {
     validateSampling(o);
   } catch (err) {
-    throw new InputError((err as Error).message, "bad-sampling", { temperature: o.temperature, topK: o.topK, topP: o.topP });
+    throw new InputError((err as Error).message, "bad-sampling", { problems: (err as Error).message });
   }
   return o;
 }

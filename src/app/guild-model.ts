@@ -8,7 +8,8 @@ import type { ModelInfo as StoredModelInfo, Store } from "../store/index.ts";
 import type { LossPoint } from "../train/trainer.ts";
 import type { ModelHandle } from "./model-handle.ts";
 import { modelInfo, type ModelInfo } from "./model-info.ts";
-import { guildModelName, type ModelRegistry } from "./model-registry.ts";
+import type { ModelRegistry } from "./model-registry.ts";
+import { identityOf, isStoredModel } from "./model-identity.ts";
 
 export interface GuildModelReport {
   handle: ModelHandle;
@@ -34,8 +35,8 @@ export async function guildModelReport(
   const handle = await registry.forGuild(guildId);
   const info = modelInfo(handle);
   const stored = guildId ? (store.models.latestInfo(guildId) ?? null) : null;
-  // the handle is the guild's own when the registry gave the stored model's handle (its name says so)
-  const own = stored !== null && handle.name === guildModelName(stored.id);
+  // the handle is the guild's own when the registry gave the stored model's handle (its identity says so)
+  const own = stored !== null && isStoredModel(identityOf(handle), stored.id);
 
   let curve: LossPoint[] = [];
   let curveSource: GuildModelReport["curveSource"] = "none";

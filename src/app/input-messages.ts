@@ -1,71 +1,149 @@
 /**
  * The sentence for each InputError code, in English and Japanese, stating the values the user
- * gave and the allowed range. Every adapter (the bot, the web playground) says the same thing.
+ * gave and what is allowed. This is the one table: the bot, the playground and the console all
+ * say these sentences, and an InputError's own message is the English one.
  */
-export type MessageLang = "en" | "ja";
+import type { Lang } from "../lang.ts";
+import { formatInt } from "./number-format.ts";
+import { InputError } from "./prompt.ts";
+
+type Values = Record<string, unknown>;
+
+/** An InputError whose message is the English sentence of its code. */
+export function inputError(code: string, values: Values): InputError {
+  return new InputError(inputErrorMessage("en", code, values) ?? code, code, values);
+}
+
+/** The error's sentence in `lang` (its own message when the table has no sentence for its code). */
+export function inputErrorSentence(lang: Lang, err: InputError): string {
+  return inputErrorMessage(lang, err.code, err.values) ?? err.message;
+}
 
 /** undefined: no sentence for this code (use the error's own English message). */
-export function inputErrorMessage(lang: MessageLang, code: string, values: Record<string, unknown>): string | undefined {
+export function inputErrorMessage(lang: Lang, code: string, values: Values): string | undefined {
   return lang === "ja" ? japanese(code, values) : english(code, values);
 }
 
-function english(code: string, v: Record<string, unknown>): string | undefined {
+/** What a "bad-option" error's values say was allowed. */
+interface Expected {
+  kind: string;
+  min: number | null;
+  max: number | null;
+  choices: string | null;
+}
+
+/** "a whole number from 1 to 9", "one of tiny, baby". */
+export function expectedInEnglish(v: Expected): string {
+  const range =
+    v.min !== null && v.max !== null
+      ? ` from ${v.min} to ${v.max}`
+      : v.min !== null
+        ? ` of at least ${v.min}`
+        : v.max !== null
+          ? ` of at most ${v.max}`
+          : "";
+  switch (v.kind) {
+    case "choice":
+      return `one of ${v.choices}`;
+    case "integer":
+      return `a whole number${range}`;
+    case "number":
+      return `a number${range}`;
+    case "boolean":
+      return "true or false";
+    default:
+      return "a text";
+  }
+}
+
+function expectedInJapanese(v: Expected): string {
+  const range =
+    v.min !== null && v.max !== null
+      ? ` ${v.min}〜${v.max} の`
+      : v.min !== null
+        ? ` ${v.min} 以上の`
+        : v.max !== null
+          ? ` ${v.max} 以下の`
+          : "";
+  switch (v.kind) {
+    case "choice":
+      return ` ${v.choices} のどれか`;
+    case "integer":
+      return `${range}整数`;
+    case "number":
+      return `${range}数`;
+    case "boolean":
+      return " true か false ";
+    default:
+      return "文章";
+  }
+}
+
+function english(code: string, v: Values): string | undefined {
   switch (code) {
-    case "bad-k":
-      return `k must be a whole number from 1 to 50 (you gave ${v.k}).`;
-    case "bad-temperature":
-      return `temperature must be above 0 and at most 10 (you gave ${v.temperature}).`;
+    case "bad-option":
+      return `${v.option} must be ${expectedInEnglish(v as unknown as Expected)} (you gave ${v.value}).`;
     case "too-long":
       return `The text is too long: ${v.length} characters, the limit is ${v.limit}.`;
     case "empty":
       return "The text is empty.";
+    case "not-text":
+      return `The text must be a string (got ${v.type}).`;
     case "bad-layer":
       return `Layer ${v.layer} does not exist: this model has layers 0–${Number(v.layers) - 1}.`;
     case "bad-head":
       return `Head ${v.head} does not exist: this model has heads 0–${Number(v.heads) - 1} in each layer.`;
-    case "bad-tokens":
-      return `tokens must be a whole number from 1 to ${v.max} (you gave ${v.tokens}).`;
-    case "bad-seed":
-      return `seed must be a whole number (you gave ${v.seed}).`;
     case "bad-sampling":
-      return `Sampling options out of range: temperature 0–10, top_k 0 or more, top_p above 0 and at most 1 (you gave temperature ${v.temperature}, top_k ${v.topK}, top_p ${v.topP}).`;
-    case "bad-minutes":
-      return `minutes must be from 1 to ${v.max} (you gave ${v.minutes}).`;
-    case "bad-max-messages":
-      return `max_messages must be from ${v.min} to ${v.max} (you gave ${v.value}).`;
-    case "bad-preset":
-      return `preset must be tiny or baby (you gave ${v.preset}).`;
+      return `Sampling options out of range: ${v.problems}.`;
+    case "not-a-command":
+      return "A command starts with “/”.";
+    case "unknown-command":
+      return `There is no /${v.name}. The commands are: ${v.commands}`;
+    case "unexpected-text":
+      return `/${v.command} takes no text. Its options: ${v.options}`;
+    case "option-twice":
+      return `${v.option} is given twice.`;
+    case "option-missing":
+      return `/${v.command} needs ${v.option}.`;
+    case "bad-messages":
+      return "messages must be a non-empty list of texts (the conversation so far).";
+    case "train-text-too-long":
+      return `The text is too long to train on here: ${formatInt(Number(v.length), "en")} characters, the limit is ${formatInt(Number(v.limit), "en")}.`;
     default:
       return undefined;
   }
 }
 
-function japanese(code: string, v: Record<string, unknown>): string | undefined {
+function japanese(code: string, v: Values): string | undefined {
   switch (code) {
-    case "bad-k":
-      return `k は 1〜50 の整数で指定してください（指定された値: ${v.k}）。`;
-    case "bad-temperature":
-      return `temperature（温度）は 0 より大きく 10 以下で指定してください（指定された値: ${v.temperature}）。`;
+    case "bad-option":
+      return `${v.localName ? `${v.localName}（${v.option}）` : `${v.option} `}には${expectedInJapanese(v as unknown as Expected)}を指定してください（指定された値: ${v.value}）。`;
     case "too-long":
       return `テキストが長すぎます（${v.length} 文字、上限は ${v.limit} 文字）。`;
     case "empty":
       return "テキストが空です。";
+    case "not-text":
+      return `テキストは文字列で指定してください（${v.type} でした）。`;
     case "bad-layer":
       return `レイヤー ${v.layer} はありません。このモデルのレイヤーは 0〜${Number(v.layers) - 1} です。`;
     case "bad-head":
       return `ヘッド ${v.head} はありません。このモデルの各レイヤーのヘッドは 0〜${Number(v.heads) - 1} です。`;
-    case "bad-tokens":
-      return `トークン数は 1〜${v.max} の整数で指定してください（指定された値: ${v.tokens}）。`;
-    case "bad-seed":
-      return `シードは整数で指定してください（指定された値: ${v.seed}）。`;
     case "bad-sampling":
-      return `サンプリングの設定が範囲外です。温度は 0〜10、top_k は 0 以上、top_p は 0 より大きく 1 以下です（指定された値: 温度 ${v.temperature}、top_k ${v.topK}、top_p ${v.topP}）。`;
-    case "bad-minutes":
-      return `学習時間は 1〜${v.max} 分で指定してください（指定された値: ${v.minutes}）。`;
-    case "bad-max-messages":
-      return `最大メッセージ数は ${v.min}〜${v.max} で指定してください（指定された値: ${v.value}）。`;
-    case "bad-preset":
-      return `プリセットは tiny か baby を指定してください（指定された値: ${v.preset}）。`;
+      return `サンプリングの設定が範囲外です: ${v.problems}。`;
+    case "not-a-command":
+      return "コマンドは「/」で始まります。";
+    case "unknown-command":
+      return `/${v.name} というコマンドはありません。使えるコマンド: ${v.commands}`;
+    case "unexpected-text":
+      return `/${v.command} は文章をとりません。オプション: ${v.options}`;
+    case "option-twice":
+      return `${v.option} が 2 回指定されています。`;
+    case "option-missing":
+      return `/${v.command} には ${v.option} が必要です。`;
+    case "bad-messages":
+      return "messages には会話の文章のリスト（空でないもの）を送ってください。";
+    case "train-text-too-long":
+      return `学習する文章が長すぎます（${formatInt(Number(v.length), "ja")} 文字、上限は ${formatInt(Number(v.limit), "ja")} 文字）。`;
     default:
       return undefined;
   }

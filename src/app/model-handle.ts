@@ -9,9 +9,13 @@ import type { Tokenizer } from "../tokenizer/tokenizer.ts";
 import { tokenizerFromJSON } from "../tokenizer/from-json.ts";
 import type { LogitSource } from "../sample/generate.ts";
 import { KVCachedModel } from "../model/kv-cache.ts";
+import type { ModelIdentity } from "./model-identity.ts";
 
 export interface ModelHandle {
+  /** its English display name (identity.displayName where it has an identity) */
   name: string;
+  /** which model it is (src/app/model-identity.ts); the registry always sets it */
+  identity?: ModelIdentity;
   model: GPT;
   tokenizer: Tokenizer;
   meta: CheckpointMeta;

@@ -10,6 +10,7 @@ import type { ModelInfo, NewModel, StoredModel } from "../store/index.ts";
 import { loadCheckpoint } from "../store/checkpoint-file.ts";
 import { DEFAULT_MODEL_PATH } from "./load-model.ts";
 import { handleFromCheckpoint, type ModelHandle } from "./model-handle.ts";
+import { type ModelIdentity, SHIPPED_MODEL, storedModel } from "./model-identity.ts";
 
 export const DEFAULT_MODEL_NAME = "default model";
 
@@ -67,7 +68,7 @@ export class ModelRegistry {
   defaultModel(): Promise<ModelHandle> {
     if (!this.defaultHandle) {
       const loading = loadCheckpoint(this.defaultPath).then((checkpoint) =>
-        handleFromCheckpoint(checkpoint, DEFAULT_MODEL_NAME, this.options.kernels),
+        withIdentity(handleFromCheckpoint(checkpoint, DEFAULT_MODEL_NAME, this.options.kernels), SHIPPED_MODEL),
       );
       // a failed load is retried next time (e.g. the file appears later)
       loading.catch(() => {
@@ -98,7 +99,7 @@ export class ModelRegistry {
       trainLoss: checkpoint.meta.trainLoss ?? null,
       runId: options.runId ?? null,
     });
-    handle.name = guildModelName(info.id);
+    withIdentity(handle, storedModel(guildId, info.id));
     this.guildModels.set(guildId, { modelId: info.id, handle });
     return { info, handle };
   }
@@ -135,7 +136,7 @@ export class ModelRegistry {
       if (!stored) continue;
       try {
         const checkpoint = loadCheckpointBytes(stored.checkpoint, `stored model #${stored.id} of guild ${guildId}`);
-        const handle = handleFromCheckpoint(checkpoint, guildModelName(stored.id), this.options.kernels);
+        const handle = withIdentity(handleFromCheckpoint(checkpoint, "", this.options.kernels), storedModel(guildId, stored.id));
         this.guildModels.set(guildId, { modelId: latestId, handle });
         if (id !== latestId) this.options.onWarning?.(`guild ${guildId} keeps serving its last good model #${id}`);
         return handle;
@@ -150,6 +151,9 @@ export class ModelRegistry {
   }
 }
 
-export function guildModelName(modelId: number): string {
-  return `server model #${modelId}`;
+/** The handle named by its identity. */
+function withIdentity(handle: ModelHandle, identity: ModelIdentity): ModelHandle {
+  handle.identity = identity;
+  handle.name = identity.displayName;
+  return handle;
 }

@@ -1,5 +1,5 @@
 /** Numbers as the replies show them, in English or Japanese: counts, losses, durations. */
-import type { MessageLang } from "./input-messages.ts";
+import type { Lang as MessageLang } from "../lang.ts";
 
 export function formatInt(n: number, lang: MessageLang): string {
   return Math.round(n).toLocaleString(lang === "ja" ? "ja-JP" : "en-US");

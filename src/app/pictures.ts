@@ -13,9 +13,10 @@ import { nearestByCosine, pca2 } from "../render/project.ts";
 import type { Lang } from "../render/lang.ts";
 import type { ModelHandle } from "./model-handle.ts";
 import type { PredictResult } from "./predict.ts";
-import type { GeneratedText } from "./generate-text.ts";
 import type { ModelInfo } from "./model-info.ts";
 import { checkText } from "./prompt.ts";
+import { defaultOf } from "./catalogue/index.ts";
+import type { ShownGeneration } from "./redaction.ts";
 
 /** The font files of every picture (regular, bold): pages that show the pictures can use them too. */
 export { fontPaths as pictureFontFiles } from "../render/fonts.ts";
@@ -30,21 +31,16 @@ export function predictPicture(result: PredictResult, lang: Lang, modelName: str
   });
 }
 
-/** The trace picture has one row per step; this many fit (src/render/trace.ts). */
-export const MAX_TRACE_TOKENS = 20;
-export const DEFAULT_TRACE_TOKENS = 12;
+/** The trace picture has one row per step; the catalogue says how many fit (src/render/trace.ts draws them). */
+export { MAX_TRACE_TOKENS } from "./catalogue/commands.ts";
+export const DEFAULT_TRACE_TOKENS: number = defaultOf("trace", "tokens");
 
-/** Each generation step: the text so far, the top candidates, and the token chosen. */
-export function tracePicture(handle: ModelHandle, generated: GeneratedText, lang: Lang): Promise<Uint8Array> {
-  const t = handle.tokenizer;
-  const chosen = generated.steps.map((s) => s.chosen);
-  const promptIds = t.encode(generated.prompt).ids;
-  const steps = generated.steps.map((s, i) => ({
-    // decode everything so far at once: a character split over several byte tokens stays whole
-    context: generated.prompt + t.decode(chosen.slice(0, i)),
-    candidates: s.candidates.map((c) => ({ token: labelAfter(t, [...promptIds, ...chosen.slice(0, i)], c.id).label, prob: c.prob })),
-    chosen: labelAfter(t, [...promptIds, ...chosen.slice(0, i)], s.chosen).label,
-  }));
+/**
+ * Each generation step: the text so far, the top candidates, and the token chosen — as
+ * redactGeneration (src/app/redaction.ts) shows them, so the picture cuts what the text cuts.
+ */
+export function tracePicture(handle: ModelHandle, shown: Pick<ShownGeneration, "shownSteps">, lang: Lang): Promise<Uint8Array> {
+  const steps = shown.shownSteps.map((s) => ({ context: s.context, candidates: s.candidates, chosen: s.chosen }));
   return renderGenerationTrace({ steps, modelName: handle.name, lang });
 }
 

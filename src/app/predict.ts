@@ -2,14 +2,16 @@
 import { topCandidates } from "../sample/sampling.ts";
 import type { ModelHandle } from "./model-handle.ts";
 import { labelAfter } from "../tokenizer/pieces.ts";
-import { checkText, encodePrompt, InputError, tokenLabels } from "./prompt.ts";
+import { checkText, encodePrompt, tokenLabels } from "./prompt.ts";
 import { withDefaults } from "./options.ts";
+import { checkValues } from "./catalogue/check.ts";
+import { defaultsOf } from "./catalogue/index.ts";
 
 /** A token as the pictures and replies show it: spaces, newlines and bytes made visible. */
 export { visibleToken } from "../render/text.ts";
 
 export interface PredictOptions {
-  /** how many candidates (1–50) */
+  /** how many candidates (the catalogue's range) */
   k: number;
   /** > 0; 1 = the model's own distribution */
   temperature: number;
@@ -25,15 +27,12 @@ export interface PredictResult {
   candidates: { id: number; token: string; prob: number; logit: number }[];
 }
 
-export const PREDICT_DEFAULTS: PredictOptions = { k: 10, temperature: 1 };
+export const PREDICT_DEFAULTS = defaultsOf("predict") as unknown as PredictOptions;
 
 export function predictNext(handle: ModelHandle, text: string, options: Partial<PredictOptions> = {}): PredictResult {
   const { k, temperature } = withDefaults(PREDICT_DEFAULTS, options);
   checkText(text, true);
-  if (!Number.isInteger(k) || k < 1 || k > 50) throw new InputError(`k must be a whole number from 1 to 50, got ${k}`, "bad-k", { k });
-  if (!Number.isFinite(temperature) || temperature <= 0 || temperature > 10) {
-    throw new InputError(`temperature must be above 0 and at most 10, got ${temperature}`, "bad-temperature", { temperature });
-  }
+  checkValues("predict", { k, temperature });
   const prompt = encodePrompt(handle, text);
   const logits = handle.source.nextLogits(Int32Array.from(prompt.ids));
   const candidates = topCandidates(logits, Math.min(k, handle.tokenizer.vocabSize), temperature).map((c) => ({

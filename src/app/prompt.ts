@@ -31,7 +31,7 @@ export class InputError extends Error {
 
 /** Checks a user's text: not over the limit. Empty text is allowed where `allowEmpty`. */
 export function checkText(text: unknown, allowEmpty: boolean): string {
-  if (typeof text !== "string") throw new InputError(`the text must be a string, got ${typeof text}`, "not-text");
+  if (typeof text !== "string") throw new InputError(`the text must be a string, got ${typeof text}`, "not-text", { type: typeof text });
   if (text.length > MAX_INPUT_CHARS) {
     throw new InputError(`the text has ${text.length} characters, the limit is ${MAX_INPUT_CHARS}`, "too-long", {
       length: text.length,

@@ -33,6 +33,22 @@ import {
 } from "../train/trainer.ts";
 import { shuffleDocuments, tokenStream } from "./corpus.ts";
 
+/** Too little text for a preset: the numbers travel with the error (across the worker too), never parsed back from its text. */
+export interface CorpusTooSmall {
+  tokens: number;
+  needed: number;
+  preset: string;
+  blockSize: number;
+}
+
+export class CorpusTooSmallError extends Error {
+  constructor(readonly counts: CorpusTooSmall) {
+    super(
+      `the corpus has ${counts.tokens} tokens; the ${counts.preset} preset (block ${counts.blockSize}) needs at least ${counts.needed}, so that 10 % can be held out`,
+    );
+  }
+}
+
 export interface TrainModelOptions {
   preset: PresetName;
   tokenizer: TokenizerKind;
@@ -137,11 +153,7 @@ export function trainModel(documents: string[], o: TrainModelOptions, hooks: Tra
   const config = presetConfig(o.preset, tokenizer.vocabSize);
   const T = config.blockSize;
   const needed = Math.ceil((T + 1) / 0.1) + 1;
-  if (tokens.length < needed) {
-    throw new Error(
-      `the corpus has ${tokens.length} tokens; the ${o.preset} preset (block ${T}) needs at least ${needed}, so that 10 % can be held out`,
-    );
-  }
+  if (tokens.length < needed) throw new CorpusTooSmallError({ tokens: tokens.length, needed, preset: o.preset, blockSize: T });
 
   // 4. a fresh model (or the resumed weights), trained with a checkpoint at every evaluation
   const model = new GPT(config, { kernels }).init(seededRandom(o.seed));

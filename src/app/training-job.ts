@@ -6,6 +6,7 @@
 import { Worker } from "node:worker_threads";
 import type { Progress, TrainResult } from "../train/trainer.ts";
 import type { TrainModelOptions } from "./train-model.ts";
+import { CorpusTooSmallError } from "./train-model.ts";
 
 /** The training's result, without the optimizer state (it stays in the worker). */
 export interface TrainingSummary extends Omit<TrainResult, "state"> {
@@ -49,7 +50,8 @@ export function startTrainingJob(documents: string[], options: TrainModelOptions
         if (msg.type === "progress") hooks.onProgress?.(msg.progress);
         else if (msg.type === "checkpoint") hooks.onCheckpoint?.(new Uint8Array(msg.bytes), msg.progress);
         else if (msg.type === "done") settle(() => resolve(msg.summary));
-        else if (msg.type === "error") settle(() => reject(new Error(msg.message)));
+        else if (msg.type === "error")
+          settle(() => reject(msg.corpusTooSmall ? new CorpusTooSmallError(msg.corpusTooSmall) : new Error(msg.message)));
       } catch (err) {
         // a failing hook must not leave the job hanging
         settle(() => reject(err as Error));

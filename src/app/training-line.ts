@@ -2,7 +2,7 @@
  * A training's numbers on one line, as the bot's progress message and the playground's live card
  * show them: step **120** / 400 · loss 2.314 · val loss 2.401 · 4,105 tokens/s · about 1 min left
  */
-import type { MessageLang } from "./input-messages.ts";
+import type { Lang as MessageLang } from "../lang.ts";
 import { formatDuration, formatInt, formatLoss } from "./number-format.ts";
 import type { TrainingSnapshot } from "./training-service.ts";
 

@@ -17,24 +17,26 @@
  *   const off = t.subscribe(() => show(t.snapshot()));
  *   const outcome = await t.done;                                        // never rejects
  */
-import { PRESETS, type PresetName } from "../model/config.ts";
+import { PRESETS } from "../model/config.ts";
 import { renderLossCurve } from "../render/loss.ts";
 import type { Lang } from "../render/lang.ts";
 import type { ModelInfo as StoredModelInfo, Store } from "../store/index.ts";
 import type { LossPoint, Progress } from "../train/trainer.ts";
 import type { ModelRegistry } from "./model-registry.ts";
 import { InputError } from "./prompt.ts";
-import { thinCurve, type TrainModelOptions } from "./train-model.ts";
+import { CorpusTooSmallError, thinCurve, type TrainModelOptions } from "./train-model.ts";
 import { startTrainingJob, type TrainingJob, type TrainingJobHooks, type TrainingSummary } from "./training-job.ts";
 
-/** The presets a guild may train: both learn something within minutes on one CPU core. */
-export const TRAINING_PRESETS = ["tiny", "baby"] as const satisfies readonly PresetName[];
-export type TrainingPreset = (typeof TRAINING_PRESETS)[number];
-
-/** baby (4 layers, 128 wide, 64 tokens of context) writes recognisable text after a few minutes. */
-export const DEFAULT_TRAINING_PRESET: TrainingPreset = "baby";
-export const DEFAULT_TRAINING_MINUTES = 5;
-export const MAX_TRAINING_MINUTES = 10;
+/** The presets, the default and the limit on minutes are the catalogue's (/train start's options). */
+export {
+  DEFAULT_TRAINING_MINUTES,
+  DEFAULT_TRAINING_PRESET,
+  MAX_TRAINING_MINUTES,
+  TRAINING_PRESETS,
+  type TrainingPreset,
+} from "./catalogue/commands.ts";
+import { TRAINING_PRESETS, type TrainingPreset } from "./catalogue/commands.ts";
+import { checkValues } from "./catalogue/check.ts";
 /** A guild keeps its newest few models (each a few MB in the database). */
 export const KEEP_MODELS = 3;
 /** At least this many messages, whatever their length. */
@@ -50,7 +52,7 @@ const UNKNOWN_TOTAL = 1e12;
 
 /** "wiped": ended by /admin wipe (its worker killed, nothing it trained installed). */
 export type TrainingPhase = "collecting" | "training" | "done" | "stopped" | "failed" | "interrupted" | "cancelled" | "wiped";
-export type TrainingErrorCode = "already-training" | "not-enough-text" | "bad-preset" | "bad-minutes";
+export type TrainingErrorCode = "already-training" | "not-enough-text";
 
 /** A refusal the user can act on; `values` carries the numbers for a translated message. */
 export class TrainingError extends InputError {
@@ -169,17 +171,8 @@ export class TrainingService {
 
   /** Reserves the guild for a new training. Throws TrainingError "already-training" with the running one. */
   begin(guildId: string, request: GuildTrainingRequest): GuildTraining {
-    if (!isTrainingPreset(request.preset)) {
-      throw new TrainingError(`the preset must be one of ${TRAINING_PRESETS.join(", ")}, got "${request.preset}"`, "bad-preset", {
-        preset: request.preset,
-      });
-    }
-    if (!Number.isFinite(request.minutes) || request.minutes <= 0 || request.minutes > MAX_TRAINING_MINUTES) {
-      throw new TrainingError(`minutes must be above 0 and at most ${MAX_TRAINING_MINUTES}, got ${request.minutes}`, "bad-minutes", {
-        minutes: request.minutes,
-        max: MAX_TRAINING_MINUTES,
-      });
-    }
+    // the catalogue's ranges for /train start (an InputError "bad-option" naming the value)
+    checkValues("train start", { preset: request.preset, minutes: request.minutes });
     const running = this.active.get(guildId);
     if (running) throw new TrainingError(`guild ${guildId} is already training a model`, "already-training", {}, running);
     const training = new GuildTraining(guildId, request, {
@@ -486,11 +479,11 @@ export class GuildTraining {
     if (this.interrupting) return this.finishInterrupted();
     const message = err instanceof Error ? err.message : String(err);
     this.finishRun("failed", message);
-    const tooFew = /the corpus has (\d+) tokens; the (\w+) preset \(block \d+\) needs at least (\d+)/.exec(message);
+    const tooFew = err instanceof CorpusTooSmallError ? err.counts : undefined;
     this.end({
       status: "failed",
       error: message,
-      ...(tooFew && { tooFewTokens: { tokens: Number(tooFew[1]), preset: tooFew[2], needed: Number(tooFew[3]) } }),
+      ...(tooFew && { tooFewTokens: { tokens: tooFew.tokens, preset: tooFew.preset, needed: tooFew.needed } }),
     });
   }
 

@@ -1,11 +1,12 @@
 /**
  * Runs trainModel in a worker thread, so the bot's event loop never runs a training step.
  * In:  workerData = { documents, options, stopFlag: SharedArrayBuffer(4) }
- * Out: messages { type: "progress" | "checkpoint" | "done" | "error", ... }
+ * Out: messages { type: "progress" | "checkpoint" | "done" | "error", ... }; an error of too little
+ *      text carries its numbers as `corpusTooSmall`
  * Stop: the parent sets stopFlag[0] = 1; the run ends after the current step with a checkpoint.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { trainModel, type TrainModelOptions } from "./train-model.ts";
+import { CorpusTooSmallError, trainModel, type TrainModelOptions } from "./train-model.ts";
 import { trainingKernels } from "./kernels.ts";
 import type { TrainingSummary } from "./training-job.ts";
 
@@ -46,5 +47,7 @@ try {
   };
   port.postMessage({ type: "done", summary });
 } catch (err) {
-  port.postMessage({ type: "error", message: (err as Error).message });
+  // a structured error keeps its numbers: the parent rebuilds it
+  const corpusTooSmall = err instanceof CorpusTooSmallError ? err.counts : undefined;
+  port.postMessage({ type: "error", message: (err as Error).message, ...(corpusTooSmall && { corpusTooSmall }) });
 }

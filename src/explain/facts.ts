@@ -6,6 +6,7 @@
 import type { TopicName } from "./topics.ts";
 import type { Table } from "./table.ts";
 import type { ParameterCounts } from "../model/params.ts";
+import type { Lang } from "../lang.ts";
 
 export interface ModelFacts {
   name: string;
@@ -333,7 +334,7 @@ export interface PathItem {
 }
 
 export interface ExplainTexts {
-  lang: "ja" | "en";
+  lang: Lang;
   /** the first line of every explanation: which model */
   modelLine(m: ModelFacts): string;
   defaults: {

@@ -21,14 +21,12 @@ export const TOPICS = [
 
 export type TopicName = (typeof TOPICS)[number];
 
-export type ExplainLang = "ja" | "en";
-
-export const LANGS: readonly ExplainLang[] = ["ja", "en"];
+/** The explanations' language is the project's one Lang (src/lang.ts). */
+export type { Lang as ExplainLang } from "../lang.ts";
+export { LANGS } from "../lang.ts";
 
 export function isTopicName(name: unknown): name is TopicName {
   return typeof name === "string" && (TOPICS as readonly string[]).includes(name);
 }
 
-export function isExplainLang(lang: unknown): lang is ExplainLang {
-  return lang === "ja" || lang === "en";
-}
+export { isLang as isExplainLang } from "../lang.ts";

@@ -1,5 +1,7 @@
-/** The two languages every picture speaks; each module holds its own few label strings. */
-export type Lang = "ja" | "en";
+/** The two languages every picture speaks (src/lang.ts); each module holds its own few label strings. */
+import type { Lang } from "../lang.ts";
+
+export type { Lang };
 
 /** Picks the label set for `lang` (anything unknown falls back to English). */
 export function labelsFor<T>(labels: Record<Lang, T>, lang: Lang): T {

@@ -24,11 +24,14 @@ export interface SamplingSettings {
 
 export const DEFAULT_SAMPLING: SamplingSettings = { temperature: 0.8, topK: 40, topP: 0.95, repetitionPenalty: 1.1 };
 
+/** The largest temperature any command accepts (the commands' catalogue reads it from here). */
+export const MAX_TEMPERATURE = 10;
+
 /** Throws one clear message per setting that is out of range. */
 export function validateSampling(s: SamplingSettings): SamplingSettings {
   const problems: string[] = [];
-  if (!Number.isFinite(s.temperature) || s.temperature < 0 || s.temperature > 10) {
-    problems.push(`temperature must be between 0 and 10, got ${s.temperature}`);
+  if (!Number.isFinite(s.temperature) || s.temperature < 0 || s.temperature > MAX_TEMPERATURE) {
+    problems.push(`temperature must be between 0 and ${MAX_TEMPERATURE}, got ${s.temperature}`);
   }
   if (!Number.isInteger(s.topK) || s.topK < 0) problems.push(`top-k must be a whole number ≥ 0, got ${s.topK}`);
   if (!Number.isFinite(s.topP) || s.topP <= 0 || s.topP > 1) problems.push(`top-p must be in (0, 1], got ${s.topP}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { recomputeHeldOutLoss, trainModel } from "../../src/app/train-model.ts";
+import { CorpusTooSmallError, recomputeHeldOutLoss, trainModel } from "../../src/app/train-model.ts";
 import { loadCheckpointBytes } from "../../src/model/checkpoint.ts";
 import { handleFromCheckpoint } from "../../src/app/model-handle.ts";
 import { generateText } from "../../src/app/generate-text.ts";
@@ -100,9 +100,17 @@ describe("trainModel", () => {
     expect(progress.length).toBeGreaterThan(0);
   });
 
-  it("reports a failure in the worker as a rejected promise, not a crash", async () => {
+  it("reports a failure in the worker as a rejected promise, not a crash; too little text keeps its numbers across the thread", async () => {
     const job = startTrainingJob(["hi"], options);
-    await expect(job.done).rejects.toThrow("the corpus has");
+    const err = await job.done.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(CorpusTooSmallError);
+    const { counts } = err as CorpusTooSmallError;
+    expect(counts).toMatchObject({ preset: "tiny", blockSize: 16 });
+    expect(counts.tokens).toBeLessThan(counts.needed);
+    expect((err as Error).message).toMatch(`the corpus has ${counts.tokens} tokens`);
   });
 });
 

@@ -9,6 +9,7 @@ import { embeddingsPicture, lossPicture, modelCardPicture, tokensPicture, traceP
 import { modelInfo } from "../../src/app/model-info.ts";
 import { MAX_INPUT_CHARS } from "../../src/app/prompt.ts";
 import { smallCorpus } from "../helpers/corpus.ts";
+import { redactGeneration } from "../../src/app/redaction.ts";
 
 let handle: ModelHandle;
 beforeAll(() => {
@@ -46,10 +47,12 @@ describe("use cases", () => {
   it("refuses text over the limit and options out of range", () => {
     const huge = "a".repeat(MAX_INPUT_CHARS + 1);
     expect(() => predictNext(handle, huge)).toThrow(`the text has ${MAX_INPUT_CHARS + 1} characters, the limit is ${MAX_INPUT_CHARS}`);
-    expect(() => predictNext(handle, "x", { k: 0 })).toThrow("k must be a whole number from 1 to 50, got 0");
-    expect(() => predictNext(handle, "x", { temperature: 1e9 })).toThrow("temperature must be above 0 and at most 10");
-    expect(() => generateText(handle, "x", { maxTokens: 0 })).toThrow("tokens must be a whole number from 1 to 500, got 0");
-    expect(() => generateText(handle, "x", { seed: Number.NaN })).toThrow("seed must be a whole number");
+    expect(() => predictNext(handle, "x", { k: 0 })).toThrow("k must be a whole number from 1 to 50 (you gave 0).");
+    expect(() => predictNext(handle, "x", { temperature: 1e9 })).toThrow(
+      "temperature must be a number from 0.01 to 10 (you gave 1000000000).",
+    );
+    expect(() => generateText(handle, "x", { maxTokens: 0 })).toThrow("tokens must be a whole number from 1 to 200 (you gave 0).");
+    expect(() => generateText(handle, "x", { seed: Number.NaN })).toThrow("seed must be a whole number of at least 0 (you gave NaN).");
   });
 
   it("a long prompt keeps its last block of tokens and says how many it dropped", () => {
@@ -64,7 +67,7 @@ describe("use cases", () => {
     for (const png of [
       (await attentionPicture(handle, "昨日は雨", { lang: "ja" })).png,
       (await attentionPicture(handle, "today", { layer: 1, head: 1, lang: "en" })).png,
-      await tracePicture(handle, generated, "en"),
+      await tracePicture(handle, redactGeneration(handle, generated, null), "en"),
       await tokensPicture(handle, "昨日は雨だったけど、today is sunny 👩🏽‍💻", "ja"),
       await embeddingsPicture(handle, "en", "the"),
       await lossPicture(info, "en"),

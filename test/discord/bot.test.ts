@@ -62,8 +62,8 @@ describe("/predict", () => {
   it.each([
     [{ k: 0 }, "en-US", "k must be a whole number from 1 to 50 (you gave 0)."],
     [{ k: 999 }, "en-US", "k must be a whole number from 1 to 50 (you gave 999)."],
-    [{ temperature: -1 }, "en-US", "temperature must be above 0 and at most 10 (you gave -1)."],
-    [{ temperature: -1 }, "ja", "temperature（温度）は 0 より大きく 10 以下で指定してください（指定された値: -1）。"],
+    [{ temperature: -1 }, "en-US", "temperature must be a number from 0.01 to 10 (you gave -1)."],
+    [{ temperature: -1 }, "ja", "温度（temperature）には 0.01〜10 の数を指定してください（指定された値: -1）。"],
   ])("refuses %o (%s) with one clear ephemeral line", async (options, locale, line) => {
     const it1 = h.fake.interact({ command: "predict", options: { text: "hi", ...options }, locale });
     const reply = await it1.reply();

@@ -3,6 +3,7 @@ import { cutText, inertMentions, messageOptions, MESSAGE_LIMIT } from "../../src
 import { codeSpan, percent, predictSummary } from "../../src/adapters/discord/predict-summary.ts";
 import { langOfLocale, langOfText, strings } from "../../src/adapters/discord/i18n.ts";
 import type { PredictResult } from "../../src/app/predict.ts";
+import { SHIPPED_MODEL } from "../../src/app/model-identity.ts";
 
 describe("cutText", () => {
   it("leaves short text alone", () => {
@@ -92,7 +93,7 @@ describe("predictSummary", () => {
   });
 
   it("speaks Japanese", () => {
-    const text = predictSummary({ ...result, unknown: 0, temperature: 0.5 }, strings("ja").modelName("default model"), strings("ja"));
+    const text = predictSummary({ ...result, unknown: 0, temperature: 0.5 }, strings("ja").modelName(SHIPPED_MODEL), strings("ja"));
     expect(text.split("\n")[0]).toBe("「hello @\u200beveryone」の次に来そうなトークン（既定のモデル、温度 0.5）:");
   });
 

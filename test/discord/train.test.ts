@@ -172,9 +172,9 @@ describe("/train refusals", () => {
   });
 
   it("refuses options out of range (Discord checks them too)", async () => {
-    expect(await refusal(train("start", { minutes: 99 }))).toBe("minutes must be from 1 to 10 (you gave 99).");
+    expect(await refusal(train("start", { minutes: 99 }))).toBe("minutes must be a whole number from 1 to 10 (you gave 99).");
     expect(await refusal(train("start", { max_messages: 5 }, { locale: "ja" }))).toBe(
-      "最大メッセージ数は 50〜20000 で指定してください（指定された値: 5）。",
+      "最大メッセージ数（max_messages）には 50〜20000 の整数を指定してください（指定された値: 5）。",
     );
   });
 

@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { tinyCheckpointBytes, writeTinyModel } from "./tiny-model.ts";
+import { CorpusTooSmallError } from "../../src/app/train-model.ts";
 
 interface ScriptedJob {
   documents: string[];
@@ -22,7 +23,7 @@ interface ScriptedJob {
   stopped: boolean;
   killed: boolean;
   finish(summary?: Partial<TrainingSummary>): void;
-  crash(message: string): void;
+  crash(error: string | Error): void;
 }
 
 let store: Store;
@@ -99,7 +100,7 @@ beforeEach(() => {
         stopped: false,
         killed: false,
         finish: (s) => resolve({ ...summary(100), ...s }),
-        crash: (message) => reject(new Error(message)),
+        crash: (error) => reject(typeof error === "string" ? new Error(error) : error),
       };
       jobs.push(job);
       return {
@@ -215,9 +216,17 @@ describe("the training service", () => {
     expect(store.runs.latest("g1")?.status).toBe("stopped");
   });
 
+  it("recognises a corpus too small by the error's type and numbers, never by its text", async () => {
+    const { training, job } = started("g1");
+    job.crash(new Error("the corpus has 50 tokens; the tiny preset (block 16) needs at least 171, so that 10 % can be held out"));
+    const outcome = await training.done;
+    expect(outcome).toMatchObject({ status: "failed" });
+    expect(outcome.tooFewTokens).toBeUndefined();
+  });
+
   it("a failure keeps the guild's model and says why; a corpus too small for the preset is recognised", async () => {
     const { training, job } = started("g1");
-    job.crash("the corpus has 50 tokens; the tiny preset (block 16) needs at least 171, so that 10 % can be held out");
+    job.crash(new CorpusTooSmallError({ tokens: 50, needed: 171, preset: "tiny", blockSize: 16 }));
     const outcome = await training.done;
     expect(outcome).toMatchObject({ status: "failed", model: null, tooFewTokens: { tokens: 50, needed: 171, preset: "tiny" } });
     expect(store.runs.latest("g1")).toMatchObject({ status: "failed" });

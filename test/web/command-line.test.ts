@@ -1,6 +1,7 @@
 /** How a typed line becomes a command's options, and the errors that name what is wrong. */
 import { describe, expect, it } from "vitest";
-import { parseCommandLine, RequestError } from "../../src/adapters/web/command-spec.ts";
+import { parseCommandLine } from "../../src/adapters/web/command-spec.ts";
+import { InputError } from "../../src/app/prompt.ts";
 import { WEB_COMMANDS } from "../../src/adapters/web/commands/index.ts";
 import { quoteEnd } from "../../src/adapters/web/texts.ts";
 
@@ -13,8 +14,8 @@ const refusal = (line: string) => {
   try {
     parseCommandLine(line, specs);
   } catch (err) {
-    expect(err).toBeInstanceOf(RequestError);
-    return { code: (err as RequestError).code, values: (err as RequestError).values };
+    expect(err).toBeInstanceOf(InputError);
+    return { code: (err as InputError).code, values: (err as InputError).values };
   }
   throw new Error(`"${line}" was accepted`);
 };

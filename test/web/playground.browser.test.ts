@@ -81,7 +81,7 @@ describe.skipIf(!hasChromium)(hasChromium ? "the playground in Chromium" : "the 
     const shown = await img.evaluate((el: HTMLImageElement) => ({ width: el.naturalWidth, height: el.naturalHeight }));
     // the same picture the use case draws for the bot
     const handle = await pg.registry.forGuild("local");
-    const direct = await attentionPicture({ ...handle, name: "the default model" }, "The cat sat on the mat", { lang: "en" });
+    const direct = await attentionPicture({ ...handle, name: "default model" }, "The cat sat on the mat", { lang: "en" });
     const view = new DataView(direct.png.buffer, direct.png.byteOffset);
     expect(shown).toEqual({ width: view.getUint32(16), height: view.getUint32(20) });
     await img.scrollIntoViewIfNeeded();

@@ -76,13 +76,13 @@ describe("commands and chat", () => {
   it("/predict answers with the bot's very picture", async () => {
     const { status, body } = await postJson(api("/api/command"), { line: "/predict The cat k:5", lang: "en" });
     expect(status).toBe(200);
-    expect(body.text).toMatch(/^Most likely next tokens after “The cat” \(the default model\):/);
+    expect(body.text).toMatch(/^Most likely next tokens after “The cat” \(default model\):/);
     const [image] = body.images as { url: string; width: number; height: number }[];
     const png = new Uint8Array(await (await fetch(api(image.url))).arrayBuffer());
     expect(pngSize(png)).toEqual({ width: image.width, height: image.height });
     // the same use case and picture the bot posts, byte for byte
     const handle = await pg.registry.forGuild("local");
-    const direct = await predictPicture(predictNext(handle, "The cat", { k: 5 }), "en", "the default model");
+    const direct = await predictPicture(predictNext(handle, "The cat", { k: 5 }), "en", "default model");
     expect(Buffer.from(png).equals(Buffer.from(direct))).toBe(true);
   });
 
@@ -123,7 +123,7 @@ describe("bad requests get a 4xx with a clear message", () => {
     const cases: [unknown, RegExp][] = [
       [{ line: "/nope", lang: "en" }, /There is no \/nope\. The commands are: \/predict/],
       [{ line: "/predict The cat k:500", lang: "en" }, /k must be a whole number from 1 to 50 \(you gave 500\)/],
-      [{ line: "/predict The cat k:500", lang: "ja" }, /k には 1〜50 の整数を指定してください（指定された値: 500）/],
+      [{ line: "/predict The cat k:500", lang: "ja" }, /候補数（k）には 1〜50 の整数を指定してください（指定された値: 500）/],
       [{ line: "/predict", lang: "en" }, /\/predict needs text/],
       [{ line: "/attention The cat layer:9", lang: "en" }, /Layer 9 does not exist: this model has layers 0–3/],
       [{ line: "/train preset:huge", lang: "en" }, /preset must be one of tiny, baby \(you gave huge\)/],

@@ -1,5 +1,5 @@
 /** The console's language: --lang ja|en, else the system locale (LANG / LC_ALL), else English. */
-import type { Lang } from "../../render/lang.ts";
+import type { Lang } from "../../lang.ts";
 import { UsageError } from "./args.ts";
 
 export function langOption(value: string | undefined): Lang {

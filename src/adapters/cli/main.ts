@@ -19,6 +19,9 @@ import * as explain from "./commands/explain.ts";
 import * as fetchModel from "./commands/fetch-model.ts";
 import { takeImportOptions } from "./model-option.ts";
 import * as evaluate from "./commands/eval.ts";
+import * as commands from "./commands/commands.ts";
+import { commandSpec } from "../../app/catalogue/index.ts";
+import { cliHelp } from "./catalogue-args.ts";
 
 interface CliCommand {
   usage: string;
@@ -39,10 +42,15 @@ export const COMMANDS: Record<string, CliCommand> = {
   explain,
   "fetch-model": fetchModel,
   eval: evaluate,
+  commands,
 };
 
 export function helpText(): string {
-  return ["usage: npm run cli -- <command> [options]", "", ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join("\n");
+  return [
+    "usage: npm run cli -- <command> [options]   (npm run cli -- <command> --help: its flags)",
+    "",
+    ...Object.values(COMMANDS).map((c) => `  ${c.usage}`),
+  ].join("\n");
 }
 
 export async function runCli(argv: string[]): Promise<number> {
@@ -52,6 +60,11 @@ export async function runCli(argv: string[]): Promise<number> {
     return 0;
   }
   const command = COMMANDS[name];
+  // `predict --help`: the flags of a catalogue command, with their ranges and defaults
+  if (command && (rest.includes("--help") || rest.includes("-h")) && hasCatalogueEntry(name)) {
+    process.stdout.write(`${cliHelp(name)}\n`);
+    return 0;
+  }
   try {
     if (!command) throw new UsageError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(", ")}`);
     await command.run(takeImportOptions(rest));
@@ -61,6 +74,15 @@ export async function runCli(argv: string[]): Promise<number> {
     const known = usage || err instanceof InputError || err instanceof Error;
     process.stderr.write(`error: ${known ? (err as Error).message : String(err)}\n`);
     return usage ? 2 : 1;
+  }
+}
+
+function hasCatalogueEntry(name: string): boolean {
+  try {
+    commandSpec(name, "cli");
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -7,7 +7,7 @@ import { cleanContent, type Message, PermissionFlagsBits } from "discord.js";
 import type { ModelRegistry } from "../../app/model-registry.ts";
 import { chatAsGeneration, chatBreakdown, chatPromptIds, generateChatReply } from "../../app/chat.ts";
 import { explainModeOn } from "../../app/user-settings.ts";
-import { verbatimIndexFor } from "../../app/verbatim.ts";
+import { redactGeneration, redactorFor, redactText } from "../../app/redaction.ts";
 import type { RateLimiter } from "../../app/rate-limit.ts";
 import { tracePicture } from "../../app/pictures.ts";
 import type { Store } from "../../store/index.ts";
@@ -59,14 +59,15 @@ export async function handleChatMessage(message: Message, deps: ChatDeps): Promi
       generateChatReply(handle, chatPromptIds(handle, [...earlier, current]), { seed: seedOf(message.id) }),
     );
     // never hand a stored message back word for word
-    const redacted = deps.store ? verbatimIndexFor(deps.store, message.guildId)?.redact(generated.text) : undefined;
-    const reply = inertMentions((redacted?.text ?? generated.text).trim());
+    const redactor = redactorFor(deps.store, message.guildId);
+    const redacted = redactText(generated.text, redactor);
+    const reply = inertMentions(redacted.text.trim());
     const body = reply.length > 0 ? (redacted?.cut ? `${reply}\n${text.verbatimCut}` : reply) : text.chatFallback;
     if (deps.store && !redacted?.cut && generated.steps.length > 0 && explainModeOn(deps.store, message.guildId, message.author.id)) {
       // explain mode: the reply, each token's runners-up, and the step-by-step picture
       const budget = 1900 - body.length - text.explainBreakdownTitle.length - 12;
       const breakdown = inertMentions(chatBreakdown(handle, generated.steps, Math.max(0, budget)));
-      const png = await tracePicture(handle, chatAsGeneration(current, generated), langOfText(current));
+      const png = await tracePicture(handle, redactGeneration(handle, chatAsGeneration(current, generated), redactor), langOfText(current));
       await replyToMessage(message, {
         content: `${body}\n\n-# ${text.explainBreakdownTitle}\n\`\`\`\n${breakdown}\n\`\`\``,
         files: [{ name: "trace.png", data: png }],

@@ -6,6 +6,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Collection } from "discord.js";
+import { CATALOGUE, commandsOn } from "../../app/catalogue/index.ts";
 import type { Command } from "./command.ts";
 
 /** The project's commands/ folder. */
@@ -20,6 +21,12 @@ export async function loadCommands(dir: string = COMMANDS_DIR): Promise<Collecti
     const full = path.join(dir, file);
     const module = (await import(pathToFileURL(full).href)) as Partial<Command>;
     commands.set(...checkCommand(module, full, commands));
+  }
+  // every Discord command of the catalogue has its file (and a file's data comes from the catalogue)
+  if (dir === COMMANDS_DIR) {
+    const missing = commandsOn("discord").filter((c) => !commands.has(c.name));
+    if (missing.length > 0)
+      throw new Error(`the catalogue lists ${missing.map((c) => `/${c.name}`).join(", ")} for Discord, but ${dir} has no file for it`);
   }
   return commands;
 }
@@ -39,13 +46,17 @@ function checkCommand(module: Partial<Command>, source: string, existing: Collec
     throw new Error(`${source}: a command file must export an \`execute(interaction, ctx)\` function`);
   const name = module.data.name;
   if (existing.has(name)) throw new Error(`${source}: the command name /${name} is already used by another file`);
+  // who may run it comes from the catalogue (a file may still say otherwise, e.g. in tests)
+  const spec = CATALOGUE.find((c) => c.name === name && c.on.includes("discord"));
+  const guildOnly = module.guildOnly ?? spec?.guildOnly;
+  const userPermissions = module.userPermissions ?? (spec?.adminOnly ? (["ManageGuild"] as const) : undefined);
   const command: Command = {
     data: module.data,
     execute: module.execute,
     ...(module.defer !== undefined && { defer: module.defer }),
-    ...(module.guildOnly !== undefined && { guildOnly: module.guildOnly }),
+    ...(guildOnly !== undefined && { guildOnly }),
     ...(module.expensive !== undefined && { expensive: module.expensive }),
-    ...(module.userPermissions !== undefined && { userPermissions: module.userPermissions }),
+    ...(userPermissions !== undefined && { userPermissions: [...userPermissions] }),
     ...(module.botPermissions !== undefined && { botPermissions: module.botPermissions }),
   };
   return [name, command];

@@ -8,11 +8,11 @@ import { inputErrorMessage } from "../../app/input-messages.ts";
 import { trainingNumbers } from "../../app/training-line.ts";
 import { discordTime, formatDuration, formatInt, formatLoss } from "./format.ts";
 
-export type Lang = "en" | "ja";
+import { type Lang, langOfLocale } from "../../lang.ts";
+import { type ModelIdentity, modelName as modelNameIn } from "../../app/model-identity.ts";
+import { SENTENCES } from "../../app/sentences.ts";
 
-export function langOfLocale(locale: string | null | undefined): Lang {
-  return locale?.toLowerCase().startsWith("ja") ? "ja" : "en";
-}
+export { type Lang, langOfLocale };
 
 /** Japanese when the text has kana or kanji. */
 export function langOfText(text: string): Lang {
@@ -44,7 +44,8 @@ export interface Strings {
   botLacks(permissions: string[]): string;
   modelMissing: string;
   busy: string;
-  modelName(name: string): string;
+  /** the model that answers, by its identity (one table for every surface: src/app/model-identity.ts) */
+  modelName(identity: ModelIdentity): string;
   /** one line per InputError code; undefined = use the error's own text */
   inputError(code: string, values: Record<string, unknown>): string | undefined;
   predictHeader(text: string, modelName: string, temperature: number): string;
@@ -149,12 +150,12 @@ const en: Strings = {
     )} permission in this channel. Please ask a server admin to give it to me.`,
   modelMissing: "No model is available yet: the default model file is missing. Please tell the bot's host.",
   busy: "I'm busy thinking about other messages. Please try again in a moment.",
-  modelName: (name) => name,
+  modelName: (identity) => modelNameIn(identity, "en"),
   inputError: (code, v) => inputErrorMessage("en", code, v),
   predictHeader: (text, model, t) => `Most likely next tokens after “${text}” (${model}${t === 1 ? "" : `, temperature ${t}`}):`,
   predictEmptyText: "(empty text)",
-  predictUnknown: (n) => `${n} character${n === 1 ? " is" : "s are"} unknown to this model (shown as <unk>).`,
-  predictDropped: (n) => `The text was too long for the model's context: the first ${n} token${n === 1 ? " was" : "s were"} left out.`,
+  predictUnknown: SENTENCES.en.unknownChars,
+  predictDropped: SENTENCES.en.droppedTokens,
   chatFallback: "…I have no words for that yet. Talk to me more and I'll learn!",
   explainModeSet: (on) =>
     on
@@ -193,19 +194,13 @@ const en: Strings = {
       ? " The current model of this server was trained on them, so it may still echo what it learned: ask an admin to run `/train start` again to make a model without them."
       : " The current model was not trained on them."),
 
-  attentionHead: (v) =>
-    `Attention of layer ${v.layer}, head ${v.head} for “${v.quote}” (${v.model}): each row is a token, its colours show how much it looks at each earlier token.`,
-  attentionGrid: (v) =>
-    `Attention of all ${v.layers} layers × ${v.heads} heads for “${v.quote}” (${v.model}).` +
-    (v.layer !== undefined ? ` To see one head of layer ${v.layer} large, add head.` : " Add layer and head to see one of them large."),
-  generateFooter: (v) =>
-    `-# ${v.model} · ${v.tokens} token${v.tokens === 1 ? "" : "s"} · temperature ${v.temperature} · top_k ${v.topK} · top_p ${v.topP} · seed ${v.seed}`,
+  attentionHead: SENTENCES.en.attentionHead,
+  attentionGrid: SENTENCES.en.attentionGrid,
+  generateFooter: (v) => `-# ${SENTENCES.en.generateFooter(v)}`,
   generateEnded: "(the model ended its message here)",
   generateNothing: "(the model ended its message at once: nothing was written)",
-  traceFooter: (v) =>
-    `-# ${v.model} · ${v.steps} step${v.steps === 1 ? "" : "s"} · seed ${v.seed} · each row of the picture is one step: the candidates the model weighed and the token it chose`,
-  tokensLine: (v) =>
-    `${formatInt(v.characters, "en")} character${v.characters === 1 ? "" : "s"} → **${formatInt(v.tokens, "en")} token${v.tokens === 1 ? "" : "s"}** (${v.model}: ${v.kind === "bpe" ? "BPE" : "character"} tokenizer, vocabulary of ${formatInt(v.vocabSize, "en")}).`,
+  traceFooter: (v) => `-# ${SENTENCES.en.traceFooter(v)}`,
+  tokensLine: SENTENCES.en.tokensLine,
   modelOwn: (v) =>
     `**${v.model}**: this server's own model, trained here${v.messages !== null ? ` on ${formatInt(v.messages, "en")} messages` : ""}.`,
   modelDefault: (model) => `**${model}**: this server has not trained its own model yet (an admin can run \`/train start\`).`,
@@ -293,12 +288,12 @@ const ja: Strings = {
     `このチャンネルでの「${p.map((n) => ja.permission(n)).join("」「")}」の権限がボットにありません。サーバー管理者に付与を依頼してください。`,
   modelMissing: "まだ使えるモデルがありません（既定のモデルのファイルが見つかりません）。ボットの管理者に知らせてください。",
   busy: "ほかのメッセージを考えている最中です。少し待ってからもう一度どうぞ。",
-  modelName: (name) => name.replace(/^default model$/, "既定のモデル").replace(/^server model #(\d+)$/, "このサーバーのモデル #$1"),
+  modelName: (identity) => modelNameIn(identity, "ja"),
   inputError: (code, v) => inputErrorMessage("ja", code, v),
   predictHeader: (text, model, t) => `「${text}」の次に来そうなトークン（${model}${t === 1 ? "" : `、温度 ${t}`}）:`,
   predictEmptyText: "（空のテキスト）",
-  predictUnknown: (n) => `このモデルが知らない文字が ${n} 個ありました（<unk> と表示）。`,
-  predictDropped: (n) => `テキストがモデルの文脈長を超えたため、先頭の ${n} トークンは読まれていません。`,
+  predictUnknown: SENTENCES.ja.unknownChars,
+  predictDropped: SENTENCES.ja.droppedTokens,
   chatFallback: "……まだうまく言葉が出てきません。もっと話しかけてくれたら覚えます！",
   explainModeSet: (on) =>
     on
@@ -339,21 +334,13 @@ const ja: Strings = {
       ? "このサーバーの今のモデルはそれを使って学習したので、覚えた内容が出てくるかもしれません。管理者に `/train start` をもう一度実行してもらえば、あなたのメッセージなしでモデルを作り直せます。"
       : "今のモデルはそれを学習していません。"),
 
-  attentionHead: (v) =>
-    `「${v.quote}」のレイヤー ${v.layer}・ヘッド ${v.head} のアテンション（${v.model}）: 各行がひとつのトークンで、色はそれより前の各トークンをどれだけ見ているかを表します。`,
-  attentionGrid: (v) =>
-    `「${v.quote}」の全 ${v.layers} レイヤー × ${v.heads} ヘッドのアテンション（${v.model}）。` +
-    (v.layer !== undefined
-      ? `レイヤー ${v.layer} のヘッドを大きく見るには head（ヘッド）も指定してください。`
-      : "layer（レイヤー）と head（ヘッド）を指定すると、ひとつを大きく表示します。"),
-  generateFooter: (v) =>
-    `-# ${v.model} · ${v.tokens} トークン · 温度 ${v.temperature} · top_k ${v.topK} · top_p ${v.topP} · シード ${v.seed}`,
+  attentionHead: SENTENCES.ja.attentionHead,
+  attentionGrid: SENTENCES.ja.attentionGrid,
+  generateFooter: (v) => `-# ${SENTENCES.ja.generateFooter(v)}`,
   generateEnded: "（モデルはここでメッセージを終えました）",
   generateNothing: "（モデルはすぐにメッセージを終えました。何も書かれていません）",
-  traceFooter: (v) =>
-    `-# ${v.model} · ${v.steps} ステップ · シード ${v.seed} · 画像の各行が 1 ステップです。モデルが比べた候補と、選んだトークンを示します`,
-  tokensLine: (v) =>
-    `${formatInt(v.characters, "ja")} 文字 → **${formatInt(v.tokens, "ja")} トークン**（${v.model}: ${v.kind === "bpe" ? "BPE" : "文字単位の"}トークナイザー、語彙 ${formatInt(v.vocabSize, "ja")}）。`,
+  traceFooter: (v) => `-# ${SENTENCES.ja.traceFooter(v)}`,
+  tokensLine: SENTENCES.ja.tokensLine,
   modelOwn: (v) =>
     `**${v.model}**: このサーバーで${v.messages !== null ? ` ${formatInt(v.messages, "ja")} 件のメッセージから` : ""}学習した、このサーバー専用のモデルです。`,
   modelDefault: (model) => `**${model}**: このサーバーはまだ自分のモデルを学習していません（管理者が \`/train start\` で学習できます）。`,

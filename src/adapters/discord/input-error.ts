@@ -9,7 +9,7 @@ import type { Strings } from "./i18n.ts";
 /** The same error with a translated message when it is an InputError the strings know; anything else unchanged. */
 export function translated(err: unknown, text: Strings, values: Record<string, unknown>): unknown {
   if (!(err instanceof InputError)) return err;
-  return new InputError(text.inputError(err.code, values) ?? err.message, err.code);
+  return new InputError(text.inputError(err.code, { ...values, ...err.values }) ?? err.message, err.code, err.values);
 }
 
 /** Runs a check; an InputError comes out translated. */

@@ -19,13 +19,16 @@ import {
 } from "discord.js";
 import { allowedChannels, applyRetention } from "../../app/guild-policy.ts";
 import { InputError } from "../../app/prompt.ts";
+import { checkValues } from "../../app/catalogue/check.ts";
+import { defaultOf } from "../../app/catalogue/index.ts";
+import { checked } from "./input-error.ts";
 import {
   DEFAULT_TRAINING_MINUTES,
   DEFAULT_TRAINING_PRESET,
   type GuildTraining,
   type GuildTrainingRequest,
   isTrainingPreset,
-  MAX_TRAINING_MINUTES,
+  type TrainingPreset,
   type TrainingOutcome,
   TrainingError,
   trainingLossPicture,
@@ -34,10 +37,9 @@ import type { CommandContext } from "./command.ts";
 import { readHistory } from "./history.ts";
 import { LiveReply } from "./live-reply.ts";
 import { type Outgoing, respond, sendToChannel } from "./outgoing.ts";
+import { storedModel } from "../../app/model-identity.ts";
 
-export const DEFAULT_MAX_MESSAGES = 2000;
-export const MIN_MAX_MESSAGES = 50;
-export const MAX_MAX_MESSAGES = 20_000;
+export const DEFAULT_MAX_MESSAGES: number = defaultOf("train start", "max_messages");
 export const MAX_CHANNELS = 5;
 /** How long /train stop waits for the last checkpoint before answering anyway. */
 const STOP_WAIT_MS = 60_000;
@@ -53,15 +55,9 @@ export function startOptions(interaction: ChatInputCommandInteraction, ctx: Comm
   const preset = interaction.options.getString("preset") ?? DEFAULT_TRAINING_PRESET;
   const minutes = interaction.options.getInteger("minutes") ?? DEFAULT_TRAINING_MINUTES;
   const maxMessages = interaction.options.getInteger("max_messages") ?? DEFAULT_MAX_MESSAGES;
-  const fail = (code: string, values: Record<string, unknown>) => new InputError(ctx.text.inputError(code, values) ?? code, code);
-  if (!isTrainingPreset(preset)) throw fail("bad-preset", { preset });
-  if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_TRAINING_MINUTES)
-    throw fail("bad-minutes", { minutes, max: MAX_TRAINING_MINUTES });
-  if (!Number.isInteger(maxMessages) || maxMessages < MIN_MAX_MESSAGES || maxMessages > MAX_MAX_MESSAGES) {
-    throw fail("bad-max-messages", { value: maxMessages, min: MIN_MAX_MESSAGES, max: MAX_MAX_MESSAGES });
-  }
+  checked(() => checkValues("train start", { preset, minutes, max_messages: maxMessages }), ctx.text, {});
   return {
-    preset,
+    preset: preset as TrainingPreset,
     minutes,
     maxMessages,
     channels: interaction.options.getString("channels"),
@@ -279,7 +275,7 @@ async function outcomeView(
 ): Promise<Outgoing> {
   const content = [ctx.text.trainOutcome(outcome), note].filter((x) => x !== undefined).join("\n");
   if (training.points.length === 0) return { content };
-  const name = outcome.model ? ctx.text.modelName(`server model #${outcome.model.id}`) : ctx.text.trainModelName;
+  const name = outcome.model ? ctx.text.modelName(storedModel(training.guildId, outcome.model.id)) : ctx.text.trainModelName;
   const png = await trainingLossPicture(training.points, outcome.totalSteps, name, ctx.lang);
   return { content, files: [{ name: "loss.png", data: png }] };
 }

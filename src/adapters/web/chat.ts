@@ -6,7 +6,8 @@
 import { chatPromptIds, generateChatReply } from "../../app/chat.ts";
 import { randomSeed } from "../../app/generate-text.ts";
 import { checkText } from "../../app/prompt.ts";
-import { RequestError, type WebContext } from "./command-spec.ts";
+import { inputError } from "../../app/input-messages.ts";
+import type { WebContext } from "./command-spec.ts";
 import { redactStored } from "./commands/shared.ts";
 import { texts } from "./texts.ts";
 
@@ -17,7 +18,7 @@ export async function chatReply(ctx: WebContext, messages: unknown): Promise<{ t
   const t = texts(ctx.lang);
   // 1. the conversation: strings, the newest one not empty, each within the input limit
   if (!Array.isArray(messages) || messages.length === 0 || !messages.every((m) => typeof m === "string")) {
-    throw new RequestError("messages must be a non-empty list of texts", "bad-messages", {});
+    throw inputError("bad-messages", {});
   }
   const recent = (messages as string[]).slice(-CHAT_HISTORY);
   for (const m of recent) checkText(m, true);

@@ -9,30 +9,68 @@
  * the first option fill the command's first text option, so `/tokens hello` needs no `text:`.
  * A value runs until the next known option name of that command, so it may hold spaces.
  */
+import { checkOption } from "../../app/catalogue/check.ts";
+import {
+  type Bilingual,
+  CATALOGUE,
+  type CommandSpec as CatalogueCommand,
+  commandSpec,
+  commandsOn,
+  type OptionSpec as CatalogueOption,
+  optionDescriptions,
+  optionsOn,
+  subcommandsOn,
+} from "../../app/catalogue/index.ts";
+import type { HeavyQueue } from "../../app/heavy-queue.ts";
+import { inputError } from "../../app/input-messages.ts";
 import type { ModelRegistry } from "../../app/model-registry.ts";
 import type { TrainingService } from "../../app/training-service.ts";
-import type { HeavyQueue } from "../../app/heavy-queue.ts";
-import { InputError } from "../../app/prompt.ts";
 import type { Store } from "../../store/index.ts";
-import { expectedInEnglish, type Lang } from "./texts.ts";
+import type { Lang } from "./texts.ts";
 
-export type Bilingual = { en: string; ja: string };
+export type { Bilingual };
 
-export interface OptionSpec {
-  name: string;
-  type: "string" | "integer" | "number" | "boolean";
-  description: Bilingual;
-  required?: boolean;
-  min?: number;
-  max?: number;
-  maxLength?: number;
-  choices?: { value: string; label: Bilingual }[];
-}
+/** An option as the page shows it: the catalogue's, with its description already carrying the range and default. */
+export type OptionSpec = CatalogueOption;
 
+/** A command as `GET /api/commands` serves it (derived from the catalogue by webCommandSpec). */
 export interface CommandSpec {
   name: string;
   description: Bilingual;
   options: OptionSpec[];
+}
+
+/**
+ * The playground's form of a catalogue command: its web options with their descriptions
+ * spelled out; a command with subcommands takes the subcommand as its first option, `action`
+ * (`/train status`), followed by the options of every subcommand.
+ */
+export function webCommandSpec(spec: CatalogueCommand): CommandSpec {
+  const subcommands = subcommandsOn(spec, "web");
+  const own = (options: readonly CatalogueOption[]) => options.map((o) => ({ ...o, description: optionDescriptions(o) }));
+  if (subcommands.length === 0) return { name: spec.name, description: spec.description, options: own(optionsOn(spec, "web")) };
+  const names = subcommands.map((s) => s.name).join(", ");
+  const action: CatalogueOption = {
+    name: "action",
+    type: "string",
+    description: { en: `What to do: ${names}`, ja: `すること: ${names}` },
+    choices: subcommands.map((s) => ({
+      value: s.name,
+      label: { en: `${s.name}: ${s.description.en}`, ja: `${s.name}: ${s.description.ja}` },
+    })),
+    ...(spec.defaultSubcommand !== undefined && { default: spec.defaultSubcommand }),
+  };
+  return { name: spec.name, description: spec.description, options: own([action, ...subcommands.flatMap((s) => optionsOn(s, "web"))]) };
+}
+
+/** Every playground command, in the catalogue's order. */
+export function webCommandSpecs(catalogue: readonly CatalogueCommand[] = CATALOGUE): CommandSpec[] {
+  return commandsOn("web", catalogue).map(webCommandSpec);
+}
+
+/** One playground command's spec by name. */
+export function webSpec(name: string): CommandSpec {
+  return webCommandSpec(commandSpec(name, "web"));
 }
 
 export type OptionValue = string | number | boolean;
@@ -64,17 +102,14 @@ export interface WebCommand {
   run(options: CommandOptions, ctx: WebContext): Promise<WebReply>;
 }
 
-/** A typed line or a request the playground refuses; `values` go into the translated sentence. */
-export class RequestError extends InputError {}
-
 /** Splits "/name rest" and checks every option against the command's spec. */
 export function parseCommandLine(line: string, specs: readonly CommandSpec[]): { spec: CommandSpec; options: CommandOptions } {
   const match = /^\/(\S*)\s*([\s\S]*)$/.exec(line.trim());
-  if (!match) throw new RequestError(`a command starts with "/", got "${line.slice(0, 20)}"`, "not-a-command", { line });
+  if (!match) throw inputError("not-a-command", { line: line.slice(0, 20) });
   const name = match[1].toLowerCase();
   const spec = specs.find((s) => s.name === name);
   const commands = specs.map((s) => `/${s.name}`).join(" ");
-  if (!spec) throw new RequestError(`there is no /${name}; the commands are ${commands}`, "unknown-command", { name, commands });
+  if (!spec) throw inputError("unknown-command", { name, commands });
   return { spec, options: parseOptions(match[2], spec) };
 }
 
@@ -89,11 +124,7 @@ export function parseOptions(rest: string, spec: CommandSpec): CommandOptions {
   const leading = (marks.length > 0 ? rest.slice(0, marks[0].index) : rest).trim();
   if (leading !== "") {
     const first = spec.options.find((o) => o.type === "string");
-    if (!first)
-      throw new RequestError(`/${spec.name} takes no text; its options are ${optionList(spec)}`, "unexpected-text", {
-        command: spec.name,
-        options: optionList(spec),
-      });
+    if (!first) throw inputError("unexpected-text", { command: spec.name, options: optionList(spec) });
     raw.push([first.name, leading]);
   }
   marks.forEach((m, i) => {
@@ -105,64 +136,18 @@ export function parseOptions(rest: string, spec: CommandSpec): CommandOptions {
   const options: CommandOptions = {};
   for (const [name, value] of raw) {
     const option = spec.options.find((o) => o.name === name)!;
-    if (name in options) throw new RequestError(`${name} is given twice`, "option-twice", { option: name });
+    if (name in options) throw inputError("option-twice", { option: name });
     options[name] = checkOption(option, value);
   }
   for (const option of spec.options) {
     if (option.required && !(option.name in options)) {
-      throw new RequestError(`/${spec.name} needs ${option.name}`, "option-missing", { command: spec.name, option: option.name });
+      throw inputError("option-missing", { command: spec.name, option: option.name });
     }
   }
   return options;
 }
 
-/** A value from the page (text, or already a number/boolean from JSON) checked against its option. */
-export function checkOption(option: OptionSpec, value: unknown): OptionValue {
-  const shown = String(value).slice(0, 40);
-  const fail = (kind: "text" | "choice" | "integer" | "number" | "boolean") => {
-    const values = {
-      option: option.name,
-      value: shown,
-      kind,
-      min: option.min ?? null,
-      max: option.max ?? null,
-      choices: option.choices?.map((c) => c.value).join(", ") ?? null,
-    };
-    return new RequestError(`${option.name} must be ${expectedInEnglish(values)}, got "${shown}"`, "bad-option", values);
-  };
-  const text = typeof value === "string" ? value.trim() : value;
-  switch (option.type) {
-    case "string": {
-      if (typeof text !== "string") throw fail("text");
-      if (option.choices) {
-        const choice = option.choices.find((c) => c.value.toLowerCase() === text.toLowerCase());
-        if (!choice) throw fail("choice");
-        return choice.value;
-      }
-      if (option.maxLength !== undefined && text.length > option.maxLength) {
-        throw new RequestError(`${option.name} is too long: ${text.length} characters, at most ${option.maxLength}`, "too-long", {
-          length: text.length,
-          limit: option.maxLength,
-        });
-      }
-      return text;
-    }
-    case "integer":
-    case "number": {
-      const n = typeof text === "number" ? text : typeof text === "string" && text !== "" ? Number(text) : NaN;
-      const outOfRange = (option.min !== undefined && n < option.min) || (option.max !== undefined && n > option.max);
-      if (!Number.isFinite(n) || (option.type === "integer" && !Number.isInteger(n)) || outOfRange) throw fail(option.type);
-      return n;
-    }
-    case "boolean": {
-      if (typeof text === "boolean") return text;
-      const word = String(text).toLowerCase();
-      if (["true", "yes", "on", "1"].includes(word)) return true;
-      if (["false", "no", "off", "0"].includes(word)) return false;
-      throw fail("boolean");
-    }
-  }
-}
+export { checkOption };
 
 function optionList(spec: CommandSpec): string {
   return spec.options.length === 0 ? "(none)" : spec.options.map((o) => `${o.name}:`).join(" ");

@@ -7,7 +7,8 @@
 import { documentsOfText, MAX_TRAINING_TEXT_CHARS, readCorpus, SHIPPED_CORPUS_DIR, splitDocuments } from "../../app/corpus.ts";
 import { InputError } from "../../app/prompt.ts";
 import { MIN_MESSAGES, type TrainingPreset, trainingLossPicture } from "../../app/training-service.ts";
-import { RequestError, type WebContext, type WebReply } from "./command-spec.ts";
+import { inputError } from "../../app/input-messages.ts";
+import type { WebContext, WebReply } from "./command-spec.ts";
 import { texts } from "./texts.ts";
 
 export interface LocalTrainingRequest {
@@ -29,7 +30,7 @@ export function startLocalTraining(ctx: WebContext, request: LocalTrainingReques
     const text = request.text;
     if (typeof text !== "string" || text.trim() === "") throw new InputError("the training text is empty", "empty");
     if (text.length > MAX_TRAINING_TEXT_CHARS) {
-      throw new RequestError(`the training text has ${text.length} characters, at most ${MAX_TRAINING_TEXT_CHARS}`, "train-text-too-long", {
+      throw inputError("train-text-too-long", {
         length: text.length,
         limit: MAX_TRAINING_TEXT_CHARS,
       });
@@ -65,14 +66,14 @@ export function stopLocalTraining(ctx: WebContext): WebReply {
  * null when there is no point to draw yet.
  */
 export async function lossCurvePng(ctx: WebContext): Promise<Uint8Array | null> {
-  const t = texts(ctx.lang);
+  const _t = texts(ctx.lang);
   const training = ctx.training.current(ctx.space);
   if (training) {
     if (training.points.length === 0) return null;
-    return trainingLossPicture(training.points, training.snapshot().totalSteps, t.modelName("new model"), ctx.lang);
+    return trainingLossPicture(training.points, training.snapshot().totalSteps, "new model", ctx.lang);
   }
   const run = ctx.store.runs.latest(ctx.space);
   const points = run ? ctx.store.runs.points(ctx.space, run.id) : [];
   if (!run || points.length === 0) return null;
-  return trainingLossPicture(points, null, t.modelName(`run #${run.id}`), ctx.lang);
+  return trainingLossPicture(points, null, `run #${run.id}`, ctx.lang);
 }

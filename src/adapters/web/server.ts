@@ -37,6 +37,7 @@ import { ImageShelf } from "./image-shelf.ts";
 import { followTraining } from "./training-events.ts";
 import { errorSentence, type Lang, langOf, texts } from "./texts.ts";
 import { train as trainCommand } from "./commands/train.ts";
+import { identityOf } from "../../app/model-identity.ts";
 
 /** Requests carry a line of text at most (the input limit is 6,000 characters). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -123,7 +124,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         requireMethod(method, "GET");
         const ctx = context(url.searchParams.get("lang"));
         const handle = await options.registry.forGuild(LOCAL_SPACE);
-        return sendJson(res, 200, { commands: WEB_COMMANDS.map((c) => c.spec), model: texts(ctx.lang).modelName(handle.name) });
+        return sendJson(res, 200, { commands: WEB_COMMANDS.map((c) => c.spec), model: texts(ctx.lang).modelName(identityOf(handle)) });
       }
       case "/api/chat": {
         requireMethod(method, "POST");

@@ -7,99 +7,25 @@ import { trainingNumbers } from "../../app/training-line.ts";
 import { formatDuration, formatInt, formatLoss } from "../../app/number-format.ts";
 import type { TrainingOutcome, TrainingSnapshot } from "../../app/training-service.ts";
 
-export type Lang = "en" | "ja";
+import { type Lang, langOfLocale } from "../../lang.ts";
+import { type ModelIdentity, modelName as modelNameIn } from "../../app/model-identity.ts";
+import { SENTENCES } from "../../app/sentences.ts";
+
+export type { Lang };
 
 /** "ja-JP,ja;q=0.9,en;q=0.8" or "ja" → "ja"; everything else English. */
-export function langOf(value: unknown): Lang {
-  return typeof value === "string" && value.trim().toLowerCase().startsWith("ja") ? "ja" : "en";
-}
+export const langOf = langOfLocale;
 
 /** The sentence for an InputError (or a typed line the parser refused), stating the values. */
 export function errorSentence(lang: Lang, code: string, values: Record<string, unknown>, fallback: string): string {
-  const ja = lang === "ja";
-  switch (code) {
-    case "not-a-command":
-      return ja ? "コマンドは「/」で始まります。" : "A command starts with “/”.";
-    case "unknown-command":
-      return ja
-        ? `/${values.name} というコマンドはありません。使えるコマンド: ${values.commands}`
-        : `There is no /${values.name}. The commands are: ${values.commands}`;
-    case "unexpected-text":
-      return ja
-        ? `/${values.command} は文章をとりません。オプション: ${values.options}`
-        : `/${values.command} takes no text. Its options: ${values.options}`;
-    case "option-twice":
-      return ja ? `${values.option} が 2 回指定されています。` : `${values.option} is given twice.`;
-    case "option-missing":
-      return ja ? `/${values.command} には ${values.option} が必要です。` : `/${values.command} needs ${values.option}.`;
-    case "bad-option": {
-      const v = values as { option: string; value: string; kind: string; min: number | null; max: number | null; choices: string | null };
-      return ja
-        ? `${v.option} には${expectedInJapanese(v)}を指定してください（指定された値: ${v.value}）。`
-        : `${v.option} must be ${expectedInEnglish(v)} (you gave ${v.value}).`;
-    }
-    case "bad-messages":
-      return ja
-        ? "messages には会話の文章のリスト（空でないもの）を送ってください。"
-        : "messages must be a non-empty list of texts (the conversation so far).";
-    case "train-text-too-long":
-      return texts(lang).trainTextTooLong(values as { length: number; limit: number });
-    case "not-enough-text":
-      return texts(lang).trainNotEnoughText(values as { characters: number; needCharacters: number; preset: string });
-    default:
-      return inputErrorMessage(lang, code, values) ?? fallback;
-  }
-}
-
-/** What a "bad-option" error expected, in words: "a whole number from 1 to 50", "one of tiny, baby". */
-export function expectedInEnglish(v: { kind: string; min: number | null; max: number | null; choices: string | null }): string {
-  const range =
-    v.min !== null && v.max !== null
-      ? ` from ${v.min} to ${v.max}`
-      : v.min !== null
-        ? ` of at least ${v.min}`
-        : v.max !== null
-          ? ` of at most ${v.max}`
-          : "";
-  switch (v.kind) {
-    case "choice":
-      return `one of ${v.choices}`;
-    case "integer":
-      return `a whole number${range}`;
-    case "number":
-      return `a number${range}`;
-    case "boolean":
-      return "true or false";
-    default:
-      return "a text";
-  }
-}
-
-function expectedInJapanese(v: { kind: string; min: number | null; max: number | null; choices: string | null }): string {
-  const range =
-    v.min !== null && v.max !== null
-      ? ` ${v.min}〜${v.max} の`
-      : v.min !== null
-        ? ` ${v.min} 以上の`
-        : v.max !== null
-          ? ` ${v.max} 以下の`
-          : "";
-  switch (v.kind) {
-    case "choice":
-      return ` ${v.choices} のどれか`;
-    case "integer":
-      return `${range}整数`;
-    case "number":
-      return `${range}数`;
-    case "boolean":
-      return " true か false ";
-    default:
-      return "文章";
-  }
+  if (code === "not-enough-text")
+    return texts(lang).trainNotEnoughText(values as { characters: number; needCharacters: number; preset: string });
+  return inputErrorMessage(lang, code, values) ?? fallback;
 }
 
 export interface WebTexts {
-  modelName(name: string): string;
+  /** the model that answers, by its identity (one table for every surface: src/app/model-identity.ts) */
+  modelName(identity: ModelIdentity): string;
   chatFallback: string;
   verbatimCut: string;
   predictHeader(v: { quote: string; model: string; temperature: number }): string;
@@ -129,28 +55,22 @@ export interface WebTexts {
   trainStopping: string;
   trainAlreadyRunning: string;
   trainNotEnoughText(v: { characters: number; needCharacters: number; preset: string }): string;
-  trainTextTooLong(v: { length: number; limit: number }): string;
   serverError(command: string): string;
 }
 
 const en: WebTexts = {
-  modelName: (name) => (name === "default model" ? "the default model" : name.replace(/^server model #(\d+)$/, "your model #$1")),
+  modelName: (identity) => modelNameIn(identity, "en"),
   chatFallback: "…I have no words for that yet. Train me on some text with /train and I'll learn!",
   verbatimCut: "[…] marks a part that repeated a training text word for word; I left it out.",
   predictHeader: (v) =>
     `Most likely next tokens after “${v.quote}” (${v.model}${v.temperature === 1 ? "" : `, temperature ${v.temperature}`}):`,
-  unknownChars: (n) => `${n} character${n === 1 ? " is" : "s are"} unknown to this model (shown as <unk>).`,
-  droppedTokens: (n) => `The text was longer than the model's context: the first ${n} token${n === 1 ? " was" : "s were"} left out.`,
-  attentionHead: (v) =>
-    `Attention of layer ${v.layer}, head ${v.head} for “${v.quote}” (${v.model}): each row is a token; its colours show how much it looks at each earlier token.`,
-  attentionGrid: (v) =>
-    `Attention of all ${v.layers} layers × ${v.heads} heads for “${v.quote}” (${v.model}). Add layer:0 head:0 to see one head large.`,
-  generateFooter: (v) =>
-    `${v.model} · ${v.tokens} token${v.tokens === 1 ? "" : "s"} · temperature ${v.temperature} · top_k ${v.topK} · top_p ${v.topP} · seed ${v.seed}`,
-  traceFooter: (v) =>
-    `${v.model} · ${v.steps} step${v.steps === 1 ? "" : "s"} · seed ${v.seed} · each row of the picture is one step: the candidates the model weighed and the token it chose`,
-  tokensLine: (v) =>
-    `${formatInt(v.characters, "en")} characters → **${formatInt(v.tokens, "en")} tokens** (${v.model}: ${v.kind === "bpe" ? "BPE" : "character"} tokenizer, vocabulary of ${formatInt(v.vocabSize, "en")}).`,
+  unknownChars: SENTENCES.en.unknownChars,
+  droppedTokens: SENTENCES.en.droppedTokens,
+  attentionHead: SENTENCES.en.attentionHead,
+  attentionGrid: SENTENCES.en.attentionGrid,
+  generateFooter: SENTENCES.en.generateFooter,
+  traceFooter: SENTENCES.en.traceFooter,
+  tokensLine: SENTENCES.en.tokensLine,
   modelLine: (v) =>
     `**${v.model}**${v.own ? ": trained here, in this playground" : ": the model shipped with the bot (train your own with /train)"}.\n` +
     `${formatInt(v.params, "en")} parameters · ${v.layers} layers × ${v.heads} heads, ${v.width} wide · context of ${v.context} tokens · trained ${formatInt(v.step, "en")} steps · val loss ${formatLoss(v.valLoss)}`,
@@ -187,26 +107,21 @@ const en: WebTexts = {
   trainAlreadyRunning: "A training is already running (one at a time): follow it below or stop it with /train stop.",
   trainNotEnoughText: (v) =>
     `Not enough text to learn from: ${formatInt(v.characters, "en")} characters; the ${v.preset} preset needs at least ${formatInt(v.needCharacters, "en")} characters in 10 or more lines or paragraphs.`,
-  trainTextTooLong: (v) =>
-    `The text is too long to train on here: ${formatInt(v.length, "en")} characters, the limit is ${formatInt(v.limit, "en")}.`,
   serverError: (command) => `Sorry, ${command} failed on the server. The error is in the server's log.`,
 };
 
 const ja: WebTexts = {
-  modelName: (name) => (name === "default model" ? "既定のモデル" : name.replace(/^server model #(\d+)$/, "あなたのモデル #$1")),
+  modelName: (identity) => modelNameIn(identity, "ja"),
   chatFallback: "…まだ言葉が見つかりません。/train で文章を学習させてください！",
   verbatimCut: "[…] の部分は学習した文章をそのまま繰り返していたので省きました。",
   predictHeader: (v) => `「${v.quote}」の次に来そうなトークン（${v.model}${v.temperature === 1 ? "" : `、温度 ${v.temperature}`}）:`,
-  unknownChars: (n) => `このモデルが知らない文字が ${n} 個ありました（<unk> と表示）。`,
-  droppedTokens: (n) => `文章がモデルの文脈より長かったため、最初の ${n} トークンは使っていません。`,
-  attentionHead: (v) =>
-    `「${v.quote}」のレイヤー ${v.layer}・ヘッド ${v.head} のアテンション（${v.model}）: 各行が 1 つのトークンで、色はそれより前のどのトークンにどれだけ注目しているかを表します。`,
-  attentionGrid: (v) =>
-    `「${v.quote}」の全 ${v.layers} レイヤー × ${v.heads} ヘッドのアテンション（${v.model}）。layer:0 head:0 を付けると 1 つのヘッドを大きく表示します。`,
-  generateFooter: (v) => `${v.model} · ${v.tokens} トークン · 温度 ${v.temperature} · top_k ${v.topK} · top_p ${v.topP} · シード ${v.seed}`,
-  traceFooter: (v) => `${v.model} · ${v.steps} ステップ · シード ${v.seed} · 図の各行が 1 ステップ（モデルが比べた候補と、選んだトークン）`,
-  tokensLine: (v) =>
-    `${formatInt(v.characters, "ja")} 文字 → **${formatInt(v.tokens, "ja")} トークン**（${v.model}: ${v.kind === "bpe" ? "BPE" : "文字単位の"}トークナイザー、語彙 ${formatInt(v.vocabSize, "ja")}）。`,
+  unknownChars: SENTENCES.ja.unknownChars,
+  droppedTokens: SENTENCES.ja.droppedTokens,
+  attentionHead: SENTENCES.ja.attentionHead,
+  attentionGrid: SENTENCES.ja.attentionGrid,
+  generateFooter: SENTENCES.ja.generateFooter,
+  traceFooter: SENTENCES.ja.traceFooter,
+  tokensLine: SENTENCES.ja.tokensLine,
   modelLine: (v) =>
     `**${v.model}**${v.own ? ": このプレイグラウンドで学習したモデル" : ": ボットに付属のモデル（/train で自分のモデルを学習できます）"}。\n` +
     `パラメータ ${formatInt(v.params, "ja")} 個 · ${v.layers} レイヤー × ${v.heads} ヘッド、幅 ${v.width} · 文脈 ${v.context} トークン · ${formatInt(v.step, "ja")} ステップ学習 · 検証損失 ${formatLoss(v.valLoss)}`,
@@ -243,7 +158,6 @@ const ja: WebTexts = {
   trainAlreadyRunning: "すでに学習中です（一度に 1 つ）。下で進み具合を見るか、/train stop で止めてください。",
   trainNotEnoughText: (v) =>
     `学習する文章が足りません: ${formatInt(v.characters, "ja")} 文字。${v.preset} には 10 行（または 10 段落）以上、${formatInt(v.needCharacters, "ja")} 文字以上が必要です。`,
-  trainTextTooLong: (v) => `学習する文章が長すぎます（${formatInt(v.length, "ja")} 文字、上限は ${formatInt(v.limit, "ja")} 文字）。`,
   serverError: (command) => `すみません、サーバーで ${command} が失敗しました。エラーはサーバーのログにあります。`,
 };
 

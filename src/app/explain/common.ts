@@ -5,6 +5,7 @@
 import type { ModelHandle } from "../model-handle.ts";
 import type { ExplainTexts, FactsOf, PictureWordsOf } from "../../explain/facts.ts";
 import type { ExplainLang, TopicName } from "../../explain/topics.ts";
+import type { Redactor } from "../redaction.ts";
 
 export interface ExplanationPicture {
   /** file name, e.g. "derivative.png" */
@@ -19,6 +20,8 @@ export interface TopicInput {
   texts: ExplainTexts;
   /** the user's text, or undefined for the topic's default */
   text: string | undefined;
+  /** what the model writes passes through it (null: nothing stored to protect) */
+  redactor: Redactor | null;
 }
 
 /**

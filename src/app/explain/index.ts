@@ -23,6 +23,7 @@ import { explainEmbeddings, explainTokens } from "./vocab.ts";
 import { explainAttention } from "./attention.ts";
 import { explainGeneration } from "./generation.ts";
 import { explainCompute, explainParameters } from "./scale.ts";
+import type { Redactor } from "../redaction.ts";
 
 export { TOPICS, type TopicName, type ExplainLang };
 export type { ExplanationPicture };
@@ -47,6 +48,8 @@ export interface ExplainOptions {
   text?: string;
   /** the model is this server's own, trained on its messages */
   isGuildModel?: boolean;
+  /** cuts what the model writes that copies a stored message (src/app/redaction.ts) */
+  redactor?: Redactor | null;
 }
 
 /** The whole message: text, then the table. Always ≤ MAX_EXPLANATION_CHARS. */
@@ -103,7 +106,13 @@ function prepare(handle: ModelHandle, topic: TopicName, options: ExplainOptions)
   if (options.text !== undefined) checkText(options.text, true);
   const texts = textsFor(lang);
   // 2–3. numbers from the model, then words (no await in between)
-  const run = (COMPUTERS[name] as TopicComputer<typeof name>)({ handle, lang, texts, text: options.text }) as TopicRun<typeof name>;
+  const run = (COMPUTERS[name] as TopicComputer<typeof name>)({
+    handle,
+    lang,
+    texts,
+    text: options.text,
+    redactor: options.redactor ?? null,
+  }) as TopicRun<typeof name>;
   const model = { name: handle.name, isGuildModel: options.isGuildModel ?? false };
   const written = (texts.topics[name] as (f: typeof run.facts, m: typeof model) => ReturnType<(typeof texts.topics)[typeof name]>)(
     run.facts,

@@ -7,10 +7,10 @@ import { checkGenerateOptions, generateText, GENERATE_DEFAULTS, type GenerateTex
 import { predictNext } from "../../../app/predict.ts";
 import { modelInfo } from "../../../app/model-info.ts";
 import { visibleToken } from "../../../render/text.ts";
-import { numberOption, parseOptions, stringOption } from "../args.ts";
+import { cliUsage, parseCatalogueArgs } from "../catalogue-args.ts";
 import { modelFromOption } from "../model-option.ts";
 
-export const usage = "chat [--model FILE] [--temperature T] [--tokens N]";
+export const usage = cliUsage("chat");
 
 const HELP = [
   "Type any text and the model continues it. Commands:",
@@ -22,12 +22,12 @@ const HELP = [
 ].join("\n");
 
 export async function run(argv: string[]): Promise<void> {
-  const v = parseOptions(argv, { model: { type: "string" }, temperature: { type: "string" }, tokens: { type: "string" } }, "chat");
-  const handle = await modelFromOption(stringOption(v, "model"));
+  const v = parseCatalogueArgs(argv, "chat");
+  const handle = await modelFromOption(v.model as string | undefined);
   const settings: GenerateTextOptions = {
     ...GENERATE_DEFAULTS,
-    temperature: numberOption(v, "temperature", { min: 0, max: 10 }) ?? GENERATE_DEFAULTS.temperature,
-    maxTokens: numberOption(v, "tokens", { integer: true, min: 1, max: 500 }) ?? GENERATE_DEFAULTS.maxTokens,
+    temperature: (v.temperature as number | undefined) ?? GENERATE_DEFAULTS.temperature,
+    maxTokens: (v.tokens as number | undefined) ?? GENERATE_DEFAULTS.maxTokens,
   };
   const info = modelInfo(handle);
   const out = process.stdout;

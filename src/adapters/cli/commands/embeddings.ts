@@ -1,20 +1,16 @@
-/** `embeddings --out FILE.png [--text TOKEN] [--lang ja|en] [--model FILE]` */
+/** `embeddings --out FILE.png [--text TOKEN] [--lang ja|en] [--model FILE]` (flags: the catalogue's) */
 import { embeddingsPicture } from "../../../app/pictures.ts";
-import { parseOptions, stringOption } from "../args.ts";
+import { cliUsage, parseCatalogueArgs } from "../catalogue-args.ts";
 import { langOption } from "../lang.ts";
 import { modelFromOption } from "../model-option.ts";
 import { requirePngPath, writePicture } from "../picture-file.ts";
 
-export const usage = "embeddings --out FILE.png [--text TOKEN] [--lang ja|en] [--model FILE]";
+export const usage = cliUsage("embeddings");
 
 export async function run(argv: string[]): Promise<void> {
-  const v = parseOptions(
-    argv,
-    { text: { type: "string" }, out: { type: "string" }, lang: { type: "string" }, model: { type: "string" } },
-    "embeddings",
-  );
-  const out = requirePngPath(stringOption(v, "out"), "embeddings");
-  const handle = await modelFromOption(stringOption(v, "model"));
-  const text = stringOption(v, "text");
-  writePicture(out, await embeddingsPicture(handle, langOption(stringOption(v, "lang")), text === "" ? undefined : text));
+  const v = parseCatalogueArgs(argv, "embeddings");
+  const out = requirePngPath(v.out as string, "embeddings");
+  const handle = await modelFromOption(v.model as string | undefined);
+  const text = v.text as string | undefined;
+  writePicture(out, await embeddingsPicture(handle, langOption(v.lang as string | undefined), text === "" ? undefined : text));
 }

@@ -1,13 +1,13 @@
 /** `info [--model FILE]`: config, parameter counts by part, tokenizer, training, val loss. */
 import { modelInfo } from "../../../app/model-info.ts";
-import { parseOptions, stringOption } from "../args.ts";
+import { cliUsage, parseCatalogueArgs } from "../catalogue-args.ts";
 import { modelFromOption } from "../model-option.ts";
 
-export const usage = "info [--model FILE]";
+export const usage = cliUsage("info");
 
 export async function run(argv: string[]): Promise<void> {
-  const v = parseOptions(argv, { model: { type: "string" } }, "info");
-  const info = modelInfo(await modelFromOption(stringOption(v, "model")));
+  const v = parseCatalogueArgs(argv, "info");
+  const info = modelInfo(await modelFromOption(v.model as string | undefined));
   const c = info.config;
   const n = (x: number) => x.toLocaleString("en-US");
   const lines = [

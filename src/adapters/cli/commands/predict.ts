@@ -1,35 +1,20 @@
-/** `predict --text TEXT [--k K] [--temperature T] [--model FILE] [--json]` */
+/** `predict --text TEXT [--k K] [--temperature T] [--model FILE] [--json] [--out FILE.png] [--lang ja|en]` (flags: the catalogue's) */
 import { predictNext } from "../../../app/predict.ts";
 import { visibleToken } from "../../../render/text.ts";
-import { numberOption, parseOptions, stringOption } from "../args.ts";
+import { cliUsage, parseCatalogueArgs } from "../catalogue-args.ts";
 import { modelFromOption } from "../model-option.ts";
 import { predictPicture } from "../../../app/pictures.ts";
 import { langOption } from "../lang.ts";
 import { requirePngPath, writePicture } from "../picture-file.ts";
 
-export const usage = "predict --text TEXT [--k K] [--temperature T] [--model FILE] [--json] [--out FILE.png] [--lang ja|en]";
+export const usage = cliUsage("predict");
 
 export async function run(argv: string[]): Promise<void> {
-  const v = parseOptions(
-    argv,
-    {
-      text: { type: "string" },
-      k: { type: "string" },
-      temperature: { type: "string" },
-      model: { type: "string" },
-      json: { type: "boolean" },
-      out: { type: "string" },
-      lang: { type: "string" },
-    },
-    "predict",
-  );
-  const out = v.out === undefined ? undefined : requirePngPath(stringOption(v, "out"), "predict");
-  const lang = langOption(stringOption(v, "lang"));
-  const handle = await modelFromOption(stringOption(v, "model"));
-  const result = predictNext(handle, stringOption(v, "text") ?? "", {
-    k: numberOption(v, "k", { integer: true }) ?? 10,
-    temperature: numberOption(v, "temperature") ?? 1,
-  });
+  const v = parseCatalogueArgs(argv, "predict");
+  const out = v.out === undefined ? undefined : requirePngPath(v.out as string, "predict");
+  const lang = langOption(v.lang as string | undefined);
+  const handle = await modelFromOption(v.model as string | undefined);
+  const result = predictNext(handle, v.text as string, { k: v.k as number | undefined, temperature: v.temperature as number | undefined });
   if (out) writePicture(out, await predictPicture(result, lang, handle.name));
   if (v.json) {
     process.stdout.write(

@@ -1,45 +1,19 @@
 /** /attention text [layer] [head]: which earlier tokens each token looks at (one head large, or all). */
 import { attentionPicture } from "../../../app/attention.ts";
-import { checkText, MAX_INPUT_CHARS } from "../../../app/prompt.ts";
-import type { WebCommand } from "../command-spec.ts";
+import { checkText } from "../../../app/prompt.ts";
+import { type WebCommand, webSpec } from "../command-spec.ts";
 import { quoteEnd, texts } from "../texts.ts";
+import { identityOf } from "../../../app/model-identity.ts";
 
 export const attention: WebCommand = {
-  spec: {
-    name: "attention",
-    description: {
-      en: "Which earlier tokens each token looks at, in every layer and head",
-      ja: "各トークンが前のどのトークンに注目しているか（レイヤー・ヘッドごと）",
-    },
-    options: [
-      {
-        name: "text",
-        type: "string",
-        required: true,
-        maxLength: MAX_INPUT_CHARS,
-        description: { en: "A text for the model to read", ja: "モデルに読ませる文章" },
-      },
-      {
-        name: "layer",
-        type: "integer",
-        min: 0,
-        description: { en: "Which layer (from 0; default 0 when a head is given)", ja: "どのレイヤーか（0 から）" },
-      },
-      {
-        name: "head",
-        type: "integer",
-        min: 0,
-        description: { en: "Which head to show large (default: all heads)", ja: "大きく表示するヘッド（既定: すべて）" },
-      },
-    ],
-  },
+  spec: webSpec("attention"),
   async run(o, ctx) {
     const t = texts(ctx.lang);
     const text = checkText(o.text, false);
     const layer = o.layer as number | undefined;
     const head = o.head as number | undefined;
     const handle = await ctx.registry.forGuild(ctx.space);
-    const model = t.modelName(handle.name);
+    const model = t.modelName(identityOf(handle));
     const { nLayer, nHead } = handle.model.config;
     const result = await ctx.heavy(() => attentionPicture({ ...handle, name: model }, text, { layer, head, lang: ctx.lang }));
     const quote = quoteEnd(text);

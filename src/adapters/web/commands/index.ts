@@ -1,5 +1,5 @@
 /** Every slash command of the playground, in the order the page lists them. */
-import type { WebCommand } from "../command-spec.ts";
+import { type WebCommand, webCommandSpecs } from "../command-spec.ts";
 import { attention } from "./attention.ts";
 import { explain } from "./explain.ts";
 import { generate } from "./generate.ts";
@@ -9,4 +9,11 @@ import { tokens } from "./tokens.ts";
 import { trace } from "./trace.ts";
 import { train } from "./train.ts";
 
-export const WEB_COMMANDS: readonly WebCommand[] = [predict, attention, generate, trace, tokens, model, explain, train];
+const RUNNERS: readonly WebCommand[] = [predict, attention, generate, trace, tokens, model, explain, train];
+
+/** In the catalogue's order; a catalogue command of the playground without a runner here is an error at start. */
+export const WEB_COMMANDS: readonly WebCommand[] = webCommandSpecs().map((spec) => {
+  const runner = RUNNERS.find((r) => r.spec.name === spec.name);
+  if (!runner) throw new Error(`the catalogue lists /${spec.name} for the playground, but src/adapters/web/commands has no runner for it`);
+  return runner;
+});

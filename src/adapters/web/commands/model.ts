@@ -1,22 +1,16 @@
 /** /model: the model that answers here — its architecture card and the loss curve of its training. */
 import { guildModelReport } from "../../../app/guild-model.ts";
 import { lossPicture, modelCardPicture } from "../../../app/pictures.ts";
-import type { WebCommand } from "../command-spec.ts";
+import { type WebCommand, webSpec } from "../command-spec.ts";
 import { texts } from "../texts.ts";
+import { identityOf } from "../../../app/model-identity.ts";
 
 export const model: WebCommand = {
-  spec: {
-    name: "model",
-    description: {
-      en: "The model that answers here: its parts, its training and its loss curve",
-      ja: "ここで答えているモデルの構成・学習の記録・損失の曲線",
-    },
-    options: [],
-  },
+  spec: webSpec("model"),
   async run(_o, ctx) {
     const t = texts(ctx.lang);
     const report = await guildModelReport(ctx.registry, ctx.store, ctx.space);
-    const info = { ...report.info, name: t.modelName(report.info.name) };
+    const info = { ...report.info, name: t.modelName(identityOf(report.handle)) };
     const { config } = info;
     const text = t.modelLine({
       model: info.name,

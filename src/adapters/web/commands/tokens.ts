@@ -1,22 +1,17 @@
 /** /tokens text: how the model's tokenizer cuts a text into tokens, with each token's id. */
 import { tokensPicture } from "../../../app/pictures.ts";
-import { checkText, MAX_INPUT_CHARS } from "../../../app/prompt.ts";
-import type { WebCommand } from "../command-spec.ts";
+import { checkText } from "../../../app/prompt.ts";
+import { type WebCommand, webSpec } from "../command-spec.ts";
 import { texts } from "../texts.ts";
+import { identityOf } from "../../../app/model-identity.ts";
 
 export const tokens: WebCommand = {
-  spec: {
-    name: "tokens",
-    description: { en: "How the model cuts a text into tokens", ja: "モデルが文章をどのようにトークンに分けるか" },
-    options: [
-      { name: "text", type: "string", required: true, maxLength: MAX_INPUT_CHARS, description: { en: "Any text", ja: "好きな文章" } },
-    ],
-  },
+  spec: webSpec("tokens"),
   async run(o, ctx) {
     const t = texts(ctx.lang);
     const text = checkText(o.text, false);
     const handle = await ctx.registry.forGuild(ctx.space);
-    const model = t.modelName(handle.name);
+    const model = t.modelName(identityOf(handle));
     const { ids, unknown } = handle.tokenizer.encode(text);
     const png = await ctx.heavy(() => tokensPicture({ ...handle, name: model }, text, ctx.lang));
     const lines = [

@@ -404,10 +404,10 @@ function suggestionsFor(before) {
     .map((o) => ({ label: `${o.name}:`, description: optionHelp(o), replace: [start, before.length], insert: `${o.name}:` }));
 }
 
+/** The catalogue's description already states the range and the default (GET /api/commands). */
 function optionHelp(o) {
-  const range = o.min !== undefined || o.max !== undefined ? ` [${o.min ?? ""}–${o.max ?? ""}]` : "";
   const required = o.required ? (lang === "ja" ? "（必須）" : " (required)") : "";
-  return `${o.description[lang]}${range}${required}`;
+  return `${o.description[lang]}${required}`;
 }
 
 function updateSuggestions() {

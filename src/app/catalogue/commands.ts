@@ -1,0 +1,563 @@
+/**
+ * Every command of the bot, the playground and the console, once: its options with their
+ * types, ranges and defaults, and its names and descriptions in English and Japanese.
+ * Each range is written here and nowhere else; the use cases check values against it, the
+ * Discord JSON, the playground's list and the console's flags are derived from it.
+ *
+ * Adding a command: one entry here, one use case in src/app, and where a surface needs one, a
+ * formatter (commands/NAME.ts for Discord, src/adapters/web/commands/NAME.ts, a console file).
+ */
+import { TOPICS } from "../../explain/topics.ts";
+import { DEFAULT_SAMPLING, MAX_TEMPERATURE } from "../../sample/sampling.ts";
+import { MAX_INPUT_CHARS } from "../prompt.ts";
+import type { CommandSpec, OptionSpec } from "./types.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Limits other modules read by name (the one place each number is written)
+
+/** /generate writes at most this many tokens everywhere: the text fits a Discord message and the model answers in well under a second. */
+export const MAX_GENERATE_TOKENS = 200;
+/** /trace draws one row per step: at most this many steps fit its picture. */
+export const MAX_TRACE_TOKENS = 20;
+/** The presets a guild (or the playground) may train: both learn something within minutes on one CPU core. */
+export const TRAINING_PRESETS = ["tiny", "baby"] as const;
+export type TrainingPreset = (typeof TRAINING_PRESETS)[number];
+/** baby (4 layers, 128 wide, 64 tokens of context) writes recognisable text after a few minutes. */
+export const DEFAULT_TRAINING_PRESET: TrainingPreset = "baby";
+export const DEFAULT_TRAINING_MINUTES = 5;
+export const MAX_TRAINING_MINUTES = 10;
+
+// ---------------------------------------------------------------------------------------------
+// Options several commands share
+
+const textOption = (description: OptionSpec["description"], required: boolean): OptionSpec => ({
+  name: "text",
+  localName: "テキスト",
+  type: "string",
+  required,
+  maxLength: MAX_INPUT_CHARS,
+  description,
+});
+
+const promptOption: OptionSpec = {
+  name: "prompt",
+  localName: "書き出し",
+  type: "string",
+  required: true,
+  maxLength: MAX_INPUT_CHARS,
+  description: { en: "The beginning of the text", ja: "文章の書き出し" },
+};
+
+const seedOption: OptionSpec = {
+  name: "seed",
+  localName: "シード",
+  type: "integer",
+  min: 0,
+  description: {
+    en: "The same seed writes the same text (default: a new one each time)",
+    ja: "同じシードなら同じ文章になります（既定: 毎回ちがうシード）",
+  },
+};
+
+const generateTemperature: OptionSpec = {
+  name: "temperature",
+  localName: "温度",
+  type: "number",
+  min: 0,
+  max: MAX_TEMPERATURE,
+  default: DEFAULT_SAMPLING.temperature,
+  description: {
+    en: "0 = always the likeliest token; higher = more surprising",
+    ja: "0 = いつも最も確率の高いトークン。大きいほど意外な文に",
+  },
+};
+
+const generateTokens: OptionSpec = {
+  name: "tokens",
+  localName: "トークン数",
+  type: "integer",
+  min: 1,
+  max: MAX_GENERATE_TOKENS,
+  default: 100,
+  description: { en: "How many tokens to write at most", ja: "書くトークンの最大数" },
+};
+
+/** The console's: which model file answers (default: the shipped model). */
+const modelFile: OptionSpec = {
+  name: "model",
+  type: "string",
+  on: ["cli"],
+  cliValue: "FILE",
+  description: { en: "A checkpoint file (default: the shipped model)", ja: "チェックポイントのファイル（既定: 付属のモデル）" },
+};
+const langFlag: OptionSpec = {
+  name: "lang",
+  type: "string",
+  on: ["cli"],
+  choices: [
+    { value: "ja", label: { en: "日本語", ja: "日本語" } },
+    { value: "en", label: { en: "English", ja: "English" } },
+  ],
+  description: { en: "Language of pictures and texts (default: the system's)", ja: "図と文章の言語（既定: システムの言語）" },
+};
+const pngOut = (required: boolean): OptionSpec => ({
+  name: "out",
+  type: "string",
+  on: ["cli"],
+  cliValue: "FILE.png",
+  required,
+  description: { en: "Write the picture to this .png file", ja: "図をこの .png ファイルに書き出す" },
+});
+const jsonFlag: OptionSpec = {
+  name: "json",
+  type: "boolean",
+  on: ["cli"],
+  description: { en: "Print JSON instead of text", ja: "文章のかわりに JSON を出力" },
+};
+
+const presetChoices = (presets: readonly string[]) => presets.map((p) => ({ value: p, label: PRESET_LABELS[p] ?? { en: p, ja: p } }));
+const PRESET_LABELS: Record<string, OptionSpec["description"]> = {
+  tiny: { en: "tiny: a toy, learns in seconds", ja: "tiny: おもちゃ。数秒で学習" },
+  baby: { en: "baby: 4 layers, writes recognisable text after a few minutes", ja: "baby: 4 レイヤー。数分で読める文章に" },
+  small: {
+    en: "small: 6 layers, 384 wide (nanoGPT's Shakespeare size)",
+    ja: "small: 6 レイヤー、幅 384（nanoGPT のシェイクスピアの大きさ）",
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// The commands, in the order they are listed
+
+export const CATALOGUE: readonly CommandSpec[] = [
+  {
+    name: "predict",
+    localName: "予測",
+    on: ["discord", "web", "cli"],
+    description: {
+      en: "Show the tokens the model thinks come next, with their probabilities",
+      ja: "モデルが次に来ると考えるトークンを確率つきで表示します",
+    },
+    options: [
+      textOption({ en: "The beginning of a text", ja: "文章の書き出し" }, true),
+      {
+        name: "k",
+        localName: "候補数",
+        type: "integer",
+        min: 1,
+        max: 50,
+        default: 10,
+        description: { en: "How many candidates to show", ja: "表示する候補の数" },
+      },
+      {
+        name: "temperature",
+        localName: "温度",
+        type: "number",
+        min: 0.01,
+        max: MAX_TEMPERATURE,
+        default: 1,
+        description: { en: "Higher = flatter probabilities", ja: "大きいほど確率が平らになります" },
+      },
+      modelFile,
+      jsonFlag,
+      pngOut(false),
+      langFlag,
+    ],
+  },
+  {
+    name: "attention",
+    localName: "アテンション",
+    on: ["discord", "web", "cli"],
+    description: {
+      en: "Show which earlier tokens each token looks at, in every layer and head",
+      ja: "各トークンが前のどのトークンに注目しているかを、レイヤー・ヘッドごとに表示します",
+    },
+    options: [
+      textOption({ en: "A text for the model to read", ja: "モデルに読ませる文章" }, true),
+      {
+        name: "layer",
+        localName: "レイヤー",
+        type: "integer",
+        min: 0,
+        description: {
+          en: "Which layer (from 0; default 0 when a head is given)",
+          ja: "どのレイヤーか（0 から。ヘッドを指定したときの既定は 0）",
+        },
+      },
+      {
+        name: "head",
+        localName: "ヘッド",
+        type: "integer",
+        min: 0,
+        description: {
+          en: "Which head to show large (from 0; default: all heads)",
+          ja: "大きく表示するヘッド（0 から。既定: すべてのヘッド）",
+        },
+      },
+      pngOut(true),
+      langFlag,
+      modelFile,
+    ],
+  },
+  {
+    name: "generate",
+    localName: "生成",
+    on: ["discord", "web", "cli"],
+    description: { en: "Let the model continue a text, token by token", ja: "モデルに文章の続きを書かせます（1 トークンずつ予測）" },
+    options: [
+      promptOption,
+      generateTokens,
+      generateTemperature,
+      {
+        name: "top_k",
+        localName: "上位k",
+        type: "integer",
+        min: 0,
+        max: 65536,
+        default: DEFAULT_SAMPLING.topK,
+        description: {
+          en: "Choose only among the k likeliest tokens (0 = all)",
+          ja: "確率の高い上位 k 個のトークンからだけ選ぶ（0 = すべて）",
+        },
+      },
+      {
+        name: "top_p",
+        localName: "上位p",
+        type: "number",
+        min: 0.01,
+        max: 1,
+        default: DEFAULT_SAMPLING.topP,
+        description: {
+          en: "Choose among the likeliest tokens up to this total probability",
+          ja: "確率の合計がこの値に達するまでの上位トークンから選ぶ",
+        },
+      },
+      seedOption,
+      modelFile,
+    ],
+  },
+  {
+    name: "trace",
+    localName: "生成過程",
+    on: ["discord", "web", "cli"],
+    description: {
+      en: "Watch the model write, step by step: the candidates of each step and the token chosen",
+      ja: "モデルが文章を書く過程を 1 ステップずつ表示します（各ステップの候補と選ばれたトークン）",
+    },
+    options: [
+      { ...promptOption, cliFlag: "text" },
+      { ...generateTokens, max: MAX_TRACE_TOKENS, default: 12, description: { en: "How many steps", ja: "ステップ数" } },
+      seedOption,
+      { ...generateTemperature, on: ["cli"] },
+      pngOut(true),
+      langFlag,
+      modelFile,
+    ],
+  },
+  {
+    name: "tokens",
+    localName: "トークン",
+    on: ["discord", "web", "cli"],
+    description: { en: "Show how the model cuts a text into tokens", ja: "モデルが文章をどのようにトークンに分けるかを表示します" },
+    options: [textOption({ en: "Any text", ja: "好きな文章" }, true), pngOut(true), langFlag, modelFile],
+  },
+  {
+    name: "model",
+    localName: "モデル",
+    on: ["discord", "web"],
+    description: {
+      en: "Show the model that answers here: its parts, its training and its loss curve",
+      ja: "ここで答えているモデルの構成・学習の記録・損失の曲線を表示します",
+    },
+    options: [],
+  },
+  {
+    name: "explain",
+    localName: "説明",
+    on: ["discord", "web", "cli"],
+    description: {
+      en: "How a language model works, shown with this model's own numbers",
+      ja: "言語モデルのしくみを、このモデルの実際の数字で説明します",
+    },
+    options: [
+      {
+        name: "topic",
+        localName: "テーマ",
+        type: "string",
+        cliPositional: true,
+        choices: TOPICS.map((topic) => ({ value: topic, label: { en: topic, ja: topic } })),
+        description: { en: "What to explain (leave empty for the list, in reading order)", ja: "説明するテーマ（空なら読む順番の一覧）" },
+      },
+      {
+        name: "language",
+        localName: "言語",
+        type: "string",
+        on: ["discord", "web"],
+        choices: [
+          { value: "ja", label: { en: "日本語", ja: "日本語" } },
+          { value: "en", label: { en: "English", ja: "English" } },
+        ],
+        description: { en: "Language of the explanation (default: yours)", ja: "説明の言語（省略するとあなたの言語）" },
+      },
+      textOption({ en: "Your own sentence to use in the example", ja: "例に使う自分の文章" }, false),
+      langFlag,
+      pngOut(false),
+      modelFile,
+    ],
+  },
+  {
+    name: "train",
+    localName: "学習",
+    on: ["discord", "web"],
+    adminOnly: true,
+    guildOnly: true,
+    defaultSubcommand: "start",
+    description: {
+      en: "Train a model of your own on your messages or texts",
+      ja: "あなたたちのメッセージや文章で、専用のモデルを学習します",
+    },
+    subcommands: [
+      {
+        name: "start",
+        localName: "開始",
+        description: {
+          en: "Train a new model (the current one answers until it is ready)",
+          ja: "新しいモデルを学習します（完成までは今のモデルが答えます）",
+        },
+        options: [
+          {
+            name: "channels",
+            localName: "チャンネル",
+            type: "string",
+            maxLength: 500,
+            on: ["discord"],
+            description: {
+              en: "Channels to read, as #mentions separated by spaces (default: this channel)",
+              ja: "読むチャンネルを #メンションで、空白で区切って（既定: このチャンネル）",
+            },
+          },
+          {
+            name: "max_messages",
+            localName: "最大メッセージ数",
+            type: "integer",
+            min: 50,
+            max: 20_000,
+            default: 2000,
+            on: ["discord"],
+            description: { en: "How many messages to read at most", ja: "読むメッセージの最大数" },
+          },
+          {
+            name: "minutes",
+            localName: "学習時間",
+            type: "integer",
+            min: 1,
+            max: MAX_TRAINING_MINUTES,
+            default: DEFAULT_TRAINING_MINUTES,
+            description: { en: "Minutes of training", ja: "学習する分数" },
+          },
+          {
+            name: "preset",
+            localName: "プリセット",
+            type: "string",
+            default: DEFAULT_TRAINING_PRESET,
+            choices: presetChoices(TRAINING_PRESETS),
+            description: { en: "The model's size", ja: "モデルの大きさ" },
+          },
+          {
+            name: "resume",
+            localName: "再開",
+            type: "boolean",
+            on: ["discord"],
+            description: {
+              en: "Continue the last run that was interrupted or stopped, from its last checkpoint",
+              ja: "中断・停止した最後の学習を、最後のチェックポイントから続けます",
+            },
+          },
+          {
+            name: "source",
+            type: "string",
+            on: ["web"],
+            choices: [
+              { value: "corpus", label: { en: "corpus: the shipped English and Japanese texts", ja: "corpus: 付属の英語と日本語の文章" } },
+              { value: "text", label: { en: "text: paste or upload your own", ja: "text: 自分の文章を貼り付け・アップロード" } },
+            ],
+            description: {
+              en: "What to learn from: the shipped corpus, or a text of yours (opens the panel)",
+              ja: "学習する文章: 付属のコーパス、または自分の文章（パネルを開く）",
+            },
+          },
+        ],
+      },
+      {
+        name: "status",
+        localName: "状況",
+        description: {
+          en: "How the training is going: step, loss, time left, and the loss curve",
+          ja: "学習の進み具合（ステップ、損失、残り時間、損失の曲線）",
+        },
+        options: [],
+      },
+      {
+        name: "stop",
+        localName: "停止",
+        description: {
+          en: "Stop the training; its last checkpoint becomes the model",
+          ja: "学習を止めます。最後のチェックポイントがモデルになります",
+        },
+        options: [],
+      },
+    ],
+  },
+  {
+    name: "settings",
+    localName: "設定",
+    on: ["discord"],
+    description: { en: "Your settings for this bot", ja: "このボットのあなた用の設定" },
+    subcommands: [
+      {
+        name: "explain",
+        localName: "説明モード",
+        description: {
+          en: "Chat replies show how each token was chosen, with a step-by-step picture",
+          ja: "チャットの返事に、各トークンの選ばれ方と1ステップずつの図をつけます",
+        },
+        options: [
+          {
+            name: "mode",
+            localName: "モード",
+            type: "string",
+            required: true,
+            choices: [
+              { value: "on", label: { en: "on", ja: "オン" } },
+              { value: "off", label: { en: "off", ja: "オフ" } },
+            ],
+            description: { en: "on or off", ja: "オンかオフ" },
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: "privacy",
+    localName: "プライバシー",
+    on: ["discord"],
+    description: { en: "What this bot stores about you, and for how long", ja: "このボットが保存するものと、その期間" },
+    options: [],
+  },
+  {
+    name: "forget-me",
+    localName: "忘れて",
+    on: ["discord"],
+    guildOnly: true,
+    description: { en: "Delete your stored messages in this server", ja: "このサーバーに保存されたあなたのメッセージを削除します" },
+    options: [],
+  },
+  {
+    name: "admin",
+    localName: "管理",
+    on: ["discord"],
+    adminOnly: true,
+    guildOnly: true,
+    description: { en: "Server data settings (Manage Server)", ja: "サーバーのデータの設定（サーバー管理権限）" },
+    subcommands: [
+      {
+        name: "channels",
+        localName: "チャンネル",
+        description: {
+          en: "The only channels /train may read (leave empty: any channel)",
+          ja: "/train が読んでよいチャンネル（空ならすべて）",
+        },
+        options: [
+          {
+            name: "channels",
+            localName: "チャンネル",
+            type: "string",
+            description: { en: "#channel mentions, separated by spaces", ja: "#チャンネル（スペース区切り）" },
+          },
+        ],
+      },
+      {
+        name: "retention",
+        localName: "保存期間",
+        description: {
+          en: "Delete stored messages older than this many days (0: keep)",
+          ja: "この日数より古い保存メッセージを削除（0 なら残す）",
+        },
+        options: [
+          {
+            name: "days",
+            localName: "日数",
+            type: "integer",
+            required: true,
+            min: 0,
+            max: 3650,
+            description: { en: "Days to keep", ja: "残す日数" },
+          },
+        ],
+      },
+      {
+        name: "wipe",
+        localName: "全消去",
+        description: {
+          en: "Delete every stored message, model and training run of this server",
+          ja: "このサーバーの保存メッセージ・モデル・学習記録をすべて削除",
+        },
+        options: [
+          {
+            name: "confirm",
+            localName: "確認",
+            type: "boolean",
+            description: { en: "true to really do it", ja: "本当に消すなら true" },
+          },
+        ],
+      },
+    ],
+  },
+  // --- the console's own commands ---
+  {
+    name: "chat",
+    on: ["cli"],
+    description: {
+      en: "A prompt that continues what you type (inside: /predict, /temperature, /tokens, /seed, /help, /quit)",
+      ja: "入力した文章の続きを書くプロンプト（中で /predict、/temperature、/tokens、/seed、/help、/quit）",
+    },
+    options: [modelFile, generateTemperature, generateTokens],
+  },
+  {
+    name: "info",
+    on: ["cli"],
+    description: {
+      en: "A model's config, parameter counts by part, tokenizer, training and loss",
+      ja: "モデルの設定、部分ごとのパラメータ数、トークナイザー、学習と損失",
+    },
+    options: [modelFile],
+  },
+  {
+    name: "embeddings",
+    on: ["cli"],
+    description: {
+      en: "A map of the token vectors (and a token's nearest neighbours)",
+      ja: "トークンのベクトルの地図（とあるトークンの近傍）",
+    },
+    options: [
+      { name: "text", type: "string", maxLength: MAX_INPUT_CHARS, description: { en: "A token to mark", ja: "印をつけるトークン" } },
+      pngOut(true),
+      langFlag,
+      modelFile,
+    ],
+  },
+  {
+    name: "card",
+    on: ["cli"],
+    description: { en: "The model's card (its parts and numbers) as a picture", ja: "モデルのカード（構成と数字）の図" },
+    options: [
+      pngOut(true),
+      {
+        name: "loss",
+        type: "string",
+        description: { en: "Also the loss curve, to this .png file", ja: "損失の曲線もこの .png ファイルに" },
+      },
+      langFlag,
+      modelFile,
+    ],
+  },
+];
