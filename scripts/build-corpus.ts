@@ -1,5 +1,5 @@
 /**
- * Rebuilds the package part of the training corpus (data/corpus-packages/) and the held-out
+ * Rebuilds the package part of the training corpus (data/corpus/packages/) and the held-out
  * evaluation texts (eval/heldout/) from installed Debian packages. Sources and licences:
  * data/corpus/SOURCES.md. The team's own texts (data/corpus/en, data/corpus/ja) are not touched.
  *
@@ -22,7 +22,7 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const TRAIN_DIR = path.join(ROOT, "data/corpus-packages");
+const TRAIN_DIR = path.join(ROOT, "data/corpus/packages");
 const HELD_OUT_DIR = path.join(ROOT, "eval/heldout");
 const HELD_OUT_CHAPTER = 8;
 const HELD_OUT_FORTUNES = ["literature", "wisdom"];

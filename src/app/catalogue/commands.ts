@@ -560,4 +560,23 @@ export const CATALOGUE: readonly CommandSpec[] = [
       modelFile,
     ],
   },
+  {
+    name: "eval",
+    on: ["cli"],
+    description: {
+      en: "How well a model predicts a text: tokens, bytes, loss per token and bits per byte",
+      ja: "モデルが文章をどれだけよく予測するか：トークン数、バイト数、トークンあたりの損失、1 バイトあたりのビット数",
+    },
+    options: [
+      {
+        name: "text_file",
+        type: "string",
+        required: true,
+        cliValue: "FILE",
+        description: { en: "The text to score (UTF-8)", ja: "評価する文章のファイル（UTF-8）" },
+      },
+      modelFile,
+      jsonFlag,
+    ],
+  },
 ];

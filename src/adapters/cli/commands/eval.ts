@@ -1,15 +1,15 @@
-/** `eval --text-file FILE [--model FILE] [--json]`: tokens, bytes, loss per token, bits per byte. */
+/** `eval --text-file FILE [--model FILE] [--json]` (flags: the catalogue's): tokens, bytes, loss per token, bits per byte. */
 import { readFileSync } from "node:fs";
 import { evaluateText } from "../../../app/evaluate-text.ts";
-import { parseOptions, stringOption, UsageError } from "../args.ts";
+import { UsageError } from "../args.ts";
+import { cliUsage, parseCatalogueArgs } from "../catalogue-args.ts";
 import { modelFromOption } from "../model-option.ts";
 
-export const usage = "eval --text-file FILE [--model FILE] [--json]";
+export const usage = cliUsage("eval");
 
 export async function run(argv: string[]): Promise<void> {
-  const v = parseOptions(argv, { model: { type: "string" }, "text-file": { type: "string" }, json: { type: "boolean" } }, "eval");
-  const file = stringOption(v, "text-file");
-  if (!file) throw new UsageError("eval: --text-file FILE is required");
+  const v = parseCatalogueArgs(argv, "eval");
+  const file = v.text_file as string;
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -17,7 +17,7 @@ export async function run(argv: string[]): Promise<void> {
     throw new UsageError(`text file not found: ${file}`);
   }
   if (text.length === 0) throw new UsageError(`the text file ${file} is empty`);
-  const handle = await modelFromOption(stringOption(v, "model"));
+  const handle = await modelFromOption(v.model as string | undefined);
   const e = evaluateText(handle, text);
   if (v.json === true) {
     process.stdout.write(`${JSON.stringify(e)}\n`);
