@@ -72,20 +72,26 @@ function mergeRuns(runs: [number, number][]): [number, number][] {
   return merged;
 }
 
-/** One index per guild, rebuilt when the guild's stored message count changes. */
-const cache = new Map<string, { count: number; index: VerbatimIndex }>();
-
 export interface MessageSource {
-  messages: { count(guildId: string): number; texts(guildId: string): string[] };
+  /** revision: moves on with every insert, edit and delete of the guild's messages */
+  messages: { revision(guildId: string): number; texts(guildId: string): string[] };
 }
+
+/** One index per store and guild, rebuilt when the guild's messages changed (added, edited, deleted). */
+const cache = new WeakMap<MessageSource, Map<string, { revision: number; index: VerbatimIndex }>>();
 
 /** The guild's stored messages as a VerbatimIndex (null in DMs: nothing of theirs is stored). */
 export function verbatimIndexFor(store: MessageSource, guildId: string | null): VerbatimIndex | null {
   if (guildId === null) return null;
-  const count = store.messages.count(guildId);
-  const cached = cache.get(guildId);
-  if (cached && cached.count === count) return cached.index;
+  const revision = store.messages.revision(guildId);
+  let guilds = cache.get(store);
+  if (!guilds) {
+    guilds = new Map();
+    cache.set(store, guilds);
+  }
+  const cached = guilds.get(guildId);
+  if (cached && cached.revision === revision) return cached.index;
   const index = new VerbatimIndex(store.messages.texts(guildId));
-  cache.set(guildId, { count, index });
+  guilds.set(guildId, { revision, index });
   return index;
 }

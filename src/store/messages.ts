@@ -44,6 +44,7 @@ export function messageRepository(db: Db) {
      WHERE guild_id = :guild AND (:channel IS NULL OR channel_id = :channel) AND created_at < :before
      ORDER BY created_at DESC, id DESC LIMIT :limit`,
   );
+  const revision = db.prepare<[string], { revision: number }>("SELECT revision FROM message_revisions WHERE guild_id = ?");
   const texts = db.prepare<[string], { text: string }>("SELECT text FROM messages WHERE guild_id = ? ORDER BY created_at, id");
   const newest = db.prepare<[string, string], MessageRow>(
     `SELECT ${COLUMNS} FROM messages WHERE guild_id = ? AND channel_id = ? ORDER BY created_at DESC, id DESC LIMIT 1`,
@@ -87,6 +88,10 @@ export function messageRepository(db: Db) {
         limit,
       });
       return rows.reverse().map(toMessage);
+    },
+    /** A number that moves on with every insert, edit or delete of the guild's messages (0: none ever). */
+    revision(guildId: string): number {
+      return revision.get(guildId)?.revision ?? 0;
     },
     /** Every text of the guild, oldest first: the training corpus. */
     texts(guildId: string): string[] {

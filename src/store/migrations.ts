@@ -81,4 +81,27 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "2: the last checkpoint of each training run, to resume an interrupted one",
     sql: `ALTER TABLE runs ADD COLUMN checkpoint BLOB;`,
   },
+  {
+    // every insert, edit and delete of a guild's messages (from any process sharing the file)
+    // moves its revision on, so an index built from the messages knows when it is stale
+    name: "3: a revision number of each guild's stored messages",
+    sql: `
+      CREATE TABLE message_revisions (
+        guild_id TEXT PRIMARY KEY,
+        revision INTEGER NOT NULL
+      );
+      CREATE TRIGGER messages_revision_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO message_revisions (guild_id, revision) VALUES (NEW.guild_id, 1)
+          ON CONFLICT (guild_id) DO UPDATE SET revision = revision + 1;
+      END;
+      CREATE TRIGGER messages_revision_update AFTER UPDATE ON messages BEGIN
+        INSERT INTO message_revisions (guild_id, revision) VALUES (NEW.guild_id, 1)
+          ON CONFLICT (guild_id) DO UPDATE SET revision = revision + 1;
+      END;
+      CREATE TRIGGER messages_revision_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO message_revisions (guild_id, revision) VALUES (OLD.guild_id, 1)
+          ON CONFLICT (guild_id) DO UPDATE SET revision = revision + 1;
+      END;
+    `,
+  },
 ];
