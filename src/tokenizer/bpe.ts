@@ -8,17 +8,17 @@
  * decode(eot) is "" — the end-of-text token carries no characters.
  */
 import { BPE_EOT_ID, BYTE_TOKEN_COUNT, FIRST_MERGE_ID, MAX_BPE_VOCAB_SIZE, pairKey } from "./bpe-ids.ts";
-import { learnMerges, mergePairInto, type BpeTrainOptions } from "./bpe-train.ts";
+import { applyMerges, decodeTokenBytes } from "./bpe-apply.ts";
+import { learnMerges, type BpeTrainOptions } from "./bpe-train.ts";
 import { SPLITTER_NAME, splitIntoChunks } from "./chunks.ts";
 import { describeValue, isRecord, requireArray, requireInteger, requireVersion } from "./json-checks.ts";
 import { END_OF_TEXT, encodeSeparatedByEndOfText } from "./special.ts";
 import type { BpeTokenizerJSON, EncodeResult, Tokenizer } from "./tokenizer.ts";
-import { decodeWtf8, describeBytes, encodeWtf8 } from "./wtf8.ts";
+import { describeBytes, encodeWtf8 } from "./wtf8.ts";
 
 /** Chunk encodings kept for reuse (chat text repeats); the cache is emptied when full. */
 const CHUNK_CACHE_LIMIT = 50_000;
 /** UTF-8 of U+FFFD, written in place of an id that does not exist. */
-const REPLACEMENT_BYTES = [0xef, 0xbf, 0xbd];
 
 export type { BpeTrainOptions } from "./bpe-train.ts";
 
@@ -79,34 +79,14 @@ export class BpeTokenizer implements Tokenizer {
   private encodeChunk(chunk: string): number[] {
     const cached = this.chunkCache.get(chunk);
     if (cached !== undefined) return cached;
-    let tokens = Array.from(encodeWtf8(chunk));
-    while (tokens.length > 1) {
-      let bestRank = Infinity;
-      for (let i = 0; i + 1 < tokens.length; i++) {
-        const rank = this.rankOfPair.get(pairKey(tokens[i]!, tokens[i + 1]!));
-        if (rank !== undefined && rank < bestRank) bestRank = rank;
-      }
-      if (bestRank === Infinity) break;
-      const [left, right] = this.merges[bestRank]!;
-      tokens = mergePairInto(tokens, left, right, FIRST_MERGE_ID + bestRank);
-    }
+    const tokens = applyMerges(Array.from(encodeWtf8(chunk)), this.rankOfPair, this.merges, FIRST_MERGE_ID);
     if (this.chunkCache.size >= CHUNK_CACHE_LIMIT) this.chunkCache.clear();
     this.chunkCache.set(chunk, tokens);
     return tokens;
   }
 
   decode(ids: ArrayLike<number>): string {
-    // 1. concatenate the bytes of every id (a token may hold part of a character,
-    //    so decoding waits until all bytes are together); unknown ids give U+FFFD's bytes
-    const bytes: number[] = [];
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i]!;
-      const tokenBytes = Number.isInteger(id) ? this.bytesOfToken[id] : undefined;
-      if (tokenBytes === undefined) bytes.push(...REPLACEMENT_BYTES);
-      else for (const b of tokenBytes) bytes.push(b);
-    }
-    // 2. WTF-8 → string; invalid sequences become U+FFFD
-    return decodeWtf8(bytes);
+    return decodeTokenBytes(this.bytesOfToken, ids);
   }
 
   tokenText(id: number): string {

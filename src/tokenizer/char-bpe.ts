@@ -21,19 +21,19 @@
  * Decoding concatenates the WTF-8 bytes of every id and decodes them once.
  */
 import { BPE_EOT_ID, BYTE_TOKEN_COUNT, MAX_BPE_VOCAB_SIZE, pairKey } from "./bpe-ids.ts";
-import { learnMergesOfWords, mergePairInto, type Words } from "./bpe-train.ts";
+import { applyMerges, decodeTokenBytes } from "./bpe-apply.ts";
+import { learnMergesOfWords, type Words } from "./bpe-train.ts";
 import { SPLITTER_NAME, splitIntoChunks } from "./chunks.ts";
 import { describeValue, isRecord, requireArray, requireInteger, requireVersion } from "./json-checks.ts";
 import { END_OF_TEXT, encodeSeparatedByEndOfText, splitDocuments } from "./special.ts";
 import type { CharBpeTokenizerJSON, EncodeResult, Tokenizer } from "./tokenizer.ts";
-import { decodeWtf8, describeBytes, encodeWtf8 } from "./wtf8.ts";
+import { describeBytes, encodeWtf8 } from "./wtf8.ts";
 
 /** The first character id: after the 256 byte tokens and eot. */
 export const FIRST_CHARACTER_ID = BPE_EOT_ID + 1;
 /** SentencePiece's default coverage for languages with large character sets. */
 export const DEFAULT_CHARACTER_COVERAGE = 0.9995;
 const CHUNK_CACHE_LIMIT = 50_000;
-const REPLACEMENT_BYTES = [0xef, 0xbf, 0xbd];
 
 export interface CharBpeTrainOptions {
   /** share of the training text's characters (by count) that must be base tokens; default 0.9995 */
@@ -156,34 +156,16 @@ export class CharBpeTokenizer implements Tokenizer {
   private encodeChunk(chunk: string): number[] {
     const cached = this.chunkCache.get(chunk);
     if (cached !== undefined) return cached;
-    let tokens = this.baseIds(chunk);
-    // step 2: lowest-rank pair first, until none is mergeable
-    while (tokens.length > 1) {
-      let bestRank = Infinity;
-      for (let i = 0; i + 1 < tokens.length; i++) {
-        const rank = this.rankOfPair.get(pairKey(tokens[i]!, tokens[i + 1]!));
-        if (rank !== undefined && rank < bestRank) bestRank = rank;
-      }
-      if (bestRank === Infinity) break;
-      const [left, right] = this.merges[bestRank]!;
-      tokens = mergePairInto(tokens, left, right, this.firstMergeId + bestRank);
-    }
+    // step 2: the merges, lowest rank first (bpe-apply.ts)
+    const tokens = applyMerges(this.baseIds(chunk), this.rankOfPair, this.merges, this.firstMergeId);
     if (this.chunkCache.size >= CHUNK_CACHE_LIMIT) this.chunkCache.clear();
     this.chunkCache.set(chunk, tokens);
     return tokens;
   }
 
   decode(ids: ArrayLike<number>): string {
-    // 1. all bytes together (byte-fallback pieces of one character sit in consecutive ids)
-    const bytes: number[] = [];
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i]!;
-      const tokenBytes = Number.isInteger(id) ? this.bytesOfToken[id] : undefined;
-      if (tokenBytes === undefined) bytes.push(...REPLACEMENT_BYTES);
-      else for (const b of tokenBytes) bytes.push(b);
-    }
-    // 2. WTF-8 → string; an incomplete character becomes U+FFFD
-    return decodeWtf8(bytes);
+    // byte-fallback pieces of one character sit in consecutive ids: decoded together
+    return decodeTokenBytes(this.bytesOfToken, ids);
   }
 
   tokenText(id: number): string {
