@@ -13,8 +13,8 @@ export function isPartialLabel(label: string): boolean {
 }
 
 const LEGEND: Record<Lang, string> = {
-  en: "A label like “猫 1/3” is one byte of a character that has no token of its own (the 1st of the 3 bytes 猫 takes in UTF-8); “<e7>…” begins a character that is not finished.",
-  ja: "「猫 1/3」のような表示は、専用のトークンがない文字の1バイト分です（猫はUTF-8で3バイト、その1番目）。「<e7>…」はまだ完成していない文字の始まりです。",
+  en: "A label like “猫 1/3” is one byte of a character that has no token of its own (the 1st of the 3 bytes 猫 takes in UTF-8); “<e7>…” begins a character that is not finished.",
+  ja: "「猫 1/3」のような表示は、専用のトークンがない文字の1バイト分です（猫はUTF-8で3バイト、その1番目）。「<e7>…」はまだ完成していない文字の始まりです。",
 };
 
 /** The legend, when any of the labels needs it; otherwise null. */

@@ -14,6 +14,10 @@
 import type { Tokenizer } from "./tokenizer.ts";
 import { decodeWtf8, describeBytes, encodeWtf8, readSequence } from "./wtf8.ts";
 
+/** Between a character and its byte count in a label (`猫 1/3`): a no-break space, which pictures do
+ * not mark as a space token (␣) the way they mark a real one. */
+export const PIECE_GAP = "\u00a0";
+
 export interface TokenPiece {
   id: number;
   /** what to print: "猫", " the", "猫 1/3", "<e7>…" */
@@ -91,7 +95,7 @@ export function tokenPieces(tokenizer: Tokenizer, ids: readonly number[]): Token
         const n = span.end - span.start;
         const k = Math.max(a, span.start) - span.start + 1;
         const m = Math.min(b, span.end) - span.start;
-        parts.push(`${span.text} ${k === m ? k : `${k}–${m}`}/${n}`);
+        parts.push(`${span.text}${PIECE_GAP}${k === m ? k : `${k}–${m}`}/${n}`);
         partial = true;
       }
     }

@@ -19,7 +19,7 @@ describe("labels of partial characters in pictures", () => {
         .legendLines.join("")
         .replace(/\s+/g, "");
     expect(lines(["雨", "の"], "en")).not.toContain("猫1/3");
-    expect(lines(["雨", "猫 1/3", "猫 2/3", "猫 3/3"], "en")).toContain("“猫1/3”isonebyteofacharacter");
+    expect(lines(["雨", "猫\u00a01/3", "猫\u00a02/3", "猫\u00a03/3"], "en")).toContain("“猫1/3”isonebyteofacharacter");
     expect(lines(["雨", "<e7>…"], "ja")).toContain("まだ完成していない文字");
     expect(pieceLegend(["a", "b"], "en")).toBeNull();
   });

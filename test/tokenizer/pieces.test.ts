@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BpeTokenizer } from "../../src/tokenizer/bpe.ts";
 import { trainCharBpeTokenizer } from "../../src/tokenizer/char-bpe.ts";
 import { trainCharTokenizer } from "../../src/tokenizer/char.ts";
+import { visibleToken } from "../../src/render/text.ts";
 import { decodeWholeCharacters, labelAfter, partialCharacterShare, tokenPieces } from "../../src/tokenizer/pieces.ts";
 import { ROUND_TRIP_SAMPLES, mixedCorpus, randomUnicodeString, seededRandom } from "./samples.ts";
 
@@ -12,15 +13,17 @@ describe("token pieces: partial characters shown as part of their character", ()
   it("labels byte-fallback pieces as 猫 1/3, 猫 2/3, 猫 3/3 and whole tokens as their text", () => {
     const ids = charBpe.encode("雨の猫").ids; // 猫 is not in the corpus: three byte tokens
     const pieces = tokenPieces(charBpe, ids);
-    expect(pieces.map((p) => p.label)).toEqual(["雨", "の", "猫 1/3", "猫 2/3", "猫 3/3"]);
+    expect(pieces.map((p) => p.label)).toEqual(["雨", "の", "猫\u00a01/3", "猫\u00a02/3", "猫\u00a03/3"]);
     expect(pieces.map((p) => p.partial)).toEqual([false, false, true, true, true]);
     expect(pieces.some((p) => p.incomplete)).toBe(false);
+    // pictures pass labels through visibleToken, which marks a real space as ␣: the gap is not one
+    expect(pieces.map((p) => visibleToken(p.label))).toEqual(pieces.map((p) => p.label));
   });
 
   it("labels a byte BPE token spanning several bytes of one character with a range", () => {
     const merged = new BpeTokenizer([[0xe7, 0x8c]]); // the first two bytes of 猫 as one token
     const pieces = tokenPieces(merged, merged.encode("猫").ids);
-    expect(pieces.map((p) => p.label)).toEqual(["猫 1–2/3", "猫 3/3"]);
+    expect(pieces.map((p) => p.label)).toEqual(["猫\u00a01–2/3", "猫\u00a03/3"]);
   });
 
   it("flags bytes that never complete a character, shown as hex", () => {
@@ -32,7 +35,7 @@ describe("token pieces: partial characters shown as part of their character", ()
   it("labels a predicted token by the context it follows", () => {
     const [b1, b2, b3] = charBpe.encode("猫").ids as [number, number, number];
     const rain = charBpe.encode("雨").ids;
-    expect(labelAfter(charBpe, [...rain, b1, b2], b3)).toMatchObject({ label: "猫 3/3", partial: true, incomplete: false });
+    expect(labelAfter(charBpe, [...rain, b1, b2], b3)).toMatchObject({ label: "猫\u00a03/3", partial: true, incomplete: false });
     expect(labelAfter(charBpe, rain, b1)).toMatchObject({ label: "<e7>…", incomplete: true });
     expect(labelAfter(charBpe, [], rain[0]!)).toMatchObject({ label: "雨", partial: false });
   });
