@@ -16,6 +16,16 @@ export interface SharedSentences {
   tokensLine(v: { characters: number; tokens: number; kind: string; vocabSize: number; model: string }): string;
 }
 
+/** A tokenizer's kind as a sentence names it: "character", "BPE", "character BPE" (before "tokenizer"). */
+export function tokenizerKindName(kind: string, lang: Lang): string {
+  const names: Record<string, Record<Lang, string>> = {
+    char: { en: "character", ja: "文字単位の" },
+    bpe: { en: "BPE", ja: "BPE" },
+    charbpe: { en: "character BPE", ja: "文字単位のBPE" },
+  };
+  return names[kind]?.[lang] ?? kind;
+}
+
 const en: SharedSentences = {
   unknownChars: (n) => `${n} character${n === 1 ? " is" : "s are"} unknown to this model (shown as <unk>).`,
   droppedTokens: (n) => `The text was too long for the model's context: the first ${n} token${n === 1 ? " was" : "s were"} left out.`,
@@ -29,7 +39,7 @@ const en: SharedSentences = {
   traceFooter: (v) =>
     `${v.model} · ${v.steps} step${v.steps === 1 ? "" : "s"} · seed ${v.seed} · each row of the picture is one step: the candidates the model weighed and the token it chose`,
   tokensLine: (v) =>
-    `${formatInt(v.characters, "en")} character${v.characters === 1 ? "" : "s"} → **${formatInt(v.tokens, "en")} token${v.tokens === 1 ? "" : "s"}** (${v.model}: ${v.kind === "bpe" ? "BPE" : "character"} tokenizer, vocabulary of ${formatInt(v.vocabSize, "en")}).`,
+    `${formatInt(v.characters, "en")} character${v.characters === 1 ? "" : "s"} → **${formatInt(v.tokens, "en")} token${v.tokens === 1 ? "" : "s"}** (${v.model}: ${tokenizerKindName(v.kind, "en")} tokenizer, vocabulary of ${formatInt(v.vocabSize, "en")}).`,
 };
 
 const ja: SharedSentences = {
@@ -46,7 +56,7 @@ const ja: SharedSentences = {
   traceFooter: (v) =>
     `${v.model} · ${v.steps} ステップ · シード ${v.seed} · 画像の各行が 1 ステップです。モデルが比べた候補と、選んだトークンを示します`,
   tokensLine: (v) =>
-    `${formatInt(v.characters, "ja")} 文字 → **${formatInt(v.tokens, "ja")} トークン**（${v.model}: ${v.kind === "bpe" ? "BPE" : "文字単位の"}トークナイザー、語彙 ${formatInt(v.vocabSize, "ja")}）。`,
+    `${formatInt(v.characters, "ja")} 文字 → **${formatInt(v.tokens, "ja")} トークン**（${v.model}: ${tokenizerKindName(v.kind, "ja")}トークナイザー、語彙 ${formatInt(v.vocabSize, "ja")}）。`,
 };
 
 export const SENTENCES: Record<Lang, SharedSentences> = { en, ja };

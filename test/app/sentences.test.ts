@@ -23,6 +23,9 @@ describe("shared sentences", () => {
       expect(web.generateFooter(footer)).toBe(table.generateFooter(footer));
       expect(bot.traceFooter({ model: "m", steps: 2, seed: 1 })).toBe(`-# ${web.traceFooter({ model: "m", steps: 2, seed: 1 })}`);
       expect(bot.tokensLine(line)).toBe(web.tokensLine(line));
+      // each kind by its own name: a charbpe model is not called a plain character tokenizer
+      const kinds = ["char", "bpe", "charbpe"].map((kind) => table.tokensLine({ ...line, kind }));
+      expect(new Set(kinds).size).toBe(3);
       expect(bot.attentionGrid(grid)).toBe(web.attentionGrid(grid));
       expect(bot.attentionHead({ ...grid, layer: 1, head: 0 })).toBe(web.attentionHead({ ...grid, layer: 1, head: 0 }));
     }

@@ -10,7 +10,7 @@ import { discordTime, formatDuration, formatInt, formatLoss } from "./format.ts"
 
 import { type Lang, langOfLocale } from "../../lang.ts";
 import { type ModelIdentity, modelName as modelNameIn } from "../../app/model-identity.ts";
-import { SENTENCES } from "../../app/sentences.ts";
+import { SENTENCES, tokenizerKindName } from "../../app/sentences.ts";
 
 export { type Lang, langOfLocale };
 
@@ -206,7 +206,7 @@ const en: Strings = {
   modelDefault: (model) => `**${model}**: this server has not trained its own model yet (an admin can run \`/train start\`).`,
   modelShape: (v) =>
     `${v.preset ? `${v.preset} preset · ` : ""}${formatInt(v.params, "en")} parameters · ${v.layers} layers × ${v.heads} heads, ${v.width} wide, context of ${v.context} tokens · ` +
-    `${v.kind === "bpe" ? "BPE" : "character"} tokenizer with ${formatInt(v.vocabSize, "en")} tokens`,
+    `${tokenizerKindName(v.kind, "en")} tokenizer with ${formatInt(v.vocabSize, "en")} tokens`,
   modelTraining: (v) =>
     [
       `trained ${formatInt(v.step, "en")}${v.totalSteps !== null && v.totalSteps !== v.step ? ` of ${formatInt(v.totalSteps, "en")}` : ""} steps`,
@@ -346,7 +346,7 @@ const ja: Strings = {
   modelDefault: (model) => `**${model}**: このサーバーはまだ自分のモデルを学習していません（管理者が \`/train start\` で学習できます）。`,
   modelShape: (v) =>
     `${v.preset ? `プリセット ${v.preset} · ` : ""}パラメータ ${formatInt(v.params, "ja")} 個 · ${v.layers} レイヤー × ${v.heads} ヘッド、幅 ${v.width}、文脈 ${v.context} トークン · ` +
-    `${v.kind === "bpe" ? "BPE" : "文字単位の"}トークナイザー（${formatInt(v.vocabSize, "ja")} トークン）`,
+    `${tokenizerKindName(v.kind, "ja")}トークナイザー（${formatInt(v.vocabSize, "ja")} トークン）`,
   modelTraining: (v) =>
     [
       `学習 ${formatInt(v.step, "ja")}${v.totalSteps !== null && v.totalSteps !== v.step ? ` / ${formatInt(v.totalSteps, "ja")}` : ""} ステップ`,
