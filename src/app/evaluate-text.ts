@@ -11,7 +11,8 @@
  *   2. windows of T = block size tokens, each starting T/2 after the one before, so every
  *      token after the first window is predicted from at least T/2 tokens of context;
  *      each token is scored once, in the first window that reaches it
- *   3. per scored position j: −ln softmax(logits[j])[id[j+1]], computed in float64
+ *   3. the model's own cross-entropy over the window, with the targets it already scored masked
+ *      (−1, which the loss skips): loss × (targets counted) = Σ −ln p(next token)
  *   4. lossPerToken = Σ / tokens; bitsPerByte = Σ / ln 2 / bytes
  */
 import { encodeWtf8 } from "../tokenizer/wtf8.ts";
@@ -27,15 +28,6 @@ export interface TextEvaluation {
   bitsPerByte: number;
 }
 
-/** −ln softmax(row)[target] for one row of logits [V], in float64 (max subtracted first). */
-function negativeLogProb(logits: ArrayLike<number>, offset: number, V: number, target: number): number {
-  let max = -Infinity;
-  for (let v = 0; v < V; v++) max = Math.max(max, logits[offset + v]!);
-  let sum = 0;
-  for (let v = 0; v < V; v++) sum += Math.exp(logits[offset + v]! - max);
-  return Math.log(sum) - (logits[offset + target]! - max);
-}
-
 export function evaluateText(handle: ModelHandle, text: string): TextEvaluation {
   const { tokenizer, model } = handle;
   const ids = tokenizer.encode(text).ids;
@@ -43,18 +35,17 @@ export function evaluateText(handle: ModelHandle, text: string): TextEvaluation 
   // step 1: the stream the model reads, [N + 1]
   const stream = Int32Array.from([tokenizer.eotId, ...ids]);
   const T = model.config.blockSize;
-  const V = model.config.vocabSize;
   const stride = Math.max(1, Math.floor(T / 2));
   let sum = 0;
   let scored = 0; // stream positions 1 … scored have been scored as targets
   // step 2: windows [start, start + length) of inputs; their targets are one further on
   for (let start = 0; scored < stream.length - 1; start += stride) {
     const length = Math.min(T, stream.length - 1 - start);
-    const { logits } = model.forward(stream.subarray(start, start + length), 1, length);
     // step 3: score the targets this window reaches first
-    for (let t = Math.max(0, scored - start); t < length; t++) {
-      sum += negativeLogProb(logits, t * V, V, stream[start + t + 1]!);
-    }
+    const targets = stream.slice(start + 1, start + length + 1);
+    const fresh = length - Math.max(0, scored - start);
+    targets.fill(-1, 0, length - fresh);
+    sum += model.forward(stream.subarray(start, start + length), 1, length, targets).loss! * fresh;
     scored = start + length;
   }
   // step 4
