@@ -225,8 +225,9 @@ export function loadCheckpointBytes(bytes: Uint8Array, sourceName: string): Load
 }
 
 function configJson(c: GPTConfig): string {
-  // fixed keys and order, whatever else the object carries
-  return JSON.stringify({ vocabSize: c.vocabSize, blockSize: c.blockSize, nLayer: c.nLayer, nHead: c.nHead, nEmbd: c.nEmbd, bias: c.bias });
+  // fixed keys and order, whatever else the object carries; gelu only when not the tanh form
+  const fixed = { vocabSize: c.vocabSize, blockSize: c.blockSize, nLayer: c.nLayer, nHead: c.nHead, nEmbd: c.nEmbd, bias: c.bias };
+  return JSON.stringify(c.gelu === undefined ? fixed : { ...fixed, gelu: c.gelu });
 }
 
 function parseConfig(text: string | undefined, fail: (p: string) => never): GPTConfig {
@@ -246,6 +247,7 @@ function parseConfig(text: string | undefined, fail: (p: string) => never): GPTC
     nHead: r.nHead,
     nEmbd: r.nEmbd,
     bias: r.bias,
+    ...(r.gelu !== undefined && { gelu: r.gelu }),
   } as GPTConfig;
   try {
     return validateConfig(config);

@@ -16,6 +16,8 @@ export interface GPTConfig {
   nEmbd: number;
   /** Biases in every Linear and LayerNorm (GPT-2 checkpoints) or none (nanoGPT's default). */
   bias: boolean;
+  /** The MLP's GELU: absent = the tanh form (GPT-2, this project); "erf" = the exact form (nanoGPT's nn.GELU()). */
+  gelu?: "erf";
 }
 
 export type PresetName = "tiny" | "baby" | "small";
@@ -46,6 +48,8 @@ export function validateConfig(config: GPTConfig): GPTConfig {
     if (!Number.isInteger(v) || v < 1) problems.push(`${key} must be a positive integer, got ${v}`);
   }
   if (typeof config.bias !== "boolean") problems.push(`bias must be true or false, got ${String(config.bias)}`);
+  if (config.gelu !== undefined && config.gelu !== "erf")
+    problems.push(`gelu must be absent (tanh form) or "erf", got ${String(config.gelu)}`);
   if (problems.length === 0 && config.nEmbd % config.nHead !== 0) {
     problems.push(`nEmbd ${config.nEmbd} is not divisible by nHead ${config.nHead}`);
   }

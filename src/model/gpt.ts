@@ -13,6 +13,7 @@ import { type Kernels, referenceKernels } from "../tensor/kernels.ts";
 import type { Random } from "../tensor/random.ts";
 import { crossEntropyForward, crossEntropySoftmaxBackward } from "../tensor/crossentropy.ts";
 import { type GPTConfig, validateConfig } from "./config.ts";
+import { withGelu } from "../tensor/gelu-erf.ts";
 import { type ParamViews, countParams, paramSpecs, paramViews } from "./params.ts";
 import { type Activations, activationSize, activationViews } from "./activations.ts";
 import { type BlockPass, type BlockRows, type NormSite, blockForward, linearOf, normForward, streamNorm } from "./block.ts";
@@ -65,7 +66,7 @@ export class GPT {
   constructor(config: GPTConfig, options: GPTOptions = {}) {
     this.config = validateConfig({ ...config });
     this.dtype = options.dtype ?? "float32";
-    this.kernels = this.dtype === "float32" ? (options.kernels ?? referenceKernels) : referenceKernels;
+    this.kernels = withGelu(this.dtype === "float32" ? (options.kernels ?? referenceKernels) : referenceKernels, this.config.gelu);
     const n = countParams(this.config);
     this.params = this.alloc(n);
     this.grads = this.alloc(n);

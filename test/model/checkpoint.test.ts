@@ -79,8 +79,8 @@ function expectedChecksumAll(file: Uint8Array): string {
 }
 
 describe("saveCheckpointBytes → loadCheckpointBytes", () => {
-  for (const config of [withBias, noBias]) {
-    it(`is bit-exact with bias=${config.bias}`, () => {
+  for (const config of [withBias, noBias, { ...noBias, gelu: "erf" } as GPTConfig]) {
+    it(`is bit-exact with bias=${config.bias}${config.gelu ? `, gelu=${config.gelu}` : ""}`, () => {
       const params = randomParams(config, 42);
       const loaded = loadCheckpointBytes(saveCheckpointBytes(config, params, meta), SOURCE);
       expect(loaded.config).toEqual(config);
@@ -267,6 +267,16 @@ describe("loadCheckpointBytes refuses bad checkpoints, naming the file", () => {
       ),
     );
     expect(bytesOf(loadCheckpointBytes(missing, SOURCE).params)).toEqual(bytesOf(loadCheckpointBytes(good, SOURCE).params));
+  });
+
+  it("a config without gelu is the tanh form (files saved before it existed); an unknown gelu is refused", () => {
+    const loaded = loadCheckpointBytes(good, SOURCE);
+    expect(loaded.config.gelu).toBeUndefined();
+    expect(JSON.parse(decodeSafetensors(good, SOURCE).metadata.config)).not.toHaveProperty("gelu");
+    expectRefused(
+      reencode(good, (_ts, md) => (md.config = JSON.stringify({ ...withBias, gelu: "relu" }))),
+      /gelu must be absent \(tanh form\) or "erf", got relu/,
+    );
   });
 
   it("an invalid, non-JSON or missing config in the metadata", () => {

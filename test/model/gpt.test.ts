@@ -28,9 +28,13 @@ function perturbedModel(config: GPTConfig): GPT {
 }
 
 describe("GPT gradients match central finite differences (float64)", () => {
-  for (const bias of [false, true]) {
-    it(`every parameter tensor, bias ${bias ? "on" : "off"}`, () => {
-      const config = tinyConfig(bias);
+  const cases: [string, GPTConfig][] = [
+    ["bias off", tinyConfig(false)],
+    ["bias on", tinyConfig(true)],
+    ["nanoGPT's exact GELU (erf)", { ...tinyConfig(false), gelu: "erf" }],
+  ];
+  for (const [title, config] of cases) {
+    it(`every parameter tensor, ${title}`, () => {
       const model = perturbedModel(config);
       const B = 2,
         T = 6;
@@ -58,7 +62,7 @@ describe("GPT gradients match central finite differences (float64)", () => {
         report.push(`${s.name.padEnd(36)} worst relative error ${worst.toExponential(2)}`);
         expect(worst, s.name).toBeLessThan(1e-5);
       }
-      console.log(`gradient check, bias ${bias}:\n  ${report.join("\n  ")}`);
+      console.log(`gradient check, ${title}:\n  ${report.join("\n  ")}`);
     });
   }
 });

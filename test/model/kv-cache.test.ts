@@ -10,8 +10,8 @@ import { createWasmKernels } from "../../src/tensor/wasm/index.ts";
 
 const wasm = createWasmKernels();
 
-function model(bias: boolean, kernels: Kernels = referenceKernels) {
-  const m = new GPT(presetConfig("tiny", 40, { bias }), { kernels }).init(seededRandom(4));
+function model(bias: boolean, kernels: Kernels = referenceKernels, gelu?: "erf") {
+  const m = new GPT(presetConfig("tiny", 40, { bias, ...(gelu && { gelu }) }), { kernels }).init(seededRandom(4));
   // non-zero biases and gains, so every term of the cached path matters
   const rng = seededRandom(5);
   for (let i = 0; i < m.params.length; i++) m.params[i] += 0.05 * rng.normal();
@@ -19,9 +19,9 @@ function model(bias: boolean, kernels: Kernels = referenceKernels) {
 }
 
 describe("KV-cached generation", () => {
-  for (const bias of [false, true]) {
-    it(`gives bit-identical logits to the full forward pass (bias ${bias})`, () => {
-      const m = model(bias);
+  for (const [bias, gelu] of [[false], [true], [false, "erf"]] as [boolean, "erf"?][]) {
+    it(`gives bit-identical logits to the full forward pass (bias ${bias}${gelu ? ", exact GELU" : ""})`, () => {
+      const m = model(bias, referenceKernels, gelu);
       const full = modelLogitSource(m);
       const cached = new KVCachedModel(m);
       const rng = seededRandom(6);

@@ -17,8 +17,8 @@ import { type TensorSource, transposed } from "./tensor-source.ts";
 
 /** This engine's LayerNorm epsilon (src/tensor/layernorm.ts) */
 const ENGINE_EPSILON = 1e-5;
-/** activations equal to the engine's tanh-form GELU */
-const TANH_GELU = new Set(["gelu_new", "gelu_pytorch_tanh"]);
+/** activation_function → the engine's GELU form (absent in GPTConfig = tanh) */
+const GELU_FORMS: Record<string, "tanh" | "erf"> = { gelu_new: "tanh", gelu_pytorch_tanh: "tanh", gelu: "erf" };
 const CONV1D = /\.(attn\.c_attn|attn\.c_proj|mlp\.c_fc|mlp\.c_proj)\.weight$/;
 
 /** The engine config for a config.json, refused by name where the engine computes something else. */
@@ -38,8 +38,8 @@ export function configFromHfJson(text: string, sourceName: string): GPTConfig {
   const eps = raw.layer_norm_epsilon ?? ENGINE_EPSILON;
   if (eps !== ENGINE_EPSILON) fail(`layer_norm_epsilon is ${eps}; this engine's LayerNorm uses ${ENGINE_EPSILON}`);
   const act = raw.activation_function ?? "gelu_new";
-  if (typeof act !== "string" || !TANH_GELU.has(act))
-    fail(`activation_function is ${JSON.stringify(act)}; this engine computes GELU's tanh form (gelu_new)`);
+  if (typeof act !== "string" || !Object.hasOwn(GELU_FORMS, act))
+    fail(`activation_function is ${JSON.stringify(act)}; this engine computes ${Object.keys(GELU_FORMS).join(", ")}`);
   for (const flag of ["scale_attn_by_inverse_layer_idx", "reorder_and_upcast_attn"]) {
     if (raw[flag] === true) fail(`${flag} is true; this engine's attention does not do that`);
   }
@@ -51,6 +51,7 @@ export function configFromHfJson(text: string, sourceName: string): GPTConfig {
     nHead: raw.n_head,
     nEmbd: raw.n_embd,
     bias: true,
+    ...(GELU_FORMS[act as string] === "erf" && { gelu: "erf" }),
   } as GPTConfig;
   try {
     return validateConfig(config);

@@ -10,9 +10,8 @@
  * The state dict may carry `_orig_mod.` (torch.compile) and the `attn.bias` mask buffers of
  * PyTorch < 2.0; the optimizer's tensors are never read.
  *
- * One difference remains: nanoGPT's MLP uses nn.GELU() (the exact, erf form) and this engine the
- * tanh form GPT-2 uses, so logits differ slightly from PyTorch's (up to about 2e-3 on random
- * weights of std 0.1); the engine would need an activation flag in GPTConfig to match exactly.
+ * nanoGPT's MLP uses nn.GELU(), the exact (erf) form, where GPT-2 and this project's own models
+ * use the tanh form: every model read here says `gelu: "erf"` in its config.
  */
 import { type GPTConfig, validateConfig } from "../config.ts";
 import { canonicalTensors, inferShape, type ParamPlan, planParams } from "./assemble.ts";
@@ -114,7 +113,7 @@ export function planNanoGptCheckpoint(source: ByteSource, options: ImportOptions
   };
 }
 
-/** nanoGPT names in a .safetensors file with any metadata: shapes give all but n_head. */
+/** nanoGPT names in a .safetensors file with any metadata: shapes give all but n_head (and its GELU is nanoGPT's). */
 export function planNanoGptSafetensors(source: ByteSource, options: ImportOptions = {}): ImportedPlan {
   const header = readSafetensorsHeader(source);
   const { tensors, skipped } = canonicalTensors(header.tensors.values());
@@ -159,9 +158,10 @@ export function headsFromMetadata(md: Record<string, string>): number | undefine
   return undefined;
 }
 
+/** The engine config of a nanoGPT model: its shapes, its heads, and nn.GELU()'s exact form. */
 function configFrom(shape: Omit<GPTConfig, "nHead">, nHead: number, sourceName: string): GPTConfig {
   try {
-    return validateConfig({ ...shape, nHead });
+    return validateConfig({ ...shape, nHead, gelu: "erf" });
   } catch (err) {
     throw new Error(`${sourceName}: ${(err as Error).message}`);
   }

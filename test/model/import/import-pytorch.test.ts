@@ -94,6 +94,7 @@ describe("imported models against PyTorch's logits", () => {
       nHead: 2,
       nEmbd: 16,
       bias: false,
+      gelu: "erf",
     });
     expect(handle.meta.step).toBe(250);
     expect(handle.meta.valLoss).toBeCloseTo(1.4821, 4);

@@ -15,11 +15,11 @@ out, ids, encoder_json, vocab_bpe = sys.argv[1], json.loads(sys.argv[2]), sys.ar
 torch.manual_seed(0)
 
 
-def gelu_tanh(x):
+def gelu_tanh(x):  # GPT-2's gelu_new
     return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x ** 3)))
 
 
-# ---- nanoGPT's module tree (names and shapes of model.py); GELU in the tanh form the engine computes
+# ---- nanoGPT's module tree (names and shapes of model.py), with its MLP's nn.GELU() (the exact, erf form)
 class LayerNorm(nn.Module):
     def __init__(self, n, bias):
         super().__init__()
@@ -53,10 +53,11 @@ class MLP(nn.Module):
     def __init__(self, c):
         super().__init__()
         self.c_fc = nn.Linear(c["n_embd"], 4 * c["n_embd"], bias=c["bias"])
+        self.gelu = nn.GELU()
         self.c_proj = nn.Linear(4 * c["n_embd"], c["n_embd"], bias=c["bias"])
 
     def forward(self, x):
-        return self.c_proj(gelu_tanh(self.c_fc(x)))
+        return self.c_proj(self.gelu(self.c_fc(x)))
 
 
 class Block(nn.Module):
