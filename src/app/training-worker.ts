@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { CorpusTooSmallError, trainModel, type TrainModelOptions } from "./train-model.ts";
+import { MemoryTooSmallError } from "./training-memory.ts";
 import { trainingKernels } from "./kernels.ts";
 import type { TrainingSummary } from "./training-job.ts";
 
@@ -49,5 +50,11 @@ try {
 } catch (err) {
   // a structured error keeps its numbers: the parent rebuilds it
   const corpusTooSmall = err instanceof CorpusTooSmallError ? err.counts : undefined;
-  port.postMessage({ type: "error", message: (err as Error).message, ...(corpusTooSmall && { corpusTooSmall }) });
+  const memoryTooSmall = err instanceof MemoryTooSmallError ? err.counts : undefined;
+  port.postMessage({
+    type: "error",
+    message: (err as Error).message,
+    ...(corpusTooSmall && { corpusTooSmall }),
+    ...(memoryTooSmall && { memoryTooSmall }),
+  });
 }
