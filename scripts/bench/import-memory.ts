@@ -21,12 +21,13 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { isEntryPoint } from "./stats.ts";
 
-const SHAPE = { V: 50257, T: 1024, C: 768, L: 12, H: 12 };
+export const SHAPE = { V: 50257, T: 1024, C: 768, L: 12, H: 12 };
 const MiB = 1024 * 1024;
 
 /** model.safetensors with GPT-2's names and Conv1D shapes, written tensor by tensor (never whole in memory). */
-function writeModel(dir: string): number {
+export function writeModel(dir: string): number {
   const { V, T, C, L, H } = SHAPE;
   const tensors: [string, number[]][] = [
     ["wte.weight", [V, C]],
@@ -137,6 +138,9 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === "child") await child(process.argv[3], process.argv[4]);
-else if (process.argv[2] === "write") console.log(writeModel(process.argv[3]));
-else await main();
+// run as a program (not when bench/gpt2.ts imports writeModel)
+if (isEntryPoint(import.meta.url)) {
+  if (process.argv[2] === "child") await child(process.argv[3], process.argv[4]);
+  else if (process.argv[2] === "write") console.log(writeModel(process.argv[3]));
+  else await main();
+}
