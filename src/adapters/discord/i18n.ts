@@ -29,12 +29,6 @@ const PERMISSION_NAMES: Record<string, Record<Lang, string>> = {
   EmbedLinks: { en: "Embed Links", ja: "埋め込みリンク" },
 };
 
-export interface PredictLine {
-  token: string;
-  percent: string;
-  bar: string;
-}
-
 export interface Strings {
   permission(name: string): string;
   commandFailed(command: string): string;
@@ -48,10 +42,6 @@ export interface Strings {
   modelName(identity: ModelIdentity): string;
   /** one line per InputError code; undefined = use the error's own text */
   inputError(code: string, values: Record<string, unknown>): string | undefined;
-  predictHeader(text: string, modelName: string, temperature: number): string;
-  predictEmptyText: string;
-  predictUnknown(count: number): string;
-  predictDropped(count: number): string;
   chatFallback: string;
   /** /settings explain on|off */
   explainModeSet: (on: boolean) => string;
@@ -74,15 +64,6 @@ export interface Strings {
   forgotten: (r: { deleted: number; modelTrainedOnThem: boolean }) => string;
 
   // /attention
-  attentionHead(v: { quote: string; model: string; layer: number; head: number }): string;
-  attentionGrid(v: { quote: string; model: string; layers: number; heads: number; layer?: number }): string;
-  // /generate, /trace
-  generateFooter(v: { model: string; tokens: number; temperature: number; topK: number; topP: number; seed: number }): string;
-  generateEnded: string;
-  generateNothing: string;
-  traceFooter(v: { model: string; steps: number; seed: number }): string;
-  // /tokens
-  tokensLine(v: { characters: number; tokens: number; kind: string; vocabSize: number; model: string }): string;
   // /model
   modelOwn(v: { model: string; messages: number | null }): string;
   modelDefault(model: string): string;
@@ -152,17 +133,13 @@ const en: Strings = {
   busy: "I'm busy thinking about other messages. Please try again in a moment.",
   modelName: (identity) => modelNameIn(identity, "en"),
   inputError: (code, v) => inputErrorMessage("en", code, v),
-  predictHeader: (text, model, t) => `Most likely next tokens after “${text}” (${model}${t === 1 ? "" : `, temperature ${t}`}):`,
-  predictEmptyText: "(empty text)",
-  predictUnknown: SENTENCES.en.unknownChars,
-  predictDropped: SENTENCES.en.droppedTokens,
   chatFallback: "…I have no words for that yet. Talk to me more and I'll learn!",
   explainModeSet: (on) =>
     on
       ? "Explain mode is **on** for you: my chat replies now show, for each token I wrote, the alternatives I weighed, and the step-by-step picture."
       : "Explain mode is **off** for you: plain chat replies.",
   explainBreakdownTitle: "How I chose each token (chosen, then the runners-up):",
-  verbatimCut: "-# […] marks a part that repeated someone's stored message word for word; I left it out.",
+  verbatimCut: `-# ${SENTENCES.en.verbatimCut}`,
   tryAgainIn: (s) => `I'm still catching my breath from your last requests: please try again in ${s} s.`,
   adminChannels: (c) =>
     c.length === 0 ? "`/train` may now read any channel the bot can read." : `\`/train\` may now read only: ${c.join(" ")}.`,
@@ -194,13 +171,6 @@ const en: Strings = {
       ? " The current model of this server was trained on them, so it may still echo what it learned: ask an admin to run `/train start` again to make a model without them."
       : " The current model was not trained on them."),
 
-  attentionHead: SENTENCES.en.attentionHead,
-  attentionGrid: SENTENCES.en.attentionGrid,
-  generateFooter: (v) => `-# ${SENTENCES.en.generateFooter(v)}`,
-  generateEnded: "(the model ended its message here)",
-  generateNothing: "(the model ended its message at once: nothing was written)",
-  traceFooter: (v) => `-# ${SENTENCES.en.traceFooter(v)}`,
-  tokensLine: SENTENCES.en.tokensLine,
   modelOwn: (v) =>
     `**${v.model}**: this server's own model, trained here${v.messages !== null ? ` on ${formatInt(v.messages, "en")} messages` : ""}.`,
   modelDefault: (model) => `**${model}**: this server has not trained its own model yet (an admin can run \`/train start\`).`,
@@ -290,17 +260,13 @@ const ja: Strings = {
   busy: "ほかのメッセージを考えている最中です。少し待ってからもう一度どうぞ。",
   modelName: (identity) => modelNameIn(identity, "ja"),
   inputError: (code, v) => inputErrorMessage("ja", code, v),
-  predictHeader: (text, model, t) => `「${text}」の次に来そうなトークン（${model}${t === 1 ? "" : `、温度 ${t}`}）:`,
-  predictEmptyText: "（空のテキスト）",
-  predictUnknown: SENTENCES.ja.unknownChars,
-  predictDropped: SENTENCES.ja.droppedTokens,
   chatFallback: "……まだうまく言葉が出てきません。もっと話しかけてくれたら覚えます！",
   explainModeSet: (on) =>
     on
       ? "説明モードを**オン**にしました。これからの返事には、書いたトークンごとに迷った候補とその確率、そして1ステップずつの図がつきます。"
       : "説明モードを**オフ**にしました。ふつうの返事に戻ります。",
   explainBreakdownTitle: "トークンの選び方（選んだもの、続いて次点の候補）:",
-  verbatimCut: "-# […] の部分は、保存されただれかのメッセージをそのまま繰り返していたので省きました。",
+  verbatimCut: `-# ${SENTENCES.ja.verbatimCut}`,
   tryAgainIn: (s) => `続けてのリクエストで少し息切れしています。${s} 秒後にもう一度どうぞ。`,
   adminChannels: (c) =>
     c.length === 0
@@ -334,13 +300,6 @@ const ja: Strings = {
       ? "このサーバーの今のモデルはそれを使って学習したので、覚えた内容が出てくるかもしれません。管理者に `/train start` をもう一度実行してもらえば、あなたのメッセージなしでモデルを作り直せます。"
       : "今のモデルはそれを学習していません。"),
 
-  attentionHead: SENTENCES.ja.attentionHead,
-  attentionGrid: SENTENCES.ja.attentionGrid,
-  generateFooter: (v) => `-# ${SENTENCES.ja.generateFooter(v)}`,
-  generateEnded: "（モデルはここでメッセージを終えました）",
-  generateNothing: "（モデルはすぐにメッセージを終えました。何も書かれていません）",
-  traceFooter: (v) => `-# ${SENTENCES.ja.traceFooter(v)}`,
-  tokensLine: SENTENCES.ja.tokensLine,
   modelOwn: (v) =>
     `**${v.model}**: このサーバーで${v.messages !== null ? ` ${formatInt(v.messages, "ja")} 件のメッセージから` : ""}学習した、このサーバー専用のモデルです。`,
   modelDefault: (model) => `**${model}**: このサーバーはまだ自分のモデルを学習していません（管理者が \`/train start\` で学習できます）。`,
