@@ -23,6 +23,7 @@
  *   prob   a probability in [0, 1]: a percentage, and a bar where the medium draws one
  *   rank   a 1-based place in a list
  *   model  the model that answered: its identity and its name in the reader's language
+ *   time   a moment (ms since the epoch): Discord shows it in each reader's zone, others in UTC
  *
  * Lines are built from the sentence tables with the `line` template tag:
  *   line`Most likely next tokens after “${quote(text)}” (${model}):`
@@ -40,7 +41,8 @@ export type Part =
   | { kind: "token"; text: string }
   | { kind: "prob"; value: number }
   | { kind: "rank"; value: number }
-  | { kind: "model"; identity: ModelIdentity; name: string };
+  | { kind: "model"; identity: ModelIdentity; name: string }
+  | { kind: "time"; ms: number };
 
 export type Block = { line: Part[] } | { table: Part[][] };
 
@@ -88,6 +90,7 @@ export const quote = (t: string, strong = false): Part => ({ kind: "quote", text
 export const token = (t: string): Part => ({ kind: "token", text: t });
 export const prob = (value: number): Part => ({ kind: "prob", value });
 export const rank = (value: number): Part => ({ kind: "rank", value });
+export const time = (ms: number): Part => ({ kind: "time", ms });
 
 /** The model part of the handle that answers, named in `lang`. */
 export function modelPart(handle: ModelHandle, lang: Lang): Part & { kind: "model" } {
@@ -100,19 +103,20 @@ export type Piece = Part | string | number;
 
 /** The `line` template tag: literals and plain values become text parts, parts stay parts. */
 export function line(strings: TemplateStringsArray, ...values: Piece[]): Part[] {
-  const parts: Part[] = [];
-  const push = (p: Piece) => {
+  return parts(...strings.flatMap((s, i) => (i < values.length ? [s, values[i]] : [s])));
+}
+
+/** Pieces as parts: plain values as text, neighbouring texts joined, empty ones left out. */
+export function parts(...pieces: Piece[]): Part[] {
+  const out: Part[] = [];
+  for (const p of pieces) {
     const part = typeof p === "object" ? p : text(String(p));
-    if (part.kind === "text" && part.text === "") return;
-    const last = parts[parts.length - 1];
-    if (part.kind === "text" && last?.kind === "text") parts[parts.length - 1] = text(last.text + part.text);
-    else parts.push(part);
-  };
-  strings.forEach((s, i) => {
-    push(s);
-    if (i < values.length) push(values[i]);
-  });
-  return parts;
+    if (part.kind === "text" && part.text === "") continue;
+    const last = out[out.length - 1];
+    if (part.kind === "text" && last?.kind === "text") out[out.length - 1] = text(last.text + part.text);
+    else out.push(part);
+  }
+  return out;
 }
 
 /** How much of a user's text a reply quotes: its end, since that is what the model continues. */
@@ -128,4 +132,9 @@ export function quoteTail(input: string): string {
 export function allParts(reply: Reply): Part[] {
   const blocks = reply.body.flatMap((b) => ("line" in b ? b.line : b.table.flat()));
   return [...blocks, ...(reply.footer ?? [])];
+}
+
+/** "2026-12-02 03:40 UTC": a time as media without time zones of their readers show it. */
+export function utcTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }

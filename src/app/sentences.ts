@@ -6,8 +6,8 @@
  * (Discord's "-# " small text, its 2000-character limit) are added by each formatter.
  */
 import type { Lang } from "../lang.ts";
-import { formatInt } from "./number-format.ts";
-import { line, type Part, type Piece } from "./reply.ts";
+import { formatDuration, formatInt, formatLoss } from "./number-format.ts";
+import { line, type Part, type Piece, parts, time } from "./reply.ts";
 
 export interface SharedSentences {
   unknownChars(count: number): string;
@@ -25,6 +25,41 @@ export interface SharedSentences {
   generateNothing: string;
   generateEnded: string;
   tokensLine(v: { characters: number; tokens: number; kind: string; vocabSize: number; model: Piece }): Part[];
+  /** /model: whose model answers (a server's, the playground's own, or the shipped one and how to train one here) */
+  modelOwn(v: { model: Piece; messages: number | null }): Part[];
+  modelOwnHere(model: Piece): Part[];
+  modelDefault(v: { model: Piece; where: "server" | "playground" }): Part[];
+  modelShape(v: ModelShape): string;
+  modelTraining(v: ModelTraining): Part[];
+  modelCurve(source: "run" | "checkpoint" | "none", points: number): string;
+}
+
+export interface ModelShape {
+  preset: string | null;
+  params: number;
+  layers: number;
+  heads: number;
+  width: number;
+  context: number;
+  kind: string;
+  vocabSize: number;
+}
+
+export interface ModelTraining {
+  step: number;
+  totalSteps: number | null;
+  tokensSeen: number | null;
+  valLoss: number | null;
+  trainLoss: number | null;
+  /** ms since the epoch */
+  createdAt: number | null;
+  seconds: number | null;
+}
+
+/** Items joined by " · ", those that are undefined left out. */
+function dotted(items: (Piece[] | undefined)[]): Part[] {
+  const kept = items.filter((x) => x !== undefined);
+  return parts(...kept.flatMap((item, i) => (i === 0 ? item : [" · ", ...item])));
 }
 
 /** A tokenizer's kind as a sentence names it: "character", "BPE", "character BPE" (before "tokenizer"). */
@@ -58,6 +93,33 @@ const en: SharedSentences = {
     line`${v.model} · ${v.steps} step${v.steps === 1 ? "" : "s"} · seed ${v.seed} · each row of the picture is one step: the candidates the model weighed and the token it chose`,
   tokensLine: (v) =>
     line`${formatInt(v.characters, "en")} character${v.characters === 1 ? "" : "s"} → **${formatInt(v.tokens, "en")} token${v.tokens === 1 ? "" : "s"}** (${v.model}: ${tokenizerKindName(v.kind, "en")} tokenizer, vocabulary of ${formatInt(v.vocabSize, "en")}).`,
+  modelOwn: (v) =>
+    line`**${v.model}**: this server's own model, trained here${v.messages !== null ? ` on ${formatInt(v.messages, "en")} messages` : ""}.`,
+  modelOwnHere: (model) => line`**${model}**: trained here, in this playground.`,
+  modelDefault: (v) =>
+    v.where === "server"
+      ? line`**${v.model}**: this server has not trained its own model yet (an admin can run \`/train start\`).`
+      : line`**${v.model}**: the model shipped with the bot (train your own with /train).`,
+  modelShape: (v) =>
+    `${v.preset ? `${v.preset} preset · ` : ""}${formatInt(v.params, "en")} parameters · ${v.layers} layers × ${v.heads} heads, ${v.width} wide, context of ${v.context} tokens · ` +
+    `${tokenizerKindName(v.kind, "en")} tokenizer with ${formatInt(v.vocabSize, "en")} tokens`,
+  modelTraining: (v) =>
+    dotted([
+      [
+        `Trained ${formatInt(v.step, "en")}${v.totalSteps !== null && v.totalSteps !== v.step ? ` of ${formatInt(v.totalSteps, "en")}` : ""} steps`,
+      ],
+      v.tokensSeen !== null ? [`${formatInt(v.tokensSeen, "en")} tokens seen`] : undefined,
+      v.seconds !== null ? [`in ${formatDuration(v.seconds, "en")}`] : undefined,
+      [`val loss ${formatLoss(v.valLoss)}`],
+      [`train loss ${formatLoss(v.trainLoss)}`],
+      v.createdAt !== null ? ["made ", time(v.createdAt)] : undefined,
+    ]),
+  modelCurve: (source, n) =>
+    source === "run"
+      ? `Loss curve: the training run's records (${formatInt(n, "en")} points).`
+      : source === "checkpoint"
+        ? "Loss curve: as recorded in the checkpoint."
+        : "No loss curve was recorded for this model.",
 };
 
 const ja: SharedSentences = {
@@ -82,6 +144,33 @@ const ja: SharedSentences = {
     line`${v.model} · ${v.steps} ステップ · シード ${v.seed} · 画像の各行が 1 ステップです。モデルが比べた候補と、選んだトークンを示します`,
   tokensLine: (v) =>
     line`${formatInt(v.characters, "ja")} 文字 → **${formatInt(v.tokens, "ja")} トークン**（${v.model}: ${tokenizerKindName(v.kind, "ja")}トークナイザー、語彙 ${formatInt(v.vocabSize, "ja")}）。`,
+  modelOwn: (v) =>
+    line`**${v.model}**: このサーバーで${v.messages !== null ? ` ${formatInt(v.messages, "ja")} 件のメッセージから` : ""}学習した、このサーバー専用のモデルです。`,
+  modelOwnHere: (model) => line`**${model}**: このプレイグラウンドで学習したモデル。`,
+  modelDefault: (v) =>
+    v.where === "server"
+      ? line`**${v.model}**: このサーバーはまだ自分のモデルを学習していません（管理者が \`/train start\` で学習できます）。`
+      : line`**${v.model}**: ボットに付属のモデル（/train で自分のモデルを学習できます）。`,
+  modelShape: (v) =>
+    `${v.preset ? `プリセット ${v.preset} · ` : ""}パラメータ ${formatInt(v.params, "ja")} 個 · ${v.layers} レイヤー × ${v.heads} ヘッド、幅 ${v.width}、文脈 ${v.context} トークン · ` +
+    `${tokenizerKindName(v.kind, "ja")}トークナイザー（${formatInt(v.vocabSize, "ja")} トークン）`,
+  modelTraining: (v) =>
+    dotted([
+      [
+        `学習 ${formatInt(v.step, "ja")}${v.totalSteps !== null && v.totalSteps !== v.step ? ` / ${formatInt(v.totalSteps, "ja")}` : ""} ステップ`,
+      ],
+      v.tokensSeen !== null ? [`学習したトークン ${formatInt(v.tokensSeen, "ja")}`] : undefined,
+      v.seconds !== null ? [`所要 ${formatDuration(v.seconds, "ja")}`] : undefined,
+      [`検証損失 ${formatLoss(v.valLoss)}`],
+      [`学習損失 ${formatLoss(v.trainLoss)}`],
+      v.createdAt !== null ? ["作成 ", time(v.createdAt)] : undefined,
+    ]),
+  modelCurve: (source, n) =>
+    source === "run"
+      ? `損失の曲線: 学習の記録から（${formatInt(n, "ja")} 点）。`
+      : source === "checkpoint"
+        ? "損失の曲線: チェックポイントに記録されたもの。"
+        : "このモデルには損失の曲線が記録されていません。",
 };
 
 export const SENTENCES: Record<Lang, SharedSentences> = { en, ja };

@@ -4,7 +4,7 @@
  * **bold** marks are dropped. A table's columns are padded by display width, so wide (CJK)
  * characters line up; a probability in a table is a percentage and a bar.
  */
-import type { Part, Reply } from "../../app/reply.ts";
+import { type Part, type Reply, utcTime } from "../../app/reply.ts";
 import { displayWidth, padToWidth } from "./display-width.ts";
 
 const BAR_WIDTH = 40;
@@ -50,5 +50,7 @@ function partText(part: Part): string {
       return `${part.value}.`;
     case "model":
       return part.name;
+    case "time":
+      return utcTime(part.ms);
   }
 }

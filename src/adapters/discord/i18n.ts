@@ -10,7 +10,7 @@ import { discordTime, formatDuration, formatInt, formatLoss } from "./format.ts"
 
 import { type Lang, langOfLocale } from "../../lang.ts";
 import { type ModelIdentity, modelName as modelNameIn } from "../../app/model-identity.ts";
-import { SENTENCES, tokenizerKindName } from "../../app/sentences.ts";
+import { SENTENCES } from "../../app/sentences.ts";
 
 export { type Lang, langOfLocale };
 
@@ -63,30 +63,6 @@ export interface Strings {
   /** /forget-me */
   forgotten: (r: { deleted: number; modelTrainedOnThem: boolean }) => string;
 
-  // /attention
-  // /model
-  modelOwn(v: { model: string; messages: number | null }): string;
-  modelDefault(model: string): string;
-  modelShape(v: {
-    preset: string | null;
-    params: number;
-    layers: number;
-    heads: number;
-    width: number;
-    context: number;
-    kind: string;
-    vocabSize: number;
-  }): string;
-  modelTraining(v: {
-    step: number;
-    totalSteps: number | null;
-    tokensSeen: number | null;
-    valLoss: number | null;
-    trainLoss: number | null;
-    createdAt: number | null;
-    seconds: number | null;
-  }): string;
-  modelCurve(source: "run" | "checkpoint" | "none", points: number): string;
   // /train
   trainModelName: string;
   trainReading(v: { channels: string; read: number; kept: number; max: number }): string;
@@ -171,30 +147,6 @@ const en: Strings = {
       ? " The current model of this server was trained on them, so it may still echo what it learned: ask an admin to run `/train start` again to make a model without them."
       : " The current model was not trained on them."),
 
-  modelOwn: (v) =>
-    `**${v.model}**: this server's own model, trained here${v.messages !== null ? ` on ${formatInt(v.messages, "en")} messages` : ""}.`,
-  modelDefault: (model) => `**${model}**: this server has not trained its own model yet (an admin can run \`/train start\`).`,
-  modelShape: (v) =>
-    `${v.preset ? `${v.preset} preset · ` : ""}${formatInt(v.params, "en")} parameters · ${v.layers} layers × ${v.heads} heads, ${v.width} wide, context of ${v.context} tokens · ` +
-    `${tokenizerKindName(v.kind, "en")} tokenizer with ${formatInt(v.vocabSize, "en")} tokens`,
-  modelTraining: (v) =>
-    [
-      `trained ${formatInt(v.step, "en")}${v.totalSteps !== null && v.totalSteps !== v.step ? ` of ${formatInt(v.totalSteps, "en")}` : ""} steps`,
-      v.tokensSeen !== null ? `${formatInt(v.tokensSeen, "en")} tokens seen` : undefined,
-      v.seconds !== null ? `in ${formatDuration(v.seconds, "en")}` : undefined,
-      `val loss ${formatLoss(v.valLoss)}`,
-      `train loss ${formatLoss(v.trainLoss)}`,
-      v.createdAt !== null ? `made ${discordTime(v.createdAt)}` : undefined,
-    ]
-      .filter((x) => x !== undefined)
-      .join(" · ")
-      .replace(/^t/, "T"),
-  modelCurve: (source, n) =>
-    source === "run"
-      ? `Loss curve: the training run's records (${formatInt(n, "en")} points).`
-      : source === "checkpoint"
-        ? "Loss curve: as recorded in the checkpoint."
-        : "No loss curve was recorded for this model.",
   trainModelName: "this server's new model",
   trainReading: (v) =>
     `📖 Reading the message history of ${v.channels}: ${formatInt(v.read, "en")} of at most ${formatInt(v.max, "en")} messages read, ${formatInt(v.kept, "en")} kept (bots, system messages and empty ones are skipped)…`,
@@ -300,29 +252,6 @@ const ja: Strings = {
       ? "このサーバーの今のモデルはそれを使って学習したので、覚えた内容が出てくるかもしれません。管理者に `/train start` をもう一度実行してもらえば、あなたのメッセージなしでモデルを作り直せます。"
       : "今のモデルはそれを学習していません。"),
 
-  modelOwn: (v) =>
-    `**${v.model}**: このサーバーで${v.messages !== null ? ` ${formatInt(v.messages, "ja")} 件のメッセージから` : ""}学習した、このサーバー専用のモデルです。`,
-  modelDefault: (model) => `**${model}**: このサーバーはまだ自分のモデルを学習していません（管理者が \`/train start\` で学習できます）。`,
-  modelShape: (v) =>
-    `${v.preset ? `プリセット ${v.preset} · ` : ""}パラメータ ${formatInt(v.params, "ja")} 個 · ${v.layers} レイヤー × ${v.heads} ヘッド、幅 ${v.width}、文脈 ${v.context} トークン · ` +
-    `${tokenizerKindName(v.kind, "ja")}トークナイザー（${formatInt(v.vocabSize, "ja")} トークン）`,
-  modelTraining: (v) =>
-    [
-      `学習 ${formatInt(v.step, "ja")}${v.totalSteps !== null && v.totalSteps !== v.step ? ` / ${formatInt(v.totalSteps, "ja")}` : ""} ステップ`,
-      v.tokensSeen !== null ? `学習したトークン ${formatInt(v.tokensSeen, "ja")}` : undefined,
-      v.seconds !== null ? `所要 ${formatDuration(v.seconds, "ja")}` : undefined,
-      `検証損失 ${formatLoss(v.valLoss)}`,
-      `学習損失 ${formatLoss(v.trainLoss)}`,
-      v.createdAt !== null ? `作成 ${discordTime(v.createdAt)}` : undefined,
-    ]
-      .filter((x) => x !== undefined)
-      .join(" · "),
-  modelCurve: (source, n) =>
-    source === "run"
-      ? `損失の曲線: 学習の記録から（${formatInt(n, "ja")} 点）。`
-      : source === "checkpoint"
-        ? "損失の曲線: チェックポイントに記録されたもの。"
-        : "このモデルには損失の曲線が記録されていません。",
   trainModelName: "このサーバーの新しいモデル",
   trainReading: (v) =>
     `📖 ${v.channels} のメッセージ履歴を読んでいます: 最大 ${formatInt(v.max, "ja")} 件のうち ${formatInt(v.read, "ja")} 件を読み、${formatInt(v.kept, "ja")} 件を使います（ボット・システムメッセージ・空のメッセージは除きます）…`,

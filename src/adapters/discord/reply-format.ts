@@ -5,7 +5,7 @@
  * with the notes and the footer kept, and the pictures as attachments.
  */
 import type { NoticeKind, Part, Reply } from "../../app/reply.ts";
-import { bold, plainText } from "./format.ts";
+import { bold, discordTime, plainText } from "./format.ts";
 import { cutText, MESSAGE_LIMIT, type Outgoing } from "./outgoing.ts";
 import { codeSpan, percent, probabilityBar } from "./token-format.ts";
 
@@ -44,5 +44,7 @@ function partText(part: Part): string {
       return `${String(part.value).padStart(2, " ")}.`;
     case "model":
       return plainText(part.name);
+    case "time":
+      return discordTime(part.ms);
   }
 }

@@ -3,7 +3,7 @@
  * text, with **bold** marks for the sentence table's bold, the prompt of a continuation and each
  * token; the notes and the footer as its last lines; the pictures as they are.
  */
-import type { Part, Reply } from "../../app/reply.ts";
+import { type Part, type Reply, utcTime } from "../../app/reply.ts";
 import type { WebReply } from "./command-spec.ts";
 
 export function webReply(reply: Reply): WebReply {
@@ -36,5 +36,7 @@ function partText(part: Part): string {
       return `${part.value}.`;
     case "model":
       return part.name;
+    case "time":
+      return utcTime(part.ms);
   }
 }

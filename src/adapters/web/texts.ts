@@ -28,17 +28,6 @@ export interface WebTexts {
   modelName(identity: ModelIdentity): string;
   chatFallback: string;
   verbatimCut: string;
-  modelLine(v: {
-    model: string;
-    own: boolean;
-    params: number;
-    layers: number;
-    heads: number;
-    width: number;
-    context: number;
-    step: number;
-    valLoss: number | null;
-  }): string;
   trainPanel: string;
   trainStarted(v: { preset: string; minutes: number; messages: number; characters: number }): string;
   trainProgress(s: TrainingSnapshot): string;
@@ -54,9 +43,6 @@ const en: WebTexts = {
   modelName: (identity) => modelNameIn(identity, "en"),
   chatFallback: "…I have no words for that yet. Train me on some text with /train and I'll learn!",
   verbatimCut: SENTENCES.en.verbatimCut,
-  modelLine: (v) =>
-    `**${v.model}**${v.own ? ": trained here, in this playground" : ": the model shipped with the bot (train your own with /train)"}.\n` +
-    `${formatInt(v.params, "en")} parameters · ${v.layers} layers × ${v.heads} heads, ${v.width} wide · context of ${v.context} tokens · trained ${formatInt(v.step, "en")} steps · val loss ${formatLoss(v.valLoss)}`,
   trainPanel:
     "Train your own model: paste a text or upload a .txt file (or use the shipped corpus), pick a size and a time, and watch the loss fall.",
   trainStarted: (v) =>
@@ -97,9 +83,6 @@ const ja: WebTexts = {
   modelName: (identity) => modelNameIn(identity, "ja"),
   chatFallback: "…まだ言葉が見つかりません。/train で文章を学習させてください！",
   verbatimCut: SENTENCES.ja.verbatimCut,
-  modelLine: (v) =>
-    `**${v.model}**${v.own ? ": このプレイグラウンドで学習したモデル" : ": ボットに付属のモデル（/train で自分のモデルを学習できます）"}。\n` +
-    `パラメータ ${formatInt(v.params, "ja")} 個 · ${v.layers} レイヤー × ${v.heads} ヘッド、幅 ${v.width} · 文脈 ${v.context} トークン · ${formatInt(v.step, "ja")} ステップ学習 · 検証損失 ${formatLoss(v.valLoss)}`,
   trainPanel:
     "自分のモデルを学習させましょう: 文章を貼り付けるか .txt ファイルを選び（付属のコーパスも使えます）、大きさと時間を選ぶと、損失が下がっていく様子が見られます。",
   trainStarted: (v) =>
