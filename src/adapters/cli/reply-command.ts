@@ -36,7 +36,7 @@ export async function cliReplyContext(
   const v = parseCatalogueArgs(argv, name);
   const out = v.out === undefined ? undefined : requirePngPath(v.out as string, name);
   const lang = langOption(v.lang as string | undefined);
-  const handle = await modelFromOption(v.model as string | undefined);
+  const handle = await modelFromOption(v);
   return { v, rc: { handle, lang, heavy: runNow, redactor: null }, out };
 }
 

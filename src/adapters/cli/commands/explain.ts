@@ -17,7 +17,7 @@ export async function run(argv: string[]): Promise<void> {
     return;
   }
   const out = v.out === undefined ? undefined : requirePngPath(v.out as string, "explain");
-  const handle = await modelFromOption(v.model as string | undefined);
+  const handle = await modelFromOption(v);
   const explanation = await explainTopic(handle, topic, { lang, text: v.text as string | undefined });
   process.stdout.write(`${explanation.title}\n\n${explanationMessage(explanation)}\n`);
   explanation.pictures.forEach((picture, i) => {
