@@ -16,7 +16,8 @@
  *
  * A part says what it *is*, so each medium can show it its way:
  *   text   a sentence in the reader's language (from src/app/sentences.ts); the sentence table's
- *          one mark is **bold**, which Discord and the page show bold and a terminal drops
+ *          one mark is **bold**, which Discord and the page show bold and a terminal drops (an
+ *          /explain message also holds `code` and its table's ``` block, shown as they are)
  *   quote  a user's or the model's text, shown literally (never markup, mentions inert);
  *          `strong` for the prompt a continuation follows
  *   token  a token label as the pictures show it (spaces as ␣, pieces as 猫 1/3)
@@ -74,6 +75,8 @@ export interface ReplyContext {
   heavy: HeavyQueue | (<T>(job: () => Promise<T> | T) => Promise<T>);
   /** the stored messages no reply may hand back word for word (null: nothing stored) */
   redactor: Redactor | null;
+  /** the number of the space's own stored model, if it has one (asked only by replies that say whose model it is) */
+  storedModelId?: () => number | null;
 }
 
 /**

@@ -14,6 +14,8 @@ export interface SharedSentences {
   droppedTokens(count: number): string;
   /** a reply shows a run copied from a stored text as […] */
   verbatimCut: string;
+  /** chat: the model wrote nothing */
+  chatFallback: string;
   predictHeader(v: { quote: Piece; model: Piece; temperature: number }): Part[];
   /** the quote of an empty text */
   emptyText: string;
@@ -76,6 +78,7 @@ const en: SharedSentences = {
   unknownChars: (n) => `${n} character${n === 1 ? " is" : "s are"} unknown to this model (shown as <unk>).`,
   droppedTokens: (n) => `The text was too long for the model's context: the first ${n} token${n === 1 ? " was" : "s were"} left out.`,
   verbatimCut: "[…] marks a part that repeated a stored text word for word; I left it out.",
+  chatFallback: "…I have no words for that yet. Train me on some text with /train and I'll learn!",
   predictHeader: (v) =>
     line`Most likely next tokens after “${v.quote}” (${v.model}${v.temperature === 1 ? "" : `, temperature ${v.temperature}`}):`,
   emptyText: "(empty text)",
@@ -126,6 +129,7 @@ const ja: SharedSentences = {
   unknownChars: (n) => `このモデルが知らない文字が ${n} 個ありました（<unk> と表示）。`,
   droppedTokens: (n) => `テキストがモデルの文脈長を超えたため、先頭の ${n} トークンは読まれていません。`,
   verbatimCut: "[…] の部分は、保存された文章をそのまま繰り返していたので省きました。",
+  chatFallback: "…まだ言葉が見つかりません。/train で文章を学習させてください！",
   predictHeader: (v) => line`「${v.quote}」の次に来そうなトークン（${v.model}${v.temperature === 1 ? "" : `、温度 ${v.temperature}`}）:`,
   emptyText: "（空のテキスト）",
   generateNothing: "（モデルはすぐにメッセージを終えました。何も書かれていません）",

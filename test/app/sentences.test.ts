@@ -12,6 +12,7 @@ describe("shared sentences", () => {
     for (const lang of ["en", "ja"] as const) {
       expect(strings(lang).verbatimCut).toBe(`-# ${SENTENCES[lang].verbatimCut}`);
       expect(texts(lang).verbatimCut).toBe(SENTENCES[lang].verbatimCut);
+      expect(strings(lang).chatFallback).toBe(texts(lang).chatFallback);
     }
   });
 

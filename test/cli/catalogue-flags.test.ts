@@ -28,13 +28,21 @@ describe("the console's flags from the catalogue", () => {
   });
 
   it("train: the console's own entry, its ranges the catalogue's sentences, its defaults the catalogue's", () => {
-    expect(cliDefaults("train")).toMatchObject({ preset: "baby", tokenizer: "bpe", vocab_size: 2048, seed: 1337, out: "model.safetensors" });
+    expect(cliDefaults("train")).toMatchObject({
+      preset: "baby",
+      tokenizer: "bpe",
+      vocab_size: 2048,
+      seed: 1337,
+      out: "model.safetensors",
+    });
     expect(parseCatalogueArgs(["--corpus", "c.txt", "--vocab-size", "300", "--eval-interval", "5"], "train")).toMatchObject({
       corpus: "c.txt",
       vocab_size: 300,
       eval_interval: 5,
     });
-    expect(() => parseCatalogueArgs(["--corpus", "c.txt", "--iters", "0"], "train")).toThrow(/iters must be a whole number from 1 to 1000000/);
+    expect(() => parseCatalogueArgs(["--corpus", "c.txt", "--iters", "0"], "train")).toThrow(
+      /iters must be a whole number from 1 to 1000000/,
+    );
     expect(() => parseCatalogueArgs(["--corpus", "c.txt", "--tokenizer", "words"], "train")).toThrow(UsageError);
   });
 

@@ -1,7 +1,8 @@
 /**
  * A console command whose answer is a Reply use case (src/app/replies/): flags from the
  * catalogue, the model of --model (or the shipped one), the language of --lang (or the
- * locale); the Reply's text on stdout, its notes on stderr, its picture to --out FILE.png.
+ * locale); the Reply's text on stdout, its notes on stderr, its pictures to --out FILE.png
+ * (then FILE-2.png …).
  * The console has no stored messages (nothing to cut) and runs its one job at once.
  */
 import type { OptionValue } from "../../app/catalogue/index.ts";
@@ -44,5 +45,7 @@ export function printReply(reply: Reply, out: string | undefined): void {
   const { out: text, notes } = terminalText(reply);
   process.stdout.write(text);
   process.stderr.write(notes);
-  if (out !== undefined && reply.pictures.length > 0) writePicture(out, reply.pictures[0].png);
+  if (out === undefined) return;
+  // the first picture goes to FILE.png, further ones to FILE-2.png, FILE-3.png …
+  reply.pictures.forEach((picture, i) => writePicture(i === 0 ? out : out.replace(/\.png$/i, `-${i + 1}.png`), picture.png));
 }

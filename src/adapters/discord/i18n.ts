@@ -109,7 +109,7 @@ const en: Strings = {
   busy: "I'm busy thinking about other messages. Please try again in a moment.",
   modelName: (identity) => modelNameIn(identity, "en"),
   inputError: (code, v) => inputErrorMessage("en", code, v),
-  chatFallback: "…I have no words for that yet. Talk to me more and I'll learn!",
+  chatFallback: SENTENCES.en.chatFallback,
   explainModeSet: (on) =>
     on
       ? "Explain mode is **on** for you: my chat replies now show, for each token I wrote, the alternatives I weighed, and the step-by-step picture."
@@ -212,7 +212,7 @@ const ja: Strings = {
   busy: "ほかのメッセージを考えている最中です。少し待ってからもう一度どうぞ。",
   modelName: (identity) => modelNameIn(identity, "ja"),
   inputError: (code, v) => inputErrorMessage("ja", code, v),
-  chatFallback: "……まだうまく言葉が出てきません。もっと話しかけてくれたら覚えます！",
+  chatFallback: SENTENCES.ja.chatFallback,
   explainModeSet: (on) =>
     on
       ? "説明モードを**オン**にしました。これからの返事には、書いたトークンごとに迷った候補とその確率、そして1ステップずつの図がつきます。"

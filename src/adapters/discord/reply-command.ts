@@ -22,7 +22,14 @@ export function replyCommand(name: string, present: ReplyUseCase) {
     for (const o of options) given[o.name] = slashValue(interaction, o.name, o.type) ?? undefined;
     // 2. checked now; the work waits for the deferral
     const handle = await ctx.registry.forGuild(interaction.guildId);
-    const rc: ReplyContext = { handle, lang: ctx.lang, heavy: ctx.heavy, redactor: redactorFor(ctx.store, interaction.guildId) };
+    const guild = interaction.guildId;
+    const rc: ReplyContext = {
+      handle,
+      lang: ctx.lang,
+      heavy: ctx.heavy,
+      redactor: redactorFor(ctx.store, guild),
+      storedModelId: () => (guild ? (ctx.store.models.latestInfo(guild)?.id ?? null) : null),
+    };
     let pending: PendingReply;
     try {
       pending = present(rc, given);

@@ -41,7 +41,7 @@ export interface WebTexts {
 
 const en: WebTexts = {
   modelName: (identity) => modelNameIn(identity, "en"),
-  chatFallback: "…I have no words for that yet. Train me on some text with /train and I'll learn!",
+  chatFallback: SENTENCES.en.chatFallback,
   verbatimCut: SENTENCES.en.verbatimCut,
   trainPanel:
     "Train your own model: paste a text or upload a .txt file (or use the shipped corpus), pick a size and a time, and watch the loss fall.",
@@ -81,7 +81,7 @@ const en: WebTexts = {
 
 const ja: WebTexts = {
   modelName: (identity) => modelNameIn(identity, "ja"),
-  chatFallback: "…まだ言葉が見つかりません。/train で文章を学習させてください！",
+  chatFallback: SENTENCES.ja.chatFallback,
   verbatimCut: SENTENCES.ja.verbatimCut,
   trainPanel:
     "自分のモデルを学習させましょう: 文章を貼り付けるか .txt ファイルを選び（付属のコーパスも使えます）、大きさと時間を選ぶと、損失が下がっていく様子が見られます。",

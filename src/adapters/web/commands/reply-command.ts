@@ -13,7 +13,8 @@ export function webReplyCommand(name: string, present: ReplyUseCase): WebCommand
     spec: webSpec(name),
     async run(options, ctx) {
       const handle = await ctx.registry.forGuild(ctx.space);
-      const pending = present({ handle, lang: ctx.lang, heavy: ctx.heavy, redactor: storedRedactor(ctx) }, options);
+      const storedModelId = () => ctx.store.models.latestInfo(ctx.space)?.id ?? null;
+      const pending = present({ handle, lang: ctx.lang, heavy: ctx.heavy, redactor: storedRedactor(ctx), storedModelId }, options);
       return webReply(await pending());
     },
   };
