@@ -9,6 +9,7 @@ import type { OptionValue } from "../../app/catalogue/index.ts";
 import type { ImportModelOptions } from "../../app/import-model.ts";
 import { DEFAULT_MODEL_PATH, loadModelFile } from "../../app/load-model.ts";
 import type { ModelHandle } from "../../app/model-handle.ts";
+import { SHIPPED_MODEL } from "../../app/model-identity.ts";
 import { fastestKernels } from "../../app/kernels.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -26,7 +27,8 @@ export async function modelFromOption(v: Readonly<Record<string, OptionValue | u
     if (!existsSync(DEFAULT_MODEL_PATH)) {
       throw new UsageError(`the default model is missing (${DEFAULT_MODEL_PATH}): run npm run train:default, or pass --model FILE`);
     }
-    return loadModelFile(DEFAULT_MODEL_PATH, "default model", fastestKernels());
+    // the shipped model, named as every surface names it (既定のモデル in Japanese)
+    return { ...(await loadModelFile(DEFAULT_MODEL_PATH, "default model", fastestKernels())), identity: SHIPPED_MODEL };
   }
   if (!existsSync(file)) throw new UsageError(`model file not found: ${file}`);
   return loadModelFile(file, undefined, fastestKernels(), importOptions);
