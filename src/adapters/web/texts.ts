@@ -28,25 +28,6 @@ export interface WebTexts {
   modelName(identity: ModelIdentity): string;
   chatFallback: string;
   verbatimCut: string;
-  predictHeader(v: { quote: string; model: string; temperature: number }): string;
-  unknownChars(n: number): string;
-  droppedTokens(n: number): string;
-  attentionHead(v: { quote: string; model: string; layer: number; head: number }): string;
-  attentionGrid(v: { quote: string; model: string; layers: number; heads: number }): string;
-  generateFooter(v: { model: string; tokens: number; temperature: number; topK: number; topP: number; seed: number }): string;
-  traceFooter(v: { model: string; steps: number; seed: number }): string;
-  tokensLine(v: { characters: number; tokens: number; kind: string; vocabSize: number; model: string }): string;
-  modelLine(v: {
-    model: string;
-    own: boolean;
-    params: number;
-    layers: number;
-    heads: number;
-    width: number;
-    context: number;
-    step: number;
-    valLoss: number | null;
-  }): string;
   trainPanel: string;
   trainStarted(v: { preset: string; minutes: number; messages: number; characters: number }): string;
   trainProgress(s: TrainingSnapshot): string;
@@ -60,20 +41,8 @@ export interface WebTexts {
 
 const en: WebTexts = {
   modelName: (identity) => modelNameIn(identity, "en"),
-  chatFallback: "…I have no words for that yet. Train me on some text with /train and I'll learn!",
-  verbatimCut: "[…] marks a part that repeated a training text word for word; I left it out.",
-  predictHeader: (v) =>
-    `Most likely next tokens after “${v.quote}” (${v.model}${v.temperature === 1 ? "" : `, temperature ${v.temperature}`}):`,
-  unknownChars: SENTENCES.en.unknownChars,
-  droppedTokens: SENTENCES.en.droppedTokens,
-  attentionHead: SENTENCES.en.attentionHead,
-  attentionGrid: SENTENCES.en.attentionGrid,
-  generateFooter: SENTENCES.en.generateFooter,
-  traceFooter: SENTENCES.en.traceFooter,
-  tokensLine: SENTENCES.en.tokensLine,
-  modelLine: (v) =>
-    `**${v.model}**${v.own ? ": trained here, in this playground" : ": the model shipped with the bot (train your own with /train)"}.\n` +
-    `${formatInt(v.params, "en")} parameters · ${v.layers} layers × ${v.heads} heads, ${v.width} wide · context of ${v.context} tokens · trained ${formatInt(v.step, "en")} steps · val loss ${formatLoss(v.valLoss)}`,
+  chatFallback: SENTENCES.en.chatFallback,
+  verbatimCut: SENTENCES.en.verbatimCut,
   trainPanel:
     "Train your own model: paste a text or upload a .txt file (or use the shipped corpus), pick a size and a time, and watch the loss fall.",
   trainStarted: (v) =>
@@ -112,19 +81,8 @@ const en: WebTexts = {
 
 const ja: WebTexts = {
   modelName: (identity) => modelNameIn(identity, "ja"),
-  chatFallback: "…まだ言葉が見つかりません。/train で文章を学習させてください！",
-  verbatimCut: "[…] の部分は学習した文章をそのまま繰り返していたので省きました。",
-  predictHeader: (v) => `「${v.quote}」の次に来そうなトークン（${v.model}${v.temperature === 1 ? "" : `、温度 ${v.temperature}`}）:`,
-  unknownChars: SENTENCES.ja.unknownChars,
-  droppedTokens: SENTENCES.ja.droppedTokens,
-  attentionHead: SENTENCES.ja.attentionHead,
-  attentionGrid: SENTENCES.ja.attentionGrid,
-  generateFooter: SENTENCES.ja.generateFooter,
-  traceFooter: SENTENCES.ja.traceFooter,
-  tokensLine: SENTENCES.ja.tokensLine,
-  modelLine: (v) =>
-    `**${v.model}**${v.own ? ": このプレイグラウンドで学習したモデル" : ": ボットに付属のモデル（/train で自分のモデルを学習できます）"}。\n` +
-    `パラメータ ${formatInt(v.params, "ja")} 個 · ${v.layers} レイヤー × ${v.heads} ヘッド、幅 ${v.width} · 文脈 ${v.context} トークン · ${formatInt(v.step, "ja")} ステップ学習 · 検証損失 ${formatLoss(v.valLoss)}`,
+  chatFallback: SENTENCES.ja.chatFallback,
+  verbatimCut: SENTENCES.ja.verbatimCut,
   trainPanel:
     "自分のモデルを学習させましょう: 文章を貼り付けるか .txt ファイルを選び（付属のコーパスも使えます）、大きさと時間を選ぶと、損失が下がっていく様子が見られます。",
   trainStarted: (v) =>
@@ -163,11 +121,4 @@ const ja: WebTexts = {
 
 export function texts(lang: Lang): WebTexts {
   return lang === "ja" ? ja : en;
-}
-
-/** The end of a user's text on one line, for quoting in a reply. */
-export function quoteEnd(text: string, max = 60): string {
-  // by code points, so an emoji is never cut in half
-  const chars = [...text.replace(/\s+/g, " ").trim()];
-  return chars.length <= max ? chars.join("") : `…${chars.slice(chars.length - max + 1).join("")}`;
 }

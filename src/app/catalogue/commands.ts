@@ -90,6 +90,30 @@ const modelFile: OptionSpec = {
   cliValue: "FILE",
   description: { en: "A checkpoint file (default: the shipped model)", ja: "チェックポイントのファイル（既定: 付属のモデル）" },
 };
+/** The console's: what an imported checkpoint may need that its file does not say (they come with every --model). */
+const importHeads: OptionSpec = {
+  name: "heads",
+  type: "integer",
+  on: ["cli"],
+  min: 1,
+  max: 1024,
+  description: {
+    en: "n_head of a nanoGPT safetensors that does not say it",
+    ja: "n_head を記録していない nanoGPT の safetensors のヘッド数",
+  },
+};
+const importGpt2Tokenizer: OptionSpec = {
+  name: "gpt2_tokenizer",
+  type: "string",
+  on: ["cli"],
+  cliValue: "DIR",
+  description: {
+    en: "GPT-2's vocab.json + merges.txt, for a nanoGPT ckpt.pt without meta.pkl",
+    ja: "meta.pkl のない nanoGPT の ckpt.pt 用の GPT-2 の vocab.json と merges.txt",
+  },
+};
+/** --model FILE and what an imported file may need. */
+const modelOptions: readonly OptionSpec[] = [modelFile, importHeads, importGpt2Tokenizer];
 const langFlag: OptionSpec = {
   name: "lang",
   type: "string",
@@ -157,7 +181,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
         default: 1,
         description: { en: "Higher = flatter probabilities", ja: "大きいほど確率が平らになります" },
       },
-      modelFile,
+      ...modelOptions,
       jsonFlag,
       pngOut(false),
       langFlag,
@@ -195,7 +219,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
       },
       pngOut(true),
       langFlag,
-      modelFile,
+      ...modelOptions,
     ],
   },
   {
@@ -232,7 +256,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
         },
       },
       seedOption,
-      modelFile,
+      ...modelOptions,
     ],
   },
   {
@@ -250,7 +274,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
       { ...generateTemperature, on: ["cli"] },
       pngOut(true),
       langFlag,
-      modelFile,
+      ...modelOptions,
     ],
   },
   {
@@ -258,7 +282,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
     localName: "トークン",
     on: ["discord", "web", "cli"],
     description: { en: "Show how the model cuts a text into tokens", ja: "モデルが文章をどのようにトークンに分けるかを表示します" },
-    options: [textOption({ en: "Any text", ja: "好きな文章" }, true), pngOut(true), langFlag, modelFile],
+    options: [textOption({ en: "Any text", ja: "好きな文章" }, true), pngOut(true), langFlag, ...modelOptions],
   },
   {
     name: "model",
@@ -301,7 +325,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
       textOption({ en: "Your own sentence to use in the example", ja: "例に使う自分の文章" }, false),
       langFlag,
       pngOut(false),
-      modelFile,
+      ...modelOptions,
     ],
   },
   {
@@ -520,7 +544,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
       en: "A prompt that continues what you type (inside: /predict, /temperature, /tokens, /seed, /help, /quit)",
       ja: "入力した文章の続きを書くプロンプト（中で /predict、/temperature、/tokens、/seed、/help、/quit）",
     },
-    options: [modelFile, generateTemperature, generateTokens],
+    options: [...modelOptions, generateTemperature, generateTokens],
   },
   {
     name: "info",
@@ -529,7 +553,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
       en: "A model's config, parameter counts by part, tokenizer, training and loss",
       ja: "モデルの設定、部分ごとのパラメータ数、トークナイザー、学習と損失",
     },
-    options: [modelFile],
+    options: [...modelOptions],
   },
   {
     name: "embeddings",
@@ -542,7 +566,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
       { name: "text", type: "string", maxLength: MAX_INPUT_CHARS, description: { en: "A token to mark", ja: "印をつけるトークン" } },
       pngOut(true),
       langFlag,
-      modelFile,
+      ...modelOptions,
     ],
   },
   {
@@ -557,7 +581,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
         description: { en: "Also the loss curve, to this .png file", ja: "損失の曲線もこの .png ファイルに" },
       },
       langFlag,
-      modelFile,
+      ...modelOptions,
     ],
   },
   {
@@ -575,8 +599,114 @@ export const CATALOGUE: readonly CommandSpec[] = [
         cliValue: "FILE",
         description: { en: "The text to score (UTF-8)", ja: "評価する文章のファイル（UTF-8）" },
       },
-      modelFile,
+      ...modelOptions,
       jsonFlag,
     ],
+  },
+  {
+    name: "train",
+    on: ["cli"],
+    description: {
+      en: "Train a model on a text file or a folder of them, with a live progress line; a checkpoint at every evaluation",
+      ja: "文章のファイル（またはフォルダ）でモデルを学習し、進み具合を表示。評価のたびにチェックポイントを保存",
+    },
+    options: [
+      {
+        name: "corpus",
+        type: "string",
+        required: true,
+        cliValue: "FILE|DIR",
+        description: { en: "The text to learn from", ja: "学習する文章" },
+      },
+      {
+        name: "preset",
+        type: "string",
+        choices: presetChoices(["tiny", "baby", "small"]),
+        default: "baby",
+        description: { en: "The model's size", ja: "モデルの大きさ" },
+      },
+      {
+        name: "tokenizer",
+        type: "string",
+        choices: [
+          { value: "char", label: { en: "char: one token per character", ja: "char: 1 文字 1 トークン" } },
+          { value: "bpe", label: { en: "bpe: byte pairs merged", ja: "bpe: バイト対を併合" } },
+          {
+            value: "charbpe",
+            label: { en: "charbpe: character pairs merged, bytes for the rest", ja: "charbpe: 文字対を併合、残りはバイト" },
+          },
+        ],
+        default: "bpe",
+        description: { en: "How text becomes tokens", ja: "文章をトークンにする方法" },
+      },
+      {
+        name: "vocab_size",
+        type: "integer",
+        min: 260,
+        max: 65536,
+        default: 2048,
+        description: { en: "Tokens in the vocabulary (BPE kinds)", ja: "語彙のトークン数（BPE の場合）" },
+      },
+      {
+        name: "iters",
+        type: "integer",
+        min: 1,
+        max: 1_000_000,
+        description: { en: "Steps to train (1000 without --minutes)", ja: "学習するステップ数（--minutes がなければ 1000）" },
+      },
+      { name: "minutes", type: "number", min: 0.01, max: 24 * 60, description: { en: "Or a time budget", ja: "または時間の上限（分）" } },
+      { name: "seed", type: "integer", min: 0, default: 1337, description: { en: "Seed of the run", ja: "乱数のシード" } },
+      {
+        name: "out",
+        type: "string",
+        cliValue: "FILE",
+        default: "model.safetensors",
+        description: { en: "The checkpoint to write", ja: "書き出すチェックポイント" },
+      },
+      { name: "eval_interval", type: "integer", min: 1, description: { en: "Steps between evaluations", ja: "評価の間隔（ステップ）" } },
+      {
+        name: "eval_batches",
+        type: "integer",
+        min: 1,
+        max: 10_000,
+        description: { en: "Batches per evaluation", ja: "評価ごとのバッチ数" },
+      },
+      langFlag,
+    ],
+  },
+  {
+    name: "fetch-model",
+    on: ["cli"],
+    description: {
+      en: "Download GPT-2's files from Hugging Face (resumable), to use with --model",
+      ja: "Hugging Face から GPT-2 のファイルをダウンロード（再開可能）。--model で使えます",
+    },
+    options: [
+      {
+        name: "name",
+        type: "string",
+        required: true,
+        cliPositional: true,
+        description: { en: "Which model: gpt2 or distilgpt2", ja: "どのモデル: gpt2 か distilgpt2" },
+      },
+      {
+        name: "dir",
+        type: "string",
+        cliValue: "DIR",
+        description: { en: "Where models go (default $MODELS_DIR or data/models)", ja: "保存先（既定: $MODELS_DIR か data/models）" },
+      },
+      {
+        name: "hub",
+        type: "string",
+        cliValue: "URL",
+        description: { en: "The hub (default $HF_ENDPOINT or huggingface.co)", ja: "ハブ（既定: $HF_ENDPOINT か huggingface.co）" },
+      },
+    ],
+  },
+  {
+    name: "commands",
+    on: ["cli"],
+    description: { en: "Every command of every surface, from the catalogue", ja: "すべての面のすべてのコマンド（カタログから）" },
+    options: [jsonFlag],
   },
 ];

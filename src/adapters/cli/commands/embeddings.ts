@@ -10,7 +10,7 @@ export const usage = cliUsage("embeddings");
 export async function run(argv: string[]): Promise<void> {
   const v = parseCatalogueArgs(argv, "embeddings");
   const out = requirePngPath(v.out as string, "embeddings");
-  const handle = await modelFromOption(v.model as string | undefined);
+  const handle = await modelFromOption(v);
   const text = v.text as string | undefined;
   writePicture(out, await embeddingsPicture(handle, langOption(v.lang as string | undefined), text === "" ? undefined : text));
 }
