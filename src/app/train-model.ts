@@ -34,6 +34,7 @@ import {
 } from "../train/trainer.ts";
 import { shuffleDocuments, tokenStream } from "./corpus.ts";
 import { checkTrainingMemory } from "./training-memory.ts";
+import type { ModelHandle } from "./model-handle.ts";
 
 /** Too little text for a preset: the numbers travel with the error (across the worker too), never parsed back from its text. */
 export interface CorpusTooSmall {
@@ -72,6 +73,8 @@ export interface TrainModelOptions {
   resumeFrom?: Uint8Array;
   /** fine-tuning: start from this pretrained model, keeping its config and tokenizer (`preset`, `tokenizer` and `vocabSize` are then unused) */
   base?: BaseModel;
+  /** the same, by the model's file or folder (anything `--model` takes), loaded where the training runs (the worker) */
+  initFrom?: string;
   /** the training window in tokens: the preset's block size, or for a base FINE_TUNE.context (at most its block size) */
   context?: number;
 }
@@ -82,6 +85,11 @@ export interface BaseModel {
   config: GPTConfig;
   params: ArrayLike<number>;
   tokenizer: Tokenizer;
+}
+
+/** A loaded model as the base of a fine-tuning. */
+export function baseOf(handle: ModelHandle): BaseModel {
+  return { name: handle.name, config: handle.model.config, params: handle.model.params, tokenizer: handle.tokenizer };
 }
 
 /**
@@ -236,7 +244,7 @@ export function trainModel(documents: string[], o: TrainModelOptions, hooks: Tra
           heldOutLoss === null
             ? `mean of ${options.evalBatches} random val batches`
             : "mean over all non-overlapping windows of the held-out 10 %",
-        options: { ...o, resumeFrom: undefined, base: undefined, resumedFromStep: resumed?.meta.step },
+        options: { ...o, resumeFrom: undefined, base: undefined, initFrom: undefined, resumedFromStep: resumed?.meta.step },
       },
     });
   let lastProgress: Progress | null = null;

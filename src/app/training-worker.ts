@@ -1,12 +1,14 @@
 /**
  * Runs trainModel in a worker thread, so the bot's event loop never runs a training step.
- * In:  workerData = { documents, options, stopFlag: SharedArrayBuffer(4) }
+ * In:  workerData = { documents, options, stopFlag: SharedArrayBuffer(4) }; with options.initFrom
+ *      the base model is loaded here (its weights in this thread's memory, outside the kernels')
  * Out: messages { type: "progress" | "checkpoint" | "done" | "error", ... }; an error of too little
  *      text carries its numbers as `corpusTooSmall`
  * Stop: the parent sets stopFlag[0] = 1; the run ends after the current step with a checkpoint.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { CorpusTooSmallError, trainModel, type TrainModelOptions } from "./train-model.ts";
+import { baseOf, CorpusTooSmallError, trainModel, type TrainModelOptions } from "./train-model.ts";
+import { loadModelFile } from "./load-model.ts";
 import { MemoryTooSmallError } from "./training-memory.ts";
 import { trainingKernels } from "./kernels.ts";
 import type { TrainingSummary } from "./training-job.ts";
@@ -18,9 +20,11 @@ let lastProgressPost = 0;
 
 try {
   const kernels = trainingKernels();
+  // the base of a fine-tuning, on the readable kernels: its copy stays out of the kernels' 4 GiB
+  const base = options.initFrom && !options.base ? baseOf(await loadModelFile(options.initFrom)) : options.base;
   const trained = trainModel(
     documents,
-    options,
+    { ...options, base },
     {
       shouldStop: () => Atomics.load(stop, 0) === 1,
       onProgress: (p) => {

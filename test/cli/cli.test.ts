@@ -1,11 +1,13 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { trainModel } from "../../src/app/train-model.ts";
 import { smallCorpus } from "../helpers/corpus.ts";
+import { writeTinyGpt2 } from "../helpers/tiny-gpt2.ts";
+import { loadCheckpointBytes } from "../../src/model/checkpoint.ts";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "../..");
@@ -79,6 +81,19 @@ describe("the console CLI", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/done: 20 steps/);
     expect((await cli("info", "--model", out)).stdout).toMatch(/training:\s+20 steps/);
+  });
+
+  it("train --init-from fine-tunes a GPT-2-layout model: its size and tokenizer kept, its base named", async () => {
+    const base = writeTinyGpt2(path.join(dir, "gpt2-tiny"));
+    const out = path.join(dir, "fine-tuned.safetensors");
+    const r = await cli("train", "--corpus", corpusFile, "--init-from", base, "--iters", "6", "--eval-interval", "3", "--out", out);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/fine-tuning .*gpt2-tiny \(its size and tokenizer\)/);
+    expect(r.stderr).toMatch(/done: 6 steps/);
+    const { config, meta } = loadCheckpointBytes(readFileSync(out), out);
+    expect(config.vocabSize).toBe(50257);
+    expect((meta.tokenizer as { kind: string }).kind).toBe("gpt2");
+    expect((meta.extra as { base: { name: string } }).base.name).toBe("gpt2-tiny");
   });
 
   it("eval prints tokens, bytes, loss per token and bits per byte; --json the same numbers as an object", async () => {

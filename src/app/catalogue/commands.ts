@@ -663,6 +663,15 @@ export const CATALOGUE: readonly CommandSpec[] = [
         default: "model.safetensors",
         description: { en: "The checkpoint to write", ja: "書き出すチェックポイント" },
       },
+      {
+        name: "init_from",
+        type: "string",
+        cliValue: "FILE|DIR",
+        description: {
+          en: "Fine-tune this model (any --model file or folder), keeping its size and tokenizer",
+          ja: "このモデル（--model に渡せるファイルかフォルダ）を微調整する。大きさとトークナイザはそのまま",
+        },
+      },
       { name: "eval_interval", type: "integer", min: 1, description: { en: "Steps between evaluations", ja: "評価の間隔（ステップ）" } },
       {
         name: "eval_batches",

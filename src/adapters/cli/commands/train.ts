@@ -1,5 +1,6 @@
 /**
  * `train --corpus FILE|DIR [--preset --tokenizer char|bpe|charbpe --vocab-size --iters|--minutes --seed --out FILE]` (flags: the catalogue's)
+ * `train --corpus FILE|DIR --init-from MODEL …` fine-tunes MODEL (its size and tokenizer kept)
  * Trains in a worker thread with a live progress line; writes a checkpoint at every evaluation
  * and at the end, so Ctrl-C loses at most one interval (the first Ctrl-C stops gracefully).
  */
@@ -42,6 +43,7 @@ export function trainOptionsFrom(v: Readonly<Record<string, OptionValue | undefi
     seed: v.seed as number,
     evalInterval: v.eval_interval as number | undefined,
     evalBatches: v.eval_batches as number | undefined,
+    ...(v.init_from !== undefined && { initFrom: v.init_from as string }),
   };
 }
 
@@ -60,7 +62,10 @@ export async function run(argv: string[]): Promise<void> {
   if (documents.length === 0) throw new UsageError(`the corpus ${corpusPath} has no text`);
 
   const line = new LiveLine();
-  line.log(`training ${options.preset} (${options.tokenizer} tokenizer) on ${documents.length} documents from ${corpusPath} → ${out}`);
+  const what = options.initFrom
+    ? `fine-tuning ${options.initFrom} (its size and tokenizer)`
+    : `training ${options.preset} (${options.tokenizer} tokenizer)`;
+  line.log(`${what} on ${documents.length} documents from ${corpusPath} → ${out}`);
   let lastVal: number | null = null;
   let saving: Promise<void> = Promise.resolve();
   const job = startTrainingJob(documents, options, {
