@@ -1,5 +1,6 @@
-/** `predict --text TEXT [--k K] [--temperature T] [--model FILE] [--json] [--out FILE.png] [--lang ja|en]` (flags: the catalogue's) */
+/** `predict --text TEXT [--k K] [--temperature T] [--ablate L.H[,L.H…]] [--model FILE] [--json] [--out FILE.png] [--lang ja|en]` (flags: the catalogue's) */
 import { predictNext } from "../../../app/predict.ts";
+import { predictAblated } from "../../../app/ablate.ts";
 import { visibleToken } from "../../../render/text.ts";
 import { cliUsage, parseCatalogueArgs } from "../catalogue-args.ts";
 import { modelFromOption } from "../model-option.ts";
@@ -14,7 +15,12 @@ export async function run(argv: string[]): Promise<void> {
   const out = v.out === undefined ? undefined : requirePngPath(v.out as string, "predict");
   const lang = langOption(v.lang as string | undefined);
   const handle = await modelFromOption(v.model as string | undefined);
-  const result = predictNext(handle, v.text as string, { k: v.k as number | undefined, temperature: v.temperature as number | undefined });
+  const options = { k: v.k as number | undefined, temperature: v.temperature as number | undefined };
+  // --ablate L.H,…: the same prediction from the model with those heads switched off
+  const result =
+    v.heads === undefined
+      ? predictNext(handle, v.text as string, options)
+      : predictAblated(handle, v.text as string, { ...options, heads: v.heads as string });
   if (out) writePicture(out, await predictPicture(result, lang, handle.name));
   if (v.json) {
     process.stdout.write(
