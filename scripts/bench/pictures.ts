@@ -45,7 +45,9 @@ export async function benchPictures(): Promise<void> {
   const T = encodePrompt(handle, long).ids.length;
   await timePicture(`logit lens (${T} tokens)`, () => lensPicture(lensOf(handle, long), "en", handle.name));
   await timePicture(`attribution, both methods (${T} tokens)`, () => attributionPicture(attributeNext(handle, long), "en", handle.name));
-  await timePicture(`ablation + heads grid (${T} tokens)`, () => ablationPicture(ablateNext(handle, long, { heads: "1.0" }), "en", handle.name));
+  await timePicture(`ablation + heads grid (${T} tokens)`, () =>
+    ablationPicture(ablateNext(handle, long, { heads: "1.0" }), "en", handle.name),
+  );
 }
 
 /** A text that fills the model's context exactly: the eot token and blockSize − 1 tokens. */
