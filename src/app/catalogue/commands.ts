@@ -220,7 +220,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
   {
     name: "lens",
     localName: "レンズ",
-    on: ["cli"],
+    on: ["discord", "web", "cli"],
     description: {
       en: "Show what the model would guess next after each layer, at every position (the logit lens)",
       ja: "各位置で、レイヤーごとにモデルが次に何を予想しているかを表示します（ロジットレンズ）",
@@ -246,7 +246,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
     name: "why",
     localName: "なぜ",
     cliName: "attribute",
-    on: ["cli"],
+    on: ["discord", "web", "cli"],
     description: {
       en: "Show which input tokens pushed the model towards its next token (gradient × input and occlusion)",
       ja: "どの入力トークンが次のトークンの予測を後押ししたかを表示します（勾配×入力と遮蔽）",
@@ -272,7 +272,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
   {
     name: "ablate",
     localName: "アブレーション",
-    on: ["cli"],
+    on: ["discord", "web", "cli"],
     description: {
       en: "Switch attention heads off and show how the next-token prediction changes",
       ja: "アテンションヘッドを止めて、次のトークンの予測がどう変わるかを表示します",

@@ -1,0 +1,42 @@
+/** /ablate text [heads]: the next-token bars before and after switching heads off, and every head alone. */
+import type { ChatInputCommandInteraction } from "discord.js";
+import { ablateNext } from "../src/app/ablate.ts";
+import { ablateLines } from "../src/app/look-lines.ts";
+import { ablationPicture } from "../src/app/look-pictures.ts";
+import { MAX_INPUT_CHARS } from "../src/app/prompt.ts";
+import type { CommandContext } from "../src/adapters/discord/command.ts";
+import { quoteEnd } from "../src/adapters/discord/format.ts";
+import { checked } from "../src/adapters/discord/input-error.ts";
+import { respond } from "../src/adapters/discord/outgoing.ts";
+import { slashData } from "../src/adapters/discord/slash-json.ts";
+import { identityOf } from "../src/app/model-identity.ts";
+
+export const data = slashData("ablate");
+
+/** heavy: limited per user */
+export const expensive = true;
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const text = interaction.options.getString("text", true);
+  const handle = await ctx.registry.forGuild(interaction.guildId);
+  const { nLayer, nHead } = handle.model.config;
+  await interaction.deferReply();
+  const modelName = ctx.text.modelName(identityOf(handle));
+  // the use case checks the input; an InputError comes out in the user's language
+  const result = await ctx.heavy(async () =>
+    checked(
+      () =>
+        ablateNext(handle, text, {
+          heads: interaction.options.getString("heads") ?? undefined,
+          k: interaction.options.getInteger("k") ?? undefined,
+        }),
+      ctx.text,
+      { layers: nLayer, heads: nHead, length: text.length, limit: MAX_INPUT_CHARS },
+    ),
+  );
+  const png = await ctx.heavy(() => ablationPicture(result, ctx.lang, modelName));
+  const lines = ablateLines(result, quoteEnd(text, ctx.text.predictEmptyText), modelName, ctx.lang);
+  if (result.unknown > 0) lines.push(ctx.text.predictUnknown(result.unknown));
+  if (result.dropped > 0) lines.push(ctx.text.predictDropped(result.dropped));
+  await respond(interaction, { content: lines.join("\n"), files: [{ name: "ablate.png", data: png }] });
+}
