@@ -13,6 +13,9 @@ import { ablateNext, parseHeads, predictAblated } from "../../src/app/ablate.ts"
 import { attributeNext } from "../../src/app/attribute.ts";
 import { loadImportedModel } from "../../src/app/import-model.ts";
 import { lensOf } from "../../src/app/lens.ts";
+import { explainAblation, explainAttribution, explainLens } from "../../src/app/explain/look.ts";
+import { textsFor } from "../../src/explain/index.ts";
+import { logitLens } from "../../src/model/lens.ts";
 import { ablationPicture, attributionPicture, lensPicture } from "../../src/app/look-pictures.ts";
 import { handleFromCheckpoint, type ModelHandle } from "../../src/app/model-handle.ts";
 import { predictNext } from "../../src/app/predict.ts";
@@ -286,5 +289,43 @@ describe("a head made decisive by editing its weights", () => {
     } finally {
       handle.model.params.set(saved);
     }
+  });
+});
+
+describe("the explanation topics' numbers are the commands' numbers", () => {
+  const input = (handle: ModelHandle) => ({ handle, lang: "en" as const, texts: textsFor("en"), text: TEXTS.trained, redactor: null });
+
+  it("lens: the last position's top guess at every depth, where the output's guess settles, its probability at depth 0", () => {
+    const { facts } = explainLens(input(trained));
+    const lens = lensOf(trained, TEXTS.trained, { k: 1 });
+    const T = lens.inputIds.length;
+    const tops = lens.layers.map((d) => d.positions[T - 1].top[0]);
+    expect(facts.depths).toEqual(tops.map((c, layer) => ({ layer, token: c.token, prob: c.prob })));
+    const out = tops[tops.length - 1];
+    let settled = tops.length - 1;
+    while (settled > 0 && tops[settled - 1].id === out.id) settled--;
+    expect(facts.settledAt).toBe(settled);
+    const V = trained.model.config.vocabSize;
+    const row = Array.from(logitLens(trained.model, Int32Array.from(lens.inputIds))[0].subarray((T - 1) * V, T * V));
+    const max = Math.max(...row);
+    expect(facts.outputTokenAtStart).toBeCloseTo(Math.exp(row[out.id] - max) / row.reduce((s, v) => s + Math.exp(v - max), 0), 10);
+  });
+
+  it("attribution and ablation: the scores and the decisive head of /why and /ablate", () => {
+    const why = explainAttribution(input(trained)).facts;
+    const scores = attributeNext(trained, TEXTS.trained);
+    for (const r of why.rows) {
+      expect(r.gradient).toBe(scores.gradient[r.position]);
+      expect(r.occlusion).toBe(scores.occlusion[r.position]);
+    }
+    expect(why.target).toEqual({ token: scores.target.token, prob: scores.target.prob });
+    expect(why.occlusionTop.position).toBe(scores.occlusion.indexOf(Math.max(...scores.occlusion)));
+    const ablation = explainAblation(input(trained)).facts;
+    const grid = ablateNext(trained, TEXTS.trained).grid;
+    const flat = grid.flat();
+    const worst = flat.indexOf(Math.min(...flat));
+    const { nHead } = trained.model.config;
+    expect(ablation.decisive).toEqual({ layer: Math.floor(worst / nHead), head: worst % nHead, delta: flat[worst] });
+    expect(ablation.quiet).toBe(flat.filter((d) => Math.abs(d) < 0.05).length);
   });
 });
