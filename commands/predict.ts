@@ -1,10 +1,12 @@
 /**
- * /predict text [k] [temperature]: the model's most likely next tokens after a text, with their
+ * /predict text [k] [temperature] [heads]: the model's most likely next tokens after a text, with their
  * probabilities, as a short list and a picture.
  */
 import type { ChatInputCommandInteraction } from "discord.js";
 import { predictPicture } from "../src/app/pictures.ts";
 import { PREDICT_DEFAULTS, predictNext, type PredictResult } from "../src/app/predict.ts";
+import { type HeadRef, predictAblated } from "../src/app/ablate.ts";
+import { headsOffLine } from "../src/app/look-lines.ts";
 import { InputError } from "../src/app/prompt.ts";
 import type { CommandContext } from "../src/adapters/discord/command.ts";
 import { predictSummary } from "../src/adapters/discord/predict-summary.ts";
@@ -18,12 +20,17 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   const text = interaction.options.getString("text", true);
   const k = interaction.options.getInteger("k") ?? PREDICT_DEFAULTS.k;
   const temperature = interaction.options.getNumber("temperature") ?? PREDICT_DEFAULTS.temperature;
+  const heads = interaction.options.getString("heads") ?? undefined;
 
   // 1. the prediction itself takes milliseconds: bad input is answered before anything else
   const handle = await ctx.registry.forGuild(interaction.guildId);
   let result: PredictResult;
+  let off: HeadRef[] | null = null;
   try {
-    result = predictNext(handle, text, { k, temperature });
+    // heads: the same prediction from the model with those heads switched off
+    const ablated = heads ? predictAblated(handle, text, { k, temperature, heads }) : null;
+    off = ablated?.heads ?? null;
+    result = ablated ?? predictNext(handle, text, { k, temperature });
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     const line = ctx.text.inputError(err.code, err.values) ?? err.message;
@@ -36,7 +43,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   const modelName = ctx.text.modelName(identityOf(handle));
   const png = await ctx.heavy(() => predictPicture(result, ctx.lang, modelName));
   await respond(interaction, {
-    content: predictSummary(result, modelName, ctx.text),
+    content: [predictSummary(result, modelName, ctx.text), ...(off ? [headsOffLine(off, ctx.lang)] : [])].join("\n"),
     files: [{ name: "predict.png", data: png }],
   });
 }

@@ -67,3 +67,9 @@ export function ablateLines(result: AblationResult, quote: string, model: string
         "The grid: the change in the top token's log p with each head alone switched off (layers × heads).",
       ];
 }
+
+/** The line /predict adds when heads were switched off for it. */
+export function headsOffLine(heads: readonly { layer: number; head: number }[], lang: Lang): string {
+  const list = headsText(heads);
+  return lang === "ja" ? `（ヘッド ${list} を止めたモデルの予測です）` : `(predicted by the model with heads ${list} switched off)`;
+}

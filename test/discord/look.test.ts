@@ -43,6 +43,12 @@ describe("/lens, /why, /ablate", () => {
     expect(await pictureWidth(ablate, "ablate.png")).toBeGreaterThanOrEqual(1000);
   });
 
+  it("/predict heads: a line says which heads are off", async () => {
+    const reply = await deferredReply(h.fake.interact({ command: "predict", options: { text: "hello", heads: "1" }, locale: "ja" }));
+    expect(reply.content.split("\n").at(-1)).toBe("（ヘッド 1.0,1.1 を止めたモデルの予測です）");
+    expect(await pictureWidth(reply, "predict.png")).toBeGreaterThanOrEqual(1000);
+  });
+
   it("refuse heads the model lacks, naming its counts, as a private line", async () => {
     const it1 = h.fake.interact({ command: "ablate", options: { text: "hello", heads: "0.5" }, locale: "ja" });
     await it1.acknowledged();

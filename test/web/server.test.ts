@@ -73,7 +73,7 @@ describe("the page", () => {
       "explain",
       "train",
     ]);
-    expect(body.commands.find((c) => c.name === "predict")!.options.map((o) => o.name)).toEqual(["text", "k", "temperature"]);
+    expect(body.commands.find((c) => c.name === "predict")!.options.map((o) => o.name)).toEqual(["text", "k", "temperature", "heads"]);
     expect(body.model).toBe("既定のモデル");
   });
 

@@ -118,7 +118,7 @@ const jsonFlag: OptionSpec = {
 };
 
 /** Which attention heads to switch off: `2.1,3.0` (layer.head) or `2` (every head of layer 2). */
-const headsOption = (onlyCli: boolean): OptionSpec => ({
+const headsOption = (): OptionSpec => ({
   name: "heads",
   localName: "ヘッド",
   type: "string",
@@ -126,7 +126,6 @@ const headsOption = (onlyCli: boolean): OptionSpec => ({
   // the console's --heads is taken: it tells an imported model its head count
   cliFlag: "ablate",
   cliValue: "L.H[,L.H…]",
-  ...(onlyCli ? { on: ["cli"] as const } : {}),
   description: {
     en: "Heads to switch off: layer.head, comma-separated (2.1,3.0), or a layer number for all its heads",
     ja: "止めるヘッド: レイヤー.ヘッドをカンマ区切りで（2.1,3.0）。レイヤー番号だけならその全ヘッド",
@@ -175,7 +174,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
         default: 1,
         description: { en: "Higher = flatter probabilities", ja: "大きいほど確率が平らになります" },
       },
-      headsOption(true),
+      headsOption(),
       modelFile,
       jsonFlag,
       pngOut(false),
@@ -279,7 +278,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
     },
     options: [
       textOption({ en: "A text for the model to read", ja: "モデルに読ませる文章" }, true),
-      headsOption(false),
+      headsOption(),
       {
         name: "k",
         localName: "候補数",
