@@ -4,6 +4,8 @@
  */
 import type { DescentFacts, DescentKind, DescentPictureWords, ExplainTexts, ModelFacts } from "./facts.ts";
 import { big, bytes, cellToken, cut, duration, vec, fixed, int, pct, power, quote, rate, sci1, sig, token } from "./format.ts";
+import { lookItemsEn, lookTopicsEn } from "./look-en.ts";
+import { TOPICS } from "./topics.ts";
 
 const modelLine = (m: ModelFacts) =>
   m.isGuildModel
@@ -65,7 +67,7 @@ export const en: ExplainTexts = {
     queries: [" rain", "rain", " sunny", " today", " the", "the"],
   },
   path: {
-    title: "How a language model works, in 12 steps",
+    title: `How a language model works, in ${TOPICS.length} steps`,
     intro:
       "Each topic shows the idea on this bot's own model, with its real numbers and pictures. Read them in order, or jump to whatever you're curious about: `/explain <topic>`.",
     items: {
@@ -79,6 +81,7 @@ export const en: ExplainTexts = {
       embeddings: "tokens as vectors: similar use, similar direction",
       attention: "Query, Key and Value: how tokens look back at each other",
       generation: "writing = predicting the next token, again and again",
+      ...lookItemsEn,
       parameters: "how big is this model, next to GPT-2 and GPT-3?",
       compute: "what training costs, in operations and in years",
     },
@@ -330,6 +333,7 @@ export const en: ExplainTexts = {
       pictures: {},
     }),
 
+    ...lookTopicsEn,
     parameters: (f, m) => {
       const names = { embedding: "token embeddings", position: "positions", attention: "attention", mlp: "MLP", layernorm: "LayerNorm" };
       return {

@@ -214,6 +214,51 @@ export interface GenerationFacts {
   stoppedAtEnd: boolean;
 }
 
+/** `lens`: the last position's top guess at every depth (0 = embeddings … L = the output). */
+export interface LensFacts {
+  text: string;
+  tokens: number;
+  nLayer: number;
+  depths: { layer: number; token: string; prob: number }[];
+  /** the first depth whose top guess is the output's, and stays it to the end */
+  settledAt: number;
+  /** what the output's top token had at depth 0 (its probability there) */
+  outputTokenAtStart: number;
+}
+
+/** `attribution`: both methods' scores for the predicted next token. */
+export interface AttributionFacts {
+  text: string;
+  target: { token: string; prob: number };
+  /** the input tokens with the largest |score| by either method, in text order */
+  rows: { position: number; token: string; gradient: number; occlusion: number }[];
+  /** the token each method ranks first (largest positive score) */
+  gradientTop: { position: number; token: string };
+  occlusionTop: { position: number; token: string };
+  /** positions where the two methods' signs differ (both |score| ≥ 0.01) */
+  disagree: number;
+  tokens: number;
+}
+
+/** `ablation`: every head alone switched off, for the model's top next token. */
+export interface AblationFacts {
+  text: string;
+  top: { token: string; prob: number };
+  nLayer: number;
+  nHead: number;
+  /** the head whose removal lowers log p(top) most, and the change */
+  decisive: { layer: number; head: number; delta: number };
+  /** p(top) and the new top token with that head off */
+  probWithout: number;
+  newTop: { token: string; prob: number };
+  /** whether the new top token differs from the whole model's */
+  topChanged: boolean;
+  /** the head whose removal raises log p(top) most (delta may be ≤ 0 when none does) */
+  helpful: { layer: number; head: number; delta: number };
+  /** heads whose removal changes log p(top) by less than 0.05 */
+  quiet: number;
+}
+
 export interface ParametersFacts {
   counts: ParameterCounts;
   bytes: number;
@@ -252,6 +297,9 @@ export interface FactsOf {
   embeddings: EmbeddingsFacts;
   attention: AttentionFacts;
   generation: GenerationFacts;
+  lens: LensFacts;
+  attribution: AttributionFacts;
+  ablation: AblationFacts;
   parameters: ParametersFacts;
   compute: ComputeFacts;
 }
@@ -303,6 +351,9 @@ export interface PictureWordsOf {
   embeddings: Record<string, never>;
   attention: Record<string, never>;
   generation: Record<string, never>;
+  lens: Record<string, never>;
+  attribution: Record<string, never>;
+  ablation: Record<string, never>;
   parameters: ChartWords & {
     heading: string;
     axis: string;

@@ -4,6 +4,8 @@
  */
 import type { DescentFacts, DescentKind, DescentPictureWords, ExplainTexts, ModelFacts } from "./facts.ts";
 import { big, bytes, cellToken, cut, duration, vec, fixed, int, pct, power, quote, rate, sci1, sig, token } from "./format.ts";
+import { lookItemsJa, lookTopicsJa } from "./look-ja.ts";
+import { TOPICS } from "./topics.ts";
 
 const modelLine = (m: ModelFacts) =>
   m.isGuildModel
@@ -58,7 +60,7 @@ export const ja: ExplainTexts = {
     queries: ["雨", "今日", "晴れ", "は", "の"],
   },
   path: {
-    title: "言語モデルのしくみ 12のステップ",
+    title: `言語モデルのしくみ ${TOPICS.length}のステップ`,
     intro:
       "どのトピックも、このボット自身のモデルの本物の数値と画像で説明します。順番に読んでも、気になるものから読んでもかまいません: `/explain <トピック>`",
     items: {
@@ -72,6 +74,7 @@ export const ja: ExplainTexts = {
       embeddings: "トークンをベクトルで表す: 使われ方が似ていれば向きも似る",
       attention: "クエリ・キー・バリュー: トークンが前を振り返るしくみ",
       generation: "文章を書く = 次のトークンの予測を繰り返す",
+      ...lookItemsJa,
       parameters: "このモデルの大きさを、GPT-2やGPT-3と比べる",
       compute: "学習にかかる計算量を、回数と年数で",
     },
@@ -322,6 +325,7 @@ export const ja: ExplainTexts = {
       pictures: {},
     }),
 
+    ...lookTopicsJa,
     parameters: (f, m) => {
       const names = { embedding: "トークン埋め込み", position: "位置", attention: "アテンション", mlp: "MLP", layernorm: "LayerNorm" };
       return {

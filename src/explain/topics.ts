@@ -1,8 +1,9 @@
 /**
  * The topics of the explanatory mode, in the order of the learning path: first what learning
  * is (a search for parameters, the loss, derivatives, gradient descent, the learning rate),
- * then what the network is made of (layers, tokens, vectors, attention), how it writes, and
- * finally how big it is and what it costs.
+ * then what the network is made of (layers, tokens, vectors, attention), how it writes, how to
+ * look inside it (the logit lens, attribution, ablation), and finally how big it is and what it
+ * costs.
  */
 export const TOPICS = [
   "learning",
@@ -15,6 +16,9 @@ export const TOPICS = [
   "embeddings",
   "attention",
   "generation",
+  "lens",
+  "attribution",
+  "ablation",
   "parameters",
   "compute",
 ] as const;

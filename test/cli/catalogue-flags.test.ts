@@ -6,16 +6,17 @@ import { describe, expect, it } from "vitest";
 import { cliDefaults, cliOptions, cliUsage, parseCatalogueArgs } from "../../src/adapters/cli/catalogue-args.ts";
 import { modelFromOption } from "../../src/adapters/cli/model-option.ts";
 import { UsageError } from "../../src/adapters/cli/usage-error.ts";
-import { commandsOn } from "../../src/app/catalogue/index.ts";
+import { commandsOn, surfaceName } from "../../src/app/catalogue/index.ts";
 import { InputError } from "../../src/app/prompt.ts";
 
 describe("the console's flags from the catalogue", () => {
   it("every command that takes --model also takes --heads and --gpt2-tokenizer", () => {
-    const withModel = commandsOn("cli").filter((c) => cliOptions(c.name).some((o) => o.name === "model"));
+    const names = commandsOn("cli").map((c) => surfaceName(c, "cli"));
+    const withModel = names.filter((name) => cliOptions(name).some((o) => o.name === "model"));
     expect(withModel.length).toBeGreaterThan(5);
-    for (const c of withModel) {
-      expect(cliUsage(c.name), c.name).toContain("[--heads N]");
-      expect(cliUsage(c.name), c.name).toContain("[--gpt2-tokenizer DIR]");
+    for (const name of withModel) {
+      expect(cliUsage(name), name).toContain("[--heads N]");
+      expect(cliUsage(name), name).toContain("[--gpt2-tokenizer DIR]");
     }
     expect(parseCatalogueArgs(["--heads", "4", "--gpt2-tokenizer=/tmp"], "info")).toMatchObject({ heads: 4, gpt2_tokenizer: "/tmp" });
     expect(() => parseCatalogueArgs(["--heads", "0"], "info")).toThrow(InputError);

@@ -19,6 +19,9 @@ import * as explain from "./commands/explain.ts";
 import * as fetchModel from "./commands/fetch-model.ts";
 import * as evaluate from "./commands/eval.ts";
 import * as commands from "./commands/commands.ts";
+import * as lens from "./commands/lens.ts";
+import * as attribute from "./commands/attribute.ts";
+import * as ablate from "./commands/ablate.ts";
 import { commandSpec } from "../../app/catalogue/index.ts";
 import { cliHelp } from "./catalogue-args.ts";
 
@@ -34,6 +37,9 @@ export const COMMANDS: Record<string, CliCommand> = {
   train,
   info,
   attention,
+  lens,
+  attribute,
+  ablate,
   trace,
   tokens,
   embeddings,

@@ -19,6 +19,8 @@ import type { CommandSpec, OptionSpec } from "./types.ts";
 export const MAX_GENERATE_TOKENS = 200;
 /** /trace draws one row per step: at most this many steps fit its picture. */
 export const MAX_TRACE_TOKENS = 20;
+/** /lens lists at most this many guesses per cell in its JSON (its picture shows the first). */
+export const MAX_LENS_K = 10;
 /** The presets a guild (or the playground) may train: both learn something within minutes on one CPU core. */
 export const TRAINING_PRESETS = ["tiny", "baby"] as const;
 export type TrainingPreset = (typeof TRAINING_PRESETS)[number];
@@ -139,6 +141,21 @@ const jsonFlag: OptionSpec = {
   description: { en: "Print JSON instead of text", ja: "文章のかわりに JSON を出力" },
 };
 
+/** Which attention heads to switch off: `2.1,3.0` (layer.head) or `2` (every head of layer 2). */
+const headsOption = (): OptionSpec => ({
+  name: "heads",
+  localName: "ヘッド",
+  type: "string",
+  maxLength: 200,
+  // the console's --heads is taken: it tells an imported model its head count
+  cliFlag: "ablate",
+  cliValue: "L.H[,L.H…]",
+  description: {
+    en: "Heads to switch off: layer.head, comma-separated (2.1,3.0), or a layer number for all its heads",
+    ja: "止めるヘッド: レイヤー.ヘッドをカンマ区切りで（2.1,3.0）。レイヤー番号だけならその全ヘッド",
+  },
+});
+
 const presetChoices = (presets: readonly string[]) => presets.map((p) => ({ value: p, label: PRESET_LABELS[p] ?? { en: p, ja: p } }));
 const PRESET_LABELS: Record<string, OptionSpec["description"]> = {
   tiny: { en: "tiny: a toy, learns in seconds", ja: "tiny: おもちゃ。数秒で学習" },
@@ -181,6 +198,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
         default: 1,
         description: { en: "Higher = flatter probabilities", ja: "大きいほど確率が平らになります" },
       },
+      headsOption(),
       ...modelOptions,
       jsonFlag,
       pngOut(false),
@@ -220,6 +238,84 @@ export const CATALOGUE: readonly CommandSpec[] = [
       pngOut(true),
       langFlag,
       ...modelOptions,
+    ],
+  },
+  {
+    name: "lens",
+    localName: "レンズ",
+    on: ["discord", "web", "cli"],
+    description: {
+      en: "Show what the model would guess next after each layer, at every position (the logit lens)",
+      ja: "各位置で、レイヤーごとにモデルが次に何を予想しているかを表示します（ロジットレンズ）",
+    },
+    options: [
+      textOption({ en: "A text for the model to read", ja: "モデルに読ませる文章" }, true),
+      {
+        name: "k",
+        localName: "候補数",
+        type: "integer",
+        min: 1,
+        max: MAX_LENS_K,
+        default: 3,
+        description: { en: "How many guesses per position and layer", ja: "位置・レイヤーごとの候補の数" },
+      },
+      ...modelOptions,
+      jsonFlag,
+      pngOut(false),
+      langFlag,
+    ],
+  },
+  {
+    name: "why",
+    localName: "なぜ",
+    cliName: "attribute",
+    on: ["discord", "web", "cli"],
+    description: {
+      en: "Show which input tokens pushed the model towards its next token (gradient × input and occlusion)",
+      ja: "どの入力トークンが次のトークンの予測を後押ししたかを表示します（勾配×入力と遮蔽）",
+    },
+    options: [
+      textOption({ en: "A text for the model to read", ja: "モデルに読ませる文章" }, true),
+      {
+        name: "target",
+        localName: "対象",
+        type: "string",
+        maxLength: 100,
+        description: {
+          en: "The next token to explain, one token (default: the predicted one)",
+          ja: "説明する次のトークン（1 トークン。既定: 予測されたトークン）",
+        },
+      },
+      ...modelOptions,
+      jsonFlag,
+      pngOut(false),
+      langFlag,
+    ],
+  },
+  {
+    name: "ablate",
+    localName: "アブレーション",
+    on: ["discord", "web", "cli"],
+    description: {
+      en: "Switch attention heads off and show how the next-token prediction changes",
+      ja: "アテンションヘッドを止めて、次のトークンの予測がどう変わるかを表示します",
+    },
+    options: [
+      textOption({ en: "A text for the model to read", ja: "モデルに読ませる文章" }, true),
+      headsOption(),
+      {
+        name: "k",
+        localName: "候補数",
+        type: "integer",
+        min: 1,
+        max: 20,
+        default: 8,
+        description: { en: "How many candidates to compare", ja: "比べる候補の数" },
+      },
+      ...modelOptions,
+      jsonFlag,
+      pngOut(false),
+      langFlag,
     ],
   },
   {

@@ -22,6 +22,7 @@ import { explainNetwork } from "./network.ts";
 import { explainEmbeddings, explainTokens } from "./vocab.ts";
 import { explainAttention } from "./attention.ts";
 import { explainGeneration } from "./generation.ts";
+import { explainAblation, explainAttribution, explainLens } from "./look.ts";
 import { explainCompute, explainParameters } from "./scale.ts";
 import type { Redactor } from "../redaction.ts";
 
@@ -68,6 +69,9 @@ const COMPUTERS: { [K in TopicName]: TopicComputer<K> } = {
   embeddings: explainEmbeddings,
   attention: explainAttention,
   generation: explainGeneration,
+  lens: explainLens,
+  attribution: explainAttribution,
+  ablation: explainAblation,
   parameters: explainParameters,
   compute: explainCompute,
 };

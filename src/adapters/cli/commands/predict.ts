@@ -1,7 +1,6 @@
-/** `predict --text TEXT [--k K] [--temperature T] [--model FILE] [--json] [--out FILE.png] [--lang ja|en]` (flags: the catalogue's) */
+/** `predict --text TEXT [--k K] [--temperature T] [--ablate L.H[,L.H…]] [--model FILE] [--json] [--out FILE.png] [--lang ja|en]` (flags: the catalogue's) */
 import { predictPicture } from "../../../app/pictures.ts";
-import { predictNext } from "../../../app/predict.ts";
-import { predictResultReply } from "../../../app/replies/predict.ts";
+import { predictResultReply, predictWithHeads } from "../../../app/replies/predict.ts";
 import { modelPart } from "../../../app/reply.ts";
 import { cliUsage } from "../catalogue-args.ts";
 import { cliReplyContext, printReply } from "../reply-command.ts";
@@ -11,7 +10,8 @@ export const usage = cliUsage("predict");
 export async function run(argv: string[]): Promise<void> {
   const { v, rc, out } = await cliReplyContext(argv, "predict");
   const { handle, lang } = rc;
-  const result = predictNext(handle, v.text as string, { k: v.k as number | undefined, temperature: v.temperature as number | undefined });
+  // --ablate L.H,…: the same prediction from the model with those heads switched off
+  const result = predictWithHeads(rc, v);
   // the picture only where it is written
   const pictures = out ? [{ name: "predict.png", png: await predictPicture(result, lang, modelPart(handle, lang).name) }] : [];
   if (!v.json) return printReply(predictResultReply(rc, result, pictures), out);
