@@ -48,6 +48,8 @@ export interface WebTexts {
     valLoss: number | null;
   }): string;
   trainPanel: string;
+  /** after "Forget my texts": how many kept documents were deleted */
+  trainTextsForgotten: (deleted: number) => string;
   trainStarted(v: { preset: string; minutes: number; messages: number; characters: number }): string;
   trainProgress(s: TrainingSnapshot): string;
   trainOutcome(o: TrainingOutcome): string;
@@ -75,7 +77,13 @@ const en: WebTexts = {
     `**${v.model}**${v.own ? ": trained here, in this playground" : ": the model shipped with the bot (train your own with /train)"}.\n` +
     `${formatInt(v.params, "en")} parameters · ${v.layers} layers × ${v.heads} heads, ${v.width} wide · context of ${v.context} tokens · trained ${formatInt(v.step, "en")} steps · val loss ${formatLoss(v.valLoss)}`,
   trainPanel:
-    "Train your own model: paste a text or upload a .txt file (or use the shipped corpus), pick a size and a time, and watch the loss fall.",
+    "Train your own model: paste a text or upload a .txt file (or use the shipped corpus), pick a size and a time, and watch the loss fall. " +
+    "The texts you train on are kept in the playground's database, so that no answer hands them back word for word (copies are shown as […]); " +
+    "**Forget my texts** deletes them.",
+  trainTextsForgotten: (n) =>
+    n === 0
+      ? "No training texts were kept."
+      : `Forgot ${formatInt(n, "en")} kept passage${n === 1 ? "" : "s"}. The models trained on them are still here, and may now repeat them uncut.`,
   trainStarted: (v) =>
     `Training a new **${v.preset}** model for up to ${v.minutes} min on ${formatInt(v.messages, "en")} passages (${formatInt(v.characters, "en")} characters). The current model answers until it is ready.`,
   trainProgress: (s) => {
@@ -126,7 +134,12 @@ const ja: WebTexts = {
     `**${v.model}**${v.own ? ": このプレイグラウンドで学習したモデル" : ": ボットに付属のモデル（/train で自分のモデルを学習できます）"}。\n` +
     `パラメータ ${formatInt(v.params, "ja")} 個 · ${v.layers} レイヤー × ${v.heads} ヘッド、幅 ${v.width} · 文脈 ${v.context} トークン · ${formatInt(v.step, "ja")} ステップ学習 · 検証損失 ${formatLoss(v.valLoss)}`,
   trainPanel:
-    "自分のモデルを学習させましょう: 文章を貼り付けるか .txt ファイルを選び（付属のコーパスも使えます）、大きさと時間を選ぶと、損失が下がっていく様子が見られます。",
+    "自分のモデルを学習させましょう: 文章を貼り付けるか .txt ファイルを選び（付属のコーパスも使えます）、大きさと時間を選ぶと、損失が下がっていく様子が見られます。" +
+    "学習に使った文章は、答えがそのまま書き写さないように（写した部分は […] になります）プレイグラウンドのデータベースに保存されます。**学習した文章を忘れる** で削除できます。",
+  trainTextsForgotten: (n) =>
+    n === 0
+      ? "保存された学習用の文章はありません。"
+      : `保存された段落 ${formatInt(n, "ja")} 個を削除しました。それで学習したモデルは残っているため、これからはそのまま書き写すことがあります。`,
   trainStarted: (v) =>
     `新しい **${v.preset}** モデルを最長 ${v.minutes} 分、${formatInt(v.messages, "ja")} 個の段落（${formatInt(v.characters, "ja")} 文字）で学習します。完成までは今のモデルが答えます。`,
   trainProgress: (s) => {
