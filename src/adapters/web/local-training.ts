@@ -83,5 +83,6 @@ export async function lossCurvePng(ctx: WebContext): Promise<Uint8Array | null> 
   const run = ctx.store.runs.latest(ctx.space);
   const points = run ? ctx.store.runs.points(ctx.space, run.id) : [];
   if (!run || points.length === 0) return null;
-  return trainingLossPicture(points, null, `run #${run.id}`, ctx.lang);
+  const installed = ctx.store.models.list(ctx.space).find((m) => m.runId === run.id);
+  return trainingLossPicture(points, null, `run #${run.id}`, ctx.lang, installed);
 }

@@ -3,7 +3,7 @@
  * Sentences about bad option values come from src/app/input-messages.ts, like the bot's.
  */
 import { inputErrorMessage } from "../../app/input-messages.ts";
-import { trainingNumbers } from "../../app/training-line.ts";
+import { endNote, trainingNumbers } from "../../app/training-line.ts";
 import { formatDuration, formatInt, formatLoss } from "../../app/number-format.ts";
 import type { TrainingOutcome, TrainingSnapshot } from "../../app/training-service.ts";
 
@@ -93,7 +93,7 @@ const en: WebTexts = {
   trainOutcome: (o) => {
     switch (o.status) {
       case "done":
-        return `Training finished: ${formatInt(o.step, "en")} steps in ${formatDuration(o.seconds, "en")}, val loss ${formatLoss(o.valLoss)}. The playground now uses your new model${o.model ? ` (#${o.model.id})` : ""}: say something to it!`;
+        return `Training finished: ${formatInt(o.step, "en")} steps in ${formatDuration(o.seconds, "en")}, val loss ${formatLoss(o.valLoss)}.${endNote(o, "en")} The playground now uses your new model${o.model ? ` (#${o.model.id})` : ""}: say something to it!`;
       case "stopped":
         return o.model
           ? `Training stopped at step ${formatInt(o.step, "en")}. The last checkpoint (step ${formatInt(o.model.step, "en")}, val loss ${formatLoss(o.model.valLoss)}) is now the playground's model (#${o.model.id}).`
@@ -149,7 +149,7 @@ const ja: WebTexts = {
   trainOutcome: (o) => {
     switch (o.status) {
       case "done":
-        return `学習が終わりました: ${formatInt(o.step, "ja")} ステップ、${formatDuration(o.seconds, "ja")}、検証損失 ${formatLoss(o.valLoss)}。これからは新しいモデル${o.model ? `（#${o.model.id}）` : ""}が答えます。話しかけてみてください！`;
+        return `学習が終わりました: ${formatInt(o.step, "ja")} ステップ、${formatDuration(o.seconds, "ja")}、検証損失 ${formatLoss(o.valLoss)}。${endNote(o, "ja")}これからは新しいモデル${o.model ? `（#${o.model.id}）` : ""}が答えます。話しかけてみてください！`;
       case "stopped":
         return o.model
           ? `ステップ ${formatInt(o.step, "ja")} で学習を止めました。最後のチェックポイント（ステップ ${formatInt(o.model.step, "ja")}、検証損失 ${formatLoss(o.model.valLoss)}）が今のモデル（#${o.model.id}）です。`
