@@ -9,6 +9,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { CorpusTooSmallError, trainModel, type TrainModelOptions } from "./train-model.ts";
 import { trainingKernels } from "./kernels.ts";
 import type { TrainingSummary } from "./training-job.ts";
+import { lowerThisThreadPriority } from "./background-priority.ts";
 
 const { documents, options, stopFlag } = workerData as { documents: string[]; options: TrainModelOptions; stopFlag: SharedArrayBuffer };
 const stop = new Int32Array(stopFlag);
@@ -16,6 +17,8 @@ const port = parentPort!;
 let lastProgressPost = 0;
 
 try {
+  // 0. background work: this thread and the kernel threads it starts (they inherit it) yield to the bot's
+  lowerThisThreadPriority();
   const kernels = trainingKernels();
   const trained = trainModel(
     documents,
