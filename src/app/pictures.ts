@@ -6,7 +6,7 @@ import { labelAfter, tokenPieces } from "../tokenizer/pieces.ts";
 import { renderPredictions } from "../render/predictions.ts";
 import { renderGenerationTrace } from "../render/trace.ts";
 import { renderTokens } from "../render/tokens.ts";
-import { renderLossCurve } from "../render/loss.ts";
+import { type LossCurveInput, renderLossCurve } from "../render/loss.ts";
 import { renderEmbeddings } from "../render/embeddings.ts";
 import { renderModelCard } from "../render/modelcard.ts";
 import { nearestByCosine, pca2 } from "../render/project.ts";
@@ -57,7 +57,18 @@ export function tokensPicture(handle: ModelHandle, text: string, lang: Lang): Pr
 }
 
 export function lossPicture(info: ModelInfo, lang: Lang): Promise<Uint8Array> {
-  return renderLossCurve({ points: info.curve, totalSteps: info.totalSteps ?? undefined, modelName: info.name, lang });
+  return renderLossCurve(lossCurveOf(info, lang));
+}
+
+/** What lossPicture draws: the model's curve, with its kept checkpoint marked by the val loss its card shows. */
+export function lossCurveOf(info: ModelInfo, lang: Lang): LossCurveInput {
+  return {
+    points: info.curve,
+    totalSteps: info.totalSteps ?? undefined,
+    ...(info.valLoss !== null && { kept: { step: info.step, valLoss: info.valLoss } }),
+    modelName: info.name,
+    lang,
+  };
 }
 
 /**

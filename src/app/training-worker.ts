@@ -12,6 +12,7 @@ import { loadModelFile } from "./load-model.ts";
 import { MemoryTooSmallError } from "./training-memory.ts";
 import { trainingKernels } from "./kernels.ts";
 import type { TrainingSummary } from "./training-job.ts";
+import { lowerThisThreadPriority } from "./background-priority.ts";
 
 const { documents, options, stopFlag } = workerData as { documents: string[]; options: TrainModelOptions; stopFlag: SharedArrayBuffer };
 const stop = new Int32Array(stopFlag);
@@ -19,6 +20,8 @@ const port = parentPort!;
 let lastProgressPost = 0;
 
 try {
+  // 0. background work: this thread and the kernel threads it starts (they inherit it) yield to the bot's
+  lowerThisThreadPriority();
   const kernels = trainingKernels();
   // the base of a fine-tuning, on the readable kernels: its copy stays out of the kernels' 4 GiB
   const base = options.initFrom && !options.base ? baseOf(await loadModelFile(options.initFrom)) : options.base;

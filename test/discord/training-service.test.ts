@@ -61,6 +61,7 @@ function summary(steps: number, stopped: TrainingSummary["stopped"] = "done"): T
     stepSeconds: 2.5,
     tokensPerSecond: 1000,
     stopped,
+    planned: false,
     corpus: { documents: 40, characters: 1800, tokens: 900, unknown: 0 },
     kept: { step: steps, lastStep: steps, heldOutLoss: 4.2, lastHeldOutLoss: 4.2 },
     vocabSize: 300,

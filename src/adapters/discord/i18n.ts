@@ -5,7 +5,7 @@
  */
 import type { TrainingOutcome, TrainingSnapshot } from "../../app/training-service.ts";
 import { inputErrorMessage } from "../../app/input-messages.ts";
-import { trainingNumbers } from "../../app/training-line.ts";
+import { endNote, trainingNumbers } from "../../app/training-line.ts";
 import { discordTime, formatDuration, formatInt, formatLoss } from "./format.ts";
 
 import { type Lang, langOfLocale } from "../../lang.ts";
@@ -158,7 +158,7 @@ const en: Strings = {
   trainOutcome: (o) => {
     switch (o.status) {
       case "done":
-        return `✅ Training finished: ${formatInt(o.step, "en")} steps in ${formatDuration(o.seconds, "en")} (${formatInt(o.tokensPerSecond, "en")} tokens/s), val loss ${formatLoss(o.valLoss)}. This server now uses its new model${o.model ? ` (server model #${o.model.id})` : ""}: mention me to chat with it!`;
+        return `✅ Training finished: ${formatInt(o.step, "en")} steps in ${formatDuration(o.seconds, "en")} (${formatInt(o.tokensPerSecond, "en")} tokens/s), val loss ${formatLoss(o.valLoss)}.${endNote(o, "en")} This server now uses its new model${o.model ? ` (server model #${o.model.id})` : ""}: mention me to chat with it!`;
       case "stopped":
         return o.model
           ? `⏹️ Training stopped at step ${formatInt(o.step, "en")}${o.totalSteps !== null ? ` of ${formatInt(o.totalSteps, "en")}` : ""}. The last checkpoint (step ${formatInt(o.model.step, "en")}, val loss ${formatLoss(o.model.valLoss)}) is now this server's model (server model #${o.model.id}).`
@@ -263,7 +263,7 @@ const ja: Strings = {
   trainOutcome: (o) => {
     switch (o.status) {
       case "done":
-        return `✅ 学習が終わりました: ${formatInt(o.step, "ja")} ステップ、${formatDuration(o.seconds, "ja")}（毎秒 ${formatInt(o.tokensPerSecond, "ja")} トークン）、検証損失 ${formatLoss(o.valLoss)}。このサーバーは新しいモデル${o.model ? `（このサーバーのモデル #${o.model.id}）` : ""}を使います。メンションして話しかけてみてください！`;
+        return `✅ 学習が終わりました: ${formatInt(o.step, "ja")} ステップ、${formatDuration(o.seconds, "ja")}（毎秒 ${formatInt(o.tokensPerSecond, "ja")} トークン）、検証損失 ${formatLoss(o.valLoss)}。${endNote(o, "ja")}このサーバーは新しいモデル${o.model ? `（このサーバーのモデル #${o.model.id}）` : ""}を使います。メンションして話しかけてみてください！`;
       case "stopped":
         return o.model
           ? `⏹️ ステップ ${formatInt(o.step, "ja")}${o.totalSteps !== null ? ` / ${formatInt(o.totalSteps, "ja")}` : ""} で学習を停止しました。最後のチェックポイント（ステップ ${formatInt(o.model.step, "ja")}、検証損失 ${formatLoss(o.model.valLoss)}）をこのサーバーのモデル（#${o.model.id}）にしました。`

@@ -3,7 +3,7 @@
  * Sentences about bad option values come from src/app/input-messages.ts, like the bot's.
  */
 import { inputErrorMessage } from "../../app/input-messages.ts";
-import { trainingNumbers } from "../../app/training-line.ts";
+import { endNote, trainingNumbers } from "../../app/training-line.ts";
 import { formatDuration, formatInt, formatLoss } from "../../app/number-format.ts";
 import type { TrainingOutcome, TrainingSnapshot } from "../../app/training-service.ts";
 
@@ -29,6 +29,8 @@ export interface WebTexts {
   chatFallback: string;
   verbatimCut: string;
   trainPanel: string;
+  /** after "Forget my texts": how many kept documents were deleted */
+  trainTextsForgotten: (deleted: number) => string;
   trainStarted(v: { preset: string; minutes: number; messages: number; characters: number }): string;
   trainProgress(s: TrainingSnapshot): string;
   trainOutcome(o: TrainingOutcome): string;
@@ -44,7 +46,13 @@ const en: WebTexts = {
   chatFallback: SENTENCES.en.chatFallback,
   verbatimCut: SENTENCES.en.verbatimCut,
   trainPanel:
-    "Train your own model: paste a text or upload a .txt file (or use the shipped corpus), pick a size and a time, and watch the loss fall.",
+    "Train your own model: paste a text or upload a .txt file (or use the shipped corpus), pick a size and a time, and watch the loss fall. " +
+    "The texts you train on are kept in the playground's database, so that no answer hands them back word for word (copies are shown as […]); " +
+    "**Forget my texts** deletes them.",
+  trainTextsForgotten: (n) =>
+    n === 0
+      ? "No training texts were kept."
+      : `Forgot ${formatInt(n, "en")} kept passage${n === 1 ? "" : "s"}. The models trained on them are still here, and may now repeat them uncut.`,
   trainStarted: (v) =>
     `Training a new **${v.preset}** model for up to ${v.minutes} min on ${formatInt(v.messages, "en")} passages (${formatInt(v.characters, "en")} characters). The current model answers until it is ready.`,
   trainProgress: (s) => {
@@ -54,7 +62,7 @@ const en: WebTexts = {
   trainOutcome: (o) => {
     switch (o.status) {
       case "done":
-        return `Training finished: ${formatInt(o.step, "en")} steps in ${formatDuration(o.seconds, "en")}, val loss ${formatLoss(o.valLoss)}. The playground now uses your new model${o.model ? ` (#${o.model.id})` : ""}: say something to it!`;
+        return `Training finished: ${formatInt(o.step, "en")} steps in ${formatDuration(o.seconds, "en")}, val loss ${formatLoss(o.valLoss)}.${endNote(o, "en")} The playground now uses your new model${o.model ? ` (#${o.model.id})` : ""}: say something to it!`;
       case "stopped":
         return o.model
           ? `Training stopped at step ${formatInt(o.step, "en")}. The last checkpoint (step ${formatInt(o.model.step, "en")}, val loss ${formatLoss(o.model.valLoss)}) is now the playground's model (#${o.model.id}).`
@@ -84,7 +92,12 @@ const ja: WebTexts = {
   chatFallback: SENTENCES.ja.chatFallback,
   verbatimCut: SENTENCES.ja.verbatimCut,
   trainPanel:
-    "自分のモデルを学習させましょう: 文章を貼り付けるか .txt ファイルを選び（付属のコーパスも使えます）、大きさと時間を選ぶと、損失が下がっていく様子が見られます。",
+    "自分のモデルを学習させましょう: 文章を貼り付けるか .txt ファイルを選び（付属のコーパスも使えます）、大きさと時間を選ぶと、損失が下がっていく様子が見られます。" +
+    "学習に使った文章は、答えがそのまま書き写さないように（写した部分は […] になります）プレイグラウンドのデータベースに保存されます。**学習した文章を忘れる** で削除できます。",
+  trainTextsForgotten: (n) =>
+    n === 0
+      ? "保存された学習用の文章はありません。"
+      : `保存された段落 ${formatInt(n, "ja")} 個を削除しました。それで学習したモデルは残っているため、これからはそのまま書き写すことがあります。`,
   trainStarted: (v) =>
     `新しい **${v.preset}** モデルを最長 ${v.minutes} 分、${formatInt(v.messages, "ja")} 個の段落（${formatInt(v.characters, "ja")} 文字）で学習します。完成までは今のモデルが答えます。`,
   trainProgress: (s) => {
@@ -94,7 +107,7 @@ const ja: WebTexts = {
   trainOutcome: (o) => {
     switch (o.status) {
       case "done":
-        return `学習が終わりました: ${formatInt(o.step, "ja")} ステップ、${formatDuration(o.seconds, "ja")}、検証損失 ${formatLoss(o.valLoss)}。これからは新しいモデル${o.model ? `（#${o.model.id}）` : ""}が答えます。話しかけてみてください！`;
+        return `学習が終わりました: ${formatInt(o.step, "ja")} ステップ、${formatDuration(o.seconds, "ja")}、検証損失 ${formatLoss(o.valLoss)}。${endNote(o, "ja")}これからは新しいモデル${o.model ? `（#${o.model.id}）` : ""}が答えます。話しかけてみてください！`;
       case "stopped":
         return o.model
           ? `ステップ ${formatInt(o.step, "ja")} で学習を止めました。最後のチェックポイント（ステップ ${formatInt(o.model.step, "ja")}、検証損失 ${formatLoss(o.model.valLoss)}）が今のモデル（#${o.model.id}）です。`
