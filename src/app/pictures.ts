@@ -17,6 +17,10 @@ import type { ModelInfo } from "./model-info.ts";
 import { checkText } from "./prompt.ts";
 import { defaultOf } from "./catalogue/index.ts";
 import type { ShownGeneration } from "./redaction.ts";
+import { lookUpToken } from "./embedding-lookup.ts";
+import { tokenLookupSentence } from "../explain/token-lookup.ts";
+import { pieceLegend } from "../render/piece-legend.ts";
+import { visibleToken } from "../render/text.ts";
 
 /** The font files of every picture (regular, bold): pages that show the pictures can use them too. */
 export { fontPaths as pictureFontFiles } from "../render/fonts.ts";
@@ -62,14 +66,18 @@ export function lossPicture(info: ModelInfo, lang: Lang): Promise<Uint8Array> {
 
 /**
  * The token embeddings projected to 2-D (PCA), labelled for the `count` most frequent tokens,
- * and the nearest neighbours by cosine of `query`'s first token.
+ * and the nearest neighbours by cosine of the token `query` looks up (embedding-lookup.ts: the
+ * text's token, the word with its leading space, or the first of several), with a sentence
+ * saying which one that is, and the piece legend when it is a byte piece.
  */
 export function embeddingsPicture(handle: ModelHandle, lang: Lang, query?: string, count = 120): Promise<Uint8Array> {
   const { vocabSize: V, nEmbd: C } = handle.model.config;
   const wte = handle.model.views.wte as Float32Array;
   const labels = Array.from({ length: V }, (_, id) => handle.tokenizer.tokenText(id));
   const { x, y } = pca2(wte, V, C);
-  const queryId = query ? handle.tokenizer.encode(query).ids[0] : undefined;
+  const lookup = query ? lookUpToken(handle.tokenizer, query) : undefined;
+  const queryId = lookup?.id;
+  if (lookup) labels[lookup.id] = lookup.label;
   // label the most frequent tokens of the training text (recorded in the checkpoint), else the first ids
   const extra = (handle.meta.extra ?? {}) as { frequentTokens?: number[] };
   const candidates = Array.isArray(extra.frequentTokens) ? extra.frequentTokens : Array.from({ length: V }, (_, id) => id);
@@ -81,11 +89,15 @@ export function embeddingsPicture(handle: ModelHandle, lang: Lang, query?: strin
   if (queryId !== undefined) shown.add(queryId);
   const points = [...shown].map((id) => ({ label: labels[id], x: x[id], y: y[id], highlight: id === queryId }));
   const neighbours =
-    queryId === undefined
+    lookup === undefined
       ? undefined
       : {
-          query: labels[queryId],
-          items: nearestByCosine(wte, V, C, queryId, 8).map((n) => ({ label: labels[n.index], cosine: n.cosine })),
+          query: lookup.label,
+          items: nearestByCosine(wte, V, C, lookup.id, 8).map((n) => ({ label: labels[n.index], cosine: n.cosine })),
+          notes: [
+            tokenLookupSentence(lookup, lang, visibleToken),
+            ...(lookup.bytePiece ? [pieceLegend([lookup.label], lang) ?? ""] : []),
+          ].filter((n) => n.length > 0),
         };
   return renderEmbeddings({ points, neighbours, modelName: handle.name, lang });
 }

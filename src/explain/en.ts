@@ -3,6 +3,7 @@
  * Japanese texts (ja.ts) cover the same ground but are written on their own, not translated.
  */
 import type { DescentFacts, DescentKind, DescentPictureWords, ExplainTexts, ModelFacts } from "./facts.ts";
+import { tokenLookupSentence } from "./token-lookup.ts";
 import { big, bytes, cellToken, cut, duration, vec, fixed, int, pct, power, quote, rate, sci1, sig, token } from "./format.ts";
 
 const modelLine = (m: ModelFacts) =>
@@ -281,6 +282,7 @@ export const en: ExplainTexts = {
       body: [
         `To the model, every token is a list of ${f.C} numbers: a **vector**, an arrow in a ${f.C}-dimensional space. Training moves these arrows so that tokens used in similar ways point in similar directions.`,
         `The picture squeezes the ${f.C} dimensions into the 2 along which the vectors differ most (PCA). Dots close together = similar vectors; but a flat picture of ${f.C} dimensions is only a shadow, so the list below is measured on all ${f.C} numbers.`,
+        tokenLookupSentence(f.lookup, "en", (label) => token(label)),
         `“${token(f.query)}” (id ${f.queryId}) starts [${f.vector.map((v) => fixed(v, 3)).join(", ")}, …]. Its nearest tokens by **cosine similarity** (1 = same direction, 0 = unrelated, −1 = opposite):`,
       ].join("\n\n"),
       table: {

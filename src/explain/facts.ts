@@ -7,6 +7,7 @@ import type { TopicName } from "./topics.ts";
 import type { Table } from "./table.ts";
 import type { ParameterCounts } from "../model/params.ts";
 import type { Lang } from "../lang.ts";
+import type { TokenLookupFacts } from "./token-lookup.ts";
 
 export interface ModelFacts {
   name: string;
@@ -165,6 +166,8 @@ export interface TokensFacts {
 }
 
 export interface EmbeddingsFacts {
+  /** which token the look-up of the asked text used, and why (token-lookup.ts) */
+  lookup: TokenLookupFacts;
   query: string;
   queryId: number;
   C: number;

@@ -3,6 +3,7 @@
  * 英語版（en.ts）と同じ内容を扱いますが、翻訳ではなく日本語として書いています。
  */
 import type { DescentFacts, DescentKind, DescentPictureWords, ExplainTexts, ModelFacts } from "./facts.ts";
+import { tokenLookupSentence } from "./token-lookup.ts";
 import { big, bytes, cellToken, cut, duration, vec, fixed, int, pct, power, quote, rate, sci1, sig, token } from "./format.ts";
 
 const modelLine = (m: ModelFacts) =>
@@ -273,6 +274,7 @@ export const ja: ExplainTexts = {
       body: [
         `モデルにとって、トークンはどれも${f.C}個の数の並び、つまり**ベクトル**（${f.C}次元の空間の矢印）です。学習が進むと、似た使われ方をするトークンほど似た向きを指すように、矢印が動いていきます。`,
         `画像は、${f.C}次元を、ベクトルどうしの違いがいちばん大きい2方向に押しつぶしたもの（主成分分析）です。点が近いほどベクトルが似ています。ただし平面の図は${f.C}次元の影にすぎないので、下の表は${f.C}個すべての数で測りました。`,
+        tokenLookupSentence(f.lookup, "ja", (label) => token(label)),
         `「${token(f.query)}」（ID ${f.queryId}）のベクトルは [${f.vector.map((v) => fixed(v, 3)).join(", ")}, …] と始まります。**コサイン類似度**（1 = 同じ向き、0 = 無関係、−1 = 逆向き）でいちばん近いトークン:`,
       ].join("\n\n"),
       table: {

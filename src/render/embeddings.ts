@@ -8,7 +8,7 @@ import { COLORS, SPACE, TYPE } from "./theme.ts";
 import { labelsFor, type Lang } from "./lang.ts";
 import { formatInt } from "./format.ts";
 import { createPicture, drawHeader, drawNote, fillRoundRect, HEADER_HEIGHT, renderNothingToShow, toPng } from "./picture.ts";
-import { drawText, fitText, setFont, textWidth, visibleToken, type Ctx } from "./text.ts";
+import { drawText, fitText, setFont, textWidth, visibleToken, wrapText, type Ctx } from "./text.ts";
 
 export interface EmbeddingPoint {
   label: string;
@@ -21,6 +21,8 @@ export interface NeighbourList {
   /** the token whose neighbours are listed */
   query: string;
   items: { label: string; cosine: number }[];
+  /** sentences under the list: which token the look-up used, the piece legend (wrapped in the panel) */
+  notes?: string[];
 }
 
 export interface EmbeddingsInput {
@@ -60,6 +62,8 @@ const WIDTH_ALONE = 1200;
 const PANEL_WIDTH = 440;
 const PLOT_HEIGHT = 820;
 const MAX_NEIGHBOURS = 15;
+/** A note under the neighbours takes at most this many lines of the panel. */
+const NOTE_LINES = 6;
 /** More labels than this are never tried: the plot cannot hold them anyway. */
 const MAX_LABEL_ATTEMPTS = 2000;
 
@@ -245,4 +249,17 @@ function drawNeighbours(
   // the explanation may need two lines in the narrow panel
   const words = text.cosine.split(/(?<=:|：)\s*/);
   words.forEach((line, i) => drawText(ctx, fitText(ctx, line, panel.width), panel.left, y + i * (TYPE.small + 4)));
+  y += words.length * (TYPE.small + 4) + 16;
+  // the notes, wrapped to the panel, each at most NOTE_LINES lines
+  setFont(ctx, TYPE.small);
+  ctx.fillStyle = COLORS.text;
+  for (const note of list.notes ?? []) {
+    const lines = wrapText(ctx, note, panel.width);
+    for (const [i, line] of lines.slice(0, NOTE_LINES).entries()) {
+      const last = i === NOTE_LINES - 1 && lines.length > NOTE_LINES;
+      drawText(ctx, fitText(ctx, last ? `${line}…` : line, panel.width), panel.left, y);
+      y += TYPE.small + 6;
+    }
+    y += 10;
+  }
 }
