@@ -57,6 +57,38 @@ export interface LossFacts {
   dropped: number;
 }
 
+/** A held-out text's figures as recorded for the model in use (eval/heldout/results.json). */
+export interface HeldOutRow {
+  lang: Lang;
+  title: string;
+  bytes: number;
+  tokens: number;
+  lossPerToken: number;
+  bitsPerByte: number;
+  gzip: number;
+  xz: number;
+}
+
+export interface BitsPerByteFacts {
+  sentence: string;
+  /** the sentence's tokens, each with its −ln p (the loss topic's rows, labelled as pieces) */
+  rows: TokenScore[];
+  /** tokens scored and the UTF-8 bytes they hold */
+  tokens: number;
+  bytes: number;
+  /** Σ −ln p over the tokens, in nats */
+  sum: number;
+  lossPerToken: number;
+  /** sum ÷ (bytes × ln 2) */
+  bitsPerByte: number;
+  /** blind guessing among V tokens: tokens × ln V ÷ (bytes × ln 2) */
+  guessBitsPerByte: number;
+  vocabSize: number;
+  dropped: number;
+  /** recorded for exactly this model's parameters, else null */
+  heldOut: HeldOutRow[] | null;
+}
+
 export interface DerivativeRow {
   h: number;
   forward: number;
@@ -247,6 +279,7 @@ export interface ComputeFacts {
 export interface FactsOf {
   learning: LearningFacts;
   loss: LossFacts;
+  "bits-per-byte": BitsPerByteFacts;
   derivative: DerivativeFacts;
   "gradient-descent": DescentFacts;
   "learning-rate": LearningRateFacts;
@@ -284,6 +317,7 @@ export interface DescentPictureWords extends ChartWords {
 export interface PictureWordsOf {
   learning: Record<string, never>;
   loss: ChartWords & { token: string; prob: string; loss: string; guess: string; mean: (v: string) => string; more: (n: number) => string };
+  "bits-per-byte": PictureWordsOf["loss"];
   derivative: ChartWords & {
     sliceHeading: string;
     sliceX: string;

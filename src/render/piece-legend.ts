@@ -21,3 +21,9 @@ const LEGEND: Record<Lang, string> = {
 export function pieceLegend(labels: readonly string[], lang: Lang): string | null {
   return labels.some(isPartialLabel) ? LEGEND[lang] : null;
 }
+
+/** `notes` followed by the legend when any of the labels needs it. */
+export function withPieceLegend(notes: readonly string[], labels: readonly string[], lang: Lang): string[] {
+  const legend = pieceLegend(labels, lang);
+  return legend === null ? [...notes] : [...notes, legend];
+}
