@@ -19,7 +19,6 @@ import { defaultOf } from "./catalogue/index.ts";
 import type { ShownGeneration } from "./redaction.ts";
 import { lookUpToken } from "./embedding-lookup.ts";
 import { tokenLookupSentence } from "../explain/token-lookup.ts";
-import { pieceLegend } from "../render/piece-legend.ts";
 import { visibleToken } from "../render/text.ts";
 
 /** The font files of every picture (regular, bold): pages that show the pictures can use them too. */
@@ -73,7 +72,8 @@ export function lossPicture(info: ModelInfo, lang: Lang): Promise<Uint8Array> {
 export function embeddingsPicture(handle: ModelHandle, lang: Lang, query?: string, count = 120): Promise<Uint8Array> {
   const { vocabSize: V, nEmbd: C } = handle.model.config;
   const wte = handle.model.views.wte as Float32Array;
-  const labels = Array.from({ length: V }, (_, id) => handle.tokenizer.tokenText(id));
+  // each token alone, a byte piece marked as such (<e8>…) rather than shown as a bare byte
+  const labels = Array.from({ length: V }, (_, id) => tokenPieces(handle.tokenizer, [id])[0].label);
   const { x, y } = pca2(wte, V, C);
   const lookup = query ? lookUpToken(handle.tokenizer, query) : undefined;
   const queryId = lookup?.id;
@@ -94,10 +94,7 @@ export function embeddingsPicture(handle: ModelHandle, lang: Lang, query?: strin
       : {
           query: lookup.label,
           items: nearestByCosine(wte, V, C, lookup.id, 8).map((n) => ({ label: labels[n.index], cosine: n.cosine })),
-          notes: [
-            tokenLookupSentence(lookup, lang, visibleToken),
-            ...(lookup.bytePiece ? [pieceLegend([lookup.label], lang) ?? ""] : []),
-          ].filter((n) => n.length > 0),
+          notes: [tokenLookupSentence(lookup, lang, visibleToken)],
         };
   return renderEmbeddings({ points, neighbours, modelName: handle.name, lang });
 }

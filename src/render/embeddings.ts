@@ -7,7 +7,17 @@
 import { COLORS, SPACE, TYPE } from "./theme.ts";
 import { labelsFor, type Lang } from "./lang.ts";
 import { formatInt } from "./format.ts";
-import { createPicture, drawHeader, drawNote, fillRoundRect, HEADER_HEIGHT, renderNothingToShow, toPng } from "./picture.ts";
+import {
+  createPicture,
+  drawHeader,
+  drawNote,
+  fillRoundRect,
+  HEADER_HEIGHT,
+  measuringContext,
+  renderNothingToShow,
+  toPng,
+} from "./picture.ts";
+import { drawPieceLegend, LEGEND_LINE_HEIGHT, pieceLegendLines } from "./piece-legend.ts";
 import { drawText, fitText, setFont, textWidth, visibleToken, wrapText, type Ctx } from "./text.ts";
 
 export interface EmbeddingPoint {
@@ -72,6 +82,8 @@ export interface EmbeddingsLayout {
   height: number;
   plot: { left: number; top: number; width: number; height: number };
   panel: { left: number; top: number; width: number } | null;
+  /** the piece legend, wrapped; empty when no label holds part of a character */
+  legendLines: string[];
   /** pixel position of a data coordinate */
   toPixel(x: number, y: number): { x: number; y: number };
 }
@@ -94,9 +106,13 @@ export function embeddingsLayout(input: EmbeddingsInput): EmbeddingsLayout {
   if (!(xMax > xMin)) [xMin, xMax] = [xMin - 1, xMin + 1];
   if (!(yMax > yMin)) [yMin, yMax] = [yMin - 1, yMin + 1];
   const pad = 28;
+  // the piece legend below the plot when a label holds part of a character (<e8>…, 猫 1/3)
+  const labels = [...input.points.map((p) => p.label), ...(input.neighbours?.items.map((i) => i.label) ?? [])];
+  const legendLines = pieceLegendLines(measuringContext(), labels, input.lang, width - 2 * m);
   return {
     width,
-    height: top + PLOT_HEIGHT + 56 + TYPE.small + m,
+    height: top + PLOT_HEIGHT + 56 + TYPE.small + legendLines.length * LEGEND_LINE_HEIGHT + m,
+    legendLines,
     plot,
     panel: hasPanel ? { left: width - m - PANEL_WIDTH, top, width: PANEL_WIDTH } : null,
     toPixel: (x, y) => ({
@@ -156,6 +172,7 @@ export async function renderEmbeddings(input: EmbeddingsInput): Promise<Buffer> 
 
   const hidden = placeLabels(ctx, points, pixels, plot);
   if (hidden > 0) drawNote(ctx, text.hidden(hidden), plot.left, plot.top + plot.height + 56, plot.width);
+  drawPieceLegend(ctx, layout.legendLines, m, plot.top + plot.height + 56 + LEGEND_LINE_HEIGHT, picture.width - 2 * m);
   if (layout.panel && input.neighbours) drawNeighbours(ctx, layout.panel, input.neighbours, text);
   return toPng(picture);
 }
