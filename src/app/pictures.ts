@@ -2,7 +2,7 @@
  * The pictures every adapter posts, from the use cases' results: the console, the bot and the
  * web playground call these, so a picture made anywhere is the same picture.
  */
-import { labelAfter, tokenPieces } from "../tokenizer/pieces.ts";
+import { tokenPieces } from "../tokenizer/pieces.ts";
 import { renderPredictions } from "../render/predictions.ts";
 import { renderGenerationTrace } from "../render/trace.ts";
 import { renderTokens } from "../render/tokens.ts";
