@@ -26,6 +26,7 @@ import type { ModelRegistry } from "./model-registry.ts";
 import { InputError } from "./prompt.ts";
 import { CorpusTooSmallError, thinCurve, type TrainModelOptions } from "./train-model.ts";
 import { startTrainingJob, type TrainingJob, type TrainingJobHooks, type TrainingSummary } from "./training-job.ts";
+import { trainingTokenizerKind } from "./training-tokenizer.ts";
 
 /** The presets, the default and the limit on minutes are the catalogue's (/train start's options). */
 export {
@@ -288,12 +289,12 @@ export class GuildTraining {
       );
     }
 
-    // 1. the options: BPE sized to the text, the time budget (or a fixed step count for tests)
+    // 1. the options: the training tokenizer (training-tokenizer.ts) sized to the text, the time budget (or a fixed step count for tests)
     const o = this.deps.overrides();
     const preset = this.request.preset;
     const options: TrainModelOptions = {
       preset,
-      tokenizer: "bpe",
+      tokenizer: trainingTokenizerKind(this.request.resumeFrom?.checkpoint),
       vocabSize: o.vocabSize ?? vocabSizeFor(characters),
       seed: this.request.seed ?? 1337,
       evalInterval: o.evalInterval ?? EVAL_INTERVAL[preset],

@@ -7,6 +7,7 @@ import type { TopicName } from "./topics.ts";
 import type { Table } from "./table.ts";
 import type { ParameterCounts } from "../model/params.ts";
 import type { Lang } from "../lang.ts";
+import type { TokenLookupFacts } from "./token-lookup.ts";
 
 export interface ModelFacts {
   name: string;
@@ -54,6 +55,38 @@ export interface LossFacts {
   vocabSize: number;
   /** tokens of the text beyond the model's context, not scored */
   dropped: number;
+}
+
+/** A held-out text's figures as recorded for the model in use (eval/heldout/results.json). */
+export interface HeldOutRow {
+  lang: Lang;
+  title: string;
+  bytes: number;
+  tokens: number;
+  lossPerToken: number;
+  bitsPerByte: number;
+  gzip: number;
+  xz: number;
+}
+
+export interface BitsPerByteFacts {
+  sentence: string;
+  /** the sentence's tokens, each with its −ln p (the loss topic's rows, labelled as pieces) */
+  rows: TokenScore[];
+  /** tokens scored and the UTF-8 bytes they hold */
+  tokens: number;
+  bytes: number;
+  /** Σ −ln p over the tokens, in nats */
+  sum: number;
+  lossPerToken: number;
+  /** sum ÷ (bytes × ln 2) */
+  bitsPerByte: number;
+  /** blind guessing among V tokens: tokens × ln V ÷ (bytes × ln 2) */
+  guessBitsPerByte: number;
+  vocabSize: number;
+  dropped: number;
+  /** recorded for exactly this model's parameters, else null */
+  heldOut: HeldOutRow[] | null;
 }
 
 export interface DerivativeRow {
@@ -165,6 +198,8 @@ export interface TokensFacts {
 }
 
 export interface EmbeddingsFacts {
+  /** which token the look-up of the asked text used, and why (token-lookup.ts) */
+  lookup: TokenLookupFacts;
   query: string;
   queryId: number;
   C: number;
@@ -289,6 +324,7 @@ export interface ComputeFacts {
 export interface FactsOf {
   learning: LearningFacts;
   loss: LossFacts;
+  "bits-per-byte": BitsPerByteFacts;
   derivative: DerivativeFacts;
   "gradient-descent": DescentFacts;
   "learning-rate": LearningRateFacts;
@@ -329,6 +365,7 @@ export interface DescentPictureWords extends ChartWords {
 export interface PictureWordsOf {
   learning: Record<string, never>;
   loss: ChartWords & { token: string; prob: string; loss: string; guess: string; mean: (v: string) => string; more: (n: number) => string };
+  "bits-per-byte": PictureWordsOf["loss"];
   derivative: ChartWords & {
     sliceHeading: string;
     sliceX: string;

@@ -112,6 +112,20 @@ describe("the console CLI", () => {
     expect(absent.stderr).toContain("text file not found");
   });
 
+  it("embeddings --text says which token's neighbours the picture shows", async () => {
+    const out = path.join(dir, "embeddings.png");
+    const tiny = await cli("embeddings", "--text", "cat", "--out", out, "--model", modelFile);
+    expect(tiny.code).toBe(0);
+    expect(tiny.stdout).toMatch(/^“cat” is 3 tokens \(“c” · “a” · “t”\); only the first, “c” \(id \d+\), is shown\.\n$/);
+    // the shipped model: "the" and " the" are both tokens; 猫 has no token of its own (byte pieces)
+    const the = await cli("embeddings", "--text", "the", "--out", out);
+    expect(the.stdout).toMatch(/^“the” is one token, “the” \(id \d+\).*ask for “␣the”/);
+    const cat = await cli("embeddings", "--text", "猫", "--lang", "ja", "--out", out);
+    expect(cat.stdout).toMatch(
+      /^「猫」は3トークン（「猫\u00a01\/3」 · 「猫\u00a02\/3」 · 「猫\u00a03\/3」）です。表示しているのは最初の「猫\u00a01\/3」/,
+    );
+  });
+
   it("each mistake gets one line of error and a non-zero exit, never a stack trace", async () => {
     const cases: [string[], number, RegExp][] = [
       [["bogus"], 2, /unknown command "bogus"/],
