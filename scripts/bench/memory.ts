@@ -101,7 +101,6 @@ export function benchMemory(runs = 3, steps = STEPS): void {
 async function run(mode: Mode, steps: number): Promise<ProcessMemory> {
   const kernels = fastestKernels();
   const documents = splitDocuments(readCorpus(SHIPPED_CORPUS_DIR));
-  const characters = documents.reduce((n, d) => n + d.length, 0);
   let vocabSize: number | null = null;
   let doneSteps = 0;
   let seconds = 0;
@@ -110,7 +109,7 @@ async function run(mode: Mode, steps: number): Promise<ProcessMemory> {
     const options: TrainModelOptions = {
       preset: "baby",
       tokenizer: "bpe",
-      vocabSize: vocabSizeFor(characters),
+      vocabSize: vocabSizeFor(documents, "bpe"),
       seed: 1337,
       steps,
       evalInterval: EVAL_INTERVAL,

@@ -11,7 +11,7 @@
  *
  * So the conversation is written as one document, the way its sentences appear in the corpus:
  *
- *   [eot] message 1 ␣ message 2 ␣ … the message we answer ␣
+ *   [eot] message 1 ␣ message 2 ␣ … the message we answer
  *
  * where ␣ is how the corpus joins two sentences: a space after Latin text, nothing after
  * Japanese text (its paragraphs join wrapped lines without a space between Japanese
@@ -21,6 +21,10 @@
  * measurement in scripts/chat-language-eval.ts.
  */
 import type { ModelHandle } from "./model-handle.ts";
+import { BPE_EOT_ID } from "../tokenizer/bpe-ids.ts";
+
+/** ids 0–255 are a character BPE's byte tokens, 256 its end-of-text */
+const BYTE_TOKENS = BPE_EOT_ID;
 
 /** A character of Japanese script: kana, kanji, Japanese punctuation, full-width forms. */
 const JAPANESE = /[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]/u;
@@ -48,7 +52,9 @@ function lastWindow(handle: ModelHandle, ids: number[]): number[] {
 /** [eot] + the conversation as one document (see the header), cut to the model's context. */
 export function promptAsOneDocument(handle: ModelHandle, messages: readonly string[]): number[] {
   const t = handle.tokenizer;
-  return lastWindow(handle, [t.eotId, ...t.encode(conversationAsDocument(messages)).ids]);
+  // no gap after the last message: a BPE writes a word with the space before it (" sings"), so a
+  // prompt ending in a lone space leaves the model where its training text never was
+  return lastWindow(handle, [t.eotId, ...t.encode(conversationAsDocument(messages).trimEnd()).ids]);
 }
 
 /** A question-and-answer pair as the corpus writes it (Q：…\nA：… in Japanese, Q: …\nA: … in English). */
@@ -58,11 +64,29 @@ export function questionAndAnswerOpening(message: string): string {
   return (japaneseShare(text) ?? 0) > 0.5 ? `Q：${text}\nA：` : `Q: ${text}\nA:`;
 }
 
-/** [eot] + earlier messages as one document's sentences + the last one as a question to answer. */
+/**
+ * Whether the model can read the marks of an opening ("Q: " and "\nA:", or their full-width
+ * forms): a character BPE trained on text without them writes them as byte tokens it never
+ * learned (a server's or the playground's small model), a character tokenizer as unknown ones.
+ * A byte-level BPE has every byte as a token: it is given the benefit of the doubt.
+ */
+export function readsMarks(handle: ModelHandle, opening: string, message: string): boolean {
+  const t = handle.tokenizer;
+  const marks = t.encode(opening.replace(message, ""));
+  if (marks.unknown > 0) return false;
+  return t.kind !== "charbpe" || marks.ids.every((id) => id > BYTE_TOKENS);
+}
+
+/**
+ * [eot] + earlier messages as one document's sentences + the last one as a question to answer;
+ * as one document (promptAsOneDocument) where the model cannot read the question's marks.
+ */
 export function promptAsQuestion(handle: ModelHandle, messages: readonly string[]): number[] {
   const t = handle.tokenizer;
   const earlier = conversationAsDocument(messages.slice(0, -1));
-  const opening = questionAndAnswerOpening(messages.at(-1) ?? "");
+  const last = (messages.at(-1) ?? "").replace(/\s+/g, " ").trim();
+  const opening = questionAndAnswerOpening(last);
+  if (!readsMarks(handle, opening, last)) return promptAsOneDocument(handle, messages);
   return lastWindow(handle, [t.eotId, ...t.encode(earlier.length > 0 ? `${earlier.trimEnd()}\n${opening}` : opening).ids]);
 }
 

@@ -17,6 +17,7 @@
  *   const off = t.subscribe(() => show(t.snapshot()));
  *   const outcome = await t.done;                                        // never rejects
  */
+import type { TokenizerKind } from "../tokenizer/tokenizer.ts";
 import { PRESETS } from "../model/config.ts";
 import { renderLossCurve } from "../render/loss.ts";
 import type { Lang } from "../render/lang.ts";
@@ -145,9 +146,18 @@ export function corpusRequirement(preset: TrainingPreset): { messages: number; c
   return { messages: MIN_MESSAGES, characters: 2 * tokens, tokens };
 }
 
-/** A BPE vocabulary that suits the amount of text: more merges only where the text repeats them. */
-export function vocabSizeFor(characters: number): number {
-  return Math.max(300, Math.min(2048, 257 + Math.round(characters / 40)));
+/**
+ * A vocabulary that suits the text: the 256 bytes and end-of-text, for a character BPE also its
+ * distinct characters (its base tokens), then merges where the text repeats them (one per 40
+ * characters, at least 43), so a small paste gets as many merges under either kind.
+ */
+export function vocabSizeFor(texts: readonly string[], kind: TokenizerKind): number {
+  const characters = texts.reduce((n, d) => n + d.length, 0);
+  const merges = Math.max(43, Math.round(characters / 40));
+  if (kind !== "charbpe") return Math.min(2048, 257 + merges);
+  const distinct = new Set<string>();
+  for (const text of texts) for (const ch of text) distinct.add(ch);
+  return Math.min(4096, 257 + distinct.size + merges);
 }
 
 export function isTrainingPreset(name: string): name is TrainingPreset {
@@ -292,10 +302,11 @@ export class GuildTraining {
     // 1. the options: the training tokenizer (training-tokenizer.ts) sized to the text, the time budget (or a fixed step count for tests)
     const o = this.deps.overrides();
     const preset = this.request.preset;
+    const tokenizer = trainingTokenizerKind(this.request.resumeFrom?.checkpoint);
     const options: TrainModelOptions = {
       preset,
-      tokenizer: trainingTokenizerKind(this.request.resumeFrom?.checkpoint),
-      vocabSize: o.vocabSize ?? vocabSizeFor(characters),
+      tokenizer,
+      vocabSize: o.vocabSize ?? vocabSizeFor(docs, tokenizer),
       seed: this.request.seed ?? 1337,
       evalInterval: o.evalInterval ?? EVAL_INTERVAL[preset],
       evalBatches: o.evalBatches ?? EVAL_BATCHES,

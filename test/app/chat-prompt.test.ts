@@ -8,6 +8,7 @@ import {
   conversationAsDocument,
   japaneseShare,
   promptAfterEndOfText,
+  promptAsOneDocument,
   promptAsQuestion,
   questionAndAnswerOpening,
 } from "../../src/app/chat-prompt.ts";
@@ -46,6 +47,20 @@ describe("the chat prompt", () => {
     // the earlier form kept for the measurement: every message after its own end-of-text
     const before = promptAfterEndOfText(handle, ["a", "b"]);
     expect(before.filter((id) => id === t.eotId)).toHaveLength(3);
+  });
+
+  it("is one document, ending on the message and not on a lone space, where the model cannot read the Q/A marks", () => {
+    // a server's model trained on chat without "Q:"/"A:": those letters would be byte tokens it never saw
+    const tokenizer = trainCharBpeTokenizer("the cat sat on the mat\n\nthe dog ran after the cat", 320);
+    const model = new GPT(presetConfig("tiny", tokenizer.vocabSize)).init(seededRandom(2));
+    const bytes = saveCheckpointBytes(model.config, model.params as Float32Array, { tokenizer: tokenizer.toJSON(), step: 0 });
+    const handle = handleFromCheckpoint(loadCheckpointBytes(bytes, "server model"), "server model");
+    const ids = promptAsQuestion(handle, ["the dog", "the cat sat"]);
+    expect(ids).toEqual(promptAsOneDocument(handle, ["the dog", "the cat sat"]));
+    expect(tokenizer.decode(ids)).toBe("the dog the cat sat");
+    // the model that knows the marks still gets the question form
+    const knowing = charBpeHandle();
+    expect(knowing.tokenizer.decode(promptAsQuestion(knowing, ["What is a cat?"]))).toBe("Q: What is a cat?\nA:");
   });
 
   it("keeps the newest tokens that fit the context", () => {

@@ -51,9 +51,7 @@ describe("a text trained on in the playground", () => {
           () => postJson(api("/api/command"), { line: `/trace ${PROMPT} tokens:20 seed:${seed}`, lang: "en" }),
         ]),
       ),
-      ...Object.fromEntries(
-        [1, 2, 3, 4].map((n) => [`chat ${n}`, () => postJson(api("/api/chat"), { messages: [LINE, PROMPT], lang: "en" })]),
-      ),
+      ...Object.fromEntries([1, 2, 3, 4].map((n) => [`chat ${n}`, () => postJson(api("/api/chat"), { messages: [PROMPT], lang: "en" })])),
     };
     const cutOn = new Set<string>();
     for (const [name, ask] of Object.entries(surfaces)) {
