@@ -91,6 +91,8 @@ export class ModelRegistry {
   private readonly broken = new Set<number>();
   /** imported models by file path, shared by every space */
   private readonly imports = new Map<string, CachedImport>();
+  /** "path@version" of imported models that failed to load (the space then falls back) */
+  private readonly failedImports = new Set<string>();
   /** "space: reason" warnings already given for a chosen model that cannot be used */
   private readonly warned = new Set<string>();
 
@@ -124,7 +126,8 @@ export class ModelRegistry {
     if (choice?.kind === "shipped") return { kind: "shipped" };
     if (choice?.kind === "imported" && this.options.modelsDir !== undefined) {
       const file = resolveImportPath(this.options.modelsDir, choice.name);
-      if (file !== undefined) return { kind: "imported", name: choice.name, path: file };
+      if (file !== undefined && !this.failedImports.has(`${file}@${fileVersion(file)}`))
+        return { kind: "imported", name: choice.name, path: file };
     }
     if (choice?.kind === "stored") {
       const info = models.list(space).find((m) => m.id === choice.modelId);
@@ -264,8 +267,7 @@ export class ModelRegistry {
     if (dir === undefined) return Promise.reject(new Error(`no models folder is set up, so "${name}" cannot be loaded`));
     const file = resolveImportPath(dir, name);
     if (file === undefined) return Promise.reject(new Error(`${dir} has no model "${name}"`));
-    const stat = statSync(file);
-    const version = `${stat.size}:${stat.mtimeMs}`;
+    const version = fileVersion(file);
     const cached = this.imports.get(file);
     if (cached?.version === version) return cached.handle;
     // 1. load (a failure is remembered for this version of the file: loading it again would fail the same way)
@@ -273,7 +275,7 @@ export class ModelRegistry {
       const handle = await loadModelFile(file, name, this.options.kernels, this.options.importOptions ?? {});
       return withIdentity(handle, importedModel(file, name));
     })();
-    loading.catch(() => undefined);
+    loading.catch(() => this.failedImports.add(`${file}@${version}`));
     this.imports.set(file, { version, handle: loading });
     return loading;
   }
@@ -318,6 +320,12 @@ export class ModelRegistry {
     }
     return undefined;
   }
+}
+
+/** A file's size and modification time: a different version is a changed file. */
+function fileVersion(file: string): string {
+  const stat = statSync(file);
+  return `${stat.size}:${stat.mtimeMs}`;
 }
 
 /** The handle named by its identity. */
