@@ -20,8 +20,9 @@ import type { ModelRegistry } from "./model-registry.ts";
 import type { ModelInUse } from "./install-decision.ts";
 import { InputError } from "./prompt.ts";
 
-/** A user-given name has at most this many characters (it must fit a list line and a picture's title). */
-export const MAX_MODEL_NAME = 40;
+import { MAX_MODEL_NAME } from "./catalogue/commands.ts";
+
+export { MAX_MODEL_NAME };
 export const SHIPPED_REF = "default";
 
 export type CatalogueSource = "shipped" | "stored" | "imported";

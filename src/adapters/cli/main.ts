@@ -20,12 +20,15 @@ import * as fetchModel from "./commands/fetch-model.ts";
 import { takeImportOptions } from "./model-option.ts";
 import * as evaluate from "./commands/eval.ts";
 import * as commands from "./commands/commands.ts";
+import * as models from "./commands/models.ts";
 import { commandSpec } from "../../app/catalogue/index.ts";
 import { cliHelp } from "./catalogue-args.ts";
 
 interface CliCommand {
   usage: string;
   run(argv: string[]): Promise<void>;
+  /** its own --help text (a command with subcommands) */
+  help?: () => string;
 }
 
 export const COMMANDS: Record<string, CliCommand> = {
@@ -43,6 +46,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   "fetch-model": fetchModel,
   eval: evaluate,
   commands,
+  models,
 };
 
 export function helpText(): string {
@@ -62,7 +66,7 @@ export async function runCli(argv: string[]): Promise<number> {
   const command = COMMANDS[name];
   // `predict --help`: the flags of a catalogue command, with their ranges and defaults
   if (command && (rest.includes("--help") || rest.includes("-h")) && hasCatalogueEntry(name)) {
-    process.stdout.write(`${cliHelp(name)}\n`);
+    process.stdout.write(`${command.help?.() ?? cliHelp(name)}\n`);
     return 0;
   }
   try {
