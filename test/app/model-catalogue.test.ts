@@ -11,6 +11,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { deleteModel, listModels, renameModel, useModel } from "../../src/app/model-catalogue.ts";
 import { ModelRegistry } from "../../src/app/model-registry.ts";
 import { InputError } from "../../src/app/prompt.ts";
+import type { TrainingJob, TrainingJobHooks, TrainingSummary } from "../../src/app/training-job.ts";
+import { TrainingService } from "../../src/app/training-service.ts";
 import { presetConfig } from "../../src/model/config.ts";
 import { countParams } from "../../src/model/params.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
@@ -286,5 +288,49 @@ describe("a finished training's model", () => {
     const worse = registry.install("g1", trainedBytes(2, 3.5));
     expect(worse.decision).toMatchObject({ switched: true, reason: "worse" });
     expect((await registry.forGuild("g1")).identity?.id).toBe(String(worse.info.id));
+  });
+});
+
+describe("a training through the training service", () => {
+  /** A training whose worker sends one checkpoint of val loss `valLoss` and finishes. */
+  async function trainOnce(service: TrainingService, valLoss: number, seed: number) {
+    const training = service.begin("g1", { preset: "tiny", minutes: 1 });
+    training.train(Array.from({ length: 40 }, (_, i) => `message number ${i} about the weather and lunch`));
+    const point = { step: 10, trainLoss: 4, valLoss, lr: 1e-3, tokens: 1280, totalSteps: 10 };
+    const timing = { tokensPerSecond: 100, elapsedSeconds: 1, stepSeconds: 0.1, etaSeconds: 0 };
+    hooks!.onCheckpoint!(trainedBytes(seed, valLoss), { ...point, ...timing });
+    finish!();
+    return training.done;
+  }
+  let hooks: TrainingJobHooks | undefined;
+  let finish: (() => void) | undefined;
+  const startJob = (_docs: string[], _options: unknown, h: TrainingJobHooks): TrainingJob => {
+    hooks = h;
+    const done = new Promise<TrainingSummary>((resolve) => {
+      finish = () =>
+        resolve({
+          steps: 10,
+          totalSteps: 10,
+          seconds: 1,
+          tokensPerSecond: 100,
+          stopped: "done",
+          curve: [],
+        } as unknown as TrainingSummary);
+    });
+    return { stop() {}, kill: async () => {}, done };
+  };
+
+  it('the outcome says whether the model now answers: a worse one is stored but not chosen, a better one is (policy "ask")', async () => {
+    registry = newRegistry("ask");
+    const service = new TrainingService({ store, registry, startJob });
+    await useModel(deps(), "g1", `#${registry.install("g1", trainedBytes(9, 3.0)).info.id}`);
+    const worse = await trainOnce(service, 3.6, 1);
+    expect(worse).toMatchObject({ status: "done", installation: { switched: false, reason: "worse", valLoss: 3.6, previousValLoss: 3.0 } });
+    expect(worse.model).not.toBeNull();
+    expect((await registry.forGuild("g1")).identity?.id).toBe("1");
+    const better = await trainOnce(service, 2.9, 2);
+    expect(better).toMatchObject({ status: "done", installation: { switched: true, reason: "better" } });
+    expect((await registry.forGuild("g1")).identity?.id).toBe(String(better.model!.id));
+    expect(store.models.list("g1").map((m) => m.id)).toEqual([3, 2, 1]);
   });
 });
