@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { guildModelReport } from "../../src/app/guild-model.ts";
 import { deleteModel, listModels, renameModel, useModel } from "../../src/app/model-catalogue.ts";
 import { ModelRegistry } from "../../src/app/model-registry.ts";
 import { InputError } from "../../src/app/prompt.ts";
@@ -129,8 +130,12 @@ describe("using a model", () => {
     // a restart reads the choice back
     expect((await newRegistry().forGuild("g1")).identity?.id).toBe("1");
 
+    // /model describes the chosen model, not the latest
+    expect(await guildModelReport(registry, store, "g1")).toMatchObject({ own: true, stored: { id: 1, valLoss: 3.0 } });
+
     await useModel(deps(), "g1", "default");
     expect((await registry.forGuild("g1")).identity?.kind).toBe("shipped");
+    expect(await guildModelReport(registry, store, "g1")).toMatchObject({ own: false, stored: null });
 
     await useModel(deps(), "g1", "tiny-gpt2");
     await useModel(deps(), "local", "tiny-gpt2");
