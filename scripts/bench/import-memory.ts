@@ -6,8 +6,9 @@
  *   idle      modules loaded, kernels created (the baseline)
  *   load      loadModelFile on the folder: header checked, tensors streamed into the model's buffer
  *   forward   load, then one forward pass over 8 tokens
- *   forward-N load, then one forward pass over N tokens (N = 1024 overflows the 4 GiB wasm heap:
- *             the activations of a full-context pass are about 2.3 GB, allocated twice)
+ *   forward-N load, then one forward pass over N tokens (N = 1024: the full context; its
+ *             activations, about 2.3 GB, fit the 4 GiB wasm heap because an answering pass
+ *             allocates no gradients)
  *   generate  load, then 4 tokens through the KV cache (which keeps transposed weight copies)
  *
  *   npx tsx scripts/bench/import-memory.ts            (writes the file to a temporary folder, ~500 MB)
@@ -20,12 +21,13 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { isEntryPoint } from "./stats.ts";
 
-const SHAPE = { V: 50257, T: 1024, C: 768, L: 12, H: 12 };
+export const SHAPE = { V: 50257, T: 1024, C: 768, L: 12, H: 12 };
 const MiB = 1024 * 1024;
 
 /** model.safetensors with GPT-2's names and Conv1D shapes, written tensor by tensor (never whole in memory). */
-function writeModel(dir: string): number {
+export function writeModel(dir: string): number {
   const { V, T, C, L, H } = SHAPE;
   const tensors: [string, number[]][] = [
     ["wte.weight", [V, C]],
@@ -125,17 +127,20 @@ async function main(): Promise<void> {
     const bytes = writeModel(dir);
     console.log(`GPT-2-small-shaped model.safetensors: ${(bytes / MiB).toFixed(1)} MiB (float32)`);
     const self = fileURLToPath(import.meta.url);
-    for (const mode of ["idle", "load", "forward", "forward-512", "generate"]) {
+    for (const mode of ["idle", "load", "forward", "forward-512", "forward-1024", "generate"]) {
       const run = spawnSync(process.execPath, ["--import", "tsx", self, "child", mode, dir], { encoding: "utf8", maxBuffer: 1 << 20 });
       if (run.status !== 0) throw new Error(`${mode}: ${run.stderr}`);
       const r = JSON.parse(run.stdout.trim().split("\n").at(-1)!) as { maxRssMiB: number; seconds: number };
-      console.log(`${mode.padEnd(8)} peak RSS ${r.maxRssMiB.toFixed(0).padStart(5)} MiB`);
+      console.log(`${mode.padEnd(12)} peak RSS ${r.maxRssMiB.toFixed(0).padStart(5)} MiB`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-if (process.argv[2] === "child") await child(process.argv[3], process.argv[4]);
-else if (process.argv[2] === "write") console.log(writeModel(process.argv[3]));
-else await main();
+// run as a program (not when bench/gpt2.ts imports writeModel)
+if (isEntryPoint(import.meta.url)) {
+  if (process.argv[2] === "child") await child(process.argv[3], process.argv[4]);
+  else if (process.argv[2] === "write") console.log(writeModel(process.argv[3]));
+  else await main();
+}

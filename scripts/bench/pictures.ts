@@ -8,6 +8,11 @@ import { modelInfo } from "../../src/app/model-info.ts";
 import { embeddingsPicture, lossPicture, modelCardPicture, predictPicture, tokensPicture, tracePicture } from "../../src/app/pictures.ts";
 import { fmt, spread } from "./stats.ts";
 import { redactGeneration } from "../../src/app/redaction.ts";
+import { lensOf } from "../../src/app/lens.ts";
+import { attributeNext } from "../../src/app/attribute.ts";
+import { ablateNext } from "../../src/app/ablate.ts";
+import { ablationPicture, attributionPicture, lensPicture } from "../../src/app/look-pictures.ts";
+import { encodePrompt } from "../../src/app/prompt.ts";
 
 async function timePicture(name: string, make: () => Promise<Uint8Array>, runs = 5): Promise<void> {
   await make(); // warm-up: font registration, JIT
@@ -35,4 +40,22 @@ export async function benchPictures(): Promise<void> {
   await timePicture("tokens", () => tokensPicture(handle, sentence, "ja"));
   await timePicture("embeddings (PCA of 1024 tokens)", () => embeddingsPicture(handle, "en", "the"));
   await timePicture("model card", () => modelCardPicture(info, "ja"));
+  // /lens, /why, /ablate on a text of the model's whole context (64 tokens on baby)
+  const long = longText(handle);
+  const T = encodePrompt(handle, long).ids.length;
+  await timePicture(`logit lens (${T} tokens)`, () => lensPicture(lensOf(handle, long), "en", handle.name));
+  await timePicture(`attribution, both methods (${T} tokens)`, () => attributionPicture(attributeNext(handle, long), "en", handle.name));
+  await timePicture(`ablation + heads grid (${T} tokens)`, () =>
+    ablationPicture(ablateNext(handle, long, { heads: "1.0" }), "en", handle.name),
+  );
+}
+
+/** A text that fills the model's context exactly: the eot token and blockSize − 1 tokens. */
+function longText(handle: Awaited<ReturnType<typeof loadDefaultModel>>): string {
+  const base = "It rained yesterday, but today it is sunny. 昨日は雨だったけど、今日は晴れだった。";
+  let text = base;
+  while (encodePrompt(handle, text).dropped === 0) text += base;
+  // cut characters from the end until nothing is dropped
+  while (encodePrompt(handle, text).dropped > 0) text = text.slice(0, -1);
+  return text;
 }

@@ -1,10 +1,10 @@
 /**
- * Chat as next-message prediction. The model learned a channel as messages each starting after
- * an end-of-text token, so the conversation so far becomes
+ * Chat as next-message prediction. The conversation so far becomes a prompt in the form the
+ * model learned a question and its answer (src/app/chat-prompt.ts):
  *
- *   [eot] message 1 [eot] message 2 … [eot] the message we answer [eot]
+ *   [eot] earlier messages … \n Q: the message we answer \n A:
  *
- * and whatever the model writes next, up to its next end-of-text, is its reply.
+ * and whatever the model writes next, up to its next end-of-text or new line, is its reply.
  * Generation runs step by step, giving the event loop back between tokens: a 60-token reply of
  * the baby model takes seconds in total but never blocks the bot for more than one forward pass.
  */
@@ -14,16 +14,13 @@ import type { ModelHandle } from "./model-handle.ts";
 import { type GenerationStep, generateSteps } from "../sample/generate.ts";
 import type { GeneratedText } from "./generate-text.ts";
 import { DEFAULT_SAMPLING, type SamplingSettings } from "../sample/sampling.ts";
+import { promptAsQuestion } from "./chat-prompt.ts";
 
 export const CHAT_MAX_TOKENS = 60;
 
 /** The token ids of a conversation (oldest message first), cut to the model's context. */
 export function chatPromptIds(handle: ModelHandle, messages: readonly string[]): number[] {
-  const eot = handle.tokenizer.eotId;
-  const ids: number[] = [];
-  for (const text of messages) ids.push(eot, ...handle.tokenizer.encode(text).ids);
-  ids.push(eot);
-  return ids.slice(Math.max(0, ids.length - handle.model.config.blockSize));
+  return promptAsQuestion(handle, messages);
 }
 
 export interface ChatGenerateOptions {
@@ -52,11 +49,18 @@ export async function generateChatReply(handle: ModelHandle, promptIds: readonly
   });
   for (const step of steps) {
     if (step.chosen === handle.tokenizer.eotId) break;
+    // an answer of the corpus is one line: a new line after some text starts something else
+    if (endsTheAnswer(handle, ids, step.chosen)) break;
     ids.push(step.chosen);
     kept.push(step);
     await nextTurn();
   }
-  return { text: decodeWholeCharacters(handle.tokenizer, ids), steps: kept };
+  return { text: decodeWholeCharacters(handle.tokenizer, ids).trim(), steps: kept };
+}
+
+/** Whether token `id` begins a new line after reply `ids` that already hold some text. */
+function endsTheAnswer(handle: ModelHandle, ids: readonly number[], id: number): boolean {
+  return handle.tokenizer.decode([id]).includes("\n") && handle.tokenizer.decode(ids).trim().length > 0;
 }
 
 /**

@@ -93,6 +93,10 @@ function english(code: string, v: Values): string | undefined {
       return `Layer ${v.layer} does not exist: this model has layers 0–${Number(v.layers) - 1}.`;
     case "bad-head":
       return `Head ${v.head} does not exist: this model has heads 0–${Number(v.heads) - 1} in each layer.`;
+    case "bad-heads":
+      return `heads must be layer.head pairs or layer numbers separated by commas, like 2.1,3.0 or 2 (you gave ${v.heads}; “${v.item}” is not one).`;
+    case "target-tokens":
+      return `The target must be one token of this model's vocabulary: “${v.target}” is ${v.count} tokens.`;
     case "bad-sampling":
       return `Sampling options out of range: ${v.problems}.`;
     case "not-a-command":
@@ -128,6 +132,10 @@ function japanese(code: string, v: Values): string | undefined {
       return `レイヤー ${v.layer} はありません。このモデルのレイヤーは 0〜${Number(v.layers) - 1} です。`;
     case "bad-head":
       return `ヘッド ${v.head} はありません。このモデルの各レイヤーのヘッドは 0〜${Number(v.heads) - 1} です。`;
+    case "bad-heads":
+      return `heads（ヘッド）は「レイヤー.ヘッド」かレイヤー番号をカンマで区切って指定してください（例: 2.1,3.0 や 2）。指定された値: ${v.heads}（「${v.item}」が読めません）。`;
+    case "target-tokens":
+      return `対象はこのモデルの語彙の 1 トークンにしてください。「${v.target}」は ${v.count} トークンです。`;
     case "bad-sampling":
       return `サンプリングの設定が範囲外です: ${v.problems}。`;
     case "not-a-command":

@@ -2,11 +2,11 @@
  * The pictures every adapter posts, from the use cases' results: the console, the bot and the
  * web playground call these, so a picture made anywhere is the same picture.
  */
-import { labelAfter, tokenPieces } from "../tokenizer/pieces.ts";
+import { tokenPieces } from "../tokenizer/pieces.ts";
 import { renderPredictions } from "../render/predictions.ts";
 import { renderGenerationTrace } from "../render/trace.ts";
 import { renderTokens } from "../render/tokens.ts";
-import { renderLossCurve } from "../render/loss.ts";
+import { type LossCurveInput, renderLossCurve } from "../render/loss.ts";
 import { renderEmbeddings } from "../render/embeddings.ts";
 import { renderModelCard } from "../render/modelcard.ts";
 import { nearestByCosine, pca2 } from "../render/project.ts";
@@ -17,6 +17,9 @@ import type { ModelInfo } from "./model-info.ts";
 import { checkText } from "./prompt.ts";
 import { defaultOf } from "./catalogue/index.ts";
 import type { ShownGeneration } from "./redaction.ts";
+import { lookUpToken } from "./embedding-lookup.ts";
+import { tokenLookupSentence } from "../explain/token-lookup.ts";
+import { visibleToken } from "../render/text.ts";
 
 /** The font files of every picture (regular, bold): pages that show the pictures can use them too. */
 export { fontPaths as pictureFontFiles } from "../render/fonts.ts";
@@ -57,19 +60,35 @@ export function tokensPicture(handle: ModelHandle, text: string, lang: Lang): Pr
 }
 
 export function lossPicture(info: ModelInfo, lang: Lang): Promise<Uint8Array> {
-  return renderLossCurve({ points: info.curve, totalSteps: info.totalSteps ?? undefined, modelName: info.name, lang });
+  return renderLossCurve(lossCurveOf(info, lang));
+}
+
+/** What lossPicture draws: the model's curve, with its kept checkpoint marked by the val loss its card shows. */
+export function lossCurveOf(info: ModelInfo, lang: Lang): LossCurveInput {
+  return {
+    points: info.curve,
+    totalSteps: info.totalSteps ?? undefined,
+    ...(info.valLoss !== null && { kept: { step: info.step, valLoss: info.valLoss } }),
+    modelName: info.name,
+    lang,
+  };
 }
 
 /**
  * The token embeddings projected to 2-D (PCA), labelled for the `count` most frequent tokens,
- * and the nearest neighbours by cosine of `query`'s first token.
+ * and the nearest neighbours by cosine of the token `query` looks up (embedding-lookup.ts: the
+ * text's token, the word with its leading space, or the first of several), with a sentence
+ * saying which one that is, and the piece legend when it is a byte piece.
  */
 export function embeddingsPicture(handle: ModelHandle, lang: Lang, query?: string, count = 120): Promise<Uint8Array> {
   const { vocabSize: V, nEmbd: C } = handle.model.config;
   const wte = handle.model.views.wte as Float32Array;
-  const labels = Array.from({ length: V }, (_, id) => handle.tokenizer.tokenText(id));
+  // each token alone, a byte piece marked as such (<e8>…) rather than shown as a bare byte
+  const labels = Array.from({ length: V }, (_, id) => tokenPieces(handle.tokenizer, [id])[0].label);
   const { x, y } = pca2(wte, V, C);
-  const queryId = query ? handle.tokenizer.encode(query).ids[0] : undefined;
+  const lookup = query ? lookUpToken(handle.tokenizer, query) : undefined;
+  const queryId = lookup?.id;
+  if (lookup) labels[lookup.id] = lookup.label;
   // label the most frequent tokens of the training text (recorded in the checkpoint), else the first ids
   const extra = (handle.meta.extra ?? {}) as { frequentTokens?: number[] };
   const candidates = Array.isArray(extra.frequentTokens) ? extra.frequentTokens : Array.from({ length: V }, (_, id) => id);
@@ -81,11 +100,12 @@ export function embeddingsPicture(handle: ModelHandle, lang: Lang, query?: strin
   if (queryId !== undefined) shown.add(queryId);
   const points = [...shown].map((id) => ({ label: labels[id], x: x[id], y: y[id], highlight: id === queryId }));
   const neighbours =
-    queryId === undefined
+    lookup === undefined
       ? undefined
       : {
-          query: labels[queryId],
-          items: nearestByCosine(wte, V, C, queryId, 8).map((n) => ({ label: labels[n.index], cosine: n.cosine })),
+          query: lookup.label,
+          items: nearestByCosine(wte, V, C, lookup.id, 8).map((n) => ({ label: labels[n.index], cosine: n.cosine })),
+          notes: [tokenLookupSentence(lookup, lang, visibleToken)],
         };
   return renderEmbeddings({ points, neighbours, modelName: handle.name, lang });
 }

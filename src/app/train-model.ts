@@ -5,13 +5,14 @@
  *   1. shuffle the documents (seeded) so the held-out 10 % has every kind of text
  *   2. build a tokenizer from them (character-level or byte-level BPE)
  *   3. one token stream with end-of-text before each document; split 90/10
- *   4. a fresh GPT of the chosen preset, seeded; train; a checkpoint at every evaluation, holding the
- *      weights of the best val loss so far (not the last: a run that overfits keeps its best)
+ *   4. a fresh GPT of the chosen preset, seeded (or, fine-tuning, the base model's weights, config
+ *      and tokenizer); train; a checkpoint at every evaluation, holding the weights of the best
+ *      val loss so far (not the last: a run that overfits keeps its best)
  *   5. the final checkpoint: the best or the last weights, whichever has the lower loss over the
  *      whole held-out split
  */
 import { GPT } from "../model/gpt.ts";
-import { type PresetName, presetConfig } from "../model/config.ts";
+import { type GPTConfig, type PresetName, presetConfig } from "../model/config.ts";
 import { type LoadedCheckpoint, loadCheckpointBytes, saveCheckpointBytes } from "../model/checkpoint.ts";
 import { tokenizerFromJSON } from "../tokenizer/from-json.ts";
 import type { Kernels } from "../tensor/kernels.ts";
@@ -32,6 +33,8 @@ import {
   type TrainState,
 } from "../train/trainer.ts";
 import { shuffleDocuments, tokenStream } from "./corpus.ts";
+import { checkTrainingMemory } from "./training-memory.ts";
+import type { ModelHandle } from "./model-handle.ts";
 
 /** Too little text for a preset: the numbers travel with the error (across the worker too), never parsed back from its text. */
 export interface CorpusTooSmall {
@@ -68,7 +71,33 @@ export interface TrainModelOptions {
   corpus?: string;
   /** continue from this checkpoint (an interrupted run's last): its tokenizer, weights and step */
   resumeFrom?: Uint8Array;
+  /** fine-tuning: start from this pretrained model, keeping its config and tokenizer (`preset`, `tokenizer` and `vocabSize` are then unused) */
+  base?: BaseModel;
+  /** the same, by the model's file or folder (anything `--model` takes), loaded where the training runs (the worker) */
+  initFrom?: string;
+  /** the training window in tokens: the preset's block size, or for a base FINE_TUNE.context (at most its block size) */
+  context?: number;
 }
+
+/** A pretrained model to fine-tune: what a loaded model handle holds. */
+export interface BaseModel {
+  name: string;
+  config: GPTConfig;
+  params: ArrayLike<number>;
+  tokenizer: Tokenizer;
+}
+
+/** A loaded model as the base of a fine-tuning. */
+export function baseOf(handle: ModelHandle): BaseModel {
+  return { name: handle.name, config: handle.model.config, params: handle.model.params, tokenizer: handle.tokenizer };
+}
+
+/**
+ * Fine-tuning's defaults (nanoGPT's finetune_shakespeare is the model: small batches, a learning
+ * rate well below pretraining's, a short warmup): the weights already know language, so big
+ * steps would only knock them out of it.
+ */
+export const FINE_TUNE = { batchSize: 4, context: 128, maxLr: 1e-4, minLr: 1e-5, warmupSteps: 20 } as const;
 
 export interface TrainModelHooks {
   onProgress?: (p: Progress) => void;
@@ -147,34 +176,46 @@ export function trainModel(documents: string[], o: TrainModelOptions, hooks: Tra
   if (o.steps === undefined && o.minutes === undefined) throw new Error("give a number of steps or minutes");
   // 1–3. documents → tokenizer (or the resumed checkpoint's) → token stream → train/val split
   const resumed = o.resumeFrom ? loadCheckpointBytes(o.resumeFrom, "the checkpoint to resume") : null;
+  // a fine-tuning (or the resumption of one, whose checkpoint names its base) keeps the base's shape
+  const baseName = o.base?.name ?? (resumed?.meta.extra as { base?: { name?: unknown } } | undefined)?.base?.name;
+  const fineTuning = baseName !== undefined;
   const text = documents.join("\n");
-  const tokenizer = resumed ? tokenizerFromJSON(resumed.meta.tokenizer) : buildTokenizer(o.tokenizer, text, o.vocabSize);
+  const tokenizer = resumed
+    ? tokenizerFromJSON(resumed.meta.tokenizer)
+    : (o.base?.tokenizer ?? buildTokenizer(o.tokenizer, text, o.vocabSize));
   const { docs, tokens, unknown, split } = corpusSplit(documents, o.seed, tokenizer);
-  const config = presetConfig(o.preset, tokenizer.vocabSize);
-  const T = config.blockSize;
+  const config = fineTuning ? (resumed?.config ?? o.base!.config) : presetConfig(o.preset, tokenizer.vocabSize);
+  const T = Math.min(config.blockSize, o.context ?? (fineTuning ? FINE_TUNE.context : config.blockSize));
+  const batchSize = o.batchSize ?? (fineTuning ? FINE_TUNE.batchSize : BATCH_SIZE[o.preset]);
   const needed = Math.ceil((T + 1) / 0.1) + 1;
-  if (tokens.length < needed) throw new CorpusTooSmallError({ tokens: tokens.length, needed, preset: o.preset, blockSize: T });
+  const sizeName = fineTuning ? String(baseName) : o.preset;
+  if (tokens.length < needed) throw new CorpusTooSmallError({ tokens: tokens.length, needed, preset: sizeName, blockSize: T });
+  checkTrainingMemory(config, batchSize, T, kernels !== undefined && "memory" in kernels);
 
-  // 4. a fresh model (or the resumed weights), trained with a checkpoint at every evaluation
+  // 4. a fresh model (or the base's or the resumed weights), trained with a checkpoint at every evaluation
   const model = new GPT(config, { kernels }).init(seededRandom(o.seed));
   if (resumed) {
     if (resumed.config.vocabSize !== config.vocabSize || resumed.config.nEmbd !== config.nEmbd || resumed.config.nLayer !== config.nLayer) {
-      throw new Error(`the checkpoint to resume is not a ${o.preset} model of this tokenizer`);
+      throw new Error(`the checkpoint to resume is not a ${sizeName} model of this tokenizer`);
     }
     model.loadParams(resumed.params);
+  } else if (o.base) {
+    model.loadParams(o.base.params);
   }
   const options: TrainOptions = {
     ...DEFAULT_TRAIN,
-    batchSize: o.batchSize ?? BATCH_SIZE[o.preset],
+    batchSize,
     blockSize: T,
     steps: o.steps,
     timeBudgetSeconds: o.minutes !== undefined ? o.minutes * 60 : undefined,
     seed: o.seed,
     evalInterval: o.evalInterval ?? DEFAULT_TRAIN.evalInterval,
     evalBatches: o.evalBatches ?? DEFAULT_TRAIN.evalBatches,
-    maxLr: o.maxLr ?? DEFAULT_TRAIN.maxLr,
-    minLr: o.minLr ?? DEFAULT_TRAIN.minLr,
-    warmupSteps: o.warmupSteps ?? Math.min(DEFAULT_TRAIN.warmupSteps, Math.max(1, Math.floor((o.steps ?? 1000) / 10))),
+    maxLr: o.maxLr ?? (fineTuning ? FINE_TUNE.maxLr : DEFAULT_TRAIN.maxLr),
+    minLr: o.minLr ?? (fineTuning ? FINE_TUNE.minLr : DEFAULT_TRAIN.minLr),
+    warmupSteps:
+      o.warmupSteps ??
+      Math.min(fineTuning ? FINE_TUNE.warmupSteps : DEFAULT_TRAIN.warmupSteps, Math.max(1, Math.floor((o.steps ?? 1000) / 10))),
   };
   const frequentTokens = mostFrequent(tokens, 300);
   const started = Date.now();
@@ -186,8 +227,9 @@ export function trainModel(documents: string[], o: TrainModelOptions, hooks: Tra
       step: p.step,
       valLoss: heldOutLoss ?? p.valLoss,
       trainLoss: p.trainLoss,
-      preset: o.preset,
+      ...(!fineTuning && { preset: o.preset }),
       extra: {
+        ...(fineTuning && { base: { name: baseName } }),
         curve: thinCurve(curve),
         totalSteps: p.totalSteps,
         /** the last step trained; `step` is the kept (best-validation) one */
@@ -202,7 +244,7 @@ export function trainModel(documents: string[], o: TrainModelOptions, hooks: Tra
           heldOutLoss === null
             ? `mean of ${options.evalBatches} random val batches`
             : "mean over all non-overlapping windows of the held-out 10 %",
-        options: { ...o, resumeFrom: undefined, resumedFromStep: resumed?.meta.step },
+        options: { ...o, resumeFrom: undefined, base: undefined, initFrom: undefined, resumedFromStep: resumed?.meta.step },
       },
     });
   let lastProgress: Progress | null = null;

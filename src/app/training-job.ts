@@ -7,6 +7,14 @@ import { Worker } from "node:worker_threads";
 import type { Progress, TrainResult } from "../train/trainer.ts";
 import type { TrainModelOptions } from "./train-model.ts";
 import { CorpusTooSmallError } from "./train-model.ts";
+import { type MemoryTooSmall, MemoryTooSmallError } from "./training-memory.ts";
+
+/** The worker's error as the parent rethrows it: a structured one rebuilt from its numbers. */
+function workerError(msg: { message: string; corpusTooSmall?: CorpusTooSmallError["counts"]; memoryTooSmall?: MemoryTooSmall }): Error {
+  if (msg.corpusTooSmall) return new CorpusTooSmallError(msg.corpusTooSmall);
+  if (msg.memoryTooSmall) return new MemoryTooSmallError(msg.memoryTooSmall);
+  return new Error(msg.message);
+}
 
 /** The training's result, without the optimizer state (it stays in the worker). */
 export interface TrainingSummary extends Omit<TrainResult, "state"> {
@@ -50,8 +58,7 @@ export function startTrainingJob(documents: string[], options: TrainModelOptions
         if (msg.type === "progress") hooks.onProgress?.(msg.progress);
         else if (msg.type === "checkpoint") hooks.onCheckpoint?.(new Uint8Array(msg.bytes), msg.progress);
         else if (msg.type === "done") settle(() => resolve(msg.summary));
-        else if (msg.type === "error")
-          settle(() => reject(msg.corpusTooSmall ? new CorpusTooSmallError(msg.corpusTooSmall) : new Error(msg.message)));
+        else if (msg.type === "error") settle(() => reject(workerError(msg)));
       } catch (err) {
         // a failing hook must not leave the job hanging
         settle(() => reject(err as Error));

@@ -21,12 +21,13 @@ import { PRESETS } from "../model/config.ts";
 import { renderLossCurve } from "../render/loss.ts";
 import type { Lang } from "../render/lang.ts";
 import type { ModelInfo as StoredModelInfo, Store } from "../store/index.ts";
-import type { LossPoint, Progress } from "../train/trainer.ts";
+import { type LossPoint, OVERRUN_LIMIT, type Progress } from "../train/trainer.ts";
 import type { InstallDecision } from "./install-decision.ts";
 import type { ModelRegistry } from "./model-registry.ts";
 import { InputError } from "./prompt.ts";
 import { CorpusTooSmallError, thinCurve, type TrainModelOptions } from "./train-model.ts";
 import { startTrainingJob, type TrainingJob, type TrainingJobHooks, type TrainingSummary } from "./training-job.ts";
+import { trainingTokenizerKind } from "./training-tokenizer.ts";
 
 /** The presets, the default and the limit on minutes are the catalogue's (/train start's options). */
 export {
@@ -291,12 +292,12 @@ export class GuildTraining {
       );
     }
 
-    // 1. the options: BPE sized to the text, the time budget (or a fixed step count for tests)
+    // 1. the options: the training tokenizer (training-tokenizer.ts) sized to the text, the time budget (or a fixed step count for tests)
     const o = this.deps.overrides();
     const preset = this.request.preset;
     const options: TrainModelOptions = {
       preset,
-      tokenizer: "bpe",
+      tokenizer: trainingTokenizerKind(this.request.resumeFrom?.checkpoint),
       vocabSize: o.vocabSize ?? vocabSizeFor(characters),
       seed: this.request.seed ?? 1337,
       evalInterval: o.evalInterval ?? EVAL_INTERVAL[preset],
@@ -366,7 +367,8 @@ export class GuildTraining {
     const totalKnown = p !== null && p.totalSteps < UNKNOWN_TOTAL;
     let eta: number | null = p !== null && Number.isFinite(p.etaSeconds) && totalKnown ? p.etaSeconds : null;
     if (p !== null && this.trainOptions?.minutes !== undefined) {
-      const left = Math.max(0, this.trainOptions.minutes * 60 - p.elapsedSeconds);
+      // the steps are planned to fit the minutes; the run is cut only past OVERRUN_LIMIT of them
+      const left = Math.max(0, this.trainOptions.minutes * 60 * OVERRUN_LIMIT - p.elapsedSeconds);
       eta = eta === null ? left : Math.min(eta, left);
     }
     return {
@@ -556,16 +558,21 @@ function latestValLoss(points: readonly LossPoint[]): number | null {
   return null;
 }
 
-/** The loss curve of a training (live or stored) as a picture: the same one /model shows. */
+/**
+ * The loss curve of a training (live or stored) as a picture: the same one /model shows. With
+ * the model the run installed (`kept`), its step is marked with the val loss its card shows.
+ */
 export function trainingLossPicture(
   points: readonly LossPoint[],
   totalSteps: number | null,
   modelName: string,
   lang: Lang,
+  kept?: { step: number; valLoss: number | null } | null,
 ): Promise<Uint8Array> {
   return renderLossCurve({
     points: points.filter((p) => Number.isFinite(p.trainLoss)).map((p) => ({ ...p })),
     ...(totalSteps !== null && totalSteps < UNKNOWN_TOTAL && { totalSteps }),
+    ...(kept && kept.valLoss !== null && { kept: { step: kept.step, valLoss: kept.valLoss } }),
     modelName,
     lang,
   });

@@ -1,14 +1,18 @@
 /**
  * Runs trainModel in a worker thread, so the bot's event loop never runs a training step.
- * In:  workerData = { documents, options, stopFlag: SharedArrayBuffer(4) }
+ * In:  workerData = { documents, options, stopFlag: SharedArrayBuffer(4) }; with options.initFrom
+ *      the base model is loaded here (its weights in this thread's memory, outside the kernels')
  * Out: messages { type: "progress" | "checkpoint" | "done" | "error", ... }; an error of too little
  *      text carries its numbers as `corpusTooSmall`
  * Stop: the parent sets stopFlag[0] = 1; the run ends after the current step with a checkpoint.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { CorpusTooSmallError, trainModel, type TrainModelOptions } from "./train-model.ts";
+import { baseOf, CorpusTooSmallError, trainModel, type TrainModelOptions } from "./train-model.ts";
+import { loadModelFile } from "./load-model.ts";
+import { MemoryTooSmallError } from "./training-memory.ts";
 import { trainingKernels } from "./kernels.ts";
 import type { TrainingSummary } from "./training-job.ts";
+import { lowerThisThreadPriority } from "./background-priority.ts";
 
 const { documents, options, stopFlag } = workerData as { documents: string[]; options: TrainModelOptions; stopFlag: SharedArrayBuffer };
 const stop = new Int32Array(stopFlag);
@@ -16,10 +20,14 @@ const port = parentPort!;
 let lastProgressPost = 0;
 
 try {
+  // 0. background work: this thread and the kernel threads it starts (they inherit it) yield to the bot's
+  lowerThisThreadPriority();
   const kernels = trainingKernels();
+  // the base of a fine-tuning, on the readable kernels: its copy stays out of the kernels' 4 GiB
+  const base = options.initFrom && !options.base ? baseOf(await loadModelFile(options.initFrom)) : options.base;
   const trained = trainModel(
     documents,
-    options,
+    { ...options, base },
     {
       shouldStop: () => Atomics.load(stop, 0) === 1,
       onProgress: (p) => {
@@ -49,5 +57,11 @@ try {
 } catch (err) {
   // a structured error keeps its numbers: the parent rebuilds it
   const corpusTooSmall = err instanceof CorpusTooSmallError ? err.counts : undefined;
-  port.postMessage({ type: "error", message: (err as Error).message, ...(corpusTooSmall && { corpusTooSmall }) });
+  const memoryTooSmall = err instanceof MemoryTooSmallError ? err.counts : undefined;
+  port.postMessage({
+    type: "error",
+    message: (err as Error).message,
+    ...(corpusTooSmall && { corpusTooSmall }),
+    ...(memoryTooSmall && { memoryTooSmall }),
+  });
 }

@@ -3,7 +3,10 @@
  * Japanese texts (ja.ts) cover the same ground but are written on their own, not translated.
  */
 import type { DescentFacts, DescentKind, DescentPictureWords, ExplainTexts, ModelFacts } from "./facts.ts";
+import { tokenLookupSentence } from "./token-lookup.ts";
+import { TOPICS } from "./topics.ts";
 import { big, bytes, cellToken, cut, duration, vec, fixed, int, pct, power, quote, rate, sci1, sig, token } from "./format.ts";
+import { lookItemsEn, lookTopicsEn } from "./look-en.ts";
 
 const modelLine = (m: ModelFacts) =>
   m.isGuildModel
@@ -65,12 +68,13 @@ export const en: ExplainTexts = {
     queries: [" rain", "rain", " sunny", " today", " the", "the"],
   },
   path: {
-    title: "How a language model works, in 12 steps",
+    title: `How a language model works, in ${TOPICS.length} steps`,
     intro:
       "Each topic shows the idea on this bot's own model, with its real numbers and pictures. Read them in order, or jump to whatever you're curious about: `/explain <topic>`.",
     items: {
       learning: "learning is a search for good parameters",
       loss: "the loss: how surprised the model is by real text",
+      "bits-per-byte": "bits per byte: the loss on a scale that compares any two models",
       derivative: "derivatives: nudging one number vs back-propagation",
       "gradient-descent": "walking downhill on the loss landscape",
       "learning-rate": "how big each step is: too small, good, too large; warmup and decay",
@@ -79,6 +83,7 @@ export const en: ExplainTexts = {
       embeddings: "tokens as vectors: similar use, similar direction",
       attention: "Query, Key and Value: how tokens look back at each other",
       generation: "writing = predicting the next token, again and again",
+      ...lookItemsEn,
       parameters: "how big is this model, next to GPT-2 and GPT-3?",
       compute: "what training costs, in operations and in years",
     },
@@ -144,6 +149,45 @@ export const en: ExplainTexts = {
         },
       };
     },
+
+    "bits-per-byte": (f, m) => ({
+      title: "Bits per byte: one scale for every model",
+      body: [
+        `The loss (\`/explain loss\`) is an average per **token**, in **nats** (it uses the natural logarithm). But models cut text differently: this one reads “${quote(f.sentence, 50)}” as ${f.tokens} tokens; a model with smaller tokens needs more of them, each easier to guess, and gets a lower loss without predicting any better. To compare models, and zip programs, count per **byte** of text and in **bits**:`,
+        `**bits per byte = loss × tokens ÷ (bytes × ln 2)**\nloss × tokens is the total surprise in nats; dividing by ln 2 = ${fixed(Math.LN2, 3)} turns nats into bits; dividing by the bytes spreads it over the text's UTF-8 bytes (1 for a Latin letter, 3 for a kana or kanji).`,
+        `Measured now: ${fixed(f.lossPerToken, 3)} × ${f.tokens} ÷ (${int(f.bytes)} × ${fixed(Math.LN2, 3)}) = **${fixed(f.bitsPerByte, 3)} bits per byte**. Blind guessing among ${int(f.vocabSize)} tokens would need ${fixed(f.guessBitsPerByte, 2)}; the bytes as they are take 8.${f.dropped > 0 ? ` (The last ${f.dropped} tokens did not fit in the context.)` : ""} A model that gives a text probability P could store it in −log₂ P bits (arithmetic coding), so this is also how small the model could compress the text.`,
+        f.heldOut
+          ? "On texts it never trained on, over every window (`npm run cli -- eval`), next to gzip and xz on the same files:"
+          : "No held-out figures are recorded for this model; `npm run cli -- eval --model FILE --text-file FILE` measures them on any text.",
+      ].join("\n\n"),
+      ...(f.heldOut && {
+        table: {
+          header: ["text", "bytes", "loss/tok", "bits/byte", "gzip", "xz"],
+          rows: f.heldOut.map((h) => [
+            cut(h.title, 24),
+            int(h.bytes),
+            fixed(h.lossPerToken, 3),
+            fixed(h.bitsPerByte, 3),
+            fixed(h.gzip, 3),
+            fixed(h.xz, 3),
+          ]),
+          align: ["left", "right", "right", "right", "right", "right"],
+        },
+      }),
+      pictures: {
+        title: "From the loss to bits per byte",
+        subtitle: `${m.name} · ${fixed(f.lossPerToken, 3)} nats per token × ${f.tokens} tokens ÷ (${int(f.bytes)} bytes × ln 2) = ${fixed(f.bitsPerByte, 3)} bits per byte`,
+        notes: [
+          `Each bar is one token's surprise −ln p in nats; their sum, ${fixed(f.sum, 2)}, divided by ln 2 is the bits the model needs for the whole sentence, ${fixed(f.sum / Math.LN2, 1)}; divided by its ${int(f.bytes)} bytes: ${fixed(f.bitsPerByte, 3)} bits per byte.`,
+        ],
+        token: "next token",
+        prob: "p",
+        loss: "surprise (−ln p)",
+        guess: "model's favourite",
+        mean: (v) => `loss (average) = ${v}`,
+        more: (n) => `… and ${n} more tokens`,
+      },
+    }),
 
     derivative: (f, m) => {
       const part = { query: "Query", key: "Key", value: "Value" }[f.part];
@@ -281,6 +325,7 @@ export const en: ExplainTexts = {
       body: [
         `To the model, every token is a list of ${f.C} numbers: a **vector**, an arrow in a ${f.C}-dimensional space. Training moves these arrows so that tokens used in similar ways point in similar directions.`,
         `The picture squeezes the ${f.C} dimensions into the 2 along which the vectors differ most (PCA). Dots close together = similar vectors; but a flat picture of ${f.C} dimensions is only a shadow, so the list below is measured on all ${f.C} numbers.`,
+        tokenLookupSentence(f.lookup, "en", (label) => token(label)),
         `“${token(f.query)}” (id ${f.queryId}) starts [${f.vector.map((v) => fixed(v, 3)).join(", ")}, …]. Its nearest tokens by **cosine similarity** (1 = same direction, 0 = unrelated, −1 = opposite):`,
       ].join("\n\n"),
       table: {
@@ -330,6 +375,7 @@ export const en: ExplainTexts = {
       pictures: {},
     }),
 
+    ...lookTopicsEn,
     parameters: (f, m) => {
       const names = { embedding: "token embeddings", position: "positions", attention: "attention", mlp: "MLP", layernorm: "LayerNorm" };
       return {

@@ -7,6 +7,7 @@ import type { TopicName } from "./topics.ts";
 import type { Table } from "./table.ts";
 import type { ParameterCounts } from "../model/params.ts";
 import type { Lang } from "../lang.ts";
+import type { TokenLookupFacts } from "./token-lookup.ts";
 
 export interface ModelFacts {
   name: string;
@@ -54,6 +55,38 @@ export interface LossFacts {
   vocabSize: number;
   /** tokens of the text beyond the model's context, not scored */
   dropped: number;
+}
+
+/** A held-out text's figures as recorded for the model in use (eval/heldout/results.json). */
+export interface HeldOutRow {
+  lang: Lang;
+  title: string;
+  bytes: number;
+  tokens: number;
+  lossPerToken: number;
+  bitsPerByte: number;
+  gzip: number;
+  xz: number;
+}
+
+export interface BitsPerByteFacts {
+  sentence: string;
+  /** the sentence's tokens, each with its −ln p (the loss topic's rows, labelled as pieces) */
+  rows: TokenScore[];
+  /** tokens scored and the UTF-8 bytes they hold */
+  tokens: number;
+  bytes: number;
+  /** Σ −ln p over the tokens, in nats */
+  sum: number;
+  lossPerToken: number;
+  /** sum ÷ (bytes × ln 2) */
+  bitsPerByte: number;
+  /** blind guessing among V tokens: tokens × ln V ÷ (bytes × ln 2) */
+  guessBitsPerByte: number;
+  vocabSize: number;
+  dropped: number;
+  /** recorded for exactly this model's parameters, else null */
+  heldOut: HeldOutRow[] | null;
 }
 
 export interface DerivativeRow {
@@ -165,6 +198,8 @@ export interface TokensFacts {
 }
 
 export interface EmbeddingsFacts {
+  /** which token the look-up of the asked text used, and why (token-lookup.ts) */
+  lookup: TokenLookupFacts;
   query: string;
   queryId: number;
   C: number;
@@ -214,6 +249,51 @@ export interface GenerationFacts {
   stoppedAtEnd: boolean;
 }
 
+/** `lens`: the last position's top guess at every depth (0 = embeddings … L = the output). */
+export interface LensFacts {
+  text: string;
+  tokens: number;
+  nLayer: number;
+  depths: { layer: number; token: string; prob: number }[];
+  /** the first depth whose top guess is the output's, and stays it to the end */
+  settledAt: number;
+  /** what the output's top token had at depth 0 (its probability there) */
+  outputTokenAtStart: number;
+}
+
+/** `attribution`: both methods' scores for the predicted next token. */
+export interface AttributionFacts {
+  text: string;
+  target: { token: string; prob: number };
+  /** the input tokens with the largest |score| by either method, in text order */
+  rows: { position: number; token: string; gradient: number; occlusion: number }[];
+  /** the token each method ranks first (largest positive score) */
+  gradientTop: { position: number; token: string };
+  occlusionTop: { position: number; token: string };
+  /** positions where the two methods' signs differ (both |score| ≥ 0.01) */
+  disagree: number;
+  tokens: number;
+}
+
+/** `ablation`: every head alone switched off, for the model's top next token. */
+export interface AblationFacts {
+  text: string;
+  top: { token: string; prob: number };
+  nLayer: number;
+  nHead: number;
+  /** the head whose removal lowers log p(top) most, and the change */
+  decisive: { layer: number; head: number; delta: number };
+  /** p(top) and the new top token with that head off */
+  probWithout: number;
+  newTop: { token: string; prob: number };
+  /** whether the new top token differs from the whole model's */
+  topChanged: boolean;
+  /** the head whose removal raises log p(top) most (delta may be ≤ 0 when none does) */
+  helpful: { layer: number; head: number; delta: number };
+  /** heads whose removal changes log p(top) by less than 0.05 */
+  quiet: number;
+}
+
 export interface ParametersFacts {
   counts: ParameterCounts;
   bytes: number;
@@ -244,6 +324,7 @@ export interface ComputeFacts {
 export interface FactsOf {
   learning: LearningFacts;
   loss: LossFacts;
+  "bits-per-byte": BitsPerByteFacts;
   derivative: DerivativeFacts;
   "gradient-descent": DescentFacts;
   "learning-rate": LearningRateFacts;
@@ -252,6 +333,9 @@ export interface FactsOf {
   embeddings: EmbeddingsFacts;
   attention: AttentionFacts;
   generation: GenerationFacts;
+  lens: LensFacts;
+  attribution: AttributionFacts;
+  ablation: AblationFacts;
   parameters: ParametersFacts;
   compute: ComputeFacts;
 }
@@ -281,6 +365,7 @@ export interface DescentPictureWords extends ChartWords {
 export interface PictureWordsOf {
   learning: Record<string, never>;
   loss: ChartWords & { token: string; prob: string; loss: string; guess: string; mean: (v: string) => string; more: (n: number) => string };
+  "bits-per-byte": PictureWordsOf["loss"];
   derivative: ChartWords & {
     sliceHeading: string;
     sliceX: string;
@@ -303,6 +388,9 @@ export interface PictureWordsOf {
   embeddings: Record<string, never>;
   attention: Record<string, never>;
   generation: Record<string, never>;
+  lens: Record<string, never>;
+  attribution: Record<string, never>;
+  ablation: Record<string, never>;
   parameters: ChartWords & {
     heading: string;
     axis: string;

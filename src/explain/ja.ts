@@ -3,7 +3,10 @@
  * 英語版（en.ts）と同じ内容を扱いますが、翻訳ではなく日本語として書いています。
  */
 import type { DescentFacts, DescentKind, DescentPictureWords, ExplainTexts, ModelFacts } from "./facts.ts";
+import { tokenLookupSentence } from "./token-lookup.ts";
+import { TOPICS } from "./topics.ts";
 import { big, bytes, cellToken, cut, duration, vec, fixed, int, pct, power, quote, rate, sci1, sig, token } from "./format.ts";
+import { lookItemsJa, lookTopicsJa } from "./look-ja.ts";
 
 const modelLine = (m: ModelFacts) =>
   m.isGuildModel
@@ -58,12 +61,13 @@ export const ja: ExplainTexts = {
     queries: ["雨", "今日", "晴れ", "は", "の"],
   },
   path: {
-    title: "言語モデルのしくみ 12のステップ",
+    title: `言語モデルのしくみ ${TOPICS.length}のステップ`,
     intro:
       "どのトピックも、このボット自身のモデルの本物の数値と画像で説明します。順番に読んでも、気になるものから読んでもかまいません: `/explain <トピック>`",
     items: {
       learning: "学習とは、よいパラメータを探すこと",
       loss: "損失（ロス）: 本物の文章にモデルがどれだけ驚くか",
+      "bits-per-byte": "1バイトあたりのビット数: どのモデルどうしでも比べられる損失",
       derivative: "微分: 1つの数をずらす方法と誤差逆伝播法",
       "gradient-descent": "損失の地形を坂の下へ歩く（勾配降下法）",
       "learning-rate": "1歩の大きさ: 小さすぎ・ちょうどよい・大きすぎ、ウォームアップと減衰",
@@ -72,6 +76,7 @@ export const ja: ExplainTexts = {
       embeddings: "トークンをベクトルで表す: 使われ方が似ていれば向きも似る",
       attention: "クエリ・キー・バリュー: トークンが前を振り返るしくみ",
       generation: "文章を書く = 次のトークンの予測を繰り返す",
+      ...lookItemsJa,
       parameters: "このモデルの大きさを、GPT-2やGPT-3と比べる",
       compute: "学習にかかる計算量を、回数と年数で",
     },
@@ -138,6 +143,45 @@ export const ja: ExplainTexts = {
         },
       };
     },
+
+    "bits-per-byte": (f, m) => ({
+      title: "1バイトあたりのビット数: どのモデルにも使える物差し",
+      body: [
+        `損失（\`/explain loss\`）は**トークン**1個あたりの平均で、単位は**ナット**（自然対数）です。ところがトークンの切り方はモデルごとに違います。このモデルは「${quote(f.sentence, 50)}」を${f.tokens}トークンとして読みますが、もっと細かく切るモデルはトークンが増え、1個ずつは当てやすくなるので、予測が上手でなくても損失は小さく出ます。モデルどうしや圧縮ソフトと比べるには、文章の**バイト**1個あたり、**ビット**で数えます:`,
+        `**ビット/バイト = 損失 × トークン数 ÷ (バイト数 × ln 2)**\n損失 × トークン数が驚きの合計（ナット）、ln 2 = ${fixed(Math.LN2, 3)} で割るとビットになり、バイト数で割ると文章のUTF-8の1バイトあたりになります（ローマ字は1文字1バイト、かなや漢字は3バイト）。`,
+        `いま測ると: ${fixed(f.lossPerToken, 3)} × ${f.tokens} ÷ (${int(f.bytes)} × ${fixed(Math.LN2, 3)}) = **1バイトあたり ${fixed(f.bitsPerByte, 3)} ビット**。${int(f.vocabSize)}種類から当てずっぽうに選ぶと ${fixed(f.guessBitsPerByte, 2)}、バイトをそのまま保存すれば 8 です。${f.dropped > 0 ? `（文脈に入りきらない最後の${f.dropped}トークンは除きました。）` : ""}文章に確率 P をつけるモデルは、それを −log₂ P ビットで保存できます（算術符号）。つまりこの数は、モデルを使えば文章をどこまで小さく圧縮できるか、でもあります。`,
+        f.heldOut
+          ? "学習で一度も読んでいない文章で、すべての窓について測った値（`npm run cli -- eval`）と、同じファイルでの gzip・xz:"
+          : "このモデルには学習外の文章での記録がありません。`npm run cli -- eval --model FILE --text-file FILE` でどんな文章でも測れます。",
+      ].join("\n\n"),
+      ...(f.heldOut && {
+        table: {
+          header: ["文章", "バイト", "損失", "ビット/B", "gzip", "xz"],
+          rows: f.heldOut.map((h) => [
+            cut(h.title, 24),
+            int(h.bytes),
+            fixed(h.lossPerToken, 3),
+            fixed(h.bitsPerByte, 3),
+            fixed(h.gzip, 3),
+            fixed(h.xz, 3),
+          ]),
+          align: ["left", "right", "right", "right", "right", "right"],
+        },
+      }),
+      pictures: {
+        title: "損失から1バイトあたりのビット数へ",
+        subtitle: `${m.name} · 1トークン ${fixed(f.lossPerToken, 3)} ナット × ${f.tokens}トークン ÷ (${int(f.bytes)}バイト × ln 2) = ${fixed(f.bitsPerByte, 3)} ビット/バイト`,
+        notes: [
+          `棒はトークン1個ずつの驚き −ln p（ナット）です。合計 ${fixed(f.sum, 2)} を ln 2 で割ると文全体に必要なビット数 ${fixed(f.sum / Math.LN2, 1)}、それを ${int(f.bytes)} バイトで割ると 1バイトあたり ${fixed(f.bitsPerByte, 3)} ビットです。`,
+        ],
+        token: "次のトークン",
+        prob: "p",
+        loss: "驚き（−ln p）",
+        guess: "モデルの予想",
+        mean: (v) => `損失（平均）= ${v}`,
+        more: (n) => `…ほか${n}トークン`,
+      },
+    }),
 
     derivative: (f, m) => {
       const part = { query: "クエリ", key: "キー", value: "バリュー" }[f.part];
@@ -273,6 +317,7 @@ export const ja: ExplainTexts = {
       body: [
         `モデルにとって、トークンはどれも${f.C}個の数の並び、つまり**ベクトル**（${f.C}次元の空間の矢印）です。学習が進むと、似た使われ方をするトークンほど似た向きを指すように、矢印が動いていきます。`,
         `画像は、${f.C}次元を、ベクトルどうしの違いがいちばん大きい2方向に押しつぶしたもの（主成分分析）です。点が近いほどベクトルが似ています。ただし平面の図は${f.C}次元の影にすぎないので、下の表は${f.C}個すべての数で測りました。`,
+        tokenLookupSentence(f.lookup, "ja", (label) => token(label)),
         `「${token(f.query)}」（ID ${f.queryId}）のベクトルは [${f.vector.map((v) => fixed(v, 3)).join(", ")}, …] と始まります。**コサイン類似度**（1 = 同じ向き、0 = 無関係、−1 = 逆向き）でいちばん近いトークン:`,
       ].join("\n\n"),
       table: {
@@ -322,6 +367,7 @@ export const ja: ExplainTexts = {
       pictures: {},
     }),
 
+    ...lookTopicsJa,
     parameters: (f, m) => {
       const names = { embedding: "トークン埋め込み", position: "位置", attention: "アテンション", mlp: "MLP", layernorm: "LayerNorm" };
       return {

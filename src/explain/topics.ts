@@ -1,12 +1,14 @@
 /**
  * The topics of the explanatory mode, in the order of the learning path: first what learning
- * is (a search for parameters, the loss, derivatives, gradient descent, the learning rate),
- * then what the network is made of (layers, tokens, vectors, attention), how it writes, and
- * finally how big it is and what it costs.
+ * is (a search for parameters, the loss and bits per byte, derivatives, gradient descent, the
+ * learning rate), then what the network is made of (layers, tokens, vectors, attention), how it
+ * writes, how to look inside it (the logit lens, attribution, ablation), and finally how big it
+ * is and what it costs.
  */
 export const TOPICS = [
   "learning",
   "loss",
+  "bits-per-byte",
   "derivative",
   "gradient-descent",
   "learning-rate",
@@ -15,6 +17,9 @@ export const TOPICS = [
   "embeddings",
   "attention",
   "generation",
+  "lens",
+  "attribution",
+  "ablation",
   "parameters",
   "compute",
 ] as const;

@@ -129,6 +129,7 @@ export class GPT {
     this.lastIds = ids;
     this.lastTargets = targets;
     if (targets === null) return { logits: a.logits, loss: null };
+    this.gradientsFor(B, T);
 
     // 4. softmax and cross-entropy, averaged over the positions that have a target
     kernels.softmaxForward(a.probs, a.logits, N, V);
@@ -312,12 +313,10 @@ export class GPT {
   private activationsFor(B: number, T: number): Activations {
     if (this.acts && this.acts.B === B && this.acts.T === T) return this.acts;
     const size = activationSize(this.config, B, T);
-    if (!this.actsFlat || this.actsFlat.length < size) {
-      this.actsFlat = this.alloc(size);
-      this.dactsFlat = this.alloc(size);
-    }
+    if (!this.actsFlat || this.actsFlat.length < size) this.actsFlat = this.alloc(size);
     this.acts = activationViews(this.config, B, T, this.actsFlat.subarray(0, size));
-    this.dacts = activationViews(this.config, B, T, this.dactsFlat!.subarray(0, size));
+    // their gradients come with the first forward that has targets (inference never needs them)
+    this.dacts = null;
     // the blocks' pass, buffers and LayerNorms over these activations, made once per shape
     const L = this.config.nLayer;
     this.plan = {
@@ -326,6 +325,19 @@ export class GPT {
       norms: Array.from({ length: L + 1 }, (_, l) => this.normBefore(l)),
     };
     return this.acts;
+  }
+
+  /**
+   * The activations' gradients for the last forward's shape, laid over a buffer as large as
+   * the largest training pass so far: allocated only when a forward has targets, so a model
+   * that only answers (GPT-2 over 1,024 tokens) needs half the memory.
+   */
+  private gradientsFor(B: number, T: number): Activations {
+    if (this.dacts && this.dacts.B === B && this.dacts.T === T) return this.dacts;
+    const size = activationSize(this.config, B, T);
+    if (!this.dactsFlat || this.dactsFlat.length < size) this.dactsFlat = this.alloc(size);
+    this.dacts = activationViews(this.config, B, T, this.dactsFlat.subarray(0, size));
+    return this.dacts;
   }
 
   /** The switched-off heads as flags [L, NH], after checking each exists. */

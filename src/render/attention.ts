@@ -7,6 +7,7 @@
  * causal mask hides; they are drawn hatched grey and carry no value.
  */
 import { COLORS, MAX_HEIGHT, MAX_WIDTH, SPACE, TYPE } from "./theme.ts";
+import { pieceLegendLines } from "./piece-legend.ts";
 import { labelsFor, type Lang } from "./lang.ts";
 import { formatInt } from "./format.ts";
 import { cellCentre, drawAttentionMatrix, drawScaleBar, SCALE_BAR_FOOTER, SCALE_BAR_WIDTH, type MatrixGeometry } from "./heatmap.ts";
@@ -155,7 +156,11 @@ export function attentionHeadLayout(input: AttentionHeadInput): AttentionHeadLay
 
   const width = Math.max(1000, x + gridSize + 24 + SCALE_BAR_WIDTH + m);
   setFont(ctx, TYPE.small);
-  const legendLines = wrapText(ctx, labelsFor(LABELS, input.lang).legend, width - 2 * m);
+  // the picture's legend, then the piece legend when a token label holds part of a character
+  const legendLines = [
+    ...wrapText(ctx, labelsFor(LABELS, input.lang).legend, width - 2 * m),
+    ...pieceLegendLines(ctx, input.tokens, input.lang, width - 2 * m),
+  ];
   const scaleHeight = Math.max(160, Math.min(gridSize, 420));
   const contentBottom = Math.max(y + gridSize, y + scaleHeight + SCALE_BAR_FOOTER);
   const height = contentBottom + 20 + legendLines.length * (TYPE.small + 8) + m;
@@ -305,7 +310,11 @@ export function attentionGridLayout(input: AttentionGridInput): AttentionGridLay
   const width = Math.max(1000, gridRight + 24 + SCALE_BAR_WIDTH + m);
   const ctx = measuringContext();
   setFont(ctx, TYPE.small);
-  const legendLines = wrapText(ctx, labelsFor(LABELS, input.lang).legend, width - 2 * m);
+  // the picture's legend, then the piece legend when a token label holds part of a character
+  const legendLines = [
+    ...wrapText(ctx, labelsFor(LABELS, input.lang).legend, width - 2 * m),
+    ...pieceLegendLines(ctx, input.tokens, input.lang, width - 2 * m),
+  ];
   const scaleHeight = Math.max(160, Math.min(gridBottom - top - labelHeight, 420));
   const legendY = Math.max(gridBottom, top + labelHeight + scaleHeight + SCALE_BAR_FOOTER) + 20;
   let max = 0;

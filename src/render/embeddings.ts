@@ -7,8 +7,18 @@
 import { COLORS, SPACE, TYPE } from "./theme.ts";
 import { labelsFor, type Lang } from "./lang.ts";
 import { formatInt } from "./format.ts";
-import { createPicture, drawHeader, drawNote, fillRoundRect, HEADER_HEIGHT, renderNothingToShow, toPng } from "./picture.ts";
-import { drawText, fitText, setFont, textWidth, visibleToken, type Ctx } from "./text.ts";
+import {
+  createPicture,
+  drawHeader,
+  drawNote,
+  fillRoundRect,
+  HEADER_HEIGHT,
+  measuringContext,
+  renderNothingToShow,
+  toPng,
+} from "./picture.ts";
+import { drawPieceLegend, LEGEND_LINE_HEIGHT, pieceLegendLines } from "./piece-legend.ts";
+import { drawText, fitText, setFont, textWidth, visibleToken, wrapText, type Ctx } from "./text.ts";
 
 export interface EmbeddingPoint {
   label: string;
@@ -21,6 +31,8 @@ export interface NeighbourList {
   /** the token whose neighbours are listed */
   query: string;
   items: { label: string; cosine: number }[];
+  /** sentences under the list: which token the look-up used, the piece legend (wrapped in the panel) */
+  notes?: string[];
 }
 
 export interface EmbeddingsInput {
@@ -60,6 +72,8 @@ const WIDTH_ALONE = 1200;
 const PANEL_WIDTH = 440;
 const PLOT_HEIGHT = 820;
 const MAX_NEIGHBOURS = 15;
+/** A note under the neighbours takes at most this many lines of the panel. */
+const NOTE_LINES = 6;
 /** More labels than this are never tried: the plot cannot hold them anyway. */
 const MAX_LABEL_ATTEMPTS = 2000;
 
@@ -68,6 +82,8 @@ export interface EmbeddingsLayout {
   height: number;
   plot: { left: number; top: number; width: number; height: number };
   panel: { left: number; top: number; width: number } | null;
+  /** the piece legend, wrapped; empty when no label holds part of a character */
+  legendLines: string[];
   /** pixel position of a data coordinate */
   toPixel(x: number, y: number): { x: number; y: number };
 }
@@ -90,9 +106,13 @@ export function embeddingsLayout(input: EmbeddingsInput): EmbeddingsLayout {
   if (!(xMax > xMin)) [xMin, xMax] = [xMin - 1, xMin + 1];
   if (!(yMax > yMin)) [yMin, yMax] = [yMin - 1, yMin + 1];
   const pad = 28;
+  // the piece legend below the plot when a label holds part of a character (<e8>…, 猫 1/3)
+  const labels = [...input.points.map((p) => p.label), ...(input.neighbours?.items.map((i) => i.label) ?? [])];
+  const legendLines = pieceLegendLines(measuringContext(), labels, input.lang, width - 2 * m);
   return {
     width,
-    height: top + PLOT_HEIGHT + 56 + TYPE.small + m,
+    height: top + PLOT_HEIGHT + 56 + TYPE.small + legendLines.length * LEGEND_LINE_HEIGHT + m,
+    legendLines,
     plot,
     panel: hasPanel ? { left: width - m - PANEL_WIDTH, top, width: PANEL_WIDTH } : null,
     toPixel: (x, y) => ({
@@ -152,6 +172,7 @@ export async function renderEmbeddings(input: EmbeddingsInput): Promise<Buffer> 
 
   const hidden = placeLabels(ctx, points, pixels, plot);
   if (hidden > 0) drawNote(ctx, text.hidden(hidden), plot.left, plot.top + plot.height + 56, plot.width);
+  drawPieceLegend(ctx, layout.legendLines, m, plot.top + plot.height + 56 + LEGEND_LINE_HEIGHT, picture.width - 2 * m);
   if (layout.panel && input.neighbours) drawNeighbours(ctx, layout.panel, input.neighbours, text);
   return toPng(picture);
 }
@@ -245,4 +266,17 @@ function drawNeighbours(
   // the explanation may need two lines in the narrow panel
   const words = text.cosine.split(/(?<=:|：)\s*/);
   words.forEach((line, i) => drawText(ctx, fitText(ctx, line, panel.width), panel.left, y + i * (TYPE.small + 4)));
+  y += words.length * (TYPE.small + 4) + 16;
+  // the notes, wrapped to the panel, each at most NOTE_LINES lines
+  setFont(ctx, TYPE.small);
+  ctx.fillStyle = COLORS.text;
+  for (const note of list.notes ?? []) {
+    const lines = wrapText(ctx, note, panel.width);
+    for (const [i, line] of lines.slice(0, NOTE_LINES).entries()) {
+      const last = i === NOTE_LINES - 1 && lines.length > NOTE_LINES;
+      drawText(ctx, fitText(ctx, last ? `${line}…` : line, panel.width), panel.left, y);
+      y += TYPE.small + 6;
+    }
+    y += 10;
+  }
 }

@@ -14,7 +14,7 @@ export {
 export type { AttentionHeadInput, AttentionGridInput, AttentionHeadLayout, AttentionGridLayout, Weights } from "./attention.ts";
 export { renderPredictions, predictionsLayout, barLength } from "./predictions.ts";
 export type { PredictionsInput, Candidate, PredictionsLayout } from "./predictions.ts";
-export { renderLossCurve, lossCurveLayout } from "./loss.ts";
+export { renderLossCurve, lossCurveLayout, markedValidation } from "./loss.ts";
 export type { LossCurveInput, LossPoint, LossCurveLayout } from "./loss.ts";
 export { renderGenerationTrace, generationTraceLayout } from "./trace.ts";
 export type { GenerationTraceInput, TraceStep } from "./trace.ts";

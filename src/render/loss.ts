@@ -26,6 +26,11 @@ export interface LossCurveInput {
   points: LossPoint[];
   /** planned length of the run: fixes the x range */
   totalSteps?: number;
+  /**
+   * the checkpoint kept from this run (its step and the val loss its card shows): marked instead
+   * of the lowest validation point, which may be a noisier estimate at another step
+   */
+  kept?: { step: number; valLoss: number };
   modelName: string;
   lang: Lang;
 }
@@ -40,6 +45,7 @@ const LABELS = {
     val: "validation loss",
     lr: "learning rate",
     best: (loss: string, step: string) => `best validation ${loss} (step ${step})`,
+    kept: (loss: string, step: string) => `kept: validation ${loss} (step ${step})`,
     progress: (step: string, total: string) => `step ${step} of ${total}`,
     stepOnly: (step: string) => `step ${step}`,
     latest: (loss: string) => `train ${loss}`,
@@ -56,6 +62,7 @@ const LABELS = {
     val: "検証損失",
     lr: "学習率",
     best: (loss: string, step: string) => `検証損失の最小 ${loss}（ステップ ${step}）`,
+    kept: (loss: string, step: string) => `残したモデル: 検証損失 ${loss}（ステップ ${step}）`,
     progress: (step: string, total: string) => `ステップ ${step} / ${total}`,
     stepOnly: (step: string) => `ステップ ${step}`,
     latest: (loss: string) => `学習損失 ${loss}`,
@@ -93,6 +100,18 @@ export interface LossCurveLayout {
 const finite = (x: number | null | undefined): x is number => typeof x === "number" && Number.isFinite(x);
 
 /** The axes and the pixel mapping (exported so tests can check where lines fall). */
+/**
+ * The validation point the picture rings: the kept checkpoint when the input names one (with the
+ * loss its card shows), else the lowest validation loss (a live run: what is kept so far).
+ */
+export function markedValidation(input: LossCurveInput): { step: number; valLoss: number; kind: "kept" | "best" } | null {
+  if (input.kept && finite(input.kept.step) && finite(input.kept.valLoss)) return { ...input.kept, kind: "kept" };
+  const valPoints = input.points.filter((p) => finite(p.step) && finite(p.valLoss)) as (LossPoint & { valLoss: number })[];
+  if (valPoints.length === 0) return null;
+  const best = valPoints.reduce((a, b) => (b.valLoss < a.valLoss ? b : a));
+  return { step: best.step, valLoss: best.valLoss, kind: "best" };
+}
+
 export function lossCurveLayout(input: LossCurveInput): LossCurveLayout {
   const points = input.points.filter((p) => finite(p.step));
   const m = SPACE.margin;
@@ -110,6 +129,7 @@ export function lossCurveLayout(input: LossCurveInput): LossCurveLayout {
     if (finite(p.trainLoss)) losses.push(p.trainLoss);
     if (finite(p.valLoss)) losses.push(p.valLoss);
   }
+  if (input.kept && finite(input.kept.valLoss)) losses.push(input.kept.valLoss);
   const yScale = niceScale(Math.min(...losses), Math.max(...losses), 6);
   const lrMax = hasLr ? niceScale(0, Math.max(...points.map((p) => (finite(p.lr) ? p.lr : 0))), 5).hi : 0;
   const lrTicks = hasLr ? niceScale(0, lrMax, 5).ticks : [];
@@ -265,18 +285,18 @@ export async function renderLossCurve(input: LossCurveInput): Promise<Buffer> {
   }
   ctx.restore();
 
-  // 5. best validation point: ring and label kept inside the plot
-  if (valPoints.length > 0) {
-    const best = valPoints.reduce((a, b) => (b.valLoss < a.valLoss ? b : a));
-    const x = layout.xOf(best.step);
-    const y = layout.yOf(best.valLoss);
+  // 5. the kept checkpoint (else the best validation point): ring and label kept inside the plot
+  const marked = markedValidation(input);
+  if (marked !== null) {
+    const x = layout.xOf(marked.step);
+    const y = layout.yOf(marked.valLoss);
     ctx.strokeStyle = COLORS.accent;
     ctx.lineWidth = 3;
     ctx.beginPath();
     ctx.arc(x, y, 11, 0, Math.PI * 2);
     ctx.stroke();
     setFont(ctx, TYPE.label, "bold");
-    const label = text.best(formatLoss(best.valLoss), formatInt(best.step));
+    const label = (marked.kind === "kept" ? text.kept : text.best)(formatLoss(marked.valLoss), formatInt(marked.step));
     const w = textWidth(ctx, label);
     const labelX = Math.max(plot.left + 8, Math.min(x - w / 2, right - w - 8));
     const labelY = y + 40 < bottom - 10 ? y + 34 : y - 34;

@@ -4,6 +4,9 @@
  * character the text never finishes). Pictures that show such a label add the legend below once.
  */
 import type { Lang } from "./lang.ts";
+import { drawNote } from "./picture.ts";
+import { setFont, wrapText, type Ctx } from "./text.ts";
+import { TYPE } from "./theme.ts";
 
 const PARTIAL = /\s\d+(?:–\d+)?\/\d$|…$/u;
 
@@ -21,3 +24,25 @@ const LEGEND: Record<Lang, string> = {
 export function pieceLegend(labels: readonly string[], lang: Lang): string | null {
   return labels.some(isPartialLabel) ? LEGEND[lang] : null;
 }
+
+/** `notes` followed by the legend when any of the labels needs it. */
+export function withPieceLegend(notes: readonly string[], labels: readonly string[], lang: Lang): string[] {
+  const legend = pieceLegend(labels, lang);
+  return legend === null ? [...notes] : [...notes, legend];
+}
+
+/** The legend wrapped to `width` pixels in the note font (none when no label needs it). */
+export function pieceLegendLines(ctx: Ctx, labels: readonly string[], lang: Lang, width: number): string[] {
+  const legend = pieceLegend(labels, lang);
+  if (legend === null) return [];
+  setFont(ctx, TYPE.small);
+  return wrapText(ctx, legend, width);
+}
+
+/** Draws legend lines as notes from `y` down, one every LEGEND_LINE_HEIGHT pixels. */
+export function drawPieceLegend(ctx: Ctx, lines: readonly string[], x: number, y: number, width: number): void {
+  lines.forEach((line, i) => drawNote(ctx, line, x, y + i * LEGEND_LINE_HEIGHT, width));
+}
+
+/** Height of one legend line (the note font and its spacing). */
+export const LEGEND_LINE_HEIGHT = TYPE.small + 8;

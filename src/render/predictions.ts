@@ -6,6 +6,7 @@
  */
 import { COLORS, SPACE, TYPE } from "./theme.ts";
 import { labelsFor, type Lang } from "./lang.ts";
+import { drawPieceLegend, LEGEND_LINE_HEIGHT, pieceLegendLines } from "./piece-legend.ts";
 import { formatInt, formatPercent } from "./format.ts";
 import {
   createPicture,
@@ -101,6 +102,8 @@ export interface PredictionsLayout {
   /** probability mass of the vocabulary not among the candidates */
   otherProb: number;
   footerY: number;
+  /** the piece legend (猫 1/3, <e7>…), wrapped; empty when no label holds part of a character */
+  legendLines: string[];
 }
 
 /** Pixel length of the bar for probability p. */
@@ -157,9 +160,15 @@ export function predictionsLayout(input: PredictionsInput): PredictionsLayout {
   }));
   const footerY = rowsTop + rows.length * ROW_HEIGHT + 16;
   const footerLines = 1 + (hidden.length > 0 ? 1 : 0) + (sum < 0.9995 ? 1 : 0);
+  const legendLines = pieceLegendLines(
+    ctx,
+    shown.map((o) => o.c.token),
+    input.lang,
+    WIDTH - 2 * m,
+  );
   return {
     width: WIDTH,
-    height: footerY + footerLines * (TYPE.small + 12) + m,
+    height: footerY + footerLines * (TYPE.small + 12) + legendLines.length * LEGEND_LINE_HEIGHT + m,
     contextLines,
     rows,
     barX,
@@ -171,6 +180,7 @@ export function predictionsLayout(input: PredictionsInput): PredictionsLayout {
     hiddenProb: hidden.reduce((s, o) => s + o.c.prob, 0),
     otherProb: Math.max(0, 1 - sum),
     footerY,
+    legendLines,
   };
 }
 
@@ -256,5 +266,6 @@ export async function renderPredictions(input: PredictionsInput): Promise<Buffer
     footerY += TYPE.small + 12;
   }
   drawNote(ctx, input.chosenIndex === undefined ? text.topLegend : text.chosenLegend, m, footerY, contentWidth);
+  drawPieceLegend(ctx, layout.legendLines, m, footerY + TYPE.small + 12, contentWidth);
   return toPng(picture);
 }

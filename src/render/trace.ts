@@ -5,6 +5,7 @@
  * with their probability as a small bar; the key that was chosen is highlighted.
  */
 import { COLORS, MAX_HEIGHT, SPACE, TYPE } from "./theme.ts";
+import { drawPieceLegend, LEGEND_LINE_HEIGHT, pieceLegendLines } from "./piece-legend.ts";
 import { labelsFor, type Lang } from "./lang.ts";
 import { formatInt, formatPercent } from "./format.ts";
 import {
@@ -78,6 +79,8 @@ export interface TraceLayout {
   keyWidth: number;
   resultLines: string[];
   resultTop: number;
+  /** the piece legend (猫 1/3, <e7>…), wrapped; empty when no shown label holds part of a character */
+  legendLines: string[];
 }
 
 interface Key {
@@ -114,9 +117,13 @@ export function generationTraceLayout(input: GenerationTraceInput): TraceLayout 
   const keysX = m + STEP_NUMBER_WIDTH + CONTEXT_WIDTH + 24;
   const keyWidth = Math.floor((WIDTH - m - keysX - (KEYS_PER_ROW - 1) * KEY_GAP) / KEYS_PER_ROW);
   const resultTop = rowsTop + shownSteps * ROW_HEIGHT + truncatedNote + 16;
+  // the piece legend under the result when a shown key or chosen token holds part of a character
+  const shownLabels = input.steps.slice(0, shownSteps).flatMap((step) => [step.chosen, ...step.candidates.map((c) => c.token)]);
+  const legendLines = pieceLegendLines(ctx, shownLabels, input.lang, WIDTH - 2 * m);
   return {
     width: WIDTH,
-    height: resultTop + resultHeight + m,
+    height: resultTop + resultHeight + legendLines.length * LEGEND_LINE_HEIGHT + m,
+    legendLines,
     shownSteps,
     rowsTop,
     keysX,
@@ -169,6 +176,7 @@ export async function renderGenerationTrace(input: GenerationTraceInput): Promis
   ctx.fillStyle = COLORS.text;
   setFont(ctx, TYPE.body);
   layout.resultLines.forEach((line, k) => drawText(ctx, line, m + 20, y + 12 + (k + 0.5) * (TYPE.body + 12)));
+  drawPieceLegend(ctx, layout.legendLines, m, y + panelHeight + 4 + LEGEND_LINE_HEIGHT / 2, picture.width - 2 * m);
   return toPng(picture);
 }
 

@@ -1,9 +1,11 @@
 /**
- * nanoGPT's learning-rate schedule: a linear warmup, then a cosine decay to a floor.
+ * nanoGPT's learning-rate schedule: a linear warmup, then a cosine decay to a floor that the
+ * last step of the run (step index totalSteps − 1) reaches exactly.
  *
- *   step < warmup:          lr = maxLr · (step + 1) / (warmup + 1)
- *   warmup ≤ step ≤ total:  lr = minLr + ½ (1 + cos(π · progress)) · (maxLr − minLr)
- *   step > total:           lr = minLr
+ *   step < warmup:                  lr = maxLr · (step + 1) / (warmup + 1)
+ *   warmup ≤ step < total − 1:      lr = minLr + ½ (1 + cos(π · progress)) · (maxLr − minLr),
+ *                                   progress = (step − warmup) / (total − 1 − warmup)
+ *   step ≥ total − 1:               lr = minLr
  */
 export interface LrSchedule {
   maxLr: number;
@@ -14,8 +16,9 @@ export interface LrSchedule {
 
 export function learningRateAt(step: number, s: LrSchedule): number {
   if (step < s.warmupSteps) return (s.maxLr * (step + 1)) / (s.warmupSteps + 1);
-  if (step > s.totalSteps) return s.minLr;
-  const span = Math.max(1, s.totalSteps - s.warmupSteps);
+  const last = s.totalSteps - 1;
+  if (step >= last) return s.minLr;
+  const span = Math.max(1, last - s.warmupSteps);
   const progress = (step - s.warmupSteps) / span;
   return s.minLr + 0.5 * (1 + Math.cos(Math.PI * progress)) * (s.maxLr - s.minLr);
 }

@@ -17,9 +17,13 @@ export interface TrainOptions {
   batchSize: number;
   /** T: tokens per window (at most the model's block size) */
   blockSize: number;
-  /** steps to run; with timeBudgetSeconds and no steps, estimated from the first steps' speed */
+  /** steps to run; with timeBudgetSeconds and no steps, planned before the first step (planSteps) */
   steps?: number;
-  /** stop when this much wall time has passed (the schedule is fitted to it when steps is unset) */
+  /**
+   * wall time for the run. With steps: a hard stop. Without: the steps are planned from a
+   * measured step and evaluation time so that they fit it, the schedule is fitted to them, and
+   * the run is cut only if it overruns the budget by OVERRUN_LIMIT (a much slower machine).
+   */
   timeBudgetSeconds?: number;
   maxLr: number;
   minLr: number;
@@ -42,6 +46,81 @@ export const DEFAULT_TRAIN: Omit<TrainOptions, "batchSize" | "blockSize"> = {
   evalBatches: 20,
   seed: 1337,
 };
+
+/** A planned run keeps this share of its time budget for what the plan cannot measure (checkpoints, messages). */
+export const PLAN_MARGIN = 0.9;
+/** A planned run is cut when it has taken this many times its budget (the reason is reported: "time"). */
+export const OVERRUN_LIMIT = 1.25;
+/** A planned run measures its steps for this share of its budget (at least MIN_CALIBRATION_STEPS, at most 3 s). */
+const CALIBRATION_SHARE = 0.03;
+const MIN_CALIBRATION_STEPS = 6;
+
+/** What one step and one evaluation batch cost on this machine now (seconds). */
+export interface StepCosts {
+  step: number;
+  evalBatch: number;
+}
+
+/**
+ * Steps that fit `seconds`: each step costs `step`, and every `evalInterval` steps an evaluation
+ * of `evalBatches` forward passes; PLAN_MARGIN of the time is planned, the rest kept in hand.
+ *   per step = step + evalBatches · evalBatch / evalInterval;  steps = ⌊margin · seconds / per step⌋ (≥ 1)
+ */
+export function planSteps(costs: StepCosts, seconds: number, evalInterval: number, evalBatches: number): number {
+  const perStep = costs.step + (evalBatches * costs.evalBatch) / Math.max(1, evalInterval);
+  if (!(perStep > 0) || !Number.isFinite(perStep)) throw new Error(`cannot plan steps from a step time of ${perStep} s`);
+  return Math.max(1, Math.floor((PLAN_MARGIN * Math.max(0, seconds)) / perStep));
+}
+
+/**
+ * Times real steps of this model on training batches (forward, backward, clip, an AdamW step
+ * of a throwaway optimizer) and evaluation batches, then puts the weights back: the run that
+ * follows starts from the same weights, optimizer and random stream as without it.
+ *   1. steps for CALIBRATION_SHARE of the budget (≥ MIN_CALIBRATION_STEPS, ≤ 3 s); the first
+ *      ones are slow (the JIT, first allocations), so a step's cost is the median of the later half;
+ *   2. as many evaluation batches as half the steps, their median likewise.
+ */
+export function measureStepCosts(model: GPT, split: Split, o: TrainOptions, budgetSeconds: number): StepCosts {
+  const B = o.batchSize;
+  const T = o.blockSize;
+  const saved = Float32Array.from(model.params);
+  const optimizer = new AdamW(paramSpecs(model.config), model.params.length, o.adamw ?? DEFAULT_ADAMW, model.kernels);
+  const rng = seededRandom(o.seed + 7919); // its own stream: the run's batches are unchanged
+  const timed = (work: () => void) => {
+    const started = performance.now();
+    work();
+    return (performance.now() - started) / 1000;
+  };
+  const laterMedian = (xs: number[]) => {
+    const later = xs.slice(Math.floor(xs.length / 2)).sort((a, b) => a - b);
+    return later[Math.floor(later.length / 2)];
+  };
+  // 1. training steps
+  const share = Math.min(3, CALIBRATION_SHARE * budgetSeconds);
+  const stepTimes: number[] = [];
+  let spent = 0;
+  while (stepTimes.length < MIN_CALIBRATION_STEPS || spent < share) {
+    const t = timed(() => {
+      const batch = randomBatch(split.train, B, T, rng);
+      model.forward(batch.x, B, T, batch.y);
+      model.zeroGrad();
+      model.backward();
+      clipGradNorm(model.grads, o.gradClip, model.kernels);
+      optimizer.step(model.params, model.grads, o.minLr);
+    });
+    stepTimes.push(t);
+    spent += t;
+  }
+  // 2. evaluation batches (forward only)
+  const evalTimes: number[] = [];
+  for (let i = 0; i < Math.max(2, Math.ceil(stepTimes.length / 2)); i++) {
+    const batch = randomBatch(split.val, B, T, rng);
+    evalTimes.push(timed(() => model.forward(batch.x, B, T, batch.y)));
+  }
+  model.params.set(saved);
+  model.zeroGrad();
+  return { step: laterMedian(stepTimes), evalBatch: laterMedian(evalTimes) };
+}
 
 export interface LossPoint {
   step: number;
@@ -88,7 +167,10 @@ export interface TrainResult {
   /** of `seconds`, the time inside the steps alone (see Progress.stepSeconds) */
   stepSeconds: number;
   tokensPerSecond: number;
+  /** done: every step of the plan; time: cut by the time budget; requested: stopped on request */
   stopped: "done" | "time" | "requested";
+  /** the steps were planned from a measured step time to fit the time budget */
+  planned: boolean;
   state: TrainState;
 }
 
@@ -149,11 +231,21 @@ export function train(model: GPT, split: Split, options: TrainOptions, hooks: Tr
     step = resume.step;
     totalSteps = resume.totalSteps;
   }
-  const schedule = (): LrSchedule => ({ maxLr: o.maxLr, minLr: o.minLr, warmupSteps: o.warmupSteps, totalSteps });
-
-  const curve: LossPoint[] = [];
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
+  // 0. with only a time budget: plan the steps before the first one, from a measured step time,
+  //    and fit the warmup (a tenth of the plan, at most the configured one) and the schedule to them
+  const planned = o.steps === undefined && o.timeBudgetSeconds !== undefined && !resume;
+  let warmupSteps = o.warmupSteps;
+  if (planned) {
+    const costs = measureStepCosts(model, split, o, o.timeBudgetSeconds!);
+    totalSteps = planSteps(costs, o.timeBudgetSeconds! - elapsed(), o.evalInterval, o.evalBatches);
+    warmupSteps = Math.min(o.warmupSteps, Math.max(1, Math.floor(totalSteps / 10)));
+  }
+  const timeLimit = o.timeBudgetSeconds === undefined ? Infinity : o.timeBudgetSeconds * (planned ? OVERRUN_LIMIT : 1);
+  const schedule = (): LrSchedule => ({ maxLr: o.maxLr, minLr: o.minLr, warmupSteps, totalSteps });
+
+  const curve: LossPoint[] = [];
   const startStep = step;
   let lastTrainLoss = NaN;
   let lastValLoss: number | null = null;
@@ -162,11 +254,14 @@ export function train(model: GPT, split: Split, options: TrainOptions, hooks: Tr
   let stepSeconds = 0;
   let evalSeed = o.seed + 1;
 
+  const loopStarted = performance.now();
   const progress = (point: LossPoint): Progress => {
     const secs = elapsed();
+    // the pace of the steps themselves (the planning before them not counted)
+    const loopSecs = (performance.now() - loopStarted) / 1000;
     const done = step - startStep;
-    const tokensPerSecond = done > 0 ? (done * B * T) / secs : 0;
-    const etaSeconds = done > 0 ? ((totalSteps - step) * secs) / done : NaN;
+    const tokensPerSecond = done > 0 ? (done * B * T) / loopSecs : 0;
+    const etaSeconds = done > 0 ? ((totalSteps - step) * loopSecs) / done : NaN;
     return { ...point, totalSteps, tokensPerSecond, elapsedSeconds: secs, stepSeconds, etaSeconds };
   };
   const evaluate = (lr: number) => {
@@ -196,12 +291,8 @@ export function train(model: GPT, split: Split, options: TrainOptions, hooks: Tr
     const point: LossPoint = { step, trainLoss: lastTrainLoss, valLoss: null, lr, tokens: step * B * T };
     curve.push(point);
 
-    // 4. with only a time budget, fit the schedule to the speed of the first steps
-    if (o.steps === undefined && o.timeBudgetSeconds !== undefined && step - startStep === 5 && !resume) {
-      const perStep = elapsed() / 5;
-      totalSteps = Math.max(step + 1, Math.floor(o.timeBudgetSeconds / perStep));
-    }
-    const outOfTime = o.timeBudgetSeconds !== undefined && elapsed() >= o.timeBudgetSeconds;
+    // 4. the time limit (a planned run's is its budget with OVERRUN_LIMIT of slack)
+    const outOfTime = elapsed() >= timeLimit;
     const requested = hooks.shouldStop?.() ?? false;
     const last = step >= totalSteps || outOfTime || requested;
     if (step % o.evalInterval === 0 || last) evaluate(lr);
@@ -228,6 +319,7 @@ export function train(model: GPT, split: Split, options: TrainOptions, hooks: Tr
     stepSeconds,
     tokensPerSecond: seconds > 0 ? ((step - startStep) * B * T) / seconds : 0,
     stopped,
+    planned,
     state: { step, totalSteps, optimizer: { t: optimizer.t, m: optimizer.m, v: optimizer.v }, rngState: rng.state() },
   };
 }

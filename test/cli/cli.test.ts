@@ -1,11 +1,13 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { trainModel } from "../../src/app/train-model.ts";
 import { smallCorpus } from "../helpers/corpus.ts";
+import { writeTinyGpt2 } from "../helpers/tiny-gpt2.ts";
+import { loadCheckpointBytes } from "../../src/model/checkpoint.ts";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "../..");
@@ -81,6 +83,19 @@ describe("the console CLI", () => {
     expect((await cli("info", "--model", out)).stdout).toMatch(/training:\s+20 steps/);
   });
 
+  it("train --init-from fine-tunes a GPT-2-layout model: its size and tokenizer kept, its base named", async () => {
+    const base = writeTinyGpt2(path.join(dir, "gpt2-tiny"));
+    const out = path.join(dir, "fine-tuned.safetensors");
+    const r = await cli("train", "--corpus", corpusFile, "--init-from", base, "--iters", "6", "--eval-interval", "3", "--out", out);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/fine-tuning .*gpt2-tiny \(its size and tokenizer\)/);
+    expect(r.stderr).toMatch(/done: 6 steps/);
+    const { config, meta } = loadCheckpointBytes(readFileSync(out), out);
+    expect(config.vocabSize).toBe(50257);
+    expect((meta.tokenizer as { kind: string }).kind).toBe("gpt2");
+    expect((meta.extra as { base: { name: string } }).base.name).toBe("gpt2-tiny");
+  });
+
   it("eval prints tokens, bytes, loss per token and bits per byte; --json the same numbers as an object", async () => {
     const json = await cli("eval", "--model", modelFile, "--text-file", corpusFile, "--json");
     expect(json.code).toBe(0);
@@ -95,6 +110,20 @@ describe("the console CLI", () => {
     expect(missing.stderr).toBe("error: eval: --text-file FILE is required\n");
     const absent = await cli("eval", "--model", modelFile, "--text-file", path.join(dir, "nope.txt"));
     expect(absent.stderr).toContain("text file not found");
+  });
+
+  it("embeddings --text says which token's neighbours the picture shows", async () => {
+    const out = path.join(dir, "embeddings.png");
+    const tiny = await cli("embeddings", "--text", "cat", "--out", out, "--model", modelFile);
+    expect(tiny.code).toBe(0);
+    expect(tiny.stdout).toMatch(/^“cat” is 3 tokens \(“c” · “a” · “t”\); only the first, “c” \(id \d+\), is shown\.\n$/);
+    // the shipped model: "the" and " the" are both tokens; 猫 has no token of its own (byte pieces)
+    const the = await cli("embeddings", "--text", "the", "--out", out);
+    expect(the.stdout).toMatch(/^“the” is one token, “the” \(id \d+\).*ask for “␣the”/);
+    const cat = await cli("embeddings", "--text", "猫", "--lang", "ja", "--out", out);
+    expect(cat.stdout).toMatch(
+      /^「猫」は3トークン（「猫\u00a01\/3」 · 「猫\u00a02\/3」 · 「猫\u00a03\/3」）です。表示しているのは最初の「猫\u00a01\/3」/,
+    );
   });
 
   it("each mistake gets one line of error and a non-zero exit, never a stack trace", async () => {

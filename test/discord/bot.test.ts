@@ -8,6 +8,7 @@ import { HISTORY_MESSAGES } from "../../src/adapters/discord/chat.ts";
 import { MEMBER_PERMISSIONS, Permission, type RecordedRequest } from "../fake-discord/index.ts";
 import { type Harness, median, pngSize, startHarness } from "./harness.ts";
 import { scriptedHandle } from "./tiny-model.ts";
+import { SENTENCES } from "../../src/app/sentences.ts";
 
 let h: Harness;
 
@@ -238,7 +239,7 @@ describe("chat", () => {
       const reply = await h.fake.waitForRequest(
         (r) => (r.body as { message_reference?: { message_id?: string } })?.message_reference?.message_id === said.id,
       );
-      expect((reply.body as { content: string }).content).toBe("……まだうまく言葉が出てきません。もっと話しかけてくれたら覚えます！");
+      expect((reply.body as { content: string }).content).toBe(SENTENCES.ja.chatFallback);
     } finally {
       h.registry.override = undefined;
     }

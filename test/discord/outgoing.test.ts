@@ -1,9 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { cutText, inertMentions, messageOptions, MESSAGE_LIMIT } from "../../src/adapters/discord/outgoing.ts";
-import { codeSpan, percent, predictSummary } from "../../src/adapters/discord/predict-summary.ts";
+import { codeSpan, percent } from "../../src/adapters/discord/token-format.ts";
+import { discordMessage } from "../../src/adapters/discord/reply-format.ts";
 import { langOfLocale, langOfText, strings } from "../../src/adapters/discord/i18n.ts";
 import type { PredictResult } from "../../src/app/predict.ts";
 import { SHIPPED_MODEL } from "../../src/app/model-identity.ts";
+import { predictResultReply } from "../../src/app/replies/predict.ts";
+import { runNow } from "../../src/app/reply.ts";
+import type { Lang } from "../../src/lang.ts";
+import { scriptedHandle } from "./tiny-model.ts";
 
 describe("cutText", () => {
   it("leaves short text alone", () => {
@@ -66,7 +71,10 @@ describe("languages", () => {
   });
 });
 
-describe("predictSummary", () => {
+describe("the /predict message", () => {
+  const handle = { ...scriptedHandle(""), identity: SHIPPED_MODEL };
+  const predictSummary = (r: PredictResult, lang: Lang) =>
+    discordMessage(predictResultReply({ handle, lang, heavy: runNow, redactor: null }, r, [])).content!;
   const result: PredictResult = {
     text: "hello @everyone",
     inputIds: [],
@@ -82,7 +90,7 @@ describe("predictSummary", () => {
   };
 
   it("lists candidates with visible whitespace and percentages", () => {
-    const text = predictSummary(result, "default model", strings("en"));
+    const text = predictSummary(result, "en");
     expect(text.split("\n")).toEqual([
       "Most likely next tokens after “hello @\u200beveryone” (default model):",
       " 1. `␣` █████░░░░░ 50.0%",
@@ -93,7 +101,7 @@ describe("predictSummary", () => {
   });
 
   it("speaks Japanese", () => {
-    const text = predictSummary({ ...result, unknown: 0, temperature: 0.5 }, strings("ja").modelName(SHIPPED_MODEL), strings("ja"));
+    const text = predictSummary({ ...result, unknown: 0, temperature: 0.5 }, "ja");
     expect(text.split("\n")[0]).toBe("「hello @\u200beveryone」の次に来そうなトークン（既定のモデル、温度 0.5）:");
   });
 

@@ -92,6 +92,7 @@ describe("scripts/deploy-commands.ts", () => {
       { name: "text", type: 3, required: true, name_localizations: { ja: "テキスト" } },
       { name: "k", type: 4, min_value: 1, max_value: 50, name_localizations: { ja: "候補数" } },
       { name: "temperature", type: 10, max_value: 10, name_localizations: { ja: "温度" } },
+      { name: "heads", type: 3, max_length: 200, name_localizations: { ja: "ヘッド" } },
     ]);
   });
 

@@ -231,7 +231,11 @@ describe("/train start", () => {
     expect(model1.name).toBe("server model #1");
     expect(model1.meta.step).toBe(STEPS);
     expect(model1.meta.preset).toBe("tiny");
-    expect(model1.tokenizer.kind).toBe("bpe");
+    expect(model1.tokenizer.kind).toBe("charbpe");
+    // the kana of #random's messages are whole tokens, not byte-fallback pieces (ids 0…255)
+    const kana = model1.tokenizer.encode("こんにちは").ids;
+    expect(kana.length).toBeLessThanOrEqual(5);
+    expect(kana.every((id) => id > model1.tokenizer.eotId)).toBe(true);
     expect(await h.registry.forGuild(guild2)).toBe(before2);
     expect(h.registry.hasOwnModel(guild2)).toBe(false);
 
@@ -275,7 +279,7 @@ describe("/train start", () => {
     const lines = reply.content.split("\n");
     expect(lines[0]).toBe("**server model #1**: this server's own model, trained here on 450 messages.");
     expect(lines[1]).toMatch(
-      /^tiny preset · [\d,]+ parameters · 2 layers × 2 heads, 16 wide, context of 16 tokens · BPE tokenizer with [\d,]+ tokens$/,
+      /^tiny preset · [\d,]+ parameters · 2 layers × 2 heads, 16 wide, context of 16 tokens · character BPE tokenizer with [\d,]+ tokens$/,
     );
     expect(lines[2]).toMatch(
       new RegExp(

@@ -61,6 +61,7 @@ function summary(steps: number, stopped: TrainingSummary["stopped"] = "done"): T
     stepSeconds: 2.5,
     tokensPerSecond: 1000,
     stopped,
+    planned: false,
     corpus: { documents: 40, characters: 1800, tokens: 900, unknown: 0 },
     kept: { step: steps, lastStep: steps, heldOutLoss: 4.2, lastHeldOutLoss: 4.2 },
     vocabSize: 300,
@@ -145,13 +146,19 @@ describe("the training service", () => {
     expect(service.current("g2")).toBeUndefined();
   });
 
-  it("trains on the guild's stored messages, oldest first, with BPE and the time budget", () => {
+  it("trains on the guild's stored messages, oldest first, with the character BPE and the time budget", () => {
     store.messages.add({ id: "1", guildId: "other", channelId: "c", authorId: "a", text: "someone else's secret", createdAt: 0 });
     const { job } = started("g1");
     expect(job.documents).toEqual(DOCS);
-    expect(job.options).toMatchObject({ preset: "tiny", tokenizer: "bpe", minutes: 2 });
+    expect(job.options).toMatchObject({ preset: "tiny", tokenizer: "charbpe", minutes: 2 });
     expect(job.options.steps).toBeUndefined();
     expect(store.runs.running("g1")?.options).toMatchObject({ messages: 40, preset: "tiny" });
+  });
+
+  it("a resumed run keeps its checkpoint's tokenizer kind (here a char model), not the default", () => {
+    const training = service.begin("g1", { preset: "tiny", minutes: 2, resumeFrom: { runId: 7, checkpoint: tinyCheckpointBytes() } });
+    training.train(DOCS);
+    expect(jobs.at(-1)!.options).toMatchObject({ tokenizer: "char" });
   });
 
   it("refuses too little text with the numbers, and frees the guild", () => {

@@ -30,7 +30,7 @@ describe("both languages", () => {
     expect(Object.keys(TEXTS.en.topics).sort()).toEqual(sorted);
     expect(Object.keys(TEXTS.ja.path.items).sort()).toEqual(sorted);
     expect(Object.keys(TEXTS.en.path.items).sort()).toEqual(sorted);
-    expect(new Set(TOPICS).size).toBe(12);
+    expect(new Set(TOPICS).size).toBe(16);
   });
 
   it("list the learning path in the same order, within one message", () => {
@@ -58,7 +58,9 @@ describe("both languages", () => {
 describe("bad input", () => {
   it("an unknown topic is an InputError naming the topics", async () => {
     expect(() => checkTopic("transformers")).toThrow(InputError);
-    expect(() => checkTopic("transformers")).toThrow(/unknown topic "transformers": choose one of learning, loss, derivative/);
+    expect(() => checkTopic("transformers")).toThrow(
+      /unknown topic "transformers": choose one of learning, loss, bits-per-byte, derivative/,
+    );
     await expect(explainTopic(handle, "nope" as never, { lang: "en" })).rejects.toMatchObject({ code: "unknown-topic" });
   });
 

@@ -372,12 +372,27 @@ export class FakeDiscord extends EventEmitter {
 
   /** Waits for a recorded request matching `predicate` (already there, or the next one). */
   waitForRequest(predicate: (r: RecordedRequest) => boolean, what = "a matching request", timeoutMs = 20_000): Promise<RecordedRequest> {
-    let found: RecordedRequest | undefined;
-    const isThere = () => {
-      found = this.requests.find(predicate);
-      return found !== undefined;
-    };
-    return this.waitUntil(isThere, what, timeoutMs, this).then(() => found!);
+    // 1. among the requests so far; 2. then each new one alone (the earlier ones were looked at
+    // once: with hundreds of waiters, scanning every request again on each arrival made the
+    // fake's own bookkeeping the slowest part of a load run)
+    const earlier = this.requests.find(predicate);
+    if (earlier !== undefined) return Promise.resolve(earlier);
+    return new Promise((resolve, reject) => {
+      const onRequest = (r: RecordedRequest) => {
+        if (!predicate(r)) return;
+        cleanup();
+        resolve(r);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`fake Discord: timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.off("request", onRequest);
+      };
+      this.on("request", onRequest);
+    });
   }
 
   /** Requests that show a message (content/files/embeds): channel messages, replies, edits, follow-ups. */

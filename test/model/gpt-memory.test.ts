@@ -37,4 +37,35 @@ describe("GPT activations", () => {
     }
     expect(kernels.memory.buffer.byteLength).toBe(bytes);
   });
+
+  it("of a forward without targets come without their gradients: an answering model needs half the memory", () => {
+    const grown = (withTargets: boolean) => {
+      const kernels = createWasmKernels({ initialBytes: 1 << 20 });
+      const model = new GPT(presetConfig("tiny", 50), { kernels }).init(seededRandom(1));
+      const before = kernels.memory.buffer.byteLength;
+      const ids = Int32Array.from({ length: 32 * 16 }, (_, j) => j % 50);
+      model.forward(ids, 32, 16, withTargets ? ids : null);
+      if (withTargets) model.backward();
+      return kernels.memory.buffer.byteLength - before;
+    };
+    const answering = grown(false);
+    const training = grown(true);
+    expect(answering).toBeGreaterThan(0);
+    expect(answering).toBeLessThan(0.6 * training);
+  });
+
+  it("a model that answered first still trains exactly: the gradients arrive with the first targets", () => {
+    const config = presetConfig("tiny", 50);
+    const answeredFirst = new GPT(config).init(seededRandom(3));
+    const fresh = new GPT(config).init(seededRandom(3));
+    const ids = Int32Array.from({ length: 2 * 16 }, (_, j) => (j * 7) % 50);
+    answeredFirst.forward(ids, 2, 16);
+    answeredFirst.forward(ids.subarray(0, 8), 1, 8);
+    for (const m of [answeredFirst, fresh]) {
+      m.zeroGrad();
+      m.forward(ids, 2, 16, ids);
+      m.backward();
+    }
+    expect(Array.from(answeredFirst.grads)).toEqual(Array.from(fresh.grads));
+  });
 });

@@ -32,9 +32,14 @@ describe("learning-rate schedule (nanoGPT's)", () => {
     expect(learningRateAt(0, s)).toBeCloseTo(1e-3 / 101, 12);
     expect(learningRateAt(99, s)).toBeCloseTo((1e-3 * 100) / 101, 12);
     expect(learningRateAt(100, s)).toBeCloseTo(1e-3, 12);
-    expect(learningRateAt(1050, s)).toBeCloseTo(5.5e-4, 12); // halfway: the mean of max and min
-    expect(learningRateAt(2000, s)).toBeCloseTo(1e-4, 12);
+    // halfway between the warmup's end (100) and the last step (1999): the mean of max and min
+    expect(learningRateAt(1049.5, s)).toBeCloseTo(5.5e-4, 12);
+    expect(learningRateAt(1998, s)).toBeGreaterThan(1e-4);
     expect(learningRateAt(5000, s)).toBe(1e-4);
+  });
+
+  it("reaches its floor exactly at the last step of the run (index totalSteps − 1)", () => {
+    expect(learningRateAt(s.totalSteps - 1, s)).toBe(1e-4);
   });
 });
 

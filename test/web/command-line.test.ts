@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseCommandLine } from "../../src/adapters/web/command-spec.ts";
 import { InputError } from "../../src/app/prompt.ts";
 import { WEB_COMMANDS } from "../../src/adapters/web/commands/index.ts";
-import { quoteEnd } from "../../src/adapters/web/texts.ts";
+import { quoteTail } from "../../src/app/reply.ts";
 
 const specs = WEB_COMMANDS.map((c) => c.spec);
 const parse = (line: string) => {
@@ -63,11 +63,11 @@ describe("parseCommandLine", () => {
   });
 });
 
-describe("quoteEnd", () => {
+describe("quoteTail", () => {
   it("keeps the end of a text on one line, cut by code points (an emoji stays whole)", () => {
-    expect(quoteEnd("The cat\nsat")).toBe("The cat sat");
-    const quoted = quoteEnd("😀".repeat(70));
-    expect([...quoted]).toHaveLength(60);
+    expect(quoteTail("The cat\nsat")).toBe("The cat↵sat");
+    const quoted = quoteTail("😀".repeat(70));
+    expect([...quoted]).toHaveLength(61);
     expect(quoted.startsWith("…😀")).toBe(true);
     expect(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(quoted)).toBe(false);
   });

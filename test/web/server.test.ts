@@ -60,8 +60,20 @@ describe("the page", () => {
       commands: { name: string; options: { name: string }[] }[];
       model: string;
     };
-    expect(body.commands.map((c) => c.name)).toEqual(["predict", "attention", "generate", "trace", "tokens", "model", "explain", "train"]);
-    expect(body.commands.find((c) => c.name === "predict")!.options.map((o) => o.name)).toEqual(["text", "k", "temperature"]);
+    expect(body.commands.map((c) => c.name)).toEqual([
+      "predict",
+      "attention",
+      "lens",
+      "why",
+      "ablate",
+      "generate",
+      "trace",
+      "tokens",
+      "model",
+      "explain",
+      "train",
+    ]);
+    expect(body.commands.find((c) => c.name === "predict")!.options.map((o) => o.name)).toEqual(["text", "k", "temperature", "heads"]);
     expect(body.model).toBe("既定のモデル");
   });
 

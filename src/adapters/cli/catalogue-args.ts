@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { checkOption } from "../../app/catalogue/check.ts";
 import { commandSpec, type OptionSpec, type OptionValue, optionDescription, optionsOn } from "../../app/catalogue/index.ts";
 import { InputError } from "../../app/prompt.ts";
-import { UsageError } from "./args.ts";
+import { UsageError } from "./usage-error.ts";
 
 /** The flag of an option: `--top-k` for top_k, or the catalogue's cliFlag. */
 export function flagOf(option: OptionSpec): string {
@@ -19,6 +19,11 @@ export function flagOf(option: OptionSpec): string {
 /** The console's options of a catalogue command. */
 export function cliOptions(command: string): OptionSpec[] {
   return optionsOn(commandSpec(command, "cli"), "cli");
+}
+
+/** The defaults of a console command's options (the console's own entry, not a same-named command of another surface). */
+export function cliDefaults(command: string): Record<string, OptionValue> {
+  return Object.fromEntries(cliOptions(command).flatMap((o) => (o.default === undefined ? [] : [[o.name, o.default]])));
 }
 
 /** Parses argv against the command's catalogue options: values by option name, absent ones undefined. */

@@ -1,6 +1,6 @@
 /** The console's language: --lang ja|en, else the system locale (LANG / LC_ALL), else English. */
 import type { Lang } from "../../lang.ts";
-import { UsageError } from "./args.ts";
+import { UsageError } from "./usage-error.ts";
 
 export function langOption(value: string | undefined): Lang {
   if (value === undefined) {

@@ -4,7 +4,7 @@
  * on stderr and exit code 2 (usage) or 1 (failure); never a stack trace.
  */
 import { InputError } from "../../app/prompt.ts";
-import { UsageError } from "./args.ts";
+import { UsageError } from "./usage-error.ts";
 import * as chat from "./commands/chat.ts";
 import * as generate from "./commands/generate.ts";
 import * as predict from "./commands/predict.ts";
@@ -17,10 +17,12 @@ import * as embeddings from "./commands/embeddings.ts";
 import * as card from "./commands/card.ts";
 import * as explain from "./commands/explain.ts";
 import * as fetchModel from "./commands/fetch-model.ts";
-import { takeImportOptions } from "./model-option.ts";
 import * as evaluate from "./commands/eval.ts";
 import * as commands from "./commands/commands.ts";
 import * as models from "./commands/models.ts";
+import * as lens from "./commands/lens.ts";
+import * as attribute from "./commands/attribute.ts";
+import * as ablate from "./commands/ablate.ts";
 import { commandSpec } from "../../app/catalogue/index.ts";
 import { cliHelp } from "./catalogue-args.ts";
 
@@ -38,6 +40,9 @@ export const COMMANDS: Record<string, CliCommand> = {
   train,
   info,
   attention,
+  lens,
+  attribute,
+  ablate,
   trace,
   tokens,
   embeddings,
@@ -71,7 +76,7 @@ export async function runCli(argv: string[]): Promise<number> {
   }
   try {
     if (!command) throw new UsageError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(", ")}`);
-    await command.run(takeImportOptions(rest));
+    await command.run(rest);
     return 0;
   } catch (err) {
     const usage = err instanceof UsageError;

@@ -1,6 +1,6 @@
 /** Writing a picture where the user asked (--out FILE.png), with a one-line note. */
 import { writeFileSync } from "node:fs";
-import { UsageError } from "./args.ts";
+import { UsageError } from "./usage-error.ts";
 
 export function requirePngPath(out: string | undefined, command: string): string {
   if (!out) throw new UsageError(`${command}: --out FILE.png is required`);

@@ -31,13 +31,16 @@ export async function dispatchInteraction(interaction: Interaction, deps: Dispat
   }
   if (refusal !== undefined) {
     if (command === undefined) deps.log.warn("unknown command", where);
-    await respond(interaction, refusal, { ephemeral: true }).catch((err: unknown) => deps.log.error("cannot send a refusal", where, err));
+    await deps.heavy
+      .urgent(respond(interaction, refusal, { ephemeral: true }))
+      .catch((err: unknown) => deps.log.error("cannot send a refusal", where, err));
     return;
   }
 
-  // 2. run it, deferring first when it says it is slow
+  // 2. run it, deferring first when it says it is slow (heavy jobs wait while the deferral is out)
   try {
-    if (command!.defer) await interaction.deferReply(command!.defer === "ephemeral" ? { flags: MessageFlags.Ephemeral } : {});
+    if (command!.defer)
+      await deps.heavy.urgent(interaction.deferReply(command!.defer === "ephemeral" ? { flags: MessageFlags.Ephemeral } : {}));
     await command!.execute(interaction, { ...deps, lang, text });
   } catch (err) {
     // 3. one line for the user; the stack for the log

@@ -24,3 +24,11 @@ export function quoteEnd(input: string, empty: string): string {
 export function plainText(text: string): string {
   return inertMentions(escapeMarkdown(text));
 }
+
+/** A user's text in bold: markdown bold needs no space just inside the stars, so its outer spaces stay outside. */
+export function bold(text: string): string {
+  const core = text.trim();
+  if (core.length === 0) return text;
+  const start = text.indexOf(core);
+  return `${text.slice(0, start)}**${plainText(core)}**${text.slice(start + core.length)}`;
+}

@@ -5,12 +5,12 @@
  */
 import type { TrainingOutcome, TrainingSnapshot } from "../../app/training-service.ts";
 import { inputErrorMessage } from "../../app/input-messages.ts";
-import { trainingNumbers } from "../../app/training-line.ts";
+import { endNote, trainingNumbers } from "../../app/training-line.ts";
 import { discordTime, formatDuration, formatInt, formatLoss } from "./format.ts";
 
 import { type Lang, langOfLocale } from "../../lang.ts";
 import { type ModelIdentity, modelName as modelNameIn } from "../../app/model-identity.ts";
-import { SENTENCES, tokenizerKindName } from "../../app/sentences.ts";
+import { SENTENCES } from "../../app/sentences.ts";
 
 export { type Lang, langOfLocale };
 
@@ -29,12 +29,6 @@ const PERMISSION_NAMES: Record<string, Record<Lang, string>> = {
   EmbedLinks: { en: "Embed Links", ja: "埋め込みリンク" },
 };
 
-export interface PredictLine {
-  token: string;
-  percent: string;
-  bar: string;
-}
-
 export interface Strings {
   permission(name: string): string;
   commandFailed(command: string): string;
@@ -48,10 +42,6 @@ export interface Strings {
   modelName(identity: ModelIdentity): string;
   /** one line per InputError code; undefined = use the error's own text */
   inputError(code: string, values: Record<string, unknown>): string | undefined;
-  predictHeader(text: string, modelName: string, temperature: number): string;
-  predictEmptyText: string;
-  predictUnknown(count: number): string;
-  predictDropped(count: number): string;
   chatFallback: string;
   /** /settings explain on|off */
   explainModeSet: (on: boolean) => string;
@@ -73,39 +63,6 @@ export interface Strings {
   /** /forget-me */
   forgotten: (r: { deleted: number; modelTrainedOnThem: boolean }) => string;
 
-  // /attention
-  attentionHead(v: { quote: string; model: string; layer: number; head: number }): string;
-  attentionGrid(v: { quote: string; model: string; layers: number; heads: number; layer?: number }): string;
-  // /generate, /trace
-  generateFooter(v: { model: string; tokens: number; temperature: number; topK: number; topP: number; seed: number }): string;
-  generateEnded: string;
-  generateNothing: string;
-  traceFooter(v: { model: string; steps: number; seed: number }): string;
-  // /tokens
-  tokensLine(v: { characters: number; tokens: number; kind: string; vocabSize: number; model: string }): string;
-  // /model
-  modelOwn(v: { model: string; messages: number | null }): string;
-  modelDefault(model: string): string;
-  modelShape(v: {
-    preset: string | null;
-    params: number;
-    layers: number;
-    heads: number;
-    width: number;
-    context: number;
-    kind: string;
-    vocabSize: number;
-  }): string;
-  modelTraining(v: {
-    step: number;
-    totalSteps: number | null;
-    tokensSeen: number | null;
-    valLoss: number | null;
-    trainLoss: number | null;
-    createdAt: number | null;
-    seconds: number | null;
-  }): string;
-  modelCurve(source: "run" | "checkpoint" | "none", points: number): string;
   // /train
   trainModelName: string;
   trainReading(v: { channels: string; read: number; kept: number; max: number }): string;
@@ -152,17 +109,13 @@ const en: Strings = {
   busy: "I'm busy thinking about other messages. Please try again in a moment.",
   modelName: (identity) => modelNameIn(identity, "en"),
   inputError: (code, v) => inputErrorMessage("en", code, v),
-  predictHeader: (text, model, t) => `Most likely next tokens after “${text}” (${model}${t === 1 ? "" : `, temperature ${t}`}):`,
-  predictEmptyText: "(empty text)",
-  predictUnknown: SENTENCES.en.unknownChars,
-  predictDropped: SENTENCES.en.droppedTokens,
-  chatFallback: "…I have no words for that yet. Talk to me more and I'll learn!",
+  chatFallback: SENTENCES.en.chatFallback,
   explainModeSet: (on) =>
     on
       ? "Explain mode is **on** for you: my chat replies now show, for each token I wrote, the alternatives I weighed, and the step-by-step picture."
       : "Explain mode is **off** for you: plain chat replies.",
   explainBreakdownTitle: "How I chose each token (chosen, then the runners-up):",
-  verbatimCut: "-# […] marks a part that repeated someone's stored message word for word; I left it out.",
+  verbatimCut: `-# ${SENTENCES.en.verbatimCut}`,
   tryAgainIn: (s) => `I'm still catching my breath from your last requests: please try again in ${s} s.`,
   adminChannels: (c) =>
     c.length === 0 ? "`/train` may now read any channel the bot can read." : `\`/train\` may now read only: ${c.join(" ")}.`,
@@ -194,37 +147,6 @@ const en: Strings = {
       ? " The current model of this server was trained on them, so it may still echo what it learned: ask an admin to run `/train start` again to make a model without them."
       : " The current model was not trained on them."),
 
-  attentionHead: SENTENCES.en.attentionHead,
-  attentionGrid: SENTENCES.en.attentionGrid,
-  generateFooter: (v) => `-# ${SENTENCES.en.generateFooter(v)}`,
-  generateEnded: "(the model ended its message here)",
-  generateNothing: "(the model ended its message at once: nothing was written)",
-  traceFooter: (v) => `-# ${SENTENCES.en.traceFooter(v)}`,
-  tokensLine: SENTENCES.en.tokensLine,
-  modelOwn: (v) =>
-    `**${v.model}**: this server's own model, trained here${v.messages !== null ? ` on ${formatInt(v.messages, "en")} messages` : ""}.`,
-  modelDefault: (model) => `**${model}**: this server has not trained its own model yet (an admin can run \`/train start\`).`,
-  modelShape: (v) =>
-    `${v.preset ? `${v.preset} preset · ` : ""}${formatInt(v.params, "en")} parameters · ${v.layers} layers × ${v.heads} heads, ${v.width} wide, context of ${v.context} tokens · ` +
-    `${tokenizerKindName(v.kind, "en")} tokenizer with ${formatInt(v.vocabSize, "en")} tokens`,
-  modelTraining: (v) =>
-    [
-      `trained ${formatInt(v.step, "en")}${v.totalSteps !== null && v.totalSteps !== v.step ? ` of ${formatInt(v.totalSteps, "en")}` : ""} steps`,
-      v.tokensSeen !== null ? `${formatInt(v.tokensSeen, "en")} tokens seen` : undefined,
-      v.seconds !== null ? `in ${formatDuration(v.seconds, "en")}` : undefined,
-      `val loss ${formatLoss(v.valLoss)}`,
-      `train loss ${formatLoss(v.trainLoss)}`,
-      v.createdAt !== null ? `made ${discordTime(v.createdAt)}` : undefined,
-    ]
-      .filter((x) => x !== undefined)
-      .join(" · ")
-      .replace(/^t/, "T"),
-  modelCurve: (source, n) =>
-    source === "run"
-      ? `Loss curve: the training run's records (${formatInt(n, "en")} points).`
-      : source === "checkpoint"
-        ? "Loss curve: as recorded in the checkpoint."
-        : "No loss curve was recorded for this model.",
   trainModelName: "this server's new model",
   trainReading: (v) =>
     `📖 Reading the message history of ${v.channels}: ${formatInt(v.read, "en")} of at most ${formatInt(v.max, "en")} messages read, ${formatInt(v.kept, "en")} kept (bots, system messages and empty ones are skipped)…`,
@@ -236,7 +158,7 @@ const en: Strings = {
   trainOutcome: (o) => {
     switch (o.status) {
       case "done":
-        return `✅ Training finished: ${formatInt(o.step, "en")} steps in ${formatDuration(o.seconds, "en")} (${formatInt(o.tokensPerSecond, "en")} tokens/s), val loss ${formatLoss(o.valLoss)}. This server now uses its new model${o.model ? ` (server model #${o.model.id})` : ""}: mention me to chat with it!`;
+        return `✅ Training finished: ${formatInt(o.step, "en")} steps in ${formatDuration(o.seconds, "en")} (${formatInt(o.tokensPerSecond, "en")} tokens/s), val loss ${formatLoss(o.valLoss)}.${endNote(o, "en")} This server now uses its new model${o.model ? ` (server model #${o.model.id})` : ""}: mention me to chat with it!`;
       case "stopped":
         return o.model
           ? `⏹️ Training stopped at step ${formatInt(o.step, "en")}${o.totalSteps !== null ? ` of ${formatInt(o.totalSteps, "en")}` : ""}. The last checkpoint (step ${formatInt(o.model.step, "en")}, val loss ${formatLoss(o.model.valLoss)}) is now this server's model (server model #${o.model.id}).`
@@ -290,17 +212,13 @@ const ja: Strings = {
   busy: "ほかのメッセージを考えている最中です。少し待ってからもう一度どうぞ。",
   modelName: (identity) => modelNameIn(identity, "ja"),
   inputError: (code, v) => inputErrorMessage("ja", code, v),
-  predictHeader: (text, model, t) => `「${text}」の次に来そうなトークン（${model}${t === 1 ? "" : `、温度 ${t}`}）:`,
-  predictEmptyText: "（空のテキスト）",
-  predictUnknown: SENTENCES.ja.unknownChars,
-  predictDropped: SENTENCES.ja.droppedTokens,
-  chatFallback: "……まだうまく言葉が出てきません。もっと話しかけてくれたら覚えます！",
+  chatFallback: SENTENCES.ja.chatFallback,
   explainModeSet: (on) =>
     on
       ? "説明モードを**オン**にしました。これからの返事には、書いたトークンごとに迷った候補とその確率、そして1ステップずつの図がつきます。"
       : "説明モードを**オフ**にしました。ふつうの返事に戻ります。",
   explainBreakdownTitle: "トークンの選び方（選んだもの、続いて次点の候補）:",
-  verbatimCut: "-# […] の部分は、保存されただれかのメッセージをそのまま繰り返していたので省きました。",
+  verbatimCut: `-# ${SENTENCES.ja.verbatimCut}`,
   tryAgainIn: (s) => `続けてのリクエストで少し息切れしています。${s} 秒後にもう一度どうぞ。`,
   adminChannels: (c) =>
     c.length === 0
@@ -334,36 +252,6 @@ const ja: Strings = {
       ? "このサーバーの今のモデルはそれを使って学習したので、覚えた内容が出てくるかもしれません。管理者に `/train start` をもう一度実行してもらえば、あなたのメッセージなしでモデルを作り直せます。"
       : "今のモデルはそれを学習していません。"),
 
-  attentionHead: SENTENCES.ja.attentionHead,
-  attentionGrid: SENTENCES.ja.attentionGrid,
-  generateFooter: (v) => `-# ${SENTENCES.ja.generateFooter(v)}`,
-  generateEnded: "（モデルはここでメッセージを終えました）",
-  generateNothing: "（モデルはすぐにメッセージを終えました。何も書かれていません）",
-  traceFooter: (v) => `-# ${SENTENCES.ja.traceFooter(v)}`,
-  tokensLine: SENTENCES.ja.tokensLine,
-  modelOwn: (v) =>
-    `**${v.model}**: このサーバーで${v.messages !== null ? ` ${formatInt(v.messages, "ja")} 件のメッセージから` : ""}学習した、このサーバー専用のモデルです。`,
-  modelDefault: (model) => `**${model}**: このサーバーはまだ自分のモデルを学習していません（管理者が \`/train start\` で学習できます）。`,
-  modelShape: (v) =>
-    `${v.preset ? `プリセット ${v.preset} · ` : ""}パラメータ ${formatInt(v.params, "ja")} 個 · ${v.layers} レイヤー × ${v.heads} ヘッド、幅 ${v.width}、文脈 ${v.context} トークン · ` +
-    `${tokenizerKindName(v.kind, "ja")}トークナイザー（${formatInt(v.vocabSize, "ja")} トークン）`,
-  modelTraining: (v) =>
-    [
-      `学習 ${formatInt(v.step, "ja")}${v.totalSteps !== null && v.totalSteps !== v.step ? ` / ${formatInt(v.totalSteps, "ja")}` : ""} ステップ`,
-      v.tokensSeen !== null ? `学習したトークン ${formatInt(v.tokensSeen, "ja")}` : undefined,
-      v.seconds !== null ? `所要 ${formatDuration(v.seconds, "ja")}` : undefined,
-      `検証損失 ${formatLoss(v.valLoss)}`,
-      `学習損失 ${formatLoss(v.trainLoss)}`,
-      v.createdAt !== null ? `作成 ${discordTime(v.createdAt)}` : undefined,
-    ]
-      .filter((x) => x !== undefined)
-      .join(" · "),
-  modelCurve: (source, n) =>
-    source === "run"
-      ? `損失の曲線: 学習の記録から（${formatInt(n, "ja")} 点）。`
-      : source === "checkpoint"
-        ? "損失の曲線: チェックポイントに記録されたもの。"
-        : "このモデルには損失の曲線が記録されていません。",
   trainModelName: "このサーバーの新しいモデル",
   trainReading: (v) =>
     `📖 ${v.channels} のメッセージ履歴を読んでいます: 最大 ${formatInt(v.max, "ja")} 件のうち ${formatInt(v.read, "ja")} 件を読み、${formatInt(v.kept, "ja")} 件を使います（ボット・システムメッセージ・空のメッセージは除きます）…`,
@@ -375,7 +263,7 @@ const ja: Strings = {
   trainOutcome: (o) => {
     switch (o.status) {
       case "done":
-        return `✅ 学習が終わりました: ${formatInt(o.step, "ja")} ステップ、${formatDuration(o.seconds, "ja")}（毎秒 ${formatInt(o.tokensPerSecond, "ja")} トークン）、検証損失 ${formatLoss(o.valLoss)}。このサーバーは新しいモデル${o.model ? `（このサーバーのモデル #${o.model.id}）` : ""}を使います。メンションして話しかけてみてください！`;
+        return `✅ 学習が終わりました: ${formatInt(o.step, "ja")} ステップ、${formatDuration(o.seconds, "ja")}（毎秒 ${formatInt(o.tokensPerSecond, "ja")} トークン）、検証損失 ${formatLoss(o.valLoss)}。${endNote(o, "ja")}このサーバーは新しいモデル${o.model ? `（このサーバーのモデル #${o.model.id}）` : ""}を使います。メンションして話しかけてみてください！`;
       case "stopped":
         return o.model
           ? `⏹️ ステップ ${formatInt(o.step, "ja")}${o.totalSteps !== null ? ` / ${formatInt(o.totalSteps, "ja")}` : ""} で学習を停止しました。最後のチェックポイント（ステップ ${formatInt(o.model.step, "ja")}、検証損失 ${formatLoss(o.model.valLoss)}）をこのサーバーのモデル（#${o.model.id}）にしました。`

@@ -276,7 +276,7 @@ async function outcomeView(
   const content = [ctx.text.trainOutcome(outcome), note].filter((x) => x !== undefined).join("\n");
   if (training.points.length === 0) return { content };
   const name = outcome.model ? ctx.text.modelName(storedModel(training.guildId, outcome.model.id)) : ctx.text.trainModelName;
-  const png = await trainingLossPicture(training.points, outcome.totalSteps, name, ctx.lang);
+  const png = await trainingLossPicture(training.points, outcome.totalSteps, name, ctx.lang, outcome.model);
   return { content, files: [{ name: "loss.png", data: png }] };
 }
 

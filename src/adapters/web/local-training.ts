@@ -8,6 +8,7 @@ import { documentsOfText, MAX_TRAINING_TEXT_CHARS, readCorpus, SHIPPED_CORPUS_DI
 import { InputError } from "../../app/prompt.ts";
 import { MIN_MESSAGES, type TrainingPreset, trainingLossPicture } from "../../app/training-service.ts";
 import { inputError } from "../../app/input-messages.ts";
+import { forgetTrainingTexts, keepTrainingTexts } from "../../app/training-texts.ts";
 import type { WebContext, WebReply } from "./command-spec.ts";
 import { texts } from "./texts.ts";
 
@@ -42,6 +43,8 @@ export function startLocalTraining(ctx: WebContext, request: LocalTrainingReques
   const training = ctx.training.begin(ctx.space, { preset: request.preset, minutes: request.minutes });
   // 3. the worker (TrainingError "not-enough-text", and the space is free again)
   training.train(documents);
+  // 4. a pasted text is kept, so that no surface hands it back word for word (src/app/training-texts.ts)
+  if (request.source === "text") keepTrainingTexts(ctx.store, ctx.space, documents);
   const corpus = training.snapshot().corpus!;
   return { text: t.trainStarted({ preset: request.preset, minutes: request.minutes, ...corpus }), training: true };
 }
@@ -61,6 +64,11 @@ export function stopLocalTraining(ctx: WebContext): WebReply {
   return training ? { text: t.trainStopping, training: true } : { text: t.trainNotRunning };
 }
 
+/** Deletes the kept texts of the playground's trainings (the models trained on them stay). */
+export function forgetLocalTrainingTexts(ctx: WebContext): WebReply {
+  return { text: texts(ctx.lang).trainTextsForgotten(forgetTrainingTexts(ctx.store, ctx.space)) };
+}
+
 /**
  * The loss curve of the running training, else of the space's latest run, as the bot draws it;
  * null when there is no point to draw yet.
@@ -75,5 +83,6 @@ export async function lossCurvePng(ctx: WebContext): Promise<Uint8Array | null> 
   const run = ctx.store.runs.latest(ctx.space);
   const points = run ? ctx.store.runs.points(ctx.space, run.id) : [];
   if (!run || points.length === 0) return null;
-  return trainingLossPicture(points, null, `run #${run.id}`, ctx.lang);
+  const installed = ctx.store.models.list(ctx.space).find((m) => m.runId === run.id);
+  return trainingLossPicture(points, null, `run #${run.id}`, ctx.lang, installed);
 }

@@ -32,7 +32,7 @@ import { chatReply } from "./chat.ts";
 import { WEB_COMMANDS } from "./commands/index.ts";
 import { type AccessPolicy, allowedHostNames, decideAccess, isLoopbackHost, SECRET_PARAM } from "./access.ts";
 import { HttpError, pngSize, readJsonBody, SECURITY_HEADERS, sendBytes, sendJson } from "./http.ts";
-import { lossCurvePng, startLocalTraining, stopLocalTraining } from "./local-training.ts";
+import { forgetLocalTrainingTexts, lossCurvePng, startLocalTraining, stopLocalTraining } from "./local-training.ts";
 import { ImageShelf } from "./image-shelf.ts";
 import { followTraining } from "./training-events.ts";
 import { errorSentence, type Lang, langOf, texts } from "./texts.ts";
@@ -159,6 +159,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         requireMethod(method, "POST");
         const body = await readJsonBody(req, MAX_BODY_BYTES);
         return sendJson(res, 200, replyJson(stopLocalTraining(context(body.lang))));
+      }
+      case "/api/train/texts/forget": {
+        requireMethod(method, "POST");
+        const body = await readJsonBody(req, MAX_BODY_BYTES);
+        return sendJson(res, 200, replyJson(forgetLocalTrainingTexts(context(body.lang))));
       }
       case "/api/train/events":
         requireMethod(method, "GET");

@@ -3,7 +3,7 @@
  * Sentences about bad option values come from src/app/input-messages.ts, like the bot's.
  */
 import { inputErrorMessage } from "../../app/input-messages.ts";
-import { trainingNumbers } from "../../app/training-line.ts";
+import { endNote, trainingNumbers } from "../../app/training-line.ts";
 import { formatDuration, formatInt, formatLoss } from "../../app/number-format.ts";
 import type { TrainingOutcome, TrainingSnapshot } from "../../app/training-service.ts";
 
@@ -28,26 +28,9 @@ export interface WebTexts {
   modelName(identity: ModelIdentity): string;
   chatFallback: string;
   verbatimCut: string;
-  predictHeader(v: { quote: string; model: string; temperature: number }): string;
-  unknownChars(n: number): string;
-  droppedTokens(n: number): string;
-  attentionHead(v: { quote: string; model: string; layer: number; head: number }): string;
-  attentionGrid(v: { quote: string; model: string; layers: number; heads: number }): string;
-  generateFooter(v: { model: string; tokens: number; temperature: number; topK: number; topP: number; seed: number }): string;
-  traceFooter(v: { model: string; steps: number; seed: number }): string;
-  tokensLine(v: { characters: number; tokens: number; kind: string; vocabSize: number; model: string }): string;
-  modelLine(v: {
-    model: string;
-    own: boolean;
-    params: number;
-    layers: number;
-    heads: number;
-    width: number;
-    context: number;
-    step: number;
-    valLoss: number | null;
-  }): string;
   trainPanel: string;
+  /** after "Forget my texts": how many kept documents were deleted */
+  trainTextsForgotten: (deleted: number) => string;
   trainStarted(v: { preset: string; minutes: number; messages: number; characters: number }): string;
   trainProgress(s: TrainingSnapshot): string;
   trainOutcome(o: TrainingOutcome): string;
@@ -60,22 +43,16 @@ export interface WebTexts {
 
 const en: WebTexts = {
   modelName: (identity) => modelNameIn(identity, "en"),
-  chatFallback: "…I have no words for that yet. Train me on some text with /train and I'll learn!",
-  verbatimCut: "[…] marks a part that repeated a training text word for word; I left it out.",
-  predictHeader: (v) =>
-    `Most likely next tokens after “${v.quote}” (${v.model}${v.temperature === 1 ? "" : `, temperature ${v.temperature}`}):`,
-  unknownChars: SENTENCES.en.unknownChars,
-  droppedTokens: SENTENCES.en.droppedTokens,
-  attentionHead: SENTENCES.en.attentionHead,
-  attentionGrid: SENTENCES.en.attentionGrid,
-  generateFooter: SENTENCES.en.generateFooter,
-  traceFooter: SENTENCES.en.traceFooter,
-  tokensLine: SENTENCES.en.tokensLine,
-  modelLine: (v) =>
-    `**${v.model}**${v.own ? ": trained here, in this playground" : ": the model shipped with the bot (train your own with /train)"}.\n` +
-    `${formatInt(v.params, "en")} parameters · ${v.layers} layers × ${v.heads} heads, ${v.width} wide · context of ${v.context} tokens · trained ${formatInt(v.step, "en")} steps · val loss ${formatLoss(v.valLoss)}`,
+  chatFallback: SENTENCES.en.chatFallback,
+  verbatimCut: SENTENCES.en.verbatimCut,
   trainPanel:
-    "Train your own model: paste a text or upload a .txt file (or use the shipped corpus), pick a size and a time, and watch the loss fall.",
+    "Train your own model: paste a text or upload a .txt file (or use the shipped corpus), pick a size and a time, and watch the loss fall. " +
+    "The texts you train on are kept in the playground's database, so that no answer hands them back word for word (copies are shown as […]); " +
+    "**Forget my texts** deletes them.",
+  trainTextsForgotten: (n) =>
+    n === 0
+      ? "No training texts were kept."
+      : `Forgot ${formatInt(n, "en")} kept passage${n === 1 ? "" : "s"}. The models trained on them are still here, and may now repeat them uncut.`,
   trainStarted: (v) =>
     `Training a new **${v.preset}** model for up to ${v.minutes} min on ${formatInt(v.messages, "en")} passages (${formatInt(v.characters, "en")} characters). The current model answers until it is ready.`,
   trainProgress: (s) => {
@@ -85,7 +62,7 @@ const en: WebTexts = {
   trainOutcome: (o) => {
     switch (o.status) {
       case "done":
-        return `Training finished: ${formatInt(o.step, "en")} steps in ${formatDuration(o.seconds, "en")}, val loss ${formatLoss(o.valLoss)}. The playground now uses your new model${o.model ? ` (#${o.model.id})` : ""}: say something to it!`;
+        return `Training finished: ${formatInt(o.step, "en")} steps in ${formatDuration(o.seconds, "en")}, val loss ${formatLoss(o.valLoss)}.${endNote(o, "en")} The playground now uses your new model${o.model ? ` (#${o.model.id})` : ""}: say something to it!`;
       case "stopped":
         return o.model
           ? `Training stopped at step ${formatInt(o.step, "en")}. The last checkpoint (step ${formatInt(o.model.step, "en")}, val loss ${formatLoss(o.model.valLoss)}) is now the playground's model (#${o.model.id}).`
@@ -112,21 +89,15 @@ const en: WebTexts = {
 
 const ja: WebTexts = {
   modelName: (identity) => modelNameIn(identity, "ja"),
-  chatFallback: "…まだ言葉が見つかりません。/train で文章を学習させてください！",
-  verbatimCut: "[…] の部分は学習した文章をそのまま繰り返していたので省きました。",
-  predictHeader: (v) => `「${v.quote}」の次に来そうなトークン（${v.model}${v.temperature === 1 ? "" : `、温度 ${v.temperature}`}）:`,
-  unknownChars: SENTENCES.ja.unknownChars,
-  droppedTokens: SENTENCES.ja.droppedTokens,
-  attentionHead: SENTENCES.ja.attentionHead,
-  attentionGrid: SENTENCES.ja.attentionGrid,
-  generateFooter: SENTENCES.ja.generateFooter,
-  traceFooter: SENTENCES.ja.traceFooter,
-  tokensLine: SENTENCES.ja.tokensLine,
-  modelLine: (v) =>
-    `**${v.model}**${v.own ? ": このプレイグラウンドで学習したモデル" : ": ボットに付属のモデル（/train で自分のモデルを学習できます）"}。\n` +
-    `パラメータ ${formatInt(v.params, "ja")} 個 · ${v.layers} レイヤー × ${v.heads} ヘッド、幅 ${v.width} · 文脈 ${v.context} トークン · ${formatInt(v.step, "ja")} ステップ学習 · 検証損失 ${formatLoss(v.valLoss)}`,
+  chatFallback: SENTENCES.ja.chatFallback,
+  verbatimCut: SENTENCES.ja.verbatimCut,
   trainPanel:
-    "自分のモデルを学習させましょう: 文章を貼り付けるか .txt ファイルを選び（付属のコーパスも使えます）、大きさと時間を選ぶと、損失が下がっていく様子が見られます。",
+    "自分のモデルを学習させましょう: 文章を貼り付けるか .txt ファイルを選び（付属のコーパスも使えます）、大きさと時間を選ぶと、損失が下がっていく様子が見られます。" +
+    "学習に使った文章は、答えがそのまま書き写さないように（写した部分は […] になります）プレイグラウンドのデータベースに保存されます。**学習した文章を忘れる** で削除できます。",
+  trainTextsForgotten: (n) =>
+    n === 0
+      ? "保存された学習用の文章はありません。"
+      : `保存された段落 ${formatInt(n, "ja")} 個を削除しました。それで学習したモデルは残っているため、これからはそのまま書き写すことがあります。`,
   trainStarted: (v) =>
     `新しい **${v.preset}** モデルを最長 ${v.minutes} 分、${formatInt(v.messages, "ja")} 個の段落（${formatInt(v.characters, "ja")} 文字）で学習します。完成までは今のモデルが答えます。`,
   trainProgress: (s) => {
@@ -136,7 +107,7 @@ const ja: WebTexts = {
   trainOutcome: (o) => {
     switch (o.status) {
       case "done":
-        return `学習が終わりました: ${formatInt(o.step, "ja")} ステップ、${formatDuration(o.seconds, "ja")}、検証損失 ${formatLoss(o.valLoss)}。これからは新しいモデル${o.model ? `（#${o.model.id}）` : ""}が答えます。話しかけてみてください！`;
+        return `学習が終わりました: ${formatInt(o.step, "ja")} ステップ、${formatDuration(o.seconds, "ja")}、検証損失 ${formatLoss(o.valLoss)}。${endNote(o, "ja")}これからは新しいモデル${o.model ? `（#${o.model.id}）` : ""}が答えます。話しかけてみてください！`;
       case "stopped":
         return o.model
           ? `ステップ ${formatInt(o.step, "ja")} で学習を止めました。最後のチェックポイント（ステップ ${formatInt(o.model.step, "ja")}、検証損失 ${formatLoss(o.model.valLoss)}）が今のモデル（#${o.model.id}）です。`
@@ -163,11 +134,4 @@ const ja: WebTexts = {
 
 export function texts(lang: Lang): WebTexts {
   return lang === "ja" ? ja : en;
-}
-
-/** The end of a user's text on one line, for quoting in a reply. */
-export function quoteEnd(text: string, max = 60): string {
-  // by code points, so an emoji is never cut in half
-  const chars = [...text.replace(/\s+/g, " ").trim()];
-  return chars.length <= max ? chars.join("") : `…${chars.slice(chars.length - max + 1).join("")}`;
 }

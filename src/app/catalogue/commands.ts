@@ -21,6 +21,8 @@ import type { CommandSpec, OptionSpec } from "./types.ts";
 export const MAX_GENERATE_TOKENS = 200;
 /** /trace draws one row per step: at most this many steps fit its picture. */
 export const MAX_TRACE_TOKENS = 20;
+/** /lens lists at most this many guesses per cell in its JSON (its picture shows the first). */
+export const MAX_LENS_K = 10;
 /** The presets a guild (or the playground) may train: both learn something within minutes on one CPU core. */
 export const TRAINING_PRESETS = ["tiny", "baby"] as const;
 export type TrainingPreset = (typeof TRAINING_PRESETS)[number];
@@ -92,6 +94,30 @@ const modelFile: OptionSpec = {
   cliValue: "FILE",
   description: { en: "A checkpoint file (default: the shipped model)", ja: "チェックポイントのファイル（既定: 付属のモデル）" },
 };
+/** The console's: what an imported checkpoint may need that its file does not say (they come with every --model). */
+const importHeads: OptionSpec = {
+  name: "heads",
+  type: "integer",
+  on: ["cli"],
+  min: 1,
+  max: 1024,
+  description: {
+    en: "n_head of a nanoGPT safetensors that does not say it",
+    ja: "n_head を記録していない nanoGPT の safetensors のヘッド数",
+  },
+};
+const importGpt2Tokenizer: OptionSpec = {
+  name: "gpt2_tokenizer",
+  type: "string",
+  on: ["cli"],
+  cliValue: "DIR",
+  description: {
+    en: "GPT-2's vocab.json + merges.txt, for a nanoGPT ckpt.pt without meta.pkl",
+    ja: "meta.pkl のない nanoGPT の ckpt.pt 用の GPT-2 の vocab.json と merges.txt",
+  },
+};
+/** --model FILE and what an imported file may need. */
+const modelOptions: readonly OptionSpec[] = [modelFile, importHeads, importGpt2Tokenizer];
 const langFlag: OptionSpec = {
   name: "lang",
   type: "string",
@@ -138,6 +164,20 @@ const modelRefSpace: OptionSpec = {
     ja: "だれのモデルか: Discord サーバーの ID、または local（プレイグラウンド）",
   },
 };
+/** Which attention heads to switch off: `2.1,3.0` (layer.head) or `2` (every head of layer 2). */
+const headsOption = (): OptionSpec => ({
+  name: "heads",
+  localName: "ヘッド",
+  type: "string",
+  maxLength: 200,
+  // the console's --heads is taken: it tells an imported model its head count
+  cliFlag: "ablate",
+  cliValue: "L.H[,L.H…]",
+  description: {
+    en: "Heads to switch off: layer.head, comma-separated (2.1,3.0), or a layer number for all its heads",
+    ja: "止めるヘッド: レイヤー.ヘッドをカンマ区切りで（2.1,3.0）。レイヤー番号だけならその全ヘッド",
+  },
+});
 
 const presetChoices = (presets: readonly string[]) => presets.map((p) => ({ value: p, label: PRESET_LABELS[p] ?? { en: p, ja: p } }));
 const PRESET_LABELS: Record<string, OptionSpec["description"]> = {
@@ -181,7 +221,8 @@ export const CATALOGUE: readonly CommandSpec[] = [
         default: 1,
         description: { en: "Higher = flatter probabilities", ja: "大きいほど確率が平らになります" },
       },
-      modelFile,
+      headsOption(),
+      ...modelOptions,
       jsonFlag,
       pngOut(false),
       langFlag,
@@ -219,7 +260,85 @@ export const CATALOGUE: readonly CommandSpec[] = [
       },
       pngOut(true),
       langFlag,
-      modelFile,
+      ...modelOptions,
+    ],
+  },
+  {
+    name: "lens",
+    localName: "レンズ",
+    on: ["discord", "web", "cli"],
+    description: {
+      en: "Show what the model would guess next after each layer, at every position (the logit lens)",
+      ja: "各位置で、レイヤーごとにモデルが次に何を予想しているかを表示します（ロジットレンズ）",
+    },
+    options: [
+      textOption({ en: "A text for the model to read", ja: "モデルに読ませる文章" }, true),
+      {
+        name: "k",
+        localName: "候補数",
+        type: "integer",
+        min: 1,
+        max: MAX_LENS_K,
+        default: 3,
+        description: { en: "How many guesses per position and layer", ja: "位置・レイヤーごとの候補の数" },
+      },
+      ...modelOptions,
+      jsonFlag,
+      pngOut(false),
+      langFlag,
+    ],
+  },
+  {
+    name: "why",
+    localName: "なぜ",
+    cliName: "attribute",
+    on: ["discord", "web", "cli"],
+    description: {
+      en: "Show which input tokens pushed the model towards its next token (gradient × input and occlusion)",
+      ja: "どの入力トークンが次のトークンの予測を後押ししたかを表示します（勾配×入力と遮蔽）",
+    },
+    options: [
+      textOption({ en: "A text for the model to read", ja: "モデルに読ませる文章" }, true),
+      {
+        name: "target",
+        localName: "対象",
+        type: "string",
+        maxLength: 100,
+        description: {
+          en: "The next token to explain, one token (default: the predicted one)",
+          ja: "説明する次のトークン（1 トークン。既定: 予測されたトークン）",
+        },
+      },
+      ...modelOptions,
+      jsonFlag,
+      pngOut(false),
+      langFlag,
+    ],
+  },
+  {
+    name: "ablate",
+    localName: "アブレーション",
+    on: ["discord", "web", "cli"],
+    description: {
+      en: "Switch attention heads off and show how the next-token prediction changes",
+      ja: "アテンションヘッドを止めて、次のトークンの予測がどう変わるかを表示します",
+    },
+    options: [
+      textOption({ en: "A text for the model to read", ja: "モデルに読ませる文章" }, true),
+      headsOption(),
+      {
+        name: "k",
+        localName: "候補数",
+        type: "integer",
+        min: 1,
+        max: 20,
+        default: 8,
+        description: { en: "How many candidates to compare", ja: "比べる候補の数" },
+      },
+      ...modelOptions,
+      jsonFlag,
+      pngOut(false),
+      langFlag,
     ],
   },
   {
@@ -256,7 +375,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
         },
       },
       seedOption,
-      modelFile,
+      ...modelOptions,
     ],
   },
   {
@@ -274,7 +393,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
       { ...generateTemperature, on: ["cli"] },
       pngOut(true),
       langFlag,
-      modelFile,
+      ...modelOptions,
     ],
   },
   {
@@ -282,7 +401,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
     localName: "トークン",
     on: ["discord", "web", "cli"],
     description: { en: "Show how the model cuts a text into tokens", ja: "モデルが文章をどのようにトークンに分けるかを表示します" },
-    options: [textOption({ en: "Any text", ja: "好きな文章" }, true), pngOut(true), langFlag, modelFile],
+    options: [textOption({ en: "Any text", ja: "好きな文章" }, true), pngOut(true), langFlag, ...modelOptions],
   },
   {
     name: "model",
@@ -325,7 +444,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
       textOption({ en: "Your own sentence to use in the example", ja: "例に使う自分の文章" }, false),
       langFlag,
       pngOut(false),
-      modelFile,
+      ...modelOptions,
     ],
   },
   {
@@ -544,7 +663,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
       en: "A prompt that continues what you type (inside: /predict, /temperature, /tokens, /seed, /help, /quit)",
       ja: "入力した文章の続きを書くプロンプト（中で /predict、/temperature、/tokens、/seed、/help、/quit）",
     },
-    options: [modelFile, generateTemperature, generateTokens],
+    options: [...modelOptions, generateTemperature, generateTokens],
   },
   {
     name: "info",
@@ -553,7 +672,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
       en: "A model's config, parameter counts by part, tokenizer, training and loss",
       ja: "モデルの設定、部分ごとのパラメータ数、トークナイザー、学習と損失",
     },
-    options: [modelFile],
+    options: [...modelOptions],
   },
   {
     name: "embeddings",
@@ -566,7 +685,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
       { name: "text", type: "string", maxLength: MAX_INPUT_CHARS, description: { en: "A token to mark", ja: "印をつけるトークン" } },
       pngOut(true),
       langFlag,
-      modelFile,
+      ...modelOptions,
     ],
   },
   {
@@ -581,7 +700,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
         description: { en: "Also the loss curve, to this .png file", ja: "損失の曲線もこの .png ファイルに" },
       },
       langFlag,
-      modelFile,
+      ...modelOptions,
     ],
   },
   {
@@ -644,8 +763,123 @@ export const CATALOGUE: readonly CommandSpec[] = [
         cliValue: "FILE",
         description: { en: "The text to score (UTF-8)", ja: "評価する文章のファイル（UTF-8）" },
       },
-      modelFile,
+      ...modelOptions,
       jsonFlag,
     ],
+  },
+  {
+    name: "train",
+    on: ["cli"],
+    description: {
+      en: "Train a model on a text file or a folder of them, with a live progress line; a checkpoint at every evaluation",
+      ja: "文章のファイル（またはフォルダ）でモデルを学習し、進み具合を表示。評価のたびにチェックポイントを保存",
+    },
+    options: [
+      {
+        name: "corpus",
+        type: "string",
+        required: true,
+        cliValue: "FILE|DIR",
+        description: { en: "The text to learn from", ja: "学習する文章" },
+      },
+      {
+        name: "preset",
+        type: "string",
+        choices: presetChoices(["tiny", "baby", "small"]),
+        default: "baby",
+        description: { en: "The model's size", ja: "モデルの大きさ" },
+      },
+      {
+        name: "tokenizer",
+        type: "string",
+        choices: [
+          { value: "char", label: { en: "char: one token per character", ja: "char: 1 文字 1 トークン" } },
+          { value: "bpe", label: { en: "bpe: byte pairs merged", ja: "bpe: バイト対を併合" } },
+          {
+            value: "charbpe",
+            label: { en: "charbpe: character pairs merged, bytes for the rest", ja: "charbpe: 文字対を併合、残りはバイト" },
+          },
+        ],
+        default: "bpe",
+        description: { en: "How text becomes tokens", ja: "文章をトークンにする方法" },
+      },
+      {
+        name: "vocab_size",
+        type: "integer",
+        min: 260,
+        max: 65536,
+        default: 2048,
+        description: { en: "Tokens in the vocabulary (BPE kinds)", ja: "語彙のトークン数（BPE の場合）" },
+      },
+      {
+        name: "iters",
+        type: "integer",
+        min: 1,
+        max: 1_000_000,
+        description: { en: "Steps to train (1000 without --minutes)", ja: "学習するステップ数（--minutes がなければ 1000）" },
+      },
+      { name: "minutes", type: "number", min: 0.01, max: 24 * 60, description: { en: "Or a time budget", ja: "または時間の上限（分）" } },
+      { name: "seed", type: "integer", min: 0, default: 1337, description: { en: "Seed of the run", ja: "乱数のシード" } },
+      {
+        name: "out",
+        type: "string",
+        cliValue: "FILE",
+        default: "model.safetensors",
+        description: { en: "The checkpoint to write", ja: "書き出すチェックポイント" },
+      },
+      {
+        name: "init_from",
+        type: "string",
+        cliValue: "FILE|DIR",
+        description: {
+          en: "Fine-tune this model (any --model file or folder), keeping its size and tokenizer",
+          ja: "このモデル（--model に渡せるファイルかフォルダ）を微調整する。大きさとトークナイザはそのまま",
+        },
+      },
+      { name: "eval_interval", type: "integer", min: 1, description: { en: "Steps between evaluations", ja: "評価の間隔（ステップ）" } },
+      {
+        name: "eval_batches",
+        type: "integer",
+        min: 1,
+        max: 10_000,
+        description: { en: "Batches per evaluation", ja: "評価ごとのバッチ数" },
+      },
+      langFlag,
+    ],
+  },
+  {
+    name: "fetch-model",
+    on: ["cli"],
+    description: {
+      en: "Download GPT-2's files from Hugging Face (resumable), to use with --model",
+      ja: "Hugging Face から GPT-2 のファイルをダウンロード（再開可能）。--model で使えます",
+    },
+    options: [
+      {
+        name: "name",
+        type: "string",
+        required: true,
+        cliPositional: true,
+        description: { en: "Which model: gpt2 or distilgpt2", ja: "どのモデル: gpt2 か distilgpt2" },
+      },
+      {
+        name: "dir",
+        type: "string",
+        cliValue: "DIR",
+        description: { en: "Where models go (default $MODELS_DIR or data/models)", ja: "保存先（既定: $MODELS_DIR か data/models）" },
+      },
+      {
+        name: "hub",
+        type: "string",
+        cliValue: "URL",
+        description: { en: "The hub (default $HF_ENDPOINT or huggingface.co)", ja: "ハブ（既定: $HF_ENDPOINT か huggingface.co）" },
+      },
+    ],
+  },
+  {
+    name: "commands",
+    on: ["cli"],
+    description: { en: "Every command of every surface, from the catalogue", ja: "すべての面のすべてのコマンド（カタログから）" },
+    options: [jsonFlag],
   },
 ];

@@ -13,11 +13,16 @@ export function commandsOn(surface: Surface, catalogue: readonly CommandSpec[] =
   return catalogue.filter((c) => c.on.includes(surface));
 }
 
+/** A command's name on a surface: the console may call it otherwise (`attribute` for /why). */
+export function surfaceName(spec: CommandSpec, surface: Surface): string {
+  return surface === "cli" ? (spec.cliName ?? spec.name) : spec.name;
+}
+
 /** A command of a surface by name; an error naming the known ones when there is none. */
 export function commandSpec(name: string, surface: Surface, catalogue: readonly CommandSpec[] = CATALOGUE): CommandSpec {
-  const spec = catalogue.find((c) => c.name === name && c.on.includes(surface));
+  const spec = catalogue.find((c) => surfaceName(c, surface) === name && c.on.includes(surface));
   if (!spec) {
-    const known = commandsOn(surface, catalogue).map((c) => c.name);
+    const known = commandsOn(surface, catalogue).map((c) => surfaceName(c, surface));
     throw new Error(`the catalogue has no ${surface} command "${name}"; it has ${known.join(", ")}`);
   }
   return spec;

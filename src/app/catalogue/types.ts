@@ -62,6 +62,8 @@ export interface CommandSpec {
   localName?: string;
   description: Bilingual;
   on: readonly Surface[];
+  /** the console's name for it when it is not the name (`attribute` for /why) */
+  cliName?: string;
   options?: readonly OptionSpec[];
   /** a command with subcommands (Discord: `/train start`; the playground: `/train start` too) */
   subcommands?: readonly SubcommandSpec[];

@@ -15,6 +15,7 @@ import { textsFor } from "../../explain/index.ts";
 import { renderTable, type Table } from "../../explain/table.ts";
 import type { TopicText } from "../../explain/facts.ts";
 import type { ExplanationPicture, TopicComputer, TopicRun } from "./common.ts";
+import { explainBitsPerByte } from "./bits-per-byte.ts";
 import { explainDerivative } from "./derivative.ts";
 import { explainLearning, explainLoss } from "./learning.ts";
 import { explainGradientDescent, explainLearningRate } from "./rate.ts";
@@ -22,6 +23,7 @@ import { explainNetwork } from "./network.ts";
 import { explainEmbeddings, explainTokens } from "./vocab.ts";
 import { explainAttention } from "./attention.ts";
 import { explainGeneration } from "./generation.ts";
+import { explainAblation, explainAttribution, explainLens } from "./look.ts";
 import { explainCompute, explainParameters } from "./scale.ts";
 import type { Redactor } from "../redaction.ts";
 
@@ -60,6 +62,7 @@ export function explanationMessage(e: Explanation): string {
 const COMPUTERS: { [K in TopicName]: TopicComputer<K> } = {
   learning: explainLearning,
   loss: explainLoss,
+  "bits-per-byte": explainBitsPerByte,
   derivative: explainDerivative,
   "gradient-descent": explainGradientDescent,
   "learning-rate": explainLearningRate,
@@ -68,6 +71,9 @@ const COMPUTERS: { [K in TopicName]: TopicComputer<K> } = {
   embeddings: explainEmbeddings,
   attention: explainAttention,
   generation: explainGeneration,
+  lens: explainLens,
+  attribution: explainAttribution,
+  ablation: explainAblation,
   parameters: explainParameters,
   compute: explainCompute,
 };

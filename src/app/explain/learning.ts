@@ -3,8 +3,10 @@
  * the loss of one sentence token by token, measured now.
  */
 import { renderTokenLoss } from "../../render/explain-token-loss.ts";
+import { withPieceLegend } from "../../render/piece-legend.ts";
 import type { LossFacts, TokenScore } from "../../explain/facts.ts";
 import { argmax } from "../../sample/sampling.ts";
+import { labelAfter, tokenPieces } from "../../tokenizer/pieces.ts";
 import { DEFAULT_TRAIN } from "../../train/trainer.ts";
 import { modelInfo } from "../model-info.ts";
 import { lossPicture } from "../pictures.ts";
@@ -28,15 +30,17 @@ export function scoreSentence(handle: ModelHandle, text: string): SentenceScores
   const a = model.activations!;
   const rows: TokenScore[] = [];
   let sum = 0;
+  // tokens as pieces of characters where they hold part of one (猫 1/3, not <e7>), in context
+  const pieces = tokenPieces(handle.tokenizer, w.ids.slice(0, w.T + 1));
   for (let t = 0; t < w.T; t++) {
     const probs = a.probs.subarray(t * V, (t + 1) * V);
     const guess = argmax(probs);
     const target = w.y[t];
     rows.push({
-      token: handle.tokenizer.tokenText(target),
+      token: pieces[t + 1].label,
       prob: probs[target],
       loss: a.losses[t],
-      guess: handle.tokenizer.tokenText(guess),
+      guess: labelAfter(handle.tokenizer, w.ids.slice(0, t + 1), guess).label,
       guessProb: probs[guess],
     });
     sum += a.losses[t];
@@ -75,9 +79,10 @@ export const explainLearning: TopicComputer<"learning"> = ({ handle, lang, texts
   };
 };
 
-export const explainLoss: TopicComputer<"loss"> = ({ handle, texts, text }) => {
+export const explainLoss: TopicComputer<"loss"> = ({ handle, lang, texts, text }) => {
   const sentence = textOr(text, texts.defaults.sentence);
   const s = scoreSentence(handle, sentence);
+  const rows = s.rows;
   const V = handle.model.config.vocabSize;
   const facts: LossFacts = {
     sentence,
@@ -97,7 +102,12 @@ export const explainLoss: TopicComputer<"loss"> = ({ handle, texts, text }) => {
         rows: s.rows.map((r) => ({ token: r.token, prob: r.prob, loss: r.loss, guess: r.guess })),
         labels: { token: words.token, prob: words.prob, loss: words.loss, guess: words.guess, mean: words.mean, more: words.more },
         mean: s.loss,
-        notes: words.notes,
+        // the piece legend when a label holds part of a character (猫 1/3)
+        notes: withPieceLegend(
+          words.notes,
+          rows.flatMap((r) => [r.token, r.guess]),
+          lang,
+        ),
       });
       return [{ name: "loss.png", png }];
     },

@@ -3,6 +3,7 @@ import { FIRST_MERGE_ID } from "../../tokenizer/bpe-ids.ts";
 import { CharBpeTokenizer } from "../../tokenizer/char-bpe.ts";
 import { nearestByCosine } from "../../render/project.ts";
 import type { EmbeddingsFacts, TokensFacts } from "../../explain/facts.ts";
+import { lookUpToken } from "../embedding-lookup.ts";
 import type { ModelHandle } from "../model-handle.ts";
 import { embeddingsPicture, tokensPicture } from "../pictures.ts";
 import { firstNumbers, textOr, type TopicComputer } from "./common.ts";
@@ -45,15 +46,17 @@ export function embeddingsQuery(handle: ModelHandle, text: string | undefined, d
 export const explainEmbeddings: TopicComputer<"embeddings"> = ({ handle, lang, texts, text }) => {
   const query = embeddingsQuery(handle, text, texts.defaults.queries);
   const { vocabSize: V, nEmbd: C } = handle.model.config;
-  const ids = handle.tokenizer.encode(query).ids;
-  const queryId = ids.length > 0 ? ids[0] : handle.tokenizer.eotId;
+  // which token: the text's own, the word with its leading space, or the first of several
+  const lookup = lookUpToken(handle.tokenizer, query);
+  const queryId = lookup.id;
   const wte = Float32Array.from(handle.model.views.wte);
   const neighbours = nearestByCosine(wte, V, C, queryId, NEIGHBOURS).map((n) => ({
     token: handle.tokenizer.tokenText(n.index),
     cosine: n.cosine,
   }));
   const facts: EmbeddingsFacts = {
-    query: handle.tokenizer.tokenText(queryId),
+    lookup,
+    query: lookup.label,
     queryId,
     C,
     vector: firstNumbers(wte, queryId * C, 5),

@@ -13,7 +13,7 @@ export async function run(argv: string[]): Promise<void> {
   const out = requirePngPath(v.out as string, "card");
   const lossOut = v.loss === undefined ? undefined : requirePngPath(v.loss as string, "card");
   const lang = langOption(v.lang as string | undefined);
-  const info = modelInfo(await modelFromOption(v.model as string | undefined));
+  const info = modelInfo(await modelFromOption(v));
   writePicture(out, await modelCardPicture(info, lang));
   if (lossOut) writePicture(lossOut, await lossPicture(info, lang));
 }

@@ -23,7 +23,7 @@ const HELP = [
 
 export async function run(argv: string[]): Promise<void> {
   const v = parseCatalogueArgs(argv, "chat");
-  const handle = await modelFromOption(v.model as string | undefined);
+  const handle = await modelFromOption(v);
   const settings: GenerateTextOptions = {
     ...GENERATE_DEFAULTS,
     temperature: (v.temperature as number | undefined) ?? GENERATE_DEFAULTS.temperature,

@@ -4,12 +4,12 @@
  * catalogue itself; without it, one line per command and the surfaces it is on.
  */
 import { CATALOGUE } from "../../../app/catalogue/index.ts";
-import { parseOptions } from "../args.ts";
+import { cliUsage, parseCatalogueArgs } from "../catalogue-args.ts";
 
-export const usage = "commands [--json]   (every command of the bot, the playground and the console)";
+export const usage = cliUsage("commands");
 
 export async function run(argv: string[]): Promise<void> {
-  const v = parseOptions(argv, { json: { type: "boolean" } }, "commands");
+  const v = parseCatalogueArgs(argv, "commands");
   if (v.json) {
     process.stdout.write(`${JSON.stringify(CATALOGUE, null, 2)}\n`);
     return;

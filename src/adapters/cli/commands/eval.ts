@@ -1,7 +1,7 @@
 /** `eval --text-file FILE [--model FILE] [--json]` (flags: the catalogue's): tokens, bytes, loss per token, bits per byte. */
 import { readFileSync } from "node:fs";
 import { evaluateText } from "../../../app/evaluate-text.ts";
-import { UsageError } from "../args.ts";
+import { UsageError } from "../usage-error.ts";
 import { cliUsage, parseCatalogueArgs } from "../catalogue-args.ts";
 import { modelFromOption } from "../model-option.ts";
 
@@ -17,7 +17,7 @@ export async function run(argv: string[]): Promise<void> {
     throw new UsageError(`text file not found: ${file}`);
   }
   if (text.length === 0) throw new UsageError(`the text file ${file} is empty`);
-  const handle = await modelFromOption(v.model as string | undefined);
+  const handle = await modelFromOption(v);
   const e = evaluateText(handle, text);
   if (v.json === true) {
     process.stdout.write(`${JSON.stringify(e)}\n`);

@@ -1,22 +1,21 @@
-/** `fetch-model gpt2|distilgpt2 [--dir MODELS_DIR] [--hub URL]`: GPT-2's Hugging Face files, resumable. */
+/** `fetch-model gpt2|distilgpt2 [--dir MODELS_DIR] [--hub URL]` (flags: the catalogue's): GPT-2's Hugging Face files, resumable. */
 import { DEFAULT_HUB_URL, DEFAULT_MODELS_DIR, fetchModel, HUB_MODELS } from "../../../app/fetch-model.ts";
 import { countParams } from "../../../model/params.ts";
-import { parseOptions, stringOption, UsageError } from "../args.ts";
+import { cliUsage, parseCatalogueArgs } from "../catalogue-args.ts";
+import { UsageError } from "../usage-error.ts";
 import { LiveLine } from "../progress-bar.ts";
 
-export const usage = `fetch-model ${Object.keys(HUB_MODELS).join("|")} [--dir DIR (default $MODELS_DIR or ${DEFAULT_MODELS_DIR})] [--hub URL (default $HF_ENDPOINT or ${DEFAULT_HUB_URL})]`;
+export const usage = cliUsage("fetch-model");
 
 export async function run(argv: string[]): Promise<void> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name.startsWith("--"))
-    throw new UsageError(`fetch-model needs a model name: ${Object.keys(HUB_MODELS).join(", ")}`);
+  const v = parseCatalogueArgs(argv, "fetch-model");
+  const name = v.name as string;
   if (!Object.hasOwn(HUB_MODELS, name))
     throw new UsageError(`unknown model "${name}"; fetch-model knows ${Object.keys(HUB_MODELS).join(", ")}`);
-  const v = parseOptions(rest, { dir: { type: "string" }, hub: { type: "string" } }, "fetch-model");
   const line = new LiveLine();
   const fetched = await fetchModel(name, {
-    modelsDir: stringOption(v, "dir") ?? (process.env.MODELS_DIR?.trim() || DEFAULT_MODELS_DIR),
-    hubUrl: stringOption(v, "hub") ?? (process.env.HF_ENDPOINT?.trim() || DEFAULT_HUB_URL),
+    modelsDir: (v.dir as string | undefined) ?? (process.env.MODELS_DIR?.trim() || DEFAULT_MODELS_DIR),
+    hubUrl: (v.hub as string | undefined) ?? (process.env.HF_ENDPOINT?.trim() || DEFAULT_HUB_URL),
     onProgress: (p) => line.update(progressText(p.file, p.received, p.total)),
     onNote: (text) => line.log(text),
   });

@@ -7,7 +7,7 @@ export const usage = cliUsage("info");
 
 export async function run(argv: string[]): Promise<void> {
   const v = parseCatalogueArgs(argv, "info");
-  const info = modelInfo(await modelFromOption(v.model as string | undefined));
+  const info = modelInfo(await modelFromOption(v));
   const c = info.config;
   const n = (x: number) => x.toLocaleString("en-US");
   const lines = [

@@ -15,7 +15,7 @@ import { type CatalogueModel, deleteModel, listModels, type ModelList, renameMod
 import { ModelRegistry } from "../../../app/model-registry.ts";
 import { DEFAULT_DATABASE_PATH, parseEnvFile } from "../../../config.ts";
 import { openStore } from "../../../store/index.ts";
-import { UsageError } from "../args.ts";
+import { UsageError } from "../usage-error.ts";
 import { flagOf } from "../catalogue-args.ts";
 
 const SPEC = commandSpec("models", "cli");

@@ -1,5 +1,6 @@
 /**
- * `train --corpus FILE|DIR [--preset --tokenizer char|bpe --vocab-size --iters|--minutes --seed --out FILE]`
+ * `train --corpus FILE|DIR [--preset --tokenizer char|bpe|charbpe --vocab-size --iters|--minutes --seed --out FILE]` (flags: the catalogue's)
+ * `train --corpus FILE|DIR --init-from MODEL …` fine-tunes MODEL (its size and tokenizer kept)
  * Trains in a worker thread with a live progress line; writes a checkpoint at every evaluation
  * and at the end, so Ctrl-C loses at most one interval (the first Ctrl-C stops gracefully).
  */
@@ -8,7 +9,10 @@ import { readCorpus, splitDocuments } from "../../../app/corpus.ts";
 import { startTrainingJob } from "../../../app/training-job.ts";
 import type { TrainModelOptions } from "../../../app/train-model.ts";
 import { writeFileAtomic } from "../../../store/checkpoint-file.ts";
-import { numberOption, parseOptions, stringOption, UsageError } from "../args.ts";
+import type { OptionValue } from "../../../app/catalogue/index.ts";
+import { cliDefaults, cliUsage, parseCatalogueArgs } from "../catalogue-args.ts";
+import { withDefaults } from "../../../app/options.ts";
+import { UsageError } from "../usage-error.ts";
 import { LiveLine, progressLine, formatDuration } from "../progress-bar.ts";
 import { loadCheckpointBytes } from "../../../model/checkpoint.ts";
 import { handleFromCheckpoint } from "../../../app/model-handle.ts";
@@ -16,59 +20,39 @@ import { modelInfo } from "../../../app/model-info.ts";
 import { lossPicture } from "../../../app/pictures.ts";
 import { langOption } from "../lang.ts";
 
-export const usage =
-  "train --corpus FILE|DIR [--preset tiny|baby|small] [--tokenizer char|bpe] [--vocab-size N] [--iters N | --minutes M] [--seed S] [--out FILE] [--eval-interval N] [--eval-batches N] [--lang ja|en]";
+export const usage = cliUsage("train");
 
 /** model.safetensors → model.loss.png */
 export function lossCurvePath(out: string): string {
   return out.replace(/(\.safetensors)?$/, ".loss.png");
 }
 
-export function trainOptionsFrom(v: Record<string, string | boolean | undefined>): TrainModelOptions {
-  const preset = stringOption(v, "preset") ?? "baby";
+/** The flags (parsed and range-checked by the catalogue) as the training's options. */
+export function trainOptionsFrom(v: Readonly<Record<string, OptionValue | undefined>>): TrainModelOptions {
+  const preset = v.preset as string;
   if (!isPresetName(preset)) throw new UsageError(`--preset must be tiny, baby or small, got "${preset}"`);
-  const tokenizer = stringOption(v, "tokenizer") ?? "bpe";
-  if (tokenizer !== "char" && tokenizer !== "bpe" && tokenizer !== "charbpe") {
-    throw new UsageError(`--tokenizer must be char, bpe or charbpe, got "${tokenizer}"`);
-  }
-  const steps = numberOption(v, "iters", { integer: true, min: 1, max: 1_000_000 });
-  const minutes = numberOption(v, "minutes", { min: 0.01, max: 24 * 60 });
+  const steps = v.iters as number | undefined;
+  const minutes = v.minutes as number | undefined;
   if (steps !== undefined && minutes !== undefined) throw new UsageError("give --iters or --minutes, not both");
   return {
     preset,
-    tokenizer,
-    vocabSize: numberOption(v, "vocab-size", { integer: true, min: 260, max: 65536 }) ?? 2048,
+    tokenizer: v.tokenizer as TrainModelOptions["tokenizer"],
+    vocabSize: v.vocab_size as number,
     steps: steps ?? (minutes === undefined ? 1000 : undefined),
     minutes,
-    seed: numberOption(v, "seed", { integer: true, min: 0 }) ?? 1337,
-    evalInterval: numberOption(v, "eval-interval", { integer: true, min: 1 }),
-    evalBatches: numberOption(v, "eval-batches", { integer: true, min: 1, max: 10_000 }),
+    seed: v.seed as number,
+    evalInterval: v.eval_interval as number | undefined,
+    evalBatches: v.eval_batches as number | undefined,
+    ...(v.init_from !== undefined && { initFrom: v.init_from as string }),
   };
 }
 
 export async function run(argv: string[]): Promise<void> {
-  const v = parseOptions(
-    argv,
-    {
-      corpus: { type: "string" },
-      preset: { type: "string" },
-      tokenizer: { type: "string" },
-      "vocab-size": { type: "string" },
-      iters: { type: "string" },
-      minutes: { type: "string" },
-      seed: { type: "string" },
-      out: { type: "string" },
-      "eval-interval": { type: "string" },
-      "eval-batches": { type: "string" },
-      lang: { type: "string" },
-    },
-    "train",
-  );
-  const lang = langOption(stringOption(v, "lang"));
-  const corpusPath = stringOption(v, "corpus");
-  if (!corpusPath) throw new UsageError("train: --corpus FILE|DIR is required");
+  const v = withDefaults(cliDefaults("train"), parseCatalogueArgs(argv, "train"));
+  const lang = langOption(v.lang as string | undefined);
+  const corpusPath = v.corpus as string;
   const options = { ...trainOptionsFrom(v), corpus: corpusPath };
-  const out = stringOption(v, "out") ?? "model.safetensors";
+  const out = v.out as string;
   let documents: string[];
   try {
     documents = splitDocuments(readCorpus(corpusPath));
@@ -78,7 +62,10 @@ export async function run(argv: string[]): Promise<void> {
   if (documents.length === 0) throw new UsageError(`the corpus ${corpusPath} has no text`);
 
   const line = new LiveLine();
-  line.log(`training ${options.preset} (${options.tokenizer} tokenizer) on ${documents.length} documents from ${corpusPath} → ${out}`);
+  const what = options.initFrom
+    ? `fine-tuning ${options.initFrom} (its size and tokenizer)`
+    : `training ${options.preset} (${options.tokenizer} tokenizer)`;
+  line.log(`${what} on ${documents.length} documents from ${corpusPath} → ${out}`);
   let lastVal: number | null = null;
   let saving: Promise<void> = Promise.resolve();
   const job = startTrainingJob(documents, options, {

@@ -1,27 +1,5 @@
-/** /predict text [k] [temperature]: the most likely next tokens, as a list and the bot's picture. */
-import { predictPicture } from "../../../app/pictures.ts";
-import { predictNext, visibleToken } from "../../../app/predict.ts";
-import { type WebCommand, webSpec } from "../command-spec.ts";
-import { quoteEnd, texts } from "../texts.ts";
-import { identityOf } from "../../../app/model-identity.ts";
+/** /predict on the playground: the use case's Reply (src/app/replies/predict.ts), as the page's JSON. */
+import { predictReply } from "../../../app/replies/predict.ts";
+import { webReplyCommand } from "./reply-command.ts";
 
-export const predict: WebCommand = {
-  spec: webSpec("predict"),
-  async run(o, ctx) {
-    const t = texts(ctx.lang);
-    const handle = await ctx.registry.forGuild(ctx.space);
-    const model = t.modelName(identityOf(handle));
-    return ctx.heavy(async () => {
-      const result = predictNext(handle, String(o.text), {
-        k: o.k as number | undefined,
-        temperature: o.temperature as number | undefined,
-      });
-      const lines = [t.predictHeader({ quote: quoteEnd(result.text), model, temperature: result.temperature })];
-      // the picture shows every candidate; the text, the three likeliest
-      result.candidates.slice(0, 3).forEach((c, i) => lines.push(`${i + 1}. **${visibleToken(c.token)}** ${(c.prob * 100).toFixed(1)} %`));
-      if (result.unknown > 0) lines.push(t.unknownChars(result.unknown));
-      if (result.dropped > 0) lines.push(t.droppedTokens(result.dropped));
-      return { text: lines.join("\n"), images: [{ name: "predict.png", png: await predictPicture(result, ctx.lang, model) }] };
-    });
-  },
-};
+export const predict = webReplyCommand("predict", predictReply);

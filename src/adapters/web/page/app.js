@@ -24,6 +24,7 @@ const UI = {
     start: "Start training",
     corpus: "Use the shipped corpus",
     stop: "Stop",
+    forget: "Forget my texts",
     fileTooBig: (mb) => `That file is too big (${mb} MB); choose one under 3 MB.`,
     following: "Training…",
   },
@@ -48,6 +49,7 @@ const UI = {
     start: "学習を始める",
     corpus: "付属のコーパスを使う",
     stop: "止める",
+    forget: "学習した文章を忘れる",
     fileTooBig: (mb) => `ファイルが大きすぎます（${mb} MB）。3 MB 未満のものを選んでください。`,
     following: "学習中…",
   },
@@ -249,7 +251,18 @@ function trainPanel() {
   const start = button(t.start, "primary");
   start.type = "submit";
   const corpus = button(t.corpus, "ghost");
-  row.append(file, labelled(t.preset, preset), labelled(t.minutes, minutes), start, corpus);
+  const forget = button(t.forget, "ghost");
+  forget.addEventListener("click", async () => {
+    forget.disabled = true;
+    try {
+      showReply(await post("/api/train/texts/forget", {}));
+    } catch (err) {
+      addMessage("error", err.message);
+    } finally {
+      forget.disabled = false;
+    }
+  });
+  row.append(file, labelled(t.preset, preset), labelled(t.minutes, minutes), start, corpus, forget);
   card.append(label, text, row);
   const begin = async (source) => {
     start.disabled = corpus.disabled = true;

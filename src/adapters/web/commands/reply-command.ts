@@ -1,0 +1,21 @@
+/**
+ * A playground command whose answer is a Reply use case (src/app/replies/): the typed options
+ * (already checked against the catalogue by the command line's parser) go to the use case with
+ * the playground's model, language, heavy queue and stored texts; the Reply becomes the page's JSON.
+ */
+import type { ReplyUseCase } from "../../../app/replies/options.ts";
+import { type WebCommand, webSpec } from "../command-spec.ts";
+import { webReply } from "../reply-format.ts";
+import { storedRedactor } from "./shared.ts";
+
+export function webReplyCommand(name: string, present: ReplyUseCase): WebCommand {
+  return {
+    spec: webSpec(name),
+    async run(options, ctx) {
+      const handle = await ctx.registry.forGuild(ctx.space);
+      const storedModelId = () => ctx.store.models.latestInfo(ctx.space)?.id ?? null;
+      const pending = present({ handle, lang: ctx.lang, heavy: ctx.heavy, redactor: storedRedactor(ctx), storedModelId }, options);
+      return webReply(await pending());
+    },
+  };
+}

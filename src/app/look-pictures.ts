@@ -1,0 +1,46 @@
+/**
+ * The pictures of /lens, /why and /ablate from their use cases' results (src/app/lens.ts,
+ * attribute.ts, ablate.ts): the console, the bot and the playground call these, so the
+ * picture is the same everywhere.
+ */
+import { renderAblation } from "../render/ablation.ts";
+import { renderAttribution } from "../render/attribution.ts";
+import type { Lang } from "../render/lang.ts";
+import { renderLensGrid } from "../render/lens.ts";
+import type { AblationResult } from "./ablate.ts";
+import type { AttributionResult } from "./attribute.ts";
+import type { LensResult } from "./lens.ts";
+
+/** Positions × depths, each cell the top guess; the last row is the model's output. */
+export function lensPicture(result: LensResult, lang: Lang, modelName: string): Promise<Uint8Array> {
+  return renderLensGrid({
+    tokens: result.inputTokens,
+    cells: result.layers.map((depth) => depth.positions.map((p) => ({ token: p.top[0].token, prob: p.top[0].prob }))),
+    modelName,
+    lang,
+  });
+}
+
+export function attributionPicture(result: AttributionResult, lang: Lang, modelName: string): Promise<Uint8Array> {
+  return renderAttribution({
+    tokens: result.inputTokens,
+    target: result.target,
+    gradient: result.gradient,
+    occlusion: result.occlusion,
+    modelName,
+    lang,
+  });
+}
+
+export function ablationPicture(result: AblationResult, lang: Lang, modelName: string): Promise<Uint8Array> {
+  return renderAblation({
+    bars: result.before.map((c, i) => ({ token: c.token, before: c.prob, after: result.beforeTokensAfter[i].prob })),
+    afterTop: { token: result.after[0].token, prob: result.after[0].prob },
+    heads: result.heads,
+    chosenFromGrid: result.chosenFromGrid,
+    topToken: result.top.token,
+    grid: result.grid,
+    modelName,
+    lang,
+  });
+}

@@ -1,0 +1,30 @@
+/**
+ * /attention as a Reply: one head large when a head is given (layer 0 unless given), else every
+ * layer × head at a glance; the line says which, and the notes about the prompt.
+ */
+import { attentionPicture, checkLayerHead } from "../attention.ts";
+import { checkText } from "../prompt.ts";
+import { modelPart, type PendingReply, quote, quoteTail, type ReplyContext } from "../reply.ts";
+import { SENTENCES } from "../sentences.ts";
+import { promptNotices } from "./notices.ts";
+import type { ReplyOptions } from "./options.ts";
+
+/** Options as the catalogue names them: text, layer, head. */
+export function attentionReply(rc: ReplyContext, o: ReplyOptions): PendingReply {
+  const text = checkText(o.text, false);
+  const layer = o.layer as number | undefined;
+  const head = o.head as number | undefined;
+  checkLayerHead(rc.handle, layer, head);
+  return async () => {
+    const s = SENTENCES[rc.lang];
+    const model = modelPart(rc.handle, rc.lang);
+    const { nLayer, nHead } = rc.handle.model.config;
+    const result = await rc.heavy(() => attentionPicture({ ...rc.handle, name: model.name }, text, { layer, head, lang: rc.lang }));
+    const shown = text.length === 0 ? s.emptyText : quote(quoteTail(text));
+    const line =
+      result.kind === "head"
+        ? s.attentionHead({ quote: shown, model, layer: layer ?? 0, head: head! })
+        : s.attentionGrid({ quote: shown, model, layers: nLayer, heads: nHead, ...(layer !== undefined && { layer }) });
+    return { body: [{ line }], notices: promptNotices(rc.lang, result.maps), pictures: [{ name: "attention.png", png: result.png }] };
+  };
+}
