@@ -23,6 +23,8 @@ export interface Config {
   shards?: "auto" | number;
   /** the shipped default model; undefined = the project's data/default-model.safetensors */
   defaultModelPath?: string;
+  /** the host's imported models (fetch-model's folder); undefined = data/models */
+  modelsDir?: string;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -75,6 +77,7 @@ export function readConfig(env: Env): Config {
   // 5. storage and the default model
   const databasePath = value("DATABASE_PATH") ?? DEFAULT_DATABASE_PATH;
   const defaultModelPath = value("DEFAULT_MODEL_PATH");
+  const modelsDir = value("MODELS_DIR");
 
   // 6. sharding. Inside a shard process discord.js itself sets SHARDS (the shard's ids, as JSON)
   //    and SHARDING_MANAGER=true: that SHARDS is not ours to read.
@@ -91,6 +94,7 @@ export function readConfig(env: Env): Config {
   if (guildId !== undefined) config.guildId = guildId;
   if (shards !== undefined) config.shards = shards;
   if (defaultModelPath !== undefined) config.defaultModelPath = defaultModelPath;
+  if (modelsDir !== undefined) config.modelsDir = modelsDir;
   return config;
 }
 
@@ -173,5 +177,6 @@ export function configToEnv(config: Config): Record<string, string> {
     DATABASE_PATH: config.databasePath,
     ...(config.guildId !== undefined && { DISCORD_GUILD_ID: config.guildId }),
     ...(config.defaultModelPath !== undefined && { DEFAULT_MODEL_PATH: config.defaultModelPath }),
+    ...(config.modelsDir !== undefined && { MODELS_DIR: config.modelsDir }),
   };
 }

@@ -34,9 +34,13 @@ export async function guildModelReport(
 ): Promise<GuildModelReport> {
   const handle = await registry.forGuild(guildId);
   const info = modelInfo(handle);
-  const stored = guildId ? (store.models.latestInfo(guildId) ?? null) : null;
-  // the handle is the guild's own when the registry gave the stored model's handle (its identity says so)
-  const own = stored !== null && isStoredModel(identityOf(handle), stored.id);
+  // the stored row of the model answering (the space's choice, or its latest): the one the handle's identity names
+  const identity = identityOf(handle);
+  const stored =
+    guildId && (identity.kind === "server" || identity.kind === "trained-here")
+      ? (store.models.list(guildId).find((m) => String(m.id) === identity.id) ?? null)
+      : null;
+  const own = stored !== null && isStoredModel(identity, stored.id);
 
   let curve: LossPoint[] = [];
   let curveSource: GuildModelReport["curveSource"] = "none";

@@ -104,11 +104,7 @@ function withFile<T>(file: string, use: (source: ByteSource) => T): T {
  *   3. GPT-2's files when given; else an error saying what is missing.
  */
 function nanoGptTokenizer(file: string, plan: ImportedPlan, options: ImportModelOptions): Tokenizer {
-  const dataset = (plan.extra.config as Record<string, unknown> | undefined)?.dataset;
-  const candidates = [path.join(path.dirname(file), "meta.pkl")];
-  if (typeof dataset === "string" && /^[\w.-]+$/.test(dataset) && dataset !== "..") {
-    candidates.push(path.join(path.dirname(file), "..", "data", dataset, "meta.pkl"));
-  }
+  const candidates = metaPklCandidates(file, plan);
   const metaPkl = candidates.find((f) => existsSync(f));
   const V = plan.config.vocabSize;
   if (metaPkl !== undefined) {
@@ -129,6 +125,60 @@ function nanoGptTokenizer(file: string, plan: ImportedPlan, options: ImportModel
   throw new Error(
     `${file}: no tokenizer: put nanoGPT's meta.pkl (the character vocabulary of its dataset) beside it (looked for: ${candidates.join(", ")}), or, for a model trained on GPT-2 tokens (vocabulary ${V}), give GPT-2's tokenizer files with --gpt2-tokenizer DIR (vocab.json + merges.txt, e.g. from fetch-model gpt2)`,
   );
+}
+
+/** Where nanoGPT's meta.pkl may be, in the order nanoGptTokenizer looks (steps 1 and 2 above). */
+function metaPklCandidates(file: string, plan: ImportedPlan): string[] {
+  const dataset = (plan.extra.config as Record<string, unknown> | undefined)?.dataset;
+  const candidates = [path.join(path.dirname(file), "meta.pkl")];
+  if (typeof dataset === "string" && /^[\w.-]+$/.test(dataset) && dataset !== "..") {
+    candidates.push(path.join(path.dirname(file), "..", "data", dataset, "meta.pkl"));
+  }
+  return candidates;
+}
+
+/** What an imported model's headers say, read without its weights or its tokenizer's tables. */
+export interface ImportedModelProbe {
+  config: ImportedPlan["config"];
+  step: number;
+  valLoss: number | null;
+  /** "Hugging Face GPT-2", "nanoGPT ckpt.pt", "nanoGPT safetensors" */
+  source: string;
+}
+
+/**
+ * Checks an imported model as far as its headers go: every tensor's name and shape against the
+ * config (the same plan loadImportedModel follows, without filling the weights), and that its
+ * tokenizer's files are where loading will look. Throws, like loading would, with the reason.
+ */
+export function probeImportedModel(file: string, kind: ImportedKind, options: ImportModelOptions = {}): ImportedModelProbe {
+  const summary = (plan: ImportedPlan): ImportedModelProbe => ({
+    config: plan.config,
+    step: plan.step,
+    valLoss: plan.valLoss,
+    source: String(plan.extra.source ?? kind),
+  });
+  if (kind === "hf-gpt2") {
+    const folder = statSync(file).isDirectory() ? file : path.dirname(file);
+    const config = path.join(folder, "config.json");
+    const weights = path.join(folder, "model.safetensors");
+    for (const f of [config, weights])
+      if (!existsSync(f))
+        throw new Error(`${folder}: ${path.basename(f)} is missing (a Hugging Face GPT-2 folder has config.json and model.safetensors)`);
+    const has = (name: string) => existsSync(path.join(folder, name));
+    if (!(has("vocab.json") && has("merges.txt")) && !has("tokenizer.json"))
+      throw new Error(`${folder}: no GPT-2 tokenizer files (vocab.json + merges.txt, or tokenizer.json)`);
+    return withFile(weights, (source) => summary(planHfGpt2(readFileSync(config, "utf8"), config, source)));
+  }
+  return withFile(file, (source) => {
+    const plan = kind === "nanogpt-ckpt" ? planNanoGptCheckpoint(source, options) : planNanoGptSafetensors(source, options);
+    const candidates = metaPklCandidates(file, plan);
+    if (!candidates.some((f) => existsSync(f)) && options.gpt2Tokenizer === undefined)
+      throw new Error(
+        `${file}: no tokenizer: nanoGPT's meta.pkl is not beside it (looked for: ${candidates.join(", ")}), and no GPT-2 tokenizer was given (--gpt2-tokenizer DIR)`,
+      );
+    return summary(plan);
+  });
 }
 
 function gpt2TokenizerIn(folder: string, vocabSize: number): Tokenizer {

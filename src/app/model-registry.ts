@@ -1,16 +1,27 @@
 /**
- * Which model answers where: a guild's own latest trained model, else the shipped default
- * model; DMs always use the default. Loaded handles are cached. A new model replaces a guild's
- * current one only once its checkpoint has loaded completely, so nobody ever talks to a
- * half-installed model.
+ * Which model answers where. A space (a guild id, or "local" for the playground) uses the model
+ * it has chosen (store.models.chosen: the shipped model, one of its stored models, or an
+ * imported model of the host's MODELS_DIR); without a choice, its latest trained model, else
+ * the shipped default model. DMs always use the default. A chosen model that cannot be loaded
+ * (deleted, broken, its file gone) falls back the same way, with one warning.
+ *
+ * Loaded handles are cached: stored models per space, the shipped model and each imported
+ * model once for every space (GPT-2 small is ~500 MB: never a second copy). A new model
+ * replaces a space's current one only once its checkpoint has loaded completely, so nobody ever
+ * talks to a half-installed model, and only when the installation decides so (see install).
  */
+import { statSync } from "node:fs";
 import { loadCheckpointBytes } from "../model/checkpoint.ts";
 import type { Kernels } from "../tensor/kernels.ts";
 import type { ModelInfo, NewModel, StoredModel } from "../store/index.ts";
 import { loadCheckpoint } from "../store/checkpoint-file.ts";
-import { DEFAULT_MODEL_PATH } from "./load-model.ts";
+import type { ModelChoice } from "../store/models.ts";
+import type { ImportModelOptions } from "./import-model.ts";
+import { resolveImportPath } from "./imported-models.ts";
+import { DEFAULT_MODEL_PATH, loadModelFile } from "./load-model.ts";
 import { handleFromCheckpoint, type ModelHandle } from "./model-handle.ts";
-import { type ModelIdentity, SHIPPED_MODEL, storedModel } from "./model-identity.ts";
+import { importedModel, type ModelIdentity, SHIPPED_MODEL, storedModel } from "./model-identity.ts";
+import { decideInstall, type InstallDecision, type ModelInUse } from "./install-decision.ts";
 
 export const DEFAULT_MODEL_NAME = "default model";
 
@@ -20,7 +31,9 @@ export interface GuildModelSource {
   latest(guildId: string): StoredModel | undefined;
   get(guildId: string, id: number): StoredModel | undefined;
   list(guildId: string): ModelInfo[];
-  add(model: NewModel): ModelInfo;
+  add(model: NewModel, choice?: ModelChoice | "added" | null): ModelInfo;
+  chosen(guildId: string): ModelChoice | undefined;
+  choose(guildId: string, choice: ModelChoice | null): void;
 }
 
 export interface ModelRegistryOptions {
@@ -31,6 +44,19 @@ export interface ModelRegistryOptions {
   kernels?: Kernels;
   /** told when a stored model cannot be loaded (the guild then uses the default) */
   onWarning?: (message: string) => void;
+  /** the host's imported models (MODELS_DIR); without it no space can choose one */
+  modelsDir?: string;
+  /** what imported models may need (n_head, GPT-2's tokenizer for a nanoGPT ckpt.pt) */
+  importOptions?: ImportModelOptions;
+  /**
+   * What a finished training's model does (see install-decision.ts):
+   *   "ask"    it takes over only when it is better than the model in use (both trained in the
+   *            space); otherwise it is stored, not chosen, and the surface offers "use it";
+   *   "switch" it always takes over (today's surfaces, until they can offer "use it"): the
+   *            decision is still worked out and returned, with `switched: true`.
+   * Default "switch".
+   */
+  installPolicy?: "ask" | "switch";
 }
 
 export interface InstallOptions {
@@ -39,8 +65,22 @@ export interface InstallOptions {
 }
 
 interface CachedGuildModel {
-  modelId: number;
+  /** what was asked for: "#5" (a chosen model) or "latest#7" (the latest, which may have fallen back to an older one) */
+  asked: string;
   handle: ModelHandle;
+}
+
+interface CachedImport {
+  /** the file's size and modification time when loaded: a changed file is loaded again */
+  version: string;
+  handle: Promise<ModelHandle>;
+}
+
+/** A freshly trained model once installed: stored, and chosen or not. */
+export interface Installed {
+  info: ModelInfo;
+  handle: ModelHandle;
+  decision: InstallDecision;
 }
 
 export class ModelRegistry {
@@ -49,6 +89,12 @@ export class ModelRegistry {
   private readonly guildModels = new Map<string, CachedGuildModel>();
   /** model ids that failed to load, so the warning is given once */
   private readonly broken = new Set<number>();
+  /** imported models by file path, shared by every space */
+  private readonly imports = new Map<string, CachedImport>();
+  /** "path@version" of imported models that failed to load (the space then falls back) */
+  private readonly failedImports = new Set<string>();
+  /** "space: reason" warnings already given for a chosen model that cannot be used */
+  private readonly warned = new Set<string>();
 
   constructor(private readonly options: ModelRegistryOptions = {}) {
     this.defaultPath = options.defaultModelPath ?? DEFAULT_MODEL_PATH;
@@ -56,7 +102,59 @@ export class ModelRegistry {
 
   /** The model for a guild (null/undefined: a DM → the default model). */
   async forGuild(guildId: string | null | undefined): Promise<ModelHandle> {
-    return (guildId ? this.guildModel(guildId) : undefined) ?? this.defaultModel();
+    return (guildId ? await this.spaceModel(guildId) : undefined) ?? this.defaultModel();
+  }
+
+  /** The folder of the host's imported models (undefined: none offered). */
+  get modelsDir(): string | undefined {
+    return this.options.modelsDir;
+  }
+
+  get importOptions(): ImportModelOptions {
+    return this.options.importOptions ?? {};
+  }
+
+  /**
+   * Which model answers in the space now, from the store alone (nothing loaded): its choice
+   * when that still names something (a stored model of its own, an imported model whose file
+   * is there), else its latest stored model, else the shipped one.
+   */
+  inUse(space: string): ModelInUse {
+    const models = this.options.models;
+    if (!models) return { kind: "shipped" };
+    const choice = models.chosen(space);
+    if (choice?.kind === "shipped") return { kind: "shipped" };
+    if (choice?.kind === "imported" && this.options.modelsDir !== undefined) {
+      const file = resolveImportPath(this.options.modelsDir, choice.name);
+      if (file !== undefined && !this.failedImports.has(`${file}@${fileVersion(file)}`))
+        return { kind: "imported", name: choice.name, path: file };
+    }
+    if (choice?.kind === "stored") {
+      const info = models.list(space).find((m) => m.id === choice.modelId);
+      if (info && !this.broken.has(info.id)) return { kind: "stored", info };
+    }
+    const latest = models.list(space).find((m) => !this.broken.has(m.id));
+    return latest ? { kind: "stored", info: latest } : { kind: "shipped" };
+  }
+
+  /**
+   * Loads what `choice` names for the space, without choosing it: throws (with the reason) when
+   * it cannot be used. An imported model's handle is the one every space shares.
+   */
+  async load(space: string, choice: ModelChoice): Promise<ModelHandle> {
+    if (choice.kind === "shipped") return this.defaultModel();
+    if (choice.kind === "imported") return this.importedModel(choice.name);
+    return this.storedHandle(space, choice.modelId);
+  }
+
+  /** Records the space's choice (null: back to its latest trained model) once it has loaded; returns the handle now answering. */
+  async choose(space: string, choice: ModelChoice | null): Promise<ModelHandle> {
+    const models = this.options.models;
+    if (!models) throw new Error(`cannot choose a model for ${space}: this registry has no model store`);
+    if (choice !== null) await this.load(space, choice);
+    models.choose(space, choice);
+    this.warned.clear();
+    return this.forGuild(space);
   }
 
   /** Whether the guild has a trained model of its own. */
@@ -80,28 +178,45 @@ export class ModelRegistry {
   }
 
   /**
-   * Stores a freshly trained checkpoint as the guild's model and switches to it.
-   * The bytes are checked and loaded first: if that fails, nothing changes and the error says why.
+   * Stores a freshly trained checkpoint of the space and decides whether it answers from now on
+   * (decideInstall): a model better than the one in use is chosen; one that is worse, or that
+   * cannot be compared with it, is stored but not chosen, and the space keeps its model (its
+   * choice is written down, so the new model does not take over as the latest either). The
+   * bytes are checked and loaded first: if that fails, nothing changes and the error says why.
    */
-  install(guildId: string, checkpointBytes: Uint8Array, options: InstallOptions = {}): { info: ModelInfo; handle: ModelHandle } {
+  install(guildId: string, checkpointBytes: Uint8Array, options: InstallOptions = {}): Installed {
     const models = this.options.models;
     if (!models) throw new Error(`cannot install a model for guild ${guildId}: this registry has no model store`);
     // 1. parse, check and build the model completely
     const checkpoint = loadCheckpointBytes(checkpointBytes, `new model for guild ${guildId}`);
     const handle = handleFromCheckpoint(checkpoint, "", this.options.kernels);
-    // 2. store it (one transaction), 3. swap the cached handle
-    const info = models.add({
-      guildId,
-      checkpoint: checkpointBytes,
-      config: checkpoint.config,
-      step: checkpoint.meta.step,
-      valLoss: checkpoint.meta.valLoss ?? null,
-      trainLoss: checkpoint.meta.trainLoss ?? null,
-      runId: options.runId ?? null,
-    });
+    // 2. decide against the model in use, 3. store it with the space's choice (one transaction)
+    const inUse = this.inUse(guildId);
+    const decided = decideInstall(checkpoint.meta.valLoss ?? null, inUse);
+    const decision = (this.options.installPolicy ?? "switch") === "switch" ? { ...decided, switched: true } : decided;
+    const keep: ModelChoice =
+      inUse.kind === "shipped"
+        ? { kind: "shipped" }
+        : inUse.kind === "imported"
+          ? { kind: "imported", name: inUse.name }
+          : { kind: "stored", modelId: inUse.info.id };
+    const info = models.add(
+      {
+        guildId,
+        checkpoint: checkpointBytes,
+        config: checkpoint.config,
+        step: checkpoint.meta.step,
+        valLoss: checkpoint.meta.valLoss ?? null,
+        trainLoss: checkpoint.meta.trainLoss ?? null,
+        runId: options.runId ?? null,
+      },
+      // switched: no choice, the new model answers as the latest; else the model in use is written down as chosen
+      decision.switched ? null : keep,
+    );
     withIdentity(handle, storedModel(guildId, info.id));
-    this.guildModels.set(guildId, { modelId: info.id, handle });
-    return { info, handle };
+    // 4. swap the cached handle (only when it now answers)
+    if (decision.switched) this.guildModels.set(guildId, { asked: `latest#${info.id}`, handle });
+    return { info, handle, decision };
   }
 
   /** Drops a guild's cached model (after its data was deleted); the next call reads the store. */
@@ -109,8 +224,64 @@ export class ModelRegistry {
     this.guildModels.delete(guildId);
   }
 
+  /** The space's chosen model, else its latest stored one; undefined: the shipped model answers. */
+  private async spaceModel(space: string): Promise<ModelHandle | undefined> {
+    const models = this.options.models;
+    if (!models) return undefined;
+    const choice = models.chosen(space);
+    if (choice?.kind === "shipped") return undefined;
+    if (choice?.kind === "imported" || choice?.kind === "stored") {
+      try {
+        return choice.kind === "imported" ? await this.importedModel(choice.name) : this.storedHandle(space, choice.modelId);
+      } catch (err) {
+        const warning = `${space}'s chosen model cannot be used (${(err as Error).message}); it uses its latest trained model or the default model instead`;
+        if (!this.warned.has(warning)) this.options.onWarning?.(warning);
+        this.warned.add(warning);
+      }
+    }
+    return this.latestModel(space);
+  }
+
+  /** A stored model of the space by id, from the cache when it is the one cached. */
+  private storedHandle(space: string, id: number): ModelHandle {
+    const cached = this.guildModels.get(space);
+    if (cached?.asked === `#${id}`) return cached.handle;
+    if (this.broken.has(id)) throw new Error(`stored model #${id} of ${space} could not be loaded earlier (see the warning then)`);
+    const stored = this.options.models?.get(space, id);
+    if (!stored) throw new Error(`${space} has no stored model #${id}`);
+    let checkpoint: ReturnType<typeof loadCheckpointBytes>;
+    try {
+      checkpoint = loadCheckpointBytes(stored.checkpoint, `stored model #${stored.id} of guild ${space}`);
+    } catch (err) {
+      this.broken.add(id);
+      throw err;
+    }
+    const handle = withIdentity(handleFromCheckpoint(checkpoint, "", this.options.kernels), storedModel(space, stored.id));
+    this.guildModels.set(space, { asked: `#${id}`, handle });
+    return handle;
+  }
+
+  /** An imported model of MODELS_DIR by name, loaded once for every space (again only when its file changed). */
+  private importedModel(name: string): Promise<ModelHandle> {
+    const dir = this.options.modelsDir;
+    if (dir === undefined) return Promise.reject(new Error(`no models folder is set up, so "${name}" cannot be loaded`));
+    const file = resolveImportPath(dir, name);
+    if (file === undefined) return Promise.reject(new Error(`${dir} has no model "${name}"`));
+    const version = fileVersion(file);
+    const cached = this.imports.get(file);
+    if (cached?.version === version) return cached.handle;
+    // 1. load (a failure is remembered for this version of the file: loading it again would fail the same way)
+    const loading = (async () => {
+      const handle = await loadModelFile(file, name, this.options.kernels, this.options.importOptions ?? {});
+      return withIdentity(handle, importedModel(file, name));
+    })();
+    loading.catch(() => this.failedImports.add(`${file}@${version}`));
+    this.imports.set(file, { version, handle: loading });
+    return loading;
+  }
+
   /** The guild's latest stored model, from the cache when it is still the latest. */
-  private guildModel(guildId: string): ModelHandle | undefined {
+  private latestModel(guildId: string): ModelHandle | undefined {
     const models = this.options.models;
     if (!models) return undefined;
     // 1. which model is the latest (a cheap query: another process may have added one)
@@ -120,7 +291,7 @@ export class ModelRegistry {
       return undefined;
     }
     const cached = this.guildModels.get(guildId);
-    if (cached?.modelId === latestId) return cached.handle;
+    if (cached?.asked === `latest#${latestId}` || cached?.asked === `#${latestId}`) return cached.handle;
     // 2. load it; a broken one (e.g. a checksum mismatch) falls back to the newest older one that loads
     const ids = [
       latestId,
@@ -137,7 +308,7 @@ export class ModelRegistry {
       try {
         const checkpoint = loadCheckpointBytes(stored.checkpoint, `stored model #${stored.id} of guild ${guildId}`);
         const handle = withIdentity(handleFromCheckpoint(checkpoint, "", this.options.kernels), storedModel(guildId, stored.id));
-        this.guildModels.set(guildId, { modelId: latestId, handle });
+        this.guildModels.set(guildId, { asked: `latest#${latestId}`, handle });
         if (id !== latestId) this.options.onWarning?.(`guild ${guildId} keeps serving its last good model #${id}`);
         return handle;
       } catch (err) {
@@ -149,6 +320,12 @@ export class ModelRegistry {
     }
     return undefined;
   }
+}
+
+/** A file's size and modification time: a different version is a changed file. */
+function fileVersion(file: string): string {
+  const stat = statSync(file);
+  return `${stat.size}:${stat.mtimeMs}`;
 }
 
 /** The handle named by its identity. */

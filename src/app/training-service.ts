@@ -23,6 +23,7 @@ import { renderLossCurve } from "../render/loss.ts";
 import type { Lang } from "../render/lang.ts";
 import type { ModelInfo as StoredModelInfo, Store } from "../store/index.ts";
 import { type LossPoint, OVERRUN_LIMIT, type Progress } from "../train/trainer.ts";
+import type { InstallDecision } from "./install-decision.ts";
 import type { ModelRegistry } from "./model-registry.ts";
 import { InputError } from "./prompt.ts";
 import { CorpusTooSmallError, thinCurve, type TrainModelOptions } from "./train-model.ts";
@@ -87,8 +88,10 @@ export interface TrainingOverrides {
 
 export interface TrainingOutcome {
   status: Exclude<TrainingPhase, "collecting" | "training">;
-  /** the model installed for the guild (done, or stopped with a checkpoint) */
+  /** the model stored for the guild (done, or stopped with a checkpoint) */
   model: StoredModelInfo | null;
+  /** whether that model now answers, or waits to be chosen (it was worse, or not comparable) */
+  installation?: InstallDecision;
   step: number;
   totalSteps: number | null;
   valLoss: number | null;
@@ -460,10 +463,11 @@ export class GuildTraining {
     } catch (err) {
       this.deps.warn(`cannot store the loss curve of run ${runId} (guild ${this.guildId})`, err);
     }
-    // 2. install: the previous model answers until this returns
+    // 2. install: the previous model answers until this returns, and after it unless the new one is chosen
     let model: StoredModelInfo;
+    let installation: InstallDecision;
     try {
-      model = registry.install(this.guildId, bytes, { runId }).info;
+      ({ info: model, decision: installation } = registry.install(this.guildId, bytes, { runId }));
     } catch (err) {
       this.fail(err);
       return;
@@ -478,6 +482,7 @@ export class GuildTraining {
     this.end({
       status,
       model,
+      installation,
       step: final.step,
       totalSteps: summary.totalSteps,
       valLoss: final.valLoss,

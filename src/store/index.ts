@@ -18,7 +18,7 @@ import { runRepository } from "./runs.ts";
 
 export type { GuildRecord } from "./guilds.ts";
 export type { RecentOptions, StoredMessage } from "./messages.ts";
-export type { ModelInfo, NewModel, StoredModel } from "./models.ts";
+export type { ModelChoice, ModelInfo, NewModel, StoredModel } from "./models.ts";
 export type { FinishedStatus, LossPoint, RunStatus, TrainingRun } from "./runs.ts";
 export { RUN_STATUSES } from "./runs.ts";
 export { BUSY_TIMEOUT_MS } from "./database.ts";
@@ -37,7 +37,7 @@ export function openStore(path: string, options: StoreOptions = {}) {
 function createStore(db: Db, path: string, now: () => number) {
   const deleteGuildData = db.transaction((guildId: string) => {
     let rows = 0;
-    for (const table of ["messages", "models", "runs", "settings"]) {
+    for (const table of ["messages", "model_choices", "models", "runs", "settings"]) {
       rows += db.prepare(`DELETE FROM ${table} WHERE guild_id = ?`).run(guildId).changes;
     }
     rows += db.prepare("DELETE FROM guilds WHERE id = ?").run(guildId).changes;
@@ -54,7 +54,7 @@ function createStore(db: Db, path: string, now: () => number) {
     version(): number {
       return schemaVersion(db);
     },
-    /** Deletes everything stored for a guild (messages, models, runs with their points, settings); returns the rows deleted (points not counted). */
+    /** Deletes everything stored for a guild (messages, models with their names and the model chosen, runs with their points, settings); returns the rows deleted (points not counted). */
     forgetGuild(guildId: string): number {
       return deleteGuildData(guildId);
     },

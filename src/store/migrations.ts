@@ -104,4 +104,24 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    // a space (a guild id, or "local" for the playground) without a row uses its latest trained
+    // model, else the shipped one; the composite key keeps a choice inside its own space, and
+    // deleting the chosen stored model deletes the choice with it (the space falls back)
+    name: "4: the model each space has chosen, and a user-given name per stored model",
+    sql: `
+      ALTER TABLE models ADD COLUMN name TEXT;
+      CREATE UNIQUE INDEX models_by_guild_and_id ON models (guild_id, id);
+      CREATE TABLE model_choices (
+        guild_id   TEXT PRIMARY KEY,
+        kind       TEXT NOT NULL CHECK (kind IN ('shipped', 'stored', 'imported')),
+        model_id   INTEGER,
+        imported   TEXT,
+        chosen_at  INTEGER NOT NULL,
+        CHECK ((kind = 'stored') = (model_id IS NOT NULL)),
+        CHECK ((kind = 'imported') = (imported IS NOT NULL)),
+        FOREIGN KEY (guild_id, model_id) REFERENCES models (guild_id, id) ON DELETE CASCADE
+      );
+    `,
+  },
 ];

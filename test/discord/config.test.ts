@@ -80,7 +80,8 @@ describe("readConfig", () => {
   });
 
   it("round-trips through configToEnv (how shard processes get it)", () => {
-    const config = readConfig({ ...valid, DISCORD_GUILD_ID: "987654321098765432", DATABASE_PATH: "/tmp/y.db" });
+    const config = readConfig({ ...valid, DISCORD_GUILD_ID: "987654321098765432", DATABASE_PATH: "/tmp/y.db", MODELS_DIR: "/srv/models" });
+    expect(config.modelsDir).toBe("/srv/models");
     expect(readConfig(configToEnv(config))).toEqual(config);
   });
 });

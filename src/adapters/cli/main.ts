@@ -19,6 +19,7 @@ import * as explain from "./commands/explain.ts";
 import * as fetchModel from "./commands/fetch-model.ts";
 import * as evaluate from "./commands/eval.ts";
 import * as commands from "./commands/commands.ts";
+import * as models from "./commands/models.ts";
 import * as lens from "./commands/lens.ts";
 import * as attribute from "./commands/attribute.ts";
 import * as ablate from "./commands/ablate.ts";
@@ -28,6 +29,8 @@ import { cliHelp } from "./catalogue-args.ts";
 interface CliCommand {
   usage: string;
   run(argv: string[]): Promise<void>;
+  /** its own --help text (a command with subcommands) */
+  help?: () => string;
 }
 
 export const COMMANDS: Record<string, CliCommand> = {
@@ -48,6 +51,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   "fetch-model": fetchModel,
   eval: evaluate,
   commands,
+  models,
 };
 
 export function helpText(): string {
@@ -67,7 +71,7 @@ export async function runCli(argv: string[]): Promise<number> {
   const command = COMMANDS[name];
   // `predict --help`: the flags of a catalogue command, with their ranges and defaults
   if (command && (rest.includes("--help") || rest.includes("-h")) && hasCatalogueEntry(name)) {
-    process.stdout.write(`${cliHelp(name)}\n`);
+    process.stdout.write(`${command.help?.() ?? cliHelp(name)}\n`);
     return 0;
   }
   try {

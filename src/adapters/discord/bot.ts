@@ -12,6 +12,7 @@ import { fastestKernels } from "../../app/kernels.ts";
 import { ModelRegistry } from "../../app/model-registry.ts";
 import { TrainingService } from "../../app/training-service.ts";
 import { type Config, configToEnv } from "../../config.ts";
+import { DEFAULT_MODELS_DIR } from "../../app/fetch-model.ts";
 import { openStore, type Store } from "../../store/index.ts";
 import { DEFAULT_RATE_LIMIT, RateLimiter } from "../../app/rate-limit.ts";
 import { createHeavyQueue, type HeavyQueue } from "../../app/heavy-queue.ts";
@@ -64,6 +65,7 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
       new ModelRegistry({
         models: store.models,
         defaultModelPath: config.defaultModelPath,
+        modelsDir: config.modelsDir ?? DEFAULT_MODELS_DIR,
         kernels: fastestKernels(),
         onWarning: (m) => log.warn(m),
       });

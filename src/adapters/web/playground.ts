@@ -13,6 +13,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fastestKernels } from "../../app/kernels.ts";
 import { ModelRegistry } from "../../app/model-registry.ts";
+import { modelsDirFrom } from "../../app/imported-models.ts";
 import { TrainingService } from "../../app/training-service.ts";
 import { DEFAULT_DATABASE_PATH } from "../../config.ts";
 import { openStore } from "../../store/index.ts";
@@ -58,7 +59,7 @@ export async function startPlayground(settings: PlaygroundSettings): Promise<Pla
     console.warn(err === undefined ? m : `${m}: ${err instanceof Error ? err.message : String(err)}`);
   // a training this space had when the last playground stopped died with it
   store.runs.markInterrupted([LOCAL_SPACE]);
-  const registry = new ModelRegistry({ models: store.models, kernels: fastestKernels(), onWarning: warn });
+  const registry = new ModelRegistry({ models: store.models, modelsDir: modelsDirFrom(), kernels: fastestKernels(), onWarning: warn });
   const training = new TrainingService({ store, registry, onWarning: warn });
   let web: WebServer;
   try {

@@ -10,6 +10,8 @@
 import { TOPICS } from "../../explain/topics.ts";
 import { DEFAULT_SAMPLING, MAX_TEMPERATURE } from "../../sample/sampling.ts";
 import { MAX_INPUT_CHARS } from "../prompt.ts";
+/** A model's user-given name: at most this many characters (the catalogue of models checks the rest). */
+export const MAX_MODEL_NAME = 40;
 import type { CommandSpec, OptionSpec } from "./types.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -141,6 +143,27 @@ const jsonFlag: OptionSpec = {
   description: { en: "Print JSON instead of text", ja: "文章のかわりに JSON を出力" },
 };
 
+/** `models`: which model (default, #3, a name, an imported folder's name) and in which space. */
+const modelRef: OptionSpec = {
+  name: "ref",
+  type: "string",
+  required: true,
+  cliPositional: true,
+  description: {
+    en: "The model: default, #N, its name, or an imported model's folder name",
+    ja: "モデル: default、#番号、名前、取り込んだモデルのフォルダ名",
+  },
+};
+const modelRefSpace: OptionSpec = {
+  name: "space",
+  type: "string",
+  on: ["cli"],
+  default: "local",
+  description: {
+    en: "Whose models: a Discord server's id, or local (the playground)",
+    ja: "だれのモデルか: Discord サーバーの ID、または local（プレイグラウンド）",
+  },
+};
 /** Which attention heads to switch off: `2.1,3.0` (layer.head) or `2` (every head of layer 2). */
 const headsOption = (): OptionSpec => ({
   name: "heads",
@@ -678,6 +701,51 @@ export const CATALOGUE: readonly CommandSpec[] = [
       },
       langFlag,
       ...modelOptions,
+    ],
+  },
+  {
+    name: "models",
+    on: ["cli"],
+    description: {
+      en: "The models a space may use (shipped, trained, the host's MODELS_DIR), and which one answers",
+      ja: "その場で使えるモデル（付属・学習済み・ホストの MODELS_DIR）と、いま答えているモデル",
+    },
+    defaultSubcommand: "list",
+    subcommands: [
+      {
+        name: "list",
+        description: { en: "List the models, the one in use marked *", ja: "モデルの一覧（使用中に * 印）" },
+        options: [modelRefSpace, jsonFlag],
+      },
+      {
+        name: "use",
+        description: { en: "Answer with this model from now on", ja: "これからこのモデルで答えます" },
+        options: [modelRef, modelRefSpace],
+      },
+      {
+        name: "rename",
+        description: { en: "Give a trained model a name", ja: "学習したモデルに名前をつけます" },
+        options: [
+          modelRef,
+          {
+            name: "name",
+            type: "string",
+            required: true,
+            maxLength: MAX_MODEL_NAME,
+            cliPositional: true,
+            description: { en: "The new name (one line, no @)", ja: "新しい名前（1 行、@ なし）" },
+          },
+          modelRefSpace,
+        ],
+      },
+      {
+        name: "delete",
+        description: {
+          en: "Delete a trained model (not the shipped or imported ones)",
+          ja: "学習したモデルを削除（付属・取り込みは不可）",
+        },
+        options: [modelRef, modelRefSpace],
+      },
     ],
   },
   {

@@ -1,0 +1,130 @@
+/**
+ * `cli models`: the same store as the bot (DATABASE_PATH) and the host's MODELS_DIR: list (text
+ * and --json), use, rename, delete, and their refusals (exit 1 with one line, nothing changed).
+ */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { runCli } from "../../src/adapters/cli/main.ts";
+import { ModelRegistry } from "../../src/app/model-registry.ts";
+import { openStore } from "../../src/store/index.ts";
+import { trainedBytes, writeGpt2Folder } from "../app/model-files.ts";
+import { writeTinyModel } from "../discord/tiny-model.ts";
+
+let dir: string;
+let saved: Record<string, string | undefined>;
+const GUILD = "123456789012345678";
+
+/** Runs the console; returns its exit code and what it wrote. */
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const o = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+    out += String(chunk);
+    return true;
+  });
+  const e = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+    err += String(chunk);
+    return true;
+  });
+  try {
+    const code = await runCli(argv);
+    return { code, out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+function withStore<T>(use: (store: ReturnType<typeof openStore>) => T): T {
+  const store = openStore(path.join(dir, "bot.db"));
+  try {
+    return use(store);
+  } finally {
+    store.close();
+  }
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), "cli-models-"));
+  saved = {
+    DATABASE_PATH: process.env.DATABASE_PATH,
+    MODELS_DIR: process.env.MODELS_DIR,
+    DEFAULT_MODEL_PATH: process.env.DEFAULT_MODEL_PATH,
+  };
+  process.env.DATABASE_PATH = path.join(dir, "bot.db");
+  process.env.MODELS_DIR = path.join(dir, "models");
+  process.env.DEFAULT_MODEL_PATH = writeTinyModel(path.join(dir, "default.safetensors"));
+  mkdirSync(process.env.MODELS_DIR);
+  writeGpt2Folder(path.join(process.env.MODELS_DIR, "tiny-gpt2"));
+  // what the bot stored: two models trained in a server
+  withStore((store) => {
+    const registry = new ModelRegistry({ models: store.models, defaultModelPath: process.env.DEFAULT_MODEL_PATH });
+    registry.install(GUILD, trainedBytes(1, 3.25));
+    registry.install(GUILD, trainedBytes(2, 3.5));
+  });
+});
+
+afterEach(() => {
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("cli models", () => {
+  it("lists a server's models from the bot's store and MODELS_DIR, the one answering marked", async () => {
+    const text = await cli("models", "--space", GUILD);
+    expect(text.code).toBe(0);
+    const lines = text.out.trimEnd().split("\n");
+    expect(lines[0]).toBe(`models of ${GUILD} (* answers now):`);
+    expect(lines.slice(1).map((l) => l.slice(0, 12).trim())).toEqual(["default", "* #2", "#1", "tiny-gpt2"]);
+    expect(lines[3]).toMatch(/ #1 +stored +[\d,]+ parameters · this project's checkpoint · val loss 3\.250 · step 10 · \d{4}-\d\d-\d\d$/);
+    expect(lines[4]).toMatch(/tiny-gpt2 +imported +[\d,]+ parameters · Hugging Face GPT-2 · val loss unknown · step 0/);
+    const json = JSON.parse((await cli("models", "list", "--space", GUILD, "--json")).out);
+    expect(json.inUse).toBe("#2");
+    expect(json.models.map((m: { ref: string }) => m.ref)).toEqual(["default", "#2", "#1", "tiny-gpt2"]);
+    // the playground's space has none of the server's models
+    expect(JSON.parse((await cli("models", "--json")).out).models.map((m: { ref: string }) => m.ref)).toEqual(["default", "tiny-gpt2"]);
+  });
+
+  it("use, rename and delete write the same store the bot reads", async () => {
+    expect((await cli("models", "use", "#1", "--space", GUILD)).out).toBe(`${GUILD} now answers with #1 (instead of #2).\n`);
+    expect(withStore((s) => s.models.chosen(GUILD))).toEqual({ kind: "stored", modelId: 1 });
+    expect((await cli("models", "rename", "#1", "first try", "--space", GUILD)).out).toBe('#1 is now called "first try".\n');
+    expect((await cli("models", "use", "tiny-gpt2")).out).toBe("local now answers with tiny-gpt2 (instead of default).\n");
+    expect(withStore((s) => s.models.chosen("local"))).toEqual({ kind: "imported", name: "tiny-gpt2" });
+    expect((await cli("models", "delete", "first try", "--space", GUILD)).out).toBe(
+      `Deleted #1 "first try". It was answering in ${GUILD}: #2 answers now.\n`,
+    );
+    expect(withStore((s) => [s.models.chosen(GUILD), s.models.list(GUILD).map((m) => m.id)])).toEqual([undefined, [2]]);
+  });
+
+  it("refuses unknown refs and subcommands, the shipped model's rename and delete, with one line; nothing changes", async () => {
+    const cases: [string[], number, RegExp][] = [
+      [
+        ["models", "use", "gpt-5", "--space", GUILD],
+        1,
+        /^error: there is no model "gpt-5" here; the models are: default, #2, #1, tiny-gpt2\n$/,
+      ],
+      [["models", "delete", "default"], 1, /^error: the shipped model cannot be deleted\n$/],
+      [["models", "rename", "default", "x"], 1, /^error: the shipped model cannot be renamed\n$/],
+      [["models", "rename", "#1", "@everyone", "--space", GUILD], 1, /must not contain @/],
+      [["models", "frob"], 2, /^error: models: unknown subcommand "frob"; subcommands: list, use, rename, delete\n$/],
+      [["models", "use"], 2, /REF is required/],
+      [["models", "use", "#1", "#2"], 2, /unexpected argument "#2"/],
+    ];
+    for (const [argv, code, message] of cases) {
+      const r = await cli(...argv);
+      expect([r.code, r.out], argv.join(" ")).toEqual([code, ""]);
+      expect(r.err).toMatch(message);
+    }
+    expect(withStore((s) => [s.models.chosen(GUILD), s.models.chosen("local"), s.models.list(GUILD).map((m) => m.name)])).toEqual([
+      undefined,
+      undefined,
+      [null, null],
+    ]);
+  });
+});
