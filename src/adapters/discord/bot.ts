@@ -25,8 +25,8 @@ import { dispatchInteraction } from "./dispatcher.ts";
 import { consoleLogger, type Logger } from "./log.ts";
 import { SerialQueue } from "./serial-queue.ts";
 
-/** Chat replies waiting for the model at most; more get a "busy" line. */
-const CHAT_QUEUE_LIMIT = 8;
+/** Chat replies wait at most about a minute behind the others (at most 100 of them); more get a "busy" line. */
+const CHAT_QUEUE = { maxWaitMs: 60_000, maxPending: 100, firstEstimateMs: 1_000 };
 /** How often a running bot deletes the messages past each guild's retention period. */
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -78,7 +78,7 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
         onWarning: (m, err) => log.warn(err === undefined ? m : `${m}: ${err instanceof Error ? err.message : String(err)}`),
       });
     const client = createClient(config);
-    const chatQueue = new SerialQueue(CHAT_QUEUE_LIMIT);
+    const chatQueue = new SerialQueue(CHAT_QUEUE);
     const heavy = createHeavyQueue();
     // expensive commands and chat, per user (null: no limit, for tests that send bursts)
     const rateLimiter = deps.rateLimiter === undefined ? new RateLimiter(DEFAULT_RATE_LIMIT) : deps.rateLimiter;
