@@ -111,6 +111,8 @@ function english(code: string, v: Values): string | undefined {
       return `/${v.command} needs ${v.option}.`;
     case "bad-messages":
       return "messages must be a non-empty list of texts (the conversation so far).";
+    case "bad-seed":
+      return `seed must be a whole number from 0 up (you gave ${v.seed}).`;
     case "train-text-too-long":
       return `The text is too long to train on here: ${formatInt(Number(v.length), "en")} characters, the limit is ${formatInt(Number(v.limit), "en")}.`;
     default:
@@ -150,6 +152,8 @@ function japanese(code: string, v: Values): string | undefined {
       return `/${v.command} には ${v.option} が必要です。`;
     case "bad-messages":
       return "messages には会話の文章のリスト（空でないもの）を送ってください。";
+    case "bad-seed":
+      return `seed は 0 以上の整数にしてください（指定された値: ${v.seed}）。`;
     case "train-text-too-long":
       return `学習する文章が長すぎます（${formatInt(Number(v.length), "ja")} 文字、上限は ${formatInt(Number(v.limit), "ja")} 文字）。`;
     default:

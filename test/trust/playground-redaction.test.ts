@@ -42,7 +42,8 @@ describe("a text trained on in the playground", () => {
 
   it("is cut as […] by the web /generate, /trace and chat", async () => {
     // /generate greedy (what the model reproduces, as above); /trace and chat sample, so a few
-    // tries each: none may show the copy, and some must show where it was cut
+    // seeds each (fixed: the same replies on every run): none may show the copy, and some must
+    // show where it was cut
     const surfaces: Record<string, () => Promise<{ status: number; body: Record<string, unknown> }>> = {
       generate: () => postJson(api("/api/command"), { line: `/generate ${PROMPT} tokens:60 temperature:0`, lang: "en" }),
       ...Object.fromEntries(
@@ -51,7 +52,9 @@ describe("a text trained on in the playground", () => {
           () => postJson(api("/api/command"), { line: `/trace ${PROMPT} tokens:20 seed:${seed}`, lang: "en" }),
         ]),
       ),
-      ...Object.fromEntries([1, 2, 3, 4].map((n) => [`chat ${n}`, () => postJson(api("/api/chat"), { messages: [PROMPT], lang: "en" })])),
+      ...Object.fromEntries(
+        [1, 2, 3, 4].map((seed) => [`chat seed ${seed}`, () => postJson(api("/api/chat"), { messages: [PROMPT], seed, lang: "en" })]),
+      ),
     };
     const cutOn = new Set<string>();
     for (const [name, ask] of Object.entries(surfaces)) {

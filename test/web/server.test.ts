@@ -128,6 +128,18 @@ describe("commands and chat", () => {
       expect((body.text as string).length).toBeGreaterThan(0);
     }
   });
+
+  it("chat with a seed gives the same reply again; a bad seed is refused naming it", async () => {
+    const ask = (seed: unknown) => postJson(api("/api/chat"), { messages: ["Once upon a time"], seed, lang: "en" });
+    const first = await ask(7);
+    expect(first.status).toBe(200);
+    expect((await ask(7)).body.text).toBe(first.body.text);
+    const replies = new Set(await Promise.all([1, 2, 3, 4, 5].map(async (seed) => (await ask(seed)).body.text)));
+    expect(replies.size).toBeGreaterThan(1); // the seed is used, not ignored
+    const bad = await ask(-1);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/seed must be a whole number from 0 up \(you gave -1\)/);
+  });
 });
 
 describe("bad requests get a 4xx with a clear message", () => {

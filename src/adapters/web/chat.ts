@@ -14,7 +14,8 @@ import { texts } from "./texts.ts";
 /** Only the newest messages fit the model's context anyway. */
 export const CHAT_HISTORY = 8;
 
-export async function chatReply(ctx: WebContext, messages: unknown): Promise<{ text: string }> {
+/** `seed` (optional, a whole number ≥ 0): the same conversation and seed give the same reply; absent, a random one. */
+export async function chatReply(ctx: WebContext, messages: unknown, seed?: unknown): Promise<{ text: string }> {
   const t = texts(ctx.lang);
   // 1. the conversation: strings, the newest one not empty, each within the input limit
   if (!Array.isArray(messages) || messages.length === 0 || !messages.every((m) => typeof m === "string")) {
@@ -23,9 +24,13 @@ export async function chatReply(ctx: WebContext, messages: unknown): Promise<{ t
   const recent = (messages as string[]).slice(-CHAT_HISTORY);
   for (const m of recent) checkText(m, true);
   checkText(recent[recent.length - 1], false);
+  if (seed !== undefined && !(Number.isSafeInteger(seed) && (seed as number) >= 0))
+    throw inputError("bad-seed", { seed: String(seed).slice(0, 20) });
   // 2. the model's next message
   const handle = await ctx.registry.forGuild(ctx.space);
-  const reply = await ctx.heavy(() => generateChatReply(handle, chatPromptIds(handle, recent), { seed: randomSeed() }));
+  const reply = await ctx.heavy(() =>
+    generateChatReply(handle, chatPromptIds(handle, recent), { seed: (seed as number | undefined) ?? randomSeed() }),
+  );
   const { text, cut } = redactStored(ctx, reply.text.trim());
   if (text === "") return { text: t.chatFallback };
   return { text: cut ? `${text}\n${t.verbatimCut}` : text };

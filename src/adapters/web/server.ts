@@ -130,7 +130,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         requireMethod(method, "POST");
         const body = await readJsonBody(req, MAX_BODY_BYTES);
         const ctx = context(body.lang);
-        return sendJson(res, 200, await chatReply(ctx, body.messages));
+        return sendJson(res, 200, await chatReply(ctx, body.messages, body.seed));
       }
       case "/api/command": {
         requireMethod(method, "POST");
