@@ -16,9 +16,8 @@ import { inputError } from "./input-messages.ts";
 import type { ModelHandle } from "./model-handle.ts";
 import { checkText, encodePrompt, InputError, tokenLabels } from "./prompt.ts";
 import { logProbOf, softmaxStats, topTokens } from "./top-tokens.ts";
-import { PREDICT_DEFAULTS, type PredictOptions, type PredictResult } from "./predict.ts";
+import { PREDICT_DEFAULTS, type PredictOptions, type PredictResult, predictFromLogits } from "./predict.ts";
 import { withDefaults } from "./options.ts";
-import { topCandidates } from "../sample/sampling.ts";
 
 export interface HeadRef {
   layer: number;
@@ -157,20 +156,5 @@ export function predictAblated(
   checkText(text, true);
   checkValues("predict", { k, temperature });
   const heads = parseHeads(handle, options.heads);
-  const prompt = encodePrompt(handle, text);
-  const logits = lastLogits(handle, prompt.ids, heads);
-  const candidates = topCandidates(logits, Math.min(k, handle.tokenizer.vocabSize), temperature).map((c) => ({
-    ...c,
-    token: labelAfter(handle.tokenizer, prompt.ids, c.id).label,
-  }));
-  return {
-    text,
-    inputIds: prompt.ids,
-    inputTokens: tokenLabels(handle, prompt.ids),
-    unknown: prompt.unknown,
-    dropped: prompt.dropped,
-    temperature,
-    candidates,
-    heads,
-  };
+  return { ...predictFromLogits(handle, text, { k, temperature }, (ids) => lastLogits(handle, ids, heads)), heads };
 }

@@ -33,8 +33,18 @@ export function predictNext(handle: ModelHandle, text: string, options: Partial<
   const { k, temperature } = withDefaults(PREDICT_DEFAULTS, options);
   checkText(text, true);
   checkValues("predict", { k, temperature });
+  return predictFromLogits(handle, text, { k, temperature }, (ids) => handle.source.nextLogits(Int32Array.from(ids)));
+}
+
+/** The prediction of checked options, with the next-token logits after the prompt's ids from `nextLogits`. */
+export function predictFromLogits(
+  handle: ModelHandle,
+  text: string,
+  { k, temperature }: PredictOptions,
+  nextLogits: (ids: number[]) => ArrayLike<number>,
+): PredictResult {
   const prompt = encodePrompt(handle, text);
-  const logits = handle.source.nextLogits(Int32Array.from(prompt.ids));
+  const logits = nextLogits(prompt.ids);
   const candidates = topCandidates(logits, Math.min(k, handle.tokenizer.vocabSize), temperature).map((c) => ({
     ...c,
     token: labelAfter(handle.tokenizer, prompt.ids, c.id).label,
