@@ -7,8 +7,10 @@
  * calls the heavy queue, the redaction or a sentence table for a command's answer.
  *
  *   Reply
- *   ├─ body      blocks, in order: a line (parts side by side) or a table (rows of parts, whose
- *   │            columns a terminal aligns)
+ *   ├─ body      blocks, in order: a line (parts side by side), a table (rows of parts, whose
+ *   │            columns a terminal aligns) or code (monospace lines shown as they are: an
+ *   │            /explain table). An empty line is a gap between paragraphs. A surface with a
+ *   │            size limit (Discord) splits a long reply between blocks, never inside a line
  *   ├─ notices   what the reader should know about the answer: unknown characters, dropped
  *   │            tokens, a cut copy of a stored message (each already a sentence)
  *   ├─ footer    the settings line that comes last (model, seed, …), kept when the body is cut
@@ -45,7 +47,7 @@ export type Part =
   | { kind: "model"; identity: ModelIdentity; name: string }
   | { kind: "time"; ms: number };
 
-export type Block = { line: Part[] } | { table: Part[][] };
+export type Block = { line: Part[] } | { table: Part[][] } | { code: string[] };
 
 export type NoticeKind = "unknown-chars" | "dropped-tokens" | "verbatim-cut" | "generation-end";
 
@@ -133,7 +135,7 @@ export function quoteTail(input: string): string {
 
 /** Every part of a reply in reading order (for tests and for formatters that need them all). */
 export function allParts(reply: Reply): Part[] {
-  const blocks = reply.body.flatMap((b) => ("line" in b ? b.line : b.table.flat()));
+  const blocks = reply.body.flatMap((b) => ("line" in b ? b.line : "table" in b ? b.table.flat() : b.code.map(text)));
   return [...blocks, ...(reply.footer ?? [])];
 }
 

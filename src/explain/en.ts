@@ -89,7 +89,6 @@ export const en: ExplainTexts = {
     },
     footer: "Most topics take your own text too, e.g. `loss` scores your sentence and `attention` shows what your last word looks at.",
   },
-  moreRows: (n) => `… ${n} more`,
   topics: {
     learning: (f) => {
       const curve =

@@ -432,7 +432,5 @@ export interface ExplainTexts {
     queries: string[];
   };
   path: { title: string; intro: string; items: Record<TopicName, string>; footer: string };
-  /** "… and N more" for tables cut to fit */
-  moreRows: (n: number) => string;
   topics: { [K in TopicName]: (facts: FactsOf[K], model: ModelFacts) => TopicText<K> };
 }

@@ -83,7 +83,6 @@ export const ja: ExplainTexts = {
     footer:
       "多くのトピックには自分の文章も渡せます。たとえば `loss` はその文を採点し、`attention` は最後の言葉がどこを見ているかを示します。",
   },
-  moreRows: (n) => `… ほか${n}行`,
   topics: {
     learning: (f) => {
       const curve =

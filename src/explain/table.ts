@@ -1,5 +1,5 @@
 /**
- * Monospace tables for Discord code blocks. Japanese characters take two columns in a
+ * Monospace tables (Discord and the page show them in a code block, a terminal as they are). Japanese characters take two columns in a
  * monospace font, so padding counts display width, not string length.
  */
 
@@ -65,8 +65,8 @@ function pad(text: string, width: number, align: Align): string {
   return align === "right" ? gap + text : text + gap;
 }
 
-/** The table as a ``` code block. */
-export function renderTable(table: Table): string {
+/** The table's lines, each column padded to its widest cell by display width; totals under a rule. */
+export function tableLines(table: Table): string[] {
   const all = [table.header, ...table.rows, ...(table.footer ?? [])].map((row) => row.map(safeCell));
   const columns = Math.max(...all.map((r) => r.length));
   const widths = Array.from({ length: columns }, (_, c) => Math.max(0, ...all.map((r) => displayWidth(r[c] ?? ""))));
@@ -82,5 +82,5 @@ export function renderTable(table: Table): string {
     lines.push("-".repeat(total));
     lines.push(...all.slice(1 + table.rows.length).map(line));
   }
-  return `\`\`\`\n${lines.join("\n")}\n\`\`\``;
+  return lines;
 }

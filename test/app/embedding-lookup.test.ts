@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { lookUpToken, SPACE_MARK } from "../../src/app/embedding-lookup.ts";
-import { explainText } from "../../src/app/explain/index.ts";
+import { explainText, explanationText } from "../../src/app/explain/index.ts";
 import { handleFromCheckpoint } from "../../src/app/model-handle.ts";
 import { embeddingsPicture } from "../../src/app/pictures.ts";
 import { tokenLookupSentence } from "../../src/explain/token-lookup.ts";
@@ -96,9 +96,9 @@ describe("the surfaces", () => {
   const handle = handleFromCheckpoint(loadCheckpointBytes(bytes, "lookup"), "lookup model");
 
   it("/explain embeddings says which token it used, in both languages", () => {
-    const en = explainText(handle, "embeddings", { lang: "en", text: "cat" }).text;
+    const en = explanationText(explainText(handle, "embeddings", { lang: "en", text: "cat" }));
     expect(en).toContain(tokenLookupSentence(lookUpToken(tokenizer, "cat"), "en", (l) => l.replace(/ /g, "␣")));
-    const ja = explainText(handle, "embeddings", { lang: "ja", text: "鬱" }).text;
+    const ja = explanationText(explainText(handle, "embeddings", { lang: "ja", text: "鬱" }));
     expect(ja).toContain(`「鬱${PIECE_GAP}1/3」`);
     expect(ja).toContain("バイトの一片");
   });

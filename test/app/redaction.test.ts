@@ -5,7 +5,7 @@
  * real, not planted in the text afterwards.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { explainTopic } from "../../src/app/explain/index.ts";
+import { explainTopic, explanationText } from "../../src/app/explain/index.ts";
 import { GENERATION_SEED, GENERATION_TOKENS } from "../../src/app/explain/generation.ts";
 import { generateText } from "../../src/app/generate-text.ts";
 import { handleFromCheckpoint, type ModelHandle } from "../../src/app/model-handle.ts";
@@ -83,9 +83,9 @@ describe("redactGeneration", () => {
     const everything = { copiedRuns: (text: string): [number, number][] => (text.length > 0 ? [[0, [...text].length]] : []) };
     const open = await explainTopic(handle, "generation", { lang: "en", text: prompt });
     const cut = await explainTopic(handle, "generation", { lang: "en", text: prompt, redactor: everything });
-    expect(open.text).toContain(g.text.trim().slice(0, 4));
-    expect(cut.text).not.toContain(g.text.trim());
-    expect(cut.text).toContain("this model wrote: “\\[…\\]”"); // the mark, escaped for Markdown
+    expect(explanationText(open)).toContain(g.text.trim().slice(0, 4));
+    expect(explanationText(cut)).not.toContain(g.text.trim());
+    expect(explanationText(cut)).toContain("this model wrote: “\\[…\\]”"); // the mark, escaped for Markdown
     expect(Buffer.from(cut.pictures[0].png).equals(Buffer.from(open.pictures[0].png))).toBe(false);
   });
 });

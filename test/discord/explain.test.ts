@@ -2,9 +2,13 @@
 import { loadImage } from "@napi-rs/canvas";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./harness.ts";
+import { loadDefaultModel } from "../../src/app/load-model.ts";
 import { scriptedHandle } from "./tiny-model.ts";
 
 let h: Harness;
+const waitFor = async (ok: () => boolean) => {
+  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 25));
+};
 beforeAll(async () => {
   h = await startHarness();
 });
@@ -32,6 +36,22 @@ describe("/explain", () => {
     const list = await h.fake.interact({ command: "explain", options: {} }).reply();
     expect(list.content).toMatch(/`learning`/);
     expect(list.content).toMatch(/`compute`/);
+  });
+
+  it("a long explanation comes in several messages, each within 2000 characters, the table whole", async () => {
+    // the shipped model reads the whole text: its loss table (a row per token) is a message long
+    h.registry.override = await loadDefaultModel();
+    const long = "It rained yesterday, but today it is sunny. ".repeat(40);
+    const interaction = h.fake.interact({ command: "explain", options: { topic: "loss", text: long } });
+    const first = await interaction.reply().finally(() => (h.registry.override = undefined));
+    await waitFor(() => interaction.followUps.length > 0);
+    const contents = [first.content, ...interaction.followUps.map((m) => m.content)];
+    for (const c of contents) expect(c.length).toBeLessThanOrEqual(2000);
+    expect(contents.join("\n").length).toBeGreaterThan(2000);
+    expect(first.files.length).toBeGreaterThanOrEqual(1);
+    // nothing cut: no "…" mark of a cut, every code block closed in its own message
+    for (const c of contents) expect(c.split("```").length % 2, c.slice(0, 60)).toBe(1);
+    expect(contents.join("\n")).not.toMatch(/…\n```$|more\n```/);
   });
 
   it("every message it sent had mentions switched off", () => {

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateText } from "../../src/app/evaluate-text.ts";
-import { explainText, explainTopic } from "../../src/app/explain/index.ts";
+import { explainText, explainTopic, explanationText } from "../../src/app/explain/index.ts";
 import { heldOutFiguresOf, readHeldOutRecord } from "../../src/app/heldout-record.ts";
 import { readFileSync } from "node:fs";
 import { DEFAULT_MODEL_PATH, loadDefaultModel } from "../../src/app/load-model.ts";
@@ -29,7 +29,7 @@ describe("bits per byte of the sentence", () => {
     ["ja", "猫が座った。今日は晴れです。"],
   ] as const)("%s: the figure cli eval gives, with its loss, tokens and bytes", (lang, sentence) => {
     const e = evaluateText(shipped, sentence);
-    const body = explainText(shipped, "bits-per-byte", { lang, text: sentence }).text;
+    const body = explanationText(explainText(shipped, "bits-per-byte", { lang, text: sentence }));
     expect(body).toContain(`${fixed(e.lossPerToken, 3)} × ${e.tokens} ÷ (${e.bytes} × 0.693)`);
     expect(body).toContain(fixed(e.bitsPerByte, 3));
     expect(e.bytes).toBe(Buffer.byteLength(sentence));
@@ -43,9 +43,9 @@ describe("the held-out figures", () => {
     const figures = heldOutFiguresOf(shipped);
     expect(figures, "the record does not match the shipped model: re-run npx tsx scripts/heldout-eval.ts --record").not.toBeNull();
     const ja = explainText(shipped, "bits-per-byte", { lang: "ja" });
-    const rows = ja.table!.split("\n").slice(2, -1);
+    const rows = ja.table!.slice(1); // under the header
     expect(rows[0]).toContain(fixed(figures!.find((f) => f.lang === "ja")!.bitsPerByte, 3));
-    for (const f of figures!) expect(ja.table).toContain(fixed(f.xz, 3));
+    for (const f of figures!) expect(ja.table!.join("\n")).toContain(fixed(f.xz, 3));
   });
 
   it("a model without a record (or with changed weights) gets no table, and is told how to measure", () => {
@@ -54,7 +54,7 @@ describe("the held-out figures", () => {
     expect(heldOutFiguresOf(perturbedHandle(readFileSync(DEFAULT_MODEL_PATH)))).toBeNull();
     const e = explainText(small, "bits-per-byte", { lang: "en" });
     expect(e.table).toBeUndefined();
-    expect(e.text).toContain("No held-out figures are recorded for this model");
+    expect(explanationText(e)).toContain("No held-out figures are recorded for this model");
   });
 
   it("draws the per-token picture", async () => {

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { CENTRAL_TOLERANCE, derivativeNumbers, TABLE_STEPS } from "../../src/app/explain/derivative.ts";
-import { explainText } from "../../src/app/explain/index.ts";
+import { explainText, explanationText } from "../../src/app/explain/index.ts";
 import { textWindow } from "../../src/app/explain/common.ts";
 import type { ModelHandle } from "../../src/app/model-handle.ts";
 import { GPT } from "../../src/model/gpt.ts";
@@ -83,9 +83,9 @@ describe("derivative: numerical differentiation vs back-propagation", () => {
   it("states the numbers it computed", () => {
     const e = explainText(handle, "derivative", { lang: "en" });
     const n = derivativeNumbers(handle, "It rained yesterday, but today it is sunny.");
-    expect(e.text).toContain(`${n.name}[${n.row}, ${n.col}]`);
-    expect(e.text).toContain(sig(n.backprop, 5));
-    expect(e.table).toContain(sig(n.table[2].central, 4));
-    expect(explainText(handle, "derivative", { lang: "ja" }).text).toContain("誤差逆伝播法");
+    expect(explanationText(e)).toContain(`${n.name}[${n.row}, ${n.col}]`);
+    expect(explanationText(e)).toContain(sig(n.backprop, 5));
+    expect(e.table!.join("\n")).toContain(sig(n.table[2].central, 4));
+    expect(explanationText(explainText(handle, "derivative", { lang: "ja" }))).toContain("誤差逆伝播法");
   });
 });

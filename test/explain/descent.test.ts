@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { descentSlice, firstRise, DESCENT_STEPS } from "../../src/app/explain/descent.ts";
 import { modelSchedule } from "../../src/app/explain/rate.ts";
 import { textWindow } from "../../src/app/explain/common.ts";
-import { explainText } from "../../src/app/explain/index.ts";
+import { explainText, explanationText } from "../../src/app/explain/index.ts";
 import type { ModelHandle } from "../../src/app/model-handle.ts";
 import { learningRateAt } from "../../src/train/schedule.ts";
 import { modelInfo } from "../../src/app/model-info.ts";
@@ -95,11 +95,12 @@ describe("the 2-parameter slice of the loss", () => {
   it("the texts report the walks' numbers", () => {
     const slice = descentSlice(handle, "It rained yesterday, but today it is sunny.");
     const e = explainText(handle, "gradient-descent", { lang: "en" });
-    for (const p of slice.paths) expect(e.text).toContain(p.losses[DESCENT_STEPS].toFixed(3));
-    expect(e.text).toContain(`channels ${slice.channels[0]} and ${slice.channels[1]}`);
+    for (const p of slice.paths) expect(explanationText(e)).toContain(p.losses[DESCENT_STEPS].toFixed(3));
+    expect(explanationText(e)).toContain(`channels ${slice.channels[0]} and ${slice.channels[1]}`);
     const jaSlice = descentSlice(handle, "昨日は雨だったけど、今日は晴れだった。");
     const ja = explainText(handle, "learning-rate", { lang: "ja" });
-    for (const p of jaSlice.paths) expect(ja.text).toContain(`損失 ${p.losses[0].toFixed(3)} → ${p.losses[DESCENT_STEPS].toFixed(3)}`);
+    for (const p of jaSlice.paths)
+      expect(explanationText(ja)).toContain(`損失 ${p.losses[0].toFixed(3)} → ${p.losses[DESCENT_STEPS].toFixed(3)}`);
   });
 });
 

@@ -8,7 +8,7 @@ import { attentionNumbers } from "../../src/app/explain/attention.ts";
 import { macsPerToken } from "../../src/app/explain/network.ts";
 import { GPT2_SMALL, GPT3 } from "../../src/app/explain/scale.ts";
 import { textWindow } from "../../src/app/explain/common.ts";
-import { explainText } from "../../src/app/explain/index.ts";
+import { explainText, explanationText } from "../../src/app/explain/index.ts";
 import type { ModelHandle } from "../../src/app/model-handle.ts";
 import { countParams, countParamsByGroup } from "../../src/model/params.ts";
 import { fixed, int } from "../../src/explain/format.ts";
@@ -33,8 +33,8 @@ describe("loss of a sentence", () => {
     expect(s.loss).toBeCloseTo(mean, 10);
     expect(s.loss).toBe(handle.model.forward(w.x, 1, w.T, w.y).loss);
     const e = explainText(handle, "loss", { lang: "en", text: sentence });
-    expect(e.text).toContain(`**${fixed(s.loss, 3)}**`);
-    expect(e.table).toContain(fixed(s.loss, 3));
+    expect(explanationText(e)).toContain(`**${fixed(s.loss, 3)}**`);
+    expect(e.table!.join("\n")).toContain(fixed(s.loss, 3));
   });
 });
 
@@ -86,8 +86,8 @@ describe("sizes and costs", () => {
     const counts = countParamsByGroup(handle.model.config);
     for (const lang of ["ja", "en"] as const) {
       const e = explainText(handle, "parameters", { lang });
-      expect(e.text).toContain(int(counts.total));
-      for (const part of ["embedding", "attention", "mlp"] as const) expect(e.table).toContain(int(counts[part]));
+      expect(explanationText(e)).toContain(int(counts.total));
+      for (const part of ["embedding", "attention", "mlp"] as const) expect(e.table!.join("\n")).toContain(int(counts[part]));
     }
   });
 });

@@ -1,19 +1,10 @@
 /** The texts: both languages cover the same topics, the learning path, bad input, tables, formatting. */
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  checkTopic,
-  explainText,
-  explainTopic,
-  explainWords,
-  fitMessage,
-  listTopics,
-  MAX_EXPLANATION_CHARS,
-  TOPICS,
-} from "../../src/app/explain/index.ts";
+import { checkTopic, explainText, explainTopic, explainWords, listTopics, TOPICS } from "../../src/app/explain/index.ts";
 import { InputError, MAX_INPUT_CHARS } from "../../src/app/prompt.ts";
 import type { ModelHandle } from "../../src/app/model-handle.ts";
 import { TEXTS } from "../../src/explain/index.ts";
-import { displayWidth, renderTable } from "../../src/explain/table.ts";
+import { displayWidth, tableLines } from "../../src/explain/table.ts";
 import { big, duration, pct, power, quote, sig } from "../../src/explain/format.ts";
 import { fontCovers } from "../../src/render/fonts.ts";
 import { loadHandle, trainTestModel } from "./helpers.ts";
@@ -33,17 +24,16 @@ describe("both languages", () => {
     expect(new Set(TOPICS).size).toBe(16);
   });
 
-  it("list the learning path in the same order, within one message", () => {
+  it("list the learning path in the same order", () => {
     const ja = listTopics("ja");
     const en = listTopics("en");
     expect(ja.items.map((i) => i.topic)).toEqual([...TOPICS]);
     expect(en.items.map((i) => i.topic)).toEqual([...TOPICS]);
     for (const list of [ja, en]) {
-      expect(list.text.length).toBeLessThanOrEqual(MAX_EXPLANATION_CHARS);
-      TOPICS.forEach((topic, i) => expect(list.text).toContain(`${i + 1}. \`${topic}\``));
+      TOPICS.forEach((topic, i) => expect(list.lines).toContain(`${i + 1}. \`${topic}\` — ${list.items[i].line}`));
     }
-    expect(ja.text).toMatch(/[\u3040-\u30ff]/);
-    expect(en.text).not.toMatch(/[\u3040-\u30ff]/);
+    expect(ja.lines.join("\n")).toMatch(/[\u3040-\u30ff]/);
+    expect(en.lines.join("\n")).not.toMatch(/[\u3040-\u30ff]/);
     // it starts with learning and ends with compute, the article's order
     expect(TOPICS[0]).toBe("learning");
     expect(TOPICS[TOPICS.length - 1]).toBe("compute");
@@ -78,36 +68,15 @@ describe("bad input", () => {
   });
 });
 
-describe("fitting into one message", () => {
-  it("drops table rows first, saying how many", () => {
-    const rows = Array.from({ length: 300 }, (_, i) => [`row ${i}`, String(i)]);
-    const { text, table } = fitMessage("head\n", "body", { header: ["a", "b"], rows }, (n) => `… ${n} more`);
-    expect(text).toBe("head\nbody");
-    expect(text.length + 1 + table!.length).toBeLessThanOrEqual(MAX_EXPLANATION_CHARS);
-    expect(table).toMatch(/… \d+ more/);
-    expect(table).toContain("row 0");
-    expect(table).not.toContain("row 299");
-  });
-
-  it("cuts the body at a paragraph when it alone is too long", () => {
-    const body = Array.from({ length: 40 }, (_, i) => `paragraph ${i} `.repeat(8)).join("\n\n");
-    const { text } = fitMessage("head\n", body, undefined, (n) => `${n}`);
-    expect(text.length).toBeLessThanOrEqual(MAX_EXPLANATION_CHARS);
-    expect(text.endsWith(" ")).toBe(true); // ends with a whole paragraph
-    expect(text).toContain("paragraph 0");
-  });
-});
-
 describe("monospace tables", () => {
   it("pad by display width, so Japanese columns line up", () => {
-    const table = renderTable({
+    const lines = tableLines({
       header: ["トークン", "p"],
       rows: [
         ["雨", "12.0%"],
         ["the", "3.1%"],
       ],
     });
-    const lines = table.split("\n").slice(1, -1);
     const widths = lines.map(displayWidth);
     expect(new Set(widths).size).toBe(1);
     expect(displayWidth("雨だ")).toBe(4);
@@ -115,8 +84,8 @@ describe("monospace tables", () => {
   });
 
   it("cannot close their code block early", () => {
-    const table = renderTable({ header: ["x"], rows: [["```"]] });
-    expect(table.match(/```/g)).toHaveLength(2);
+    const lines = tableLines({ header: ["x"], rows: [["```"]] });
+    expect(lines.join("\n")).not.toContain("```");
   });
 });
 

@@ -6,12 +6,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   explainText,
   explainTopic,
+  type Explanation,
   explanationMessage,
-  MAX_EXPLANATION_CHARS,
   TOPICS,
   type TopicName,
+  explanationText,
 } from "../../src/app/explain/index.ts";
 import type { ModelHandle } from "../../src/app/model-handle.ts";
+import { explanationBlocks } from "../../src/app/replies/explain.ts";
+import { MESSAGE_LIMIT } from "../../src/adapters/discord/outgoing.ts";
+import { discordMessages } from "../../src/adapters/discord/reply-format.ts";
 import { MAX_INPUT_CHARS } from "../../src/app/prompt.ts";
 import { trainModel } from "../../src/app/train-model.ts";
 import { smallCorpus } from "../helpers/corpus.ts";
@@ -35,25 +39,35 @@ beforeAll(() => {
  */
 function figures(handleToUse: ModelHandle, topic: TopicName, lang: "ja" | "en"): string[] {
   const e = explainText(handleToUse, topic, { lang });
-  if (topic === "derivative") return numbersIn(e.table ?? "");
-  return numbersIn(`${e.text}\n${e.table ?? ""}`.split("\n").slice(1).join("\n"));
+  if (topic === "derivative") return numbersIn(e.table?.join("\n") ?? "");
+  return numbersIn(`${explanationText(e)}\n${e.table?.join("\n") ?? ""}`.split("\n").slice(1).join("\n"));
+}
+
+/** The explanation's Discord messages' texts. */
+function onDiscord(e: Omit<Explanation, "pictures">): string[] {
+  return discordMessages({ body: explanationBlocks(e), notices: [], pictures: [] }).map((m) => m.content!);
+}
+
+/** Every Discord message within the limit, every paragraph and table line in them once. */
+function expectAllOnDiscord(e: Omit<Explanation, "pictures">): void {
+  const messages = onDiscord(e);
+  for (const m of messages) expect(m.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+  const all = messages.join("\n");
+  for (const piece of [e.modelLine, ...e.paragraphs, ...(e.table ?? [])]) expect(all.split(piece)).toHaveLength(2);
 }
 
 describe.each(LANGS)("explanations in %s", (lang) => {
-  it.each(TOPICS)("%s: text within the limit, model named, pictures are sane PNGs", async (topic) => {
+  it.each(TOPICS)("%s: one Discord message, model named, pictures are sane PNGs", async (topic) => {
     const e = await explainTopic(handle, topic, { lang });
     expect(e.topic).toBe(topic);
     expect(e.lang).toBe(lang);
     expect(e.title.length).toBeGreaterThan(3);
-    const message = explanationMessage(e);
-    expect(message.length).toBeLessThanOrEqual(MAX_EXPLANATION_CHARS);
-    expect(e.text.split("\n")[0]).toContain(MODEL_NAME);
-    if (e.table) {
-      expect(e.table.startsWith("```\n")).toBe(true);
-      expect(e.table.endsWith("\n```")).toBe(true);
-    }
+    expect(onDiscord(e)).toEqual([explanationMessage(e)]);
+    expect(e.modelLine).toContain(MODEL_NAME);
+    expect(explanationText(e).split("\n")[0]).toBe(e.modelLine);
+    if (e.table) expect(e.table.join("\n")).not.toContain("```");
     // Japanese texts are written in Japanese, English ones in English
-    const kana = /[\u3040-\u30ff]/.test(e.text);
+    const kana = /[\u3040-\u30ff]/.test(explanationText(e));
     expect(kana).toBe(lang === "ja");
     expect(e.pictures.length).toBeGreaterThanOrEqual(1);
     for (const picture of e.pictures) {
@@ -86,18 +100,17 @@ describe.each(LANGS)("explanations in %s", (lang) => {
 
   it("says when the model is the server's own, trained on its messages", () => {
     const e = explainText(handle, "loss", { lang, isGuildModel: true });
-    expect(e.text.split("\n")[0]).toMatch(
+    expect(explanationText(e).split("\n")[0]).toMatch(
       lang === "ja" ? /このサーバーのメッセージで学習/ : /this server's own model, trained on this server's messages/,
     );
-    expect(explainText(handle, "loss", { lang }).text.split("\n")[0]).not.toMatch(/server/);
+    expect(explanationText(explainText(handle, "loss", { lang })).split("\n")[0]).not.toMatch(/server/);
   });
 
-  it.each(TOPICS)("%s: the longest allowed text still fits in one message", (topic) => {
+  it.each(TOPICS)("%s: the longest allowed text: Discord gets it all, within its limit", (topic) => {
     const long = (lang === "ja" ? "昨日は雨だったけど、今日は晴れだった。" : "It rained yesterday, but today it is sunny. ")
       .repeat(400)
       .slice(0, MAX_INPUT_CHARS);
-    const e = explainText(handle, topic, { lang, text: long });
-    expect(e.text.length + (e.table ? e.table.length + 1 : 0)).toBeLessThanOrEqual(MAX_EXPLANATION_CHARS);
+    expectAllOnDiscord(explainText(handle, topic, { lang, text: long }));
   });
 });
 
@@ -105,15 +118,15 @@ describe("user text inside explanations", () => {
   it("cannot ping anyone or break the markdown", () => {
     for (const topic of ["loss", "tokens", "attention", "generation"] as const) {
       const e = explainText(handle, topic, { lang: "en", text: "@everyone look **here** `x` <@123>" });
-      const message = `${e.text}\n${e.table ?? ""}`;
+      const message = `${explanationText(e)}\n${e.table?.join("\n") ?? ""}`;
       expect(message).not.toMatch(/@everyone|@here|<@\d/);
       expect(message).not.toContain("**here**");
     }
   });
 
   it("a blank text means the topic's default sentence", () => {
-    expect(explainText(handle, "loss", { lang: "ja", text: "   " }).text).toContain("昨日は雨だったけど");
-    expect(explainText(handle, "loss", { lang: "en" }).text).toContain("It rained yesterday");
+    expect(explanationText(explainText(handle, "loss", { lang: "ja", text: "   " }))).toContain("昨日は雨だったけど");
+    expect(explanationText(explainText(handle, "loss", { lang: "en" }))).toContain("It rained yesterday");
   });
 });
 
@@ -126,15 +139,18 @@ describe("other kinds of models and texts", () => {
     const bare: ModelHandle = { ...char, meta: { ...char.meta, extra: {} } };
     for (const lang of LANGS) {
       for (const topic of TOPICS) {
-        const e = explainText(bare, topic, { lang });
-        expect(e.text.length + (e.table ? e.table.length + 1 : 0)).toBeLessThanOrEqual(MAX_EXPLANATION_CHARS);
+        expectAllOnDiscord(explainText(bare, topic, { lang }));
       }
-      expect(explainText(bare, "learning", { lang }).text).toMatch(
+      expect(explanationText(explainText(bare, "learning", { lang }))).toMatch(
         lang === "ja" ? /学習の記録が残っていない/ : /no record of its training curve/,
       );
-      expect(explainText(bare, "compute", { lang }).text).toMatch(lang === "ja" ? /今測りました/ : /timed on this machine just now/);
-      expect(explainText(bare, "learning-rate", { lang }).text).toMatch(lang === "ja" ? /標準のスケジュール/ : /the default schedule/);
-      expect(explainText(bare, "tokens", { lang }).text).toMatch(lang === "ja" ? /1文字ずつ/ : /character by character/);
+      expect(explanationText(explainText(bare, "compute", { lang }))).toMatch(
+        lang === "ja" ? /今測りました/ : /timed on this machine just now/,
+      );
+      expect(explanationText(explainText(bare, "learning-rate", { lang }))).toMatch(
+        lang === "ja" ? /標準のスケジュール/ : /the default schedule/,
+      );
+      expect(explanationText(explainText(bare, "tokens", { lang }))).toMatch(lang === "ja" ? /1文字ずつ/ : /character by character/);
     }
     const pictures = (await explainTopic(bare, "learning", { lang: "en" })).pictures;
     expect(isPng(pictures[0].png)).toBe(true); // the "nothing to show" picture
@@ -142,6 +158,6 @@ describe("other kinds of models and texts", () => {
 
   it.each(TOPICS)("%s: a one-token text works", (topic) => {
     const e = explainText(handle, topic, { lang: "en", text: "a" });
-    expect(e.text.length).toBeGreaterThan(100);
+    expect(explanationText(e).length).toBeGreaterThan(100);
   });
 });

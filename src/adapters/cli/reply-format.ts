@@ -2,7 +2,8 @@
  * A Reply (src/app/reply.ts) as terminal text: the body on stdout (the answer, for pipes), the
  * notes and the footer on stderr (what is said about it). No markup: the sentence table's
  * **bold** marks are dropped. A table's columns are padded by display width, so wide (CJK)
- * characters line up; a probability in a table is a percentage and a bar.
+ * characters line up; a probability in a table is a percentage and a bar; code lines (already
+ * aligned) as they are, without fences.
  */
 import { type Part, type Reply, utcTime } from "../../app/reply.ts";
 import { displayWidth, padToWidth } from "./display-width.ts";
@@ -10,7 +11,9 @@ import { displayWidth, padToWidth } from "./display-width.ts";
 const BAR_WIDTH = 40;
 
 export function terminalText(reply: Reply): { out: string; notes: string } {
-  const out = reply.body.flatMap((block) => ("line" in block ? [partsText(block.line)] : tableLines(block.table)));
+  const out = reply.body.flatMap((block) =>
+    "line" in block ? [partsText(block.line)] : "table" in block ? tableLines(block.table) : block.code,
+  );
   const notes = [...reply.notices.map((n) => n.text), ...(reply.footer ? [partsText(reply.footer)] : [])];
   return { out: lines(out), notes: lines(notes) };
 }

@@ -56,6 +56,21 @@ export async function respond(
   }
 }
 
+/**
+ * Answers with several messages in order (a reply longer than one message): the first as
+ * respond() sends it, the others as follow-ups of the same visibility.
+ */
+export async function respondAll(
+  interaction: ChatInputCommandInteraction,
+  messages: readonly Outgoing[],
+  options: { ephemeral?: boolean } = {},
+): Promise<void> {
+  const [first, ...more] = messages;
+  await respond(interaction, first ?? { content: "" }, options);
+  for (const message of more)
+    await interaction.followUp({ ...messageOptions(message), ...(options.ephemeral && { flags: MessageFlags.Ephemeral }) });
+}
+
 /** Posts in a channel (e.g. when an interaction's 15-minute token has run out), pinging nobody. */
 export async function sendToChannel(
   channel: { send(options: ReturnType<typeof messageOptions>): Promise<unknown> },

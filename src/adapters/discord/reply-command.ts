@@ -2,7 +2,7 @@
  * A slash command whose answer is a Reply use case (src/app/replies/): its options read by the
  * catalogue's names, checked at once (bad input: one ephemeral line, before any deferral), then
  * the reply deferred, made (heavy queue, redaction: inside the use case) and sent as the
- * formatter writes it. A command file is then `export const execute = replyCommand("x", xReply)`.
+ * formatter writes it (several messages when it is longer than one). A command file is then `export const execute = replyCommand("x", xReply)`.
  */
 import type { ChatInputCommandInteraction } from "discord.js";
 import { commandSpec, optionsOn, type OptionValue } from "../../app/catalogue/index.ts";
@@ -11,8 +11,8 @@ import type { PendingReply, ReplyContext } from "../../app/reply.ts";
 import type { ReplyUseCase } from "../../app/replies/options.ts";
 import type { CommandContext } from "./command.ts";
 import { translated } from "./input-error.ts";
-import { respond } from "./outgoing.ts";
-import { discordMessage } from "./reply-format.ts";
+import { respondAll } from "./outgoing.ts";
+import { discordMessages } from "./reply-format.ts";
 
 export function replyCommand(name: string, present: ReplyUseCase) {
   const options = optionsOn(commandSpec(name, "discord"), "discord");
@@ -37,7 +37,7 @@ export function replyCommand(name: string, present: ReplyUseCase) {
       throw translated(err, ctx.text, {});
     }
     if (!interaction.deferred) await interaction.deferReply();
-    await respond(interaction, discordMessage(await pending()));
+    await respondAll(interaction, discordMessages(await pending()));
   };
 }
 

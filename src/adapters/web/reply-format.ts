@@ -1,14 +1,19 @@
 /**
  * A Reply (src/app/reply.ts) as the playground's JSON (WebReply): one text the page shows as
  * text, with **bold** marks for the sentence table's bold, the prompt of a continuation and each
- * token; the notes and the footer as its last lines; the pictures as they are.
+ * token, code in ``` fences (the page shows it monospace); the notes and the footer as its last
+ * lines; the pictures as they are.
  */
 import { type Part, type Reply, utcTime } from "../../app/reply.ts";
 import type { WebReply } from "./command-spec.ts";
 
 export function webReply(reply: Reply): WebReply {
   const lines = reply.body.flatMap((block) =>
-    "line" in block ? [partsText(block.line)] : block.table.map((row) => row.map(partText).join(" ")),
+    "line" in block
+      ? [partsText(block.line)]
+      : "table" in block
+        ? block.table.map((row) => row.map(partText).join(" "))
+        : ["```", ...block.code, "```"],
   );
   lines.push(...reply.notices.map((n) => n.text));
   if (reply.footer) lines.push(partsText(reply.footer));

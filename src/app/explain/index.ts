@@ -6,13 +6,14 @@
  *      model meanwhile, and every number is the model's at this moment
  *   3. word them (src/explain: Japanese and English texts written separately)
  *   4. draw the pictures (src/render) from copies of those numbers
- *   5. fit text + table into one Discord message
+ *   5. keep the pieces: the model line, the title, each paragraph, the table's lines (a surface
+ *      shows them whole, or fits them to its medium: Discord's formatter splits at the pieces)
  */
 import type { ModelHandle } from "../model-handle.ts";
 import { checkText, InputError } from "../prompt.ts";
 import { TOPICS, isExplainLang, isTopicName, type ExplainLang, type TopicName } from "../../explain/topics.ts";
 import { textsFor } from "../../explain/index.ts";
-import { renderTable, type Table } from "../../explain/table.ts";
+import { tableLines } from "../../explain/table.ts";
 import type { TopicText } from "../../explain/facts.ts";
 import type { ExplanationPicture, TopicComputer, TopicRun } from "./common.ts";
 import { explainBitsPerByte } from "./bits-per-byte.ts";
@@ -30,18 +31,17 @@ import type { Redactor } from "../redaction.ts";
 export { TOPICS, type TopicName, type ExplainLang };
 export type { ExplanationPicture };
 
-/** Longest message an explanation produces (Discord allows 2000; room for the adapter). */
-export const MAX_EXPLANATION_CHARS = 1900;
-
 export interface Explanation {
   topic: TopicName;
   lang: ExplainLang;
   title: string;
-  /** Discord markdown: which model, the explanation, ending with the line that introduces the table */
-  text: string;
+  /** which model explains (the first line) */
+  modelLine: string;
+  /** the explanation, paragraph by paragraph, each whole (markdown: **bold**, `code`); the last introduces the table */
+  paragraphs: string[];
   pictures: ExplanationPicture[];
-  /** a monospace table in a ``` code block, to post right after `text` (see explanationMessage) */
-  table?: string;
+  /** a monospace table's lines, padded by display width (no fences), shown after the paragraphs */
+  table?: string[];
 }
 
 export interface ExplainOptions {
@@ -54,9 +54,15 @@ export interface ExplainOptions {
   redactor?: Redactor | null;
 }
 
-/** The whole message: text, then the table. Always ≤ MAX_EXPLANATION_CHARS. */
-export function explanationMessage(e: Explanation): string {
-  return e.table ? `${e.text}\n${e.table}` : e.text;
+/** The explanation's words as one markdown text: the model line, the title, the paragraphs. */
+export function explanationText(e: Omit<Explanation, "pictures">): string {
+  return `${e.modelLine}\n\n**${e.title}**\n${e.paragraphs.join("\n\n")}`;
+}
+
+/** The whole explanation as one markdown text: its words, then the table as a ``` block. */
+export function explanationMessage(e: Omit<Explanation, "pictures">): string {
+  const text = explanationText(e);
+  return e.table ? `${text}\n\`\`\`\n${e.table.join("\n")}\n\`\`\`` : text;
 }
 
 const COMPUTERS: { [K in TopicName]: TopicComputer<K> } = {
@@ -124,52 +130,24 @@ function prepare(handle: ModelHandle, topic: TopicName, options: ExplainOptions)
     run.facts,
     model,
   );
-  // 5. the message
-  const head = `${texts.modelLine(model)}\n\n**${written.title}**\n`;
-  const { text, table } = fitMessage(head, written.body, written.table, texts.moreRows);
+  // 5. the pieces, whole
+  const paragraphs = written.body
+    .trim()
+    .split(/\n{2,}/)
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
+  const table = written.table ? tableLines(written.table) : undefined;
   return {
-    explanation: { topic: name, lang, title: written.title, text, ...(table ? { table } : {}) },
+    explanation: { topic: name, lang, title: written.title, modelLine: texts.modelLine(model), paragraphs, ...(table && { table }) },
     written: written as TopicText<TopicName>,
     render: () => run.render(written.pictures as never),
   };
 }
 
-/**
- * Text and table within MAX_EXPLANATION_CHARS: rows come off the end of the table first (with
- * a "… and N more" row), then the body loses whole paragraphs from its end.
- */
-export function fitMessage(
-  head: string,
-  body: string,
-  table: Table | undefined,
-  moreRows: (n: number) => string,
-): { text: string; table?: string } {
-  let text = head + body.trim();
-  const fits = (t: string | undefined) => text.length + (t ? 1 + t.length : 0) <= MAX_EXPLANATION_CHARS;
-  if (!table) return { text: fitBody(text) };
-  let rendered = renderTable(table);
-  for (let keep = table.rows.length - 1; !fits(rendered) && keep >= 1; keep--) {
-    const more = table.rows.length - keep;
-    rendered = renderTable({ ...table, rows: [...table.rows.slice(0, keep), [moreRows(more)]] });
-  }
-  if (!fits(rendered)) {
-    text = fitBody(text, MAX_EXPLANATION_CHARS - rendered.length - 1);
-  }
-  return fits(rendered) ? { text, table: rendered } : { text: fitBody(text) };
-}
-
-function fitBody(text: string, limit = MAX_EXPLANATION_CHARS): string {
-  if (text.length <= limit) return text;
-  const paragraphs = text.split("\n\n");
-  while (paragraphs.length > 1 && paragraphs.join("\n\n").length > limit) paragraphs.pop();
-  const joined = paragraphs.join("\n\n");
-  return joined.length <= limit ? joined : `${joined.slice(0, limit - 1)}…`;
-}
-
 export interface TopicList {
   title: string;
-  /** the learning path as one Discord message */
-  text: string;
+  /** the learning path, line by line (markdown): the title, the intro, a line per topic, the footer */
+  lines: string[];
   items: { topic: TopicName; line: string }[];
 }
 
@@ -178,6 +156,5 @@ export function listTopics(lang: ExplainLang): TopicList {
   const texts = textsFor(checkLang(lang));
   const items = TOPICS.map((topic) => ({ topic, line: texts.path.items[topic] }));
   const lines = items.map((item, i) => `${i + 1}. \`${item.topic}\` — ${item.line}`);
-  const text = fitBody([`**${texts.path.title}**`, texts.path.intro, "", ...lines, "", texts.path.footer].join("\n"));
-  return { title: texts.path.title, text, items };
+  return { title: texts.path.title, lines: [`**${texts.path.title}**`, texts.path.intro, "", ...lines, "", texts.path.footer], items };
 }

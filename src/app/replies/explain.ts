@@ -1,26 +1,36 @@
 /**
  * /explain as a Reply: without a topic, the learning path; with one, the explanation told with
- * the live model's numbers (the message already fitted by src/app/explain, its table a code
- * block) and its pictures. What the model writes in an explanation goes through the redaction.
+ * the live model's numbers and its pictures. The explanation keeps its pieces — the model line,
+ * the title, each paragraph, the table's lines as code — so a surface with a size limit splits
+ * it between them (Discord: src/adapters/discord/reply-format.ts) and the others show it whole.
+ * What the model writes in an explanation goes through the redaction.
  */
-import { checkTopic, explainTopic, explanationMessage, listTopics } from "../explain/index.ts";
+import { checkTopic, type Explanation, explainTopic, listTopics } from "../explain/index.ts";
 import { isExplainLang } from "../../explain/topics.ts";
 import { identityOf, isStoredModel } from "../model-identity.ts";
 import { checkText } from "../prompt.ts";
-import type { PendingReply, ReplyContext } from "../reply.ts";
+import { type Block, type PendingReply, type ReplyContext, text } from "../reply.ts";
 import type { ReplyOptions } from "./options.ts";
 
 /** Options as the catalogue names them: topic, language (default: the reader's), text. */
 export function explainReply(rc: ReplyContext, o: ReplyOptions): PendingReply {
   const lang = isExplainLang(o.language) ? o.language : rc.lang;
-  const text = o.text === undefined ? undefined : checkText(o.text, true);
+  const given = o.text === undefined ? undefined : checkText(o.text, true);
   if (o.topic === undefined)
-    return async () => ({ body: [{ line: [{ kind: "text", text: listTopics(lang).text }] }], notices: [], pictures: [] });
+    return async () => ({ body: listTopics(lang).lines.map((l) => ({ line: l === "" ? [] : [text(l)] })), notices: [], pictures: [] });
   const topic = checkTopic(o.topic);
   const stored = rc.storedModelId?.() ?? null;
   const isGuildModel = stored !== null && isStoredModel(identityOf(rc.handle), stored);
   return async () => {
-    const e = await rc.heavy(() => explainTopic(rc.handle, topic, { lang, text, isGuildModel, redactor: rc.redactor }));
-    return { body: [{ line: [{ kind: "text", text: explanationMessage(e) }] }], notices: [], pictures: e.pictures };
+    const e = await rc.heavy(() => explainTopic(rc.handle, topic, { lang, text: given, isGuildModel, redactor: rc.redactor }));
+    return { body: explanationBlocks(e), notices: [], pictures: e.pictures };
   };
+}
+
+/** model line · gap · **title** · paragraph · gap · paragraph … · the table as code. */
+export function explanationBlocks(e: Omit<Explanation, "pictures">): Block[] {
+  const blocks: Block[] = [{ line: [text(e.modelLine)] }, { line: [] }, { line: [text(`**${e.title}**`)] }];
+  e.paragraphs.forEach((p, i) => blocks.push(...(i > 0 ? [{ line: [] }] : []), { line: [text(p)] }));
+  if (e.table) blocks.push({ code: e.table });
+  return blocks;
 }
