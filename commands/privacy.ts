@@ -1,11 +1,8 @@
-/** /privacy: exactly what the bot stores and for how long. */
-import type { ChatInputCommandInteraction } from "discord.js";
-import type { CommandContext } from "../src/adapters/discord/command.ts";
-import { respond } from "../src/adapters/discord/outgoing.ts";
+/** /privacy: exactly what the bot stores and for how long (src/app/replies/data.ts). */
+import { dataCommand } from "../src/adapters/discord/data-command.ts";
 import { slashData } from "../src/adapters/discord/slash-json.ts";
+import { privacyReply } from "../src/app/replies/data.ts";
 
 export const data = slashData("privacy");
 
-export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
-  await respond(interaction, ctx.text.privacy, { ephemeral: true });
-}
+export const execute = dataCommand("privacy", privacyReply);

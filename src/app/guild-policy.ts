@@ -3,6 +3,7 @@
  * messages are kept, and wiping everything.
  */
 import type { Store } from "../store/index.ts";
+import { checkValues } from "./catalogue/check.ts";
 
 type Settings = Pick<Store, "settings">;
 const CHANNELS = "train.channels";
@@ -27,7 +28,7 @@ export function retentionDays(store: Settings, guildId: string): number | null {
 }
 
 export function setRetentionDays(store: Settings, guildId: string, days: number): void {
-  if (!Number.isInteger(days) || days < 0 || days > 3650) throw new Error(`retention must be 0–3650 days, got ${days}`);
+  checkValues("admin retention", { days }); // the range is the catalogue's
   if (days === 0) store.settings.delete(guildId, RETENTION);
   else store.settings.set(guildId, RETENTION, days);
 }

@@ -27,6 +27,7 @@
  *   rank   a 1-based place in a list
  *   model  the model that answered: its identity and its name in the reader's language
  *   time   a moment (ms since the epoch): Discord shows it in each reader's zone, others in UTC
+ *   channel  a Discord channel by its id: Discord shows it as a link, others as #id
  *
  * Lines are built from the sentence tables with the `line` template tag:
  *   line`Most likely next tokens after “${quote(text)}” (${model}):`
@@ -45,7 +46,8 @@ export type Part =
   | { kind: "prob"; value: number }
   | { kind: "rank"; value: number }
   | { kind: "model"; identity: ModelIdentity; name: string }
-  | { kind: "time"; ms: number };
+  | { kind: "time"; ms: number }
+  | { kind: "channel"; id: string };
 
 export type Block = { line: Part[] } | { table: Part[][] } | { code: string[] };
 
@@ -96,6 +98,7 @@ export const token = (t: string): Part => ({ kind: "token", text: t });
 export const prob = (value: number): Part => ({ kind: "prob", value });
 export const rank = (value: number): Part => ({ kind: "rank", value });
 export const time = (ms: number): Part => ({ kind: "time", ms });
+export const channel = (id: string): Part => ({ kind: "channel", id });
 
 /** The model part of the handle that answers, named in `lang`. */
 export function modelPart(handle: ModelHandle, lang: Lang): Part & { kind: "model" } {

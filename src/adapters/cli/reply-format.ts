@@ -55,5 +55,7 @@ function partText(part: Part): string {
       return part.name;
     case "time":
       return utcTime(part.ms);
+    case "channel":
+      return `#${part.id}`;
   }
 }

@@ -41,7 +41,8 @@ export function replyCommand(name: string, present: ReplyUseCase) {
   };
 }
 
-function slashValue(interaction: ChatInputCommandInteraction, name: string, type: string): OptionValue | null {
+/** An option's value as Discord gives it (absent: null). */
+export function slashValue(interaction: ChatInputCommandInteraction, name: string, type: string): OptionValue | null {
   const o = interaction.options;
   if (type === "integer") return o.getInteger(name);
   if (type === "number") return o.getNumber(name);

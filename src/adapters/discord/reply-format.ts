@@ -120,5 +120,7 @@ function partText(part: Part): string {
       return plainText(part.name);
     case "time":
       return discordTime(part.ms);
+    case "channel":
+      return `<#${part.id}>`;
   }
 }
