@@ -1,21 +1,11 @@
 /** What the bot and the playground both say comes from one table: the two surfaces say the same sentence. */
 import { describe, expect, it } from "vitest";
-import { strings } from "../../src/adapters/discord/i18n.ts";
-import { texts } from "../../src/adapters/web/texts.ts";
 import { SENTENCES } from "../../src/app/sentences.ts";
 import type { Part } from "../../src/app/reply.ts";
 
 const plain = (parts: Part[]) => parts.map((p) => ("text" in p ? p.text : "")).join("");
 
 describe("shared sentences", () => {
-  it("the bot's and the playground's twins are the table's sentence (Discord adds only its small-text mark)", () => {
-    for (const lang of ["en", "ja"] as const) {
-      expect(strings(lang).verbatimCut).toBe(`-# ${SENTENCES[lang].verbatimCut}`);
-      expect(texts(lang).verbatimCut).toBe(SENTENCES[lang].verbatimCut);
-      expect(strings(lang).chatFallback).toBe(texts(lang).chatFallback);
-    }
-  });
-
   it("names each tokenizer kind by its own name: a charbpe model is not called a plain character tokenizer", () => {
     for (const lang of ["en", "ja"] as const) {
       const line = { characters: 5, tokens: 2, vocabSize: 300, model: "m" };

@@ -5,15 +5,17 @@
  */
 import { cleanContent, type Message, PermissionFlagsBits } from "discord.js";
 import type { ModelRegistry } from "../../app/model-registry.ts";
-import { chatAsGeneration, chatBreakdown, chatPromptIds, generateChatReply } from "../../app/chat.ts";
+import { chatAsGeneration, chatBreakdown } from "../../app/chat.ts";
+import { chatReply } from "../../app/replies/chat.ts";
 import { explainModeOn } from "../../app/user-settings.ts";
-import { redactGeneration, redactorFor, redactText } from "../../app/redaction.ts";
+import { redactGeneration, redactorFor } from "../../app/redaction.ts";
 import type { RateLimiter } from "../../app/rate-limit.ts";
 import { tracePicture } from "../../app/pictures.ts";
 import type { Store } from "../../store/index.ts";
 import { langOfText, strings } from "./i18n.ts";
 import type { Logger } from "./log.ts";
 import { inertMentions, replyToMessage } from "./outgoing.ts";
+import { discordMessage } from "./reply-format.ts";
 import { QueueFullError, type SerialQueue } from "./serial-queue.ts";
 
 /** How many earlier messages of the channel the prompt includes. */
@@ -54,20 +56,21 @@ export async function handleChatMessage(message: Message, deps: ChatDeps): Promi
     // 2. the conversation so far, and the model
     const earlier = await earlierMessages(message, deps.log);
     const handle = await deps.registry.forGuild(message.guildId);
-    // 3. generate (one chat at a time), 4. reply without pings
-    const generated = await deps.queue.run(() =>
-      generateChatReply(handle, chatPromptIds(handle, [...earlier, current]), { seed: seedOf(message.id) }),
-    );
-    // never hand a stored message back word for word
+    // 3. generate (one chat at a time; a stored message is never handed back word for word), 4. reply without pings
+    const lang = langOfText(current);
     const redactor = redactorFor(deps.store, message.guildId);
-    const redacted = redactText(generated.text, redactor);
-    const reply = inertMentions(redacted.text.trim());
-    const body = reply.length > 0 ? (redacted?.cut ? `${reply}\n${text.verbatimCut}` : reply) : text.chatFallback;
-    if (deps.store && !redacted?.cut && generated.steps.length > 0 && explainModeOn(deps.store, message.guildId, message.author.id)) {
+    const answer = await chatReply(
+      { handle, lang, heavy: (job) => deps.queue.run(async () => job()), redactor },
+      [...earlier, current],
+      seedOf(message.id),
+    );
+    const { generated } = answer;
+    const body = discordMessage(answer.reply).content ?? "";
+    if (deps.store && !answer.cut && generated.steps.length > 0 && explainModeOn(deps.store, message.guildId, message.author.id)) {
       // explain mode: the reply, each token's runners-up, and the step-by-step picture
       const budget = 1900 - body.length - text.explainBreakdownTitle.length - 12;
       const breakdown = inertMentions(chatBreakdown(handle, generated.steps, Math.max(0, budget)));
-      const png = await tracePicture(handle, redactGeneration(handle, chatAsGeneration(current, generated), redactor), langOfText(current));
+      const png = await tracePicture(handle, redactGeneration(handle, chatAsGeneration(current, generated), redactor), lang);
       await replyToMessage(message, {
         content: `${body}\n\n-# ${text.explainBreakdownTitle}\n\`\`\`\n${breakdown}\n\`\`\``,
         files: [{ name: "trace.png", data: png }],

@@ -42,11 +42,8 @@ export interface Strings {
   modelName(identity: ModelIdentity): string;
   /** one line per InputError code; undefined = use the error's own text */
   inputError(code: string, values: Record<string, unknown>): string | undefined;
-  chatFallback: string;
   /** the heading of the breakdown under a chat reply in explain mode */
   explainBreakdownTitle: string;
-  /** a generated text repeated a stored message word for word: that part was cut */
-  verbatimCut: string;
   /** the per-user limit on expensive commands */
   tryAgainIn: (seconds: number) => string;
   trainChannelNotAllowed: (channel: string, allowed: string[]) => string;
@@ -98,9 +95,7 @@ const en: Strings = {
   busy: "I'm busy thinking about other messages. Please try again in a moment.",
   modelName: (identity) => modelNameIn(identity, "en"),
   inputError: (code, v) => inputErrorMessage("en", code, v),
-  chatFallback: SENTENCES.en.chatFallback,
   explainBreakdownTitle: "How I chose each token (chosen, then the runners-up):",
-  verbatimCut: `-# ${SENTENCES.en.verbatimCut}`,
   tryAgainIn: (s) => `I'm still catching my breath from your last requests: please try again in ${s} s.`,
   trainNothingToResume: "There is no interrupted or stopped training with a checkpoint to resume in this server.",
   trainChannelNotAllowed: (c, a) => `An admin allowed \`/train\` to read only ${a.join(" ")}; ${c} is not one of them.`,
@@ -170,9 +165,7 @@ const ja: Strings = {
   busy: "ほかのメッセージを考えている最中です。少し待ってからもう一度どうぞ。",
   modelName: (identity) => modelNameIn(identity, "ja"),
   inputError: (code, v) => inputErrorMessage("ja", code, v),
-  chatFallback: SENTENCES.ja.chatFallback,
   explainBreakdownTitle: "トークンの選び方（選んだもの、続いて次点の候補）:",
-  verbatimCut: `-# ${SENTENCES.ja.verbatimCut}`,
   tryAgainIn: (s) => `続けてのリクエストで少し息切れしています。${s} 秒後にもう一度どうぞ。`,
   trainNothingToResume: "このサーバーには、再開できる（チェックポイントのある）中断・停止した学習がありません。",
   trainChannelNotAllowed: (c, a) => `管理者が \`/train\` に許可したのは ${a.join(" ")} だけです。${c} は含まれていません。`,

@@ -1,22 +1,21 @@
 /**
  * Chat in the playground: the conversation so far (kept by the page, oldest first) is the
  * prompt, and whatever the model writes up to its end-of-text is its reply — the same chat as
- * the bot's mentions (src/app/chat.ts).
+ * the bot's mentions (src/app/replies/chat.ts).
  */
-import { chatPromptIds, generateChatReply } from "../../app/chat.ts";
 import { randomSeed } from "../../app/generate-text.ts";
 import { checkText } from "../../app/prompt.ts";
 import { inputError } from "../../app/input-messages.ts";
 import type { WebContext } from "./command-spec.ts";
-import { redactStored } from "./commands/shared.ts";
-import { texts } from "./texts.ts";
+import { chatReply as chatAnswer } from "../../app/replies/chat.ts";
+import { storedRedactor } from "./commands/shared.ts";
+import { webReply } from "./reply-format.ts";
 
 /** Only the newest messages fit the model's context anyway. */
 export const CHAT_HISTORY = 8;
 
 /** `seed` (optional, a whole number ≥ 0): the same conversation and seed give the same reply; absent, a random one. */
 export async function chatReply(ctx: WebContext, messages: unknown, seed?: unknown): Promise<{ text: string }> {
-  const t = texts(ctx.lang);
   // 1. the conversation: strings, the newest one not empty, each within the input limit
   if (!Array.isArray(messages) || messages.length === 0 || !messages.every((m) => typeof m === "string")) {
     throw inputError("bad-messages", {});
@@ -26,12 +25,9 @@ export async function chatReply(ctx: WebContext, messages: unknown, seed?: unkno
   checkText(recent[recent.length - 1], false);
   if (seed !== undefined && !(Number.isSafeInteger(seed) && (seed as number) >= 0))
     throw inputError("bad-seed", { seed: String(seed).slice(0, 20) });
-  // 2. the model's next message
+  // 2. the model's next message (src/app/replies/chat.ts), as the page's JSON
   const handle = await ctx.registry.forGuild(ctx.space);
-  const reply = await ctx.heavy(() =>
-    generateChatReply(handle, chatPromptIds(handle, recent), { seed: (seed as number | undefined) ?? randomSeed() }),
-  );
-  const { text, cut } = redactStored(ctx, reply.text.trim());
-  if (text === "") return { text: t.chatFallback };
-  return { text: cut ? `${text}\n${t.verbatimCut}` : text };
+  const rc = { handle, lang: ctx.lang, heavy: ctx.heavy, redactor: storedRedactor(ctx) };
+  const { reply } = await chatAnswer(rc, recent, (seed as number | undefined) ?? randomSeed());
+  return { text: webReply(reply).text };
 }

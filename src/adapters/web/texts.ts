@@ -26,8 +26,6 @@ export function errorSentence(lang: Lang, code: string, values: Record<string, u
 export interface WebTexts {
   /** the model that answers, by its identity (one table for every surface: src/app/model-identity.ts) */
   modelName(identity: ModelIdentity): string;
-  chatFallback: string;
-  verbatimCut: string;
   trainPanel: string;
   /** after "Forget my texts": how many kept documents were deleted */
   trainTextsForgotten: (deleted: number) => string;
@@ -43,8 +41,6 @@ export interface WebTexts {
 
 const en: WebTexts = {
   modelName: (identity) => modelNameIn(identity, "en"),
-  chatFallback: SENTENCES.en.chatFallback,
-  verbatimCut: SENTENCES.en.verbatimCut,
   trainPanel:
     "Train your own model: paste a text or upload a .txt file (or use the shipped corpus), pick a size and a time, and watch the loss fall. " +
     "The texts you train on are kept in the playground's database, so that no answer hands them back word for word (copies are shown as […]); " +
@@ -89,8 +85,6 @@ const en: WebTexts = {
 
 const ja: WebTexts = {
   modelName: (identity) => modelNameIn(identity, "ja"),
-  chatFallback: SENTENCES.ja.chatFallback,
-  verbatimCut: SENTENCES.ja.verbatimCut,
   trainPanel:
     "自分のモデルを学習させましょう: 文章を貼り付けるか .txt ファイルを選び（付属のコーパスも使えます）、大きさと時間を選ぶと、損失が下がっていく様子が見られます。" +
     "学習に使った文章は、答えがそのまま書き写さないように（写した部分は […] になります）プレイグラウンドのデータベースに保存されます。**学習した文章を忘れる** で削除できます。",
