@@ -10,7 +10,6 @@ import { discordTime, formatDuration, formatInt, formatLoss } from "./format.ts"
 
 import { type Lang, langOfLocale } from "../../lang.ts";
 import { type ModelIdentity, modelName as modelNameIn } from "../../app/model-identity.ts";
-import { SENTENCES } from "../../app/sentences.ts";
 
 export { type Lang, langOfLocale };
 

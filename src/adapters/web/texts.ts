@@ -9,7 +9,6 @@ import type { TrainingOutcome, TrainingSnapshot } from "../../app/training-servi
 
 import { type Lang, langOfLocale } from "../../lang.ts";
 import { type ModelIdentity, modelName as modelNameIn } from "../../app/model-identity.ts";
-import { SENTENCES } from "../../app/sentences.ts";
 
 export type { Lang };
 
