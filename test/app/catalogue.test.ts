@@ -18,7 +18,9 @@ import {
   optionDescription,
   optionsOn,
   subcommandsOn,
+  surfaceName,
 } from "../../src/app/catalogue/index.ts";
+import { cliHelp, flagOf, parseCatalogueArgs } from "../../src/adapters/cli/catalogue-args.ts";
 import { InputError } from "../../src/app/prompt.ts";
 import { MAX_DESCRIPTION } from "../../src/adapters/discord/slash-json.ts";
 import { startTestPlayground, type TestPlayground } from "../web/harness.ts";
@@ -154,6 +156,37 @@ describe("one catalogue, three surfaces", () => {
       }
     }
     expect(compared).toBeGreaterThan(10);
+  });
+});
+
+describe("the console's flags", () => {
+  it("every console command's --help lists each option with the catalogue's range, and refuses a value past it", () => {
+    let checked = 0;
+    for (const spec of commandsOn("cli")) {
+      const name = surfaceName(spec, "cli");
+      const help = cliHelp(name);
+      for (const o of optionsOn(spec, "cli")) {
+        expect(help, `${name} ${o.name}`).toContain(o.cliPositional ? o.name.toUpperCase() : `--${flagOf(o)}`);
+        if (o.max === undefined || o.cliPositional) continue;
+        if (o.min !== undefined) expect(help, `${name} ${o.name}`).toContain(`${o.min}–${o.max}`);
+        // the required flags with a value they accept, then this one past its maximum
+        const required = optionsOn(spec, "cli").filter((r) => r.required && !r.cliPositional && r !== o);
+        const argv = [
+          ...required.flatMap((r) => [`--${flagOf(r)}`, r.choices?.[0].value ?? String(r.min ?? "x")]),
+          `--${flagOf(o)}=${o.max + 1}`,
+        ];
+        let refused: unknown;
+        try {
+          parseCatalogueArgs(argv, name);
+        } catch (err) {
+          refused = err;
+        }
+        expect(refused, `${name} ${flagOf(o)} ${o.max + 1}`).toBeInstanceOf(InputError);
+        expect((refused as InputError).values).toMatchObject({ option: o.name, max: o.max });
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
   });
 });
 
