@@ -1,6 +1,6 @@
 /**
- * What the surfaces say alike (the bot, the playground, the console), once per language: the
- * notes under a reply, the header of /predict, the lines of /attention and /tokens, the footers
+ * What the surfaces say alike (the bot, the playground, the console), once per language: a
+ * failure on our side, the notes under a reply, the header of /predict, the lines of /attention and /tokens, the footers
  * of /generate and /trace. A sentence that names a quote or the model takes them as reply parts
  * and is a line of parts (src/app/reply.ts), so each medium shows the quote its way; medium marks
  * (Discord's "-# " small text, its 2000-character limit) are added by each formatter.
@@ -10,6 +10,8 @@ import { formatDuration, formatInt, formatLoss } from "./number-format.ts";
 import { line, type Part, type Piece, parts, time } from "./reply.ts";
 
 export interface SharedSentences {
+  /** a command (or a request of the page) failed on our side: `what` is "/predict" or the page's path */
+  commandFailed(what: string): string;
   unknownChars(count: number): string;
   droppedTokens(count: number): string;
   /** a reply shows a run copied from a stored text as […] */
@@ -75,6 +77,7 @@ export function tokenizerKindName(kind: string, lang: Lang): string {
 }
 
 const en: SharedSentences = {
+  commandFailed: (what) => `Sorry, ${what} failed. The error was logged; please try again later.`,
   unknownChars: (n) => `${n} character${n === 1 ? " is" : "s are"} unknown to this model (shown as <unk>).`,
   droppedTokens: (n) => `The text was too long for the model's context: the first ${n} token${n === 1 ? " was" : "s were"} left out.`,
   verbatimCut: "[…] marks a part that repeated a stored text word for word; I left it out.",
@@ -126,6 +129,7 @@ const en: SharedSentences = {
 };
 
 const ja: SharedSentences = {
+  commandFailed: (what) => `すみません、${what} の実行に失敗しました。エラーは記録しました。しばらくしてからもう一度お試しください。`,
   unknownChars: (n) => `このモデルが知らない文字が ${n} 個ありました（<unk> と表示）。`,
   droppedTokens: (n) => `テキストがモデルの文脈長を超えたため、先頭の ${n} トークンは読まれていません。`,
   verbatimCut: "[…] の部分は、保存された文章をそのまま繰り返していたので省きました。",

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { predictNext } from "../../src/app/predict.ts";
 import { predictPicture } from "../../src/app/pictures.ts";
 import { MAX_BODY_BYTES } from "../../src/adapters/web/server.ts";
+import { strings } from "../../src/adapters/discord/i18n.ts";
+import { SENTENCES } from "../../src/app/sentences.ts";
 import { postJson, startTestPlayground, type TestPlayground, TRAINING_TEXT_FILE } from "./harness.ts";
 
 let pg: TestPlayground;
@@ -126,6 +128,29 @@ describe("commands and chat", () => {
       expect(status, message).toBe(200);
       expect(typeof body.text).toBe("string");
       expect((body.text as string).length).toBeGreaterThan(0);
+    }
+  });
+
+  it("a failure on the server's side is the bot's sentence, in the reader's language, and is logged", async () => {
+    const forGuild = pg.registry.forGuild;
+    pg.registry.forGuild = async () => {
+      throw new Error("the model file vanished");
+    };
+    try {
+      for (const lang of ["en", "ja"] as const) {
+        const response = await fetch(api("/api/chat"), {
+          method: "POST",
+          headers: { "content-type": "application/json", "accept-language": lang },
+          body: JSON.stringify({ messages: ["hi"] }),
+        });
+        expect(response.status).toBe(500);
+        expect(((await response.json()) as { error: string }).error).toBe(SENTENCES[lang].commandFailed("/api/chat"));
+        expect(SENTENCES[lang].commandFailed("/predict")).toBe(strings(lang).commandFailed("predict"));
+      }
+      expect(pg.errors.map((e) => String(e))).toContain("Error: the model file vanished");
+    } finally {
+      pg.registry.forGuild = forGuild;
+      pg.errors.splice(0); // logged as it should be: later tests expect no errors of their own
     }
   });
 

@@ -10,6 +10,7 @@ import { discordTime, formatDuration, formatInt, formatLoss } from "./format.ts"
 
 import { type Lang, langOfLocale } from "../../lang.ts";
 import { type ModelIdentity, modelName as modelNameIn } from "../../app/model-identity.ts";
+import { SENTENCES } from "../../app/sentences.ts";
 
 export { type Lang, langOfLocale };
 
@@ -77,7 +78,7 @@ const list = (items: string[], and: string) =>
 
 const en: Strings = {
   permission: (name) => PERMISSION_NAMES[name]?.en ?? name,
-  commandFailed: (command) => `Sorry, /${command} failed. The error was logged; please try again later.`,
+  commandFailed: (command) => SENTENCES.en.commandFailed(`/${command}`),
   unknownCommand: (command) => `I don't know /${command}. The command list may have just changed: try again in a minute.`,
   guildOnly: "This command works only in a server, not in DMs.",
   userLacks: (p) =>
@@ -152,8 +153,7 @@ const en: Strings = {
 
 const ja: Strings = {
   permission: (name) => PERMISSION_NAMES[name]?.ja ?? name,
-  commandFailed: (command) =>
-    `すみません、/${command} の実行に失敗しました。エラーは記録しました。しばらくしてからもう一度お試しください。`,
+  commandFailed: (command) => SENTENCES.ja.commandFailed(`/${command}`),
   unknownCommand: (command) =>
     `/${command} というコマンドは知りません。コマンド一覧が更新されたばかりかもしれません。少し待ってからお試しください。`,
   guildOnly: "このコマンドはサーバー内でのみ使えます（DM では使えません）。",

@@ -35,6 +35,7 @@ import { HttpError, pngSize, readJsonBody, SECURITY_HEADERS, sendBytes, sendJson
 import { forgetLocalTrainingTexts, lossCurvePng, startLocalTraining, stopLocalTraining } from "./local-training.ts";
 import { ImageShelf } from "./image-shelf.ts";
 import { followTraining } from "./training-events.ts";
+import { SENTENCES } from "../../app/sentences.ts";
 import { errorSentence, type Lang, langOf, texts } from "./texts.ts";
 import { train as trainCommand } from "./commands/train.ts";
 import { identityOf } from "../../app/model-identity.ts";
@@ -209,7 +210,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         return fail(400, errorSentence(request.lang, err.code, err.values, err.message));
       }
       onError(`web: ${req.method} ${url.pathname} failed`, err);
-      fail(500, texts(request.lang).serverError(url.pathname));
+      fail(500, SENTENCES[request.lang].commandFailed(url.pathname));
     });
   });
 

@@ -35,7 +35,6 @@ export interface WebTexts {
   trainStopping: string;
   trainAlreadyRunning: string;
   trainNotEnoughText(v: { characters: number; needCharacters: number; preset: string }): string;
-  serverError(command: string): string;
 }
 
 const en: WebTexts = {
@@ -79,7 +78,6 @@ const en: WebTexts = {
   trainAlreadyRunning: "A training is already running (one at a time): follow it below or stop it with /train stop.",
   trainNotEnoughText: (v) =>
     `Not enough text to learn from: ${formatInt(v.characters, "en")} characters; the ${v.preset} preset needs at least ${formatInt(v.needCharacters, "en")} characters in 10 or more lines or paragraphs.`,
-  serverError: (command) => `Sorry, ${command} failed on the server. The error is in the server's log.`,
 };
 
 const ja: WebTexts = {
@@ -122,7 +120,6 @@ const ja: WebTexts = {
   trainAlreadyRunning: "すでに学習中です（一度に 1 つ）。下で進み具合を見るか、/train stop で止めてください。",
   trainNotEnoughText: (v) =>
     `学習する文章が足りません: ${formatInt(v.characters, "ja")} 文字。${v.preset} には 10 行（または 10 段落）以上、${formatInt(v.needCharacters, "ja")} 文字以上が必要です。`,
-  serverError: (command) => `すみません、サーバーで ${command} が失敗しました。エラーはサーバーのログにあります。`,
 };
 
 export function texts(lang: Lang): WebTexts {

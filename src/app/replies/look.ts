@@ -5,6 +5,7 @@
  * the heads named) run at once, before a deferral; the forward passes and pictures run through
  * the surface's heavy queue.
  */
+import type { Lang } from "../../lang.ts";
 import { formatPercent } from "../../render/format.ts";
 import { visibleToken } from "../../render/text.ts";
 import { ablateNext, headsText, parseHeads } from "../ablate.ts";
@@ -125,7 +126,7 @@ export function ablateReply(rc: ReplyContext, o: ReplyOptions): PendingReply {
 }
 
 /** The line /predict adds when heads were switched off for it. */
-export function headsOffLine(heads: readonly { layer: number; head: number }[], lang: "ja" | "en"): Part[] {
+export function headsOffLine(heads: readonly { layer: number; head: number }[], lang: Lang): Part[] {
   const list = headsText(heads);
   return [text(lang === "ja" ? `（ヘッド ${list} を止めたモデルの予測です）` : `(predicted by the model with heads ${list} switched off)`)];
 }
