@@ -14,7 +14,7 @@ import { handleFromCheckpoint, type ModelHandle } from "../../src/app/model-hand
 import { storedModel } from "../../src/app/model-identity.ts";
 import { contextsOf, emptyIndex, indexBatch, textHash } from "../../src/app/neuron-index.ts";
 import { NeuronIndexer } from "../../src/app/neuron-indexer.ts";
-import { corpusTexts, messageTexts, showContexts } from "../../src/app/neuron-texts.ts";
+import { messageTexts, showContexts } from "../../src/app/neuron-texts.ts";
 import { neuronsOf, parseNeuron, strongest } from "../../src/app/neurons.ts";
 import { InputError } from "../../src/app/prompt.ts";
 import { neuronsReply } from "../../src/app/replies/neurons.ts";
