@@ -7,6 +7,9 @@ import { renderAblation } from "../render/ablation.ts";
 import { renderAttribution } from "../render/attribution.ts";
 import type { Lang } from "../render/lang.ts";
 import { renderLensGrid } from "../render/lens.ts";
+import { renderNeurons } from "../render/neurons.ts";
+import type { NeuronsResult } from "./neurons.ts";
+import type { ShownContext } from "./neuron-texts.ts";
 import type { AblationResult } from "./ablate.ts";
 import type { AttributionResult } from "./attribute.ts";
 import type { LensResult } from "./lens.ts";
@@ -40,6 +43,26 @@ export function ablationPicture(result: AblationResult, lang: Lang, modelName: s
     chosenFromGrid: result.chosenFromGrid,
     topToken: result.top.token,
     grid: result.grid,
+    modelName,
+    lang,
+  });
+}
+
+/** The token strip (with a neuron named, filled by its values), layers × strongest neurons, each layer's best context. */
+export function neuronsPicture(
+  result: NeuronsResult,
+  contexts: (ShownContext | null)[],
+  contextNote: string | null,
+  lang: Lang,
+  modelName: string,
+): Promise<Uint8Array> {
+  return renderNeurons({
+    tokens: result.inputTokens,
+    position: result.position,
+    layers: result.layers.map((cells) => cells.map((c) => ({ index: c.index, value: c.value }))),
+    contexts,
+    along: result.along && { layer: result.along.neuron.layer, index: result.along.neuron.index, values: result.along.values },
+    contextNote,
     modelName,
     lang,
   });

@@ -37,6 +37,7 @@ import type { Lang } from "../lang.ts";
 import type { HeavyQueue } from "./heavy-queue.ts";
 import type { ModelHandle } from "./model-handle.ts";
 import { type ModelIdentity, identityOf, modelName } from "./model-identity.ts";
+import type { IndexStatus } from "./neuron-indexer.ts";
 import type { Redactor } from "./redaction.ts";
 
 export type Part =
@@ -51,7 +52,7 @@ export type Part =
 
 export type Block = { line: Part[] } | { table: Part[][] } | { code: string[] };
 
-export type NoticeKind = "unknown-chars" | "dropped-tokens" | "verbatim-cut" | "generation-end";
+export type NoticeKind = "unknown-chars" | "dropped-tokens" | "verbatim-cut" | "generation-end" | "index-building";
 
 export interface Notice {
   kind: NoticeKind;
@@ -81,6 +82,8 @@ export interface ReplyContext {
   redactor: Redactor | null;
   /** the number of the space's own stored model, if it has one (asked only by replies that say whose model it is) */
   storedModelId?: () => number | null;
+  /** the neuron index of a model in this space: what /neurons can show of its training text (absent: none) */
+  neuronIndex?: (handle: ModelHandle) => IndexStatus;
 }
 
 /**

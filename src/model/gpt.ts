@@ -109,22 +109,12 @@ export class GPT {
    * and remembers what backward() needs. `options.ablate` switches heads off for this forward.
    */
   forward(ids: IdArray, B: number, T: number, targets: IdArray | null = null, options: ForwardOptions = {}): ForwardResult {
-    this.checkInputs(ids, B, T, targets);
-    this.ablated = options.ablate && options.ablate.length > 0 ? this.headMask(options.ablate, targets) : null;
-    const { nEmbd: C, vocabSize: V, nLayer: L } = this.config;
+    const a = this.forwardBlocks(ids, B, T, targets, options);
+    const { nEmbd: C, vocabSize: V } = this.config;
     const N = B * T;
     const kernels = this.kernels;
-    const p = this.views;
-    const a = this.activationsFor(B, T);
-
-    // 1. token + position embedding, and the LayerNorm the stream meets first (block 0's
-    //    ln_1; each later one runs fused with the residual sum before it, see ./block.ts)
-    kernels.embeddingForward(a.encoded, ids, p.wte, p.wpe, B, T, C);
-    normForward(kernels, this.plan!.norms[0], a.encoded, N, C);
-    // 2. the blocks: x = x + attn(ln_1(x)); x = x + mlp(ln_2(x))
-    for (let l = 0; l < L; l++) this.blockForward(l);
     // 3. the output head, tied to the token embedding (ln_f ran with the last block's sum)
-    kernels.linearForward(a.logits, a.lnf, p.wte, null, N, C, V);
+    kernels.linearForward(a.logits, a.lnf, this.views.wte, null, N, C, V);
 
     this.lastIds = ids;
     this.lastTargets = targets;
@@ -143,6 +133,25 @@ export class GPT {
       }
     }
     return { logits: a.logits, loss: count > 0 ? sum / count : 0 };
+  }
+
+  /**
+   * Steps 1–2 of forward: every block's activations (and ln_f's), without the output head. What
+   * reads only the blocks (the neuron index) calls this alone; its activations' logits stay unset.
+   */
+  forwardBlocks(ids: IdArray, B: number, T: number, targets: IdArray | null = null, options: ForwardOptions = {}): Activations {
+    this.checkInputs(ids, B, T, targets);
+    this.ablated = options.ablate && options.ablate.length > 0 ? this.headMask(options.ablate, targets) : null;
+    const { nEmbd: C, nLayer: L } = this.config;
+    const N = B * T;
+    const a = this.activationsFor(B, T);
+    // 1. token + position embedding, and the LayerNorm the stream meets first (block 0's
+    //    ln_1; each later one runs fused with the residual sum before it, see ./block.ts)
+    this.kernels.embeddingForward(a.encoded, ids, this.views.wte, this.views.wpe, B, T, C);
+    normForward(this.kernels, this.plan!.norms[0], a.encoded, N, C);
+    // 2. the blocks: x = x + attn(ln_1(x)); x = x + mlp(ln_2(x))
+    for (let l = 0; l < L; l++) this.blockForward(l);
+    return a;
   }
 
   /**

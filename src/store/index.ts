@@ -15,6 +15,7 @@ import { guildRepository, settingsRepository } from "./guilds.ts";
 import { messageRepository } from "./messages.ts";
 import { modelRepository } from "./models.ts";
 import { runRepository } from "./runs.ts";
+import { neuronIndexRepository } from "./neuron-indexes.ts";
 
 export type { GuildRecord } from "./guilds.ts";
 export type { RecentOptions, StoredMessage } from "./messages.ts";
@@ -37,7 +38,7 @@ export function openStore(path: string, options: StoreOptions = {}) {
 function createStore(db: Db, path: string, now: () => number) {
   const deleteGuildData = db.transaction((guildId: string) => {
     let rows = 0;
-    for (const table of ["messages", "model_choices", "models", "runs", "settings"]) {
+    for (const table of ["messages", "neuron_indexes", "model_choices", "models", "runs", "settings"]) {
       rows += db.prepare(`DELETE FROM ${table} WHERE guild_id = ?`).run(guildId).changes;
     }
     rows += db.prepare("DELETE FROM guilds WHERE id = ?").run(guildId).changes;
@@ -50,11 +51,12 @@ function createStore(db: Db, path: string, now: () => number) {
     messages: messageRepository(db),
     models: modelRepository(db, now),
     runs: runRepository(db, now),
+    neuronIndexes: neuronIndexRepository(db, now),
     /** The schema version (number of migrations applied). */
     version(): number {
       return schemaVersion(db);
     },
-    /** Deletes everything stored for a guild (messages, models with their names and the model chosen, runs with their points, settings); returns the rows deleted (points not counted). */
+    /** Deletes everything stored for a guild (messages, neuron indexes, models with their names and the model chosen, runs with their points, settings); returns the rows deleted (points not counted). */
     forgetGuild(guildId: string): number {
       return deleteGuildData(guildId);
     },

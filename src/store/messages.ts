@@ -46,6 +46,10 @@ export function messageRepository(db: Db) {
   );
   const revision = db.prepare<[string], { revision: number }>("SELECT revision FROM message_revisions WHERE guild_id = ?");
   const texts = db.prepare<[string], { text: string }>("SELECT text FROM messages WHERE guild_id = ? ORDER BY created_at, id");
+  const writtenBefore = db.prepare<[string, number], MessageRow>(
+    `SELECT ${COLUMNS} FROM messages WHERE guild_id = ? AND created_at <= ? ORDER BY created_at, id`,
+  );
+  const one = db.prepare<[string, string], MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE guild_id = ? AND id = ?`);
   const newest = db.prepare<[string, string], MessageRow>(
     `SELECT ${COLUMNS} FROM messages WHERE guild_id = ? AND channel_id = ? ORDER BY created_at DESC, id DESC LIMIT 1`,
   );
@@ -96,6 +100,15 @@ export function messageRepository(db: Db) {
     /** Every text of the guild, oldest first: the training corpus. */
     texts(guildId: string): string[] {
       return texts.all(guildId).map((r) => r.text);
+    },
+    /** Every message of the guild written at or before a time (ms), oldest first. */
+    writtenBefore(guildId: string, time: number): StoredMessage[] {
+      return writtenBefore.all(guildId, time).map(toMessage);
+    },
+    /** One message of the guild, if it is (still) stored. */
+    get(guildId: string, id: string): StoredMessage | undefined {
+      const row = one.get(guildId, id);
+      return row && toMessage(row);
     },
     /** The newest stored message of a channel (to continue collecting after it). */
     newest(guildId: string, channelId: string): StoredMessage | undefined {

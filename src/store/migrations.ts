@@ -124,4 +124,23 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // per space and model, the index /neurons reads (src/app/neuron-index.ts): for every MLP neuron
+    // the training texts that excite it most, as refs to the texts (never the texts themselves),
+    // built a batch at a time; a stored model's index goes when the model goes
+    name: "5: the neuron index of each model a space uses",
+    sql: `
+      CREATE TABLE neuron_indexes (
+        guild_id     TEXT NOT NULL,
+        model_key    TEXT NOT NULL,
+        model_id     INTEGER,
+        state_json   TEXT NOT NULL,
+        documents    INTEGER NOT NULL,
+        finished     INTEGER NOT NULL CHECK (finished IN (0, 1)),
+        updated_at   INTEGER NOT NULL,
+        PRIMARY KEY (guild_id, model_key),
+        FOREIGN KEY (guild_id, model_id) REFERENCES models (guild_id, id) ON DELETE CASCADE
+      );
+    `,
+  },
 ];

@@ -6,6 +6,7 @@
  */
 import type { ChatInputCommandInteraction } from "discord.js";
 import { commandSpec, optionsOn, type OptionValue } from "../../app/catalogue/index.ts";
+import { neuronIndexerFor } from "../../app/neuron-indexer.ts";
 import { redactorFor } from "../../app/redaction.ts";
 import type { PendingReply, ReplyContext } from "../../app/reply.ts";
 import type { ReplyUseCase } from "../../app/replies/options.ts";
@@ -13,6 +14,9 @@ import type { CommandContext } from "./command.ts";
 import { translated } from "./input-error.ts";
 import { respondAll } from "./outgoing.ts";
 import { discordMessages } from "./reply-format.ts";
+
+/** The space of direct messages (no guild: the shipped model answers there). */
+const DIRECT_MESSAGES = "direct";
 
 export function replyCommand(name: string, present: ReplyUseCase) {
   const options = optionsOn(commandSpec(name, "discord"), "discord");
@@ -29,6 +33,7 @@ export function replyCommand(name: string, present: ReplyUseCase) {
       heavy: ctx.heavy,
       redactor: redactorFor(ctx.store, guild),
       storedModelId: () => (guild ? (ctx.store.models.latestInfo(guild)?.id ?? null) : null),
+      neuronIndex: (h) => neuronIndexerFor(ctx.store).status(guild ?? DIRECT_MESSAGES, h),
     };
     let pending: PendingReply;
     try {

@@ -23,6 +23,8 @@ export const MAX_GENERATE_TOKENS = 200;
 export const MAX_TRACE_TOKENS = 20;
 /** /lens lists at most this many guesses per cell in its JSON (its picture shows the first). */
 export const MAX_LENS_K = 10;
+/** /neurons lists at most this many neurons per layer. */
+export const MAX_NEURONS_K = 8;
 /** The presets a guild (or the playground) may train: both learn something within minutes on one CPU core. */
 export const TRAINING_PRESETS = ["tiny", "baby"] as const;
 export type TrainingPreset = (typeof TRAINING_PRESETS)[number];
@@ -281,6 +283,52 @@ export const CATALOGUE: readonly CommandSpec[] = [
         max: MAX_LENS_K,
         default: 3,
         description: { en: "How many guesses per position and layer", ja: "位置・レイヤーごとの候補の数" },
+      },
+      ...modelOptions,
+      jsonFlag,
+      pngOut(false),
+      langFlag,
+    ],
+  },
+  {
+    name: "neurons",
+    localName: "ニューロン",
+    on: ["discord", "web", "cli"],
+    description: {
+      en: "Show the MLP neurons that fire most at a token, and the training texts that excite them",
+      ja: "あるトークンで強く発火する MLP のニューロンと、それを最も興奮させる学習テキストを表示します",
+    },
+    options: [
+      textOption({ en: "A text for the model to read", ja: "モデルに読ませる文章" }, true),
+      {
+        name: "position",
+        localName: "位置",
+        type: "integer",
+        min: 1,
+        max: MAX_INPUT_CHARS,
+        description: {
+          en: "Which token of the text, from 1 (default: the last)",
+          ja: "文章の何番目のトークンか（1 から。既定: 最後）",
+        },
+      },
+      {
+        name: "neuron",
+        localName: "ニューロン",
+        type: "string",
+        maxLength: 20,
+        description: {
+          en: "One neuron as LAYER.INDEX (e.g. 2.371): its value along the text and its contexts",
+          ja: "1 つのニューロンを レイヤー.番号 で（例 2.371）: 文章に沿った値と、その文脈",
+        },
+      },
+      {
+        name: "k",
+        localName: "個数",
+        type: "integer",
+        min: 1,
+        max: MAX_NEURONS_K,
+        default: 3,
+        description: { en: "How many neurons per layer", ja: "レイヤーごとのニューロンの数" },
       },
       ...modelOptions,
       jsonFlag,

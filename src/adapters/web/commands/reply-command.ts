@@ -3,6 +3,7 @@
  * (already checked against the catalogue by the command line's parser) go to the use case with
  * the playground's model, language, heavy queue and stored texts; the Reply becomes the page's JSON.
  */
+import { neuronIndexerFor } from "../../../app/neuron-indexer.ts";
 import type { ReplyUseCase } from "../../../app/replies/options.ts";
 import { type WebCommand, webSpec } from "../command-spec.ts";
 import { webReply } from "../reply-format.ts";
@@ -14,7 +15,11 @@ export function webReplyCommand(name: string, present: ReplyUseCase): WebCommand
     async run(options, ctx) {
       const handle = await ctx.registry.forGuild(ctx.space);
       const storedModelId = () => ctx.store.models.latestInfo(ctx.space)?.id ?? null;
-      const pending = present({ handle, lang: ctx.lang, heavy: ctx.heavy, redactor: storedRedactor(ctx), storedModelId }, options);
+      const neuronIndex = (h: typeof handle) => neuronIndexerFor(ctx.store).status(ctx.space, h);
+      const pending = present(
+        { handle, lang: ctx.lang, heavy: ctx.heavy, redactor: storedRedactor(ctx), storedModelId, neuronIndex },
+        options,
+      );
       return webReply(await pending());
     },
   };
