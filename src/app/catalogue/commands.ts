@@ -258,6 +258,33 @@ export const CATALOGUE: readonly CommandSpec[] = [
           ja: "大きく表示するヘッド（0 から。既定: すべてのヘッド）",
         },
       },
+      {
+        name: "view",
+        localName: "表示",
+        type: "string",
+        default: "heads",
+        choices: [
+          { value: "heads", label: { en: "heads: every layer × head, or one head", ja: "heads: 全レイヤー × ヘッド、または 1 ヘッド" } },
+          {
+            value: "rollout",
+            label: {
+              en: "rollout: through all layers (½ attention + ½ identity)",
+              ja: "rollout: 全レイヤーを通して（½ アテンション + ½ 単位行列）",
+            },
+          },
+          {
+            value: "next",
+            label: {
+              en: "next: what the last token looked at to predict the next",
+              ja: "next: 次を予測するとき最後のトークンが注目した先",
+            },
+          },
+        ],
+        description: {
+          en: "Heads, the rollout across layers, or what chose the predicted token",
+          ja: "ヘッドごと、レイヤーを通したロールアウト、または予測を選んだアテンション",
+        },
+      },
       pngOut(true),
       langFlag,
       ...modelOptions,
