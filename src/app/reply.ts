@@ -35,6 +35,7 @@ import type { HeavyQueue } from "./heavy-queue.ts";
 import type { ModelHandle } from "./model-handle.ts";
 import { type ModelIdentity, identityOf, modelName } from "./model-identity.ts";
 import type { Redactor } from "./redaction.ts";
+import type { SourceScope } from "./sources.ts";
 
 export type Part =
   | { kind: "text"; text: string }
@@ -77,6 +78,8 @@ export interface ReplyContext {
   redactor: Redactor | null;
   /** the number of the space's own stored model, if it has one (asked only by replies that say whose model it is) */
   storedModelId?: () => number | null;
+  /** the space's stored training messages /sources may search, and who asks (absent: nothing stored, as in DMs and the console) */
+  sources?: SourceScope | null;
 }
 
 /**

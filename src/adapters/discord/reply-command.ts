@@ -9,6 +9,7 @@ import { commandSpec, optionsOn, type OptionValue } from "../../app/catalogue/in
 import { redactorFor } from "../../app/redaction.ts";
 import type { PendingReply, ReplyContext } from "../../app/reply.ts";
 import type { ReplyUseCase } from "../../app/replies/options.ts";
+import { sourceScopeFor } from "../../app/sources.ts";
 import type { CommandContext } from "./command.ts";
 import { translated } from "./input-error.ts";
 import { respond } from "./outgoing.ts";
@@ -29,6 +30,8 @@ export function replyCommand(name: string, present: ReplyUseCase) {
       heavy: ctx.heavy,
       redactor: redactorFor(ctx.store, guild),
       storedModelId: () => (guild ? (ctx.store.models.latestInfo(guild)?.id ?? null) : null),
+      // nothing is stored from direct messages
+      sources: guild ? sourceScopeFor(ctx.store, guild, interaction.user.id) : null,
     };
     let pending: PendingReply;
     try {

@@ -369,6 +369,16 @@ export const CATALOGUE: readonly CommandSpec[] = [
     ],
   },
   {
+    name: "sources",
+    localName: "出どころ",
+    on: ["discord", "web"],
+    description: {
+      en: "Find the stored training messages here that share the longest stretches with a text (e.g. a reply)",
+      ja: "文章（返事など）といちばん長く共通する部分をもつ、ここで保存された学習用メッセージを探します",
+    },
+    options: [textOption({ en: "A text, e.g. what the model wrote", ja: "文章（モデルが書いた返事など）" }, true)],
+  },
+  {
     name: "generate",
     localName: "生成",
     on: ["discord", "web", "cli"],

@@ -7,12 +7,13 @@ import { generate } from "./generate.ts";
 import { lens } from "./lens.ts";
 import { model } from "./model.ts";
 import { predict } from "./predict.ts";
+import { sources } from "./sources.ts";
 import { tokens } from "./tokens.ts";
 import { trace } from "./trace.ts";
 import { train } from "./train.ts";
 import { why } from "./why.ts";
 
-const RUNNERS: readonly WebCommand[] = [predict, attention, lens, why, ablate, generate, trace, tokens, model, explain, train];
+const RUNNERS: readonly WebCommand[] = [predict, attention, lens, why, ablate, sources, generate, trace, tokens, model, explain, train];
 
 /** In the catalogue's order; a catalogue command of the playground without a runner here is an error at start. */
 export const WEB_COMMANDS: readonly WebCommand[] = webCommandSpecs().map((spec) => {

@@ -4,6 +4,7 @@
  * the playground's model, language, heavy queue and stored texts; the Reply becomes the page's JSON.
  */
 import type { ReplyUseCase } from "../../../app/replies/options.ts";
+import { sourceScopeFor } from "../../../app/sources.ts";
 import { type WebCommand, webSpec } from "../command-spec.ts";
 import { webReply } from "../reply-format.ts";
 import { storedRedactor } from "./shared.ts";
@@ -14,7 +15,9 @@ export function webReplyCommand(name: string, present: ReplyUseCase): WebCommand
     async run(options, ctx) {
       const handle = await ctx.registry.forGuild(ctx.space);
       const storedModelId = () => ctx.store.models.latestInfo(ctx.space)?.id ?? null;
-      const pending = present({ handle, lang: ctx.lang, heavy: ctx.heavy, redactor: storedRedactor(ctx), storedModelId }, options);
+      // the playground is one person's: its stored texts are theirs, no author is asked
+      const sources = sourceScopeFor(ctx.store, ctx.space, null);
+      const pending = present({ handle, lang: ctx.lang, heavy: ctx.heavy, redactor: storedRedactor(ctx), storedModelId, sources }, options);
       return webReply(await pending());
     },
   };
