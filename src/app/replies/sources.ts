@@ -85,7 +85,7 @@ export function sourcesReply(rc: ReplyContext, o: ReplyOptions): PendingReply {
       body.push({
         line: ja
           ? line`答えているのは${model}で、これらのメッセージでは学習していません。共通部分は偶然か、よくある言い回しです。`
-          : line`The model answering here is ${model}, which was not trained on these messages: a shared stretch is chance or common wording.`,
+          : line`The model answering here, ${model}, was not trained on these messages: a shared stretch is chance or common wording.`,
       });
     }
     const footer = ja
