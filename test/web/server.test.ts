@@ -66,6 +66,7 @@ describe("the page", () => {
       "lens",
       "why",
       "ablate",
+      "sources",
       "generate",
       "trace",
       "tokens",
