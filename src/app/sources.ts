@@ -97,6 +97,8 @@ export interface SourcesResult {
   searched: number;
   /** the space holds more than MAX_SOURCE_MESSAGES: the newest were searched */
   capped: boolean;
+  /** messages sharing MIN_SHARED_CHARS or more characters in a row (the first `shown` are matches) */
+  found: number;
   matches: SourceMatch[];
 }
 
@@ -145,6 +147,7 @@ export function findSources(scope: SourceScope, text: string, shown = SOURCES_SH
     kind: scope.kind,
     searched: messages.length,
     capped: messages.length >= MAX_SOURCE_MESSAGES,
+    found: found.length,
     matches: found.slice(0, shown).map((f) => ({
       id: f.message.id,
       mine: scope.askerId !== null && f.message.authorId === scope.askerId,
