@@ -41,8 +41,8 @@ export interface SourceMessage {
 
 /** Where /sources looks, and who asks. */
 export interface SourceScope {
-  /** a Discord server's stored messages, or the texts trained on in the playground */
-  kind: "server" | "playground";
+  /** a Discord server's stored messages, the texts trained on in the playground, or the documents of a training corpus (the console) */
+  kind: "server" | "playground" | "corpus";
   /** the Discord user asking (null in the playground: its texts are the person's at the computer) */
   askerId: string | null;
   /** the stored messages that may be shown, newest first, at most MAX_SOURCE_MESSAGES */
@@ -64,6 +64,15 @@ export function sourceScopeFor(
       const since = days === null ? Number.MIN_SAFE_INTEGER : now() - days * DAY_MS;
       return store.messages.writtenSince(space, since, MAX_SOURCE_MESSAGES);
     },
+  };
+}
+
+/** The documents of a training corpus (the console's `sources --corpus`): no authors, no times; id = the document's number from 1. */
+export function corpusScope(documents: readonly string[]): SourceScope {
+  return {
+    kind: "corpus",
+    askerId: null,
+    messages: () => documents.slice(0, MAX_SOURCE_MESSAGES).map((text, i) => ({ id: String(i + 1), authorId: "", text, createdAt: 0 })),
   };
 }
 

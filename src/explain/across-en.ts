@@ -35,10 +35,11 @@ export const acrossTopicsEn = {
   },
 
   sources: (f: SourcesFacts): TopicText<"sources"> => {
-    const among =
-      f.where === "playground"
-        ? `Among the ${int(f.messages)} text${f.messages === 1 ? "" : "s"} trained here`
-        : `Among the ${int(f.messages)} stored message${f.messages === 1 ? "" : "s"} of this server`;
+    const among = {
+      playground: `Among the ${int(f.messages)} text${f.messages === 1 ? "" : "s"} trained here`,
+      server: `Among the ${int(f.messages)} stored message${f.messages === 1 ? "" : "s"} of this server`,
+      corpus: `Among the ${int(f.messages)} document${f.messages === 1 ? "" : "s"} of the training corpus`,
+    }[f.where ?? "server"];
     const share = `${int(f.found)} share${f.found === 1 ? "s" : ""}`;
     const found =
       f.where === null

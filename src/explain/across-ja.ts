@@ -35,7 +35,9 @@ export const acrossTopicsJa = {
   },
 
   sources: (f: SourcesFacts): TopicText<"sources"> => {
-    const where = f.where === "playground" ? "ここで学習した文章" : "このサーバーの保存メッセージ";
+    const where = { playground: "ここで学習した文章", server: "このサーバーの保存メッセージ", corpus: "学習コーパスの文書" }[
+      f.where ?? "server"
+    ];
     const found =
       f.where === null
         ? "ここには何も保存されていません（DM とコンソールではメッセージを保存しません）。検索するものがないのです。管理者が `/train` を実行したサーバーや、学習後のプレイグラウンドでは、モデルが学んだ文章の中を探します。"

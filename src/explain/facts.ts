@@ -319,7 +319,7 @@ export interface SourcesFacts {
   /** part of the continuation was cut as a copy of a stored message */
   cut: boolean;
   /** where the stored messages are: a server's, the playground's, or none stored here */
-  where: "server" | "playground" | null;
+  where: "server" | "playground" | "corpus" | null;
   messages: number;
   /** messages sharing MIN_SHARED_CHARS or more characters in a row */
   found: number;

@@ -29,7 +29,7 @@ export interface NextAttentionInput {
 
 const LABELS = {
   en: {
-    title: (token: string) => `What the model looked at to predict ${token}`,
+    title: (token: string) => `What the model looked at to predict “${token}”`,
     subtitle: (model: string, prob: string, layers: number, tokens: number) =>
       `${model} · predicted with ${prob} · ${layers} layers · ${formatInt(tokens)} tokens`,
     layer: (l: number) => `layer ${l}`,
@@ -42,7 +42,7 @@ const LABELS = {
     empty: "No tokens to show: give the model some text first.",
   },
   ja: {
-    title: (token: string) => `${token} を予測するためにモデルが注目した先`,
+    title: (token: string) => `「${token}」を予測するためにモデルが注目した先`,
     subtitle: (model: string, prob: string, layers: number, tokens: number) =>
       `${model} · 予測の確率 ${prob} · ${layers}レイヤー · ${formatInt(tokens)}トークン`,
     layer: (l: number) => `第${l}層`,

@@ -23,6 +23,7 @@ import * as models from "./commands/models.ts";
 import * as lens from "./commands/lens.ts";
 import * as attribute from "./commands/attribute.ts";
 import * as ablate from "./commands/ablate.ts";
+import * as sources from "./commands/sources.ts";
 import { commandSpec } from "../../app/catalogue/index.ts";
 import { cliHelp } from "./catalogue-args.ts";
 
@@ -43,6 +44,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   lens,
   attribute,
   ablate,
+  sources,
   trace,
   tokens,
   embeddings,

@@ -371,12 +371,25 @@ export const CATALOGUE: readonly CommandSpec[] = [
   {
     name: "sources",
     localName: "出どころ",
-    on: ["discord", "web"],
+    on: ["discord", "web", "cli"],
     description: {
       en: "Find the stored training messages here that share the longest stretches with a text (e.g. a reply)",
       ja: "文章（返事など）といちばん長く共通する部分をもつ、ここで保存された学習用メッセージを探します",
     },
-    options: [textOption({ en: "A text, e.g. what the model wrote", ja: "文章（モデルが書いた返事など）" }, true)],
+    options: [
+      textOption({ en: "A text, e.g. what the model wrote", ja: "文章（モデルが書いた返事など）" }, true),
+      {
+        name: "corpus",
+        type: "string",
+        on: ["cli"],
+        cliValue: "FILE|DIR",
+        description: {
+          en: "The training corpus to search (default: the shipped model's, data/corpus)",
+          ja: "探す学習コーパス（既定: 付属モデルの data/corpus）",
+        },
+      },
+      langFlag,
+    ],
   },
   {
     name: "generate",
