@@ -11,7 +11,8 @@ import { redactGeneration } from "../../src/app/redaction.ts";
 import { lensOf } from "../../src/app/lens.ts";
 import { attributeNext } from "../../src/app/attribute.ts";
 import { ablateNext } from "../../src/app/ablate.ts";
-import { ablationPicture, attributionPicture, lensPicture } from "../../src/app/look-pictures.ts";
+import { ablationPicture, attributionPicture, lensPicture, nextAttentionPicture, rolloutPicture } from "../../src/app/look-pictures.ts";
+import { nextTokenAttention, rolloutOf } from "../../src/app/attention-views.ts";
 import { encodePrompt } from "../../src/app/prompt.ts";
 
 async function timePicture(name: string, make: () => Promise<Uint8Array>, runs = 5): Promise<void> {
@@ -47,6 +48,10 @@ export async function benchPictures(): Promise<void> {
   await timePicture(`attribution, both methods (${T} tokens)`, () => attributionPicture(attributeNext(handle, long), "en", handle.name));
   await timePicture(`ablation + heads grid (${T} tokens)`, () =>
     ablationPicture(ablateNext(handle, long, { heads: "1.0" }), "en", handle.name),
+  );
+  await timePicture(`attention rollout (${T} tokens)`, () => rolloutPicture(rolloutOf(handle, long), "en", handle.name));
+  await timePicture(`predicted token's attention (${T} tokens)`, () =>
+    nextAttentionPicture(nextTokenAttention(handle, long), "ja", handle.name),
   );
 }
 

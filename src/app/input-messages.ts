@@ -93,6 +93,8 @@ function english(code: string, v: Values): string | undefined {
       return `Layer ${v.layer} does not exist: this model has layers 0–${Number(v.layers) - 1}.`;
     case "bad-head":
       return `Head ${v.head} does not exist: this model has heads 0–${Number(v.heads) - 1} in each layer.`;
+    case "view-takes-no-head":
+      return `${v.option} ${v.value} chooses one head of view heads; view ${v.view} reads every layer and head at once (leave ${v.option} out).`;
     case "bad-heads":
       return `heads must be layer.head pairs or layer numbers separated by commas, like 2.1,3.0 or 2 (you gave ${v.heads}; “${v.item}” is not one).`;
     case "target-tokens":
@@ -134,6 +136,8 @@ function japanese(code: string, v: Values): string | undefined {
       return `レイヤー ${v.layer} はありません。このモデルのレイヤーは 0〜${Number(v.layers) - 1} です。`;
     case "bad-head":
       return `ヘッド ${v.head} はありません。このモデルの各レイヤーのヘッドは 0〜${Number(v.heads) - 1} です。`;
+    case "view-takes-no-head":
+      return `${v.option} ${v.value} は view heads で 1 つのヘッドを選ぶ指定です。view ${v.view} は全レイヤー・全ヘッドをまとめて読むので、${v.option} は指定しないでください。`;
     case "bad-heads":
       return `heads（ヘッド）は「レイヤー.ヘッド」かレイヤー番号をカンマで区切って指定してください（例: 2.1,3.0 や 2）。指定された値: ${v.heads}（「${v.item}」が読めません）。`;
     case "target-tokens":

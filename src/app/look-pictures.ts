@@ -1,9 +1,11 @@
 /**
- * The pictures of /lens, /why and /ablate from their use cases' results (src/app/lens.ts,
+ * The pictures of /lens, /why, /ablate and /attention's rollout and next views from their use cases' results (src/app/lens.ts,
  * attribute.ts, ablate.ts): the console, the bot and the playground call these, so the
  * picture is the same everywhere.
  */
 import { renderAblation } from "../render/ablation.ts";
+import { renderNextAttention } from "../render/attention-next.ts";
+import { renderAttentionRollout } from "../render/attention-rollout.ts";
 import { renderAttribution } from "../render/attribution.ts";
 import type { Lang } from "../render/lang.ts";
 import { renderLensGrid } from "../render/lens.ts";
@@ -11,6 +13,7 @@ import { renderNeurons } from "../render/neurons.ts";
 import type { NeuronsResult } from "./neurons.ts";
 import type { ShownContext } from "./neuron-texts.ts";
 import type { AblationResult } from "./ablate.ts";
+import type { NextTokenAttention, RolloutResult } from "./attention-views.ts";
 import type { AttributionResult } from "./attribute.ts";
 import type { LensResult } from "./lens.ts";
 
@@ -63,6 +66,23 @@ export function neuronsPicture(
     contexts,
     along: result.along && { layer: result.along.neuron.layer, index: result.along.neuron.index, values: result.along.values },
     contextNote,
+    modelName,
+    lang,
+  });
+}
+
+/** The rollout R [T, T], drawn as one head is. */
+export function rolloutPicture(result: RolloutResult, lang: Lang, modelName: string): Promise<Uint8Array> {
+  return renderAttentionRollout({ tokens: result.tokens, rollout: result.rollout, layers: result.layers, modelName, lang });
+}
+
+/** The last query's attention per layer and through the rollout, headed by the predicted token. */
+export function nextAttentionPicture(result: NextTokenAttention, lang: Lang, modelName: string): Promise<Uint8Array> {
+  return renderNextAttention({
+    tokens: result.tokens,
+    predicted: result.predicted,
+    layers: result.layers,
+    rollout: result.rollout,
     modelName,
     lang,
   });

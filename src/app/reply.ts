@@ -39,6 +39,7 @@ import type { ModelHandle } from "./model-handle.ts";
 import { type ModelIdentity, identityOf, modelName } from "./model-identity.ts";
 import type { IndexStatus } from "./neuron-indexer.ts";
 import type { Redactor } from "./redaction.ts";
+import type { SourceScope } from "./sources.ts";
 
 export type Part =
   | { kind: "text"; text: string }
@@ -84,6 +85,8 @@ export interface ReplyContext {
   storedModelId?: () => number | null;
   /** the neuron index of a model in this space: what /neurons can show of its training text (absent: none) */
   neuronIndex?: (handle: ModelHandle) => IndexStatus;
+  /** the space's stored training messages /sources may search, and who asks (absent: nothing stored, as in DMs and the console) */
+  sources?: SourceScope | null;
 }
 
 /**

@@ -7,6 +7,7 @@ import { tokenLookupSentence } from "./token-lookup.ts";
 import { TOPICS } from "./topics.ts";
 import { big, bytes, cellToken, cut, duration, vec, fixed, int, pct, power, quote, rate, sci1, sig, token } from "./format.ts";
 import { lookItemsEn, lookTopicsEn } from "./look-en.ts";
+import { acrossItemsEn, acrossTopicsEn } from "./across-en.ts";
 
 const modelLine = (m: ModelFacts) =>
   m.isGuildModel
@@ -84,6 +85,7 @@ export const en: ExplainTexts = {
       attention: "Query, Key and Value: how tokens look back at each other",
       generation: "writing = predicting the next token, again and again",
       ...lookItemsEn,
+      ...acrossItemsEn,
       parameters: "how big is this model, next to GPT-2 and GPT-3?",
       compute: "what training costs, in operations and in years",
     },
@@ -375,6 +377,7 @@ export const en: ExplainTexts = {
     }),
 
     ...lookTopicsEn,
+    ...acrossTopicsEn,
     parameters: (f, m) => {
       const names = { embedding: "token embeddings", position: "positions", attention: "attention", mlp: "MLP", layernorm: "LayerNorm" };
       return {

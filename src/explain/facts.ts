@@ -294,6 +294,41 @@ export interface AblationFacts {
   quiet: number;
 }
 
+/** `rollout`: the last token's attention in each layer and through all layers. */
+export interface RolloutFacts {
+  text: string;
+  tokens: number;
+  nLayer: number;
+  nHead: number;
+  predicted: { token: string; prob: number };
+  /** per layer: the two tokens the last token's head-averaged attention goes to most */
+  layers: { layer: number; top: { token: string; weight: number }[] }[];
+  /** the rollout's last row: its three strongest tokens */
+  rollout: { token: string; weight: number }[];
+  /** the rollout's share of the last token in itself (R[T−1][T−1]) */
+  selfShare: number;
+  /** the last layer's strongest token is also the rollout's */
+  agree: boolean;
+}
+
+/** `sources`: the stored training messages sharing the longest stretches with what the model wrote (or a text). */
+export interface SourcesFacts {
+  /** the model's continuation of `prompt` (as shown: redacted) */
+  text: string;
+  prompt: string;
+  /** part of the continuation was cut as a copy of a stored message */
+  cut: boolean;
+  /** where the stored messages are: a server's, the playground's, or none stored here */
+  where: "server" | "playground" | "corpus" | null;
+  messages: number;
+  /** messages sharing MIN_SHARED_CHARS or more characters in a row */
+  found: number;
+  best: { length: number; before: string; shared: string; after: string; mine: boolean } | null;
+  minShared: number;
+  excerptChars: number;
+  minRun: number;
+}
+
 export interface ParametersFacts {
   counts: ParameterCounts;
   bytes: number;
@@ -336,6 +371,8 @@ export interface FactsOf {
   lens: LensFacts;
   attribution: AttributionFacts;
   ablation: AblationFacts;
+  rollout: RolloutFacts;
+  sources: SourcesFacts;
   parameters: ParametersFacts;
   compute: ComputeFacts;
 }
@@ -391,6 +428,8 @@ export interface PictureWordsOf {
   lens: Record<string, never>;
   attribution: Record<string, never>;
   ablation: Record<string, never>;
+  rollout: Record<string, never>;
+  sources: Record<string, never>;
   parameters: ChartWords & {
     heading: string;
     axis: string;

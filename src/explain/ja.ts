@@ -7,6 +7,7 @@ import { tokenLookupSentence } from "./token-lookup.ts";
 import { TOPICS } from "./topics.ts";
 import { big, bytes, cellToken, cut, duration, vec, fixed, int, pct, power, quote, rate, sci1, sig, token } from "./format.ts";
 import { lookItemsJa, lookTopicsJa } from "./look-ja.ts";
+import { acrossItemsJa, acrossTopicsJa } from "./across-ja.ts";
 
 const modelLine = (m: ModelFacts) =>
   m.isGuildModel
@@ -77,6 +78,7 @@ export const ja: ExplainTexts = {
       attention: "クエリ・キー・バリュー: トークンが前を振り返るしくみ",
       generation: "文章を書く = 次のトークンの予測を繰り返す",
       ...lookItemsJa,
+      ...acrossItemsJa,
       parameters: "このモデルの大きさを、GPT-2やGPT-3と比べる",
       compute: "学習にかかる計算量を、回数と年数で",
     },
@@ -367,6 +369,7 @@ export const ja: ExplainTexts = {
     }),
 
     ...lookTopicsJa,
+    ...acrossTopicsJa,
     parameters: (f, m) => {
       const names = { embedding: "トークン埋め込み", position: "位置", attention: "アテンション", mlp: "MLP", layernorm: "LayerNorm" };
       return {

@@ -2,8 +2,8 @@
  * The topics of the explanatory mode, in the order of the learning path: first what learning
  * is (a search for parameters, the loss and bits per byte, derivatives, gradient descent, the
  * learning rate), then what the network is made of (layers, tokens, vectors, attention), how it
- * writes, how to look inside it (the logit lens, attribution, ablation), and finally how big it
- * is and what it costs.
+ * writes, how to look inside it (the logit lens, attribution, ablation, attention across the
+ * layers, where a text was learned), and finally how big it is and what it costs.
  */
 export const TOPICS = [
   "learning",
@@ -20,6 +20,8 @@ export const TOPICS = [
   "lens",
   "attribution",
   "ablation",
+  "rollout",
+  "sources",
   "parameters",
   "compute",
 ] as const;

@@ -117,8 +117,8 @@ export interface AttentionHeadLayout {
 
 const LABEL_MAX_WIDTH = 200;
 
-/** Where everything of the single-head picture goes (exported so tests can find cells). */
-export function attentionHeadLayout(input: AttentionHeadInput): AttentionHeadLayout {
+/** Where everything of the single-head picture goes (exported so tests can find cells); `legend` replaces the head's legend. */
+export function attentionHeadLayout(input: AttentionHeadInput, legend?: string): AttentionHeadLayout {
   const total = input.tokens.length;
   checkMatrix(input.weights, total, `layer ${input.layer} head ${input.head}`);
   const maxTokens = Math.max(2, input.maxTokens ?? 48);
@@ -158,7 +158,7 @@ export function attentionHeadLayout(input: AttentionHeadInput): AttentionHeadLay
   setFont(ctx, TYPE.small);
   // the picture's legend, then the piece legend when a token label holds part of a character
   const legendLines = [
-    ...wrapText(ctx, labelsFor(LABELS, input.lang).legend, width - 2 * m),
+    ...wrapText(ctx, legend ?? labelsFor(LABELS, input.lang).legend, width - 2 * m),
     ...pieceLegendLines(ctx, input.tokens, input.lang, width - 2 * m),
   ];
   const scaleHeight = Math.max(160, Math.min(gridSize, 420));
@@ -190,14 +190,22 @@ export function attentionHeadCellCentre(layout: AttentionHeadLayout, query: numb
 }
 
 /** One head, large, with the tokens on both axes. */
-export async function renderAttentionHead(input: AttentionHeadInput): Promise<Buffer> {
+export function renderAttentionHead(input: AttentionHeadInput): Promise<Buffer> {
+  return renderAttentionMatrix(input, { title: labelsFor(LABELS, input.lang).headTitle(input.layer, input.head) });
+}
+
+/**
+ * A causal [T, T] matrix drawn as the single head is (the rollout uses it): `words.title`
+ * heads it, `words.legend` (default: the head's) explains it.
+ */
+export async function renderAttentionMatrix(input: AttentionHeadInput, words: { title: string; legend?: string }): Promise<Buffer> {
   const text = labelsFor(LABELS, input.lang);
   const header = {
-    title: text.headTitle(input.layer, input.head),
+    title: words.title,
     subtitle: `${input.modelName} · ${text.tokens(input.tokens.length)} · ${text.brighter}`,
   };
   if (input.tokens.length === 0) return renderNothingToShow(header, text.empty);
-  const layout = attentionHeadLayout(input);
+  const layout = attentionHeadLayout(input, words.legend);
   const picture = createPicture(layout.width, layout.height);
   const { ctx } = picture;
   drawHeader(ctx, header, picture.width);

@@ -44,6 +44,9 @@ export function messageRepository(db: Db) {
      WHERE guild_id = :guild AND (:channel IS NULL OR channel_id = :channel) AND created_at < :before
      ORDER BY created_at DESC, id DESC LIMIT :limit`,
   );
+  const writtenSince = db.prepare<[string, number, number], MessageRow>(
+    `SELECT ${COLUMNS} FROM messages WHERE guild_id = ? AND created_at >= ? ORDER BY created_at DESC, id DESC LIMIT ?`,
+  );
   const revision = db.prepare<[string], { revision: number }>("SELECT revision FROM message_revisions WHERE guild_id = ?");
   const texts = db.prepare<[string], { text: string }>("SELECT text FROM messages WHERE guild_id = ? ORDER BY created_at, id");
   const writtenBefore = db.prepare<[string, number], MessageRow>(
@@ -92,6 +95,11 @@ export function messageRepository(db: Db) {
         limit,
       });
       return rows.reverse().map(toMessage);
+    },
+    /** The guild's messages written at or after a time (ms), newest first, at most `limit` (what /sources searches). */
+    writtenSince(guildId: string, since: number, limit: number): StoredMessage[] {
+      if (!Number.isInteger(limit) || limit < 0) throw new Error(`limit must be a whole number ≥ 0, got ${limit}`);
+      return writtenSince.all(guildId, since, limit).map(toMessage);
     },
     /** A number that moves on with every insert, edit or delete of the guild's messages (0: none ever). */
     revision(guildId: string): number {

@@ -68,6 +68,7 @@ describe("the page", () => {
       "lens",
       "why",
       "ablate",
+      "sources",
       "generate",
       "trace",
       "tokens",

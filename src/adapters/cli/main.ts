@@ -24,6 +24,7 @@ import * as lens from "./commands/lens.ts";
 import * as attribute from "./commands/attribute.ts";
 import * as ablate from "./commands/ablate.ts";
 import * as neurons from "./commands/neurons.ts";
+import * as sources from "./commands/sources.ts";
 import { commandSpec } from "../../app/catalogue/index.ts";
 import { cliHelp } from "./catalogue-args.ts";
 
@@ -45,6 +46,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   attribute,
   ablate,
   neurons,
+  sources,
   trace,
   tokens,
   embeddings,

@@ -10,6 +10,7 @@ import { neuronIndexerFor } from "../../app/neuron-indexer.ts";
 import { redactorFor } from "../../app/redaction.ts";
 import type { PendingReply, ReplyContext } from "../../app/reply.ts";
 import type { ReplyUseCase } from "../../app/replies/options.ts";
+import { sourceScopeFor } from "../../app/sources.ts";
 import type { CommandContext } from "./command.ts";
 import { translated } from "./input-error.ts";
 import { respondAll } from "./outgoing.ts";
@@ -34,6 +35,8 @@ export function replyCommand(name: string, present: ReplyUseCase) {
       redactor: redactorFor(ctx.store, guild),
       storedModelId: () => (guild ? (ctx.store.models.latestInfo(guild)?.id ?? null) : null),
       neuronIndex: (h) => neuronIndexerFor(ctx.store).status(guild ?? DIRECT_MESSAGES, h),
+      // nothing is stored from direct messages
+      sources: guild ? sourceScopeFor(ctx.store, guild, interaction.user.id) : null,
     };
     let pending: PendingReply;
     try {

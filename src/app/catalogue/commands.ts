@@ -260,6 +260,33 @@ export const CATALOGUE: readonly CommandSpec[] = [
           ja: "大きく表示するヘッド（0 から。既定: すべてのヘッド）",
         },
       },
+      {
+        name: "view",
+        localName: "表示",
+        type: "string",
+        default: "heads",
+        choices: [
+          { value: "heads", label: { en: "heads: every layer × head, or one head", ja: "heads: 全レイヤー × ヘッド、または 1 ヘッド" } },
+          {
+            value: "rollout",
+            label: {
+              en: "rollout: through all layers (½ attention + ½ identity)",
+              ja: "rollout: 全レイヤーを通して（½ アテンション + ½ 単位行列）",
+            },
+          },
+          {
+            value: "next",
+            label: {
+              en: "next: what the last token looked at to predict the next",
+              ja: "next: 次を予測するとき最後のトークンが注目した先",
+            },
+          },
+        ],
+        description: {
+          en: "Heads, the rollout across layers, or what chose the predicted token",
+          ja: "ヘッドごと、レイヤーを通したロールアウト、または予測を選んだアテンション",
+        },
+      },
       pngOut(true),
       langFlag,
       ...modelOptions,
@@ -386,6 +413,29 @@ export const CATALOGUE: readonly CommandSpec[] = [
       ...modelOptions,
       jsonFlag,
       pngOut(false),
+      langFlag,
+    ],
+  },
+  {
+    name: "sources",
+    localName: "出どころ",
+    on: ["discord", "web", "cli"],
+    description: {
+      en: "Find the stored training messages here that share the longest stretches with a text (e.g. a reply)",
+      ja: "文章（返事など）といちばん長く共通する部分をもつ、ここで保存された学習用メッセージを探します",
+    },
+    options: [
+      textOption({ en: "A text, e.g. what the model wrote", ja: "文章（モデルが書いた返事など）" }, true),
+      {
+        name: "corpus",
+        type: "string",
+        on: ["cli"],
+        cliValue: "FILE|DIR",
+        description: {
+          en: "The training corpus to search (default: the shipped model's, data/corpus)",
+          ja: "探す学習コーパス（既定: 付属モデルの data/corpus）",
+        },
+      },
       langFlag,
     ],
   },

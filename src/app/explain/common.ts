@@ -6,6 +6,7 @@ import type { ModelHandle } from "../model-handle.ts";
 import type { ExplainTexts, FactsOf, PictureWordsOf } from "../../explain/facts.ts";
 import type { ExplainLang, TopicName } from "../../explain/topics.ts";
 import type { Redactor } from "../redaction.ts";
+import type { SourceScope } from "../sources.ts";
 
 export interface ExplanationPicture {
   /** file name, e.g. "derivative.png" */
@@ -22,6 +23,8 @@ export interface TopicInput {
   text: string | undefined;
   /** what the model writes passes through it (null: nothing stored to protect) */
   redactor: Redactor | null;
+  /** the space's stored training messages `sources` searches (absent or null: nothing stored here) */
+  sources?: SourceScope | null;
 }
 
 /**

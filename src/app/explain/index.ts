@@ -25,8 +25,10 @@ import { explainEmbeddings, explainTokens } from "./vocab.ts";
 import { explainAttention } from "./attention.ts";
 import { explainGeneration } from "./generation.ts";
 import { explainAblation, explainAttribution, explainLens } from "./look.ts";
+import { explainRollout, explainSources } from "./across.ts";
 import { explainCompute, explainParameters } from "./scale.ts";
 import type { Redactor } from "../redaction.ts";
+import type { SourceScope } from "../sources.ts";
 
 export { TOPICS, type TopicName, type ExplainLang };
 export type { ExplanationPicture };
@@ -52,6 +54,8 @@ export interface ExplainOptions {
   isGuildModel?: boolean;
   /** cuts what the model writes that copies a stored message (src/app/redaction.ts) */
   redactor?: Redactor | null;
+  /** the space's stored training messages and who asks (`sources`; absent: nothing stored here) */
+  sources?: SourceScope | null;
 }
 
 /** The explanation's words as one markdown text: the model line, the title, the paragraphs. */
@@ -80,6 +84,8 @@ const COMPUTERS: { [K in TopicName]: TopicComputer<K> } = {
   lens: explainLens,
   attribution: explainAttribution,
   ablation: explainAblation,
+  rollout: explainRollout,
+  sources: explainSources,
   parameters: explainParameters,
   compute: explainCompute,
 };
@@ -124,6 +130,7 @@ function prepare(handle: ModelHandle, topic: TopicName, options: ExplainOptions)
     texts,
     text: options.text,
     redactor: options.redactor ?? null,
+    sources: options.sources ?? null,
   }) as TopicRun<typeof name>;
   const model = { name: handle.name, isGuildModel: options.isGuildModel ?? false };
   const written = (texts.topics[name] as (f: typeof run.facts, m: typeof model) => ReturnType<(typeof texts.topics)[typeof name]>)(

@@ -22,7 +22,9 @@ export function explainReply(rc: ReplyContext, o: ReplyOptions): PendingReply {
   const stored = rc.storedModelId?.() ?? null;
   const isGuildModel = stored !== null && isStoredModel(identityOf(rc.handle), stored);
   return async () => {
-    const e = await rc.heavy(() => explainTopic(rc.handle, topic, { lang, text: given, isGuildModel, redactor: rc.redactor }));
+    const e = await rc.heavy(() =>
+      explainTopic(rc.handle, topic, { lang, text: given, isGuildModel, redactor: rc.redactor, sources: rc.sources }),
+    );
     return { body: explanationBlocks(e), notices: [], pictures: e.pictures };
   };
 }

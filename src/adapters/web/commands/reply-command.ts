@@ -5,6 +5,7 @@
  */
 import { neuronIndexerFor } from "../../../app/neuron-indexer.ts";
 import type { ReplyUseCase } from "../../../app/replies/options.ts";
+import { sourceScopeFor } from "../../../app/sources.ts";
 import { type WebCommand, webSpec } from "../command-spec.ts";
 import { webReply } from "../reply-format.ts";
 import { storedRedactor } from "./shared.ts";
@@ -16,8 +17,10 @@ export function webReplyCommand(name: string, present: ReplyUseCase): WebCommand
       const handle = await ctx.registry.forGuild(ctx.space);
       const storedModelId = () => ctx.store.models.latestInfo(ctx.space)?.id ?? null;
       const neuronIndex = (h: typeof handle) => neuronIndexerFor(ctx.store).status(ctx.space, h);
+      // the playground is one person's: its stored texts are theirs, no author is asked
+      const sources = sourceScopeFor(ctx.store, ctx.space, null);
       const pending = present(
-        { handle, lang: ctx.lang, heavy: ctx.heavy, redactor: storedRedactor(ctx), storedModelId, neuronIndex },
+        { handle, lang: ctx.lang, heavy: ctx.heavy, redactor: storedRedactor(ctx), storedModelId, neuronIndex, sources },
         options,
       );
       return webReply(await pending());
