@@ -14,7 +14,21 @@ import { trace } from "./trace.ts";
 import { train } from "./train.ts";
 import { why } from "./why.ts";
 
-const RUNNERS: readonly WebCommand[] = [predict, attention, lens, why, neurons, ablate, sources, generate, trace, tokens, model, explain, train];
+const RUNNERS: readonly WebCommand[] = [
+  predict,
+  attention,
+  lens,
+  why,
+  neurons,
+  ablate,
+  sources,
+  generate,
+  trace,
+  tokens,
+  model,
+  explain,
+  train,
+];
 
 /** In the catalogue's order; a catalogue command of the playground without a runner here is an error at start. */
 export const WEB_COMMANDS: readonly WebCommand[] = webCommandSpecs().map((spec) => {
