@@ -66,6 +66,7 @@ describe("the page", () => {
       "predict",
       "attention",
       "lens",
+      "neurons",
       "why",
       "ablate",
       "sources",
