@@ -14,7 +14,7 @@ import { checkValues } from "./catalogue/check.ts";
 import { defaultOf } from "./catalogue/index.ts";
 import { inputError } from "./input-messages.ts";
 import type { ModelHandle } from "./model-handle.ts";
-import { checkText, encodePrompt, InputError, tokenLabels } from "./prompt.ts";
+import { checkText, encodePrompt, InputError, promptFacts } from "./prompt.ts";
 import { logProbOf, softmaxStats, topTokens } from "./top-tokens.ts";
 import { PREDICT_DEFAULTS, type PredictOptions, type PredictResult, predictFromLogits } from "./predict.ts";
 import { withDefaults } from "./options.ts";
@@ -128,11 +128,7 @@ export function ablateNext(handle: ModelHandle, text: string, options: { heads?:
   const stats = softmaxStats(ablated);
   const probAfter = (id: number) => Math.exp(ablated[id] - stats.max) / stats.sum;
   return {
-    text,
-    inputIds: prompt.ids,
-    inputTokens: tokenLabels(handle, prompt.ids),
-    unknown: prompt.unknown,
-    dropped: prompt.dropped,
+    ...promptFacts(handle, text, prompt),
     heads,
     chosenFromGrid: given === null,
     before,

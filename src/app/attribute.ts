@@ -15,7 +15,7 @@ import { labelAfter } from "../tokenizer/pieces.ts";
 import { checkValues } from "./catalogue/check.ts";
 import { inputError } from "./input-messages.ts";
 import type { ModelHandle } from "./model-handle.ts";
-import { checkText, encodePrompt, tokenLabels } from "./prompt.ts";
+import { checkText, encodePrompt, promptFacts } from "./prompt.ts";
 import { logProbOf, topTokens } from "./top-tokens.ts";
 
 export interface AttributionResult {
@@ -65,11 +65,7 @@ export function attributeNext(handle: ModelHandle, text: string, options: { targ
   // 3. occlusion: the text without position r, for every r, in batches of rows [B, T-1]
   const occludedLogProb = occludedLogProbs(handle, ids, targetId);
   return {
-    text,
-    inputIds: prompt.ids,
-    inputTokens: tokenLabels(handle, prompt.ids),
-    unknown: prompt.unknown,
-    dropped: prompt.dropped,
+    ...promptFacts(handle, text, prompt),
     target: { id: targetId, token: labelAfter(handle.tokenizer, prompt.ids, targetId).label, prob: Math.exp(logProb), logProb, predicted },
     gradient: scores,
     occlusion: occludedLogProb.map((lp) => logProb - lp),

@@ -9,7 +9,7 @@ import { labelAfter } from "../tokenizer/pieces.ts";
 import { checkValues } from "./catalogue/check.ts";
 import { defaultOf } from "./catalogue/index.ts";
 import type { ModelHandle } from "./model-handle.ts";
-import { checkText, encodePrompt, tokenLabels } from "./prompt.ts";
+import { checkText, encodePrompt, promptFacts } from "./prompt.ts";
 import { topTokens } from "./top-tokens.ts";
 
 export interface LensGuess {
@@ -62,11 +62,7 @@ export function lensOf(handle: ModelHandle, text: string, options: { k?: number 
     }),
   }));
   return {
-    text,
-    inputIds: prompt.ids,
-    inputTokens: tokenLabels(handle, prompt.ids),
-    unknown: prompt.unknown,
-    dropped: prompt.dropped,
+    ...promptFacts(handle, text, prompt),
     k: kept,
     layers,
   };

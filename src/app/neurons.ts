@@ -14,7 +14,7 @@
 import { checkValues } from "./catalogue/check.ts";
 import { defaultOf } from "./catalogue/index.ts";
 import type { ModelHandle } from "./model-handle.ts";
-import { checkText, encodePrompt, InputError, tokenLabels } from "./prompt.ts";
+import { checkText, encodePrompt, InputError, promptFacts } from "./prompt.ts";
 
 export interface FiringNeuron {
   /** 0-based, as the model's tensors number it */
@@ -104,11 +104,7 @@ export function neuronsOf(
     values: Array.from({ length: T }, (_, t) => acts.layers[neuron.layer].fchGelu[t * F + neuron.index]),
   };
   return {
-    text,
-    inputIds: prompt.ids,
-    inputTokens: tokenLabels(handle, prompt.ids),
-    unknown: prompt.unknown,
-    dropped: prompt.dropped,
+    ...promptFacts(handle, text, prompt),
     position,
     layers,
     along,

@@ -2,7 +2,7 @@
 import { topCandidates } from "../sample/sampling.ts";
 import type { ModelHandle } from "./model-handle.ts";
 import { labelAfter } from "../tokenizer/pieces.ts";
-import { checkText, encodePrompt, tokenLabels } from "./prompt.ts";
+import { checkText, encodePrompt, promptFacts } from "./prompt.ts";
 import { withDefaults } from "./options.ts";
 import { checkValues } from "./catalogue/check.ts";
 import { defaultsOf } from "./catalogue/index.ts";
@@ -50,11 +50,7 @@ export function predictFromLogits(
     token: labelAfter(handle.tokenizer, prompt.ids, c.id).label,
   }));
   return {
-    text,
-    inputIds: prompt.ids,
-    inputTokens: tokenLabels(handle, prompt.ids),
-    unknown: prompt.unknown,
-    dropped: prompt.dropped,
+    ...promptFacts(handle, text, prompt),
     temperature,
     candidates,
   };

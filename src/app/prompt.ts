@@ -50,6 +50,19 @@ export function encodePrompt(handle: ModelHandle, text: string): Prompt {
   return { ids: all.slice(dropped), unknown, dropped };
 }
 
+/** What every result about a prompt says of its input: the text, its ids and their labels, what was unknown or dropped. */
+export interface PromptFacts {
+  text: string;
+  inputIds: number[];
+  inputTokens: string[];
+  unknown: number;
+  dropped: number;
+}
+
+export function promptFacts(handle: ModelHandle, text: string, prompt: Prompt): PromptFacts {
+  return { text, inputIds: prompt.ids, inputTokens: tokenLabels(handle, prompt.ids), unknown: prompt.unknown, dropped: prompt.dropped };
+}
+
 /** Readable token strings for pictures: the special token by name, a piece of a character as `猫 1/3`. */
 export function tokenLabels(handle: ModelHandle, ids: readonly number[]): string[] {
   return tokenPieces(handle.tokenizer, ids).map((p) => p.label);
