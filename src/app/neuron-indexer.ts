@@ -44,6 +44,8 @@ export interface IndexerOptions {
 
 export class NeuronIndexer {
   private readonly running = new Map<string, Promise<void>>();
+  /** the last finished index read from the store, by space and key, with the time it was written */
+  private readonly finished = new Map<string, { updatedAt: number; index: NeuronIndexState }>();
 
   constructor(
     private readonly store: IndexStore,
@@ -56,10 +58,20 @@ export class NeuronIndexer {
     if (!target) return { state: "none" };
     const stored = this.store.neuronIndexes.get(target.space, target.key);
     const total = target.texts.documents().length;
+    if (stored?.finished) return { state: "ready", documents: stored.documents, total, index: this.parsed(stored), texts: target.texts };
     const index = stored ? (JSON.parse(stored.stateJson) as NeuronIndexState) : null;
-    if (stored?.finished && index) return { state: "ready", documents: stored.documents, total, index, texts: target.texts };
     this.start(handle, target, index);
     return { state: "building", documents: stored?.documents ?? 0, total, index, texts: target.texts };
+  }
+
+  /** A finished index's state, parsed once per write (a /neurons request reads it on the event loop). */
+  private parsed(stored: StoredNeuronIndex): NeuronIndexState {
+    const key = `${stored.guildId}\u0000${stored.modelKey}`;
+    const cached = this.finished.get(key);
+    if (cached?.updatedAt === stored.updatedAt) return cached.index;
+    const index = JSON.parse(stored.stateJson) as NeuronIndexState;
+    this.finished.set(key, { updatedAt: stored.updatedAt, index });
+    return index;
   }
 
   /** Resolves when the build of `handle`'s index in `space` (if one runs) has ended. */

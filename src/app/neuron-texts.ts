@@ -30,19 +30,21 @@ export interface NeuronTexts {
   text(ref: string): string | null;
 }
 
-/** The shipped corpus' paragraphs; refs are their numbers, zero-padded so they sort. */
+/** The shipped corpus' paragraphs; refs are their numbers, zero-padded so they sort. Read once per folder and process. */
 export function corpusTexts(dir: string = SHIPPED_CORPUS_DIR): NeuronTexts {
-  let docs: IndexDocument[] | null = null;
-  const all = () => {
-    docs ??= splitDocuments(readCorpus(dir)).map((text, i) => ({ ref: String(i).padStart(8, "0"), text }));
-    return docs;
-  };
-  return {
-    kind: "corpus",
-    documents: all,
-    text: (ref) => all()[Number(ref)]?.text ?? null,
-  };
+  let texts = corpora.get(dir);
+  if (!texts) {
+    let docs: IndexDocument[] | null = null;
+    const all = () => {
+      docs ??= splitDocuments(readCorpus(dir)).map((text, i) => ({ ref: String(i).padStart(8, "0"), text }));
+      return docs;
+    };
+    texts = { kind: "corpus", documents: all, text: (ref) => all()[Number(ref)]?.text ?? null };
+    corpora.set(dir, texts);
+  }
+  return texts;
 }
+const corpora = new Map<string, NeuronTexts>();
 
 interface MessageReader {
   messages: {
