@@ -11,6 +11,7 @@
  *   npm run bench -- memory           the peak RSS of a training of baby, with the model's and optimizer's bytes
  *   npm run bench -- load             200 interactions at once during a two-thread training: acknowledgement/answer p50/p99, heavy queue depth (not in the full run)
  *   npm run bench -- gpt2             GPT-2 small's shapes: load, next token, generation, a 4 × 128 fine-tuning step, beside the reference (not in the full run)
+ *   npm run bench -- offthread        the event loop's longest stall during /predict and /generate on GPT-2 small's shapes, passes on the main thread and in the model's host thread (not in the full run)
  *   npm run bench -- profile          where a baby step's time goes, kernel by kernel (not in the full run)
  */
 import { cpus, loadavg } from "node:os";
@@ -25,8 +26,9 @@ import { benchMemory } from "./bench/memory.ts";
 import { benchProfile } from "./bench/profile.ts";
 import { benchLoad } from "./bench/load.ts";
 import { benchGpt2 } from "./bench/gpt2.ts";
+import { benchOffthread } from "./bench/offthread.ts";
 
-const SECTIONS = ["train", "small", "generate", "pictures", "responsiveness", "memory", "profile", "load", "gpt2"] as const;
+const SECTIONS = ["train", "small", "generate", "pictures", "responsiveness", "memory", "profile", "load", "gpt2", "offthread"] as const;
 const only = process.argv[2];
 if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) {
   console.error(`unknown section "${only}"; the sections are: ${SECTIONS.join(", ")} (none: all of them)`);
@@ -34,7 +36,7 @@ if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) {
 }
 // the profile is a tool for working on speed, not a figure to compare: only when asked for
 const want = (section: (typeof SECTIONS)[number]) =>
-  only === section || (only === undefined && section !== "profile" && section !== "load" && section !== "gpt2");
+  only === section || (only === undefined && section !== "profile" && section !== "load" && section !== "gpt2" && section !== "offthread");
 
 console.log(`# bench — node ${process.version}, ${new Date().toISOString()}`);
 // what a training uses (both cores when there are two), one core, and the readable reference
@@ -55,3 +57,4 @@ if (want("memory")) benchMemory(3);
 if (want("profile")) benchProfile(training);
 if (want("load")) await benchLoad(200);
 if (want("gpt2")) await benchGpt2(training);
+if (want("offthread")) await benchOffthread();

@@ -10,6 +10,8 @@
  *             activations, about 2.3 GB, fit the 4 GiB wasm heap because an answering pass
  *             allocates no gradients)
  *   generate  load, then 4 tokens through the KV cache (which keeps transposed weight copies)
+ *   host      load, then the model's host thread (src/app/model-host.ts: its own copy and KV cache)
+ *             answers a next token and 4 generated tokens
  *
  *   npx tsx scripts/bench/import-memory.ts            (writes the file to a temporary folder, ~500 MB)
  *   npx tsx scripts/bench/import-memory.ts write DIR  (only writes the folder)
@@ -26,9 +28,13 @@ import { isEntryPoint } from "./stats.ts";
 export const SHAPE = { V: 50257, T: 1024, C: 768, L: 12, H: 12 };
 const MiB = 1024 * 1024;
 
-/** model.safetensors with GPT-2's names and Conv1D shapes, written tensor by tensor (never whole in memory). */
-export function writeModel(dir: string): number {
-  const { V, T, C, L, H } = SHAPE;
+/**
+ * A Hugging Face GPT-2 folder (config.json, model.safetensors with GPT-2's names and Conv1D
+ * shapes, GPT-2's vocab.json + merges.txt), written tensor by tensor (never whole in memory);
+ * `shape` another size of the same structure (a narrower C for tests). Returns the file's bytes.
+ */
+export function writeModel(dir: string, shape: typeof SHAPE = SHAPE): number {
+  const { V, T, C, L, H } = shape;
   const tensors: [string, number[]][] = [
     ["wte.weight", [V, C]],
     ["wpe.weight", [T, C]],
@@ -113,6 +119,14 @@ async function child(mode: string, dir: string): Promise<void> {
       const T = Number(mode.slice("forward-".length));
       handle.model.forward(new Int32Array(T).fill(ids[0]), 1, T);
     }
+    if (mode === "host") {
+      // the bot's way for a large model: a second copy in the host thread answers /predict and /generate
+      const { startModelHost } = await import("../../src/app/model-host.ts");
+      const host = await startModelHost(dir, "gpt2-shaped");
+      await host.nextLogits(ids);
+      await host.generateText("Hello, my name is", { ...(await import("../../src/app/generate-text.ts")).GENERATE_DEFAULTS, maxTokens: 4 });
+      await host.close();
+    }
     if (mode === "generate") {
       const context = Int32Array.from(ids);
       for (let i = 0; i < 4; i++) handle.source.nextLogits(context);
@@ -127,7 +141,7 @@ async function main(): Promise<void> {
     const bytes = writeModel(dir);
     console.log(`GPT-2-small-shaped model.safetensors: ${(bytes / MiB).toFixed(1)} MiB (float32)`);
     const self = fileURLToPath(import.meta.url);
-    for (const mode of ["idle", "load", "forward", "forward-512", "forward-1024", "generate"]) {
+    for (const mode of ["idle", "load", "forward", "forward-512", "forward-1024", "generate", "host"]) {
       const run = spawnSync(process.execPath, ["--import", "tsx", self, "child", mode, dir], { encoding: "utf8", maxBuffer: 1 << 20 });
       if (run.status !== 0) throw new Error(`${mode}: ${run.stderr}`);
       const r = JSON.parse(run.stdout.trim().split("\n").at(-1)!) as { maxRssMiB: number; seconds: number };

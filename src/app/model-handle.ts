@@ -10,6 +10,7 @@ import { tokenizerFromJSON } from "../tokenizer/from-json.ts";
 import type { LogitSource } from "../sample/generate.ts";
 import { KVCachedModel } from "../model/kv-cache.ts";
 import type { ModelIdentity } from "./model-identity.ts";
+import type { ModelHost } from "./model-host.ts";
 
 export interface ModelHandle {
   /** its English display name (identity.displayName where it has an identity) */
@@ -21,6 +22,8 @@ export interface ModelHandle {
   meta: CheckpointMeta;
   /** next-token logits for generation (KV-cached: one row of work per new token) */
   source: LogitSource;
+  /** the same model in a host thread (./model-host.ts) that answers /predict, /generate, /trace and chat off the event loop; absent: they run on `model` */
+  host?: ModelHost;
 }
 
 export function handleFromCheckpoint(checkpoint: LoadedCheckpoint, name: string, kernels?: Kernels): ModelHandle {

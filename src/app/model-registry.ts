@@ -11,6 +11,8 @@
  * talks to a half-installed model, and only when the installation decides so (see install).
  */
 import { statSync } from "node:fs";
+import { countParams } from "../model/params.ts";
+import { HOST_MIN_PARAMS, startModelHost } from "./model-host.ts";
 import { loadCheckpointBytes } from "../model/checkpoint.ts";
 import type { Kernels } from "../tensor/kernels.ts";
 import type { ModelInfo, NewModel, StoredModel } from "../store/index.ts";
@@ -57,6 +59,12 @@ export interface ModelRegistryOptions {
    * Default "switch".
    */
   installPolicy?: "ask" | "switch";
+  /**
+   * An imported model of at least this many parameters also loads into a host thread that
+   * answers /predict, /generate, /trace and chat off the event loop (./model-host.ts).
+   * Default HOST_MIN_PARAMS (20 M); Infinity: never.
+   */
+  hostMinParams?: number;
 }
 
 export interface InstallOptions {
@@ -270,9 +278,15 @@ export class ModelRegistry {
     const version = fileVersion(file);
     const cached = this.imports.get(file);
     if (cached?.version === version) return cached.handle;
+    // a changed file: the old copy's host thread ends
+    cached?.handle.then((h) => h.host?.close()).catch(() => undefined);
     // 1. load (a failure is remembered for this version of the file: loading it again would fail the same way)
     const loading = (async () => {
-      const handle = await loadModelFile(file, name, this.options.kernels, this.options.importOptions ?? {});
+      const imports = this.options.importOptions ?? {};
+      const handle = await loadModelFile(file, name, this.options.kernels, imports);
+      // 2. a large model also answers from its host thread, which loads the same file
+      if (countParams(handle.model.config) >= (this.options.hostMinParams ?? HOST_MIN_PARAMS))
+        handle.host = await startModelHost(file, name, imports);
       return withIdentity(handle, importedModel(file, name));
     })();
     loading.catch(() => this.failedImports.add(`${file}@${version}`));

@@ -10,7 +10,7 @@ import { deployCommands } from "../../src/adapters/discord/deploy.ts";
 import { loadCommands } from "../../src/adapters/discord/command-loader.ts";
 import type { Logger } from "../../src/adapters/discord/log.ts";
 import type { ModelHandle } from "../../src/app/model-handle.ts";
-import { ModelRegistry } from "../../src/app/model-registry.ts";
+import { ModelRegistry, type ModelRegistryOptions } from "../../src/app/model-registry.ts";
 import { type TrainingOverrides, TrainingService } from "../../src/app/training-service.ts";
 import { type Config, readConfig } from "../../src/config.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
@@ -74,6 +74,8 @@ export interface HarnessOptions extends FakeDiscordOptions {
   fake?: FakeDiscord;
   /** the folder of the database and default model (removed with the harness); default a new temp folder */
   dir?: string;
+  /** more of the registry's options (e.g. a models folder of imported models) */
+  registry?: Partial<ModelRegistryOptions>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -84,7 +86,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logs: LogLine[] = [];
   const store = openStore(config.databasePath);
   options.seed?.(store, fake);
-  const registry = new TestRegistry({ models: store.models, defaultModelPath: config.defaultModelPath });
+  const registry = new TestRegistry({ models: store.models, defaultModelPath: config.defaultModelPath, ...options.registry });
   const training = new TrainingService({
     store,
     registry,

@@ -5,7 +5,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ModelRegistry } from "../../src/app/model-registry.ts";
+import { ModelRegistry, type ModelRegistryOptions } from "../../src/app/model-registry.ts";
 import { TrainingService, type TrainingOverrides } from "../../src/app/training-service.ts";
 import { fastestKernels } from "../../src/app/kernels.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
@@ -23,10 +23,11 @@ export interface TestPlayground {
 
 export async function startTestPlayground(
   overrides: TrainingOverrides = { steps: 40, evalInterval: 10, evalBatches: 2 },
+  registryOptions: Partial<ModelRegistryOptions> = {},
 ): Promise<TestPlayground> {
   const dir = mkdtempSync(path.join(tmpdir(), "minigpt-web-"));
   const store = openStore(path.join(dir, "bot.db"));
-  const registry = new ModelRegistry({ models: store.models, kernels: fastestKernels() });
+  const registry = new ModelRegistry({ models: store.models, kernels: fastestKernels(), ...registryOptions });
   const training = new TrainingService({ store, registry, overrides });
   const errors: unknown[] = [];
   const web = await startWebServer({ registry, store, training, port: 0, onError: (_m, e) => errors.push(e) });

@@ -21,7 +21,11 @@ export interface ChatAnswer {
 /** The conversation as it is (the surface checked it); the same conversation and seed give the same reply. */
 export async function chatReply(rc: ReplyContext, conversation: readonly string[], seed: number): Promise<ChatAnswer> {
   const s = SENTENCES[rc.lang];
-  const generated = await rc.heavy(() => generateChatReply(rc.handle, chatPromptIds(rc.handle, conversation), { seed }));
+  // from the model's host thread when it has one (its passes off the event loop)
+  const generated = await rc.heavy(() => {
+    const ids = chatPromptIds(rc.handle, conversation);
+    return rc.handle.host ? rc.handle.host.chatReply(ids, { seed }) : generateChatReply(rc.handle, ids, { seed });
+  });
   const redacted = redactText(generated.text, rc.redactor);
   const said = redacted.text.trim();
   const reply: Reply = {

@@ -4,7 +4,14 @@
  * footer; for /trace, the picture of every step. The text and the picture have gone through
  * the redaction (src/app/redaction.ts) before anything leaves this file.
  */
-import { checkGenerateOptions, GENERATE_DEFAULTS, type GenerateTextOptions, generateText, randomSeed } from "../generate-text.ts";
+import {
+  checkGenerateOptions,
+  GENERATE_DEFAULTS,
+  type GeneratedText,
+  type GenerateTextOptions,
+  generateText,
+  randomSeed,
+} from "../generate-text.ts";
 import { withDefaults } from "../options.ts";
 import { DEFAULT_TRACE_TOKENS, tracePicture } from "../pictures.ts";
 import { checkText } from "../prompt.ts";
@@ -28,7 +35,7 @@ export function generateReply(rc: ReplyContext, o: ReplyOptions): PendingReply {
   );
   return async () => {
     // never hand a stored message back word for word
-    const shown = await rc.heavy(() => redactGeneration(rc.handle, generateText(rc.handle, prompt, options), rc.redactor));
+    const shown = await rc.heavy(async () => redactGeneration(rc.handle, await continueText(rc, prompt, options), rc.redactor));
     const s = SENTENCES[rc.lang];
     const footer = s.generateFooter({
       model: modelPart(rc.handle, rc.lang),
@@ -57,12 +64,17 @@ export function traceReply(rc: ReplyContext, o: ReplyOptions): PendingReply {
     const model = modelPart(rc.handle, rc.lang);
     const { shown, png } = await rc.heavy(async () => {
       // the text and the picture, redacted in one place
-      const shown = redactGeneration(rc.handle, generateText(rc.handle, prompt, options), rc.redactor);
+      const shown = redactGeneration(rc.handle, await continueText(rc, prompt, options), rc.redactor);
       return { shown, png: await tracePicture({ ...rc.handle, name: model.name }, shown, rc.lang) };
     });
     const footer = SENTENCES[rc.lang].traceFooter({ model, steps: shown.steps.length, seed: options.seed });
     return { ...generationBody(rc, shown), footer, pictures: [{ name: "trace.png", png }] };
   };
+}
+
+/** The continuation: from the model's host thread when it has one (its passes off the event loop), else from the model here. */
+function continueText(rc: ReplyContext, prompt: string, options: GenerateTextOptions): Promise<GeneratedText> {
+  return rc.handle.host ? rc.handle.host.generateText(prompt, options) : Promise.resolve(generateText(rc.handle, prompt, options));
 }
 
 /** The prompt and the continuation, and the notes about how it ended and what was cut. */

@@ -3,7 +3,11 @@
  * token, probability), the notes about unknown characters and dropped tokens, and the picture.
  */
 import { predictPicture } from "../pictures.ts";
-import { predictNext, type PredictResult, visibleToken } from "../predict.ts";
+import { PREDICT_DEFAULTS, predictFromLogits, predictNext, type PredictResult, visibleToken } from "../predict.ts";
+import type { ModelHost } from "../model-host.ts";
+import { checkText, encodePrompt } from "../prompt.ts";
+import { withDefaults } from "../options.ts";
+import { checkValues } from "../catalogue/check.ts";
 import {
   modelPart,
   type PendingReply,
@@ -24,9 +28,27 @@ import { headsOffLine } from "./look.ts";
 
 /** Options as the catalogue names them: text, k, temperature, heads (switched off for this prediction). */
 export function predictReply(rc: ReplyContext, o: ReplyOptions): PendingReply {
+  // a model with a host thread: the options checked now, the pass made there (heads switched off need the model here)
+  const host = rc.handle.host;
+  if (host && !(o.heads as string | undefined)?.trim()) return predictOnHost(rc, o, host);
   const result = predictWithHeads(rc, o);
   return async () => {
     const png = await rc.heavy(() => predictPicture(result, rc.lang, modelPart(rc.handle, rc.lang).name));
+    return predictResultReply(rc, result, [{ name: "predict.png", png }]);
+  };
+}
+
+/** /predict with the forward pass in the model's host thread: the event loop only encodes, sorts and draws. */
+function predictOnHost(rc: ReplyContext, o: ReplyOptions, host: ModelHost): PendingReply {
+  const text = checkText(o.text, true);
+  const options = withDefaults(PREDICT_DEFAULTS, { k: o.k as number | undefined, temperature: o.temperature as number | undefined });
+  checkValues("predict", { ...options });
+  return async () => {
+    const { result, png } = await rc.heavy(async () => {
+      const logits = await host.nextLogits(encodePrompt(rc.handle, text).ids);
+      const result = predictFromLogits(rc.handle, text, options, () => logits);
+      return { result, png: await predictPicture(result, rc.lang, modelPart(rc.handle, rc.lang).name) };
+    });
     return predictResultReply(rc, result, [{ name: "predict.png", png }]);
   };
 }

@@ -1,0 +1,50 @@
+/**
+ * The model host thread: holds a model's weights and answers the work of its commands that is a
+ * forward pass, so the bot's event loop never runs one for a large model.
+ * In:  workerData = { file, name, imports } (what loadModelFile takes; the thread loads the file itself)
+ * Then messages { id, op, args } with op one of HOST_OPS, answered { id, ok: true, value } or
+ * { id, ok: false, message }. A { type: "ready" } message says the weights are in place, or
+ * { type: "failed", message } that they could not be loaded.
+ *   nextLogits(ids)                 the logits [V] after ids (KV cache: a prompt that extends the last one reuses it)
+ *   generateText(prompt, options)   /generate and /trace: the continuation with its steps (KV cache)
+ *   chatReply(promptIds, options)   chat: the model's next message with its steps (KV cache)
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { generateChatReply } from "./chat.ts";
+import { generateText } from "./generate-text.ts";
+import type { ImportModelOptions } from "./import-model.ts";
+import { fastestKernels } from "./kernels.ts";
+import { loadModelFile } from "./load-model.ts";
+import type { ModelHandle } from "./model-handle.ts";
+
+const { file, name, imports } = workerData as { file: string; name: string; imports: ImportModelOptions };
+const port = parentPort!;
+
+type Op = (handle: ModelHandle, ...args: never[]) => unknown;
+const OPS: Record<string, Op> = {
+  nextLogits: (handle, ids: number[]) => handle.source.nextLogits(Int32Array.from(ids)),
+  generateText: (handle, prompt: string, options: Parameters<typeof generateText>[2]) => generateText(handle, prompt, options),
+  chatReply: (handle, ids: number[], options: Parameters<typeof generateChatReply>[2]) => generateChatReply(handle, ids, options),
+};
+
+try {
+  const handle = await loadModelFile(file, name, fastestKernels(), imports);
+  // 1. one request at a time, in the order they came (the KV cache is the thread's one state)
+  let tail: Promise<unknown> = Promise.resolve();
+  port.on("message", (msg: { id: number; op: string; args: unknown[] }) => {
+    tail = tail.then(async () => {
+      const op = OPS[msg.op];
+      try {
+        if (!op) throw new Error(`the model host has no operation "${msg.op}"`);
+        const value = await (op as (h: ModelHandle, ...a: unknown[]) => unknown)(handle, ...msg.args);
+        // logits go over without a copy
+        port.postMessage({ id: msg.id, ok: true, value }, value instanceof Float32Array ? [value.buffer as ArrayBuffer] : []);
+      } catch (err) {
+        port.postMessage({ id: msg.id, ok: false, message: err instanceof Error ? err.message : String(err) });
+      }
+    });
+  });
+  port.postMessage({ type: "ready" });
+} catch (err) {
+  port.postMessage({ type: "failed", message: err instanceof Error ? err.message : String(err) });
+}

@@ -1,0 +1,91 @@
+/**
+ * A model behind a thread (./model-host-worker.ts): the same model file loaded in a worker that
+ * answers forward passes, so a /predict, /generate, /trace or chat on a large model (GPT-2 small:
+ * 124 M parameters, ~100 ms a pass) never holds the bot's event loop. The use cases that read a
+ * pass's insides (attention, lens, why, ablate, neurons) still run on the handle's own model on
+ * the main thread, through the heavy queue: the host holds a second copy of the weights.
+ *
+ *   const host = await startModelHost(file, name, imports);
+ *   const logits = await host.nextLogits(ids);      // Float32Array [V]
+ *   await host.close();
+ */
+import { Worker } from "node:worker_threads";
+import type { ChatGenerateOptions, ChatReply } from "./chat.ts";
+import type { GeneratedText, GenerateTextOptions } from "./generate-text.ts";
+import type { ImportModelOptions } from "./import-model.ts";
+
+/** Models with at least this many parameters answer from a host thread (a pass of a smaller one takes a few ms). */
+export const HOST_MIN_PARAMS = 20_000_000;
+
+export interface ModelHost {
+  nextLogits(ids: readonly number[]): Promise<Float32Array>;
+  generateText(prompt: string, options: GenerateTextOptions): Promise<GeneratedText>;
+  chatReply(promptIds: readonly number[], options: ChatGenerateOptions): Promise<ChatReply>;
+  /** ends the thread; requests still waiting are refused */
+  close(): Promise<void>;
+}
+
+/** Starts the thread and resolves once it has loaded the file (rejects with its reason when it cannot). */
+export function startModelHost(file: string, name: string, imports: ImportModelOptions = {}): Promise<ModelHost> {
+  const { kernels: _kernels, ...plain } = imports;
+  const worker = new Worker(new URL("./worker-boot.mjs", import.meta.url), {
+    workerData: { entry: new URL("./model-host-worker.ts", import.meta.url).href, file, name, imports: plain },
+  });
+  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let ended: Error | null = null;
+  const endAll = (err: Error) => {
+    ended = err;
+    for (const w of waiting.values()) w.reject(err);
+    waiting.clear();
+  };
+  const call = <T>(op: string, ...args: unknown[]): Promise<T> => {
+    if (ended) return Promise.reject(ended);
+    const id = nextId++;
+    // the thread keeps the process alive only while it has work
+    if (waiting.size === 0) worker.ref();
+    return new Promise<T>((resolve, reject) => {
+      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage({ id, op, args });
+    });
+  };
+  const host: ModelHost = {
+    nextLogits: (ids) => call("nextLogits", [...ids]),
+    generateText: (prompt, options) => call("generateText", prompt, options),
+    chatReply: (ids, options) => call("chatReply", [...ids], options),
+    close: async () => {
+      endAll(new Error(`the model host of ${name} was closed`));
+      await worker.terminate();
+    },
+  };
+  return new Promise<ModelHost>((resolve, reject) => {
+    // biome-ignore lint/suspicious/noExplicitAny: messages from the thread, checked by their fields
+    worker.on("message", (msg: any) => {
+      if (msg.type === "ready") {
+        // idle: the bot may exit while the host waits for work
+        worker.unref();
+        resolve(host);
+      }
+      else if (msg.type === "failed") {
+        reject(new Error(msg.message));
+        void worker.terminate();
+      } else {
+        const w = waiting.get(msg.id);
+        if (!w) return;
+        waiting.delete(msg.id);
+        if (waiting.size === 0) worker.unref();
+        if (msg.ok) w.resolve(msg.value);
+        else w.reject(new Error(msg.message));
+      }
+    });
+    worker.on("error", (err) => {
+      endAll(err);
+      reject(err);
+    });
+    worker.on("exit", (code) => {
+      const err = new Error(`the model host of ${name} stopped (exit code ${code})`);
+      endAll(err);
+      reject(err);
+    });
+  });
+}
