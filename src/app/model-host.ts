@@ -35,8 +35,9 @@ export function startModelHost(file: string, name: string, imports: ImportModelO
   let nextId = 1;
   let ended: Error | null = null;
   const endAll = (err: Error) => {
-    ended = err;
-    for (const w of waiting.values()) w.reject(err);
+    // the first reason stays (a closed host's thread then exits)
+    ended ??= err;
+    for (const w of waiting.values()) w.reject(ended);
     waiting.clear();
   };
   const call = <T>(op: string, ...args: unknown[]): Promise<T> => {
