@@ -1,0 +1,115 @@
+/**
+ * The model host thread (src/app/model-host.ts): the same answers as the model on the main
+ * thread (logits, a generation, a chat reply), a file it cannot load refused with its reason,
+ * a closed host refusing work; and the registry giving large imported models one.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateChatReply } from "../../src/app/chat.ts";
+import { GENERATE_DEFAULTS, generateText } from "../../src/app/generate-text.ts";
+import { fastestKernels } from "../../src/app/kernels.ts";
+import { loadModelFile } from "../../src/app/load-model.ts";
+import type { ModelHandle } from "../../src/app/model-handle.ts";
+import { type ModelHost, startModelHost } from "../../src/app/model-host.ts";
+import { ModelRegistry } from "../../src/app/model-registry.ts";
+import { predictReply } from "../../src/app/replies/predict.ts";
+import { generateReply } from "../../src/app/replies/generate.ts";
+import { type ReplyContext, runNow } from "../../src/app/reply.ts";
+import { openStore, type Store } from "../../src/store/index.ts";
+import { writeTinyGpt2 } from "../helpers/tiny-gpt2.ts";
+
+let dir: string;
+let folder: string;
+let handle: ModelHandle;
+let host: ModelHost;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), "model-host-"));
+  folder = writeTinyGpt2(path.join(dir, "models", "tiny-gpt2"));
+  handle = await loadModelFile(folder, "tiny-gpt2", fastestKernels());
+  host = await startModelHost(folder, "tiny-gpt2");
+});
+
+afterAll(async () => {
+  await host?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the model host thread", () => {
+  it("gives the main thread's logits for the same ids, also when a prompt extends the last one (its KV cache)", async () => {
+    for (const text of ["Hello, my", "Hello, my name", "猫"]) {
+      const ids = handle.tokenizer.encode(text).ids;
+      const here = handle.source.nextLogits(Int32Array.from(ids));
+      const there = await host.nextLogits(ids);
+      expect(there.length).toBe(50257);
+      let worst = 0;
+      for (let i = 0; i < here.length; i++) worst = Math.max(worst, Math.abs(here[i] - there[i]));
+      expect(worst, text).toBeLessThan(1e-5);
+    }
+  });
+
+  it("writes the same continuation and the same chat reply as the main thread", async () => {
+    const options = { ...GENERATE_DEFAULTS, maxTokens: 6, seed: 3, stopAtEnd: false };
+    const there = await host.generateText("Once upon", options);
+    const here = generateText(handle, "Once upon", options);
+    expect(there.ids).toEqual(here.ids);
+    expect(there.text).toBe(here.text);
+    expect(there.steps.map((s) => s.chosen)).toEqual(here.steps.map((s) => s.chosen));
+    const ids = handle.tokenizer.encode("hi there").ids;
+    const chatThere = await host.chatReply(ids, { seed: 5, maxTokens: 5 });
+    const chatHere = await generateChatReply(handle, ids, { seed: 5, maxTokens: 5 });
+    expect(chatThere).toEqual(chatHere);
+  });
+
+  it("says why when the thread's work fails, and keeps answering", async () => {
+    await expect(host.nextLogits([])).rejects.toThrow("the context has no tokens");
+    expect((await host.nextLogits([1, 2])).length).toBe(50257);
+  });
+
+  it("refuses a file it cannot load with loading's reason", async () => {
+    const empty = path.join(dir, "not-a-model");
+    mkdirSync(empty);
+    await expect(startModelHost(path.join(empty, "ckpt.pt"), "missing")).rejects.toThrow(/ckpt\.pt/);
+  });
+
+  it("refuses work once closed", async () => {
+    const other = await startModelHost(folder, "tiny-gpt2");
+    await other.close();
+    await expect(other.nextLogits([1])).rejects.toThrow("the model host of tiny-gpt2 was closed");
+  });
+});
+
+describe("the registry and the replies", () => {
+  let store: Store;
+  beforeAll(() => {
+    store = openStore(path.join(dir, "bot.db"));
+    store.models.choose("g1", { kind: "imported", name: "tiny-gpt2" });
+  });
+  afterAll(() => store.close());
+
+  it("gives an imported model a host thread from hostMinParams parameters, and none below", async () => {
+    const small = new ModelRegistry({ models: store.models, modelsDir: path.join(dir, "models"), kernels: fastestKernels() });
+    expect((await small.forGuild("g1")).host).toBeUndefined();
+    const hosted = new ModelRegistry({
+      models: store.models,
+      modelsDir: path.join(dir, "models"),
+      kernels: fastestKernels(),
+      hostMinParams: 0,
+    });
+    const h = await hosted.forGuild("g1");
+    expect(h.host).toBeDefined();
+    // /predict and /generate from the host: the same replies as from the main thread's model
+    const rc = (hh: ModelHandle): ReplyContext => ({ handle: hh, lang: "en", heavy: runNow, redactor: null });
+    const o = { text: "The cat sat on the", k: 7 };
+    const [fromHost, fromHere] = [await predictReply(rc(h), o)(), await predictReply(rc({ ...h, host: undefined }), o)()];
+    expect(fromHost.body).toEqual(fromHere.body);
+    expect(Buffer.from(fromHost.pictures[0].png).equals(Buffer.from(fromHere.pictures[0].png))).toBe(true);
+    const g = { prompt: "Once upon", tokens: 5, seed: 2 };
+    expect((await generateReply(rc(h), g)()).body).toEqual((await generateReply(rc({ ...h, host: undefined }), g)()).body);
+    // bad options are refused before any work, as without a host
+    expect(() => predictReply(rc(h), { text: "x", k: 0 })).toThrow(/k/);
+    await h.host!.close();
+  });
+});
