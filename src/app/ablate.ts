@@ -9,6 +9,7 @@
  * prediction leant on that head.
  */
 import type { HeadMask } from "../model/gpt.ts";
+import type { ModelHost } from "./model-host.ts";
 import { labelAfter } from "../tokenizer/pieces.ts";
 import { checkValues } from "./catalogue/check.ts";
 import { defaultOf } from "./catalogue/index.ts";
@@ -98,6 +99,45 @@ export interface AblationResult {
 export const ABLATE_DEFAULT_K: number = defaultOf("ablate", "k");
 
 export function ablateNext(handle: ModelHandle, text: string, options: { heads?: string; k?: number } = {}): AblationResult {
+  const steps = ablationSteps(handle, text, options);
+  let step = steps.next();
+  while (!step.done) {
+    const { ids, masks } = step.value;
+    step = steps.next(masks.map((mask) => lastLogits(handle, ids, mask)));
+  }
+  return step.value;
+}
+
+/** ablateNext with its forward passes in the model's host thread (src/app/model-host.ts): the event loop only compares. */
+export async function ablateOnHost(
+  handle: ModelHandle,
+  host: ModelHost,
+  text: string,
+  options: { heads?: string; k?: number } = {},
+): Promise<AblationResult> {
+  const steps = ablationSteps(handle, text, options);
+  let step = steps.next();
+  while (!step.done) step = steps.next(await host.lastLogits(step.value.ids, step.value.masks));
+  return step.value;
+}
+
+/** The next-token logits of `ids` with each of `masks` switched off: what ablationSteps asks for, one row per mask. */
+interface LogitsWanted {
+  ids: number[];
+  masks: HeadMask[];
+}
+
+/**
+ * /ablate's steps, the forward passes left to the caller: it yields the passes it needs and is
+ * given their rows back (in the masks' order), then returns the result.
+ *   1. the whole model and 2. each head alone switched off (one request: 1 + L × NH passes);
+ *   3. the heads asked for (or the one whose removal lowers log p(top) most), switched off together
+ */
+function* ablationSteps(
+  handle: ModelHandle,
+  text: string,
+  options: { heads?: string; k?: number },
+): Generator<LogitsWanted, AblationResult, ArrayLike<number>[]> {
   const k = options.k ?? ABLATE_DEFAULT_K;
   checkText(text, true);
   checkValues("ablate", { k });
@@ -105,15 +145,14 @@ export function ablateNext(handle: ModelHandle, text: string, options: { heads?:
   const prompt = encodePrompt(handle, text);
   const { nLayer, nHead } = handle.model.config;
 
-  // 1. the whole model
-  const whole = lastLogits(handle, prompt.ids);
+  // 1–2. the whole model, then each head alone switched off: the change in log p(top)
+  const singles = Array.from({ length: nLayer * nHead }, (_, i): HeadMask => [{ layer: Math.floor(i / nHead), head: i % nHead }]);
+  const [whole, ...alone] = yield { ids: prompt.ids, masks: [[], ...singles] };
   const before = candidatesOf(handle, prompt.ids, whole, k);
   const topId = before[0].id;
   const topLogProb = logProbOf(whole, topId);
-
-  // 2. each head alone switched off: the change in log p(top)
   const grid = Array.from({ length: nLayer }, (_, layer) =>
-    Array.from({ length: nHead }, (_, head) => logProbOf(lastLogits(handle, prompt.ids, [{ layer, head }]), topId) - topLogProb),
+    Array.from({ length: nHead }, (_, head) => logProbOf(alone[layer * nHead + head], topId) - topLogProb),
   );
 
   // 3. the heads asked for (or the one whose removal lowers log p(top) most), switched off together
@@ -124,7 +163,7 @@ export function ablateNext(handle: ModelHandle, text: string, options: { heads?:
       for (let h = 0; h < nHead; h++) if (grid[l][h] < grid[best.layer][best.head]) best = { layer: l, head: h };
     heads = [best];
   }
-  const ablated = lastLogits(handle, prompt.ids, heads);
+  const [ablated] = yield { ids: prompt.ids, masks: [heads] };
   const stats = softmaxStats(ablated);
   const probAfter = (id: number) => Math.exp(ablated[id] - stats.max) / stats.sum;
   return {

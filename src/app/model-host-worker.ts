@@ -8,8 +8,12 @@
  *   nextLogits(ids)                 the logits [V] after ids (KV cache: a prompt that extends the last one reuses it)
  *   generateText(prompt, options)   /generate and /trace: the continuation with its steps (KV cache)
  *   chatReply(promptIds, options)   chat: the model's next message with its steps (KV cache)
+ *   lastLogits(ids, masks)          /ablate and /predict heads: per mask, the logits [V] after ids
+ *                                   with those heads switched off (full passes)
  */
 import { parentPort, workerData } from "node:worker_threads";
+import type { HeadMask } from "../model/gpt.ts";
+import { lastLogits } from "./ablate.ts";
 import { generateChatReply } from "./chat.ts";
 import { generateText } from "./generate-text.ts";
 import type { ImportModelOptions } from "./import-model.ts";
@@ -25,6 +29,7 @@ const OPS: Record<string, Op> = {
   nextLogits: (handle, ids: number[]) => handle.source.nextLogits(Int32Array.from(ids)),
   generateText: (handle, prompt: string, options: Parameters<typeof generateText>[2]) => generateText(handle, prompt, options),
   chatReply: (handle, ids: number[], options: Parameters<typeof generateChatReply>[2]) => generateChatReply(handle, ids, options),
+  lastLogits: (handle, ids: number[], masks: HeadMask[]) => masks.map((mask) => Float32Array.from(lastLogits(handle, ids, mask))),
 };
 
 try {
@@ -38,7 +43,8 @@ try {
         if (!op) throw new Error(`the model host has no operation "${msg.op}"`);
         const value = await (op as (h: ModelHandle, ...a: unknown[]) => unknown)(handle, ...msg.args);
         // logits go over without a copy
-        port.postMessage({ id: msg.id, ok: true, value }, value instanceof Float32Array ? [value.buffer as ArrayBuffer] : []);
+        const rows = value instanceof Float32Array ? [value] : Array.isArray(value) && value[0] instanceof Float32Array ? value : [];
+        port.postMessage({ id: msg.id, ok: true, value }, (rows as Float32Array[]).map((r) => r.buffer as ArrayBuffer));
       } catch (err) {
         port.postMessage({ id: msg.id, ok: false, message: err instanceof Error ? err.message : String(err) });
       }

@@ -1,15 +1,17 @@
 /**
  * A model behind a thread (./model-host-worker.ts): the same model file loaded in a worker that
  * answers forward passes, so a /predict, /generate, /trace or chat on a large model (GPT-2 small:
- * 124 M parameters, ~100 ms a pass) never holds the bot's event loop. The use cases that read a
- * pass's insides (attention, lens, why, ablate, neurons) still run on the handle's own model on
- * the main thread, through the heavy queue: the host holds a second copy of the weights.
+ * 124 M parameters, about a second a pass on a busy machine) never holds the bot's event loop;
+ * /ablate's 146 passes and /predict heads: run there too. The use cases that read a pass's
+ * insides (attention, lens, why, neurons) still run on the handle's own model on the main
+ * thread, through the heavy queue: the host holds a second copy of the weights.
  *
  *   const host = await startModelHost(file, name, imports);
  *   const logits = await host.nextLogits(ids);      // Float32Array [V]
  *   await host.close();
  */
 import { Worker } from "node:worker_threads";
+import type { HeadMask } from "../model/gpt.ts";
 import type { ChatGenerateOptions, ChatReply } from "./chat.ts";
 import type { GeneratedText, GenerateTextOptions } from "./generate-text.ts";
 import type { ImportModelOptions } from "./import-model.ts";
@@ -21,6 +23,8 @@ export interface ModelHost {
   nextLogits(ids: readonly number[]): Promise<Float32Array>;
   generateText(prompt: string, options: GenerateTextOptions): Promise<GeneratedText>;
   chatReply(promptIds: readonly number[], options: ChatGenerateOptions): Promise<ChatReply>;
+  /** per mask, the logits [V] after ids with those heads switched off */
+  lastLogits(ids: readonly number[], masks: readonly HeadMask[]): Promise<Float32Array[]>;
   /** ends the thread; requests still waiting are refused */
   close(): Promise<void>;
 }
@@ -54,6 +58,7 @@ export function startModelHost(file: string, name: string, imports: ImportModelO
     nextLogits: (ids) => call("nextLogits", [...ids]),
     generateText: (prompt, options) => call("generateText", prompt, options),
     chatReply: (ids, options) => call("chatReply", [...ids], options),
+    lastLogits: (ids, masks) => call("lastLogits", [...ids], masks),
     close: async () => {
       endAll(new Error(`the model host of ${name} was closed`));
       await worker.terminate();

@@ -16,6 +16,7 @@ import { type ModelHost, startModelHost } from "../../src/app/model-host.ts";
 import { ModelRegistry } from "../../src/app/model-registry.ts";
 import { predictReply } from "../../src/app/replies/predict.ts";
 import { generateReply } from "../../src/app/replies/generate.ts";
+import { ablateReply } from "../../src/app/replies/look.ts";
 import { type ReplyContext, runNow } from "../../src/app/reply.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 import { writeTinyGpt2 } from "../helpers/tiny-gpt2.ts";
@@ -108,8 +109,18 @@ describe("the registry and the replies", () => {
     expect(Buffer.from(fromHost.pictures[0].png).equals(Buffer.from(fromHere.pictures[0].png))).toBe(true);
     const g = { prompt: "Once upon", tokens: 5, seed: 2 };
     expect((await generateReply(rc(h), g)()).body).toEqual((await generateReply(rc({ ...h, host: undefined }), g)()).body);
+    // /ablate's passes and /predict heads: from the host too
+    const a = { text: "The cat sat on the", heads: "0.1" };
+    expect((await ablateReply(rc(h), a)()).body).toEqual((await ablateReply(rc({ ...h, host: undefined }), a)()).body);
+    const grid = { text: "The cat sat" };
+    const [gridHost, gridHere] = [await ablateReply(rc(h), grid)(), await ablateReply(rc({ ...h, host: undefined }), grid)()];
+    expect(gridHost.body).toEqual(gridHere.body);
+    expect(Buffer.from(gridHost.pictures[0].png).equals(Buffer.from(gridHere.pictures[0].png))).toBe(true);
+    const p = { text: "The cat sat on the", heads: "0" };
+    expect((await predictReply(rc(h), p)()).body).toEqual((await predictReply(rc({ ...h, host: undefined }), p)()).body);
     // bad options are refused before any work, as without a host
     expect(() => predictReply(rc(h), { text: "x", k: 0 })).toThrow(/k/);
+    expect(() => predictReply(rc(h), { text: "x", heads: "0.9" })).toThrow(/head 9 does not exist/i);
     await h.host!.close();
   });
 });

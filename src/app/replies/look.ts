@@ -8,7 +8,7 @@
 import type { Lang } from "../../lang.ts";
 import { formatPercent } from "../../render/format.ts";
 import { visibleToken } from "../../render/text.ts";
-import { ablateNext, headsText, parseHeads } from "../ablate.ts";
+import { ablateNext, ablateOnHost, headsText, parseHeads } from "../ablate.ts";
 import { attributeNext } from "../attribute.ts";
 import { checkValues } from "../catalogue/check.ts";
 import { lensOf } from "../lens.ts";
@@ -98,7 +98,10 @@ export function ablateReply(rc: ReplyContext, o: ReplyOptions): PendingReply {
   if (heads !== undefined) parseHeads(rc.handle, heads);
   return async () => {
     const model = modelPart(rc.handle, rc.lang);
-    const result = await rc.heavy(() => ablateNext(rc.handle, input, { heads, k }));
+    const host = rc.handle.host;
+    const result = await rc.heavy(() =>
+      host ? ablateOnHost(rc.handle, host, input, { heads, k }) : ablateNext(rc.handle, input, { heads, k }),
+    );
     const png = await rc.heavy(() => ablationPicture(result, rc.lang, model.name));
     const before = result.before[0];
     const after = result.after[0];

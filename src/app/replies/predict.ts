@@ -23,14 +23,14 @@ import {
 import { SENTENCES } from "../sentences.ts";
 import type { ReplyOptions } from "./options.ts";
 import { promptNotices } from "./notices.ts";
-import { type HeadRef, predictAblated } from "../ablate.ts";
+import { type HeadRef, parseHeads, predictAblated } from "../ablate.ts";
 import { headsOffLine } from "./look.ts";
 
 /** Options as the catalogue names them: text, k, temperature, heads (switched off for this prediction). */
 export function predictReply(rc: ReplyContext, o: ReplyOptions): PendingReply {
-  // a model with a host thread: the options checked now, the pass made there (heads switched off need the model here)
+  // a model with a host thread: the options checked now, the pass made there
   const host = rc.handle.host;
-  if (host && !(o.heads as string | undefined)?.trim()) return predictOnHost(rc, o, host);
+  if (host) return predictOnHost(rc, o, host);
   const result = predictWithHeads(rc, o);
   return async () => {
     const png = await rc.heavy(() => predictPicture(result, rc.lang, modelPart(rc.handle, rc.lang).name));
@@ -38,15 +38,19 @@ export function predictReply(rc: ReplyContext, o: ReplyOptions): PendingReply {
   };
 }
 
-/** /predict with the forward pass in the model's host thread: the event loop only encodes, sorts and draws. */
+/** /predict (heads: too) with the forward pass in the model's host thread: the event loop only encodes, sorts and draws. */
 function predictOnHost(rc: ReplyContext, o: ReplyOptions, host: ModelHost): PendingReply {
   const text = checkText(o.text, true);
   const options = withDefaults(PREDICT_DEFAULTS, { k: o.k as number | undefined, temperature: o.temperature as number | undefined });
   checkValues("predict", { ...options });
+  const spec = (o.heads as string | undefined)?.trim();
+  const heads = spec ? parseHeads(rc.handle, spec) : undefined;
   return async () => {
     const { result, png } = await rc.heavy(async () => {
-      const logits = await host.nextLogits(encodePrompt(rc.handle, text).ids);
-      const result = predictFromLogits(rc.handle, text, options, () => logits);
+      const ids = encodePrompt(rc.handle, text).ids;
+      // heads switched off: a full pass with them off (as predictAblated), else the KV cache's next row
+      const logits = heads ? (await host.lastLogits(ids, [heads]))[0] : await host.nextLogits(ids);
+      const result = { ...predictFromLogits(rc.handle, text, options, () => logits), ...(heads && { heads }) };
       return { result, png: await predictPicture(result, rc.lang, modelPart(rc.handle, rc.lang).name) };
     });
     return predictResultReply(rc, result, [{ name: "predict.png", png }]);
