@@ -43,9 +43,11 @@ export async function attentionPicture(
   handle: ModelHandle,
   text: string,
   o: { layer?: number; head?: number; lang: Lang },
+  /** the maps when already read (e.g. in the model's host thread); absent: read here */
+  read?: AttentionMaps,
 ): Promise<{ png: Uint8Array; maps: AttentionMaps; kind: "head" | "grid" }> {
   checkLayerHead(handle, o.layer, o.head);
-  const maps = attentionMaps(handle, text);
+  const maps = read ?? attentionMaps(handle, text);
   if (o.head === undefined) {
     const png = await renderAttentionGrid({ tokens: maps.tokens, weights: maps.weights, modelName: handle.name, lang: o.lang });
     return { png, maps, kind: "grid" };

@@ -8,6 +8,7 @@
  *   nextLogits(ids)                 the logits [V] after ids (KV cache: a prompt that extends the last one reuses it)
  *   generateText(prompt, options)   /generate and /trace: the continuation with its steps (KV cache)
  *   chatReply(promptIds, options)   chat: the model's next message with its steps (KV cache)
+ *   look(name, text, options)       /attention, /lens, /why: a look at the insides (src/app/look-work.ts), as plain data
  *   lastLogits(ids, masks)          /ablate and /predict heads: per mask, the logits [V] after ids
  *                                   with those heads switched off (full passes)
  */
@@ -19,6 +20,7 @@ import { generateText } from "./generate-text.ts";
 import type { ImportModelOptions } from "./import-model.ts";
 import { fastestKernels } from "./kernels.ts";
 import { loadModelFile } from "./load-model.ts";
+import { LOOKS, type LookName } from "./look-work.ts";
 import type { ModelHandle } from "./model-handle.ts";
 
 const { file, name, imports } = workerData as { file: string; name: string; imports: ImportModelOptions };
@@ -29,6 +31,8 @@ const OPS: Record<string, Op> = {
   nextLogits: (handle, ids: number[]) => handle.source.nextLogits(Int32Array.from(ids)),
   generateText: (handle, prompt: string, options: Parameters<typeof generateText>[2]) => generateText(handle, prompt, options),
   chatReply: (handle, ids: number[], options: Parameters<typeof generateChatReply>[2]) => generateChatReply(handle, ids, options),
+  look: (handle, name: LookName, text: string, options: unknown) =>
+    (LOOKS[name] as (h: ModelHandle, t: string, o?: unknown) => unknown)(handle, text, options),
   lastLogits: (handle, ids: number[], masks: HeadMask[]) => masks.map((mask) => Float32Array.from(lastLogits(handle, ids, mask))),
 };
 
@@ -44,7 +48,10 @@ try {
         const value = await (op as (h: ModelHandle, ...a: unknown[]) => unknown)(handle, ...msg.args);
         // logits go over without a copy
         const rows = value instanceof Float32Array ? [value] : Array.isArray(value) && value[0] instanceof Float32Array ? value : [];
-        port.postMessage({ id: msg.id, ok: true, value }, (rows as Float32Array[]).map((r) => r.buffer as ArrayBuffer));
+        port.postMessage(
+          { id: msg.id, ok: true, value },
+          (rows as Float32Array[]).map((r) => r.buffer as ArrayBuffer),
+        );
       } catch (err) {
         port.postMessage({ id: msg.id, ok: false, message: err instanceof Error ? err.message : String(err) });
       }

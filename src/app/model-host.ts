@@ -12,6 +12,7 @@
  */
 import { Worker } from "node:worker_threads";
 import type { HeadMask } from "../model/gpt.ts";
+import type { LookName, LookOptions, LOOKS } from "./look-work.ts";
 import type { ChatGenerateOptions, ChatReply } from "./chat.ts";
 import type { GeneratedText, GenerateTextOptions } from "./generate-text.ts";
 import type { ImportModelOptions } from "./import-model.ts";
@@ -23,6 +24,8 @@ export interface ModelHost {
   nextLogits(ids: readonly number[]): Promise<Float32Array>;
   generateText(prompt: string, options: GenerateTextOptions): Promise<GeneratedText>;
   chatReply(promptIds: readonly number[], options: ChatGenerateOptions): Promise<ChatReply>;
+  /** a look at the model's insides (src/app/look-work.ts) */
+  look<N extends LookName>(name: N, text: string, options?: LookOptions<N>): Promise<ReturnType<(typeof LOOKS)[N]>>;
   /** per mask, the logits [V] after ids with those heads switched off */
   lastLogits(ids: readonly number[], masks: readonly HeadMask[]): Promise<Float32Array[]>;
   /** ends the thread; requests still waiting are refused */
@@ -59,6 +62,7 @@ export function startModelHost(file: string, name: string, imports: ImportModelO
     generateText: (prompt, options) => call("generateText", prompt, options),
     chatReply: (ids, options) => call("chatReply", [...ids], options),
     lastLogits: (ids, masks) => call("lastLogits", [...ids], masks),
+    look: (look, text, options) => call("look", look, text, options),
     close: async () => {
       endAll(new Error(`the model host of ${name} was closed`));
       await worker.terminate();
@@ -71,8 +75,7 @@ export function startModelHost(file: string, name: string, imports: ImportModelO
         // idle: the bot may exit while the host waits for work
         worker.unref();
         resolve(host);
-      }
-      else if (msg.type === "failed") {
+      } else if (msg.type === "failed") {
         reject(new Error(msg.message));
         void worker.terminate();
       } else {

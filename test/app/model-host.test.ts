@@ -16,8 +16,10 @@ import { type ModelHost, startModelHost } from "../../src/app/model-host.ts";
 import { ModelRegistry } from "../../src/app/model-registry.ts";
 import { predictReply } from "../../src/app/replies/predict.ts";
 import { generateReply } from "../../src/app/replies/generate.ts";
-import { ablateReply } from "../../src/app/replies/look.ts";
-import { type ReplyContext, runNow } from "../../src/app/reply.ts";
+import { ablateReply, lensReply, whyReply } from "../../src/app/replies/look.ts";
+import { attentionReply } from "../../src/app/replies/attention.ts";
+import { type PendingReply, type ReplyContext, runNow } from "../../src/app/reply.ts";
+import type { ReplyOptions } from "../../src/app/replies/options.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 import { writeTinyGpt2 } from "../helpers/tiny-gpt2.ts";
 
@@ -118,6 +120,20 @@ describe("the registry and the replies", () => {
     expect(Buffer.from(gridHost.pictures[0].png).equals(Buffer.from(gridHere.pictures[0].png))).toBe(true);
     const p = { text: "The cat sat on the", heads: "0" };
     expect((await predictReply(rc(h), p)()).body).toEqual((await predictReply(rc({ ...h, host: undefined }), p)()).body);
+    // the looks at the insides: from the host too, the same replies and pictures
+    const looks: [(r: ReplyContext, o: ReplyOptions) => PendingReply, ReplyOptions][] = [
+      [attentionReply, { text: "The cat sat" }],
+      [attentionReply, { text: "The cat sat", layer: 0, head: 1 }],
+      [attentionReply, { text: "The cat sat", view: "rollout" }],
+      [attentionReply, { text: "The cat sat", view: "next" }],
+      [lensReply, { text: "The cat sat" }],
+      [whyReply, { text: "The cat sat" }],
+    ];
+    for (const [reply, options] of looks) {
+      const [there, here] = [await reply(rc(h), options)(), await reply(rc({ ...h, host: undefined }), options)()];
+      expect(there.body, JSON.stringify(options)).toEqual(here.body);
+      expect(Buffer.from(there.pictures[0].png).equals(Buffer.from(here.pictures[0].png)), JSON.stringify(options)).toBe(true);
+    }
     // bad options are refused before any work, as without a host
     expect(() => predictReply(rc(h), { text: "x", k: 0 })).toThrow(/k/);
     expect(() => predictReply(rc(h), { text: "x", heads: "0.9" })).toThrow(/head 9 does not exist/i);

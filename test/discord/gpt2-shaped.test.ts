@@ -56,7 +56,10 @@ async function withinLimits(what: string, content: string, files: { filename?: s
   expect(content.length, what).toBeGreaterThan(0);
   expect(content.length, what).toBeLessThanOrEqual(2000);
   expect(files.length, what).toBeLessThanOrEqual(10);
-  expect(files.reduce((n, f) => n + f.data.length, 0), what).toBeLessThanOrEqual(25 * MB);
+  expect(
+    files.reduce((n, f) => n + f.data.length, 0),
+    what,
+  ).toBeLessThanOrEqual(25 * MB);
   const widths: number[] = [];
   for (const f of files) {
     widths.push((await loadImage(Buffer.from(f.data))).width);

@@ -5,7 +5,7 @@
  */
 import { formatPercent } from "../../render/format.ts";
 import { visibleToken } from "../../render/text.ts";
-import { nextTokenAttention, rolloutOf } from "../attention-views.ts";
+import { lookAt } from "../look-work.ts";
 import { nextAttentionPicture, rolloutPicture } from "../look-pictures.ts";
 import { line, modelPart, type Part, quote, quoteTail, type Reply, type ReplyContext, text, token } from "../reply.ts";
 import { SENTENCES } from "../sentences.ts";
@@ -35,7 +35,7 @@ export async function attentionViewReply(rc: ReplyContext, input: string, view: 
   const ja = rc.lang === "ja";
   const shown: Part = input.length === 0 ? text(SENTENCES[rc.lang].emptyText) : quote(quoteTail(input));
   if (view === "rollout") {
-    const result = await rc.heavy(() => rolloutOf(rc.handle, input));
+    const result = await rc.heavy(() => lookAt(rc.handle, "rollout", input));
     const png = await rc.heavy(() => rolloutPicture(result, rc.lang, model.name));
     const T = result.tokens.length;
     const last = Array.from(result.rollout.subarray((T - 1) * T, T * T));
@@ -45,7 +45,7 @@ export async function attentionViewReply(rc: ReplyContext, input: string, view: 
     const rows = strongest(last, ROLLOUT_ROWS).map((k) => [text(`#${k}`), shownToken(result.tokens[k]), pct(last[k])]);
     return { body: [{ line: header }, { table: rows }], notices: promptNotices(rc.lang, result), pictures: [{ name: "rollout.png", png }] };
   }
-  const result = await rc.heavy(() => nextTokenAttention(rc.handle, input));
+  const result = await rc.heavy(() => lookAt(rc.handle, "next", input));
   const png = await rc.heavy(() => nextAttentionPicture(result, rc.lang, model.name));
   const p = result.predicted;
   const header = ja

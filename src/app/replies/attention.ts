@@ -7,6 +7,7 @@ import { attentionPicture, checkLayerHead } from "../attention.ts";
 import { checkValues } from "../catalogue/check.ts";
 import { inputError } from "../input-messages.ts";
 import { checkText } from "../prompt.ts";
+import { lookAt } from "../look-work.ts";
 import { modelPart, type PendingReply, quote, quoteTail, type ReplyContext } from "../reply.ts";
 import { SENTENCES } from "../sentences.ts";
 import { type AttentionView, attentionViewReply } from "./attention-views.ts";
@@ -30,7 +31,15 @@ export function attentionReply(rc: ReplyContext, o: ReplyOptions): PendingReply 
     const s = SENTENCES[rc.lang];
     const model = modelPart(rc.handle, rc.lang);
     const { nLayer, nHead } = rc.handle.model.config;
-    const result = await rc.heavy(() => attentionPicture({ ...rc.handle, name: model.name }, text, { layer, head, lang: rc.lang }));
+    // the pass in the model's host thread when it has one; the picture drawn here
+    const result = await rc.heavy(async () =>
+      attentionPicture(
+        { ...rc.handle, name: model.name },
+        text,
+        { layer, head, lang: rc.lang },
+        await lookAt(rc.handle, "attention", text),
+      ),
+    );
     const shown = text.length === 0 ? s.emptyText : quote(quoteTail(text));
     const line =
       result.kind === "head"

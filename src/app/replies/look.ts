@@ -8,10 +8,9 @@
 import type { Lang } from "../../lang.ts";
 import { formatPercent } from "../../render/format.ts";
 import { visibleToken } from "../../render/text.ts";
+import { lookAt } from "../look-work.ts";
 import { ablateNext, ablateOnHost, headsText, parseHeads } from "../ablate.ts";
-import { attributeNext } from "../attribute.ts";
 import { checkValues } from "../catalogue/check.ts";
-import { lensOf } from "../lens.ts";
 import { ablationPicture, attributionPicture, lensPicture } from "../look-pictures.ts";
 import { checkText } from "../prompt.ts";
 import { line, modelPart, type PendingReply, type Part, quote, quoteTail, type ReplyContext, text, token } from "../reply.ts";
@@ -35,7 +34,7 @@ export function lensReply(rc: ReplyContext, o: ReplyOptions): PendingReply {
   checkValues("lens", { k });
   return async () => {
     const model = modelPart(rc.handle, rc.lang);
-    const result = await rc.heavy(() => lensOf(rc.handle, input, { k }));
+    const result = await rc.heavy(() => lookAt(rc.handle, "lens", input, { k }));
     const png = await rc.heavy(() => lensPicture(result, rc.lang, model.name));
     const last = result.inputIds.length - 1;
     const L = result.layers.length - 1;
@@ -61,7 +60,7 @@ export function whyReply(rc: ReplyContext, o: ReplyOptions): PendingReply {
   checkValues("why", { target });
   return async () => {
     const model = modelPart(rc.handle, rc.lang);
-    const result = await rc.heavy(() => attributeNext(rc.handle, input, { target }));
+    const result = await rc.heavy(() => lookAt(rc.handle, "why", input, { target }));
     const png = await rc.heavy(() => attributionPicture(result, rc.lang, model.name));
     const t = result.target;
     const best = (scores: number[]) => scores.reduce((b, s, i) => (s > scores[b] ? i : b), 0);
