@@ -38,7 +38,7 @@ export function checkLayerHead(handle: ModelHandle, layer?: number, head?: numbe
   }
 }
 
-/** One head large (when a head is given), else every layer × head at a glance. */
+/** One head large (when a head is given), else the heads of the given layer, else every layer × head at a glance. */
 export async function attentionPicture(
   handle: ModelHandle,
   text: string,
@@ -49,7 +49,9 @@ export async function attentionPicture(
   checkLayerHead(handle, o.layer, o.head);
   const maps = read ?? attentionMaps(handle, text);
   if (o.head === undefined) {
-    const png = await renderAttentionGrid({ tokens: maps.tokens, weights: maps.weights, modelName: handle.name, lang: o.lang });
+    // layer:N alone: that layer's heads in one row; else every layer × head
+    const weights = o.layer === undefined ? maps.weights : [maps.weights[o.layer]];
+    const png = await renderAttentionGrid({ tokens: maps.tokens, weights, layer: o.layer, modelName: handle.name, lang: o.lang });
     return { png, maps, kind: "grid" };
   }
   const layer = o.layer ?? 0;

@@ -32,6 +32,8 @@ export interface AttentionGridInput {
   tokens: string[];
   /** [L][NH], each [T, T] row-major like AttentionHeadInput.weights */
   weights: Weights[][];
+  /** the one layer `weights` holds ([1][NH]), when the picture is of that layer's heads alone */
+  layer?: number;
   modelName: string;
   lang: Lang;
   /** longest input drawn in full (default 32) */
@@ -42,6 +44,7 @@ const LABELS = {
   en: {
     headTitle: (layer: number, head: number) => `Attention · layer ${layer}, head ${head}`,
     gridTitle: (layers: number, heads: number) => `Attention of all heads · ${layers} layers × ${heads} heads`,
+    layerTitle: (layer: number, heads: number) => `Attention · layer ${layer}, all ${heads} heads`,
     tokens: (n: number) => `${formatInt(n)} tokens`,
     brighter: "brighter = more attention",
     truncated: (shown: number, total: number) =>
@@ -57,6 +60,7 @@ const LABELS = {
   ja: {
     headTitle: (layer: number, head: number) => `アテンション · 第${layer}層 ヘッド${head}`,
     gridTitle: (layers: number, heads: number) => `全ヘッドのアテンション · ${layers}層 × ${heads}ヘッド`,
+    layerTitle: (layer: number, heads: number) => `アテンション · 第${layer}層の全${heads}ヘッド`,
     tokens: (n: number) => `${formatInt(n)}トークン`,
     brighter: "明るいほど強く注目",
     truncated: (shown: number, total: number) =>
@@ -349,7 +353,7 @@ export async function renderAttentionGrid(input: AttentionGridInput): Promise<Bu
   const layers = input.weights.length;
   const heads = layers > 0 ? input.weights[0].length : 0;
   const header = {
-    title: text.gridTitle(layers, heads),
+    title: input.layer === undefined ? text.gridTitle(layers, heads) : text.layerTitle(input.layer, heads),
     subtitle: `${input.modelName} · ${text.tokens(input.tokens.length)} · ${text.brighter}`,
   };
   if (input.tokens.length === 0 || layers === 0 || heads === 0) return renderNothingToShow(header, text.empty);
@@ -378,7 +382,7 @@ export async function renderAttentionGrid(input: AttentionGridInput): Promise<Bu
       const weights = input.weights[l][h];
       setFont(ctx, TYPE.label, "bold");
       ctx.fillStyle = COLORS.text;
-      drawText(ctx, `L${l} H${h}`, g.x, g.y - (TYPE.label + 10) / 2);
+      drawText(ctx, `L${(input.layer ?? 0) + l} H${h}`, g.x, g.y - (TYPE.label + 10) / 2);
       drawAttentionMatrix(ctx, g, (q, k) => weights[(first + q) * total + (first + k)], layout.max);
     }
   }

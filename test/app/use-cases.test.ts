@@ -10,6 +10,10 @@ import { modelInfo } from "../../src/app/model-info.ts";
 import { MAX_INPUT_CHARS } from "../../src/app/prompt.ts";
 import { smallCorpus } from "../helpers/corpus.ts";
 import { redactGeneration } from "../../src/app/redaction.ts";
+import { attentionGridLayout, renderAttentionGrid } from "../../src/render/attention.ts";
+
+/** A PNG's height from its IHDR chunk. */
+const pngHeight = (png: Uint8Array) => new DataView(png.buffer, png.byteOffset).getUint32(20);
 
 let handle: ModelHandle;
 beforeAll(() => {
@@ -34,6 +38,25 @@ describe("use cases", () => {
           expect(sum).toBeCloseTo(1, 5);
         }
       }
+  });
+
+  it("layer:N alone draws that layer's heads in one row, titled and labelled with the layer", async () => {
+    const all = await attentionPicture(handle, "It rained on the", { lang: "en" });
+    const one = await attentionPicture(handle, "It rained on the", { layer: 1, lang: "en" });
+    const maps = attentionMaps(handle, "It rained on the");
+    const expected = await renderAttentionGrid({
+      tokens: maps.tokens,
+      weights: [maps.weights[1]],
+      layer: 1,
+      modelName: handle.name,
+      lang: "en",
+    });
+    expect(Buffer.from(one.png).equals(Buffer.from(expected))).toBe(true);
+    expect(pngHeight(one.png)).toBeLessThan(pngHeight(all.png));
+    const other = await attentionPicture(handle, "It rained on the", { layer: 0, lang: "en" });
+    expect(Buffer.from(other.png).equals(Buffer.from(one.png))).toBe(false);
+    const layout = attentionGridLayout({ tokens: maps.tokens, weights: [maps.weights[1]], layer: 1, modelName: "m", lang: "en" });
+    expect(layout.layers).toBe(1);
   });
 
   it("refuses layers and heads that do not exist, naming the range", async () => {
