@@ -14,10 +14,11 @@ const toRecord = (r: GuildRow): GuildRecord => ({ id: r.id, name: r.name, joined
 export function pgGuildRepository(sql: Sql, now: () => number): AsyncStore["guilds"] {
   return {
     async upsert(guild) {
-      await sql.query(
-        "INSERT INTO guilds (id, name, joined_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET name = excluded.name",
-        [guild.id, guild.name ?? "", now()],
-      );
+      await sql.query("INSERT INTO guilds (id, name, joined_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET name = excluded.name", [
+        guild.id,
+        guild.name ?? "",
+        now(),
+      ]);
     },
     async get(id) {
       const { rows } = await sql.query<GuildRow>("SELECT id, name, joined_at FROM guilds WHERE id = $1", [id]);

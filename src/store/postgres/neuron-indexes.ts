@@ -40,7 +40,9 @@ export function pgNeuronIndexRepository(pool: pg.Pool, now: () => number): Async
       );
     },
     async delete(guildId, modelKey) {
-      return ((await pool.query("DELETE FROM neuron_indexes WHERE guild_id = $1 AND model_key = $2", [guildId, modelKey])).rowCount ?? 0) > 0;
+      return (
+        ((await pool.query("DELETE FROM neuron_indexes WHERE guild_id = $1 AND model_key = $2", [guildId, modelKey])).rowCount ?? 0) > 0
+      );
     },
   };
 }
