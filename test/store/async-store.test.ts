@@ -104,7 +104,7 @@ async function transcript(store: AsyncStore, clock: { now: number }): Promise<un
   log(await store.messages.revision("g1"));
   const run = await store.runs.start("g1", { iters: 3, lr: 0.1 });
   await store.runs.addPoints(run.id, [
-    { step: 1, trainLoss: 2.302585092994046, valLoss: null, lr: 1e-3, tokens: 64 },
+    { step: 1, trainLoss: Math.LN10, valLoss: null, lr: 1e-3, tokens: 64 },
     { step: 2, trainLoss: 1.1, valLoss: 1.0000000000000002, lr: 3e-4, tokens: 128 },
   ]);
   await store.runs.saveCheckpoint(run.id, new Uint8Array([0, 255, 1]));
