@@ -1,7 +1,7 @@
 /**
  * A throwaway PostgreSQL server for tests, from Debian's `postgresql` package
  * (/usr/lib/postgresql/<version>/bin): initdb into a temporary folder, start on a free
- * 127.0.0.1 port (its socket in that folder too), one fresh database per test, stop and delete
+ * 127.0.0.1 port (its socket in that folder too), one fresh database per test (ICU en-US collation), stop and delete
  * at the end. PostgreSQL refuses to run as root, so as root it runs as the `postgres` user
  * (runuser). `findPostgres()` says why it cannot, for the tests' skip message.
  */
@@ -81,7 +81,9 @@ export async function startPostgres(found: { bin: string; runAs: string | null }
   return {
     async newDatabase() {
       const name = `t${++count}`;
-      await admin.query(`CREATE DATABASE ${name}`);
+      // an ICU English collation, as a production server's default usually is (not C, where
+      // "B" < "a"): the store's own COLLATE "C" columns must keep SQLite's byte order
+      await admin.query(`CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`);
       return `${base}/${name}`;
     },
     async stop() {
