@@ -10,6 +10,7 @@
  * (postgres://…) selects the PostgreSQL store (src/store/postgres/).
  */
 import { openStore, type Store, type StoreOptions } from "./index.ts";
+import { redactUrl } from "./postgres/database.ts";
 import { openPostgresStore } from "./postgres/index.ts";
 
 /** Every method of T, returning a Promise of what it returned. */
@@ -80,9 +81,4 @@ function promised<T extends object>(repository: T): Promised<T> {
     out[key] = async (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(repository, args);
   }
   return out as Promised<T>;
-}
-
-/** The URL without its password, for messages and logs. */
-export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]*:)[^@]*@/, "$1***@");
 }

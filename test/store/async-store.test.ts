@@ -395,6 +395,22 @@ describe.skipIf("missing" in postgres)("PostgreSQL migrations", () => {
     await raw.close();
   });
 
+  it("stores a NUL character (which PostgreSQL's TEXT cannot hold) as U+FFFD instead of failing", async () => {
+    const store = await openPostgresStore(await server!.newDatabase());
+    try {
+      await store.messages.add(message("m1", "g1", "a\0b", 1));
+      await store.guilds.upsert({ id: "g1", name: "x\0" });
+      expect(await store.messages.texts("g1")).toEqual(["a\uFFFDb"]);
+      expect(await store.messages.updateText("g1", "m1", "\0")).toBe(true);
+      expect((await store.messages.get("g1", "m1"))?.text).toBe("\uFFFD");
+      expect((await store.guilds.get("g1"))?.name).toBe("x\uFFFD");
+      const run = await store.runs.start("g1");
+      expect((await store.runs.finish(run.id, "failed", "bad\0")).error).toBe("bad\uFFFD");
+    } finally {
+      await store.close();
+    }
+  });
+
   it("refuses a DATABASE_URL that is not postgres://, hiding its password", async () => {
     await expect(openAsyncStore({ databaseUrl: "mysql://me:secret@host/db", databasePath: "x" })).rejects.toThrow(
       'DATABASE_URL must start with postgres:// or postgresql://, got "mysql://me:***@host/db"',

@@ -99,3 +99,16 @@ async function migrate(pool: pg.Pool, migrations: readonly Migration[]): Promise
     client.release();
   }
 }
+
+/**
+ * PostgreSQL's TEXT cannot hold U+0000 (SQLite's can): free text (message texts, guild and model
+ * names, run errors) is stored with each NUL replaced by U+FFFD, rather than failing the write.
+ */
+export function pgText<T extends string | null | undefined>(text: T): T {
+  return (typeof text === "string" && text.includes("\0") ? text.replaceAll("\0", "\uFFFD") : text) as T;
+}
+
+/** The URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]*:)[^@]*@/, "$1***@");
+}

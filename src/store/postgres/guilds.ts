@@ -1,7 +1,7 @@
 /** Guilds and their settings in PostgreSQL: the same methods as ../guilds.ts, as Promises. */
 import type { AsyncSettings, AsyncStore } from "../async-store.ts";
 import type { GuildRecord } from "../guilds.ts";
-import type { Sql } from "./database.ts";
+import { pgText, type Sql } from "./database.ts";
 
 interface GuildRow {
   id: string;
@@ -16,7 +16,7 @@ export function pgGuildRepository(sql: Sql, now: () => number): AsyncStore["guil
     async upsert(guild) {
       await sql.query("INSERT INTO guilds (id, name, joined_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET name = excluded.name", [
         guild.id,
-        guild.name ?? "",
+        pgText(guild.name ?? ""),
         now(),
       ]);
     },

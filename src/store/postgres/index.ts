@@ -5,7 +5,7 @@
 import type { AsyncStore } from "../async-store.ts";
 import type { StoreOptions } from "../index.ts";
 import type { Migration } from "../migrations.ts";
-import { openPool, schemaVersion, transaction } from "./database.ts";
+import { openPool, redactUrl as redact, schemaVersion, transaction } from "./database.ts";
 import { pgGuildRepository, pgSettingsRepository } from "./guilds.ts";
 import { pgMessageRepository } from "./messages.ts";
 import { pgModelRepository } from "./models.ts";
@@ -53,5 +53,3 @@ export async function openPostgresStore(
     },
   };
 }
-
-const redact = (url: string): string => url.replace(/(\/\/[^:/@]*:)[^@]*@/, "$1***@");

@@ -2,7 +2,7 @@
 import type pg from "pg";
 import type { AsyncStore } from "../async-store.ts";
 import type { StoredMessage } from "../messages.ts";
-import { type Sql, transaction } from "./database.ts";
+import { pgText, type Sql, transaction } from "./database.ts";
 
 interface MessageRow {
   id: string;
@@ -34,7 +34,7 @@ async function insert(sql: Sql, m: StoredMessage): Promise<boolean> {
   const result = await sql.query(
     `INSERT INTO messages (guild_id, id, channel_id, author_id, text, created_at) VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (guild_id, id) DO NOTHING`,
-    [m.guildId, m.id, m.channelId, m.authorId, m.text, m.createdAt],
+    [m.guildId, m.id, m.channelId, m.authorId, pgText(m.text), m.createdAt],
   );
   return changed(result) > 0;
 }
@@ -102,7 +102,7 @@ export function pgMessageRepository(pool: pg.Pool): AsyncStore["messages"] {
       changed(await pool.query("DELETE FROM messages WHERE guild_id = $1 AND created_at < $2", [guildId, before])),
     delete: async (guildId, id) => changed(await pool.query("DELETE FROM messages WHERE guild_id = $1 AND id = $2", [guildId, id])) > 0,
     updateText: async (guildId, id, text) =>
-      changed(await pool.query("UPDATE messages SET text = $1 WHERE guild_id = $2 AND id = $3", [text, guildId, id])) > 0,
+      changed(await pool.query("UPDATE messages SET text = $1 WHERE guild_id = $2 AND id = $3", [pgText(text), guildId, id])) > 0,
     deleteAuthor: async (guildId, authorId) =>
       changed(await pool.query("DELETE FROM messages WHERE guild_id = $1 AND author_id = $2", [guildId, authorId])),
   };

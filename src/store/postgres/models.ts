@@ -3,7 +3,7 @@ import type pg from "pg";
 import type { GPTConfig } from "../../model/config.ts";
 import type { AsyncStore } from "../async-store.ts";
 import type { ModelChoice, ModelInfo, NewModel, StoredModel } from "../models.ts";
-import { type Sql, transaction } from "./database.ts";
+import { pgText, type Sql, transaction } from "./database.ts";
 
 interface InfoRow {
   id: number;
@@ -119,7 +119,9 @@ export function pgModelRepository(pool: pg.Pool, now: () => number): AsyncStore[
       return result.rowCount ?? 0;
     },
     async rename(guildId, id, name) {
-      return ((await pool.query("UPDATE models SET name = $1 WHERE guild_id = $2 AND id = $3", [name, guildId, id])).rowCount ?? 0) > 0;
+      return (
+        ((await pool.query("UPDATE models SET name = $1 WHERE guild_id = $2 AND id = $3", [pgText(name), guildId, id])).rowCount ?? 0) > 0
+      );
     },
     async remove(guildId, id) {
       return ((await pool.query("DELETE FROM models WHERE guild_id = $1 AND id = $2", [guildId, id])).rowCount ?? 0) > 0;

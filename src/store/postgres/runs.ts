@@ -2,7 +2,7 @@
 import type pg from "pg";
 import type { AsyncStore } from "../async-store.ts";
 import { type FinishedStatus, type LossPoint, RUN_STATUSES, type RunStatus, type TrainingRun } from "../runs.ts";
-import { type Sql, transaction } from "./database.ts";
+import { pgText, type Sql, transaction } from "./database.ts";
 import { fromBuffer, toBuffer } from "./models.ts";
 
 interface RunRow {
@@ -81,7 +81,7 @@ export function pgRunRepository(pool: pg.Pool, now: () => number): AsyncStore["r
       }
       const { rows } = await pool.query<RunRow>(
         `UPDATE runs SET status = $1, finished_at = $2, error = $3 WHERE id = $4 AND status = 'running' RETURNING ${RUN}`,
-        [status, now(), error, runId],
+        [status, now(), pgText(error), runId],
       );
       if (rows.length === 0) {
         const row = await byId(runId);
