@@ -75,6 +75,16 @@ export async function startPostgres(found: { bin: string; runAs: string | null }
     const e = err as { stderr?: Buffer; message: string };
     throw new Error(`could not start the test PostgreSQL server: ${e.stderr?.toString() || e.message}`, { cause: err });
   }
+  // a test run that ends without stop() (a crash, ^C) must not leave a server running
+  const stopNow = () => {
+    try {
+      run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+    } catch {
+      // already stopped
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once("exit", stopNow);
   const base = `postgres://test@127.0.0.1:${port}`;
   const admin = new pg.Pool({ connectionString: `${base}/postgres`, max: 1 });
   let count = 0;
@@ -88,11 +98,8 @@ export async function startPostgres(found: { bin: string; runAs: string | null }
     },
     async stop() {
       await admin.end();
-      try {
-        run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      process.removeListener("exit", stopNow);
+      stopNow();
     },
   };
 }
