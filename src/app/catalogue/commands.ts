@@ -758,10 +758,10 @@ export const CATALOGUE: readonly CommandSpec[] = [
     name: "chat",
     on: ["cli"],
     description: {
-      en: "A prompt that continues what you type (inside: /predict, /temperature, /tokens, /seed, /help, /quit)",
-      ja: "入力した文章の続きを書くプロンプト（中で /predict、/temperature、/tokens、/seed、/help、/quit）",
+      en: "A prompt that continues what you type, with the playground's model and commands (/predict, /tokens, /explain …, /length, /temperature, /seed, /help, /quit)",
+      ja: "入力した文章の続きを書くプロンプト。プレイグラウンドのモデルとコマンドを使います（/predict、/tokens、/explain …、/length、/temperature、/seed、/help、/quit）",
     },
-    options: [...modelOptions, generateTemperature, generateTokens],
+    options: [...modelOptions, generateTemperature, generateTokens, langFlag],
   },
   {
     name: "info",
