@@ -52,7 +52,8 @@ export type CommandOptions = Record<string, OptionValue>;
 /** What a command answers: text (with **bold** marks, shown as text, never as HTML) and pictures. */
 export interface WebReply {
   text: string;
-  images?: { name: string; png: Uint8Array }[];
+  /** fine: drawn with small labels, shown at its own size (src/app/reply.ts Picture) */
+  images?: { name: string; png: Uint8Array; fine?: boolean }[];
   /** ask the page to show the training panel (text to paste or upload, preset, minutes) */
   panel?: "train";
   /** a training started or is running: the page follows its live events */
