@@ -58,7 +58,7 @@ const LABELS = {
     empty: "No tokens to show: give the model some text first.",
   },
   ja: {
-    headTitle: (layer: number, head: number) => `アテンション · 第${layer}層 ヘッド${head}`,
+    headTitle: (layer: number, head: number) => `アテンション · レイヤー${layer} · ヘッド${head}`,
     gridTitle: (layers: number, heads: number) => `全ヘッドのアテンション · ${layers}層 × ${heads}ヘッド`,
     layerTitle: (layer: number, heads: number) => `アテンション · 第${layer}層の全${heads}ヘッド`,
     tokens: (n: number) => `${formatInt(n)}トークン`,
