@@ -17,6 +17,8 @@ function outcome(s: Partial<TrainingSummary>): TrainingOutcome {
     tokensPerSecond: 1000,
     stopped: "time",
     planned: true,
+    firstPlan: 190,
+    replans: 0,
     corpus: { documents: 20, characters: 2000, tokens: 1500, unknown: 0 },
     kept: { step: 131, lastStep: 131, heldOutLoss: 3.2, lastHeldOutLoss: 3.2 },
     vocabSize: 300,
