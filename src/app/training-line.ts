@@ -45,7 +45,8 @@ export function trainingEndNote(o: TrainingOutcome, lang: MessageLang): string |
         : `all ${n(s.totalSteps)} planned steps were trained (planned from this computer's speed, measured at the start, to fit the time asked)`,
     );
   }
-  if (s.planned && s.firstPlan !== null && s.replans > 0) notes.push(trainingPlanSentences(lang).replanned(s.firstPlan, s.totalSteps, s.replans));
+  if (s.planned && s.firstPlan !== null && s.replans > 0)
+    notes.push(trainingPlanSentences(lang).replanned(s.firstPlan, s.totalSteps, s.replans));
   if (s.kept.step !== s.kept.lastStep) {
     notes.push(
       ja

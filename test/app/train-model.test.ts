@@ -132,7 +132,17 @@ describe("resuming a run", () => {
 
   it("keeps the best validation across a stop and a resume: a resumed run that only gets worse keeps the earlier best", () => {
     // the learning rate climbs to 1, so the loss improves, then blows up; stopped at step 40
-    const diverging = { preset: "tiny" as const, tokenizer: "char" as const, vocabSize: 0, steps: 60, seed: 3, evalInterval: 10, maxLr: 1e-2, minLr: 1, warmupSteps: 1 };
+    const diverging = {
+      preset: "tiny" as const,
+      tokenizer: "char" as const,
+      vocabSize: 0,
+      steps: 60,
+      seed: 3,
+      evalInterval: 10,
+      maxLr: 1e-2,
+      minLr: 1,
+      warmupSteps: 1,
+    };
     let last: Uint8Array | null = null;
     let step = 0;
     trainModel(smallCorpus(), diverging, {
@@ -154,7 +164,9 @@ describe("resuming a run", () => {
     expect(resumed.kept.step).toBe(stopped.meta.step);
     expect(meta.step).toBe(stopped.meta.step);
     expect(resumed.kept.heldOutLoss).toBeLessThan(resumed.kept.lastHeldOutLoss);
-    expect(Array.from(loadCheckpointBytes(resumed.checkpoint, "resumed").params.slice(0, 50))).toEqual(Array.from(stopped.params.slice(0, 50)));
+    expect(Array.from(loadCheckpointBytes(resumed.checkpoint, "resumed").params.slice(0, 50))).toEqual(
+      Array.from(stopped.params.slice(0, 50)),
+    );
     // the curve goes on from the kept step: no step twice
     const steps = (meta.extra as { curve: { step: number }[] }).curve.map((p) => p.step);
     expect(new Set(steps).size).toBe(steps.length);
