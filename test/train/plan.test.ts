@@ -6,7 +6,7 @@
  * Time here is a fake clock that each forward pass advances by a chosen cost: nothing depends on
  * how fast or busy this machine is.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GPT } from "../../src/model/gpt.ts";
 import { presetConfig } from "../../src/model/config.ts";
 import { seededRandom } from "../../src/tensor/random.ts";
