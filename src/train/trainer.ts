@@ -247,24 +247,36 @@ export function train(model: GPT, split: Split, options: TrainOptions, hooks: Tr
   const started = clock();
   const elapsed = () => clock() - started;
   // 0. with only a time budget: plan the steps before the first one, from a measured step time,
-  //    and fit the warmup (a tenth of the plan, at most the configured one) and the schedule to them
-  const planned = o.steps === undefined && o.timeBudgetSeconds !== undefined && !resume;
+  //    and fit the warmup (a tenth of the plan, at most the configured one) and the schedule to them.
+  //    A resumed run plans the steps after its own: its schedule goes on from where it was
+  //    (the warmup its first plan had) and what is left of the decay is spread over the new plan
+  const planned = o.steps === undefined && o.timeBudgetSeconds !== undefined;
   const budget = o.timeBudgetSeconds ?? Infinity;
-  let warmupSteps = o.warmupSteps;
+  let warmupSteps = resume && planned ? Math.min(o.warmupSteps, Math.max(1, Math.floor(totalSteps / 10))) : o.warmupSteps;
   // what one evaluation costs (measured, then the latest one's time)
   let evalCost = 0;
+  let plannedSteps: number | null = null;
   if (planned) {
     const costs = measureStepCosts(model, split, o, budget, clock);
-    totalSteps = planSteps(costs, budget - elapsed(), o.evalInterval, o.evalBatches);
-    warmupSteps = Math.min(o.warmupSteps, Math.max(1, Math.floor(totalSteps / 10)));
+    plannedSteps = planSteps(costs, budget - elapsed(), o.evalInterval, o.evalBatches);
+    if (!resume) warmupSteps = Math.min(o.warmupSteps, Math.max(1, Math.floor(plannedSteps / 10)));
     evalCost = o.evalBatches * costs.evalBatch;
+  }
+  const schedule = new ReplannableSchedule({
+    maxLr: o.maxLr,
+    minLr: o.minLr,
+    warmupSteps,
+    totalSteps: resume || plannedSteps === null ? totalSteps : plannedSteps,
+  });
+  if (plannedSteps !== null) {
+    if (resume) schedule.replan(step, step + plannedSteps);
+    totalSteps = step + plannedSteps;
   }
   const firstPlan = planned ? totalSteps : null;
   // the time the first plan ends at (PLAN_MARGIN of what was left after measuring); re-plans keep it
   const plannedEnd = elapsed() + PLAN_MARGIN * Math.max(0, budget - elapsed());
   let replans = 0;
   const timeLimit = o.timeBudgetSeconds === undefined ? Infinity : budget * (planned ? OVERRUN_LIMIT : 1);
-  const schedule = new ReplannableSchedule({ maxLr: o.maxLr, minLr: o.minLr, warmupSteps, totalSteps });
   // a planned run's pace is measured over windows of budget / REPLAN_CHECKS: the steps' own time
   // in the window, plus the latest evaluation's time shared over evalInterval steps
   let evalSeconds = 0;

@@ -159,6 +159,33 @@ describe("a run whose steps get three times faster (the machine was busy when it
   });
 });
 
+describe("a planned run stopped, then resumed with a time budget of its own", () => {
+  const { model, split, config } = tinySetup();
+  const clock = fakeTime(model, () => 0.4);
+  const options = OPTIONS(Math.min(16, config.blockSize));
+  let stepsRun = 0;
+  const first = train(model, split, options, { clock, onStep: (p) => (stepsRun = p.step), shouldStop: () => stepsRun >= 60 });
+  const resumedAt = clock();
+  const resumed = train(model, split, options, { clock }, first.state);
+
+  it("plans the steps after its own from a measured step time, ends near its time and completes the schedule", () => {
+    expect(first.stopped).toBe("requested");
+    expect(resumed.planned).toBe(true);
+    expect(resumed.stopped).toBe("done");
+    expect(resumed.curve[0].step).toBe(first.steps + 1);
+    expect(resumed.steps).toBe(resumed.totalSteps);
+    expect(resumed.totalSteps - first.steps).toBeGreaterThan(150);
+    const took = clock() - resumedAt;
+    expect(took).toBeGreaterThan(0.85 * 120);
+    expect(took).toBeLessThanOrEqual(120);
+    expect(resumed.curve[resumed.curve.length - 1].lr).toBe(options.minLr);
+    // the rate goes on from where the stopped run was: no restart of the warmup, no jump
+    const before = first.curve[first.curve.length - 1].lr;
+    expect(Math.abs(resumed.curve[0].lr - before)).toBeLessThan(0.02 * options.maxLr);
+    for (let i = 1; i < resumed.curve.length; i++) expect(resumed.curve[i].lr).toBeLessThanOrEqual(resumed.curve[i - 1].lr);
+  });
+});
+
 describe("ReplannableSchedule", () => {
   const base = { maxLr: 1e-3, minLr: 1e-4, warmupSteps: 10, totalSteps: 200 };
 
