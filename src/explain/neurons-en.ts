@@ -26,7 +26,7 @@ export const neuronsTopicsEn = {
       title: "Neurons: what the MLP responds to",
       body: [
         `Each block has an **MLP** after its attention: it widens each token's vector from ${int(f.width / 4)} to ${int(f.width)} numbers, puts each through the GELU, and narrows it back. Each of those ${int(f.width)} numbers is one **neuron**: h = GELU(w · x + b), a weighted sum of the token's vector bent by the activation. It "fires" where h is large; GELU keeps negative sums near 0, so most are quiet at any one token.`,
-        `At ${token(f.token)}, the last of the ${int(f.tokens)} tokens of “${quote(f.text, 50)}”, ${f.layers.map((l) => `layer ${l.layer} has ${int(l.firing)} of ${int(f.width)} neurons above ${fixed(f.firingAt, 1)}`).join(", ")}. The strongest in the last layer is neuron ${last.layer}.${last.index} (h = ${fixed(last.value, 2)}).`,
+        `At the last of the ${int(f.tokens)} tokens of “${quote(f.text, 50)}”, “${token(f.token)}”, the neurons above ${fixed(f.firingAt, 1)} are ${f.layers.map((l, i) => `${int(l.firing)}${i === 0 ? ` of ${int(f.width)}` : ""} in layer ${l.layer}`).join(", ")}. The strongest in the last layer is neuron ${last.layer}.${last.index} (h = ${fixed(last.value, 2)}).`,
         `${index} Try \`/neurons\` with your own text, \`position\` for another token and \`neuron:${last.layer}.${last.index}\` to follow one neuron along the text. The strongest neuron of each layer here:`,
       ].join("\n\n"),
       table: {
