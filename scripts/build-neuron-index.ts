@@ -28,4 +28,6 @@ process.stderr.write(`\n${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 // 3.
 const file: PrebuiltNeuronIndex = { version: 1, paramsSha256: fingerprintOf(handle), documents: state.documents, state };
 writeFileSync(SHIPPED_NEURON_INDEX_PATH, `${JSON.stringify(file)}\n`);
-console.log(`wrote ${SHIPPED_NEURON_INDEX_PATH}: ${state.documents} documents, ${state.tokens} tokens, ${state.refs.length} contexts' documents`);
+console.log(
+  `wrote ${SHIPPED_NEURON_INDEX_PATH}: ${state.documents} documents, ${state.tokens} tokens, ${state.refs.length} contexts' documents`,
+);

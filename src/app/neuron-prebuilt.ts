@@ -13,7 +13,10 @@ import { paramsFingerprint } from "./heldout-record.ts";
 import type { ModelHandle } from "./model-handle.ts";
 import type { NeuronIndexState } from "./neuron-index.ts";
 
-export const SHIPPED_NEURON_INDEX_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../data/default-model.neurons.json");
+export const SHIPPED_NEURON_INDEX_PATH = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../../data/default-model.neurons.json",
+);
 
 export interface PrebuiltNeuronIndex {
   version: 1;

@@ -54,8 +54,7 @@ describe("the neuron index worker", () => {
     real.compactIndex(expected);
     expect(status.index.documents).toBe(TEXTS.length);
     // each neuron's contexts: the same documents and positions, values within the kernels' rounding (the worker runs the fastest kernels)
-    const contexts = (index: typeof expected) =>
-      index.slots.flatMap((layer, l) => layer.map((_, j) => real.contextsOf(index, l, j)));
+    const contexts = (index: typeof expected) => index.slots.flatMap((layer, l) => layer.map((_, j) => real.contextsOf(index, l, j)));
     const got = contexts(status.index);
     const want = contexts(expected);
     expect(got.length).toBe(want.length);

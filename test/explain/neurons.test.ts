@@ -52,7 +52,9 @@ describe("neurons", () => {
       const e = explainText(handle, "neurons", { lang });
       const whole = wholeText(e);
       want.forEach((w) => {
-        expect(e.table!.some((row) => row.includes(`#${w.index}`) && row.includes(fixed(w.value, 2)) && row.includes(`${w.firing} / ${w.F}`))).toBe(true);
+        expect(
+          e.table!.some((row) => row.includes(`#${w.index}`) && row.includes(fixed(w.value, 2)) && row.includes(`${w.firing} / ${w.F}`)),
+        ).toBe(true);
       });
       const last = want[want.length - 1];
       expect(whole).toContain(`${want.length - 1}.${last.index}`);

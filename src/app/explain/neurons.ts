@@ -29,7 +29,10 @@ export const explainNeurons: TopicComputer<"neurons"> = ({ handle, lang, texts, 
   // 2. the index of training contexts (absent: none known here)
   const status = neuronIndex?.(handle) ?? { state: "none" as const };
   const top = layers[L - 1];
-  const shown = status.state !== "none" && status.index ? showContexts(handle, status.texts, contextsOf(status.index, top.layer, top.index), 1)[0] : undefined;
+  const shown =
+    status.state !== "none" && status.index
+      ? showContexts(handle, status.texts, contextsOf(status.index, top.layer, top.index), 1)[0]
+      : undefined;
   // 3. the picture's result: each layer's strongest few, with the best context per layer
   const picture = all;
   const best = picture.layers.map((cells) =>

@@ -23,7 +23,14 @@ export function explainReply(rc: ReplyContext, o: ReplyOptions): PendingReply {
   const isGuildModel = stored !== null && isStoredModel(identityOf(rc.handle), stored);
   return async () => {
     const e = await rc.heavy(() =>
-      explainTopic(rc.handle, topic, { lang, text: given, isGuildModel, redactor: rc.redactor, sources: rc.sources, neuronIndex: rc.neuronIndex }),
+      explainTopic(rc.handle, topic, {
+        lang,
+        text: given,
+        isGuildModel,
+        redactor: rc.redactor,
+        sources: rc.sources,
+        neuronIndex: rc.neuronIndex,
+      }),
     );
     return { body: explanationBlocks(e), notices: [], pictures: e.pictures };
   };
