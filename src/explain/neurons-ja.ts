@@ -26,7 +26,7 @@ export const neuronsTopicsJa = {
       title: "ニューロン: MLP は何に反応するか",
       body: [
         `各ブロックにはアテンションの後に **MLP** があります。トークンごとのベクトルを ${int(f.width / 4)} 個から ${int(f.width)} 個の数に広げ、それぞれを GELU に通し、また元の幅に戻します。この ${int(f.width)} 個の数のひとつひとつが **ニューロン** です: h = GELU(w · x + b)、トークンのベクトルの重み付き和を活性化関数で曲げたもの。h が大きいところで「発火」します。GELU は負の和を 0 近くに抑えるので、あるトークンで発火しているのはごく一部です。`,
-        `「${quote(f.text, 50)}」の ${int(f.tokens)} トークンの最後「${token(f.token)}」では、${f.layers.map((l) => `第${l.layer}層で ${int(f.width)} 個中 ${int(l.firing)} 個`).join("、")}のニューロンが ${fixed(f.firingAt, 1)} を超えています。最後のレイヤーで最も強いのはニューロン ${last.layer}.${last.index}（h = ${fixed(last.value, 2)}）です。`,
+        `「${quote(f.text, 50)}」の ${int(f.tokens)} トークンの最後「${token(f.token)}」では、${f.layers.map((l) => `レイヤー ${l.layer} で ${int(f.width)} 個中 ${int(l.firing)} 個`).join("、")}のニューロンが ${fixed(f.firingAt, 1)} を超えています。最後のレイヤーで最も強いのはニューロン ${last.layer}.${last.index}（h = ${fixed(last.value, 2)}）です。`,
         `${index}自分の文で \`/neurons\` を試してみてください。\`position\` で別のトークンを、\`neuron:${last.layer}.${last.index}\` でひとつのニューロンを文に沿って追えます。ここでの各レイヤーで最も強いニューロン:`,
       ].join("\n\n"),
       table: {

@@ -8,7 +8,7 @@ import { neuronsPicture } from "../look-pictures.ts";
 import { contextsOf } from "../neuron-index.ts";
 import { showContexts } from "../neuron-texts.ts";
 import { neuronsOf } from "../neurons.ts";
-import { textOr, type TopicComputer } from "./common.ts";
+import { pictureModelName, textOr, type TopicComputer } from "./common.ts";
 
 /** A neuron counts as firing above this value of h (GELU's output: most neurons sit near 0 or below). */
 export const FIRING_AT = 0.5;
@@ -54,7 +54,7 @@ export const explainNeurons: TopicComputer<"neurons"> = ({ handle, lang, texts, 
   return {
     facts,
     async render() {
-      return [{ name: "neurons.png", png: await neuronsPicture(picture, best, null, lang, handle.name) }];
+      return [{ name: "neurons.png", png: await neuronsPicture(picture, best, null, lang, pictureModelName(handle, lang)) }];
     },
   };
 };
