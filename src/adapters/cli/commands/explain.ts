@@ -19,7 +19,8 @@ export async function run(argv: string[]): Promise<void> {
   const { v, rc, out } = await cliReplyContext(argv, "explain");
   // the corpus is read only for the topic that searches it
   const sources = v.topic === "sources" ? corpusScope(splitDocuments(readCorpus(SHIPPED_CORPUS_DIR))) : null;
-  const indexer = new NeuronIndexer(openStore(":memory:"));
-  const neuronIndex = (h: typeof rc.handle) => indexer.status(LOCAL_SPACE, h);
+  // and the neuron index only for `neurons` (the shipped model's is prebuilt: nothing is kept)
+  const indexer = v.topic === "neurons" ? new NeuronIndexer(openStore(":memory:")) : null;
+  const neuronIndex = indexer ? (h: typeof rc.handle) => indexer.status(LOCAL_SPACE, h) : undefined;
   printReply(await explainReply({ ...rc, sources, neuronIndex }, v)(), out);
 }
