@@ -7,6 +7,7 @@ const UI = {
     title: "MiniGPT playground",
     placeholder: "Say something, or type / for commands",
     send: "Send",
+    sources: "Where did I learn this? (/sources)",
     you: "You",
     bot: "MiniGPT",
     system: "Playground",
@@ -32,6 +33,7 @@ const UI = {
     title: "MiniGPT プレイグラウンド",
     placeholder: "話しかけるか、/ でコマンドを入力",
     send: "送信",
+    sources: "どこで学んだ？（/sources）",
     you: "あなた",
     bot: "MiniGPT",
     system: "プレイグラウンド",
@@ -209,7 +211,12 @@ async function send(line) {
       const reply = await post("/api/chat", { messages: conversation });
       conversation.push(reply.text);
       pending.row.remove();
-      addMessage("bot", reply.text);
+      const { bubble } = addMessage("bot", reply.text);
+      // the texts trained here that share the longest stretches with this reply
+      const sources = button(UI[lang].sources, "ghost");
+      sources.classList.add("sources");
+      sources.addEventListener("click", () => send(`/sources ${reply.text}`));
+      bubble.append(sources);
     }
   } catch (err) {
     pending.row.remove();
