@@ -295,6 +295,54 @@ export class FakeDiscord extends EventEmitter {
     return interaction;
   }
 
+  /** Dispatches INTERACTION_CREATE for a button (type 3) pressed under one of the bot's messages. */
+  press(o: { message: MessageJSON; customId: string; user?: UserJSON; locale?: string }): FakeInteraction {
+    const guild = this.guilds.find((g) => g.id === o.message.guild_id);
+    const user = o.user ?? this.alice;
+    const channel = guild ? guild.channels.find((c) => c.id === o.message.channel_id)! : this.dmChannelWith(user.id);
+    const id = snowflake();
+    const token = `fake-interaction-token-${id}`;
+    const payload = {
+      id,
+      application_id: this.applicationId,
+      type: 3,
+      token,
+      version: 1,
+      data: { custom_id: o.customId, component_type: 2 },
+      message: o.message,
+      channel_id: channel.id,
+      channel: { ...channel },
+      locale: o.locale ?? "en-US",
+      app_permissions: String(MEMBER_PERMISSIONS),
+      entitlements: [],
+      authorizing_integration_owners: { "0": guild?.id ?? "0" },
+      context: guild ? 0 : 1,
+      attachment_size_limit: 10 * 1024 * 1024,
+      ...(guild
+        ? {
+            guild_id: guild.id,
+            guild_locale: guild.preferred_locale,
+            member: { ...makeMember(user), permissions: String(MEMBER_PERMISSIONS) },
+          }
+        : { user }),
+    };
+    const interaction: FakeInteraction = {
+      id,
+      token,
+      commandName: `button:${o.customId}`,
+      ...(guild && { guildId: guild.id }),
+      channelId: channel.id,
+      user,
+      sentAt: performance.now(),
+      followUps: [],
+      acknowledged: () => this.waitForRequest((r) => r.path === `/interactions/${id}/${token}/callback`, `the callback of button ${id}`),
+      reply: (timeoutMs?: number) => this.waitForShown(interaction, timeoutMs),
+    };
+    this.interactions.push(interaction);
+    this.gateway.dispatch(this.gateway.sessionFor(guild?.id), "INTERACTION_CREATE", payload);
+    return interaction;
+  }
+
   /** A user writes a message (MESSAGE_CREATE); `<@id>` in the content mentions that user. */
   say(o: SayOptions): MessageJSON {
     const author = o.author ?? this.alice;

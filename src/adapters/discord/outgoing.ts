@@ -3,7 +3,16 @@
  * (allowedMentions parse [] and no reply ping), text longer than Discord's 2000 characters is
  * cut cleanly at a line or word boundary with "…", and files become attachments.
  */
-import { AttachmentBuilder, type ChatInputCommandInteraction, type InteractionReplyOptions, type Message, MessageFlags } from "discord.js";
+import {
+  type ActionRowBuilder,
+  AttachmentBuilder,
+  type ButtonBuilder,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type InteractionReplyOptions,
+  type Message,
+  MessageFlags,
+} from "discord.js";
 
 /** Discord's limit for a message's content. */
 export const MESSAGE_LIMIT = 2000;
@@ -13,6 +22,8 @@ const CODE_FENCE = "```";
 export interface Outgoing {
   content?: string;
   files?: { name: string; data: Uint8Array }[];
+  /** message components (e.g. the /sources button under an explain-mode chat reply) */
+  components?: ActionRowBuilder<ButtonBuilder>[];
 }
 
 /** The options discord.js takes, with the safety settings applied. */
@@ -23,6 +34,7 @@ export function messageOptions(message: string | Outgoing) {
     ...(m.files && {
       files: m.files.map((f) => new AttachmentBuilder(Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength), { name: f.name })),
     }),
+    ...(m.components && { components: m.components }),
     allowedMentions: { parse: [], repliedUser: false },
   };
 }
@@ -36,7 +48,7 @@ export function messageOptions(message: string | Outgoing) {
  * that message is deleted first.
  */
 export async function respond(
-  interaction: ChatInputCommandInteraction,
+  interaction: ChatInputCommandInteraction | ButtonInteraction,
   message: string | Outgoing,
   options: { ephemeral?: boolean } = {},
 ): Promise<void> {
@@ -61,7 +73,7 @@ export async function respond(
  * respond() sends it, the others as follow-ups of the same visibility.
  */
 export async function respondAll(
-  interaction: ChatInputCommandInteraction,
+  interaction: ChatInputCommandInteraction | ButtonInteraction,
   messages: readonly Outgoing[],
   options: { ephemeral?: boolean } = {},
 ): Promise<void> {

@@ -66,7 +66,9 @@ export function followTraining(req: IncomingMessage, res: ServerResponse, ctx: W
   // 2. the end: the outcome, then close
   training.done.then((outcome) => {
     if (res.writableEnded) return;
-    send("end", { text: t.trainOutcome(outcome), status: outcome.status, points: training.points.length });
+    // the steps run of the (last) plan: a bar drawn from them ends where the run ended, not at 100 % regardless
+    const steps = outcome.summary ? { step: outcome.summary.steps, totalSteps: outcome.summary.totalSteps } : {};
+    send("end", { text: t.trainOutcome(outcome), status: outcome.status, points: training.points.length, ...steps });
     finish();
     res.end();
   });
