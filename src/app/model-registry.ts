@@ -113,6 +113,11 @@ export class ModelRegistry {
     return (guildId ? await this.spaceModel(guildId) : undefined) ?? this.defaultModel();
   }
 
+  /** The shipped model's checkpoint file. */
+  get defaultModelPath(): string {
+    return this.defaultPath;
+  }
+
   /** The folder of the host's imported models (undefined: none offered). */
   get modelsDir(): string | undefined {
     return this.options.modelsDir;

@@ -75,6 +75,10 @@ export interface TrainModelOptions {
   base?: BaseModel;
   /** the same, by the model's file or folder (anything `--model` takes), loaded where the training runs (the worker) */
   initFrom?: string;
+  /** the same, as a checkpoint's bytes (a space's own trained model), read where the training runs */
+  baseCheckpoint?: Uint8Array;
+  /** the name the base of `initFrom` or `baseCheckpoint` is recorded under (default: the handle's name) */
+  baseName?: string;
   /** the training window in tokens: the preset's block size, or for a base FINE_TUNE.context (at most its block size) */
   context?: number;
 }
@@ -265,7 +269,13 @@ export function trainModel(documents: string[], o: TrainModelOptions, hooks: Tra
           heldOutLoss === null
             ? `mean of ${options.evalBatches} random val batches`
             : "mean over all non-overlapping windows of the held-out 10 %",
-        options: { ...o, resumeFrom: undefined, base: undefined, initFrom: undefined, resumedFromStep: resumed?.meta.step },
+        options: {
+          ...o,
+          resumeFrom: undefined,
+          base: undefined,
+          initFrom: undefined,
+          baseCheckpoint: undefined,
+          resumedFromStep: resumed?.meta.step },
       },
     });
   let lastProgress: Progress | null = null;

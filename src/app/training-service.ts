@@ -27,7 +27,8 @@ import type { ModelRegistry } from "./model-registry.ts";
 import { InputError } from "./prompt.ts";
 import { CorpusTooSmallError, thinCurve, type TrainModelOptions } from "./train-model.ts";
 import { startTrainingJob, type TrainingJob, type TrainingJobHooks, type TrainingSummary } from "./training-job.ts";
-import { trainingTokenizerKind } from "./training-tokenizer.ts";
+import { TRAINING_TOKENIZER, trainingTokenizerKind } from "./training-tokenizer.ts";
+import { baseCorpusRequirement, checkBaseMemory, MemoryTooSmallError, type TrainingBase } from "./fine-tune-base.ts";
 
 /** The presets, the default and the limit on minutes are the catalogue's (/train start's options). */
 export {
@@ -55,7 +56,7 @@ const UNKNOWN_TOTAL = 1e12;
 
 /** "wiped": ended by /admin wipe (its worker killed, nothing it trained installed). */
 export type TrainingPhase = "collecting" | "training" | "done" | "stopped" | "failed" | "interrupted" | "cancelled" | "wiped";
-export type TrainingErrorCode = "already-training" | "not-enough-text";
+export type TrainingErrorCode = "already-training" | "not-enough-text" | "not-enough-memory";
 
 /** A refusal the user can act on; `values` carries the numbers for a translated message. */
 export class TrainingError extends InputError {
@@ -76,6 +77,11 @@ export interface GuildTrainingRequest {
   seed?: number;
   /** continue an earlier run that ended early, from its last checkpoint */
   resumeFrom?: { runId: number; checkpoint: Uint8Array };
+  /**
+   * fine-tune this model (fine-tune-base.ts) instead of a fresh one of `preset`: its size and
+   * tokenizer are kept. Resuming a fine-tuned run, its shape alone (the checkpoint holds the rest).
+   */
+  base?: TrainingBase;
 }
 
 /** For tests and benchmarks: a fixed number of steps instead of the time budget, and so on. */
@@ -84,6 +90,8 @@ export interface TrainingOverrides {
   evalInterval?: number;
   evalBatches?: number;
   vocabSize?: number;
+  /** the peak learning rate (default: the preset's, or fine-tuning's lower one) */
+  maxLr?: number;
 }
 
 export interface TrainingOutcome {
@@ -109,6 +117,8 @@ export interface TrainingOutcome {
 export interface TrainingSnapshot {
   phase: TrainingPhase;
   preset: TrainingPreset;
+  /** the fine-tuned model's name, or null for a fresh model of `preset` */
+  base: string | null;
   minutes: number;
   collected: { read: number; kept: number };
   corpus: { messages: number; characters: number } | null;
@@ -137,6 +147,8 @@ export interface TrainingServiceOptions {
   startJob?: StartJob;
   overrides?: TrainingOverrides;
   keepModels?: number;
+  /** the machine's memory a training may use (default: what is free, within a container's limit) */
+  availableMemory?: () => number;
   /** told about problems that do not stop a training (a store write failed…) */
   onWarning?: (message: string, error?: unknown) => void;
 }
@@ -179,6 +191,8 @@ export class TrainingService {
   begin(guildId: string, request: GuildTrainingRequest): GuildTraining {
     // the catalogue's ranges for /train start (an InputError "bad-option" naming the value)
     checkValues("train start", { preset: request.preset, minutes: request.minutes });
+    // a base too big for this machine is refused before anything is read (the figures in the error)
+    if (request.base) checkBaseFits(request.base, this.options.availableMemory?.());
     const running = this.active.get(guildId);
     if (running) throw new TrainingError(`guild ${guildId} is already training a model`, "already-training", {}, running);
     const training = new GuildTraining(guildId, request, {
@@ -284,20 +298,24 @@ export class GuildTraining {
     const docs = (documents ?? store.messages.texts(this.guildId)).filter((d) => d.trim().length > 0);
     const characters = docs.reduce((n, d) => n + d.length, 0);
     this.corpus = { messages: docs.length, characters };
-    const need = corpusRequirement(this.request.preset);
+    const base = this.request.base;
+    // a fine-tuning needs a full window of its base's (not the preset's) in the held-out 10 %
+    const need = base ? baseCorpusRequirement(base.config) : corpusRequirement(this.request.preset);
+    const sizeName = base ? base.name : this.request.preset;
     if (docs.length < need.messages || characters < need.characters) {
       this.end({ status: "cancelled" });
       throw new TrainingError(
-        `only ${docs.length} messages (${characters} characters) to learn from; the ${this.request.preset} preset needs at least ${need.messages} messages and ${need.characters} characters`,
+        `only ${docs.length} messages (${characters} characters) to learn from; ${base ? `fine-tuning ${base.name}` : `the ${sizeName} preset`} needs at least ${need.messages} messages and ${need.characters} characters`,
         "not-enough-text",
-        { messages: docs.length, characters, needMessages: need.messages, needCharacters: need.characters, preset: this.request.preset },
+        { messages: docs.length, characters, needMessages: need.messages, needCharacters: need.characters, preset: sizeName },
       );
     }
 
     // 1. the options: the training tokenizer (training-tokenizer.ts) sized to the text, the time budget (or a fixed step count for tests)
     const o = this.deps.overrides();
     const preset = this.request.preset;
-    const tokenizer = trainingTokenizerKind(this.request.resumeFrom?.checkpoint);
+    // (a fine-tuning keeps its base's tokenizer, whatever its kind: this one is not built)
+    const tokenizer = base ? TRAINING_TOKENIZER : trainingTokenizerKind(this.request.resumeFrom?.checkpoint);
     const options: TrainModelOptions = {
       preset,
       tokenizer,
@@ -305,14 +323,24 @@ export class GuildTraining {
       seed: this.request.seed ?? 1337,
       evalInterval: o.evalInterval ?? EVAL_INTERVAL[preset],
       evalBatches: o.evalBatches ?? EVAL_BATCHES,
+      ...(o.maxLr !== undefined && { maxLr: o.maxLr }),
       ...(o.steps !== undefined ? { steps: o.steps } : { minutes: this.request.minutes }),
       ...(this.request.resumeFrom && { resumeFrom: this.request.resumeFrom.checkpoint }),
+      // the base's weights travel by path or bytes (a resumed fine-tuning's checkpoint already holds them)
+      ...(base &&
+        !this.request.resumeFrom && {
+          baseName: base.name,
+          ...(base.initFrom !== undefined && { initFrom: base.initFrom }),
+          ...(base.checkpoint !== undefined && { baseCheckpoint: base.checkpoint }),
+        }),
     };
     this.trainOptions = options;
     // 2. the run in the store, 3. the worker
     const run = store.runs.start(this.guildId, {
       ...options,
       resumeFrom: undefined,
+      baseCheckpoint: undefined,
+      ...(base && { base: { ref: base.ref, name: base.name } }),
       resumedRun: this.request.resumeFrom?.runId,
       messages: docs.length,
       characters,
@@ -377,6 +405,7 @@ export class GuildTraining {
     return {
       phase: this.phase,
       preset: this.request.preset,
+      base: this.request.base?.name ?? null,
       minutes: this.request.minutes,
       collected: { ...this.collected },
       corpus: this.corpus && { ...this.corpus },
@@ -550,6 +579,16 @@ export class GuildTraining {
         this.deps.warn(`training of guild ${this.guildId}: a progress listener failed`, err);
       }
     }
+  }
+}
+
+/** Throws TrainingError "not-enough-memory" with the figures when fine-tuning `base` cannot fit. */
+function checkBaseFits(base: TrainingBase, available: number | undefined): void {
+  try {
+    checkBaseMemory(base.config, available);
+  } catch (err) {
+    if (!(err instanceof MemoryTooSmallError)) throw err;
+    throw new TrainingError(`cannot fine-tune ${base.name}: ${err.message}`, "not-enough-memory", { ...err.counts, base: base.name });
   }
 }
 

@@ -1,14 +1,16 @@
 /**
  * Runs trainModel in a worker thread, so the bot's event loop never runs a training step.
  * In:  workerData = { documents, options, stopFlag: SharedArrayBuffer(4) }; with options.initFrom
- *      the base model is loaded here (its weights in this thread's memory, outside the kernels')
+ *      (a file or folder) or options.baseCheckpoint (bytes) the base model is loaded here (its weights in this thread's memory, outside the kernels')
  * Out: messages { type: "progress" | "checkpoint" | "done" | "error", ... }; an error of too little
  *      text carries its numbers as `corpusTooSmall`
  * Stop: the parent sets stopFlag[0] = 1; the run ends after the current step with a checkpoint.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { baseOf, CorpusTooSmallError, trainModel, type TrainModelOptions } from "./train-model.ts";
+import { type BaseModel, baseOf, CorpusTooSmallError, trainModel, type TrainModelOptions } from "./train-model.ts";
 import { loadModelFile } from "./load-model.ts";
+import { loadCheckpointBytes } from "../model/checkpoint.ts";
+import { tokenizerFromJSON } from "../tokenizer/from-json.ts";
 import { MemoryTooSmallError } from "./training-memory.ts";
 import { trainingKernels } from "./kernels.ts";
 import type { TrainingSummary } from "./training-job.ts";
@@ -24,7 +26,7 @@ try {
   lowerThisThreadPriority();
   const kernels = trainingKernels();
   // the base of a fine-tuning, on the readable kernels: its copy stays out of the kernels' 4 GiB
-  const base = options.initFrom && !options.base ? baseOf(await loadModelFile(options.initFrom)) : options.base;
+  const base = options.base ?? (await loadBase(options));
   const trained = trainModel(
     documents,
     { ...options, base },
@@ -64,4 +66,15 @@ try {
     ...(corpusTooSmall && { corpusTooSmall }),
     ...(memoryTooSmall && { memoryTooSmall }),
   });
+}
+
+/** The base named by a path or given as checkpoint bytes, under options.baseName when given. */
+async function loadBase(o: TrainModelOptions): Promise<BaseModel | undefined> {
+  if (o.baseCheckpoint) {
+    const { config, params, meta } = loadCheckpointBytes(o.baseCheckpoint, "the base model");
+    return { name: o.baseName ?? "base", config, params, tokenizer: tokenizerFromJSON(meta.tokenizer) };
+  }
+  if (!o.initFrom) return undefined;
+  const base = baseOf(await loadModelFile(o.initFrom));
+  return o.baseName ? { ...base, name: o.baseName } : base;
 }

@@ -74,6 +74,8 @@ export interface HarnessOptions extends FakeDiscordOptions {
   fake?: FakeDiscord;
   /** the folder of the database and default model (removed with the harness); default a new temp folder */
   dir?: string;
+  /** the memory a training may use (default: the machine's free memory) */
+  availableMemory?: () => number;
   /** more of the registry's options (e.g. a models folder of imported models) */
   registry?: Partial<ModelRegistryOptions>;
 }
@@ -91,6 +93,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     store,
     registry,
     overrides: options.training,
+    ...(options.availableMemory && { availableMemory: options.availableMemory }),
     onWarning: (message) => logs.push({ level: "warn", message }),
   });
   const commands = await loadCommands();

@@ -38,6 +38,9 @@ import { readHistory } from "./history.ts";
 import { LiveReply } from "./live-reply.ts";
 import { type Outgoing, respond, sendToChannel } from "./outgoing.ts";
 import { storedModel } from "../../app/model-identity.ts";
+import { resolveTrainingBase, resumedBase, type TrainingBase } from "../../app/fine-tune-base.ts";
+import { fineTuneSentences } from "../../app/fine-tune-sentences.ts";
+import type { MemoryTooSmall } from "../../app/training-memory.ts";
 
 export const DEFAULT_MAX_MESSAGES: number = defaultOf("train start", "max_messages");
 export const MAX_CHANNELS = 5;
@@ -49,6 +52,8 @@ type GuildInteraction = ChatInputCommandInteraction<"cached">;
 
 /** What each training reads (for the "reading…" lines of /train status and a refused second /train). */
 const readingOf = new WeakMap<GuildTraining, { channels: string; max: number }>();
+/** The fine-tunings asked with a preset too (their replies say it is not used). */
+const presetIgnored = new WeakSet<GuildTraining>();
 
 /** The options of /train start, checked (Discord checks ranges too; this is for anything else that sends them). */
 export function startOptions(interaction: ChatInputCommandInteraction, ctx: CommandContext) {
@@ -62,6 +67,8 @@ export function startOptions(interaction: ChatInputCommandInteraction, ctx: Comm
     maxMessages,
     channels: interaction.options.getString("channels"),
     resume: interaction.options.getBoolean("resume") === true,
+    base: interaction.options.getString("base"),
+    presetGiven: interaction.options.getString("preset") !== null,
   };
 }
 
@@ -82,6 +89,21 @@ export async function startTraining(interaction: ChatInputCommandInteraction, ct
     const runPreset = (run.options as { preset?: unknown }).preset;
     if (typeof runPreset === "string" && isTrainingPreset(runPreset)) preset = runPreset;
     resumeFrom = { runId: run.id, checkpoint };
+  }
+
+  // 0b. fine-tuning: the base named (a model this server may use), or the resumed run's own base
+  let base: TrainingBase | undefined;
+  if (resumeFrom) {
+    const run = ctx.store.runs.get(i.guildId, resumeFrom.runId);
+    base = resumedBase(run?.options, resumeFrom.checkpoint);
+  } else if (options.base !== null) {
+    try {
+      base = await resolveTrainingBase({ registry: ctx.registry, store: ctx.store }, i.guildId, options.base);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      await respond(i, fineTuneSentences(ctx.lang).badBase(err.code, err.values), { ephemeral: true });
+      return;
+    }
   }
 
   // 1. the channels: allowed by the admins, and readable by the bot (nothing to read when resuming)
@@ -111,8 +133,18 @@ export async function startTraining(interaction: ChatInputCommandInteraction, ct
   // 2. one training per guild
   let training: GuildTraining;
   try {
-    training = ctx.training.begin(i.guildId, { preset, minutes: options.minutes, ...(resumeFrom && { resumeFrom }) });
+    training = ctx.training.begin(i.guildId, {
+      preset,
+      minutes: options.minutes,
+      ...(resumeFrom && { resumeFrom }),
+      ...(base && { base }),
+    });
   } catch (err) {
+    if (err instanceof TrainingError && err.code === "not-enough-memory") {
+      const values = err.values as unknown as MemoryTooSmall & { base: string };
+      await respond(i, fineTuneSentences(ctx.lang).notEnoughMemory(values), { ephemeral: true });
+      return;
+    }
     if (err instanceof TrainingError && err.code === "already-training" && err.training) {
       await respond(i, ctx.text.trainAlreadyRunning(progressText(err.training, ctx)), { ephemeral: true });
       return;
@@ -120,6 +152,7 @@ export async function startTraining(interaction: ChatInputCommandInteraction, ct
     throw err;
   }
 
+  if (base && options.presetGiven && !resumeFrom) presetIgnored.add(training);
   try {
     await i.deferReply();
     await runTraining(i, ctx, training, channels, options.maxMessages);
@@ -273,7 +306,9 @@ async function outcomeView(
   ctx: CommandContext,
   note: string | undefined,
 ): Promise<Outgoing> {
-  const content = [ctx.text.trainOutcome(outcome), note].filter((x) => x !== undefined).join("\n");
+  const base = training.request.base;
+  const fromLine = base && outcome.model ? fineTuneSentences(ctx.lang).fineTunedFrom({ base: base.name }) : undefined;
+  const content = [ctx.text.trainOutcome(outcome), fromLine, note].filter((x) => x !== undefined).join("\n");
   if (training.points.length === 0) return { content };
   const name = outcome.model ? ctx.text.modelName(storedModel(training.guildId, outcome.model.id)) : ctx.text.trainModelName;
   const png = await trainingLossPicture(training.points, outcome.totalSteps, name, ctx.lang, outcome.model);
@@ -283,9 +318,23 @@ async function outcomeView(
 /** One or two lines: where a training is (reading, or step/loss/ETA). */
 function progressText(training: GuildTraining, ctx: CommandContext): string {
   const s = training.snapshot();
-  if (s.phase !== "collecting") return ctx.text.trainProgress(s);
   const reading = readingOf.get(training) ?? { channels: "", max: s.collected.read };
-  return ctx.text.trainReading({ channels: reading.channels, read: s.collected.read, kept: s.collected.kept, max: reading.max });
+  const line =
+    s.phase !== "collecting"
+      ? ctx.text.trainProgress(s)
+      : ctx.text.trainReading({ channels: reading.channels, read: s.collected.read, kept: s.collected.kept, max: reading.max });
+  return [...fineTuneLines(training, ctx), line].join("\n");
+}
+
+/** A fine-tuning's first lines: its base, and that the preset given is not used. */
+function fineTuneLines(training: GuildTraining, ctx: CommandContext): string[] {
+  const base = training.request.base;
+  if (!base) return [];
+  const say = fineTuneSentences(ctx.lang);
+  return [
+    say.fineTuning({ base: base.name }),
+    ...(presetIgnored.has(training) ? [say.presetIgnored({ base: base.name, preset: training.request.preset })] : []),
+  ];
 }
 
 async function cachedGuildInteraction(interaction: ChatInputCommandInteraction): Promise<GuildInteraction> {

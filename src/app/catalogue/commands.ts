@@ -626,6 +626,17 @@ export const CATALOGUE: readonly CommandSpec[] = [
             description: { en: "The model's size", ja: "モデルの大きさ" },
           },
           {
+            name: "base",
+            localName: "元のモデル",
+            type: "string",
+            maxLength: 100,
+            autocomplete: true,
+            description: {
+              en: "Fine-tune this model instead (its size and tokenizer kept; the preset is then not used)",
+              ja: "かわりにこのモデルを微調整（大きさとトークナイザはそのまま。プリセットは使わない）",
+            },
+          },
+          {
             name: "resume",
             localName: "再開",
             type: "boolean",

@@ -36,6 +36,8 @@ export interface OptionSpec {
   /** strings: at most this many characters */
   maxLength?: number;
   choices?: readonly OptionChoice[];
+  /** strings: Discord asks the command for suggestions as the user types (its `autocomplete` export) */
+  autocomplete?: boolean;
   /** the value used when the option is absent (shown in the description) */
   default?: OptionValue;
   /** only on these surfaces (default: every surface of its command) */
