@@ -148,6 +148,26 @@ describe("/train start base:", () => {
     expect((await h.registry.forGuild(guild)).tokenizer.vocabSize).toBe(50257);
   });
 
+  it("suggests the models this server may fine-tune as base: is typed (its own first, then the host's, then the shipped one)", async () => {
+    const registered = h.fake.commands.get("global")!.find((c) => c.name === "train") as {
+      options: { name: string; options?: { name: string; autocomplete?: boolean; name_localizations?: Record<string, string> }[] }[];
+    };
+    const option = registered.options.find((o) => o.name === "start")!.options!.find((o) => o.name === "base")!;
+    expect(option.autocomplete).toBe(true);
+    expect(option.name_localizations).toEqual({ ja: "元のモデル" });
+    const all = await h.fake.autocomplete({ command: "train", subcommand: "start", options: { base: "" }, focused: "base" });
+    const ids = h.bot.store.models.list(guild).map((m) => m.id);
+    expect(all).toEqual([
+      ...ids.map((id) => ({ name: `#${id} · server model #${id}`, value: `#${id}` })),
+      { name: "gpt2-tiny", value: "gpt2-tiny" },
+      { name: "default · default model", value: "default" },
+    ]);
+    const typed = await h.fake.autocomplete({ command: "train", subcommand: "start", options: { base: "GPT" }, focused: "base" });
+    expect(typed).toEqual([{ name: "gpt2-tiny", value: "gpt2-tiny" }]);
+    const ja = await h.fake.autocomplete({ command: "train", subcommand: "start", options: { base: "既定" }, focused: "base", locale: "ja" });
+    expect(ja).toEqual([{ name: "default · 既定のモデル", value: "default" }]);
+  });
+
   it("refuses a base too big for the memory, before reading anything, with the figures (en and ja)", async () => {
     memoryLimit = 2 ** 20;
     const fetchesBefore = h.fake.requests.filter((r) => r.method === "GET" && r.path.includes("/messages")).length;

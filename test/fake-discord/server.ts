@@ -295,6 +295,47 @@ export class FakeDiscord extends EventEmitter {
     return interaction;
   }
 
+  /**
+   * Dispatches INTERACTION_CREATE for autocomplete (type 4) while the user types `options[focused]`;
+   * resolves with the suggestions the bot answered (callback type 8).
+   */
+  async autocomplete(o: InteractOptions & { focused: string }): Promise<{ name: string; value: string | number }[]> {
+    const guild = this.guilds.find((g) => g.id === o.guildId) ?? this.guild;
+    const user = o.user ?? this.alice;
+    const channel = guild.channels.find((c) => c.id === (o.channelId ?? guild.channels[0].id))!;
+    const id = snowflake();
+    const token = `fake-interaction-token-${id}`;
+    const options = this.commandOptions(o.command, guild.id, o.options ?? {}, o.subcommand) as {
+      name: string;
+      options?: { name: string; focused?: boolean }[];
+      focused?: boolean;
+    }[];
+    for (const option of [...options, ...options.flatMap((x) => x.options ?? [])]) if (option.name === o.focused) option.focused = true;
+    const payload = {
+      id,
+      application_id: this.applicationId,
+      type: 4,
+      token,
+      version: 1,
+      data: { id: this.commandId(o.command, guild.id), name: o.command, type: 1, options },
+      channel_id: channel.id,
+      channel: { ...channel },
+      locale: o.locale ?? "en-US",
+      app_permissions: String(o.appPermissions ?? MEMBER_PERMISSIONS),
+      entitlements: [],
+      authorizing_integration_owners: { "0": guild.id },
+      context: 0,
+      guild_id: guild.id,
+      guild_locale: guild.preferred_locale,
+      member: { ...makeMember(user), permissions: String(o.memberPermissions ?? MEMBER_PERMISSIONS) },
+    };
+    this.gateway.dispatch(this.gateway.sessionFor(guild.id), "INTERACTION_CREATE", payload);
+    const callback = await this.waitForRequest((r) => r.path === `/interactions/${id}/${token}/callback`, `the suggestions of ${id}`);
+    const body = callback.body as { type: number; data: { choices: { name: string; value: string | number }[] } };
+    if (body.type !== 8) throw new Error(`the autocomplete callback had type ${body.type}, not 8`);
+    return body.data.choices;
+  }
+
   /** Dispatches INTERACTION_CREATE for a button (type 3) pressed under one of the bot's messages. */
   press(o: { message: MessageJSON; customId: string; user?: UserJSON; locale?: string }): FakeInteraction {
     const guild = this.guilds.find((g) => g.id === o.message.guild_id);

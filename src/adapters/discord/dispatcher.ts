@@ -30,6 +30,19 @@ export async function dispatchInteraction(interaction: Interaction, deps: Dispat
     });
     return;
   }
+  if (interaction.isAutocomplete()) {
+    // suggestions as the user types: no refusal lines (Discord shows none), at worst no suggestions
+    const command = deps.commands.get(interaction.commandName);
+    const lang = langOfLocale(interaction.locale);
+    try {
+      if (command?.autocomplete) await command.autocomplete(interaction, { ...deps, lang, text: strings(lang) });
+      else await interaction.respond([]);
+    } catch (err) {
+      deps.log.warn(`the suggestions of /${interaction.commandName} failed`, { interaction: interaction.id, error: String(err) });
+      if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
+    }
+    return;
+  }
   if (!interaction.isChatInputCommand()) return;
   const lang = langOfLocale(interaction.locale);
   const text = strings(lang);

@@ -11,6 +11,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import {
+  type AutocompleteInteraction,
   ChannelType,
   type ChatInputCommandInteraction,
   type GuildBasedChannel,
@@ -38,7 +39,7 @@ import { readHistory } from "./history.ts";
 import { LiveReply } from "./live-reply.ts";
 import { type Outgoing, respond, sendToChannel } from "./outgoing.ts";
 import { storedModel } from "../../app/model-identity.ts";
-import { resolveTrainingBase, resumedBase, type TrainingBase } from "../../app/fine-tune-base.ts";
+import { baseChoices, resolveTrainingBase, resumedBase, type TrainingBase } from "../../app/fine-tune-base.ts";
 import { fineTuneSentences } from "../../app/fine-tune-sentences.ts";
 import type { MemoryTooSmall } from "../../app/training-memory.ts";
 
@@ -257,6 +258,31 @@ async function runTraining(
     if (i.channel) await sendToChannel(i.channel, final);
     else throw err;
   }
+}
+
+/** Discord shows at most 25 suggestions. */
+const MAX_SUGGESTIONS = 25;
+
+/**
+ * base:'s suggestions: this server's usable models whose ref, name or kind matches what is typed
+ * (its own trained models first, then the host's MODELS_DIR models, then the shipped one).
+ */
+export async function suggestBases(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
+  const focused = interaction.options.getFocused(true);
+  if (focused.name !== "base" || !interaction.guildId) {
+    await interaction.respond([]);
+    return;
+  }
+  const typed = String(focused.value).trim().toLowerCase();
+  const order = { stored: 0, imported: 1, shipped: 2 } as const;
+  const models = (await baseChoices({ registry: ctx.registry, store: ctx.store }, interaction.guildId))
+    .map((m) => {
+      const words = [m.ref, ctx.text.modelName(m.identity), m.userName].filter((w): w is string => w !== null);
+      return { m, label: [...new Set(words)].join(" · ") };
+    })
+    .filter(({ m, label }) => typed === "" || m.ref.toLowerCase().includes(typed) || label.toLowerCase().includes(typed))
+    .sort((a, b) => order[a.m.source] - order[b.m.source]);
+  await interaction.respond(models.slice(0, MAX_SUGGESTIONS).map(({ m, label }) => ({ name: label.slice(0, 100), value: m.ref })));
 }
 
 export async function trainingStatus(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
