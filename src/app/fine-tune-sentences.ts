@@ -16,6 +16,8 @@ export interface FineTuneSentences {
   presetIgnored(v: { base: string; preset: string }): string;
   /** the first line of a fine-tuning's progress and of its outcome */
   fineTuning(v: { base: string }): string;
+  /** the playground's reply when a fine-tuning starts */
+  started(v: { base: string; minutes: number; messages: number; characters: number }): string;
   /** what the model made is: "fine-tuned from X" */
   fineTunedFrom(v: { base: string }): string;
 }
@@ -33,6 +35,8 @@ const en: FineTuneSentences = {
       : `\`${String(v.ref ?? "")}\` cannot be fine-tuned: ${String(v.reason ?? "it cannot be loaded")}.`,
   presetIgnored: (v) => `The preset **${v.preset}** is not used: fine-tuning keeps **${v.base}**'s size and tokenizer.`,
   fineTuning: (v) => `Fine-tuning **${v.base}** (its size and tokenizer kept).`,
+  started: (v) =>
+    `Fine-tuning **${v.base}** (its size and tokenizer kept) for up to ${v.minutes} min on ${formatInt(v.messages, "en")} passages (${formatInt(v.characters, "en")} characters). The current model answers until it is ready.`,
   fineTunedFrom: (v) => `Fine-tuned from **${v.base}**.`,
 };
 
@@ -47,6 +51,8 @@ const ja: FineTuneSentences = {
       : `\`${String(v.ref ?? "")}\` は微調整できません: ${String(v.reason ?? "読み込めません")}。`,
   presetIgnored: (v) => `プリセット **${v.preset}** は使いません。微調整では **${v.base}** の大きさとトークナイザをそのまま使います。`,
   fineTuning: (v) => `**${v.base}** を微調整しています（大きさとトークナイザはそのまま）。`,
+  started: (v) =>
+    `**${v.base}** を微調整します（大きさとトークナイザはそのまま）。${formatInt(v.messages, "ja")} 個の文章（${formatInt(v.characters, "ja")} 文字）で最大 ${v.minutes} 分。完成までは今のモデルが答えます。`,
   fineTunedFrom: (v) => `**${v.base}** から微調整したモデルです。`,
 };
 

@@ -24,11 +24,12 @@ export interface TestPlayground {
 export async function startTestPlayground(
   overrides: TrainingOverrides = { steps: 40, evalInterval: 10, evalBatches: 2 },
   registryOptions: Partial<ModelRegistryOptions> = {},
+  trainingOptions: { availableMemory?: () => number } = {},
 ): Promise<TestPlayground> {
   const dir = mkdtempSync(path.join(tmpdir(), "minigpt-web-"));
   const store = openStore(path.join(dir, "bot.db"));
   const registry = new ModelRegistry({ models: store.models, kernels: fastestKernels(), ...registryOptions });
-  const training = new TrainingService({ store, registry, overrides });
+  const training = new TrainingService({ store, registry, overrides, ...trainingOptions });
   const errors: unknown[] = [];
   const web = await startWebServer({ registry, store, training, port: 0, onError: (_m, e) => errors.push(e) });
   return {

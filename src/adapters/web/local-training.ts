@@ -11,6 +11,8 @@ import { inputError } from "../../app/input-messages.ts";
 import { forgetTrainingTexts, keepTrainingTexts } from "../../app/training-texts.ts";
 import type { WebContext, WebReply } from "./command-spec.ts";
 import { texts } from "./texts.ts";
+import { baseChoices, resolveTrainingBase, type TrainingBase } from "../../app/fine-tune-base.ts";
+import { fineTuneSentences } from "../../app/fine-tune-sentences.ts";
 
 export interface LocalTrainingRequest {
   source: "corpus" | "text";
@@ -18,10 +20,14 @@ export interface LocalTrainingRequest {
   text?: string;
   preset: TrainingPreset;
   minutes: number;
+  /** fine-tune this model (a ref of the playground's models: fine-tune-base.ts); the preset is then not used */
+  base?: string;
+  /** whether the preset was chosen (the reply then says it is not used when fine-tuning) */
+  presetGiven?: boolean;
 }
 
 /** Starts the space's training; a second one while one runs is answered with the running one. */
-export function startLocalTraining(ctx: WebContext, request: LocalTrainingRequest): WebReply {
+export async function startLocalTraining(ctx: WebContext, request: LocalTrainingRequest): Promise<WebReply> {
   const t = texts(ctx.lang);
   // 1. the documents
   let documents: string[];
@@ -38,15 +44,46 @@ export function startLocalTraining(ctx: WebContext, request: LocalTrainingReques
     }
     documents = documentsOfText(text, MIN_MESSAGES);
   }
-  // 2. reserve the space (TrainingError "already-training", "bad-preset", "bad-minutes")
+  // 2. the base of a fine-tuning, if one is asked (an InputError "bad-base" in the reader's language)
   if (ctx.training.current(ctx.space)) return { text: t.trainAlreadyRunning, training: true };
-  const training = ctx.training.begin(ctx.space, { preset: request.preset, minutes: request.minutes });
-  // 3. the worker (TrainingError "not-enough-text", and the space is free again)
+  const base = request.base?.trim() ? await webBase(ctx, request.base) : undefined;
+  // 3. reserve the space (TrainingError "already-training", "bad-preset", "bad-minutes", "not-enough-memory")
+  if (ctx.training.current(ctx.space)) return { text: t.trainAlreadyRunning, training: true };
+  const training = ctx.training.begin(ctx.space, { preset: request.preset, minutes: request.minutes, ...(base && { base }) });
+  // 4. the worker (TrainingError "not-enough-text", and the space is free again)
   training.train(documents);
-  // 4. a pasted text is kept, so that no surface hands it back word for word (src/app/training-texts.ts)
+  // 5. a pasted text is kept, so that no surface hands it back word for word (src/app/training-texts.ts)
   if (request.source === "text") keepTrainingTexts(ctx.store, ctx.space, documents);
   const corpus = training.snapshot().corpus!;
-  return { text: t.trainStarted({ preset: request.preset, minutes: request.minutes, ...corpus }), training: true };
+  if (!base) return { text: t.trainStarted({ preset: request.preset, minutes: request.minutes, ...corpus }), training: true };
+  const say = fineTuneSentences(ctx.lang);
+  const lines = [
+    say.started({ base: base.name, minutes: request.minutes, ...corpus }),
+    ...(request.presetGiven ? [say.presetIgnored({ base: base.name, preset: request.preset })] : []),
+  ];
+  return { text: lines.join("\n"), training: true };
+}
+
+/** The base a ref names among the playground's models; a refusal stating the ref and the choices. */
+async function webBase(ctx: WebContext, ref: string): Promise<TrainingBase> {
+  try {
+    return await resolveTrainingBase({ registry: ctx.registry, store: ctx.store }, ctx.space, ref);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    throw new InputError(fineTuneSentences(ctx.lang).badBase(err.code, err.values), "bad-base", err.values);
+  }
+}
+
+/** The models the playground may fine-tune, for the panel's choice: { ref, label }, its own first. */
+export async function localTrainingBases(ctx: WebContext): Promise<{ ref: string; label: string }[]> {
+  const order = { stored: 0, imported: 1, shipped: 2 } as const;
+  const t = texts(ctx.lang);
+  return (await baseChoices({ registry: ctx.registry, store: ctx.store }, ctx.space))
+    .sort((a, b) => order[a.source] - order[b.source])
+    .map((m) => {
+      const words = [m.ref, t.modelName(m.identity), m.userName].filter((w): w is string => w !== null);
+      return { ref: m.ref, label: [...new Set(words)].join(" · ") };
+    });
 }
 
 /** The running training's progress and curve, or what the last run did. */

@@ -34,7 +34,13 @@ import { WEB_COMMANDS } from "./commands/index.ts";
 import { type AccessPolicy, allowedHostNames, decideAccess, isLoopbackHost, SECRET_PARAM } from "./access.ts";
 import { HttpError, pngSize, readJsonBody, SECURITY_HEADERS, sendBytes, sendJson } from "./http.ts";
 import { trainingPanel } from "../../app/training-panel.ts";
-import { forgetLocalTrainingTexts, lossCurvePng, startLocalTraining, stopLocalTraining } from "./local-training.ts";
+import {
+  forgetLocalTrainingTexts,
+  localTrainingBases,
+  lossCurvePng,
+  startLocalTraining,
+  stopLocalTraining,
+} from "./local-training.ts";
 import { ImageShelf } from "./image-shelf.ts";
 import { followTraining } from "./training-events.ts";
 import { SENTENCES } from "../../app/sentences.ts";
@@ -165,7 +171,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         const preset = checkOption(option("preset"), body.preset ?? DEFAULT_TRAINING_PRESET) as typeof DEFAULT_TRAINING_PRESET;
         const minutes = checkOption(option("minutes"), body.minutes ?? DEFAULT_TRAINING_MINUTES) as number;
         const text = body.text === undefined ? undefined : String(body.text);
-        return sendJson(res, 200, replyJson(startLocalTraining(ctx, { source, text, preset, minutes })));
+        const base = body.base === undefined || body.base === null || body.base === "" ? undefined : String(body.base);
+        const presetGiven = body.preset !== undefined;
+        return sendJson(res, 200, replyJson(await startLocalTraining(ctx, { source, text, preset, minutes, base, presetGiven })));
+      }
+      case "/api/train/bases": {
+        requireMethod(method, "GET");
+        return sendJson(res, 200, { bases: await localTrainingBases(context(url.searchParams.get("lang"))) });
       }
       case "/api/train/stop": {
         requireMethod(method, "POST");

@@ -3,6 +3,8 @@
  * Sentences about bad option values come from src/app/input-messages.ts, like the bot's.
  */
 import { inputErrorMessage } from "../../app/input-messages.ts";
+import { fineTuneSentences } from "../../app/fine-tune-sentences.ts";
+import type { MemoryTooSmall } from "../../app/training-memory.ts";
 import { endNote, trainingNumbers } from "../../app/training-line.ts";
 import { formatDuration, formatInt, formatLoss } from "../../app/number-format.ts";
 import type { TrainingOutcome, TrainingSnapshot } from "../../app/training-service.ts";
@@ -17,6 +19,7 @@ export const langOf = langOfLocale;
 
 /** The sentence for an InputError (or a typed line the parser refused), stating the values. */
 export function errorSentence(lang: Lang, code: string, values: Record<string, unknown>, fallback: string): string {
+  if (code === "not-enough-memory") return fineTuneSentences(lang).notEnoughMemory(values as unknown as MemoryTooSmall & { base: string });
   if (code === "not-enough-text")
     return texts(lang).trainNotEnoughText(values as { characters: number; needCharacters: number; preset: string });
   return inputErrorMessage(lang, code, values) ?? fallback;

@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { WebContext } from "./command-spec.ts";
 import { SECURITY_HEADERS } from "./http.ts";
 import { texts } from "./texts.ts";
+import { fineTuneSentences } from "../../app/fine-tune-sentences.ts";
 
 const MIN_INTERVAL_MS = 250;
 const HEARTBEAT_MS = 15_000;
@@ -40,7 +41,7 @@ export function followTraining(req: IncomingMessage, res: ServerResponse, ctx: W
     last = Date.now();
     const s = training.snapshot();
     send("progress", {
-      text: t.trainProgress(s),
+      text: (s.base ? `${fineTuneSentences(ctx.lang).fineTuning({ base: s.base })}\n` : "") + t.trainProgress(s),
       phase: s.phase,
       step: s.step,
       totalSteps: s.totalSteps,
@@ -68,7 +69,9 @@ export function followTraining(req: IncomingMessage, res: ServerResponse, ctx: W
     if (res.writableEnded) return;
     // the steps run of the (last) plan: a bar drawn from them ends where the run ended, not at 100 % regardless
     const steps = outcome.summary ? { step: outcome.summary.steps, totalSteps: outcome.summary.totalSteps } : {};
-    send("end", { text: t.trainOutcome(outcome), status: outcome.status, points: training.points.length, ...steps });
+    const base = training.request.base;
+    const from = base && outcome.model ? `\n${fineTuneSentences(ctx.lang).fineTunedFrom({ base: base.name })}` : "";
+    send("end", { text: t.trainOutcome(outcome) + from, status: outcome.status, points: training.points.length, ...steps });
     finish();
     res.end();
   });

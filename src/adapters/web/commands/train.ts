@@ -1,5 +1,6 @@
 /**
- * /train [start|status|stop] [preset] [minutes] [source]: train the playground's own model.
+ * /train [start|status|stop] [preset] [minutes] [source] [base]: train the playground's own model
+ * (or fine-tune one of its models: base:gpt2, base:#2).
  * `/train` alone opens the panel to paste or upload a text; `/train start source:corpus` starts
  * at once on the shipped corpus.
  */
@@ -19,6 +20,7 @@ export const train: WebCommand = {
       source: "corpus",
       preset: (o.preset as TrainingPreset | undefined) ?? DEFAULT_TRAINING_PRESET,
       minutes: (o.minutes as number | undefined) ?? DEFAULT_TRAINING_MINUTES,
+      ...(typeof o.base === "string" && { base: o.base, presetGiven: o.preset !== undefined }),
     });
   },
 };

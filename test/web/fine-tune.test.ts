@@ -1,0 +1,112 @@
+/**
+ * The playground's training panel with a base: fine-tuning a small random GPT-2-layout model
+ * from MODELS_DIR (GPT-2's real 50,257-token vocabulary, 8 channels wide) on a pasted text, over
+ * real HTTP. The choices the panel offers, the loss falling from the base's, the base's tokenizer
+ * kept, the end saying what it was fine-tuned from; a base too big for the memory given refused
+ * up front with the figures (en and ja), and an unknown base refused with the choices.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadModelFile } from "../../src/app/load-model.ts";
+import { FINE_TUNE, recomputeHeldOutLoss } from "../../src/app/train-model.ts";
+import { documentsOfText } from "../../src/app/corpus.ts";
+import { MIN_MESSAGES } from "../../src/app/training-limits.ts";
+import { writeTinyGpt2 } from "../helpers/tiny-gpt2.ts";
+import { postJson, startTestPlayground, type TestPlayground, TRAINING_TEXT_FILE } from "./harness.ts";
+
+let pg: TestPlayground;
+let modelsDir: string;
+let memoryLimit = 64 * 2 ** 30;
+const api = (p: string) => new URL(p, pg.url).href;
+
+beforeAll(async () => {
+  modelsDir = mkdtempSync(path.join(tmpdir(), "web-fine-tune-"));
+  mkdirSync(path.join(modelsDir, "gpt2-tiny"));
+  writeTinyGpt2(path.join(modelsDir, "gpt2-tiny"));
+  pg = await startTestPlayground(
+    { steps: 30, evalInterval: 10, evalBatches: 2, maxLr: 1e-2 },
+    { modelsDir },
+    { availableMemory: () => memoryLimit },
+  );
+});
+afterAll(async () => {
+  await pg.close();
+  rmSync(modelsDir, { recursive: true, force: true });
+});
+
+/** Reads server-sent events until the stream ends: [event, data][] */
+async function readEvents(url: string): Promise<[string, Record<string, unknown>][]> {
+  const text = await (await fetch(url)).text();
+  return text
+    .split("\n\n")
+    .filter((block) => block.startsWith("event:"))
+    .map((block) => {
+      const [event, data] = block.split("\n");
+      return [event.slice(7), JSON.parse(data.slice(6))];
+    });
+}
+
+describe("the playground's fine-tuning", () => {
+  it("offers the models it may fine-tune", async () => {
+    const body = (await (await fetch(api("/api/train/bases?lang=ja"))).json()) as { bases: { ref: string; label: string }[] };
+    expect(body.bases).toEqual([
+      { ref: "gpt2-tiny", label: "gpt2-tiny" },
+      { ref: "default", label: "default · 既定のモデル" },
+    ]);
+  });
+
+  it("fine-tunes the base on a pasted text: lower loss, its tokenizer kept, the end names the base", async () => {
+    const text = readFileSync(TRAINING_TEXT_FILE, "utf8");
+    const started = await postJson(api("/api/train"), { source: "text", text, base: "gpt2-tiny", preset: "baby", minutes: 1, lang: "en" });
+    expect(started.status).toBe(200);
+    const lines = String(started.body.text).split("\n");
+    expect(lines[0]).toMatch(/^Fine-tuning \*\*gpt2-tiny\*\* \(its size and tokenizer kept\) for up to 1 min on \d+ passages/);
+    expect(lines[1]).toBe("The preset **baby** is not used: fine-tuning keeps **gpt2-tiny**'s size and tokenizer.");
+
+    const events = await readEvents(api("/api/train/events?lang=en"));
+    const progress = events.filter(([e]) => e === "progress").map(([, d]) => String(d.text));
+    expect(progress.every((t) => t.startsWith("Fine-tuning **gpt2-tiny** (its size and tokenizer kept).\n"))).toBe(true);
+    const [lastEvent, end] = events[events.length - 1];
+    expect(lastEvent).toBe("end");
+    expect(end.status).toBe("done");
+    expect(String(end.text)).toMatch(/^Training finished: 30 steps[^]*\nFine-tuned from \*\*gpt2-tiny\*\*\.$/);
+
+    const base = await loadModelFile(path.join(modelsDir, "gpt2-tiny"), "gpt2-tiny");
+    const model = await pg.registry.forGuild("local");
+    expect(model.model.config).toEqual(base.model.config);
+    expect(model.tokenizer.vocabSize).toBe(50257);
+    const docs = documentsOfText(text, MIN_MESSAGES);
+    const before = recomputeHeldOutLoss(base.model, base.tokenizer, docs, 1337, FINE_TUNE.batchSize);
+    const after = recomputeHeldOutLoss(model.model, model.tokenizer, docs, 1337, FINE_TUNE.batchSize);
+    expect(after).toBeLessThan(before - 0.3);
+    expect(model.meta.valLoss).toBeCloseTo(after, 4);
+    const run = pg.store.runs.latest("local")!;
+    expect((run.options as { base?: unknown }).base).toEqual({ ref: "gpt2-tiny", name: "gpt2-tiny" });
+    expect(pg.errors).toEqual([]);
+  });
+
+  it("refuses a base too big for the memory before anything starts, with the figures (en and ja)", async () => {
+    memoryLimit = 2 ** 20;
+    const runs = pg.store.runs.list("local").length;
+    const text = readFileSync(TRAINING_TEXT_FILE, "utf8");
+    const en = await postJson(api("/api/train"), { source: "text", text, base: "gpt2-tiny", minutes: 1, lang: "en" });
+    expect(en.status).toBe(400);
+    expect(en.body.error).toMatch(
+      /^Fine-tuning \*\*gpt2-tiny\*\* \(403,008 parameters, a batch of 4 × 8 tokens\) needs 0\.\d\d GiB of memory; this machine has 0\.00 GiB\./,
+    );
+    const ja = await postJson(api("/api/command"), { line: "/train start source:corpus base:gpt2-tiny", lang: "ja" });
+    expect(ja.status).toBe(400);
+    expect(ja.body.error).toMatch(/^\*\*gpt2-tiny\*\* の微調整（パラメータ 403,008 個、バッチ 4 × 8 トークン）には 0\.\d\d GiB のメモリが必要/);
+    expect(pg.store.runs.list("local").length).toBe(runs);
+    expect(pg.training.current("local")).toBeUndefined();
+    memoryLimit = 64 * 2 ** 30;
+  });
+
+  it("refuses a base that names no model, with the choices", async () => {
+    const reply = await postJson(api("/api/train"), { source: "text", text: "x", base: "nope", lang: "en" });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error).toMatch(/^There is no model `nope` to fine-tune here; the choices are: default, #\d+, gpt2-tiny\.$/);
+  });
+});
