@@ -21,6 +21,8 @@ const UI = {
     paste: "Paste a text here, or choose a .txt file:",
     file: "Upload .txt",
     preset: "Size",
+    base: "Start from",
+    fresh: "a new model",
     minutes: "Minutes",
     start: "Start training",
     corpus: "Use the shipped corpus",
@@ -47,6 +49,8 @@ const UI = {
     paste: "ここに文章を貼り付けるか、.txt ファイルを選んでください:",
     file: ".txt をアップロード",
     preset: "大きさ",
+    base: "元のモデル",
+    fresh: "新しいモデル",
     minutes: "分",
     start: "学習を始める",
     corpus: "付属のコーパスを使う",
@@ -280,9 +284,28 @@ function trainPanel() {
     putText(await chosen.text());
   });
   const preset = select("preset", ["baby", "tiny"]);
+  // the base: a new model of the chosen size, or one of the playground's models to fine-tune (its size and tokenizer kept)
+  const base = select("base", []);
+  base.append(new Option(t.fresh, ""));
+  fetch(`/api/train/bases?lang=${lang}`)
+    .then((r) => (r.ok ? r.json() : { bases: [] }))
+    .then((data) => {
+      for (const b of data.bases ?? []) base.append(new Option(b.label, b.ref));
+    })
+    .catch(() => undefined);
+  base.addEventListener("change", () => {
+    preset.disabled = base.value !== "";
+    updateCount();
+  });
   const updateCount = () => {
     const need = training?.limits.presets.find((p) => p.preset === preset.value);
     if (!need) return;
+    if (base.value !== "") {
+      // a base's need depends on its window: the server says it if the text is too short
+      count.textContent = text.value.length.toLocaleString(lang);
+      count.classList.remove("enough");
+      return;
+    }
     const n = text.value.length;
     count.textContent = `${n.toLocaleString(lang)} / ${need.characters.toLocaleString(lang)} · ${training.needs[preset.value]}`;
     count.classList.toggle("enough", n >= need.characters);
@@ -310,7 +333,7 @@ function trainPanel() {
       forget.disabled = false;
     }
   });
-  row.append(file, labelled(t.preset, preset), labelled(t.minutes, minutes), start, corpus, forget);
+  row.append(file, labelled(t.base, base), labelled(t.preset, preset), labelled(t.minutes, minutes), start, corpus, forget);
   card.append(label, limits, text, count, cutNote, row);
   updateCount();
   const begin = async (source) => {
@@ -319,7 +342,7 @@ function trainPanel() {
       const reply = await post("/api/train", {
         source,
         text: source === "text" ? text.value : undefined,
-        preset: preset.value,
+        ...(base.value !== "" ? { base: base.value } : { preset: preset.value }),
         minutes: Number(minutes.value),
       });
       if (reply.training) card.remove(); // started: /train opens a new panel for the next one
