@@ -275,7 +275,8 @@ export function trainModel(documents: string[], o: TrainModelOptions, hooks: Tra
           base: undefined,
           initFrom: undefined,
           baseCheckpoint: undefined,
-          resumedFromStep: resumed?.meta.step },
+          resumedFromStep: resumed?.meta.step,
+        },
       },
     });
   let lastProgress: Progress | null = null;

@@ -164,7 +164,13 @@ describe("/train start base:", () => {
     ]);
     const typed = await h.fake.autocomplete({ command: "train", subcommand: "start", options: { base: "GPT" }, focused: "base" });
     expect(typed).toEqual([{ name: "gpt2-tiny", value: "gpt2-tiny" }]);
-    const ja = await h.fake.autocomplete({ command: "train", subcommand: "start", options: { base: "既定" }, focused: "base", locale: "ja" });
+    const ja = await h.fake.autocomplete({
+      command: "train",
+      subcommand: "start",
+      options: { base: "既定" },
+      focused: "base",
+      locale: "ja",
+    });
     expect(ja).toEqual([{ name: "default · 既定のモデル", value: "default" }]);
   });
 
@@ -180,7 +186,9 @@ describe("/train start base:", () => {
       /^Fine-tuning \*\*gpt2-tiny\*\* \(403,008 parameters, a batch of 4 × 8 tokens\) needs 0\.\d\d GiB of memory; this machine has 0\.00 GiB\. Nothing was read or trained: choose a smaller base\.$/,
     );
     const ja = await train({ base: "gpt2-tiny" }, { locale: "ja" }).reply();
-    expect(ja.content).toMatch(/^\*\*gpt2-tiny\*\* の微調整（パラメータ 403,008 個、バッチ 4 × 8 トークン）には 0\.\d\d GiB のメモリが必要ですが、このマシンで使えるのは 0\.00 GiB です。/);
+    expect(ja.content).toMatch(
+      /^\*\*gpt2-tiny\*\* の微調整（パラメータ 403,008 個、バッチ 4 × 8 トークン）には 0\.\d\d GiB のメモリが必要ですが、このマシンで使えるのは 0\.00 GiB です。/,
+    );
     expect(h.fake.requests.filter((r) => r.method === "GET" && r.path.includes("/messages")).length).toBe(fetchesBefore);
     expect(h.bot.store.runs.list(guild).length).toBe(runsBefore);
     expect(h.training.current(guild)).toBeUndefined();

@@ -17,7 +17,9 @@ const SCREENSHOTS = path.resolve("out/playground");
 const hasChromium = chromiumAvailable();
 
 describe.skipIf(!hasChromium)(
-  hasChromium ? "fine-tuning from the training panel in Chromium" : "fine-tuning from the training panel in Chromium (skipped: no Chromium)",
+  hasChromium
+    ? "fine-tuning from the training panel in Chromium"
+    : "fine-tuning from the training panel in Chromium (skipped: no Chromium)",
   () => {
     let pg: TestPlayground;
     let browser: Browser;

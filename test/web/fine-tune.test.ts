@@ -71,7 +71,7 @@ describe("the playground's fine-tuning", () => {
     const [lastEvent, end] = events[events.length - 1];
     expect(lastEvent).toBe("end");
     expect(end.status).toBe("done");
-    expect(String(end.text)).toMatch(/^Training finished: 30 steps[^]*\nFine-tuned from \*\*gpt2-tiny\*\*\.$/);
+    expect(String(end.text)).toMatch(/^Training finished: 30 steps[\s\S]*\nFine-tuned from \*\*gpt2-tiny\*\*\.$/);
 
     const base = await loadModelFile(path.join(modelsDir, "gpt2-tiny"), "gpt2-tiny");
     const model = await pg.registry.forGuild("local");
@@ -98,7 +98,9 @@ describe("the playground's fine-tuning", () => {
     );
     const ja = await postJson(api("/api/command"), { line: "/train start source:corpus base:gpt2-tiny", lang: "ja" });
     expect(ja.status).toBe(400);
-    expect(ja.body.error).toMatch(/^\*\*gpt2-tiny\*\* の微調整（パラメータ 403,008 個、バッチ 4 × 8 トークン）には 0\.\d\d GiB のメモリが必要/);
+    expect(ja.body.error).toMatch(
+      /^\*\*gpt2-tiny\*\* の微調整（パラメータ 403,008 個、バッチ 4 × 8 トークン）には 0\.\d\d GiB のメモリが必要/,
+    );
     expect(pg.store.runs.list("local").length).toBe(runs);
     expect(pg.training.current("local")).toBeUndefined();
     memoryLimit = 64 * 2 ** 30;

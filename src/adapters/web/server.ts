@@ -34,13 +34,7 @@ import { WEB_COMMANDS } from "./commands/index.ts";
 import { type AccessPolicy, allowedHostNames, decideAccess, isLoopbackHost, SECRET_PARAM } from "./access.ts";
 import { HttpError, pngSize, readJsonBody, SECURITY_HEADERS, sendBytes, sendJson } from "./http.ts";
 import { trainingPanel } from "../../app/training-panel.ts";
-import {
-  forgetLocalTrainingTexts,
-  localTrainingBases,
-  lossCurvePng,
-  startLocalTraining,
-  stopLocalTraining,
-} from "./local-training.ts";
+import { forgetLocalTrainingTexts, localTrainingBases, lossCurvePng, startLocalTraining, stopLocalTraining } from "./local-training.ts";
 import { ImageShelf } from "./image-shelf.ts";
 import { followTraining } from "./training-events.ts";
 import { SENTENCES } from "../../app/sentences.ts";
