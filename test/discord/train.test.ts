@@ -129,7 +129,7 @@ describe("/train refusals", () => {
       ["stop", 1, "停止"],
     ]);
     const start = registered.options[0].options!;
-    expect(start.map((o) => o.name)).toEqual(["channels", "max_messages", "minutes", "preset", "resume"]);
+    expect(start.map((o) => o.name)).toEqual(["channels", "max_messages", "minutes", "preset", "base", "resume"]);
     for (const o of start) {
       expect(o.name_localizations.ja, o.name).toBeTruthy();
       expect(o.description_localizations.ja, o.name).toBeTruthy();
