@@ -59,3 +59,9 @@ const ja: FineTuneSentences = {
 export function fineTuneSentences(lang: Lang): FineTuneSentences {
   return lang === "ja" ? ja : en;
 }
+
+/** The base a checkpoint's `extra` names (a fine-tuned model's), or null. */
+export function fineTunedFrom(extra: unknown): string | null {
+  const name = (extra as { base?: { name?: unknown } } | null | undefined)?.base?.name;
+  return typeof name === "string" && name !== "" ? name : null;
+}

@@ -110,6 +110,11 @@ describe("/train start base:", () => {
     expect(evaluated.length).toBeGreaterThanOrEqual(3);
     expect(model.meta.step).toBeLessThanOrEqual(STEPS);
     expect((model.meta.extra as { base?: { name?: string } }).base?.name).toBe("gpt2-tiny");
+    // 4. /model says what it was fine-tuned from
+    const card = await h.fake.interact({ command: "model" }).reply();
+    expect(card.content.split("\n")[1]).toBe("Fine-tuned from **gpt2-tiny**.");
+    const ja = await h.fake.interact({ command: "model", locale: "ja" }).reply();
+    expect(ja.content.split("\n")[1]).toBe("**gpt2-tiny** から微調整したモデルです。");
   });
 
   it("resumes a stopped fine-tuning from its checkpoint, with its base's tokenizer", async () => {

@@ -9,6 +9,7 @@ import type { ModelRegistry } from "../model-registry.ts";
 import { lossPicture, modelCardPicture } from "../pictures.ts";
 import { modelPart, parts, type Picture, type Reply, type ReplyContext } from "../reply.ts";
 import { SENTENCES } from "../sentences.ts";
+import { fineTuneSentences, fineTunedFrom } from "../fine-tune-sentences.ts";
 import type { Store } from "../../store/index.ts";
 
 /** The report of the model that answers in `space` (a guild id, or the playground's), as a Reply. */
@@ -34,6 +35,9 @@ export async function modelReportReply(
       : report.own
         ? s.modelOwn({ model, messages: report.corpusMessages })
         : s.modelDefault({ model, where: space === LOCAL_SPACE ? "playground" : "server" });
+  // a fine-tuned model names its base (recorded in its checkpoint by the training)
+  const base = fineTunedFrom(report.handle.meta.extra);
+  const from = base === null ? [] : [parts(fineTuneSentences(rc.lang).fineTunedFrom({ base }))];
   const shape = s.modelShape({
     preset: info.preset,
     params: info.params.total,
@@ -56,7 +60,7 @@ export async function modelReportReply(
   const pictures: Picture[] = [{ name: "model.png", png: await rc.heavy(() => modelCardPicture(info, rc.lang)) }];
   if (report.curve.length > 0) pictures.push({ name: "loss.png", png: await rc.heavy(() => lossPicture(info, rc.lang)) });
   return {
-    body: [whose, parts(shape), training, parts(s.modelCurve(report.curveSource, report.curve.length))].map((line) => ({ line })),
+    body: [whose, ...from, parts(shape), training, parts(s.modelCurve(report.curveSource, report.curve.length))].map((line) => ({ line })),
     notices: [],
     pictures,
   };
