@@ -10,6 +10,8 @@ import type { MemoryTooSmall } from "./training-memory.ts";
 export interface FineTuneSentences {
   /** the machine (or the kernels' 4 GiB) cannot hold the fine-tuning of `base` */
   notEnoughMemory(v: MemoryTooSmall & { base: string }): string;
+  /** too little text for the base's window (its figures) */
+  notEnoughText(v: { base: string; messages: number; characters: number; needMessages: number; needCharacters: number }): string;
   /** the ref names no model the space may use, or one that cannot be loaded */
   badBase(code: string, v: { ref?: unknown; reason?: unknown; choices?: unknown }): string;
   /** both base and preset were given: the preset is not used */
@@ -29,6 +31,8 @@ const en: FineTuneSentences = {
     `Fine-tuning **${v.base}** (${formatInt(v.parameters, "en")} parameters, a batch of ${v.batch} × ${v.context} tokens) needs ${gib(v.neededBytes)} of memory; ${
       v.limit === "machine" ? "this machine has" : "the training kernels can hold at most"
     } ${gib(v.availableBytes)}. Nothing was read or trained: choose a smaller base.`,
+  notEnoughText: (v) =>
+    `Not enough text to fine-tune **${v.base}**: ${formatInt(v.messages, "en")} messages, ${formatInt(v.characters, "en")} characters; its window needs at least ${formatInt(v.needMessages, "en")} messages and ${formatInt(v.needCharacters, "en")} characters. Nothing was trained.`,
   badBase: (code, v) =>
     code === "unknown-model" || code === "ambiguous-model"
       ? `There is no model \`${String(v.ref ?? "")}\` to fine-tune here${v.choices ? `; the choices are: ${String(v.choices)}` : ""}.`
@@ -45,6 +49,8 @@ const ja: FineTuneSentences = {
     `**${v.base}** の微調整（パラメータ ${formatInt(v.parameters, "ja")} 個、バッチ ${v.batch} × ${v.context} トークン）には ${gib(v.neededBytes)} のメモリが必要ですが、${
       v.limit === "machine" ? "このマシンで使えるのは" : "学習のカーネルが持てるのは最大"
     } ${gib(v.availableBytes)} です。何も読まず、学習もしていません。もっと小さいモデルを選んでください。`,
+  notEnoughText: (v) =>
+    `**${v.base}** を微調整するには文章が足りません: ${formatInt(v.messages, "ja")} 件、${formatInt(v.characters, "ja")} 文字。このモデルの窓には少なくとも ${formatInt(v.needMessages, "ja")} 件、${formatInt(v.needCharacters, "ja")} 文字が必要です。何も学習していません。`,
   badBase: (code, v) =>
     code === "unknown-model" || code === "ambiguous-model"
       ? `ここには微調整できるモデル \`${String(v.ref ?? "")}\` がありません${v.choices ? `。選べるのは: ${String(v.choices)}` : ""}。`

@@ -307,7 +307,14 @@ export class GuildTraining {
       throw new TrainingError(
         `only ${docs.length} messages (${characters} characters) to learn from; ${base ? `fine-tuning ${base.name}` : `the ${sizeName} preset`} needs at least ${need.messages} messages and ${need.characters} characters`,
         "not-enough-text",
-        { messages: docs.length, characters, needMessages: need.messages, needCharacters: need.characters, preset: sizeName },
+        {
+          messages: docs.length,
+          characters,
+          needMessages: need.messages,
+          needCharacters: need.characters,
+          preset: sizeName,
+          ...(base && { base: base.name }),
+        },
       );
     }
 

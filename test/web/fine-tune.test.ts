@@ -106,9 +106,36 @@ describe("the playground's fine-tuning", () => {
     memoryLimit = 64 * 2 ** 30;
   });
 
+  it("needs a full window of the base's in the held-out 10 %, not the preset's", async () => {
+    // gpt2-tiny's window is 8 tokens: ⌈9 / 0.1⌉ + 1 = 91 tokens, 182 characters (baby would need 1,302)
+    const lines = Array.from({ length: 12 }, (_, i) => `line ${i} of the text`).join("\n");
+    const short = await postJson(api("/api/train"), {
+      source: "text",
+      text: lines.slice(0, 150),
+      base: "gpt2-tiny",
+      minutes: 1,
+      lang: "en",
+    });
+    expect(short.status).toBe(400);
+    expect(short.body.error).toMatch(
+      /^Not enough text to fine-tune \*\*gpt2-tiny\*\*: \d+ messages, \d+ characters; its window needs at least 10 messages and 182 characters\./,
+    );
+    const ja = await postJson(api("/api/train"), { source: "text", text: lines.slice(0, 150), base: "gpt2-tiny", minutes: 1, lang: "ja" });
+    expect(ja.body.error).toMatch(
+      /^\*\*gpt2-tiny\*\* を微調整するには文章が足りません: \d+ 件、\d+ 文字。このモデルの窓には少なくとも 10 件、182 文字が必要です。/,
+    );
+    // some 600 characters are enough for it (the baby preset's 1,302 would refuse them)
+    const text = Array.from({ length: 12 }, (_, i) => `line ${i}: the cat sat on the mat and looked at me`).join("\n");
+    expect(text.length).toBeLessThan(1302);
+    const enough = await postJson(api("/api/train"), { source: "text", text, base: "gpt2-tiny", preset: "baby", minutes: 1, lang: "en" });
+    expect(enough.status).toBe(200);
+    const events = await readEvents(api("/api/train/events?lang=en"));
+    expect(events.at(-1)).toEqual(["end", expect.objectContaining({ status: "done" })]);
+  });
+
   it("refuses a base that names no model, with the choices", async () => {
     const reply = await postJson(api("/api/train"), { source: "text", text: "x", base: "nope", lang: "en" });
     expect(reply.status).toBe(400);
-    expect(reply.body.error).toMatch(/^There is no model `nope` to fine-tune here; the choices are: default, #\d+, gpt2-tiny\.$/);
+    expect(reply.body.error).toMatch(/^There is no model `nope` to fine-tune here; the choices are: default(, #\d+)+, gpt2-tiny\.$/);
   });
 });

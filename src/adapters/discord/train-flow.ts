@@ -230,6 +230,11 @@ async function runTraining(
       if (err instanceof TrainingError && err.code === "not-enough-text") {
         // the "reading…" message has done its job: only the asker sees why nothing was trained
         if (i.replied) await i.deleteReply().catch(() => undefined);
+        const v = err.values as { base?: string; messages: number; characters: number; needMessages: number; needCharacters: number };
+        if (v.base !== undefined) {
+          await respond(i, fineTuneSentences(ctx.lang).notEnoughText({ ...v, base: v.base }), { ephemeral: true });
+          return;
+        }
         await respond(
           i,
           ctx.text.trainNotEnoughText({

@@ -20,6 +20,10 @@ export const langOf = langOfLocale;
 /** The sentence for an InputError (or a typed line the parser refused), stating the values. */
 export function errorSentence(lang: Lang, code: string, values: Record<string, unknown>, fallback: string): string {
   if (code === "not-enough-memory") return fineTuneSentences(lang).notEnoughMemory(values as unknown as MemoryTooSmall & { base: string });
+  if (code === "not-enough-text" && typeof values.base === "string")
+    return fineTuneSentences(lang).notEnoughText(
+      values as { base: string; messages: number; characters: number; needMessages: number; needCharacters: number },
+    );
   if (code === "not-enough-text")
     return texts(lang).trainNotEnoughText(values as { characters: number; needCharacters: number; preset: string });
   return inputErrorMessage(lang, code, values) ?? fallback;
