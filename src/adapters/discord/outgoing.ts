@@ -3,7 +3,7 @@
  * (allowedMentions parse [] and no reply ping), text longer than Discord's 2000 characters is
  * cut cleanly at a line or word boundary with "…", and files become attachments.
  */
-import { AttachmentBuilder, type ChatInputCommandInteraction, type InteractionReplyOptions, type Message, MessageFlags } from "discord.js";
+import { type APIActionRowComponent, type APIComponentInMessageActionRow, AttachmentBuilder, type ChatInputCommandInteraction, type InteractionReplyOptions, type Message, MessageFlags } from "discord.js";
 
 /** Discord's limit for a message's content. */
 export const MESSAGE_LIMIT = 2000;
@@ -13,6 +13,8 @@ const CODE_FENCE = "```";
 export interface Outgoing {
   content?: string;
   files?: { name: string; data: Uint8Array }[];
+  /** buttons under the message (Discord's component JSON), e.g. a training's "Use it" */
+  components?: readonly APIActionRowComponent<APIComponentInMessageActionRow>[];
 }
 
 /** The options discord.js takes, with the safety settings applied. */
@@ -23,6 +25,7 @@ export function messageOptions(message: string | Outgoing) {
     ...(m.files && {
       files: m.files.map((f) => new AttachmentBuilder(Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength), { name: f.name })),
     }),
+    ...(m.components && { components: [...m.components] }),
     allowedMentions: { parse: [], repliedUser: false },
   };
 }

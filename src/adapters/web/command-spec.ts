@@ -60,7 +60,10 @@ export function webCommandSpec(spec: CatalogueCommand): CommandSpec {
     })),
     ...(spec.defaultSubcommand !== undefined && { default: spec.defaultSubcommand }),
   };
-  return { name: spec.name, description: spec.description, options: own([action, ...subcommands.flatMap((s) => optionsOn(s, "web"))]) };
+  // each option once (`ref` of use, rename and delete), required only by its subcommand's use case
+  const flat = new Map<string, CatalogueOption>();
+  for (const o of subcommands.flatMap((s) => optionsOn(s, "web"))) if (!flat.has(o.name)) flat.set(o.name, { ...o, required: false });
+  return { name: spec.name, description: spec.description, options: own([action, ...flat.values()]) };
 }
 
 /** Every playground command, in the catalogue's order. */
@@ -84,6 +87,8 @@ export interface WebReply {
   panel?: "train";
   /** a training started or is running: the page follows its live events */
   training?: boolean;
+  /** the playground's models changed (one chosen, renamed, deleted): the page's picker reads them again */
+  models?: boolean;
 }
 
 /** What every command may use: the same use cases and store the bot has, for the "local" space. */
@@ -125,7 +130,12 @@ export function parseOptions(rest: string, spec: CommandSpec): CommandOptions {
   if (leading !== "") {
     const first = spec.options.find((o) => o.type === "string");
     if (!first) throw inputError("unexpected-text", { command: spec.name, options: optionList(spec) });
-    raw.push([first.name, leading]);
+    // a subcommand's name, then its first text (`/model use #2`: action use, ref #2)
+    const [word, ...rest] = leading.split(/\s+/);
+    const next = spec.options.find((o) => o !== first && o.type === "string" && o.choices === undefined);
+    if (first.name === "action" && rest.length > 0 && next && first.choices?.some((c) => c.value === word.toLowerCase()))
+      raw.push([first.name, word], [next.name, rest.join(" ")]);
+    else raw.push([first.name, leading]);
   }
   marks.forEach((m, i) => {
     const start = m.index! + m[0].length;

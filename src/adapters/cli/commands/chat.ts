@@ -1,6 +1,6 @@
 /**
  * `chat [--model FILE] [--temperature T] [--tokens N]`: a prompt that continues what you type.
- * Inside: /predict TEXT, /temperature T, /tokens N, /seed S, /help, /quit (or Ctrl-D).
+ * Inside: /predict TEXT, /temperature T, /tokens N, /seed S, /model list|use REF, /help, /quit (or Ctrl-D).
  */
 import { createInterface } from "node:readline/promises";
 import { checkGenerateOptions, generateText, GENERATE_DEFAULTS, type GenerateTextOptions } from "../../../app/generate-text.ts";
@@ -8,6 +8,8 @@ import { predictNext } from "../../../app/predict.ts";
 import { modelInfo } from "../../../app/model-info.ts";
 import { visibleToken } from "../../../render/text.ts";
 import { cliUsage, parseCatalogueArgs } from "../catalogue-args.ts";
+import { consoleModelLine } from "../console-models.ts";
+import { langOption } from "../lang.ts";
 import { modelFromOption } from "../model-option.ts";
 
 export const usage = cliUsage("chat");
@@ -18,12 +20,13 @@ const HELP = [
   "  /temperature T     0 = always the most likely token; 1 = the model's own odds",
   "  /tokens N          how many tokens to write at most",
   "  /seed S            the random seed of the next reply",
+  "  /model list, /model use REF   the playground's models; answer with one of them",
   "  /help, /quit       (Ctrl-D quits too)",
 ].join("\n");
 
 export async function run(argv: string[]): Promise<void> {
   const v = parseCatalogueArgs(argv, "chat");
-  const handle = await modelFromOption(v);
+  let handle = await modelFromOption(v);
   const settings: GenerateTextOptions = {
     ...GENERATE_DEFAULTS,
     temperature: (v.temperature as number | undefined) ?? GENERATE_DEFAULTS.temperature,
@@ -49,7 +52,11 @@ export async function run(argv: string[]): Promise<void> {
       const text = line.trimEnd();
       if (text === "/quit" || text === "/exit") break;
       try {
-        if (text === "/help") out.write(`${HELP}\n`);
+        const modelLine = await consoleModelLine(text, handle, langOption(undefined));
+        if (modelLine) {
+          out.write(`${modelLine.out.trimEnd()}\n`);
+          handle = modelLine.handle ?? handle;
+        } else if (text === "/help") out.write(`${HELP}\n`);
         else if (text.startsWith("/predict")) {
           const r = predictNext(handle, text.slice("/predict".length).trimStart(), { k: 8 });
           out.write(`${r.candidates.map((c) => `  ${visibleToken(c.token).padEnd(10)} ${(c.prob * 100).toFixed(1)}%`).join("\n")}\n`);
