@@ -61,5 +61,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
 export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
   const focused = interaction.options.getFocused(true);
   if (focused.name !== "ref") return interaction.respond([]);
-  await interaction.respond(await modelSuggestions(modelsContext(interaction, ctx), interaction.options.getSubcommand(), String(focused.value)));
+  await interaction.respond(
+    await modelSuggestions(modelsContext(interaction, ctx), interaction.options.getSubcommand(), String(focused.value)),
+  );
 }

@@ -52,7 +52,8 @@ const en: ModelSentences = {
     admin
       ? "Choose one with /model use ref:…; a val loss compares only models trained on the same text."
       : "Someone with Manage Server can choose one with /model use; a val loss compares only models trained on the same text.",
-  used: (v) => (v.previous ? line`${v.model} answers here from now on (instead of ${v.previous}).` : line`${v.model} answers here from now on.`),
+  used: (v) =>
+    v.previous ? line`${v.model} answers here from now on (instead of ${v.previous}).` : line`${v.model} answers here from now on.`,
   alreadyInUse: (model) => line`${model} already answers here.`,
   renamed: (v) => line`Renamed: ${v.model}.`,
   deleted: (v) => (v.nowInUse ? line`Deleted ${v.model}. It was answering here: ${v.nowInUse} answers now.` : line`Deleted ${v.model}.`),
@@ -73,11 +74,14 @@ const ja: ModelSentences = {
     admin
       ? "/model use ref:… で選べます。検証損失を比べられるのは、同じ文章で学習したモデルどうしだけです。"
       : "サーバー管理権限のある人が /model use で選べます。検証損失を比べられるのは、同じ文章で学習したモデルどうしだけです。",
-  used: (v) => (v.previous ? line`これからは ${v.model} が答えます（${v.previous} のかわりに）。` : line`これからは ${v.model} が答えます。`),
+  used: (v) =>
+    v.previous ? line`これからは ${v.model} が答えます（${v.previous} のかわりに）。` : line`これからは ${v.model} が答えます。`,
   alreadyInUse: (model) => line`${model} はすでにここで答えています。`,
   renamed: (v) => line`名前を変えました: ${v.model}。`,
   deleted: (v) =>
-    v.nowInUse ? line`${v.model} を削除しました。ここで答えていたので、いまは ${v.nowInUse} が答えます。` : line`${v.model} を削除しました。`,
+    v.nowInUse
+      ? line`${v.model} を削除しました。ここで答えていたので、いまは ${v.nowInUse} が答えます。`
+      : line`${v.model} を削除しました。`,
   useIt: "これを使う",
 };
 

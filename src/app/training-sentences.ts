@@ -7,7 +7,6 @@
  */
 import type { Lang } from "../lang.ts";
 import type { InstallDecision } from "./install-decision.ts";
-import { modelName, SHIPPED_MODEL } from "./model-identity.ts";
 import { notSwitchedReason } from "./model-sentences.ts";
 import { formatDuration, formatInt, formatLoss } from "./number-format.ts";
 import { endNote, trainingNumbers } from "./training-line.ts";
@@ -36,10 +35,10 @@ export interface TrainingSentences {
   ): string;
 }
 
-/** The model a decision kept answering, as a sentence names it: "the default model", "#3". */
+/** The model a decision kept answering, as a sentence names it: "the shipped model", "#3", "gpt2". */
 function inUseName(decision: InstallDecision, lang: Lang): string {
   const p = decision.previous;
-  if (p.kind === "shipped") return modelName(SHIPPED_MODEL, lang);
+  if (p.kind === "shipped") return lang === "ja" ? "付属のモデル" : "the shipped model";
   if (p.kind === "imported") return p.name;
   return p.info.name ? `#${p.info.id} “${p.info.name}”` : `#${p.info.id}`;
 }
@@ -59,10 +58,11 @@ function installClause(o: TrainingOutcome, where: TrainingWhere, lang: Lang): st
       : `The playground now uses your new model${id !== undefined ? ` (#${id})` : ""}: say something to it!`;
   }
   const reason = notSwitchedReason(d.reason as "worse" | "not-comparable" | "unknown-loss", lang);
-  const before = d.previousValLoss === null ? "" : ja ? `（検証損失 ${formatLoss(d.previousValLoss)}）` : ` (val loss ${formatLoss(d.previousValLoss)})`;
+  const before =
+    d.previousValLoss === null ? "" : ja ? `（検証損失 ${formatLoss(d.previousValLoss)}）` : ` (val loss ${formatLoss(d.previousValLoss)})`;
   return ja
-    ? `新しいモデル #${id} は保存しましたが、答えるのはまだ ${inUseName(d, lang)}${before}です。${reason}。使うときは「これを使う」を押すか、/model use ref:#${id} で。`
-    : `The new model #${id} is kept, but ${inUseName(d, lang)}${before} still answers: ${reason}. To switch, press **Use it** or run /model use ref:#${id}.`;
+    ? `新しいモデル #${id} は保存しましたが、答えるのはまだ ${inUseName(d, lang)}${before}です。${reason}。使うときは「これを使う」を押すか、\`/model use ref:#${id}\` で。`
+    : `The new model #${id} is kept, but ${inUseName(d, lang)}${before} still answers: ${reason}. To switch, press **Use it** or run \`/model use ref:#${id}\`.`;
 }
 
 const en: TrainingSentences = {
@@ -96,14 +96,14 @@ const en: TrainingSentences = {
     }
   },
   notRunning: (where, last, when) => {
-    const start = where === "server" ? "An admin can start one with /train start." : "Start one with /train.";
+    const start = where === "server" ? "An admin can start one with `/train start`." : "Start one with `/train`.";
     if (last === undefined)
       return `No training is running${where === "server" ? ", and this server has never trained a model" : ""}. ${start}`;
     return `No training is running. The last one ${last.status === "done" ? "finished" : `ended (${last.status})`}${last.at !== null ? ` ${when(last.at)}` : ""}${last.steps !== null ? ` after ${formatInt(last.steps, "en")} steps` : ""}.`;
   },
   stopping: "Stopping after the current step; the last checkpoint will be kept, and the training's message will say what answers now.",
   alreadyRunning: (where, progress) =>
-    `A training is already running${where === "server" ? " in this server" : ""} (one at a time)${progress === null ? "." : `:\n${progress}\n`}${progress === null ? " " : ""}Follow it with /train status or stop it with /train stop.`,
+    `A training is already running${where === "server" ? " in this server" : ""} (one at a time)${progress === null ? "." : `:\n${progress}\n`}${progress === null ? " " : ""}Use \`/train status\` to follow it or \`/train stop\` to stop it.`,
   notEnoughText: (where, v) =>
     where === "server"
       ? `Not enough text to learn from: ${formatInt(v.messages ?? 0, "en")} message${v.messages === 1 ? "" : "s"} with ${formatInt(v.characters, "en")} characters are stored for this server (${formatInt(v.read ?? 0, "en")} read just now). The ${v.preset} preset needs at least ${formatInt(v.needMessages ?? 0, "en")} messages and ${formatInt(v.needCharacters, "en")} characters: add channels or raise max_messages.`
@@ -141,14 +141,14 @@ const ja: TrainingSentences = {
     }
   },
   notRunning: (where, last, when) => {
-    const start = where === "server" ? "管理者が /train start で始められます。" : "/train で始められます。";
+    const start = where === "server" ? "管理者が `/train start` で始められます。" : "`/train` で始められます。";
     if (last === undefined)
       return `学習は行われていません。${where === "server" ? "このサーバーはまだモデルを学習したことがありません。" : ""}${start}`;
     return `学習は行われていません。前回の学習は${last.at !== null ? ` ${when(last.at)} に` : ""}${last.status === "done" ? "完了" : `終了（${last.status}）`}しました${last.steps !== null ? `（${formatInt(last.steps, "ja")} ステップ）` : ""}。`;
   },
   stopping: "今のステップのあとで停止します。最後のチェックポイントは残り、どのモデルが答えるかは学習のメッセージでお知らせします。",
   alreadyRunning: (where, progress) =>
-    `${where === "server" ? "このサーバーでは" : ""}すでに学習が進行中です（同時にひとつまで）${progress === null ? "。" : `:\n${progress}\n`}/train status で様子を見るか、/train stop で停止できます。`,
+    `${where === "server" ? "このサーバーでは" : ""}すでに学習が進行中です（同時にひとつまで）${progress === null ? "。" : `:\n${progress}\n`}\`/train status\` で様子を見るか、\`/train stop\` で停止できます。`,
   notEnoughText: (where, v) =>
     where === "server"
       ? `学習に使える文章が足りません: このサーバーに保存されたメッセージは ${formatInt(v.messages ?? 0, "ja")} 件・${formatInt(v.characters, "ja")} 文字です（今回読んだのは ${formatInt(v.read ?? 0, "ja")} 件）。プリセット ${v.preset} には ${formatInt(v.needMessages ?? 0, "ja")} 件以上・${formatInt(v.needCharacters, "ja")} 文字以上が必要です。チャンネルを増やすか、最大メッセージ数を大きくしてください。`

@@ -74,6 +74,10 @@ export interface HarnessOptions extends FakeDiscordOptions {
   fake?: FakeDiscord;
   /** the folder of the database and default model (removed with the harness); default a new temp folder */
   dir?: string;
+  /** what a finished training's model does (the bot asks; the default here switches, as older tests expect) */
+  installPolicy?: "ask" | "switch";
+  /** the host's imported models (MODELS_DIR) */
+  modelsDir?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -84,7 +88,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logs: LogLine[] = [];
   const store = openStore(config.databasePath);
   options.seed?.(store, fake);
-  const registry = new TestRegistry({ models: store.models, defaultModelPath: config.defaultModelPath });
+  const registry = new TestRegistry({
+    models: store.models,
+    defaultModelPath: config.defaultModelPath,
+    ...(options.installPolicy && { installPolicy: options.installPolicy }),
+    ...(options.modelsDir && { modelsDir: options.modelsDir }),
+  });
   const training = new TrainingService({
     store,
     registry,

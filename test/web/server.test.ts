@@ -235,7 +235,7 @@ describe("bad requests get a 4xx with a clear message", () => {
     expect(pg.store.runs.latest("local")).toBeUndefined();
     expect(pg.training.current("local")).toBeUndefined();
     const idle = await readEvents(api("/api/train/events?lang=en"));
-    expect(idle).toEqual([["idle", { text: "No training is running. Start one with /train." }]]);
+    expect(idle).toEqual([["idle", { text: "No training is running. Start one with `/train`." }]]);
   });
 });
 

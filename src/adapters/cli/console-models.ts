@@ -46,7 +46,8 @@ export async function consoleModelLine(
     }
     if (sub === "list") return { out: await withModelStore(env, async (deps) => terminalText(await modelListReply(mc(deps))).out) };
     if (sub === "use") {
-      if (ref === undefined) return { out: "/model use needs a model: default, #N, its name, or an imported model's name (see /model list)" };
+      if (ref === undefined)
+        return { out: "/model use needs a model: default, #N, its name, or an imported model's name (see /model list)" };
       const out = await withModelStore(env, async (deps) => terminalText(await modelUseReply(mc(deps), { ref })).out);
       return { out, handle: await storeModelHandle(ref.trim(), env) };
     }

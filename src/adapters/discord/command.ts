@@ -9,7 +9,12 @@
  *   export async function execute(interaction, ctx) { … }
  *   export async function autocomplete(interaction, ctx) { … } // optional: suggestions while typing
  */
-import type { AutocompleteInteraction, ChatInputCommandInteraction, PermissionsString, RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord.js";
+import type {
+  AutocompleteInteraction,
+  ChatInputCommandInteraction,
+  PermissionsString,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from "discord.js";
 import type { ModelRegistry } from "../../app/model-registry.ts";
 import type { TrainingService } from "../../app/training-service.ts";
 import type { Config } from "../../config.ts";

@@ -33,7 +33,9 @@ export function useItButtons(ref: string, lang: Lang): APIActionRowComponent<API
   return [
     {
       type: ComponentType.ActionRow,
-      components: [{ type: ComponentType.Button, style: ButtonStyle.Primary, custom_id: `${PREFIX}${ref}`, label: MODEL_SENTENCES[lang].useIt }],
+      components: [
+        { type: ComponentType.Button, style: ButtonStyle.Primary, custom_id: `${PREFIX}${ref}`, label: MODEL_SENTENCES[lang].useIt },
+      ],
     },
   ];
 }

@@ -3,7 +3,15 @@
  * (allowedMentions parse [] and no reply ping), text longer than Discord's 2000 characters is
  * cut cleanly at a line or word boundary with "…", and files become attachments.
  */
-import { type APIActionRowComponent, type APIComponentInMessageActionRow, AttachmentBuilder, type ChatInputCommandInteraction, type InteractionReplyOptions, type Message, MessageFlags } from "discord.js";
+import {
+  type APIActionRowComponent,
+  type APIComponentInMessageActionRow,
+  AttachmentBuilder,
+  type ChatInputCommandInteraction,
+  type InteractionReplyOptions,
+  type Message,
+  MessageFlags,
+} from "discord.js";
 
 /** Discord's limit for a message's content. */
 export const MESSAGE_LIMIT = 2000;

@@ -86,11 +86,7 @@ export async function modelDeleteReply(mc: ModelsContext, o: ReplyOptions): Prom
  * 25, Discord's limit), each shown as its list line without the date; `usable` ones only for
  * `use`, stored ones only for rename and delete.
  */
-export async function modelSuggestions(
-  mc: ModelsContext,
-  subcommand: string,
-  typed: string,
-): Promise<{ name: string; value: string }[]> {
+export async function modelSuggestions(mc: ModelsContext, subcommand: string, typed: string): Promise<{ name: string; value: string }[]> {
   const s = MODEL_SENTENCES[mc.lang];
   const list = await modelList(mc);
   const wanted = typed.trim().toLowerCase();

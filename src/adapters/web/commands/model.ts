@@ -5,13 +5,7 @@
  * person's (or, shared on the network, its secret's holders').
  */
 import { modelReply } from "../../../app/replies/model.ts";
-import {
-  type ModelsContext,
-  modelDeleteReply,
-  modelListReply,
-  modelRenameReply,
-  modelUseReply,
-} from "../../../app/replies/models.ts";
+import { type ModelsContext, modelDeleteReply, modelListReply, modelRenameReply, modelUseReply } from "../../../app/replies/models.ts";
 import { type WebCommand, type WebContext, webSpec } from "../command-spec.ts";
 import { webReply } from "../reply-format.ts";
 
