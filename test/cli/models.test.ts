@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { consoleModelLine } from "../../src/adapters/cli/console-models.ts";
 import { runCli } from "../../src/adapters/cli/main.ts";
 import { ModelRegistry } from "../../src/app/model-registry.ts";
 import { openStore } from "../../src/store/index.ts";
@@ -126,5 +127,48 @@ describe("cli models", () => {
       undefined,
       [null, null],
     ]);
+  });
+});
+
+describe("--model REF and the console's /model", () => {
+  /** The playground's own trained model (#3 of the store), with the tiny tokenizer of trainedBytes. */
+  const trainLocal = () =>
+    withStore(
+      (store) =>
+        new ModelRegistry({ models: store.models, defaultModelPath: process.env.DEFAULT_MODEL_PATH }).install("local", trainedBytes(3, 3.1))
+          .info.id,
+    );
+
+  it("a command takes a model of the playground's store by its ref, and refuses one that names nothing", async () => {
+    const id = trainLocal();
+    const fromStore = await cli("predict", "--text", "ab", "--json", "--model", `#${id}`);
+    expect(fromStore.code).toBe(0);
+    const fromFile = await cli("predict", "--text", "ab", "--json", "--model", process.env.DEFAULT_MODEL_PATH!);
+    // the stored model is not the shipped one: other weights, other logits
+    expect(JSON.parse(fromStore.out).model).toBe(`your model #${id}`);
+    expect(JSON.parse(fromStore.out).next[0].logit).not.toBe(JSON.parse(fromFile.out).next[0].logit);
+    const shipped = await cli("predict", "--text", "ab", "--json", "--model", "default");
+    // "default" is the shipped model of the store's registry (DEFAULT_MODEL_PATH): the same numbers as its file
+    expect(JSON.parse(shipped.out)).toEqual({ ...JSON.parse(fromFile.out), model: "default model" });
+    const unknown = await cli("predict", "--text", "ab", "--model", "gpt-9");
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toBe(
+      `error: --model gpt-9: no such file, and there is no model "gpt-9" here; the models are: default, #${id}, tiny-gpt2 (the playground's; DATABASE_PATH and MODELS_DIR say where)\n`,
+    );
+  });
+
+  it("/model list and /model use REF in the console read and write the playground's choice", async () => {
+    const id = trainLocal();
+    const current = await (await import("../../src/app/load-model.ts")).loadModelFile(process.env.DEFAULT_MODEL_PATH!, "default model");
+    const list = await consoleModelLine("/model list", current, "en");
+    expect(list?.out).toMatch(/^Models of this playground \(▶ answers now\):\n　 default — shipped .*\n▶ #\d+ — trained here/);
+    const use = await consoleModelLine("/model use default", current, "en");
+    expect(use?.out.trimEnd()).toBe(`default answers here from now on (instead of #${id}).`);
+    expect(use?.handle?.identity?.kind).toBe("shipped");
+    expect(withStore((s) => s.models.chosen("local"))).toEqual({ kind: "shipped" });
+    const refused = await consoleModelLine("/model use nope", current, "ja");
+    expect(refused).toEqual({ out: `error: 「nope」というモデルはここにありません。使えるモデル: default, #${id}, tiny-gpt2` });
+    expect(withStore((s) => s.models.chosen("local"))).toEqual({ kind: "shipped" });
+    expect(await consoleModelLine("/predict hi", current, "en")).toBeUndefined();
   });
 });

@@ -23,10 +23,12 @@ export interface TestPlayground {
 
 export async function startTestPlayground(
   overrides: TrainingOverrides = { steps: 40, evalInterval: 10, evalBatches: 2 },
+  /** the playground's own settings: it asks before a training takes over; the host's MODELS_DIR */
+  options: { installPolicy?: "ask" | "switch"; modelsDir?: string } = {},
 ): Promise<TestPlayground> {
   const dir = mkdtempSync(path.join(tmpdir(), "minigpt-web-"));
   const store = openStore(path.join(dir, "bot.db"));
-  const registry = new ModelRegistry({ models: store.models, kernels: fastestKernels() });
+  const registry = new ModelRegistry({ models: store.models, kernels: fastestKernels(), ...options });
   const training = new TrainingService({ store, registry, overrides });
   const errors: unknown[] = [];
   const web = await startWebServer({ registry, store, training, port: 0, onError: (_m, e) => errors.push(e) });
