@@ -152,7 +152,7 @@ describe("one catalogue, three surfaces", () => {
       if (!json) continue;
       // biome-ignore lint/suspicious/noExplicitAny: Discord's JSON as printed
       const discordOptions: any[] = (json.options ?? []).flatMap((o: any) =>
-        o.type === 1 ? (o.options ?? []).map((so: any) => ({ ...so, inSubcommand: true })) : [o],
+        o.type === 1 ? (o.options ?? []).map((so: Record<string, unknown>) => ({ ...so, inSubcommand: true })) : [o],
       );
       for (const option of command.options) {
         const twin = discordOptions.find((o) => o.name === option.name);

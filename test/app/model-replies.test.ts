@@ -176,12 +176,14 @@ describe("a training's sentences, once for the bot and the playground", () => {
   });
 
   it("Discord adds only its mark and timestamps; the playground says the same sentence", () => {
-    const worse = done(decideInstall(4.2, { kind: "shipped" }));
-    for (const lang of ["en", "ja"] as const) {
-      const shared = TRAINING_SENTENCES[lang].outcome(worse, "playground");
-      expect(texts(lang).trainOutcome(worse)).toBe(shared);
-      expect(strings(lang).trainOutcome(worse)).toBe(`✅ ${TRAINING_SENTENCES[lang].outcome(worse, "server")}`);
-    }
+    const waiting = done(decideInstall(4.2, { kind: "shipped" }));
+    const switched = done(decideInstall(4.2, { kind: "stored", info: info(2, 4.5) }));
+    for (const lang of ["en", "ja"] as const)
+      for (const o of [waiting, switched]) {
+        expect(texts(lang).trainOutcome(o)).toBe(TRAINING_SENTENCES[lang].outcome(o, "playground"));
+        expect(strings(lang).trainOutcome(o)).toBe(`✅ ${TRAINING_SENTENCES[lang].outcome(o, "server")}`);
+      }
+    expect(texts("en").trainOutcome(switched)).toMatch(/The playground now uses your new model \(#3\): say something to it!$/);
     const last = { status: "stopped", at: 1_700_000_000_000, steps: 120 };
     expect(strings("en").trainNotRunning(last)).toBe(
       "No training is running. The last one ended (stopped) <t:1700000000:R> after 120 steps.",
