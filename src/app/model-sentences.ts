@@ -50,7 +50,7 @@ const en: ModelSentences = {
   unusable: (reason) => `cannot be used: ${reason}`,
   listHint: (admin) =>
     admin
-      ? "Choose one with /model use ref:…; a val loss compares only models trained on the same text."
+      ? "Choose one with /model use and its ref (default, #2, a name…); a val loss compares only models trained on the same text."
       : "Someone with Manage Server can choose one with /model use; a val loss compares only models trained on the same text.",
   used: (v) =>
     v.previous ? line`${v.model} answers here from now on (instead of ${v.previous}).` : line`${v.model} answers here from now on.`,
@@ -72,7 +72,7 @@ const ja: ModelSentences = {
   unusable: (reason) => `使えません: ${reason}`,
   listHint: (admin) =>
     admin
-      ? "/model use ref:… で選べます。検証損失を比べられるのは、同じ文章で学習したモデルどうしだけです。"
+      ? "/model use とモデルの指定（default、#2、名前…）で選べます。検証損失を比べられるのは、同じ文章で学習したモデルどうしだけです。"
       : "サーバー管理権限のある人が /model use で選べます。検証損失を比べられるのは、同じ文章で学習したモデルどうしだけです。",
   used: (v) =>
     v.previous ? line`これからは ${v.model} が答えます（${v.previous} のかわりに）。` : line`これからは ${v.model} が答えます。`,

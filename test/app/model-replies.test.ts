@@ -62,7 +62,9 @@ describe("/model list", () => {
     expect(lines[2]).toMatch(/^▶ #2 — trained here · [\d.]+ k parameters · val loss 3\.500 · \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
     expect(lines[3]).toMatch(/^　 #1 — trained here · .* val loss 3\.250/);
     expect(lines[4]).toMatch(/^　 tiny-gpt2 — imported \(host\) · [\d.]+ k parameters · val loss – · \d{4}-\d\d-\d\d/);
-    expect(lines.at(-1)).toBe("Choose one with /model use ref:…; a val loss compares only models trained on the same text.");
+    expect(lines.at(-1)).toBe(
+      "Choose one with /model use and its ref (default, #2, a name…); a val loss compares only models trained on the same text.",
+    );
     const member = await say(modelListReply(ctx("en", "g1", false)));
     expect(member.split("\n").at(-1)).toMatch(/^Someone with Manage Server can choose one/);
   });

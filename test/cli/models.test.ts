@@ -153,7 +153,7 @@ describe("--model REF and the console's /model", () => {
     const unknown = await cli("predict", "--text", "ab", "--model", "gpt-9");
     expect(unknown.code).toBe(2);
     expect(unknown.err).toBe(
-      `error: --model gpt-9: no such file, and there is no model "gpt-9" here; the models are: default, #${id}, tiny-gpt2 (the playground's; DATABASE_PATH and MODELS_DIR say where)\n`,
+      `error: model file not found: gpt-9, and the playground's store has no model "gpt-9" either; its models are: default, #${id}, tiny-gpt2 (DATABASE_PATH and MODELS_DIR say where)\n`,
     );
   });
 
@@ -162,7 +162,7 @@ describe("--model REF and the console's /model", () => {
     const current = await (await import("../../src/app/load-model.ts")).loadModelFile(process.env.DEFAULT_MODEL_PATH!, "default model");
     const list = await consoleModelLine("/model list", current, "en");
     expect(list?.out).toMatch(/^Models of this playground \(▶ answers now\):\n　 default — shipped .*\n▶ #\d+ — trained here/);
-    const use = await consoleModelLine("/model use default", current, "en");
+    const use = await consoleModelLine("/model use ref:default", current, "en");
     expect(use?.out.trimEnd()).toBe(`default answers here from now on (instead of #${id}).`);
     expect(use?.handle?.identity?.kind).toBe("shipped");
     expect(withStore((s) => s.models.chosen("local"))).toEqual({ kind: "shipped" });

@@ -179,7 +179,7 @@ describe("a training that cannot be compared with the model in use", () => {
     expect(renamed.content).toBe("Renamed: #1 “weather”.");
     const list = await shown(model("list", {}, { memberPermissions: ADMIN }));
     expect(list.content).toMatch(/\n▶ #1 “weather” — trained here · [\d.]+ k parameters · val loss \d\.\d{3} · <t:\d+:[a-zA-Z]>/);
-    expect(list.content.split("\n").at(-1)).toMatch(/^Choose one with \/model use ref:…/);
+    expect(list.content.split("\n").at(-1)).toMatch(/^Choose one with \/model use and its ref \(default, #2, a name…\)/);
     const deleted = await shown(model("delete", { ref: "weather" }, { memberPermissions: ADMIN }));
     expect(deleted.content).toBe("Deleted #1 “weather”. It was answering here: default answers now.");
     expect(h.bot.store.models.list(guild)).toEqual([]);

@@ -48,8 +48,10 @@ export async function consoleModelLine(
     if (sub === "use") {
       if (ref === undefined)
         return { out: "/model use needs a model: default, #N, its name, or an imported model's name (see /model list)" };
-      const out = await withModelStore(env, async (deps) => terminalText(await modelUseReply(mc(deps), { ref })).out);
-      return { out, handle: await storeModelHandle(ref.trim(), env) };
+      // `/model use ref:#2` as the playground writes it, or `/model use #2`
+      const given = ref.trim().replace(/^ref[:=]/i, "");
+      const out = await withModelStore(env, async (deps) => terminalText(await modelUseReply(mc(deps), { ref: given })).out);
+      return { out, handle: await storeModelHandle(given, env) };
     }
     return { out: `/model ${sub}: unknown; try /model list or /model use REF` };
   } catch (err) {

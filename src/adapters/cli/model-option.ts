@@ -35,12 +35,16 @@ export async function modelFromOption(v: Readonly<Record<string, OptionValue | u
     return { ...(await loadModelFile(DEFAULT_MODEL_PATH, "default model", fastestKernels())), identity: SHIPPED_MODEL };
   }
   if (existsSync(file)) return loadModelFile(file, undefined, fastestKernels(), importOptions);
-  // not a file: a model of the store the playground uses ("default", "#2", a name, an imported model)
+  // a path (a separator, a checkpoint's extension) that is not there
+  if (/[/\\]|\.(safetensors|pt|ckpt|bin)$/i.test(file)) throw new UsageError(`model file not found: ${file}`);
+  // else a model of the store the playground uses ("default", "#2", a name, an imported model)
   try {
     return await storeModelHandle(file);
   } catch (err) {
     if (err instanceof InputError && err.code === "unknown-model")
-      throw new UsageError(`--model ${file}: no such file, and ${err.message} (the playground's; DATABASE_PATH and MODELS_DIR say where)`);
+      throw new UsageError(
+        `model file not found: ${file}, and the playground's store has no model "${file}" either; its models are: ${err.values.choices} (DATABASE_PATH and MODELS_DIR say where)`,
+      );
     throw err;
   }
 }
