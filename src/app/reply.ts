@@ -64,6 +64,8 @@ export interface Notice {
 export interface Picture {
   name: string;
   png: Uint8Array;
+  /** drawn with many small panels and labels (all heads of all layers): a surface that shrinks pictures to fit shows this one at its own size */
+  fine?: boolean;
 }
 
 export interface Reply {

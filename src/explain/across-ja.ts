@@ -25,7 +25,7 @@ export const acrossTopicsJa = {
       table: {
         header: ["", "トークン", "重み", "トークン", "重み"],
         rows: [
-          ...f.layers.map((l) => [`第${l.layer}層`, ...l.top.flatMap((t) => [cellToken(t.token, 12), pct(t.weight)])]),
+          ...f.layers.map((l) => [`レイヤー${l.layer}`, ...l.top.flatMap((t) => [cellToken(t.token, 12), pct(t.weight)])]),
           ["ロールアウト", ...f.rollout.slice(0, 2).flatMap((t) => [cellToken(t.token, 12), pct(t.weight)])],
         ],
         align: ["left", "left", "right", "left", "right"],

@@ -9,10 +9,13 @@ import { big, bytes, cellToken, cut, duration, vec, fixed, int, pct, power, quot
 import { lookItemsEn, lookTopicsEn } from "./look-en.ts";
 import { acrossItemsEn, acrossTopicsEn } from "./across-en.ts";
 
+const OWNER: Record<"server" | "playground", string> = {
+  server: "this server's own model, trained on this server's messages",
+  playground: "the playground's own model, trained on the texts given here",
+};
+
 const modelLine = (m: ModelFacts) =>
-  m.isGuildModel
-    ? `Model: **${quote(m.name, 40)}**, this server's own model, trained on this server's messages.`
-    : `Model: **${quote(m.name, 40)}**`;
+  m.trainedBy === null ? `Model: **${quote(m.name, 40)}**` : `Model: **${quote(m.name, 40)}**, ${OWNER[m.trainedBy]}.`;
 
 const KIND: Record<DescentKind, string> = { small: "small", good: "good", large: "too large" };
 
@@ -273,7 +276,7 @@ export const en: ExplainTexts = {
       body: [
         `A layer of a neural network is a **matrix product** (each output is a weighted sum of all the inputs, the weights being parameters), followed by an **activation function** applied to each number on its own. Without that function, stacked matrix products would collapse into a single one, and depth would buy nothing.`,
         `Each of this model's ${f.nLayer} blocks contains such a two-layer network (the MLP):\ntoken vector (${f.C} numbers) × ${f.C}×${f.hidden} matrix → ${f.hidden} numbers → **GELU** → × ${f.hidden}×${f.C} matrix → ${f.C} numbers\nThat is ${int(f.mlpParamsPerBlock)} weights per block.`,
-        `The article's classic activation is the **sigmoid**, an S-curve from 0 to 1; GPT models use **GELU**, a smooth "let positives through, hold negatives near 0". The picture shows both, with this model's real numbers as dots: in layer 0, for “${quote(f.sentence, 40)}”, ${pct(f.negativeShare)} of the inputs to GELU were negative.`,
+        `The classic activation of textbook networks is the **sigmoid**, an S-curve from 0 to 1; GPT models use **GELU**, a smooth "let positives through, hold negatives near 0". The picture shows both, with this model's real numbers as dots: in layer 0, for “${quote(f.sentence, 40)}”, ${pct(f.negativeShare)} of the inputs to GELU were negative.`,
         `Cost per token: ${int(f.mlpMacsPerToken)} multiply-adds in one MLP, ${int(f.allMlpMacsPerToken)} in all ${f.nLayer}; the whole model about ${int(f.modelMacsPerToken)} (with a full context of ${f.blockSize} tokens).`,
         `Layer 0, token “${token(f.token)}”: the first ${f.pre.length} of its ${f.hidden} numbers before and after GELU:`,
       ].join("\n\n"),
@@ -340,12 +343,12 @@ export const en: ExplainTexts = {
       title: "Attention: Query, Key and Value",
       body: [
         `**Attention** is how a token gathers information from the tokens before it. From its own vector, each token makes three: a **Query** (what am I looking for?), a **Key** (what do I have?) and a **Value** (what do I pass on?).`,
-        `Here is the real computation for the last token, “${token(f.query)}”, in layer ${f.layer}, head ${f.head} (of its ${f.nLayer * f.nHead} heads, the one where this token looks hardest at a single earlier token):\n1. score every token so far: its Key · my Query ÷ √${f.headSize}\n2. softmax turns the scores into weights that add up to 100%\n3. the output is the weighted sum of their Values`,
+        `Here is the real computation for the last token, “${token(f.query)}”, in layer ${f.layer}, head ${f.head} (of its ${f.nLayer * f.nHead} heads, the one where this token looks hardest at a single earlier token):\n1. score every token so far: its Key · my Query ÷ √${f.headSize} (why √${f.headSize}: a Query and a Key have ${f.headSize} numbers each, and a sum of ${f.headSize} products of unrelated numbers spreads about √${f.headSize} ≈ ${fixed(Math.sqrt(f.headSize), 1)} times wider than one product; dividing by it keeps the scores in the same range whatever the head's size, so softmax does not hand one token all the weight)\n2. softmax turns the scores into weights that add up to 100%\n3. the output is the weighted sum of their Values`,
         `The picture shows these weights for every token of “${quote(f.text, 40)}” in this head (one row per token)${f.dropped > 0 ? `; only the last ${f.tokens} tokens fit in the model's context` : ""}. This model has ${f.nHead} heads in each of its ${f.nLayer} layers, each free to look for something different.`,
         `The ${f.rows.length} largest weights, with the first 3 numbers of each Value; the last line is the head's actual output, Σ weight × Value over all ${f.tokens} tokens:`,
       ].join("\n\n"),
       table: {
-        header: ["key", "score", "weight", "Value[0:3]"],
+        header: ["looked-at token", "score", "weight", "Value[0:3]"],
         rows: [
           ...f.rows.map((r) => [`${r.position} ${cellToken(r.token, 8)}`, fixed(r.score, 2), pct(r.weight), vec(r.value)]),
           ...(f.others.count > 0 ? [[`+${f.others.count} more`, "", pct(f.others.weight), ""]] : []),

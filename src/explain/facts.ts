@@ -10,9 +10,10 @@ import type { Lang } from "../lang.ts";
 import type { TokenLookupFacts } from "./token-lookup.ts";
 
 export interface ModelFacts {
+  /** the model's name in the reader's language ("default model", "あなたのモデル #2") */
   name: string;
-  /** this server's own model, trained on its messages */
-  isGuildModel: boolean;
+  /** whose texts it learned: a Discord server's own model (its messages), the playground's own (the texts given there), or neither (shipped, a file) */
+  trainedBy: "server" | "playground" | null;
 }
 
 export interface LearningFacts {

@@ -137,10 +137,19 @@ export function visible(token: string): string {
   return out;
 }
 
-/** Cuts text to `max` user-perceived characters, adding "…". */
+/**
+ * Cuts text to `max` user-perceived characters, adding "…". Text with spaces (English) is cut at
+ * the last space that keeps at least half of it, so no word is cut in two; text without (Japanese)
+ * is cut between characters.
+ */
 export function cut(text: string, max: number): string {
   const parts = Array.from(new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(text), (s) => s.segment);
-  return parts.length <= max ? text : `${parts.slice(0, max - 1).join("")}…`;
+  if (parts.length <= max) return text;
+  const kept = parts.slice(0, max - 1);
+  const midWord = /\S/.test(parts[max - 1]) && /\S/.test(kept[kept.length - 1]);
+  const space = midWord ? kept.map((c) => /\s/.test(c)).lastIndexOf(true) : -1;
+  const whole = space >= Math.floor(max / 2) ? kept.slice(0, space) : kept;
+  return `${whole.join("").trimEnd()}…`;
 }
 
 /**

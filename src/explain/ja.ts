@@ -9,10 +9,13 @@ import { big, bytes, cellToken, cut, duration, vec, fixed, int, pct, power, quot
 import { lookItemsJa, lookTopicsJa } from "./look-ja.ts";
 import { acrossItemsJa, acrossTopicsJa } from "./across-ja.ts";
 
+const OWNER: Record<"server" | "playground", string> = {
+  server: "このサーバーのメッセージで学習した、このサーバー専用のモデル",
+  playground: "ここで渡した文章で学習した、このプレイグラウンド専用のモデル",
+};
+
 const modelLine = (m: ModelFacts) =>
-  m.isGuildModel
-    ? `使用モデル: **${quote(m.name, 40)}**（このサーバーのメッセージで学習した、このサーバー専用のモデル）`
-    : `使用モデル: **${quote(m.name, 40)}**`;
+  m.trainedBy === null ? `使用モデル: **${quote(m.name, 40)}**` : `使用モデル: **${quote(m.name, 40)}**（${OWNER[m.trainedBy]}）`;
 
 const KIND: Record<DescentKind, string> = { small: "小さい", good: "ちょうどよい", large: "大きすぎ" };
 
@@ -191,7 +194,7 @@ export const ja: ExplainTexts = {
         title: "微分: 1つの数をずらす方法と誤差逆伝播法",
         body: [
           `パラメータをどちらへ動かせばよいかを知るには、その**微分**が必要です。その数をほんの少し変えたとき、損失がどれだけ変わるか、という量です。`,
-          `このモデルの本物のパラメータを1つ取り出しました: \`${f.paramName}[${f.row}, ${f.col}]\`（第${f.layer}層、${part}を作る重みの一部）、値は ${sig(f.value, 4)}。「${quote(f.sentence, 40)}」での損失は ${fixed(f.loss, 4)} です。\n・**数値微分**: h だけずらして測り直す。(L(w+h) − L(w)) / h、またはより正確な中心差分 (L(w+h) − L(w−h)) / 2h\n・**誤差逆伝播法**なら、答えは **${sig(f.backprop, 5)}** とすぐに出ます`,
+          `このモデルの本物のパラメータを1つ取り出しました: \`${f.paramName}[${f.row}, ${f.col}]\`（レイヤー${f.layer}、${part}を作る重みの一部）、値は ${sig(f.value, 4)}。「${quote(f.sentence, 40)}」での損失は ${fixed(f.loss, 4)} です。\n・**数値微分**: h だけずらして測り直す。(L(w+h) − L(w)) / h、またはより正確な中心差分 (L(w+h) − L(w−h)) / 2h\n・**誤差逆伝播法**なら、答えは **${sig(f.backprop, 5)}** とすぐに出ます`,
           `h を小さくしていくと推定値はこの値に近づきますが、小さくしすぎると崩れます。モデルは float32（有効数字およそ7桁）で計算しているので、h が小さいと損失の変化が丸め誤差に埋もれてしまうのです。${vanish}`,
           `学習で逆伝播を使う理由: このモデルのパラメータは${int(f.params)}個。数値微分では順伝播が${int(2 * f.params)}回必要で、約${duration(f.numericalSeconds, "ja")}かかります（1回${duration(f.forwardSeconds, "ja")}）。逆伝播なら1回（${duration(f.backwardSeconds, "ja")}）で、${int(f.params)}個すべての微分が一度に出ます。`,
           `h ごとの推定値:`,
@@ -265,9 +268,9 @@ export const ja: ExplainTexts = {
       body: [
         `ニューラルネットワークの1層は、**行列の積**（出力の1つ1つが、入力全部の重みつき和。その重みがパラメータ）と、その結果の数1つ1つにかける**活性化関数**でできています。活性化関数がないと、行列の積を何層重ねても1回の行列の積と同じになり、層を重ねる意味がなくなります。`,
         `このモデルの${f.nLayer}個のブロックには、それぞれこういう2層のネットワーク（MLP）が入っています:\nトークンのベクトル（${f.C}個の数）× ${f.C}×${f.hidden}の行列 → ${f.hidden}個の数 → **GELU** → × ${f.hidden}×${f.C}の行列 → ${f.C}個の数\n重みはブロックあたり${int(f.mlpParamsPerBlock)}個です。`,
-        `記事に出てくる代表的な活性化関数は**シグモイド**（0から1へのS字カーブ）ですが、GPTでは**GELU**を使います。「プラスは通し、マイナスは0近くに抑える」をなめらかにした関数です。画像には両方と、このモデルの本物の数（点）を描きました。「${quote(f.sentence, 40)}」を読んだ第0層では、GELUに入った数の${pct(f.negativeShare)}がマイナスでした。`,
+        `教科書によく出てくる代表的な活性化関数は**シグモイド**（0から1へのS字カーブ）ですが、GPTでは**GELU**を使います。「プラスは通し、マイナスは0近くに抑える」をなめらかにした関数です。画像には両方と、このモデルの本物の数（点）を描きました。「${quote(f.sentence, 40)}」を読んだレイヤー0では、GELUに入った数の${pct(f.negativeShare)}がマイナスでした。`,
         `1トークンあたりの計算量: MLP 1つで掛け算と足し算が${int(f.mlpMacsPerToken)}回、${f.nLayer}ブロックで${int(f.allMlpMacsPerToken)}回。モデル全体では約${int(f.modelMacsPerToken)}回です（文脈が${f.blockSize}トークンいっぱいのとき）。`,
-        `第0層、トークン「${token(f.token)}」の${f.hidden}個の数のうち、最初の${f.pre.length}個のGELUの前と後:`,
+        `レイヤー0、トークン「${token(f.token)}」の${f.hidden}個の数のうち、最初の${f.pre.length}個のGELUの前と後:`,
       ].join("\n\n"),
       table: {
         header: ["#", "x", "GELU(x)"],
@@ -276,9 +279,9 @@ export const ja: ExplainTexts = {
       },
       pictures: {
         title: "活性化関数と、このモデルの本物の数",
-        subtitle: `${m.name} · 第0層のMLP: ${f.C} → ${f.hidden} → GELU → ${f.C}`,
+        subtitle: `${m.name} · レイヤー0のMLP: ${f.C} → ${f.hidden} → GELU → ${f.C}`,
         notes: [
-          "点: この文章について、第0層のMLPがGELUに通した数すべて（入力 x、出力 GELU(x)）。下の棒は、入力がどのあたりの値に多かったかを表します。",
+          "点: この文章について、レイヤー0のMLPがGELUに通した数すべて（入力 x、出力 GELU(x)）。下の棒は、入力がどのあたりの値に多かったかを表します。",
         ],
         gelu: "GELU（このモデルが使用）",
         sigmoid: "シグモイド",
@@ -332,12 +335,12 @@ export const ja: ExplainTexts = {
       title: "アテンション: クエリ・キー・バリュー",
       body: [
         `**アテンション**は、トークンが前のトークンから情報を集めるしくみです。各トークンは自分のベクトルから3つのベクトルを作ります: **クエリ**（何を探している？）、**キー**（自分は何を持っている？）、**バリュー**（相手に渡す中身）。`,
-        `最後のトークン「${token(f.query)}」について、第${f.layer}層ヘッド${f.head}（全${f.nLayer * f.nHead}個のヘッドのうち、このトークンが前のトークン1つをいちばん強く見ているもの）での本物の計算です:\n1. これまでの各トークンに点数をつける: 相手のキー・自分のクエリ（内積）÷ √${f.headSize}\n2. ソフトマックスで、点数を合計100%の重みに変える\n3. 重みでバリューを足し合わせたものが出力`,
+        `最後のトークン「${token(f.query)}」について、レイヤー${f.layer}のヘッド${f.head}（全${f.nLayer * f.nHead}個のヘッドのうち、このトークンが前のトークン1つをいちばん強く見ているもの）での本物の計算です:\n1. これまでの各トークンに点数をつける: 相手のキー・自分のクエリ（内積）÷ √${f.headSize}（なぜ√${f.headSize}か: クエリもキーも${f.headSize}個の数で、内積は${f.headSize}個の積の和です。関係のない数どうしなら、その和は1つの積のおよそ√${f.headSize} ≈ ${fixed(Math.sqrt(f.headSize), 1)}倍の幅に広がります。これで割ると、ヘッドの大きさによらず点数が同じくらいの範囲に収まり、ソフトマックスが1つのトークンに重みを全部与えてしまうことを防げます）\n2. ソフトマックスで、点数を合計100%の重みに変える\n3. 重みでバリューを足し合わせたものが出力`,
         `画像は「${quote(f.text, 40)}」の全トークンについての、このヘッドの重みです（1行が1トークン${f.dropped > 0 ? `。モデルの文脈に入るのは最後の${f.tokens}トークンだけです` : ""}）。このモデルは${f.nLayer}層それぞれに${f.nHead}個のヘッドを持ち、ヘッドごとに別のものに注目できます。`,
         `重みの大きい${f.rows.length}個と、それぞれのバリューの最初の3つの数。最後の行がこのヘッドの実際の出力で、全${f.tokens}トークンについての「重み×バリュー」の合計です:`,
       ].join("\n\n"),
       table: {
-        header: ["キー", "点数", "重み", "バリュー[0:3]"],
+        header: ["見ているトークン", "点数", "重み", "バリュー[0:3]"],
         rows: [
           ...f.rows.map((r) => [`${r.position} ${cellToken(r.token, 8)}`, fixed(r.score, 2), pct(r.weight), vec(r.value)]),
           ...(f.others.count > 0 ? [[`ほか${f.others.count}個`, "", pct(f.others.weight), ""]] : []),

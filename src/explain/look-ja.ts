@@ -2,7 +2,7 @@
 import type { AblationFacts, AttributionFacts, LensFacts, TopicText } from "./facts.ts";
 import { cellToken, fixed, int, pct, quote, token } from "./format.ts";
 
-const depthName = (d: number, last: number) => (d === 0 ? "埋め込み" : d === last ? "出力" : `第${d - 1}層の後`);
+const depthName = (d: number, last: number) => (d === 0 ? "埋め込み" : d === last ? "出力" : `レイヤー${d - 1}の後`);
 const signed = (v: number) => (v >= 0 ? `+${fixed(v, 2)}` : fixed(v, 2));
 
 export const lookItemsJa = {
@@ -50,8 +50,8 @@ export const lookTopicsJa = {
     title: "アブレーション: ヘッドを止めて何が壊れるか",
     body: [
       `${f.nLayer}層のそれぞれに${f.nHead}個のアテンションヘッドがあります。1つのヘッドの役割を知るには、止めてみればよいのです。その出力をレイヤーの射影の前で0にし、ほかはいつもどおり計算します。推測ではなく、モデルそのものでの実験です。`,
-      `「${quote(f.text, 50)}」の次に、モデルは${token(f.top.token)}（${pct(f.top.prob)}）を予想しています。${f.nLayer * f.nHead}個のヘッドを1つずつ止めて、このトークンの log p の変化を測りました。最も頼っているのは**第${f.decisive.layer}層のヘッド${f.decisive.head}**（${signed(f.decisive.delta)}）で、止めると${token(f.top.token)}は${pct(f.probWithout)}になり、${f.topChanged ? `第1候補は${token(f.newTop.token)}（${pct(f.newTop.prob)}）に変わります。` : "それでも第1候補のままです。1つのヘッドだけで決まっているわけではありません。"}`,
-      `${f.quiet}個のヘッドはここではほとんど効いていません（変化が0.05未満）。${f.helpful.delta > 0 ? `第${f.helpful.layer}層のヘッド${f.helpful.head}は、止めるとかえって確率が上がります（${signed(f.helpful.delta)}）。別の候補を推していたヘッドです。` : ""}ある文で大事なヘッドが、別の文では何もしていないこともあります。自分の文章でも試してください。画像に全ヘッドの表があります。`,
+      `「${quote(f.text, 50)}」の次に、モデルは${token(f.top.token)}（${pct(f.top.prob)}）を予想しています。${f.nLayer * f.nHead}個のヘッドを1つずつ止めて、このトークンの log p の変化を測りました。最も頼っているのは**レイヤー${f.decisive.layer}のヘッド${f.decisive.head}**（${signed(f.decisive.delta)}）で、止めると${token(f.top.token)}は${pct(f.probWithout)}になり、${f.topChanged ? `第1候補は${token(f.newTop.token)}（${pct(f.newTop.prob)}）に変わります。` : "それでも第1候補のままです。1つのヘッドだけで決まっているわけではありません。"}`,
+      `${f.quiet}個のヘッドはここではほとんど効いていません（変化が0.05未満）。${f.helpful.delta > 0 ? `レイヤー${f.helpful.layer}のヘッド${f.helpful.head}は、止めるとかえって確率が上がります（${signed(f.helpful.delta)}）。別の候補を推していたヘッドです。` : ""}ある文で大事なヘッドが、別の文では何もしていないこともあります。自分の文章でも試してください。画像に全ヘッドの表があります。`,
     ].join("\n\n"),
     pictures: {},
   }),

@@ -64,7 +64,7 @@ const LABELS = {
     bars: "次のトークン: モデル全体（青）と、ヘッドを止めたとき（橙）",
     now: (token: string, p: string) => `止めると、最も確率の高い次のトークンは「${token}」（${p}）です。`,
     grid: (token: string) => `ヘッドを1つだけ止めたときの log p(「${token}」) の変化`,
-    layer: (l: number) => `第${l}層`,
+    layer: (l: number) => `レイヤー${l}`,
     head: (h: number) => `ヘッド${h}`,
     legend:
       "明るいほど、そのヘッドを止めると第1候補の対数確率が大きく下がります（負の数）。青い数字: 止めると逆に確率が上がるヘッド。枠: 上の棒グラフで止めたヘッド。",

@@ -45,7 +45,7 @@ const LABELS = {
     title: (token: string) => `「${token}」を予測するためにモデルが注目した先`,
     subtitle: (model: string, prob: string, layers: number, tokens: number) =>
       `${model} · 予測の確率 ${prob} · ${layers}レイヤー · ${formatInt(tokens)}トークン`,
-    layer: (l: number) => `第${l}層`,
+    layer: (l: number) => `レイヤー${l}`,
     rollout: "ロールアウト",
     allLayers: "全レイヤー",
     input: "入力 →",

@@ -55,7 +55,7 @@ const LABELS = {
     empty: "No tokens to show: give the model some text first.",
   },
   ja: {
-    headTitle: (layer: number, head: number) => `アテンション · 第${layer}層 ヘッド${head}`,
+    headTitle: (layer: number, head: number) => `アテンション · レイヤー${layer} · ヘッド${head}`,
     gridTitle: (layers: number, heads: number) => `全ヘッドのアテンション · ${layers}層 × ${heads}ヘッド`,
     tokens: (n: number) => `${formatInt(n)}トークン`,
     brighter: "明るいほど強く注目",

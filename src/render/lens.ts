@@ -46,7 +46,7 @@ const LABELS = {
   ja: {
     title: "ロジットレンズ · 各レイヤーが予想する次のトークン",
     subtitle: (model: string, layers: number, tokens: number) => `${model} · ${layers}レイヤー · ${formatInt(tokens)}トークン`,
-    depth: (d: number, last: number) => (d === 0 ? "埋め込み" : d === last ? "出力" : `第${d - 1}層の後`),
+    depth: (d: number, last: number) => (d === 0 ? "埋め込み" : d === last ? "出力" : `レイヤー${d - 1}の後`),
     predict: "= /predict",
     input: "入力 →",
     truncated: (shown: number, total: number) => `${formatInt(total)}位置のうち最後の${shown}位置を表示しています。`,

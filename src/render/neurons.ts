@@ -49,7 +49,7 @@ const LABELS = {
   ja: {
     title: "ニューロン · 各レイヤーの MLP で発火しているもの",
     subtitle: (model: string, token: string) => `${model} · 「${token}」で`,
-    layer: (l: number) => `第${l}層`,
+    layer: (l: number) => `レイヤー${l}`,
     neuron: (l: number, i: number) => `ニューロン ${l}.${i}`,
     along: "文章に沿った値",
     contexts: "各レイヤーで最も強いニューロンが、学習テキストで最も強く発火した箇所:",

@@ -6,7 +6,11 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { consoleModelLine } from "../../src/adapters/cli/console-models.ts";
+import { type ConsoleSession, findConsoleCommand } from "../../src/adapters/cli/console-commands.ts";
+import { openConsoleSpace } from "../../src/adapters/cli/console-space.ts";
+import { GENERATE_DEFAULTS } from "../../src/app/generate-text.ts";
+import { inputErrorSentence } from "../../src/app/input-messages.ts";
+import type { InputError } from "../../src/app/prompt.ts";
 import { runCli } from "../../src/adapters/cli/main.ts";
 import { ModelRegistry } from "../../src/app/model-registry.ts";
 import { openStore } from "../../src/store/index.ts";
@@ -159,16 +163,41 @@ describe("--model REF and the console's /model", () => {
 
   it("/model list and /model use REF in the console read and write the playground's choice", async () => {
     const id = trainLocal();
-    const current = await (await import("../../src/app/load-model.ts")).loadModelFile(process.env.DEFAULT_MODEL_PATH!, "default model");
-    const list = await consoleModelLine("/model list", current, "en");
-    expect(list?.out).toMatch(/^Models of this playground \(▶ answers now\):\n　 default — shipped .*\n▶ #\d+ — trained here/);
-    const use = await consoleModelLine("/model use ref:default", current, "en");
-    expect(use?.out.trimEnd()).toBe(`default answers here from now on (instead of #${id}).`);
-    expect(use?.handle?.identity?.kind).toBe("shipped");
-    expect(withStore((s) => s.models.chosen("local"))).toEqual({ kind: "shipped" });
-    const refused = await consoleModelLine("/model use nope", current, "ja");
-    expect(refused).toEqual({ out: `error: 「nope」というモデルはここにありません。使えるモデル: default, #${id}, tiny-gpt2` });
-    expect(withStore((s) => s.models.chosen("local"))).toEqual({ kind: "shipped" });
-    expect(await consoleModelLine("/predict hi", current, "en")).toBeUndefined();
+    const space = openConsoleSpace(process.env);
+    let written = "";
+    const session: ConsoleSession = {
+      space,
+      lang: "en",
+      settings: { ...GENERATE_DEFAULTS },
+      write: (t) => {
+        written += t;
+      },
+    };
+    const run = async (line: string, lang: "en" | "ja" = "en") => {
+      written = "";
+      const found = findConsoleCommand(line);
+      if ("unknown" in found) throw new Error(`no console command ${found.unknown}`);
+      await found.command.run(found.rest, { ...session, lang });
+      return written.trimEnd();
+    };
+    try {
+      expect(await run("/model list")).toMatch(
+        /^Models of this playground \(▶ answers now\):\n　 default — shipped .*\n▶ #\d+ — trained here/,
+      );
+      expect((await space.handle()).identity?.kind).toBe("trained-here");
+      expect(await run("/model use default")).toBe(`default answers here from now on (instead of #${id}).`);
+      // the console answers with it at once, and the playground's choice is written
+      expect((await space.handle()).identity?.kind).toBe("shipped");
+      expect(withStore((s) => s.models.chosen("local"))).toEqual({ kind: "shipped" });
+      const refused = await run("/model use nope", "ja").then(
+        () => "",
+        (err: unknown) => inputErrorSentence("ja", err as InputError),
+      );
+      expect(refused).toBe(`「nope」というモデルはここにありません。使えるモデル: default, #${id}, tiny-gpt2`);
+      expect(withStore((s) => s.models.chosen("local"))).toEqual({ kind: "shipped" });
+      expect(await run("/model")).toMatch(/^\*?\*?default model/);
+    } finally {
+      space.close();
+    }
   });
 });

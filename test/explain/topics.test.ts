@@ -13,6 +13,7 @@ import {
   explanationText,
 } from "../../src/app/explain/index.ts";
 import type { ModelHandle } from "../../src/app/model-handle.ts";
+import { LOCAL_SPACE, type ModelIdentity, SHIPPED_MODEL, storedModel } from "../../src/app/model-identity.ts";
 import { explanationBlocks } from "../../src/app/replies/explain.ts";
 import { MESSAGE_LIMIT } from "../../src/adapters/discord/outgoing.ts";
 import { discordMessages } from "../../src/adapters/discord/reply-format.ts";
@@ -100,12 +101,25 @@ describe.each(LANGS)("explanations in %s", (lang) => {
     expect(figures(reshapedHandle(checkpoint), topic, lang)).not.toEqual(original);
   });
 
-  it("says when the model is the server's own, trained on its messages", () => {
-    const e = explainText(handle, "loss", { lang, isGuildModel: true });
-    expect(explanationText(e).split("\n")[0]).toMatch(
-      lang === "ja" ? /このサーバーのメッセージで学習/ : /this server's own model, trained on this server's messages/,
+  it("says whose model it is: a server's (its messages), the playground's (the texts given there), or the shipped one", () => {
+    const firstLine = (identity: ModelIdentity) => explanationText(explainText({ ...handle, identity }, "loss", { lang })).split("\n")[0];
+    const server = firstLine(storedModel("123456", 2));
+    expect(server).toMatch(
+      lang === "ja"
+        ? /このサーバーのモデル #2.*このサーバーのメッセージで学習/
+        : /server model #2.*this server's own model, trained on this server's messages/,
     );
-    expect(explanationText(explainText(handle, "loss", { lang })).split("\n")[0]).not.toMatch(/server/);
+    const playground = firstLine(storedModel(LOCAL_SPACE, 2));
+    expect(playground).toMatch(
+      lang === "ja"
+        ? /あなたのモデル #2.*ここで渡した文章で学習.*プレイグラウンド/
+        : /your model #2.*the playground's own model, trained on the texts given here/,
+    );
+    expect(playground).not.toMatch(/server|サーバー/);
+    const shipped = firstLine(SHIPPED_MODEL);
+    expect(shipped).toContain(lang === "ja" ? "既定のモデル" : "default model");
+    expect(shipped).not.toMatch(/server|サーバー|playground|プレイグラウンド|default model.*default model/);
+    if (lang === "ja") expect(shipped).not.toContain("default model");
   });
 
   it.each(TOPICS)("%s: the longest allowed text: Discord gets it all, within its limit", (topic) => {

@@ -59,6 +59,11 @@ export function parseCatalogueArgs(argv: string[], command: string): Record<stri
       values[option.name] = undefined;
       continue;
     }
+    // a text the command needs cannot be empty (the README's "empty input is an error")
+    if (option.required && option.type === "string" && typeof raw === "string" && raw.trim() === "")
+      throw new UsageError(
+        `${command}: ${flagText(option)} is empty; give it some text, e.g. ${option.cliPositional ? "" : `--${flagOf(option)} `}"The cat sat"`,
+      );
     values[option.name] = cliValue(option, raw, command);
   }
   return values;

@@ -1,61 +1,39 @@
 /**
- * The console's `/model` lines, on the store the playground uses (space "local"):
- *   /model            the model answering in this console
- *   /model list       the playground's models (the one it answers with marked ▶)
- *   /model use REF    the playground answers with REF from now on, and so does this console
- * Kept apart from the chat loop: it takes a line and says whether it was one of these.
+ * The console's `/model`, on the store the playground uses (its space "local"), typed as the
+ * page types it and answered by the same use cases:
+ *   /model                     the model answering here: its card's lines (src/app/replies/model.ts)
+ *   /model list                the playground's models, the one in use marked ▶
+ *   /model use #2              the playground answers with #2 from now on, and so does this console
+ *   /model rename ref:#2 name:evening · /model delete #2
+ * With --model FILE the console keeps answering with that file; the choice is still written.
  */
-import type { Lang } from "../../lang.ts";
-import type { ModelHandle } from "../../app/model-handle.ts";
-import { modelInfo } from "../../app/model-info.ts";
-import { LOCAL_SPACE } from "../../app/model-identity.ts";
-import { inputErrorSentence } from "../../app/input-messages.ts";
-import { InputError } from "../../app/prompt.ts";
-import { modelListReply, modelUseReply } from "../../app/replies/models.ts";
+import { parseOptions, typedCommandSpec } from "../../app/catalogue/command-line.ts";
+import { commandSpec } from "../../app/catalogue/index.ts";
+import { modelReply } from "../../app/replies/model.ts";
+import { type ModelsContext, modelDeleteReply, modelListReply, modelRenameReply, modelUseReply } from "../../app/replies/models.ts";
+import { runNow } from "../../app/reply.ts";
+import type { ConsoleCommand } from "./console-commands.ts";
 import { terminalText } from "./reply-format.ts";
-import { cliEnvironment, type Env, storeModelHandle, withModelStore } from "./store-models.ts";
 
-export interface ConsoleModelResult {
-  /** what to print */
-  out: string;
-  /** the model the console answers with from now on (absent: unchanged) */
-  handle?: ModelHandle;
-}
+const SPEC = typedCommandSpec(commandSpec("model", "web"), "web");
 
-/** undefined: the line is not a /model line. */
-export async function consoleModelLine(
-  line: string,
-  current: ModelHandle,
-  lang: Lang,
-  env: Env = cliEnvironment(),
-): Promise<ConsoleModelResult | undefined> {
-  const match = /^\/model(?:\s+(\S+))?(?:\s+([\s\S]+))?$/.exec(line.trim());
-  if (!match) return undefined;
-  const [, sub, ref] = match;
-  const mc = (deps: Parameters<Parameters<typeof withModelStore>[1]>[0]) => ({
-    lang,
-    registry: deps.registry,
-    store: deps.store,
-    space: LOCAL_SPACE,
-    admin: true,
-  });
-  try {
-    if (sub === undefined || sub === "show") {
-      const info = modelInfo(current);
-      return { out: `${info.name}: ${info.params.total.toLocaleString("en-US")} parameters, val loss ${info.valLoss?.toFixed(3) ?? "?"}` };
-    }
-    if (sub === "list") return { out: await withModelStore(env, async (deps) => terminalText(await modelListReply(mc(deps))).out) };
-    if (sub === "use") {
-      if (ref === undefined)
-        return { out: "/model use needs a model: default, #N, its name, or an imported model's name (see /model list)" };
-      // `/model use ref:#2` as the playground writes it, or `/model use #2`
-      const given = ref.trim().replace(/^ref[:=]/i, "");
-      const out = await withModelStore(env, async (deps) => terminalText(await modelUseReply(mc(deps), { ref: given })).out);
-      return { out, handle: await storeModelHandle(given, env) };
-    }
-    return { out: `/model ${sub}: unknown; try /model list or /model use REF` };
-  } catch (err) {
-    if (err instanceof InputError) return { out: `error: ${inputErrorSentence(lang, err)}` };
-    throw err;
-  }
-}
+export const modelCommand: ConsoleCommand = {
+  name: "model",
+  usage: "/model [list|use REF|rename|delete]",
+  description: SPEC.description,
+  async run(rest, session) {
+    const options = parseOptions(rest, SPEC);
+    const action = (options.action as string | undefined) ?? "show";
+    const { space, lang } = session;
+    const mc: ModelsContext = { lang, registry: space.registry, store: space.store, space: space.space, admin: true };
+    const reply =
+      action === "show"
+        ? await modelReply({ registry: space.registry, store: space.store, space: space.space }, { lang, heavy: runNow })
+        : action === "list"
+          ? await modelListReply(mc)
+          : await (action === "use" ? modelUseReply : action === "rename" ? modelRenameReply : modelDeleteReply)(mc, options);
+    // the card's pictures are the console's `card` command's business: here its lines
+    session.write(terminalText({ ...reply, pictures: [] }).out);
+    return undefined;
+  },
+};

@@ -1,7 +1,7 @@
 /**
  * A Reply (src/app/reply.ts) as terminal text: the body on stdout (the answer, for pipes), the
- * notes and the footer on stderr (what is said about it). No markup: the sentence table's
- * **bold** marks are dropped. A table's columns are padded by display width, so wide (CJK)
+ * notes and the footer on stderr (what is said about it). No markup: the Discord markdown of
+ * the sentences and explanations (**bold**, *italic*, `code`, \-escapes) is read as plain text. A table's columns are padded by display width, so wide (CJK)
  * characters line up; a probability in a table is a percentage and a bar; code lines (already
  * aligned) as they are, without fences.
  */
@@ -42,7 +42,7 @@ function partsText(parts: readonly Part[]): string {
 function partText(part: Part): string {
   switch (part.kind) {
     case "text":
-      return part.text.replace(/\*\*/g, "");
+      return plainText(part.text);
     case "quote":
       return part.text;
     case "token":
@@ -58,4 +58,11 @@ function partText(part: Part): string {
     case "channel":
       return `#${part.id}`;
   }
+}
+
+/** Discord markdown as the terminal shows it: `**b**` → b, `*i*` → i, `` `c` `` → c, `\|` → | (an escaped mark stays). */
+export function plainText(markdown: string): string {
+  return markdown.replace(/\\([\\`*_~|[\]])|\*\*|`|\*(?=\S)((?:\\.|[^*\\\n])+?)\*/g, (_m, escaped?: string, italic?: string) =>
+    escaped !== undefined ? escaped : italic !== undefined ? plainText(italic) : "",
+  );
 }

@@ -3,23 +3,20 @@
  * data/bot.db) and the host's MODELS_DIR (default data/models), from the environment or .env.
  * `npm run cli -- predict --model '#2'` and the console's `/model use` read models from here.
  */
-import { existsSync, readFileSync } from "node:fs";
 import { modelsDirFrom } from "../../app/imported-models.ts";
 import { fastestKernels } from "../../app/kernels.ts";
 import { type CatalogueDeps, listModels, resolveRef } from "../../app/model-catalogue.ts";
 import type { ModelHandle } from "../../app/model-handle.ts";
 import { LOCAL_SPACE } from "../../app/model-identity.ts";
 import { ModelRegistry } from "../../app/model-registry.ts";
-import { DEFAULT_DATABASE_PATH, parseEnvFile } from "../../config.ts";
+import { DEFAULT_DATABASE_PATH } from "../../config.ts";
 import { openStore } from "../../store/index.ts";
+import { consoleEnvironment } from "./console-space.ts";
 
 export type Env = Record<string, string | undefined>;
 
 /** `.env` under the real environment (real variables win), as the bot reads them. */
-export function cliEnvironment(): Env {
-  const fromFile = existsSync(".env") ? parseEnvFile(readFileSync(".env", "utf8"), ".env") : {};
-  return { ...fromFile, ...process.env };
-}
+export const cliEnvironment: () => Env = consoleEnvironment;
 
 /** Opens the store and the registry the bot would, runs `use`, and closes the store again. */
 export async function withModelStore<T>(env: Env, use: (deps: CatalogueDeps) => Promise<T>): Promise<T> {

@@ -19,7 +19,7 @@ export function webReply(reply: Reply): WebReply {
   if (reply.footer) lines.push(partsText(reply.footer));
   return {
     text: lines.join("\n"),
-    ...(reply.pictures.length > 0 && { images: reply.pictures.map((p) => ({ name: p.name, png: p.png })) }),
+    ...(reply.pictures.length > 0 && { images: reply.pictures.map((p) => ({ name: p.name, png: p.png, ...(p.fine && { fine: true }) })) }),
   };
 }
 

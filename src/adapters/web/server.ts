@@ -15,7 +15,7 @@
  *   GET  /images/<id>.png       a picture from an earlier reply
  *   GET  /fonts/regular.ttf     the pictures' Noto Sans JP (for browsers without Japanese fonts)
  *
- * A reply is { text, images: [{ url, name, width, height }], panel?, training? }. Errors are
+ * A reply is { text, images: [{ url, name, width, height, fine? }], panel?, training? }. Errors are
  * { error } with a 4xx status (400 bad values, 404, 405, 413 over the body limit, 415 not JSON).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -102,7 +102,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   /** A reply as JSON: its pictures go on the shelf and are sent as links. */
   const replyJson = (reply: WebReply) => ({
     text: reply.text,
-    images: (reply.images ?? []).map((image) => ({ url: shelf.put(image.png), name: image.name, ...pngSize(image.png) })),
+    images: (reply.images ?? []).map((image) => ({
+      url: shelf.put(image.png),
+      name: image.name,
+      ...pngSize(image.png),
+      ...(image.fine && { fine: true }),
+    })),
     ...(reply.panel && { panel: reply.panel }),
     ...(reply.training && { training: true }),
     ...(reply.models && { models: true }),

@@ -8,6 +8,7 @@
  * formatter (commands/NAME.ts for Discord, src/adapters/web/commands/NAME.ts, a console file).
  */
 import { TOPICS } from "../../explain/topics.ts";
+import { textsFor } from "../../explain/index.ts";
 import { DEFAULT_SAMPLING, MAX_TEMPERATURE } from "../../sample/sampling.ts";
 import { MAX_INPUT_CHARS } from "../prompt.ts";
 /** A model's user-given name: at most this many characters (the catalogue of models checks the rest). */
@@ -249,6 +250,12 @@ const PRESET_LABELS: Record<string, OptionSpec["description"]> = {
     ja: "small: 6 レイヤー、幅 384（nanoGPT のシェイクスピアの大きさ）",
   },
 };
+
+/** A topic's choice: its name and the learning path's line about it ("attention: Query, Key and Value: …"), in Discord's 100 characters. */
+function topicLabel(topic: (typeof TOPICS)[number], lang: "en" | "ja"): string {
+  const label = `${topic}: ${textsFor(lang).path.items[topic]}`;
+  return label.length <= 100 ? label : `${label.slice(0, 99)}…`;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The commands, in the order they are listed
@@ -596,7 +603,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
         localName: "テーマ",
         type: "string",
         cliPositional: true,
-        choices: TOPICS.map((topic) => ({ value: topic, label: { en: topic, ja: topic } })),
+        choices: TOPICS.map((topic) => ({ value: topic, label: { en: topicLabel(topic, "en"), ja: topicLabel(topic, "ja") } })),
         description: { en: "What to explain (leave empty for the list, in reading order)", ja: "説明するテーマ（空なら読む順番の一覧）" },
       },
       {
@@ -829,10 +836,10 @@ export const CATALOGUE: readonly CommandSpec[] = [
     name: "chat",
     on: ["cli"],
     description: {
-      en: "A prompt that continues what you type (inside: /predict, /temperature, /tokens, /seed, /help, /quit)",
-      ja: "入力した文章の続きを書くプロンプト（中で /predict、/temperature、/tokens、/seed、/help、/quit）",
+      en: "A prompt that continues what you type, with the playground's model and commands (/predict, /tokens, /explain …, /length, /temperature, /seed, /help, /quit)",
+      ja: "入力した文章の続きを書くプロンプト。プレイグラウンドのモデルとコマンドを使います（/predict、/tokens、/explain …、/length、/temperature、/seed、/help、/quit）",
     },
-    options: [...modelOptions, generateTemperature, generateTokens],
+    options: [...modelOptions, generateTemperature, generateTokens, langFlag],
   },
   {
     name: "info",

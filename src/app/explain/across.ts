@@ -11,7 +11,7 @@ import { tracePicture } from "../pictures.ts";
 import { redactGeneration } from "../redaction.ts";
 import { EXCERPT_CHARS, findSources, MIN_SHARED_CHARS } from "../sources.ts";
 import { MIN_RUN } from "../verbatim.ts";
-import { textOr, type TopicComputer } from "./common.ts";
+import { textOr, type TopicComputer, pictureModelName } from "./common.ts";
 
 /** Tokens the model writes for `sources` (a sentence or two), and its seed. */
 export const SOURCES_TOKENS = 48;
@@ -47,7 +47,7 @@ export const explainRollout: TopicComputer<"rollout"> = ({ handle, lang, texts, 
   return {
     facts,
     async render() {
-      return [{ name: "rollout.png", png: await nextAttentionPicture(result, lang, handle.name) }];
+      return [{ name: "rollout.png", png: await nextAttentionPicture(result, lang, pictureModelName(handle, lang)) }];
     },
   };
 };

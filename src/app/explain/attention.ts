@@ -8,7 +8,7 @@ import { renderAttentionHead } from "../../render/attention.ts";
 import type { AttentionFacts, AttentionRow } from "../../explain/facts.ts";
 import type { ModelHandle } from "../model-handle.ts";
 import { attentionMaps } from "../attention.ts";
-import { firstNumbers, textOr, type TopicComputer } from "./common.ts";
+import { firstNumbers, textOr, type TopicComputer, pictureModelName } from "./common.ts";
 
 /** Keys listed in the table (the largest weights). */
 export const TABLE_KEYS = 6;
@@ -124,7 +124,7 @@ export const explainAttention: TopicComputer<"attention"> = ({ handle, lang, tex
         weights: n.map,
         layer: n.layer,
         head: n.head,
-        modelName: handle.name,
+        modelName: pictureModelName(handle, lang),
         lang,
       });
       return [{ name: "attention.png", png }];

@@ -7,6 +7,7 @@ import type { ExplainTexts, FactsOf, PictureWordsOf } from "../../explain/facts.
 import type { ExplainLang, TopicName } from "../../explain/topics.ts";
 import type { Redactor } from "../redaction.ts";
 import type { SourceScope } from "../sources.ts";
+import { identityOf, modelName } from "../model-identity.ts";
 
 export interface ExplanationPicture {
   /** file name, e.g. "derivative.png" */
@@ -95,4 +96,9 @@ export function median(values: number[]): number {
 /** The first `n` numbers of a buffer as plain numbers. */
 export function firstNumbers(values: ArrayLike<number>, start: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => values[start + i]);
+}
+
+/** The model's name as the pictures write it, in the reader's language ("既定のモデル", "your model #2"). */
+export function pictureModelName(handle: ModelHandle, lang: ExplainLang): string {
+  return modelName(identityOf(handle), lang);
 }

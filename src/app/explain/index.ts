@@ -29,6 +29,8 @@ import { explainRollout, explainSources } from "./across.ts";
 import { explainCompute, explainParameters } from "./scale.ts";
 import type { Redactor } from "../redaction.ts";
 import type { SourceScope } from "../sources.ts";
+import { identityOf, modelName } from "../model-identity.ts";
+import type { ModelFacts } from "../../explain/facts.ts";
 
 export { TOPICS, type TopicName, type ExplainLang };
 export type { ExplanationPicture };
@@ -50,8 +52,6 @@ export interface ExplainOptions {
   lang: ExplainLang;
   /** the user's sentence / prompt / word; each topic has a default */
   text?: string;
-  /** the model is this server's own, trained on its messages */
-  isGuildModel?: boolean;
   /** cuts what the model writes that copies a stored message (src/app/redaction.ts) */
   redactor?: Redactor | null;
   /** the space's stored training messages and who asks (`sources`; absent: nothing stored here) */
@@ -132,7 +132,7 @@ function prepare(handle: ModelHandle, topic: TopicName, options: ExplainOptions)
     redactor: options.redactor ?? null,
     sources: options.sources ?? null,
   }) as TopicRun<typeof name>;
-  const model = { name: handle.name, isGuildModel: options.isGuildModel ?? false };
+  const model = speakerOf(handle, lang);
   const written = (texts.topics[name] as (f: typeof run.facts, m: typeof model) => ReturnType<(typeof texts.topics)[typeof name]>)(
     run.facts,
     model,
@@ -149,6 +149,13 @@ function prepare(handle: ModelHandle, topic: TopicName, options: ExplainOptions)
     written: written as TopicText<TopicName>,
     render: () => run.render(written.pictures as never),
   };
+}
+
+/** The model as the explanation names it: in the reader's language, and whose texts it learned (from its identity). */
+function speakerOf(handle: ModelHandle, lang: ExplainLang): ModelFacts {
+  const identity = identityOf(handle);
+  const trainedBy = identity.kind === "server" ? "server" : identity.kind === "trained-here" ? "playground" : null;
+  return { name: modelName(identity, lang), trainedBy };
 }
 
 export interface TopicList {

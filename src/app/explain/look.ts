@@ -8,7 +8,7 @@ import { ablateNext } from "../ablate.ts";
 import { attributeNext } from "../attribute.ts";
 import { lensOf } from "../lens.ts";
 import { ablationPicture, attributionPicture, lensPicture } from "../look-pictures.ts";
-import { textOr, type TopicComputer } from "./common.ts";
+import { textOr, type TopicComputer, pictureModelName } from "./common.ts";
 import { logitLens } from "../../model/lens.ts";
 import { logProbOf } from "../top-tokens.ts";
 
@@ -43,7 +43,7 @@ export const explainLens: TopicComputer<"lens"> = ({ handle, lang, texts, text }
   return {
     facts,
     async render() {
-      return [{ name: "lens.png", png: await lensPicture(result, lang, handle.name) }];
+      return [{ name: "lens.png", png: await lensPicture(result, lang, pictureModelName(handle, lang)) }];
     },
   };
 };
@@ -79,7 +79,7 @@ export const explainAttribution: TopicComputer<"attribution"> = ({ handle, lang,
   return {
     facts,
     async render() {
-      return [{ name: "attribution.png", png: await attributionPicture(result, lang, handle.name) }];
+      return [{ name: "attribution.png", png: await attributionPicture(result, lang, pictureModelName(handle, lang)) }];
     },
   };
 };
@@ -107,7 +107,7 @@ export const explainAblation: TopicComputer<"ablation"> = ({ handle, lang, texts
   return {
     facts,
     async render() {
-      return [{ name: "ablation.png", png: await ablationPicture(result, lang, handle.name) }];
+      return [{ name: "ablation.png", png: await ablationPicture(result, lang, pictureModelName(handle, lang)) }];
     },
   };
 };

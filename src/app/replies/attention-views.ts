@@ -56,7 +56,7 @@ export async function attentionViewReply(rc: ReplyContext, input: string, view: 
     ...strongest(weights, NEXT_TOP).flatMap((k) => [shownToken(result.tokens[k]), pct(weights[k])]),
   ];
   const rows = [
-    ...result.layers.map((w, l) => rowOf(ja ? `第${l}層` : `layer ${l}`, w)),
+    ...result.layers.map((w, l) => rowOf(ja ? `レイヤー${l}` : `layer ${l}`, w)),
     rowOf(ja ? "ロールアウト" : "rollout", result.rollout),
   ];
   return {

@@ -36,6 +36,10 @@ export function attentionReply(rc: ReplyContext, o: ReplyOptions): PendingReply 
       result.kind === "head"
         ? s.attentionHead({ quote: shown, model, layer: layer ?? 0, head: head! })
         : s.attentionGrid({ quote: shown, model, layers: nLayer, heads: nHead, ...(layer !== undefined && { layer }) });
-    return { body: [{ line }], notices: promptNotices(rc.lang, result.maps), pictures: [{ name: "attention.png", png: result.png }] };
+    return {
+      body: [{ line }],
+      notices: promptNotices(rc.lang, result.maps),
+      pictures: [{ name: "attention.png", png: result.png, ...(result.kind !== "head" && { fine: true }) }],
+    };
   };
 }

@@ -7,7 +7,6 @@
  */
 import { checkTopic, type Explanation, explainTopic, listTopics } from "../explain/index.ts";
 import { isExplainLang } from "../../explain/topics.ts";
-import { identityOf, isStoredModel } from "../model-identity.ts";
 import { checkText } from "../prompt.ts";
 import { type Block, type PendingReply, type ReplyContext, text } from "../reply.ts";
 import type { ReplyOptions } from "./options.ts";
@@ -19,12 +18,8 @@ export function explainReply(rc: ReplyContext, o: ReplyOptions): PendingReply {
   if (o.topic === undefined)
     return async () => ({ body: listTopics(lang).lines.map((l) => ({ line: l === "" ? [] : [text(l)] })), notices: [], pictures: [] });
   const topic = checkTopic(o.topic);
-  const stored = rc.storedModelId?.() ?? null;
-  const isGuildModel = stored !== null && isStoredModel(identityOf(rc.handle), stored);
   return async () => {
-    const e = await rc.heavy(() =>
-      explainTopic(rc.handle, topic, { lang, text: given, isGuildModel, redactor: rc.redactor, sources: rc.sources }),
-    );
+    const e = await rc.heavy(() => explainTopic(rc.handle, topic, { lang, text: given, redactor: rc.redactor, sources: rc.sources }));
     return { body: explanationBlocks(e), notices: [], pictures: e.pictures };
   };
 }

@@ -42,7 +42,17 @@ export function lensReply(rc: ReplyContext, o: ReplyOptions): PendingReply {
     const out = result.layers[L].positions[last].top[0];
     const ja = rc.lang === "ja";
     const depthName = (d: number) =>
-      d === 0 ? (ja ? "埋め込み" : "embeddings") : d === L ? (ja ? "出力" : "output") : ja ? `第${d - 1}層の後` : `after layer ${d - 1}`;
+      d === 0
+        ? ja
+          ? "埋め込み"
+          : "embeddings"
+        : d === L
+          ? ja
+            ? "出力"
+            : "output"
+          : ja
+            ? `レイヤー${d - 1}の後`
+            : `after layer ${d - 1}`;
     const header = ja
       ? line`「${quoted(rc, input)}」の次のトークンを、${model}の各深さ（埋め込み → 各層の後 → 出力）で読みました。出力の第1候補は ${shownToken(out.token)}（${pct(out.prob)}）。`
       : line`The next token after “${quoted(rc, input)}”, read at every depth of ${model} (embeddings → after each layer → output). The output's top guess: ${shownToken(out.token)} (${pct(out.prob)}).`;
@@ -116,7 +126,10 @@ export function ablateReply(rc: ReplyContext, o: ReplyOptions): PendingReply {
           ];
     // the candidates with the heads on → off, then the grid's rows (one per layer)
     const candidates = result.before.map((c, i) => [shownToken(c.token), pct(c.prob), text("→"), pct(result.beforeTokensAfter[i].prob)]);
-    const grid = result.grid.map((row, l) => [text(rc.lang === "ja" ? `第${l}層` : `layer ${l}`), ...row.map((d) => text(d.toFixed(3)))]);
+    const grid = result.grid.map((row, l) => [
+      text(rc.lang === "ja" ? `レイヤー${l}` : `layer ${l}`),
+      ...row.map((d) => text(d.toFixed(3))),
+    ]);
     return {
       body: [{ line: body[0] }, { table: candidates }, { line: body[1] }, { table: grid }],
       notices: promptNotices(rc.lang, result),

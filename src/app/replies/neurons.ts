@@ -60,7 +60,7 @@ function body(rc: ReplyContext, result: NeuronsResult, model: Part, best: (Shown
   const shown = (c: ShownContext | null) => (c ? quote(`…${c.before}⟦${c.token}⟧${c.after}…`) : text("—"));
   const head = (ja ? ["レイヤー", "ニューロン（値）", "最も強い文脈"] : ["layer", "neurons (value)", "strongest context"]).map(text);
   const rows = result.layers.map((cells, l) => [
-    text(ja ? `第${l}層` : `layer ${l}`),
+    text(ja ? `レイヤー${l}` : `layer ${l}`),
     text(cells.map((c) => `#${c.index} (${c.value.toFixed(2)})`).join(", ")),
     shown(best[l]),
   ]);

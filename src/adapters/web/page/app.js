@@ -170,6 +170,8 @@ function imageRow(images) {
     img.width = image.width;
     img.height = image.height;
     img.dataset.name = image.name;
+    // a picture of many small panels (all heads of all layers) shrunk to the message cannot be read: its own size, the row scrolls
+    if (image.fine) img.classList.add("natural");
     img.addEventListener("load", () => keepAtBottom());
     link.append(img);
     box.append(link);
@@ -478,7 +480,7 @@ function suggestionsFor(before) {
       .filter((c) => c.value.startsWith(typed))
       .map((c) => ({
         label: `${option.name}:${c.value}`,
-        description: c.label[lang],
+        description: choiceDescription(c, lang),
         replace: [start, before.length],
         insert: `${option.name}:${c.value} `,
       }));
@@ -493,6 +495,13 @@ function suggestionsFor(before) {
 function optionHelp(o) {
   const required = o.required ? (lang === "ja" ? "（必須）" : " (required)") : "";
   return `${o.description[lang]}${required}`;
+}
+
+/** A choice's label without its value in front ("attention: Query, Key…" → "Query, Key…"): the suggestion shows the value already. */
+function choiceDescription(choice, lang) {
+  const label = choice.label[lang];
+  const prefix = `${choice.value}: `;
+  return label.startsWith(prefix) ? label.slice(prefix.length) : label === choice.value ? "" : label;
 }
 
 function updateSuggestions() {
@@ -546,6 +555,7 @@ function applyLanguage() {
   document.title = t.title;
   $("title").textContent = t.title;
   input.placeholder = t.placeholder;
+  fitInput();
   $("send").textContent = t.send;
   $("hint").textContent = t.hint;
   $("lang-toggle").textContent = t.other;
@@ -566,9 +576,15 @@ async function loadCommands() {
   }
 }
 
-input.addEventListener("input", () => {
+/** The composer grows with its text up to its max-height, and shows a scrollbar only beyond that. */
+function fitInput() {
   input.style.height = "auto";
   input.style.height = `${input.scrollHeight}px`;
+  input.style.overflowY = input.scrollHeight > input.clientHeight ? "auto" : "hidden";
+}
+
+input.addEventListener("input", () => {
+  fitInput();
   updateSuggestions();
 });
 input.addEventListener("keydown", (e) => {
@@ -598,7 +614,7 @@ $("composer-form").addEventListener("submit", (e) => {
   const line = input.value.trim();
   if (!line) return;
   input.value = "";
-  input.style.height = "auto";
+  fitInput();
   suggestions.hidden = true;
   send(line);
 });
