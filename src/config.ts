@@ -76,6 +76,12 @@ export function readConfig(env: Env): Config {
 
   // 5. storage and the default model
   const databasePath = value("DATABASE_PATH") ?? DEFAULT_DATABASE_PATH;
+  // the PostgreSQL store exists (src/store/async-store.ts) but the bot's commands still use the
+  // synchronous SQLite store: a set DATABASE_URL is refused rather than silently ignored
+  if (value("DATABASE_URL") !== undefined)
+    problems.push(
+      'DATABASE_URL is set, but the bot does not run on PostgreSQL yet (only the store does: see the README\'s "When one machine is not enough"); unset it, DATABASE_PATH selects the SQLite file',
+    );
   const defaultModelPath = value("DEFAULT_MODEL_PATH");
   const modelsDir = value("MODELS_DIR");
 

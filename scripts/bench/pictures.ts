@@ -14,6 +14,7 @@ import { ablateNext } from "../../src/app/ablate.ts";
 import { ablationPicture, attributionPicture, lensPicture, nextAttentionPicture, rolloutPicture } from "../../src/app/look-pictures.ts";
 import { nextTokenAttention, rolloutOf } from "../../src/app/attention-views.ts";
 import { encodePrompt } from "../../src/app/prompt.ts";
+import { benchAnswers } from "./answers.ts";
 
 async function timePicture(name: string, make: () => Promise<Uint8Array>, runs = 5): Promise<void> {
   await make(); // warm-up: font registration, JIT
@@ -53,6 +54,7 @@ export async function benchPictures(): Promise<void> {
   await timePicture(`predicted token's attention (${T} tokens)`, () =>
     nextAttentionPicture(nextTokenAttention(handle, long), "ja", handle.name),
   );
+  await benchAnswers(handle, long, T);
 }
 
 /** A text that fills the model's context exactly: the eot token and blockSize − 1 tokens. */

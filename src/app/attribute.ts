@@ -80,6 +80,7 @@ function occludedLogProbs(handle: ModelHandle, ids: Int32Array, target: number):
   const out: number[] = [];
   if (T < 2) throw new Error(`occlusion needs at least 2 input tokens, got ${T}`);
   const S = T - 1; // each shortened sequence
+  const make = (n: number) => (handle.model.dtype === "float64" ? new Float64Array(n) : new Float32Array(n));
   const rowsPerForward = Math.max(1, Math.min(T, Math.floor(OCCLUSION_BUDGET / (S * V))));
   for (let first = 0; first < T; first += rowsPerForward) {
     const B = Math.min(rowsPerForward, T - first);
@@ -90,11 +91,14 @@ function occludedLogProbs(handle: ModelHandle, ids: Int32Array, target: number):
       let j = 0;
       for (let t = 0; t < T; t++) if (t !== removed) batch[b * S + j++] = ids[t];
     }
-    const logits = handle.model.forward(batch, B, S).logits; // [B, S, V]
-    for (let b = 0; b < B; b++) {
-      const last = (b * S + S - 1) * V;
-      out.push(logProbOf(logits.subarray(last, last + V), target));
-    }
+    // the blocks alone, then the output head on each row's last position only: [B, C] → [B, V]
+    const a = handle.model.forwardBlocks(batch, B, S);
+    const C = handle.model.config.nEmbd;
+    const last = make(B * C);
+    for (let b = 0; b < B; b++) last.set(a.lnf.subarray((b * S + S - 1) * C, (b * S + S) * C), b * C);
+    const logits = make(B * V);
+    handle.model.kernels.linearForward(logits, last, handle.model.views.wte, null, B, C, V);
+    for (let b = 0; b < B; b++) out.push(logProbOf(logits.subarray(b * V, (b + 1) * V), target));
   }
   return out;
 }

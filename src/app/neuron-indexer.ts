@@ -4,6 +4,8 @@
  * worker thread at background priority (neuron-index-worker.ts), saving the state as it comes,
  * so a restart continues where the last build stopped; the console builds inline, showing progress.
  *
+ * The shipped model's index is shipped beside it (neuron-prebuilt.ts) and read instead of built.
+ *
  *   status(space, handle)   what /neurons can show now, and starts the build when it is missing
  *   build(space, handle)    the whole index, built here (the console; tests)
  */
@@ -13,7 +15,8 @@ import type { StoredMessage } from "../store/messages.ts";
 import type { StoredNeuronIndex } from "../store/neuron-indexes.ts";
 import type { ModelHandle } from "./model-handle.ts";
 import { compactIndex, emptyIndex, indexBatch, type NeuronIndexState } from "./neuron-index.ts";
-import { type IndexTarget, indexTargetOf, type NeuronTexts } from "./neuron-texts.ts";
+import { type IndexTarget, indexTargetOf, type NeuronTexts, SHIPPED_INDEX_SPACE } from "./neuron-texts.ts";
+import { prebuiltIndexFor } from "./neuron-prebuilt.ts";
 
 export type IndexStatus =
   /** no training text is known for the model (an imported one) */
@@ -40,6 +43,8 @@ export interface IndexerOptions {
   inWorker?: boolean;
   /** documents per batch (default INDEX_BATCH_DOCUMENTS) */
   batchDocuments?: number;
+  /** the shipped model's prebuilt index (default data/default-model.neurons.json; null: none). Used with the shipped corpus only. */
+  prebuiltFile?: string | null;
 }
 
 export class NeuronIndexer {
@@ -58,10 +63,24 @@ export class NeuronIndexer {
     if (!target) return { state: "none" };
     const stored = this.store.neuronIndexes.get(target.space, target.key);
     const total = target.texts.documents().length;
+    const prebuilt = stored ? null : this.prebuilt(handle, target);
+    if (prebuilt) return { state: "ready", documents: prebuilt.documents, total, index: prebuilt, texts: target.texts };
     if (stored?.finished) return { state: "ready", documents: stored.documents, total, index: this.parsed(stored), texts: target.texts };
     const index = stored ? (JSON.parse(stored.stateJson) as NeuronIndexState) : null;
     this.start(handle, target, index);
     return { state: "building", documents: stored?.documents ?? 0, total, index, texts: target.texts };
+  }
+
+  /** The shipped model's prebuilt index when it is this model's and the corpus is the shipped one (read once per model). */
+  private prebuilt(handle: ModelHandle, target: IndexTarget): NeuronIndexState | null {
+    if (target.space !== SHIPPED_INDEX_SPACE || this.options.corpusDir !== undefined || this.options.prebuiltFile === null) return null;
+    const key = `prebuilt\u0000${target.key}`;
+    if (!this.finished.has(key)) {
+      const index = prebuiltIndexFor(handle, this.options.prebuiltFile);
+      if (!index) return null;
+      this.finished.set(key, { updatedAt: 0, index });
+    }
+    return this.finished.get(key)!.index;
   }
 
   /** A finished index's state, parsed once per write (a /neurons request reads it on the event loop). */
@@ -85,6 +104,8 @@ export class NeuronIndexer {
     const target = indexTargetOf(handle, space, this.store, this.options.corpusDir);
     if (!target) return null;
     const stored = this.store.neuronIndexes.get(target.space, target.key);
+    const prebuilt = stored ? null : this.prebuilt(handle, target);
+    if (prebuilt) return prebuilt;
     const state = stored ? (JSON.parse(stored.stateJson) as NeuronIndexState) : emptyIndex(handle);
     if (stored?.finished) return state;
     const documents = target.texts.documents();

@@ -152,6 +152,26 @@ function resumeStateFor(resumed: LoadedCheckpoint, size: number, o: TrainModelOp
   };
 }
 
+/** A resumed checkpoint's kept step as the progress of an evaluation: the best to beat. */
+function resumedProgress(resumed: LoadedCheckpoint): Progress | null {
+  const { step, valLoss, trainLoss } = resumed.meta;
+  if (valLoss === null || valLoss === undefined || !Number.isFinite(valLoss)) return null;
+  const extra = (resumed.meta.extra ?? {}) as { totalSteps?: unknown; tokensSeen?: unknown; curve?: LossPoint[] };
+  const point = Array.isArray(extra.curve) ? extra.curve.find((p) => p.step === step) : undefined;
+  return {
+    step,
+    trainLoss: trainLoss ?? point?.trainLoss ?? NaN,
+    valLoss,
+    lr: point?.lr ?? 0,
+    tokens: point?.tokens ?? (Number(extra.tokensSeen) || 0),
+    totalSteps: Number(extra.totalSteps) || step,
+    tokensPerSecond: 0,
+    elapsedSeconds: 0,
+    stepSeconds: 0,
+    etaSeconds: NaN,
+  };
+}
+
 /** Steps 1 and 3: the shuffled documents as one token stream, split 90/10 (also used to re-check a checkpoint). */
 export function corpusSplit(documents: readonly string[], seed: number, tokenizer: Tokenizer) {
   const docs = shuffleDocuments(documents, seed);
@@ -219,8 +239,9 @@ export function trainModel(documents: string[], o: TrainModelOptions, hooks: Tra
   };
   const frequentTokens = mostFrequent(tokens, 300);
   const started = Date.now();
-  // the weights kept: those of the evaluation with the lowest val loss so far (a copy, [params])
-  const best = { params: Float32Array.from(model.params), progress: null as Progress | null };
+  // the weights kept: those of the evaluation with the lowest val loss so far (a copy, [params]);
+  // a resumed run starts from its checkpoint's, which are the kept ones of the run it continues
+  const best = { params: Float32Array.from(model.params), progress: resumed ? resumedProgress(resumed) : null };
   const snapshot = (params: Float32Array, p: Progress, lastStep: number, curve: readonly LossPoint[], heldOutLoss: number | null = null) =>
     saveCheckpointBytes(config, params, {
       tokenizer: tokenizer.toJSON(),
@@ -250,7 +271,11 @@ export function trainModel(documents: string[], o: TrainModelOptions, hooks: Tra
   let lastProgress: Progress | null = null;
   // a resumed run continues the same schedule from its step, with fresh optimizer moments
   const resumeState = resumed ? resumeStateFor(resumed, model.params.length, o) : undefined;
-  const earlierCurve = resumed && Array.isArray(resumed.meta.extra?.curve) ? (resumed.meta.extra.curve as LossPoint[]) : [];
+  // the earlier run's curve up to the step it resumes from (its points after the kept step are not continued)
+  const earlierCurve =
+    resumed && Array.isArray(resumed.meta.extra?.curve)
+      ? (resumed.meta.extra.curve as LossPoint[]).filter((p) => p.step <= resumed.meta.step)
+      : [];
   const result = train(
     model,
     split,

@@ -5,6 +5,7 @@
 import type { Lang as MessageLang } from "../lang.ts";
 import { formatDuration, formatInt, formatLoss } from "./number-format.ts";
 import type { TrainingOutcome, TrainingSnapshot } from "./training-service.ts";
+import { trainingPlanSentences } from "./training-plan-sentences.ts";
 
 export function trainingNumbers(s: TrainingSnapshot, lang: MessageLang): string {
   const ja = lang === "ja";
@@ -22,7 +23,8 @@ export function trainingNumbers(s: TrainingSnapshot, lang: MessageLang): string 
 
 /**
  * Why a finished run ended where it did, when that is worth a word (null otherwise): a planned
- * run did all its steps, or was cut by the time limit; the weights kept are an earlier step's.
+ * run did all its steps (re-planned while it ran, if its pace changed), or was cut by the time
+ * limit; the weights kept are an earlier step's.
  */
 export function trainingEndNote(o: TrainingOutcome, lang: MessageLang): string | null {
   const s = o.summary;
@@ -43,6 +45,8 @@ export function trainingEndNote(o: TrainingOutcome, lang: MessageLang): string |
         : `all ${n(s.totalSteps)} planned steps were trained (planned from this computer's speed, measured at the start, to fit the time asked)`,
     );
   }
+  if (s.planned && s.firstPlan !== null && s.replans > 0)
+    notes.push(trainingPlanSentences(lang).replanned(s.firstPlan, s.totalSteps, s.replans));
   if (s.kept.step !== s.kept.lastStep) {
     notes.push(
       ja

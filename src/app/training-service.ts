@@ -18,7 +18,6 @@
  *   const outcome = await t.done;                                        // never rejects
  */
 import type { TokenizerKind } from "../tokenizer/tokenizer.ts";
-import { PRESETS } from "../model/config.ts";
 import { renderLossCurve } from "../render/loss.ts";
 import type { Lang } from "../render/lang.ts";
 import type { ModelInfo as StoredModelInfo, Store } from "../store/index.ts";
@@ -42,8 +41,9 @@ import { TRAINING_PRESETS, type TrainingPreset } from "./catalogue/commands.ts";
 import { checkValues } from "./catalogue/check.ts";
 /** A guild keeps its newest few models (each a few MB in the database). */
 export const KEEP_MODELS = 3;
-/** At least this many messages, whatever their length. */
-export const MIN_MESSAGES = 10;
+/** How much text a preset needs, and the least number of messages: src/app/training-limits.ts. */
+export { corpusRequirement, MIN_MESSAGES } from "./training-limits.ts";
+import { corpusRequirement } from "./training-limits.ts";
 
 /** Evaluate every so many steps (a checkpoint follows each evaluation). */
 const EVAL_INTERVAL: Record<TrainingPreset, number> = { tiny: 200, baby: 100 };
@@ -139,14 +139,6 @@ export interface TrainingServiceOptions {
   keepModels?: number;
   /** told about problems that do not stop a training (a store write failed…) */
   onWarning?: (message: string, error?: unknown) => void;
-}
-
-/** How much text a preset needs: enough tokens for a 90/10 split with a full window in the 10 %. */
-export function corpusRequirement(preset: TrainingPreset): { messages: number; characters: number; tokens: number } {
-  const T = PRESETS[preset].blockSize;
-  const tokens = Math.ceil((T + 1) / 0.1) + 1;
-  // BPE makes fewer tokens than characters in English; twice the tokens is a safe floor
-  return { messages: MIN_MESSAGES, characters: 2 * tokens, tokens };
 }
 
 /**

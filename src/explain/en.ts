@@ -8,6 +8,7 @@ import { TOPICS } from "./topics.ts";
 import { big, bytes, cellToken, cut, duration, vec, fixed, int, pct, power, quote, rate, sci1, sig, token } from "./format.ts";
 import { lookItemsEn, lookTopicsEn } from "./look-en.ts";
 import { acrossItemsEn, acrossTopicsEn } from "./across-en.ts";
+import { neuronsItemsEn, neuronsTopicsEn } from "./neurons-en.ts";
 
 const OWNER: Record<"server" | "playground", string> = {
   server: "this server's own model, trained on this server's messages",
@@ -89,6 +90,7 @@ export const en: ExplainTexts = {
       generation: "writing = predicting the next token, again and again",
       ...lookItemsEn,
       ...acrossItemsEn,
+      ...neuronsItemsEn,
       parameters: "how big is this model, next to GPT-2 and GPT-3?",
       compute: "what training costs, in operations and in years",
     },
@@ -381,6 +383,7 @@ export const en: ExplainTexts = {
 
     ...lookTopicsEn,
     ...acrossTopicsEn,
+    ...neuronsTopicsEn,
     parameters: (f, m) => {
       const names = { embedding: "token embeddings", position: "positions", attention: "attention", mlp: "MLP", layernorm: "LayerNorm" };
       return {

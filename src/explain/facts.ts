@@ -330,6 +330,25 @@ export interface SourcesFacts {
   minRun: number;
 }
 
+/** `neurons`: the MLP neurons that fire most at the last token of a text, and where one fired most in training. */
+export interface NeuronsFacts {
+  text: string;
+  /** the token read (the text's last) and how many tokens the text has */
+  token: string;
+  tokens: number;
+  nLayer: number;
+  /** neurons per layer (4C) */
+  width: number;
+  /** per layer: its strongest neuron there, and how many of its neurons are above FIRING_AT */
+  layers: { layer: number; index: number; value: number; firing: number }[];
+  /** the threshold of `firing` */
+  firingAt: number;
+  /** the index of training contexts: ready, still being read (documents so far of total), or no training text known */
+  index: { state: "ready" | "building"; documents: number; total: number } | { state: "none" };
+  /** the last layer's strongest neuron's strongest context in the training text, when the index has one */
+  context: { layer: number; index: number; before: string; token: string; after: string; value: number } | null;
+}
+
 export interface ParametersFacts {
   counts: ParameterCounts;
   bytes: number;
@@ -374,6 +393,7 @@ export interface FactsOf {
   ablation: AblationFacts;
   rollout: RolloutFacts;
   sources: SourcesFacts;
+  neurons: NeuronsFacts;
   parameters: ParametersFacts;
   compute: ComputeFacts;
 }
@@ -431,6 +451,7 @@ export interface PictureWordsOf {
   ablation: Record<string, never>;
   rollout: Record<string, never>;
   sources: Record<string, never>;
+  neurons: Record<string, never>;
   parameters: ChartWords & {
     heading: string;
     axis: string;

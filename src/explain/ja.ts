@@ -8,6 +8,7 @@ import { TOPICS } from "./topics.ts";
 import { big, bytes, cellToken, cut, duration, vec, fixed, int, pct, power, quote, rate, sci1, sig, token } from "./format.ts";
 import { lookItemsJa, lookTopicsJa } from "./look-ja.ts";
 import { acrossItemsJa, acrossTopicsJa } from "./across-ja.ts";
+import { neuronsItemsJa, neuronsTopicsJa } from "./neurons-ja.ts";
 
 const OWNER: Record<"server" | "playground", string> = {
   server: "このサーバーのメッセージで学習した、このサーバー専用のモデル",
@@ -82,6 +83,7 @@ export const ja: ExplainTexts = {
       generation: "文章を書く = 次のトークンの予測を繰り返す",
       ...lookItemsJa,
       ...acrossItemsJa,
+      ...neuronsItemsJa,
       parameters: "このモデルの大きさを、GPT-2やGPT-3と比べる",
       compute: "学習にかかる計算量を、回数と年数で",
     },
@@ -373,6 +375,7 @@ export const ja: ExplainTexts = {
 
     ...lookTopicsJa,
     ...acrossTopicsJa,
+    ...neuronsTopicsJa,
     parameters: (f, m) => {
       const names = { embedding: "トークン埋め込み", position: "位置", attention: "アテンション", mlp: "MLP", layernorm: "LayerNorm" };
       return {

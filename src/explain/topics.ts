@@ -3,7 +3,8 @@
  * is (a search for parameters, the loss and bits per byte, derivatives, gradient descent, the
  * learning rate), then what the network is made of (layers, tokens, vectors, attention), how it
  * writes, how to look inside it (the logit lens, attribution, ablation, attention across the
- * layers, where a text was learned), and finally how big it is and what it costs.
+ * layers, where a text was learned, what the MLP neurons respond to), and finally how big it is
+ * and what it costs.
  */
 export const TOPICS = [
   "learning",
@@ -22,6 +23,7 @@ export const TOPICS = [
   "ablation",
   "rollout",
   "sources",
+  "neurons",
   "parameters",
   "compute",
 ] as const;

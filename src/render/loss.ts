@@ -51,6 +51,8 @@ const LABELS = {
     latest: (loss: string) => `train ${loss}`,
     now: "now",
     skipped: (n: number) => `${formatInt(n)} points with a non-finite loss are not drawn.`,
+    estimates: (loss: string, step: string, kept: string) =>
+      `Validation points are estimates on a few random batches (lowest ${loss}, step ${step}); the kept model's ${kept} is measured on all the held-out text.`,
     empty: "No training steps yet: start training to see the loss fall.",
   },
   ja: {
@@ -68,6 +70,8 @@ const LABELS = {
     latest: (loss: string) => `学習損失 ${loss}`,
     now: "現在",
     skipped: (n: number) => `損失が有限でない${formatInt(n)}点は描いていません。`,
+    estimates: (loss: string, step: string, kept: string) =>
+      `検証損失の点は少数のランダムなバッチでの見積もり（最小 ${loss}、ステップ ${step}）。残したモデルの ${kept} は検証用の文章全体で測った値です。`,
     empty: "まだ学習していません。学習を始めると損失が下がる様子が見られます。",
   },
 };
@@ -110,6 +114,19 @@ export function markedValidation(input: LossCurveInput): { step: number; valLoss
   if (valPoints.length === 0) return null;
   const best = valPoints.reduce((a, b) => (b.valLoss < a.valLoss ? b : a));
   return { step: best.step, valLoss: best.valLoss, kind: "best" };
+}
+
+/**
+ * The lowest validation estimate on the curve when it lies below the kept checkpoint's figure at
+ * another step (the picture then says why the kept one was kept), else null.
+ */
+export function lowerEstimateThanKept(input: LossCurveInput): { step: number; valLoss: number } | null {
+  const kept = input.kept;
+  if (!kept || !finite(kept.valLoss)) return null;
+  const lower = input.points.filter((p) => finite(p.valLoss) && p.step !== kept.step && p.valLoss! < kept.valLoss);
+  if (lower.length === 0) return null;
+  const lowest = lower.reduce((a, b) => (b.valLoss! < a.valLoss! ? b : a));
+  return { step: lowest.step, valLoss: lowest.valLoss! };
 }
 
 export function lossCurveLayout(input: LossCurveInput): LossCurveLayout {
@@ -310,7 +327,12 @@ export async function renderLossCurve(input: LossCurveInput): Promise<Buffer> {
 
   drawLegend(ctx, layout, text, valPoints.length > 0, lrPoints.length > 0);
   const skipped = points.length - trainPoints.length;
-  if (skipped > 0) drawNote(ctx, text.skipped(skipped), SPACE.margin, picture.height - SPACE.margin / 2, picture.width - 2 * SPACE.margin);
+  const lower = lowerEstimateThanKept(input);
+  const notes = [
+    ...(skipped > 0 ? [text.skipped(skipped)] : []),
+    ...(lower && input.kept ? [text.estimates(formatLoss(lower.valLoss), formatInt(lower.step), formatLoss(input.kept.valLoss))] : []),
+  ];
+  if (notes.length > 0) drawNote(ctx, notes.join(" "), SPACE.margin, picture.height - SPACE.margin / 2, picture.width - 2 * SPACE.margin);
   return toPng(picture);
 }
 

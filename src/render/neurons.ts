@@ -9,7 +9,7 @@ import { heatColor, heatRgb, luminance } from "./colormap.ts";
 import { labelsFor, type Lang } from "./lang.ts";
 import { createPicture, drawHeader, drawNote, HEADER_HEIGHT, measuringContext, renderNothingToShow, toPng } from "./picture.ts";
 import { pieceLegend } from "./piece-legend.ts";
-import { drawText, fitText, setFont, visibleText, visibleToken, wrapText } from "./text.ts";
+import { drawText, fitText, setFont, textWidth, visibleText, visibleToken, wrapText } from "./text.ts";
 import { COLORS, SPACE, TYPE } from "./theme.ts";
 
 export interface NeuronCell {
@@ -198,8 +198,20 @@ export async function renderNeurons(input: NeuronsPictureInput): Promise<Buffer>
       ctx.fillStyle = COLORS.textMuted;
       drawText(ctx, top ? `${l}.${top.index}` : text.layer(l), m, y);
       if (!c) return;
+      // before · the token that fired (bold, accent) · after, cut to the width left
+      const before = visibleText(`…${c.before}`);
+      const fired = visibleText(c.token);
+      let x = layout.gridX;
       ctx.fillStyle = COLORS.text;
-      drawText(ctx, fitText(ctx, visibleText(`…${c.before}⟦${c.token}⟧${c.after}…`), WIDTH - m - layout.gridX), layout.gridX, y);
+      drawText(ctx, before, x, y);
+      x += textWidth(ctx, before);
+      setFont(ctx, TYPE.label, "bold");
+      ctx.fillStyle = COLORS.accent;
+      drawText(ctx, fired, x, y);
+      x += textWidth(ctx, fired);
+      setFont(ctx, TYPE.label);
+      ctx.fillStyle = COLORS.text;
+      drawText(ctx, fitText(ctx, visibleText(`${c.after}…`), Math.max(0, WIDTH - m - x)), x, y);
     });
   }
 

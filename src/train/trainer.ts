@@ -9,7 +9,7 @@ import { seededRandom } from "../tensor/random.ts";
 import type { GPT } from "../model/gpt.ts";
 import { paramSpecs } from "../model/params.ts";
 import { AdamW, DEFAULT_ADAMW, type AdamWSettings, clipGradNorm } from "./adamw.ts";
-import { learningRateAt, type LrSchedule } from "./schedule.ts";
+import { ReplannableSchedule } from "./schedule.ts";
 import { randomBatch, type Split } from "./loader.ts";
 
 export interface TrainOptions {
@@ -54,6 +54,13 @@ export const OVERRUN_LIMIT = 1.25;
 /** A planned run measures its steps for this share of its budget (at least MIN_CALIBRATION_STEPS, at most 3 s). */
 const CALIBRATION_SHARE = 0.03;
 const MIN_CALIBRATION_STEPS = 6;
+/** A planned run checks its pace this many times over its budget and re-plans when the steps left differ by more than REPLAN_TOLERANCE (and 2 steps). */
+const REPLAN_CHECKS = 20;
+const REPLAN_TOLERANCE = 0.03;
+
+/** Seconds from some fixed start; the trainer's default is performance.now() / 1000 (tests give a fake one). */
+export type Clock = () => number;
+const wallClock: Clock = () => performance.now() / 1000;
 
 /** What one step and one evaluation batch cost on this machine now (seconds). */
 export interface StepCosts {
@@ -80,16 +87,16 @@ export function planSteps(costs: StepCosts, seconds: number, evalInterval: numbe
  *      ones are slow (the JIT, first allocations), so a step's cost is the median of the later half;
  *   2. as many evaluation batches as half the steps, their median likewise.
  */
-export function measureStepCosts(model: GPT, split: Split, o: TrainOptions, budgetSeconds: number): StepCosts {
+export function measureStepCosts(model: GPT, split: Split, o: TrainOptions, budgetSeconds: number, clock: Clock = wallClock): StepCosts {
   const B = o.batchSize;
   const T = o.blockSize;
   const saved = Float32Array.from(model.params);
   const optimizer = new AdamW(paramSpecs(model.config), model.params.length, o.adamw ?? DEFAULT_ADAMW, model.kernels);
   const rng = seededRandom(o.seed + 7919); // its own stream: the run's batches are unchanged
   const timed = (work: () => void) => {
-    const started = performance.now();
+    const started = clock();
     work();
-    return (performance.now() - started) / 1000;
+    return clock() - started;
   };
   const laterMedian = (xs: number[]) => {
     const later = xs.slice(Math.floor(xs.length / 2)).sort((a, b) => a - b);
@@ -146,6 +153,8 @@ export interface TrainHooks {
   onEval?: (p: Progress, curve: readonly LossPoint[]) => void;
   /** polled every step; true stops the run after the current step */
   shouldStop?: () => boolean;
+  /** the time the run is planned and measured by (default: performance.now() / 1000) */
+  clock?: Clock;
 }
 
 /** What a later run needs to continue exactly where this one stopped. */
@@ -171,6 +180,9 @@ export interface TrainResult {
   stopped: "done" | "time" | "requested";
   /** the steps were planned from a measured step time to fit the time budget */
   planned: boolean;
+  /** a planned run: the steps of its first plan, and how often the pace measured while running changed it */
+  firstPlan: number | null;
+  replans: number;
   state: TrainState;
 }
 
@@ -231,19 +243,56 @@ export function train(model: GPT, split: Split, options: TrainOptions, hooks: Tr
     step = resume.step;
     totalSteps = resume.totalSteps;
   }
-  const started = performance.now();
-  const elapsed = () => (performance.now() - started) / 1000;
+  const clock = hooks.clock ?? wallClock;
+  const started = clock();
+  const elapsed = () => clock() - started;
   // 0. with only a time budget: plan the steps before the first one, from a measured step time,
-  //    and fit the warmup (a tenth of the plan, at most the configured one) and the schedule to them
-  const planned = o.steps === undefined && o.timeBudgetSeconds !== undefined && !resume;
-  let warmupSteps = o.warmupSteps;
+  //    and fit the warmup (a tenth of the plan, at most the configured one) and the schedule to them.
+  //    A resumed run plans the steps after its own: its schedule goes on from where it was
+  //    (the warmup its first plan had) and what is left of the decay is spread over the new plan
+  const planned = o.steps === undefined && o.timeBudgetSeconds !== undefined;
+  const budget = o.timeBudgetSeconds ?? Infinity;
+  let warmupSteps = resume && planned ? Math.min(o.warmupSteps, Math.max(1, Math.floor(totalSteps / 10))) : o.warmupSteps;
+  // what one evaluation costs (measured, then the latest one's time)
+  let evalCost = 0;
+  let plannedSteps: number | null = null;
   if (planned) {
-    const costs = measureStepCosts(model, split, o, o.timeBudgetSeconds!);
-    totalSteps = planSteps(costs, o.timeBudgetSeconds! - elapsed(), o.evalInterval, o.evalBatches);
-    warmupSteps = Math.min(o.warmupSteps, Math.max(1, Math.floor(totalSteps / 10)));
+    const costs = measureStepCosts(model, split, o, budget, clock);
+    plannedSteps = planSteps(costs, budget - elapsed(), o.evalInterval, o.evalBatches);
+    if (!resume) warmupSteps = Math.min(o.warmupSteps, Math.max(1, Math.floor(plannedSteps / 10)));
+    evalCost = o.evalBatches * costs.evalBatch;
   }
-  const timeLimit = o.timeBudgetSeconds === undefined ? Infinity : o.timeBudgetSeconds * (planned ? OVERRUN_LIMIT : 1);
-  const schedule = (): LrSchedule => ({ maxLr: o.maxLr, minLr: o.minLr, warmupSteps, totalSteps });
+  const schedule = new ReplannableSchedule({
+    maxLr: o.maxLr,
+    minLr: o.minLr,
+    warmupSteps,
+    totalSteps: resume || plannedSteps === null ? totalSteps : plannedSteps,
+  });
+  if (plannedSteps !== null) {
+    if (resume) schedule.replan(step, step + plannedSteps);
+    totalSteps = step + plannedSteps;
+  }
+  const firstPlan = planned ? totalSteps : null;
+  // the time the first plan ends at (PLAN_MARGIN of what was left after measuring); re-plans keep it
+  const plannedEnd = elapsed() + PLAN_MARGIN * Math.max(0, budget - elapsed());
+  let replans = 0;
+  const timeLimit = o.timeBudgetSeconds === undefined ? Infinity : budget * (planned ? OVERRUN_LIMIT : 1);
+  // a planned run's pace is measured over windows of budget / REPLAN_CHECKS: the steps' own time
+  // in the window, plus the latest evaluation's time shared over evalInterval steps
+  let evalSeconds = 0;
+  let window = { at: elapsed(), step, evalSeconds };
+  const replanIfOffPace = () => {
+    const now = elapsed();
+    if (!planned || now - window.at < budget / REPLAN_CHECKS || step >= totalSteps - 1 || step === window.step) return;
+    const pace = (now - window.at - (evalSeconds - window.evalSeconds)) / (step - window.step) + evalCost / Math.max(1, o.evalInterval);
+    window = { at: now, step, evalSeconds };
+    if (!(pace > 0)) return;
+    const wanted = step + Math.max(1, Math.floor((plannedEnd - now) / pace));
+    if (Math.abs(wanted - totalSteps) <= Math.max(2, REPLAN_TOLERANCE * (totalSteps - step))) return;
+    schedule.replan(step, wanted);
+    totalSteps = wanted;
+    replans += 1;
+  };
 
   const curve: LossPoint[] = [];
   const startStep = step;
@@ -254,11 +303,11 @@ export function train(model: GPT, split: Split, options: TrainOptions, hooks: Tr
   let stepSeconds = 0;
   let evalSeed = o.seed + 1;
 
-  const loopStarted = performance.now();
+  const loopStarted = clock();
   const progress = (point: LossPoint): Progress => {
     const secs = elapsed();
     // the pace of the steps themselves (the planning before them not counted)
-    const loopSecs = (performance.now() - loopStarted) / 1000;
+    const loopSecs = clock() - loopStarted;
     const done = step - startStep;
     const tokensPerSecond = done > 0 ? (done * B * T) / loopSecs : 0;
     const etaSeconds = done > 0 ? ((totalSteps - step) * loopSecs) / done : NaN;
@@ -266,7 +315,10 @@ export function train(model: GPT, split: Split, options: TrainOptions, hooks: Tr
   };
   const evaluate = (lr: number) => {
     // a fresh seed each evaluation, independent of the training batches
+    const evalStarted = clock();
     lastValLoss = evaluateLoss(model, split.val, o.evalBatches, B, T, evalSeed++);
+    evalCost = clock() - evalStarted;
+    evalSeconds += evalCost;
     if (bestValLoss === null || lastValLoss < bestValLoss) bestValLoss = lastValLoss;
     const point: LossPoint = { step, trainLoss: lastTrainLoss, valLoss: lastValLoss, lr, tokens: step * B * T };
     curve[curve.length - 1] = point; // replace this step's point with one that carries val loss
@@ -275,17 +327,17 @@ export function train(model: GPT, split: Split, options: TrainOptions, hooks: Tr
 
   while (step < totalSteps) {
     // 1. learning rate for this step
-    const lr = learningRateAt(step, schedule());
+    const lr = schedule.lrAt(step);
     // 2. a batch, forward with targets, backward
     const batch = randomBatch(split.train, B, T, rng);
-    const stepStarted = performance.now();
+    const stepStarted = clock();
     const { loss } = model.forward(batch.x, B, T, batch.y);
     model.zeroGrad();
     model.backward();
     // 3. clip the gradient's global norm, then one AdamW step
     clipGradNorm(model.grads, o.gradClip, model.kernels);
     optimizer.step(model.params, model.grads, lr);
-    stepSeconds += (performance.now() - stepStarted) / 1000;
+    stepSeconds += clock() - stepStarted;
     step += 1;
     lastTrainLoss = loss!;
     const point: LossPoint = { step, trainLoss: lastTrainLoss, valLoss: null, lr, tokens: step * B * T };
@@ -296,6 +348,8 @@ export function train(model: GPT, split: Split, options: TrainOptions, hooks: Tr
     const requested = hooks.shouldStop?.() ?? false;
     const last = step >= totalSteps || outOfTime || requested;
     if (step % o.evalInterval === 0 || last) evaluate(lr);
+    // 5. a planned run off its pace (the machine got busier or freer) re-plans the steps left
+    if (!last) replanIfOffPace();
     hooks.onStep?.(progress(curve[curve.length - 1]), curve);
     if (outOfTime && step < totalSteps) {
       stopped = "time";
@@ -320,6 +374,8 @@ export function train(model: GPT, split: Split, options: TrainOptions, hooks: Tr
     tokensPerSecond: seconds > 0 ? ((step - startStep) * B * T) / seconds : 0,
     stopped,
     planned,
+    firstPlan,
+    replans,
     state: { step, totalSteps, optimizer: { t: optimizer.t, m: optimizer.m, v: optimizer.v }, rngState: rng.state() },
   };
 }

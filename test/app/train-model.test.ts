@@ -129,4 +129,46 @@ describe("resuming a run", () => {
     expect(meta.valLoss!).toBeLessThan(firstMeta.valLoss!);
     expect(JSON.stringify(meta.extra).length).toBeLessThan(200_000); // the resumed bytes are not copied into the metadata
   });
+
+  it("keeps the best validation across a stop and a resume: a resumed run that only gets worse keeps the earlier best", () => {
+    // the learning rate climbs to 1, so the loss improves, then blows up; stopped at step 40
+    const diverging = {
+      preset: "tiny" as const,
+      tokenizer: "char" as const,
+      vocabSize: 0,
+      steps: 60,
+      seed: 3,
+      evalInterval: 10,
+      maxLr: 1e-2,
+      minLr: 1,
+      warmupSteps: 1,
+    };
+    let last: Uint8Array | null = null;
+    let step = 0;
+    trainModel(smallCorpus(), diverging, {
+      onProgress: (p) => {
+        step = p.step;
+      },
+      onCheckpoint: (bytes) => {
+        last = bytes;
+      },
+      shouldStop: () => step >= 40,
+    });
+    const stopped = loadCheckpointBytes(last!, "stopped");
+    expect(stopped.meta.extra?.lastStep).toBeGreaterThanOrEqual(40);
+    expect(stopped.meta.step).toBeLessThan(Number(stopped.meta.extra?.lastStep)); // the kept weights are an earlier, better step's
+    // resumed with the rate still climbing: every evaluation after the resume is worse
+    const resumed = trainModel(smallCorpus(), { ...diverging, steps: 30, resumeFrom: last! });
+    const meta = loadCheckpointBytes(resumed.checkpoint, "resumed").meta;
+    expect(resumed.kept.lastStep).toBe(stopped.meta.step + 30);
+    expect(resumed.kept.step).toBe(stopped.meta.step);
+    expect(meta.step).toBe(stopped.meta.step);
+    expect(resumed.kept.heldOutLoss).toBeLessThan(resumed.kept.lastHeldOutLoss);
+    expect(Array.from(loadCheckpointBytes(resumed.checkpoint, "resumed").params.slice(0, 50))).toEqual(
+      Array.from(stopped.params.slice(0, 50)),
+    );
+    // the curve goes on from the kept step: no step twice
+    const steps = (meta.extra as { curve: { step: number }[] }).curve.map((p) => p.step);
+    expect(new Set(steps).size).toBe(steps.length);
+  });
 });

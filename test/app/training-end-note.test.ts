@@ -17,6 +17,8 @@ function outcome(s: Partial<TrainingSummary>): TrainingOutcome {
     tokensPerSecond: 1000,
     stopped: "time",
     planned: true,
+    firstPlan: 190,
+    replans: 0,
     corpus: { documents: 20, characters: 2000, tokens: 1500, unknown: 0 },
     kept: { step: 131, lastStep: 131, heldOutLoss: 3.2, lastHeldOutLoss: 3.2 },
     vocabSize: 300,
@@ -59,5 +61,19 @@ describe("trainingEndNote", () => {
         "en",
       ),
     ).toBeNull();
+  });
+
+  it("says a run was re-planned while it ran, from how many steps to how many, in both languages", () => {
+    const replanned = outcome({
+      steps: 131,
+      totalSteps: 131,
+      firstPlan: 190,
+      replans: 3,
+      stopped: "done",
+      kept: { step: 131, lastStep: 131, heldOutLoss: 3, lastHeldOutLoss: 3 },
+    });
+    expect(trainingEndNote(replanned, "en")).toMatch(/^All 131 planned steps were trained.*; re-planned from 190 to 131 steps \(3×\)/);
+    expect(trainingEndNote(replanned, "ja")).toMatch(/190 ステップから 131 ステップに立て直しました（3 回/);
+    expect(trainingEndNote({ ...replanned, summary: { ...replanned.summary!, replans: 0 } }, "en")).not.toMatch(/re-planned/);
   });
 });

@@ -19,6 +19,12 @@ function problemsOf(env: Record<string, string | undefined>): string[] {
 }
 
 describe("readConfig", () => {
+  it("refuses DATABASE_URL while the bot itself cannot run on PostgreSQL", () => {
+    expect(problemsOf({ ...valid, DATABASE_URL: "postgres://bot@db/bot" })).toEqual([
+      expect.stringMatching(/^DATABASE_URL is set, but the bot does not run on PostgreSQL yet/),
+    ]);
+  });
+
   it("fills in the defaults", () => {
     expect(readConfig(valid)).toEqual({ token: TOKEN, applicationId: APP, apiUrl: "https://discord.com/api", databasePath: "data/bot.db" });
   });

@@ -9,6 +9,7 @@ import type { TextChannel } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { guildModelReport } from "../../src/app/guild-model.ts";
 import { ModelRegistry } from "../../src/app/model-registry.ts";
+import { corpusRequirement } from "../../src/app/training-limits.ts";
 import { MEMBER_PERMISSIONS, Permission, type FakeInteraction, type RecordedRequest, type ShownMessage } from "../fake-discord/index.ts";
 import { makeUser } from "../fake-discord/entities.ts";
 import { type Harness, startHarness } from "./harness.ts";
@@ -133,6 +134,21 @@ describe("/train refusals", () => {
       expect(o.name_localizations.ja, o.name).toBeTruthy();
       expect(o.description_localizations.ja, o.name).toBeTruthy();
     }
+  });
+
+  it("says in its preset choices how much text each preset needs, before anything is read (en and ja)", () => {
+    const registered = h.fake.commands.get("global")!.find((c) => c.name === "train") as {
+      options: { options?: { name: string; choices?: { name: string; value: string; name_localizations?: Record<string, string> }[] }[] }[];
+    };
+    const preset = registered.options[0].options!.find((o) => o.name === "preset")!;
+    const byValue = Object.fromEntries(preset.choices!.map((c) => [c.value, c]));
+    for (const [value, need] of Object.entries({ tiny: corpusRequirement("tiny"), baby: corpusRequirement("baby") })) {
+      const characters = need.characters.toLocaleString("en-US");
+      expect(byValue[value].name).toContain(`needs 10+ messages, ${characters}+ characters`);
+      expect(byValue[value].name_localizations?.ja).toContain(`10 件・${characters} 文字以上が必要`);
+      expect(byValue[value].name.length).toBeLessThanOrEqual(100); // Discord's limit for a choice's name
+    }
+    expect(corpusRequirement("baby").characters).toBe(1302);
   });
 
   it("needs Read Message History in each channel it reads", async () => {

@@ -57,6 +57,8 @@ function summary(steps: number, stopped: TrainingSummary["stopped"] = "done"): T
     finalTrainLoss: 4,
     finalValLoss: 4.2,
     bestValLoss: 4.2,
+    firstPlan: null,
+    replans: 0,
     seconds: 3,
     stepSeconds: 2.5,
     tokensPerSecond: 1000,

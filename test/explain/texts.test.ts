@@ -21,7 +21,7 @@ describe("both languages", () => {
     expect(Object.keys(TEXTS.en.topics).sort()).toEqual(sorted);
     expect(Object.keys(TEXTS.ja.path.items).sort()).toEqual(sorted);
     expect(Object.keys(TEXTS.en.path.items).sort()).toEqual(sorted);
-    expect(new Set(TOPICS).size).toBe(18);
+    expect(new Set(TOPICS).size).toBe(19);
   });
 
   it("list the learning path in the same order", () => {

@@ -202,7 +202,13 @@ function messageFromBody(
   req: RecordedRequest,
   options: { interactionFlags?: number } = {},
 ): MessageJSON {
-  const body = (req.body ?? {}) as { content?: string; embeds?: unknown[]; flags?: number; message_reference?: unknown };
+  const body = (req.body ?? {}) as {
+    content?: string;
+    embeds?: unknown[];
+    flags?: number;
+    message_reference?: unknown;
+    components?: unknown[];
+  };
   const message = makeMessage({
     channelId,
     ...(guildId !== undefined && { guildId }),
@@ -213,6 +219,7 @@ function messageFromBody(
     flags: options.interactionFlags ?? Number(body.flags ?? 0),
   });
   if (body.message_reference !== undefined) message.message_reference = body.message_reference;
+  if (body.components !== undefined) message.components = body.components;
   message.mention_everyone = fake.pingsOf(req.body).everyone;
   return message;
 }

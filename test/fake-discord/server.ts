@@ -269,10 +269,12 @@ export class FakeDiscord extends EventEmitter {
     });
   }
 
-  /** A user presses a button (a message component interaction, type 3) under `message`. */
+  /** A user presses a button (a message component interaction, type 3) under one of the bot's messages. */
   press(o: Omit<InteractOptions, "command" | "options" | "subcommand"> & { message: MessageJSON; customId: string }): FakeInteraction {
+    // where the message is: its server and channel (none: a DM)
+    const where = o.message.guild_id ? { guildId: o.message.guild_id, channelId: o.message.channel_id } : { dm: true as const };
     return this.dispatchInteraction(
-      { ...o, command: "" },
+      { ...o, ...where, command: `button:${o.customId}` },
       `button ${o.customId}`,
       3,
       () => ({ custom_id: o.customId, component_type: 2 }),

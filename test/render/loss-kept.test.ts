@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { loadDefaultModel } from "../../src/app/load-model.ts";
 import { modelInfo } from "../../src/app/model-info.ts";
 import { lossCurveOf } from "../../src/app/pictures.ts";
-import { markedValidation } from "../../src/render/loss.ts";
+import { lowerEstimateThanKept, markedValidation } from "../../src/render/loss.ts";
 
 describe("the loss curve's marked validation point", () => {
   it("is the shipped model's kept checkpoint, with the card's val loss", async () => {
@@ -34,5 +34,19 @@ describe("the loss curve's marked validation point", () => {
     expect(marked).toEqual({ ...kept, kind: "kept" });
     // without a kept checkpoint (a run still training) the lowest estimate is what is kept so far
     expect(markedValidation({ points: curve, modelName: "x", lang: "en" })).toMatchObject({ step: lower.step, kind: "best" });
+  });
+
+  it("names a lower estimate at another step, so the picture can say why the kept one was kept", async () => {
+    const info = modelInfo(await loadDefaultModel());
+    const input = lossCurveOf(info, "en");
+    const estimates = info.curve.filter((p) => p.valLoss !== null && p.step !== info.step);
+    const lowest = estimates.reduce((a, b) => (b.valLoss! < a.valLoss! ? b : a));
+    // the shipped model: its lowest estimate (random batches) lies below the card's full held-out figure
+    expect(lowest.valLoss!).toBeLessThan(info.valLoss!);
+    expect(lowerEstimateThanKept(input)).toEqual({ step: lowest.step, valLoss: lowest.valLoss });
+    // a curve whose every estimate is above the kept figure needs no word
+    const above = info.curve.map((p) => (p.valLoss === null ? p : { ...p, valLoss: Math.max(p.valLoss, info.valLoss! + 0.01) }));
+    expect(lowerEstimateThanKept({ ...input, points: above })).toBeNull();
+    expect(lowerEstimateThanKept({ ...input, kept: undefined })).toBeNull();
   });
 });

@@ -2,6 +2,7 @@
  * Chat: when someone mentions the bot in a server, or writes to it in a DM, it answers with
  * the guild's model (DMs: the default model). Typing first, then the recent conversation as the
  * prompt, then the generated reply — with every mention made inert, so it never pings anyone.
+ * In explain mode the reply carries a /sources button (sources-button.ts).
  */
 import { cleanContent, type Message, PermissionFlagsBits } from "discord.js";
 import type { ModelRegistry } from "../../app/model-registry.ts";
@@ -16,6 +17,7 @@ import { langOfText, strings } from "./i18n.ts";
 import type { Logger } from "./log.ts";
 import { inertMentions, replyToMessage } from "./outgoing.ts";
 import { discordMessage } from "./reply-format.ts";
+import { BREAKDOWN_MARK, sourcesButtonRow } from "./sources-button.ts";
 import { QueueFullError, type SerialQueue } from "./serial-queue.ts";
 
 /** How many earlier messages of the channel the prompt includes. */
@@ -72,8 +74,10 @@ export async function handleChatMessage(message: Message, deps: ChatDeps): Promi
       const breakdown = inertMentions(chatBreakdown(handle, generated.steps, Math.max(0, budget)));
       const png = await tracePicture(handle, redactGeneration(handle, chatAsGeneration(current, generated), redactor), lang);
       await replyToMessage(message, {
-        content: `${body}\n\n-# ${text.explainBreakdownTitle}\n\`\`\`\n${breakdown}\n\`\`\``,
+        content: `${body}${BREAKDOWN_MARK}${text.explainBreakdownTitle}\n\`\`\`\n${breakdown}\n\`\`\``,
         files: [{ name: "trace.png", data: png }],
+        // in a server, the button that answers with this reply's sources (nothing is stored from DMs)
+        ...(message.inGuild() && { components: [sourcesButtonRow(text.sourcesButton)] }),
       });
       return;
     }

@@ -18,6 +18,7 @@ import type { Command, CommandContext } from "./command.ts";
 import { langOfLocale, strings, type Strings } from "./i18n.ts";
 import { respond } from "./outgoing.ts";
 import type { RateLimiter } from "../../app/rate-limit.ts";
+import { answerSourcesButton, SOURCES_BUTTON } from "./sources-button.ts";
 
 export type DispatchDeps = Omit<CommandContext, "lang" | "text"> & {
   commands: Collection<string, Command>;
@@ -31,6 +32,19 @@ export async function dispatchInteraction(interaction: Interaction, deps: Dispat
     return handleModelButton(interaction, { ...deps, lang, text: strings(lang) }).catch((err: unknown) =>
       deps.log.error("a model button failed", { interaction: interaction.id, guild: interaction.guildId }, err),
     );
+  }
+  if (interaction.isButton() && interaction.customId === SOURCES_BUTTON) {
+    await answerSourcesButton(interaction, deps).catch(async (err: unknown) => {
+      deps.log.error(
+        "the sources button failed",
+        { interaction: interaction.id, guild: interaction.guildId, user: interaction.user.id },
+        err,
+      );
+      await respond(interaction, strings(langOfLocale(interaction.locale)).commandFailed("sources"), { ephemeral: true }).catch(
+        () => undefined,
+      );
+    });
+    return;
   }
   if (!interaction.isChatInputCommand()) return;
   const lang = langOfLocale(interaction.locale);

@@ -44,6 +44,8 @@ export interface Strings {
   inputError(code: string, values: Record<string, unknown>): string | undefined;
   /** the heading of the breakdown under a chat reply in explain mode */
   explainBreakdownTitle: string;
+  /** the button under an explain-mode chat reply that answers with its sources */
+  sourcesButton: string;
   /** the per-user limit on expensive commands */
   tryAgainIn: (seconds: number) => string;
   trainChannelNotAllowed: (channel: string, allowed: string[]) => string;
@@ -96,6 +98,7 @@ const en: Strings = {
   modelName: (identity) => modelNameIn(identity, "en"),
   inputError: (code, v) => inputErrorMessage("en", code, v),
   explainBreakdownTitle: "How I chose each token (chosen, then the runners-up):",
+  sourcesButton: "Where did I learn this? (/sources)",
   tryAgainIn: (s) => `I'm still catching my breath from your last requests: please try again in ${s} s.`,
   trainNothingToResume: "There is no interrupted or stopped training with a checkpoint to resume in this server.",
   trainChannelNotAllowed: (c, a) => `An admin allowed \`/train\` to read only ${a.join(" ")}; ${c} is not one of them.`,
@@ -138,6 +141,7 @@ const ja: Strings = {
   modelName: (identity) => modelNameIn(identity, "ja"),
   inputError: (code, v) => inputErrorMessage("ja", code, v),
   explainBreakdownTitle: "トークンの選び方（選んだもの、続いて次点の候補）:",
+  sourcesButton: "どこで学んだ？（/sources）",
   tryAgainIn: (s) => `続けてのリクエストで少し息切れしています。${s} 秒後にもう一度どうぞ。`,
   trainNothingToResume: "このサーバーには、再開できる（チェックポイントのある）中断・停止した学習がありません。",
   trainChannelNotAllowed: (c, a) => `管理者が \`/train\` に許可したのは ${a.join(" ")} だけです。${c} は含まれていません。`,

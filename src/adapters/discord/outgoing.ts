@@ -6,7 +6,10 @@
 import {
   type APIActionRowComponent,
   type APIComponentInMessageActionRow,
+  type ActionRowBuilder,
   AttachmentBuilder,
+  type ButtonBuilder,
+  type ButtonInteraction,
   type ChatInputCommandInteraction,
   type InteractionReplyOptions,
   type Message,
@@ -21,8 +24,8 @@ const CODE_FENCE = "```";
 export interface Outgoing {
   content?: string;
   files?: { name: string; data: Uint8Array }[];
-  /** buttons under the message (Discord's component JSON), e.g. a training's "Use it" */
-  components?: readonly APIActionRowComponent<APIComponentInMessageActionRow>[];
+  /** message components: the /sources button under an explain-mode chat reply (builders), a training's "Use it" (component JSON) */
+  components?: readonly (ActionRowBuilder<ButtonBuilder> | APIActionRowComponent<APIComponentInMessageActionRow>)[];
 }
 
 /** The options discord.js takes, with the safety settings applied. */
@@ -47,7 +50,7 @@ export function messageOptions(message: string | Outgoing) {
  * that message is deleted first.
  */
 export async function respond(
-  interaction: ChatInputCommandInteraction,
+  interaction: ChatInputCommandInteraction | ButtonInteraction,
   message: string | Outgoing,
   options: { ephemeral?: boolean } = {},
 ): Promise<void> {
@@ -72,7 +75,7 @@ export async function respond(
  * respond() sends it, the others as follow-ups of the same visibility.
  */
 export async function respondAll(
-  interaction: ChatInputCommandInteraction,
+  interaction: ChatInputCommandInteraction | ButtonInteraction,
   messages: readonly Outgoing[],
   options: { ephemeral?: boolean } = {},
 ): Promise<void> {

@@ -3,7 +3,8 @@
  * calls. Plain node:http, no framework; the page needs no build step.
  *
  *   GET  /                      the chat page (page/index.html, app.js, style.css)
- *   GET  /api/commands          the slash commands and their options (for autocompletion), the model's name
+ *   GET  /api/commands          the slash commands and their options (for autocompletion), the model's name,
+ *                               the training panel's limits and sentences (src/app/training-panel.ts)
  *   GET  /api/models            the playground's models (the header's picker): ref, label, kind, size, val loss, date, in use
  *   POST /api/models/use        { ref, lang }                       → { text, models, inUse }
  *   POST /api/chat              { messages: string[], lang }        → { text }
@@ -34,6 +35,7 @@ import { chatReply } from "./chat.ts";
 import { WEB_COMMANDS } from "./commands/index.ts";
 import { type AccessPolicy, allowedHostNames, decideAccess, isLoopbackHost, SECRET_PARAM } from "./access.ts";
 import { HttpError, pngSize, readJsonBody, SECURITY_HEADERS, sendBytes, sendJson } from "./http.ts";
+import { trainingPanel } from "../../app/training-panel.ts";
 import { forgetLocalTrainingTexts, lossCurvePng, startLocalTraining, stopLocalTraining } from "./local-training.ts";
 import { ImageShelf } from "./image-shelf.ts";
 import { followTraining } from "./training-events.ts";
@@ -137,7 +139,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         requireMethod(method, "GET");
         const ctx = context(url.searchParams.get("lang"));
         const handle = await options.registry.forGuild(LOCAL_SPACE);
-        return sendJson(res, 200, { commands: WEB_COMMANDS.map((c) => c.spec), model: texts(ctx.lang).modelName(identityOf(handle)) });
+        return sendJson(res, 200, {
+          commands: WEB_COMMANDS.map((c) => c.spec),
+          model: texts(ctx.lang).modelName(identityOf(handle)),
+          training: trainingPanel(ctx.lang),
+        });
       }
       case "/api/models": {
         requireMethod(method, "GET");

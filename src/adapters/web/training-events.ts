@@ -68,12 +68,15 @@ export function followTraining(req: IncomingMessage, res: ServerResponse, ctx: W
   // 2. the end: the outcome, then close
   training.done.then((outcome) => {
     if (res.writableEnded) return;
+    // the steps run of the (last) plan: a bar drawn from them ends where the run ended, not at 100 % regardless
+    const steps = outcome.summary ? { step: outcome.summary.steps, totalSteps: outcome.summary.totalSteps } : {};
     // a model kept but not chosen: the panel offers to use it (never switched silently)
     const waiting = outcome.model && outcome.installation && !outcome.installation.switched;
     send("end", {
       text: t.trainOutcome(outcome),
       status: outcome.status,
       points: training.points.length,
+      ...steps,
       ...(waiting && { use: { ref: `#${outcome.model!.id}`, label: MODEL_SENTENCES[ctx.lang].useIt } }),
     });
     finish();

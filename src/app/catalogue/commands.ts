@@ -14,6 +14,8 @@ import { MAX_INPUT_CHARS } from "../prompt.ts";
 /** A model's user-given name: at most this many characters (the catalogue of models checks the rest). */
 export const MAX_MODEL_NAME = 40;
 import type { CommandSpec, OptionSpec, SubcommandSpec } from "./types.ts";
+import { corpusRequirement } from "../training-limits.ts";
+import { trainingPlanSentences } from "../training-plan-sentences.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Limits other modules read by name (the one place each number is written)
@@ -242,6 +244,19 @@ const headsOption = (): OptionSpec => ({
 });
 
 const presetChoices = (presets: readonly string[]) => presets.map((p) => ({ value: p, label: PRESET_LABELS[p] ?? { en: p, ja: p } }));
+/** The trainable presets' choices, each saying how much text it needs (src/app/training-limits.ts): what /train's help shows before anything is read. */
+const trainingPresetChoices = (presets: readonly TrainingPreset[]) =>
+  presets.map((p) => {
+    const need = corpusRequirement(p);
+    const label = PRESET_LABELS[p] ?? { en: p, ja: p };
+    return {
+      value: p,
+      label: {
+        en: `${label.en} (${trainingPlanSentences("en").choiceNeeds(need)})`,
+        ja: `${label.ja}（${trainingPlanSentences("ja").choiceNeeds(need)}）`,
+      },
+    };
+  });
 const PRESET_LABELS: Record<string, OptionSpec["description"]> = {
   tiny: { en: "tiny: a toy, learns in seconds", ja: "tiny: おもちゃ。数秒で学習" },
   baby: { en: "baby: 4 layers, writes recognisable text after a few minutes", ja: "baby: 4 レイヤー。数分で読める文章に" },
@@ -678,7 +693,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
             localName: "プリセット",
             type: "string",
             default: DEFAULT_TRAINING_PRESET,
-            choices: presetChoices(TRAINING_PRESETS),
+            choices: trainingPresetChoices(TRAINING_PRESETS),
             description: { en: "The model's size", ja: "モデルの大きさ" },
           },
           {

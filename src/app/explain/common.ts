@@ -7,6 +7,7 @@ import type { ExplainTexts, FactsOf, PictureWordsOf } from "../../explain/facts.
 import type { ExplainLang, TopicName } from "../../explain/topics.ts";
 import type { Redactor } from "../redaction.ts";
 import type { SourceScope } from "../sources.ts";
+import type { IndexStatus } from "../neuron-indexer.ts";
 import { identityOf, modelName } from "../model-identity.ts";
 
 export interface ExplanationPicture {
@@ -26,6 +27,8 @@ export interface TopicInput {
   redactor: Redactor | null;
   /** the space's stored training messages `sources` searches (absent or null: nothing stored here) */
   sources?: SourceScope | null;
+  /** the space's neuron index for a model (`neurons`; absent: none known here) */
+  neuronIndex?: (handle: ModelHandle) => IndexStatus;
 }
 
 /**

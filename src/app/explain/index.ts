@@ -26,9 +26,11 @@ import { explainAttention } from "./attention.ts";
 import { explainGeneration } from "./generation.ts";
 import { explainAblation, explainAttribution, explainLens } from "./look.ts";
 import { explainRollout, explainSources } from "./across.ts";
+import { explainNeurons } from "./neurons.ts";
 import { explainCompute, explainParameters } from "./scale.ts";
 import type { Redactor } from "../redaction.ts";
 import type { SourceScope } from "../sources.ts";
+import type { IndexStatus } from "../neuron-indexer.ts";
 import { identityOf, modelName } from "../model-identity.ts";
 import type { ModelFacts } from "../../explain/facts.ts";
 
@@ -56,6 +58,8 @@ export interface ExplainOptions {
   redactor?: Redactor | null;
   /** the space's stored training messages and who asks (`sources`; absent: nothing stored here) */
   sources?: SourceScope | null;
+  /** the space's neuron index for a model (`neurons`; absent: none known here) */
+  neuronIndex?: (handle: ModelHandle) => IndexStatus;
 }
 
 /** The explanation's words as one markdown text: the model line, the title, the paragraphs. */
@@ -86,6 +90,7 @@ const COMPUTERS: { [K in TopicName]: TopicComputer<K> } = {
   ablation: explainAblation,
   rollout: explainRollout,
   sources: explainSources,
+  neurons: explainNeurons,
   parameters: explainParameters,
   compute: explainCompute,
 };
@@ -131,6 +136,7 @@ function prepare(handle: ModelHandle, topic: TopicName, options: ExplainOptions)
     text: options.text,
     redactor: options.redactor ?? null,
     sources: options.sources ?? null,
+    neuronIndex: options.neuronIndex,
   }) as TopicRun<typeof name>;
   const model = speakerOf(handle, lang);
   const written = (texts.topics[name] as (f: typeof run.facts, m: typeof model) => ReturnType<(typeof texts.topics)[typeof name]>)(

@@ -19,7 +19,9 @@ export function explainReply(rc: ReplyContext, o: ReplyOptions): PendingReply {
     return async () => ({ body: listTopics(lang).lines.map((l) => ({ line: l === "" ? [] : [text(l)] })), notices: [], pictures: [] });
   const topic = checkTopic(o.topic);
   return async () => {
-    const e = await rc.heavy(() => explainTopic(rc.handle, topic, { lang, text: given, redactor: rc.redactor, sources: rc.sources }));
+    const e = await rc.heavy(() =>
+      explainTopic(rc.handle, topic, { lang, text: given, redactor: rc.redactor, sources: rc.sources, neuronIndex: rc.neuronIndex }),
+    );
     return { body: explanationBlocks(e), notices: [], pictures: e.pictures };
   };
 }

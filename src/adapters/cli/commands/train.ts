@@ -4,6 +4,7 @@
  * Trains in a worker thread with a live progress line; writes a checkpoint at every evaluation
  * and at the end, so Ctrl-C loses at most one interval (the first Ctrl-C stops gracefully).
  */
+import { trainingPlanSentences } from "../../../app/training-plan-sentences.ts";
 import { isPresetName } from "../../../model/config.ts";
 import { readCorpus, splitDocuments } from "../../../app/corpus.ts";
 import { startTrainingJob } from "../../../app/training-job.ts";
@@ -101,6 +102,9 @@ export async function run(argv: string[]): Promise<void> {
         (summary.corpus.unknown > 0 ? `, ${summary.corpus.unknown} unknown characters` : "") +
         ` → ${out} (loss curve: ${lossCurvePath(out)})`,
     );
+    if (summary.planned && summary.firstPlan !== null && summary.replans > 0) {
+      line.log(trainingPlanSentences(lang).replanned(summary.firstPlan, summary.totalSteps, summary.replans));
+    }
   } finally {
     process.off("SIGINT", onInterrupt);
   }

@@ -7,6 +7,7 @@ const UI = {
     title: "MiniGPT playground",
     placeholder: "Say something, or type / for commands",
     send: "Send",
+    sources: "Where did I learn this? (/sources)",
     you: "You",
     bot: "MiniGPT",
     system: "Playground",
@@ -17,7 +18,7 @@ const UI = {
     network: "The playground's server did not answer. Is `npm start` still running?",
     model: (name) => `model: ${name}`,
     other: "日本語",
-    paste: "Paste a text here (10 or more lines or paragraphs), or choose a .txt file:",
+    paste: "Paste a text here, or choose a .txt file:",
     file: "Upload .txt",
     preset: "Size",
     minutes: "Minutes",
@@ -35,6 +36,7 @@ const UI = {
     title: "MiniGPT プレイグラウンド",
     placeholder: "話しかけるか、/ でコマンドを入力",
     send: "送信",
+    sources: "どこで学んだ？（/sources）",
     you: "あなた",
     bot: "MiniGPT",
     system: "プレイグラウンド",
@@ -45,7 +47,7 @@ const UI = {
     network: "プレイグラウンドのサーバーが応答しません。`npm start` は動いていますか？",
     model: (name) => `モデル: ${name}`,
     other: "English",
-    paste: "ここに文章を貼り付けるか（10 行・10 段落以上）、.txt ファイルを選んでください:",
+    paste: "ここに文章を貼り付けるか、.txt ファイルを選んでください:",
     file: ".txt をアップロード",
     preset: "大きさ",
     minutes: "分",
@@ -61,11 +63,14 @@ const UI = {
   },
 };
 
+/** until GET /api/commands has answered (it sends the limits: src/app/training-limits.ts) */
 const MAX_UPLOAD_BYTES = 3 * 1024 * 1024;
 const CURVE_REFRESH_MS = 1200;
 
 let lang = localStorage.getItem("lang") ?? (navigator.language.toLowerCase().startsWith("ja") ? "ja" : "en");
 let commands = [];
+/** GET /api/commands' training panel: { limits, text, needs: {preset: sentence}, cut: "…{kept}…{total}…" } */
+let training = null;
 /** the chat so far, oldest first: what the model reads as the conversation */
 const conversation = [];
 
@@ -212,7 +217,12 @@ async function send(line) {
       const reply = await post("/api/chat", { messages: conversation });
       conversation.push(reply.text);
       pending.row.remove();
-      addMessage("bot", reply.text);
+      const { bubble } = addMessage("bot", reply.text);
+      // the texts trained here that share the longest stretches with this reply
+      const sources = button(UI[lang].sources, "ghost");
+      sources.classList.add("sources");
+      sources.addEventListener("click", () => send(`/sources ${reply.text}`));
+      bubble.append(sources);
     }
   } catch (err) {
     pending.row.remove();
@@ -298,13 +308,49 @@ function trainPanel() {
   file.type = "file";
   file.accept = ".txt,text/plain";
   file.setAttribute("aria-label", t.file);
+  // the limits before anything is pasted, a live count against the chosen preset's need, and a word when a text is cut
+  const limits = document.createElement("div");
+  limits.className = "train-limits";
+  limits.textContent = training?.text ?? "";
+  const count = document.createElement("div");
+  count.className = "train-count";
+  const cutNote = document.createElement("div");
+  cutNote.className = "train-cut";
+  cutNote.hidden = true;
+  const maxChars = training?.limits.maxCharacters ?? Infinity;
+  if (Number.isFinite(maxChars)) text.maxLength = maxChars;
+  const putText = (value) => {
+    text.value = value.length > maxChars ? value.slice(0, maxChars) : value;
+    announceCut(cutNote, value.length, text.value.length);
+    updateCount();
+  };
+  text.addEventListener("paste", (e) => {
+    const pasted = e.clipboardData?.getData("text/plain") ?? "";
+    const room = maxChars - (text.value.length - (text.selectionEnd - text.selectionStart));
+    if (pasted.length <= room) return;
+    e.preventDefault();
+    const before = text.value.slice(0, text.selectionStart);
+    putText(before + pasted + text.value.slice(text.selectionEnd));
+  });
+  text.addEventListener("input", () => updateCount());
   file.addEventListener("change", async () => {
     const chosen = file.files?.[0];
     if (!chosen) return;
-    if (chosen.size > MAX_UPLOAD_BYTES) return addMessage("error", t.fileTooBig((chosen.size / 1048576).toFixed(1)));
-    text.value = await chosen.text();
+    if (chosen.size > (training?.limits.maxUploadBytes ?? MAX_UPLOAD_BYTES))
+      return addMessage("error", t.fileTooBig((chosen.size / 1048576).toFixed(1)));
+    putText(await chosen.text());
   });
   const preset = select("preset", ["baby", "tiny"]);
+  const updateCount = () => {
+    const need = training?.limits.presets.find((p) => p.preset === preset.value);
+    if (!need) return;
+    const n = text.value.length;
+    count.textContent = `${n.toLocaleString(lang)} / ${need.characters.toLocaleString(lang)} · ${training.needs[preset.value]}`;
+    count.classList.toggle("enough", n >= need.characters);
+    count.dataset.characters = String(n);
+    count.dataset.needed = String(need.characters);
+  };
+  preset.addEventListener("change", () => updateCount());
   const minutes = document.createElement("input");
   minutes.type = "number";
   minutes.name = "minutes";
@@ -326,7 +372,8 @@ function trainPanel() {
     }
   });
   row.append(file, labelled(t.preset, preset), labelled(t.minutes, minutes), start, corpus, forget);
-  card.append(label, text, row);
+  card.append(label, limits, text, count, cutNote, row);
+  updateCount();
   const begin = async (source) => {
     start.disabled = corpus.disabled = true;
     try {
@@ -350,6 +397,15 @@ function trainPanel() {
   });
   corpus.addEventListener("click", () => begin("corpus"));
   return card;
+}
+
+/** Says a text was cut to the maximum ("cut to 6,000 of its 10,000 characters"), in `note`; hides it otherwise. */
+function announceCut(note, total, kept) {
+  note.hidden = !(total > kept) || !training;
+  if (note.hidden) return;
+  note.textContent = training.cut.replace("{kept}", kept.toLocaleString(lang)).replace("{total}", total.toLocaleString(lang));
+  note.dataset.kept = String(kept);
+  note.dataset.total = String(total);
 }
 
 function followTraining(bubble) {
@@ -381,6 +437,12 @@ function followTraining(bubble) {
   bubble.append(card);
   keepAtBottom(true);
 
+  // the bar: step N of the plan's M (M changes when the run re-plans)
+  const showSteps = (step, total) => {
+    fill.style.width = `${Math.min(100, (100 * step) / total).toFixed(1)}%`;
+    bar.dataset.step = String(step);
+    bar.dataset.total = String(total);
+  };
   let shownPoints = 0;
   let lastRefresh = 0;
   const refreshCurve = (points, force) => {
@@ -395,7 +457,7 @@ function followTraining(bubble) {
   events.addEventListener("progress", (e) => {
     const p = JSON.parse(e.data);
     renderText(line, p.text);
-    if (p.totalSteps) fill.style.width = `${Math.min(100, (100 * p.step) / p.totalSteps).toFixed(1)}%`;
+    if (p.totalSteps) showSteps(p.step, p.totalSteps);
     if (p.points > 0) refreshCurve(p.points, false);
     keepAtBottom();
   });
@@ -403,7 +465,8 @@ function followTraining(bubble) {
     const p = JSON.parse(e.data);
     events.close();
     renderText(line, p.text);
-    fill.style.width = "100%";
+    if (p.totalSteps) showSteps(p.step, p.totalSteps);
+    else fill.style.width = "100%";
     stop.remove();
     if (p.points > 0) refreshCurve(p.points, true);
     card.classList.add("ended");
@@ -570,11 +633,28 @@ async function loadCommands() {
     if (!response.ok) return;
     const data = await response.json();
     commands = data.commands;
+    training = data.training ?? null;
+    if (training) input.maxLength = training.limits.maxInputCharacters;
     $("model-name").textContent = UI[lang].model(data.model);
   } catch {
     // the next message will report a dead server
   }
 }
+
+// a paste longer than the input box takes is cut by the browser: say so under the box
+input.addEventListener("paste", (e) => {
+  const pasted = e.clipboardData?.getData("text/plain") ?? "";
+  const room = input.maxLength - (input.value.length - (input.selectionEnd - input.selectionStart));
+  const hint = $("hint");
+  if (input.maxLength > 0 && pasted.length > room && training) {
+    const total = input.value.length - (input.selectionEnd - input.selectionStart) + pasted.length;
+    hint.textContent = training.cut.replace("{kept}", input.maxLength.toLocaleString(lang)).replace("{total}", total.toLocaleString(lang));
+    hint.classList.add("cut");
+  } else if (hint.classList.contains("cut")) {
+    hint.classList.remove("cut");
+    hint.textContent = UI[lang].hint;
+  }
+});
 
 /** The composer grows with its text up to its max-height, and shows a scrollbar only beyond that. */
 function fitInput() {
@@ -630,5 +710,7 @@ $("lang-toggle").addEventListener("click", () => {
 await Promise.all(["400", "700"].map((weight) => document.fonts.load(`${weight} 1em "Playground JP"`, "あ"))).catch(() => undefined);
 applyLanguage();
 addMessage("bot", UI[lang].welcome);
-await Promise.all([loadCommands(), loadModels()]);
+await loadCommands();
+// the picker after the commands: the training panel reads its limits from those
+await loadModels();
 input.focus();
