@@ -71,6 +71,8 @@ let lang = localStorage.getItem("lang") ?? (navigator.language.toLowerCase().sta
 let commands = [];
 /** GET /api/commands' training panel: { limits, text, needs: {preset: sentence}, cut: "…{kept}…{total}…" } */
 let training = null;
+/** resolves once GET /api/commands has answered (or failed) */
+let commandsReady = Promise.resolve();
 /** the chat so far, oldest first: what the model reads as the conversation */
 const conversation = [];
 
@@ -312,6 +314,8 @@ function trainPanel() {
   const limits = document.createElement("div");
   limits.className = "train-limits";
   limits.textContent = training?.text ?? "";
+  // a panel opened before GET /api/commands answered: its limits once they are here
+  if (!training) commandsReady.then(() => (limits.textContent = training?.text ?? ""));
   const count = document.createElement("div");
   count.className = "train-count";
   const cutNote = document.createElement("div");
@@ -710,7 +714,8 @@ $("lang-toggle").addEventListener("click", () => {
 await Promise.all(["400", "700"].map((weight) => document.fonts.load(`${weight} 1em "Playground JP"`, "あ"))).catch(() => undefined);
 applyLanguage();
 addMessage("bot", UI[lang].welcome);
-await loadCommands();
+commandsReady = loadCommands();
+await commandsReady;
 // the picker after the commands: the training panel reads its limits from those
 await loadModels();
 input.focus();
