@@ -16,6 +16,8 @@ import { loadCheckpointBytes } from "../model/checkpoint.ts";
 import { type CatalogueDeps, type CatalogueModel, listModels, resolveRef } from "./model-catalogue.ts";
 import { resolveImportPath } from "./imported-models.ts";
 import { InputError } from "./prompt.ts";
+import { MODEL_SENTENCES } from "./model-sentences.ts";
+import type { Lang } from "../lang.ts";
 import { FINE_TUNE } from "./train-model.ts";
 import { availableMemory, checkTrainingMemory, MemoryTooSmallError, type TrainingMemory } from "./training-memory.ts";
 import { MIN_MESSAGES, type CorpusRequirement } from "./training-limits.ts";
@@ -51,9 +53,35 @@ export function checkBaseMemory(config: GPTConfig, available: number = available
 
 export { MemoryTooSmallError };
 
-/** The refs a space may fine-tune (for autocomplete and the playground's choice): usable models only. */
+/** The models a space may fine-tune: usable ones, its own first, then the host's, then the shipped one. */
 export async function baseChoices(deps: CatalogueDeps, space: string): Promise<CatalogueModel[]> {
-  return (await listModels(deps, space)).models.filter((m) => m.usable && m.config !== null);
+  const order = { stored: 0, imported: 1, shipped: 2 } as const;
+  return (await listModels(deps, space)).models
+    .filter((m) => m.usable && m.config !== null)
+    .sort((a, b) => order[a.source] - order[b.source]);
+}
+
+/**
+ * What base: suggests while it is typed (Discord's autocomplete, the playground's choice): the
+ * choices whose ref or name contains `typed`, at most 25 (Discord's limit), each labelled as
+ * /model's suggestions are ("#3 “name” · trained here · 2.345").
+ */
+export async function baseSuggestions(
+  deps: CatalogueDeps,
+  space: string,
+  lang: Lang,
+  typed = "",
+): Promise<{ name: string; value: string }[]> {
+  const s = MODEL_SENTENCES[lang];
+  const wanted = typed.trim().toLowerCase();
+  return (await baseChoices(deps, space))
+    .filter((m) => wanted === "" || m.ref.toLowerCase().includes(wanted) || (m.userName ?? "").toLowerCase().includes(wanted))
+    .slice(0, 25)
+    .map((m) => {
+      const label = m.userName ? `${m.ref} “${m.userName}”` : m.ref;
+      const loss = m.valLoss === null ? "" : ` · ${m.valLoss.toFixed(3)}`;
+      return { name: [...`${label} · ${s.source[m.source]}${loss}`].slice(0, 100).join(""), value: m.ref };
+    });
 }
 
 /**

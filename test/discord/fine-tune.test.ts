@@ -111,9 +111,9 @@ describe("/train start base:", () => {
     expect(model.meta.step).toBeLessThanOrEqual(STEPS);
     expect((model.meta.extra as { base?: { name?: string } }).base?.name).toBe("gpt2-tiny");
     // 4. /model says what it was fine-tuned from
-    const card = await h.fake.interact({ command: "model" }).reply();
+    const card = await h.fake.interact({ command: "model", subcommand: "show" }).reply();
     expect(card.content.split("\n")[1]).toBe("Fine-tuned from **gpt2-tiny**.");
-    const ja = await h.fake.interact({ command: "model", locale: "ja" }).reply();
+    const ja = await h.fake.interact({ command: "model", subcommand: "show", locale: "ja" }).reply();
     expect(ja.content.split("\n")[1]).toBe("**gpt2-tiny** から微調整したモデルです。");
   });
 
@@ -160,23 +160,20 @@ describe("/train start base:", () => {
     const option = registered.options.find((o) => o.name === "start")!.options!.find((o) => o.name === "base")!;
     expect(option.autocomplete).toBe(true);
     expect(option.name_localizations).toEqual({ ja: "元のモデル" });
-    const all = await h.fake.autocomplete({ command: "train", subcommand: "start", options: { base: "" }, focused: "base" });
-    const ids = h.bot.store.models.list(guild).map((m) => m.id);
-    expect(all).toEqual([
-      ...ids.map((id) => ({ name: `#${id} · server model #${id}`, value: `#${id}` })),
-      { name: "gpt2-tiny", value: "gpt2-tiny" },
-      { name: "default · default model", value: "default" },
-    ]);
-    const typed = await h.fake.autocomplete({ command: "train", subcommand: "start", options: { base: "GPT" }, focused: "base" });
-    expect(typed).toEqual([{ name: "gpt2-tiny", value: "gpt2-tiny" }]);
-    const ja = await h.fake.autocomplete({
-      command: "train",
-      subcommand: "start",
-      options: { base: "既定" },
-      focused: "base",
-      locale: "ja",
-    });
-    expect(ja).toEqual([{ name: "default · 既定のモデル", value: "default" }]);
+    const suggest = async (typed: string, locale = "en-US") => {
+      const it1 = h.fake.autocomplete({ command: "train", subcommand: "start", options: { base: typed }, focused: "base", locale });
+      const callback = (await it1.acknowledged()).body as { type: number; data: { choices: { name: string; value: string }[] } };
+      expect(callback.type).toBe(8);
+      return callback.data.choices;
+    };
+    const own = h.bot.store.models.list(guild);
+    const all = await suggest("");
+    expect(all.map((c) => c.value)).toEqual([...own.map((m) => `#${m.id}`), "gpt2-tiny", "default"]);
+    expect(all[0].name).toMatch(new RegExp(`^#${own[0].id} · trained here · \\d+\\.\\d{3}$`));
+    expect(all.at(-2)).toEqual({ name: "gpt2-tiny · imported (host)", value: "gpt2-tiny" });
+    expect(await suggest("GPT")).toEqual([{ name: "gpt2-tiny · imported (host)", value: "gpt2-tiny" }]);
+    const ja = await suggest("gpt", "ja");
+    expect(ja).toEqual([{ name: "gpt2-tiny · 取り込み（ホスト）", value: "gpt2-tiny" }]);
   });
 
   it("refuses a base too big for the memory, before reading anything, with the figures (en and ja)", async () => {

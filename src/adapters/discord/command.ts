@@ -7,7 +7,7 @@
  *   export const userPermissions = ["ManageGuild"];      // optional: admin commands
  *   export const botPermissions = ["ReadMessageHistory"]; // optional: what the bot needs here
  *   export async function execute(interaction, ctx) { … }
- *   export async function autocomplete(interaction, ctx) { … }  // optional: suggestions for options declared `autocomplete`
+ *   export async function autocomplete(interaction, ctx) { … } // optional: suggestions while typing
  */
 import type {
   AutocompleteInteraction,
@@ -50,6 +50,6 @@ export interface Command {
   /** heavy work (a forward pass per token, several pictures): limited per user */
   expensive?: boolean;
   execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void>;
-  /** suggestions while the user types an option the catalogue declares `autocomplete` (answers with interaction.respond) */
+  /** suggestions for an option with `autocomplete` in the catalogue, while it is typed */
   autocomplete?(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void>;
 }

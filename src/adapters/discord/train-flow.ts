@@ -37,9 +37,10 @@ import {
 import type { CommandContext } from "./command.ts";
 import { readHistory } from "./history.ts";
 import { LiveReply } from "./live-reply.ts";
+import { useItButtons } from "./model-buttons.ts";
 import { type Outgoing, respond, sendToChannel } from "./outgoing.ts";
 import { storedModel } from "../../app/model-identity.ts";
-import { baseChoices, resolveTrainingBase, resumedBase, type TrainingBase } from "../../app/fine-tune-base.ts";
+import { baseSuggestions, resolveTrainingBase, resumedBase, type TrainingBase } from "../../app/fine-tune-base.ts";
 import { fineTuneSentences } from "../../app/fine-tune-sentences.ts";
 import type { MemoryTooSmall } from "../../app/training-memory.ts";
 
@@ -265,29 +266,16 @@ async function runTraining(
   }
 }
 
-/** Discord shows at most 25 suggestions. */
-const MAX_SUGGESTIONS = 25;
-
-/**
- * base:'s suggestions: this server's usable models whose ref, name or kind matches what is typed
- * (its own trained models first, then the host's MODELS_DIR models, then the shipped one).
- */
+/** base:'s suggestions: this server's usable models whose ref or name contains what is typed. */
 export async function suggestBases(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
   const focused = interaction.options.getFocused(true);
   if (focused.name !== "base" || !interaction.guildId) {
     await interaction.respond([]);
     return;
   }
-  const typed = String(focused.value).trim().toLowerCase();
-  const order = { stored: 0, imported: 1, shipped: 2 } as const;
-  const models = (await baseChoices({ registry: ctx.registry, store: ctx.store }, interaction.guildId))
-    .map((m) => {
-      const words = [m.ref, ctx.text.modelName(m.identity), m.userName].filter((w): w is string => w !== null);
-      return { m, label: [...new Set(words)].join(" · ") };
-    })
-    .filter(({ m, label }) => typed === "" || m.ref.toLowerCase().includes(typed) || label.toLowerCase().includes(typed))
-    .sort((a, b) => order[a.m.source] - order[b.m.source]);
-  await interaction.respond(models.slice(0, MAX_SUGGESTIONS).map(({ m, label }) => ({ name: label.slice(0, 100), value: m.ref })));
+  await interaction.respond(
+    await baseSuggestions({ registry: ctx.registry, store: ctx.store }, interaction.guildId, ctx.lang, String(focused.value)),
+  );
 }
 
 export async function trainingStatus(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
@@ -317,7 +305,10 @@ export async function stopTraining(interaction: ChatInputCommandInteraction, ctx
   // the worker stops after its current step, evaluates, and sends its last checkpoint
   await interaction.deferReply();
   const outcome = await Promise.race([training.done, sleep(STOP_WAIT_MS, null, { ref: false })]);
-  await respond(interaction, outcome === null ? ctx.text.trainStopping : ctx.text.trainStopReply(outcome));
+  await respond(
+    interaction,
+    outcome === null ? ctx.text.trainStopping : { content: ctx.text.trainStopReply(outcome), components: outcomeButtons(outcome, ctx) },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -340,10 +331,17 @@ async function outcomeView(
   const base = training.request.base;
   const fromLine = base && outcome.model ? fineTuneSentences(ctx.lang).fineTunedFrom({ base: base.name }) : undefined;
   const content = [ctx.text.trainOutcome(outcome), fromLine, note].filter((x) => x !== undefined).join("\n");
-  if (training.points.length === 0) return { content };
+  const components = outcomeButtons(outcome, ctx);
+  if (training.points.length === 0) return { content, components };
   const name = outcome.model ? ctx.text.modelName(storedModel(training.guildId, outcome.model.id)) : ctx.text.trainModelName;
   const png = await trainingLossPicture(training.points, outcome.totalSteps, name, ctx.lang, outcome.model);
-  return { content, files: [{ name: "loss.png", data: png }] };
+  return { content, files: [{ name: "loss.png", data: png }], components };
+}
+
+/** "Use it" when the new model was kept but does not answer (never switched silently); none otherwise. */
+function outcomeButtons(outcome: TrainingOutcome, ctx: CommandContext): NonNullable<Outgoing["components"]> {
+  if (!outcome.model || !outcome.installation || outcome.installation.switched) return [];
+  return useItButtons(`#${outcome.model.id}`, ctx.lang);
 }
 
 /** One or two lines: where a training is (reading, or step/loss/ETA). */

@@ -11,7 +11,7 @@ import { inputError } from "../../app/input-messages.ts";
 import { forgetTrainingTexts, keepTrainingTexts } from "../../app/training-texts.ts";
 import type { WebContext, WebReply } from "./command-spec.ts";
 import { texts } from "./texts.ts";
-import { baseChoices, resolveTrainingBase, type TrainingBase } from "../../app/fine-tune-base.ts";
+import { baseSuggestions, resolveTrainingBase, type TrainingBase } from "../../app/fine-tune-base.ts";
 import { fineTuneSentences } from "../../app/fine-tune-sentences.ts";
 
 export interface LocalTrainingRequest {
@@ -76,14 +76,8 @@ async function webBase(ctx: WebContext, ref: string): Promise<TrainingBase> {
 
 /** The models the playground may fine-tune, for the panel's choice: { ref, label }, its own first. */
 export async function localTrainingBases(ctx: WebContext): Promise<{ ref: string; label: string }[]> {
-  const order = { stored: 0, imported: 1, shipped: 2 } as const;
-  const t = texts(ctx.lang);
-  return (await baseChoices({ registry: ctx.registry, store: ctx.store }, ctx.space))
-    .sort((a, b) => order[a.source] - order[b.source])
-    .map((m) => {
-      const words = [m.ref, t.modelName(m.identity), m.userName].filter((w): w is string => w !== null);
-      return { ref: m.ref, label: [...new Set(words)].join(" · ") };
-    });
+  const suggestions = await baseSuggestions({ registry: ctx.registry, store: ctx.store }, ctx.space, ctx.lang);
+  return suggestions.map((s) => ({ ref: s.value, label: s.name }));
 }
 
 /** The running training's progress and curve, or what the last run did. */

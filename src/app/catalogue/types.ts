@@ -36,8 +36,6 @@ export interface OptionSpec {
   /** strings: at most this many characters */
   maxLength?: number;
   choices?: readonly OptionChoice[];
-  /** strings: Discord asks the command for suggestions as the user types (its `autocomplete` export) */
-  autocomplete?: boolean;
   /** the value used when the option is absent (shown in the description) */
   default?: OptionValue;
   /** only on these surfaces (default: every surface of its command) */
@@ -48,6 +46,8 @@ export interface OptionSpec {
   cliValue?: string;
   /** the console takes it as the first word without a flag (`explain TOPIC`) */
   cliPositional?: boolean;
+  /** Discord asks the bot for suggestions as the user types (`/model use ref:`); never with `choices` */
+  autocomplete?: boolean;
 }
 
 export interface SubcommandSpec {
@@ -57,6 +57,8 @@ export interface SubcommandSpec {
   options: readonly OptionSpec[];
   /** only on these surfaces (default: every surface of its command) */
   on?: readonly Surface[];
+  /** only server managers may run this subcommand (Discord: Manage Server), checked by the dispatcher */
+  adminOnly?: boolean;
 }
 
 export interface CommandSpec {
