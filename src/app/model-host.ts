@@ -16,11 +16,17 @@ import type { LookName, LookOptions, LOOKS } from "./look-work.ts";
 import type { ChatGenerateOptions, ChatReply } from "./chat.ts";
 import type { GeneratedText, GenerateTextOptions } from "./generate-text.ts";
 import type { ImportModelOptions } from "./import-model.ts";
+import { InputError } from "./prompt.ts";
 
 /** Models with at least this many parameters answer from a host thread (a pass of a smaller one takes a few ms). */
 export const HOST_MIN_PARAMS = 20_000_000;
 
 export interface ModelHost {
+  /**
+   * the thread's parameters [countParams(config)]: a view of its kernels' shared memory (a
+   * SharedArrayBuffer), so the main thread's model can lay itself over the same bytes (./hosted-model.ts)
+   */
+  readonly params: Float32Array;
   nextLogits(ids: readonly number[]): Promise<Float32Array>;
   generateText(prompt: string, options: GenerateTextOptions): Promise<GeneratedText>;
   chatReply(promptIds: readonly number[], options: ChatGenerateOptions): Promise<ChatReply>;
@@ -57,7 +63,7 @@ export function startModelHost(file: string, name: string, imports: ImportModelO
       worker.postMessage({ id, op, args });
     });
   };
-  const host: ModelHost = {
+  const host: Omit<ModelHost, "params"> = {
     nextLogits: (ids) => call("nextLogits", [...ids]),
     generateText: (prompt, options) => call("generateText", prompt, options),
     chatReply: (ids, options) => call("chatReply", [...ids], options),
@@ -74,7 +80,7 @@ export function startModelHost(file: string, name: string, imports: ImportModelO
       if (msg.type === "ready") {
         // idle: the bot may exit while the host waits for work
         worker.unref();
-        resolve(host);
+        resolve({ ...host, params: msg.params as Float32Array });
       } else if (msg.type === "failed") {
         reject(new Error(msg.message));
         void worker.terminate();
@@ -84,7 +90,7 @@ export function startModelHost(file: string, name: string, imports: ImportModelO
         waiting.delete(msg.id);
         if (waiting.size === 0) worker.unref();
         if (msg.ok) w.resolve(msg.value);
-        else w.reject(new Error(msg.message));
+        else w.reject(msg.input ? new InputError(msg.message, msg.input.code, msg.input.values) : new Error(msg.message));
       }
     });
     worker.on("error", (err) => {
