@@ -207,16 +207,16 @@ function build(plan: ImportedPlan, tokenizer: Tokenizer, name: string, options: 
   const model = new GPT(plan.config, { kernels, params: weights?.params });
   if (!weights?.filled) plan.fill(model.params as Float32Array);
   const meta: CheckpointMeta = { tokenizer: tokenizer.toJSON(), step: plan.step, valLoss: plan.valLoss, extra: plan.extra };
-  // the KV cache keeps transposed copies of the weights: made on first use, not at load
-  let source: LogitSource | null = null;
-  return {
-    name,
-    model,
-    tokenizer,
-    meta,
-    get source() {
-      source ??= new KVCachedModel(model);
-      return source;
+  // the KV cache keeps transposed copies of the weights: made on the first next-token request,
+  // not at load nor when the handle is copied ({ ...handle }); a hosted model's main thread never makes one
+  let cache: KVCachedModel | null = null;
+  const source: LogitSource = {
+    blockSize: plan.config.blockSize,
+    vocabSize: plan.config.vocabSize,
+    nextLogits: (context) => {
+      cache ??= new KVCachedModel(model);
+      return cache.nextLogits(context);
     },
   };
+  return { name, model, tokenizer, meta, source };
 }

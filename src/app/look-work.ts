@@ -13,7 +13,14 @@ import { lensOf } from "./lens.ts";
 import type { ModelHandle } from "./model-handle.ts";
 import { neuronsOf } from "./neurons.ts";
 
-export const LOOKS = { attention: attentionMaps, rollout: rolloutOf, next: nextTokenAttention, lens: lensOf, why: attributeNext, neurons: neuronsOf };
+export const LOOKS = {
+  attention: attentionMaps,
+  rollout: rolloutOf,
+  next: nextTokenAttention,
+  lens: lensOf,
+  why: attributeNext,
+  neurons: neuronsOf,
+};
 export type LookName = keyof typeof LOOKS;
 type Look<N extends LookName> = (typeof LOOKS)[N];
 /** a look's options (none for those that take only the text) */

@@ -10,6 +10,7 @@
  *   generateText(prompt, options)   /generate and /trace: the continuation with its steps (KV cache)
  *   chatReply(promptIds, options)   chat: the model's next message with its steps (KV cache)
  *   look(name, text, options)       /attention, /lens, /why: a look at the insides (src/app/look-work.ts), as plain data
+ *   explain(topic, options)         /explain: a topic told and drawn (HostedExplainOptions), as plain data
  *   lastLogits(ids, masks)          /ablate and /predict heads: per mask, the logits [V] after ids
  *                                   with those heads switched off (full passes)
  */
@@ -24,6 +25,8 @@ import type { Kernels } from "../tensor/kernels.ts";
 import { fastestKernels } from "./kernels.ts";
 import { loadModelFile } from "./load-model.ts";
 import { InputError } from "./prompt.ts";
+import { explainTopic, type TopicName } from "./explain/index.ts";
+import type { HostedExplainOptions } from "./model-host.ts";
 import { LOOKS, type LookName } from "./look-work.ts";
 import type { ModelHandle } from "./model-handle.ts";
 
@@ -37,6 +40,11 @@ const OPS: Record<string, Op> = {
   chatReply: (handle, ids: number[], options: Parameters<typeof generateChatReply>[2]) => generateChatReply(handle, ids, options),
   look: (handle, name: LookName, text: string, options: unknown) =>
     (LOOKS[name] as (h: ModelHandle, t: string, o?: unknown) => unknown)(handle, text, options),
+  explain: (handle, topic: TopicName, options: HostedExplainOptions) => {
+    // the caller's identity names the model as on the main thread
+    handle.identity = options.identity;
+    return explainTopic(handle, topic, { lang: options.lang, text: options.text });
+  },
   lastLogits: (handle, ids: number[], masks: HeadMask[]) => masks.map((mask) => Float32Array.from(lastLogits(handle, ids, mask))),
 };
 

@@ -80,9 +80,10 @@ export class GPT {
     this.views = paramViews(this.config, this.params);
     this.gradViews = paramViews(this.config, this.grads);
     // LayerNorm weights start at 1 (everything else is 0 until init()); given parameters stay as they are
-    if (!options.params) for (const s of paramSpecs(this.config)) {
-      if (s.group === "layernorm" && s.name.endsWith(".weight")) this.params.fill(1, s.offset, s.offset + s.size);
-    }
+    if (!options.params)
+      for (const s of paramSpecs(this.config)) {
+        if (s.group === "layernorm" && s.name.endsWith(".weight")) this.params.fill(1, s.offset, s.offset + s.size);
+      }
   }
 
   /** nanoGPT's initialisation: weights ~ N(0, 0.02), residual projections (c_proj) scaled by 1/√(2L). */
