@@ -146,7 +146,10 @@ async function main(): Promise<void> {
     const bytes = writeModel(dir);
     console.log(`GPT-2-small-shaped model.safetensors: ${(bytes / MiB).toFixed(1)} MiB (float32)`);
     const self = fileURLToPath(import.meta.url);
-    const modes = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["idle", "load", "forward", "forward-512", "forward-1024", "generate", "host"];
+    const modes =
+      process.argv.slice(2).length > 0
+        ? process.argv.slice(2)
+        : ["idle", "load", "forward", "forward-512", "forward-1024", "generate", "host"];
     for (const mode of modes) {
       const run = spawnSync(process.execPath, ["--import", "tsx", self, "child", mode, dir], { encoding: "utf8", maxBuffer: 1 << 20 });
       if (run.status !== 0) throw new Error(`${mode}: ${run.stderr}`);

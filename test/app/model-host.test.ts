@@ -152,8 +152,14 @@ describe("the registry and the replies", () => {
       ...h,
       host: {
         ...host,
-        look: (...a) => (asked.push("look"), host.look(...a)),
-        explain: (...a) => (asked.push("explain"), host.explain(...a)),
+        look: (...a) => {
+          asked.push("look");
+          return host.look(...a);
+        },
+        explain: (...a) => {
+          asked.push("explain");
+          return host.explain(...a);
+        },
       },
     };
     for (const [reply, options] of looks) {
@@ -202,7 +208,11 @@ describe("the registry and the replies", () => {
 
   it("makes an imported handle's KV cache (its transposed weight copies) on the first next-token request, not when the handle is copied", async () => {
     let allocated = 0;
-    const counting: Kernels = { ...referenceKernels, alloc: (n) => ((allocated += n), new Float32Array(n)) };
+    const alloc = (n: number) => {
+      allocated += n;
+      return new Float32Array(n);
+    };
+    const counting: Kernels = { ...referenceKernels, alloc };
     const h = await loadModelFile(folder, "tiny-gpt2", counting);
     const atLoad = allocated;
     const copy = { ...h, name: "a copy" };
