@@ -29,7 +29,19 @@ import { benchLoad } from "./bench/load.ts";
 import { benchGpt2 } from "./bench/gpt2.ts";
 import { benchOffthread } from "./bench/offthread.ts";
 
-const SECTIONS = ["train", "small", "generate", "pictures", "answers", "responsiveness", "memory", "profile", "load", "gpt2", "offthread"] as const;
+const SECTIONS = [
+  "train",
+  "small",
+  "generate",
+  "pictures",
+  "answers",
+  "responsiveness",
+  "memory",
+  "profile",
+  "load",
+  "gpt2",
+  "offthread",
+] as const;
 const only = process.argv[2];
 if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) {
   console.error(`unknown section "${only}"; the sections are: ${SECTIONS.join(", ")} (none: all of them)`);
@@ -37,7 +49,13 @@ if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) {
 }
 // the profile is a tool for working on speed, not a figure to compare: only when asked for
 const want = (section: (typeof SECTIONS)[number]) =>
-  only === section || (only === undefined && section !== "answers" && section !== "profile" && section !== "load" && section !== "gpt2" && section !== "offthread");
+  only === section ||
+  (only === undefined &&
+    section !== "answers" &&
+    section !== "profile" &&
+    section !== "load" &&
+    section !== "gpt2" &&
+    section !== "offthread");
 
 console.log(`# bench — node ${process.version}, ${new Date().toISOString()}`);
 // what a training uses (both cores when there are two), one core, and the readable reference
