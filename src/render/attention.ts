@@ -60,7 +60,7 @@ const LABELS = {
   ja: {
     headTitle: (layer: number, head: number) => `アテンション · レイヤー${layer} · ヘッド${head}`,
     gridTitle: (layers: number, heads: number) => `全ヘッドのアテンション · ${layers}層 × ${heads}ヘッド`,
-    layerTitle: (layer: number, heads: number) => `アテンション · 第${layer}層の全${heads}ヘッド`,
+    layerTitle: (layer: number, heads: number) => `アテンション · レイヤー${layer}の全${heads}ヘッド`,
     tokens: (n: number) => `${formatInt(n)}トークン`,
     brighter: "明るいほど強く注目",
     truncated: (shown: number, total: number) =>
