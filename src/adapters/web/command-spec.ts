@@ -64,6 +64,8 @@ export interface WebReply {
   panel?: "train";
   /** a training started or is running: the page follows its live events */
   training?: boolean;
+  /** the playground's models changed (one chosen, renamed, deleted): the page's picker reads them again */
+  models?: boolean;
 }
 
 /** What every command may use: the same use cases and store the bot has, for the "local" space. */
