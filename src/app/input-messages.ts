@@ -115,6 +115,22 @@ function english(code: string, v: Values): string | undefined {
       return "messages must be a non-empty list of texts (the conversation so far).";
     case "bad-seed":
       return `seed must be a whole number from 0 up (you gave ${v.seed}).`;
+    case "unknown-model":
+      return `there is no model "${v.ref}" here; the models are: ${v.choices}`;
+    case "ambiguous-model":
+      return `"${v.ref}" names ${String(v.choices).split(", ").join(" and ")}: use one of those`;
+    case "model-unusable":
+      return `${v.ref} cannot be used: ${v.reason}`;
+    case "model-not-renamable":
+      return v.source === "shipped"
+        ? "the shipped model cannot be renamed"
+        : `${v.ref} is one of the host's imported models: it is named by its file in the models folder, and cannot be renamed here`;
+    case "model-not-deletable":
+      return v.source === "shipped"
+        ? "the shipped model cannot be deleted"
+        : `${v.ref} is one of the host's imported models: only the host can remove it (from the models folder)`;
+    case "bad-model-name":
+      return `the name "${v.name}" cannot be used: ${MODEL_NAME_PROBLEMS_EN[String(v.reason)]?.(v) ?? v.reason}`;
     case "train-text-too-long":
       return `The text is too long to train on here: ${formatInt(Number(v.length), "en")} characters, the limit is ${formatInt(Number(v.limit), "en")}.`;
     default:
@@ -158,9 +174,43 @@ function japanese(code: string, v: Values): string | undefined {
       return "messages には会話の文章のリスト（空でないもの）を送ってください。";
     case "bad-seed":
       return `seed は 0 以上の整数にしてください（指定された値: ${v.seed}）。`;
+    case "unknown-model":
+      return `「${v.ref}」というモデルはここにありません。使えるモデル: ${v.choices}`;
+    case "ambiguous-model":
+      return `「${v.ref}」は ${v.choices} のどれも指します。どれか 1 つを指定してください。`;
+    case "model-unusable":
+      return `${v.ref} は使えません: ${v.reason}`;
+    case "model-not-renamable":
+      return v.source === "shipped"
+        ? "付属のモデルの名前は変えられません。"
+        : `${v.ref} はホストが取り込んだモデルです。名前はモデルのフォルダのファイル名で、ここでは変えられません。`;
+    case "model-not-deletable":
+      return v.source === "shipped"
+        ? "付属のモデルは削除できません。"
+        : `${v.ref} はホストが取り込んだモデルです。削除できるのはホストだけです（モデルのフォルダから）。`;
+    case "bad-model-name":
+      return `「${v.name}」という名前は使えません: ${MODEL_NAME_PROBLEMS_JA[String(v.reason)]?.(v) ?? v.reason}`;
     case "train-text-too-long":
       return `学習する文章が長すぎます（${formatInt(Number(v.length), "ja")} 文字、上限は ${formatInt(Number(v.limit), "ja")} 文字）。`;
     default:
       return undefined;
   }
 }
+
+/** Why a model's name was refused (checkModelName's reasons), with the values they name. */
+const MODEL_NAME_PROBLEMS_EN: Record<string, (v: Values) => string> = {
+  empty: () => "it is empty",
+  "too-long": (v) => `it has ${v.length} characters, at most ${v.max} are allowed`,
+  "not-one-line": () => "it must be one line, without control characters",
+  mention: () => "it must not contain @, < or > (a mention would ping people on Discord)",
+  "reads-as-ref": () => "it would read as another model's ref (a number, default or shipped)",
+  taken: (v) => `${v.other} is already called that`,
+};
+const MODEL_NAME_PROBLEMS_JA: Record<string, (v: Values) => string> = {
+  empty: () => "空です",
+  "too-long": (v) => `${v.length} 文字あります（上限 ${v.max} 文字）`,
+  "not-one-line": () => "1 行で、制御文字なしにしてください",
+  mention: () => "@、<、> は使えません（Discord でメンションになるため）",
+  "reads-as-ref": () => "ほかのモデルの指定（番号、default、shipped）と区別できません",
+  taken: (v) => `${v.other} がすでにその名前です`,
+};

@@ -18,6 +18,7 @@ import type { ModelHandle } from "./model-handle.ts";
 import { importedModel, type ModelIdentity, SHIPPED_MODEL, storedModel } from "./model-identity.ts";
 import type { ModelRegistry } from "./model-registry.ts";
 import type { ModelInUse } from "./install-decision.ts";
+import { inputErrorMessage } from "./input-messages.ts";
 import { InputError } from "./prompt.ts";
 
 import { MAX_MODEL_NAME } from "./catalogue/commands.ts";
@@ -182,21 +183,24 @@ export function resolveRef(list: ModelList, ref: string): CatalogueModel {
  */
 export function checkModelName(name: string, list: ModelList, self: CatalogueModel): string {
   const trimmed = name.trim();
-  const refuse = (problem: string) =>
-    modelError("bad-model-name", `the name "${trimmed.slice(0, 60)}" cannot be used: ${problem}`, { name: trimmed.slice(0, 60), problem });
+  const shown = trimmed.slice(0, 60);
+  // each refusal: its code (input-messages.ts says it in both languages) and the values it names
+  const refuse = (reason: string, values: Record<string, unknown> = {}) => {
+    const v = { name: shown, reason, ...values };
+    return new InputError(inputErrorMessage("en", "bad-model-name", v)!, "bad-model-name", v);
+  };
   const length = [...trimmed].length;
-  if (length === 0) throw refuse("it is empty");
-  if (length > MAX_MODEL_NAME) throw refuse(`it has ${length} characters, at most ${MAX_MODEL_NAME} are allowed`);
+  if (length === 0) throw refuse("empty");
+  if (length > MAX_MODEL_NAME) throw refuse("too-long", { length, max: MAX_MODEL_NAME });
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-  if (/[\u0000-\u001f\u007f\u2028\u2029]/.test(trimmed)) throw refuse("it must be one line, without control characters");
-  if (/[@<>]/.test(trimmed)) throw refuse("it must not contain @, < or > (a mention would ping people on Discord)");
-  if (/^#?\d+$/.test(trimmed) || ["default", "shipped"].includes(trimmed.toLowerCase()))
-    throw refuse("it would read as another model's ref (a number, default or shipped)");
+  if (/[\u0000-\u001f\u007f\u2028\u2029]/.test(trimmed)) throw refuse("not-one-line");
+  if (/[@<>]/.test(trimmed)) throw refuse("mention");
+  if (/^#?\d+$/.test(trimmed) || ["default", "shipped"].includes(trimmed.toLowerCase())) throw refuse("reads-as-ref");
   const lower = trimmed.toLowerCase();
   const clash = list.models.find(
     (m) => m !== self && m.ref !== self.ref && (m.ref.toLowerCase() === lower || m.userName?.toLowerCase() === lower),
   );
-  if (clash) throw refuse(`${clash.ref} is already called that`);
+  if (clash) throw refuse("taken", { other: clash.ref });
   return trimmed;
 }
 
@@ -305,6 +309,7 @@ function importedEntry(entry: ImportedEntry): CatalogueModel {
   };
 }
 
-function modelError(code: string, message: string, values: Record<string, unknown>): InputError {
-  return new InputError(message, code, values);
+/** An InputError whose message is the English sentence of its code (input-messages.ts has both languages). */
+function modelError(code: string, _english: string, values: Record<string, unknown>): InputError {
+  return new InputError(inputErrorMessage("en", code, values) ?? _english, code, values);
 }

@@ -55,9 +55,9 @@ export interface ModelRegistryOptions {
    * What a finished training's model does (see install-decision.ts):
    *   "ask"    it takes over only when it is better than the model in use (both trained in the
    *            space); otherwise it is stored, not chosen, and the surface offers "use it";
-   *   "switch" it always takes over (today's surfaces, until they can offer "use it"): the
-   *            decision is still worked out and returned, with `switched: true`.
-   * Default "switch".
+   *   "switch" it always takes over (the console's `train`, tests): the decision is still
+   *            worked out and returned, with `switched: true`.
+   * Default "switch"; the bot and the playground ask.
    */
   installPolicy?: "ask" | "switch";
   /**

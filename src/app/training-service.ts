@@ -84,6 +84,8 @@ export interface TrainingOverrides {
   evalInterval?: number;
   evalBatches?: number;
   vocabSize?: number;
+  /** the learning-rate schedule (e.g. one that climbs until the loss blows up, to see the best kept) */
+  schedule?: Pick<TrainModelOptions, "maxLr" | "minLr" | "warmupSteps">;
 }
 
 export interface TrainingOutcome {
@@ -306,6 +308,7 @@ export class GuildTraining {
       evalInterval: o.evalInterval ?? EVAL_INTERVAL[preset],
       evalBatches: o.evalBatches ?? EVAL_BATCHES,
       ...(o.steps !== undefined ? { steps: o.steps } : { minutes: this.request.minutes }),
+      ...o.schedule,
       ...(this.request.resumeFrom && { resumeFrom: this.request.resumeFrom.checkpoint }),
     };
     this.trainOptions = options;

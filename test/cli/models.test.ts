@@ -6,6 +6,11 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { type ConsoleSession, findConsoleCommand } from "../../src/adapters/cli/console-commands.ts";
+import { openConsoleSpace } from "../../src/adapters/cli/console-space.ts";
+import { GENERATE_DEFAULTS } from "../../src/app/generate-text.ts";
+import { inputErrorSentence } from "../../src/app/input-messages.ts";
+import type { InputError } from "../../src/app/prompt.ts";
 import { runCli } from "../../src/adapters/cli/main.ts";
 import { ModelRegistry } from "../../src/app/model-registry.ts";
 import { openStore } from "../../src/store/index.ts";
@@ -126,5 +131,73 @@ describe("cli models", () => {
       undefined,
       [null, null],
     ]);
+  });
+});
+
+describe("--model REF and the console's /model", () => {
+  /** The playground's own trained model (#3 of the store), with the tiny tokenizer of trainedBytes. */
+  const trainLocal = () =>
+    withStore(
+      (store) =>
+        new ModelRegistry({ models: store.models, defaultModelPath: process.env.DEFAULT_MODEL_PATH }).install("local", trainedBytes(3, 3.1))
+          .info.id,
+    );
+
+  it("a command takes a model of the playground's store by its ref, and refuses one that names nothing", async () => {
+    const id = trainLocal();
+    const fromStore = await cli("predict", "--text", "ab", "--json", "--model", `#${id}`);
+    expect(fromStore.code).toBe(0);
+    const fromFile = await cli("predict", "--text", "ab", "--json", "--model", process.env.DEFAULT_MODEL_PATH!);
+    // the stored model is not the shipped one: other weights, other logits
+    expect(JSON.parse(fromStore.out).model).toBe(`your model #${id}`);
+    expect(JSON.parse(fromStore.out).next[0].logit).not.toBe(JSON.parse(fromFile.out).next[0].logit);
+    const shipped = await cli("predict", "--text", "ab", "--json", "--model", "default");
+    // "default" is the shipped model of the store's registry (DEFAULT_MODEL_PATH): the same numbers as its file
+    expect(JSON.parse(shipped.out)).toEqual({ ...JSON.parse(fromFile.out), model: "default model" });
+    const unknown = await cli("predict", "--text", "ab", "--model", "gpt-9");
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toBe(
+      `error: model file not found: gpt-9, and the playground's store has no model "gpt-9" either; its models are: default, #${id}, tiny-gpt2 (DATABASE_PATH and MODELS_DIR say where)\n`,
+    );
+  });
+
+  it("/model list and /model use REF in the console read and write the playground's choice", async () => {
+    const id = trainLocal();
+    const space = openConsoleSpace(process.env);
+    let written = "";
+    const session: ConsoleSession = {
+      space,
+      lang: "en",
+      settings: { ...GENERATE_DEFAULTS },
+      write: (t) => {
+        written += t;
+      },
+    };
+    const run = async (line: string, lang: "en" | "ja" = "en") => {
+      written = "";
+      const found = findConsoleCommand(line);
+      if ("unknown" in found) throw new Error(`no console command ${found.unknown}`);
+      await found.command.run(found.rest, { ...session, lang });
+      return written.trimEnd();
+    };
+    try {
+      expect(await run("/model list")).toMatch(
+        /^Models of this playground \(▶ answers now\):\n　 default — shipped .*\n▶ #\d+ — trained here/,
+      );
+      expect((await space.handle()).identity?.kind).toBe("trained-here");
+      expect(await run("/model use default")).toBe(`default answers here from now on (instead of #${id}).`);
+      // the console answers with it at once, and the playground's choice is written
+      expect((await space.handle()).identity?.kind).toBe("shipped");
+      expect(withStore((s) => s.models.chosen("local"))).toEqual({ kind: "shipped" });
+      const refused = await run("/model use nope", "ja").then(
+        () => "",
+        (err: unknown) => inputErrorSentence("ja", err as InputError),
+      );
+      expect(refused).toBe(`「nope」というモデルはここにありません。使えるモデル: default, #${id}, tiny-gpt2`);
+      expect(withStore((s) => s.models.chosen("local"))).toEqual({ kind: "shipped" });
+      expect(await run("/model")).toMatch(/^\*?\*?default model/);
+    } finally {
+      space.close();
+    }
   });
 });

@@ -171,7 +171,7 @@ describe("/tokens", () => {
 describe("/model", () => {
   it("shows the default model's card, and says the server has no model of its own", async () => {
     const V = (await h.registry.defaultModel()).tokenizer.vocabSize;
-    const reply = await deferredReply(h.fake.interact({ command: "model" }));
+    const reply = await deferredReply(h.fake.interact({ command: "model", subcommand: "show" }));
     const lines = reply.content.split("\n");
     expect(lines[0]).toBe("**default model**: this server has not trained its own model yet (an admin can run `/train start`).");
     expect(lines[1]).toMatch(
@@ -185,7 +185,7 @@ describe("/model", () => {
   });
 
   it("answers in Japanese", async () => {
-    const reply = await deferredReply(h.fake.interact({ command: "model", locale: "ja" }));
+    const reply = await deferredReply(h.fake.interact({ command: "model", subcommand: "show", locale: "ja" }));
     expect(reply.content.split("\n")[0]).toBe(
       "**既定のモデル**: このサーバーはまだ自分のモデルを学習していません（管理者が `/train start` で学習できます）。",
     );

@@ -28,7 +28,7 @@ const ANSWER_MS = FULL ? 1_200_000 : 120_000;
 const TEST_MS = FULL ? 7_200_000 : 600_000;
 const TEXT = "The capital of France is Paris, and the capital of Japan is 東京";
 
-/** [command, options, what the answer must say] */
+/** [command (with its subcommand, if any), options, what the answer must say] */
 const COMMANDS: [string, Record<string, string | number>, RegExp][] = [
   ["predict", { text: TEXT }, /Most likely next tokens/],
   ["attention", { text: TEXT }, new RegExp(`${L} layers × ${H} heads`)],
@@ -39,7 +39,8 @@ const COMMANDS: [string, Record<string, string | number>, RegExp][] = [
   ["trace", { prompt: "Once upon a time", tokens: 6, seed: 1 }, /Once upon a time/],
   ["generate", { prompt: "Once upon a time", tokens: 20, seed: 1 }, /Once upon a time/],
   ["tokens", { text: TEXT }, /tokens/],
-  ["model", {}, new RegExp(NAME)],
+  ["model show", {}, new RegExp(NAME)],
+  ["model list", {}, new RegExp(NAME)],
   ["explain", { topic: "parameters" }, new RegExp(PARAMS.toLocaleString("en"))],
   ["lens", { text: TEXT }, /read at every depth/],
   ["why", { text: TEXT }, /gradient/],
@@ -111,7 +112,8 @@ describe(`every command on a GPT-2-shaped model (${L} × ${H} heads, ${C} wide, 
   it("through the fake Discord: each slash command answered within Discord's limits", { timeout: TEST_MS }, async () => {
     for (const [command, options, says] of COMMANDS) {
       const what = `discord ${command} ${shownOptions(options)}`;
-      const interaction = h.fake.interact({ command, options });
+      const [name, subcommand] = command.split(" ");
+      const interaction = h.fake.interact({ command: name, ...(subcommand && { subcommand }), options });
       await interaction.acknowledged();
       const started = performance.now();
       const reply: ShownMessage = await interaction.reply(ANSWER_MS);

@@ -76,6 +76,10 @@ export interface HarnessOptions extends FakeDiscordOptions {
   dir?: string;
   /** more of the registry's options (e.g. a models folder of imported models) */
   registry?: Partial<ModelRegistryOptions>;
+  /** what a finished training's model does (the bot asks; the default here switches, as older tests expect) */
+  installPolicy?: "ask" | "switch";
+  /** the host's imported models (MODELS_DIR) */
+  modelsDir?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -86,7 +90,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logs: LogLine[] = [];
   const store = openStore(config.databasePath);
   options.seed?.(store, fake);
-  const registry = new TestRegistry({ models: store.models, defaultModelPath: config.defaultModelPath, ...options.registry });
+  const registry = new TestRegistry({
+    models: store.models,
+    defaultModelPath: config.defaultModelPath,
+    ...(options.installPolicy && { installPolicy: options.installPolicy }),
+    ...(options.modelsDir && { modelsDir: options.modelsDir }),
+    ...options.registry,
+  });
   const training = new TrainingService({
     store,
     registry,

@@ -290,7 +290,7 @@ describe("/train start", () => {
   });
 
   it("/model shows the server's own model with its training's loss curve, also after a restart", async () => {
-    const it2 = h.fake.interact({ command: "model" });
+    const it2 = h.fake.interact({ command: "model", subcommand: "show" });
     const reply: ShownMessage = await it2.reply();
     const lines = reply.content.split("\n");
     expect(lines[0]).toBe("**server model #1**: this server's own model, trained here on 450 messages.");

@@ -244,6 +244,53 @@ export class FakeDiscord extends EventEmitter {
 
   /** Dispatches INTERACTION_CREATE for a slash command. */
   interact(o: InteractOptions): FakeInteraction {
+    return this.dispatchInteraction(o, `/${o.command}`, 2, (guildId) => ({
+      id: this.commandId(o.command, guildId),
+      name: o.command,
+      type: 1,
+      options: this.commandOptions(o.command, guildId, o.options ?? {}, o.subcommand),
+    }));
+  }
+
+  /**
+   * Dispatches an autocomplete interaction (type 4) while `focused` is typed: the options so far,
+   * the focused one marked as Discord marks it. The bot answers with callback type 8 and its choices.
+   */
+  autocomplete(o: InteractOptions & { focused: string }): FakeInteraction {
+    return this.dispatchInteraction(o, `/${o.command} (autocomplete)`, 4, (guildId) => {
+      const options = this.commandOptions(o.command, guildId, o.options ?? {}, o.subcommand) as {
+        name: string;
+        options?: { name: string; focused?: boolean }[];
+        focused?: boolean;
+      }[];
+      for (const option of o.subcommand === undefined ? options : (options[0].options ?? []))
+        if (option.name === o.focused) option.focused = true;
+      return { id: this.commandId(o.command, guildId), name: o.command, type: 1, options };
+    });
+  }
+
+  /** A user presses a button (a message component interaction, type 3) under one of the bot's messages. */
+  press(o: Omit<InteractOptions, "command" | "options" | "subcommand"> & { message: MessageJSON; customId: string }): FakeInteraction {
+    // where the message is: its server and channel (none: a DM)
+    const where = o.message.guild_id ? { guildId: o.message.guild_id, channelId: o.message.channel_id } : { dm: true as const };
+    return this.dispatchInteraction(
+      { ...o, ...where, command: `button:${o.customId}` },
+      `button ${o.customId}`,
+      3,
+      () => ({ custom_id: o.customId, component_type: 2 }),
+      {
+        message: o.message,
+      },
+    );
+  }
+
+  private dispatchInteraction(
+    o: InteractOptions,
+    what: string,
+    type: number,
+    data: (guildId: string | undefined) => unknown,
+    extra: Record<string, unknown> = {},
+  ): FakeInteraction {
     const guild = o.dm ? undefined : (this.guilds.find((g) => g.id === o.guildId) ?? this.guild);
     const user = o.user ?? this.alice;
     const channel = guild ? guild.channels.find((c) => c.id === (o.channelId ?? guild.channels[0].id))! : this.dmChannelWith(user.id);
@@ -252,15 +299,10 @@ export class FakeDiscord extends EventEmitter {
     const payload = {
       id,
       application_id: this.applicationId,
-      type: 2,
+      type,
       token,
       version: 1,
-      data: {
-        id: this.commandId(o.command, guild?.id),
-        name: o.command,
-        type: 1,
-        options: this.commandOptions(o.command, guild?.id, o.options ?? {}, o.subcommand),
-      },
+      data: data(guild?.id),
       channel_id: channel.id,
       channel: { ...channel },
       locale: o.locale ?? "en-US",
@@ -269,6 +311,7 @@ export class FakeDiscord extends EventEmitter {
       authorizing_integration_owners: { "0": guild?.id ?? "0" },
       context: guild ? 0 : 1,
       attachment_size_limit: 10 * 1024 * 1024,
+      ...extra,
       ...(guild
         ? {
             guild_id: guild.id,
@@ -287,55 +330,7 @@ export class FakeDiscord extends EventEmitter {
       sentAt: performance.now(),
       followUps: [],
       acknowledged: () =>
-        this.waitForRequest((r) => r.path === `/interactions/${id}/${token}/callback`, `the callback of interaction ${id} (/${o.command})`),
-      reply: (timeoutMs?: number) => this.waitForShown(interaction, timeoutMs),
-    };
-    this.interactions.push(interaction);
-    this.gateway.dispatch(this.gateway.sessionFor(guild?.id), "INTERACTION_CREATE", payload);
-    return interaction;
-  }
-
-  /** Dispatches INTERACTION_CREATE for a button (type 3) pressed under one of the bot's messages. */
-  press(o: { message: MessageJSON; customId: string; user?: UserJSON; locale?: string }): FakeInteraction {
-    const guild = this.guilds.find((g) => g.id === o.message.guild_id);
-    const user = o.user ?? this.alice;
-    const channel = guild ? guild.channels.find((c) => c.id === o.message.channel_id)! : this.dmChannelWith(user.id);
-    const id = snowflake();
-    const token = `fake-interaction-token-${id}`;
-    const payload = {
-      id,
-      application_id: this.applicationId,
-      type: 3,
-      token,
-      version: 1,
-      data: { custom_id: o.customId, component_type: 2 },
-      message: o.message,
-      channel_id: channel.id,
-      channel: { ...channel },
-      locale: o.locale ?? "en-US",
-      app_permissions: String(MEMBER_PERMISSIONS),
-      entitlements: [],
-      authorizing_integration_owners: { "0": guild?.id ?? "0" },
-      context: guild ? 0 : 1,
-      attachment_size_limit: 10 * 1024 * 1024,
-      ...(guild
-        ? {
-            guild_id: guild.id,
-            guild_locale: guild.preferred_locale,
-            member: { ...makeMember(user), permissions: String(MEMBER_PERMISSIONS) },
-          }
-        : { user }),
-    };
-    const interaction: FakeInteraction = {
-      id,
-      token,
-      commandName: `button:${o.customId}`,
-      ...(guild && { guildId: guild.id }),
-      channelId: channel.id,
-      user,
-      sentAt: performance.now(),
-      followUps: [],
-      acknowledged: () => this.waitForRequest((r) => r.path === `/interactions/${id}/${token}/callback`, `the callback of button ${id}`),
+        this.waitForRequest((r) => r.path === `/interactions/${id}/${token}/callback`, `the callback of interaction ${id} (${what})`),
       reply: (timeoutMs?: number) => this.waitForShown(interaction, timeoutMs),
     };
     this.interactions.push(interaction);

@@ -84,7 +84,7 @@ describe("a crash mid-training", () => {
       const serving = await h.registry.forGuild(guild);
       expect(serving.name).toMatch(/^server model #\d+$/);
       expect(serving.meta.step).toBe(7);
-      const model = await h.fake.interact({ command: "model", options: {} }).reply();
+      const model = await h.fake.interact({ command: "model", subcommand: "show", options: {} }).reply();
       expect(model.content).toMatch(/server model #1/);
 
       // 4. resume: from the newest checkpoint, RESUMED_STEPS more, then installed

@@ -56,7 +56,9 @@ const COMMANDS: (() => { command: string; options: Record<string, string | numbe
   () => ({ command: "trace", options: { prompt: text(), tokens: number(), seed: number() } }),
   () => ({ command: "tokens", options: { text: text() } }),
   () => ({ command: "explain", options: { topic: pick(["tokens", "loss", "attention", "generation"]), text: text() } }),
-  () => ({ command: "model", options: {} }),
+  () => ({ command: "model", subcommand: "show", options: {} }),
+  () => ({ command: "model", subcommand: "list", options: {} }),
+  () => ({ command: "model", subcommand: "use", options: { ref: text() } }),
 ];
 
 let h: Harness;
@@ -89,8 +91,12 @@ describe("fuzz", () => {
         seen.chats++;
         continue;
       }
-      const { command, options } = pick(COMMANDS)();
-      const reply = await h.fake.interact({ command, options, locale: pick(["en-US", "ja"]) }).reply();
+      const { command, options, subcommand } = pick(COMMANDS)() as {
+        command: string;
+        options: Record<string, string | number>;
+        subcommand?: string;
+      };
+      const reply = await h.fake.interact({ command, options, subcommand, locale: pick(["en-US", "ja"]) }).reply();
       expect(reply.content.length, `${command} ${JSON.stringify(options).slice(0, 200)}`).toBeLessThanOrEqual(2000);
       expect(reply.content.length + reply.files.length).toBeGreaterThan(0);
       if (reply.ephemeral) seen.refusals++;

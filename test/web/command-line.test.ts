@@ -58,7 +58,8 @@ describe("parseCommandLine", () => {
     expect(refusal("/predict a k:2.5")).toMatchObject({ code: "bad-option", values: { option: "k", kind: "integer" } });
     expect(refusal("/predict a temperature:hot")).toMatchObject({ code: "bad-option", values: { option: "temperature", kind: "number" } });
     expect(refusal("/train preset:huge")).toMatchObject({ code: "bad-option", values: { kind: "choice", choices: "tiny, baby" } });
-    expect(refusal("/model please")).toMatchObject({ code: "unexpected-text" });
+    expect(refusal("/model please")).toMatchObject({ code: "bad-option", values: { option: "action", value: "please" } });
+    expect(refusal("/explain please")).toMatchObject({ code: "bad-option", values: { option: "topic" } });
     expect(refusal(`/tokens ${"x".repeat(6001)}`)).toMatchObject({ code: "too-long", values: { length: 6001, limit: 6000 } });
   });
 });

@@ -23,6 +23,7 @@ export interface TestPlayground {
 
 export async function startTestPlayground(
   overrides: TrainingOverrides = { steps: 40, evalInterval: 10, evalBatches: 2 },
+  /** more of the registry's options: installPolicy (the playground asks before a training takes over), modelsDir… */
   registryOptions: Partial<ModelRegistryOptions> = {},
 ): Promise<TestPlayground> {
   const dir = mkdtempSync(path.join(tmpdir(), "minigpt-web-"));

@@ -144,7 +144,9 @@ describe.skipIf(!hasChromium)(hasChromium ? "the playground in Chromium" : "the 
     await expect.poll(() => card.locator(".training-line").textContent(), { timeout: 60_000 }).toMatch(/val loss \d/);
     await card.locator("button.danger").click();
     await page.waitForSelector(".card.training.ended >> nth=1", { timeout: 60_000 });
-    expect(await card.locator(".training-line").textContent()).toMatch(/^Training stopped at step \d+\. The last checkpoint \(step \d+/);
+    expect(await card.locator(".training-line").textContent()).toMatch(
+      /^Training stopped at step \d+ of 30\. The last checkpoint \(step \d+/,
+    );
     await shot("6b-stopped");
     const run = pg.store.runs.latest("local");
     expect(run?.status).toBe("stopped");

@@ -178,7 +178,9 @@ describe("bad requests get a 4xx with a clear message", () => {
       [{ line: "/predict", lang: "en" }, /\/predict needs text/],
       [{ line: "/attention The cat layer:9", lang: "en" }, /Layer 9 does not exist: this model has layers 0–3/],
       [{ line: "/train preset:huge", lang: "en" }, /preset must be one of tiny, baby \(you gave huge\)/],
-      [{ line: "/model extra words", lang: "en" }, /\/model takes no text/],
+      [{ line: "/model extra words", lang: "en" }, /action must be one of show, list, use, rename, delete \(you gave extra words\)/],
+      [{ line: "/model use", lang: "en" }, /\/model use needs ref/],
+      [{ line: "/model use gpt-9", lang: "ja" }, /「gpt-9」というモデルはここにありません。使えるモデル: default/],
       [{ line: `/predict ${"a".repeat(7000)}`, lang: "en" }, /The text is too long: 7000 characters, the limit is 6000/],
       [{ line: 42, lang: "en" }, /line must be the text of a command/],
     ];
@@ -233,7 +235,7 @@ describe("bad requests get a 4xx with a clear message", () => {
     expect(pg.store.runs.latest("local")).toBeUndefined();
     expect(pg.training.current("local")).toBeUndefined();
     const idle = await readEvents(api("/api/train/events?lang=en"));
-    expect(idle).toEqual([["idle", { text: "No training is running. Start one with /train." }]]);
+    expect(idle).toEqual([["idle", { text: "No training is running. Start one with `/train`." }]]);
   });
 });
 

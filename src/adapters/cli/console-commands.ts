@@ -26,6 +26,7 @@ import { visibleToken } from "../../render/text.ts";
 import { tokenPieces } from "../../tokenizer/pieces.ts";
 import type { ConsoleSpace } from "./console-space.ts";
 import { CONSOLE_SENTENCES } from "./console-sentences.ts";
+import { modelCommand } from "./console-models.ts";
 import { terminalText } from "./reply-format.ts";
 
 /** What a command may use and change: the store's space, the reader's language, the continuation's settings, the terminal. */
@@ -147,6 +148,7 @@ export const CONSOLE_COMMANDS: ConsoleCommand[] = [
   ...typedCommandSpecs("web")
     .filter((spec) => spec.name in REPLY_USE_CASES)
     .map((spec) => replyCommand(spec, REPLY_USE_CASES[spec.name])),
+  modelCommand,
   help,
   quit,
 ];

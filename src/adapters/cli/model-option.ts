@@ -1,5 +1,7 @@
 /**
- * `--model FILE` or the shipped default model, with a clear line when neither can be loaded.
+ * `--model FILE` (a file or folder), `--model REF` (a model of the store the playground uses:
+ * default, #2, a name, an imported model's folder name), or the shipped default model, with a
+ * clear line when none can be loaded.
  * What an imported file may need comes with every --model (the catalogue's modelOptions):
  * `--heads N` (n_head of a nanoGPT safetensors that does not say it) and `--gpt2-tokenizer DIR`
  * (GPT-2's vocab.json + merges.txt for a nanoGPT ckpt.pt without meta.pkl).
@@ -11,6 +13,8 @@ import { DEFAULT_MODEL_PATH, loadModelFile } from "../../app/load-model.ts";
 import type { ModelHandle } from "../../app/model-handle.ts";
 import { SHIPPED_MODEL } from "../../app/model-identity.ts";
 import { fastestKernels } from "../../app/kernels.ts";
+import { InputError } from "../../app/prompt.ts";
+import { storeModelHandle } from "./store-models.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** `v`: a command's parsed flags (parseCatalogueArgs), by option name: model, heads, gpt2_tokenizer. */
@@ -30,6 +34,17 @@ export async function modelFromOption(v: Readonly<Record<string, OptionValue | u
     // the shipped model, named as every surface names it (既定のモデル in Japanese)
     return { ...(await loadModelFile(DEFAULT_MODEL_PATH, "default model", fastestKernels())), identity: SHIPPED_MODEL };
   }
-  if (!existsSync(file)) throw new UsageError(`model file not found: ${file}`);
-  return loadModelFile(file, undefined, fastestKernels(), importOptions);
+  if (existsSync(file)) return loadModelFile(file, undefined, fastestKernels(), importOptions);
+  // a path (a separator, a checkpoint's extension) that is not there
+  if (/[/\\]|\.(safetensors|pt|ckpt|bin)$/i.test(file)) throw new UsageError(`model file not found: ${file}`);
+  // else a model of the store the playground uses ("default", "#2", a name, an imported model)
+  try {
+    return await storeModelHandle(file);
+  } catch (err) {
+    if (err instanceof InputError && err.code === "unknown-model")
+      throw new UsageError(
+        `model file not found: ${file}, and the playground's store has no model "${file}" either; its models are: ${err.values.choices} (DATABASE_PATH and MODELS_DIR say where)`,
+      );
+    throw err;
+  }
 }

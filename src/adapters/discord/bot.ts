@@ -68,6 +68,8 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
         modelsDir: config.modelsDir ?? DEFAULT_MODELS_DIR,
         kernels: fastestKernels(),
         onWarning: (m) => log.warn(m),
+        // a training that is not better than the model in use asks ("Use it") instead of switching
+        installPolicy: "ask",
       });
     const commands = deps.commands ?? (await loadCommands());
     const training =

@@ -53,6 +53,7 @@ function checkCommand(module: Partial<Command>, source: string, existing: Collec
   const command: Command = {
     data: module.data,
     execute: module.execute,
+    ...(module.autocomplete !== undefined && { autocomplete: module.autocomplete }),
     ...(module.defer !== undefined && { defer: module.defer }),
     ...(guildOnly !== undefined && { guildOnly }),
     ...(module.expensive !== undefined && { expensive: module.expensive }),

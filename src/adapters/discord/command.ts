@@ -7,8 +7,14 @@
  *   export const userPermissions = ["ManageGuild"];      // optional: admin commands
  *   export const botPermissions = ["ReadMessageHistory"]; // optional: what the bot needs here
  *   export async function execute(interaction, ctx) { … }
+ *   export async function autocomplete(interaction, ctx) { … } // optional: suggestions while typing
  */
-import type { ChatInputCommandInteraction, PermissionsString, RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord.js";
+import type {
+  AutocompleteInteraction,
+  ChatInputCommandInteraction,
+  PermissionsString,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from "discord.js";
 import type { ModelRegistry } from "../../app/model-registry.ts";
 import type { TrainingService } from "../../app/training-service.ts";
 import type { Config } from "../../config.ts";
@@ -44,4 +50,6 @@ export interface Command {
   /** heavy work (a forward pass per token, several pictures): limited per user */
   expensive?: boolean;
   execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void>;
+  /** suggestions for an option with `autocomplete` in the catalogue, while it is typed */
+  autocomplete?(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void>;
 }

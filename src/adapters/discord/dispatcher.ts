@@ -3,8 +3,17 @@
  * who may run it, defers slow commands at once (Discord's 3-second rule), runs it, and turns
  * any error into one ephemeral line for the user (the details go to the log, never to the chat).
  */
-import { type ChatInputCommandInteraction, type Collection, type Interaction, MessageFlags } from "discord.js";
+import {
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+  type Collection,
+  type Interaction,
+  MessageFlags,
+  type PermissionsString,
+} from "discord.js";
+import { CATALOGUE } from "../../app/catalogue/index.ts";
 import { InputError } from "../../app/prompt.ts";
+import { handleModelButton, isModelButton } from "./model-buttons.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { langOfLocale, strings, type Strings } from "./i18n.ts";
 import { respond } from "./outgoing.ts";
@@ -17,6 +26,13 @@ export type DispatchDeps = Omit<CommandContext, "lang" | "text"> & {
 };
 
 export async function dispatchInteraction(interaction: Interaction, deps: DispatchDeps): Promise<void> {
+  if (interaction.isAutocomplete()) return dispatchAutocomplete(interaction, deps);
+  if (interaction.isButton() && isModelButton(interaction.customId)) {
+    const lang = langOfLocale(interaction.locale);
+    return handleModelButton(interaction, { ...deps, lang, text: strings(lang) }).catch((err: unknown) =>
+      deps.log.error("a model button failed", { interaction: interaction.id, guild: interaction.guildId }, err),
+    );
+  }
   if (interaction.isButton() && interaction.customId === SOURCES_BUTTON) {
     await answerSourcesButton(interaction, deps).catch(async (err: unknown) => {
       deps.log.error(
@@ -66,13 +82,36 @@ export async function dispatchInteraction(interaction: Interaction, deps: Dispat
   }
 }
 
+/** Suggestions while an option is typed: the command's own (none when it has no autocomplete). */
+async function dispatchAutocomplete(interaction: AutocompleteInteraction, deps: DispatchDeps): Promise<void> {
+  const command = deps.commands.get(interaction.commandName);
+  const lang = langOfLocale(interaction.locale);
+  try {
+    if (command?.autocomplete) await command.autocomplete(interaction, { ...deps, lang, text: strings(lang) });
+    else await interaction.respond([]);
+  } catch (err) {
+    deps.log.error(`suggestions for /${interaction.commandName} failed`, { interaction: interaction.id, guild: interaction.guildId }, err);
+    await interaction.respond([]).catch(() => undefined);
+  }
+}
+
+/**
+ * The permissions a user needs for this interaction: the command's own, else those of its
+ * subcommand when the catalogue marks it adminOnly (`/model use`: Manage Server; `/model list`: none).
+ */
+function neededPermissions(command: Command, interaction: ChatInputCommandInteraction): PermissionsString[] {
+  if (command.userPermissions?.length) return command.userPermissions;
+  const sub = interaction.options.getSubcommand(false);
+  const spec = CATALOGUE.find((c) => c.name === interaction.commandName && c.on.includes("discord"));
+  return sub !== null && spec?.subcommands?.find((s) => s.name === sub)?.adminOnly ? ["ManageGuild"] : [];
+}
+
 /** Why the command may not run here (translated), or undefined if it may. */
 function refusalFor(command: Command, interaction: ChatInputCommandInteraction, text: Strings): string | undefined {
   const inGuild = interaction.inGuild();
-  if ((command.guildOnly || command.userPermissions?.length) && !inGuild) return text.guildOnly;
-  const userMissing = command.userPermissions?.length
-    ? (interaction.memberPermissions?.missing(command.userPermissions) ?? command.userPermissions)
-    : [];
+  const needed = neededPermissions(command, interaction);
+  if ((command.guildOnly || needed.length > 0) && !inGuild) return text.guildOnly;
+  const userMissing = needed.length > 0 ? (interaction.memberPermissions?.missing(needed) ?? needed) : [];
   if (userMissing.length > 0) return text.userLacks(userMissing);
   const botMissing = inGuild && command.botPermissions?.length ? interaction.appPermissions.missing(command.botPermissions) : [];
   if (botMissing.length > 0) return text.botLacks(botMissing);

@@ -5,8 +5,8 @@
  */
 import type { TrainingOutcome, TrainingSnapshot } from "../../app/training-service.ts";
 import { inputErrorMessage } from "../../app/input-messages.ts";
-import { endNote, trainingNumbers } from "../../app/training-line.ts";
-import { discordTime, formatDuration, formatInt, formatLoss } from "./format.ts";
+import { TRAINING_SENTENCES } from "../../app/training-sentences.ts";
+import { discordTime, formatInt } from "./format.ts";
 
 import { type Lang, langOfLocale } from "../../lang.ts";
 import { type ModelIdentity, modelName as modelNameIn } from "../../app/model-identity.ts";
@@ -108,35 +108,11 @@ const en: Strings = {
     `📖 Reading the message history of ${v.channels}: ${formatInt(v.read, "en")} of at most ${formatInt(v.max, "en")} messages read, ${formatInt(v.kept, "en")} kept (bots, system messages and empty ones are skipped)…`,
   trainProgress: (s) => {
     const head = `🧠 Training this server's model (${s.preset} preset, ${s.minutes} min)${s.corpus ? ` on ${formatInt(s.corpus.messages, "en")} messages (${formatInt(s.corpus.characters, "en")} characters)` : ""}.`;
-    if (s.step === 0) return `${head}\nPreparing: learning the tokenizer from the messages…${s.stopRequested ? "\nStopping…" : ""}`;
-    return `${head}\n${trainingNumbers(s, "en")}${s.stopRequested ? "\n⏹️ Stopping after this step; the last checkpoint will be kept…" : ""}`;
+    return `${head}\n${TRAINING_SENTENCES.en.progress(s, "server")}`;
   },
-  trainOutcome: (o) => {
-    switch (o.status) {
-      case "done":
-        return `✅ Training finished: ${formatInt(o.step, "en")} steps in ${formatDuration(o.seconds, "en")} (${formatInt(o.tokensPerSecond, "en")} tokens/s), val loss ${formatLoss(o.valLoss)}.${endNote(o, "en")} This server now uses its new model${o.model ? ` (server model #${o.model.id})` : ""}: mention me to chat with it!`;
-      case "stopped":
-        return o.model
-          ? `⏹️ Training stopped at step ${formatInt(o.step, "en")}${o.totalSteps !== null ? ` of ${formatInt(o.totalSteps, "en")}` : ""}. The last checkpoint (step ${formatInt(o.model.step, "en")}, val loss ${formatLoss(o.model.valLoss)}) is now this server's model (server model #${o.model.id}).`
-          : `⏹️ Training stopped before its first evaluation: there is no checkpoint to keep, so this server keeps its previous model.`;
-      case "failed":
-        return o.tooFewTokens
-          ? `❌ Training failed: the messages make only ${formatInt(o.tooFewTokens.tokens, "en")} tokens, the ${o.tooFewTokens.preset} preset needs at least ${formatInt(o.tooFewTokens.needed, "en")}. This server keeps its previous model.`
-          : "❌ Training failed (the error was logged). This server keeps its previous model.";
-      case "interrupted":
-        return "⚠️ Training was interrupted (the bot restarted or shut down). This server keeps its previous model.";
-      case "cancelled":
-        return "⏹️ Stopped while reading messages: nothing was trained, and this server keeps its model.";
-      case "wiped":
-        return "🗑️ Training ended: an admin wiped this server's data. Nothing it learned was kept.";
-    }
-  },
-  trainAlreadyRunning: (progress) =>
-    `A training is already running in this server (one at a time):\n${progress}\nUse \`/train status\` to follow it or \`/train stop\` to stop it.`,
-  trainNotEnoughText: (v) =>
-    `Not enough text to learn from: ${formatInt(v.messages, "en")} message${v.messages === 1 ? "" : "s"} with ${formatInt(v.characters, "en")} characters are stored for this server ` +
-    `(${formatInt(v.read, "en")} read just now). The ${v.preset} preset needs at least ${formatInt(v.needMessages, "en")} messages and ${formatInt(v.needCharacters, "en")} characters: ` +
-    "add channels or raise max_messages.",
+  trainOutcome: (o) => `${OUTCOME_MARK[o.status]} ${TRAINING_SENTENCES.en.outcome(o, "server")}`,
+  trainAlreadyRunning: (progress) => TRAINING_SENTENCES.en.alreadyRunning("server", progress),
+  trainNotEnoughText: (v) => TRAINING_SENTENCES.en.notEnoughText("server", v),
   trainNoSuchChannel: (ref) => `I can't find the channel ${ref} in this server. Give channels as #mentions, separated by spaces.`,
   trainNotTextChannel: (channel) => `${channel} is not a text channel I can read messages from.`,
   trainTooManyChannels: (max) => `Give at most ${max} channels at once.`,
@@ -146,11 +122,8 @@ const en: Strings = {
       "and",
     )} permission in ${channel} to read its history. Please ask a server admin to give it to me.`,
   trainReadFailed: (channels) => `⚠️ I could not read ${channels}; trained on the other channels.`,
-  trainNotRunning: (last) =>
-    last === undefined
-      ? "No training is running, and this server has never trained a model. An admin can start one with `/train start`."
-      : `No training is running. The last one ${last.status === "done" ? "finished" : `ended (${last.status})`}${last.at !== null ? ` ${discordTime(last.at)}` : ""}${last.steps !== null ? ` after ${formatInt(last.steps, "en")} steps` : ""}.`,
-  trainStopping: "⏹️ Stopping: the training's own message will say when the last checkpoint is installed.",
+  trainNotRunning: (last) => TRAINING_SENTENCES.en.notRunning("server", last, discordTime),
+  trainStopping: `⏹️ ${TRAINING_SENTENCES.en.stopping}`,
   trainStopReply: (o) => en.trainOutcome(o),
 };
 
@@ -178,34 +151,11 @@ const ja: Strings = {
     `📖 ${v.channels} のメッセージ履歴を読んでいます: 最大 ${formatInt(v.max, "ja")} 件のうち ${formatInt(v.read, "ja")} 件を読み、${formatInt(v.kept, "ja")} 件を使います（ボット・システムメッセージ・空のメッセージは除きます）…`,
   trainProgress: (s) => {
     const head = `🧠 このサーバーのモデルを学習しています（プリセット ${s.preset}、${s.minutes} 分）${s.corpus ? `: メッセージ ${formatInt(s.corpus.messages, "ja")} 件（${formatInt(s.corpus.characters, "ja")} 文字）` : ""}。`;
-    if (s.step === 0) return `${head}\n準備中: メッセージからトークナイザーを作っています…${s.stopRequested ? "\n停止しています…" : ""}`;
-    return `${head}\n${trainingNumbers(s, "ja")}${s.stopRequested ? "\n⏹️ このステップで停止し、最後のチェックポイントを残します…" : ""}`;
+    return `${head}\n${TRAINING_SENTENCES.ja.progress(s, "server")}`;
   },
-  trainOutcome: (o) => {
-    switch (o.status) {
-      case "done":
-        return `✅ 学習が終わりました: ${formatInt(o.step, "ja")} ステップ、${formatDuration(o.seconds, "ja")}（毎秒 ${formatInt(o.tokensPerSecond, "ja")} トークン）、検証損失 ${formatLoss(o.valLoss)}。${endNote(o, "ja")}このサーバーは新しいモデル${o.model ? `（このサーバーのモデル #${o.model.id}）` : ""}を使います。メンションして話しかけてみてください！`;
-      case "stopped":
-        return o.model
-          ? `⏹️ ステップ ${formatInt(o.step, "ja")}${o.totalSteps !== null ? ` / ${formatInt(o.totalSteps, "ja")}` : ""} で学習を停止しました。最後のチェックポイント（ステップ ${formatInt(o.model.step, "ja")}、検証損失 ${formatLoss(o.model.valLoss)}）をこのサーバーのモデル（#${o.model.id}）にしました。`
-          : "⏹️ 最初の評価の前に停止したため、残せるチェックポイントがありません。このサーバーは前のモデルを使い続けます。";
-      case "failed":
-        return o.tooFewTokens
-          ? `❌ 学習に失敗しました: メッセージが ${formatInt(o.tooFewTokens.tokens, "ja")} トークンにしかならず、プリセット ${o.tooFewTokens.preset} には ${formatInt(o.tooFewTokens.needed, "ja")} トークン以上が必要です。このサーバーは前のモデルを使い続けます。`
-          : "❌ 学習に失敗しました（エラーは記録しました）。このサーバーは前のモデルを使い続けます。";
-      case "interrupted":
-        return "⚠️ 学習が中断されました（ボットの再起動または終了）。このサーバーは前のモデルを使い続けます。";
-      case "cancelled":
-        return "⏹️ メッセージを読んでいる途中で停止しました。学習はしておらず、このサーバーのモデルは変わりません。";
-      case "wiped":
-        return "🗑️ 管理者がこのサーバーのデータを全消去したため、学習を終えました。学んだ内容は残していません。";
-    }
-  },
-  trainAlreadyRunning: (progress) =>
-    `このサーバーではすでに学習が進行中です（同時にひとつまで）:\n${progress}\n\`/train status\` で様子を見るか、\`/train stop\` で停止できます。`,
-  trainNotEnoughText: (v) =>
-    `学習に使える文章が足りません: このサーバーに保存されたメッセージは ${formatInt(v.messages, "ja")} 件・${formatInt(v.characters, "ja")} 文字です（今回読んだのは ${formatInt(v.read, "ja")} 件）。` +
-    `プリセット ${v.preset} には ${formatInt(v.needMessages, "ja")} 件以上・${formatInt(v.needCharacters, "ja")} 文字以上が必要です。チャンネルを増やすか、最大メッセージ数を大きくしてください。`,
+  trainOutcome: (o) => `${OUTCOME_MARK[o.status]} ${TRAINING_SENTENCES.ja.outcome(o, "server")}`,
+  trainAlreadyRunning: (progress) => TRAINING_SENTENCES.ja.alreadyRunning("server", progress),
+  trainNotEnoughText: (v) => TRAINING_SENTENCES.ja.notEnoughText("server", v),
   trainNoSuchChannel: (ref) =>
     `このサーバーにチャンネル ${ref} が見つかりません。チャンネルは #メンションで、空白で区切って指定してください。`,
   trainNotTextChannel: (channel) => `${channel} はメッセージを読めるテキストチャンネルではありません。`,
@@ -213,15 +163,22 @@ const ja: Strings = {
   trainBotLacksIn: (channel, p) =>
     `${channel} の履歴を読むには、ボットに「${p.map((n) => ja.permission(n)).join("」「")}」の権限が必要です。サーバー管理者に付与を依頼してください。`,
   trainReadFailed: (channels) => `⚠️ ${channels} は読めなかったため、ほかのチャンネルで学習しました。`,
-  trainNotRunning: (last) =>
-    last === undefined
-      ? "学習は行われていません。このサーバーはまだモデルを学習したことがありません。管理者が `/train start` で始められます。"
-      : `学習は行われていません。前回の学習は${last.at !== null ? ` ${discordTime(last.at)} に` : ""}${last.status === "done" ? "完了" : `終了（${last.status}）`}しました${last.steps !== null ? `（${formatInt(last.steps, "ja")} ステップ）` : ""}。`,
-  trainStopping: "⏹️ 停止しています。最後のチェックポイントを組み込んだら、学習のメッセージでお知らせします。",
+  trainNotRunning: (last) => TRAINING_SENTENCES.ja.notRunning("server", last, discordTime),
+  trainStopping: `⏹️ ${TRAINING_SENTENCES.ja.stopping}`,
   trainStopReply: (o) => ja.trainOutcome(o),
 };
 
 const STRINGS: Record<Lang, Strings> = { en, ja };
+
+/** Discord's mark before a training's end (the sentence itself is the playground's too). */
+const OUTCOME_MARK: Record<TrainingOutcome["status"], string> = {
+  done: "✅",
+  stopped: "⏹️",
+  failed: "❌",
+  interrupted: "⚠️",
+  cancelled: "⏹️",
+  wiped: "🗑️",
+};
 
 export function strings(lang: Lang): Strings {
   return STRINGS[lang];

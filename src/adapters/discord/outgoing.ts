@@ -4,6 +4,8 @@
  * cut cleanly at a line or word boundary with "…", and files become attachments.
  */
 import {
+  type APIActionRowComponent,
+  type APIComponentInMessageActionRow,
   type ActionRowBuilder,
   AttachmentBuilder,
   type ButtonBuilder,
@@ -22,8 +24,8 @@ const CODE_FENCE = "```";
 export interface Outgoing {
   content?: string;
   files?: { name: string; data: Uint8Array }[];
-  /** message components (e.g. the /sources button under an explain-mode chat reply) */
-  components?: ActionRowBuilder<ButtonBuilder>[];
+  /** message components: the /sources button under an explain-mode chat reply (builders), a training's "Use it" (component JSON) */
+  components?: readonly (ActionRowBuilder<ButtonBuilder> | APIActionRowComponent<APIComponentInMessageActionRow>)[];
 }
 
 /** The options discord.js takes, with the safety settings applied. */
@@ -34,7 +36,7 @@ export function messageOptions(message: string | Outgoing) {
     ...(m.files && {
       files: m.files.map((f) => new AttachmentBuilder(Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength), { name: f.name })),
     }),
-    ...(m.components && { components: m.components }),
+    ...(m.components && { components: [...m.components] }),
     allowedMentions: { parse: [], repliedUser: false },
   };
 }

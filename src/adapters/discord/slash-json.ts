@@ -73,6 +73,7 @@ function optionJson(option: OptionSpec): OptionJson {
     ...(option.min !== undefined && { min_value: option.min }),
     ...(option.max !== undefined && { max_value: option.max }),
     ...(option.maxLength !== undefined && { max_length: option.maxLength }),
+    ...(option.autocomplete && { autocomplete: true }),
     ...(option.choices && {
       choices: option.choices.map((c) => ({
         name: c.label.en,

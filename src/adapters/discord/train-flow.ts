@@ -36,6 +36,7 @@ import {
 import type { CommandContext } from "./command.ts";
 import { readHistory } from "./history.ts";
 import { LiveReply } from "./live-reply.ts";
+import { useItButtons } from "./model-buttons.ts";
 import { type Outgoing, respond, sendToChannel } from "./outgoing.ts";
 import { storedModel } from "../../app/model-identity.ts";
 
@@ -253,7 +254,10 @@ export async function stopTraining(interaction: ChatInputCommandInteraction, ctx
   // the worker stops after its current step, evaluates, and sends its last checkpoint
   await interaction.deferReply();
   const outcome = await Promise.race([training.done, sleep(STOP_WAIT_MS, null, { ref: false })]);
-  await respond(interaction, outcome === null ? ctx.text.trainStopping : ctx.text.trainStopReply(outcome));
+  await respond(
+    interaction,
+    outcome === null ? ctx.text.trainStopping : { content: ctx.text.trainStopReply(outcome), components: outcomeButtons(outcome, ctx) },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -274,10 +278,17 @@ async function outcomeView(
   note: string | undefined,
 ): Promise<Outgoing> {
   const content = [ctx.text.trainOutcome(outcome), note].filter((x) => x !== undefined).join("\n");
-  if (training.points.length === 0) return { content };
+  const components = outcomeButtons(outcome, ctx);
+  if (training.points.length === 0) return { content, components };
   const name = outcome.model ? ctx.text.modelName(storedModel(training.guildId, outcome.model.id)) : ctx.text.trainModelName;
   const png = await trainingLossPicture(training.points, outcome.totalSteps, name, ctx.lang, outcome.model);
-  return { content, files: [{ name: "loss.png", data: png }] };
+  return { content, files: [{ name: "loss.png", data: png }], components };
+}
+
+/** "Use it" when the new model was kept but does not answer (never switched silently); none otherwise. */
+function outcomeButtons(outcome: TrainingOutcome, ctx: CommandContext): NonNullable<Outgoing["components"]> {
+  if (!outcome.model || !outcome.installation || outcome.installation.switched) return [];
+  return useItButtons(`#${outcome.model.id}`, ctx.lang);
 }
 
 /** One or two lines: where a training is (reading, or step/loss/ETA). */

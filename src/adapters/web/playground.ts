@@ -59,7 +59,14 @@ export async function startPlayground(settings: PlaygroundSettings): Promise<Pla
     console.warn(err === undefined ? m : `${m}: ${err instanceof Error ? err.message : String(err)}`);
   // a training this space had when the last playground stopped died with it
   store.runs.markInterrupted([LOCAL_SPACE]);
-  const registry = new ModelRegistry({ models: store.models, modelsDir: modelsDirFrom(), kernels: fastestKernels(), onWarning: warn });
+  // a training that is not better than the model in use asks (the panel's "Use it") instead of switching
+  const registry = new ModelRegistry({
+    models: store.models,
+    modelsDir: modelsDirFrom(),
+    kernels: fastestKernels(),
+    onWarning: warn,
+    installPolicy: "ask",
+  });
   const training = new TrainingService({ store, registry, onWarning: warn });
   let web: WebServer;
   try {

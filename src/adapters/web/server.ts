@@ -5,6 +5,8 @@
  *   GET  /                      the chat page (page/index.html, app.js, style.css)
  *   GET  /api/commands          the slash commands and their options (for autocompletion), the model's name,
  *                               the training panel's limits and sentences (src/app/training-panel.ts)
+ *   GET  /api/models            the playground's models (the header's picker): ref, label, kind, size, val loss, date, in use
+ *   POST /api/models/use        { ref, lang }                       → { text, models, inUse }
  *   POST /api/chat              { messages: string[], lang }        → { text }
  *   POST /api/command           { line: "/predict The cat", lang }  → reply
  *   POST /api/train             { source, text?, preset?, minutes?, lang } → reply
@@ -41,6 +43,10 @@ import { SENTENCES } from "../../app/sentences.ts";
 import { errorSentence, type Lang, langOf, texts } from "./texts.ts";
 import { train as trainCommand } from "./commands/train.ts";
 import { identityOf } from "../../app/model-identity.ts";
+import { modelUseReply } from "../../app/replies/models.ts";
+import { modelsContext } from "./commands/model.ts";
+import { modelsJson } from "./models-json.ts";
+import { webReply } from "./reply-format.ts";
 
 /** Requests carry a line of text at most (the input limit is 6,000 characters). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -98,6 +104,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   /** A reply as JSON: its pictures go on the shelf and are sent as links. */
   const replyJson = (reply: WebReply) => ({
     text: reply.text,
+    ...(reply.blocks && { blocks: reply.blocks }),
     images: (reply.images ?? []).map((image) => ({
       url: shelf.put(image.png),
       name: image.name,
@@ -106,6 +113,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     })),
     ...(reply.panel && { panel: reply.panel }),
     ...(reply.training && { training: true }),
+    ...(reply.models && { models: true }),
   });
 
   /** `request.lang`: the browser's language, then the one the page sent with its request. */
@@ -137,6 +145,18 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
           model: texts(ctx.lang).modelName(identityOf(handle)),
           training: trainingPanel(ctx.lang),
         });
+      }
+      case "/api/models": {
+        requireMethod(method, "GET");
+        return sendJson(res, 200, await modelsJson(modelsContext(context(url.searchParams.get("lang")))));
+      }
+      case "/api/models/use": {
+        requireMethod(method, "POST");
+        const body = await readJsonBody(req, MAX_BODY_BYTES);
+        const mc = modelsContext(context(body.lang));
+        if (typeof body.ref !== "string") throw new HttpError(400, 'ref must name a model, e.g. "default" or "#2"');
+        const reply = webReply(await modelUseReply(mc, { ref: body.ref }));
+        return sendJson(res, 200, { ...replyJson(reply), ...(await modelsJson(mc)) });
       }
       case "/api/chat": {
         requireMethod(method, "POST");

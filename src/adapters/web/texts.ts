@@ -1,10 +1,12 @@
 /**
  * What the playground says, in English and Japanese (the page sends the browser's language).
- * Sentences about bad option values come from src/app/input-messages.ts, like the bot's.
+ * Sentences about bad option values come from src/app/input-messages.ts, and a training's from
+ * src/app/training-sentences.ts, like the bot's; the panel's own sentences are here.
  */
 import { inputErrorMessage } from "../../app/input-messages.ts";
-import { endNote, trainingNumbers } from "../../app/training-line.ts";
-import { formatDuration, formatInt, formatLoss } from "../../app/number-format.ts";
+import { formatInt } from "../../app/number-format.ts";
+import { utcTime } from "../../app/reply.ts";
+import { TRAINING_SENTENCES } from "../../app/training-sentences.ts";
 import type { TrainingOutcome, TrainingSnapshot } from "../../app/training-service.ts";
 
 import { type Lang, langOfLocale } from "../../lang.ts";
@@ -49,35 +51,12 @@ const en: WebTexts = {
       : `Forgot ${formatInt(n, "en")} kept passage${n === 1 ? "" : "s"}. The models trained on them are still here, and may now repeat them uncut.`,
   trainStarted: (v) =>
     `Training a new **${v.preset}** model for up to ${v.minutes} min on ${formatInt(v.messages, "en")} passages (${formatInt(v.characters, "en")} characters). The current model answers until it is ready.`,
-  trainProgress: (s) => {
-    if (s.step === 0) return `Training (${s.preset}, ${s.minutes} min): learning the tokenizer…`;
-    return trainingNumbers(s, "en") + (s.stopRequested ? " · stopping…" : "");
-  },
-  trainOutcome: (o) => {
-    switch (o.status) {
-      case "done":
-        return `Training finished: ${formatInt(o.step, "en")} steps in ${formatDuration(o.seconds, "en")}, val loss ${formatLoss(o.valLoss)}.${endNote(o, "en")} The playground now uses your new model${o.model ? ` (#${o.model.id})` : ""}: say something to it!`;
-      case "stopped":
-        return o.model
-          ? `Training stopped at step ${formatInt(o.step, "en")}. The last checkpoint (step ${formatInt(o.model.step, "en")}, val loss ${formatLoss(o.model.valLoss)}) is now the playground's model (#${o.model.id}).`
-          : "Training stopped before its first evaluation: there was no checkpoint to keep, so the previous model stays.";
-      case "failed":
-        return o.tooFewTokens
-          ? `Training failed: the text makes only ${formatInt(o.tooFewTokens.tokens, "en")} tokens; the ${o.tooFewTokens.preset} preset needs at least ${formatInt(o.tooFewTokens.needed, "en")}. The previous model stays.`
-          : `Training failed: ${o.error ?? "unknown error"}. The previous model stays.`;
-      case "interrupted":
-        return "Training was interrupted (the server stopped). The previous model stays.";
-      case "cancelled":
-        return "Training was cancelled before it began.";
-      case "wiped":
-        return "Training ended because its data was wiped. Nothing it learned was kept.";
-    }
-  },
-  trainNotRunning: "No training is running. Start one with /train.",
-  trainStopping: "Stopping after the current step; the last checkpoint will be kept…",
-  trainAlreadyRunning: "A training is already running (one at a time): follow it below or stop it with /train stop.",
-  trainNotEnoughText: (v) =>
-    `Not enough text to learn from: ${formatInt(v.characters, "en")} characters; the ${v.preset} preset needs at least ${formatInt(v.needCharacters, "en")} characters in 10 or more lines or paragraphs.`,
+  trainProgress: (s) => TRAINING_SENTENCES.en.progress(s, "playground"),
+  trainOutcome: (o) => TRAINING_SENTENCES.en.outcome(o, "playground", { failureDetail: true }),
+  trainNotRunning: TRAINING_SENTENCES.en.notRunning("playground", undefined, utcTime),
+  trainStopping: TRAINING_SENTENCES.en.stopping,
+  trainAlreadyRunning: TRAINING_SENTENCES.en.alreadyRunning("playground", null),
+  trainNotEnoughText: (v) => TRAINING_SENTENCES.en.notEnoughText("playground", v),
 };
 
 const ja: WebTexts = {
@@ -91,35 +70,12 @@ const ja: WebTexts = {
       : `保存された段落 ${formatInt(n, "ja")} 個を削除しました。それで学習したモデルは残っているため、これからはそのまま書き写すことがあります。`,
   trainStarted: (v) =>
     `新しい **${v.preset}** モデルを最長 ${v.minutes} 分、${formatInt(v.messages, "ja")} 個の段落（${formatInt(v.characters, "ja")} 文字）で学習します。完成までは今のモデルが答えます。`,
-  trainProgress: (s) => {
-    if (s.step === 0) return `学習中（${s.preset}、${s.minutes} 分）: トークナイザーを学習しています…`;
-    return trainingNumbers(s, "ja") + (s.stopRequested ? " · 停止中…" : "");
-  },
-  trainOutcome: (o) => {
-    switch (o.status) {
-      case "done":
-        return `学習が終わりました: ${formatInt(o.step, "ja")} ステップ、${formatDuration(o.seconds, "ja")}、検証損失 ${formatLoss(o.valLoss)}。${endNote(o, "ja")}これからは新しいモデル${o.model ? `（#${o.model.id}）` : ""}が答えます。話しかけてみてください！`;
-      case "stopped":
-        return o.model
-          ? `ステップ ${formatInt(o.step, "ja")} で学習を止めました。最後のチェックポイント（ステップ ${formatInt(o.model.step, "ja")}、検証損失 ${formatLoss(o.model.valLoss)}）が今のモデル（#${o.model.id}）です。`
-          : "最初の評価の前に止めたため、残すチェックポイントがありません。前のモデルのままです。";
-      case "failed":
-        return o.tooFewTokens
-          ? `学習に失敗しました: 文章が ${formatInt(o.tooFewTokens.tokens, "ja")} トークンしかなく、${o.tooFewTokens.preset} には ${formatInt(o.tooFewTokens.needed, "ja")} トークン以上が必要です。前のモデルのままです。`
-          : `学習に失敗しました: ${o.error ?? "不明なエラー"}。前のモデルのままです。`;
-      case "interrupted":
-        return "サーバーが止まったため学習が中断されました。前のモデルのままです。";
-      case "cancelled":
-        return "学習は始まる前に取り消されました。";
-      case "wiped":
-        return "データが全消去されたため学習を終えました。学んだ内容は残していません。";
-    }
-  },
-  trainNotRunning: "学習は行われていません。/train で始められます。",
-  trainStopping: "今のステップのあとで止めます。最後のチェックポイントは残ります…",
-  trainAlreadyRunning: "すでに学習中です（一度に 1 つ）。下で進み具合を見るか、/train stop で止めてください。",
-  trainNotEnoughText: (v) =>
-    `学習する文章が足りません: ${formatInt(v.characters, "ja")} 文字。${v.preset} には 10 行（または 10 段落）以上、${formatInt(v.needCharacters, "ja")} 文字以上が必要です。`,
+  trainProgress: (s) => TRAINING_SENTENCES.ja.progress(s, "playground"),
+  trainOutcome: (o) => TRAINING_SENTENCES.ja.outcome(o, "playground", { failureDetail: true }),
+  trainNotRunning: TRAINING_SENTENCES.ja.notRunning("playground", undefined, utcTime),
+  trainStopping: TRAINING_SENTENCES.ja.stopping,
+  trainAlreadyRunning: TRAINING_SENTENCES.ja.alreadyRunning("playground", null),
+  trainNotEnoughText: (v) => TRAINING_SENTENCES.ja.notEnoughText("playground", v),
 };
 
 export function texts(lang: Lang): WebTexts {

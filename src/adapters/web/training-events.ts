@@ -2,11 +2,13 @@
  * GET /api/train/events: the running training as server-sent events, so the page can follow it.
  *
  *   event: progress   data: { text, step, totalSteps, trainLoss, valLoss, points }   (at most 4 a second)
- *   event: end        data: { text, status }        then the stream closes
+ *   event: end        data: { text, status, use? }  then the stream closes; `use` { ref, label }: the
+ *                     new model was kept but does not answer, the page offers a button to choose it
  *   event: idle       data: { text }                no training runs; the stream closes
  *
  * The page fetches the loss-curve picture again when `points` has grown.
  */
+import { MODEL_SENTENCES } from "../../app/model-sentences.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { WebContext } from "./command-spec.ts";
 import { SECURITY_HEADERS } from "./http.ts";
@@ -68,7 +70,15 @@ export function followTraining(req: IncomingMessage, res: ServerResponse, ctx: W
     if (res.writableEnded) return;
     // the steps run of the (last) plan: a bar drawn from them ends where the run ended, not at 100 % regardless
     const steps = outcome.summary ? { step: outcome.summary.steps, totalSteps: outcome.summary.totalSteps } : {};
-    send("end", { text: t.trainOutcome(outcome), status: outcome.status, points: training.points.length, ...steps });
+    // a model kept but not chosen: the panel offers to use it (never switched silently)
+    const waiting = outcome.model && outcome.installation && !outcome.installation.switched;
+    send("end", {
+      text: t.trainOutcome(outcome),
+      status: outcome.status,
+      points: training.points.length,
+      ...steps,
+      ...(waiting && { use: { ref: `#${outcome.model!.id}`, label: MODEL_SENTENCES[ctx.lang].useIt } }),
+    });
     finish();
     res.end();
   });

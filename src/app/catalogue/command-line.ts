@@ -36,7 +36,7 @@ export type CommandOptions = Record<string, OptionValue>;
 /**
  * The typed form of a catalogue command on a surface: its options with their descriptions
  * spelled out; a command with subcommands takes the subcommand as its first option, `action`
- * (`/train status`), followed by the options of every subcommand.
+ * (`/train status`), followed by the options of every subcommand, each once.
  */
 export function typedCommandSpec(spec: CatalogueCommand, surface: Surface): TypedCommandSpec {
   const subcommands = subcommandsOn(spec, surface);
@@ -53,7 +53,10 @@ export function typedCommandSpec(spec: CatalogueCommand, surface: Surface): Type
     })),
     ...(spec.defaultSubcommand !== undefined && { default: spec.defaultSubcommand }),
   };
-  return { name: spec.name, description: spec.description, options: own([action, ...subcommands.flatMap((s) => optionsOn(s, surface))]) };
+  // each option once (`ref` of /model use, rename and delete), required only by its subcommand's use case
+  const flat = new Map<string, OptionSpec>();
+  for (const o of subcommands.flatMap((s) => optionsOn(s, surface))) if (!flat.has(o.name)) flat.set(o.name, { ...o, required: false });
+  return { name: spec.name, description: spec.description, options: own([action, ...flat.values()]) };
 }
 
 /** Every command of a surface in its typed form, in the catalogue's order. */
@@ -84,7 +87,12 @@ export function parseOptions(rest: string, spec: TypedCommandSpec): CommandOptio
   if (leading !== "") {
     const first = spec.options.find((o) => o.type === "string");
     if (!first) throw inputError("unexpected-text", { command: spec.name, options: optionList(spec) });
-    raw.push([first.name, leading]);
+    // a subcommand's name, then its first text (`/model use #2`: action use, ref #2)
+    const [word, ...rest] = leading.split(/\s+/);
+    const next = spec.options.find((o) => o !== first && o.type === "string" && o.choices === undefined);
+    if (first.name === "action" && rest.length > 0 && next && first.choices?.some((c) => c.value === word.toLowerCase()))
+      raw.push([first.name, word], [next.name, rest.join(" ")]);
+    else raw.push([first.name, leading]);
   }
   marks.forEach((m, i) => {
     const start = m.index! + m[0].length;

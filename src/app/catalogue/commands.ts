@@ -13,7 +13,7 @@ import { DEFAULT_SAMPLING, MAX_TEMPERATURE } from "../../sample/sampling.ts";
 import { MAX_INPUT_CHARS } from "../prompt.ts";
 /** A model's user-given name: at most this many characters (the catalogue of models checks the rest). */
 export const MAX_MODEL_NAME = 40;
-import type { CommandSpec, OptionSpec } from "./types.ts";
+import type { CommandSpec, OptionSpec, SubcommandSpec } from "./types.ts";
 import { corpusRequirement } from "../training-limits.ts";
 import { trainingPlanSentences } from "../training-plan-sentences.ts";
 
@@ -91,13 +91,16 @@ const generateTokens: OptionSpec = {
   description: { en: "How many tokens to write at most", ja: "書くトークンの最大数" },
 };
 
-/** The console's: which model file answers (default: the shipped model). */
+/** The console's: which model answers, a file or a model of the store (default: the shipped model). */
 const modelFile: OptionSpec = {
   name: "model",
   type: "string",
   on: ["cli"],
-  cliValue: "FILE",
-  description: { en: "A checkpoint file (default: the shipped model)", ja: "チェックポイントのファイル（既定: 付属のモデル）" },
+  cliValue: "FILE|REF",
+  description: {
+    en: "A checkpoint file or folder, or a playground model: default, #N, a name (default: shipped)",
+    ja: "チェックポイントのファイルかフォルダ、またはプレイグラウンドのモデル: default、#番号、名前（既定: 付属）",
+  },
 };
 /** The console's: what an imported checkpoint may need that its file does not say (they come with every --model). */
 const importHeads: OptionSpec = {
@@ -148,17 +151,21 @@ const jsonFlag: OptionSpec = {
   description: { en: "Print JSON instead of text", ja: "文章のかわりに JSON を出力" },
 };
 
-/** `models`: which model (default, #3, a name, an imported folder's name) and in which space. */
+/** `model use|rename|delete`: which model (default, #3, a name, an imported folder's name). */
 const modelRef: OptionSpec = {
   name: "ref",
+  localName: "モデル",
   type: "string",
   required: true,
+  maxLength: 200,
   cliPositional: true,
+  autocomplete: true,
   description: {
     en: "The model: default, #N, its name, or an imported model's folder name",
     ja: "モデル: default、#番号、名前、取り込んだモデルのフォルダ名",
   },
 };
+/** The console's: whose models (the playground's by default). */
 const modelRefSpace: OptionSpec = {
   name: "space",
   type: "string",
@@ -169,6 +176,58 @@ const modelRefSpace: OptionSpec = {
     ja: "だれのモデルか: Discord サーバーの ID、または local（プレイグラウンド）",
   },
 };
+/**
+ * The models a space may use, once for every surface: /model list|use|rename|delete on Discord
+ * and the playground, `models list|use|rename|delete` in the console. Choosing, renaming and
+ * deleting change what a whole server sees: Manage Server on Discord.
+ */
+const MODEL_SUBCOMMANDS: readonly SubcommandSpec[] = [
+  {
+    name: "list",
+    localName: "一覧",
+    description: {
+      en: "The models this place may use (shipped, trained here, the host's), the one in use marked",
+      ja: "ここで使えるモデル（付属・ここで学習・ホストの）の一覧。使用中のモデルに印",
+    },
+    options: [modelRefSpace, jsonFlag],
+  },
+  {
+    name: "use",
+    localName: "使う",
+    adminOnly: true,
+    description: { en: "Answer with this model from now on (Manage Server)", ja: "これからこのモデルで答えます（サーバー管理権限）" },
+    options: [modelRef, modelRefSpace],
+  },
+  {
+    name: "rename",
+    localName: "名前",
+    adminOnly: true,
+    description: { en: "Give a trained model a name (Manage Server)", ja: "学習したモデルに名前をつけます（サーバー管理権限）" },
+    options: [
+      modelRef,
+      {
+        name: "name",
+        localName: "名前",
+        type: "string",
+        required: true,
+        maxLength: MAX_MODEL_NAME,
+        cliPositional: true,
+        description: { en: "The new name (one line, no @)", ja: "新しい名前（1 行、@ なし）" },
+      },
+      modelRefSpace,
+    ],
+  },
+  {
+    name: "delete",
+    localName: "削除",
+    adminOnly: true,
+    description: {
+      en: "Delete a trained model; not the shipped or imported ones (Manage Server)",
+      ja: "学習したモデルを削除。付属・取り込みは不可（サーバー管理権限）",
+    },
+    options: [modelRef, modelRefSpace],
+  },
+];
 /** Which attention heads to switch off: `2.1,3.0` (layer.head) or `2` (every head of layer 2). */
 const headsOption = (): OptionSpec => ({
   name: "heads",
@@ -528,10 +587,22 @@ export const CATALOGUE: readonly CommandSpec[] = [
     localName: "モデル",
     on: ["discord", "web"],
     description: {
-      en: "Show the model that answers here: its parts, its training and its loss curve",
-      ja: "ここで答えているモデルの構成・学習の記録・損失の曲線を表示します",
+      en: "The model that answers here, and the others you may choose",
+      ja: "ここで答えているモデルと、選べるほかのモデル",
     },
-    options: [],
+    defaultSubcommand: "show",
+    subcommands: [
+      {
+        name: "show",
+        localName: "表示",
+        description: {
+          en: "Show the model that answers here: its parts, its training and its loss curve",
+          ja: "ここで答えているモデルの構成・学習の記録・損失の曲線を表示します",
+        },
+        options: [],
+      },
+      ...MODEL_SUBCOMMANDS,
+    ],
   },
   {
     name: "explain",
@@ -831,42 +902,7 @@ export const CATALOGUE: readonly CommandSpec[] = [
       ja: "その場で使えるモデル（付属・学習済み・ホストの MODELS_DIR）と、いま答えているモデル",
     },
     defaultSubcommand: "list",
-    subcommands: [
-      {
-        name: "list",
-        description: { en: "List the models, the one in use marked *", ja: "モデルの一覧（使用中に * 印）" },
-        options: [modelRefSpace, jsonFlag],
-      },
-      {
-        name: "use",
-        description: { en: "Answer with this model from now on", ja: "これからこのモデルで答えます" },
-        options: [modelRef, modelRefSpace],
-      },
-      {
-        name: "rename",
-        description: { en: "Give a trained model a name", ja: "学習したモデルに名前をつけます" },
-        options: [
-          modelRef,
-          {
-            name: "name",
-            type: "string",
-            required: true,
-            maxLength: MAX_MODEL_NAME,
-            cliPositional: true,
-            description: { en: "The new name (one line, no @)", ja: "新しい名前（1 行、@ なし）" },
-          },
-          modelRefSpace,
-        ],
-      },
-      {
-        name: "delete",
-        description: {
-          en: "Delete a trained model (not the shipped or imported ones)",
-          ja: "学習したモデルを削除（付属・取り込みは不可）",
-        },
-        options: [modelRef, modelRefSpace],
-      },
-    ],
+    subcommands: MODEL_SUBCOMMANDS,
   },
   {
     name: "eval",

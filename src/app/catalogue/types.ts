@@ -46,6 +46,8 @@ export interface OptionSpec {
   cliValue?: string;
   /** the console takes it as the first word without a flag (`explain TOPIC`) */
   cliPositional?: boolean;
+  /** Discord asks the bot for suggestions as the user types (`/model use ref:`); never with `choices` */
+  autocomplete?: boolean;
 }
 
 export interface SubcommandSpec {
@@ -55,6 +57,8 @@ export interface SubcommandSpec {
   options: readonly OptionSpec[];
   /** only on these surfaces (default: every surface of its command) */
   on?: readonly Surface[];
+  /** only server managers may run this subcommand (Discord: Manage Server), checked by the dispatcher */
+  adminOnly?: boolean;
 }
 
 export interface CommandSpec {

@@ -5,16 +5,11 @@
  * (DATABASE_PATH, from the environment or .env; default data/bot.db) and the host's MODELS_DIR
  * (default data/models). The space is a Discord server's id, or "local" (the playground).
  */
-import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { checkOption } from "../../../app/catalogue/check.ts";
 import { commandSpec, type OptionValue, optionDescription, optionsOn, subcommandsOn } from "../../../app/catalogue/index.ts";
-import { modelsDirFrom } from "../../../app/imported-models.ts";
-import { fastestKernels } from "../../../app/kernels.ts";
 import { type CatalogueModel, deleteModel, listModels, type ModelList, renameModel, useModel } from "../../../app/model-catalogue.ts";
-import { ModelRegistry } from "../../../app/model-registry.ts";
-import { DEFAULT_DATABASE_PATH, parseEnvFile } from "../../../config.ts";
-import { openStore } from "../../../store/index.ts";
+import { cliEnvironment, withModelStore } from "../store-models.ts";
 import { UsageError } from "../usage-error.ts";
 import { flagOf } from "../catalogue-args.ts";
 
@@ -23,7 +18,7 @@ const SUBCOMMANDS = subcommandsOn(SPEC, "cli");
 
 export const usage = `models [${SUBCOMMANDS.map((s) => s.name).join("|")}] …   (the models a space may use; models --help)`;
 
-export async function run(argv: string[], env: Record<string, string | undefined> = environment()): Promise<void> {
+export async function run(argv: string[], env: Record<string, string | undefined> = cliEnvironment()): Promise<void> {
   // 1. the subcommand (default: list) and its options, from the catalogue
   const named = SUBCOMMANDS.find((s) => s.name === argv[0]);
   if (argv[0] !== undefined && !argv[0].startsWith("-") && !named)
@@ -33,16 +28,7 @@ export async function run(argv: string[], env: Record<string, string | undefined
   const space = String(v.space ?? "local");
 
   // 2. the store, the registry and MODELS_DIR the bot uses
-  const store = openStore(env.DATABASE_PATH?.trim() || DEFAULT_DATABASE_PATH);
-  try {
-    const registry = new ModelRegistry({
-      models: store.models,
-      defaultModelPath: env.DEFAULT_MODEL_PATH?.trim() || undefined,
-      modelsDir: modelsDirFrom(env),
-      kernels: fastestKernels(),
-      onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
-    });
-    const deps = { registry, store };
+  await withModelStore(env, async (deps) => {
     const ref = v.ref as string;
     switch (sub.name) {
       case "list": {
@@ -68,9 +54,7 @@ export async function run(argv: string[], env: Record<string, string | undefined
         return;
       }
     }
-  } finally {
-    store.close();
-  }
+  });
 }
 
 /** `models --help`: each subcommand with its words and flags, in the catalogue's words. */
@@ -94,12 +78,6 @@ export function help(): string {
     "Reads DATABASE_PATH (default data/bot.db), MODELS_DIR (default data/models) and DEFAULT_MODEL_PATH, from the environment or .env.",
   );
   return lines.join("\n");
-}
-
-/** `.env` under the real environment (real variables win), as the bot reads them. */
-function environment(): Record<string, string | undefined> {
-  const fromFile = existsSync(".env") ? parseEnvFile(readFileSync(".env", "utf8"), ".env") : {};
-  return { ...fromFile, ...process.env };
 }
 
 /** The subcommand's flags and positional words (in the order the catalogue lists them), checked. */

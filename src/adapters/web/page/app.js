@@ -28,6 +28,9 @@ const UI = {
     forget: "Forget my texts",
     fileTooBig: (mb) => `That file is too big (${mb} MB); choose one under 3 MB.`,
     following: "Training…",
+    picker: "Model that answers",
+    params: (n) => `${n} parameters`,
+    valLoss: (x) => `val loss ${x}`,
   },
   ja: {
     title: "MiniGPT プレイグラウンド",
@@ -54,6 +57,9 @@ const UI = {
     forget: "学習した文章を忘れる",
     fileTooBig: (mb) => `ファイルが大きすぎます（${mb} MB）。3 MB 未満のものを選んでください。`,
     following: "学習中…",
+    picker: "答えるモデル",
+    params: (n) => `パラメータ ${n}`,
+    valLoss: (x) => `検証損失 ${x}`,
   },
 };
 
@@ -65,6 +71,8 @@ let lang = localStorage.getItem("lang") ?? (navigator.language.toLowerCase().sta
 let commands = [];
 /** GET /api/commands' training panel: { limits, text, needs: {preset: sentence}, cut: "…{kept}…{total}…" } */
 let training = null;
+/** resolves once GET /api/commands has answered (or failed) */
+let commandsReady = Promise.resolve();
 /** the chat so far, oldest first: what the model reads as the conversation */
 const conversation = [];
 
@@ -116,10 +124,39 @@ function renderText(element, text) {
   });
 }
 
+/** A number-like cell (+0.42, −1.30, 12.5 %, 3.) is set right-aligned in its column. */
+const NUMBER_CELL = /^[+−-]?[\d.,]+(\s?%|\.)?$/;
+
+/** A reply's blocks in order: text as renderText shows it, each table as an HTML table of its cells. */
+function renderBlocks(element, blocks) {
+  element.replaceChildren();
+  for (const block of blocks) {
+    if ("table" in block) {
+      const table = document.createElement("table");
+      table.className = "reply-table";
+      for (const cells of block.table) {
+        const row = document.createElement("tr");
+        for (const cell of cells) {
+          const td = document.createElement("td");
+          if (NUMBER_CELL.test(cell)) td.className = "num";
+          appendInline(td, cell);
+          row.append(td);
+        }
+        table.append(row);
+      }
+      element.append(table);
+    } else {
+      const part = document.createElement("div");
+      renderText(part, block.text);
+      element.append(part);
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Messages
 
-function addMessage(kind, text, images = []) {
+function addMessage(kind, text, images = [], blocks = null) {
   const t = UI[lang];
   const row = document.createElement("article");
   row.className = `message ${kind}`;
@@ -137,7 +174,8 @@ function addMessage(kind, text, images = []) {
   author.append(time);
   const body = document.createElement("div");
   body.className = "body";
-  renderText(body, text);
+  if (blocks) renderBlocks(body, blocks);
+  else renderText(body, text);
   bubble.append(author, body);
   if (images.length > 0) bubble.append(imageRow(images));
   row.append(avatar, bubble);
@@ -225,10 +263,65 @@ async function send(line) {
 }
 
 function showReply(reply) {
-  const { bubble } = addMessage("bot", reply.text, reply.images);
+  const { bubble } = addMessage("bot", reply.text, reply.images, reply.blocks);
   if (reply.panel === "train") bubble.append(trainPanel());
   if (reply.training) followTraining(bubble);
+  if (reply.models) modelsChanged();
 }
+
+// ---------------------------------------------------------------------------------------------
+// The header's model picker: the playground's models (GET /api/models), the one in use selected
+
+const picker = $("model-picker");
+
+/** "1.3 M", "124 M", "52 k". */
+function compact(n) {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(n >= 1e8 ? 0 : 1)} M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(0)} k`;
+  return String(n);
+}
+
+async function loadModels() {
+  try {
+    const response = await fetch(`/api/models?lang=${lang}`);
+    if (!response.ok) return;
+    const data = await response.json();
+    const t = UI[lang];
+    picker.replaceChildren();
+    for (const m of data.models) {
+      const facts = m.usable
+        ? [m.kind, t.params(compact(m.parameters)), t.valLoss(m.valLoss === null ? "–" : m.valLoss.toFixed(3))]
+        : [m.kind, m.reason];
+      const option = new Option(`${m.label} — ${facts.join(" · ")}`, m.ref, false, m.inUse);
+      option.disabled = !m.usable;
+      if (m.createdAt !== null) option.title = new Date(m.createdAt).toLocaleString(lang);
+      picker.append(option);
+    }
+    picker.value = data.inUse;
+    picker.hidden = false;
+  } catch {
+    // the next message will report a dead server
+  }
+}
+
+/** After a model was chosen, renamed or deleted: the picker and the header's name again. */
+function modelsChanged() {
+  loadModels();
+  loadCommands();
+}
+
+/** Chooses a model (the picker, or a training's "Use it"); says what answers now in the chat. */
+async function useModel(ref) {
+  try {
+    const reply = await post("/api/models/use", { ref });
+    addMessage("bot", reply.text);
+  } catch (err) {
+    addMessage("error", err.message);
+  }
+  modelsChanged();
+}
+
+picker.addEventListener("change", () => useModel(picker.value));
 
 // ---------------------------------------------------------------------------------------------
 // /train: the panel, and following a training live
@@ -251,6 +344,8 @@ function trainPanel() {
   const limits = document.createElement("div");
   limits.className = "train-limits";
   limits.textContent = training?.text ?? "";
+  // a panel opened before GET /api/commands answered: its limits once they are here
+  if (!training) commandsReady.then(() => (limits.textContent = training?.text ?? ""));
   const count = document.createElement("div");
   count.className = "train-count";
   const cutNote = document.createElement("div");
@@ -409,7 +504,18 @@ function followTraining(bubble) {
     stop.remove();
     if (p.points > 0) refreshCurve(p.points, true);
     card.classList.add("ended");
-    loadCommands();
+    // kept but not chosen (it was worse, or cannot be compared): the user decides
+    if (p.use) {
+      const use = button(p.use.label, "primary");
+      use.dataset.ref = p.use.ref;
+      use.addEventListener("click", async () => {
+        use.disabled = true;
+        await useModel(p.use.ref);
+        use.remove();
+      });
+      card.append(use);
+    }
+    modelsChanged();
   });
   events.addEventListener("idle", (e) => {
     events.close();
@@ -550,6 +656,8 @@ function applyLanguage() {
   $("send").textContent = t.send;
   $("hint").textContent = t.hint;
   $("lang-toggle").textContent = t.other;
+  picker.setAttribute("aria-label", t.picker);
+  picker.title = t.picker;
 }
 
 /** The commands for autocompletion, and the name of the model that answers. */
@@ -629,12 +737,15 @@ $("lang-toggle").addEventListener("click", () => {
   localStorage.setItem("lang", lang);
   applyLanguage();
   updateSuggestions();
-  loadCommands();
+  modelsChanged();
 });
 
 // the Japanese font first: text laid out while it still loads could keep the fallback's empty boxes
 await Promise.all(["400", "700"].map((weight) => document.fonts.load(`${weight} 1em "Playground JP"`, "あ"))).catch(() => undefined);
 applyLanguage();
 addMessage("bot", UI[lang].welcome);
-await loadCommands();
+commandsReady = loadCommands();
+await commandsReady;
+// the picker after the commands: the training panel reads its limits from those
+await loadModels();
 input.focus();
