@@ -7,6 +7,7 @@
  *   npm run bench -- small            the small config's training step (nanoGPT's shakespeare_char model), as a ratio to PyTorch
  *   npm run bench -- generate         next-token latency and generation speed (KV cache)
  *   npm run bench -- pictures         the time to draw each picture
+ *   npm run bench -- answers [/why]   only the time to answer each "look inside" command (or those whose name starts with the second word) (not in the full run)
  *   npm run bench -- responsiveness   the event-loop delay (goal: p99 < 20 ms) and /predict latency while the bot trains
  *   npm run bench -- memory           the peak RSS of a training of baby, with the model's and optimizer's bytes
  *   npm run bench -- load             200 interactions at once during a two-thread training: acknowledgement/answer p50/p99, heavy queue depth (not in the full run)
@@ -20,7 +21,7 @@ import { fastestKernels, trainingKernels } from "../src/app/kernels.ts";
 import { benchTrainStep } from "./bench/train-step.ts";
 import { benchSmall } from "./bench/small.ts";
 import { benchGeneration } from "./bench/generation.ts";
-import { benchPictures } from "./bench/pictures.ts";
+import { benchAnswersOnly, benchPictures } from "./bench/pictures.ts";
 import { benchResponsiveness } from "./bench/responsiveness.ts";
 import { benchMemory } from "./bench/memory.ts";
 import { benchProfile } from "./bench/profile.ts";
@@ -28,7 +29,19 @@ import { benchLoad } from "./bench/load.ts";
 import { benchGpt2 } from "./bench/gpt2.ts";
 import { benchOffthread } from "./bench/offthread.ts";
 
-const SECTIONS = ["train", "small", "generate", "pictures", "responsiveness", "memory", "profile", "load", "gpt2", "offthread"] as const;
+const SECTIONS = [
+  "train",
+  "small",
+  "generate",
+  "pictures",
+  "answers",
+  "responsiveness",
+  "memory",
+  "profile",
+  "load",
+  "gpt2",
+  "offthread",
+] as const;
 const only = process.argv[2];
 if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) {
   console.error(`unknown section "${only}"; the sections are: ${SECTIONS.join(", ")} (none: all of them)`);
@@ -36,7 +49,13 @@ if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) {
 }
 // the profile is a tool for working on speed, not a figure to compare: only when asked for
 const want = (section: (typeof SECTIONS)[number]) =>
-  only === section || (only === undefined && section !== "profile" && section !== "load" && section !== "gpt2" && section !== "offthread");
+  only === section ||
+  (only === undefined &&
+    section !== "answers" &&
+    section !== "profile" &&
+    section !== "load" &&
+    section !== "gpt2" &&
+    section !== "offthread");
 
 console.log(`# bench — node ${process.version}, ${new Date().toISOString()}`);
 // what a training uses (both cores when there are two), one core, and the readable reference
@@ -52,6 +71,7 @@ if (want("train")) benchTrainStep("baby", kernelSets, 5);
 if (want("small")) for (const kernels of new Set([training, fastestKernels()])) benchSmall(kernels);
 if (want("generate")) benchGeneration(fastestKernels());
 if (want("pictures")) await benchPictures();
+if (want("answers")) await benchAnswersOnly(process.argv[3]);
 if (want("responsiveness")) benchResponsiveness(24);
 if (want("memory")) benchMemory(3);
 if (want("profile")) benchProfile(training);

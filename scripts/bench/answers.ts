@@ -21,7 +21,11 @@ import { fmt, spread } from "./stats.ts";
 /** Under this, an answer counts as answered at once (the issue's goal). */
 const GOAL_MS = 1000;
 
+/** The commands timed: those whose name starts with this (all when it is undefined). */
+let wanted: string | undefined;
+
 async function timeAnswer(name: string, answer: () => PendingReply, runs = 5): Promise<void> {
+  if (wanted !== undefined && !name.startsWith(wanted)) return;
   await answer()(); // warm-up: fonts, JIT, caches
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -33,9 +37,10 @@ async function timeAnswer(name: string, answer: () => PendingReply, runs = 5): P
   console.log(`${name.padEnd(36)} ${fmt(s, 0)} ms ${s.median < GOAL_MS ? "(under 1 s)" : "(OVER 1 s)"}`);
 }
 
-export async function benchAnswers(loaded: ModelHandle, text: string, T: number): Promise<void> {
+export async function benchAnswers(loaded: ModelHandle, text: string, T: number, only?: string): Promise<void> {
   // the shipped model as the surfaces name it: its neuron index is the prebuilt one
   const handle: ModelHandle = { ...loaded, identity: SHIPPED_MODEL };
+  wanted = only;
   console.log(`\n## time to answer, ${T} tokens (reply use case + picture: median (min, max) of 5)`);
   const store = openStore(":memory:");
   const indexer = neuronIndexerFor(store);

@@ -10,10 +10,11 @@
  *             activations, about 2.3 GB, fit the 4 GiB wasm heap because an answering pass
  *             allocates no gradients)
  *   generate  load, then 4 tokens through the KV cache (which keeps transposed weight copies)
- *   host      load, then the model's host thread (src/app/model-host.ts: its own copy and KV cache)
- *             answers a next token and 4 generated tokens
+ *   host      the bot's way (src/app/hosted-model.ts): the host thread loads the weights, the main
+ *             thread's handle views the same buffer; the host answers a next token, 4 generated
+ *             tokens (its KV cache) and a /neurons pass
  *
- *   npx tsx scripts/bench/import-memory.ts            (writes the file to a temporary folder, ~500 MB)
+ *   npx tsx scripts/bench/import-memory.ts [MODE…]    (writes the file to a temporary folder, ~500 MB; all modes without MODE)
  *   npx tsx scripts/bench/import-memory.ts write DIR  (only writes the folder)
  *   npx tsx scripts/bench/import-memory.ts child MODE DIR   (one measurement, as JSON)
  */
@@ -111,21 +112,25 @@ async function child(mode: string, dir: string): Promise<void> {
   const { loadModelFile } = await import("../../src/app/load-model.ts");
   const kernels = fastestKernels();
   const started = performance.now();
-  if (mode !== "idle") {
+  if (mode === "host") {
+    // the bot's way for a large model (src/app/hosted-model.ts): the host thread loads the one
+    // copy, the main thread's handle views it; the host answers a next token, 4 generated tokens
+    // and a /neurons pass
+    const { loadHostedModel } = await import("../../src/app/hosted-model.ts");
+    const { GENERATE_DEFAULTS } = await import("../../src/app/generate-text.ts");
+    const hosted = await loadHostedModel(dir, "gpt2-shaped", kernels);
+    const ids = hosted.tokenizer.encode("Hello, my name is").ids;
+    await hosted.host.nextLogits(ids);
+    await hosted.host.generateText("Hello, my name is", { ...GENERATE_DEFAULTS, maxTokens: 4 });
+    await hosted.host.look("neurons", "Hello, my name is");
+    await hosted.host.close();
+  } else if (mode !== "idle") {
     const handle = await loadModelFile(dir, "gpt2-shaped", kernels);
     const ids = handle.tokenizer.encode("Hello, my name is").ids;
     if (mode === "forward") handle.model.forward(Int32Array.from(ids), 1, ids.length);
     if (mode.startsWith("forward-")) {
       const T = Number(mode.slice("forward-".length));
       handle.model.forward(new Int32Array(T).fill(ids[0]), 1, T);
-    }
-    if (mode === "host") {
-      // the bot's way for a large model: a second copy in the host thread answers /predict and /generate
-      const { startModelHost } = await import("../../src/app/model-host.ts");
-      const host = await startModelHost(dir, "gpt2-shaped");
-      await host.nextLogits(ids);
-      await host.generateText("Hello, my name is", { ...(await import("../../src/app/generate-text.ts")).GENERATE_DEFAULTS, maxTokens: 4 });
-      await host.close();
     }
     if (mode === "generate") {
       const context = Int32Array.from(ids);
@@ -141,7 +146,11 @@ async function main(): Promise<void> {
     const bytes = writeModel(dir);
     console.log(`GPT-2-small-shaped model.safetensors: ${(bytes / MiB).toFixed(1)} MiB (float32)`);
     const self = fileURLToPath(import.meta.url);
-    for (const mode of ["idle", "load", "forward", "forward-512", "forward-1024", "generate", "host"]) {
+    const modes =
+      process.argv.slice(2).length > 0
+        ? process.argv.slice(2)
+        : ["idle", "load", "forward", "forward-512", "forward-1024", "generate", "host"];
+    for (const mode of modes) {
       const run = spawnSync(process.execPath, ["--import", "tsx", self, "child", mode, dir], { encoding: "utf8", maxBuffer: 1 << 20 });
       if (run.status !== 0) throw new Error(`${mode}: ${run.stderr}`);
       const r = JSON.parse(run.stdout.trim().split("\n").at(-1)!) as { maxRssMiB: number; seconds: number };

@@ -1,10 +1,10 @@
 /**
- * `npm run bench -- offthread`: how long a /predict and a /generate on a GPT-2-small-shaped model
- * (124,439,808 parameters, random weights, the Hugging Face layout) hold the event loop, with the
- * model's forward passes on the main thread and with them in the model's host thread
- * (src/app/model-host.ts). Per reply: its latency and the longest stall of the event loop while
- * it ran (a 1 ms timer's largest lateness), median (min, max) of `runs`. Then the process's
- * peak RSS with the host thread's second copy of the weights.
+ * `npm run bench -- offthread`: how long a /predict, a /generate, a /neurons and an /explain
+ * neural-network on a GPT-2-small-shaped model (124,439,808 parameters, random weights, the
+ * Hugging Face layout) hold the event loop, with the model's forward passes on the main thread
+ * and with the model hosted (src/app/hosted-model.ts: the passes in its host thread). Per reply:
+ * its latency and the longest stall of the event loop while it ran (a 1 ms timer's largest
+ * lateness), median (min, max) of `runs`. (Peak RSS of a hosted model alone: import-memory.ts.)
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +13,9 @@ import { createHeavyQueue } from "../../src/app/heavy-queue.ts";
 import { fastestKernels } from "../../src/app/kernels.ts";
 import { loadModelFile } from "../../src/app/load-model.ts";
 import type { ModelHandle } from "../../src/app/model-handle.ts";
-import { startModelHost } from "../../src/app/model-host.ts";
+import { loadHostedModel } from "../../src/app/hosted-model.ts";
+import { explainReply } from "../../src/app/replies/explain.ts";
+import { neuronsReply } from "../../src/app/replies/neurons.ts";
 import { generateReply } from "../../src/app/replies/generate.ts";
 import { predictReply } from "../../src/app/replies/predict.ts";
 import type { PendingReply, ReplyContext } from "../../src/app/reply.ts";
@@ -43,6 +45,8 @@ async function measure(label: string, handle: ModelHandle, runs: number): Promis
   const cases: [string, () => PendingReply][] = [
     ["/predict", () => predictReply(rc, { text: "The capital of France is a city that people visit in the spring" })],
     ["/generate 20", () => generateReply(rc, { prompt: "Once upon a time", tokens: 20, seed: 1 })],
+    ["/neurons", () => neuronsReply(rc, { text: "The capital of France is a city that people visit in the spring" })],
+    ["/explain nn", () => explainReply(rc, { topic: "neural-network", language: "en" })],
   ];
   for (const [name, make] of cases) {
     await stallOf(make()); // warm-up
@@ -56,20 +60,16 @@ async function measure(label: string, handle: ModelHandle, runs: number): Promis
 }
 
 export async function benchOffthread(runs = 3): Promise<void> {
-  console.log(`\n## the event loop during /predict and /generate on GPT-2 small's shapes (median (min, max) of ${runs})`);
+  console.log(`\n## the event loop during /predict, /generate, /neurons, /explain on GPT-2 small's shapes (median (min, max) of ${runs})`);
   console.log(loadLine());
   const dir = mkdtempSync(path.join(tmpdir(), "bench-offthread-"));
   try {
     writeModel(dir);
     const handle = await loadModelFile(dir, "gpt2-shaped", fastestKernels());
-    const loadedRss = process.resourceUsage().maxRSS / 1024;
     await measure("main thread", handle, runs);
-    handle.host = await startModelHost(dir, "gpt2-shaped");
-    await measure("host thread", handle, runs);
-    console.log(
-      `peak RSS: ${loadedRss.toFixed(0)} MiB with the model loaded, ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB with its host thread's copy too`,
-    );
-    await handle.host.close();
+    const hosted = await loadHostedModel(dir, "gpt2-shaped", fastestKernels());
+    await measure("hosted", hosted, runs);
+    await hosted.host.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -57,6 +57,13 @@ export async function benchPictures(): Promise<void> {
   await benchAnswers(handle, long, T);
 }
 
+/** Only the answers section (benchAnswers), for the commands whose name starts with `only` (all without). */
+export async function benchAnswersOnly(only?: string): Promise<void> {
+  const handle = await loadDefaultModel(fastestKernels());
+  const long = longText(handle);
+  await benchAnswers(handle, long, encodePrompt(handle, long).ids.length, only);
+}
+
 /** A text that fills the model's context exactly: the eot token and blockSize − 1 tokens. */
 function longText(handle: Awaited<ReturnType<typeof loadDefaultModel>>): string {
   const base = "It rained yesterday, but today it is sunny. 昨日は雨だったけど、今日は晴れだった。";

@@ -11,6 +11,7 @@
  * Both are in units of log-probability; positive = the token made the target likelier.
  */
 import { gradientTimesInput } from "../model/attribution.ts";
+import { occludedFinalRows } from "../model/occlusion.ts";
 import { labelAfter } from "../tokenizer/pieces.ts";
 import { checkValues } from "./catalogue/check.ts";
 import { inputError } from "./input-messages.ts";
@@ -32,9 +33,6 @@ export interface AttributionResult {
   /** p(target) with each input position removed [T] */
   occludedProb: number[];
 }
-
-/** At most this many logits per occlusion forward (rows × positions × vocabulary): 64 MB of float32. */
-const OCCLUSION_BUDGET = 16 * 1024 * 1024;
 
 export function attributeNext(handle: ModelHandle, text: string, options: { target?: string } = {}): AttributionResult {
   checkText(text, false);
@@ -62,7 +60,7 @@ export function attributeNext(handle: ModelHandle, text: string, options: { targ
   // 2. gradient × input by the backward pass
   const { logProb, scores } = gradientTimesInput(handle.model, ids, targetId);
 
-  // 3. occlusion: the text without position r, for every r, in batches of rows [B, T-1]
+  // 3. occlusion: the text without position r, for every r (src/model/occlusion.ts)
   const occludedLogProb = occludedLogProbs(handle, ids, targetId);
   return {
     ...promptFacts(handle, text, prompt),
@@ -76,29 +74,12 @@ export function attributeNext(handle: ModelHandle, text: string, options: { targ
 /** log p(target) at the last position of ids [T] with each position removed in turn: [T]. */
 function occludedLogProbs(handle: ModelHandle, ids: Int32Array, target: number): number[] {
   const T = ids.length;
-  const V = handle.model.config.vocabSize;
+  const { nEmbd: C, vocabSize: V } = handle.model.config;
+  // ln_f of each shortened text's last position [T, C] (the unchanged prefixes reused), then the output head
+  const last = occludedFinalRows(handle.model, ids);
+  const logits = handle.model.dtype === "float64" ? new Float64Array(T * V) : new Float32Array(T * V);
+  handle.model.kernels.linearForward(logits, last, handle.model.views.wte, null, T, C, V);
   const out: number[] = [];
-  if (T < 2) throw new Error(`occlusion needs at least 2 input tokens, got ${T}`);
-  const S = T - 1; // each shortened sequence
-  const make = (n: number) => (handle.model.dtype === "float64" ? new Float64Array(n) : new Float32Array(n));
-  const rowsPerForward = Math.max(1, Math.min(T, Math.floor(OCCLUSION_BUDGET / (S * V))));
-  for (let first = 0; first < T; first += rowsPerForward) {
-    const B = Math.min(rowsPerForward, T - first);
-    // batch [B, S]: row b is ids without position first + b
-    const batch = new Int32Array(B * S);
-    for (let b = 0; b < B; b++) {
-      const removed = first + b;
-      let j = 0;
-      for (let t = 0; t < T; t++) if (t !== removed) batch[b * S + j++] = ids[t];
-    }
-    // the blocks alone, then the output head on each row's last position only: [B, C] → [B, V]
-    const a = handle.model.forwardBlocks(batch, B, S);
-    const C = handle.model.config.nEmbd;
-    const last = make(B * C);
-    for (let b = 0; b < B; b++) last.set(a.lnf.subarray((b * S + S - 1) * C, (b * S + S) * C), b * C);
-    const logits = make(B * V);
-    handle.model.kernels.linearForward(logits, last, handle.model.views.wte, null, B, C, V);
-    for (let b = 0; b < B; b++) out.push(logProbOf(logits.subarray(b * V, (b + 1) * V), target));
-  }
+  for (let r = 0; r < T; r++) out.push(logProbOf(logits.subarray(r * V, (r + 1) * V), target));
   return out;
 }

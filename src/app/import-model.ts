@@ -40,6 +40,12 @@ export interface ImportModelOptions extends ImportOptions {
   /** a folder with GPT-2's vocab.json + merges.txt (or tokenizer.json), for a nanoGPT model without meta.pkl */
   gpt2Tokenizer?: string;
   kernels?: Kernels;
+  /**
+   * where the weights go (float32 [countParams(config)]): the file's tensors are read into
+   * `params`, or, when `filled`, not read at all because another thread already put them there
+   * (./hosted-model.ts); absent: a buffer of the model's own
+   */
+  weights?: { params: Float32Array; filled: boolean };
 }
 
 export type ImportedKind = "hf-gpt2" | "nanogpt-ckpt" | "nanogpt-safetensors";
@@ -79,12 +85,12 @@ export function loadImportedModel(file: string, kind: ImportedKind, name: string
     return withFile(weights, (source) => {
       const plan = planHfGpt2(readFileSync(config, "utf8"), config, source);
       const tokenizer = gpt2TokenizerIn(folder, plan.config.vocabSize);
-      return build(plan, tokenizer, name, options.kernels);
+      return build(plan, tokenizer, name, options);
     });
   }
   return withFile(file, (source) => {
     const plan = kind === "nanogpt-ckpt" ? planNanoGptCheckpoint(source, options) : planNanoGptSafetensors(source, options);
-    return build(plan, nanoGptTokenizer(file, plan, options), name, options.kernels);
+    return build(plan, nanoGptTokenizer(file, plan, options), name, options);
   });
 }
 
@@ -196,20 +202,21 @@ function gpt2TokenizerIn(folder: string, vocabSize: number): Tokenizer {
 }
 
 /** The model made at its final size, its parameters read straight into place. */
-function build(plan: ImportedPlan, tokenizer: Tokenizer, name: string, kernels: Kernels | undefined): ModelHandle {
-  const model = new GPT(plan.config, { kernels });
-  plan.fill(model.params as Float32Array);
+function build(plan: ImportedPlan, tokenizer: Tokenizer, name: string, options: ImportModelOptions): ModelHandle {
+  const { kernels, weights } = options;
+  const model = new GPT(plan.config, { kernels, params: weights?.params });
+  if (!weights?.filled) plan.fill(model.params as Float32Array);
   const meta: CheckpointMeta = { tokenizer: tokenizer.toJSON(), step: plan.step, valLoss: plan.valLoss, extra: plan.extra };
-  // the KV cache keeps transposed copies of the weights: made on first use, not at load
-  let source: LogitSource | null = null;
-  return {
-    name,
-    model,
-    tokenizer,
-    meta,
-    get source() {
-      source ??= new KVCachedModel(model);
-      return source;
+  // the KV cache keeps transposed copies of the weights: made on the first next-token request,
+  // not at load nor when the handle is copied ({ ...handle }); a hosted model's main thread never makes one
+  let cache: KVCachedModel | null = null;
+  const source: LogitSource = {
+    blockSize: plan.config.blockSize,
+    vocabSize: plan.config.vocabSize,
+    nextLogits: (context) => {
+      cache ??= new KVCachedModel(model);
+      return cache.nextLogits(context);
     },
   };
+  return { name, model, tokenizer, meta, source };
 }

@@ -4,15 +4,23 @@
  * model's host thread when it has one (src/app/model-host.ts), else here.
  *   attention  every layer × head's weights (/attention)     rollout  /attention view:rollout
  *   next       /attention view:next                           lens     /lens
- *   why        /why (gradient × input and occlusion)
+ *   why        /why (gradient × input and occlusion)        neurons  /neurons (the MLP neurons at a token)
  */
 import { attentionMaps } from "./attention.ts";
 import { nextTokenAttention, rolloutOf } from "./attention-views.ts";
 import { attributeNext } from "./attribute.ts";
 import { lensOf } from "./lens.ts";
 import type { ModelHandle } from "./model-handle.ts";
+import { neuronsOf } from "./neurons.ts";
 
-export const LOOKS = { attention: attentionMaps, rollout: rolloutOf, next: nextTokenAttention, lens: lensOf, why: attributeNext };
+export const LOOKS = {
+  attention: attentionMaps,
+  rollout: rolloutOf,
+  next: nextTokenAttention,
+  lens: lensOf,
+  why: attributeNext,
+  neurons: neuronsOf,
+};
 export type LookName = keyof typeof LOOKS;
 type Look<N extends LookName> = (typeof LOOKS)[N];
 /** a look's options (none for those that take only the text) */

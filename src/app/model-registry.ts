@@ -13,12 +13,13 @@
 import { statSync } from "node:fs";
 import { countParams } from "../model/params.ts";
 import { HOST_MIN_PARAMS, startModelHost } from "./model-host.ts";
+import { loadHostedModel } from "./hosted-model.ts";
 import { loadCheckpointBytes } from "../model/checkpoint.ts";
 import type { Kernels } from "../tensor/kernels.ts";
 import type { ModelInfo, NewModel, StoredModel } from "../store/index.ts";
 import { loadCheckpoint } from "../store/checkpoint-file.ts";
 import type { ModelChoice } from "../store/models.ts";
-import type { ImportModelOptions } from "./import-model.ts";
+import { type ImportModelOptions, importedKind, probeImportedModel } from "./import-model.ts";
 import { resolveImportPath } from "./imported-models.ts";
 import { DEFAULT_MODEL_PATH, loadModelFile } from "./load-model.ts";
 import { handleFromCheckpoint, type ModelHandle } from "./model-handle.ts";
@@ -288,10 +289,15 @@ export class ModelRegistry {
     // 1. load (a failure is remembered for this version of the file: loading it again would fail the same way)
     const loading = (async () => {
       const imports = this.options.importOptions ?? {};
+      const hostMin = this.options.hostMinParams ?? HOST_MIN_PARAMS;
+      // 2. a large imported model (its size read from its headers) loads in its host thread, and
+      //    the main thread's handle views that one copy of the weights (./hosted-model.ts)
+      const kind = importedKind(file);
+      if (kind !== null && countParams(probeImportedModel(file, kind, imports).config) >= hostMin)
+        return withIdentity(await loadHostedModel(file, name, this.options.kernels, imports), importedModel(file, name));
       const handle = await loadModelFile(file, name, this.options.kernels, imports);
-      // 2. a large model also answers from its host thread, which loads the same file
-      if (countParams(handle.model.config) >= (this.options.hostMinParams ?? HOST_MIN_PARAMS))
-        handle.host = await startModelHost(file, name, imports);
+      // 3. a large checkpoint of this project's format: its host thread loads a copy of its own
+      if (countParams(handle.model.config) >= hostMin) handle.host = await startModelHost(file, name, imports);
       return withIdentity(handle, importedModel(file, name));
     })();
     loading.catch(() => this.failedImports.add(`${file}@${version}`));

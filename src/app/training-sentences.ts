@@ -43,6 +43,11 @@ function inUseName(decision: InstallDecision, lang: Lang): string {
   return p.info.name ? `#${p.info.id} “${p.info.name}”` : `#${p.info.id}`;
 }
 
+/** The steps a finished run trained: its last step (the weights kept may be an earlier step's, which the end note names). */
+function stepsRun(o: TrainingOutcome): number {
+  return o.summary?.kept.lastStep ?? o.step;
+}
+
 /** After a finished run: the new model answers, or it is kept and the one in use still answers (and why). */
 function installClause(o: TrainingOutcome, where: TrainingWhere, lang: Lang): string {
   const id = o.model?.id;
@@ -75,7 +80,7 @@ const en: TrainingSentences = {
     const keeps = where === "server" ? "This server keeps its previous model." : "The previous model stays.";
     switch (o.status) {
       case "done":
-        return `Training finished: ${formatInt(o.step, "en")} steps in ${formatDuration(o.seconds, "en")} (${formatInt(o.tokensPerSecond, "en")} tokens/s), val loss ${formatLoss(o.valLoss)}.${endNote(o, "en")} ${installClause(o, where, "en")}`;
+        return `Training finished: ${formatInt(stepsRun(o), "en")} steps in ${formatDuration(o.seconds, "en")} (${formatInt(o.tokensPerSecond, "en")} tokens/s), val loss ${formatLoss(o.valLoss)}.${endNote(o, "en")} ${installClause(o, where, "en")}`;
       case "stopped":
         if (!o.model) return `Training stopped before its first evaluation: there is no checkpoint to keep. ${keeps}`;
         return o.installation === undefined || o.installation.switched
@@ -120,7 +125,7 @@ const ja: TrainingSentences = {
     const keeps = where === "server" ? "このサーバーは前のモデルを使い続けます。" : "前のモデルのままです。";
     switch (o.status) {
       case "done":
-        return `学習が終わりました: ${formatInt(o.step, "ja")} ステップ、${formatDuration(o.seconds, "ja")}（毎秒 ${formatInt(o.tokensPerSecond, "ja")} トークン）、検証損失 ${formatLoss(o.valLoss)}。${endNote(o, "ja")}${installClause(o, where, "ja")}`;
+        return `学習が終わりました: ${formatInt(stepsRun(o), "ja")} ステップ、${formatDuration(o.seconds, "ja")}（毎秒 ${formatInt(o.tokensPerSecond, "ja")} トークン）、検証損失 ${formatLoss(o.valLoss)}。${endNote(o, "ja")}${installClause(o, where, "ja")}`;
       case "stopped":
         if (!o.model) return `最初の評価の前に停止したため、残せるチェックポイントがありません。${keeps}`;
         return o.installation === undefined || o.installation.switched

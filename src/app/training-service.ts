@@ -90,8 +90,8 @@ export interface TrainingOverrides {
   evalInterval?: number;
   evalBatches?: number;
   vocabSize?: number;
-  /** the peak learning rate (default: the preset's, or fine-tuning's lower one) */
-  maxLr?: number;
+  /** the learning-rate schedule (e.g. one that climbs until the loss blows up, to see the best kept) */
+  schedule?: Pick<TrainModelOptions, "maxLr" | "minLr" | "warmupSteps">;
 }
 
 export interface TrainingOutcome {
@@ -330,8 +330,8 @@ export class GuildTraining {
       seed: this.request.seed ?? 1337,
       evalInterval: o.evalInterval ?? EVAL_INTERVAL[preset],
       evalBatches: o.evalBatches ?? EVAL_BATCHES,
-      ...(o.maxLr !== undefined && { maxLr: o.maxLr }),
       ...(o.steps !== undefined ? { steps: o.steps } : { minutes: this.request.minutes }),
+      ...o.schedule,
       ...(this.request.resumeFrom && { resumeFrom: this.request.resumeFrom.checkpoint }),
       // the base's weights travel by path or bytes (a resumed fine-tuning's checkpoint already holds them)
       ...(base &&

@@ -23,6 +23,11 @@ export interface GPTOptions {
   dtype?: "float32" | "float64";
   /** the hot loops: matrix products, attention, GELU, LayerNorm, residual sums, embeddings, softmax (default: the readable TypeScript reference) */
   kernels?: Kernels;
+  /**
+   * the parameters, already in place (float32 only): used as they are, not copied or reset, so
+   * two threads can run the model over one buffer (e.g. a SharedArrayBuffer; see src/app/hosted-model.ts)
+   */
+  params?: Float32Array;
 }
 
 /** Heads switched off: their output is zeroed before attn.c_proj (head ablation). */
@@ -68,14 +73,17 @@ export class GPT {
     this.dtype = options.dtype ?? "float32";
     this.kernels = withGelu(this.dtype === "float32" ? (options.kernels ?? referenceKernels) : referenceKernels, this.config.gelu);
     const n = countParams(this.config);
-    this.params = this.alloc(n);
+    if (options.params && (this.dtype !== "float32" || options.params.length !== n))
+      throw new Error(`the given parameter buffer has ${options.params.length} float32 values, this config needs ${n} (${this.dtype})`);
+    this.params = options.params ?? this.alloc(n);
     this.grads = this.alloc(n);
     this.views = paramViews(this.config, this.params);
     this.gradViews = paramViews(this.config, this.grads);
-    // LayerNorm weights start at 1 (everything else is 0 until init())
-    for (const s of paramSpecs(this.config)) {
-      if (s.group === "layernorm" && s.name.endsWith(".weight")) this.params.fill(1, s.offset, s.offset + s.size);
-    }
+    // LayerNorm weights start at 1 (everything else is 0 until init()); given parameters stay as they are
+    if (!options.params)
+      for (const s of paramSpecs(this.config)) {
+        if (s.group === "layernorm" && s.name.endsWith(".weight")) this.params.fill(1, s.offset, s.offset + s.size);
+      }
   }
 
   /** nanoGPT's initialisation: weights ~ N(0, 0.02), residual projections (c_proj) scaled by 1/√(2L). */

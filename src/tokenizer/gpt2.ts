@@ -138,6 +138,21 @@ export class Gpt2Tokenizer implements Tokenizer {
     }
   }
 
+  /**
+   * The raw bytes of a token (what its symbol's stand-in characters write), so a token holding
+   * part of a character is labelled `東 1/3` (./pieces.ts); an id past the files' last (a padded
+   * vocabulary) is U+FFFD's bytes, as decode() writes it.
+   */
+  tokenBytes(id: number): Uint8Array {
+    if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) {
+      throw new RangeError(`token id ${id} is outside the GPT-2 vocabulary 0…${this.vocabSize - 1}`);
+    }
+    if (id === this.eotId) return this.utf8.encode(END_OF_TEXT);
+    const symbol = this.symbols[id];
+    if (symbol === undefined) return this.utf8.encode(REPLACEMENT);
+    return Uint8Array.from([...symbol].map((ch) => CHAR_BYTE.get(ch) ?? 0x3f));
+  }
+
   toJSON(): Gpt2TokenizerJSON {
     return { kind: "gpt2", version: 1, vocabSize: this.vocabSize, symbols: [...this.symbols], merges: [...this.merges] };
   }

@@ -106,6 +106,25 @@ describe("the look commands on an imported GPT-2", () => {
     await pictureOf(await attentionReply(rc, { text: TEXT, view: "next" })());
   });
 
+  it("GPT-2's byte pieces are labelled by their character (東 1–2/3), never U+FFFD, in /lens, /why and /attention", async () => {
+    const text = "東京";
+    // after the prompt's <|endoftext|>, GPT-2 writes each of 東 and 京 (3 UTF-8 bytes) as two
+    // tokens: bytes 1–2, then byte 3
+    const expected = ["<|endoftext|>", "東\u00a01–2/3", "東\u00a03/3", "京\u00a01–2/3", "京\u00a03/3"];
+    expect(lensOf(handle, text, { k: 3 }).inputTokens).toEqual(expected);
+    expect(attributeNext(handle, text).inputTokens).toEqual(expected);
+    expect(rolloutOf(handle, text).tokens).toEqual(expected);
+    const guesses = lensOf(handle, text, { k: 3 }).layers.flatMap((d) => d.positions.flatMap((p) => p.top.map((c) => c.token)));
+    expect(guesses.filter((g) => g.includes("\uFFFD"))).toEqual([]);
+    // the replies' words: /why's table lists every input token
+    for (const reply of [await lensReply(rc, { text })(), await attentionReply(rc, { text, view: "next" })()]) {
+      expect(JSON.stringify(reply.body)).not.toContain("\uFFFD");
+    }
+    const why = JSON.stringify((await whyReply(rc, { text })()).body);
+    expect(why).not.toContain("\uFFFD");
+    expect(why).toContain("東\u00a01–2/3");
+  });
+
   it("/neurons: 4C = 32 neurons per layer, no training text known", async () => {
     const n = neuronsOf(handle, TEXT, { k: 3, neuron: "0.5" });
     expect(n.width).toBe(4 * GPT2_SHAPE.C);

@@ -1,7 +1,9 @@
 /**
  * The model host thread (src/app/model-host.ts): the same answers as the model on the main
  * thread (logits, a generation, a chat reply), a file it cannot load refused with its reason,
- * a closed host refusing work; and the registry giving large imported models one.
+ * a closed host refusing work; the registry giving large imported models one, whose weights are
+ * in memory once (the main thread's model views the host's buffer) and whose /neurons and
+ * /explain answers come from the host, equal to the main thread's.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateChatReply } from "../../src/app/chat.ts";
 import { GENERATE_DEFAULTS, generateText } from "../../src/app/generate-text.ts";
 import { fastestKernels } from "../../src/app/kernels.ts";
+import { type Kernels, referenceKernels } from "../../src/tensor/kernels.ts";
 import { loadModelFile } from "../../src/app/load-model.ts";
 import type { ModelHandle } from "../../src/app/model-handle.ts";
 import { type ModelHost, startModelHost } from "../../src/app/model-host.ts";
@@ -18,6 +21,10 @@ import { predictReply } from "../../src/app/replies/predict.ts";
 import { generateReply } from "../../src/app/replies/generate.ts";
 import { ablateReply, lensReply, whyReply } from "../../src/app/replies/look.ts";
 import { attentionReply } from "../../src/app/replies/attention.ts";
+import { neuronsReply } from "../../src/app/replies/neurons.ts";
+import { explainReply } from "../../src/app/replies/explain.ts";
+import { explainsInHost } from "../../src/app/explain/hosted.ts";
+import { loadHostedModel } from "../../src/app/hosted-model.ts";
 import { type PendingReply, type ReplyContext, runNow } from "../../src/app/reply.ts";
 import type { ReplyOptions } from "../../src/app/replies/options.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
@@ -128,15 +135,101 @@ describe("the registry and the replies", () => {
       [attentionReply, { text: "The cat sat", view: "next" }],
       [lensReply, { text: "The cat sat" }],
       [whyReply, { text: "The cat sat" }],
+      [neuronsReply, { text: "The cat sat" }],
+      [neuronsReply, { text: "The cat sat on", position: 2, neuron: "0.5", k: 3 }],
+      [explainReply, { topic: "neural-network", language: "en" }],
+      [explainReply, { topic: "loss", language: "ja", text: "猫が座った" }],
+      [explainReply, { topic: "embeddings", language: "en" }],
+      [explainReply, { topic: "lens", language: "en" }],
+      [explainReply, { topic: "neurons", language: "ja" }],
+      [explainReply, { topic: "attention", language: "en", text: "The cat sat" }],
+      [explainReply, { topic: "parameters", language: "en" }],
     ];
+    // each of them asks the host (a look or an explanation), none runs on this thread's model
+    const asked: string[] = [];
+    const host = h.host!;
+    const counted: ModelHandle = {
+      ...h,
+      host: {
+        ...host,
+        look: (...a) => {
+          asked.push("look");
+          return host.look(...a);
+        },
+        explain: (...a) => {
+          asked.push("explain");
+          return host.explain(...a);
+        },
+      },
+    };
     for (const [reply, options] of looks) {
-      const [there, here] = [await reply(rc(h), options)(), await reply(rc({ ...h, host: undefined }), options)()];
+      asked.length = 0;
+      const [there, here] = [await reply(rc(counted), options)(), await reply(rc({ ...h, host: undefined }), options)()];
+      expect(asked.length, JSON.stringify(options)).toBe(1);
       expect(there.body, JSON.stringify(options)).toEqual(here.body);
-      expect(Buffer.from(there.pictures[0].png).equals(Buffer.from(here.pictures[0].png)), JSON.stringify(options)).toBe(true);
+      expect(there.pictures.length, JSON.stringify(options)).toBe(here.pictures.length);
+      there.pictures.forEach((picture, i) =>
+        expect(Buffer.from(picture.png).equals(Buffer.from(here.pictures[i].png)), JSON.stringify(options)).toBe(true),
+      );
     }
+    // a refused input comes back from the thread as the same refusal (its code and values, for the user's language)
+    const past = { text: "The cat", position: 9 };
+    await expect(neuronsReply(rc(h), past)()).rejects.toMatchObject({ code: "bad-position", values: { value: 9 } });
+    await expect(neuronsReply(rc({ ...h, host: undefined }), past)()).rejects.toMatchObject({ code: "bad-position", values: { value: 9 } });
     // bad options are refused before any work, as without a host
     expect(() => predictReply(rc(h), { text: "x", k: 0 })).toThrow(/k/);
     expect(() => predictReply(rc(h), { text: "x", heads: "0.9" })).toThrow(/head 9 does not exist/i);
     await h.host!.close();
+  });
+
+  it("keeps a hosted model's weights once: the main thread's model views the host's shared buffer", async () => {
+    const hosted = await loadHostedModel(folder, "tiny-gpt2", fastestKernels());
+    try {
+      // 1. one buffer object, shared memory (the thread's copy is the only one)
+      expect(hosted.model.params).toBe(hosted.host.params);
+      expect(hosted.model.params.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(hosted.model.params.length).toBe(handle.model.params.length);
+      expect(Array.from(hosted.model.params.subarray(0, 64))).toEqual(Array.from(handle.model.params.subarray(0, 64)));
+      // 2. the same bytes: a change made on the main thread is what the host's next pass reads
+      const ids = hosted.tokenizer.encode("The cat sat").ids;
+      const [before] = await hosted.host.lastLogits(ids, [[]]);
+      const bias = hosted.model.views.lnfb!;
+      const kept = Float32Array.from(bias);
+      bias.fill(0.5);
+      const [changed] = await hosted.host.lastLogits(ids, [[]]);
+      bias.set(kept);
+      const [after] = await hosted.host.lastLogits(ids, [[]]);
+      expect(Array.from(changed)).not.toEqual(Array.from(before));
+      expect(Array.from(after)).toEqual(Array.from(before));
+    } finally {
+      await hosted.host.close();
+    }
+  });
+
+  it("makes an imported handle's KV cache (its transposed weight copies) on the first next-token request, not when the handle is copied", async () => {
+    let allocated = 0;
+    const alloc = (n: number) => {
+      allocated += n;
+      return new Float32Array(n);
+    };
+    const counting: Kernels = { ...referenceKernels, alloc };
+    const h = await loadModelFile(folder, "tiny-gpt2", counting);
+    const atLoad = allocated;
+    const copy = { ...h, name: "a copy" };
+    expect(allocated).toBe(atLoad);
+    copy.source.nextLogits(Int32Array.from([1, 2]));
+    expect(allocated - atLoad).toBeGreaterThan(h.model.params.length / 2);
+  });
+
+  it("tells in the host only the topics that need nothing of the main thread", () => {
+    const h = { ...handle, host: host };
+    const redactor = { redact: (t: string) => t } as never;
+    expect(explainsInHost(handle, "derivative", { lang: "en" })).toBe(false);
+    expect(explainsInHost(h, "derivative", { lang: "en" })).toBe(true);
+    expect(explainsInHost(h, "generation", { lang: "en" })).toBe(true);
+    expect(explainsInHost(h, "generation", { lang: "en", redactor })).toBe(false);
+    expect(explainsInHost(h, "sources", { lang: "en", sources: { kind: "guild" } as never })).toBe(false);
+    expect(explainsInHost(h, "neurons", { lang: "en", neuronIndex: () => ({ state: "none" }) })).toBe(true);
+    expect(explainsInHost(h, "neurons", { lang: "en", neuronIndex: () => ({ state: "building" }) as never })).toBe(false);
   });
 });

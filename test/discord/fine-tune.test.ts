@@ -39,7 +39,7 @@ beforeAll(async () => {
   h = await startHarness({
     dir,
     registry: { modelsDir },
-    training: { steps: STEPS, evalInterval: 10, evalBatches: 2, maxLr: 1e-2 },
+    training: { steps: STEPS, evalInterval: 10, evalBatches: 2, schedule: { maxLr: 1e-2 } },
     availableMemory: () => memoryLimit,
   });
   guild = h.fake.guilds[0].id;

@@ -9,6 +9,7 @@ import path, { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { gpt2Chunks, gpt2TokenizerFromFiles, gpt2TokenizerFromJSON, gpt2TokenizerFromTokenizerJson } from "../../src/tokenizer/gpt2.ts";
 import { tokenizerFromJSON } from "../../src/tokenizer/from-json.ts";
+import { tokenPieces } from "../../src/tokenizer/pieces.ts";
 
 const require = createRequire(import.meta.url);
 const reference = require("gpt-3-encoder") as { encode(text: string): number[]; decode(ids: number[]): string };
@@ -94,6 +95,28 @@ describe("GPT-2 tokenizer", () => {
       .map((l) => l.split(" "));
     const tj = JSON.stringify({ model: { type: "BPE", vocab, merges }, added_tokens: [{ id: 50256, content: "<|endoftext|>" }] });
     expect(gpt2TokenizerFromTokenizerJson(tj).encode(text).ids).toEqual(reference.encode(text));
+  });
+
+  it("gives each token's bytes, so a piece of a character is labelled by it (東 1–2/3), never U+FFFD", () => {
+    // every line's tokens, their bytes one after another, are the line's UTF-8 bytes
+    for (const line of corpus()) {
+      const ids = reference.encode(line);
+      const bytes = ids.flatMap((id) => Array.from(tokenizer.tokenBytes(id)));
+      expect(Buffer.from(bytes).toString("utf8")).toBe(line);
+    }
+    const ids = tokenizer.encode("東京 😀").ids;
+    expect(tokenPieces(tokenizer, ids).map((p) => p.label)).toEqual([
+      "東\u00a01–2/3",
+      "東\u00a03/3",
+      "京\u00a01–2/3",
+      "京\u00a03/3",
+      " 😀\u00a01–3/4",
+      "😀\u00a04/4",
+    ]);
+    // a padded id (nanoGPT's 50304) is U+FFFD, as decode() writes it; outside the vocabulary is refused
+    const padded = gpt2TokenizerFromFiles(vocabJson, mergesTxt, 50304);
+    expect(Buffer.from(padded.tokenBytes(50300)).toString("utf8")).toBe("\uFFFD");
+    expect(() => padded.tokenBytes(50304)).toThrow("token id 50304 is outside the GPT-2 vocabulary 0…50303");
   });
 
   it("refuses broken files with the value that is wrong", () => {

@@ -26,7 +26,7 @@ beforeAll(async () => {
   mkdirSync(path.join(modelsDir, "gpt2-tiny"));
   writeTinyGpt2(path.join(modelsDir, "gpt2-tiny"));
   pg = await startTestPlayground(
-    { steps: 30, evalInterval: 10, evalBatches: 2, maxLr: 1e-2 },
+    { steps: 30, evalInterval: 10, evalBatches: 2, schedule: { maxLr: 1e-2 } },
     { modelsDir },
     { availableMemory: () => memoryLimit },
   );

@@ -5,6 +5,7 @@ import { predictPicture } from "../../src/app/pictures.ts";
 import { predictNext } from "../../src/app/predict.ts";
 import { ablationPicture, lensPicture } from "../../src/app/look-pictures.ts";
 import { lensOf } from "../../src/app/lens.ts";
+import { attributeNext } from "../../src/app/attribute.ts";
 import { postJson, startTestPlayground, type TestPlayground } from "./harness.ts";
 
 let pg: TestPlayground;
@@ -39,6 +40,29 @@ describe("the playground's /lens, /why and /ablate", () => {
     expect(ablate.body.text).toMatch(/With heads 1\.0,2\.0,2\.1,2\.2,2\.3 off/);
     const direct = await ablationPicture(ablateNext(handle, "The cat sat", { heads: "1.0,2" }), "en", "default model");
     expect((await imageOf(ablate.body)).equals(Buffer.from(direct))).toBe(true);
+  });
+
+  it("carry each reply table's cells, in order between its text, for the page to lay out as a table", async () => {
+    const handle = await pg.registry.forGuild("local");
+    const text = "The cat sat";
+    const { status, body } = await postJson(api("/api/command"), { line: `/why ${text}`, lang: "en" });
+    expect(status).toBe(200);
+    const blocks = body.blocks as ({ text: string } | { table: string[][] })[];
+    expect(blocks.map((b) => ("table" in b ? "table" : "text"))).toEqual(["text", "table"]);
+    const table = (blocks[1] as { table: string[][] }).table;
+    // a header, then one row per input token: its label, then its two scores as the reply signs them
+    const why = attributeNext(handle, text);
+    const signed = (v: number) => (v >= 0 ? `+${v.toFixed(2)}` : `−${Math.abs(v).toFixed(2)}`);
+    expect(table[0]).toEqual(["token", "grad × input", "occlusion"]);
+    expect(table.slice(1).map((row) => row.slice(1))).toEqual(
+      why.inputIds.map((_, i) => [signed(why.gradient[i]), signed(why.occlusion[i])]),
+    );
+    expect(table.slice(1).every((row) => row[0].startsWith("**") && row[0].endsWith("**"))).toBe(true);
+    // the text is still the whole reply, a table's rows as lines of their cells
+    expect(body.text).toBe([(blocks[0] as { text: string }).text, ...table.map((row) => row.join(" "))].join("\n"));
+    // a reply without a table carries its text alone
+    const plain = await postJson(api("/api/command"), { line: "/model", lang: "en" });
+    expect(plain.body.blocks).toBeUndefined();
   });
 
   it("/predict heads: the ablated model's candidates and picture, and a line saying which heads are off", async () => {

@@ -50,8 +50,14 @@ export type OptionValue = string | number | boolean;
 export type CommandOptions = Record<string, OptionValue>;
 
 /** What a command answers: text (with **bold** marks, shown as text, never as HTML) and pictures. */
+/** A part of a reply's body as the page lays it out: text with the page's markup, or a table of such cells. */
+export type WebBlock = { text: string } | { table: string[][] };
+
 export interface WebReply {
+  /** the whole reply as text (a table's rows as lines of their cells) */
   text: string;
+  /** the same reply in order, its tables as rows of cells, for the page to show as tables */
+  blocks?: WebBlock[];
   /** fine: drawn with small labels, shown at its own size (src/app/reply.ts Picture) */
   images?: { name: string; png: Uint8Array; fine?: boolean }[];
   /** ask the page to show the training panel (text to paste or upload, preset, minutes) */

@@ -104,6 +104,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   /** A reply as JSON: its pictures go on the shelf and are sent as links. */
   const replyJson = (reply: WebReply) => ({
     text: reply.text,
+    ...(reply.blocks && { blocks: reply.blocks }),
     images: (reply.images ?? []).map((image) => ({
       url: shelf.put(image.png),
       name: image.name,

@@ -3,9 +3,11 @@
  * the live model's numbers and its pictures. The explanation keeps its pieces — the model line,
  * the title, each paragraph, the table's lines as code — so a surface with a size limit splits
  * it between them (Discord: src/adapters/discord/reply-format.ts) and the others show it whole.
- * What the model writes in an explanation goes through the redaction.
+ * What the model writes in an explanation goes through the redaction. A hosted model tells most
+ * topics in its host thread (src/app/explain/hosted.ts).
  */
-import { checkTopic, type Explanation, explainTopic, listTopics } from "../explain/index.ts";
+import { checkTopic, type Explanation, listTopics } from "../explain/index.ts";
+import { explainAnywhere } from "../explain/hosted.ts";
 import { isExplainLang } from "../../explain/topics.ts";
 import { checkText } from "../prompt.ts";
 import { type Block, type PendingReply, type ReplyContext, text } from "../reply.ts";
@@ -20,7 +22,7 @@ export function explainReply(rc: ReplyContext, o: ReplyOptions): PendingReply {
   const topic = checkTopic(o.topic);
   return async () => {
     const e = await rc.heavy(() =>
-      explainTopic(rc.handle, topic, { lang, text: given, redactor: rc.redactor, sources: rc.sources, neuronIndex: rc.neuronIndex }),
+      explainAnywhere(rc.handle, topic, { lang, text: given, redactor: rc.redactor, sources: rc.sources, neuronIndex: rc.neuronIndex }),
     );
     return { body: explanationBlocks(e), notices: [], pictures: e.pictures };
   };

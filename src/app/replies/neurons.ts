@@ -10,7 +10,8 @@ import { checkValues } from "../catalogue/check.ts";
 import type { IndexStatus } from "../neuron-indexer.ts";
 import { contextsOf } from "../neuron-index.ts";
 import { type ShownContext, showContexts } from "../neuron-texts.ts";
-import { type NeuronsResult, neuronsOf, parseNeuron } from "../neurons.ts";
+import { type NeuronsResult, parseNeuron } from "../neurons.ts";
+import { lookAt } from "../look-work.ts";
 import { neuronsPicture } from "../look-pictures.ts";
 import { checkText } from "../prompt.ts";
 import { line, modelPart, type Notice, type PendingReply, type Part, quote, quoteTail, type ReplyContext, text, token } from "../reply.ts";
@@ -33,7 +34,7 @@ export function neuronsReply(rc: ReplyContext, o: ReplyOptions): PendingReply {
   if (neuron !== undefined) parseNeuron(rc.handle, neuron);
   return async () => {
     const model = modelPart(rc.handle, rc.lang);
-    const result = await rc.heavy(() => neuronsOf(rc.handle, input, { position, k, neuron }));
+    const result = await rc.heavy(() => lookAt(rc.handle, "neurons", input, { position, k, neuron }));
     const status: IndexStatus = rc.neuronIndex?.(rc.handle) ?? { state: "none" };
     // what the index can show: each layer's strongest neuron's best context, the named neuron's contexts
     const contextsFor = (layer: number, index: number, limit: number): ShownContext[] =>

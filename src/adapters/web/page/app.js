@@ -128,10 +128,39 @@ function renderText(element, text) {
   });
 }
 
+/** A number-like cell (+0.42, −1.30, 12.5 %, 3.) is set right-aligned in its column. */
+const NUMBER_CELL = /^[+−-]?[\d.,]+(\s?%|\.)?$/;
+
+/** A reply's blocks in order: text as renderText shows it, each table as an HTML table of its cells. */
+function renderBlocks(element, blocks) {
+  element.replaceChildren();
+  for (const block of blocks) {
+    if ("table" in block) {
+      const table = document.createElement("table");
+      table.className = "reply-table";
+      for (const cells of block.table) {
+        const row = document.createElement("tr");
+        for (const cell of cells) {
+          const td = document.createElement("td");
+          if (NUMBER_CELL.test(cell)) td.className = "num";
+          appendInline(td, cell);
+          row.append(td);
+        }
+        table.append(row);
+      }
+      element.append(table);
+    } else {
+      const part = document.createElement("div");
+      renderText(part, block.text);
+      element.append(part);
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Messages
 
-function addMessage(kind, text, images = []) {
+function addMessage(kind, text, images = [], blocks = null) {
   const t = UI[lang];
   const row = document.createElement("article");
   row.className = `message ${kind}`;
@@ -149,7 +178,8 @@ function addMessage(kind, text, images = []) {
   author.append(time);
   const body = document.createElement("div");
   body.className = "body";
-  renderText(body, text);
+  if (blocks) renderBlocks(body, blocks);
+  else renderText(body, text);
   bubble.append(author, body);
   if (images.length > 0) bubble.append(imageRow(images));
   row.append(avatar, bubble);
@@ -237,7 +267,7 @@ async function send(line) {
 }
 
 function showReply(reply) {
-  const { bubble } = addMessage("bot", reply.text, reply.images);
+  const { bubble } = addMessage("bot", reply.text, reply.images, reply.blocks);
   if (reply.panel === "train") bubble.append(trainPanel());
   if (reply.training) followTraining(bubble);
   if (reply.models) modelsChanged();
