@@ -43,7 +43,8 @@ export interface NewModel {
   runId?: number | null;
 }
 
-interface InfoRow {
+/** A models row as both stores read it (SQLite here, PostgreSQL in postgres/models.ts). */
+export interface InfoRow {
   id: number;
   guild_id: string;
   config_json: string;
@@ -56,11 +57,24 @@ interface InfoRow {
   name: string | null;
 }
 
-interface ChoiceRow {
+export interface ChoiceRow {
   kind: "shipped" | "stored" | "imported";
   model_id: number | null;
   imported: string | null;
 }
+
+export const toInfo = (r: InfoRow): ModelInfo => ({
+  id: r.id,
+  guildId: r.guild_id,
+  config: JSON.parse(r.config_json) as GPTConfig,
+  step: r.step,
+  valLoss: r.val_loss,
+  trainLoss: r.train_loss,
+  runId: r.run_id,
+  createdAt: r.created_at,
+  size: r.size,
+  name: r.name,
+});
 
 const INFO = "id, guild_id, config_json, step, val_loss, train_loss, run_id, created_at, length(checkpoint) AS size, name";
 
@@ -85,18 +99,6 @@ export function modelRepository(db: Db, now: () => number) {
        ON CONFLICT (guild_id) DO UPDATE SET kind = excluded.kind, model_id = excluded.model_id, imported = excluded.imported, chosen_at = excluded.chosen_at`,
   );
   const unchoose = db.prepare<[string]>("DELETE FROM model_choices WHERE guild_id = ?");
-  const toInfo = (r: InfoRow): ModelInfo => ({
-    id: r.id,
-    guildId: r.guild_id,
-    config: JSON.parse(r.config_json) as GPTConfig,
-    step: r.step,
-    valLoss: r.val_loss,
-    trainLoss: r.train_loss,
-    runId: r.run_id,
-    createdAt: r.created_at,
-    size: r.size,
-    name: r.name,
-  });
   const info = (guildId: string, id: number): ModelInfo | undefined => {
     const row = byId.get(guildId, id);
     return row && toInfo(row);

@@ -32,7 +32,8 @@ export interface LossPoint {
   tokens: number;
 }
 
-interface RunRow {
+/** A runs row and a run_points row as both stores read them (SQLite here, PostgreSQL in postgres/runs.ts). */
+export interface RunRow {
   id: number;
   guild_id: string;
   status: RunStatus;
@@ -42,7 +43,7 @@ interface RunRow {
   error: string | null;
 }
 
-interface PointRow {
+export interface PointRow {
   step: number;
   train_loss: number;
   val_loss: number | null;
@@ -50,7 +51,17 @@ interface PointRow {
   tokens: number;
 }
 
-const RUN = "id, guild_id, status, started_at, finished_at, options_json, error";
+export const RUN = "id, guild_id, status, started_at, finished_at, options_json, error";
+
+export const toRun = (r: RunRow): TrainingRun => ({
+  id: r.id,
+  guildId: r.guild_id,
+  status: r.status,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  options: JSON.parse(r.options_json) as unknown,
+  error: r.error,
+});
 
 export function runRepository(db: Db, now: () => number) {
   const insert = db.prepare<[string, number, string]>(
@@ -81,15 +92,6 @@ export function runRepository(db: Db, now: () => number) {
     "UPDATE runs SET status = 'interrupted', finished_at = ? WHERE status = 'running' AND guild_id = ?",
   );
 
-  const toRun = (r: RunRow): TrainingRun => ({
-    id: r.id,
-    guildId: r.guild_id,
-    status: r.status,
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-    options: JSON.parse(r.options_json) as unknown,
-    error: r.error,
-  });
   /** The run, checked to belong to the guild: one guild never reads another's run. */
   const owned = (guildId: string, runId: number): RunRow | undefined => {
     const row = byId.get(runId);

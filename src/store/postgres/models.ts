@@ -1,44 +1,11 @@
 /** Trained models and each space's choice in PostgreSQL: the same methods as ../models.ts, as Promises. */
 import type pg from "pg";
-import type { GPTConfig } from "../../model/config.ts";
 import type { AsyncStore } from "../async-store.ts";
-import type { ModelChoice, ModelInfo, NewModel, StoredModel } from "../models.ts";
+import { type ChoiceRow, type InfoRow, type ModelChoice, type ModelInfo, type NewModel, type StoredModel, toInfo } from "../models.ts";
 import { pgText, type Sql, transaction } from "./database.ts";
-
-interface InfoRow {
-  id: number;
-  guild_id: string;
-  config_json: string;
-  step: number;
-  val_loss: number | null;
-  train_loss: number | null;
-  run_id: number | null;
-  created_at: number;
-  size: number;
-  name: string | null;
-}
-
-interface ChoiceRow {
-  kind: "shipped" | "stored" | "imported";
-  model_id: number | null;
-  imported: string | null;
-}
 
 // octet_length is an INTEGER: cast so every number column comes back through the same parser
 const INFO = "id, guild_id, config_json, step, val_loss, train_loss, run_id, created_at, octet_length(checkpoint)::bigint AS size, name";
-
-const toInfo = (r: InfoRow): ModelInfo => ({
-  id: r.id,
-  guildId: r.guild_id,
-  config: JSON.parse(r.config_json) as GPTConfig,
-  step: r.step,
-  valLoss: r.val_loss,
-  trainLoss: r.train_loss,
-  runId: r.run_id,
-  createdAt: r.created_at,
-  size: r.size,
-  name: r.name,
-});
 
 /** Bytes as the Buffer pg sends as BYTEA (a view, no copy). */
 export const toBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

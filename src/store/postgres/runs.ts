@@ -1,39 +1,9 @@
 /** Training runs and their loss points in PostgreSQL: the same methods as ../runs.ts, as Promises. */
 import type pg from "pg";
 import type { AsyncStore } from "../async-store.ts";
-import { type FinishedStatus, type LossPoint, RUN_STATUSES, type RunStatus, type TrainingRun } from "../runs.ts";
+import { type FinishedStatus, type LossPoint, type PointRow, RUN, RUN_STATUSES, type RunRow, type RunStatus, toRun } from "../runs.ts";
 import { pgText, type Sql, transaction } from "./database.ts";
 import { fromBuffer, toBuffer } from "./models.ts";
-
-interface RunRow {
-  id: number;
-  guild_id: string;
-  status: RunStatus;
-  started_at: number;
-  finished_at: number | null;
-  options_json: string;
-  error: string | null;
-}
-
-interface PointRow {
-  step: number;
-  train_loss: number;
-  val_loss: number | null;
-  lr: number;
-  tokens: number;
-}
-
-const RUN = "id, guild_id, status, started_at, finished_at, options_json, error";
-
-const toRun = (r: RunRow): TrainingRun => ({
-  id: r.id,
-  guildId: r.guild_id,
-  status: r.status,
-  startedAt: r.started_at,
-  finishedAt: r.finished_at,
-  options: JSON.parse(r.options_json) as unknown,
-  error: r.error,
-});
 
 async function addPoint(sql: Sql, runId: number, p: LossPoint): Promise<void> {
   await sql.query(
