@@ -7,11 +7,14 @@ export interface GuildRecord {
   joinedAt: number;
 }
 
-interface GuildRow {
+/** A guilds row as both stores read it (SQLite here, PostgreSQL in postgres/guilds.ts). */
+export interface GuildRow {
   id: string;
   name: string;
   joined_at: number;
 }
+
+export const toRecord = (r: GuildRow): GuildRecord => ({ id: r.id, name: r.name, joinedAt: r.joined_at });
 
 export function guildRepository(db: Db, now: () => number) {
   const upsert = db.prepare<[string, string, number]>(
@@ -19,7 +22,6 @@ export function guildRepository(db: Db, now: () => number) {
   );
   const get = db.prepare<[string], GuildRow>("SELECT id, name, joined_at FROM guilds WHERE id = ?");
   const list = db.prepare<[], GuildRow>("SELECT id, name, joined_at FROM guilds ORDER BY joined_at, id");
-  const toRecord = (r: GuildRow): GuildRecord => ({ id: r.id, name: r.name, joinedAt: r.joined_at });
   return {
     /** Records a guild (or its new name); the join time stays the first one seen. */
     upsert(guild: { id: string; name?: string }): void {

@@ -11,7 +11,8 @@ export interface StoredMessage {
   createdAt: number;
 }
 
-interface MessageRow {
+/** A messages row as both stores read it (SQLite here, PostgreSQL in postgres/messages.ts). */
+export interface MessageRow {
   id: string;
   guild_id: string;
   channel_id: string;
@@ -29,7 +30,21 @@ export interface RecentOptions {
   before?: number;
 }
 
-const COLUMNS = "id, guild_id, channel_id, author_id, text, created_at";
+export const COLUMNS = "id, guild_id, channel_id, author_id, text, created_at";
+
+export const toMessage = (r: MessageRow): StoredMessage => ({
+  id: r.id,
+  guildId: r.guild_id,
+  channelId: r.channel_id,
+  authorId: r.author_id,
+  text: r.text,
+  createdAt: r.created_at,
+});
+
+/** A page size: a whole number ≥ 0. */
+export const checkLimit = (limit: number): void => {
+  if (!Number.isInteger(limit) || limit < 0) throw new Error(`limit must be a whole number ≥ 0, got ${limit}`);
+};
 
 export function messageRepository(db: Db) {
   const insert = db.prepare<[string, string, string, string, string, number]>(
@@ -63,14 +78,6 @@ export function messageRepository(db: Db) {
   const deleteOne = db.prepare<[string, string]>("DELETE FROM messages WHERE guild_id = ? AND id = ?");
   const deleteBefore = db.prepare<[string, number]>("DELETE FROM messages WHERE guild_id = ? AND created_at < ?");
   const updateText = db.prepare<[string, string, string]>("UPDATE messages SET text = ? WHERE guild_id = ? AND id = ?");
-  const toMessage = (r: MessageRow): StoredMessage => ({
-    id: r.id,
-    guildId: r.guild_id,
-    channelId: r.channel_id,
-    authorId: r.author_id,
-    text: r.text,
-    createdAt: r.created_at,
-  });
   const add = (m: StoredMessage): boolean => insert.run(m.guildId, m.id, m.channelId, m.authorId, m.text, m.createdAt).changes > 0;
   const addAll = db.transaction((ms: readonly StoredMessage[]) => ms.reduce((n, m) => n + (add(m) ? 1 : 0), 0));
 
@@ -87,7 +94,7 @@ export function messageRepository(db: Db) {
     /** The newest messages (optionally of one channel, before a time), returned oldest first. */
     recent(guildId: string, options: RecentOptions = {}): StoredMessage[] {
       const limit = options.limit ?? 50;
-      if (!Number.isInteger(limit) || limit < 0) throw new Error(`limit must be a whole number ≥ 0, got ${limit}`);
+      checkLimit(limit);
       const rows = recent.all({
         guild: guildId,
         channel: options.channelId ?? null,
@@ -98,7 +105,7 @@ export function messageRepository(db: Db) {
     },
     /** The guild's messages written at or after a time (ms), newest first, at most `limit` (what /sources searches). */
     writtenSince(guildId: string, since: number, limit: number): StoredMessage[] {
-      if (!Number.isInteger(limit) || limit < 0) throw new Error(`limit must be a whole number ≥ 0, got ${limit}`);
+      checkLimit(limit);
       return writtenSince.all(guildId, since, limit).map(toMessage);
     },
     /** A number that moves on with every insert, edit or delete of the guild's messages (0: none ever). */

@@ -16,7 +16,8 @@ export interface StoredNeuronIndex {
   updatedAt: number;
 }
 
-interface Row {
+/** A neuron_indexes row as both stores read it (SQLite here, PostgreSQL in postgres/neuron-indexes.ts). */
+export interface NeuronIndexRow {
   guild_id: string;
   model_key: string;
   model_id: number | null;
@@ -26,8 +27,18 @@ interface Row {
   updated_at: number;
 }
 
+export const toNeuronIndex = (r: NeuronIndexRow): StoredNeuronIndex => ({
+  guildId: r.guild_id,
+  modelKey: r.model_key,
+  modelId: r.model_id,
+  stateJson: r.state_json,
+  documents: r.documents,
+  finished: r.finished === 1,
+  updatedAt: r.updated_at,
+});
+
 export function neuronIndexRepository(db: Db, now: () => number) {
-  const get = db.prepare<[string, string], Row>("SELECT * FROM neuron_indexes WHERE guild_id = ? AND model_key = ?");
+  const get = db.prepare<[string, string], NeuronIndexRow>("SELECT * FROM neuron_indexes WHERE guild_id = ? AND model_key = ?");
   const put = db.prepare<[string, string, number | null, string, number, number, number]>(
     `INSERT INTO neuron_indexes (guild_id, model_key, model_id, state_json, documents, finished, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -39,17 +50,7 @@ export function neuronIndexRepository(db: Db, now: () => number) {
   return {
     get(guildId: string, modelKey: string): StoredNeuronIndex | undefined {
       const r = get.get(guildId, modelKey);
-      return (
-        r && {
-          guildId: r.guild_id,
-          modelKey: r.model_key,
-          modelId: r.model_id,
-          stateJson: r.state_json,
-          documents: r.documents,
-          finished: r.finished === 1,
-          updatedAt: r.updated_at,
-        }
-      );
+      return r && toNeuronIndex(r);
     },
     /** Writes (or replaces) a space's index of a model. */
     put(index: Omit<StoredNeuronIndex, "updatedAt">): void {

@@ -1,15 +1,7 @@
 /** Guilds and their settings in PostgreSQL: the same methods as ../guilds.ts, as Promises. */
 import type { AsyncSettings, AsyncStore } from "../async-store.ts";
-import type { GuildRecord } from "../guilds.ts";
+import { type GuildRow, toRecord } from "../guilds.ts";
 import { pgText, type Sql } from "./database.ts";
-
-interface GuildRow {
-  id: string;
-  name: string;
-  joined_at: number;
-}
-
-const toRecord = (r: GuildRow): GuildRecord => ({ id: r.id, name: r.name, joinedAt: r.joined_at });
 
 export function pgGuildRepository(sql: Sql, now: () => number): AsyncStore["guilds"] {
   return {

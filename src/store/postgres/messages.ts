@@ -1,32 +1,8 @@
 /** A guild's stored messages in PostgreSQL: the same methods as ../messages.ts, as Promises. */
 import type pg from "pg";
 import type { AsyncStore } from "../async-store.ts";
-import type { StoredMessage } from "../messages.ts";
+import { COLUMNS, checkLimit, type MessageRow, type StoredMessage, toMessage } from "../messages.ts";
 import { pgText, type Sql, transaction } from "./database.ts";
-
-interface MessageRow {
-  id: string;
-  guild_id: string;
-  channel_id: string;
-  author_id: string;
-  text: string;
-  created_at: number;
-}
-
-const COLUMNS = "id, guild_id, channel_id, author_id, text, created_at";
-
-const toMessage = (r: MessageRow): StoredMessage => ({
-  id: r.id,
-  guildId: r.guild_id,
-  channelId: r.channel_id,
-  authorId: r.author_id,
-  text: r.text,
-  createdAt: r.created_at,
-});
-
-const checkLimit = (limit: number): void => {
-  if (!Number.isInteger(limit) || limit < 0) throw new Error(`limit must be a whole number ≥ 0, got ${limit}`);
-};
 
 const changed = (r: pg.QueryResult): number => r.rowCount ?? 0;
 

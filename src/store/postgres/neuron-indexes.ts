@@ -1,33 +1,16 @@
 /** Each space's neuron index of a model in PostgreSQL: the same methods as ../neuron-indexes.ts, as Promises. */
 import type pg from "pg";
 import type { AsyncStore } from "../async-store.ts";
-
-interface Row {
-  guild_id: string;
-  model_key: string;
-  model_id: number | null;
-  state_json: string;
-  documents: number;
-  finished: number;
-  updated_at: number;
-}
+import { type NeuronIndexRow, toNeuronIndex } from "../neuron-indexes.ts";
 
 export function pgNeuronIndexRepository(pool: pg.Pool, now: () => number): AsyncStore["neuronIndexes"] {
   return {
     async get(guildId, modelKey) {
-      const { rows } = await pool.query<Row>("SELECT * FROM neuron_indexes WHERE guild_id = $1 AND model_key = $2", [guildId, modelKey]);
-      const r = rows[0];
-      return (
-        r && {
-          guildId: r.guild_id,
-          modelKey: r.model_key,
-          modelId: r.model_id,
-          stateJson: r.state_json,
-          documents: r.documents,
-          finished: r.finished === 1,
-          updatedAt: r.updated_at,
-        }
-      );
+      const { rows } = await pool.query<NeuronIndexRow>("SELECT * FROM neuron_indexes WHERE guild_id = $1 AND model_key = $2", [
+        guildId,
+        modelKey,
+      ]);
+      return rows[0] && toNeuronIndex(rows[0]);
     },
     async put(index) {
       await pool.query(
