@@ -5,42 +5,21 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ConsoleSession, findConsoleCommand } from "../../src/adapters/cli/console-commands.ts";
 import { openConsoleSpace } from "../../src/adapters/cli/console-space.ts";
 import { GENERATE_DEFAULTS } from "../../src/app/generate-text.ts";
 import { inputErrorSentence } from "../../src/app/input-messages.ts";
 import type { InputError } from "../../src/app/prompt.ts";
-import { runCli } from "../../src/adapters/cli/main.ts";
 import { ModelRegistry } from "../../src/app/model-registry.ts";
 import { openStore } from "../../src/store/index.ts";
 import { trainedBytes, writeGpt2Folder } from "../app/model-files.ts";
 import { writeTinyModel } from "../discord/tiny-model.ts";
+import { cliInProcess as cli } from "../helpers/cli-in-process.ts";
 
 let dir: string;
 let saved: Record<string, string | undefined>;
 const GUILD = "123456789012345678";
-
-/** Runs the console; returns its exit code and what it wrote. */
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    err += String(chunk);
-    return true;
-  });
-  try {
-    const code = await runCli(argv);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 function withStore<T>(use: (store: ReturnType<typeof openStore>) => T): T {
   const store = openStore(path.join(dir, "bot.db"));

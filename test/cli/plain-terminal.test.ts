@@ -2,29 +2,9 @@
  * The scriptable console as the README promises it: empty input is an error (exit ≠ 0, one
  * line), and explanations are plain text — no Discord markdown, the title once.
  */
-import { describe, expect, it, vi } from "vitest";
-import { runCli } from "../../src/adapters/cli/main.ts";
+import { describe, expect, it } from "vitest";
 import { plainText } from "../../src/adapters/cli/reply-format.ts";
-
-/** Runs `npm run cli -- …` in-process; its exit code and what it wrote. */
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    err += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await runCli(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+import { cliInProcess as cli } from "../helpers/cli-in-process.ts";
 
 describe("empty input", () => {
   it.each([

@@ -2,30 +2,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { runCli } from "../../src/adapters/cli/main.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXCERPT_CHARS } from "../../src/app/sources.ts";
+import { cliInProcess as cli } from "../helpers/cli-in-process.ts";
 
 let dir: string;
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    err += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await runCli(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 const LONG = "A document that goes on and on about lighthouses, keepers, and the whales they sang to at night.";
 
