@@ -14,7 +14,7 @@ import { FINE_TUNE, recomputeHeldOutLoss } from "../../src/app/train-model.ts";
 import { documentsOfText } from "../../src/app/corpus.ts";
 import { MIN_MESSAGES } from "../../src/app/training-limits.ts";
 import { writeTinyGpt2 } from "../helpers/tiny-gpt2.ts";
-import { postJson, startTestPlayground, type TestPlayground, TRAINING_TEXT_FILE } from "./harness.ts";
+import { postJson, startTestPlayground, type TestPlayground, TRAINING_TEXT_FILE, readEvents } from "./harness.ts";
 
 let pg: TestPlayground;
 let modelsDir: string;
@@ -35,18 +35,6 @@ afterAll(async () => {
   await pg.close();
   rmSync(modelsDir, { recursive: true, force: true });
 });
-
-/** Reads server-sent events until the stream ends: [event, data][] */
-async function readEvents(url: string): Promise<[string, Record<string, unknown>][]> {
-  const text = await (await fetch(url)).text();
-  return text
-    .split("\n\n")
-    .filter((block) => block.startsWith("event:"))
-    .map((block) => {
-      const [event, data] = block.split("\n");
-      return [event.slice(7), JSON.parse(data.slice(6))];
-    });
-}
 
 describe("the playground's fine-tuning", () => {
   it("offers the models it may fine-tune", async () => {

@@ -63,3 +63,18 @@ export async function postJson(
 
 /** A training text from the shipped corpus (enough for the baby preset). */
 export const TRAINING_TEXT_FILE = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../data/corpus/en/07-attention.txt");
+
+/** Reads a playground's server-sent events until the stream ends: [event, data][]; refuses a reply that is not an event stream. */
+export async function readEvents(url: string): Promise<[string, Record<string, unknown>][]> {
+  const response = await fetch(url);
+  const type = response.headers.get("content-type") ?? "";
+  if (!type.startsWith("text/event-stream")) throw new Error(`${url} answered ${type || "no content type"}, not text/event-stream`);
+  const text = await response.text();
+  return text
+    .split("\n\n")
+    .filter((block) => block.startsWith("event:"))
+    .map((block) => {
+      const [event, data] = block.split("\n");
+      return [event.slice(7), JSON.parse(data.slice(6))];
+    });
+}

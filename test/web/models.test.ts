@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeGpt2Folder } from "../app/model-files.ts";
-import { postJson, startTestPlayground, type TestPlayground, TRAINING_TEXT_FILE } from "./harness.ts";
+import { postJson, startTestPlayground, type TestPlayground, TRAINING_TEXT_FILE, readEvents } from "./harness.ts";
 
 let pg: TestPlayground;
 let modelsDir: string;
@@ -31,18 +31,6 @@ interface Picker {
   models: { ref: string; label: string; kind: string; parameters: number; valLoss: number | null; inUse: boolean; usable: boolean }[];
 }
 const picker = async (lang = "en") => (await (await fetch(api(`/api/models?lang=${lang}`))).json()) as Picker;
-
-/** Reads server-sent events until the stream ends: [event, data][] */
-async function readEvents(url: string): Promise<[string, Record<string, unknown>][]> {
-  const text = await (await fetch(url)).text();
-  return text
-    .split("\n\n")
-    .filter((block) => block.startsWith("event:"))
-    .map((block) => {
-      const [event, data] = block.split("\n");
-      return [event.slice(7), JSON.parse(data.slice(6))];
-    });
-}
 
 describe("GET /api/models", () => {
   it("lists the shipped and the host's models, the one in use marked, in the page's language", async () => {

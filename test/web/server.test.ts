@@ -10,7 +10,7 @@ import { predictPicture } from "../../src/app/pictures.ts";
 import { MAX_BODY_BYTES } from "../../src/adapters/web/server.ts";
 import { strings } from "../../src/adapters/discord/i18n.ts";
 import { SENTENCES } from "../../src/app/sentences.ts";
-import { postJson, startTestPlayground, type TestPlayground, TRAINING_TEXT_FILE } from "./harness.ts";
+import { postJson, startTestPlayground, type TestPlayground, TRAINING_TEXT_FILE, readEvents } from "./harness.ts";
 
 let pg: TestPlayground;
 const api = (path: string) => new URL(path, pg.url).href;
@@ -27,20 +27,6 @@ function pngSize(bytes: Uint8Array) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   expect([...bytes.subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47]); // "PNG"
   return { width: view.getUint32(16), height: view.getUint32(20) };
-}
-
-/** Reads server-sent events until the stream ends: [event, data][] */
-async function readEvents(url: string): Promise<[string, Record<string, unknown>][]> {
-  const response = await fetch(url);
-  expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
-  const text = await response.text();
-  return text
-    .split("\n\n")
-    .filter((block) => block.startsWith("event:"))
-    .map((block) => {
-      const [event, data] = block.split("\n");
-      return [event.slice(7), JSON.parse(data.slice(6))];
-    });
 }
 
 describe("the page", () => {
