@@ -3,35 +3,23 @@
  * data/bot.db) and the host's MODELS_DIR (default data/models), from the environment or .env.
  * `npm run cli -- predict --model '#2'` and the console's `/model use` read models from here.
  */
-import { modelsDirFrom } from "../../app/imported-models.ts";
-import { fastestKernels } from "../../app/kernels.ts";
 import { type CatalogueDeps, listModels, resolveRef } from "../../app/model-catalogue.ts";
 import type { ModelHandle } from "../../app/model-handle.ts";
 import { LOCAL_SPACE } from "../../app/model-identity.ts";
-import { ModelRegistry } from "../../app/model-registry.ts";
-import { DEFAULT_DATABASE_PATH } from "../../config.ts";
-import { openStore } from "../../store/index.ts";
-import { consoleEnvironment } from "./console-space.ts";
+import { consoleEnvironment, openConsoleSpace } from "./console-space.ts";
 
 export type Env = Record<string, string | undefined>;
 
 /** `.env` under the real environment (real variables win), as the bot reads them. */
 export const cliEnvironment: () => Env = consoleEnvironment;
 
-/** Opens the store and the registry the bot would, runs `use`, and closes the store again. */
+/** Opens the store and the registry the console would (openConsoleSpace), runs `use`, and closes the store again. */
 export async function withModelStore<T>(env: Env, use: (deps: CatalogueDeps) => Promise<T>): Promise<T> {
-  const store = openStore(env.DATABASE_PATH?.trim() || DEFAULT_DATABASE_PATH);
+  const space = openConsoleSpace(env);
   try {
-    const registry = new ModelRegistry({
-      models: store.models,
-      defaultModelPath: env.DEFAULT_MODEL_PATH?.trim() || undefined,
-      modelsDir: modelsDirFrom(env),
-      kernels: fastestKernels(),
-      onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
-    });
-    return await use({ registry, store });
+    return await use({ registry: space.registry, store: space.store });
   } finally {
-    store.close();
+    space.close();
   }
 }
 
