@@ -51,6 +51,8 @@ export class NeuronIndexer {
   private readonly running = new Map<string, Promise<void>>();
   /** the last finished index read from the store, by space and key, with the time it was written */
   private readonly finished = new Map<string, { updatedAt: number; index: NeuronIndexState }>();
+  /** models whose prebuilt file was read and is not theirs (not read again on every request) */
+  private readonly notPrebuilt = new Set<string>();
 
   constructor(
     private readonly store: IndexStore,
@@ -71,13 +73,17 @@ export class NeuronIndexer {
     return { state: "building", documents: stored?.documents ?? 0, total, index, texts: target.texts };
   }
 
-  /** The shipped model's prebuilt index when it is this model's and the corpus is the shipped one (read once per model). */
+  /** The shipped model's prebuilt index when it is this model's and the corpus is the shipped one (the file read once per model, found or not). */
   private prebuilt(handle: ModelHandle, target: IndexTarget): NeuronIndexState | null {
     if (target.space !== SHIPPED_INDEX_SPACE || this.options.corpusDir !== undefined || this.options.prebuiltFile === null) return null;
     const key = `prebuilt\u0000${target.key}`;
+    if (this.notPrebuilt.has(key)) return null;
     if (!this.finished.has(key)) {
       const index = prebuiltIndexFor(handle, this.options.prebuiltFile);
-      if (!index) return null;
+      if (!index) {
+        this.notPrebuilt.add(key);
+        return null;
+      }
       this.finished.set(key, { updatedAt: 0, index });
     }
     return this.finished.get(key)!.index;
