@@ -16,7 +16,7 @@ import { corpusTexts } from "../src/app/neuron-texts.ts";
 
 // 1.
 const handle = await loadDefaultModel(fastestKernels());
-const documents = corpusTexts().documents();
+const documents = await corpusTexts().documents();
 const state = emptyIndex(handle);
 // 2.
 const t0 = performance.now();

@@ -4,6 +4,7 @@
  * all at once, so a host fixes the file in one go. `.env.example` documents each variable.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { databaseUrlProblem } from "./store/database-url.ts";
 
 export const DEFAULT_API_URL = "https://discord.com/api";
 export const DEFAULT_DATABASE_PATH = "data/bot.db";
@@ -17,8 +18,10 @@ export interface Config {
   guildId?: string;
   /** REST base without the version, e.g. https://discord.com/api (tests point it at a fake) */
   apiUrl: string;
-  /** the SQLite file */
+  /** the SQLite file (the store unless databaseUrl is set) */
   databasePath: string;
+  /** the PostgreSQL store (postgres://…); undefined: the SQLite file */
+  databaseUrl?: string;
   /** run several shards in child processes: "auto" (Discord's recommendation) or a count */
   shards?: "auto" | number;
   /** the shipped default model; undefined = the project's data/default-model.safetensors */
@@ -76,12 +79,9 @@ export function readConfig(env: Env): Config {
 
   // 5. storage and the default model
   const databasePath = value("DATABASE_PATH") ?? DEFAULT_DATABASE_PATH;
-  // the PostgreSQL store exists (src/store/async-store.ts) but the bot's commands still use the
-  // synchronous SQLite store: a set DATABASE_URL is refused rather than silently ignored
-  if (value("DATABASE_URL") !== undefined)
-    problems.push(
-      'DATABASE_URL is set, but the bot does not run on PostgreSQL yet (only the store does: see the README\'s "When one machine is not enough"); unset it, DATABASE_PATH selects the SQLite file',
-    );
+  const databaseUrl = value("DATABASE_URL");
+  const databaseUrlWrong = databaseUrl === undefined ? null : databaseUrlProblem(databaseUrl);
+  if (databaseUrlWrong !== null) problems.push(databaseUrlWrong);
   const defaultModelPath = value("DEFAULT_MODEL_PATH");
   const modelsDir = value("MODELS_DIR");
 
@@ -98,6 +98,7 @@ export function readConfig(env: Env): Config {
   if (problems.length > 0) throw new ConfigError(problems);
   const config: Config = { token: token!, applicationId: applicationId!, apiUrl, databasePath };
   if (guildId !== undefined) config.guildId = guildId;
+  if (databaseUrl !== undefined) config.databaseUrl = databaseUrl;
   if (shards !== undefined) config.shards = shards;
   if (defaultModelPath !== undefined) config.defaultModelPath = defaultModelPath;
   if (modelsDir !== undefined) config.modelsDir = modelsDir;
@@ -181,6 +182,7 @@ export function configToEnv(config: Config): Record<string, string> {
     DISCORD_APPLICATION_ID: config.applicationId,
     DISCORD_API_URL: config.apiUrl,
     DATABASE_PATH: config.databasePath,
+    ...(config.databaseUrl !== undefined && { DATABASE_URL: config.databaseUrl }),
     ...(config.guildId !== undefined && { DISCORD_GUILD_ID: config.guildId }),
     ...(config.defaultModelPath !== undefined && { DEFAULT_MODEL_PATH: config.defaultModelPath }),
     ...(config.modelsDir !== undefined && { MODELS_DIR: config.modelsDir }),

@@ -15,6 +15,7 @@ import { sourcesReply } from "../../src/app/replies/sources.ts";
 import { type PendingReply, type ReplyContext, runNow } from "../../src/app/reply.ts";
 import { corpusScope } from "../../src/app/sources.ts";
 import { LOCAL_SPACE, SHIPPED_MODEL } from "../../src/app/model-identity.ts";
+import { asyncSqliteStore } from "../../src/store/async-store.ts";
 import { openStore } from "../../src/store/index.ts";
 import { fmt, spread } from "./stats.ts";
 
@@ -42,7 +43,7 @@ export async function benchAnswers(loaded: ModelHandle, text: string, T: number,
   const handle: ModelHandle = { ...loaded, identity: SHIPPED_MODEL };
   wanted = only;
   console.log(`\n## time to answer, ${T} tokens (reply use case + picture: median (min, max) of 5)`);
-  const store = openStore(":memory:");
+  const store = asyncSqliteStore(openStore(":memory:"));
   const indexer = neuronIndexerFor(store);
   const documents = splitDocuments(readCorpus(SHIPPED_CORPUS_DIR));
   const rc: ReplyContext = {
@@ -61,6 +62,6 @@ export async function benchAnswers(loaded: ModelHandle, text: string, T: number,
   await timeAnswer("/attention view:rollout", () => attentionReply(rc, o({ view: "rollout" })));
   await timeAnswer("/attention view:next", () => attentionReply(rc, o({ view: "next" })));
   await timeAnswer(`/sources (${documents.length} corpus documents)`, () => sourcesReply(rc, o()));
-  const state = indexer.status(LOCAL_SPACE, handle).state;
+  const { state } = await indexer.status(LOCAL_SPACE, handle);
   await timeAnswer(`/neurons (index: ${state})`, () => neuronsReply(rc, o({ neuron: "3.0" })));
 }

@@ -20,7 +20,7 @@ import { trainModel, type TrainModelOptions } from "../../src/app/train-model.ts
 import { TrainingService, vocabSizeFor } from "../../src/app/training-service.ts";
 import { presetConfig } from "../../src/model/config.ts";
 import { countParams } from "../../src/model/params.ts";
-import { openStore } from "../../src/store/index.ts";
+import { openAsyncStore } from "../../src/store/async-store.ts";
 import type { WasmKernels } from "../../src/tensor/wasm/index.ts";
 import { fmt, isEntryPoint, loadLine, MiB, runChild, type Spread, spread } from "./stats.ts";
 
@@ -121,7 +121,7 @@ async function run(mode: Mode, steps: number): Promise<ProcessMemory> {
     seconds = trained.result.seconds;
   } else if (mode === "bot") {
     const dir = mkdtempSync(path.join(tmpdir(), "minigpt-bench-"));
-    const store = openStore(path.join(dir, "bot.db"));
+    const store = await openAsyncStore({ databasePath: path.join(dir, "bot.db") });
     try {
       const registry = new ModelRegistry({ models: store.models, kernels });
       const service = new TrainingService({
@@ -130,14 +130,14 @@ async function run(mode: Mode, steps: number): Promise<ProcessMemory> {
         overrides: { steps, evalInterval: EVAL_INTERVAL, evalBatches: EVAL_BATCHES },
       });
       const training = service.begin("bench", { preset: "baby", minutes: 10 });
-      training.train(documents);
+      await training.train(documents);
       const outcome = await training.done;
       if (outcome.status !== "done") throw new Error(`the training ended ${outcome.status}: ${outcome.error}`);
       vocabSize = outcome.summary?.vocabSize ?? null;
       doneSteps = outcome.step;
       seconds = outcome.seconds;
     } finally {
-      store.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
   }

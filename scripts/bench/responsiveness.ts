@@ -24,7 +24,7 @@ import { fastestKernels } from "../../src/app/kernels.ts";
 import { ModelRegistry } from "../../src/app/model-registry.ts";
 import { predictNext } from "../../src/app/predict.ts";
 import { TrainingService } from "../../src/app/training-service.ts";
-import { openStore } from "../../src/store/index.ts";
+import { openAsyncStore } from "../../src/store/async-store.ts";
 import { fmt, isEntryPoint, loadLine, MiB, runChild, type Spread, spread, timeRuns } from "./stats.ts";
 
 /** the histogram's tick, ms: it records each interval between ticks, so the delay is what exceeds this */
@@ -165,7 +165,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 async function measure(seconds: number): Promise<Measurement> {
   const dir = mkdtempSync(path.join(tmpdir(), "minigpt-bench-"));
-  const store = openStore(path.join(dir, "bot.db"));
+  const store = await openAsyncStore({ databasePath: path.join(dir, "bot.db") });
   try {
     const registry = new ModelRegistry({ models: store.models, kernels: fastestKernels() });
     const handle = await registry.defaultModel();
@@ -192,7 +192,7 @@ async function measure(seconds: number): Promise<Measurement> {
       }
       last = run.lastCheckpoint;
     });
-    run.train(documents);
+    await run.train(documents);
     const training = await watch(Promise.race([sleep((seconds / 2) * 1000), run.done]));
 
     // 3. the same training, with a /predict every 200 ms until it ends
@@ -238,7 +238,7 @@ async function measure(seconds: number): Promise<Measurement> {
       maxRssMiB: Math.round((process.resourceUsage().maxRSS * 1024) / MiB),
     };
   } finally {
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -98,7 +98,7 @@ export async function resolveTrainingBase(deps: CatalogueDeps, space: string, re
     });
   const name = model.identity.displayName;
   if (model.source === "stored") {
-    const stored = deps.store.models.get(space, Number(model.identity.id));
+    const stored = await deps.store.models.get(space, Number(model.identity.id));
     if (!stored) throw new InputError(`there is no model "${model.ref}" here`, "unknown-model", { ref: model.ref, choices: "" });
     return { ref: model.ref, name, config: model.config, checkpoint: stored.checkpoint };
   }

@@ -4,7 +4,8 @@
  * from its run's points in the store (every report of the live training, kept across
  * restarts); otherwise from the curve the checkpoint itself records.
  */
-import type { ModelInfo as StoredModelInfo, Store } from "../store/index.ts";
+import type { AsyncStore } from "../store/async-store.ts";
+import type { ModelInfo as StoredModelInfo } from "../store/index.ts";
 import type { LossPoint } from "../train/trainer.ts";
 import type { ModelHandle } from "./model-handle.ts";
 import { modelInfo, type ModelInfo } from "./model-info.ts";
@@ -29,7 +30,7 @@ export interface GuildModelReport {
 
 export async function guildModelReport(
   registry: ModelRegistry,
-  store: Pick<Store, "models" | "runs">,
+  store: Pick<AsyncStore, "models" | "runs">,
   guildId: string | null,
 ): Promise<GuildModelReport> {
   const handle = await registry.forGuild(guildId);
@@ -38,7 +39,7 @@ export async function guildModelReport(
   const identity = identityOf(handle);
   const stored =
     guildId && (identity.kind === "server" || identity.kind === "trained-here")
-      ? (store.models.list(guildId).find((m) => String(m.id) === identity.id) ?? null)
+      ? ((await store.models.list(guildId)).find((m) => String(m.id) === identity.id) ?? null)
       : null;
   const own = stored !== null && isStoredModel(identity, stored.id);
 
@@ -46,9 +47,9 @@ export async function guildModelReport(
   let curveSource: GuildModelReport["curveSource"] = "none";
   let corpusMessages: number | null = null;
   if (own && stored!.runId !== null) {
-    curve = store.runs.points(guildId!, stored!.runId).filter((p) => p.step <= stored!.step);
+    curve = (await store.runs.points(guildId!, stored!.runId)).filter((p) => p.step <= stored!.step);
     if (curve.length > 0) curveSource = "run";
-    const options = store.runs.get(guildId!, stored!.runId)?.options as { messages?: unknown } | undefined;
+    const options = (await store.runs.get(guildId!, stored!.runId))?.options as { messages?: unknown } | undefined;
     if (typeof options?.messages === "number") corpusMessages = options.messages;
   }
   if (curve.length === 0 && info.curve.length > 0) {

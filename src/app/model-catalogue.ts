@@ -12,7 +12,8 @@
  */
 import { countParams } from "../model/params.ts";
 import type { GPTConfig } from "../model/config.ts";
-import type { ModelChoice, ModelInfo, Store } from "../store/index.ts";
+import type { AsyncStore } from "../store/async-store.ts";
+import type { ModelChoice, ModelInfo } from "../store/index.ts";
 import { type ImportedEntry, scanImportedModels } from "./imported-models.ts";
 import type { ModelHandle } from "./model-handle.ts";
 import { importedModel, type ModelIdentity, SHIPPED_MODEL, storedModel } from "./model-identity.ts";
@@ -63,16 +64,16 @@ export interface ModelList {
 
 export interface CatalogueDeps {
   registry: ModelRegistry;
-  store: Pick<Store, "models" | "runs">;
+  store: Pick<AsyncStore, "models" | "runs">;
 }
 
 /** Every model the space may use: the shipped one, its own (newest first), then the host's imported ones. */
 export async function listModels(deps: CatalogueDeps, space: string): Promise<ModelList> {
   const { registry, store } = deps;
-  const inUse = registry.inUse(space);
+  const inUse = await registry.inUse(space);
   const inUseRef = refOfInUse(inUse);
   const models: CatalogueModel[] = [await shippedEntry(registry)];
-  for (const info of store.models.list(space)) models.push(storedEntry(space, info, store));
+  for (const info of await store.models.list(space)) models.push(await storedEntry(space, info, store));
   if (registry.modelsDir !== undefined)
     for (const entry of scanImportedModels(registry.modelsDir, registry.importOptions)) models.push(importedEntry(entry));
   for (const m of models) m.inUse = m.ref === inUseRef;
@@ -115,7 +116,7 @@ export async function renameModel(deps: CatalogueDeps, space: string, ref: strin
       { ref: model.ref, source: model.source },
     );
   const checked = checkModelName(name, list, model);
-  deps.store.models.rename(space, Number(model.identity.id), checked);
+  await deps.store.models.rename(space, Number(model.identity.id), checked);
   return { ...model, userName: checked };
 }
 
@@ -139,7 +140,7 @@ export async function deleteModel(
         : `${model.ref} is one of the host's imported models: only the host can remove it (from the models folder)`,
       { ref: model.ref, source: model.source },
     );
-  deps.store.models.remove(space, Number(model.identity.id));
+  await deps.store.models.remove(space, Number(model.identity.id));
   deps.registry.forget(space);
   const after = await listModels(deps, space);
   const nowInUse = after.models.find((m) => m.inUse)!;
@@ -262,8 +263,8 @@ async function shippedEntry(registry: ModelRegistry): Promise<CatalogueModel> {
   }
 }
 
-function storedEntry(space: string, info: ModelInfo, store: CatalogueDeps["store"]): CatalogueModel {
-  const run = info.runId === null ? undefined : store.runs.get(space, info.runId);
+async function storedEntry(space: string, info: ModelInfo, store: CatalogueDeps["store"]): Promise<CatalogueModel> {
+  const run = info.runId === null ? undefined : await store.runs.get(space, info.runId);
   const preset = (run?.options as { preset?: unknown } | undefined)?.preset;
   return {
     ...blank,

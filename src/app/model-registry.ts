@@ -16,7 +16,8 @@ import { HOST_MIN_PARAMS, startModelHost } from "./model-host.ts";
 import { loadHostedModel } from "./hosted-model.ts";
 import { loadCheckpointBytes } from "../model/checkpoint.ts";
 import type { Kernels } from "../tensor/kernels.ts";
-import type { ModelInfo, NewModel, StoredModel } from "../store/index.ts";
+import type { AsyncStore } from "../store/async-store.ts";
+import type { ModelInfo } from "../store/index.ts";
 import { loadCheckpoint } from "../store/checkpoint-file.ts";
 import type { ModelChoice } from "../store/models.ts";
 import { type ImportModelOptions, importedKind, probeImportedModel } from "./import-model.ts";
@@ -29,15 +30,7 @@ import { decideInstall, type InstallDecision, type ModelInUse } from "./install-
 export const DEFAULT_MODEL_NAME = "default model";
 
 /** The part of the store the registry uses (store.models). */
-export interface GuildModelSource {
-  latestId(guildId: string): number | undefined;
-  latest(guildId: string): StoredModel | undefined;
-  get(guildId: string, id: number): StoredModel | undefined;
-  list(guildId: string): ModelInfo[];
-  add(model: NewModel, choice?: ModelChoice | "added" | null): ModelInfo;
-  chosen(guildId: string): ModelChoice | undefined;
-  choose(guildId: string, choice: ModelChoice | null): void;
-}
+export type GuildModelSource = Pick<AsyncStore["models"], "latestId" | "get" | "list" | "add" | "chosen" | "choose">;
 
 export interface ModelRegistryOptions {
   /** guilds' stored models; without it every guild uses the default model */
@@ -133,21 +126,22 @@ export class ModelRegistry {
    * when that still names something (a stored model of its own, an imported model whose file
    * is there), else its latest stored model, else the shipped one.
    */
-  inUse(space: string): ModelInUse {
+  async inUse(space: string): Promise<ModelInUse> {
     const models = this.options.models;
     if (!models) return { kind: "shipped" };
-    const choice = models.chosen(space);
+    const choice = await models.chosen(space);
     if (choice?.kind === "shipped") return { kind: "shipped" };
     if (choice?.kind === "imported" && this.options.modelsDir !== undefined) {
       const file = resolveImportPath(this.options.modelsDir, choice.name);
       if (file !== undefined && !this.failedImports.has(`${file}@${fileVersion(file)}`))
         return { kind: "imported", name: choice.name, path: file };
     }
+    const list = await models.list(space);
     if (choice?.kind === "stored") {
-      const info = models.list(space).find((m) => m.id === choice.modelId);
+      const info = list.find((m) => m.id === choice.modelId);
       if (info && !this.broken.has(info.id)) return { kind: "stored", info };
     }
-    const latest = models.list(space).find((m) => !this.broken.has(m.id));
+    const latest = list.find((m) => !this.broken.has(m.id));
     return latest ? { kind: "stored", info: latest } : { kind: "shipped" };
   }
 
@@ -166,14 +160,14 @@ export class ModelRegistry {
     const models = this.options.models;
     if (!models) throw new Error(`cannot choose a model for ${space}: this registry has no model store`);
     if (choice !== null) await this.load(space, choice);
-    models.choose(space, choice);
+    await models.choose(space, choice);
     this.warned.clear();
     return this.forGuild(space);
   }
 
   /** Whether the guild has a trained model of its own. */
-  hasOwnModel(guildId: string): boolean {
-    return this.options.models?.latestId(guildId) !== undefined;
+  async hasOwnModel(guildId: string): Promise<boolean> {
+    return (await this.options.models?.latestId(guildId)) !== undefined;
   }
 
   /** The shipped default model, loaded once. */
@@ -198,14 +192,14 @@ export class ModelRegistry {
    * choice is written down, so the new model does not take over as the latest either). The
    * bytes are checked and loaded first: if that fails, nothing changes and the error says why.
    */
-  install(guildId: string, checkpointBytes: Uint8Array, options: InstallOptions = {}): Installed {
+  async install(guildId: string, checkpointBytes: Uint8Array, options: InstallOptions = {}): Promise<Installed> {
     const models = this.options.models;
     if (!models) throw new Error(`cannot install a model for guild ${guildId}: this registry has no model store`);
     // 1. parse, check and build the model completely
     const checkpoint = loadCheckpointBytes(checkpointBytes, `new model for guild ${guildId}`);
     const handle = handleFromCheckpoint(checkpoint, "", this.options.kernels);
     // 2. decide against the model in use, 3. store it with the space's choice (one transaction)
-    const inUse = this.inUse(guildId);
+    const inUse = await this.inUse(guildId);
     const decided = decideInstall(checkpoint.meta.valLoss ?? null, inUse);
     const decision = (this.options.installPolicy ?? "switch") === "switch" ? { ...decided, switched: true } : decided;
     const keep: ModelChoice =
@@ -214,7 +208,7 @@ export class ModelRegistry {
         : inUse.kind === "imported"
           ? { kind: "imported", name: inUse.name }
           : { kind: "stored", modelId: inUse.info.id };
-    const info = models.add(
+    const info = await models.add(
       {
         guildId,
         checkpoint: checkpointBytes,
@@ -242,11 +236,11 @@ export class ModelRegistry {
   private async spaceModel(space: string): Promise<ModelHandle | undefined> {
     const models = this.options.models;
     if (!models) return undefined;
-    const choice = models.chosen(space);
+    const choice = await models.chosen(space);
     if (choice?.kind === "shipped") return undefined;
     if (choice?.kind === "imported" || choice?.kind === "stored") {
       try {
-        return choice.kind === "imported" ? await this.importedModel(choice.name) : this.storedHandle(space, choice.modelId);
+        return choice.kind === "imported" ? await this.importedModel(choice.name) : await this.storedHandle(space, choice.modelId);
       } catch (err) {
         const warning = `${space}'s chosen model cannot be used (${(err as Error).message}); it uses its latest trained model or the default model instead`;
         if (!this.warned.has(warning)) this.options.onWarning?.(warning);
@@ -257,11 +251,11 @@ export class ModelRegistry {
   }
 
   /** A stored model of the space by id, from the cache when it is the one cached. */
-  private storedHandle(space: string, id: number): ModelHandle {
+  private async storedHandle(space: string, id: number): Promise<ModelHandle> {
     const cached = this.guildModels.get(space);
     if (cached?.asked === `#${id}`) return cached.handle;
     if (this.broken.has(id)) throw new Error(`stored model #${id} of ${space} could not be loaded earlier (see the warning then)`);
-    const stored = this.options.models?.get(space, id);
+    const stored = await this.options.models?.get(space, id);
     if (!stored) throw new Error(`${space} has no stored model #${id}`);
     let checkpoint: ReturnType<typeof loadCheckpointBytes>;
     try {
@@ -306,11 +300,11 @@ export class ModelRegistry {
   }
 
   /** The guild's latest stored model, from the cache when it is still the latest. */
-  private latestModel(guildId: string): ModelHandle | undefined {
+  private async latestModel(guildId: string): Promise<ModelHandle | undefined> {
     const models = this.options.models;
     if (!models) return undefined;
     // 1. which model is the latest (a cheap query: another process may have added one)
-    const latestId = models.latestId(guildId);
+    const latestId = await models.latestId(guildId);
     if (latestId === undefined) {
       this.guildModels.delete(guildId);
       return undefined;
@@ -320,15 +314,14 @@ export class ModelRegistry {
     // 2. load it; a broken one (e.g. a checksum mismatch) falls back to the newest older one that loads
     const ids = [
       latestId,
-      ...models
-        .list(guildId)
+      ...(await models.list(guildId))
         .map((m) => m.id)
         .filter((id) => id !== latestId)
         .sort((a, b) => b - a),
     ];
     for (const id of ids) {
       if (this.broken.has(id)) continue;
-      const stored = models.get(guildId, id);
+      const stored = await models.get(guildId, id);
       if (!stored) continue;
       try {
         const checkpoint = loadCheckpointBytes(stored.checkpoint, `stored model #${stored.id} of guild ${guildId}`);

@@ -6,35 +6,34 @@
  *
  * The shipped model's index is shipped beside it (neuron-prebuilt.ts) and read instead of built.
  *
- *   status(space, handle)   what /neurons can show now, and starts the build when it is missing
- *   build(space, handle)    the whole index, built here (the console; tests)
+ *   await status(space, handle)   what /neurons can show now, and starts the build when it is missing
+ *   await build(space, handle)    the whole index, built here (the console; tests)
+ *
+ * A build's saves go to the store one after another, in the order its states came.
  */
 import { Worker } from "node:worker_threads";
 import { saveCheckpointBytes } from "../model/checkpoint.ts";
-import type { StoredMessage } from "../store/messages.ts";
+import type { AsyncStore } from "../store/async-store.ts";
 import type { StoredNeuronIndex } from "../store/neuron-indexes.ts";
+import type { IndexDocument } from "./neuron-index.ts";
 import type { ModelHandle } from "./model-handle.ts";
 import { compactIndex, emptyIndex, indexBatch, type NeuronIndexState } from "./neuron-index.ts";
-import { type IndexTarget, indexTargetOf, type NeuronTexts, SHIPPED_INDEX_SPACE } from "./neuron-texts.ts";
+import { type IndexTarget, indexTargetOf, type MessageReader, SHIPPED_INDEX_SPACE, type TextsNow, textsNow } from "./neuron-texts.ts";
 import { prebuiltIndexFor } from "./neuron-prebuilt.ts";
 
 export type IndexStatus =
   /** no training text is known for the model (an imported one) */
   | { state: "none" }
   /** being built: `index` holds what was read so far (null: nothing yet) */
-  | { state: "building"; documents: number; total: number; index: NeuronIndexState | null; texts: NeuronTexts }
-  | { state: "ready"; documents: number; total: number; index: NeuronIndexState; texts: NeuronTexts };
+  | { state: "building"; documents: number; total: number; index: NeuronIndexState | null; texts: TextsNow }
+  | { state: "ready"; documents: number; total: number; index: NeuronIndexState; texts: TextsNow };
 
-export interface IndexStore {
-  neuronIndexes: {
-    get(guildId: string, modelKey: string): StoredNeuronIndex | undefined;
-    put(index: Omit<StoredNeuronIndex, "updatedAt">): void;
-  };
-  messages: {
-    writtenBefore(guildId: string, time: number): StoredMessage[];
-    get(guildId: string, id: string): StoredMessage | undefined;
-  };
+export interface IndexStore extends MessageReader {
+  neuronIndexes: Pick<AsyncStore["neuronIndexes"], "get" | "put">;
 }
+
+/** Saves the states a build reports, in order; told when a save fails (the build goes on). */
+type Save = (state: NeuronIndexState, finished: boolean) => void;
 
 export interface IndexerOptions {
   /** where the shipped model's corpus is (default data/corpus) */
@@ -60,17 +59,19 @@ export class NeuronIndexer {
   ) {}
 
   /** What /neurons can show for `handle` in `space` now; a missing or unfinished index starts building. */
-  status(space: string, handle: ModelHandle): IndexStatus {
+  async status(space: string, handle: ModelHandle): Promise<IndexStatus> {
     const target = indexTargetOf(handle, space, this.store, this.options.corpusDir);
     if (!target) return { state: "none" };
-    const stored = this.store.neuronIndexes.get(target.space, target.key);
-    const total = target.texts.documents().length;
+    const stored = await this.store.neuronIndexes.get(target.space, target.key);
+    const documents = await target.texts.documents();
+    const total = documents.length;
+    const texts = textsNow(target.texts.kind, documents);
     const prebuilt = stored ? null : this.prebuilt(handle, target);
-    if (prebuilt) return { state: "ready", documents: prebuilt.documents, total, index: prebuilt, texts: target.texts };
-    if (stored?.finished) return { state: "ready", documents: stored.documents, total, index: this.parsed(stored), texts: target.texts };
+    if (prebuilt) return { state: "ready", documents: prebuilt.documents, total, index: prebuilt, texts };
+    if (stored?.finished) return { state: "ready", documents: stored.documents, total, index: this.parsed(stored), texts };
     const index = stored ? (JSON.parse(stored.stateJson) as NeuronIndexState) : null;
-    this.start(handle, target, index);
-    return { state: "building", documents: stored?.documents ?? 0, total, index, texts: target.texts };
+    this.start(handle, target, index, documents);
+    return { state: "building", documents: stored?.documents ?? 0, total, index, texts };
   }
 
   /** The shipped model's prebuilt index when it is this model's and the corpus is the shipped one (the file read once per model, found or not). */
@@ -99,57 +100,70 @@ export class NeuronIndexer {
     return index;
   }
 
-  /** Resolves when the build of `handle`'s index in `space` (if one runs) has ended. */
+  /** Resolves when the build of `handle`'s index in `space` (if one runs) has ended and its saves are written. */
   async settled(space: string, handle: ModelHandle): Promise<void> {
     const target = indexTargetOf(handle, space, this.store, this.options.corpusDir);
     if (target) await this.running.get(`${target.space}\u0000${target.key}`);
   }
 
   /** The whole index, built here a batch at a time (saved after each); null without training text. */
-  build(space: string, handle: ModelHandle, onProgress?: (documents: number, total: number) => void): NeuronIndexState | null {
+  async build(
+    space: string,
+    handle: ModelHandle,
+    onProgress?: (documents: number, total: number) => void,
+  ): Promise<NeuronIndexState | null> {
     const target = indexTargetOf(handle, space, this.store, this.options.corpusDir);
     if (!target) return null;
-    const stored = this.store.neuronIndexes.get(target.space, target.key);
+    const stored = await this.store.neuronIndexes.get(target.space, target.key);
     const prebuilt = stored ? null : this.prebuilt(handle, target);
     if (prebuilt) return prebuilt;
     const state = stored ? (JSON.parse(stored.stateJson) as NeuronIndexState) : emptyIndex(handle);
     if (stored?.finished) return state;
-    const documents = target.texts.documents();
+    const documents = await target.texts.documents();
     while (indexBatch(handle, state, documents, this.options.batchDocuments) > 0) {
-      this.save(target, state, false);
+      await this.store.neuronIndexes.put(this.row(target, state, false));
       onProgress?.(state.documents, documents.length);
     }
-    this.save(target, state, true);
+    await this.store.neuronIndexes.put(this.row(target, state, true));
     return state;
   }
 
-  private save(target: IndexTarget, state: NeuronIndexState, finished: boolean): void {
+  /** The row of the state as it is now (compacted and serialized here: the build goes on changing it). */
+  private row(target: IndexTarget, state: NeuronIndexState, finished: boolean): Omit<StoredNeuronIndex, "updatedAt"> {
     compactIndex(state);
-    this.store.neuronIndexes.put({
+    return {
       guildId: target.space,
       modelKey: target.key,
       modelId: target.modelId,
       stateJson: JSON.stringify(state),
       documents: state.documents,
       finished,
-    });
+    };
   }
 
   /** Starts the background build unless one runs; its states are saved as they arrive. */
-  private start(handle: ModelHandle, target: IndexTarget, stored: NeuronIndexState | null): void {
+  private start(handle: ModelHandle, target: IndexTarget, stored: NeuronIndexState | null, documents: IndexDocument[]): void {
     const key = `${target.space}\u0000${target.key}`;
     if (this.running.has(key)) return;
     const state = stored ?? emptyIndex(handle);
-    const documents = target.texts.documents();
+    const failed = (what: string) => (err: unknown) =>
+      console.error(`neuron index of ${target.key} in ${target.space}: ${what} failed: ${err instanceof Error ? err.message : err}`);
+    // the saves, one after another (a failed one is told and the next still written)
+    let saving = Promise.resolve();
+    const save: Save = (s, finished) => {
+      const row = this.row(target, s, finished);
+      saving = saving.then(() => this.store.neuronIndexes.put(row)).catch(failed("saving"));
+    };
     const run = this.options.inWorker === false ? this.runHere(handle, state, documents) : this.runInWorker(handle, state, documents);
-    const done = run((s, finished) => this.save(target, s, finished))
-      .catch((err) => console.error(`neuron index of ${target.key} in ${target.space} failed: ${err instanceof Error ? err.message : err}`))
+    const done = run(save)
+      .catch(failed("the build"))
+      .then(() => saving)
       .finally(() => this.running.delete(key));
     this.running.set(key, done);
   }
 
-  private runHere(handle: ModelHandle, state: NeuronIndexState, documents: ReturnType<NeuronTexts["documents"]>) {
-    return async (save: (s: NeuronIndexState, finished: boolean) => void) => {
+  private runHere(handle: ModelHandle, state: NeuronIndexState, documents: IndexDocument[]) {
+    return async (save: Save) => {
       while (indexBatch(handle, state, documents, this.options.batchDocuments) > 0) {
         save(state, false);
         await new Promise((resolve) => setImmediate(resolve));
@@ -158,8 +172,8 @@ export class NeuronIndexer {
     };
   }
 
-  private runInWorker(handle: ModelHandle, state: NeuronIndexState, documents: ReturnType<NeuronTexts["documents"]>) {
-    return (save: (s: NeuronIndexState, finished: boolean) => void) =>
+  private runInWorker(handle: ModelHandle, state: NeuronIndexState, documents: IndexDocument[]) {
+    return (save: Save) =>
       new Promise<void>((resolve, reject) => {
         const { model, meta } = handle;
         const checkpoint = saveCheckpointBytes(model.config, Float32Array.from(model.params), meta);

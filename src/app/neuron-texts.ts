@@ -24,10 +24,27 @@ export type NeuronTextKind = "corpus" | "messages";
 
 export interface NeuronTexts {
   kind: NeuronTextKind;
-  /** every document, sorted by ref (the index reads them in this order) */
-  documents(): IndexDocument[];
+  /** every document as it is now, sorted by ref (the index reads them in this order) */
+  documents(): Promise<IndexDocument[]>;
+}
+
+/** The texts as they were read for one request: what its contexts are shown from. */
+export interface TextsNow {
+  kind: NeuronTextKind;
   /** the text of a ref now, or null when it is gone */
   text(ref: string): string | null;
+}
+
+/** The documents just read, by ref (the map is built when first asked). */
+export function textsNow(kind: NeuronTextKind, documents: readonly IndexDocument[]): TextsNow {
+  let byRef: Map<string, string> | null = null;
+  return {
+    kind,
+    text(ref) {
+      byRef ??= new Map(documents.map((d) => [d.ref, d.text]));
+      return byRef.get(ref) ?? null;
+    },
+  };
 }
 
 /** The shipped corpus' paragraphs; refs are their numbers, zero-padded so they sort. Read once per folder and process. */
@@ -39,30 +56,25 @@ export function corpusTexts(dir: string = SHIPPED_CORPUS_DIR): NeuronTexts {
       docs ??= splitDocuments(readCorpus(dir)).map((text, i) => ({ ref: String(i).padStart(8, "0"), text }));
       return docs;
     };
-    texts = { kind: "corpus", documents: all, text: (ref) => all()[Number(ref)]?.text ?? null };
+    texts = { kind: "corpus", documents: async () => all() };
     corpora.set(dir, texts);
   }
   return texts;
 }
 const corpora = new Map<string, NeuronTexts>();
 
-interface MessageReader {
-  messages: {
-    writtenBefore(guildId: string, time: number): StoredMessage[];
-    get(guildId: string, id: string): StoredMessage | undefined;
-  };
+export interface MessageReader {
+  messages: { writtenBefore(guildId: string, time: number): Promise<StoredMessage[]> };
 }
 
 /** A space's stored messages written at or before `time`; refs are message ids. */
 export function messageTexts(store: MessageReader, space: string, time: number): NeuronTexts {
   return {
     kind: "messages",
-    documents: () =>
-      store.messages
-        .writtenBefore(space, time)
+    documents: async () =>
+      (await store.messages.writtenBefore(space, time))
         .map((m) => ({ ref: m.id, text: m.text }))
         .sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0)),
-    text: (ref) => store.messages.get(space, ref)?.text ?? null,
   };
 }
 
@@ -121,7 +133,7 @@ export const MAX_CONTEXT_CHARS = Math.floor(MIN_RUN * 0.75);
  *   2. widened to whole characters (a byte piece of 猫 shows 猫);
  *   3. up to BEFORE_CHARS before and AFTER_CHARS after, all within MAX_CONTEXT_CHARS code points.
  */
-export function showContexts(handle: ModelHandle, texts: NeuronTexts, contexts: readonly NeuronContext[], limit: number): ShownContext[] {
+export function showContexts(handle: ModelHandle, texts: TextsNow, contexts: readonly NeuronContext[], limit: number): ShownContext[] {
   const t = handle.tokenizer;
   const shown: ShownContext[] = [];
   for (const c of contexts) {

@@ -1,7 +1,7 @@
 /**
  * What the bot keeps about people, and forgetting it on request (/privacy, /forget-me).
  */
-import type { Store } from "../store/index.ts";
+import type { AsyncStore } from "../store/async-store.ts";
 
 export interface ForgetResult {
   /** stored messages of the person that were deleted */
@@ -11,10 +11,14 @@ export interface ForgetResult {
 }
 
 /** Deletes one person's stored messages in one guild and says whether the current model read them. */
-export function forgetAuthor(store: Pick<Store, "messages" | "models">, guildId: string, authorId: string): ForgetResult {
-  const model = store.models.latestInfo(guildId);
+export async function forgetAuthor(
+  store: Pick<AsyncStore, "messages" | "models">,
+  guildId: string,
+  authorId: string,
+): Promise<ForgetResult> {
+  const model = await store.models.latestInfo(guildId);
   // /train stores the messages it reads and then trains: a model made after a message was written read it
-  const readByModel = model ? store.messages.countAuthorBefore(guildId, authorId, model.createdAt) : 0;
-  const deleted = store.messages.deleteAuthor(guildId, authorId);
+  const readByModel = model ? await store.messages.countAuthorBefore(guildId, authorId, model.createdAt) : 0;
+  const deleted = await store.messages.deleteAuthor(guildId, authorId);
   return { deleted, modelTrainedOnThem: readByModel > 0 };
 }

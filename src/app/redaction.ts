@@ -15,7 +15,7 @@ export interface Redactor {
 }
 
 /** The stored messages of a space as a Redactor (null where nothing of anyone's is stored). */
-export function redactorFor(store: MessageSource | undefined, space: string | null): Redactor | null {
+export async function redactorFor(store: MessageSource | undefined, space: string | null): Promise<Redactor | null> {
   return store ? verbatimIndexFor(store, space) : null;
 }
 

@@ -84,9 +84,9 @@ export interface ReplyContext {
   /** the stored messages no reply may hand back word for word (null: nothing stored) */
   redactor: Redactor | null;
   /** the number of the space's own stored model, if it has one (asked only by replies that say whose model it is) */
-  storedModelId?: () => number | null;
+  storedModelId?: () => Promise<number | null>;
   /** the neuron index of a model in this space: what /neurons can show of its training text (absent: none) */
-  neuronIndex?: (handle: ModelHandle) => IndexStatus;
+  neuronIndex?: (handle: ModelHandle) => Promise<IndexStatus>;
   /** the space's stored training messages /sources may search, and who asks (absent: nothing stored, as in DMs and the console) */
   sources?: SourceScope | null;
 }

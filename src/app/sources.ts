@@ -15,7 +15,7 @@
  * How: a suffix automaton of the text (src/app/shared-stretch.ts), every message read through
  * it once: O(text + all messages) per query, over at most MAX_SOURCE_MESSAGES messages.
  */
-import type { Store } from "../store/index.ts";
+import type { AsyncStore } from "../store/async-store.ts";
 import { retentionDays } from "./guild-policy.ts";
 import { LOCAL_SPACE } from "./model-identity.ts";
 import { TextAutomaton } from "./shared-stretch.ts";
@@ -45,13 +45,22 @@ export interface SourceScope {
   kind: "server" | "playground" | "corpus";
   /** the Discord user asking (null in the playground: its texts are the person's at the computer) */
   askerId: string | null;
-  /** the stored messages that may be shown, newest first, at most MAX_SOURCE_MESSAGES */
-  messages(): SourceMessage[];
+  /** the stored messages that may be shown, newest first, at most MAX_SOURCE_MESSAGES (read when asked) */
+  messages(): Promise<SourceMessage[]>;
+}
+
+/** A scope's messages once read: what findSources searches (synchronously, e.g. inside an explanation). */
+export interface LoadedSources extends Omit<SourceScope, "messages"> {
+  messages: readonly SourceMessage[];
+}
+
+export async function loadSources(scope: SourceScope): Promise<LoadedSources> {
+  return { kind: scope.kind, askerId: scope.askerId, messages: await scope.messages() };
 }
 
 /** The scope of a space: its stored messages, without those past its retention period. */
 export function sourceScopeFor(
-  store: Pick<Store, "messages" | "settings">,
+  store: Pick<AsyncStore, "messages" | "settings">,
   space: string,
   askerId: string | null,
   now: () => number = Date.now,
@@ -59,8 +68,8 @@ export function sourceScopeFor(
   return {
     kind: space === LOCAL_SPACE ? "playground" : "server",
     askerId,
-    messages() {
-      const days = retentionDays(store, space);
+    async messages() {
+      const days = await retentionDays(store, space);
       const since = days === null ? Number.MIN_SAFE_INTEGER : now() - days * DAY_MS;
       return store.messages.writtenSince(space, since, MAX_SOURCE_MESSAGES);
     },
@@ -72,7 +81,8 @@ export function corpusScope(documents: readonly string[]): SourceScope {
   return {
     kind: "corpus",
     askerId: null,
-    messages: () => documents.slice(0, MAX_SOURCE_MESSAGES).map((text, i) => ({ id: String(i + 1), authorId: "", text, createdAt: 0 })),
+    messages: async () =>
+      documents.slice(0, MAX_SOURCE_MESSAGES).map((text, i) => ({ id: String(i + 1), authorId: "", text, createdAt: 0 })),
   };
 }
 
@@ -143,9 +153,9 @@ export function excerptOf(chars: readonly string[], start: number, length: numbe
 }
 
 /** The messages of the scope sharing the longest stretches with `text`, longest first (then newest). */
-export function findSources(scope: SourceScope, text: string, shown = SOURCES_SHOWN): SourcesResult {
+export function findSources(scope: LoadedSources, text: string, shown = SOURCES_SHOWN): SourcesResult {
   const automaton = new TextAutomaton(text);
-  const messages = scope.messages();
+  const { messages } = scope;
   const found: { message: SourceMessage; length: number; messageStart: number; textStart: number }[] = [];
   for (const message of messages) {
     const stretch = automaton.longestShared(message.text);

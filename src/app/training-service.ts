@@ -7,20 +7,22 @@
  *   - the training itself runs in a worker thread (startTrainingJob): the event loop only
  *     receives progress reports and checkpoint bytes
  *   - every report and evaluation becomes a loss point of the run in the store, so the curve
- *     can be drawn again after a restart
+ *     can be drawn again after a restart; a training's writes go to the store one after another,
+ *     in the order of the reports, and the run is finished after them
  *   - when the run ends (finished, out of time, or stopped on request) its last checkpoint is
  *     installed as the guild's model; until then the previous model keeps answering
  *
  *   const t = service.begin(guildId, { preset: "baby", minutes: 5 });   // TrainingError if one runs
  *   t.noteCollected(read, kept);                                         // while reading messages
- *   t.train();                                                           // TrainingError if too little text
+ *   await t.train();                                                     // TrainingError if too little text
  *   const off = t.subscribe(() => show(t.snapshot()));
  *   const outcome = await t.done;                                        // never rejects
  */
 import type { TokenizerKind } from "../tokenizer/tokenizer.ts";
 import { renderLossCurve } from "../render/loss.ts";
 import type { Lang } from "../render/lang.ts";
-import type { ModelInfo as StoredModelInfo, Store } from "../store/index.ts";
+import type { AsyncStore } from "../store/async-store.ts";
+import type { ModelInfo as StoredModelInfo } from "../store/index.ts";
 import { type LossPoint, OVERRUN_LIMIT, type Progress } from "../train/trainer.ts";
 import type { InstallDecision } from "./install-decision.ts";
 import type { ModelRegistry } from "./model-registry.ts";
@@ -137,7 +139,7 @@ export interface TrainingSnapshot {
   startedAt: number;
 }
 
-export type TrainingStore = Pick<Store, "messages" | "runs" | "models">;
+export type TrainingStore = Pick<AsyncStore, "messages" | "runs" | "models">;
 export type StartJob = (documents: string[], options: TrainModelOptions, hooks: TrainingJobHooks) => TrainingJob;
 
 export interface TrainingServiceOptions {
@@ -262,6 +264,10 @@ export class GuildTraining {
 
   private resolveDone!: (o: TrainingOutcome) => void;
   private job: TrainingJob | null = null;
+  /** train() reading the texts and starting the run, until the worker runs (an interrupt waits for it) */
+  private starting: Promise<void> | null = null;
+  /** the store writes of the reports so far, one after another */
+  private writes: Promise<void> = Promise.resolve();
   private checkpointBytes: Uint8Array | null = null;
   /** set by interrupt(): the outcome the killed worker's end becomes */
   private interrupting: "interrupted" | "wiped" | null = null;
@@ -288,14 +294,23 @@ export class GuildTraining {
   }
 
   /**
-   * Starts the worker on the guild's stored messages (or the given documents). Throws
+   * Starts the worker on the guild's stored messages (or the given documents). Rejects with
    * TrainingError "not-enough-text" — and frees the guild — when there is too little text.
    */
-  train(documents?: string[]): void {
-    if (this.phase !== "collecting")
-      throw new Error(`the training of guild ${this.guildId} has already ${this.phase === "training" ? "started" : "ended"}`);
+  train(documents?: string[]): Promise<void> {
+    if (this.phase !== "collecting" || this.starting)
+      throw new Error(
+        `the training of guild ${this.guildId} has already ${this.phase === "training" || this.starting ? "started" : "ended"}`,
+      );
+    this.starting = this.start(documents);
+    return this.starting;
+  }
+
+  private async start(documents: string[] | undefined): Promise<void> {
     const { store } = this.deps;
-    const docs = (documents ?? store.messages.texts(this.guildId)).filter((d) => d.trim().length > 0);
+    const docs = (documents ?? (await store.messages.texts(this.guildId))).filter((d) => d.trim().length > 0);
+    // interrupted (bot shutdown, /admin wipe) while the texts were read: nothing starts
+    if (this.interrupting) return this.finishInterrupted();
     const characters = docs.reduce((n, d) => n + d.length, 0);
     this.corpus = { messages: docs.length, characters };
     const base = this.request.base;
@@ -343,7 +358,7 @@ export class GuildTraining {
     };
     this.trainOptions = options;
     // 2. the run in the store, 3. the worker
-    const run = store.runs.start(this.guildId, {
+    const run = await store.runs.start(this.guildId, {
       ...options,
       resumeFrom: undefined,
       baseCheckpoint: undefined,
@@ -353,6 +368,7 @@ export class GuildTraining {
       characters,
     });
     this.runId = run.id;
+    if (this.interrupting) return this.finishInterrupted();
     this.phase = "training";
     try {
       this.job = this.deps.startJob(docs, options, {
@@ -360,13 +376,15 @@ export class GuildTraining {
         onCheckpoint: (bytes, p) => this.guarded("checkpoint", () => this.onCheckpoint(bytes, p)),
       });
     } catch (err) {
-      this.fail(err);
+      await this.fail(err);
       return;
     }
-    this.job.done.then(
-      (summary) => this.complete(summary),
-      (err: unknown) => this.fail(err),
-    );
+    this.job.done
+      .then(
+        (summary) => this.complete(summary),
+        (err: unknown) => this.fail(err),
+      )
+      .catch((err: unknown) => this.deps.warn(`training of guild ${this.guildId}: ending the run failed`, err));
     this.notify();
   }
 
@@ -391,12 +409,21 @@ export class GuildTraining {
     if (this.outcome) return;
     this.interrupting = status;
     this.stopRequested = true;
-    if (this.job) {
+    // a start under way ends first: with a worker to kill, or having stopped itself (its failure is train()'s caller's)
+    await this.starting?.catch(() => undefined);
+    if (this.outcome) {
+      await this.done;
+    } else if (this.job) {
       await this.job.kill();
       await this.done;
     } else {
       this.end({ status });
     }
+  }
+
+  /** Resolves once the reports so far (loss points, checkpoints) are in the store, or were told failing. */
+  async stored(): Promise<void> {
+    await this.writes;
   }
 
   /** The numbers a progress message shows. */
@@ -439,7 +466,11 @@ export class GuildTraining {
   private onCheckpoint(bytes: Uint8Array, p: Progress): void {
     this.checkpointBytes = bytes;
     // kept with the run: if the process dies, /train start resume:true continues from here
-    if (this.runId !== null) this.deps.store.runs.saveCheckpoint(this.runId, bytes);
+    const runId = this.runId;
+    if (runId !== null)
+      this.write(`cannot keep the checkpoint of run ${runId} (guild ${this.guildId})`, () =>
+        this.deps.store.runs.saveCheckpoint(runId, bytes),
+      );
     this.lastCheckpoint = p;
     this.progress = p;
     this.record(p);
@@ -455,28 +486,32 @@ export class GuildTraining {
     } else if (last === undefined || last.step < point.step) {
       this.points.push(point);
     }
-    if (this.runId !== null && Number.isFinite(point.trainLoss)) {
-      try {
-        this.deps.store.runs.addPoint(this.runId, this.points[this.points.length - 1]);
-      } catch (err) {
-        this.deps.warn(`cannot store a loss point of run ${this.runId} (guild ${this.guildId})`, err);
-      }
+    const runId = this.runId;
+    if (runId !== null && Number.isFinite(point.trainLoss)) {
+      const stored = this.points[this.points.length - 1];
+      this.write(`cannot store a loss point of run ${runId} (guild ${this.guildId})`, () => this.deps.store.runs.addPoint(runId, stored));
     }
     this.notify();
   }
 
+  /** Queues a store write after the earlier ones; a failure is a warning (the training goes on). */
+  private write(failure: string, write: () => Promise<unknown>): void {
+    this.writes = this.writes.then(write).then(
+      () => undefined,
+      (err: unknown) => this.deps.warn(failure, err),
+    );
+  }
+
   /** The worker finished (all steps, out of time, or stopped on request): install its last checkpoint. */
-  private complete(summary: TrainingSummary): void {
+  private async complete(summary: TrainingSummary): Promise<void> {
     if (this.interrupting) return this.finishInterrupted();
     const { store, registry } = this.deps;
     const runId = this.runId!;
     const bytes = this.checkpointBytes;
     const final = this.lastCheckpoint;
-    if (bytes === null || final === null) {
-      this.fail(new Error("the training ended without a checkpoint"));
-      return;
-    }
-    // 1. the whole curve (thinned), with the final evaluation last
+    if (bytes === null || final === null) return this.fail(new Error("the training ended without a checkpoint"));
+    // 1. the reports' writes, then the whole curve (thinned), with the final evaluation last
+    await this.writes;
     try {
       const curve = thinCurve(summary.curve, STORED_POINTS).filter((p) => Number.isFinite(p.trainLoss) && p.step !== final.step);
       const finalPoint: LossPoint = {
@@ -486,27 +521,28 @@ export class GuildTraining {
         lr: final.lr,
         tokens: final.tokens,
       };
-      store.runs.addPoints(runId, [...curve, finalPoint]);
+      await store.runs.addPoints(runId, [...curve, finalPoint]);
       this.points.splice(0, this.points.length, ...[...curve, finalPoint].sort((a, b) => a.step - b.step));
     } catch (err) {
       this.deps.warn(`cannot store the loss curve of run ${runId} (guild ${this.guildId})`, err);
     }
-    // 2. install: the previous model answers until this returns, and after it unless the new one is chosen
+    // 2. install (not once a shutdown or wipe began meanwhile): the previous model answers until
+    //    this returns, and after it unless the new one is chosen
+    if (this.interrupting) return this.finishInterrupted();
     let model: StoredModelInfo;
     let installation: InstallDecision;
     try {
-      ({ info: model, decision: installation } = registry.install(this.guildId, bytes, { runId }));
+      ({ info: model, decision: installation } = await registry.install(this.guildId, bytes, { runId }));
     } catch (err) {
-      this.fail(err);
-      return;
+      return this.fail(err);
     }
     try {
-      store.models.prune(this.guildId, this.deps.keepModels);
+      await store.models.prune(this.guildId, this.deps.keepModels);
     } catch (err) {
       this.deps.warn(`cannot prune the old models of guild ${this.guildId}`, err);
     }
     const status = summary.stopped === "requested" ? "stopped" : "done";
-    this.finishRun(status, null);
+    await this.finishRun(status, null);
     this.end({
       status,
       model,
@@ -521,10 +557,10 @@ export class GuildTraining {
     });
   }
 
-  private fail(err: unknown): void {
+  private async fail(err: unknown): Promise<void> {
     if (this.interrupting) return this.finishInterrupted();
     const message = err instanceof Error ? err.message : String(err);
-    this.finishRun("failed", message);
+    await this.finishRun("failed", message);
     const tooFew = err instanceof CorpusTooSmallError ? err.counts : undefined;
     this.end({
       status: "failed",
@@ -533,15 +569,17 @@ export class GuildTraining {
     });
   }
 
-  private finishInterrupted(): void {
-    this.finishRun("interrupted", null);
+  private async finishInterrupted(): Promise<void> {
+    await this.finishRun("interrupted", null);
     this.end({ status: this.interrupting ?? "interrupted" });
   }
 
-  private finishRun(status: "done" | "stopped" | "failed" | "interrupted", error: string | null): void {
+  /** The run's end, written after the reports' writes. */
+  private async finishRun(status: "done" | "stopped" | "failed" | "interrupted", error: string | null): Promise<void> {
     if (this.runId === null) return;
+    await this.writes;
     try {
-      this.deps.store.runs.finish(this.runId, status, error);
+      await this.deps.store.runs.finish(this.runId, status, error);
     } catch (err) {
       this.deps.warn(`cannot finish run ${this.runId} (guild ${this.guildId}) as ${status}`, err);
     }

@@ -18,11 +18,11 @@ export const TRAINING_TEXT_AUTHOR = "playground-training-text";
 const TRAINING_TEXT_CHANNEL = "playground-training-text";
 
 interface TextStore {
-  messages: { addMany(ms: readonly StoredMessage[]): number; deleteAuthor(guildId: string, authorId: string): number };
+  messages: { addMany(ms: readonly StoredMessage[]): Promise<number>; deleteAuthor(guildId: string, authorId: string): Promise<number> };
 }
 
 /** Stores the documents a training of `space` reads; returns how many were not kept yet. */
-export function keepTrainingTexts(store: TextStore, space: string, documents: readonly string[], now = Date.now()): number {
+export function keepTrainingTexts(store: TextStore, space: string, documents: readonly string[], now = Date.now()): Promise<number> {
   const messages = documents
     .filter((d) => d.trim().length > 0)
     .map((text) => ({
@@ -37,6 +37,6 @@ export function keepTrainingTexts(store: TextStore, space: string, documents: re
 }
 
 /** Deletes every kept training text of `space`; returns how many documents were deleted. */
-export function forgetTrainingTexts(store: TextStore, space: string): number {
+export function forgetTrainingTexts(store: TextStore, space: string): Promise<number> {
   return store.messages.deleteAuthor(space, TRAINING_TEXT_AUTHOR);
 }

@@ -74,16 +74,16 @@ function mergeRuns(runs: [number, number][]): [number, number][] {
 
 export interface MessageSource {
   /** revision: moves on with every insert, edit and delete of the guild's messages */
-  messages: { revision(guildId: string): number; texts(guildId: string): string[] };
+  messages: { revision(guildId: string): Promise<number>; texts(guildId: string): Promise<string[]> };
 }
 
 /** One index per store and guild, rebuilt when the guild's messages changed (added, edited, deleted). */
 const cache = new WeakMap<MessageSource, Map<string, { revision: number; index: VerbatimIndex }>>();
 
 /** The guild's stored messages as a VerbatimIndex (null in DMs: nothing of theirs is stored). */
-export function verbatimIndexFor(store: MessageSource, guildId: string | null): VerbatimIndex | null {
+export async function verbatimIndexFor(store: MessageSource, guildId: string | null): Promise<VerbatimIndex | null> {
   if (guildId === null) return null;
-  const revision = store.messages.revision(guildId);
+  const revision = await store.messages.revision(guildId);
   let guilds = cache.get(store);
   if (!guilds) {
     guilds = new Map();
@@ -91,7 +91,9 @@ export function verbatimIndexFor(store: MessageSource, guildId: string | null): 
   }
   const cached = guilds.get(guildId);
   if (cached && cached.revision === revision) return cached.index;
-  const index = new VerbatimIndex(store.messages.texts(guildId));
-  guilds.set(guildId, { revision, index });
+  // read after the revision: a change meanwhile moves the revision on, so this index is rebuilt next time
+  const index = new VerbatimIndex(await store.messages.texts(guildId));
+  const newest = guilds.get(guildId);
+  if (!newest || newest.revision <= revision) guilds.set(guildId, { revision, index });
   return index;
 }

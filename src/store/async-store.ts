@@ -10,7 +10,7 @@
  * (postgres://…) selects the PostgreSQL store (src/store/postgres/).
  */
 import { openStore, type Store, type StoreOptions } from "./index.ts";
-import { redactUrl } from "./postgres/database.ts";
+import { databaseUrlProblem } from "./database-url.ts";
 import { openPostgresStore } from "./postgres/index.ts";
 
 /** Every method of T, returning a Promise of what it returned. */
@@ -48,9 +48,8 @@ export interface StoreTarget extends StoreOptions {
 export async function openAsyncStore(target: StoreTarget): Promise<AsyncStore> {
   const url = target.databaseUrl?.trim();
   if (url) {
-    if (!/^postgres(ql)?:\/\//i.test(url)) {
-      throw new Error(`DATABASE_URL must start with postgres:// or postgresql://, got "${redactUrl(url)}"`);
-    }
+    const problem = databaseUrlProblem(url);
+    if (problem !== null) throw new Error(problem);
     return openPostgresStore(url, target);
   }
   return asyncSqliteStore(openStore(target.databasePath, target));

@@ -18,6 +18,7 @@ import { type DataContext, explainModeReply, forgetMeReply, privacyReply } from 
 import { allParts, type Reply } from "../../src/app/reply.ts";
 import { explainModeOn } from "../../src/app/user-settings.ts";
 import { loadCheckpointBytes } from "../../src/model/checkpoint.ts";
+import { type AsyncStore, asyncSqliteStore } from "../../src/store/async-store.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 import { tinyCheckpointBytes } from "../discord/tiny-model.ts";
 
@@ -27,11 +28,13 @@ const BOB = "200000000000000002";
 const DAY = 24 * 60 * 60 * 1000;
 
 let store: Store;
+/** the same store as the use cases see it */
+let shared: AsyncStore;
 let clock: number;
 let calls: string[];
 const context = (over: Partial<DataContext> = {}): DataContext => ({
   lang: "en",
-  store,
+  store: shared,
   space: GUILD,
   user: ALICE,
   training: { discard: async (space) => void calls.push(`discard ${space} (${store.messages.count(space)} messages left)`) },
@@ -65,6 +68,7 @@ async function refusal(call: () => unknown): Promise<InputError> {
 beforeEach(() => {
   clock = Date.now(); // applyRetention reads the real clock
   store = openStore(path.join(mkdtempSync(path.join(tmpdir(), "data-replies-")), "bot.db"), { now: () => clock });
+  shared = asyncSqliteStore(store);
   calls = [];
 });
 afterEach(() => store.close());
@@ -72,11 +76,11 @@ afterEach(() => store.close());
 describe("/settings explain", () => {
   it("turns the person's explain mode on and off, in their language", async () => {
     const on = await explainModeReply(context({ lang: "ja" }), { mode: "on" });
-    expect(explainModeOn(store, GUILD, ALICE)).toBe(true);
-    expect(explainModeOn(store, GUILD, BOB)).toBe(false);
+    expect(await explainModeOn(shared, GUILD, ALICE)).toBe(true);
+    expect(await explainModeOn(shared, GUILD, BOB)).toBe(false);
     expect(words(on)).toMatch(/説明モードを.*オン/);
     const off = await explainModeReply(context(), { mode: "off" });
-    expect(explainModeOn(store, GUILD, ALICE)).toBe(false);
+    expect(await explainModeOn(shared, GUILD, ALICE)).toBe(false);
     expect(words(off)).toMatch(/Explain mode is off/);
   });
 
@@ -87,7 +91,7 @@ describe("/settings explain", () => {
     expect(err.message).toMatch(/maybe/);
     expect(err.message).toMatch(/on, off/);
     expect((await refusal(() => explainModeReply(context(), {}))).code).toBe("option-missing");
-    expect(explainModeOn(store, GUILD, ALICE)).toBe(true);
+    expect(await explainModeOn(shared, GUILD, ALICE)).toBe(true);
   });
 });
 
@@ -132,12 +136,12 @@ describe("/admin", () => {
     const ids = ["123456789012345678", "223456789012345678"];
     expect(channelIds(`<#${ids[0]}> and ${ids[1]}, not 12345`)).toEqual(ids);
     const reply = await adminChannelsReply(context(), { channels: `<#${ids[0]}> ${ids[1]}` });
-    expect(allowedChannels(store, GUILD)).toEqual(ids);
+    expect(await allowedChannels(shared, GUILD)).toEqual(ids);
     expect(allParts(reply).filter((p) => p.kind === "channel")).toEqual(ids.map((id) => ({ kind: "channel", id })));
     expect(discordMessages(reply)[0].content).toBe(`\`/train\` may now read only: <#${ids[0]}> <#${ids[1]}>.`);
     expect(webReply(reply).text).toBe(`\`/train\` may now read only: #${ids[0]} #${ids[1]}.`);
     const any = await adminChannelsReply(context({ lang: "ja" }), {});
-    expect(allowedChannels(store, GUILD)).toBeNull();
+    expect(await allowedChannels(shared, GUILD)).toBeNull();
     expect(words(any)).toMatch(/すべてのチャンネル/);
   });
 
@@ -146,11 +150,11 @@ describe("/admin", () => {
     const err = await refusal(() => adminRetentionReply(context(), { days: 4000 }));
     expect(err.code).toBe("bad-option");
     expect(err.values).toMatchObject({ option: "days", value: "4000", min: 0, max: 3650 });
-    expect(retentionDays(store, GUILD)).toBeNull();
+    expect(await retentionDays(shared, GUILD)).toBeNull();
     expect(store.messages.count(GUILD)).toBe(2);
     const reply = await adminRetentionReply(context(), { days: 30 });
     expect(words(reply)).toMatch(/older than 30 days are now deleted/);
-    expect(retentionDays(store, GUILD)).toBe(30);
+    expect(await retentionDays(shared, GUILD)).toBe(30);
     expect(store.messages.recent(GUILD, { limit: 10 }).map((m) => m.id)).toEqual(["2"]);
   });
 

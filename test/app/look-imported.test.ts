@@ -26,6 +26,7 @@ import { neuronsReply } from "../../src/app/replies/neurons.ts";
 import { sourcesReply } from "../../src/app/replies/sources.ts";
 import { allParts, type ReplyContext, runNow } from "../../src/app/reply.ts";
 import { corpusScope } from "../../src/app/sources.ts";
+import { asyncSqliteStore } from "../../src/store/async-store.ts";
 import { openStore } from "../../src/store/index.ts";
 import { decodePng } from "../render/fixtures.ts";
 import { GPT2_SHAPE, writeGpt2Folder } from "./model-files.ts";
@@ -39,7 +40,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "look-imported-"));
   const folder = writeGpt2Folder(path.join(dir, "gpt2-tiny"), 7);
   handle = { ...(await loadModelFile(folder, "tiny gpt2")), identity: importedModel(folder, "tiny gpt2") };
-  const indexer = new NeuronIndexer(openStore(":memory:"), { inWorker: false });
+  const indexer = new NeuronIndexer(asyncSqliteStore(openStore(":memory:")), { inWorker: false });
   rc = {
     handle,
     lang: "en",
@@ -129,10 +130,11 @@ describe("the look commands on an imported GPT-2", () => {
     const n = neuronsOf(handle, TEXT, { k: 3, neuron: "0.5" });
     expect(n.width).toBe(4 * GPT2_SHAPE.C);
     expect(n.along!.values.length).toBe(n.inputIds.length);
-    expect(rc.neuronIndex!(handle).state).toBe("none");
+    const status = await rc.neuronIndex!(handle);
+    expect(status.state).toBe("none");
     const reply = await neuronsReply(rc, { text: TEXT })();
     await pictureOf(reply);
-    const words = explainText(handle, "neurons", { lang: "en", text: TEXT, neuronIndex: rc.neuronIndex });
+    const words = explainText(handle, "neurons", { lang: "en", text: TEXT, neuronIndex: () => status });
     expect(words.paragraphs.join("\n")).toContain("No training text is known");
   });
 

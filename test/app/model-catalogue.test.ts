@@ -16,6 +16,7 @@ import type { TrainingJob, TrainingJobHooks, TrainingSummary } from "../../src/a
 import { TrainingService } from "../../src/app/training-service.ts";
 import { presetConfig } from "../../src/model/config.ts";
 import { countParams } from "../../src/model/params.ts";
+import { type AsyncStore, asyncSqliteStore } from "../../src/store/async-store.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 import { writeTinyModel } from "../discord/tiny-model.ts";
 import { GPT2_SHAPE, trainedBytes, writeGpt2Folder } from "./model-files.ts";
@@ -23,13 +24,15 @@ import { GPT2_SHAPE, trainedBytes, writeGpt2Folder } from "./model-files.ts";
 let dir: string;
 let modelsDir: string;
 let store: Store;
+/** the same store as the code under test uses it */
+let shared: AsyncStore;
 let registry: ModelRegistry;
 let warnings: string[];
-const deps = () => ({ registry, store });
+const deps = () => ({ registry, store: shared });
 
 function newRegistry(installPolicy?: "ask" | "switch"): ModelRegistry {
   return new ModelRegistry({
-    models: store.models,
+    models: shared.models,
     defaultModelPath: path.join(dir, "default.safetensors"),
     modelsDir,
     installPolicy,
@@ -53,6 +56,7 @@ beforeEach(() => {
   modelsDir = path.join(dir, "models");
   mkdirSync(modelsDir);
   store = openStore(path.join(dir, "bot.db"));
+  shared = asyncSqliteStore(store);
   writeTinyModel(path.join(dir, "default.safetensors"), 1);
   warnings = [];
   registry = newRegistry();
@@ -64,9 +68,9 @@ afterEach(() => {
 });
 
 /** Two trained models in g1 (#1 val 3.0, #2 val 3.4), a GPT-2 folder, a broken one, a download not finished, a note. */
-function populate(): void {
-  registry.install("g1", trainedBytes(1, 3.0), { runId: store.runs.start("g1", { preset: "tiny" }).id });
-  registry.install("g1", trainedBytes(2, 3.4));
+async function populate(): Promise<void> {
+  await registry.install("g1", trainedBytes(1, 3.0), { runId: store.runs.start("g1", { preset: "tiny" }).id });
+  await registry.install("g1", trainedBytes(2, 3.4));
   writeGpt2Folder(path.join(modelsDir, "tiny-gpt2"));
   // a GPT-2 folder whose weights were cut short
   const broken = writeGpt2Folder(path.join(modelsDir, "cut-gpt2"), 2);
@@ -79,7 +83,7 @@ function populate(): void {
 
 describe("the list of models", () => {
   it("has the shipped model, the space's trained ones, and the host's imported ones, a broken one with its reason", async () => {
-    populate();
+    await populate();
     const list = await listModels(deps(), "g1");
     expect(list.models.map((m) => [m.ref, m.source, m.usable])).toEqual([
       ["default", "shipped", true],
@@ -122,7 +126,7 @@ describe("the list of models", () => {
 
 describe("using a model", () => {
   it("answers with the chosen model, in that space only; an imported model is loaded once for every space", async () => {
-    populate();
+    await populate();
     const used = await useModel(deps(), "g1", "#1");
     expect(used.previous?.ref).toBe("#2");
     expect((await registry.forGuild("g1")).identity).toEqual({ kind: "server", id: "1", displayName: "server model #1" });
@@ -131,11 +135,11 @@ describe("using a model", () => {
     expect((await newRegistry().forGuild("g1")).identity?.id).toBe("1");
 
     // /model describes the chosen model, not the latest
-    expect(await guildModelReport(registry, store, "g1")).toMatchObject({ own: true, stored: { id: 1, valLoss: 3.0 } });
+    expect(await guildModelReport(registry, shared, "g1")).toMatchObject({ own: true, stored: { id: 1, valLoss: 3.0 } });
 
     await useModel(deps(), "g1", "default");
     expect((await registry.forGuild("g1")).identity?.kind).toBe("shipped");
-    expect(await guildModelReport(registry, store, "g1")).toMatchObject({ own: false, stored: null });
+    expect(await guildModelReport(registry, shared, "g1")).toMatchObject({ own: false, stored: null });
 
     await useModel(deps(), "g1", "tiny-gpt2");
     await useModel(deps(), "local", "tiny-gpt2");
@@ -148,7 +152,7 @@ describe("using a model", () => {
   });
 
   it("refuses an unknown ref naming the choices, a broken model with its reason, another space's model; nothing changes", async () => {
-    populate();
+    await populate();
     const unknown = await refusal(() => useModel(deps(), "g1", "gpt-5"));
     expect(unknown.code).toBe("unknown-model");
     expect(unknown.message).toBe('there is no model "gpt-5" here; the models are: default, #2, #1, cut-gpt2, half, tiny-gpt2');
@@ -165,7 +169,7 @@ describe("using a model", () => {
 
 describe("renaming a model", () => {
   it("names a stored model, which can then be used by that name", async () => {
-    populate();
+    await populate();
     const renamed = await renameModel(deps(), "g1", "#1", "  Morning chat  ");
     expect(renamed.userName).toBe("Morning chat");
     expect((await listModels(deps(), "g1")).models.find((m) => m.ref === "#1")?.userName).toBe("Morning chat");
@@ -174,7 +178,7 @@ describe("renaming a model", () => {
   });
 
   it("refuses the shipped and imported models, and names that are long, multi-line, mentions, refs or taken", async () => {
-    populate();
+    await populate();
     await renameModel(deps(), "g1", "#2", "evening");
     const cases: [string, string, RegExp][] = [
       ["default", "x", /^the shipped model cannot be renamed$/],
@@ -200,7 +204,7 @@ describe("renaming a model", () => {
 
 describe("deleting a model", () => {
   it("deletes a stored model; deleting the one in use falls back and says to what", async () => {
-    populate();
+    await populate();
     await useModel(deps(), "g1", "#1");
     const first = await deleteModel(deps(), "g1", "#1");
     expect(first).toMatchObject({ deleted: { ref: "#1" }, wasInUse: true, nowInUse: { ref: "#2" } });
@@ -212,23 +216,23 @@ describe("deleting a model", () => {
   });
 
   it("refuses the shipped and imported models", async () => {
-    populate();
+    await populate();
     expect((await refusal(() => deleteModel(deps(), "g1", "default"))).message).toBe("the shipped model cannot be deleted");
     expect((await refusal(() => deleteModel(deps(), "g1", "tiny-gpt2"))).message).toMatch(/only the host can remove it/);
     expect(store.models.list("g1")).toHaveLength(2);
   });
 
   it("a chosen model deleted by another process: the registry falls back to the latest trained model", async () => {
-    populate();
+    await populate();
     await useModel(deps(), "g1", "#1");
     expect((await registry.forGuild("g1")).identity?.id).toBe("1");
     expect(store.models.remove("g1", 1)).toBe(true);
     expect((await registry.forGuild("g1")).identity?.id).toBe("2");
-    expect(registry.inUse("g1")).toMatchObject({ kind: "stored", info: { id: 2 } });
+    expect(await registry.inUse("g1")).toMatchObject({ kind: "stored", info: { id: 2 } });
   });
 
   it("an imported model removed from the folder: the space falls back, with one warning", async () => {
-    populate();
+    await populate();
     await useModel(deps(), "g1", "tiny-gpt2");
     rmSync(path.join(modelsDir, "tiny-gpt2"), { recursive: true });
     expect((await registry.forGuild("g1")).identity?.id).toBe("2");
@@ -240,7 +244,7 @@ describe("deleting a model", () => {
 
 describe("privacy", () => {
   it("/admin wipe (forgetGuild) clears the space's choice and names, and nothing of another space", async () => {
-    populate();
+    await populate();
     await renameModel(deps(), "g1", "#1", "ours");
     await useModel(deps(), "g1", "tiny-gpt2");
     await useModel(deps(), "local", "default");
@@ -251,15 +255,15 @@ describe("privacy", () => {
     expect(store.models.chosen("local")).toEqual({ kind: "shipped" });
     expect((await registry.forGuild("g1")).identity?.kind).toBe("shipped");
     // a model trained after the wipe gets a fresh start: no old name, the latest answers
-    registry.install("g1", trainedBytes(3, 3.0));
+    await registry.install("g1", trainedBytes(3, 3.0));
     expect(store.models.list("g1").map((m) => m.name)).toEqual([null]);
   });
 
   it("pruning old models never deletes the chosen one", async () => {
-    populate();
+    await populate();
     registry = newRegistry("ask");
     await useModel(deps(), "g1", "#1");
-    expect(registry.install("g1", trainedBytes(4, 3.2)).decision.switched).toBe(false);
+    expect((await registry.install("g1", trainedBytes(4, 3.2))).decision.switched).toBe(false);
     expect(store.models.prune("g1", 1)).toBe(1);
     expect(store.models.list("g1").map((m) => m.id)).toEqual([3, 1]);
   });
@@ -269,28 +273,28 @@ describe("a finished training's model", () => {
   it('policy "ask": stored but not chosen when worse or not comparable, chosen when better', async () => {
     registry = newRegistry("ask");
     // 1. the shipped model answers: its loss was measured on other text, so the new model waits
-    const first = registry.install("g1", trainedBytes(1, 3.0));
+    const first = await registry.install("g1", trainedBytes(1, 3.0));
     expect(first.decision).toMatchObject({ switched: false, reason: "not-comparable", valLoss: 3.0, previous: { kind: "shipped" } });
     expect((await registry.forGuild("g1")).identity?.kind).toBe("shipped");
     expect((await listModels(deps(), "g1")).inUse).toBe("default");
     // 2. the user takes it; 3. a worse one is kept aside; 4. a better one takes over
     await useModel(deps(), "g1", `#${first.info.id}`);
-    const worse = registry.install("g1", trainedBytes(2, 3.5));
+    const worse = await registry.install("g1", trainedBytes(2, 3.5));
     expect(worse.decision).toMatchObject({ switched: false, reason: "worse", valLoss: 3.5, previousValLoss: 3.0 });
     expect((await registry.forGuild("g1")).identity?.id).toBe(String(first.info.id));
     expect(store.models.list("g1")).toHaveLength(2);
-    const better = registry.install("g1", trainedBytes(3, 2.5));
+    const better = await registry.install("g1", trainedBytes(3, 2.5));
     expect(better.decision).toMatchObject({ switched: true, reason: "better", previousValLoss: 3.0 });
     expect((await registry.forGuild("g1")).identity?.id).toBe(String(better.info.id));
     expect(store.models.chosen("g1")).toBeUndefined();
     // 5. an unknown loss is never a reason to switch
-    expect(registry.install("g1", trainedBytes(4, null)).decision).toMatchObject({ switched: false, reason: "unknown-loss" });
+    expect((await registry.install("g1", trainedBytes(4, null))).decision).toMatchObject({ switched: false, reason: "unknown-loss" });
     expect((await registry.forGuild("g1")).identity?.id).toBe(String(better.info.id));
   });
 
   it('policy "switch" (the default until the surfaces ask): the model takes over, the decision still says why', async () => {
-    registry.install("g1", trainedBytes(1, 3.0));
-    const worse = registry.install("g1", trainedBytes(2, 3.5));
+    await registry.install("g1", trainedBytes(1, 3.0));
+    const worse = await registry.install("g1", trainedBytes(2, 3.5));
     expect(worse.decision).toMatchObject({ switched: true, reason: "worse" });
     expect((await registry.forGuild("g1")).identity?.id).toBe(String(worse.info.id));
   });
@@ -300,7 +304,7 @@ describe("a training through the training service", () => {
   /** A training whose worker sends one checkpoint of val loss `valLoss` and finishes. */
   async function trainOnce(service: TrainingService, valLoss: number, seed: number) {
     const training = service.begin("g1", { preset: "tiny", minutes: 1 });
-    training.train(Array.from({ length: 40 }, (_, i) => `message number ${i} about the weather and lunch`));
+    await training.train(Array.from({ length: 40 }, (_, i) => `message number ${i} about the weather and lunch`));
     const point = { step: 10, trainLoss: 4, valLoss, lr: 1e-3, tokens: 1280, totalSteps: 10 };
     const timing = { tokensPerSecond: 100, elapsedSeconds: 1, stepSeconds: 0.1, etaSeconds: 0 };
     hooks!.onCheckpoint!(trainedBytes(seed, valLoss), { ...point, ...timing });
@@ -327,8 +331,8 @@ describe("a training through the training service", () => {
 
   it('the outcome says whether the model now answers: a worse one is stored but not chosen, a better one is (policy "ask")', async () => {
     registry = newRegistry("ask");
-    const service = new TrainingService({ store, registry, startJob });
-    await useModel(deps(), "g1", `#${registry.install("g1", trainedBytes(9, 3.0)).info.id}`);
+    const service = new TrainingService({ store: shared, registry, startJob });
+    await useModel(deps(), "g1", `#${(await registry.install("g1", trainedBytes(9, 3.0))).info.id}`);
     const worse = await trainOnce(service, 3.6, 1);
     expect(worse).toMatchObject({ status: "done", installation: { switched: false, reason: "worse", valLoss: 3.6, previousValLoss: 3.0 } });
     expect(worse.model).not.toBeNull();

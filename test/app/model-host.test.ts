@@ -27,6 +27,7 @@ import { explainsInHost } from "../../src/app/explain/hosted.ts";
 import { loadHostedModel } from "../../src/app/hosted-model.ts";
 import { type PendingReply, type ReplyContext, runNow } from "../../src/app/reply.ts";
 import type { ReplyOptions } from "../../src/app/replies/options.ts";
+import { asyncSqliteStore } from "../../src/store/async-store.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 import { writeTinyGpt2 } from "../helpers/tiny-gpt2.ts";
 
@@ -100,10 +101,14 @@ describe("the registry and the replies", () => {
   afterAll(() => store.close());
 
   it("gives an imported model a host thread from hostMinParams parameters, and none below", async () => {
-    const small = new ModelRegistry({ models: store.models, modelsDir: path.join(dir, "models"), kernels: fastestKernels() });
+    const small = new ModelRegistry({
+      models: asyncSqliteStore(store).models,
+      modelsDir: path.join(dir, "models"),
+      kernels: fastestKernels(),
+    });
     expect((await small.forGuild("g1")).host).toBeUndefined();
     const hosted = new ModelRegistry({
-      models: store.models,
+      models: asyncSqliteStore(store).models,
       modelsDir: path.join(dir, "models"),
       kernels: fastestKernels(),
       hostMinParams: 0,

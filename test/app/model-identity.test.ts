@@ -7,6 +7,7 @@ import { identityOf, isStoredModel, LOCAL_SPACE, modelName, SHIPPED_MODEL } from
 import { ModelRegistry } from "../../src/app/model-registry.ts";
 import { strings } from "../../src/adapters/discord/i18n.ts";
 import { texts } from "../../src/adapters/web/texts.ts";
+import { asyncSqliteStore } from "../../src/store/async-store.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 import { tinyCheckpointBytes, writeTinyModel } from "../discord/tiny-model.ts";
 
@@ -17,7 +18,10 @@ let registry: ModelRegistry;
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), "identity-test-"));
   store = openStore(path.join(dir, "bot.db"));
-  registry = new ModelRegistry({ models: store.models, defaultModelPath: writeTinyModel(path.join(dir, "default.safetensors"), 1) });
+  registry = new ModelRegistry({
+    models: asyncSqliteStore(store).models,
+    defaultModelPath: writeTinyModel(path.join(dir, "default.safetensors"), 1),
+  });
 });
 
 afterEach(() => {
@@ -28,8 +32,8 @@ afterEach(() => {
 describe("model identity", () => {
   it("the registry says which model answers: shipped, a server's, or the playground's own", async () => {
     expect(identityOf(await registry.forGuild("g1"))).toEqual(SHIPPED_MODEL);
-    const server = registry.install("g1", tinyCheckpointBytes(2, 5));
-    const local = registry.install(LOCAL_SPACE, tinyCheckpointBytes(3, 5));
+    const server = await registry.install("g1", tinyCheckpointBytes(2, 5));
+    const local = await registry.install(LOCAL_SPACE, tinyCheckpointBytes(3, 5));
     expect(identityOf(await registry.forGuild("g1"))).toEqual({
       kind: "server",
       id: String(server.info.id),
@@ -39,7 +43,7 @@ describe("model identity", () => {
     expect(isStoredModel(identityOf(await registry.forGuild("g1")), server.info.id)).toBe(true);
     expect(isStoredModel(SHIPPED_MODEL, server.info.id)).toBe(false);
     // read back from the store by another registry (a restart): the same identity
-    const again = new ModelRegistry({ models: store.models, defaultModelPath: path.join(dir, "default.safetensors") });
+    const again = new ModelRegistry({ models: asyncSqliteStore(store).models, defaultModelPath: path.join(dir, "default.safetensors") });
     expect(identityOf(await again.forGuild("g1"))).toEqual(identityOf(await registry.forGuild("g1")));
   });
 

@@ -24,6 +24,7 @@ import {
 import { InputError } from "../../src/app/prompt.ts";
 import { TRAINING_SENTENCES } from "../../src/app/training-sentences.ts";
 import type { TrainingOutcome } from "../../src/app/training-service.ts";
+import { asyncSqliteStore } from "../../src/store/async-store.ts";
 import type { ModelInfo } from "../../src/store/index.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 import { writeTinyModel } from "../discord/tiny-model.ts";
@@ -32,22 +33,28 @@ import { trainedBytes, writeGpt2Folder } from "./model-files.ts";
 let dir: string;
 let store: Store;
 let registry: ModelRegistry;
-const ctx = (lang: "en" | "ja", space: string | null = "g1", admin = true): ModelsContext => ({ lang, registry, store, space, admin });
+const ctx = (lang: "en" | "ja", space: string | null = "g1", admin = true): ModelsContext => ({
+  lang,
+  registry,
+  store: asyncSqliteStore(store),
+  space,
+  admin,
+});
 const say = async (reply: Promise<{ body: unknown[] }> | { body: unknown[] }) =>
   terminalText((await reply) as Parameters<typeof terminalText>[0]).out.trimEnd();
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "model-replies-"));
   mkdirSync(path.join(dir, "models"));
   writeGpt2Folder(path.join(dir, "models", "tiny-gpt2"));
   store = openStore(path.join(dir, "bot.db"));
   registry = new ModelRegistry({
-    models: store.models,
+    models: asyncSqliteStore(store).models,
     defaultModelPath: writeTinyModel(path.join(dir, "default.safetensors"), 1),
     modelsDir: path.join(dir, "models"),
   });
-  registry.install("g1", trainedBytes(1, 3.25));
-  registry.install("g1", trainedBytes(2, 3.5));
+  await registry.install("g1", trainedBytes(1, 3.25));
+  await registry.install("g1", trainedBytes(2, 3.5));
 });
 afterEach(() => {
   store.close();

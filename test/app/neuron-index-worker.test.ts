@@ -13,6 +13,7 @@ import type * as IndexModule from "../../src/app/neuron-index.ts";
 import { NeuronIndexer } from "../../src/app/neuron-indexer.ts";
 import { trainModel } from "../../src/app/train-model.ts";
 import { loadCheckpointBytes } from "../../src/model/checkpoint.ts";
+import { asyncSqliteStore } from "../../src/store/async-store.ts";
 import { openStore } from "../../src/store/index.ts";
 import { smallCorpus } from "../helpers/corpus.ts";
 
@@ -41,10 +42,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("the neuron index worker", () => {
   it("builds the whole index in a worker thread: the same index as one read here, saved as finished", async () => {
     const store = openStore(":memory:");
-    const indexer = new NeuronIndexer(store, { corpusDir: path.join(dir, "corpus.txt"), batchDocuments: 2 });
-    expect(indexer.status("local", shipped).state).toBe("building");
+    const indexer = new NeuronIndexer(asyncSqliteStore(store), { corpusDir: path.join(dir, "corpus.txt"), batchDocuments: 2 });
+    expect((await indexer.status("local", shipped)).state).toBe("building");
     await indexer.settled("local", shipped);
-    const status = indexer.status("local", shipped);
+    const status = await indexer.status("local", shipped);
     expect(status.state).toBe("ready");
     if (status.state !== "ready") return;
     // the same reading, done here with the real indexBatch

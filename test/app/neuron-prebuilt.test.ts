@@ -15,6 +15,7 @@ import { SHIPPED_MODEL } from "../../src/app/model-identity.ts";
 import { NeuronIndexer } from "../../src/app/neuron-indexer.ts";
 import { fingerprintOf, prebuiltIndexFor, readPrebuiltIndex, SHIPPED_NEURON_INDEX_PATH } from "../../src/app/neuron-prebuilt.ts";
 import { corpusTexts, SHIPPED_INDEX_SPACE } from "../../src/app/neuron-texts.ts";
+import { asyncSqliteStore } from "../../src/store/async-store.ts";
 import { openStore } from "../../src/store/index.ts";
 
 let shipped: ModelHandle;
@@ -26,21 +27,22 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("the shipped neuron index", () => {
-  it("is of the shipped model's parameters and the shipped corpus (else: npm run build:neurons)", () => {
+  it("is of the shipped model's parameters and the shipped corpus (else: npm run build:neurons)", async () => {
     const file = readPrebuiltIndex()!;
     expect(file, `${SHIPPED_NEURON_INDEX_PATH} is missing: npm run build:neurons`).not.toBeNull();
     expect(file.paramsSha256, "the shipped index is another model's: npm run build:neurons").toBe(fingerprintOf(shipped));
     const { nLayer, nEmbd } = shipped.model.config;
     expect(file.state.layers).toBe(nLayer);
     expect(file.state.width).toBe(4 * nEmbd);
-    expect(file.documents).toBe(corpusTexts().documents().length);
-    expect(file.state.cursor).toBe(corpusTexts().documents().at(-1)!.ref);
+    const documents = await corpusTexts().documents();
+    expect(file.documents).toBe(documents.length);
+    expect(file.state.cursor).toBe(documents.at(-1)!.ref);
   });
 
   it("is read instead of built: an empty store is ready at once, nothing stored, no build started", async () => {
     const store = openStore(":memory:");
-    const indexer = new NeuronIndexer(store, { inWorker: false });
-    const status = indexer.status("local", shipped);
+    const indexer = new NeuronIndexer(asyncSqliteStore(store), { inWorker: false });
+    const status = await indexer.status("local", shipped);
     expect(status.state).toBe("ready");
     expect(store.neuronIndexes.get(SHIPPED_INDEX_SPACE, `shipped@${shipped.meta.createdAt ?? ""}`)).toBeUndefined();
     await indexer.settled("local", shipped);

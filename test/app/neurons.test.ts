@@ -14,7 +14,7 @@ import { handleFromCheckpoint, type ModelHandle } from "../../src/app/model-hand
 import { storedModel } from "../../src/app/model-identity.ts";
 import { contextsOf, emptyIndex, indexBatch, textHash } from "../../src/app/neuron-index.ts";
 import { NeuronIndexer } from "../../src/app/neuron-indexer.ts";
-import { messageTexts, showContexts } from "../../src/app/neuron-texts.ts";
+import { messageTexts, showContexts, textsNow } from "../../src/app/neuron-texts.ts";
 import { neuronsOf, parseNeuron, strongest } from "../../src/app/neurons.ts";
 import { InputError } from "../../src/app/prompt.ts";
 import { neuronsReply } from "../../src/app/replies/neurons.ts";
@@ -24,6 +24,7 @@ import { MIN_RUN } from "../../src/app/verbatim.ts";
 import { loadCheckpointBytes } from "../../src/model/checkpoint.ts";
 import { heatRgb } from "../../src/render/colormap.ts";
 import { neuronCellRect, neuronsLayout, renderNeurons } from "../../src/render/neurons.ts";
+import { asyncSqliteStore } from "../../src/store/async-store.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 import { smallCorpus } from "../helpers/corpus.ts";
 import { decodePng } from "../render/fixtures.ts";
@@ -143,8 +144,9 @@ describe("the neuron index", () => {
     }
   });
 
-  it("continues a stopped build where it stopped: the same index as one run", () => {
+  it("continues a stopped build where it stopped: the same index as one run", async () => {
     const store = openStore(":memory:");
+    const shared = asyncSqliteStore(store);
     writeFileSync(
       path.join(dir, "corpus.txt"),
       documents()
@@ -154,20 +156,20 @@ describe("the neuron index", () => {
     const shipped = { ...handle, identity: { kind: "shipped" as const, id: "default", displayName: "default model" } };
     // one whole run
     const options = { corpusDir: path.join(dir, "corpus.txt"), batchDocuments: 5 };
-    const whole = new NeuronIndexer(openStore(":memory:"), options).build("local", shipped)!;
+    const whole = (await new NeuronIndexer(asyncSqliteStore(openStore(":memory:")), options).build("local", shipped))!;
     // a run stopped after its first batch (the progress callback throws, as a kill would end it) …
-    const first = new NeuronIndexer(store, options);
-    expect(() =>
+    const first = new NeuronIndexer(shared, options);
+    await expect(
       first.build("local", shipped, () => {
         throw new Error("killed");
       }),
-    ).toThrow("killed");
+    ).rejects.toThrow("killed");
     const saved = store.neuronIndexes.get("shipped", `shipped@${shipped.meta.createdAt ?? ""}`)!;
     expect(saved.finished).toBe(false);
     expect(saved.documents).toBeGreaterThan(0);
     expect(saved.documents).toBeLessThan(whole.documents);
     // … and continued by another indexer on the same store
-    const resumed = new NeuronIndexer(store, options).build("local", shipped)!;
+    const resumed = (await new NeuronIndexer(shared, options).build("local", shipped))!;
     expect(resumed.documents).toBe(whole.documents);
     expect(resumed.slots).toEqual(whole.slots);
     expect(resumed.refs).toEqual(whole.refs);
@@ -197,14 +199,15 @@ describe("contexts from a space's stored messages", () => {
     space = { ...handle, identity: storedModel(GUILD, stored.id), meta: { ...handle.meta, createdAt: new Date(5000).toISOString() } };
   });
 
-  it("shows no forgotten or edited message, nothing of another space, nothing as long as a verbatim run", () => {
-    const texts = messageTexts(store, GUILD, 5000);
-    expect(texts.documents().map((d) => d.ref)).not.toContain("other");
+  it("shows no forgotten or edited message, nothing of another space, nothing as long as a verbatim run", async () => {
+    const texts = messageTexts(asyncSqliteStore(store), GUILD, 5000);
+    const docs = await texts.documents();
+    expect(docs.map((d) => d.ref)).not.toContain("other");
     const state = emptyIndex(space, 5);
-    while (indexBatch(space, state, texts.documents()) > 0);
+    while (indexBatch(space, state, docs) > 0);
     const { nLayer: L, nEmbd: C } = space.model.config;
     const all = () => Array.from({ length: L }, (_, l) => Array.from({ length: 4 * C }, (_, j) => contextsOf(state, l, j))).flat(2);
-    const before = showContexts(space, texts, all(), Number.POSITIVE_INFINITY);
+    const before = showContexts(space, textsNow(texts.kind, docs), all(), Number.POSITIVE_INFINITY);
     expect(before.length).toBeGreaterThan(0);
     for (const c of before) expect([...`${c.before}${c.token}${c.after}`].length).toBeLessThan(MIN_RUN);
     // bob forgets himself; one of alice's messages is edited
@@ -215,12 +218,13 @@ describe("contexts from a space's stored messages", () => {
     const gone = new Set([...bobs.map((m) => m.id), edited.id]);
     const referenced = all().filter((c) => gone.has(c.ref));
     expect(referenced.length).toBeGreaterThan(0); // the index did point at them
-    const after = showContexts(space, texts, referenced, Number.POSITIVE_INFINITY);
+    // the texts as a later request reads them
+    const after = showContexts(space, textsNow(texts.kind, await texts.documents()), referenced, Number.POSITIVE_INFINITY);
     expect(after).toEqual([]);
   });
 
   it("the reply says the index is being read, then shows contexts, and never names an author", async () => {
-    const indexer = new NeuronIndexer(store, { inWorker: false });
+    const indexer = new NeuronIndexer(asyncSqliteStore(store), { inWorker: false });
     for (const lang of ["en", "ja"] as const) {
       const rc = { handle: space, lang, heavy: runNow, redactor: null, neuronIndex: (h: ModelHandle) => indexer.status(GUILD, h) };
       const reply = await neuronsReply(rc, { text: "It rained yesterday" })();

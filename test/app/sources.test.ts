@@ -12,9 +12,10 @@ import { redactorFor } from "../../src/app/redaction.ts";
 import { sourcesReply } from "../../src/app/replies/sources.ts";
 import { allParts, type Reply, type ReplyContext, runNow } from "../../src/app/reply.ts";
 import { TextAutomaton } from "../../src/app/shared-stretch.ts";
-import { EXCERPT_CHARS, excerptOf, findSources, sourceScopeFor } from "../../src/app/sources.ts";
+import { EXCERPT_CHARS, excerptOf, findSources, loadSources, sourceScopeFor } from "../../src/app/sources.ts";
 import { keepTrainingTexts } from "../../src/app/training-texts.ts";
 import { VerbatimIndex } from "../../src/app/verbatim.ts";
+import { asyncSqliteStore } from "../../src/store/async-store.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 import { seededRandom } from "../../src/tensor/random.ts";
 import { scriptedHandle } from "../discord/tiny-model.ts";
@@ -88,12 +89,14 @@ describe("/sources on a server's stored messages", () => {
   });
   afterEach(() => store.close());
 
-  const scope = (asker: string | null, guild = GUILD) => sourceScopeFor(store, guild, asker, () => NOW);
-  const context = (asker: string): ReplyContext => ({
+  const scope = (asker: string | null, guild = GUILD) => sourceScopeFor(asyncSqliteStore(store), guild, asker, () => NOW);
+  /** the scope's messages as they are now, searched */
+  const search = async (asker: string | null, text: string, guild = GUILD) => findSources(await loadSources(scope(asker, guild)), text);
+  const context = async (asker: string): Promise<ReplyContext> => ({
     handle: scriptedHandle("x"),
     lang: "en",
     heavy: runNow,
-    redactor: redactorFor(store, GUILD),
+    redactor: await redactorFor(asyncSqliteStore(store), GUILD),
     sources: scope(asker),
   });
   const replyText = (reply: Reply) =>
@@ -101,8 +104,8 @@ describe("/sources on a server's stored messages", () => {
       .map((p) => ("text" in p ? p.text : ""))
       .join("");
 
-  it("finds the message sharing the longest stretch, with that stretch and what surrounds it", () => {
-    const result = findSources(scope(BOB), "I saw that the cat sat on the mat. Dogs like to run.");
+  it("finds the message sharing the longest stretch, with that stretch and what surrounds it", async () => {
+    const result = await search(BOB, "I saw that the cat sat on the mat. Dogs like to run.");
     expect(result.searched).toBe(3);
     expect(result.matches.map((m) => m.id)).toEqual(["m1", "m2"]);
     const [first, second] = result.matches;
@@ -111,16 +114,16 @@ describe("/sources on a server's stored messages", () => {
     expect(first.excerpt.before + first.excerpt.shared + first.excerpt.after).toBe("yesterday the cat sat on the warm mat a");
     expect(first.textStart).toBe("I saw that".length);
     expect(second.excerpt.shared).toBe("ogs like to run");
-    const ja = findSources(scope(BOB), "うちの猫は窓のそばで眠る");
+    const ja = await search(BOB, "うちの猫は窓のそばで眠る");
     expect(ja.matches.map((m) => [m.id, m.excerpt.shared])).toEqual([["m3", "猫は窓のそばで"]]);
   });
 
   it("says whose message it is only to its author", async () => {
     const text = "the cat sat on the warm mat";
     const lines = (reply: Reply) => reply.body.map((b) => ("line" in b ? b.line.map((p) => ("text" in p ? p.text : "")).join("") : ""));
-    const toCarol = await sourcesReply(context("900003"), { text })();
-    const toAlice = await sourcesReply(context(ALICE), { text })();
-    const toBob = await sourcesReply(context(BOB), { text })();
+    const toCarol = await sourcesReply(await context("900003"), { text })();
+    const toAlice = await sourcesReply(await context(ALICE), { text })();
+    const toBob = await sourcesReply(await context(BOB), { text })();
     // m1 (Alice's) comes first, then m2 (Bob's: " the " in common)
     expect(
       lines(toCarol)
@@ -148,34 +151,34 @@ describe("/sources on a server's stored messages", () => {
 
   it("never shows a forgotten message, a deleted one, an edited one's old text, or one past the retention period", async () => {
     const text = "yesterday the cat sat on the warm mat, and dogs like to run in the park";
-    forgetAuthor(store, GUILD, ALICE);
-    expect(findSources(scope(ALICE), text).matches.map((m) => m.id)).toEqual(["m2"]);
+    await forgetAuthor(asyncSqliteStore(store), GUILD, ALICE);
+    expect((await search(ALICE, text)).matches.map((m) => m.id)).toEqual(["m2"]);
     add(GUILD, "m4", BOB, "the cat sat on the warm mat again");
     store.messages.updateText(GUILD, "m2", "編集: 全部消した");
-    expect(findSources(scope(ALICE), text).matches.map((m) => m.id)).toEqual(["m4"]);
+    expect((await search(ALICE, text)).matches.map((m) => m.id)).toEqual(["m4"]);
     store.messages.delete(GUILD, "m4");
     add(GUILD, "m5", BOB, "the cat sat on the warm mat long ago", NOW - 40 * DAY);
-    expect(findSources(scope(ALICE), text).matches.map((m) => m.id)).toEqual(["m5"]);
+    expect((await search(ALICE, text)).matches.map((m) => m.id)).toEqual(["m5"]);
     // 30 days kept: m5 is past it, even before the periodic sweep deletes it
-    setRetentionDays(store, GUILD, 30);
-    const reply = await sourcesReply(context(ALICE), { text })();
+    await setRetentionDays(asyncSqliteStore(store), GUILD, 30);
+    const reply = await sourcesReply(await context(ALICE), { text })();
     expect(replyText(reply)).not.toContain("long ago");
-    expect(findSources(scope(ALICE), text).matches).toEqual([]);
+    expect((await search(ALICE, text)).matches).toEqual([]);
     expect(store.messages.count(GUILD)).toBe(3);
   });
 
-  it("never shows another server's messages", () => {
+  it("never shows another server's messages", async () => {
     add(OTHER_GUILD, "x1", ALICE, "a secret of the other server, told word for word");
-    const result = findSources(scope(ALICE), "a secret of the other server, told word for word");
+    const result = await search(ALICE, "a secret of the other server, told word for word");
     expect(result.matches.map((m) => m.id)).not.toContain("x1");
-    expect(findSources(scope(ALICE, OTHER_GUILD), "a secret of the other server").matches.map((m) => m.id)).toEqual(["x1"]);
+    expect((await search(ALICE, "a secret of the other server", OTHER_GUILD)).matches.map((m) => m.id)).toEqual(["x1"]);
   });
 
   it("keeps the verbatim rule: no run of MIN_RUN characters of any stored message anywhere in the reply", async () => {
     const long = "this is a long stored message that someone wrote here about their private weekend plans";
     add(GUILD, "m6", BOB, long);
     // the asker pastes the whole message (and more): still no copy comes back, not even in the quote of the text
-    const reply = await sourcesReply(context(ALICE), { text: `they said: ${long}!` })();
+    const reply = await sourcesReply(await context(ALICE), { text: `they said: ${long}!` })();
     const shown = replyText(reply);
     expect(shown).toContain("characters shared");
     const index = new VerbatimIndex(store.messages.texts(GUILD));
@@ -195,13 +198,14 @@ describe("/sources on a server's stored messages", () => {
 describe("/sources in the playground", () => {
   it("searches the texts trained there, named as such", async () => {
     const store = openStore(":memory:");
-    keepTrainingTexts(store, LOCAL_SPACE, ["The quick brown fox jumps over the lazy dog.", "吾輩は猫である。名前はまだ無い。"]);
+    const shared = asyncSqliteStore(store);
+    await keepTrainingTexts(shared, LOCAL_SPACE, ["The quick brown fox jumps over the lazy dog.", "吾輩は猫である。名前はまだ無い。"]);
     const rc: ReplyContext = {
       handle: scriptedHandle("x"),
       lang: "ja",
       heavy: runNow,
-      redactor: redactorFor(store, LOCAL_SPACE),
-      sources: sourceScopeFor(store, LOCAL_SPACE, null),
+      redactor: await redactorFor(shared, LOCAL_SPACE),
+      sources: sourceScopeFor(shared, LOCAL_SPACE, null),
     };
     const reply = await sourcesReply(rc, { text: "名前はまだ決めていない" })();
     const parts = allParts(reply);

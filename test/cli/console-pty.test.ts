@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { displayWidth } from "../../src/adapters/cli/display-width.ts";
 import { LOCAL_SPACE } from "../../src/app/model-identity.ts";
 import { ModelRegistry } from "../../src/app/model-registry.ts";
+import { asyncSqliteStore } from "../../src/store/async-store.ts";
 import { openStore } from "../../src/store/index.ts";
 import { trainedBytes } from "../app/model-files.ts";
 
@@ -132,7 +133,7 @@ describe.skipIf(!HAS_SCRIPT)("the console in a pseudo-terminal", () => {
     const own = { ...env, DATABASE_PATH: path.join(dir, "trained.db") };
     const store = openStore(own.DATABASE_PATH);
     try {
-      new ModelRegistry({ models: store.models }).install(LOCAL_SPACE, trainedBytes(1, 3.25));
+      await new ModelRegistry({ models: asyncSqliteStore(store).models }).install(LOCAL_SPACE, trainedBytes(1, 3.25));
     } finally {
       store.close();
     }

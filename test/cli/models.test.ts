@@ -12,6 +12,7 @@ import { GENERATE_DEFAULTS } from "../../src/app/generate-text.ts";
 import { inputErrorSentence } from "../../src/app/input-messages.ts";
 import type { InputError } from "../../src/app/prompt.ts";
 import { ModelRegistry } from "../../src/app/model-registry.ts";
+import { asyncSqliteStore } from "../../src/store/async-store.ts";
 import { openStore } from "../../src/store/index.ts";
 import { trainedBytes, writeGpt2Folder } from "../app/model-files.ts";
 import { writeTinyModel } from "../discord/tiny-model.ts";
@@ -21,16 +22,16 @@ let dir: string;
 let saved: Record<string, string | undefined>;
 const GUILD = "123456789012345678";
 
-function withStore<T>(use: (store: ReturnType<typeof openStore>) => T): T {
+async function withStore<T>(use: (store: ReturnType<typeof openStore>) => T | Promise<T>): Promise<T> {
   const store = openStore(path.join(dir, "bot.db"));
   try {
-    return use(store);
+    return await use(store);
   } finally {
     store.close();
   }
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "cli-models-"));
   saved = {
     DATABASE_PATH: process.env.DATABASE_PATH,
@@ -43,10 +44,10 @@ beforeEach(() => {
   mkdirSync(process.env.MODELS_DIR);
   writeGpt2Folder(path.join(process.env.MODELS_DIR, "tiny-gpt2"));
   // what the bot stored: two models trained in a server
-  withStore((store) => {
-    const registry = new ModelRegistry({ models: store.models, defaultModelPath: process.env.DEFAULT_MODEL_PATH });
-    registry.install(GUILD, trainedBytes(1, 3.25));
-    registry.install(GUILD, trainedBytes(2, 3.5));
+  await withStore(async (store) => {
+    const registry = new ModelRegistry({ models: asyncSqliteStore(store).models, defaultModelPath: process.env.DEFAULT_MODEL_PATH });
+    await registry.install(GUILD, trainedBytes(1, 3.25));
+    await registry.install(GUILD, trainedBytes(2, 3.5));
   });
 });
 
@@ -76,14 +77,14 @@ describe("cli models", () => {
 
   it("use, rename and delete write the same store the bot reads", async () => {
     expect((await cli("models", "use", "#1", "--space", GUILD)).out).toBe(`${GUILD} now answers with #1 (instead of #2).\n`);
-    expect(withStore((s) => s.models.chosen(GUILD))).toEqual({ kind: "stored", modelId: 1 });
+    expect(await withStore((s) => s.models.chosen(GUILD))).toEqual({ kind: "stored", modelId: 1 });
     expect((await cli("models", "rename", "#1", "first try", "--space", GUILD)).out).toBe('#1 is now called "first try".\n');
     expect((await cli("models", "use", "tiny-gpt2")).out).toBe("local now answers with tiny-gpt2 (instead of default).\n");
-    expect(withStore((s) => s.models.chosen("local"))).toEqual({ kind: "imported", name: "tiny-gpt2" });
+    expect(await withStore((s) => s.models.chosen("local"))).toEqual({ kind: "imported", name: "tiny-gpt2" });
     expect((await cli("models", "delete", "first try", "--space", GUILD)).out).toBe(
       `Deleted #1 "first try". It was answering in ${GUILD}: #2 answers now.\n`,
     );
-    expect(withStore((s) => [s.models.chosen(GUILD), s.models.list(GUILD).map((m) => m.id)])).toEqual([undefined, [2]]);
+    expect(await withStore((s) => [s.models.chosen(GUILD), s.models.list(GUILD).map((m) => m.id)])).toEqual([undefined, [2]]);
   });
 
   it("refuses unknown refs and subcommands, the shipped model's rename and delete, with one line; nothing changes", async () => {
@@ -105,7 +106,7 @@ describe("cli models", () => {
       expect([r.code, r.out], argv.join(" ")).toEqual([code, ""]);
       expect(r.err).toMatch(message);
     }
-    expect(withStore((s) => [s.models.chosen(GUILD), s.models.chosen("local"), s.models.list(GUILD).map((m) => m.name)])).toEqual([
+    expect(await withStore((s) => [s.models.chosen(GUILD), s.models.chosen("local"), s.models.list(GUILD).map((m) => m.name)])).toEqual([
       undefined,
       undefined,
       [null, null],
@@ -117,13 +118,17 @@ describe("--model REF and the console's /model", () => {
   /** The playground's own trained model (#3 of the store), with the tiny tokenizer of trainedBytes. */
   const trainLocal = () =>
     withStore(
-      (store) =>
-        new ModelRegistry({ models: store.models, defaultModelPath: process.env.DEFAULT_MODEL_PATH }).install("local", trainedBytes(3, 3.1))
-          .info.id,
+      async (store) =>
+        (
+          await new ModelRegistry({ models: asyncSqliteStore(store).models, defaultModelPath: process.env.DEFAULT_MODEL_PATH }).install(
+            "local",
+            trainedBytes(3, 3.1),
+          )
+        ).info.id,
     );
 
   it("a command takes a model of the playground's store by its ref, and refuses one that names nothing", async () => {
-    const id = trainLocal();
+    const id = await trainLocal();
     const fromStore = await cli("predict", "--text", "ab", "--json", "--model", `#${id}`);
     expect(fromStore.code).toBe(0);
     const fromFile = await cli("predict", "--text", "ab", "--json", "--model", process.env.DEFAULT_MODEL_PATH!);
@@ -141,8 +146,8 @@ describe("--model REF and the console's /model", () => {
   });
 
   it("/model list and /model use REF in the console read and write the playground's choice", async () => {
-    const id = trainLocal();
-    const space = openConsoleSpace(process.env);
+    const id = await trainLocal();
+    const space = await openConsoleSpace(process.env);
     let written = "";
     const session: ConsoleSession = {
       space,
@@ -167,16 +172,16 @@ describe("--model REF and the console's /model", () => {
       expect(await run("/model use default")).toBe(`default answers here from now on (instead of #${id}).`);
       // the console answers with it at once, and the playground's choice is written
       expect((await space.handle()).identity?.kind).toBe("shipped");
-      expect(withStore((s) => s.models.chosen("local"))).toEqual({ kind: "shipped" });
+      expect(await withStore((s) => s.models.chosen("local"))).toEqual({ kind: "shipped" });
       const refused = await run("/model use nope", "ja").then(
         () => "",
         (err: unknown) => inputErrorSentence("ja", err as InputError),
       );
       expect(refused).toBe(`「nope」というモデルはここにありません。使えるモデル: default, #${id}, tiny-gpt2`);
-      expect(withStore((s) => s.models.chosen("local"))).toEqual({ kind: "shipped" });
+      expect(await withStore((s) => s.models.chosen("local"))).toEqual({ kind: "shipped" });
       expect(await run("/model")).toMatch(/^\*?\*?default model/);
     } finally {
-      space.close();
+      await space.close();
     }
   });
 });

@@ -95,17 +95,17 @@ describe("/train start base:", () => {
     expect(model.tokenizer.encode(text).ids).toEqual(base.tokenizer.encode(text).ids);
 
     // 2. the loss over the held-out 10 % fell from the base's own
-    const docs = h.bot.store.messages.texts(guild);
+    const docs = await h.bot.store.messages.texts(guild);
     baseLoss = recomputeHeldOutLoss(base.model, base.tokenizer, docs, SEED, FINE_TUNE.batchSize);
     const tunedLoss = recomputeHeldOutLoss(model.model, model.tokenizer, docs, SEED, FINE_TUNE.batchSize);
     expect(baseLoss).toBeGreaterThan(10);
     expect(tunedLoss).toBeLessThan(baseLoss - 0.3);
     // 3. the installed weights are the kept (best-validation) ones, whose loss the model records
     expect(model.meta.valLoss).toBeCloseTo(tunedLoss, 4);
-    const run = h.bot.store.runs.latest(guild)!;
+    const run = (await h.bot.store.runs.latest(guild))!;
     expect(run.status).toBe("done");
     expect((run.options as { base?: unknown }).base).toEqual({ ref: "gpt2-tiny", name: "gpt2-tiny" });
-    const points = h.bot.store.runs.points(guild, run.id);
+    const points = await h.bot.store.runs.points(guild, run.id);
     const evaluated = points.filter((p) => p.valLoss !== null);
     expect(evaluated.length).toBeGreaterThanOrEqual(3);
     expect(model.meta.step).toBeLessThanOrEqual(STEPS);
@@ -125,18 +125,18 @@ describe("/train start base:", () => {
     const outcome = await stopped.done;
     expect(outcome.status).toBe("stopped");
     await editMatching(it1, /Fine-tuned from \*\*gpt2-tiny\*\*/, "the stopped run's reply");
-    const first = h.bot.store.runs.latest(guild)!;
-    const stoppedAt = h.bot.store.runs.points(guild, first.id).at(-1)!.step;
+    const first = (await h.bot.store.runs.latest(guild))!;
+    const stoppedAt = (await h.bot.store.runs.points(guild, first.id)).at(-1)!.step;
 
     h.training.overrides = { ...h.training.overrides, steps: 10 };
     const it2 = train({ resume: true });
     const final = await editMatching(it2, /^✅ Training finished/, "the resumed run's final edit");
     expect((final.body as { content: string }).content).toContain("Fine-tuned from **gpt2-tiny**.");
-    const run = h.bot.store.runs.latest(guild)!;
+    const run = (await h.bot.store.runs.latest(guild))!;
     expect(run.id).not.toBe(first.id);
     expect((run.options as { resumedRun?: number }).resumedRun).toBe(first.id);
     expect((run.options as { base?: unknown }).base).toEqual({ ref: "gpt2-tiny", name: "gpt2-tiny" });
-    const points = h.bot.store.runs.points(guild, run.id);
+    const points = await h.bot.store.runs.points(guild, run.id);
     expect(points[0].step).toBeGreaterThan(0);
     expect(points.at(-1)!.step).toBeGreaterThan(Math.min(stoppedAt, 10));
     const model = await h.registry.forGuild(guild);
@@ -146,7 +146,7 @@ describe("/train start base:", () => {
   });
 
   it("continues the server's own model: base:#1 keeps its tokenizer", async () => {
-    const own = h.bot.store.models.list(guild).at(-1)!;
+    const own = (await h.bot.store.models.list(guild)).at(-1)!;
     const it1 = train({ base: `#${own.id}` });
     const final = await editMatching(it1, /^✅ Training finished/, "the final edit");
     expect((final.body as { content: string }).content).toContain(`Fine-tuned from **server model #${own.id}**.`);
@@ -166,7 +166,7 @@ describe("/train start base:", () => {
       expect(callback.type).toBe(8);
       return callback.data.choices;
     };
-    const own = h.bot.store.models.list(guild);
+    const own = await h.bot.store.models.list(guild);
     const all = await suggest("");
     expect(all.map((c) => c.value)).toEqual([...own.map((m) => `#${m.id}`), "gpt2-tiny", "default"]);
     expect(all[0].name).toMatch(new RegExp(`^#${own[0].id} · trained here · \\d+\\.\\d{3}$`));
@@ -179,7 +179,7 @@ describe("/train start base:", () => {
   it("refuses a base too big for the memory, before reading anything, with the figures (en and ja)", async () => {
     memoryLimit = 2 ** 20;
     const fetchesBefore = h.fake.requests.filter((r) => r.method === "GET" && r.path.includes("/messages")).length;
-    const runsBefore = h.bot.store.runs.list(guild).length;
+    const runsBefore = (await h.bot.store.runs.list(guild)).length;
     const parameters = countParams((await loadModelFile(path.join(modelsDir, "gpt2-tiny"), "gpt2-tiny")).model.config);
     expect(parameters).toBe(403_008);
     const en = await train({ base: "gpt2-tiny" }).reply();
@@ -192,7 +192,7 @@ describe("/train start base:", () => {
       /^\*\*gpt2-tiny\*\* の微調整（パラメータ 403,008 個、バッチ 4 × 8 トークン）には 0\.\d\d GiB のメモリが必要ですが、このマシンで使えるのは 0\.00 GiB です。/,
     );
     expect(h.fake.requests.filter((r) => r.method === "GET" && r.path.includes("/messages")).length).toBe(fetchesBefore);
-    expect(h.bot.store.runs.list(guild).length).toBe(runsBefore);
+    expect((await h.bot.store.runs.list(guild)).length).toBe(runsBefore);
     expect(h.training.current(guild)).toBeUndefined();
     memoryLimit = 64 * 2 ** 30;
   });

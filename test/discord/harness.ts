@@ -13,7 +13,7 @@ import type { ModelHandle } from "../../src/app/model-handle.ts";
 import { ModelRegistry, type ModelRegistryOptions } from "../../src/app/model-registry.ts";
 import { type TrainingOverrides, TrainingService } from "../../src/app/training-service.ts";
 import { type Config, readConfig } from "../../src/config.ts";
-import { openStore, type Store } from "../../src/store/index.ts";
+import { type AsyncStore, openAsyncStore } from "../../src/store/async-store.ts";
 import type { RateLimiter } from "../../src/app/rate-limit.ts";
 import { FakeDiscord, type FakeDiscordOptions } from "../fake-discord/server.ts";
 import { writeTinyModel } from "./tiny-model.ts";
@@ -69,7 +69,9 @@ export interface HarnessOptions extends FakeDiscordOptions {
   /** the per-user limit on expensive work (default: none, so tests can send bursts) */
   rateLimiter?: RateLimiter;
   /** fills the store before the bot starts (e.g. messages from before a restart) */
-  seed?: (store: Store, fake: FakeDiscord) => void;
+  seed?: (store: AsyncStore, fake: FakeDiscord) => unknown;
+  /** the PostgreSQL store (a database of test/helpers/postgres-server.ts); default the SQLite file in `dir` */
+  databaseUrl?: string;
   /** a fake Discord already started (stopped with the harness) */
   fake?: FakeDiscord;
   /** the folder of the database and default model (removed with the harness); default a new temp folder */
@@ -87,11 +89,11 @@ export interface HarnessOptions extends FakeDiscordOptions {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), "bot-test-"));
   const fake = options.fake ?? (await FakeDiscord.start(options));
-  const config = testConfig(fake, dir);
+  const config = testConfig(fake, dir, options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {});
   writeTinyModel(config.defaultModelPath!);
   const logs: LogLine[] = [];
-  const store = openStore(config.databasePath);
-  options.seed?.(store, fake);
+  const store = await openAsyncStore({ databaseUrl: config.databaseUrl, databasePath: config.databasePath });
+  await options.seed?.(store, fake);
   const registry = new TestRegistry({
     models: store.models,
     defaultModelPath: config.defaultModelPath,
@@ -126,7 +128,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     dir,
     async stop() {
       await bot.stop();
-      store.close();
+      await store.close();
       await fake.stop();
       rmSync(dir, { recursive: true, force: true });
     },

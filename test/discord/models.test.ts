@@ -86,13 +86,13 @@ describe("/model use, rename, delete", () => {
       expect(reply.ephemeral).toBe(true);
       expect(reply.content).toBe("You need the **Manage Server** permission to use this command.");
     }
-    expect(h.registry.inUse(guild)).toEqual({ kind: "shipped" });
+    expect(await h.registry.inUse(guild)).toEqual({ kind: "shipped" });
   });
 
   it("lets an admin pick one of the host's models for the server", async () => {
     const reply = await shown(model("use", { ref: "tiny-gpt2" }, { memberPermissions: ADMIN }));
     expect(reply.content).toBe("tiny-gpt2 answers here from now on (instead of default).");
-    expect(h.bot.store.models.chosen(guild)).toEqual({ kind: "imported", name: "tiny-gpt2" });
+    expect(await h.bot.store.models.chosen(guild)).toEqual({ kind: "imported", name: "tiny-gpt2" });
     expect((await h.registry.forGuild(guild)).identity?.kind).toBe("imported");
     const back = await shown(model("use", { ref: "default" }, { memberPermissions: ADMIN, locale: "ja" }));
     expect(back.content).toBe("これからは default が答えます（tiny-gpt2 のかわりに）。");
@@ -114,7 +114,7 @@ describe("/model use, rename, delete", () => {
     expect(await lateRefusal(model("delete", { ref: "tiny-gpt2" }, { memberPermissions: ADMIN }))).toMatch(
       /^tiny-gpt2 is one of the host's imported models: only the host can remove it/,
     );
-    expect(h.bot.store.models.chosen(guild)).toEqual({ kind: "shipped" });
+    expect(await h.bot.store.models.chosen(guild)).toEqual({ kind: "shipped" });
   });
 });
 
@@ -149,7 +149,7 @@ describe("a training that cannot be compared with the model in use", () => {
       /The new model #1 is kept, but the shipped model still answers: the model in use was trained on other text, so their val losses cannot be compared\. To switch, press \*\*Use it\*\* or run `\/model use ref:#1`\.$/,
     );
     expect(body.components[0].components).toEqual([expect.objectContaining({ custom_id: "model-use:#1", label: "Use it" })]);
-    expect(h.registry.inUse(guild)).toEqual({ kind: "shipped" });
+    expect(await h.registry.inUse(guild)).toEqual({ kind: "shipped" });
   });
 
   it("switches only when a server manager presses Use it", async () => {
@@ -160,7 +160,7 @@ describe("a training that cannot be compared with the model in use", () => {
     expect(refused.type).toBe(4);
     expect(refused.data.flags & 64).toBe(64);
     expect(refused.data.content).toBe("You need the **Manage Server** permission to use this command.");
-    expect(h.registry.inUse(guild)).toEqual({ kind: "shipped" });
+    expect(await h.registry.inUse(guild)).toEqual({ kind: "shipped" });
     // an admin: the message says what answers now, and its button is gone
     const admin = h.fake.press({ message, customId: "model-use:#1", memberPermissions: ADMIN });
     const updated = (await admin.acknowledged()).body as {
@@ -171,7 +171,7 @@ describe("a training that cannot be compared with the model in use", () => {
     expect(updated.data.content.split("\n").at(-1)).toBe("#1 answers here from now on (instead of default).");
     expect(updated.data.components).toEqual([]);
     expect(updated.data.allowed_mentions).toEqual({ parse: [], replied_user: false });
-    expect(h.bot.store.models.chosen(guild)).toEqual({ kind: "stored", modelId: 1 });
+    expect(await h.bot.store.models.chosen(guild)).toEqual({ kind: "stored", modelId: 1 });
   });
 
   it("can be renamed and deleted by an admin; deleting the one in use says what answers now", async () => {
@@ -182,7 +182,7 @@ describe("a training that cannot be compared with the model in use", () => {
     expect(list.content.split("\n").at(-1)).toMatch(/^Choose one with \/model use and its ref \(default, #2, a name…\)/);
     const deleted = await shown(model("delete", { ref: "weather" }, { memberPermissions: ADMIN }));
     expect(deleted.content).toBe("Deleted #1 “weather”. It was answering here: default answers now.");
-    expect(h.bot.store.models.list(guild)).toEqual([]);
-    expect(h.registry.inUse(guild)).toEqual({ kind: "shipped" });
+    expect(await h.bot.store.models.list(guild)).toEqual([]);
+    expect(await h.registry.inUse(guild)).toEqual({ kind: "shipped" });
   });
 });

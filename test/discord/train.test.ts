@@ -203,7 +203,7 @@ describe("/train refusals", () => {
     );
     expect(h.training.current(guild2)).toBeUndefined();
     expect((await h.registry.forGuild(guild2)).name).toBe("default model");
-    expect(h.bot.store.runs.latest(guild2)).toBeUndefined();
+    expect(await h.bot.store.runs.latest(guild2)).toBeUndefined();
   });
 });
 
@@ -235,12 +235,12 @@ describe("/train start", () => {
     expect(historyFetches(random)).toHaveLength(2); // 150: 100 + 50
 
     // 2. only people's messages with text were stored
-    const texts = h.bot.store.messages.texts(guild1);
+    const texts = await h.bot.store.messages.texts(guild1);
     expect(texts).toHaveLength(450);
     expect(texts.some((t) => /BOTSAYS|SYSTEM/.test(t))).toBe(false);
     expect(texts.every((t) => t.trim().length > 0)).toBe(true);
     expect(texts[0]).toBe(human(0)); // oldest first
-    expect(h.bot.store.messages.count(guild1, random)).toBe(150);
+    expect(await h.bot.store.messages.count(guild1, random)).toBe(150);
 
     // 3. the new model answers in guild 1; guild 2 keeps its model
     const model1 = await h.registry.forGuild(guild1);
@@ -253,15 +253,15 @@ describe("/train start", () => {
     expect(kana.length).toBeLessThanOrEqual(5);
     expect(kana.every((id) => id > model1.tokenizer.eotId)).toBe(true);
     expect(await h.registry.forGuild(guild2)).toBe(before2);
-    expect(h.registry.hasOwnModel(guild2)).toBe(false);
+    expect(await h.registry.hasOwnModel(guild2)).toBe(false);
 
     // 4. the run and its loss points are in the store
-    const run = h.bot.store.runs.latest(guild1)!;
+    const run = (await h.bot.store.runs.latest(guild1))!;
     expect(run.status).toBe("done");
-    const points = h.bot.store.runs.points(guild1, run.id);
+    const points = await h.bot.store.runs.points(guild1, run.id);
     expect(points.at(-1)?.step).toBe(STEPS);
     expect(points.filter((p) => p.valLoss !== null).length).toBeGreaterThanOrEqual(3);
-    expect(h.bot.store.models.latestInfo(guild1)?.runId).toBe(run.id);
+    expect((await h.bot.store.models.latestInfo(guild1))?.runId).toBe(run.id);
     expect(h.training.current(guild1)).toBeUndefined();
   });
 
@@ -355,7 +355,7 @@ describe("/train while one is running", () => {
       `⏹️ Training stopped at step ${model.meta.step.toLocaleString("en-US")} of 10,000,000. The last checkpoint (step ${model.meta.step.toLocaleString("en-US")}, val loss ${model.meta.valLoss!.toFixed(3)}) is now this server's model (server model #2).`,
     );
     expect(model.meta.step).toBeGreaterThan(0);
-    expect(h.bot.store.runs.latest(guild1)?.status).toBe("stopped");
+    expect((await h.bot.store.runs.latest(guild1))?.status).toBe("stopped");
     const original = await editMatching(it1, /^⏹️ Training stopped at step/, "the /train message's final edit");
     expect(original.files.map((f) => f.filename)).toEqual(["loss.png"]);
     expect((await h.registry.forGuild(guild2)).name).toBe("default model");

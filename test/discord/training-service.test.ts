@@ -8,6 +8,7 @@ import { ModelRegistry } from "../../src/app/model-registry.ts";
 import type { TrainModelOptions } from "../../src/app/train-model.ts";
 import type { TrainingJob, TrainingJobHooks, TrainingSummary } from "../../src/app/training-job.ts";
 import { corpusRequirement, type GuildTraining, TrainingError, TrainingService } from "../../src/app/training-service.ts";
+import { asyncSqliteStore } from "../../src/store/async-store.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 import type { Progress } from "../../src/train/trainer.ts";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -81,11 +82,12 @@ function summary(steps: number, stopped: TrainingSummary["stopped"] = "done"): T
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), "training-service-"));
   store = openStore(":memory:");
-  registry = new ModelRegistry({ models: store.models, defaultModelPath: writeTinyModel(path.join(dir, "default.safetensors")) });
+  const shared = asyncSqliteStore(store);
+  registry = new ModelRegistry({ models: shared.models, defaultModelPath: writeTinyModel(path.join(dir, "default.safetensors")) });
   jobs = [];
   warnings = [];
   service = new TrainingService({
-    store,
+    store: shared,
     registry,
     keepModels: 2,
     onWarning: (m) => warnings.push(m),
@@ -125,16 +127,16 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function started(guildId = "g1"): { training: GuildTraining; job: ScriptedJob } {
+async function started(guildId = "g1"): Promise<{ training: GuildTraining; job: ScriptedJob }> {
   const training = service.begin(guildId, { preset: "tiny", minutes: 2 });
   store.messages.addMany(DOCS.map((text, i) => ({ id: String(1000 + i), guildId, channelId: "c", authorId: "a", text, createdAt: i })));
-  training.train();
+  await training.train();
   return { training, job: jobs.at(-1)! };
 }
 
 describe("the training service", () => {
-  it("allows one training per guild, and hands back the running one", () => {
-    const { training } = started("g1");
+  it("allows one training per guild, and hands back the running one", async () => {
+    const { training } = await started("g1");
     let refused: unknown;
     try {
       service.begin("g1", { preset: "baby", minutes: 5 });
@@ -148,27 +150,27 @@ describe("the training service", () => {
     expect(service.current("g2")).toBeUndefined();
   });
 
-  it("trains on the guild's stored messages, oldest first, with the character BPE and the time budget", () => {
+  it("trains on the guild's stored messages, oldest first, with the character BPE and the time budget", async () => {
     store.messages.add({ id: "1", guildId: "other", channelId: "c", authorId: "a", text: "someone else's secret", createdAt: 0 });
-    const { job } = started("g1");
+    const { job } = await started("g1");
     expect(job.documents).toEqual(DOCS);
     expect(job.options).toMatchObject({ preset: "tiny", tokenizer: "charbpe", minutes: 2 });
     expect(job.options.steps).toBeUndefined();
     expect(store.runs.running("g1")?.options).toMatchObject({ messages: 40, preset: "tiny" });
   });
 
-  it("a resumed run keeps its checkpoint's tokenizer kind (here a char model), not the default", () => {
+  it("a resumed run keeps its checkpoint's tokenizer kind (here a char model), not the default", async () => {
     const training = service.begin("g1", { preset: "tiny", minutes: 2, resumeFrom: { runId: 7, checkpoint: tinyCheckpointBytes() } });
-    training.train(DOCS);
+    await training.train(DOCS);
     expect(jobs.at(-1)!.options).toMatchObject({ tokenizer: "char" });
   });
 
-  it("refuses too little text with the numbers, and frees the guild", () => {
+  it("refuses too little text with the numbers, and frees the guild", async () => {
     const training = service.begin("g1", { preset: "baby", minutes: 5 });
     store.messages.add({ id: "1", guildId: "g1", channelId: "c", authorId: "a", text: "hi", createdAt: 0 });
     let refused: TrainingError | undefined;
     try {
-      training.train();
+      await training.train();
     } catch (err) {
       refused = err as TrainingError;
     }
@@ -188,11 +190,12 @@ describe("the training service", () => {
 
   it("stores the points, installs the last checkpoint at the end, and keeps only the newest models", async () => {
     for (let round = 1; round <= 3; round++) {
-      const { training, job } = started("g1");
+      const { training, job } = await started("g1");
       job.hooks.onProgress!(progress(5));
       job.hooks.onCheckpoint!(tinyCheckpointBytes(round, 10), progress(10, 4.5));
       job.hooks.onProgress!(progress(20));
       expect(training.snapshot()).toMatchObject({ phase: "training", step: 20, totalSteps: 100, valLoss: 4.5 });
+      await training.stored();
       expect(store.runs.points("g1", training.runId!).map((p) => p.step)).toEqual([5, 10, 20]);
       // the guild keeps its previous model until the new one is complete
       expect((await registry.forGuild("g1")).name).toBe(round === 1 ? "default model" : `server model #${round - 1}`);
@@ -212,7 +215,7 @@ describe("the training service", () => {
   });
 
   it("stop: the worker is asked to stop and its last checkpoint is installed", async () => {
-    const { training, job } = started("g1");
+    const { training, job } = await started("g1");
     job.hooks.onCheckpoint!(tinyCheckpointBytes(1, 30), progress(30, 4.4));
     service.stop("g1");
     expect(job.stopped).toBe(true);
@@ -226,7 +229,7 @@ describe("the training service", () => {
   });
 
   it("recognises a corpus too small by the error's type and numbers, never by its text", async () => {
-    const { training, job } = started("g1");
+    const { training, job } = await started("g1");
     job.crash(new Error("the corpus has 50 tokens; the tiny preset (block 16) needs at least 171, so that 10 % can be held out"));
     const outcome = await training.done;
     expect(outcome).toMatchObject({ status: "failed" });
@@ -234,19 +237,19 @@ describe("the training service", () => {
   });
 
   it("a failure keeps the guild's model and says why; a corpus too small for the preset is recognised", async () => {
-    const { training, job } = started("g1");
+    const { training, job } = await started("g1");
     job.crash(new CorpusTooSmallError({ tokens: 50, needed: 171, preset: "tiny", blockSize: 16 }));
     const outcome = await training.done;
     expect(outcome).toMatchObject({ status: "failed", model: null, tooFewTokens: { tokens: 50, needed: 171, preset: "tiny" } });
     expect(store.runs.latest("g1")).toMatchObject({ status: "failed" });
     expect(store.runs.latest("g1")?.error).toMatch(/^the corpus has 50 tokens/);
-    expect(registry.hasOwnModel("g1")).toBe(false);
+    expect(await registry.hasOwnModel("g1")).toBe(false);
     expect(service.current("g1")).toBeUndefined();
   });
 
   it("shutdown kills the workers and marks the runs interrupted; nothing is installed", async () => {
-    const a = started("g1");
-    const b = started("g2");
+    const a = await started("g1");
+    const b = await started("g2");
     a.job.hooks.onCheckpoint!(tinyCheckpointBytes(1, 10), progress(10, 4.5));
     const collecting = service.begin("g3", { preset: "tiny", minutes: 1 });
     await service.shutdown();
@@ -254,12 +257,12 @@ describe("the training service", () => {
     expect((await a.training.done).status).toBe("interrupted");
     expect((await collecting.done).status).toBe("interrupted");
     expect(store.runs.latest("g1")?.status).toBe("interrupted");
-    expect(registry.hasOwnModel("g1")).toBe(false);
+    expect(await registry.hasOwnModel("g1")).toBe(false);
     expect(service.current("g1") ?? service.current("g2") ?? service.current("g3")).toBeUndefined();
   });
 
   it("a failing listener or store write never ends the training", async () => {
-    const { training, job } = started("g1");
+    const { training, job } = await started("g1");
     training.subscribe(() => {
       throw new Error("listener broke");
     });

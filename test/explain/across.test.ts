@@ -12,10 +12,11 @@ import { SOURCES_SEED, SOURCES_TOKENS } from "../../src/app/explain/across.ts";
 import { generateText } from "../../src/app/generate-text.ts";
 import type { ModelHandle } from "../../src/app/model-handle.ts";
 import { redactorFor } from "../../src/app/redaction.ts";
-import { sourceScopeFor } from "../../src/app/sources.ts";
+import { loadSources, sourceScopeFor } from "../../src/app/sources.ts";
 import { MIN_RUN, VerbatimIndex } from "../../src/app/verbatim.ts";
 import { textsFor } from "../../src/explain/index.ts";
 import { pct } from "../../src/explain/format.ts";
+import { asyncSqliteStore } from "../../src/store/async-store.ts";
 import { openStore } from "../../src/store/index.ts";
 import { scriptedHandle } from "../discord/tiny-model.ts";
 
@@ -62,31 +63,34 @@ describe("sources", () => {
   }
 
   for (const lang of ["en", "ja"] as const) {
-    it(`finds the stored copy of what the model wrote and says its length; another model, other numbers (${lang})`, () => {
+    it(`finds the stored copy of what the model wrote and says its length; another model, other numbers (${lang})`, async () => {
       const { store, written } = storeWithCopy(handle, lang);
-      const options = { lang, sources: sourceScopeFor(store, GUILD, "u9"), redactor: redactorFor(store, GUILD) };
+      const shared = asyncSqliteStore(store);
+      const sources = await loadSources(sourceScopeFor(shared, GUILD, "u9"));
+      const options = { lang, sources, redactor: await redactorFor(shared, GUILD) };
       const e = explainText(handle, "sources", options);
       const length = [...written].length;
       expect(wholeText(e)).toContain(lang === "en" ? `**${length} characters**` : `**${length}文字**`);
       expect(wholeText(e)).toContain(lang === "en" ? "Among the 2 stored messages" : "保存メッセージ2件のうち");
       // another model writes another text, which shares less with this copy: other numbers
       const other = perturbedHandle(checkpoint);
-      const otherText = wholeText(explainText(other, "sources", { lang, sources: sourceScopeFor(store, GUILD, "u9") }));
+      const otherText = wholeText(explainText(other, "sources", { lang, sources }));
       expect(numbersIn(otherText)).not.toEqual(numbersIn(wholeText(e)));
       store.close();
     });
   }
 
-  it("keeps the verbatim rule: a long copy is found and named, but neither the continuation nor the excerpt hands it back", () => {
+  it("keeps the verbatim rule: a long copy is found and named, but neither the continuation nor the excerpt hands it back", async () => {
     const STORED = "the secret words of someone here, told in trust"; // 47 characters: the model writes it whole
     const store = openStore(":memory:");
     store.messages.add({ id: "1", guildId: GUILD, channelId: "c", authorId: "u1", text: STORED, createdAt: Date.now() - 1000 });
+    const shared = asyncSqliteStore(store);
     for (const lang of ["en", "ja"] as const) {
       const scripted = scriptedHandle(STORED);
       const e = explainText(scripted, "sources", {
         lang,
-        sources: sourceScopeFor(store, GUILD, "u9"),
-        redactor: redactorFor(store, GUILD),
+        sources: await loadSources(sourceScopeFor(shared, GUILD, "u9")),
+        redactor: await redactorFor(shared, GUILD),
       });
       expect(wholeText(e)).toContain(lang === "en" ? `**${[...STORED].length} characters**` : `**${[...STORED].length}文字**`);
       expect(wholeText(e)).toContain(lang === "en" ? "a copy, which the bot cuts" : "丸写しです");

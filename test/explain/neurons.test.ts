@@ -10,7 +10,7 @@ import { FIRING_AT } from "../../src/app/explain/neurons.ts";
 import type { ModelHandle } from "../../src/app/model-handle.ts";
 import type { IndexStatus } from "../../src/app/neuron-indexer.ts";
 import { emptyIndex, indexBatch, type IndexDocument } from "../../src/app/neuron-index.ts";
-import type { NeuronTexts } from "../../src/app/neuron-texts.ts";
+import { textsNow } from "../../src/app/neuron-texts.ts";
 import { neuronsOf } from "../../src/app/neurons.ts";
 import { textsFor } from "../../src/explain/index.ts";
 import { fixed } from "../../src/explain/format.ts";
@@ -31,7 +31,7 @@ function readyIndex(model: ModelHandle, docs: string[]): IndexStatus {
   const documents: IndexDocument[] = docs.map((text, i) => ({ ref: String(i).padStart(3, "0"), text }));
   const state = emptyIndex(model);
   while (indexBatch(model, state, documents) > 0);
-  const texts: NeuronTexts = { kind: "corpus", documents: () => documents, text: (ref) => documents[Number(ref)]?.text ?? null };
+  const texts = textsNow("corpus", documents);
   return { state: "ready", documents: state.documents, total: documents.length, index: state, texts };
 }
 

@@ -16,7 +16,7 @@ import type { Logger } from "../../src/adapters/discord/log.ts";
 import { ModelRegistry } from "../../src/app/model-registry.ts";
 import { TrainingService } from "../../src/app/training-service.ts";
 import { readConfig } from "../../src/config.ts";
-import { openStore } from "../../src/store/index.ts";
+import { openAsyncStore } from "../../src/store/async-store.ts";
 import { writeTinyModel } from "../discord/tiny-model.ts";
 import type { LoadSample } from "./fake-discord-child.ts";
 
@@ -64,7 +64,7 @@ export async function runLoad(count: number, log: Logger = silent): Promise<Load
       DATABASE_PATH: path.join(dir, "bot.db"),
       DEFAULT_MODEL_PATH: writeTinyModel(path.join(dir, "default-model.safetensors")),
     });
-    const store = openStore(config.databasePath);
+    const store = await openAsyncStore({ databasePath: config.databasePath });
     const registry = new ModelRegistry({ models: store.models, defaultModelPath: config.defaultModelPath });
     // a long run, so it is still training while the load arrives
     const training = new TrainingService({ store, registry, overrides: { steps: 100_000, evalInterval: 50, evalBatches: 2 } });
@@ -73,7 +73,7 @@ export async function runLoad(count: number, log: Logger = silent): Promise<Load
     const bot = await startBot(config, { store, registry, commands, training, log, rateLimiter: null });
     stopBot = async () => {
       await bot.stop();
-      store.close();
+      await store.close();
     };
 
     // 1. a training, under way

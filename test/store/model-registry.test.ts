@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ModelRegistry } from "../../src/app/model-registry.ts";
+import { asyncSqliteStore } from "../../src/store/async-store.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 import { tinyCheckpointBytes, writeTinyModel } from "../discord/tiny-model.ts";
 
@@ -23,17 +24,17 @@ afterEach(() => {
 
 describe("ModelRegistry", () => {
   it("uses the default model for DMs and guilds without a model of their own, loading it once", async () => {
-    const registry = new ModelRegistry({ models: store.models, defaultModelPath: defaultPath });
+    const registry = new ModelRegistry({ models: asyncSqliteStore(store).models, defaultModelPath: defaultPath });
     const dm = await registry.forGuild(null);
     const guild = await registry.forGuild("g1");
     expect(dm.name).toBe("default model");
     expect(guild).toBe(dm);
-    expect(registry.hasOwnModel("g1")).toBe(false);
+    expect(await registry.hasOwnModel("g1")).toBe(false);
   });
 
   it("installs a guild's model, stores it, and serves it to that guild only", async () => {
-    const registry = new ModelRegistry({ models: store.models, defaultModelPath: defaultPath });
-    const { info, handle } = registry.install("g1", tinyCheckpointBytes(7, 42));
+    const registry = new ModelRegistry({ models: asyncSqliteStore(store).models, defaultModelPath: defaultPath });
+    const { info, handle } = await registry.install("g1", tinyCheckpointBytes(7, 42));
     expect(info).toMatchObject({ guildId: "g1", step: 42, valLoss: 3.5 });
     expect(handle.name).toBe(`server model #${info.id}`);
     expect(await registry.forGuild("g1")).toBe(handle);
@@ -42,8 +43,11 @@ describe("ModelRegistry", () => {
   });
 
   it("loads a guild's stored model after a restart (a new registry on the same store)", async () => {
-    new ModelRegistry({ models: store.models, defaultModelPath: defaultPath }).install("g1", tinyCheckpointBytes(7, 5));
-    const restarted = new ModelRegistry({ models: store.models, defaultModelPath: defaultPath });
+    await new ModelRegistry({ models: asyncSqliteStore(store).models, defaultModelPath: defaultPath }).install(
+      "g1",
+      tinyCheckpointBytes(7, 5),
+    );
+    const restarted = new ModelRegistry({ models: asyncSqliteStore(store).models, defaultModelPath: defaultPath });
     const handle = await restarted.forGuild("g1");
     expect(handle.name).toMatch(/^server model #\d+$/);
     expect(handle.meta.step).toBe(5);
@@ -51,7 +55,7 @@ describe("ModelRegistry", () => {
   });
 
   it("sees a model another process stored", async () => {
-    const registry = new ModelRegistry({ models: store.models, defaultModelPath: defaultPath });
+    const registry = new ModelRegistry({ models: asyncSqliteStore(store).models, defaultModelPath: defaultPath });
     expect((await registry.forGuild("g1")).name).toBe("default model");
     const model = store.models.add({
       guildId: "g1",
@@ -63,17 +67,21 @@ describe("ModelRegistry", () => {
   });
 
   it("refuses broken bytes without touching the store or the current model", async () => {
-    const registry = new ModelRegistry({ models: store.models, defaultModelPath: defaultPath });
-    const before = registry.install("g1", tinyCheckpointBytes(2)).handle;
+    const registry = new ModelRegistry({ models: asyncSqliteStore(store).models, defaultModelPath: defaultPath });
+    const before = (await registry.install("g1", tinyCheckpointBytes(2))).handle;
     const broken = tinyCheckpointBytes(3).slice(0, 500);
-    expect(() => registry.install("g1", broken)).toThrow(/new model for guild g1/);
+    await expect(registry.install("g1", broken)).rejects.toThrow(/new model for guild g1/);
     expect(store.models.list("g1")).toHaveLength(1);
     expect(await registry.forGuild("g1")).toBe(before);
   });
 
   it("falls back to the default model (with one warning) when a stored model cannot load", async () => {
     const warnings: string[] = [];
-    const registry = new ModelRegistry({ models: store.models, defaultModelPath: defaultPath, onWarning: (m) => warnings.push(m) });
+    const registry = new ModelRegistry({
+      models: asyncSqliteStore(store).models,
+      defaultModelPath: defaultPath,
+      onWarning: (m) => warnings.push(m),
+    });
     store.models.add({
       guildId: "g1",
       checkpoint: new Uint8Array([1, 2, 3]),
@@ -94,8 +102,8 @@ describe("ModelRegistry", () => {
     expect((await registry.forGuild(null)).name).toBe("default model");
   });
 
-  it("cannot install without a store", () => {
-    expect(() => new ModelRegistry({ defaultModelPath: defaultPath }).install("g1", tinyCheckpointBytes())).toThrow(
+  it("cannot install without a store", async () => {
+    await expect(new ModelRegistry({ defaultModelPath: defaultPath }).install("g1", tinyCheckpointBytes())).rejects.toThrow(
       "cannot install a model for guild g1: this registry has no model store",
     );
   });
@@ -107,8 +115,12 @@ describe("a corrupt newest model", () => {
     const s = openStore(path.join(d, "bot.db"));
     try {
       const warnings: string[] = [];
-      const registry = new ModelRegistry({ models: s.models, defaultModelPath: defaultPath, onWarning: (m) => warnings.push(m) });
-      const good = registry.install("g9", tinyCheckpointBytes(2)).handle;
+      const registry = new ModelRegistry({
+        models: asyncSqliteStore(s).models,
+        defaultModelPath: defaultPath,
+        onWarning: (m) => warnings.push(m),
+      });
+      const good = (await registry.install("g9", tinyCheckpointBytes(2))).handle;
       // a newer checkpoint whose data was damaged after it was written: one byte flipped near the end
       const damaged = tinyCheckpointBytes(3);
       damaged[damaged.length - 3] ^= 0xff;

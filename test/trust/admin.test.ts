@@ -91,7 +91,7 @@ describe("retention at login", () => {
       },
     });
     try {
-      const texts = restarted.bot.store.messages.recent(restarted.fake.guild.id, { limit: 100 }).map((m) => m.text);
+      const texts = (await restarted.bot.store.messages.recent(restarted.fake.guild.id, { limit: 100 })).map((m) => m.text);
       expect(texts).toEqual(["yesterday"]);
     } finally {
       await restarted.stop();

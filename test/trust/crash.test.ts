@@ -79,7 +79,7 @@ describe("a crash mid-training", () => {
     // 3. the restart: the real bot on the same file
     const h = await startHarness({ fake, dir, training: { steps: RESUMED_STEPS, evalInterval: 10, evalBatches: 2, vocabSize: 300 } });
     try {
-      const interrupted = h.bot.store.runs.latest(guild)!;
+      const interrupted = (await h.bot.store.runs.latest(guild))!;
       expect(interrupted.status).toBe("interrupted");
       const serving = await h.registry.forGuild(guild);
       expect(serving.name).toMatch(/^server model #\d+$/);
@@ -96,7 +96,7 @@ describe("a crash mid-training", () => {
       });
       await resumed.acknowledged();
       const deadline = Date.now() + 90_000;
-      while (h.bot.store.models.list(guild).length < 2) {
+      while ((await h.bot.store.models.list(guild)).length < 2) {
         if (Date.now() > deadline) throw new Error(`no model after the resume: ${JSON.stringify(h.training.current(guild)?.snapshot())}`);
         await new Promise((r) => setTimeout(r, 50));
       }

@@ -69,11 +69,11 @@ describe("a text trained on in the playground", () => {
   });
 
   it("is kept once however often it was pasted, and forgotten on request", async () => {
-    const kept = pg.store.messages.recent("local", { limit: 100 }).filter((m) => m.authorId === TRAINING_TEXT_AUTHOR);
+    const kept = (await pg.store.messages.recent("local", { limit: 100 })).filter((m) => m.authorId === TRAINING_TEXT_AUTHOR);
     expect(kept.map((m) => m.text)).toEqual([LINE]);
     const forgot = await postJson(api("/api/train/texts/forget"), { lang: "en" });
     expect(forgot.body.text).toMatch(/^Forgot 1 kept passage\./);
-    expect(pg.store.messages.count("local")).toBe(0);
+    expect(await pg.store.messages.count("local")).toBe(0);
     const again = await postJson(api("/api/train/texts/forget"), { lang: "en" });
     expect(again.body.text).toBe("No training texts were kept.");
   });

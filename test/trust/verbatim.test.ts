@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { MIN_RUN, VerbatimIndex, verbatimIndexFor } from "../../src/app/verbatim.ts";
+import { asyncSqliteStore } from "../../src/store/async-store.ts";
 import { openStore } from "../../src/store/index.ts";
 
 const stored = [
@@ -46,23 +47,25 @@ describe("the index of a server's stored messages follows edits and deletes", ()
   const edited = "Meet me at the new bridge by the lake at nine, and bring the red lantern";
   const other = "The quick brown fox jumps over the lazy dog while the band plays on and on";
 
-  it("an edited message is cut as its new text, no longer as its old one; a deleted one no longer at all", () => {
+  it("an edited message is cut as its new text, no longer as its old one; a deleted one no longer at all", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "verbatim-"));
     const store = openStore(path.join(dir, "bot.db"));
+    const shared = asyncSqliteStore(store);
+    const indexNow = async () => (await verbatimIndexFor(shared, "g"))!;
     try {
       store.messages.add({ id: "1", guildId: "g", channelId: "c", authorId: "a", text: first, createdAt: 1 });
-      expect(verbatimIndexFor(store, "g")!.redact(`so: ${first}`).cut).toBe(true);
+      expect((await indexNow()).redact(`so: ${first}`).cut).toBe(true);
 
       // 1. an edit keeps the count the same: the index must still be rebuilt
       store.messages.updateText("g", "1", edited);
-      expect(verbatimIndexFor(store, "g")!.redact(`so: ${first}`).cut).toBe(false);
-      expect(verbatimIndexFor(store, "g")!.redact(`so: ${edited}`).cut).toBe(true);
+      expect((await indexNow()).redact(`so: ${first}`).cut).toBe(false);
+      expect((await indexNow()).redact(`so: ${edited}`).cut).toBe(true);
 
       // 2. a delete and an add of another message also keep the count
       store.messages.delete("g", "1");
       store.messages.add({ id: "2", guildId: "g", channelId: "c", authorId: "a", text: other, createdAt: 2 });
-      expect(verbatimIndexFor(store, "g")!.redact(`so: ${edited}`).cut).toBe(false);
-      expect(verbatimIndexFor(store, "g")!.redact(`so: ${other}`).cut).toBe(true);
+      expect((await indexNow()).redact(`so: ${edited}`).cut).toBe(false);
+      expect((await indexNow()).redact(`so: ${other}`).cut).toBe(true);
     } finally {
       store.close();
       rmSync(dir, { recursive: true, force: true });

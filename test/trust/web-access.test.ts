@@ -14,7 +14,8 @@ import { ModelRegistry } from "../../src/app/model-registry.ts";
 import { TrainingService } from "../../src/app/training-service.ts";
 import { startWebServer, type WebServer } from "../../src/adapters/web/server.ts";
 import { loadOrCreateSecret, secretFileFor } from "../../src/adapters/web/secret.ts";
-import { openStore, type Store } from "../../src/store/index.ts";
+import { type AsyncStore, asyncSqliteStore } from "../../src/store/async-store.ts";
+import { openStore } from "../../src/store/index.ts";
 
 const SECRET = "s3cr3t-for-the-test-0123456789-abcdefghijklmnop";
 
@@ -41,18 +42,18 @@ const chatBody = JSON.stringify({ messages: ["hello"], lang: "en" });
 const json = { "content-type": "application/json" };
 
 let dir: string;
-let store: Store;
+let store: AsyncStore;
 let training: TrainingService;
 let registry: ModelRegistry;
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), "minigpt-access-"));
-  store = openStore(path.join(dir, "bot.db"));
+  store = asyncSqliteStore(openStore(path.join(dir, "bot.db")));
   registry = new ModelRegistry({ models: store.models });
   training = new TrainingService({ store, registry });
 });
 afterAll(async () => {
   await training.shutdown();
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

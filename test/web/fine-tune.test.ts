@@ -69,14 +69,14 @@ describe("the playground's fine-tuning", () => {
     const after = recomputeHeldOutLoss(model.model, model.tokenizer, docs, 1337, FINE_TUNE.batchSize);
     expect(after).toBeLessThan(before - 0.3);
     expect(model.meta.valLoss).toBeCloseTo(after, 4);
-    const run = pg.store.runs.latest("local")!;
+    const run = (await pg.store.runs.latest("local"))!;
     expect((run.options as { base?: unknown }).base).toEqual({ ref: "gpt2-tiny", name: "gpt2-tiny" });
     expect(pg.errors).toEqual([]);
   });
 
   it("refuses a base too big for the memory before anything starts, with the figures (en and ja)", async () => {
     memoryLimit = 2 ** 20;
-    const runs = pg.store.runs.list("local").length;
+    const runs = (await pg.store.runs.list("local")).length;
     const text = readFileSync(TRAINING_TEXT_FILE, "utf8");
     const en = await postJson(api("/api/train"), { source: "text", text, base: "gpt2-tiny", minutes: 1, lang: "en" });
     expect(en.status).toBe(400);
@@ -88,7 +88,7 @@ describe("the playground's fine-tuning", () => {
     expect(ja.body.error).toMatch(
       /^\*\*gpt2-tiny\*\* の微調整（パラメータ 403,008 個、バッチ 4 × 8 トークン）には 0\.\d\d GiB のメモリが必要/,
     );
-    expect(pg.store.runs.list("local").length).toBe(runs);
+    expect((await pg.store.runs.list("local")).length).toBe(runs);
     expect(pg.training.current("local")).toBeUndefined();
     memoryLimit = 64 * 2 ** 30;
   });

@@ -8,12 +8,12 @@ import path from "node:path";
 import { ModelRegistry, type ModelRegistryOptions } from "../../src/app/model-registry.ts";
 import { TrainingService, type TrainingOverrides } from "../../src/app/training-service.ts";
 import { fastestKernels } from "../../src/app/kernels.ts";
-import { openStore, type Store } from "../../src/store/index.ts";
+import { type AsyncStore, openAsyncStore } from "../../src/store/async-store.ts";
 import { startWebServer } from "../../src/adapters/web/server.ts";
 
 export interface TestPlayground {
   url: string;
-  store: Store;
+  store: AsyncStore;
   training: TrainingService;
   registry: ModelRegistry;
   /** errors the server logged (a test that expects none checks it is empty) */
@@ -28,7 +28,7 @@ export async function startTestPlayground(
   trainingOptions: { availableMemory?: () => number } = {},
 ): Promise<TestPlayground> {
   const dir = mkdtempSync(path.join(tmpdir(), "minigpt-web-"));
-  const store = openStore(path.join(dir, "bot.db"));
+  const store = await openAsyncStore({ databasePath: path.join(dir, "bot.db") });
   const registry = new ModelRegistry({ models: store.models, kernels: fastestKernels(), ...registryOptions });
   const training = new TrainingService({ store, registry, overrides, ...trainingOptions });
   const errors: unknown[] = [];
@@ -42,7 +42,7 @@ export async function startTestPlayground(
     async close() {
       await training.shutdown();
       await web.close();
-      store.close();
+      await store.close();
     },
   };
 }

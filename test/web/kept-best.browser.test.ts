@@ -65,10 +65,10 @@ describe.skipIf(!hasChromium)(
       await page.screenshot({ path: path.join(SCREENSHOTS, "kept-best-en.png") });
 
       // 1. what the store kept: an earlier step than the last, with its own (lower) held-out loss
-      const kept = pg.store.models.latestInfo("local")!;
+      const kept = (await pg.store.models.latestInfo("local"))!;
       expect(kept.step).toBeLessThan(STEPS);
-      const run = pg.store.runs.latest("local")!;
-      const lastPoint = pg.store.runs.points("local", run.id).find((p) => p.step === STEPS);
+      const run = (await pg.store.runs.latest("local"))!;
+      const lastPoint = (await pg.store.runs.points("local", run.id)).find((p) => p.step === STEPS);
       expect(lastPoint?.valLoss ?? Number.POSITIVE_INFINITY).toBeGreaterThan(kept.valLoss!);
 
       // 2. the end line names the kept step
@@ -85,7 +85,7 @@ describe.skipIf(!hasChromium)(
     }, 240_000);
 
     it("in Japanese, /model show reports the same kept step and loss", async () => {
-      const kept = pg.store.models.latestInfo("local")!;
+      const kept = (await pg.store.models.latestInfo("local"))!;
       const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, locale: "ja-JP" });
       await page.goto(pg.url);
       await page.waitForSelector(".message.bot");

@@ -56,7 +56,7 @@ describe.skipIf(!hasChromium)(hasChromium ? "the model picker in Chromium" : "th
     await page.selectOption("#model-picker", "tiny-gpt2");
     await expect.poll(() => lastBot().textContent()).toBe("tiny-gpt2 answers here from now on (instead of default).");
     await expect.poll(() => page.textContent("#model-name")).toBe("model: tiny-gpt2");
-    expect(pg.store.models.chosen("local")).toEqual({ kind: "imported", name: "tiny-gpt2" });
+    expect(await pg.store.models.chosen("local")).toEqual({ kind: "imported", name: "tiny-gpt2" });
     await page.click("#model-picker");
     await page.screenshot({ path: path.join(SCREENSHOTS, "8-model-picker.png") });
     await page.keyboard.press("Escape");

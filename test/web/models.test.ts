@@ -51,7 +51,7 @@ describe("POST /api/models/use", () => {
     expect(status).toBe(200);
     expect(body.text).toBe("tiny-gpt2 answers here from now on (instead of default).");
     expect(body.inUse).toBe("tiny-gpt2");
-    expect(pg.store.models.chosen("local")).toEqual({ kind: "imported", name: "tiny-gpt2" });
+    expect(await pg.store.models.chosen("local")).toEqual({ kind: "imported", name: "tiny-gpt2" });
     expect((await picker()).inUse).toBe("tiny-gpt2");
   });
 
@@ -64,7 +64,7 @@ describe("POST /api/models/use", () => {
     const missing = await postJson(api("/api/models/use"), { lang: "en" });
     expect(missing.status).toBe(400);
     expect(missing.body.error).toMatch(/ref must name a model/);
-    expect(pg.store.models.chosen("local")).toEqual({ kind: "imported", name: "tiny-gpt2" });
+    expect(await pg.store.models.chosen("local")).toEqual({ kind: "imported", name: "tiny-gpt2" });
   });
 });
 

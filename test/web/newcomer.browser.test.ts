@@ -165,8 +165,8 @@ describe.skipIf(!hasChromium)(
       "%s: after a playground training, /explain speaks of the playground's own model",
       async (lang) => {
         // what a finished training in the page leaves: the space's own model, installed
-        if (pg.store.models.latestInfo(LOCAL_SPACE) === undefined) pg.registry.install(LOCAL_SPACE, trainedBytes(1, 3.25));
-        const id = pg.store.models.latestInfo(LOCAL_SPACE)!.id;
+        if ((await pg.store.models.latestInfo(LOCAL_SPACE)) === undefined) await pg.registry.install(LOCAL_SPACE, trainedBytes(1, 3.25));
+        const id = (await pg.store.models.latestInfo(LOCAL_SPACE))!.id;
         const body = await send(lang, "/explain topic:loss");
         const first = body.split("\n")[0];
         expect(first).toBe(

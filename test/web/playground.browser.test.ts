@@ -126,7 +126,7 @@ describe.skipIf(!hasChromium)(hasChromium ? "the playground in Chromium" : "the 
     const curves = await page.evaluate(() => (window as unknown as { curves: string[] }).curves);
     expect(new Set(curves).size).toBeGreaterThanOrEqual(2);
     expect(await page.locator(".card.training .training-line").textContent()).toMatch(/^Training finished: 30 steps/);
-    expect(pg.store.models.latestInfo("local")?.step).toBe(30);
+    expect((await pg.store.models.latestInfo("local"))?.step).toBe(30);
     await expect.poll(() => page.textContent("#model-name")).toMatch(/your model #\d+/);
   }, 180_000);
 
@@ -148,7 +148,7 @@ describe.skipIf(!hasChromium)(hasChromium ? "the playground in Chromium" : "the 
       /^Training stopped at step \d+ of 30\. The last checkpoint \(step \d+/,
     );
     await shot("6b-stopped");
-    const run = pg.store.runs.latest("local");
+    const run = await pg.store.runs.latest("local");
     expect(run?.status).toBe("stopped");
   }, 120_000);
 

@@ -13,22 +13,24 @@ import { CUT_MARK } from "../../src/app/redaction.ts";
 import { SENTENCES } from "../../src/app/sentences.ts";
 import { TrainingService } from "../../src/app/training-service.ts";
 import { MIN_RUN } from "../../src/app/verbatim.ts";
-import { openStore, type Store } from "../../src/store/index.ts";
+import { type AsyncStore, openAsyncStore } from "../../src/store/async-store.ts";
 import { TestRegistry } from "../discord/harness.ts";
 import { scriptedHandle } from "../discord/tiny-model.ts";
 import { postJson } from "./harness.ts";
 
 const STORED = "the secret words of someone here, told in confidence to a few";
 let dir: string;
-let store: Store;
+let store: AsyncStore;
 let registry: TestRegistry;
 let training: TrainingService;
 let web: WebServer;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "minigpt-web-redaction-"));
-  store = openStore(path.join(dir, "bot.db"));
-  store.messages.addMany([{ id: "1", guildId: LOCAL_SPACE, channelId: "pasted", authorId: "you", text: STORED, createdAt: Date.now() }]);
+  store = await openAsyncStore({ databasePath: path.join(dir, "bot.db") });
+  await store.messages.addMany([
+    { id: "1", guildId: LOCAL_SPACE, channelId: "pasted", authorId: "you", text: STORED, createdAt: Date.now() },
+  ]);
   registry = new TestRegistry({ models: store.models });
   training = new TrainingService({ store, registry });
   web = await startWebServer({ registry, store, training, port: 0 });
@@ -37,7 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await training?.shutdown();
   await web?.close();
-  store?.close();
+  await store?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -218,7 +218,7 @@ describe("bad requests get a 4xx with a clear message", () => {
     const bad = await postJson(api("/api/train"), { source: "text", text: "x", preset: "tiny", minutes: 99, lang: "en" });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatch(/minutes must be a whole number from 1 to 10 \(you gave 99\)/);
-    expect(pg.store.runs.latest("local")).toBeUndefined();
+    expect(await pg.store.runs.latest("local")).toBeUndefined();
     expect(pg.training.current("local")).toBeUndefined();
     const idle = await readEvents(api("/api/train/events?lang=en"));
     expect(idle).toEqual([["idle", { text: "No training is running. Start one with `/train`." }]]);
@@ -248,7 +248,7 @@ describe("/train", () => {
     expect(end.status).toBe("done");
     expect(end.text).toMatch(/^Training finished: 40 steps/);
 
-    const stored = pg.store.models.latestInfo("local");
+    const stored = await pg.store.models.latestInfo("local");
     expect(stored?.step).toBe(40);
     const curve = await fetch(api("/api/train/curve.png?lang=en"));
     expect(curve.status).toBe(200);

@@ -13,7 +13,7 @@ import { LOCAL_SPACE } from "../../src/app/model-identity.ts";
 import { TrainingService } from "../../src/app/training-service.ts";
 import { keepTrainingTexts } from "../../src/app/training-texts.ts";
 import { VerbatimIndex } from "../../src/app/verbatim.ts";
-import { openStore, type Store } from "../../src/store/index.ts";
+import { type AsyncStore, openAsyncStore } from "../../src/store/async-store.ts";
 import { TestRegistry } from "../discord/harness.ts";
 import { postJson } from "./harness.ts";
 
@@ -22,15 +22,15 @@ const KEPT = [
   "The quick brown fox jumps over the lazy dog.",
 ];
 let dir: string;
-let store: Store;
+let store: AsyncStore;
 let training: TrainingService;
 let web: WebServer;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "minigpt-web-sources-"));
-  store = openStore(path.join(dir, "bot.db"));
-  keepTrainingTexts(store, LOCAL_SPACE, KEPT);
-  keepTrainingTexts(store, "123456", ["名前はまだ無い、と別のサーバーの誰かが書いた"]);
+  store = await openAsyncStore({ databasePath: path.join(dir, "bot.db") });
+  await keepTrainingTexts(store, LOCAL_SPACE, KEPT);
+  await keepTrainingTexts(store, "123456", ["名前はまだ無い、と別のサーバーの誰かが書いた"]);
   const registry = new TestRegistry({ models: store.models });
   training = new TrainingService({ store, registry });
   web = await startWebServer({ registry, store, training, port: 0 });
@@ -39,7 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await training?.shutdown();
   await web?.close();
-  store?.close();
+  await store?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -86,7 +86,7 @@ function replyCommand(spec: TypedCommandSpec, present: ReplyUseCase): ConsoleCom
       const options: CommandOptions = parseOptions(rest, spec);
       const { space, lang } = session;
       const handle = await space.handle();
-      const rc = { handle, lang, heavy: runNow, redactor: space.redactor(), sources: space.sources() };
+      const rc = { handle, lang, heavy: runNow, redactor: await space.redactor(), sources: space.sources() };
       const reply = await present(rc, options)();
       const { out, notes } = terminalText(reply);
       session.write(out + (PICTURE_IN_WORDS[spec.name]?.(handle, options) ?? "") + notes);

@@ -1,6 +1,6 @@
 /**
- * The console's place in the store: the same SQLite file as the playground and the bot
- * (DATABASE_PATH from the environment or .env, default data/bot.db) and the playground's space,
+ * The console's place in the store: the same store as the playground and the bot (DATABASE_URL,
+ * else the SQLite file DATABASE_PATH, from the environment or .env; default data/bot.db) and the playground's space,
  * "local", so a model trained in the page answers here too. `--model FILE` answers instead,
  * from that file alone.
  */
@@ -14,20 +14,21 @@ import { ModelRegistry } from "../../app/model-registry.ts";
 import { type Redactor, redactorFor } from "../../app/redaction.ts";
 import { type SourceScope, sourceScopeFor } from "../../app/sources.ts";
 import { DEFAULT_DATABASE_PATH, parseEnvFile } from "../../config.ts";
-import { openStore, type Store } from "../../store/index.ts";
+import { type AsyncStore, openAsyncStore } from "../../store/async-store.ts";
 
 export interface ConsoleSpace {
   /** the model answering now: the space's (it may change while the console runs: a training in the page), or the --model file's */
   handle(): Promise<ModelHandle>;
   /** the space's stored texts no answer hands back word for word (null: none) */
-  redactor(): Redactor | null;
+  redactor(): Promise<Redactor | null>;
   /** the space's stored training texts /sources searches (null: none) */
   sources(): SourceScope | null;
-  store: Store;
+  store: AsyncStore;
   registry: ModelRegistry;
   space: string;
-  databasePath: string;
-  close(): void;
+  /** where the store is: the SQLite file, or the PostgreSQL URL without its password */
+  location: string;
+  close(): Promise<void>;
 }
 
 /** The environment with .env beneath it, as the bot and `npm run cli -- models` read it. */
@@ -36,11 +37,17 @@ export function consoleEnvironment(): Record<string, string | undefined> {
   return { ...fromFile, ...process.env };
 }
 
-/** Opens the store; `fixed`: the --model file's handle, which then answers instead of the space's. */
-export function openConsoleSpace(env: Record<string, string | undefined>, fixed?: ModelHandle): ConsoleSpace {
+/** The store the bot and the playground use: DATABASE_URL's, else the SQLite file (its folder made first). */
+export function openConsoleStore(env: Record<string, string | undefined>): Promise<AsyncStore> {
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   const databasePath = env.DATABASE_PATH?.trim() || DEFAULT_DATABASE_PATH;
-  mkdirSync(path.dirname(databasePath), { recursive: true });
-  const store = openStore(databasePath);
+  if (databaseUrl === undefined) mkdirSync(path.dirname(databasePath), { recursive: true });
+  return openAsyncStore({ databaseUrl, databasePath });
+}
+
+/** Opens the store; `fixed`: the --model file's handle, which then answers instead of the space's. */
+export async function openConsoleSpace(env: Record<string, string | undefined>, fixed?: ModelHandle): Promise<ConsoleSpace> {
+  const store = await openConsoleStore(env);
   const registry = new ModelRegistry({
     models: store.models,
     defaultModelPath: env.DEFAULT_MODEL_PATH?.trim() || undefined,
@@ -57,7 +64,7 @@ export function openConsoleSpace(env: Record<string, string | undefined>, fixed?
     store,
     registry,
     space,
-    databasePath,
+    location: store.location,
     close: () => store.close(),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * The console's way into the store the bot and the playground use: DATABASE_PATH (default
- * data/bot.db) and the host's MODELS_DIR (default data/models), from the environment or .env.
+ * The console's way into the store the bot and the playground use: DATABASE_URL, else
+ * DATABASE_PATH (default data/bot.db), and the host's MODELS_DIR (default data/models), from the environment or .env.
  * `npm run cli -- predict --model '#2'` and the console's `/model use` read models from here.
  */
 import { type CatalogueDeps, listModels, resolveRef } from "../../app/model-catalogue.ts";
@@ -15,11 +15,11 @@ export const cliEnvironment: () => Env = consoleEnvironment;
 
 /** Opens the store and the registry the console would (openConsoleSpace), runs `use`, and closes the store again. */
 export async function withModelStore<T>(env: Env, use: (deps: CatalogueDeps) => Promise<T>): Promise<T> {
-  const space = openConsoleSpace(env);
+  const space = await openConsoleSpace(env);
   try {
     return await use({ registry: space.registry, store: space.store });
   } finally {
-    space.close();
+    await space.close();
   }
 }
 

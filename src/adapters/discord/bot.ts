@@ -2,7 +2,7 @@
  * Starting the bot: the store, the model registry, the commands of commands/, the client and
  * its event handlers. `startBot` resolves once the bot is connected and has its guilds;
  * `startSharded` runs one such bot per shard in child processes (discord.js ShardingManager),
- * all sharing the SQLite file (WAL + busy timeout).
+ * all sharing the store: the SQLite file (WAL + busy timeout), or PostgreSQL with DATABASE_URL.
  */
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -13,7 +13,7 @@ import { ModelRegistry } from "../../app/model-registry.ts";
 import { TrainingService } from "../../app/training-service.ts";
 import { type Config, configToEnv } from "../../config.ts";
 import { DEFAULT_MODELS_DIR } from "../../app/fetch-model.ts";
-import { openStore, type Store } from "../../store/index.ts";
+import { type AsyncStore, openAsyncStore } from "../../store/async-store.ts";
 import { DEFAULT_RATE_LIMIT, RateLimiter } from "../../app/rate-limit.ts";
 import { createHeavyQueue, type HeavyQueue } from "../../app/heavy-queue.ts";
 import { applyRetention } from "../../app/guild-policy.ts";
@@ -24,6 +24,7 @@ import { loadCommands } from "./command-loader.ts";
 import { dispatchInteraction } from "./dispatcher.ts";
 import { consoleLogger, type Logger } from "./log.ts";
 import { SerialQueue } from "./serial-queue.ts";
+import { keyedChain } from "./keyed-chain.ts";
 
 /** Chat replies wait at most about a minute behind the others (at most 100 of them); more get a "busy" line. */
 const CHAT_QUEUE = { maxWaitMs: 60_000, maxPending: 100, firstEstimateMs: 1_000 };
@@ -33,8 +34,8 @@ const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 export interface BotDeps {
   /** the per-user limit on expensive work; null turns it off */
   rateLimiter?: RateLimiter | null;
-  /** default: openStore(config.databasePath), closed on stop */
-  store?: Store;
+  /** default: openAsyncStore(config) (PostgreSQL with config.databaseUrl, else the SQLite file), closed on stop */
+  store?: AsyncStore;
   /** default: the store's models, then the default model */
   registry?: ModelRegistry;
   /** default: the files of commands/ */
@@ -46,7 +47,7 @@ export interface BotDeps {
 
 export interface BotHandle {
   client: Client<true>;
-  store: Store;
+  store: AsyncStore;
   registry: ModelRegistry;
   commands: Collection<string, Command>;
   training: TrainingService;
@@ -58,7 +59,7 @@ export interface BotHandle {
 export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotHandle> {
   const log = deps.log ?? consoleLogger;
   const ownStore = deps.store === undefined;
-  const store = deps.store ?? openStore(config.databasePath);
+  const store = deps.store ?? (await openAsyncStore({ databaseUrl: config.databaseUrl, databasePath: config.databasePath }));
   try {
     const registry =
       deps.registry ??
@@ -96,38 +97,36 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
         log.error("message handling failed", { id: message.id }, err),
       );
     });
-    // what people delete or edit on Discord is deleted or edited in the store too
+    // what people delete or edit on Discord is deleted or edited in the store too, a guild's
+    // changes in the order Discord sent them (two quick edits: the second text is the one kept)
+    const inOrder = keyedChain();
     const forget = (guildId: string | null, id: string) => {
       if (guildId === null) return;
-      try {
-        store.messages.delete(guildId, id);
-      } catch (err) {
-        log.error("cannot forget a deleted message", { guild: guildId, message: id }, err);
-      }
+      inOrder(guildId, () => store.messages.delete(guildId, id)).catch((err: unknown) =>
+        log.error("cannot forget a deleted message", { guild: guildId, message: id }, err),
+      );
     };
     client.on(Events.MessageDelete, (message) => forget(message.guildId, message.id));
     client.on(Events.MessageBulkDelete, (messages) => messages.forEach((m) => forget(m.guildId, m.id)));
     client.on(Events.MessageUpdate, (_old, updated) => {
-      if (updated.guildId === null || typeof updated.content !== "string") return;
-      try {
-        if (updated.content.trim() === "") store.messages.delete(updated.guildId, updated.id);
-        else store.messages.updateText(updated.guildId, updated.id, updated.content);
-      } catch (err) {
-        log.error("cannot update an edited message", { guild: updated.guildId, message: updated.id }, err);
-      }
+      const { guildId, id, content } = updated;
+      if (guildId === null || typeof content !== "string") return;
+      inOrder(guildId, () =>
+        content.trim() === "" ? store.messages.delete(guildId, id) : store.messages.updateText(guildId, id, content),
+      ).catch((err: unknown) => log.error("cannot update an edited message", { guild: guildId, message: id }, err));
     });
     // a guild the bot joins (GuildCreate) or finds again at login (GuildAvailable): recorded, and
     // its messages older than its retention period deleted
-    const recordGuild = (guild: { id: string; name: string }) => {
+    const recordGuild = async (guild: { id: string; name: string }) => {
       try {
-        store.guilds.upsert({ id: guild.id, name: guild.name });
-        applyRetention(store, guild.id);
+        await store.guilds.upsert({ id: guild.id, name: guild.name });
+        await applyRetention(store, guild.id);
       } catch (err) {
         log.error("cannot record a guild", { guild: guild.id }, err);
       }
     };
-    client.on(Events.GuildCreate, recordGuild);
-    client.on(Events.GuildAvailable, recordGuild);
+    client.on(Events.GuildCreate, (guild) => void recordGuild(guild));
+    client.on(Events.GuildAvailable, (guild) => void recordGuild(guild));
     client.on(Events.Error, (err) => log.error("discord.js client error", {}, err));
     client.on(Events.Warn, (message) => log.warn(message));
     client.on(Events.ShardError, (err, shardId) => log.error("shard connection error", { shard: shardId }, err));
@@ -149,14 +148,18 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
     // runs left "running" by a previous process of this shard died with it
     const guildIds = [...readyClient.guilds.cache.keys()];
     // every guild present at login, whichever event announced it; then again every hour, so a
-    // bot that runs for months still forgets on time
+    // bot that runs for months still forgets on time (one sweep at a time, a guild after another)
+    let sweeping: Promise<void> | null = null;
     const applyAllRetention = () => {
-      for (const guild of readyClient.guilds.cache.values()) recordGuild(guild);
+      sweeping ??= (async () => {
+        for (const guild of [...readyClient.guilds.cache.values()]) await recordGuild(guild);
+      })().finally(() => (sweeping = null));
+      return sweeping;
     };
-    applyAllRetention();
-    const retentionTimer = setInterval(applyAllRetention, RETENTION_INTERVAL_MS);
+    await applyAllRetention();
+    const retentionTimer = setInterval(() => void applyAllRetention(), RETENTION_INTERVAL_MS);
     retentionTimer.unref();
-    const interrupted = store.runs.markInterrupted(process.env.SHARDING_MANAGER === "true" ? guildIds : undefined);
+    const interrupted = await store.runs.markInterrupted(process.env.SHARDING_MANAGER === "true" ? guildIds : undefined);
     log.info(`logged in as ${readyClient.user.tag}`, {
       guilds: guildIds.length,
       commands: commands.size,
@@ -176,11 +179,12 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
         // trainings die with the bot: their workers are ended and their runs marked interrupted
         await training.shutdown();
         await client.destroy();
-        if (ownStore) store.close();
+        await sweeping;
+        if (ownStore) await store.close();
       },
     };
   } catch (err) {
-    if (ownStore) store.close();
+    if (ownStore) await store.close();
     throw err;
   }
 }

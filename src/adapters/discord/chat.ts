@@ -12,7 +12,7 @@ import { explainModeOn } from "../../app/user-settings.ts";
 import { redactGeneration, redactorFor } from "../../app/redaction.ts";
 import type { RateLimiter } from "../../app/rate-limit.ts";
 import { tracePicture } from "../../app/pictures.ts";
-import type { Store } from "../../store/index.ts";
+import type { AsyncStore } from "../../store/async-store.ts";
 import { langOfText, strings } from "./i18n.ts";
 import type { Logger } from "./log.ts";
 import { inertMentions, replyToMessage } from "./outgoing.ts";
@@ -28,7 +28,7 @@ export interface ChatDeps {
   log: Logger;
   queue: SerialQueue;
   /** where per-user settings (explain mode) live; without it, plain replies */
-  store?: Pick<Store, "settings" | "messages">;
+  store?: Pick<AsyncStore, "settings" | "messages">;
   /** the per-user limit on expensive work */
   rateLimiter?: RateLimiter | null;
 }
@@ -60,7 +60,7 @@ export async function handleChatMessage(message: Message, deps: ChatDeps): Promi
     const handle = await deps.registry.forGuild(message.guildId);
     // 3. generate (one chat at a time; a stored message is never handed back word for word), 4. reply without pings
     const lang = langOfText(current);
-    const redactor = redactorFor(deps.store, message.guildId);
+    const redactor = await redactorFor(deps.store, message.guildId);
     const answer = await chatReply(
       { handle, lang, heavy: (job) => deps.queue.run(async () => job()), redactor },
       [...earlier, current],
@@ -68,7 +68,7 @@ export async function handleChatMessage(message: Message, deps: ChatDeps): Promi
     );
     const { generated } = answer;
     const body = discordMessage(answer.reply).content ?? "";
-    if (deps.store && !answer.cut && generated.steps.length > 0 && explainModeOn(deps.store, message.guildId, message.author.id)) {
+    if (deps.store && !answer.cut && generated.steps.length > 0 && (await explainModeOn(deps.store, message.guildId, message.author.id))) {
       // explain mode: the reply, each token's runners-up, and the step-by-step picture
       const budget = 1900 - body.length - text.explainBreakdownTitle.length - 12;
       const breakdown = inertMentions(chatBreakdown(handle, generated.steps, Math.max(0, budget)));

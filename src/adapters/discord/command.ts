@@ -18,14 +18,14 @@ import type {
 import type { ModelRegistry } from "../../app/model-registry.ts";
 import type { TrainingService } from "../../app/training-service.ts";
 import type { Config } from "../../config.ts";
-import type { Store } from "../../store/index.ts";
+import type { AsyncStore } from "../../store/async-store.ts";
 import type { Lang, Strings } from "./i18n.ts";
 import type { Logger } from "./log.ts";
 import type { HeavyQueue } from "../../app/heavy-queue.ts";
 
 export interface CommandContext {
   config: Config;
-  store: Store;
+  store: AsyncStore;
   registry: ModelRegistry;
   /** guild trainings: one at a time per guild, in worker threads */
   training: TrainingService;

@@ -19,8 +19,8 @@ export interface HistoryOptions {
   before: string;
   /** checked between pages: true ends the reading early */
   shouldStop?: () => boolean;
-  /** after each page: what it kept, and the totals so far */
-  onPage?: (kept: StoredMessage[], totals: { read: number; kept: number }) => void;
+  /** after each page: what it kept, and the totals so far (awaited before the next page) */
+  onPage?: (kept: StoredMessage[], totals: { read: number; kept: number }) => void | Promise<void>;
 }
 
 export interface HistoryResult {
@@ -64,7 +64,7 @@ export async function readHistory(channels: readonly GuildTextBasedChannel[], o:
       const kept = page.map((m) => trainingMessage(m, o.guildId)).filter((m): m is StoredMessage => m !== undefined);
       result.read += page.length;
       result.kept += kept.length;
-      o.onPage?.(kept, { read: result.read, kept: result.kept });
+      await o.onPage?.(kept, { read: result.read, kept: result.kept });
       if (page.length < limit) cursor.done = true;
       else cursor.before = oldestId(page);
     }

@@ -32,8 +32,8 @@ export function replyCommand(name: string, present: ReplyUseCase) {
       handle,
       lang: ctx.lang,
       heavy: ctx.heavy,
-      redactor: redactorFor(ctx.store, guild),
-      storedModelId: () => (guild ? (ctx.store.models.latestInfo(guild)?.id ?? null) : null),
+      redactor: await redactorFor(ctx.store, guild),
+      storedModelId: async () => (guild ? ((await ctx.store.models.latestInfo(guild))?.id ?? null) : null),
       neuronIndex: (h) => neuronIndexerFor(ctx.store).status(guild ?? DIRECT_MESSAGES, h),
       // nothing is stored from direct messages
       sources: guild ? sourceScopeFor(ctx.store, guild, interaction.user.id) : null,

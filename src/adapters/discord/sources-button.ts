@@ -52,7 +52,7 @@ export async function answerSourcesButton(interaction: ButtonInteraction, deps: 
       handle,
       lang,
       heavy: deps.heavy,
-      redactor: redactorFor(deps.store, guild),
+      redactor: await redactorFor(deps.store, guild),
       sources: guild ? sourceScopeFor(deps.store, guild, interaction.user.id) : null,
     },
     { text: said },

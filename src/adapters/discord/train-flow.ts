@@ -82,8 +82,8 @@ export async function startTraining(interaction: ChatInputCommandInteraction, ct
   let resumeFrom: GuildTrainingRequest["resumeFrom"];
   let preset = options.preset;
   if (options.resume) {
-    const run = ctx.store.runs.latestResumable(i.guildId);
-    const checkpoint = run && ctx.store.runs.checkpoint(i.guildId, run.id);
+    const run = await ctx.store.runs.latestResumable(i.guildId);
+    const checkpoint = run && (await ctx.store.runs.checkpoint(i.guildId, run.id));
     if (!run || !checkpoint) {
       await respond(i, ctx.text.trainNothingToResume, { ephemeral: true });
       return;
@@ -96,7 +96,7 @@ export async function startTraining(interaction: ChatInputCommandInteraction, ct
   // 0b. fine-tuning: the base named (a model this server may use), or the resumed run's own base
   let base: TrainingBase | undefined;
   if (resumeFrom) {
-    const run = ctx.store.runs.get(i.guildId, resumeFrom.runId);
+    const run = await ctx.store.runs.get(i.guildId, resumeFrom.runId);
     base = resumedBase(run?.options, resumeFrom.checkpoint);
   } else if (options.base !== null) {
     try {
@@ -110,7 +110,7 @@ export async function startTraining(interaction: ChatInputCommandInteraction, ct
 
   // 1. the channels: allowed by the admins, and readable by the bot (nothing to read when resuming)
   const channels = resumeFrom ? [] : resolveChannels(i, options.channels, ctx);
-  const allowed = allowedChannels(ctx.store, i.guildId);
+  const allowed = await allowedChannels(ctx.store, i.guildId);
   const refused = allowed === null ? undefined : channels.find((c) => !allowed.includes(c.id));
   if (refused && allowed) {
     await respond(
@@ -123,7 +123,7 @@ export async function startTraining(interaction: ChatInputCommandInteraction, ct
     );
     return;
   }
-  applyRetention(ctx.store, i.guildId);
+  await applyRetention(ctx.store, i.guildId);
   for (const channel of channels) {
     const missing = await missingToRead(i, channel);
     if (missing.length > 0) {
@@ -198,9 +198,9 @@ async function runTraining(
         max: maxMessages,
         before: i.id,
         shouldStop: () => training.stopRequested,
-        onPage: (kept, totals) => {
+        onPage: async (kept, totals) => {
           if (training.outcome !== null) return; // wiped while reading: store nothing more
-          ctx.store.messages.addMany(kept);
+          await ctx.store.messages.addMany(kept);
           training.noteCollected(totals.read, totals.kept);
         },
       });
@@ -224,7 +224,7 @@ async function runTraining(
     training.cancel();
   } else {
     try {
-      training.train();
+      await training.train();
     } catch (err) {
       unsubscribe();
       await live.close();
@@ -285,8 +285,7 @@ export async function trainingStatus(interaction: ChatInputCommandInteraction, c
     await respond(interaction, await liveView(training, ctx), { ephemeral: true });
     return;
   }
-  const last = ctx.store.runs.latest(guildId);
-  const steps = last ? (ctx.store.runs.points(guildId, last.id).at(-1)?.step ?? null) : null;
+  const { last, steps } = await lastRun(ctx, guildId);
   await respond(interaction, ctx.text.trainNotRunning(last && { status: last.status, at: last.finishedAt ?? last.startedAt, steps }), {
     ephemeral: true,
   });
@@ -295,8 +294,7 @@ export async function trainingStatus(interaction: ChatInputCommandInteraction, c
 export async function stopTraining(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const training = ctx.training.stop(interaction.guildId!);
   if (!training) {
-    const last = ctx.store.runs.latest(interaction.guildId!);
-    const steps = last ? (ctx.store.runs.points(interaction.guildId!, last.id).at(-1)?.step ?? null) : null;
+    const { last, steps } = await lastRun(ctx, interaction.guildId!);
     await respond(interaction, ctx.text.trainNotRunning(last && { status: last.status, at: last.finishedAt ?? last.startedAt, steps }), {
       ephemeral: true,
     });
@@ -309,6 +307,13 @@ export async function stopTraining(interaction: ChatInputCommandInteraction, ctx
     interaction,
     outcome === null ? ctx.text.trainStopping : { content: ctx.text.trainStopReply(outcome), components: outcomeButtons(outcome, ctx) },
   );
+}
+
+/** The guild's newest run, and the step it reached (what "no training runs" says). */
+async function lastRun(ctx: CommandContext, guildId: string) {
+  const last = await ctx.store.runs.latest(guildId);
+  const steps = last ? ((await ctx.store.runs.points(guildId, last.id)).at(-1)?.step ?? null) : null;
+  return { last, steps };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ export async function chatReply(ctx: WebContext, messages: unknown, seed?: unkno
     throw inputError("bad-seed", { seed: String(seed).slice(0, 20) });
   // 2. the model's next message (src/app/replies/chat.ts), as the page's JSON
   const handle = await ctx.registry.forGuild(ctx.space);
-  const rc = { handle, lang: ctx.lang, heavy: ctx.heavy, redactor: storedRedactor(ctx) };
+  const rc = { handle, lang: ctx.lang, heavy: ctx.heavy, redactor: await storedRedactor(ctx) };
   const { reply } = await chatAnswer(rc, recent, (seed as number | undefined) ?? randomSeed());
   return { text: webReply(reply).text };
 }

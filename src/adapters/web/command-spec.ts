@@ -16,7 +16,7 @@ import { parseCommandLine, parseOptions, typedCommandSpec } from "../../app/cata
 import type { HeavyQueue } from "../../app/heavy-queue.ts";
 import type { ModelRegistry } from "../../app/model-registry.ts";
 import type { TrainingService } from "../../app/training-service.ts";
-import type { Store } from "../../store/index.ts";
+import type { AsyncStore } from "../../store/async-store.ts";
 import type { Lang } from "./texts.ts";
 
 export type { Bilingual };
@@ -72,7 +72,7 @@ export interface WebReply {
 export interface WebContext {
   lang: Lang;
   registry: ModelRegistry;
-  store: Store;
+  store: AsyncStore;
   training: TrainingService;
   /** the store's space of the playground (the bot's spaces are guild ids) */
   space: string;

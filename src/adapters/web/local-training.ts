@@ -51,9 +51,9 @@ export async function startLocalTraining(ctx: WebContext, request: LocalTraining
   if (ctx.training.current(ctx.space)) return { text: t.trainAlreadyRunning, training: true };
   const training = ctx.training.begin(ctx.space, { preset: request.preset, minutes: request.minutes, ...(base && { base }) });
   // 4. the worker (TrainingError "not-enough-text", and the space is free again)
-  training.train(documents);
+  await training.train(documents);
   // 5. a pasted text is kept, so that no surface hands it back word for word (src/app/training-texts.ts)
-  if (request.source === "text") keepTrainingTexts(ctx.store, ctx.space, documents);
+  if (request.source === "text") await keepTrainingTexts(ctx.store, ctx.space, documents);
   const corpus = training.snapshot().corpus!;
   if (!base) return { text: t.trainStarted({ preset: request.preset, minutes: request.minutes, ...corpus }), training: true };
   const say = fineTuneSentences(ctx.lang);
@@ -96,8 +96,8 @@ export function stopLocalTraining(ctx: WebContext): WebReply {
 }
 
 /** Deletes the kept texts of the playground's trainings (the models trained on them stay). */
-export function forgetLocalTrainingTexts(ctx: WebContext): WebReply {
-  return { text: texts(ctx.lang).trainTextsForgotten(forgetTrainingTexts(ctx.store, ctx.space)) };
+export async function forgetLocalTrainingTexts(ctx: WebContext): Promise<WebReply> {
+  return { text: texts(ctx.lang).trainTextsForgotten(await forgetTrainingTexts(ctx.store, ctx.space)) };
 }
 
 /**
@@ -111,9 +111,9 @@ export async function lossCurvePng(ctx: WebContext): Promise<Uint8Array | null> 
     if (training.points.length === 0) return null;
     return trainingLossPicture(training.points, training.snapshot().totalSteps, "new model", ctx.lang);
   }
-  const run = ctx.store.runs.latest(ctx.space);
-  const points = run ? ctx.store.runs.points(ctx.space, run.id) : [];
+  const run = await ctx.store.runs.latest(ctx.space);
+  const points = run ? await ctx.store.runs.points(ctx.space, run.id) : [];
   if (!run || points.length === 0) return null;
-  const installed = ctx.store.models.list(ctx.space).find((m) => m.runId === run.id);
+  const installed = (await ctx.store.models.list(ctx.space)).find((m) => m.runId === run.id);
   return trainingLossPicture(points, null, `run #${run.id}`, ctx.lang, installed);
 }

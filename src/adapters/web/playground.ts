@@ -1,9 +1,10 @@
 /**
- * `npm start` without a Discord token: the same bot in a browser. Opens the bot's SQLite store
- * (the playground's models live in its "local" space), and serves the page on 127.0.0.1.
+ * `npm start` without a Discord token: the same bot in a browser. Opens the bot's store (the
+ * playground's models live in its "local" space), and serves the page on 127.0.0.1.
  *
  *   PORT  the port (default 3000)        HOST  the interface (default 127.0.0.1: this computer only)
- *   DATABASE_PATH  the store (default data/bot.db, the bot's)
+ *   DATABASE_PATH  the SQLite store (default data/bot.db, the bot's)
+ *   DATABASE_URL   the PostgreSQL store instead (postgres://…), as the bot's
  *   ALLOWED_HOSTS  more host names the browser may use (comma-separated), e.g. "pi.local"
  *
  * With HOST not a loopback address, the playground asks for a secret kept beside the database
@@ -16,7 +17,8 @@ import { ModelRegistry } from "../../app/model-registry.ts";
 import { modelsDirFrom } from "../../app/imported-models.ts";
 import { TrainingService } from "../../app/training-service.ts";
 import { DEFAULT_DATABASE_PATH } from "../../config.ts";
-import { openStore } from "../../store/index.ts";
+import { openAsyncStore } from "../../store/async-store.ts";
+import { databaseUrlProblem } from "../../store/database-url.ts";
 import { LOCAL_SPACE, startWebServer, type WebServer } from "./server.ts";
 import { isLoopbackHost } from "./access.ts";
 import { loadOrCreateSecret, type PlaygroundSecret } from "./secret.ts";
@@ -27,7 +29,10 @@ export interface PlaygroundSettings {
   host: string;
   allowedHosts: string[];
   port: number;
+  /** the SQLite file (and the folder of the secret) */
   databasePath: string;
+  /** the PostgreSQL store, when set */
+  databaseUrl?: string;
 }
 
 /** The settings from the environment; a bad PORT is an error that names it. */
@@ -41,7 +46,16 @@ export function playgroundSettings(env: Record<string, string | undefined> = pro
     .filter((h) => h.length > 0);
   for (const name of allowedHosts)
     if (!/^[A-Za-z0-9.:[\]-]+$/.test(name)) throw new Error(`ALLOWED_HOSTS holds host names separated by commas, got "${name}"`);
-  return { host: env.HOST?.trim() || "127.0.0.1", allowedHosts, port, databasePath: env.DATABASE_PATH?.trim() || DEFAULT_DATABASE_PATH };
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  const urlProblem = databaseUrl === undefined ? null : databaseUrlProblem(databaseUrl);
+  if (urlProblem !== null) throw new Error(urlProblem);
+  return {
+    host: env.HOST?.trim() || "127.0.0.1",
+    allowedHosts,
+    port,
+    databasePath: env.DATABASE_PATH?.trim() || DEFAULT_DATABASE_PATH,
+    ...(databaseUrl !== undefined && { databaseUrl }),
+  };
 }
 
 export interface Playground {
@@ -54,11 +68,16 @@ export interface Playground {
 export async function startPlayground(settings: PlaygroundSettings): Promise<Playground> {
   mkdirSync(path.dirname(settings.databasePath), { recursive: true });
   const secret = isLoopbackHost(settings.host) ? null : loadOrCreateSecret(settings.databasePath);
-  const store = openStore(settings.databasePath);
+  const store = await openAsyncStore({ databaseUrl: settings.databaseUrl, databasePath: settings.databasePath });
   const warn = (m: string, err?: unknown) =>
     console.warn(err === undefined ? m : `${m}: ${err instanceof Error ? err.message : String(err)}`);
   // a training this space had when the last playground stopped died with it
-  store.runs.markInterrupted([LOCAL_SPACE]);
+  try {
+    await store.runs.markInterrupted([LOCAL_SPACE]);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   // a training that is not better than the model in use asks (the panel's "Use it") instead of switching
   const registry = new ModelRegistry({
     models: store.models,
@@ -81,7 +100,7 @@ export async function startPlayground(settings: PlaygroundSettings): Promise<Pla
       onError: (m, e) => console.error(m, e),
     });
   } catch (err) {
-    store.close();
+    await store.close();
     if ((err as NodeJS.ErrnoException).code === "EADDRINUSE")
       throw new Error(`port ${settings.port} on ${settings.host} is already in use: stop the other program or set PORT to another port`);
     throw err;
@@ -92,7 +111,7 @@ export async function startPlayground(settings: PlaygroundSettings): Promise<Pla
     async stop() {
       await training.shutdown();
       await web.close();
-      store.close();
+      await store.close();
     },
   };
 }

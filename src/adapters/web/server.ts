@@ -29,7 +29,7 @@ import { pictureFontFiles } from "../../app/pictures.ts";
 import type { ModelRegistry } from "../../app/model-registry.ts";
 import { InputError } from "../../app/prompt.ts";
 import { DEFAULT_TRAINING_MINUTES, DEFAULT_TRAINING_PRESET, type TrainingService } from "../../app/training-service.ts";
-import type { Store } from "../../store/index.ts";
+import type { AsyncStore } from "../../store/async-store.ts";
 import { checkOption, parseCommandLine, type WebContext, type WebReply } from "./command-spec.ts";
 import { chatReply } from "./chat.ts";
 import { WEB_COMMANDS } from "./commands/index.ts";
@@ -64,7 +64,7 @@ const PAGE_FILES: Record<string, { file: string; type: string }> = {
 
 export interface WebServerOptions {
   registry: ModelRegistry;
-  store: Store;
+  store: AsyncStore;
   training: TrainingService;
   /** default 127.0.0.1 */
   host?: string;
@@ -201,7 +201,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       case "/api/train/texts/forget": {
         requireMethod(method, "POST");
         const body = await readJsonBody(req, MAX_BODY_BYTES);
-        return sendJson(res, 200, replyJson(forgetLocalTrainingTexts(context(body.lang))));
+        return sendJson(res, 200, replyJson(await forgetLocalTrainingTexts(context(body.lang))));
       }
       case "/api/train/events":
         requireMethod(method, "GET");

@@ -6,7 +6,7 @@ import type { ModelHandle } from "../model-handle.ts";
 import type { ExplainTexts, FactsOf, PictureWordsOf } from "../../explain/facts.ts";
 import type { ExplainLang, TopicName } from "../../explain/topics.ts";
 import type { Redactor } from "../redaction.ts";
-import type { SourceScope } from "../sources.ts";
+import type { LoadedSources } from "../sources.ts";
 import type { IndexStatus } from "../neuron-indexer.ts";
 import { identityOf, modelName } from "../model-identity.ts";
 
@@ -26,7 +26,7 @@ export interface TopicInput {
   /** what the model writes passes through it (null: nothing stored to protect) */
   redactor: Redactor | null;
   /** the space's stored training messages `sources` searches (absent or null: nothing stored here) */
-  sources?: SourceScope | null;
+  sources?: LoadedSources | null;
   /** the space's neuron index for a model (`neurons`; absent: none known here) */
   neuronIndex?: (handle: ModelHandle) => IndexStatus;
 }

@@ -29,7 +29,7 @@ import { explainRollout, explainSources } from "./across.ts";
 import { explainNeurons } from "./neurons.ts";
 import { explainCompute, explainParameters } from "./scale.ts";
 import type { Redactor } from "../redaction.ts";
-import type { SourceScope } from "../sources.ts";
+import type { LoadedSources } from "../sources.ts";
 import type { IndexStatus } from "../neuron-indexer.ts";
 import { identityOf, modelName } from "../model-identity.ts";
 import type { ModelFacts } from "../../explain/facts.ts";
@@ -57,7 +57,7 @@ export interface ExplainOptions {
   /** cuts what the model writes that copies a stored message (src/app/redaction.ts) */
   redactor?: Redactor | null;
   /** the space's stored training messages and who asks (`sources`; absent: nothing stored here) */
-  sources?: SourceScope | null;
+  sources?: LoadedSources | null;
   /** the space's neuron index for a model (`neurons`; absent: none known here) */
   neuronIndex?: (handle: ModelHandle) => IndexStatus;
 }

@@ -19,18 +19,18 @@ function spaceOf(dc: DataContext): string {
 }
 
 /** /admin channels [channels] — none: any channel the bot can read. */
-export const adminChannelsReply: DataUseCase = (dc, o) => {
+export const adminChannelsReply: DataUseCase = async (dc, o) => {
   const { channels } = checkValues("admin channels", { channels: o.channels });
   const ids = channelIds(typeof channels === "string" ? channels : "");
-  setAllowedChannels(dc.store, spaceOf(dc), ids);
+  await setAllowedChannels(dc.store, spaceOf(dc), ids);
   return sentences(DATA_SENTENCES[dc.lang].adminChannels(ids.map(channel)));
 };
 
 /** /admin retention days — stored messages older than that are deleted now and from then on (0: kept). */
-export const adminRetentionReply: DataUseCase = (dc, o) => {
+export const adminRetentionReply: DataUseCase = async (dc, o) => {
   const days = requiredValue("admin retention", "days", o.days) as number;
-  setRetentionDays(dc.store, spaceOf(dc), days);
-  applyRetention(dc.store, spaceOf(dc));
+  await setRetentionDays(dc.store, spaceOf(dc), days);
+  await applyRetention(dc.store, spaceOf(dc));
   return sentences(DATA_SENTENCES[dc.lang].adminRetention(days));
 };
 
@@ -42,7 +42,7 @@ export const adminWipeReply: DataUseCase = async (dc, o) => {
   const space = spaceOf(dc);
   // a running training first: it must never install a model trained on what is wiped
   await dc.training.discard(space);
-  const rows = dc.store.forgetGuild(space);
+  const rows = await dc.store.forgetGuild(space);
   dc.registry.forget(space);
   return sentences(s.adminWiped(rows));
 };

@@ -4,7 +4,7 @@
  * catalogue, changes what it says it changes, and says so in the reader's language.
  */
 import type { Lang } from "../../lang.ts";
-import type { Store } from "../../store/index.ts";
+import type { AsyncStore } from "../../store/async-store.ts";
 import { checkValues } from "../catalogue/check.ts";
 import type { OptionValue } from "../catalogue/index.ts";
 import { DATA_SENTENCES } from "../data-sentences.ts";
@@ -19,7 +19,7 @@ import type { ReplyOptions } from "./options.ts";
 /** What a data command is given by its surface. */
 export interface DataContext {
   lang: Lang;
-  store: Store;
+  store: Pick<AsyncStore, "settings" | "messages" | "models" | "forgetGuild">;
   /** the space (a guild) the data belong to; null: a direct message */
   space: string | null;
   /** who asks */
@@ -44,9 +44,9 @@ export function sentences(...lines: (string | Part[])[]): Reply {
 }
 
 /** /settings explain mode:on|off — the person's explain mode for chat replies. */
-export const explainModeReply: DataUseCase = (dc, o) => {
+export const explainModeReply: DataUseCase = async (dc, o) => {
   const on = requiredValue("settings explain", "mode", o.mode) === "on";
-  setExplainMode(dc.store, dc.space, dc.user, on);
+  await setExplainMode(dc.store, dc.space, dc.user, on);
   return sentences(DATA_SENTENCES[dc.lang].explainModeSet(on));
 };
 
@@ -54,7 +54,7 @@ export const explainModeReply: DataUseCase = (dc, o) => {
 export const privacyReply: DataUseCase = (dc) => sentences(...DATA_SENTENCES[dc.lang].privacy);
 
 /** /forget-me — the person's stored messages in the space deleted, and whether the model read them. */
-export const forgetMeReply: DataUseCase = (dc) => {
+export const forgetMeReply: DataUseCase = async (dc) => {
   if (dc.space === null) throw new Error("/forget-me needs a space (the catalogue makes it guild-only)");
-  return sentences(DATA_SENTENCES[dc.lang].forgotten(forgetAuthor(dc.store, dc.space, dc.user)));
+  return sentences(DATA_SENTENCES[dc.lang].forgotten(await forgetAuthor(dc.store, dc.space, dc.user)));
 };

@@ -10,6 +10,7 @@ import { checkTopic, type Explanation, listTopics } from "../explain/index.ts";
 import { explainAnywhere } from "../explain/hosted.ts";
 import { isExplainLang } from "../../explain/topics.ts";
 import { checkText } from "../prompt.ts";
+import { loadSources } from "../sources.ts";
 import { type Block, type PendingReply, type ReplyContext, text } from "../reply.ts";
 import type { ReplyOptions } from "./options.ts";
 
@@ -21,9 +22,11 @@ export function explainReply(rc: ReplyContext, o: ReplyOptions): PendingReply {
     return async () => ({ body: listTopics(lang).lines.map((l) => ({ line: l === "" ? [] : [text(l)] })), notices: [], pictures: [] });
   const topic = checkTopic(o.topic);
   return async () => {
-    const e = await rc.heavy(() =>
-      explainAnywhere(rc.handle, topic, { lang, text: given, redactor: rc.redactor, sources: rc.sources, neuronIndex: rc.neuronIndex }),
-    );
+    // what the topic reads of the store, read first (a topic's numbers and words are computed without waiting)
+    const sources = topic === "sources" && rc.sources ? await loadSources(rc.sources) : null;
+    const status = topic === "neurons" && rc.neuronIndex ? await rc.neuronIndex(rc.handle) : null;
+    const neuronIndex = status ? () => status : undefined;
+    const e = await rc.heavy(() => explainAnywhere(rc.handle, topic, { lang, text: given, redactor: rc.redactor, sources, neuronIndex }));
     return { body: explanationBlocks(e), notices: [], pictures: e.pictures };
   };
 }

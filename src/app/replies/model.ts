@@ -10,11 +10,11 @@ import { lossPicture, modelCardPicture } from "../pictures.ts";
 import { modelPart, parts, type Picture, type Reply, type ReplyContext } from "../reply.ts";
 import { SENTENCES } from "../sentences.ts";
 import { fineTuneSentences, fineTunedFrom } from "../fine-tune-sentences.ts";
-import type { Store } from "../../store/index.ts";
+import type { AsyncStore } from "../../store/async-store.ts";
 
 /** The report of the model that answers in `space` (a guild id, or the playground's), as a Reply. */
 export async function modelReply(
-  source: { registry: ModelRegistry; store: Pick<Store, "models" | "runs">; space: string | null },
+  source: { registry: ModelRegistry; store: Pick<AsyncStore, "models" | "runs">; space: string | null },
   rc: Pick<ReplyContext, "lang" | "heavy">,
 ): Promise<Reply> {
   return modelReportReply(await guildModelReport(source.registry, source.store, source.space), source.space, rc);

@@ -7,7 +7,7 @@
  * Server, checked by the dispatcher from the catalogue's `adminOnly`).
  */
 import type { Lang } from "../../lang.ts";
-import type { Store } from "../../store/index.ts";
+import type { AsyncStore } from "../../store/async-store.ts";
 import { deleteModel, listModels, type ModelList, renameModel, useModel } from "../model-catalogue.ts";
 import { LOCAL_SPACE } from "../model-identity.ts";
 import type { ModelRegistry } from "../model-registry.ts";
@@ -22,7 +22,7 @@ export const DIRECT_SPACE = "direct";
 export interface ModelsContext {
   lang: Lang;
   registry: ModelRegistry;
-  store: Pick<Store, "models" | "runs">;
+  store: Pick<AsyncStore, "models" | "runs">;
   /** a guild id, "local" (the playground); null: direct messages */
   space: string | null;
   /** the reader may choose (Discord: Manage Server; the playground: always) */

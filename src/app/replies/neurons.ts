@@ -35,7 +35,7 @@ export function neuronsReply(rc: ReplyContext, o: ReplyOptions): PendingReply {
   return async () => {
     const model = modelPart(rc.handle, rc.lang);
     const result = await rc.heavy(() => lookAt(rc.handle, "neurons", input, { position, k, neuron }));
-    const status: IndexStatus = rc.neuronIndex?.(rc.handle) ?? { state: "none" };
+    const status: IndexStatus = (await rc.neuronIndex?.(rc.handle)) ?? { state: "none" };
     // what the index can show: each layer's strongest neuron's best context, the named neuron's contexts
     const contextsFor = (layer: number, index: number, limit: number): ShownContext[] =>
       status.state === "none" || !status.index ? [] : showContexts(rc.handle, status.texts, contextsOf(status.index, layer, index), limit);

@@ -7,7 +7,7 @@ import { identityOf } from "../model-identity.ts";
 import { checkText } from "../prompt.ts";
 import { redactText } from "../redaction.ts";
 import { line, modelPart, type Part, type PendingReply, quote, quoteTail, rank, type ReplyContext, text, time } from "../reply.ts";
-import { EXCERPT_CHARS, findSources, MIN_SHARED_CHARS, type SourceMatch, type SourcesResult } from "../sources.ts";
+import { EXCERPT_CHARS, findSources, loadSources, MIN_SHARED_CHARS, type SourceMatch, type SourcesResult } from "../sources.ts";
 import { formatInt } from "../number-format.ts";
 import type { ReplyOptions } from "./options.ts";
 
@@ -50,7 +50,8 @@ export function sourcesReply(rc: ReplyContext, o: ReplyOptions): PendingReply {
         : "Nothing is stored here to search (direct messages and the console store no messages).";
       return { body: [{ line: [text(none)] }], notices: [], pictures: [] };
     }
-    const result = await rc.heavy(() => findSources(scope, input));
+    const loaded = await loadSources(scope);
+    const result = await rc.heavy(() => findSources(loaded, input));
     // the text itself may copy a stored message: quoted under the same rule
     const shown = quote(redactText(quoteTail(input), rc.redactor).text);
     const where = {

@@ -108,7 +108,4 @@ export function pgText<T extends string | null | undefined>(text: T): T {
   return (typeof text === "string" && text.includes("\0") ? text.replaceAll("\0", "\uFFFD") : text) as T;
 }
 
-/** The URL without its password, for messages and logs. */
-export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]*:)[^@]*@/, "$1***@");
-}
+export { redactUrl } from "../database-url.ts";

@@ -31,7 +31,7 @@ export async function run(argv: string[]): Promise<void> {
   const v = parseCatalogueArgs(argv, "chat");
   const lang = langOption(v.lang as string | undefined);
   const fixed = v.model === undefined ? undefined : await modelFromOption(v);
-  const space = openConsoleSpace(consoleEnvironment(), fixed);
+  const space = await openConsoleSpace(consoleEnvironment(), fixed);
   const settings: GenerateTextOptions = {
     ...GENERATE_DEFAULTS,
     temperature: (v.temperature as number | undefined) ?? GENERATE_DEFAULTS.temperature,
@@ -41,10 +41,10 @@ export async function run(argv: string[]): Promise<void> {
   const session: ConsoleSession = { space, lang, settings, write: (t) => out.write(t) };
   const s = CONSOLE_SENTENCES[lang];
   try {
-    out.write(`${banner(await space.handle(), lang, space.databasePath)}\n${s.settings(settings)}\n${s.hint}\n`);
+    out.write(`${banner(await space.handle(), lang, space.location)}\n${s.settings(settings)}\n${s.hint}\n`);
     await readLines(session);
   } finally {
-    space.close();
+    await space.close();
   }
 }
 
@@ -84,7 +84,7 @@ async function readLines(session: ConsoleSession): Promise<void> {
         } else if (text.trim() !== "") {
           const handle = await session.space.handle();
           // never hand a stored text back word for word (the playground's texts, as on the page)
-          const r = redactGeneration(handle, generateText(handle, text, session.settings), session.space.redactor());
+          const r = redactGeneration(handle, generateText(handle, text, session.settings), await session.space.redactor());
           out.write(`${text}${color ? "\x1b[36m" : ""}${r.text}${color ? "\x1b[0m" : ""}\n`);
           if (r.unknown > 0) out.write(`${s.unknownCharacters(r.unknown)}\n`);
           session.settings.seed += 1;

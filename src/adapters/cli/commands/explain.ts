@@ -9,6 +9,7 @@ import { LOCAL_SPACE } from "../../../app/model-identity.ts";
 import { NeuronIndexer } from "../../../app/neuron-indexer.ts";
 import { explainReply } from "../../../app/replies/explain.ts";
 import { corpusScope } from "../../../app/sources.ts";
+import { asyncSqliteStore } from "../../../store/async-store.ts";
 import { openStore } from "../../../store/index.ts";
 import { cliUsage } from "../catalogue-args.ts";
 import { cliReplyContext, printReply } from "../reply-command.ts";
@@ -20,7 +21,7 @@ export async function run(argv: string[]): Promise<void> {
   // the corpus is read only for the topic that searches it
   const sources = v.topic === "sources" ? corpusScope(splitDocuments(readCorpus(SHIPPED_CORPUS_DIR))) : null;
   // and the neuron index only for `neurons` (the shipped model's is prebuilt: nothing is kept)
-  const indexer = v.topic === "neurons" ? new NeuronIndexer(openStore(":memory:")) : null;
+  const indexer = v.topic === "neurons" ? new NeuronIndexer(asyncSqliteStore(openStore(":memory:"))) : null;
   const neuronIndex = indexer ? (h: typeof rc.handle) => indexer.status(LOCAL_SPACE, h) : undefined;
   printReply(await explainReply({ ...rc, sources, neuronIndex }, v)(), out);
 }

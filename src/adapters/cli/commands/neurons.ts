@@ -2,18 +2,16 @@
  * `neurons --text TEXT [--position N] [--neuron L.I] [--k K] [--model FILE] [--json] [--out FILE.png]`
  * (flags: the catalogue's). Before answering it reads the model's training text into the neuron
  * index, once per model, with a live line on stderr, keeping it in the store the playground uses
- * (DATABASE_PATH, from the environment or .env; default data/bot.db); a model given by file has
+ * (DATABASE_URL or DATABASE_PATH, from the environment or .env; default data/bot.db); a model given by file has
  * no known training text and is shown without contexts.
  */
-import { existsSync, readFileSync } from "node:fs";
 import { NeuronIndexer } from "../../../app/neuron-indexer.ts";
 import { contextsOf } from "../../../app/neuron-index.ts";
 import { showContexts } from "../../../app/neuron-texts.ts";
 import { neuronsOf } from "../../../app/neurons.ts";
 import { LOCAL_SPACE } from "../../../app/model-identity.ts";
 import { neuronsReply } from "../../../app/replies/neurons.ts";
-import { DEFAULT_DATABASE_PATH, parseEnvFile } from "../../../config.ts";
-import { openStore } from "../../../store/index.ts";
+import { consoleEnvironment, openConsoleStore } from "../console-space.ts";
 import { cliUsage } from "../catalogue-args.ts";
 import { LiveLine } from "../progress-bar.ts";
 import { cliReplyContext, printReply } from "../reply-command.ts";
@@ -22,14 +20,13 @@ export const usage = cliUsage("neurons");
 
 export async function run(argv: string[]): Promise<void> {
   const { v, rc, out } = await cliReplyContext(argv, "neurons");
-  const fromFile = existsSync(".env") ? parseEnvFile(readFileSync(".env", "utf8"), ".env") : {};
-  const store = openStore(process.env.DATABASE_PATH?.trim() || fromFile.DATABASE_PATH?.trim() || DEFAULT_DATABASE_PATH);
+  const store = await openConsoleStore(consoleEnvironment());
   try {
     // 1. the index of the model's training text, read once per model (kept in the store)
     const indexer = new NeuronIndexer(store);
     const live = new LiveLine();
     let read = 0;
-    indexer.build(LOCAL_SPACE, rc.handle, (done, total) => {
+    await indexer.build(LOCAL_SPACE, rc.handle, (done, total) => {
       read = total;
       live.update(`neuron index: read ${done} of ${total} training texts`);
     });
@@ -44,7 +41,7 @@ export async function run(argv: string[]): Promise<void> {
       k: v.k as number | undefined,
       neuron: v.neuron as string | undefined,
     });
-    const status = neuronIndex(rc.handle);
+    const status = await neuronIndex(rc.handle);
     const contexts = (layer: number, index: number) =>
       status.state === "ready" ? showContexts(rc.handle, status.texts, contextsOf(status.index, layer, index), 3) : [];
     process.stdout.write(
@@ -60,6 +57,6 @@ export async function run(argv: string[]): Promise<void> {
       })}\n`,
     );
   } finally {
-    store.close();
+    await store.close();
   }
 }

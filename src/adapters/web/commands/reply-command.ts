@@ -15,12 +15,12 @@ export function webReplyCommand(name: string, present: ReplyUseCase): WebCommand
     spec: webSpec(name),
     async run(options, ctx) {
       const handle = await ctx.registry.forGuild(ctx.space);
-      const storedModelId = () => ctx.store.models.latestInfo(ctx.space)?.id ?? null;
+      const storedModelId = async () => (await ctx.store.models.latestInfo(ctx.space))?.id ?? null;
       const neuronIndex = (h: typeof handle) => neuronIndexerFor(ctx.store).status(ctx.space, h);
       // the playground is one person's: its stored texts are theirs, no author is asked
       const sources = sourceScopeFor(ctx.store, ctx.space, null);
       const pending = present(
-        { handle, lang: ctx.lang, heavy: ctx.heavy, redactor: storedRedactor(ctx), storedModelId, neuronIndex, sources },
+        { handle, lang: ctx.lang, heavy: ctx.heavy, redactor: await storedRedactor(ctx), storedModelId, neuronIndex, sources },
         options,
       );
       return webReply(await pending());
