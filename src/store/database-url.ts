@@ -1,6 +1,7 @@
 /**
- * DATABASE_URL, checked before anything connects (the bot's config, openAsyncStore): a
- * postgres:// or postgresql:// URL naming a host. Problems quote the URL without its password.
+ * DATABASE_URL, checked before anything connects (the bot's config, the playground,
+ * openAsyncStore): a postgres:// or postgresql:// URL that parses (the host may be left out:
+ * then the pg client's default). Problems quote the URL without its password.
  */
 
 /** The URL with its password replaced by *** (for logs and errors). */
@@ -13,13 +14,10 @@ const EXPECTED = "expected postgres://user:password@host:5432/database";
 /** What is wrong with a DATABASE_URL, or null when it can be tried. */
 export function databaseUrlProblem(url: string): string | null {
   if (!/^postgres(ql)?:\/\//i.test(url)) return `DATABASE_URL must start with postgres:// or postgresql://, got "${redactUrl(url)}"`;
-  let parsed: URL;
   try {
-    parsed = new URL(url);
+    new URL(url);
   } catch {
     return `DATABASE_URL is not a URL: "${redactUrl(url)}" (${EXPECTED})`;
   }
-  // a host in the URL, or a socket folder as ?host=/var/run/postgresql
-  if (parsed.hostname === "" && !parsed.searchParams.has("host")) return `DATABASE_URL names no host: "${redactUrl(url)}" (${EXPECTED})`;
   return null;
 }

@@ -19,9 +19,30 @@ function problemsOf(env: Record<string, string | undefined>): string[] {
 }
 
 describe("readConfig", () => {
-  it("refuses DATABASE_URL while the bot itself cannot run on PostgreSQL", () => {
-    expect(problemsOf({ ...valid, DATABASE_URL: "postgres://bot@db/bot" })).toEqual([
-      expect.stringMatching(/^DATABASE_URL is set, but the bot does not run on PostgreSQL yet/),
+  it("takes a postgres:// DATABASE_URL as the store, and hands it on to shard processes", () => {
+    const config = readConfig({ ...valid, DATABASE_URL: " postgres://bot:secret@db:5432/bot " });
+    expect(config.databaseUrl).toBe("postgres://bot:secret@db:5432/bot");
+    expect(configToEnv(config).DATABASE_URL).toBe("postgres://bot:secret@db:5432/bot");
+    expect(readConfig({ ...valid, DATABASE_URL: "postgresql:///bot?host=/var/run/postgresql" }).databaseUrl).toBe(
+      "postgresql:///bot?host=/var/run/postgresql",
+    );
+    // unset or blank: the SQLite file
+    expect(readConfig({ ...valid, DATABASE_URL: "  " }).databaseUrl).toBeUndefined();
+    expect(configToEnv(readConfig(valid)).DATABASE_URL).toBeUndefined();
+  });
+
+  it("refuses a DATABASE_URL that is not a PostgreSQL URL, saying what is expected and hiding its password", () => {
+    expect(problemsOf({ ...valid, DATABASE_URL: "mysql://bot:secret@db/bot" })).toEqual([
+      'DATABASE_URL must start with postgres:// or postgresql://, got "mysql://bot:***@db/bot"',
+    ]);
+    expect(problemsOf({ ...valid, DATABASE_URL: "data/bot.db" })).toEqual([
+      'DATABASE_URL must start with postgres:// or postgresql://, got "data/bot.db"',
+    ]);
+    expect(problemsOf({ ...valid, DATABASE_URL: "postgres://bot:secret@/bot" })).toEqual([
+      'DATABASE_URL is not a URL: "postgres://bot:***@/bot" (expected postgres://user:password@host:5432/database)',
+    ]);
+    expect(problemsOf({ ...valid, DATABASE_URL: "postgres://bot:secret@db:port/bot" })).toEqual([
+      'DATABASE_URL is not a URL: "postgres://bot:***@db:port/bot" (expected postgres://user:password@host:5432/database)',
     ]);
   });
 
