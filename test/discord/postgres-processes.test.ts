@@ -84,9 +84,12 @@ describe.skipIf("missing" in postgres)("two bot processes started at once on one
     // 2. both wait for it
     const waiting = async () =>
       Number((await holder.query("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).rows[0].n);
-    let waits = 0;
     const deadline = Date.now() + 120_000;
-    while ((waits = await waiting()) < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    let waits = await waiting();
+    while (waits < 2 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      waits = await waiting();
+    }
     expect(waits, said()).toBe(2);
     expect(bots.some((b) => /logged in as /.test(b.output.text))).toBe(false);
     // 3. released: both come up
