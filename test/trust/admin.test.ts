@@ -133,9 +133,9 @@ describe("wipe during a training", () => {
     expect(outcome.status).toBe("wiped");
     expect(outcome.model).toBeNull();
     expect(t.training.current(guild)).toBeUndefined();
-    expect(t.bot.store.models.latestInfo(guild)).toBeUndefined();
-    expect(t.bot.store.messages.recent(guild, { limit: 10 })).toEqual([]);
-    expect(t.bot.store.runs.latest(guild)).toBeUndefined();
+    expect(await t.bot.store.models.latestInfo(guild)).toBeUndefined();
+    expect(await t.bot.store.messages.recent(guild, { limit: 10 })).toEqual([]);
+    expect(await t.bot.store.runs.latest(guild)).toBeUndefined();
     // 4. the /train reply says why it ended
     await t.fake.waitForRequest(
       (r) => r.path.includes(started.token) && String((r.body as { content?: string } | undefined)?.content).includes("wiped"),
