@@ -1,6 +1,7 @@
 /**
  * The playground for tests: the real server on a free port of 127.0.0.1, the shipped default
- * model, a fresh SQLite store in a temp folder, and trainings of a fixed number of steps.
+ * model, a fresh SQLite store in a temp folder (or the store given: a PostgreSQL database, a file
+ * of an earlier playground), and trainings of a fixed number of steps.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,9 +27,11 @@ export async function startTestPlayground(
   /** more of the registry's options: installPolicy (the playground asks before a training takes over), modelsDir… */
   registryOptions: Partial<ModelRegistryOptions> = {},
   trainingOptions: { availableMemory?: () => number } = {},
+  /** the store: DATABASE_URL's, or this SQLite file; default a new file */
+  target: { databaseUrl?: string; databasePath?: string } = {},
 ): Promise<TestPlayground> {
-  const dir = mkdtempSync(path.join(tmpdir(), "minigpt-web-"));
-  const store = await openAsyncStore({ databasePath: path.join(dir, "bot.db") });
+  const databasePath = target.databasePath ?? path.join(mkdtempSync(path.join(tmpdir(), "minigpt-web-")), "bot.db");
+  const store = await openAsyncStore({ databaseUrl: target.databaseUrl, databasePath });
   const registry = new ModelRegistry({ models: store.models, kernels: fastestKernels(), ...registryOptions });
   const training = new TrainingService({ store, registry, overrides, ...trainingOptions });
   const errors: unknown[] = [];
