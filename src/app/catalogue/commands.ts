@@ -990,11 +990,11 @@ export const CATALOGUE: readonly CommandSpec[] = [
       {
         name: "max_lr",
         type: "number",
-        min: 1e-6,
+        min: 1e-5,
         max: 0.1,
         description: {
-          en: "The peak learning rate, after the warmup; it falls to a tenth of it by the last step (default 0.001; fine-tuning 0.0001)",
-          ja: "ウォームアップ後の最大の学習率。最後のステップまでにその 10 分の 1 へ下がる（既定 0.001、微調整は 0.0001）",
+          en: "Peak learning rate, a tenth of it at the end (0.001; fine-tuning 0.0001)",
+          ja: "最大の学習率。最後はその 10 分の 1（0.001、微調整 0.0001）",
         },
       },
       {
