@@ -79,6 +79,36 @@ function summary(steps: number, stopped: TrainingSummary["stopped"] = "done"): T
   };
 }
 
+/** A job the test drives: its reports and its end come when the test says. */
+function startScripted(documents: string[], options: TrainModelOptions, hooks: TrainingJobHooks): TrainingJob {
+  let resolve!: (s: TrainingSummary) => void;
+  let reject!: (e: Error) => void;
+  const done = new Promise<TrainingSummary>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  const job: ScriptedJob = {
+    documents,
+    options,
+    hooks,
+    stopped: false,
+    killed: false,
+    finish: (s) => resolve({ ...summary(100), ...s }),
+    crash: (error) => reject(typeof error === "string" ? new Error(error) : error),
+  };
+  jobs.push(job);
+  return {
+    stop: () => {
+      job.stopped = true;
+    },
+    kill: async () => {
+      job.killed = true;
+      reject(new Error("training worker exited (code 1) before finishing"));
+    },
+    done,
+  };
+}
+
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), "training-service-"));
   store = openStore(":memory:");
@@ -91,34 +121,7 @@ beforeEach(() => {
     registry,
     keepModels: 2,
     onWarning: (m) => warnings.push(m),
-    startJob(documents, options, hooks): TrainingJob {
-      let resolve!: (s: TrainingSummary) => void;
-      let reject!: (e: Error) => void;
-      const done = new Promise<TrainingSummary>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      const job: ScriptedJob = {
-        documents,
-        options,
-        hooks,
-        stopped: false,
-        killed: false,
-        finish: (s) => resolve({ ...summary(100), ...s }),
-        crash: (error) => reject(typeof error === "string" ? new Error(error) : error),
-      };
-      jobs.push(job);
-      return {
-        stop: () => {
-          job.stopped = true;
-        },
-        kill: async () => {
-          job.killed = true;
-          reject(new Error("training worker exited (code 1) before finishing"));
-        },
-        done,
-      };
-    },
+    startJob: startScripted,
   });
 });
 
@@ -271,5 +274,81 @@ describe("the training service", () => {
     job.hooks.onCheckpoint!(tinyCheckpointBytes(1, 100), progress(100, 4));
     job.finish();
     expect((await training.done).status).toBe("done");
+  });
+});
+
+describe("the training service on a store that answers late (as PostgreSQL may)", () => {
+  /** A promise the test resolves, and a store whose runs.`method` waits for it before doing its work. */
+  function lateStore(method: "start" | "addPoint") {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const shared = asyncSqliteStore(store);
+    const calls: string[] = [];
+    const runs = { ...shared.runs };
+    for (const name of ["start", "addPoint", "addPoints", "saveCheckpoint", "finish"] as const) {
+      const real = shared.runs[name] as (...args: unknown[]) => Promise<unknown>;
+      (runs as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+        calls.push(`${name} called`);
+        if (name === method) await gate;
+        const result = await real(...args);
+        calls.push(`${name} done`);
+        return result;
+      };
+    }
+    const late = new TrainingService({ store: { ...shared, runs }, registry, startJob: startScripted, onWarning: (m) => warnings.push(m) });
+    return { late, open, calls };
+  }
+
+  it("a wipe while the run is being started: no worker starts, the run is finished, the outcome says wiped", async () => {
+    const { late, open, calls } = lateStore("start");
+    store.messages.addMany(
+      DOCS.map((text, i) => ({ id: String(1000 + i), guildId: "g1", channelId: "c", authorId: "a", text, createdAt: i })),
+    );
+    const training = late.begin("g1", { preset: "tiny", minutes: 2 });
+    const starting = training.train();
+    // the texts are read and the run's row is being written when the wipe comes
+    while (!calls.includes("start called")) await new Promise((resolve) => setImmediate(resolve));
+    const wiping = late.discard("g1");
+    open();
+    await starting;
+    await wiping;
+    expect((await training.done).status).toBe("wiped");
+    expect(jobs).toHaveLength(0);
+    expect(store.runs.latest("g1")?.status).toBe("interrupted");
+    expect(late.current("g1")).toBeUndefined();
+  });
+
+  it("writes the reports in order and finishes the run only after them, however late the store answers", async () => {
+    const { late, open, calls } = lateStore("addPoint");
+    store.messages.addMany(
+      DOCS.map((text, i) => ({ id: String(1000 + i), guildId: "g1", channelId: "c", authorId: "a", text, createdAt: i })),
+    );
+    const training = late.begin("g1", { preset: "tiny", minutes: 2 });
+    await training.train();
+    const job = jobs.at(-1)!;
+    job.hooks.onProgress!(progress(5));
+    job.hooks.onCheckpoint!(tinyCheckpointBytes(1, 100), progress(100, 4.1));
+    job.finish();
+    // the first point's write hangs: nothing after it is written, and the training has not ended
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(calls.filter((c) => c.endsWith("called"))).toEqual(["start called", "addPoint called"]);
+    expect(training.outcome).toBeNull();
+    open();
+    expect((await training.done).status).toBe("done");
+    expect(calls).toEqual([
+      "start called",
+      "start done",
+      "addPoint called",
+      "addPoint done",
+      "saveCheckpoint called",
+      "saveCheckpoint done",
+      "addPoint called",
+      "addPoint done",
+      "addPoints called",
+      "addPoints done",
+      "finish called",
+      "finish done",
+    ]);
+    expect(store.runs.latest("g1")?.status).toBe("done");
   });
 });
