@@ -9,6 +9,14 @@ export function redactUrl(url: string): string {
   return url.replace(/(\/\/[^:/@]*:)[^@]*@/, "$1***@");
 }
 
+/** The PostgreSQL store could not be opened (no server there, refused, a failed migration): its message says which store and why. */
+export class StoreOpenError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "StoreOpenError";
+  }
+}
+
 const EXPECTED = "expected postgres://user:password@host:5432/database";
 
 /** What is wrong with a DATABASE_URL, or null when it can be tried. */

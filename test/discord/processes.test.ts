@@ -143,6 +143,19 @@ describe("an invalid token", () => {
   });
 });
 
+describe("a PostgreSQL store that cannot be reached", () => {
+  it("makes a bot process exit non-zero with one line naming the store, without its password, and not Discord", async () => {
+    const result = await runScript("src/main.ts", {
+      ...configToEnv(testConfig(fake, dir)),
+      DATABASE_URL: "postgres://bot:hunter2@127.0.0.1:1/bot",
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      "cannot open the PostgreSQL store postgres://bot:***@127.0.0.1:1/bot: connect ECONNREFUSED 127.0.0.1:1",
+    );
+  });
+});
+
 describe("the Message Content intent switched off in the portal", () => {
   it("makes startBot fail with a line saying where to switch it on", async () => {
     fake.messageContentAllowed = false;

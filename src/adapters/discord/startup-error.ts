@@ -1,9 +1,11 @@
 /** Start-up failures as one line a host can act on (never a stack trace). */
 import { DiscordjsErrorCodes } from "discord.js";
 import { ConfigError } from "../../config.ts";
+import { StoreOpenError } from "../../store/database-url.ts";
 
 export function describeStartupError(err: unknown, apiUrl?: string): string {
-  if (err instanceof ConfigError) return err.message;
+  // a store that cannot be opened says so itself (its connection error is not Discord's)
+  if (err instanceof ConfigError || err instanceof StoreOpenError) return err.message;
   const code = (err as { code?: unknown })?.code;
   if (code === DiscordjsErrorCodes.TokenInvalid || (err as { status?: unknown })?.status === 401) {
     return "Discord rejected DISCORD_TOKEN (401 Unauthorized): the token is wrong or was reset. Copy a new one from the Developer Portal (Bot → Reset Token).";

@@ -4,6 +4,7 @@
  */
 import type { AsyncStore } from "../async-store.ts";
 import type { StoreOptions } from "../index.ts";
+import { StoreOpenError } from "../database-url.ts";
 import type { Migration } from "../migrations.ts";
 import { openPool, redactUrl as redact, schemaVersion, transaction } from "./database.ts";
 import { pgGuildRepository, pgSettingsRepository } from "./guilds.ts";
@@ -25,7 +26,7 @@ export async function openPostgresStore(
   try {
     pool = await openPool(url, options.migrations ?? PG_MIGRATIONS);
   } catch (err) {
-    throw new Error(`cannot open the PostgreSQL store ${redact(url)}: ${(err as Error).message}`, { cause: err });
+    throw new StoreOpenError(`cannot open the PostgreSQL store ${redact(url)}: ${(err as Error).message}`, { cause: err });
   }
   let closed = false;
   return {
