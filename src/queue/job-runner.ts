@@ -40,6 +40,12 @@ export interface RunnerDeps {
   heartbeatSeconds: number;
   warn: (message: string, error?: unknown) => void;
   now: () => number;
+  /**
+   * Told, once the training runs, how to hand it over (the worker process is stopping): its
+   * thread is killed and nothing more is written, so another worker resumes it. Returns the
+   * "untrack" to call when the job ends.
+   */
+  track?: (handOver: () => Promise<void>) => () => void;
 }
 
 /** What the row's outcome holds: TrainingOutcome with the model by id (the bot reads its info from the store). */
@@ -60,7 +66,21 @@ export interface StoredOutcome {
   tooFewTokens?: { tokens: number; needed: number; preset: string };
 }
 
-export async function runQueuedJob(deps: RunnerDeps, guildId: string, jobId: string): Promise<void> {
+/**
+ * How a job left this worker, which says what to tell pg-boss: "ended" (done, stopped, failed
+ * or cancelled: complete it), "handed-over" (this worker is stopping: fail it, so it is retried
+ * at once elsewhere), "lost" (declared dead and taken by another attempt: tell pg-boss nothing,
+ * the job is that attempt's now).
+ */
+export type JobFate = "ended" | "handed-over" | "lost";
+
+export async function runQueuedJob(deps: RunnerDeps, guildId: string, jobId: string): Promise<JobFate> {
+  const fate: { value: JobFate } = { value: "ended" };
+  await runAttempt(deps, guildId, jobId, fate);
+  return fate.value;
+}
+
+async function runAttempt(deps: RunnerDeps, guildId: string, jobId: string, fate: { value: JobFate }): Promise<void> {
   const { queue, store } = deps;
   const sql = queue.pool;
   // 1. take the job
@@ -153,6 +173,7 @@ export async function runQueuedJob(deps: RunnerDeps, guildId: string, jobId: str
   const loseJob = () => {
     if (lost) return;
     lost = true;
+    fate.value = "lost";
     deps.warn(`guild ${guildId}'s job ${jobId} was handed to another worker; this attempt (${attempt}) stops`);
     void job?.kill();
   };
@@ -165,6 +186,7 @@ export async function runQueuedJob(deps: RunnerDeps, guildId: string, jobId: str
       (err) => deps.warn(`guild ${guildId}: a heartbeat failed`, err),
     );
   }, deps.heartbeatSeconds * 1000);
+  let stopTracking = () => {};
   try {
     job = deps.startJob(docs, options, {
       onProgress: (p) => {
@@ -188,6 +210,12 @@ export async function runQueuedJob(deps: RunnerDeps, guildId: string, jobId: str
         });
       },
     });
+    const untrack = deps.track?.(async () => {
+      lost = true;
+      fate.value = "handed-over";
+      await job?.kill();
+    });
+    stopTracking = untrack ?? stopTracking;
     // a stop asked between reading the row and listening
     const fresh = await queue.job(guildId);
     if (fresh?.stop_requested) job.stop();
@@ -247,6 +275,7 @@ export async function runQueuedJob(deps: RunnerDeps, guildId: string, jobId: str
   } finally {
     clearInterval(heartbeat);
     offStop();
+    stopTracking();
   }
 }
 

@@ -1,16 +1,19 @@
 /**
- * A worker process's loop: take training jobs from the queue (up to `concurrency` at once, one
- * pg-boss poller each), run each (job-runner.ts), and hand over the jobs of workers that
- * stopped answering.
+ * A worker process's loop: `concurrency` slots, each fetching one training job at a time from
+ * pg-boss (boss.fetch, not boss.work: whether the job is completed, failed for a retry, or left
+ * alone is decided by how it left this worker, job-runner.ts JobFate), and the hand-over of
+ * jobs whose worker stopped answering.
  *
  * Handing over: every running job's row gets a heartbeat every heartbeatSeconds. Each worker
  * looks every heartbeatSeconds for rows in "training" whose heartbeat is older than
  * staleSeconds (a worker killed, or cut off); one of them wins the row (back to "queued") and
  * fails the pg-boss job, which pg-boss then retries on whichever worker fetches it first; that
  * one resumes from the run's last checkpoint. With no retries left the job ends "interrupted".
- * pg-boss's own expiry (training-queue.ts expireInSeconds) stays as a backstop.
+ * A worker that is stopped (SIGTERM) hands its jobs over itself: threads killed, jobs failed
+ * for a retry at once. pg-boss's own expiry (training-queue.ts expireInSeconds) stays as a backstop.
  */
 import { hostname } from "node:os";
+import type PgBoss from "pg-boss";
 import { KEEP_MODELS, type StartJob } from "../app/training-service.ts";
 import { startTrainingJob } from "../app/training-job.ts";
 import { openAsyncStore } from "../store/async-store.ts";
@@ -55,41 +58,59 @@ export async function startWorker(s: WorkerSettings): Promise<RunningWorker> {
   const queue = await openTrainingQueue(s.databaseUrl, { supervise: true, ...s.queue, onError: warn });
   const notifications = await Notifications.open(s.databaseUrl, warn);
   const running = new Set<string>();
-  const workIds: string[] = [];
-  for (let slot = 1; slot <= concurrency; slot++) {
-    const id = await queue.boss.work<JobData>(
-      QUEUE_NAME,
-      { batchSize: 1, pollingIntervalSeconds: s.pollingSeconds ?? 2 },
-      async ([job]) => {
-        const { guildId } = job.data;
-        running.add(job.id);
-        log(`job ${job.id}: training guild ${guildId}`);
-        try {
-          await runQueuedJob(
-            {
-              store,
-              queue,
-              notifications,
-              worker: `${name}/${slot}`,
-              startJob: s.startJob ?? startTrainingJob,
-              installPolicy: s.installPolicy ?? "ask",
-              keepModels: s.keepModels ?? KEEP_MODELS,
-              modelsDir: s.modelsDir,
-              heartbeatSeconds,
-              warn,
-              now,
+  const handOvers = new Set<() => Promise<void>>();
+  let stopping = false;
+  /** One slot: fetch a job (or wait pollingSeconds), run it, tell pg-boss what became of it (job-runner.ts JobFate). */
+  const slotLoop = async (slot: number) => {
+    while (!stopping) {
+      let job: PgBoss.Job<JobData> | undefined;
+      try {
+        [job] = await queue.boss.fetch<JobData>(QUEUE_NAME, { batchSize: 1 });
+      } catch (err) {
+        warn("fetching a job failed", err);
+      }
+      if (!job) {
+        await new Promise((resolve) => setTimeout(resolve, (s.pollingSeconds ?? 2) * 1000));
+        continue;
+      }
+      const { guildId } = job.data;
+      running.add(job.id);
+      log(`job ${job.id}: training guild ${guildId}`);
+      try {
+        const fate = await runQueuedJob(
+          {
+            store,
+            queue,
+            notifications,
+            worker: `${name}/${slot}`,
+            startJob: s.startJob ?? startTrainingJob,
+            installPolicy: s.installPolicy ?? "ask",
+            keepModels: s.keepModels ?? KEEP_MODELS,
+            modelsDir: s.modelsDir,
+            heartbeatSeconds,
+            warn,
+            now,
+            track: (handOver) => {
+              handOvers.add(handOver);
+              return () => handOvers.delete(handOver);
             },
-            guildId,
-            job.id,
-          );
-          log(`job ${job.id}: ended`);
-        } finally {
-          running.delete(job.id);
-        }
-      },
-    );
-    workIds.push(id);
-  }
+          },
+          guildId,
+          job.id,
+        );
+        log(`job ${job.id}: ${fate}`);
+        if (fate === "ended") await queue.boss.complete(QUEUE_NAME, job.id);
+        else if (fate === "handed-over") await queue.boss.fail(QUEUE_NAME, job.id, { reason: `worker ${name} stopped` });
+      } catch (err) {
+        // a store or queue failure mid-job: pg-boss retries it, and the next attempt resumes
+        warn(`job ${job.id} (guild ${guildId}) failed`, err);
+        await queue.boss.fail(QUEUE_NAME, job.id, { reason: (err as Error).message }).catch(() => undefined);
+      } finally {
+        running.delete(job.id);
+      }
+    }
+  };
+  const slots = Array.from({ length: concurrency }, (_, i) => slotLoop(i + 1));
 
   // handing over the jobs of silent workers
   const reap = async () => {
@@ -119,13 +140,11 @@ export async function startWorker(s: WorkerSettings): Promise<RunningWorker> {
     name,
     async stop() {
       clearInterval(reaper);
-      for (const id of workIds) await queue.boss.offWork({ id });
-      // the running jobs: back to the queue for another worker (they resume from their last checkpoint)
-      if (running.size > 0) {
-        await queue.pool.query("UPDATE training_jobs SET heartbeat_at = 0 WHERE job_id = ANY($1::text[]) AND phase = 'training'", [
-          [...running],
-        ]);
-      }
+      stopping = true;
+      // the running jobs: their threads killed, the jobs failed in pg-boss (so retried at once by another
+      // worker, which resumes them from their last checkpoint)
+      await Promise.all([...handOvers].map((handOver) => handOver()));
+      await Promise.all(slots);
       await notifications.close();
       await queue.close();
       await store.close();

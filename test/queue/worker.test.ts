@@ -183,7 +183,8 @@ describeWithPostgres("the training queue with worker processes", () => {
     expect(outcome.model?.runId).toBe(t.runId);
   }, 60_000);
 
-  it("a worker killed mid-job: another takes the job and resumes from the last checkpoint", async () => {
+  /** Two workers; the one that has the job gets `signal` after its first checkpoint; the other resumes the job. */
+  async function handOver(signal: "SIGKILL" | "SIGTERM"): Promise<void> {
     await setUp({ steps: 60 });
     const first = startWorker();
     const second = startWorker();
@@ -196,21 +197,36 @@ describeWithPostgres("the training queue with worker processes", () => {
     const pid = Number(/:(\d+)\//.exec(row!.worker!)![1]);
     const [killed, survivor] = first.process.pid === pid ? [first, second] : [second, first];
     expect(killed.process.pid).toBe(pid);
-    await stopWorker(killed.process);
+    const exited = new Promise((resolve) => killed.process.once("exit", resolve));
+    killed.process.kill(signal);
+    await exited;
 
     const outcome = await t.done;
     expect(outcome.status).toBe("done");
     expect(t.attempt).toBe(2);
     expect(t.resumedFromStep).toBeGreaterThan(0);
+    // what the live message shows: that it resumed, and from where
+    expect(t.snapshot()).toMatchObject({ attempt: 2, resumedFromStep: t.resumedFromStep, phase: "done" });
     expect(t.runId).not.toBe(firstRun);
     const resumed = (await store!.runs.get(A, t.runId!))!.options as { resumedRun: number; resumedFromStep: number };
     expect(resumed.resumedRun).toBe(firstRun);
     expect(resumed.resumedFromStep).toBe(t.resumedFromStep);
     expect((await store!.runs.get(A, firstRun))?.status).toBe("interrupted");
     expect(outcome.step).toBeGreaterThan(t.resumedFromStep!);
-    expect(survivor.output.join("")).toMatch(/handing it over|training guild/);
-  }, 90_000);
+    // SIGKILL: the survivor found it silent and handed it over; SIGTERM: the stopping worker handed it over itself
+    if (signal === "SIGKILL") expect(survivor.output.join("")).toMatch(/stopped answering; handing it over/);
+    else {
+      expect(killed.output.join("")).toMatch(/: handed-over\n/);
+      expect(survivor.output.join("")).not.toMatch(/stopped answering/);
+    }
+  }
 
+  it("a worker killed mid-job (SIGKILL): another takes the job and resumes from the last checkpoint", () => handOver("SIGKILL"), 90_000);
+
+  it("a worker stopped mid-job (SIGTERM): it hands the job over, another resumes it", () => handOver("SIGTERM"), 90_000);
+});
+
+describe("npm run worker", () => {
   it("refuses to start without DATABASE_URL, saying so", async () => {
     const child = spawn(process.execPath, ["--import", "tsx", "src/worker/main.ts"], {
       env: { ...process.env, DATABASE_URL: "" },
