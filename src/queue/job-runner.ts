@@ -5,10 +5,11 @@
  *
  *   1. take the job: its row's attempt + 1 (every later write names this attempt: a worker
  *      that was declared dead and handed over changes nothing, and stops)
- *   2. a stop asked before it started: cancelled
- *   3. an earlier attempt's run (its worker died): marked interrupted; its last evaluation's
+ *   2. an earlier attempt's run (its worker died): marked interrupted; its last evaluation's
  *      checkpoint is resumed (TrainModelOptions.resumeFrom), the new run records resumedRun and
  *      resumedFromStep, and starts with the earlier curve up to that step
+ *   3. a stop asked before anything was trained: cancelled (with an earlier checkpoint, the
+ *      resumed run is stopped at once instead, so that checkpoint is installed as /train stop does)
  *   4. the guild's messages from the store → the corpus (too little text: cancelled, with the numbers)
  *   5. the run in store.runs; startTrainingJob (a worker thread); every report a loss point of
  *      the run, every evaluation's checkpoint stored with the run, each announced (schema.ts CHANNELS)
@@ -99,7 +100,10 @@ async function runAttempt(deps: RunnerDeps, guildId: string, jobId: string, fate
       `UPDATE training_jobs SET ${set}, updated_at = $4 WHERE guild_id = $1 AND job_id = $2 AND attempt = $3 AND phase = 'training'`,
       [guildId, jobId, attempt, deps.now(), ...values],
     );
-    return (result.rowCount ?? 0) > 0;
+    const mine = (result.rowCount ?? 0) > 0;
+    // another attempt has the job (or it was ended for this one): pg-boss is told nothing by this worker
+    if (!mine && fate.value === "ended") fate.value = "lost";
+    return mine;
   };
   const end = async (outcome: StoredOutcome): Promise<boolean> => {
     const ended = await update("phase = $5, outcome = $6", [outcome.status, JSON.stringify(outcome)]);
@@ -108,7 +112,7 @@ async function runAttempt(deps: RunnerDeps, guildId: string, jobId: string, fate
   };
   let currentRunId: number | null = previousRunId;
 
-  // 2. a stop asked before it started; 3. an earlier attempt's run
+  // 2. an earlier attempt's run (resumed even when a stop was asked meanwhile: it then ends at once, its checkpoint installed)
   let resumeFrom: GuildTrainingRequest["resumeFrom"];
   let resumedFromStep: number | null = null;
   let earlierPoints: LossPoint[] = [];
@@ -116,13 +120,14 @@ async function runAttempt(deps: RunnerDeps, guildId: string, jobId: string, fate
     const previous = await store.runs.get(guildId, previousRunId);
     if (previous?.status === "running") await store.runs.finish(previousRunId, "interrupted", null);
     const checkpoint = await store.runs.checkpoint(guildId, previousRunId);
-    if (checkpoint && !row.stop_requested) {
+    if (checkpoint) {
       resumeFrom = { runId: previousRunId, checkpoint };
       resumedFromStep = loadCheckpointBytes(checkpoint, `the checkpoint of run ${previousRunId}`).meta.step;
       earlierPoints = (await store.runs.points(guildId, previousRunId)).filter((p) => p.step <= (resumedFromStep ?? 0));
     }
   }
-  if (row.stop_requested) {
+  // 3. a stop asked before anything was trained
+  if (row.stop_requested && !resumeFrom) {
     await end({ status: "cancelled", error: null });
     return;
   }
@@ -216,7 +221,7 @@ async function runAttempt(deps: RunnerDeps, guildId: string, jobId: string, fate
       await job?.kill();
     });
     stopTracking = untrack ?? stopTracking;
-    // a stop asked between reading the row and listening
+    // a stop asked before the job was taken, or between reading the row and listening
     const fresh = await queue.job(guildId);
     if (fresh?.stop_requested) job.stop();
     let summary: TrainingSummary;

@@ -116,6 +116,7 @@ export class RemoteTrainings {
     if (!row || !(ACTIVE_PHASES as readonly string[]).includes(row.phase)) return undefined;
     const t = this.follow(guildId, row.request as QueuedRequest);
     t.heard("reconnect", {});
+    await t.settled();
     return t;
   }
 
@@ -232,6 +233,11 @@ export class RemoteTraining implements TrainingState {
 
   snapshot(): RemoteSnapshot {
     return { ...trainingSnapshot(this), queued: this.queued, attempt: this.attempt, resumedFromStep: this.resumedFromStep };
+  }
+
+  /** Resolves once the notifications heard so far are handled. */
+  settled(): Promise<void> {
+    return this.handling;
   }
 
   /** A notification about this guild (or a reconnection): handled in order. */

@@ -11,7 +11,7 @@ import { handleFromCheckpoint } from "../../src/app/model-handle.ts";
 import { TrainingError } from "../../src/app/training-service.ts";
 import { loadCheckpointBytes } from "../../src/model/checkpoint.ts";
 import { Notifications } from "../../src/queue/notifications.ts";
-import { type RemoteTraining, RemoteTrainings } from "../../src/queue/remote-training.ts";
+import { AlreadyTrainingRemotely, type RemoteTraining, RemoteTrainings } from "../../src/queue/remote-training.ts";
 import { CHANNELS } from "../../src/queue/schema.ts";
 import { type AsyncStore, openAsyncStore } from "../../src/store/async-store.ts";
 import { smallCorpus } from "../helpers/corpus.ts";
@@ -39,6 +39,8 @@ let server: TestPostgres | undefined;
 let databaseUrl = "";
 let store: AsyncStore | undefined;
 let trainings: RemoteTrainings | undefined;
+/** a second bot process's side of the queue */
+let other: RemoteTrainings | undefined;
 let listener: Notifications | undefined;
 const workers: ChildProcess[] = [];
 
@@ -53,6 +55,8 @@ afterAll(async () => {
 afterEach(async () => {
   for (const w of workers.splice(0)) await stopWorker(w);
   await trainings?.close();
+  await other?.close();
+  other = undefined;
   await listener?.close();
   await store?.close();
   trainings = undefined;
@@ -153,6 +157,18 @@ describeWithPostgres("the training queue with worker processes", () => {
     await again.cancel();
   }, 60_000);
 
+  it("a stop asked before any worker took the job cancels it", async () => {
+    await setUp({ steps: 10 });
+    const t = await trainings!.begin(A, { preset: "tiny", minutes: 1 });
+    await t.train();
+    expect(t.snapshot().queued).toBe(true);
+    await t.requestStop();
+    startWorker();
+    const outcome = await t.done;
+    expect(outcome.status).toBe("cancelled");
+    expect(await store!.runs.list(A)).toEqual([]);
+  }, 60_000);
+
   it("reads only the guild's own messages", async () => {
     await setUp({ steps: 10 });
     startWorker();
@@ -167,14 +183,27 @@ describeWithPostgres("the training queue with worker processes", () => {
     expect(await store!.models.list(A)).toEqual([]);
   }, 60_000);
 
-  it("/train stop reaches the worker: the run ends early with its last checkpoint installed", async () => {
+  it("/train stop reaches the worker: the run ends early with its last checkpoint installed; another bot process follows it", async () => {
     await setUp({ steps: 100_000 });
     startWorker();
     const t = await trainings!.begin(A, { preset: "tiny", minutes: 1 });
     await t.train();
     await until(t, () => t.lastCheckpoint !== null);
+    // a second bot process (or this one restarted): refused a second training, it follows the running one
+    other = await RemoteTrainings.open({ databaseUrl, store: store! });
+    const refusal = await other.begin(A, { preset: "tiny", minutes: 1 }).catch((err: unknown) => err);
+    expect(refusal).toBeInstanceOf(AlreadyTrainingRemotely);
+    const followed = (refusal as AlreadyTrainingRemotely).remote!;
+    expect(followed.runId).toBe(t.runId);
+    const installedThere: number[] = [];
+    other.onInstalled((guildId, modelId) => guildId === A && installedThere.push(modelId));
     await t.requestStop();
     const outcome = await t.done;
+    const seenThere = await followed.done;
+    expect(seenThere.status).toBe("stopped");
+    expect(seenThere.model?.id).toBe(outcome.model?.id);
+    expect(installedThere).toEqual([outcome.model?.id]);
+    expect(followed.points.map((p) => p.step)).toEqual((await store!.runs.points(A, t.runId!)).map((p) => p.step));
     expect(outcome.status).toBe("stopped");
     expect(outcome.step).toBeGreaterThanOrEqual(10);
     expect(outcome.step).toBeLessThan(100_000);
