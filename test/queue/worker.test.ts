@@ -214,7 +214,8 @@ describeWithPostgres("the training queue with worker processes", () => {
 
   /** Two workers; the one that has the job gets `signal` after its first checkpoint; the other resumes the job. */
   async function handOver(signal: "SIGKILL" | "SIGTERM"): Promise<void> {
-    await setUp({ steps: 60 });
+    // enough steps that the run is still going when the kill lands, even on a fast machine
+    await setUp({ steps: 150 });
     const first = startWorker();
     const second = startWorker();
     const t = await trainings!.begin(A, { preset: "tiny", minutes: 1 });
