@@ -175,19 +175,21 @@ async function runAttempt(deps: RunnerDeps, guildId: string, jobId: string, fate
   const write = (what: string, work: () => Promise<void>) => {
     writes = writes.then(work).catch((err) => deps.warn(`run ${run.id} (guild ${guildId}): storing ${what} failed`, err));
   };
-  const loseJob = () => {
+  const loseJob = (why = "it was handed to another worker") => {
     if (lost) return;
     lost = true;
     fate.value = "lost";
-    deps.warn(`guild ${guildId}'s job ${jobId} was handed to another worker; this attempt (${attempt}) stops`);
+    deps.warn(`guild ${guildId}'s job ${jobId}: ${why}; this attempt (${attempt}) stops`);
     void job?.kill();
   };
   const offStop = deps.notifications.on(CHANNELS.stop, (p) => {
-    if (p.guildId === guildId && (p.jobId === jobId || p.jobId === null)) job?.stop();
+    if (p.guildId !== guildId || (p.jobId !== jobId && p.jobId !== null)) return;
+    if (p.discard === true) loseJob("the server's data is being wiped");
+    else job?.stop();
   });
   const heartbeat = setInterval(() => {
     update("heartbeat_at = $5", [deps.now()]).then(
-      (mine) => mine || loseJob(),
+      (mine) => mine || loseJob("it is no longer this worker's (handed over, or wiped)"),
       (err) => deps.warn(`guild ${guildId}: a heartbeat failed`, err),
     );
   }, deps.heartbeatSeconds * 1000);
@@ -252,6 +254,8 @@ async function runAttempt(deps: RunnerDeps, guildId: string, jobId: string, fate
       return;
     }
     await store.runs.addPoints(run.id, finalCurve(summary, final));
+    // still this worker's job (not wiped, not handed over) right before the model is stored
+    if (!(await update("heartbeat_at = $5", [deps.now()]))) return;
     const { info, decision } = await installFromWorker(store.models, guildId, bytes, {
       runId: run.id,
       policy: deps.installPolicy,

@@ -127,6 +127,11 @@ export class RemoteTrainings {
     return stopping;
   }
 
+  /** /admin wipe, before the guild's data is deleted: its training ends "wiped", nothing it trained is installed. */
+  async discard(guildId: string): Promise<boolean> {
+    return this.queue.discard(guildId);
+  }
+
   onInstalled(listener: (guildId: string, modelId: number, switched: boolean) => void): () => void {
     this.installed.add(listener);
     return () => this.installed.delete(listener);

@@ -5,7 +5,7 @@
  * training_jobs: one row per guild, its latest queued training (the primary key is the "one
  * training per guild" rule):
  *   guild_id, job_id (the pg-boss job; null while collecting), request (preset, minutes, seed), overrides (tests)
- *   phase            collecting (the bot reads messages) → queued → training → done | stopped | failed | cancelled | interrupted
+ *   phase            collecting (the bot reads messages) → queued → training → done | stopped | failed | cancelled | interrupted | wiped
  *   attempt          +1 each time a worker takes the job; every write of a worker names its
  *                    attempt, so a worker that lost the job (declared dead) changes nothing
  *   worker, heartbeat_at   who runs it, and when it last said so (a stale one is handed over)
@@ -25,7 +25,8 @@ export const QUEUE_NAME = "guild-training";
  *   checkpoint  { guildId, jobId, attempt, runId, step }       after an evaluation's checkpoint is stored
  *   end         { guildId, jobId, runId, status }              the job ended (outcome in its row)
  *   installed   { guildId, modelId, switched }                 a model was stored (and chosen, if switched)
- *   stop        { guildId, jobId }                             /train stop for the worker running it
+ *   stop        { guildId, jobId, discard? }                   /train stop for the worker running it
+ *                                                              (discard: /admin wipe, kill it and install nothing)
  */
 export const CHANNELS = {
   progress: "training_progress",
@@ -37,7 +38,8 @@ export const CHANNELS = {
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
 
 export const ACTIVE_PHASES = ["collecting", "queued", "training"] as const;
-export type JobPhase = (typeof ACTIVE_PHASES)[number] | "done" | "stopped" | "failed" | "cancelled" | "interrupted";
+/** "wiped": ended by /admin wipe (its thread killed, nothing it trained installed). */
+export type JobPhase = (typeof ACTIVE_PHASES)[number] | "done" | "stopped" | "failed" | "cancelled" | "interrupted" | "wiped";
 
 /** The advisory lock key under which one process creates the table ("mgptqueu"). */
 const SCHEMA_LOCK_KEY = 0x6d67707471756575n;

@@ -144,6 +144,24 @@ export class TrainingQueue {
     return true;
   }
 
+  /**
+   * /admin wipe, before the guild's data goes: its active job ends "wiped" at once (the row, and
+   * the job in pg-boss), and the worker running it is told to kill it: nothing it trained is
+   * installed (the worker checks the row before installing). False when nothing was active.
+   */
+  async discard(guildId: string): Promise<boolean> {
+    const { rows } = await this.pool.query<JobRow>(
+      "UPDATE training_jobs SET phase = 'wiped', stop_requested = true, outcome = $2, updated_at = $3 WHERE guild_id = $1 AND phase = ANY($4::text[]) RETURNING *",
+      [guildId, JSON.stringify({ status: "wiped", error: null }), this.now(), [...ACTIVE_PHASES]],
+    );
+    const row = rows[0];
+    if (!row) return false;
+    if (row.job_id !== null) await this.boss.cancel(QUEUE_NAME, row.job_id);
+    await notify(this.pool, CHANNELS.stop, { guildId, jobId: row.job_id, discard: true });
+    await notify(this.pool, CHANNELS.end, { guildId, jobId: row.job_id, runId: row.run_id, status: "wiped" });
+    return true;
+  }
+
   job(guildId: string): Promise<JobRow | undefined> {
     return readJob(this.pool, guildId);
   }

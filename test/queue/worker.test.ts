@@ -106,6 +106,11 @@ async function setUp(overrides: Record<string, number>): Promise<void> {
   listener = await Notifications.open(databaseUrl, (m) => console.warn(m));
 }
 
+/** Waits (up to 10 s) until `check` holds: for what another connection hears a moment later. */
+async function eventually(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
 /** Resolves when `check` holds after a change of the training (or at once). */
 function until(t: RemoteTraining, check: () => boolean): Promise<void> {
   return new Promise((resolve) => {
@@ -148,6 +153,8 @@ describeWithPostgres("the training queue with worker processes", () => {
     const model = outcome.model!;
     expect(model.runId).toBe(t.runId);
     expect(outcome.installation?.reason).toBe("not-comparable");
+    // (the test's own LISTEN connection may hear it a moment after the bot's side)
+    await eventually(() => heard.installed.length > 0);
     expect(heard.installed).toContainEqual({ guildId: A, modelId: model.id, switched: false });
     const stored = await store!.models.get(A, model.id);
     const handle = handleFromCheckpoint(loadCheckpointBytes(stored!.checkpoint, "installed"), "");
@@ -155,6 +162,25 @@ describeWithPostgres("the training queue with worker processes", () => {
     // the guild is free again
     const again = await trainings!.begin(A, { preset: "tiny", minutes: 1 });
     await again.cancel();
+  }, 60_000);
+
+  it("/admin wipe mid-training: the job ends at once, its worker installs nothing", async () => {
+    await setUp({ steps: 100_000 });
+    const worker = startWorker();
+    const t = await trainings!.begin(A, { preset: "tiny", minutes: 1 });
+    await t.train();
+    await until(t, () => t.lastCheckpoint !== null);
+    expect(await trainings!.discard(A)).toBe(true);
+    expect((await t.done).status).toBe("wiped");
+    // once the worker has let go of the job, it has stored no model (then the data goes)
+    const letGo = () => /job \S+: (lost|ended|handed-over)\n|failed/.test(worker.output.join(""));
+    await eventually(letGo);
+    expect(letGo()).toBe(true);
+    expect(await store!.models.list(A)).toEqual([]);
+    // (told by the stop notice, or by its next write finding the row wiped, whichever comes first)
+    expect(worker.output.join("")).toMatch(/(being wiped|no longer this worker's \(handed over, or wiped\)); this attempt \(1\) stops/);
+    await store!.forgetGuild(A);
+    expect(await store!.runs.list(A)).toEqual([]);
   }, 60_000);
 
   it("a stop asked before any worker took the job cancels it", async () => {
