@@ -128,7 +128,7 @@ export async function startWorker(s: WorkerSettings): Promise<RunningWorker> {
         if (row.run_id !== null) await store.runs.finish(row.run_id, "interrupted", null).catch(() => undefined);
         await queue.end(row.guild_id, row.job_id, "interrupted", {
           status: "interrupted",
-          error: `its worker stopped answering and it was tried ${job.retryCount + 1} times`,
+          error: `its worker stopped answering and it was tried ${job.retryCount + 1} time${job.retryCount === 0 ? "" : "s"}`,
         });
       }
     }

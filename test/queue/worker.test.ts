@@ -89,7 +89,7 @@ async function stopWorker(child: ChildProcess): Promise<void> {
 }
 
 /** A fresh database with A's and B's messages, and the bot's side of the queue. */
-async function setUp(overrides: Record<string, number>): Promise<void> {
+async function setUp(overrides: Record<string, number>, queue: { retryLimit?: number } = {}): Promise<void> {
   databaseUrl = await server!.newDatabase();
   store = await openAsyncStore({ databaseUrl, databasePath: "unused" });
   const message = (guildId: string, text: string, i: number) => ({
@@ -102,7 +102,12 @@ async function setUp(overrides: Record<string, number>): Promise<void> {
   });
   await store.messages.addMany(smallCorpus().map((t, i) => message(A, t, i)));
   await store.messages.addMany(B_DOCS.map((t, i) => message(B, t, i)));
-  trainings = await RemoteTrainings.open({ databaseUrl, store, overrides: { ...TRAINING, ...overrides }, queue: { expireInSeconds: 300 } });
+  trainings = await RemoteTrainings.open({
+    databaseUrl,
+    store,
+    overrides: { ...TRAINING, ...overrides },
+    queue: { expireInSeconds: 300, ...queue },
+  });
   listener = await Notifications.open(databaseUrl, (m) => console.warn(m));
 }
 
@@ -280,6 +285,24 @@ describeWithPostgres("the training queue with worker processes", () => {
   it("a worker killed mid-job (SIGKILL): another takes the job and resumes from the last checkpoint", () => handOver("SIGKILL"), 90_000);
 
   it("a worker stopped mid-job (SIGTERM): it hands the job over, another resumes it", () => handOver("SIGTERM"), 90_000);
+
+  it("a job whose workers keep dying ends interrupted once its retries are used up, and frees the guild", async () => {
+    await setUp({ steps: 100_000 }, { retryLimit: 0 });
+    const first = startWorker();
+    const t = await trainings!.begin(A, { preset: "tiny", minutes: 1 });
+    await t.train();
+    await until(t, () => t.lastCheckpoint !== null);
+    const firstRun = t.runId!;
+    await stopWorker(first.process);
+    startWorker(); // finds the job silent; with no retry left it is not taken again
+    const outcome = await t.done;
+    expect(outcome.status).toBe("interrupted");
+    expect(outcome.error).toMatch(/stopped answering and it was tried 1 time$/);
+    expect((await store!.runs.get(A, firstRun))?.status).toBe("interrupted");
+    expect(await store!.runs.checkpoint(A, firstRun)).toBeInstanceOf(Uint8Array); // /train resume can continue it
+    const again = await trainings!.begin(A, { preset: "tiny", minutes: 1 });
+    await again.cancel();
+  }, 60_000);
 });
 
 describe("npm run worker", () => {
