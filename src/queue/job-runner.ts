@@ -175,7 +175,7 @@ async function runAttempt(deps: RunnerDeps, guildId: string, jobId: string, fate
   const write = (what: string, work: () => Promise<void>) => {
     writes = writes.then(work).catch((err) => deps.warn(`run ${run.id} (guild ${guildId}): storing ${what} failed`, err));
   };
-  const loseJob = (why = "it was handed to another worker") => {
+  const loseJob = (why = "it is no longer this worker's (handed over, or wiped)") => {
     if (lost) return;
     lost = true;
     fate.value = "lost";
@@ -189,7 +189,7 @@ async function runAttempt(deps: RunnerDeps, guildId: string, jobId: string, fate
   });
   const heartbeat = setInterval(() => {
     update("heartbeat_at = $5", [deps.now()]).then(
-      (mine) => mine || loseJob("it is no longer this worker's (handed over, or wiped)"),
+      (mine) => mine || loseJob(),
       (err) => deps.warn(`guild ${guildId}: a heartbeat failed`, err),
     );
   }, deps.heartbeatSeconds * 1000);
