@@ -12,7 +12,8 @@ import { TrainingError } from "../../src/app/training-service.ts";
 import { loadCheckpointBytes } from "../../src/model/checkpoint.ts";
 import { Notifications } from "../../src/queue/notifications.ts";
 import { AlreadyTrainingRemotely, type RemoteTraining, RemoteTrainings } from "../../src/queue/remote-training.ts";
-import { CHANNELS } from "../../src/queue/schema.ts";
+import { CHANNELS, QUEUE_NAME } from "../../src/queue/schema.ts";
+import type { QueueSettings } from "../../src/queue/training-queue.ts";
 import { type AsyncStore, openAsyncStore } from "../../src/store/async-store.ts";
 import { smallCorpus } from "../helpers/corpus.ts";
 import { findPostgres, startPostgres, type TestPostgres } from "../helpers/postgres-server.ts";
@@ -89,7 +90,7 @@ async function stopWorker(child: ChildProcess): Promise<void> {
 }
 
 /** A fresh database with A's and B's messages, and the bot's side of the queue. */
-async function setUp(overrides: Record<string, number>, queue: { retryLimit?: number } = {}): Promise<void> {
+async function setUp(overrides: Record<string, number>, queue: QueueSettings = {}): Promise<void> {
   databaseUrl = await server!.newDatabase();
   store = await openAsyncStore({ databaseUrl, databasePath: "unused" });
   const message = (guildId: string, text: string, i: number) => ({
@@ -186,6 +187,20 @@ describeWithPostgres("the training queue with worker processes", () => {
     expect(worker.output.join("")).toMatch(/(being wiped|no longer this worker's \(handed over, or wiped\)); this attempt \(1\) stops/);
     await store!.forgetGuild(A);
     expect(await store!.runs.list(A)).toEqual([]);
+  }, 60_000);
+
+  it("a guild is never held for good: a reservation whose bot died, or a job pg-boss has ended, can be replaced", async () => {
+    await setUp({ steps: 10 }, { collectingStaleSeconds: 1 });
+    // a bot that reserved the guild and died while reading its messages
+    await trainings!.begin(A, { preset: "tiny", minutes: 1 });
+    await expect(trainings!.queue.reserve(A, { preset: "tiny", minutes: 1 })).rejects.toThrow(/already training/);
+    await new Promise((r) => setTimeout(r, 1100));
+    await trainings!.queue.reserve(A, { preset: "tiny", minutes: 1 });
+    // a queued job that pg-boss ended without its row saying so (cancelled by hand, say)
+    const row = await trainings!.queue.enqueue(A);
+    await expect(trainings!.queue.reserve(A, { preset: "tiny", minutes: 1 })).rejects.toThrow(/already training/);
+    await trainings!.queue.boss.cancel(QUEUE_NAME, row.job_id!);
+    expect((await trainings!.queue.reserve(A, { preset: "tiny", minutes: 1 })).phase).toBe("collecting");
   }, 60_000);
 
   it("a stop asked before any worker took the job cancels it", async () => {
