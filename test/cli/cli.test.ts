@@ -83,6 +83,31 @@ describe("the console CLI", () => {
     expect((await cli("info", "--model", out)).stdout).toMatch(/training:\s+20 steps/);
   });
 
+  it("train --max-lr sets the peak learning rate, which falls to a tenth of it by the last step", async () => {
+    const out = path.join(dir, "max-lr.safetensors");
+    const r = await cli(
+      "train",
+      "--corpus",
+      corpusFile,
+      "--preset",
+      "tiny",
+      "--tokenizer",
+      "char",
+      "--iters",
+      "20",
+      "--max-lr",
+      "0.003",
+      "--out",
+      out,
+    );
+    expect(r.code).toBe(0);
+    const { meta } = loadCheckpointBytes(readFileSync(out), out);
+    const lrs = (meta.extra as { curve: { step: number; lr: number }[] }).curve.map((p) => p.lr);
+    expect(Math.max(...lrs)).toBeCloseTo(0.003, 9);
+    expect(lrs.at(-1)).toBeCloseTo(0.0003, 6);
+    expect((await cli("train", "--corpus", corpusFile, "--max-lr", "1", "--out", out)).stderr).toMatch(/max-lr|max_lr/);
+  });
+
   it("train --init-from fine-tunes a GPT-2-layout model: its size and tokenizer kept, its base named", async () => {
     const base = writeTinyGpt2(path.join(dir, "gpt2-tiny"));
     const out = path.join(dir, "fine-tuned.safetensors");

@@ -988,6 +988,16 @@ export const CATALOGUE: readonly CommandSpec[] = [
       { name: "minutes", type: "number", min: 0.01, max: 24 * 60, description: { en: "Or a time budget", ja: "または時間の上限（分）" } },
       { name: "seed", type: "integer", min: 0, default: 1337, description: { en: "Seed of the run", ja: "乱数のシード" } },
       {
+        name: "max_lr",
+        type: "number",
+        min: 1e-5,
+        max: 0.1,
+        description: {
+          en: "Peak learning rate, a tenth of it at the end (0.001; fine-tuning 0.0001)",
+          ja: "最大の学習率。最後はその 10 分の 1（0.001、微調整 0.0001）",
+        },
+      },
+      {
         name: "out",
         type: "string",
         cliValue: "FILE",

@@ -35,6 +35,7 @@ export function trainOptionsFrom(v: Readonly<Record<string, OptionValue | undefi
   const steps = v.iters as number | undefined;
   const minutes = v.minutes as number | undefined;
   if (steps !== undefined && minutes !== undefined) throw new UsageError("give --iters or --minutes, not both");
+  const maxLr = v.max_lr as number | undefined;
   return {
     preset,
     tokenizer: v.tokenizer as TrainModelOptions["tokenizer"],
@@ -45,6 +46,7 @@ export function trainOptionsFrom(v: Readonly<Record<string, OptionValue | undefi
     evalInterval: v.eval_interval as number | undefined,
     evalBatches: v.eval_batches as number | undefined,
     ...(v.init_from !== undefined && { initFrom: v.init_from as string }),
+    ...(maxLr !== undefined && { maxLr, minLr: maxLr / 10 }),
   };
 }
 
