@@ -8,7 +8,9 @@
  * shipped model or an imported one answers: other text, other tokenizer; a loss unknown) the new
  * model is stored but not chosen: the surfaces ask before switching, and nothing switches silently.
  */
-import type { ModelInfo } from "../store/index.ts";
+import type { LoadedCheckpoint } from "../model/checkpoint.ts";
+import type { ModelInfo, NewModel } from "../store/index.ts";
+import type { ModelChoice } from "../store/models.ts";
 
 /** The model answering in a space, as the store says (see ModelRegistry.inUse). */
 export type ModelInUse = { kind: "shipped" } | { kind: "stored"; info: ModelInfo } | { kind: "imported"; name: string; path: string };
@@ -48,4 +50,63 @@ export function decideInstall(valLoss: number | null, inUse: ModelInUse): Instal
   if (valLoss === null || !Number.isFinite(valLoss) || before === null || !Number.isFinite(before))
     return decided(false, "unknown-loss", before);
   return valLoss <= before ? decided(true, "better", before) : decided(false, "worse", before);
+}
+
+/** What the registry knows beyond the store: which stored models load, which imported names have a usable file. */
+export interface Usable {
+  stored(id: number): boolean;
+  /** the file of an imported model, or undefined when it cannot be used (no folder, no file, failed before) */
+  importedFile(name: string): string | undefined;
+}
+
+/**
+ * Which model answers in a space, from its choice and its stored models (newest first): its
+ * choice when that still names something usable, else its latest usable stored model, else the
+ * shipped one.
+ */
+export function modelInUse(choice: ModelChoice | undefined, stored: readonly ModelInfo[], usable: Usable): ModelInUse {
+  if (choice?.kind === "shipped") return { kind: "shipped" };
+  if (choice?.kind === "imported") {
+    const file = usable.importedFile(choice.name);
+    if (file !== undefined) return { kind: "imported", name: choice.name, path: file };
+  }
+  if (choice?.kind === "stored") {
+    const info = stored.find((m) => m.id === choice.modelId);
+    if (info && usable.stored(info.id)) return { kind: "stored", info };
+  }
+  const latest = stored.find((m) => usable.stored(m.id));
+  return latest ? { kind: "stored", info: latest } : { kind: "shipped" };
+}
+
+/**
+ * Installing a checked checkpoint of the space: the decision (policy "switch" always takes
+ * over), the model row to store, and the choice to write with it (null: none, the new model
+ * answers as the latest; else the model in use, written down so the new one does not take over).
+ */
+export function installPlan(
+  guildId: string,
+  bytes: Uint8Array,
+  checkpoint: LoadedCheckpoint,
+  inUse: ModelInUse,
+  policy: "ask" | "switch",
+  runId: number | null,
+): { decision: InstallDecision; model: NewModel; choice: ModelChoice | null } {
+  const decided = decideInstall(checkpoint.meta.valLoss ?? null, inUse);
+  const decision = policy === "switch" ? { ...decided, switched: true } : decided;
+  const keep: ModelChoice =
+    inUse.kind === "shipped"
+      ? { kind: "shipped" }
+      : inUse.kind === "imported"
+        ? { kind: "imported", name: inUse.name }
+        : { kind: "stored", modelId: inUse.info.id };
+  const model: NewModel = {
+    guildId,
+    checkpoint: bytes,
+    config: checkpoint.config,
+    step: checkpoint.meta.step,
+    valLoss: checkpoint.meta.valLoss ?? null,
+    trainLoss: checkpoint.meta.trainLoss ?? null,
+    runId,
+  };
+  return { decision, model, choice: decision.switched ? null : keep };
 }

@@ -25,7 +25,7 @@ import { resolveImportPath } from "./imported-models.ts";
 import { DEFAULT_MODEL_PATH, loadModelFile } from "./load-model.ts";
 import { handleFromCheckpoint, type ModelHandle } from "./model-handle.ts";
 import { importedModel, type ModelIdentity, SHIPPED_MODEL, storedModel } from "./model-identity.ts";
-import { decideInstall, type InstallDecision, type ModelInUse } from "./install-decision.ts";
+import { type InstallDecision, installPlan, type ModelInUse, modelInUse } from "./install-decision.ts";
 
 export const DEFAULT_MODEL_NAME = "default model";
 
@@ -129,20 +129,14 @@ export class ModelRegistry {
   async inUse(space: string): Promise<ModelInUse> {
     const models = this.options.models;
     if (!models) return { kind: "shipped" };
-    const choice = await models.chosen(space);
-    if (choice?.kind === "shipped") return { kind: "shipped" };
-    if (choice?.kind === "imported" && this.options.modelsDir !== undefined) {
-      const file = resolveImportPath(this.options.modelsDir, choice.name);
-      if (file !== undefined && !this.failedImports.has(`${file}@${fileVersion(file)}`))
-        return { kind: "imported", name: choice.name, path: file };
-    }
-    const list = await models.list(space);
-    if (choice?.kind === "stored") {
-      const info = list.find((m) => m.id === choice.modelId);
-      if (info && !this.broken.has(info.id)) return { kind: "stored", info };
-    }
-    const latest = list.find((m) => !this.broken.has(m.id));
-    return latest ? { kind: "stored", info: latest } : { kind: "shipped" };
+    return modelInUse(await models.chosen(space), await models.list(space), {
+      stored: (id) => !this.broken.has(id),
+      importedFile: (name) => {
+        if (this.options.modelsDir === undefined) return undefined;
+        const file = resolveImportPath(this.options.modelsDir, name);
+        return file !== undefined && !this.failedImports.has(`${file}@${fileVersion(file)}`) ? file : undefined;
+      },
+    });
   }
 
   /**
@@ -199,28 +193,16 @@ export class ModelRegistry {
     const checkpoint = loadCheckpointBytes(checkpointBytes, `new model for guild ${guildId}`);
     const handle = handleFromCheckpoint(checkpoint, "", this.options.kernels);
     // 2. decide against the model in use, 3. store it with the space's choice (one transaction)
-    const inUse = await this.inUse(guildId);
-    const decided = decideInstall(checkpoint.meta.valLoss ?? null, inUse);
-    const decision = (this.options.installPolicy ?? "switch") === "switch" ? { ...decided, switched: true } : decided;
-    const keep: ModelChoice =
-      inUse.kind === "shipped"
-        ? { kind: "shipped" }
-        : inUse.kind === "imported"
-          ? { kind: "imported", name: inUse.name }
-          : { kind: "stored", modelId: inUse.info.id };
-    const info = await models.add(
-      {
-        guildId,
-        checkpoint: checkpointBytes,
-        config: checkpoint.config,
-        step: checkpoint.meta.step,
-        valLoss: checkpoint.meta.valLoss ?? null,
-        trainLoss: checkpoint.meta.trainLoss ?? null,
-        runId: options.runId ?? null,
-      },
-      // switched: no choice, the new model answers as the latest; else the model in use is written down as chosen
-      decision.switched ? null : keep,
+    const plan = installPlan(
+      guildId,
+      checkpointBytes,
+      checkpoint,
+      await this.inUse(guildId),
+      this.options.installPolicy ?? "switch",
+      options.runId ?? null,
     );
+    const { decision } = plan;
+    const info = await models.add(plan.model, plan.choice);
     withIdentity(handle, storedModel(guildId, info.id));
     // 4. swap the cached handle (only when it now answers)
     if (decision.switched) this.guildModels.set(guildId, { asked: `latest#${info.id}`, handle });

@@ -18,19 +18,28 @@
  *   const off = t.subscribe(() => show(t.snapshot()));
  *   const outcome = await t.done;                                        // never rejects
  */
-import type { TokenizerKind } from "../tokenizer/tokenizer.ts";
 import { renderLossCurve } from "../render/loss.ts";
 import type { Lang } from "../render/lang.ts";
 import type { AsyncStore } from "../store/async-store.ts";
 import type { ModelInfo as StoredModelInfo } from "../store/index.ts";
-import { type LossPoint, OVERRUN_LIMIT, type Progress } from "../train/trainer.ts";
+import type { LossPoint, Progress } from "../train/trainer.ts";
 import type { InstallDecision } from "./install-decision.ts";
 import type { ModelRegistry } from "./model-registry.ts";
 import { InputError } from "./prompt.ts";
-import { CorpusTooSmallError, thinCurve, type TrainModelOptions } from "./train-model.ts";
+import { CorpusTooSmallError, type TrainModelOptions } from "./train-model.ts";
 import { startTrainingJob, type TrainingJob, type TrainingJobHooks, type TrainingSummary } from "./training-job.ts";
-import { TRAINING_TOKENIZER, trainingTokenizerKind } from "./training-tokenizer.ts";
-import { baseCorpusRequirement, checkBaseMemory, MemoryTooSmallError, type TrainingBase } from "./fine-tune-base.ts";
+import { checkBaseMemory, MemoryTooSmallError, type TrainingBase } from "./fine-tune-base.ts";
+import {
+  corpusShortfall,
+  finalCurve,
+  latestValLoss,
+  recordPoint,
+  storedRunOptions,
+  trainingOptionsFor,
+  trainingSnapshot,
+  UNKNOWN_TOTAL,
+} from "./training-plan.ts";
+export { vocabSizeFor } from "./training-plan.ts";
 
 /** The presets, the default and the limit on minutes are the catalogue's (/train start's options). */
 export {
@@ -46,15 +55,6 @@ import { checkValues } from "./catalogue/check.ts";
 export const KEEP_MODELS = 3;
 /** How much text a preset needs, and the least number of messages: src/app/training-limits.ts. */
 export { corpusRequirement, MIN_MESSAGES } from "./training-limits.ts";
-import { corpusRequirement } from "./training-limits.ts";
-
-/** Evaluate every so many steps (a checkpoint follows each evaluation). */
-const EVAL_INTERVAL: Record<TrainingPreset, number> = { tiny: 200, baby: 100 };
-const EVAL_BATCHES = 10;
-/** A run's curve is stored at up to this many points (every evaluation is kept). */
-const STORED_POINTS = 1000;
-/** A totalSteps this large means "not known yet" (a time budget before its first steps). */
-const UNKNOWN_TOTAL = 1e12;
 
 /** "wiped": ended by /admin wipe (its worker killed, nothing it trained installed). */
 export type TrainingPhase = "collecting" | "training" | "done" | "stopped" | "failed" | "interrupted" | "cancelled" | "wiped";
@@ -153,20 +153,6 @@ export interface TrainingServiceOptions {
   availableMemory?: () => number;
   /** told about problems that do not stop a training (a store write failed…) */
   onWarning?: (message: string, error?: unknown) => void;
-}
-
-/**
- * A vocabulary that suits the text: the 256 bytes and end-of-text, for a character BPE also its
- * distinct characters (its base tokens), then merges where the text repeats them (one per 40
- * characters, at least 43), so a small paste gets as many merges under either kind.
- */
-export function vocabSizeFor(texts: readonly string[], kind: TokenizerKind): number {
-  const characters = texts.reduce((n, d) => n + d.length, 0);
-  const merges = Math.max(43, Math.round(characters / 40));
-  if (kind !== "charbpe") return Math.min(2048, 257 + merges);
-  const distinct = new Set<string>();
-  for (const text of texts) for (const ch of text) distinct.add(ch);
-  return Math.min(4096, 257 + distinct.size + merges);
 }
 
 export function isTrainingPreset(name: string): name is TrainingPreset {
@@ -313,60 +299,17 @@ export class GuildTraining {
     if (this.interrupting) return this.finishInterrupted();
     const characters = docs.reduce((n, d) => n + d.length, 0);
     this.corpus = { messages: docs.length, characters };
-    const base = this.request.base;
-    // a fine-tuning needs a full window of its base's (not the preset's) in the held-out 10 %
-    const need = base ? baseCorpusRequirement(base.config) : corpusRequirement(this.request.preset);
-    const sizeName = base ? base.name : this.request.preset;
-    if (docs.length < need.messages || characters < need.characters) {
+    const shortfall = corpusShortfall(this.request, docs);
+    if (shortfall) {
       this.end({ status: "cancelled" });
-      throw new TrainingError(
-        `only ${docs.length} messages (${characters} characters) to learn from; ${base ? `fine-tuning ${base.name}` : `the ${sizeName} preset`} needs at least ${need.messages} messages and ${need.characters} characters`,
-        "not-enough-text",
-        {
-          messages: docs.length,
-          characters,
-          needMessages: need.messages,
-          needCharacters: need.characters,
-          preset: sizeName,
-          ...(base && { base: base.name }),
-        },
-      );
+      throw new TrainingError(shortfall.message, "not-enough-text", shortfall.values);
     }
 
-    // 1. the options: the training tokenizer (training-tokenizer.ts) sized to the text, the time budget (or a fixed step count for tests)
-    const o = this.deps.overrides();
-    const preset = this.request.preset;
-    // (a fine-tuning keeps its base's tokenizer, whatever its kind: this one is not built)
-    const tokenizer = base ? TRAINING_TOKENIZER : trainingTokenizerKind(this.request.resumeFrom?.checkpoint);
-    const options: TrainModelOptions = {
-      preset,
-      tokenizer,
-      vocabSize: o.vocabSize ?? vocabSizeFor(docs, tokenizer),
-      seed: this.request.seed ?? 1337,
-      evalInterval: o.evalInterval ?? EVAL_INTERVAL[preset],
-      evalBatches: o.evalBatches ?? EVAL_BATCHES,
-      ...(o.steps !== undefined ? { steps: o.steps } : { minutes: this.request.minutes }),
-      ...o.schedule,
-      ...(this.request.resumeFrom && { resumeFrom: this.request.resumeFrom.checkpoint }),
-      // the base's weights travel by path or bytes (a resumed fine-tuning's checkpoint already holds them)
-      ...(base &&
-        !this.request.resumeFrom && {
-          baseName: base.name,
-          ...(base.initFrom !== undefined && { initFrom: base.initFrom }),
-          ...(base.checkpoint !== undefined && { baseCheckpoint: base.checkpoint }),
-        }),
-    };
+    // 1. the options (training-plan.ts)
+    const options = trainingOptionsFor(this.request, docs, this.deps.overrides());
     this.trainOptions = options;
     // 2. the run in the store, 3. the worker
-    const run = await store.runs.start(this.guildId, {
-      ...options,
-      resumeFrom: undefined,
-      baseCheckpoint: undefined,
-      ...(base && { base: { ref: base.ref, name: base.name } }),
-      resumedRun: this.request.resumeFrom?.runId,
-      messages: docs.length,
-      characters,
-    });
+    const run = await store.runs.start(this.guildId, storedRunOptions(options, this.request, this.corpus));
     this.runId = run.id;
     if (this.interrupting) return this.finishInterrupted();
     this.phase = "training";
@@ -428,32 +371,7 @@ export class GuildTraining {
 
   /** The numbers a progress message shows. */
   snapshot(): TrainingSnapshot {
-    const p = this.progress;
-    const totalKnown = p !== null && p.totalSteps < UNKNOWN_TOTAL;
-    let eta: number | null = p !== null && Number.isFinite(p.etaSeconds) && totalKnown ? p.etaSeconds : null;
-    if (p !== null && this.trainOptions?.minutes !== undefined) {
-      // the steps are planned to fit the minutes; the run is cut only past OVERRUN_LIMIT of them
-      const left = Math.max(0, this.trainOptions.minutes * 60 * OVERRUN_LIMIT - p.elapsedSeconds);
-      eta = eta === null ? left : Math.min(eta, left);
-    }
-    return {
-      phase: this.phase,
-      preset: this.request.preset,
-      base: this.request.base?.name ?? null,
-      minutes: this.request.minutes,
-      collected: { ...this.collected },
-      corpus: this.corpus && { ...this.corpus },
-      step: p?.step ?? 0,
-      totalSteps: p === null ? (this.trainOptions?.steps ?? null) : totalKnown ? p.totalSteps : null,
-      trainLoss: p !== null && Number.isFinite(p.trainLoss) ? p.trainLoss : null,
-      valLoss: latestValLoss(this.points),
-      tokensPerSecond: p?.tokensPerSecond ?? 0,
-      elapsedSeconds: p?.elapsedSeconds ?? 0,
-      etaSeconds: eta,
-      stopRequested: this.stopRequested,
-      runId: this.runId,
-      startedAt: this.startedAt,
-    };
+    return trainingSnapshot(this);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -478,18 +396,10 @@ export class GuildTraining {
 
   /** A point for the live curve and the store (one per step: a later report of a step replaces it). */
   private record(p: Progress): void {
-    const point: LossPoint = { step: p.step, trainLoss: p.trainLoss, valLoss: p.valLoss, lr: p.lr, tokens: p.tokens };
-    const last = this.points[this.points.length - 1];
-    if (last?.step === point.step) {
-      // keep a validation loss already known for this step
-      this.points[this.points.length - 1] = { ...point, valLoss: point.valLoss ?? last.valLoss };
-    } else if (last === undefined || last.step < point.step) {
-      this.points.push(point);
-    }
+    const point = recordPoint(this.points, p);
     const runId = this.runId;
     if (runId !== null && Number.isFinite(point.trainLoss)) {
-      const stored = this.points[this.points.length - 1];
-      this.write(`cannot store a loss point of run ${runId} (guild ${this.guildId})`, () => this.deps.store.runs.addPoint(runId, stored));
+      this.write(`cannot store a loss point of run ${runId} (guild ${this.guildId})`, () => this.deps.store.runs.addPoint(runId, point));
     }
     this.notify();
   }
@@ -513,16 +423,9 @@ export class GuildTraining {
     // 1. the reports' writes, then the whole curve (thinned), with the final evaluation last
     await this.writes;
     try {
-      const curve = thinCurve(summary.curve, STORED_POINTS).filter((p) => Number.isFinite(p.trainLoss) && p.step !== final.step);
-      const finalPoint: LossPoint = {
-        step: final.step,
-        trainLoss: final.trainLoss,
-        valLoss: final.valLoss,
-        lr: final.lr,
-        tokens: final.tokens,
-      };
-      await store.runs.addPoints(runId, [...curve, finalPoint]);
-      this.points.splice(0, this.points.length, ...[...curve, finalPoint].sort((a, b) => a.step - b.step));
+      const curve = finalCurve(summary, final);
+      await store.runs.addPoints(runId, curve);
+      this.points.splice(0, this.points.length, ...curve);
     } catch (err) {
       this.deps.warn(`cannot store the loss curve of run ${runId} (guild ${this.guildId})`, err);
     }
@@ -635,14 +538,6 @@ function checkBaseFits(base: TrainingBase, available: number | undefined): void 
     if (!(err instanceof MemoryTooSmallError)) throw err;
     throw new TrainingError(`cannot fine-tune ${base.name}: ${err.message}`, "not-enough-memory", { ...err.counts, base: base.name });
   }
-}
-
-function latestValLoss(points: readonly LossPoint[]): number | null {
-  for (let i = points.length - 1; i >= 0; i--) {
-    const v = points[i].valLoss;
-    if (v !== null && Number.isFinite(v)) return v;
-  }
-  return null;
 }
 
 /**
