@@ -24,6 +24,8 @@ export interface Config {
   databaseUrl?: string;
   /** run several shards in child processes: "auto" (Discord's recommendation) or a count */
   shards?: "auto" | number;
+  /** with shards a count: the shards this host runs (SHARD_IDS), the others run on other hosts */
+  shardIds?: number[];
   /** the shipped default model; undefined = the project's data/default-model.safetensors */
   defaultModelPath?: string;
   /** the host's imported models (fetch-model's folder); undefined = data/models */
@@ -94,12 +96,34 @@ export function readConfig(env: Env): Config {
     else if (/^\d+$/.test(shardsText) && Number(shardsText) >= 1 && Number(shardsText) <= 1000) shards = Number(shardsText);
     else problems.push(`SHARDS must be "auto" or a whole number from 1 to 1000, got "${shardsText}"`);
   }
+  //    On several hosts: SHARD_COUNT shards in all, of which this host runs SHARD_IDS (discord.js's shardList)
+  //    (inside a shard process discord.js sets SHARD_COUNT too: not ours either)
+  const insideShard = env.SHARDING_MANAGER === "true";
+  const shardIdsText = insideShard ? undefined : value("SHARD_IDS");
+  const shardCountText = insideShard ? undefined : value("SHARD_COUNT");
+  let shardIds: number[] | undefined;
+  if (shardIdsText !== undefined || shardCountText !== undefined) {
+    const count = Number(shardCountText);
+    const ids = (shardIdsText ?? "").split(",").map((id) => id.trim());
+    if (shardsText !== undefined) problems.push("give SHARDS, or SHARD_IDS with SHARD_COUNT (several hosts), not both");
+    else if (shardIdsText === undefined || shardCountText === undefined)
+      problems.push("SHARD_IDS and SHARD_COUNT go together: the shards this host runs, of how many in all");
+    else if (!/^\d+$/.test(shardCountText) || count < 1 || count > 1000)
+      problems.push(`SHARD_COUNT must be a whole number from 1 to 1000, got "${shardCountText}"`);
+    else if (ids.some((id) => !/^\d+$/.test(id) || Number(id) >= count) || new Set(ids).size !== ids.length)
+      problems.push(`SHARD_IDS must be distinct shard numbers from 0 to ${count - 1} separated by commas, got "${shardIdsText}"`);
+    else {
+      shards = count;
+      shardIds = ids.map(Number).sort((a, b) => a - b);
+    }
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
   const config: Config = { token: token!, applicationId: applicationId!, apiUrl, databasePath };
   if (guildId !== undefined) config.guildId = guildId;
   if (databaseUrl !== undefined) config.databaseUrl = databaseUrl;
   if (shards !== undefined) config.shards = shards;
+  if (shardIds !== undefined) config.shardIds = shardIds;
   if (defaultModelPath !== undefined) config.defaultModelPath = defaultModelPath;
   if (modelsDir !== undefined) config.modelsDir = modelsDir;
   return config;

@@ -91,8 +91,28 @@ describe("readConfig", () => {
     expect(problemsOf({ ...valid, SHARDS: "0" })).toEqual(['SHARDS must be "auto" or a whole number from 1 to 1000, got "0"']);
   });
 
+  it("SHARD_IDS with SHARD_COUNT: this host's shards of the count; a bad pair is refused naming it", () => {
+    const config = readConfig({ ...valid, SHARD_IDS: "3, 1", SHARD_COUNT: "4" });
+    expect(config.shards).toBe(4);
+    expect(config.shardIds).toEqual([1, 3]);
+    expect(problemsOf({ ...valid, SHARD_IDS: "0,4", SHARD_COUNT: "4" })).toEqual([
+      'SHARD_IDS must be distinct shard numbers from 0 to 3 separated by commas, got "0,4"',
+    ]);
+    expect(problemsOf({ ...valid, SHARD_IDS: "1,1", SHARD_COUNT: "4" })).toHaveLength(1);
+    expect(problemsOf({ ...valid, SHARD_IDS: "0" })).toEqual([
+      "SHARD_IDS and SHARD_COUNT go together: the shards this host runs, of how many in all",
+    ]);
+    expect(problemsOf({ ...valid, SHARD_IDS: "0", SHARD_COUNT: "0" })).toEqual([
+      'SHARD_COUNT must be a whole number from 1 to 1000, got "0"',
+    ]);
+    expect(problemsOf({ ...valid, SHARDS: "2", SHARD_IDS: "0", SHARD_COUNT: "2" })).toEqual([
+      "give SHARDS, or SHARD_IDS with SHARD_COUNT (several hosts), not both",
+    ]);
+  });
+
   it("ignores the SHARDS that discord.js sets inside a shard process", () => {
     expect(readConfig({ ...valid, SHARDS: "[1]", SHARDING_MANAGER: "true" }).shards).toBeUndefined();
+    expect(readConfig({ ...valid, SHARDS: "[1]", SHARD_COUNT: "2", SHARDING_MANAGER: "true" }).shardIds).toBeUndefined();
   });
 
   it("checks ids and the API URL", () => {

@@ -217,6 +217,8 @@ export async function startSharded(config: Config, options: ShardedOptions = {})
   const manager = new ShardingManager(SHARD_PROCESS_FILE, {
     token: config.token,
     totalShards,
+    // SHARD_IDS: this host's part of the shards (the other hosts run the rest)
+    shardList: config.shardIds ?? "auto",
     mode: "process",
     respawn: true,
     // shard processes run TypeScript like this one does
