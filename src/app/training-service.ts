@@ -51,6 +51,7 @@ export {
 } from "./catalogue/commands.ts";
 import { TRAINING_PRESETS, type TrainingPreset } from "./catalogue/commands.ts";
 import { checkValues } from "./catalogue/check.ts";
+import { Listeners } from "./listeners.ts";
 /** A guild keeps its newest few models (each a few MB in the database). */
 export const KEEP_MODELS = 3;
 /** How much text a preset needs, and the least number of messages: src/app/training-limits.ts. */
@@ -257,7 +258,7 @@ export class GuildTraining {
   private checkpointBytes: Uint8Array | null = null;
   /** set by interrupt(): the outcome the killed worker's end becomes */
   private interrupting: "interrupted" | "wiped" | null = null;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners((err) => this.deps.warn(`training of guild ${this.guildId}: a progress listener failed`, err));
 
   constructor(
     readonly guildId: string,
@@ -269,14 +270,13 @@ export class GuildTraining {
 
   /** Calls `listener` after every change (progress, checkpoint, phase); returns the unsubscribe. */
   subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   /** While reading messages: how many were read and kept so far. */
   noteCollected(read: number, kept: number): void {
     this.collected = { read, kept };
-    this.notify();
+    this.listeners.notify();
   }
 
   /**
@@ -328,7 +328,7 @@ export class GuildTraining {
         (err: unknown) => this.fail(err),
       )
       .catch((err: unknown) => this.deps.warn(`training of guild ${this.guildId}: ending the run failed`, err));
-    this.notify();
+    this.listeners.notify();
   }
 
   /** Before train(): gives the guild back (e.g. reading the messages failed or was stopped). */
@@ -341,7 +341,7 @@ export class GuildTraining {
     if (this.outcome) return;
     this.stopRequested = true;
     this.job?.stop();
-    this.notify();
+    this.listeners.notify();
   }
 
   /**
@@ -401,7 +401,7 @@ export class GuildTraining {
     if (runId !== null && Number.isFinite(point.trainLoss)) {
       this.write(`cannot store a loss point of run ${runId} (guild ${this.guildId})`, () => this.deps.store.runs.addPoint(runId, point));
     }
-    this.notify();
+    this.listeners.notify();
   }
 
   /** Queues a store write after the earlier ones; a failure is a warning (the training goes on). */
@@ -506,7 +506,7 @@ export class GuildTraining {
     this.phase = this.outcome.status;
     this.checkpointBytes = null;
     this.deps.release();
-    this.notify();
+    this.listeners.notify();
     this.resolveDone(this.outcome);
   }
 
@@ -516,16 +516,6 @@ export class GuildTraining {
       fn();
     } catch (err) {
       this.deps.warn(`training of guild ${this.guildId}: handling a ${what} report failed`, err);
-    }
-  }
-
-  private notify(): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener();
-      } catch (err) {
-        this.deps.warn(`training of guild ${this.guildId}: a progress listener failed`, err);
-      }
     }
   }
 }

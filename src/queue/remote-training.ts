@@ -26,6 +26,7 @@ import type { StoredOutcome } from "./job-runner.ts";
 import { Notifications } from "./notifications.ts";
 import { ACTIVE_PHASES, CHANNELS, type JobRow } from "./schema.ts";
 import { openTrainingQueue, type QueuedRequest, type QueueSettings, type TrainingQueue } from "./training-queue.ts";
+import { Listeners } from "../app/listeners.ts";
 
 export type RemoteStore = Pick<AsyncStore, "messages" | "runs" | "models">;
 
@@ -174,7 +175,7 @@ export class RemoteTraining implements TrainingState {
   readonly trainOptions: { steps?: number; minutes?: number };
 
   private resolveDone!: (o: TrainingOutcome) => void;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners((err) => this.deps.warn(`training of guild ${this.guildId}: a progress listener failed`, err));
   /** notifications are handled one after another (some read the database) */
   private handling: Promise<void> = Promise.resolve();
 
@@ -190,13 +191,12 @@ export class RemoteTraining implements TrainingState {
   }
 
   subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   noteCollected(read: number, kept: number): void {
     this.collected = { read, kept };
-    this.notify();
+    this.listeners.notify();
   }
 
   /** Checks the guild's stored text (as GuildTraining.train does), then queues the job. */
@@ -214,7 +214,7 @@ export class RemoteTraining implements TrainingState {
     this.jobId = row.job_id;
     this.phase = "training";
     this.queued = true;
-    this.notify();
+    this.listeners.notify();
   }
 
   /** Before train(): gives the guild back. */
@@ -233,7 +233,7 @@ export class RemoteTraining implements TrainingState {
   noteStopRequested(): void {
     if (this.outcome || this.stopRequested) return;
     this.stopRequested = true;
-    this.notify();
+    this.listeners.notify();
   }
 
   snapshot(): RemoteSnapshot {
@@ -268,7 +268,7 @@ export class RemoteTraining implements TrainingState {
         recordPoint(this.points, this.lastCheckpoint);
       }
     }
-    this.notify();
+    this.listeners.notify();
   }
 
   /** Everything from the row, the curve from the run; an ended row becomes the outcome. */
@@ -335,17 +335,7 @@ export class RemoteTraining implements TrainingState {
     this.phase = this.outcome.status;
     this.queued = false;
     this.deps.release();
-    this.notify();
+    this.listeners.notify();
     this.resolveDone(this.outcome);
-  }
-
-  private notify(): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener();
-      } catch (err) {
-        this.deps.warn(`training of guild ${this.guildId}: a progress listener failed`, err);
-      }
-    }
   }
 }
