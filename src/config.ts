@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { databaseUrlProblem } from "./store/database-url.ts";
+import type { TrainingOverrides } from "./app/training-service.ts";
 
 export const DEFAULT_API_URL = "https://discord.com/api";
 export const DEFAULT_DATABASE_PATH = "data/bot.db";
@@ -30,6 +31,11 @@ export interface Config {
   defaultModelPath?: string;
   /** the host's imported models (fetch-model's folder); undefined = data/models */
   modelsDir?: string;
+  /**
+   * For tests and benchmarks (TRAINING_OVERRIDES, JSON): a fixed number of steps instead of
+   * /train's time budget, its evaluations and vocabulary, e.g. {"steps":60,"evalInterval":10}
+   */
+  trainingOverrides?: TrainingOverrides;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -118,6 +124,10 @@ export function readConfig(env: Env): Config {
     }
   }
 
+  // 7. tests and benchmarks: short trainings
+  const overridesText = value("TRAINING_OVERRIDES");
+  const trainingOverrides = overridesText === undefined ? undefined : readOverrides(overridesText, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   const config: Config = { token: token!, applicationId: applicationId!, apiUrl, databasePath };
   if (guildId !== undefined) config.guildId = guildId;
@@ -126,7 +136,29 @@ export function readConfig(env: Env): Config {
   if (shardIds !== undefined) config.shardIds = shardIds;
   if (defaultModelPath !== undefined) config.defaultModelPath = defaultModelPath;
   if (modelsDir !== undefined) config.modelsDir = modelsDir;
+  if (trainingOverrides !== undefined) config.trainingOverrides = trainingOverrides;
   return config;
+}
+
+const OVERRIDE_KEYS = ["steps", "evalInterval", "evalBatches", "vocabSize"] as const;
+
+/** TRAINING_OVERRIDES: a JSON object of whole positive numbers under OVERRIDE_KEYS; a problem otherwise. */
+function readOverrides(text: string, problems: string[]): TrainingOverrides | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const entries = parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? Object.entries(parsed) : null;
+  const wrong = entries?.find(([k, v]) => !(OVERRIDE_KEYS as readonly string[]).includes(k) || !Number.isInteger(v) || (v as number) < 1);
+  if (entries === null || wrong) {
+    problems.push(
+      `TRAINING_OVERRIDES must be a JSON object of whole numbers ≥ 1 with keys among ${OVERRIDE_KEYS.join(", ")}, got ${JSON.stringify(text.slice(0, 80))}${wrong ? ` (${wrong[0]}: ${JSON.stringify(wrong[1])})` : ""}`,
+    );
+    return undefined;
+  }
+  return Object.fromEntries(entries) as TrainingOverrides;
 }
 
 /** Like a real token: three dot-separated base64url parts (the first encodes the bot's id). */
@@ -210,5 +242,6 @@ export function configToEnv(config: Config): Record<string, string> {
     ...(config.guildId !== undefined && { DISCORD_GUILD_ID: config.guildId }),
     ...(config.defaultModelPath !== undefined && { DEFAULT_MODEL_PATH: config.defaultModelPath }),
     ...(config.modelsDir !== undefined && { MODELS_DIR: config.modelsDir }),
+    ...(config.trainingOverrides !== undefined && { TRAINING_OVERRIDES: JSON.stringify(config.trainingOverrides) }),
   };
 }

@@ -67,7 +67,7 @@ export class TrainingError extends InputError {
     message: string,
     override readonly code: TrainingErrorCode,
     values: Record<string, unknown>,
-    readonly training?: GuildTraining,
+    readonly training?: Training,
   ) {
     super(message, code, values);
   }
@@ -138,6 +138,46 @@ export interface TrainingSnapshot {
   stopRequested: boolean;
   runId: number | null;
   startedAt: number;
+  /** a queued training (src/queue/): still waiting for a worker, and the attempt (2 and on: its worker died, another resumed it) */
+  queue?: { waiting: boolean; attempt: number; resumedFromStep: number | null };
+}
+
+/**
+ * One guild's training as /train follows it: in a worker thread of this process (GuildTraining)
+ * or queued for a worker process (src/queue/remote-training.ts RemoteTraining).
+ */
+export interface Training {
+  readonly guildId: string;
+  readonly request: { preset: TrainingPreset; minutes: number; base?: TrainingBase };
+  /** the loss curve so far, by step */
+  readonly points: readonly LossPoint[];
+  readonly runId: number | null;
+  readonly stopRequested: boolean;
+  readonly outcome: TrainingOutcome | null;
+  /** never rejects */
+  readonly done: Promise<TrainingOutcome>;
+  subscribe(listener: () => void): () => void;
+  noteCollected(read: number, kept: number): void;
+  /** TrainingError "not-enough-text" (the guild freed) when the stored text is too little */
+  train(): Promise<void>;
+  /** before train(): gives the guild back */
+  cancel(): void | Promise<void>;
+  snapshot(): TrainingSnapshot;
+  /** a queued training: where the bot shows it (/train's reply), for a restarted bot to edit it on */
+  showIn?(reply: { channelId: string; messageId: string; lang: string }): Promise<void>;
+}
+
+/** Where the bot's trainings run: this process (TrainingService) or the queue (src/queue/queued-trainings.ts). */
+export interface Trainings {
+  /** Reserves the guild. TrainingError "already-training" (with the running one), "not-enough-memory". */
+  begin(guildId: string, request: GuildTrainingRequest): Training | Promise<Training>;
+  current(guildId: string): Training | undefined | Promise<Training | undefined>;
+  /** Asks the guild's training to stop (its last checkpoint kept); undefined when none runs. */
+  stop(guildId: string): Training | undefined | Promise<Training | undefined>;
+  /** /admin wipe: ends the guild's training before its data goes, nothing it trained installed */
+  discard(guildId: string): Promise<void>;
+  /** the bot stops */
+  shutdown(): Promise<void>;
 }
 
 export type TrainingStore = Pick<AsyncStore, "messages" | "runs" | "models">;
@@ -160,7 +200,7 @@ export function isTrainingPreset(name: string): name is TrainingPreset {
   return (TRAINING_PRESETS as readonly string[]).includes(name);
 }
 
-export class TrainingService {
+export class TrainingService implements Trainings {
   private readonly active = new Map<string, GuildTraining>();
   private readonly startJob: StartJob;
   /** mutable: tests switch to a fixed number of steps */
@@ -233,7 +273,7 @@ interface TrainingDeps {
 }
 
 /** One guild's training, from reading its messages to the installed model. */
-export class GuildTraining {
+export class GuildTraining implements Training {
   phase: TrainingPhase = "collecting";
   readonly startedAt = Date.now();
   collected = { read: 0, kept: 0 };

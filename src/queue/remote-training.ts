@@ -19,25 +19,20 @@ import {
   type TrainingOverrides,
   type TrainingPhase,
   type TrainingSnapshot,
+  type Training,
 } from "../app/training-service.ts";
 import type { TrainingSummary } from "../app/training-job.ts";
 import type { AsyncStore } from "../store/async-store.ts";
 import type { StoredOutcome } from "./job-runner.ts";
 import { Notifications } from "./notifications.ts";
-import { ACTIVE_PHASES, CHANNELS, type JobRow } from "./schema.ts";
+import { ACTIVE_PHASES, CHANNELS, type JobReply, type JobRow } from "./schema.ts";
 import { openTrainingQueue, type QueuedRequest, type QueueSettings, type TrainingQueue } from "./training-queue.ts";
 import { Listeners } from "../app/listeners.ts";
 
 export type RemoteStore = Pick<AsyncStore, "messages" | "runs" | "models">;
 
 /** What a progress message shows of a queued training: the in-process snapshot, and where the job is. */
-export interface RemoteSnapshot extends TrainingSnapshot {
-  /** queued, no worker has taken it yet */
-  queued: boolean;
-  /** the job was taken again after its worker died: the attempt, and the step it resumed from */
-  attempt: number;
-  resumedFromStep: number | null;
-}
+export type RemoteSnapshot = TrainingSnapshot & { queue: NonNullable<TrainingSnapshot["queue"]> };
 
 export interface RemoteTrainingsOptions {
   databaseUrl: string;
@@ -54,7 +49,7 @@ export class AlreadyTrainingRemotely extends TrainingError {
     message: string,
     readonly remote: RemoteTraining | undefined,
   ) {
-    super(message, "already-training", {});
+    super(message, "already-training", {}, remote);
   }
 }
 
@@ -156,7 +151,7 @@ export class RemoteTrainings {
 }
 
 /** One guild's queued training as the bot sees it. */
-export class RemoteTraining implements TrainingState {
+export class RemoteTraining implements TrainingState, Training {
   phase: TrainingPhase = "collecting";
   readonly startedAt = Date.now();
   collected = { read: 0, kept: 0 };
@@ -236,8 +231,12 @@ export class RemoteTraining implements TrainingState {
     this.listeners.notify();
   }
 
+  async showIn(reply: JobReply): Promise<void> {
+    await this.queue.setReply(this.guildId, reply);
+  }
+
   snapshot(): RemoteSnapshot {
-    return { ...trainingSnapshot(this), queued: this.queued, attempt: this.attempt, resumedFromStep: this.resumedFromStep };
+    return { ...trainingSnapshot(this), queue: { waiting: this.queued, attempt: this.attempt, resumedFromStep: this.resumedFromStep } };
   }
 
   /** Resolves once the notifications heard so far are handled. */

@@ -13,6 +13,8 @@
  *   stop_requested   /train stop, also announced on CHANNELS.stop
  *   progress, checkpoint   the latest progress report and the latest evaluation's (JSON)
  *   corpus, outcome  the corpus read, and how it ended (JSON)
+ *   reply            where the bot shows it: { channelId, messageId, lang } of /train's reply, so a
+ *                    restarted bot goes on editing that message
  */
 import type pg from "pg";
 
@@ -63,7 +65,8 @@ CREATE TABLE IF NOT EXISTS training_jobs (
   outcome JSONB,
   created_at BIGINT NOT NULL,
   updated_at BIGINT NOT NULL
-)`;
+);
+ALTER TABLE training_jobs ADD COLUMN IF NOT EXISTS reply JSONB`;
 
 /** Creates training_jobs if missing (processes starting at once wait on the lock). */
 export async function ensureQueueTable(pool: pg.Pool): Promise<void> {
@@ -78,6 +81,13 @@ export async function ensureQueueTable(pool: pg.Pool): Promise<void> {
   } finally {
     client.release();
   }
+}
+
+/** Where the bot shows a training: its /train reply, and the language it speaks there. */
+export interface JobReply {
+  channelId: string;
+  messageId: string;
+  lang: string;
 }
 
 /** A training_jobs row as read (BIGINT columns as numbers). */
@@ -97,6 +107,7 @@ export interface JobRow {
   checkpoint: unknown;
   corpus: { messages: number; characters: number } | null;
   outcome: unknown;
+  reply: JobReply | null;
   created_at: number;
   updated_at: number;
 }

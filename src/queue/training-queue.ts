@@ -17,7 +17,7 @@ import { checkValues } from "../app/catalogue/check.ts";
 import { TrainingError, type TrainingOverrides, type TrainingPreset } from "../app/training-service.ts";
 import { openPool } from "../store/postgres/database.ts";
 import { OVERRUN_LIMIT } from "../train/trainer.ts";
-import { ACTIVE_PHASES, CHANNELS, ensureQueueTable, type JobRow, notify, QUEUE_NAME, readJob } from "./schema.ts";
+import { ACTIVE_PHASES, CHANNELS, ensureQueueTable, type JobReply, type JobRow, notify, QUEUE_NAME, readJob } from "./schema.ts";
 
 /** What a queued training is asked to do (a fresh model; fine-tuning and /train resume stay in-process for now). */
 export interface QueuedRequest {
@@ -76,7 +76,7 @@ export class TrainingQueue {
       VALUES ($1, $2, $3, 'collecting', $4, $4)
       ON CONFLICT (guild_id) DO UPDATE SET job_id = NULL, request = $2, overrides = $3, phase = 'collecting', attempt = 0,
         worker = NULL, heartbeat_at = NULL, run_id = NULL, resumed_from_step = NULL, stop_requested = false, progress = NULL,
-        checkpoint = NULL, corpus = NULL, outcome = NULL, created_at = $4, updated_at = $4`;
+        checkpoint = NULL, corpus = NULL, outcome = NULL, reply = NULL, created_at = $4, updated_at = $4`;
     // 1. free, or its training has ended
     const fresh = await this.pool.query<JobRow>(`${insert} WHERE training_jobs.phase <> ALL($5::text[]) RETURNING *`, [
       ...values,
@@ -160,6 +160,24 @@ export class TrainingQueue {
     await notify(this.pool, CHANNELS.stop, { guildId, jobId: row.job_id, discard: true });
     await notify(this.pool, CHANNELS.end, { guildId, jobId: row.job_id, runId: row.run_id, status: "wiped" });
     return true;
+  }
+
+  /** Where the bot shows the guild's active training (a restarted bot edits that message on). */
+  async setReply(guildId: string, reply: JobReply): Promise<void> {
+    await this.pool.query("UPDATE training_jobs SET reply = $2 WHERE guild_id = $1 AND phase = ANY($3::text[])", [
+      guildId,
+      JSON.stringify(reply),
+      [...ACTIVE_PHASES],
+    ]);
+  }
+
+  /** Of these guilds, those whose training is active (collecting, queued or training). */
+  async activeGuilds(guildIds: readonly string[]): Promise<string[]> {
+    const { rows } = await this.pool.query<{ guild_id: string }>(
+      "SELECT guild_id FROM training_jobs WHERE guild_id = ANY($1::text[]) AND phase = ANY($2::text[]) ORDER BY guild_id",
+      [[...guildIds], [...ACTIVE_PHASES]],
+    );
+    return rows.map((r) => r.guild_id);
   }
 
   job(guildId: string): Promise<JobRow | undefined> {

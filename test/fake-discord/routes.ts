@@ -105,6 +105,22 @@ const ROUTES: Route[] = [
     return ok(message);
   }),
   route("GET", "/channels/:channel/messages", true, channelMessages),
+  // the bot edits a message of its own: one it posted, or an interaction's (non-ephemeral) reply
+  route("PATCH", "/channels/:channel/messages/:message", true, (fake, req, [channel, messageId]) => {
+    if (!fake.channel(channel)) return error(404, 10003, "Unknown Channel");
+    const history = fake.history(channel);
+    const index = history.findIndex((m) => m.id === messageId && m.author.id === fake.botUser.id);
+    if (index >= 0) {
+      history[index] = editMessage(fake, history[index]!, req);
+      return ok(history[index]);
+    }
+    const it = fake.interactions.find(
+      (x) => x.channelId === channel && x.original?.id === messageId && (x.original.flags & EPHEMERAL) === 0,
+    );
+    if (!it?.original) return error(404, 10008, "Unknown Message");
+    it.original = editMessage(fake, it.original, req);
+    return ok(it.original);
+  }),
   route("POST", "/users/@me/channels", true, (fake, req) =>
     ok(fake.dmChannelWith(String((req.body as { recipient_id?: unknown })?.recipient_id))),
   ),

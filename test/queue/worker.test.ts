@@ -207,7 +207,7 @@ describeWithPostgres("the training queue with worker processes", () => {
     await setUp({ steps: 10 });
     const t = await trainings!.begin(A, { preset: "tiny", minutes: 1 });
     await t.train();
-    expect(t.snapshot().queued).toBe(true);
+    expect(t.snapshot().queue.waiting).toBe(true);
     await t.requestStop();
     startWorker();
     const outcome = await t.done;
@@ -282,7 +282,7 @@ describeWithPostgres("the training queue with worker processes", () => {
     expect(t.attempt).toBe(2);
     expect(t.resumedFromStep).toBeGreaterThan(0);
     // what the live message shows: that it resumed, and from where
-    expect(t.snapshot()).toMatchObject({ attempt: 2, resumedFromStep: t.resumedFromStep, phase: "done" });
+    expect(t.snapshot()).toMatchObject({ queue: { attempt: 2, resumedFromStep: t.resumedFromStep }, phase: "done" });
     expect(t.runId).not.toBe(firstRun);
     const resumed = (await store!.runs.get(A, t.runId!))!.options as { resumedRun: number; resumedFromStep: number };
     expect(resumed.resumedRun).toBe(firstRun);

@@ -10,7 +10,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { type Client, type Collection, Events, REST, Routes, ShardingManager } from "discord.js";
 import { fastestKernels } from "../../app/kernels.ts";
 import { ModelRegistry } from "../../app/model-registry.ts";
-import { TrainingService } from "../../app/training-service.ts";
+import { type Trainings, TrainingService } from "../../app/training-service.ts";
+import { QueuedTrainings } from "../../queue/queued-trainings.ts";
 import { type Config, configToEnv } from "../../config.ts";
 import { DEFAULT_MODELS_DIR } from "../../app/fetch-model.ts";
 import { type AsyncStore, openAsyncStore } from "../../store/async-store.ts";
@@ -24,6 +25,7 @@ import { loadCommands } from "./command-loader.ts";
 import { dispatchInteraction } from "./dispatcher.ts";
 import { consoleLogger, type Logger } from "./log.ts";
 import { SerialQueue } from "./serial-queue.ts";
+import { followAgain } from "./train-flow.ts";
 import { keyedChain } from "./keyed-chain.ts";
 
 /** Chat replies wait at most about a minute behind the others (at most 100 of them); more get a "busy" line. */
@@ -40,8 +42,11 @@ export interface BotDeps {
   registry?: ModelRegistry;
   /** default: the files of commands/ */
   commands?: Collection<string, Command>;
-  /** default: worker-thread trainings on the store and registry; stopped with the bot */
-  training?: TrainingService;
+  /**
+   * default: worker-thread trainings on the store and registry, stopped with the bot; with
+   * DATABASE_URL, fresh models queued for `npm run worker` (src/queue/), which go on when the bot stops
+   */
+  training?: Trainings;
   log?: Logger;
 }
 
@@ -50,7 +55,7 @@ export interface BotHandle {
   store: AsyncStore;
   registry: ModelRegistry;
   commands: Collection<string, Command>;
-  training: TrainingService;
+  training: Trainings;
   /** the queue of forward passes and pictures (its depth is what the load bench reports) */
   heavy: HeavyQueue;
   stop(): Promise<void>;
@@ -60,6 +65,7 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
   const log = deps.log ?? consoleLogger;
   const ownStore = deps.store === undefined;
   const store = deps.store ?? (await openAsyncStore({ databaseUrl: config.databaseUrl, databasePath: config.databasePath }));
+  let queued: QueuedTrainings | undefined;
   try {
     const registry =
       deps.registry ??
@@ -73,14 +79,30 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
         installPolicy: "ask",
       });
     const commands = deps.commands ?? (await loadCommands());
-    const training =
-      deps.training ??
-      new TrainingService({
-        store,
-        registry,
-        onWarning: (m, err) => log.warn(err === undefined ? m : `${m}: ${err instanceof Error ? err.message : String(err)}`),
-      });
+    const warn = (m: string, err?: unknown) =>
+      log.warn(err === undefined ? m : `${m}: ${err instanceof Error ? err.message : String(err)}`);
+    const inProcess = () => new TrainingService({ store, registry, overrides: config.trainingOverrides, onWarning: warn });
+    queued =
+      deps.training === undefined && config.databaseUrl !== undefined
+        ? await QueuedTrainings.open({
+            databaseUrl: config.databaseUrl,
+            store,
+            local: inProcess(),
+            overrides: config.trainingOverrides,
+            onWarning: warn,
+          })
+        : undefined;
+    const training: Trainings = deps.training ?? queued ?? inProcess();
     const client = createClient(config);
+    // a model a worker installed: this process's cached model of that guild is dropped, and the new one loaded
+    queued?.onInstalled((guildId) => {
+      registry.forget(guildId);
+      if (!client.guilds.cache.has(guildId)) return;
+      registry.forGuild(guildId).then(
+        (handle) => log.info("loaded the model a worker installed", { guild: guildId, model: handle.name }),
+        (err: unknown) => log.warn(`the model installed for guild ${guildId} cannot be loaded: ${String(err)}`),
+      );
+    });
     const chatQueue = new SerialQueue(CHAT_QUEUE);
     const heavy = createHeavyQueue();
     // expensive commands and chat, per user (null: no limit, for tests that send bursts)
@@ -159,7 +181,17 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
     await applyAllRetention();
     const retentionTimer = setInterval(() => void applyAllRetention(), RETENTION_INTERVAL_MS);
     retentionTimer.unref();
-    const interrupted = await store.runs.markInterrupted(process.env.SHARDING_MANAGER === "true" ? guildIds : undefined);
+    // queued trainings of this process's guilds go on on their workers: followed again, and their runs left running
+    const followed = queued ? await queued.followAgain(guildIds) : [];
+    for (const { training: t, reply } of followed)
+      if (reply)
+        followAgain(readyClient, t, reply, log).catch((err: unknown) =>
+          log.error("following a queued training after a restart failed", { guild: t.guildId }, err),
+        );
+    const stillQueued = new Set(followed.map((f) => f.training.guildId));
+    const interrupted = await store.runs.markInterrupted(
+      queued ? guildIds.filter((g) => !stillQueued.has(g)) : process.env.SHARDING_MANAGER === "true" ? guildIds : undefined,
+    );
     log.info(`logged in as ${readyClient.user.tag}`, {
       guilds: guildIds.length,
       commands: commands.size,
@@ -184,6 +216,7 @@ export async function startBot(config: Config, deps: BotDeps = {}): Promise<BotH
       },
     };
   } catch (err) {
+    await queued?.shutdown();
     if (ownStore) await store.close();
     throw err;
   }

@@ -16,7 +16,7 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
 import type { ModelRegistry } from "../../app/model-registry.ts";
-import type { TrainingService } from "../../app/training-service.ts";
+import type { Trainings } from "../../app/training-service.ts";
 import type { Config } from "../../config.ts";
 import type { AsyncStore } from "../../store/async-store.ts";
 import type { Lang, Strings } from "./i18n.ts";
@@ -27,8 +27,8 @@ export interface CommandContext {
   config: Config;
   store: AsyncStore;
   registry: ModelRegistry;
-  /** guild trainings: one at a time per guild, in worker threads */
-  training: TrainingService;
+  /** guild trainings: one at a time per guild, in worker threads (or, with DATABASE_URL, queued for workers) */
+  training: Trainings;
   log: Logger;
   /** runs heavy work (a forward pass, a picture) one job at a time, yielding in between */
   heavy: HeavyQueue;

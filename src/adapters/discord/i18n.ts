@@ -55,6 +55,10 @@ export interface Strings {
   trainModelName: string;
   trainReading(v: { channels: string; read: number; kept: number; max: number }): string;
   trainProgress(s: TrainingSnapshot): string;
+  /** a queued training no worker has taken yet */
+  trainQueued(s: TrainingSnapshot): string;
+  /** a queued training whose worker died, taken over by another: the attempt, the step it resumed from (null: from the start) */
+  trainHandedOver(v: { attempt: number; step: number | null }): string;
   trainOutcome(o: TrainingOutcome): string;
   trainAlreadyRunning(progress: string): string;
   trainNotEnoughText(v: {
@@ -106,10 +110,11 @@ const en: Strings = {
   trainModelName: "this server's new model",
   trainReading: (v) =>
     `📖 Reading the message history of ${v.channels}: ${formatInt(v.read, "en")} of at most ${formatInt(v.max, "en")} messages read, ${formatInt(v.kept, "en")} kept (bots, system messages and empty ones are skipped)…`,
-  trainProgress: (s) => {
-    const head = `🧠 Training this server's model (${s.preset} preset, ${s.minutes} min)${s.corpus ? ` on ${formatInt(s.corpus.messages, "en")} messages (${formatInt(s.corpus.characters, "en")} characters)` : ""}.`;
-    return `${head}\n${TRAINING_SENTENCES.en.progress(s, "server")}`;
-  },
+  trainProgress: (s) => `${trainingHead(s, "en")}\n${TRAINING_SENTENCES.en.progress(s, "server")}`,
+  trainQueued: (s) =>
+    `${trainingHead(s, "en")}\n⏳ Queued: waiting for a free training worker to take it${s.stopRequested ? " (it will be cancelled when one does)" : ""}…`,
+  trainHandedOver: (v) =>
+    `🔁 The worker training it stopped; another one took it over (attempt ${v.attempt}) ${v.step === null ? "and started again from the beginning (there was no checkpoint yet)" : `from the checkpoint at step ${formatInt(v.step, "en")}`}.`,
   trainOutcome: (o) => `${OUTCOME_MARK[o.status]} ${TRAINING_SENTENCES.en.outcome(o, "server")}`,
   trainAlreadyRunning: (progress) => TRAINING_SENTENCES.en.alreadyRunning("server", progress),
   trainNotEnoughText: (v) => TRAINING_SENTENCES.en.notEnoughText("server", v),
@@ -149,10 +154,11 @@ const ja: Strings = {
   trainModelName: "このサーバーの新しいモデル",
   trainReading: (v) =>
     `📖 ${v.channels} のメッセージ履歴を読んでいます: 最大 ${formatInt(v.max, "ja")} 件のうち ${formatInt(v.read, "ja")} 件を読み、${formatInt(v.kept, "ja")} 件を使います（ボット・システムメッセージ・空のメッセージは除きます）…`,
-  trainProgress: (s) => {
-    const head = `🧠 このサーバーのモデルを学習しています（プリセット ${s.preset}、${s.minutes} 分）${s.corpus ? `: メッセージ ${formatInt(s.corpus.messages, "ja")} 件（${formatInt(s.corpus.characters, "ja")} 文字）` : ""}。`;
-    return `${head}\n${TRAINING_SENTENCES.ja.progress(s, "server")}`;
-  },
+  trainProgress: (s) => `${trainingHead(s, "ja")}\n${TRAINING_SENTENCES.ja.progress(s, "server")}`,
+  trainQueued: (s) =>
+    `${trainingHead(s, "ja")}\n⏳ 順番待ち: 空いた学習ワーカーが引き受けるのを待っています${s.stopRequested ? "（引き受けられた時点で取り消されます）" : ""}…`,
+  trainHandedOver: (v) =>
+    `🔁 学習していたワーカーが止まったため、別のワーカーが引き継ぎました（${v.attempt} 回目）。${v.step === null ? "チェックポイントがまだなかったので、最初からやり直しています。" : `ステップ ${formatInt(v.step, "ja")} のチェックポイントから再開しています。`}`,
   trainOutcome: (o) => `${OUTCOME_MARK[o.status]} ${TRAINING_SENTENCES.ja.outcome(o, "server")}`,
   trainAlreadyRunning: (progress) => TRAINING_SENTENCES.ja.alreadyRunning("server", progress),
   trainNotEnoughText: (v) => TRAINING_SENTENCES.ja.notEnoughText("server", v),
@@ -167,6 +173,14 @@ const ja: Strings = {
   trainStopping: `⏹️ ${TRAINING_SENTENCES.ja.stopping}`,
   trainStopReply: (o) => ja.trainOutcome(o),
 };
+
+/** A training's first line: what is trained, on how much text. */
+function trainingHead(s: TrainingSnapshot, lang: Lang): string {
+  const corpus = s.corpus;
+  if (lang === "ja")
+    return `🧠 このサーバーのモデルを学習しています（プリセット ${s.preset}、${s.minutes} 分）${corpus ? `: メッセージ ${formatInt(corpus.messages, "ja")} 件（${formatInt(corpus.characters, "ja")} 文字）` : ""}。`;
+  return `🧠 Training this server's model (${s.preset} preset, ${s.minutes} min)${corpus ? ` on ${formatInt(corpus.messages, "en")} messages (${formatInt(corpus.characters, "en")} characters)` : ""}.`;
+}
 
 const STRINGS: Record<Lang, Strings> = { en, ja };
 

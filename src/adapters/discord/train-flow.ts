@@ -14,6 +14,7 @@ import {
   type AutocompleteInteraction,
   ChannelType,
   type ChatInputCommandInteraction,
+  type Client,
   type GuildBasedChannel,
   type GuildTextBasedChannel,
   type PermissionsString,
@@ -26,10 +27,10 @@ import { checked } from "./input-error.ts";
 import {
   DEFAULT_TRAINING_MINUTES,
   DEFAULT_TRAINING_PRESET,
-  type GuildTraining,
   type GuildTrainingRequest,
   isTrainingPreset,
   type TrainingPreset,
+  type Training,
   type TrainingOutcome,
   TrainingError,
   trainingLossPicture,
@@ -38,7 +39,9 @@ import type { CommandContext } from "./command.ts";
 import { readHistory } from "./history.ts";
 import { LiveReply } from "./live-reply.ts";
 import { useItButtons } from "./model-buttons.ts";
-import { type Outgoing, respond, sendToChannel } from "./outgoing.ts";
+import { messageOptions, type Outgoing, respond, sendToChannel } from "./outgoing.ts";
+import { type Lang, strings } from "./i18n.ts";
+import type { Logger } from "./log.ts";
 import { storedModel } from "../../app/model-identity.ts";
 import { baseSuggestions, resolveTrainingBase, resumedBase, type TrainingBase } from "../../app/fine-tune-base.ts";
 import { fineTuneSentences } from "../../app/fine-tune-sentences.ts";
@@ -53,9 +56,9 @@ const NEEDED_TO_READ: PermissionsString[] = ["ViewChannel", "ReadMessageHistory"
 type GuildInteraction = ChatInputCommandInteraction<"cached">;
 
 /** What each training reads (for the "reading…" lines of /train status and a refused second /train). */
-const readingOf = new WeakMap<GuildTraining, { channels: string; max: number }>();
+const readingOf = new WeakMap<Training, { channels: string; max: number }>();
 /** The fine-tunings asked with a preset too (their replies say it is not used). */
-const presetIgnored = new WeakSet<GuildTraining>();
+const presetIgnored = new WeakSet<Training>();
 
 /** The options of /train start, checked (Discord checks ranges too; this is for anything else that sends them). */
 export function startOptions(interaction: ChatInputCommandInteraction, ctx: CommandContext) {
@@ -133,9 +136,9 @@ export async function startTraining(interaction: ChatInputCommandInteraction, ct
   }
 
   // 2. one training per guild
-  let training: GuildTraining;
+  let training: Training;
   try {
-    training = ctx.training.begin(i.guildId, {
+    training = await ctx.training.begin(i.guildId, {
       preset,
       minutes: options.minutes,
       ...(resumeFrom && { resumeFrom }),
@@ -164,18 +167,26 @@ export async function startTraining(interaction: ChatInputCommandInteraction, ct
     throw err;
   } finally {
     // whatever happened, the guild is free again (a no-op once the training has started)
-    training.cancel();
+    await Promise.resolve(training.cancel()).catch((err: unknown) =>
+      ctx.log.warn("cannot give the guild's training reservation back", { guild: i.guildId, error: String(err) }),
+    );
   }
 }
 
 async function runTraining(
   i: GuildInteraction,
   ctx: CommandContext,
-  training: GuildTraining,
+  training: Training,
   channels: GuildTextBasedChannel[],
   maxMessages: number,
 ): Promise<void> {
   const where = { guild: i.guildId, channel: i.channelId, user: i.user.id };
+  // a queued training: where its message is, so a restarted bot edits it on (followAgain)
+  if (training.showIn)
+    await i
+      .fetchReply()
+      .then((m) => training.showIn!({ channelId: m.channelId, messageId: m.id, lang: ctx.lang }))
+      .catch((err: unknown) => ctx.log.warn("cannot record where the /train message is", { ...where, error: String(err) }));
   const channelList = channels.map(channelMention).join(" ");
   readingOf.set(training, { channels: channelList, max: maxMessages });
   const live = new LiveReply(
@@ -221,7 +232,7 @@ async function runTraining(
 
   // 2. train on everything stored for this guild (a stop while reading ends here)
   if (read.stopped || training.stopRequested) {
-    training.cancel();
+    await training.cancel();
   } else {
     try {
       await training.train();
@@ -266,6 +277,43 @@ async function runTraining(
   }
 }
 
+/**
+ * A restarted bot's part of a queued training it had started: its /train message (recorded by
+ * showIn) edited on with the progress until the training ends, then its outcome. The message
+ * is edited through the channel (the interaction's token may have expired); a message that is
+ * gone gets the outcome posted in its channel.
+ */
+export async function followAgain(
+  client: Client<true>,
+  training: Training,
+  reply: { channelId: string; messageId: string; lang: string },
+  log: Logger,
+): Promise<void> {
+  const lang: Lang = reply.lang === "ja" ? "ja" : "en";
+  const ctx = { lang, text: strings(lang) };
+  const where = { guild: training.guildId, channel: reply.channelId, message: reply.messageId };
+  const channel = await client.channels.fetch(reply.channelId);
+  if (!channel?.isTextBased() || !("messages" in channel)) {
+    log.warn("cannot find the channel of a /train message to follow after a restart", where);
+    return;
+  }
+  const edit = async (o: Outgoing) => void (await channel.messages.edit(reply.messageId, messageOptions(o)));
+  const live = new LiveReply(
+    async () => edit(await liveView(training, ctx)),
+    (err) => log.warn("cannot edit the /train progress after a restart", { ...where, error: String(err) }),
+  );
+  const unsubscribe = training.subscribe(() => live.poke());
+  live.poke();
+  const outcome = await training.done;
+  unsubscribe();
+  await live.close();
+  const final = await outcomeView(training, outcome, ctx, undefined);
+  await edit(final).catch(async (err: unknown) => {
+    log.warn("cannot edit the /train message after a restart: posting the outcome in the channel", { ...where, error: String(err) });
+    if ("send" in channel) await sendToChannel(channel, final);
+  });
+}
+
 /** base:'s suggestions: this server's usable models whose ref or name contains what is typed. */
 export async function suggestBases(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
   const focused = interaction.options.getFocused(true);
@@ -280,7 +328,7 @@ export async function suggestBases(interaction: AutocompleteInteraction, ctx: Co
 
 export async function trainingStatus(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const guildId = interaction.guildId!;
-  const training = ctx.training.current(guildId);
+  const training = await ctx.training.current(guildId);
   if (training) {
     await respond(interaction, await liveView(training, ctx), { ephemeral: true });
     return;
@@ -292,7 +340,7 @@ export async function trainingStatus(interaction: ChatInputCommandInteraction, c
 }
 
 export async function stopTraining(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
-  const training = ctx.training.stop(interaction.guildId!);
+  const training = await ctx.training.stop(interaction.guildId!);
   if (!training) {
     const { last, steps } = await lastRun(ctx, interaction.guildId!);
     await respond(interaction, ctx.text.trainNotRunning(last && { status: last.status, at: last.finishedAt ?? last.startedAt, steps }), {
@@ -319,7 +367,7 @@ async function lastRun(ctx: CommandContext, guildId: string) {
 // ---------------------------------------------------------------------------------------------
 
 /** The live message: reading progress, or training progress with the loss curve so far. */
-async function liveView(training: GuildTraining, ctx: CommandContext): Promise<Outgoing> {
+async function liveView(training: Training, ctx: Pick<CommandContext, "text" | "lang">): Promise<Outgoing> {
   const content = progressText(training, ctx);
   const s = training.snapshot();
   if (s.phase === "collecting" || training.points.length === 0) return { content };
@@ -328,14 +376,14 @@ async function liveView(training: GuildTraining, ctx: CommandContext): Promise<O
 }
 
 async function outcomeView(
-  training: GuildTraining,
+  training: Training,
   outcome: TrainingOutcome,
-  ctx: CommandContext,
+  ctx: Pick<CommandContext, "text" | "lang">,
   note: string | undefined,
 ): Promise<Outgoing> {
   const base = training.request.base;
   const fromLine = base && outcome.model ? fineTuneSentences(ctx.lang).fineTunedFrom({ base: base.name }) : undefined;
-  const content = [ctx.text.trainOutcome(outcome), fromLine, note].filter((x) => x !== undefined).join("\n");
+  const content = [ctx.text.trainOutcome(outcome), fromLine, handOverLine(training, ctx), note].filter((x) => x !== undefined).join("\n");
   const components = outcomeButtons(outcome, ctx);
   if (training.points.length === 0) return { content, components };
   const name = outcome.model ? ctx.text.modelName(storedModel(training.guildId, outcome.model.id)) : ctx.text.trainModelName;
@@ -344,24 +392,32 @@ async function outcomeView(
 }
 
 /** "Use it" when the new model was kept but does not answer (never switched silently); none otherwise. */
-function outcomeButtons(outcome: TrainingOutcome, ctx: CommandContext): NonNullable<Outgoing["components"]> {
+function outcomeButtons(outcome: TrainingOutcome, ctx: Pick<CommandContext, "lang">): NonNullable<Outgoing["components"]> {
   if (!outcome.model || !outcome.installation || outcome.installation.switched) return [];
   return useItButtons(`#${outcome.model.id}`, ctx.lang);
 }
 
-/** One or two lines: where a training is (reading, or step/loss/ETA). */
-function progressText(training: GuildTraining, ctx: CommandContext): string {
+/** One or two lines: where a training is (reading, waiting for a worker, or step/loss/ETA). */
+function progressText(training: Training, ctx: Pick<CommandContext, "text" | "lang">): string {
   const s = training.snapshot();
   const reading = readingOf.get(training) ?? { channels: "", max: s.collected.read };
   const line =
-    s.phase !== "collecting"
-      ? ctx.text.trainProgress(s)
-      : ctx.text.trainReading({ channels: reading.channels, read: s.collected.read, kept: s.collected.kept, max: reading.max });
-  return [...fineTuneLines(training, ctx), line].join("\n");
+    s.phase === "collecting"
+      ? ctx.text.trainReading({ channels: reading.channels, read: s.collected.read, kept: s.collected.kept, max: reading.max })
+      : s.queue?.waiting
+        ? ctx.text.trainQueued(s)
+        : ctx.text.trainProgress(s);
+  return [...fineTuneLines(training, ctx), line, handOverLine(training, ctx)].filter((x) => x !== undefined).join("\n");
+}
+
+/** A queued training whose worker died: which attempt this is, and the step it resumed from. */
+function handOverLine(training: Training, ctx: Pick<CommandContext, "text">): string | undefined {
+  const q = training.snapshot().queue;
+  return q && q.attempt > 1 ? ctx.text.trainHandedOver({ attempt: q.attempt, step: q.resumedFromStep }) : undefined;
 }
 
 /** A fine-tuning's first lines: its base, and that the preset given is not used. */
-function fineTuneLines(training: GuildTraining, ctx: CommandContext): string[] {
+function fineTuneLines(training: Training, ctx: Pick<CommandContext, "lang">): string[] {
   const base = training.request.base;
   if (!base) return [];
   const say = fineTuneSentences(ctx.lang);

@@ -12,7 +12,7 @@ import { inputError } from "../input-messages.ts";
 import type { ModelRegistry } from "../model-registry.ts";
 import { forgetAuthor } from "../privacy.ts";
 import { type Part, type Reply, text } from "../reply.ts";
-import type { TrainingService } from "../training-service.ts";
+import type { Trainings } from "../training-service.ts";
 import { setExplainMode } from "../user-settings.ts";
 import type { ReplyOptions } from "./options.ts";
 
@@ -25,7 +25,7 @@ export interface DataContext {
   /** who asks */
   user: string;
   /** a wipe ends the space's training first, and drops its models from memory */
-  training: Pick<TrainingService, "discard">;
+  training: Pick<Trainings, "discard">;
   registry: Pick<ModelRegistry, "forget">;
 }
 
