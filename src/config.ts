@@ -154,7 +154,7 @@ function readOverrides(text: string, problems: string[]): TrainingOverrides | un
   const wrong = entries?.find(([k, v]) => !(OVERRIDE_KEYS as readonly string[]).includes(k) || !Number.isInteger(v) || (v as number) < 1);
   if (entries === null || wrong) {
     problems.push(
-      `TRAINING_OVERRIDES must be a JSON object of whole numbers ≥ 1 with keys among ${OVERRIDE_KEYS.join(", ")}, got ${JSON.stringify(text.slice(0, 80))}${wrong ? ` (${wrong[0]}: ${JSON.stringify(wrong[1])})` : ""}`,
+      `TRAINING_OVERRIDES must be a JSON object of whole numbers ≥ 1 with keys among ${OVERRIDE_KEYS.join(", ")}, got '${text.slice(0, 80)}'${wrong ? ` (${wrong[0]}: ${JSON.stringify(wrong[1])})` : ""}`,
     );
     return undefined;
   }

@@ -110,6 +110,22 @@ describe("readConfig", () => {
     ]);
   });
 
+  it("TRAINING_OVERRIDES (tests, benchmarks): whole numbers under known keys, handed on to shard processes; anything else refused naming it", () => {
+    const config = readConfig({ ...valid, TRAINING_OVERRIDES: '{"steps":60,"evalInterval":10}' });
+    expect(config.trainingOverrides).toEqual({ steps: 60, evalInterval: 10 });
+    expect(readConfig(configToEnv(config)).trainingOverrides).toEqual({ steps: 60, evalInterval: 10 });
+    expect(readConfig(valid).trainingOverrides).toBeUndefined();
+    const keys = "steps, evalInterval, evalBatches, vocabSize";
+    expect(problemsOf({ ...valid, TRAINING_OVERRIDES: '{"steps":0}' })).toEqual([
+      `TRAINING_OVERRIDES must be a JSON object of whole numbers ≥ 1 with keys among ${keys}, got '{"steps":0}' (steps: 0)`,
+    ]);
+    expect(problemsOf({ ...valid, TRAINING_OVERRIDES: '{"lr":1}' })[0]).toMatch(/\(lr: 1\)$/);
+    expect(problemsOf({ ...valid, TRAINING_OVERRIDES: "steps=5" })).toEqual([
+      `TRAINING_OVERRIDES must be a JSON object of whole numbers ≥ 1 with keys among ${keys}, got 'steps=5'`,
+    ]);
+    expect(problemsOf({ ...valid, TRAINING_OVERRIDES: "[1]" })).toHaveLength(1);
+  });
+
   it("ignores the SHARDS that discord.js sets inside a shard process", () => {
     expect(readConfig({ ...valid, SHARDS: "[1]", SHARDING_MANAGER: "true" }).shards).toBeUndefined();
     expect(readConfig({ ...valid, SHARDS: "[1]", SHARD_COUNT: "2", SHARDING_MANAGER: "true" }).shardIds).toBeUndefined();
